@@ -1,0 +1,120 @@
+// The only reader of process.env. Every setting has its default in one table and is validated once;
+// a bad environment fails at start with one message that lists every bad variable.
+import path from 'node:path'
+
+export interface Config {
+  port: number
+  host: string
+  /** Server PostgreSQL + PostGIS when set; otherwise the embedded PGlite. */
+  databaseUrl: string | undefined
+  /** PGlite's data directory (ignored with databaseUrl). `memory://` keeps it in memory. */
+  dataDir: string
+  /** Load the generated demo district into an empty database at start. */
+  loadDemo: boolean
+  demoScale: number
+  demoSeed: number
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** Serve the built web client from web/dist. */
+  serveWeb: boolean
+  /** Largest upload accepted by the import endpoint, in bytes. */
+  uploadLimitBytes: number
+}
+
+type Parser<T> = (raw: string) => T
+
+interface Setting<K extends keyof Config> {
+  env: string
+  default: string
+  parse: Parser<Config[K]>
+  doc: string
+}
+
+const projectRoot = path.resolve(import.meta.dirname, '..')
+
+const integer = (min: number, max: number): Parser<number> => (raw) => {
+  const value = Number(raw)
+  if (!/^-?[0-9]+$/.test(raw.trim()) || value < min || value > max) throw new Error(`expected an integer from ${min} to ${max}`)
+  return value
+}
+
+const boolean: Parser<boolean> = (raw) => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  throw new Error('expected true or false')
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** Every setting, its variable and its default: the README's configuration table is this table. */
+export const settings: { [K in keyof Config]: Setting<K> } = {
+  port: { env: 'PORT', default: '3000', parse: integer(0, 65535), doc: 'HTTP port' },
+  host: {
+    env: 'HOST',
+    default: '127.0.0.1',
+    parse: (raw) => {
+      if (!/^[0-9a-zA-Z.:-]+$/.test(raw)) throw new Error('expected a host name or IP address')
+      return raw
+    },
+    doc: 'interface to listen on (0.0.0.0 to serve wall displays on the intranet)',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    default: '',
+    parse: (raw) => {
+      if (raw === '') return undefined
+      if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error('expected postgres://user:password@host:port/database')
+      return raw
+    },
+    doc: 'server PostgreSQL + PostGIS; empty = embedded PGlite',
+  },
+  dataDir: {
+    env: 'DATA_DIR',
+    default: '.data/pglite',
+    parse: (raw) => (raw.startsWith('memory://') ? raw : path.resolve(projectRoot, raw)),
+    doc: 'PGlite data directory (relative to the project; memory:// for a throwaway database)',
+  },
+  loadDemo: { env: 'LOAD_DEMO', default: 'true', parse: boolean, doc: 'generate and load the demo district into an empty database' },
+  demoScale: { env: 'DEMO_SCALE', default: '1', parse: integer(1, 100), doc: 'demo district size multiplier' },
+  demoSeed: { env: 'DEMO_SEED', default: '20241', parse: integer(0, 2 ** 31 - 1), doc: 'demo generator seed' },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    default: 'info',
+    parse: (raw) => {
+      const level = logLevels.find((l) => l === raw)
+      if (!level) throw new Error(`expected one of ${logLevels.join(', ')}`)
+      return level
+    },
+    doc: 'log level',
+  },
+  serveWeb: { env: 'SERVE_WEB', default: 'true', parse: boolean, doc: 'serve the built web client (web/dist)' },
+  uploadLimitBytes: {
+    env: 'UPLOAD_LIMIT_MB',
+    default: '200',
+    parse: (raw) => integer(1, 4096)(raw) * 1024 * 1024,
+    doc: 'largest accepted upload, in MiB',
+  },
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = []
+  const config: Partial<Record<keyof Config, unknown>> = {}
+  for (const [key, setting] of Object.entries(settings) as [keyof Config, Setting<keyof Config>][]) {
+    const raw = env[setting.env] ?? setting.default
+    try {
+      config[key] = setting.parse(raw)
+    } catch (error) {
+      problems.push(`${setting.env}=${JSON.stringify(raw)}: ${(error as Error).message}`)
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return { ...(config as Config), ...overrides }
+}
+
+export { projectRoot }

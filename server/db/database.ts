@@ -1,0 +1,67 @@
+// createDatabase(config): PGlite + PostGIS when no DATABASE_URL, else a pg pool on server PostGIS.
+// Both sit behind one Kysely interface; the rest of the server never asks which one it has, except
+// where a capability differs (ST_AsMVT) and that is probed, not assumed.
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { postgis } from '@electric-sql/pglite-postgis'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { Config } from '../config.ts'
+import { PglitePool } from './pglite-pool.ts'
+import type { Tables } from './tables.ts'
+
+export type DriverName = 'pglite' | 'postgres'
+
+export interface Database {
+  db: Kysely<Tables>
+  driver: DriverName
+  /** The PGlite instance behind the embedded driver (for dumps in tests and backups). */
+  pglite?: PGlite
+  /** The pg pool behind the server driver (for LISTEN/NOTIFY). */
+  pool?: pg.Pool
+  close(): Promise<void>
+}
+
+// int8 (counts, ids) and numeric come back from pg as strings; this product's values fit in doubles.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value: string) => Number(value))
+
+export async function createDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+  if (config.databaseUrl) return createPostgresDatabase(config.databaseUrl)
+  return createPgliteDatabase(config.dataDir)
+}
+
+export async function createPostgresDatabase(connectionString: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max: 8, application_name: 'wangge' })
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
+  return { db, driver: 'postgres', pool, close: () => db.destroy() }
+}
+
+/** Opens (or creates) a PGlite database; `loadDataDir` restores a dump made by `dumpDataDir`. */
+export async function createPgliteDatabase(dataDir: string, loadDataDir?: Blob): Promise<Database> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true })
+  const pglite = await PGlite.create(dataDir, { extensions: { postgis }, loadDataDir })
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: new PglitePool(pglite) as unknown as pg.Pool }) })
+  return { db, driver: 'pglite', pglite, close: () => db.destroy() }
+}
+
+export interface DatabaseVersions {
+  postgres: string
+  postgis: string
+}
+
+export async function readVersions(db: Kysely<Tables>): Promise<DatabaseVersions> {
+  const { rows } = await sql<{ postgres: string; postgis: string }>`
+    SELECT current_setting('server_version') AS postgres, postgis_lib_version() AS postgis`.execute(db)
+  return rows[0]
+}
+
+/** Whether ST_AsMVT works here (PGlite's PostGIS is built without protobuf). */
+export async function canEncodeMvt(db: Kysely<Tables>): Promise<boolean> {
+  try {
+    await sql`SELECT ST_AsMVT(t) FROM (SELECT 1 AS id, ST_AsMVTGeom(ST_Point(1, 1), ST_MakeEnvelope(0, 0, 10, 10)) AS geom) t`.execute(db)
+    return true
+  } catch {
+    return false
+  }
+}

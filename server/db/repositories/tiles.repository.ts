@@ -1,0 +1,61 @@
+// Vector tiles of a layer. Two encoders over the same layer selects:
+//  - ST_AsMVT/ST_AsMVTGeom where PostGIS has protobuf (server PostGIS);
+//  - tile-space geometry computed in SQL and encoded in Node (PGlite, whose PostGIS lacks protobuf).
+import { type Kysely, sql } from 'kysely'
+import type { LayerSource } from '../../services/layer-catalog.ts'
+import type { TileBounds } from '../../services/tiles.ts'
+import type { Tables } from '../tables.ts'
+import { SRID_WEB_MERCATOR, SRID_WGS84, selectLayerRows } from './layers.repository.ts'
+
+export const TILE_EXTENT = 4096
+export const TILE_BUFFER = 64
+
+/** The tile plus its buffer, in WGS84, for the index filter. */
+function tileEnvelope4326(tile: TileBounds) {
+  const { west, south, east, north } = tile.buffered
+  return sql`ST_Transform(ST_MakeEnvelope(${west}::float8, ${south}::float8, ${east}::float8, ${north}::float8, ${sql.lit(SRID_WEB_MERCATOR)}), ${sql.lit(SRID_WGS84)})`
+}
+
+/** The ST_AsMVT query for one layer of one tile (also run bare by the benchmark as its reference). */
+export function postgisTileQuery(source: LayerSource, layerName: string, tile: TileBounds) {
+  const { west, south, east, north } = tile.bounds
+  const rows = selectLayerRows(source, tileEnvelope4326(tile), (column) => sql`ST_AsMVTGeom(
+      ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
+      ST_MakeEnvelope(${west}::float8, ${south}::float8, ${east}::float8, ${north}::float8, ${sql.lit(SRID_WEB_MERCATOR)})::box2d,
+      ${sql.lit(TILE_EXTENT)}, ${sql.lit(TILE_BUFFER)}, true)`)
+  return sql<{ mvt: Uint8Array | null }>`
+    SELECT ST_AsMVT(t, ${layerName}::text, ${sql.lit(TILE_EXTENT)}, 'geom', 'fid') AS mvt
+    FROM (${rows}) t WHERE t.geom IS NOT NULL`
+}
+
+/** One MVT layer encoded by PostGIS. */
+export async function encodeTileWithPostgis(db: Kysely<Tables>, source: LayerSource, layerName: string, tile: TileBounds): Promise<Uint8Array> {
+  const { rows } = await postgisTileQuery(source, layerName, tile).execute(db)
+  return new Uint8Array(rows[0]?.mvt ?? new Uint8Array())
+}
+
+export interface TileFeatureRow {
+  fid: number
+  /** GeoJSON geometry in tile pixel coordinates (y down), exterior rings with positive area. */
+  geom: string
+  [property: string]: unknown
+}
+
+/**
+ * A layer's features clipped, scaled to tile pixels (0..4096, y down), snapped to whole pixels and
+ * oriented as MVT wants them: what ST_AsMVTGeom does, written with functions PGlite has.
+ */
+export async function findTileFeatures(db: Kysely<Tables>, source: LayerSource, tile: TileBounds): Promise<TileFeatureRow[]> {
+  const { west, north } = tile.bounds
+  const scale = TILE_EXTENT / (tile.bounds.east - tile.bounds.west)
+  const clip = tile.buffered
+  const rows = selectLayerRows(source, tileEnvelope4326(tile), (column) => sql`(
+      SELECT CASE WHEN g IS NULL OR ST_IsEmpty(g) OR (ST_Dimension(g) = 2 AND ST_Area(g) = 0) THEN NULL ELSE ST_AsGeoJSON(g, 0) END
+      FROM (SELECT ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_RemoveRepeatedPoints(ST_SnapToGrid(ST_Affine(
+                     ST_ClipByBox2D(ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
+                                    ST_MakeEnvelope(${clip.west}::float8, ${clip.south}::float8, ${clip.east}::float8, ${clip.north}::float8, ${sql.lit(SRID_WEB_MERCATOR)})),
+                     ${scale}::float8, 0, 0, -${scale}::float8, -${west * scale}::float8, ${north * scale}::float8), 1)))
+                   , ST_Dimension(${column}) + 1)) AS g) tile_geometry)`)
+  const { rows: result } = await sql<TileFeatureRow>`SELECT * FROM (${rows}) t WHERE t.geom IS NOT NULL`.execute(db)
+  return result
+}

@@ -1,0 +1,240 @@
+// The Kysely view of the schema in migrations/: one interface per table. Geometry columns are
+// written and read through PostGIS functions in repositories, so their TypeScript type is opaque.
+import type { ColumnType, Generated } from 'kysely'
+
+export type Geometry = ColumnType<string, string, string>
+type Json<T> = ColumnType<T, string, string>
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+export type RegionLevel = 'city' | 'district' | 'street' | 'community'
+export type ServiceCenterLevel = 'district' | 'street' | 'community' | 'station'
+export type ServiceCenterStatus = 'in_use' | 'new' | 'rebuilt' | 'planned'
+export type PartyOrgTier = 'committee' | 'general_branch' | 'branch' | 'joint_branch' | 'temporary_branch'
+export type PartyOrgDomain =
+  | 'rural' | 'community' | 'government' | 'institution' | 'state_enterprise'
+  | 'private_enterprise' | 'social_org' | 'new_economy' | 'park_building' | 'mobile_members'
+export type Establishment = 'own' | 'joint' | 'affiliated'
+export type PartyOrgStatus = 'normal' | 'weak' | 'rectifying' | 'hollow'
+export type UnitKind =
+  | 'private_enterprise' | 'social_org' | 'cooperative' | 'industry_association' | 'courier_hub' | 'ecommerce'
+  | 'industrial_park' | 'office_building' | 'market' | 'property_company' | 'mobile_member_cluster'
+export type CoverageMode = Establishment | 'work'
+export type StaffRole = 'chief' | 'full_time' | 'part_time' | 'instructor'
+export type MergeIssueKind = 'gap' | 'overlap' | 'sliver' | 'crosses_boundary' | 'outside_region' | 'invalid_input'
+
+export interface SchemaMigrationsTable {
+  version: string
+  name: string
+  applied_at: Generated<Date>
+}
+
+export interface RegionsTable {
+  code: string
+  name: string
+  level: RegionLevel
+  parent_code: string | null
+  is_urban: Generated<boolean>
+  boundary: Geometry | null
+  created_at: Generated<Date>
+}
+
+export interface DepartmentsTable {
+  code: string
+  name: string
+  color: string
+  sort_order: Generated<number>
+}
+
+export interface ImportRunsTable {
+  id: Generated<number>
+  kind: 'grids' | 'regions' | 'party_orgs' | 'units' | 'service_centers' | 'population' | 'demo'
+  department: string | null
+  file_name: string | null
+  format: 'geojson' | 'shapefile' | 'geopackage' | 'csv' | 'generator' | null
+  source_crs: string | null
+  dry_run: Generated<boolean>
+  status: Generated<'running' | 'succeeded' | 'failed'>
+  counts: Json<Record<string, number>>
+  report: Json<unknown[]>
+  error: string | null
+  started_at: Generated<Date>
+  finished_at: Timestamp | null
+}
+
+export interface GridLayersTable {
+  id: Generated<number>
+  department: string
+  version: number
+  title: string
+  import_run_id: number | null
+  source_crs: Generated<string>
+  is_active: Generated<boolean>
+  created_at: Generated<Date>
+}
+
+export interface GridsTable {
+  id: Generated<number>
+  layer_id: number
+  code: string
+  name: string
+  community_code: string | null
+  households: number | null
+  population: number | null
+  attributes: Json<Record<string, unknown>>
+  boundary: Geometry
+}
+
+export interface MergeRunsTable {
+  id: Generated<number>
+  status: Generated<'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled'>
+  strategy: 'base_department' | 'household_balanced'
+  params: Json<Record<string, unknown>>
+  layer_ids: number[]
+  progress: Generated<number>
+  stats: Json<Record<string, unknown>>
+  alignment: Json<unknown[]>
+  error: string | null
+  is_published: Generated<boolean>
+  published_at: Timestamp | null
+  started_at: Generated<Date>
+  finished_at: Timestamp | null
+}
+
+export interface UnifiedGridsTable {
+  id: Generated<number>
+  merge_run_id: number
+  code: string
+  community_code: string
+  area_m2: number
+  households: Generated<number>
+  population: Generated<number>
+  boundary: Geometry
+}
+
+export interface UnifiedGridSourcesTable {
+  unified_grid_id: number
+  grid_id: number
+  overlap_m2: number
+  share: number
+}
+
+export interface MergeIssuesTable {
+  id: Generated<number>
+  merge_run_id: number
+  kind: MergeIssueKind
+  community_code: string | null
+  department: string | null
+  area_m2: Generated<number>
+  grid_ids: Generated<number[]>
+  note: string | null
+  geom: Geometry | null
+}
+
+export interface GridStaffTable {
+  id: Generated<number>
+  grid_id: number
+  role: StaffRole
+  name: string
+  phone: string | null
+}
+
+export interface PartyOrgsTable {
+  id: Generated<number>
+  code: string
+  name: string
+  parent_id: number | null
+  tier: PartyOrgTier
+  domain: PartyOrgDomain
+  establishment: Establishment
+  star_rating: number | null
+  status: Generated<PartyOrgStatus>
+  member_count: number
+  formal_members: number
+  region_code: string | null
+  location: Geometry | null
+}
+
+export interface UnitsTable {
+  id: Generated<number>
+  code: string
+  name: string
+  kind: UnitKind
+  employees: Generated<number>
+  formal_party_members: Generated<number>
+  region_code: string | null
+  location: Geometry
+  footprint: Geometry | null
+}
+
+export interface UnitCoverageTable {
+  unit_id: number
+  party_org_id: number | null
+  mode: CoverageMode
+  instructor_name: string | null
+}
+
+export interface ServiceCentersTable {
+  id: Generated<number>
+  code: string
+  name: string
+  level: ServiceCenterLevel
+  status: Generated<ServiceCenterStatus>
+  floor_area_m2: number | null
+  radius_m: number | null
+  region_code: string | null
+  location: Geometry
+}
+
+export interface PopulationPointsTable {
+  id: Generated<number>
+  region_code: string | null
+  residents: number
+  households: Generated<number>
+  location: Geometry
+}
+
+export interface SitingScenariosTable {
+  id: Generated<number>
+  name: string
+  region_code: string | null
+  solver: 'greedy' | 'exact' | 'both'
+  params: Json<Record<string, unknown>>
+  candidates: Json<unknown[]>
+  chosen: Json<unknown[]>
+  covered_before: number | null
+  covered_after: number | null
+  optimality_gap: number | null
+  runtime_ms: number | null
+  created_at: Generated<Date>
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  at: Generated<Date>
+  actor: string
+  action: string
+  entity: string
+  entity_id: string | null
+  details: Json<Record<string, unknown>>
+}
+
+export interface Tables {
+  schema_migrations: SchemaMigrationsTable
+  regions: RegionsTable
+  departments: DepartmentsTable
+  import_runs: ImportRunsTable
+  grid_layers: GridLayersTable
+  grids: GridsTable
+  merge_runs: MergeRunsTable
+  unified_grids: UnifiedGridsTable
+  unified_grid_sources: UnifiedGridSourcesTable
+  merge_issues: MergeIssuesTable
+  grid_staff: GridStaffTable
+  party_orgs: PartyOrgsTable
+  units: UnitsTable
+  unit_coverage: UnitCoverageTable
+  service_centers: ServiceCentersTable
+  population_points: PopulationPointsTable
+  siting_scenarios: SitingScenariosTable
+  audit_log: AuditLogTable
+}

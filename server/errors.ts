@@ -1,0 +1,40 @@
+// Domain errors. They carry no HTTP knowledge: the errors plugin maps each class to a status.
+
+/** Where in an input the fault lies: file, feature index and field, as far as known. */
+export interface InputLocation {
+  file?: string
+  feature?: number
+  field?: string
+}
+
+export class NotFoundError extends Error {
+  readonly code = 'not_found'
+  constructor(message: string) {
+    super(message)
+    this.name = 'NotFoundError'
+  }
+}
+
+export class InvalidInputError extends Error {
+  readonly code = 'invalid_input'
+  constructor(
+    message: string,
+    readonly details?: InputLocation[] | Record<string, unknown>,
+  ) {
+    super(message)
+    this.name = 'InvalidInputError'
+  }
+}
+
+/**
+ * A database statement that must return a result came back with none. PGlite's PostGIS answers a
+ * GEOS error (e.g. a TopologyException in ST_Intersection) with zero rows and zero fields instead
+ * of raising; the PGlite driver turns that into this error so bad geometry never reads as "no data".
+ */
+export class SilentDatabaseFailureError extends Error {
+  readonly code = 'silent_database_failure'
+  constructor(readonly sql: string) {
+    super(`The database returned no result columns for a query that must return them (a geometry error PostGIS did not raise): ${sql.slice(0, 200)}`)
+    this.name = 'SilentDatabaseFailureError'
+  }
+}
