@@ -1,0 +1,44 @@
+// buildApp: the whole server as a factory. Infrastructure first, then the domain routes, by explicit
+// import. Tests build the same app and call app.inject; only main.ts listens on a port.
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.ts'
+import type { Database } from './db/database.ts'
+import databasePlugin from './plugins/database.plugin.ts'
+import errorsPlugin from './plugins/errors.plugin.ts'
+import openapiPlugin from './plugins/openapi.plugin.ts'
+import webPlugin from './plugins/web.plugin.ts'
+import { healthRoutes } from './routes/health.routes.ts'
+import { layersRoutes } from './routes/layers.routes.ts'
+import { regionsRoutes } from './routes/regions.routes.ts'
+import { summaryRoutes } from './routes/summary.routes.ts'
+import { tilesRoutes } from './routes/tiles.routes.ts'
+
+export interface BuildAppOptions {
+  config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'>
+  /** A migrated database. */
+  database: Database
+  /** Close the database when the app closes (main.ts: yes; tests sharing one database: no). */
+  ownsDatabase?: boolean
+}
+
+export async function buildApp({ config, database, ownsDatabase = false }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.uploadLimitBytes,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  await app.register(errorsPlugin)
+  await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase })
+  await app.register(openapiPlugin)
+
+  await app.register(healthRoutes)
+  await app.register(regionsRoutes)
+  await app.register(layersRoutes)
+  await app.register(tilesRoutes)
+  await app.register(summaryRoutes)
+
+  if (config.serveWeb) await app.register(webPlugin)
+  return app
+}

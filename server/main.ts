@@ -1,0 +1,41 @@
+// Entry point: load config, open and migrate the database, load the demo district into an empty
+// one, build the app, listen, and close gracefully on SIGINT/SIGTERM.
+import { buildApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { createDatabase } from './db/database.ts'
+import { migrate } from './db/migrate.ts'
+import { hasAnyRegion, loadDemoDistrict } from './services/demo.service.ts'
+
+async function main(): Promise<void> {
+  const started = performance.now()
+  const config = loadConfig()
+  const database = await createDatabase(config)
+  const applied = await migrate(database.db)
+  const where = config.databaseUrl ? 'server PostgreSQL' : `PGlite at ${config.dataDir}`
+  console.log(`database: ${where}; ${applied.length} migration(s) applied (${Math.round(performance.now() - started)} ms)`)
+  if (config.loadDemo && !(await hasAnyRegion(database.db))) {
+    const report = await loadDemoDistrict(database.db, { seed: config.demoSeed, scale: config.demoScale })
+    console.log(`demo district loaded in ${report.ms} ms: ${JSON.stringify(report.counts)}`)
+  }
+  const app = await buildApp({ config, database, ownsDatabase: true })
+  await app.listen({ port: config.port, host: config.host })
+  console.log(`网格治理一张图 ready at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${Math.round(performance.now() - started)} ms since start)`)
+
+  let closing = false
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (closing) return
+      closing = true
+      app.log.info(`${signal}: closing`)
+      app.close().then(() => process.exit(0), (error) => {
+        console.error(error)
+        process.exit(1)
+      })
+    })
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error)
+  process.exit(1)
+})

@@ -1,0 +1,14 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errorResponses } from '../schemas/common.schema.ts'
+import { RegionDetail, RegionList, RegionParams, RegionQuery } from '../schemas/regions.schema.ts'
+import { describeRegion, listRegions } from '../services/regions.service.ts'
+
+export const regionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/api/regions', {
+    schema: { tags: ['regions'], summary: 'The region tree, filtered by parent or level', querystring: RegionQuery, response: { 200: RegionList, 400: errorResponses[400] } },
+  }, async (request) => listRegions(app.database.db, request.query))
+
+  app.get('/api/regions/:code', {
+    schema: { tags: ['regions'], summary: 'One region with its figures', params: RegionParams, response: { 200: RegionDetail, ...errorResponses } },
+  }, async (request) => describeRegion(app.database.db, request.params.code))
+}

@@ -1,0 +1,25 @@
+// Wire contracts shared by every domain: the error body and small reusable pieces.
+import { Type, type Static } from 'typebox'
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.String({ description: 'machine-readable error code' }),
+    message: Type.String({ description: 'what went wrong, for a person' }),
+    details: Type.Optional(Type.Unknown()),
+  },
+  { $id: 'ErrorBody' },
+)
+export type ErrorBody = Static<typeof ErrorBody>
+
+export const errorResponses = {
+  400: ErrorBody,
+  404: ErrorBody,
+  500: ErrorBody,
+}
+
+export const LocalizedText = Type.Object({ 'zh-CN': Type.String(), en: Type.String() })
+export type LocalizedText = Static<typeof LocalizedText>
+
+export const Bbox = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], {
+  description: '[west, south, east, north] in WGS84 degrees',
+})

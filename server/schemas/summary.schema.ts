@@ -1,0 +1,14 @@
+import { Type, type Static } from 'typebox'
+
+const Count = Type.Integer({ minimum: 0 })
+
+export const Summary = Type.Object({
+  regions: Type.Object({ streets: Count, communities: Count }),
+  grids: Type.Array(Type.Object({ department: Type.String(), layerVersion: Type.Integer(), count: Count })),
+  unifiedGrids: Count,
+  serviceCenters: Type.Array(Type.Object({ level: Type.String(), count: Count })),
+  partyOrgs: Type.Object({ total: Count, weak: Count, hollow: Count }),
+  units: Type.Object({ total: Count, shouldEstablish: Count }),
+  population: Type.Object({ residents: Count, households: Count }),
+})
+export type Summary = Static<typeof Summary>

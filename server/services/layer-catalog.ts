@@ -1,0 +1,135 @@
+// The map layers this product serves, with their titles, legends and zoom ranges. Department grid
+// layers come from the database (one per department with an active layer); the rest are fixed.
+import type { LayerInfo } from '../schemas/layers.schema.ts'
+import type { RegionLevel } from '../db/tables.ts'
+
+/** What a layer reads from the database: the repository turns this into SQL. */
+export type LayerSource =
+  | { kind: 'regions'; level: Exclude<RegionLevel, 'city'> }
+  | { kind: 'grids'; department: string }
+  | { kind: 'service-centers' }
+  | { kind: 'party-orgs' }
+  | { kind: 'units' }
+  | { kind: 'population' }
+
+export interface Layer extends LayerInfo {
+  source: LayerSource
+  /** Feature property names and their MVT types (TileJSON vector_layers.fields). */
+  fields: Record<string, 'String' | 'Number' | 'Boolean'>
+}
+
+export interface ActiveDepartmentLayer {
+  department: string
+  name: string
+  color: string
+  version: number
+}
+
+const text = (zh: string, en: string) => ({ 'zh-CN': zh, en })
+const item = (value: string, zh: string, en: string, color: string) => ({ value, label: text(zh, en), color })
+
+const tilesOf = (id: string) => `/tiles/${id}/{z}/{x}/{y}.mvt`
+
+const regionFields = { code: 'String', name: 'String', level: 'String', isUrban: 'Boolean', parentName: 'String' } as const
+
+function regionLayer(level: 'district' | 'street' | 'community', title: ReturnType<typeof text>, color: string, minzoom: number): Layer {
+  const id = `regions-${level}`
+  return {
+    id, title, group: 'region', geometryType: 'polygon', tiles: tilesOf(id), sourceLayer: id,
+    minzoom, maxzoom: 16, defaultVisible: true, legend: { color },
+    source: { kind: 'regions', level }, fields: regionFields,
+  }
+}
+
+const fixedLayers: Layer[] = [
+  regionLayer('district', text('区县界', 'District boundary'), '#37474f', 0),
+  regionLayer('street', text('街道/乡镇界', 'Street / township boundaries'), '#455a64', 8),
+  regionLayer('community', text('社区/村界', 'Community / village boundaries'), '#90a4ae', 10),
+  {
+    id: 'service-centers', title: text('党群服务中心', 'Party-mass service centers'), group: 'service', geometryType: 'point',
+    tiles: tilesOf('service-centers'), sourceLayer: 'service-centers', minzoom: 8, maxzoom: 16, defaultVisible: true,
+    legend: {
+      color: '#8d6e63', property: 'level',
+      items: [
+        item('district', '区县级', 'District', '#b71c1c'),
+        item('street', '街道·乡镇级', 'Street / township', '#e65100'),
+        item('community', '社区·村级', 'Community / village', '#f9a825'),
+        item('station', '小区·楼宇·园区站点', 'Station', '#8d6e63'),
+      ],
+    },
+    source: { kind: 'service-centers' },
+    fields: { id: 'Number', code: 'String', name: 'String', level: 'String', status: 'String', floorAreaM2: 'Number', radiusM: 'Number', regionName: 'String' },
+  },
+  {
+    id: 'party-orgs', title: text('党组织', 'Party organizations'), group: 'party', geometryType: 'point',
+    tiles: tilesOf('party-orgs'), sourceLayer: 'party-orgs', minzoom: 10, maxzoom: 16, defaultVisible: true,
+    legend: {
+      color: '#c62828', property: 'status',
+      items: [
+        item('normal', '正常', 'Normal', '#c62828'),
+        item('weak', '软弱涣散', 'Weak and lax', '#f9a825'),
+        item('rectifying', '整顿中', 'Under rectification', '#ef6c00'),
+        item('hollow', '空壳', 'Hollow', '#616161'),
+      ],
+    },
+    source: { kind: 'party-orgs' },
+    fields: {
+      id: 'Number', code: 'String', name: 'String', tier: 'String', domain: 'String', establishment: 'String',
+      starRating: 'Number', status: 'String', memberCount: 'Number', regionName: 'String',
+    },
+  },
+  {
+    id: 'units', title: text('两新组织等单位', 'Units to be covered'), group: 'party', geometryType: 'point',
+    tiles: tilesOf('units'), sourceLayer: 'units', minzoom: 11, maxzoom: 16, defaultVisible: false,
+    legend: {
+      color: '#e53935', property: 'coverage',
+      items: [
+        item('own', '单独建', 'Own organization', '#1565c0'),
+        item('joint', '联合建', 'Joint organization', '#42a5f5'),
+        item('affiliated', '挂靠建', 'Affiliated', '#26a69a'),
+        item('work', '工作覆盖', 'Work coverage only', '#ffb300'),
+        item('none', '未覆盖', 'Not covered', '#e53935'),
+      ],
+    },
+    source: { kind: 'units' },
+    fields: {
+      id: 'Number', code: 'String', name: 'String', kind: 'String', employees: 'Number',
+      formalPartyMembers: 'Number', coverage: 'String', shouldEstablish: 'Boolean',
+    },
+  },
+  {
+    id: 'population', title: text('人口分布', 'Population'), group: 'population', geometryType: 'point',
+    tiles: tilesOf('population'), sourceLayer: 'population', minzoom: 13, maxzoom: 16, defaultVisible: false,
+    legend: { color: '#7e57c2' },
+    source: { kind: 'population' },
+    fields: { id: 'Number', residents: 'Number', households: 'Number' },
+  },
+]
+
+const gridFields = {
+  id: 'Number', code: 'String', name: 'String', department: 'String', communityCode: 'String', communityName: 'String',
+  households: 'Number', population: 'Number', chiefName: 'String', chiefPhone: 'String', version: 'Number',
+} as const
+
+export function gridLayer(department: ActiveDepartmentLayer): Layer {
+  const id = `grids-${department.department}`
+  return {
+    id,
+    title: text(`${department.name}网格`, `${department.department} grids`),
+    group: 'grid', geometryType: 'polygon', tiles: tilesOf(id), sourceLayer: id,
+    minzoom: 9, maxzoom: 16, defaultVisible: true, department: department.department,
+    legend: { color: department.color },
+    source: { kind: 'grids', department: department.department }, fields: gridFields,
+  }
+}
+
+/** The whole catalog in drawing order: region fills, grids, then points. */
+export function buildCatalog(departments: ActiveDepartmentLayer[]): Layer[] {
+  const [district, street, community, ...points] = fixedLayers
+  return [district, street, community, ...departments.map(gridLayer), ...points]
+}
+
+/** The catalog entry as the API shows it (without the server-side source description). */
+export function toLayerInfo({ source: _source, fields: _fields, ...info }: Layer): LayerInfo {
+  return info
+}

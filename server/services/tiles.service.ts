@@ -1,0 +1,85 @@
+// Vector tiles for every layer: the encoder the database allows, and a cache keyed by data version
+// so that a change (import, merge, publish) invalidates every tile it could touch.
+import vtpbf from 'vt-pbf'
+import type { Kysely } from 'kysely'
+import type { Tables } from '../db/tables.ts'
+import { TILE_EXTENT, encodeTileWithPostgis, findTileFeatures } from '../db/repositories/tiles.repository.ts'
+import type { Layer } from './layer-catalog.ts'
+import { type TileBounds, tileBounds, toTileFeature } from './tiles.ts'
+
+export type TileEncoder = 'postgis' | 'node'
+
+export async function encodeTile(db: Kysely<Tables>, encoder: TileEncoder, layer: Layer, tile: TileBounds): Promise<Uint8Array> {
+  if (encoder === 'postgis') return encodeTileWithPostgis(db, layer.source, layer.sourceLayer, tile)
+  const rows = await findTileFeatures(db, layer.source, tile)
+  const features = rows.map(toTileFeature).filter((f) => f !== undefined)
+  if (features.length === 0) return new Uint8Array()
+  return vtpbf.fromGeojsonVt({ [layer.sourceLayer]: { features } }, { version: 2, extent: TILE_EXTENT })
+}
+
+/** A small LRU by bytes: recently used tiles stay, the oldest go first. */
+export class TileCache {
+  private readonly entries = new Map<string, Uint8Array>()
+  private bytes = 0
+
+  constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
+
+  get(key: string): Uint8Array | undefined {
+    const tile = this.entries.get(key)
+    if (tile) {
+      this.entries.delete(key)
+      this.entries.set(key, tile)
+    }
+    return tile
+  }
+
+  set(key: string, tile: Uint8Array): void {
+    const old = this.entries.get(key)
+    if (old) this.bytes -= old.byteLength
+    this.entries.set(key, tile)
+    this.bytes += tile.byteLength
+    for (const [oldest, value] of this.entries) {
+      if (this.bytes <= this.maxBytes) break
+      this.entries.delete(oldest)
+      this.bytes -= value.byteLength
+    }
+  }
+
+  clear(): void {
+    this.entries.clear()
+    this.bytes = 0
+  }
+
+  get size(): number {
+    return this.entries.size
+  }
+}
+
+export class TileService {
+  private readonly cache = new TileCache()
+  private dataVersion = 1
+
+  constructor(
+    private readonly db: Kysely<Tables>,
+    readonly encoder: TileEncoder,
+  ) {}
+
+  /** The version tiles are cached under: it changes whenever data on the map changes. */
+  get version(): number {
+    return this.dataVersion
+  }
+
+  invalidate(): void {
+    this.dataVersion += 1
+    this.cache.clear()
+  }
+
+  async getTile(layer: Layer, z: number, x: number, y: number): Promise<{ tile: Uint8Array; cached: boolean }> {
+    const key = `${this.dataVersion}/${layer.id}/${z}/${x}/${y}`
+    const hit = this.cache.get(key)
+    if (hit) return { tile: hit, cached: true }
+    const tile = await encodeTile(this.db, this.encoder, layer, tileBounds(z, x, y))
+    this.cache.set(key, tile)
+    return { tile, cached: false }
+  }
+}
