@@ -1,0 +1,174 @@
+// npm run bench: the performance targets of DESIGN.md, measured against references taken in the
+// same run. Prints medians, p95 and ratios; asserts nothing (timings are not tests).
+//
+//   BENCH_SCALES=1,10   demo district sizes to measure on server PostGIS (default 1)
+//   BENCH_DATABASE_URL  an existing server database to use instead of a throwaway cluster
+//   BENCH_SKIP_PGLITE=1 skip the embedded-database figures
+import autocannon from 'autocannon'
+import type { FastifyInstance } from 'fastify'
+import pg from 'pg'
+import { buildApp } from '../../server/app.ts'
+import { type Database, createPgliteDatabase, createPostgresDatabase } from '../../server/db/database.ts'
+import { migrate } from '../../server/db/migrate.ts'
+import { findRegions } from '../../server/db/repositories/regions.repository.ts'
+import { postgisTileQuery } from '../../server/db/repositories/tiles.repository.ts'
+import { loadDemoDistrict } from '../../server/services/demo.service.ts'
+import type { Layer } from '../../server/services/layer-catalog.ts'
+import { listLayers } from '../../server/services/layers.service.ts'
+import { tileBounds } from '../../server/services/tiles.ts'
+import { startThrowawayCluster } from '../helpers/postgres-cluster.ts'
+import { median, percentile, printTable, timeIt } from './stats.ts'
+
+interface Tile { z: number; x: number; y: number }
+
+const scales = (process.env.BENCH_SCALES ?? '1').split(',').map(Number)
+const seed = 20241
+
+function tilesCovering([west, south, east, north]: number[], z: number): Tile[] {
+  const n = 2 ** z
+  const col = (lon: number) => Math.floor(((lon + 180) / 360) * n)
+  const row = (lat: number) => {
+    const r = (lat * Math.PI) / 180
+    return Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)
+  }
+  const tiles: Tile[] = []
+  for (let x = col(west); x <= col(east); x++) for (let y = row(north); y <= row(south); y++) tiles.push({ z, x, y })
+  return tiles
+}
+
+/** A deterministic sample: every k-th tile, so repeated runs measure the same tiles. */
+function sample<T>(items: T[], count: number): T[] {
+  if (items.length <= count) return items
+  const step = items.length / count
+  return Array.from({ length: count }, (_, i) => items[Math.floor(i * step)])
+}
+
+async function listen(database: Database): Promise<{ app: FastifyInstance; origin: string }> {
+  const app = await buildApp({ config: { logLevel: 'warn', serveWeb: false, uploadLimitBytes: 1 << 20 }, database })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  if (!address || typeof address === 'string') throw new Error('no port')
+  return { app, origin: `http://127.0.0.1:${address.port}` }
+}
+
+async function fetchTile(origin: string, layer: Layer, { z, x, y }: Tile): Promise<number> {
+  const response = await fetch(`${origin}/tiles/${layer.id}/${z}/${x}/${y}.mvt`)
+  if (response.status !== 200 && response.status !== 204) throw new Error(`tile ${layer.id}/${z}/${x}/${y}: ${response.status}`)
+  return (await response.arrayBuffer()).byteLength
+}
+
+async function districtBbox(database: Database): Promise<number[]> {
+  const [district] = await findRegions(database.db, { level: 'district' })
+  if (!district?.bbox) throw new Error('no district loaded')
+  return district.bbox
+}
+
+/** Cold tiles (tile cache cleared before each) through HTTP, against the bare ST_AsMVT query through pg. */
+async function benchColdTiles(label: string, database: Database, app: FastifyInstance, origin: string, bareClient: pg.Client | undefined) {
+  const bbox = await districtBbox(database)
+  const layers = await listLayers(database.db)
+  const api: number[] = []
+  const bare: number[] = []
+  const lowZoom: number[] = []
+  let largestLowZoom = 0
+  for (const z of [10, 11, 12, 13, 14]) {
+    for (const layer of layers.filter((l) => z >= l.minzoom)) {
+      for (const tile of sample(tilesCovering(bbox, z), 12)) {
+        if (bareClient) {
+          const compiled = postgisTileQuery(layer.source, layer.sourceLayer, tileBounds(tile.z, tile.x, tile.y)).compile(database.db)
+          bare.push((await timeIt(() => bareClient.query(compiled.sql, [...compiled.parameters]))).ms)
+        }
+        app.tiles.invalidate()
+        api.push((await timeIt(() => fetchTile(origin, layer, tile))).ms)
+      }
+    }
+  }
+  for (const z of [5, 6, 7, 8]) {
+    for (const layer of layers.filter((l) => z >= l.minzoom)) {
+      for (const tile of tilesCovering(bbox, z)) {
+        app.tiles.invalidate()
+        const { ms, value: bytes } = await timeIt(() => fetchTile(origin, layer, tile))
+        lowZoom.push(ms)
+        largestLowZoom = Math.max(largestLowZoom, bytes)
+      }
+    }
+  }
+  const rows: (string | number)[][] = [[`${label} cold tile z10–14 (API)`, api.length, median(api), percentile(api, 95), 'p50 ≤ 20, p95 ≤ 60']]
+  if (bare.length > 0) {
+    rows.push([`${label} bare ST_AsMVT via pg (reference)`, bare.length, median(bare), percentile(bare, 95), '—'])
+    rows.push([`${label} API / bare, p50 ratio`, '', median(api) / median(bare), percentile(api, 95) / percentile(bare, 95), '≤ 1.3×'])
+  }
+  rows.push([`${label} low-zoom tile z5–8 (largest ${(largestLowZoom / 1024).toFixed(1)} KB)`, lowZoom.length, median(lowZoom), percentile(lowZoom, 95), 'p95 ≤ 150, ≤ 500 KB'])
+  return rows
+}
+
+/** Warm tiles under load from a second client on the same machine (autocannon, 32 connections). */
+async function benchCachedTiles(label: string, database: Database, origin: string, target: string) {
+  const bbox = await districtBbox(database)
+  const layers = (await listLayers(database.db)).filter((l) => l.group === 'grid' || l.id === 'party-orgs')
+  const paths = layers.flatMap((layer) => sample(tilesCovering(bbox, 13), 20).map(({ z, x, y }) => `/tiles/${layer.id}/${z}/${x}/${y}.mvt`))
+  for (const path of paths) await fetch(origin + path).then((r) => r.arrayBuffer())
+  const single: number[] = []
+  for (const path of paths) single.push((await timeIt(() => fetch(origin + path).then((r) => r.arrayBuffer()))).ms)
+  const result = await autocannon({ url: origin, connections: 32, duration: 5, workers: 1, requests: paths.map((path) => ({ method: 'GET', path })) })
+  return [
+    [`${label} cached tile, one client`, single.length, median(single), percentile(single, 95), 'p95 ≤ 5'],
+    [`${label} cached tiles/s, 32 connections (p97.5 ${result.latency.p97_5} ms)`, result.requests.total, result.requests.average, '', target],
+  ]
+}
+
+async function benchSummary(label: string, origin: string) {
+  const samples: number[] = []
+  for (let i = 0; i < 40; i++) samples.push((await timeIt(() => fetch(`${origin}/api/summary`).then((r) => r.json()))).ms)
+  return [[`${label} KPI summary`, samples.length, median(samples), percentile(samples, 95), 'p50 ≤ 100']]
+}
+
+async function main() {
+  const header = ['measure', 'n', 'p50 ms (or /s)', 'p95 ms (or ratio)', 'target']
+  const rows: (string | number)[][] = []
+  const cluster = process.env.BENCH_DATABASE_URL ? undefined : await startThrowawayCluster()
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? cluster!.url
+  try {
+    for (const scale of scales) {
+      const admin = new pg.Client({ connectionString: adminUrl })
+      await admin.connect()
+      const name = `bench_scale_${scale}`
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`)
+      await admin.query(`CREATE DATABASE ${name}`)
+      await admin.end()
+      const url = new URL(adminUrl)
+      url.pathname = `/${name}`
+      const database = await createPostgresDatabase(url.href)
+      await migrate(database.db)
+      const load = await timeIt(() => loadDemoDistrict(database.db, { seed, scale }))
+      rows.push([`server ×${scale}: demo load (${load.value.counts.grids ?? '?'} grids)`, 1, load.ms, '', '—'])
+      const bareClient = new pg.Client({ connectionString: url.href })
+      await bareClient.connect()
+      const { app, origin } = await listen(database)
+      rows.push(...(await benchColdTiles(`server ×${scale}:`, database, app, origin, bareClient)))
+      rows.push(...(await benchCachedTiles(`server ×${scale}:`, database, origin, '≥ 5,000/s')))
+      rows.push(...(await benchSummary(`server ×${scale}:`, origin)))
+      await bareClient.end()
+      await app.close()
+      await database.close()
+    }
+    if (!process.env.BENCH_SKIP_PGLITE) {
+      const created = await timeIt(() => createPgliteDatabase('memory://'))
+      const database = created.value
+      await migrate(database.db)
+      const load = await timeIt(() => loadDemoDistrict(database.db, { seed, scale: 1 }))
+      rows.push(['pglite ×1: create + PostGIS', 1, created.ms, '', '—'], ['pglite ×1: demo load', 1, load.ms, '', '—'])
+      const { app, origin } = await listen(database)
+      rows.push(...(await benchColdTiles('pglite ×1:', database, app, origin, undefined)))
+      rows.push(...(await benchCachedTiles('pglite ×1:', database, origin, '≥ 1,000/s')))
+      rows.push(...(await benchSummary('pglite ×1:', origin)))
+      await app.close()
+      await database.close()
+    }
+  } finally {
+    await cluster?.stop()
+  }
+  printTable('网格治理一张图 benchmark (2-core machine; times in ms)', header, rows)
+}
+
+await main()

@@ -1,0 +1,118 @@
+// A real browser opens the built product: the map draws the department grids from vector tiles,
+// the layer panel toggles them, the inspector shows a clicked grid in Chinese, and nothing is
+// requested from outside the machine.
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { type Browser, type Page, chromium } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../server/db/database.ts'
+import { webDist } from '../../server/plugins/web.plugin.ts'
+import { buildTestApp } from '../helpers/app.ts'
+import { openTestDatabase } from '../helpers/databases.ts'
+
+const chromiumPath = '/usr/bin/chromium'
+const screenshots = path.join(import.meta.dirname, 'screenshots')
+const gridLayers = ['grids-party', 'grids-governance', 'grids-urban', 'grids-social']
+
+declare global {
+  interface Window {
+    __wgMap?: import('maplibre-gl').Map
+  }
+}
+
+describe('the map in a real browser', () => {
+  let database: Database
+  let app: FastifyInstance
+  let browser: Browser
+  let page: Page
+  let origin: string
+  const outsideRequests: string[] = []
+  const pageErrors: string[] = []
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(webDist, 'index.html'))) throw new Error(`The web client is not built (${webDist}): npm test runs npm run build first`)
+    if (!existsSync(chromiumPath)) throw new Error(`Chromium is missing at ${chromiumPath}: apt-get install chromium (.ci/run does)`)
+    database = await openTestDatabase('pglite')
+    app = await buildTestApp(database, { serveWeb: true })
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const address = app.server.address()
+    if (!address || typeof address === 'string') throw new Error('no port')
+    origin = `http://127.0.0.1:${address.port}`
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    })
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url())
+      if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue()
+      outsideRequests.push(url.href)
+      return route.abort()
+    })
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+    await page.goto(origin)
+    await page.waitForFunction(
+      (layers) => {
+        const map = window.__wgMap
+        return !!map && map.loaded() && layers.every((id) => map.queryRenderedFeatures({ layers: [`${id}-fill`] }).length > 0)
+      },
+      gridLayers,
+      { timeout: 60_000, polling: 250 },
+    )
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await app?.close()
+    await database?.close()
+  })
+
+  it('draws the grids of all four departments from vector tiles', async () => {
+    const counts = await page.evaluate((layers) => layers.map((id) => window.__wgMap!.queryRenderedFeatures({ layers: [`${id}-fill`] }).length), gridLayers)
+    for (const count of counts) expect(count).toBeGreaterThan(10)
+  })
+
+  it('lists the departments in the layer panel, each with a toggle', async () => {
+    const panel = page.getByTestId('layer-panel')
+    for (const name of ['党建网格', '综治网格', '城管网格', '社保网格']) await expect(panel.getByText(name).count()).resolves.toBeGreaterThan(0)
+    for (const id of gridLayers) await expect(page.getByTestId(`layer-toggle-${id}`).isChecked()).resolves.toBe(true)
+  })
+
+  it('hides a department layer when its toggle is cleared, and shows it again', async () => {
+    const toggle = page.getByTestId('layer-toggle-grids-urban')
+    await toggle.uncheck()
+    await expect.poll(() => page.evaluate(() => window.__wgMap!.getLayoutProperty('grids-urban-fill', 'visibility'))).toBe('none')
+    await toggle.check()
+    await expect.poll(() => page.evaluate(() => window.__wgMap!.getLayoutProperty('grids-urban-fill', 'visibility'))).not.toBe('none')
+  })
+
+  it('shows a clicked grid in the inspector with Chinese labels', async () => {
+    const point = await page.evaluate(() => {
+      const map = window.__wgMap!
+      const [feature] = map.queryRenderedFeatures({ layers: ['grids-governance-fill'] })
+      const geometry = feature.geometry as GeoJSON.Polygon | GeoJSON.MultiPolygon
+      const ring = geometry.type === 'Polygon' ? geometry.coordinates[0] : geometry.coordinates[0][0]
+      const lon = ring.reduce((s, p) => s + p[0], 0) / ring.length
+      const lat = ring.reduce((s, p) => s + p[1], 0) / ring.length
+      return map.project([lon, lat])
+    })
+    const box = await page.getByTestId('map').boundingBox()
+    await page.mouse.click(box!.x + point.x, box!.y + point.y)
+    const inspector = page.getByTestId('inspector')
+    await inspector.waitFor({ state: 'visible', timeout: 10_000 })
+    const text = await inspector.innerText()
+    expect(text).toMatch(/网格/)
+    expect(await page.getByTestId('inspector-row').count()).toBeGreaterThan(3)
+    expect(text).not.toMatch(/\b(households|communityName|chiefPhone)\b/)
+  })
+
+  it('fetches nothing from outside the machine and raises no page errors', async () => {
+    await mkdir(screenshots, { recursive: true })
+    await page.screenshot({ path: path.join(screenshots, 'map.png') })
+    expect(outsideRequests).toEqual([])
+    expect(pageErrors).toEqual([])
+  })
+})
