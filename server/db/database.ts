@@ -40,7 +40,8 @@ export async function createPostgresDatabase(connectionString: string): Promise<
 /** Opens (or creates) a PGlite database; `loadDataDir` restores a dump made by `dumpDataDir`. */
 export async function createPgliteDatabase(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true })
-  const pglite = await PGlite.create(dataDir, { extensions: { postgis }, loadDataDir })
+  // numeric as a number, as the pg driver is configured above: both drivers return the same shapes
+  const pglite = await PGlite.create(dataDir, { extensions: { postgis }, loadDataDir, parsers: { 1700: (value: string) => Number(value) } })
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: new PglitePool(pglite) as unknown as pg.Pool }) })
   return { db, driver: 'pglite', pglite, close: () => db.destroy() }
 }

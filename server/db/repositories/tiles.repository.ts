@@ -42,20 +42,22 @@ export interface TileFeatureRow {
 }
 
 /**
- * A layer's features clipped, scaled to tile pixels (0..4096, y down), snapped to whole pixels and
- * oriented as MVT wants them: what ST_AsMVTGeom does, written with functions PGlite has.
+ * A layer's features in tile pixels (0..4096, y down) as ST_AsMVTGeom makes them, written with
+ * functions PGlite has: scale to the tile, snap to whole pixels, drop collinear points, clip to the
+ * buffered tile, snap again, repair, and orient exterior rings as MVT wants them.
  */
 export async function findTileFeatures(db: Kysely<Tables>, source: LayerSource, tile: TileBounds): Promise<TileFeatureRow[]> {
   const { west, north } = tile.bounds
   const scale = TILE_EXTENT / (tile.bounds.east - tile.bounds.west)
-  const clip = tile.buffered
+  const [low, high] = [-TILE_BUFFER, TILE_EXTENT + TILE_BUFFER]
   const rows = selectLayerRows(source, tileEnvelope4326(tile), (column) => sql`(
       SELECT CASE WHEN g IS NULL OR ST_IsEmpty(g) OR (ST_Dimension(g) = 2 AND ST_Area(g) = 0) THEN NULL ELSE ST_AsGeoJSON(g, 0) END
-      FROM (SELECT ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_RemoveRepeatedPoints(ST_SnapToGrid(ST_Affine(
-                     ST_ClipByBox2D(ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
-                                    ST_MakeEnvelope(${clip.west}::float8, ${clip.south}::float8, ${clip.east}::float8, ${clip.north}::float8, ${sql.lit(SRID_WEB_MERCATOR)})),
-                     ${scale}::float8, 0, 0, -${scale}::float8, -${west * scale}::float8, ${north * scale}::float8), 1)))
-                   , ST_Dimension(${column}) + 1)) AS g) tile_geometry)`)
+      FROM (SELECT ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_RemoveRepeatedPoints(ST_SnapToGrid(
+                     ST_ClipByBox2D(
+                       ST_Simplify(ST_SnapToGrid(ST_Affine(ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
+                         ${scale}::float8, 0, 0, -${scale}::float8, -${west * scale}::float8, ${north * scale}::float8), 1), 0),
+                       ST_MakeEnvelope(${sql.lit(low)}, ${sql.lit(low)}, ${sql.lit(high)}, ${sql.lit(high)})),
+                     1))), ST_Dimension(${column}) + 1)) AS g) tile_geometry)`)
   const { rows: result } = await sql<TileFeatureRow>`SELECT * FROM (${rows}) t WHERE t.geom IS NOT NULL`.execute(db)
   return result
 }

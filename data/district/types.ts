@@ -1,0 +1,97 @@
+// The demo district as plain rows with GeoJSON (WGS84) geometries; the loader resolves references
+// (codes) to ids.
+import type { MultiPolygon } from 'geojson'
+import type {
+  CoverageMode, Establishment, PartyOrgDomain, PartyOrgStatus, PartyOrgTier, RegionLevel, ServiceCenterLevel,
+  ServiceCenterStatus, StaffRole, UnitKind,
+} from '../../server/db/tables.ts'
+
+export interface DemoRegion {
+  code: string
+  name: string
+  level: RegionLevel
+  parentCode: string | null
+  isUrban: boolean
+  /** communities only: streets and the district are the unions of their communities */
+  boundary?: MultiPolygon
+}
+
+export interface DemoStaff {
+  role: StaffRole
+  name: string
+  phone: string
+}
+
+export interface DemoGrid {
+  code: string
+  name: string
+  communityCode: string
+  boundary: MultiPolygon
+  attributes: Record<string, string | number>
+  staff: DemoStaff[]
+}
+
+export interface DemoGridLayer {
+  department: 'party' | 'governance' | 'urban' | 'social'
+  title: string
+  grids: DemoGrid[]
+}
+
+export interface DemoPopulationPoint {
+  regionCode: string
+  residents: number
+  households: number
+  lon: number
+  lat: number
+}
+
+export interface DemoPartyOrg {
+  code: string
+  name: string
+  parentCode: string | null
+  tier: PartyOrgTier
+  domain: PartyOrgDomain
+  establishment: Establishment
+  starRating: number
+  status: PartyOrgStatus
+  memberCount: number
+  formalMembers: number
+  regionCode: string
+  lon: number
+  lat: number
+}
+
+export interface DemoUnit {
+  code: string
+  name: string
+  kind: UnitKind
+  employees: number
+  formalPartyMembers: number
+  regionCode: string
+  lon: number
+  lat: number
+  coverage: { mode: CoverageMode; orgCode: string | null; instructorName: string | null } | null
+}
+
+export interface DemoServiceCenter {
+  code: string
+  name: string
+  level: ServiceCenterLevel
+  status: ServiceCenterStatus
+  floorAreaM2: number
+  radiusM: number | null
+  regionCode: string
+  lon: number
+  lat: number
+}
+
+export interface DemoDistrict {
+  seed: number
+  scale: number
+  regions: DemoRegion[]
+  gridLayers: DemoGridLayer[]
+  population: DemoPopulationPoint[]
+  partyOrgs: DemoPartyOrg[]
+  units: DemoUnit[]
+  serviceCenters: DemoServiceCenter[]
+}

@@ -1,0 +1,41 @@
+// Loads the generated demo district into an empty database, atomically: one transaction, so a
+// failure leaves the database as it was. The server calls it at first start; tests and the
+// benchmark call it to build their databases.
+import type { Kysely } from 'kysely'
+import { generateDistrict } from '../../data/district/index.ts'
+import * as demo from '../db/repositories/demo.repository.ts'
+import type { Tables } from '../db/tables.ts'
+
+export interface DemoLoadReport {
+  counts: Record<string, number>
+  ms: number
+}
+
+export const hasAnyRegion = (db: Kysely<Tables>) => demo.hasAnyRegion(db)
+
+export async function loadDemoDistrict(db: Kysely<Tables>, options: { seed: number; scale: number }): Promise<DemoLoadReport> {
+  const started = performance.now()
+  const district = generateDistrict(options)
+  const counts: Record<string, number> = {
+    regions: district.regions.length,
+    grids: district.gridLayers.reduce((sum, l) => sum + l.grids.length, 0),
+    ...Object.fromEntries(district.gridLayers.map((l) => [`grids.${l.department}`, l.grids.length])),
+    gridStaff: district.gridLayers.reduce((sum, l) => sum + l.grids.reduce((s, g) => s + g.staff.length, 0), 0),
+    populationPoints: district.population.length,
+    partyOrgs: district.partyOrgs.length,
+    units: district.units.length,
+    serviceCenters: district.serviceCenters.length,
+  }
+  await db.transaction().execute(async (trx) => {
+    const runId = await demo.startImportRun(trx)
+    await demo.insertRegions(trx, district.regions)
+    await demo.insertPopulation(trx, district.population)
+    for (const layer of district.gridLayers) await demo.insertGridLayer(trx, layer, runId)
+    await demo.countGridPopulation(trx)
+    await demo.insertPartyOrgs(trx, district.partyOrgs)
+    await demo.insertUnits(trx, district.units)
+    await demo.insertServiceCenters(trx, district.serviceCenters)
+    await demo.finishImportRun(trx, runId, counts)
+  })
+  return { counts, ms: Math.round(performance.now() - started) }
+}
