@@ -1,0 +1,27 @@
+// The active language and the helpers that turn feature properties into readable text.
+import type { LocalizedText } from '../api/types.ts'
+import { zhCN } from './zh-CN.ts'
+
+export const locale = 'zh-CN' as const
+export const t = zhCN
+
+export const localized = (text: LocalizedText) => text[locale]
+
+/** Which value table translates a property on a layer (a center's level reads differently). */
+function valueTable(layerId: string, key: string): Record<string, string> | undefined {
+  if (layerId === 'service-centers' && key === 'level') return t.values.centerLevel
+  if (layerId === 'service-centers' && key === 'status') return t.values.centerStatus
+  return t.values[key]
+}
+
+export function formatProperty(layerId: string, key: string, value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—'
+  const table = valueTable(layerId, key)
+  if (table && String(value) in table) return table[String(value)]
+  if (typeof value === 'boolean') return t.values.boolean[String(value)]
+  if (key === 'starRating' && typeof value === 'number') return '★'.repeat(value)
+  if (typeof value === 'number') return value.toLocaleString(locale, { maximumFractionDigits: 1 })
+  return String(value)
+}
+
+export const propertyLabel = (key: string) => t.properties[key] ?? key

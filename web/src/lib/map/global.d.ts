@@ -1,0 +1,8 @@
+import type { Map } from 'maplibre-gl'
+
+declare global {
+  interface Window {
+    /** The map, for the end-to-end test (see MapView.svelte). */
+    __wgMap?: Map
+  }
+}

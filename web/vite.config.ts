@@ -1,0 +1,19 @@
+import path from 'node:path'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { defineConfig } from 'vite'
+
+const root = import.meta.dirname
+const api = 'http://127.0.0.1:3000'
+
+export default defineConfig({
+  root,
+  plugins: [svelte()],
+  build: {
+    outDir: path.join(root, 'dist'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+  },
+  server: {
+    proxy: { '/api': api, '/tiles': api, '/docs': api },
+  },
+})
