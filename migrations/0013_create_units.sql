@@ -13,4 +13,5 @@ CREATE TABLE units (
   footprint            geometry(MultiPolygon, 4326)
 );
 CREATE INDEX units_location_gix ON units USING gist (location);
+CREATE INDEX units_footprint_gix ON units USING gist (footprint);
 CREATE INDEX units_region_idx ON units (region_code);
