@@ -2,7 +2,6 @@ import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { LayerParams, TileJson, TileParams } from '../schemas/layers.schema.ts'
-import { describeTileJson, findLayer } from '../services/layers.service.ts'
 import { assertTileInRange } from '../services/tiles.ts'
 
 export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,7 +13,7 @@ export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { layer: layerId, z, x, y } = request.params
     assertTileInRange(z, x, y)
-    const layer = await findLayer(app.database.db, layerId)
+    const layer = await app.layers.find(layerId)
     const { tile, cached } = await app.tiles.getTile(layer, z, x, y)
     reply
       .header('Content-Type', 'application/vnd.mapbox-vector-tile')
@@ -27,5 +26,5 @@ export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/tiles/:layer.json', {
     schema: { tags: ['layers'], summary: 'TileJSON of a layer', params: LayerParams, response: { 200: TileJson, ...errorResponses } },
-  }, async (request) => describeTileJson(app.database.db, request.params.layer, `${request.protocol}://${request.host}`))
+  }, async (request) => app.layers.tileJson(request.params.layer, `${request.protocol}://${request.host}`))
 }

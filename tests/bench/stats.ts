@@ -27,6 +27,7 @@ export function printTable(title: string, header: string[], rows: (string | numb
 
 function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return '—'
+  if (Number.isInteger(n)) return n.toLocaleString('en-US')
   if (Math.abs(n) >= 100) return n.toFixed(0)
   if (Math.abs(n) >= 10) return n.toFixed(1)
   return n.toFixed(2)

@@ -16,12 +16,6 @@ const chromiumPath = '/usr/bin/chromium'
 const screenshots = path.join(import.meta.dirname, 'screenshots')
 const gridLayers = ['grids-party', 'grids-governance', 'grids-urban', 'grids-social']
 
-declare global {
-  interface Window {
-    __wgMap?: import('maplibre-gl').Map
-  }
-}
-
 describe('the map in a real browser', () => {
   let database: Database
   let app: FastifyInstance

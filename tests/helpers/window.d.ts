@@ -1,0 +1,8 @@
+// The handle the web client leaves for browser tests (see web/src/lib/map/MapView.svelte).
+import type { Map } from 'maplibre-gl'
+
+declare global {
+  interface Window {
+    __wgMap?: Map
+  }
+}
