@@ -38,3 +38,12 @@ export class SilentDatabaseFailureError extends Error {
     this.name = 'SilentDatabaseFailureError'
   }
 }
+
+/** The request is well formed but the resource is not in a state that allows it (e.g. publishing a failed run). */
+export class ConflictError extends Error {
+  readonly code = 'conflict'
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConflictError'
+  }
+}

@@ -25,6 +25,9 @@ export interface Database {
 // int8 (counts, ids) and numeric come back from pg as strings; this product's values fit in doubles.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value: string) => Number(value))
+// int8[] (ids in arrays) likewise, as PGlite returns them
+const parseTextArray = pg.types.getTypeParser(1009 as never) as (value: string) => (string | null)[]
+pg.types.setTypeParser(1016 as never, (value: string) => parseTextArray(value).map((v) => (v === null ? null : Number(v))))
 
 export async function createDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
   if (config.databaseUrl) return createPostgresDatabase(config.databaseUrl)

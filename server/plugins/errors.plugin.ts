@@ -2,11 +2,12 @@
 // naming the field, anything else to 500 with the details logged and hidden from the client.
 import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { InvalidInputError, NotFoundError, SilentDatabaseFailureError } from '../errors.ts'
+import { ConflictError, InvalidInputError, NotFoundError, SilentDatabaseFailureError } from '../errors.ts'
 
 export default fp(async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof NotFoundError) return reply.status(404).send({ error: error.code, message: error.message })
+    if (error instanceof ConflictError) return reply.status(409).send({ error: error.code, message: error.message })
     if (error instanceof InvalidInputError) {
       return reply.status(400).send({ error: error.code, message: error.message, details: error.details })
     }

@@ -1,0 +1,441 @@
+// SQL of the 多网合一 merge. A run works community by community in short transactions: the grids of
+// the selected layers are cut to each community, repaired and snapped in a metric CRS, their
+// boundaries noded and polygonized into faces (the common refinement), and every face attributed
+// to the grid each department has there. Temp tables live for one step (ON COMMIT DROP).
+import { type Kysely, type Transaction, sql } from 'kysely'
+import type { MergeIssueKind, Tables } from '../tables.ts'
+import type { Adjacency, Face, SliverRule } from '../../services/merge-grouping.ts'
+
+type Db = Kysely<Tables> | Transaction<Tables>
+
+export interface MergeRunRow {
+  id: number
+  status: 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+  strategy: 'base_department' | 'household_balanced'
+  params: Record<string, unknown>
+  layerIds: number[]
+  progress: number
+  stats: Record<string, unknown>
+  alignment: unknown[]
+  error: string | null
+  isPublished: boolean
+  startedAt: Date
+  finishedAt: Date | null
+  publishedAt: Date | null
+}
+
+const selectRun = (db: Db) =>
+  db.selectFrom('merge_runs').select([
+    'id', 'status', 'strategy', 'params', 'layer_ids as layerIds', 'progress', 'stats', 'alignment', 'error',
+    'is_published as isPublished', 'started_at as startedAt', 'finished_at as finishedAt', 'published_at as publishedAt',
+  ])
+
+export async function findMergeRun(db: Db, id: number): Promise<MergeRunRow | undefined> {
+  return (await selectRun(db).where('id', '=', id).executeTakeFirst()) as MergeRunRow | undefined
+}
+
+export async function findPublishedRun(db: Db): Promise<MergeRunRow | undefined> {
+  return (await selectRun(db).where('is_published', '=', true).executeTakeFirst()) as MergeRunRow | undefined
+}
+
+export async function findLatestSucceededRun(db: Db): Promise<MergeRunRow | undefined> {
+  return (await selectRun(db).where('status', '=', 'succeeded').orderBy('id', 'desc').limit(1).executeTakeFirst()) as MergeRunRow | undefined
+}
+
+export async function insertMergeRun(db: Db, run: { strategy: MergeRunRow['strategy']; params: Record<string, unknown>; layerIds: number[] }): Promise<number> {
+  const { id } = await db
+    .insertInto('merge_runs')
+    .values({ strategy: run.strategy, params: JSON.stringify(run.params), layer_ids: run.layerIds, stats: '{}', alignment: '[]', error: null, finished_at: null, published_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return id
+}
+
+export async function updateMergeRun(db: Db, id: number, changes: { status?: MergeRunRow['status']; progress?: number; stats?: Record<string, unknown>; alignment?: unknown[]; error?: string | null; finished?: boolean }): Promise<void> {
+  await db
+    .updateTable('merge_runs')
+    .set({
+      ...(changes.status ? { status: changes.status } : {}),
+      ...(changes.progress !== undefined ? { progress: changes.progress } : {}),
+      ...(changes.stats ? { stats: JSON.stringify(changes.stats) } : {}),
+      ...(changes.alignment ? { alignment: JSON.stringify(changes.alignment) } : {}),
+      ...(changes.error !== undefined ? { error: changes.error } : {}),
+      ...(changes.finished ? { finished_at: new Date() } : {}),
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Runs left 'running' by a server that stopped: they will never finish. */
+export async function failInterruptedRuns(db: Db): Promise<number> {
+  const result = await db
+    .updateTable('merge_runs')
+    .set({ status: 'failed', error: 'interrupted: the server stopped during the run', finished_at: new Date() })
+    .where('status', 'in', ['pending', 'running'])
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+export async function deleteRunResults(db: Db, runId: number): Promise<void> {
+  await db.deleteFrom('merge_issues').where('merge_run_id', '=', runId).execute()
+  await db.deleteFrom('unified_grids').where('merge_run_id', '=', runId).execute()
+}
+
+/** Active layers by department, or the given layer ids, with their department. */
+export async function findLayersForMerge(db: Db, layerIds: number[] | undefined): Promise<{ id: number; department: string }[]> {
+  let query = db.selectFrom('grid_layers').select(['id', 'department']).orderBy('department')
+  query = layerIds ? query.where('id', 'in', layerIds.length > 0 ? layerIds : [-1]) : query.where('is_active', '=', true)
+  return query.execute()
+}
+
+export async function findCommunityCodes(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('regions').select('code').where('level', '=', 'community').where('boundary', 'is not', null).orderBy('code').execute()
+  return rows.map((r) => r.code)
+}
+
+/** The UTM zone (WGS84) that holds the centre of the data: metric work is done in it. */
+export async function findMetricSrid(db: Db): Promise<number> {
+  const { rows } = await sql<{ lon: number | null }>`SELECT ST_X(ST_Centroid(ST_Extent(boundary)::geometry)) AS lon FROM regions WHERE level = 'community'`.execute(db)
+  const lon = rows[0]?.lon ?? 117
+  return 32600 + Math.min(60, Math.max(1, Math.floor((lon + 180) / 6) + 1))
+}
+
+export interface StepOptions {
+  runId: number
+  communities: string[]
+  layerIds: number[]
+  srid: number
+  snapM: number
+}
+
+/** Cuts grids to the communities, nodes and polygonizes them into faces, attributes the faces. */
+export async function buildFaces(trx: Transaction<Tables>, o: StepOptions): Promise<void> {
+  const srid = sql.lit(o.srid)
+  await sql`
+    CREATE TEMP TABLE merge_community ON COMMIT DROP AS
+    SELECT code, boundary AS boundary4326, ST_Transform(boundary, ${srid}) AS geom FROM regions WHERE code = ANY(${o.communities}::text[])`.execute(trx)
+  // Each grid repaired (ST_MakeValid before any overlay: PGlite would fail silently otherwise),
+  // its vertices snapped onto the community boundary where within tolerance, and cut to the community.
+  await sql`
+    CREATE TEMP TABLE merge_piece ON COMMIT DROP AS
+    SELECT g.id AS grid_id, l.department, c.code AS community_code,
+           ST_CollectionExtract(ST_Intersection(
+             ST_MakeValid(ST_Snap(ST_MakeValid(ST_Transform(g.boundary, ${srid})), ST_Boundary(c.geom), ${o.snapM}::float8)), c.geom), 3) AS geom
+    FROM merge_community c
+    JOIN grids g ON g.boundary && c.boundary4326 AND ST_Intersects(g.boundary, c.boundary4326)
+    JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])`.execute(trx)
+  await sql`DELETE FROM merge_piece WHERE ST_IsEmpty(geom) OR ST_Area(geom) < 0.0001`.execute(trx)
+  // The common refinement: all boundaries as one set of linework (snapped to a millimetre: finer
+  // snapping lets float noise break the noding), noded and polygonized into faces. Unified grids
+  // therefore follow the community boundary to within a millimetre.
+  await sql`
+    CREATE TEMP TABLE merge_face ON COMMIT DROP AS
+    WITH lines AS (
+      SELECT code AS community_code, (ST_Dump(ST_Boundary(geom))).geom AS line FROM merge_community
+      UNION ALL
+      SELECT community_code, (ST_Dump(ST_Boundary(geom))).geom FROM merge_piece
+    ), noded AS (
+      SELECT community_code, ST_UnaryUnion(ST_SnapToGrid(ST_Collect(line), 0.001)) AS lines FROM lines GROUP BY community_code
+    ), faces AS (
+      SELECT community_code, (ST_Dump(ST_Polygonize(lines))).geom AS geom FROM noded GROUP BY community_code
+    )
+    SELECT (row_number() OVER (ORDER BY f.community_code, ST_XMin(f.geom), ST_YMin(f.geom)))::int AS face_id,
+           f.community_code, f.geom, ST_Area(f.geom) AS area, ST_Perimeter(f.geom) AS perimeter, ST_PointOnSurface(f.geom) AS inner_point
+    FROM faces f JOIN merge_community c ON c.code = f.community_code
+    WHERE ST_Area(f.geom) > 0 AND ST_Intersects(c.geom, ST_PointOnSurface(f.geom))`.execute(trx)
+  // The faces must tile each community. A GEOS failure that the embedded PostGIS swallows would
+  // leave faces missing; it must stop the run instead of producing a wrong unified grid.
+  const { rows: broken } = await sql<{ code: string; covered: number; area: number }>`
+    SELECT c.code, coalesce(sum(f.area), 0) AS covered, ST_Area(c.geom) AS area
+    FROM merge_community c LEFT JOIN merge_face f ON f.community_code = c.code
+    GROUP BY c.code, c.geom HAVING abs(coalesce(sum(f.area), 0) - ST_Area(c.geom)) > 0.001 * ST_Area(c.geom)`.execute(trx)
+  if (broken.length > 0) {
+    const [first] = broken
+    throw new Error(`The overlay of community ${first.code} failed: its faces cover ${first.covered.toFixed(1)} of ${first.area.toFixed(1)} m² (${broken.length} community(ies) affected)`)
+  }
+  await sql`
+    CREATE TEMP TABLE merge_face_grid ON COMMIT DROP AS
+    SELECT f.face_id, p.grid_id, p.department
+    FROM merge_face f JOIN merge_piece p ON p.community_code = f.community_code AND p.geom && f.inner_point AND ST_Intersects(p.geom, f.inner_point)`.execute(trx)
+}
+
+/** Faces with their households and the base department's grid, and which faces touch which. */
+export async function findFaceGraph(trx: Transaction<Tables>, baseDepartment: string, srid: number): Promise<{ faces: (Face & { communityCode: string })[]; adjacency: Adjacency[] }> {
+  const { rows: faces } = await sql<Face & { communityCode: string }>`
+    SELECT f.face_id AS id, f.community_code AS "communityCode", f.area AS "areaM2", f.perimeter AS "perimeterM",
+           ST_X(f.inner_point) AS x, ST_Y(f.inner_point) AS y,
+           (SELECT min(fg.grid_id) FROM merge_face_grid fg WHERE fg.face_id = f.face_id AND fg.department = ${baseDepartment})::int AS "baseGridId",
+           coalesce((SELECT sum(p.households) FROM population_points p
+                     WHERE p.region_code = f.community_code AND ST_Intersects(f.geom, ST_Transform(p.location, ${sql.lit(srid)}))), 0)::int AS households
+    FROM merge_face f ORDER BY f.face_id`.execute(trx)
+  const { rows: adjacency } = await sql<Adjacency>`
+    SELECT a.face_id AS a, b.face_id AS b,
+           ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2)) AS "sharedM"
+    FROM merge_face a JOIN merge_face b
+      ON a.community_code = b.community_code AND a.face_id < b.face_id AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)`.execute(trx)
+  return { faces, adjacency: adjacency.filter((e) => e.sharedM > 0) }
+}
+
+/**
+ * Codes stay stable across versions: a unified grid that matches one of the previous version
+ * (IoU ≥ 0.5, best matches first) keeps its code; the others take the next free serials of their
+ * community in reading order.
+ */
+async function assignStableCodes(trx: Transaction<Tables>, previousRunId: number | null, srid: number): Promise<void> {
+  const { rows: pairs } = await sql<{ community: string; label: number; code: string; iou: number }>`
+    WITH previous AS (
+      SELECT code, community_code, ST_Transform(boundary, ${sql.lit(srid)}) AS geom FROM unified_grids
+      WHERE merge_run_id = ${previousRunId ?? -1}::bigint AND community_code IN (SELECT code FROM merge_community)
+    ), matches AS (
+      SELECT u.community_code AS community, u.label, p.code, ST_Area(ST_Intersection(u.geom, p.geom)) AS shared, u.area, ST_Area(p.geom) AS previous_area
+      FROM merge_unified u JOIN previous p ON p.community_code = u.community_code AND u.geom && p.geom AND ST_Intersects(u.geom, p.geom)
+    )
+    SELECT community, label, code, shared / nullif(area + previous_area - shared, 0) AS iou FROM matches`.execute(trx)
+  const { rows: grids } = await sql<{ community: string; label: number; y: number; x: number }>`
+    SELECT community_code AS community, label, ST_Y(p) AS y, ST_X(p) AS x
+    FROM (SELECT community_code, label, ST_Transform(ST_PointOnSurface(geom), 4326) AS p FROM merge_unified) u`.execute(trx)
+  const codes = new Map<string, string>()
+  const taken = new Set<string>()
+  for (const pair of pairs.filter((p) => p.iou >= 0.5).sort((a, b) => b.iou - a.iou)) {
+    const key = `${pair.community}/${pair.label}`
+    if (codes.has(key) || taken.has(pair.code)) continue
+    codes.set(key, pair.code)
+    taken.add(pair.code)
+  }
+  const usedSerials = new Map<string, number>()
+  for (const code of [...taken, ...pairs.map((p) => p.code)]) {
+    const community = code.slice(0, 12)
+    usedSerials.set(community, Math.max(usedSerials.get(community) ?? 0, Number(code.slice(12))))
+  }
+  // reading order (true north): bands of 0.0005° (≈ 55 m) north to south, west to east in a band
+  const band = (lat: number) => Math.round(lat / 0.0005)
+  for (const grid of grids.sort((a, b) => a.community.localeCompare(b.community) || band(b.y) - band(a.y) || a.x - b.x)) {
+    const key = `${grid.community}/${grid.label}`
+    if (codes.has(key)) continue
+    const serial = (usedSerials.get(grid.community) ?? 0) + 1
+    usedSerials.set(grid.community, serial)
+    codes.set(key, `${grid.community}${String(serial).padStart(3, '0')}`)
+  }
+  const assignments = [...codes].map(([key, code]) => ({ community: key.split('/')[0], label: Number(key.split('/')[1]), code }))
+  await sql`
+    UPDATE merge_unified u SET code = a.code
+    FROM json_to_recordset(${JSON.stringify(assignments)}::json) AS a(community text, label int, code text)
+    WHERE u.community_code = a.community AND u.label = a.label`.execute(trx)
+}
+
+/** Unifies faces by label into unified grids with their mapping rows to every department grid they overlap. */
+export async function insertUnifiedGrids(trx: Transaction<Tables>, runId: number, labels: { faceId: number; label: number }[], previousRunId: number | null, srid: number): Promise<number> {
+  await sql`
+    CREATE TEMP TABLE merge_label ON COMMIT DROP AS
+    SELECT * FROM json_to_recordset(${JSON.stringify(labels)}::json) AS r("faceId" int, label int)`.execute(trx)
+  await sql`
+    CREATE TEMP TABLE merge_unified ON COMMIT DROP AS
+    SELECT f.community_code, l.label, ST_Union(f.geom) AS geom, sum(f.area) AS area, NULL::text AS code
+    FROM merge_face f JOIN merge_label l ON l."faceId" = f.face_id
+    GROUP BY f.community_code, l.label`.execute(trx)
+  await assignStableCodes(trx, previousRunId, srid)
+  const { rows } = await sql<{ n: number }>`
+    WITH inserted AS (
+      INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, households, population, boundary)
+      SELECT ${runId}::bigint, code, community_code, area, 0, 0, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(geom, 4326)), 3))
+      FROM merge_unified
+      RETURNING id
+    )
+    SELECT count(*)::int AS n FROM inserted`.execute(trx)
+  // households and residents of each unified grid: the population points inside it
+  await sql`
+    UPDATE unified_grids u SET households = c.households, population = c.residents
+    FROM (
+      SELECT u2.id, coalesce(sum(p.households), 0)::int AS households, coalesce(sum(p.residents), 0)::int AS residents
+      FROM unified_grids u2 LEFT JOIN population_points p ON p.region_code = u2.community_code AND ST_Intersects(u2.boundary, p.location)
+      WHERE u2.merge_run_id = ${runId}::bigint AND u2.code IN (SELECT code FROM merge_unified)
+      GROUP BY u2.id
+    ) c WHERE u.id = c.id`.execute(trx)
+  // mapping: the overlap of a unified grid with a department grid is the area of the faces they share
+  await sql`
+    INSERT INTO unified_grid_sources (unified_grid_id, grid_id, overlap_m2, share)
+    SELECT ug.id, fg.grid_id, sum(f.area), least(1, sum(f.area) / nullif(ug.area_m2, 0))
+    FROM merge_face f
+    JOIN merge_label l ON l."faceId" = f.face_id
+    JOIN merge_unified mu ON mu.community_code = f.community_code AND mu.label = l.label
+    JOIN unified_grids ug ON ug.merge_run_id = ${runId}::bigint AND ug.code = mu.code
+    JOIN merge_face_grid fg ON fg.face_id = f.face_id
+    GROUP BY ug.id, fg.grid_id, ug.area_m2`.execute(trx)
+  return rows[0].n
+}
+
+export interface IssueInsert {
+  kind: MergeIssueKind
+  communityCode: string | null
+  department: string | null
+  gridIds: number[]
+  note: string | null
+}
+
+/**
+ * Gaps (no grid of a department), overlaps (two or more grids of one department) and slivers, per
+ * connected piece of land. `sliverFaceIds` are the faces the sliver rule picked.
+ */
+export async function insertFaceIssues(trx: Transaction<Tables>, runId: number, departments: string[], sliverFaceIds: number[], rule: SliverRule): Promise<void> {
+  // a piece of land too small or too thin to be a gap or overlap of its own is a sliver
+  const notSliver = (piece: ReturnType<typeof sql.ref>) => sql`ST_Area(${piece}) >= ${rule.minAreaM2}::float8
+    AND NOT (ST_Area(${piece}) <= ${rule.thinMaxAreaM2}::float8
+             AND 4 * pi() * ST_Area(${piece}) / nullif(ST_Perimeter(${piece}) ^ 2, 0) < ${rule.maxThinness}::float8)`
+  await sql`
+    CREATE TEMP TABLE merge_sliver ON COMMIT DROP AS
+    SELECT * FROM json_to_recordset(${JSON.stringify(sliverFaceIds.map((id) => ({ id })))}::json) AS r(id int)`.execute(trx)
+  // gaps: per department, the faces it does not cover, merged into connected pieces
+  await sql`
+    INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
+    SELECT ${runId}::bigint, 'gap', community_code, department, ST_Area(piece), '{}', NULL, ST_Multi(ST_Transform(piece, 4326))
+    FROM (
+      SELECT f.community_code, d.department, (ST_Dump(ST_Union(f.geom))).geom AS piece
+      FROM merge_face f CROSS JOIN unnest(${departments}::text[]) AS d(department)
+      WHERE NOT EXISTS (SELECT 1 FROM merge_face_grid fg WHERE fg.face_id = f.face_id AND fg.department = d.department)
+      GROUP BY f.community_code, d.department
+    ) gap_pieces WHERE ${notSliver(sql.ref('piece'))}`.execute(trx)
+  // overlaps: faces claimed by two or more grids of one department, by the set of grids
+  await sql`
+    INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
+    SELECT ${runId}::bigint, 'overlap', community_code, department, ST_Area(piece), grid_ids, NULL, ST_Multi(ST_Transform(piece, 4326))
+    FROM (
+      SELECT f.community_code, o.department, o.grid_ids, (ST_Dump(ST_Union(f.geom))).geom AS piece
+      FROM merge_face f
+      JOIN (SELECT face_id, department, array_agg(grid_id ORDER BY grid_id) AS grid_ids FROM merge_face_grid GROUP BY face_id, department HAVING count(*) > 1) o
+        ON o.face_id = f.face_id
+      GROUP BY f.community_code, o.department, o.grid_ids
+    ) overlap_pieces WHERE ${notSliver(sql.ref('piece'))}`.execute(trx)
+  // slivers: each face the rule picked, with the grids that cover it
+  await sql`
+    INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
+    SELECT ${runId}::bigint, 'sliver', f.community_code, NULL, f.area,
+           coalesce((SELECT array_agg(grid_id ORDER BY grid_id) FROM merge_face_grid fg WHERE fg.face_id = f.face_id), '{}'),
+           'thinness ' || round((4 * pi() * f.area / nullif(f.perimeter * f.perimeter, 0))::numeric, 3), ST_Multi(ST_Transform(f.geom, 4326))
+    FROM merge_face f WHERE f.face_id IN (SELECT id FROM merge_sliver)`.execute(trx)
+}
+
+/**
+ * Grid-level issues of the grids assigned to these communities: invalid input (repaired), parts
+ * outside the grid's own community, and parts outside the district altogether.
+ */
+export async function insertGridIssues(trx: Transaction<Tables>, runId: number, o: StepOptions, minAreaM2: number): Promise<void> {
+  const srid = sql.lit(o.srid)
+  await sql`
+    INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
+    SELECT ${runId}::bigint, 'invalid_input', g.community_code, l.department, ST_Area(ST_Transform(ST_MakeValid(g.boundary), ${srid})),
+           ARRAY[g.id], ST_IsValidReason(g.boundary) || ' (repaired with ST_MakeValid)', g.boundary
+    FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])
+    WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_IsValid(g.boundary)`.execute(trx)
+  await sql`
+    INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
+    SELECT ${runId}::bigint, kind, community_code, department, ST_Area(outside), ARRAY[grid_id], note, ST_Multi(ST_Transform(outside, 4326))
+    FROM (
+      SELECT 'crosses_boundary' AS kind, g.community_code, l.department, g.id AS grid_id, '跨越所属社区边界' AS note,
+             ST_CollectionExtract(ST_Difference(ST_MakeValid(ST_Transform(g.boundary, ${srid})), ST_Transform(c.boundary, ${srid})), 3) AS outside
+      FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])
+      JOIN regions c ON c.code = g.community_code
+      WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_CoveredBy(g.boundary, c.boundary)
+      UNION ALL
+      SELECT 'outside_region', g.community_code, l.department, g.id, '超出辖区范围',
+             ST_CollectionExtract(ST_Difference(ST_MakeValid(ST_Transform(g.boundary, ${srid})), ST_Transform(d.boundary, ${srid})), 3)
+      FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])
+      JOIN regions c ON c.code = g.community_code
+      JOIN regions s ON s.code = c.parent_code
+      JOIN regions d ON d.code = s.parent_code
+      WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_CoveredBy(g.boundary, d.boundary)
+    ) parts WHERE ST_Area(outside) >= ${minAreaM2}::float8`.execute(trx)
+}
+
+export interface DepartmentAlignment {
+  department: string
+  grids: number
+  meanIou: number
+  oneToOneShare: number
+}
+
+/** Per department: mean best IoU of its grids with the unified grids, and the share mapping one to one. */
+export async function findAlignment(db: Db, runId: number): Promise<DepartmentAlignment[]> {
+  const { rows } = await sql<DepartmentAlignment>`
+    WITH s AS (
+      SELECT ugs.grid_id, ugs.overlap_m2 AS overlap, u.area_m2 AS unified_area,
+             sum(ugs.overlap_m2) OVER (PARTITION BY ugs.grid_id) AS grid_area
+      FROM unified_grid_sources ugs JOIN unified_grids u ON u.id = ugs.unified_grid_id AND u.merge_run_id = ${runId}::bigint
+    ), best AS (
+      SELECT grid_id, max(overlap / nullif(grid_area + unified_area - overlap, 0)) AS iou,
+             bool_or(overlap >= 0.9 * grid_area AND overlap >= 0.9 * unified_area) AS one_to_one
+      FROM s GROUP BY grid_id
+    )
+    SELECT l.department, count(*)::int AS grids, avg(best.iou)::float8 AS "meanIou", avg(best.one_to_one::int)::float8 AS "oneToOneShare"
+    FROM best JOIN grids g ON g.id = best.grid_id JOIN grid_layers l ON l.id = g.layer_id
+    GROUP BY l.department ORDER BY l.department`.execute(db)
+  return rows
+}
+
+export async function countIssues(db: Db, runId: number): Promise<Record<string, number>> {
+  const rows = await db.selectFrom('merge_issues').where('merge_run_id', '=', runId).groupBy('kind').select(['kind', sql<number>`count(*)::int`.as('n')]).execute()
+  return Object.fromEntries(rows.map((r) => [r.kind, r.n]))
+}
+
+export async function countUnifiedGrids(db: Db, runId: number): Promise<number> {
+  const row = await db.selectFrom('unified_grids').where('merge_run_id', '=', runId).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+  return row.n
+}
+
+export async function publishRun(db: Db, runId: number): Promise<void> {
+  await db.updateTable('merge_runs').set({ is_published: false }).where('is_published', '=', true).execute()
+  await db.updateTable('merge_runs').set({ is_published: true, published_at: new Date() }).where('id', '=', runId).execute()
+}
+
+export interface IssueRow {
+  id: number
+  kind: MergeIssueKind
+  communityCode: string | null
+  department: string | null
+  areaM2: number
+  gridIds: number[]
+  note: string | null
+  bbox: [number, number, number, number] | null
+}
+
+export async function findIssues(db: Db, runId: number, filter: { kind?: MergeIssueKind; department?: string; regionPrefix?: string; limit: number; offset: number }): Promise<{ total: number; issues: IssueRow[] }> {
+  let query = db.selectFrom('merge_issues').where('merge_run_id', '=', runId)
+  if (filter.kind) query = query.where('kind', '=', filter.kind)
+  if (filter.department) query = query.where('department', '=', filter.department)
+  if (filter.regionPrefix) query = query.where(sql<boolean>`left(community_code, ${filter.regionPrefix.length}) = ${filter.regionPrefix}`)
+  const { total } = await query.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow()
+  const issues = await query
+    .select([
+      'id', 'kind', 'community_code as communityCode', 'department', 'area_m2 as areaM2', 'grid_ids as gridIds', 'note',
+      sql<[number, number, number, number] | null>`CASE WHEN geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)) END`.as('bbox'),
+    ])
+    .orderBy('area_m2', 'desc')
+    .orderBy('id')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute()
+  return { total, issues: issues as IssueRow[] }
+}
+
+export interface DiffRow {
+  code: string
+  change: 'added' | 'removed' | 'reshaped'
+  areaM2: number
+  changedM2: number
+}
+
+/**
+ * Unified grids added, removed and reshaped from run `from` to run `to`. Reshaped means the two
+ * shapes differ by more than `minShare` of the grid's area (sliver absorption moves a few m²).
+ */
+export async function diffRuns(db: Db, from: number, to: number, srid: number, minShare: number): Promise<DiffRow[]> {
+  const { rows } = await sql<DiffRow>`
+    SELECT coalesce(b.code, a.code) AS code,
+           CASE WHEN a.id IS NULL THEN 'added' WHEN b.id IS NULL THEN 'removed' ELSE 'reshaped' END AS change,
+           coalesce(b.area_m2, a.area_m2) AS "areaM2",
+           CASE WHEN a.id IS NULL OR b.id IS NULL THEN coalesce(b.area_m2, a.area_m2)
+                ELSE ST_Area(ST_SymDifference(ST_Transform(a.boundary, ${sql.lit(srid)}), ST_Transform(b.boundary, ${sql.lit(srid)}))) END AS "changedM2"
+    FROM (SELECT * FROM unified_grids WHERE merge_run_id = ${from}::bigint) a
+    FULL JOIN (SELECT * FROM unified_grids WHERE merge_run_id = ${to}::bigint) b ON a.code = b.code
+    ORDER BY 1`.execute(db)
+  return rows.filter((r) => r.change !== 'reshaped' || r.changedM2 > minShare * r.areaM2)
+}

@@ -1,0 +1,179 @@
+// 多网合一: merge the selected department layers into one unified grid per community, find every
+// gap, overlap, sliver and boundary problem, and score each department's alignment. A run works in
+// short per-batch transactions (PGlite has one connection, so the map keeps being served), writes
+// only rows of its own, and is published by switching the active version.
+import type { Kysely } from 'kysely'
+import * as merge from '../db/repositories/merge.repository.ts'
+import type { Tables } from '../db/tables.ts'
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
+import { type Face, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, isSliver } from './merge-grouping.ts'
+
+export type MergeStrategy = 'base_department' | 'household_balanced'
+
+export interface MergeParams {
+  strategy: MergeStrategy
+  /** grid layers to merge; default: the active layer of every department */
+  layerIds?: number[]
+  /** the department whose grids the base strategy keeps (default 综治) */
+  baseDepartment: string
+  /** vertices are snapped to a grid of this size, in metres, before noding */
+  snapToleranceM: number
+  sliver: SliverRule
+  /** household-balanced strategy: the households a grid should hold (norm 300–500) */
+  targetHouseholds: number
+  /** communities per transaction */
+  batchSize: number
+}
+
+export const defaultMergeParams: MergeParams = {
+  strategy: 'base_department',
+  baseDepartment: 'governance',
+  snapToleranceM: 0.5,
+  sliver: defaultSliverRule,
+  targetHouseholds: 400,
+  batchSize: 20,
+}
+
+export interface MergeProgress {
+  runId: number
+  done: number
+  total: number
+}
+
+export interface MergeHooks {
+  /** after each committed batch (progress events); an exception here stops the run as a failure */
+  onStep?: (progress: MergeProgress) => void | Promise<void>
+}
+
+/** Creates the run (status pending) after checking what it will merge; `executeMerge` does the work. */
+export async function createMerge(db: Kysely<Tables>, requested: Partial<MergeParams>): Promise<number> {
+  const params: MergeParams = { ...defaultMergeParams, ...requested, sliver: { ...defaultMergeParams.sliver, ...requested.sliver } }
+  const layers = await merge.findLayersForMerge(db, params.layerIds)
+  if (params.layerIds && layers.length !== new Set(params.layerIds).size) {
+    const missing = params.layerIds.filter((id) => !layers.some((l) => l.id === id))
+    throw new InvalidInputError(`No grid layer has the id ${missing.join(', ')}`, { field: 'layerIds' })
+  }
+  if (layers.length === 0) throw new InvalidInputError('There are no grid layers to merge: import department grids first', { field: 'layerIds' })
+  if (new Set(layers.map((l) => l.department)).size !== layers.length) {
+    throw new InvalidInputError('Choose one layer per department', { field: 'layerIds' })
+  }
+  if (params.strategy === 'base_department' && !layers.some((l) => l.department === params.baseDepartment)) {
+    throw new InvalidInputError(`The base department "${params.baseDepartment}" has no layer among those merged`, { field: 'baseDepartment' })
+  }
+  return merge.insertMergeRun(db, { strategy: params.strategy, params: { ...params, layerIds: undefined }, layerIds: layers.map((l) => l.id) })
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** Labels every face of one community according to the strategy. */
+export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sharedM: number }[], params: MergeParams): Map<number, number> {
+  if (params.strategy === 'household_balanced') {
+    const solid = faces.filter((f) => !isSliver(f, params.sliver))
+    const ids = new Set(solid.map((f) => f.id))
+    const balanced = balanceHouseholds(solid, adjacency.filter((e) => ids.has(e.a) && ids.has(e.b)), params.targetHouseholds)
+    return absorbIntoNeighbours(faces, adjacency, balanced, params.sliver)
+  }
+  const base = new Map(faces.filter((f) => f.baseGridId !== null).map((f) => [f.id, f.baseGridId!]))
+  return absorbIntoNeighbours(faces, adjacency, base, params.sliver)
+}
+
+export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: MergeHooks = {}): Promise<merge.MergeRunRow> {
+  const run = await merge.findMergeRun(db, runId)
+  if (!run) throw new NotFoundError(`No merge run has the id ${runId}`)
+  const params = { ...defaultMergeParams, ...(run.params as Partial<MergeParams>), strategy: run.strategy }
+  const timings = { facesMs: 0, groupingMs: 0, unifyMs: 0, issuesMs: 0, alignmentMs: 0 }
+  const started = performance.now()
+  await merge.updateMergeRun(db, runId, { status: 'running' })
+  try {
+    const layers = await merge.findLayersForMerge(db, run.layerIds)
+    const departments = layers.map((l) => l.department)
+    const communities = await merge.findCommunityCodes(db)
+    const srid = await merge.findMetricSrid(db)
+    // codes carry over from the published version (else the latest that succeeded)
+    const previousRunId = (await merge.findPublishedRun(db))?.id ?? (await merge.findLatestSucceededRun(db))?.id ?? null
+    let done = 0
+    let faceCount = 0
+    for (const batch of chunks(communities, params.batchSize)) {
+      await db.transaction().execute(async (trx) => {
+        const step = { runId, communities: batch, layerIds: run.layerIds, srid, snapM: params.snapToleranceM }
+        let t = performance.now()
+        await merge.buildFaces(trx, step)
+        const { faces, adjacency } = await merge.findFaceGraph(trx, params.baseDepartment, srid)
+        timings.facesMs += performance.now() - t
+        t = performance.now()
+        faceCount += faces.length
+        const labels: { faceId: number; label: number }[] = []
+        for (const community of batch) {
+          const own = faces.filter((f) => f.communityCode === community)
+          const ids = new Set(own.map((f) => f.id))
+          const labelled = labelFaces(own, adjacency.filter((e) => ids.has(e.a)), params)
+          for (const [faceId, label] of labelled) labels.push({ faceId, label })
+        }
+        const slivers = faces.filter((f) => isSliver(f, params.sliver)).map((f) => f.id)
+        timings.groupingMs += performance.now() - t
+        t = performance.now()
+        await merge.insertUnifiedGrids(trx, runId, labels, previousRunId, srid)
+        timings.unifyMs += performance.now() - t
+        t = performance.now()
+        await merge.insertFaceIssues(trx, runId, departments, slivers, params.sliver)
+        await merge.insertGridIssues(trx, runId, step, params.sliver.minAreaM2)
+        timings.issuesMs += performance.now() - t
+      })
+      done += batch.length
+      await merge.updateMergeRun(db, runId, { progress: done / communities.length })
+      await hooks.onStep?.({ runId, done, total: communities.length })
+    }
+    let t = performance.now()
+    const alignment = await merge.findAlignment(db, runId)
+    timings.alignmentMs = performance.now() - t
+    const stats = {
+      communities: communities.length,
+      faces: faceCount,
+      unifiedGrids: await merge.countUnifiedGrids(db, runId),
+      issues: await merge.countIssues(db, runId),
+      metricSrid: srid,
+      totalMs: Math.round(performance.now() - started),
+      ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
+    }
+    await merge.updateMergeRun(db, runId, { status: 'succeeded', progress: 1, stats, alignment, finished: true })
+  } catch (error) {
+    // a failed run leaves nothing behind but its record; the published version was never touched
+    await merge.deleteRunResults(db, runId)
+    await merge.updateMergeRun(db, runId, { status: 'failed', error: (error as Error).message, finished: true })
+  }
+  return (await merge.findMergeRun(db, runId))!
+}
+
+export async function getMergeRun(db: Kysely<Tables>, runId: number): Promise<merge.MergeRunRow> {
+  const run = await merge.findMergeRun(db, runId)
+  if (!run) throw new NotFoundError(`No merge run has the id ${runId}`)
+  return run
+}
+
+export async function publishMerge(db: Kysely<Tables>, runId: number): Promise<merge.MergeRunRow> {
+  const run = await getMergeRun(db, runId)
+  if (run.status !== 'succeeded') throw new ConflictError(`Merge run ${runId} is ${run.status}: only a succeeded run can be published`)
+  await db.transaction().execute((trx) => merge.publishRun(trx, runId))
+  return getMergeRun(db, runId)
+}
+
+export async function listMergeIssues(db: Kysely<Tables>, runId: number, filter: Parameters<typeof merge.findIssues>[2]) {
+  await getMergeRun(db, runId)
+  return merge.findIssues(db, runId, filter)
+}
+
+export async function diffMerges(db: Kysely<Tables>, from: number, to: number) {
+  await getMergeRun(db, from)
+  await getMergeRun(db, to)
+  const rows = await merge.diffRuns(db, from, to, await merge.findMetricSrid(db), 0.01)
+  return {
+    from, to,
+    added: rows.filter((r) => r.change === 'added'),
+    removed: rows.filter((r) => r.change === 'removed'),
+    reshaped: rows.filter((r) => r.change === 'reshaped'),
+  }
+}

@@ -1,0 +1,55 @@
+// A small hand-built district whose merge answer is known: two 200 m × 200 m communities and four
+// department layers, each wrong in its own way (see tests/integration/merge.test.ts).
+import { type Kysely, sql } from 'kysely'
+import type { Tables } from '../../server/db/tables.ts'
+import { polygonWkt, rect, toLonLat } from './local-frame.ts'
+
+export const [communityA, communityB] = ['410199001001', '410199001002']
+const [A, B] = [communityA, communityB]
+
+export async function buildMergeDistrict(db: Kysely<Tables>): Promise<Record<string, number>> {
+  const geom = (wkt: string) => sql`ST_Multi(ST_GeomFromText(${wkt}, 4326))`
+  await sql`INSERT INTO regions (code, name, level, parent_code, is_urban, boundary) VALUES
+    ('410199000000', '测试区', 'district', NULL, true, ${geom(rect(0, 0, 400, 200))}),
+    ('410199001000', '测试街道', 'street', '410199000000', true, ${geom(rect(0, 0, 400, 200))}),
+    (${A}, '甲社区', 'community', '410199001000', true, ${geom(rect(0, 0, 200, 200))}),
+    (${B}, '乙社区', 'community', '410199001000', true, ${geom(rect(200, 0, 400, 200))})`.execute(db)
+  const layers: Record<string, number> = {}
+  for (const department of ['governance', 'party', 'urban', 'social']) {
+    const { id } = await db.insertInto('grid_layers').values({ department, version: 1, title: department, is_active: true }).returning('id').executeTakeFirstOrThrow()
+    layers[department] = id
+  }
+  const grids: [string, string, string, string][] = [
+    // 综治: exact, two grids in A, one in B
+    ['governance', 'GA1', A, rect(0, 0, 100, 200)],
+    ['governance', 'GA2', A, rect(100, 0, 200, 200)],
+    ['governance', 'GB1', B, rect(200, 0, 400, 200)],
+    // 党建: misses a 30 m corner of A (gap); its B grid reaches 25 m below the district
+    ['party', 'PA1', A, polygonWkt([[0, 0], [200, 0], [200, 170], [170, 170], [170, 200], [0, 200]])],
+    ['party', 'PB1', B, rect(200, -25, 400, 200)],
+    // 城管: a line 0.5 m off 综治's (sliver); its B grid reaches 15 m into A (crosses, overlaps UA2)
+    ['urban', 'UA1', A, rect(0, 0, 100.5, 200)],
+    ['urban', 'UA2', A, rect(100.5, 0, 200, 200)],
+    ['urban', 'UB1', B, rect(185, 0, 400, 200)],
+    // 社保: a self-intersecting bowtie in A (invalid input: repaired, leaves two triangle gaps); B grids overlap by 20 m
+    ['social', 'SA1', A, polygonWkt([[0, 0], [200, 200], [200, 0], [0, 200]])],
+    ['social', 'SB1', B, rect(200, 0, 320, 200)],
+    ['social', 'SB2', B, rect(300, 0, 400, 200)],
+  ]
+  const ids: Record<string, number> = {}
+  for (const [department, code, community, wkt] of grids) {
+    const { rows } = await sql<{ id: number }>`
+      INSERT INTO grids (layer_id, code, name, community_code, attributes, boundary)
+      VALUES (${layers[department]}, ${code}, ${code}, ${community}, '{}', ST_Multi(ST_GeomFromText(${wkt}, 4326))) RETURNING id`.execute(db)
+    ids[code] = rows[0].id
+  }
+  // 1,000 households spread evenly over A, none in B
+  const points = Array.from({ length: 40 }, (_, i) => {
+    const [lon, lat] = toLonLat(12.5 + (i % 8) * 25, 20 + Math.floor(i / 8) * 40)
+    return { lon, lat }
+  })
+  await sql`INSERT INTO population_points (region_code, residents, households, location)
+    SELECT ${A}, 65, 25, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326) FROM json_to_recordset(${JSON.stringify(points)}::json) AS r(lon float8, lat float8)`.execute(db)
+  return ids
+}
+

@@ -1,0 +1,190 @@
+// 多网合一 on a small hand-built district whose answer is known: two 200 m × 200 m communities and
+// four department layers, each wrong in its own way.
+import { type Kysely, sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../server/db/database.ts'
+import type { Tables } from '../../server/db/tables.ts'
+import { createMerge, diffMerges, executeMerge, listMergeIssues, publishMerge } from '../../server/services/merge.service.ts'
+import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
+import { rect } from '../helpers/local-frame.ts'
+import { buildMergeDistrict as buildDistrict, communityA, communityB } from '../helpers/merge-district.ts'
+
+const [A, B] = [communityA, communityB]
+
+/**
+ * Per community: every unified grid is valid and inside it, no two overlap, and their areas add up
+ * to the community's (so, with no overlap, there is no gap). Pairwise tests keep GEOS work small.
+ */
+async function tilingErrors(db: Kysely<Tables>, runId: number) {
+  const { rows } = await sql<{ code: string; invalid: number; outside: number; overlap: number; missing: number; tolerance: number }>`
+    WITH u AS (SELECT id, community_code, ST_Transform(boundary, 32649) AS geom, boundary FROM unified_grids WHERE merge_run_id = ${runId})
+    SELECT c.code,
+      (SELECT count(*) FROM u WHERE u.community_code = c.code AND NOT ST_IsValid(u.boundary))::int AS invalid,
+      (SELECT coalesce(sum(ST_Area(ST_Difference(u.geom, ST_Transform(c.boundary, 32649)))), 0) FROM u WHERE u.community_code = c.code) AS outside,
+      (SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, b.geom))), 0) FROM u a JOIN u b ON a.id < b.id AND a.community_code = c.code
+         AND b.community_code = c.code AND ST_Intersects(a.geom, b.geom)) AS overlap,
+      abs(ST_Area(ST_Transform(c.boundary, 32649)) - (SELECT coalesce(sum(ST_Area(u.geom)), 0) FROM u WHERE u.community_code = c.code)) AS missing,
+      -- the overlay nodes boundaries on a 1 mm grid: a millimetre along the boundary is the tolerance
+      ST_Perimeter(ST_Transform(c.boundary, 32649)) * 0.001 AS tolerance
+    FROM regions c WHERE c.level = 'community' ORDER BY c.code`.execute(db)
+  return rows
+}
+
+/** Areas from the hand-built frame are within half a percent of the UTM ones. */
+const expectArea = (actual: number | undefined, expected: number) => {
+  expect(actual).toBeDefined()
+  expect(Math.abs(actual! - expected) / expected).toBeLessThan(0.015)
+}
+
+describe.each(testDrivers())('多网合一 on %s', (driver) => {
+  let database: Database
+  let db: Kysely<Tables>
+  let grid: Record<string, number>
+  let baseRun: number
+
+  beforeAll(async () => {
+    database = await openTestDatabase(driver, 'empty')
+    db = database.db
+    grid = await buildDistrict(db)
+    baseRun = await createMerge(db, { strategy: 'base_department', batchSize: 1 })
+    const run = await executeMerge(db, baseRun)
+    expect(run.error).toBeNull()
+  })
+
+  afterAll(async () => database?.close())
+
+  const issues = async (runId: number, kind: string) => (await listMergeIssues(db, runId, { kind: kind as never, limit: 100, offset: 0 })).issues
+
+  it('keeps the base department’s grids as the unified grids, coded community + serial', async () => {
+    const rows = await db.selectFrom('unified_grids').select(['code', 'community_code', 'area_m2']).where('merge_run_id', '=', baseRun).orderBy('code').execute()
+    expect(rows.map((r) => r.code)).toEqual([`${A}001`, `${A}002`, `${B}001`])
+    expectArea(rows[0].area_m2, 20_000)
+    expectArea(rows[2].area_m2, 40_000)
+  })
+
+  it('tiles each community with no gap and no overlap', async () => {
+    const rows = await tilingErrors(db, baseRun)
+    expect(rows).toHaveLength(2)
+    for (const row of rows) {
+      expect(row.invalid, row.code).toBe(0)
+      expect(row.outside, row.code).toBeLessThan(row.tolerance)
+      expect(row.overlap, row.code).toBeLessThan(row.tolerance)
+      expect(row.missing, row.code).toBeLessThan(row.tolerance)
+    }
+  })
+
+  it('finds the corner 党建 left uncovered as a gap of 900 m²', async () => {
+    const gaps = (await issues(baseRun, 'gap')).filter((i) => i.department === 'party')
+    expect(gaps).toHaveLength(1)
+    expectArea(gaps[0].areaM2, 900)
+    expect(gaps[0].communityCode).toBe(A)
+  })
+
+  it('finds the two triangles the repaired 社保 bowtie leaves uncovered', async () => {
+    const gaps = (await issues(baseRun, 'gap')).filter((i) => i.department === 'social')
+    expect(gaps).toHaveLength(2)
+    for (const gap of gaps) expectArea(gap.areaM2, 10_000)
+  })
+
+  it('finds overlaps within one department with the grids involved', async () => {
+    const overlaps = await issues(baseRun, 'overlap')
+    const social = overlaps.find((o) => o.department === 'social')!
+    expectArea(social.areaM2, 4000)
+    expect(social.gridIds).toEqual([grid.SB1, grid.SB2].sort((a, b) => a - b))
+    const urban = overlaps.find((o) => o.department === 'urban')!
+    expectArea(urban.areaM2, 3000)
+    expect(urban.gridIds).toEqual([grid.UA2, grid.UB1].sort((a, b) => a - b))
+  })
+
+  it('finds the half-metre strip between 城管 and 综治 as a sliver and absorbs it', async () => {
+    const slivers = await issues(baseRun, 'sliver')
+    expect(slivers.length).toBeGreaterThanOrEqual(1)
+    expect(slivers.some((s) => s.areaM2 > 50 && s.areaM2 < 150 && s.communityCode === A)).toBe(true)
+    const unified = await db.selectFrom('unified_grids').select('area_m2').where('merge_run_id', '=', baseRun).where('community_code', '=', A).execute()
+    expectArea(unified.reduce((sum, u) => sum + u.area_m2, 0), 40_000)
+  })
+
+  it('finds grids crossing their community and reaching outside the district', async () => {
+    const crossing = await issues(baseRun, 'crosses_boundary')
+    expectArea(crossing.find((i) => i.gridIds[0] === grid.UB1)?.areaM2, 3000)
+    expectArea(crossing.find((i) => i.gridIds[0] === grid.PB1)?.areaM2, 5000)
+    const outside = await issues(baseRun, 'outside_region')
+    expect(outside).toHaveLength(1)
+    expect(outside[0].gridIds).toEqual([grid.PB1])
+    expectArea(outside[0].areaM2, 5000)
+  })
+
+  it('reports the self-intersecting grid as invalid input, with the reason', async () => {
+    const invalid = await issues(baseRun, 'invalid_input')
+    expect(invalid).toHaveLength(1)
+    expect(invalid[0].gridIds).toEqual([grid.SA1])
+    expect(invalid[0].note).toMatch(/self-intersection/i)
+  })
+
+  it('maps every unified grid to the department grids it overlaps, with shares', async () => {
+    const rows = await sql<{ code: string; grid_id: number; overlap_m2: number; share: number }>`
+      SELECT u.code, s.grid_id, s.overlap_m2, s.share FROM unified_grid_sources s JOIN unified_grids u ON u.id = s.unified_grid_id
+      WHERE u.merge_run_id = ${baseRun} ORDER BY u.code, s.grid_id`.execute(db)
+    const b = rows.rows.filter((r) => r.code === `${B}001`)
+    expect(b.find((r) => r.grid_id === grid.GB1)?.share).toBeCloseTo(1, 3)
+    expectArea(b.find((r) => r.grid_id === grid.SB1)?.overlap_m2, 24_000)
+    expect(b.find((r) => r.grid_id === grid.UB1)?.share).toBeCloseTo(1, 3)
+  })
+
+  it('scores 综治 as aligned one to one and 党建 as poorly aligned', async () => {
+    const { alignment, stats } = await (await import('../../server/services/merge.service.ts')).getMergeRun(db, baseRun)
+    const by = Object.fromEntries((alignment as { department: string; meanIou: number; oneToOneShare: number }[]).map((a) => [a.department, a]))
+    expect(by.governance.meanIou).toBeGreaterThan(0.99)
+    expect(by.governance.oneToOneShare).toBe(1)
+    expect(by.party.meanIou).toBeLessThan(0.8)
+    expect(stats).toMatchObject({ unifiedGrids: 3, communities: 2 })
+  })
+
+  it('regroups faces into grids near the household norm with the household-balanced strategy', async () => {
+    const runId = await createMerge(db, { strategy: 'household_balanced', targetHouseholds: 400 })
+    const run = await executeMerge(db, runId)
+    expect(run.status).toBe('succeeded')
+    const inA = await db.selectFrom('unified_grids').select(['code', 'households']).where('merge_run_id', '=', runId).where('community_code', '=', A).execute()
+    expect(inA.length).toBeGreaterThanOrEqual(2)
+    expect(inA.reduce((sum, u) => sum + u.households, 0)).toBe(1000)
+    for (const u of inA) expect(u.households, u.code).toBeGreaterThanOrEqual(150)
+    for (const row of await tilingErrors(db, runId)) {
+      expect(row.invalid, row.code).toBe(0)
+      expect(row.overlap, row.code).toBeLessThan(row.tolerance)
+      expect(row.missing, row.code).toBeLessThan(row.tolerance)
+    }
+  })
+
+  it('publishes a run and keeps the published version when a later run fails midway', async () => {
+    await publishMerge(db, baseRun)
+    const failing = await createMerge(db, { batchSize: 1 })
+    const run = await executeMerge(db, failing, {
+      onStep: ({ done }) => {
+        if (done === 1) throw new Error('power cut after the first community')
+      },
+    })
+    expect(run.status).toBe('failed')
+    expect(run.error).toContain('power cut')
+    const leftovers = await db.selectFrom('unified_grids').select('id').where('merge_run_id', '=', failing).execute()
+    expect(leftovers).toEqual([])
+    const published = await db.selectFrom('merge_runs').select('id').where('is_published', '=', true).execute()
+    expect(published).toEqual([{ id: baseRun }])
+    const kept = await db.selectFrom('unified_grids').select('code').where('merge_run_id', '=', baseRun).execute()
+    expect(kept).toHaveLength(3)
+    await expect(publishMerge(db, failing)).rejects.toThrow(/failed/)
+  })
+
+  it('lists grids added and reshaped between two versions, and leaves unchanged ones out', async () => {
+    // 综治 splits its second grid in A: the next merge reshapes A002 and adds A003
+    await sql`UPDATE grids SET boundary = ST_Multi(ST_GeomFromText(${rect(100, 0, 200, 150)}, 4326)) WHERE id = ${grid.GA2}`.execute(db)
+    await sql`INSERT INTO grids (layer_id, code, name, community_code, attributes, boundary)
+      SELECT layer_id, 'GA3', 'GA3', community_code, '{}', ST_Multi(ST_GeomFromText(${rect(100, 150, 200, 200)}, 4326)) FROM grids WHERE id = ${grid.GA2}`.execute(db)
+    const next = await createMerge(db, {})
+    expect((await executeMerge(db, next)).status).toBe('succeeded')
+    const diff = await diffMerges(db, baseRun, next)
+    expect(diff.added.map((r) => r.code)).toEqual([`${A}003`])
+    expect(diff.reshaped.map((r) => r.code)).toEqual([`${A}002`])
+    expect(diff.removed).toEqual([])
+    expectArea(diff.reshaped[0].changedM2, 5000)
+  })
+})
