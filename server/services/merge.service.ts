@@ -28,7 +28,7 @@ export interface MergeParams {
 export const defaultMergeParams: MergeParams = {
   strategy: 'base_department',
   baseDepartment: 'governance',
-  snapToleranceM: 0.5,
+  snapToleranceM: 1,
   sliver: defaultSliverRule,
   targetHouseholds: 400,
   batchSize: 20,
@@ -99,10 +99,13 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
     let faceCount = 0
     for (const batch of chunks(communities, params.batchSize)) {
       await db.transaction().execute(async (trx) => {
-        const step = { runId, communities: batch, layerIds: run.layerIds, srid, snapM: params.snapToleranceM }
+        const step = {
+          runId, communities: batch, layerIds: run.layerIds, srid, snapM: params.snapToleranceM,
+          baseDepartment: params.baseDepartment, withHouseholds: params.strategy === 'household_balanced',
+        }
         let t = performance.now()
         await merge.buildFaces(trx, step)
-        const { faces, adjacency } = await merge.findFaceGraph(trx, params.baseDepartment, srid)
+        const { faces, adjacency } = await merge.findFaceGraph(trx, step)
         timings.facesMs += performance.now() - t
         t = performance.now()
         faceCount += faces.length

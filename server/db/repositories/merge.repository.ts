@@ -8,6 +8,13 @@ import type { Adjacency, Face, SliverRule } from '../../services/merge-grouping.
 
 type Db = Kysely<Tables> | Transaction<Tables>
 
+/**
+ * Overlays of shapes that share nearly-identical edges (two versions of a grid, a grid and its
+ * community) run with GEOS's fixed-precision mode at 1 mm: snap-rounding makes them robust where
+ * floating-point overlay can throw (and the embedded PostGIS would then fail silently).
+ */
+const GRID_SIZE_M = 0.001
+
 export interface MergeRunRow {
   id: number
   status: 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled'
@@ -106,6 +113,9 @@ export interface StepOptions {
   layerIds: number[]
   srid: number
   snapM: number
+  baseDepartment: string
+  /** households per face are needed by the household-balanced strategy only */
+  withHouseholds: boolean
 }
 
 /** Cuts grids to the communities, nodes and polygonizes them into faces, attributes the faces. */
@@ -124,6 +134,13 @@ export async function buildFaces(trx: Transaction<Tables>, o: StepOptions): Prom
     FROM merge_community c
     JOIN grids g ON g.boundary && c.boundary4326 AND ST_Intersects(g.boundary, c.boundary4326)
     JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])`.execute(trx)
+  // Then the other departments' edges snap onto the base department's where within tolerance, so
+  // that boundaries drawn "the same" by two departments become one line instead of a sliver.
+  await sql`
+    UPDATE merge_piece p SET geom = ST_CollectionExtract(ST_Intersection(ST_MakeValid(ST_Snap(p.geom, b.lines, ${o.snapM}::float8)), c.geom), 3)
+    FROM (SELECT community_code, ST_Collect(ST_Boundary(geom)) AS lines FROM merge_piece WHERE department = ${o.baseDepartment} GROUP BY community_code) b,
+         merge_community c
+    WHERE p.department <> ${o.baseDepartment} AND b.community_code = p.community_code AND c.code = p.community_code`.execute(trx)
   await sql`DELETE FROM merge_piece WHERE ST_IsEmpty(geom) OR ST_Area(geom) < 0.0001`.execute(trx)
   // The common refinement: all boundaries as one set of linework (snapped to a millimetre: finer
   // snapping lets float noise break the noding), noded and polygonized into faces. Unified grids
@@ -159,21 +176,51 @@ export async function buildFaces(trx: Transaction<Tables>, o: StepOptions): Prom
     FROM merge_face f JOIN merge_piece p ON p.community_code = f.community_code AND p.geom && f.inner_point AND ST_Intersects(p.geom, f.inner_point)`.execute(trx)
 }
 
-/** Faces with their households and the base department's grid, and which faces touch which. */
-export async function findFaceGraph(trx: Transaction<Tables>, baseDepartment: string, srid: number): Promise<{ faces: (Face & { communityCode: string })[]; adjacency: Adjacency[] }> {
+/**
+ * Faces with their households and the base department's grid, and which faces touch which. Faces
+ * come from one polygonized linework, so neighbours share exact segments: adjacency is a join on
+ * segment end points, with no geometry operation at all.
+ */
+export async function findFaceGraph(trx: Transaction<Tables>, o: StepOptions): Promise<{ faces: (Face & { communityCode: string })[]; adjacency: Adjacency[] }> {
+  if (o.withHouseholds) {
+    await sql`
+      CREATE TEMP TABLE merge_point ON COMMIT DROP AS
+      SELECT households, ST_Transform(location, ${sql.lit(o.srid)}) AS geom FROM population_points WHERE region_code = ANY(${o.communities}::text[])`.execute(trx)
+    await sql`CREATE INDEX ON merge_face USING gist (geom)`.execute(trx)
+  }
+  const households = o.withHouseholds
+    ? sql`coalesce((SELECT sum(p.households) FROM merge_point p WHERE p.geom && f.geom AND ST_Intersects(f.geom, p.geom)), 0)::int`
+    : sql`0`
   const { rows: faces } = await sql<Face & { communityCode: string }>`
     SELECT f.face_id AS id, f.community_code AS "communityCode", f.area AS "areaM2", f.perimeter AS "perimeterM",
            ST_X(f.inner_point) AS x, ST_Y(f.inner_point) AS y,
-           (SELECT min(fg.grid_id) FROM merge_face_grid fg WHERE fg.face_id = f.face_id AND fg.department = ${baseDepartment})::int AS "baseGridId",
-           coalesce((SELECT sum(p.households) FROM population_points p
-                     WHERE p.region_code = f.community_code AND ST_Intersects(f.geom, ST_Transform(p.location, ${sql.lit(srid)}))), 0)::int AS households
+           (SELECT min(fg.grid_id) FROM merge_face_grid fg WHERE fg.face_id = f.face_id AND fg.department = ${o.baseDepartment})::int AS "baseGridId",
+           ${households} AS households
     FROM merge_face f ORDER BY f.face_id`.execute(trx)
   const { rows: adjacency } = await sql<Adjacency>`
-    SELECT a.face_id AS a, b.face_id AS b,
-           ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2)) AS "sharedM"
-    FROM merge_face a JOIN merge_face b
-      ON a.community_code = b.community_code AND a.face_id < b.face_id AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)`.execute(trx)
-  return { faces, adjacency: adjacency.filter((e) => e.sharedM > 0) }
+    WITH segments AS (
+      SELECT face_id, ST_X(ST_StartPoint(s.geom)) AS x1, ST_Y(ST_StartPoint(s.geom)) AS y1,
+             ST_X(ST_EndPoint(s.geom)) AS x2, ST_Y(ST_EndPoint(s.geom)) AS y2, ST_Length(s.geom) AS length
+      FROM merge_face, ST_DumpSegments(geom) AS s
+    ), keyed AS (
+      SELECT face_id, length,
+             CASE WHEN (x1, y1) < (x2, y2) THEN ARRAY[x1, y1, x2, y2] ELSE ARRAY[x2, y2, x1, y1] END AS key
+      FROM segments
+    )
+    SELECT min(face_id) AS a, max(face_id) AS b, sum(length) AS "sharedM"
+    FROM (SELECT key, min(face_id) AS face_id, min(length) AS length FROM keyed GROUP BY key HAVING count(DISTINCT face_id) = 2
+          UNION ALL
+          SELECT key, max(face_id), min(length) FROM keyed GROUP BY key HAVING count(DISTINCT face_id) = 2) pairs
+    GROUP BY key`.execute(trx)
+  // one row per shared segment: add them up per pair of faces
+  const shared = new Map<string, Adjacency>()
+  for (const edge of adjacency) {
+    const key = `${edge.a}/${edge.b}`
+    const entry = shared.get(key)
+    if (entry) entry.sharedM += edge.sharedM
+    else shared.set(key, { ...edge })
+  }
+  return { faces, adjacency: [...shared.values()] }
 }
 
 /**
@@ -187,7 +234,7 @@ async function assignStableCodes(trx: Transaction<Tables>, previousRunId: number
       SELECT code, community_code, ST_Transform(boundary, ${sql.lit(srid)}) AS geom FROM unified_grids
       WHERE merge_run_id = ${previousRunId ?? -1}::bigint AND community_code IN (SELECT code FROM merge_community)
     ), matches AS (
-      SELECT u.community_code AS community, u.label, p.code, ST_Area(ST_Intersection(u.geom, p.geom)) AS shared, u.area, ST_Area(p.geom) AS previous_area
+      SELECT u.community_code AS community, u.label, p.code, ST_Area(ST_Intersection(u.geom, p.geom, ${GRID_SIZE_M}::float8)) AS shared, u.area, ST_Area(p.geom) AS previous_area
       FROM merge_unified u JOIN previous p ON p.community_code = u.community_code AND u.geom && p.geom AND ST_Intersects(u.geom, p.geom)
     )
     SELECT community, label, code, shared / nullif(area + previous_area - shared, 0) AS iou FROM matches`.execute(trx)
@@ -305,13 +352,17 @@ export async function insertFaceIssues(trx: Transaction<Tables>, runId: number, 
         ON o.face_id = f.face_id
       GROUP BY f.community_code, o.department, o.grid_ids
     ) overlap_pieces WHERE ${notSliver(sql.ref('piece'))}`.execute(trx)
-  // slivers: each face the rule picked, with the grids that cover it
+  // slivers: the faces the rule picked, merged into connected pieces that touch the same grids
   await sql`
     INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
-    SELECT ${runId}::bigint, 'sliver', f.community_code, NULL, f.area,
-           coalesce((SELECT array_agg(grid_id ORDER BY grid_id) FROM merge_face_grid fg WHERE fg.face_id = f.face_id), '{}'),
-           'thinness ' || round((4 * pi() * f.area / nullif(f.perimeter * f.perimeter, 0))::numeric, 3), ST_Multi(ST_Transform(f.geom, 4326))
-    FROM merge_face f WHERE f.face_id IN (SELECT id FROM merge_sliver)`.execute(trx)
+    SELECT ${runId}::bigint, 'sliver', community_code, NULL, ST_Area(piece), grid_ids, NULL, ST_Multi(ST_Transform(piece, 4326))
+    FROM (
+      SELECT f.community_code, g.grid_ids, (ST_Dump(ST_Union(f.geom))).geom AS piece
+      FROM merge_face f
+      CROSS JOIN LATERAL (SELECT coalesce(array_agg(grid_id ORDER BY grid_id), '{}') AS grid_ids FROM merge_face_grid fg WHERE fg.face_id = f.face_id) g
+      WHERE f.face_id IN (SELECT id FROM merge_sliver)
+      GROUP BY f.community_code, g.grid_ids
+    ) sliver_pieces`.execute(trx)
 }
 
 /**
@@ -331,13 +382,13 @@ export async function insertGridIssues(trx: Transaction<Tables>, runId: number, 
     SELECT ${runId}::bigint, kind, community_code, department, ST_Area(outside), ARRAY[grid_id], note, ST_Multi(ST_Transform(outside, 4326))
     FROM (
       SELECT 'crosses_boundary' AS kind, g.community_code, l.department, g.id AS grid_id, '跨越所属社区边界' AS note,
-             ST_CollectionExtract(ST_Difference(ST_MakeValid(ST_Transform(g.boundary, ${srid})), ST_Transform(c.boundary, ${srid})), 3) AS outside
+             ST_CollectionExtract(ST_Difference(ST_MakeValid(ST_Transform(g.boundary, ${srid})), ST_Transform(c.boundary, ${srid}), ${GRID_SIZE_M}::float8), 3) AS outside
       FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])
       JOIN regions c ON c.code = g.community_code
       WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_CoveredBy(g.boundary, c.boundary)
       UNION ALL
       SELECT 'outside_region', g.community_code, l.department, g.id, '超出辖区范围',
-             ST_CollectionExtract(ST_Difference(ST_MakeValid(ST_Transform(g.boundary, ${srid})), ST_Transform(d.boundary, ${srid})), 3)
+             ST_CollectionExtract(ST_Difference(ST_MakeValid(ST_Transform(g.boundary, ${srid})), ST_Transform(d.boundary, ${srid}), ${GRID_SIZE_M}::float8), 3)
       FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])
       JOIN regions c ON c.code = g.community_code
       JOIN regions s ON s.code = c.parent_code
@@ -433,7 +484,7 @@ export async function diffRuns(db: Db, from: number, to: number, srid: number, m
            CASE WHEN a.id IS NULL THEN 'added' WHEN b.id IS NULL THEN 'removed' ELSE 'reshaped' END AS change,
            coalesce(b.area_m2, a.area_m2) AS "areaM2",
            CASE WHEN a.id IS NULL OR b.id IS NULL THEN coalesce(b.area_m2, a.area_m2)
-                ELSE ST_Area(ST_SymDifference(ST_Transform(a.boundary, ${sql.lit(srid)}), ST_Transform(b.boundary, ${sql.lit(srid)}))) END AS "changedM2"
+                ELSE ST_Area(ST_SymDifference(ST_Transform(a.boundary, ${sql.lit(srid)}), ST_Transform(b.boundary, ${sql.lit(srid)}), ${GRID_SIZE_M}::float8)) END AS "changedM2"
     FROM (SELECT * FROM unified_grids WHERE merge_run_id = ${from}::bigint) a
     FULL JOIN (SELECT * FROM unified_grids WHERE merge_run_id = ${to}::bigint) b ON a.code = b.code
     ORDER BY 1`.execute(db)
