@@ -10,6 +10,7 @@ import openapiPlugin from './plugins/openapi.plugin.ts'
 import webPlugin from './plugins/web.plugin.ts'
 import { healthRoutes } from './routes/health.routes.ts'
 import { layersRoutes } from './routes/layers.routes.ts'
+import { mergeRoutes } from './routes/merge.routes.ts'
 import { regionsRoutes } from './routes/regions.routes.ts'
 import { summaryRoutes } from './routes/summary.routes.ts'
 import { tilesRoutes } from './routes/tiles.routes.ts'
@@ -38,6 +39,7 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(layersRoutes)
   await app.register(tilesRoutes)
   await app.register(summaryRoutes)
+  await app.register(mergeRoutes)
 
   if (config.serveWeb) await app.register(webPlugin)
   return app

@@ -4,6 +4,7 @@ import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createDatabase } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
+import { failInterruptedRuns } from './db/repositories/merge.repository.ts'
 import { hasAnyRegion, loadDemoDistrict } from './services/demo.service.ts'
 
 async function main(): Promise<void> {
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
     const report = await loadDemoDistrict(database.db, { seed: config.demoSeed, scale: config.demoScale })
     console.log(`demo district loaded in ${report.ms} ms: ${JSON.stringify(report.counts)}`)
   }
+  const interrupted = await failInterruptedRuns(database.db)
+  if (interrupted > 0) console.log(`${interrupted} merge run(s) interrupted by the last stop marked failed`)
   const app = await buildApp({ config, database, ownsDatabase: true })
   await app.listen({ port: config.port, host: config.host })
   console.log(`网格治理一张图 ready at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${Math.round(performance.now() - started)} ms since start)`)

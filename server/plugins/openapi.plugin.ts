@@ -13,6 +13,7 @@ export default fp(async function openapiPlugin(app: FastifyInstance) {
         { name: 'regions', description: '行政区划' },
         { name: 'layers', description: 'map layers, features and vector tiles' },
         { name: 'summary', description: 'KPI figures' },
+        { name: 'merge', description: '多网合一: merge department grids into unified grids' },
       ],
     },
   })

@@ -11,6 +11,8 @@ export type LayerSource =
   | { kind: 'party-orgs' }
   | { kind: 'units' }
   | { kind: 'population' }
+  | { kind: 'unified-grids' }
+  | { kind: 'merge-issues' }
 
 export interface Layer extends LayerInfo {
   source: LayerSource
@@ -106,6 +108,34 @@ const fixedLayers: Layer[] = [
   },
 ]
 
+/** The published 多网合一 result: the unified grids and the conflicts found on the way. */
+const mergeLayers: Layer[] = [
+  {
+    id: 'unified-grids', title: text('全科网格（已发布）', 'Unified grids (published)'), group: 'grid', geometryType: 'polygon',
+    tiles: tilesOf('unified-grids'), sourceLayer: 'unified-grids', minzoom: 9, maxzoom: 16, defaultVisible: false,
+    legend: { color: '#6a1b9a' },
+    source: { kind: 'unified-grids' },
+    fields: { id: 'Number', code: 'String', communityCode: 'String', communityName: 'String', areaM2: 'Number', households: 'Number', population: 'Number', version: 'Number' },
+  },
+  {
+    id: 'merge-issues', title: text('多网合一问题', 'Merge issues'), group: 'grid', geometryType: 'polygon',
+    tiles: tilesOf('merge-issues'), sourceLayer: 'merge-issues', minzoom: 9, maxzoom: 16, defaultVisible: false,
+    legend: {
+      color: '#9e9e9e', property: 'kind',
+      items: [
+        item('gap', '空白点', 'Gap', '#e53935'),
+        item('overlap', '重叠', 'Overlap', '#fb8c00'),
+        item('sliver', '碎片', 'Sliver', '#8e24aa'),
+        item('crosses_boundary', '跨社区', 'Crosses community', '#3949ab'),
+        item('outside_region', '超出辖区', 'Outside district', '#00897b'),
+        item('invalid_input', '无效图形', 'Invalid input', '#000000'),
+      ],
+    },
+    source: { kind: 'merge-issues' },
+    fields: { id: 'Number', kind: 'String', department: 'String', communityCode: 'String', areaM2: 'Number', note: 'String' },
+  },
+]
+
 const gridFields = {
   id: 'Number', code: 'String', name: 'String', department: 'String', communityCode: 'String', communityName: 'String',
   households: 'Number', population: 'Number', chiefName: 'String', chiefPhone: 'String', version: 'Number',
@@ -126,7 +156,7 @@ export function gridLayer(department: ActiveDepartmentLayer): Layer {
 /** The whole catalog in drawing order: region fills, grids, then points. */
 export function buildCatalog(departments: ActiveDepartmentLayer[]): Layer[] {
   const [district, street, community, ...points] = fixedLayers
-  return [district, street, community, ...departments.map(gridLayer), ...points]
+  return [district, street, community, ...departments.map(gridLayer), ...mergeLayers, ...points]
 }
 
 /** The catalog entry as the API shows it (without the server-side source description). */

@@ -53,6 +53,19 @@ export function selectLayerRows(source: LayerSource, envelope: RawBuilder<unknow
                ${geometry(sql`u.location`)} AS geom
         FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
         WHERE u.location && ${envelope}`
+    case 'unified-grids':
+      return sql`
+        SELECT u.id AS fid, u.id, u.code, u.community_code AS "communityCode", c.name AS "communityName", round(u.area_m2)::int AS "areaM2",
+               u.households, u.population, m.id::int AS version, ${geometry(sql`u.boundary`)} AS geom
+        FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+        LEFT JOIN regions c ON c.code = u.community_code
+        WHERE u.boundary && ${envelope}`
+    case 'merge-issues':
+      return sql`
+        SELECT i.id AS fid, i.id, i.kind, i.department, i.community_code AS "communityCode", round(i.area_m2)::int AS "areaM2", i.note,
+               ${geometry(sql`i.geom`)} AS geom
+        FROM merge_issues i JOIN merge_runs m ON m.id = i.merge_run_id AND m.is_published
+        WHERE i.geom && ${envelope} AND i.kind <> 'sliver'`
     case 'population':
       return sql`
         SELECT p.id AS fid, p.id, p.residents, p.households, ${geometry(sql`p.location`)} AS geom

@@ -11,6 +11,7 @@ export const localized = (text: LocalizedText) => text[locale]
 function valueTable(layerId: string, key: string): Record<string, string> | undefined {
   if (layerId === 'service-centers' && key === 'level') return t.values.centerLevel
   if (layerId === 'service-centers' && key === 'status') return t.values.centerStatus
+  if (layerId === 'merge-issues' && key === 'kind') return t.values.issueKind
   return t.values[key]
 }
 

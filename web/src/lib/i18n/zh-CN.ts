@@ -30,7 +30,7 @@ export const zhCN = {
     status: '状态', floorAreaM2: '建筑面积（㎡）', radiusM: '服务半径（米）', regionName: '所在区划',
     tier: '组织类别', domain: '领域', establishment: '组建方式', starRating: '星级', memberCount: '党员数',
     kind: '单位类型', employees: '从业人员', formalPartyMembers: '正式党员', coverage: '覆盖方式', shouldEstablish: '应建未建',
-    residents: '常住人口',
+    residents: '常住人口', areaM2: '面积（㎡）', note: '说明',
   } as Record<string, string>,
   values: {
     level: { district: '区县', street: '街道·乡镇', community: '社区·村', city: '市' },
@@ -53,6 +53,7 @@ export const zhCN = {
       party: '党建', governance: '综治', urban: '城管', social: '社保', emergency: '应急', market: '市场监管',
       civil: '民政', petition: '信访', health: '卫健', environment: '环保',
     },
+    issueKind: { gap: '空白点', overlap: '重叠', sliver: '碎片', crosses_boundary: '跨社区', outside_region: '超出辖区', invalid_input: '无效图形' },
     isUrban: { true: '城镇', false: '农村' },
     boolean: { true: '是', false: '否' },
   } as Record<string, Record<string, string>>,

@@ -1,0 +1,103 @@
+// The merge through HTTP: start a run, follow it, read its issues, publish it, compare versions,
+// and see the unified grid on the map — on each driver.
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../server/db/database.ts'
+import { buildTestApp } from '../helpers/app.ts'
+import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
+import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
+import { toLonLat } from '../helpers/local-frame.ts'
+import { decodeTile } from '../helpers/mvt.ts'
+import { tileAt } from '../helpers/app.ts'
+
+async function waitForRun(app: FastifyInstance, id: number) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const run = (await app.inject(`/api/merge-runs/${id}`)).json()
+    if (run.status === 'succeeded' || run.status === 'failed') return run
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`merge run ${id} did not finish`)
+}
+
+describe.each(testDrivers())('merge API on %s', (driver) => {
+  let database: Database
+  let app: FastifyInstance
+  let runId: number
+
+  beforeAll(async () => {
+    database = await openTestDatabase(driver, 'empty')
+    await buildMergeDistrict(database.db)
+    app = await buildTestApp(database)
+    const response = await app.inject({ method: 'POST', url: '/api/merge-runs', payload: { strategy: 'base_department', snapToleranceM: 0.2 } })
+    expect(response.statusCode).toBe(202)
+    runId = response.json().id
+  })
+
+  afterAll(async () => {
+    await app?.close()
+    await database?.close()
+  })
+
+  it('runs a merge in the background to success, with statistics and alignment', async () => {
+    const run = await waitForRun(app, runId)
+    expect(run).toMatchObject({ status: 'succeeded', progress: 1, strategy: 'base_department', stats: { unifiedGrids: 3, communities: 2 } })
+    expect(run.alignment.map((a: { department: string }) => a.department).sort()).toEqual(['governance', 'party', 'social', 'urban'])
+  })
+
+  it('lists issues filtered by kind and department', async () => {
+    const response = await app.inject(`/api/merge-runs/${runId}/issues?kind=gap&department=party`)
+    expect(response.statusCode).toBe(200)
+    const { total, issues } = response.json()
+    expect(total).toBe(1)
+    expect(issues[0]).toMatchObject({ kind: 'gap', department: 'party', communityCode: communityA })
+    expect(issues[0].bbox).toHaveLength(4)
+  })
+
+  it('lists issues of one community', async () => {
+    const { issues } = (await app.inject(`/api/merge-runs/${runId}/issues?region=${communityA}&limit=500`)).json()
+    expect(issues.length).toBeGreaterThan(0)
+    expect(issues.every((i: { communityCode: string }) => i.communityCode === communityA)).toBe(true)
+  })
+
+  it('publishes the run, and the unified grid appears as a vector-tile layer', async () => {
+    const response = await app.inject({ method: 'POST', url: `/api/merge-runs/${runId}/publish` })
+    expect(response.statusCode).toBe(200)
+    expect(response.json().isPublished).toBe(true)
+    const [lon, lat] = toLonLat(100, 100)
+    const { z, x, y } = tileAt(lon, lat, 15)
+    const tile = await app.inject(`/tiles/unified-grids/${z}/${x}/${y}.mvt`)
+    expect(tile.statusCode).toBe(200)
+    const codes = decodeTile(tile.rawPayload)['unified-grids'].map((f) => f.properties.code)
+    expect(codes).toContain(`${communityA}001`)
+  })
+
+  it('compares two versions', async () => {
+    const second = (await app.inject({ method: 'POST', url: '/api/merge-runs', payload: { strategy: 'household_balanced', targetHouseholds: 400 } })).json().id
+    expect((await waitForRun(app, second)).status).toBe('succeeded')
+    const diff = await app.inject(`/api/merge-runs/${runId}/diff/${second}`)
+    expect(diff.statusCode).toBe(200)
+    expect(diff.json()).toMatchObject({ from: runId, to: second, added: expect.any(Array), removed: expect.any(Array), reshaped: expect.any(Array) })
+  })
+
+  it.each([
+    ['an unknown strategy', { strategy: 'magic' }],
+    ['a layer that does not exist', { layerIds: [9999] }],
+    ['a negative tolerance', { snapToleranceM: -1 }],
+    ['an unknown field', { colour: 'red' }],
+    ['a base department with no layer', { baseDepartment: 'health' }],
+  ])('rejects %s with 400', async (_case, payload) => {
+    const response = await app.inject({ method: 'POST', url: '/api/merge-runs', payload })
+    expect(response.statusCode).toBe(400)
+    expect(response.json().message).toBeTruthy()
+  })
+
+  it('answers 404 for a run that does not exist, and 409 for publishing a failed one', async () => {
+    expect((await app.inject('/api/merge-runs/999999')).statusCode).toBe(404)
+    expect((await app.inject('/api/merge-runs/999999/issues')).statusCode).toBe(404)
+    const { rows } = await (await import('kysely')).sql<{ id: number }>`
+      INSERT INTO merge_runs (strategy, layer_ids, status, error) VALUES ('base_department', '{1}', 'failed', 'test') RETURNING id`.execute(database.db)
+    const response = await app.inject({ method: 'POST', url: `/api/merge-runs/${rows[0].id}/publish` })
+    expect(response.statusCode).toBe(409)
+    expect(response.json().message).toContain('failed')
+  })
+})
