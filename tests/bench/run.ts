@@ -5,6 +5,7 @@
 //   BENCH_DATABASE_URL  an existing server database to use instead of a throwaway cluster
 //   BENCH_SKIP_PGLITE=1 skip the embedded-database figures
 //   BENCH_SKIP_STARTUP=1 skip the npm start timings
+//   BENCH_SKIP_MERGE=1  skip the 多网合一 timings (scale 16 ≈ 4 × 10,000 grids: BENCH_SCALES=16)
 import autocannon from 'autocannon'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
@@ -18,6 +19,7 @@ import type { Layer } from '../../server/services/layer-catalog.ts'
 import { listLayers } from '../../server/services/layers.service.ts'
 import { tileBounds } from '../../server/services/tiles.ts'
 import { startThrowawayCluster } from '../helpers/postgres-cluster.ts'
+import { benchMerge } from './merge.ts'
 import { benchStartup } from './startup.ts'
 import { median, percentile, printTable, timeIt } from './stats.ts'
 
@@ -121,6 +123,12 @@ async function benchCachedTiles(label: string, database: Database, origin: strin
   ]
 }
 
+/** z13 tiles of the 综治 layer over the district, for latency while a merge runs. */
+async function gridTilePaths(database: Database): Promise<string[]> {
+  const bbox = await districtBbox(database)
+  return sample(tilesCovering(bbox, 13), 40).map(({ z, x, y }) => `/tiles/grids-governance/${z}/${x}/${y}.mvt`)
+}
+
 async function benchSummary(label: string, origin: string) {
   const samples: number[] = []
   for (let i = 0; i < 40; i++) samples.push((await timeIt(() => fetch(`${origin}/api/summary`).then((r) => r.json()))).ms)
@@ -152,6 +160,7 @@ async function main() {
       rows.push(...(await benchColdTiles(`server ×${scale}:`, database, app, origin, bareClient)))
       rows.push(...(await benchCachedTiles(`server ×${scale}:`, database, origin, '≥ 5,000/s')))
       rows.push(...(await benchSummary(`server ×${scale}:`, origin)))
+      if (!process.env.BENCH_SKIP_MERGE) rows.push(...(await benchMerge(`server ×${scale}:`, database, app, origin, await gridTilePaths(database))))
       await bareClient.end()
       await app.close()
       await database.close()
@@ -166,6 +175,7 @@ async function main() {
       rows.push(...(await benchColdTiles('pglite ×1:', database, app, origin, undefined)))
       rows.push(...(await benchCachedTiles('pglite ×1:', database, origin, '≥ 1,000/s')))
       rows.push(...(await benchSummary('pglite ×1:', origin)))
+      if (!process.env.BENCH_SKIP_MERGE) rows.push(...(await benchMerge('pglite ×1:', database, app, origin, await gridTilePaths(database))))
       await app.close()
       await database.close()
     }

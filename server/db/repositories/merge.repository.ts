@@ -174,6 +174,10 @@ export async function buildFaces(trx: Transaction<Tables>, o: StepOptions): Prom
     CREATE TEMP TABLE merge_face_grid ON COMMIT DROP AS
     SELECT f.face_id, p.grid_id, p.department
     FROM merge_face f JOIN merge_piece p ON p.community_code = f.community_code AND p.geom && f.inner_point AND ST_Intersects(p.geom, f.inner_point)`.execute(trx)
+  // temp tables have no statistics until analysed: without them the planner picks nested loops
+  await sql`CREATE INDEX ON merge_face_grid (face_id)`.execute(trx)
+  await sql`ANALYZE merge_face`.execute(trx)
+  await sql`ANALYZE merge_face_grid`.execute(trx)
 }
 
 /**
@@ -194,9 +198,11 @@ export async function findFaceGraph(trx: Transaction<Tables>, o: StepOptions): P
   const { rows: faces } = await sql<Face & { communityCode: string }>`
     SELECT f.face_id AS id, f.community_code AS "communityCode", f.area AS "areaM2", f.perimeter AS "perimeterM",
            ST_X(f.inner_point) AS x, ST_Y(f.inner_point) AS y,
-           (SELECT min(fg.grid_id) FROM merge_face_grid fg WHERE fg.face_id = f.face_id AND fg.department = ${o.baseDepartment})::int AS "baseGridId",
-           ${households} AS households
-    FROM merge_face f ORDER BY f.face_id`.execute(trx)
+           base.grid_id::int AS "baseGridId", ${households} AS households
+    FROM merge_face f
+    LEFT JOIN (SELECT face_id, min(grid_id) AS grid_id FROM merge_face_grid WHERE department = ${o.baseDepartment} GROUP BY face_id) base
+      ON base.face_id = f.face_id
+    ORDER BY f.face_id`.execute(trx)
   const { rows: adjacency } = await sql<Adjacency>`
     WITH segments AS (
       SELECT face_id, ST_X(ST_StartPoint(s.geom)) AS x1, ST_Y(ST_StartPoint(s.geom)) AS y1,
