@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { MergeDiff, MergeDiffParams, MergeIssueList, MergeIssuesQuery, MergeRequest, MergeRun, MergeRunParams } from '../schemas/merge.schema.ts'
 import { codePrefixLength } from '../db/repositories/regions.repository.ts'
-import { createMerge, diffMerges, executeMerge, getMergeRun, listMergeIssues, publishMerge } from '../services/merge.service.ts'
+import { createMerge, diffMerges, embeddedBatchSize, executeMerge, getMergeRun, listMergeIssues, publishMerge } from '../services/merge.service.ts'
 
 const serialize = (run: Awaited<ReturnType<typeof getMergeRun>>) => ({
   ...run,
@@ -27,7 +27,8 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(sliverThinMaxAreaM2 !== undefined ? { thinMaxAreaM2: sliverThinMaxAreaM2 } : {}),
       ...(sliverMaxThinness !== undefined ? { maxThinness: sliverMaxThinness } : {}),
     }
-    const id = await createMerge(db, { ...rest, sliver: sliver as never })
+    const batchSize = app.database.driver === 'pglite' ? { batchSize: embeddedBatchSize } : {}
+    const id = await createMerge(db, { ...rest, ...batchSize, sliver: sliver as never })
     // Not awaited: the run reports its progress in the database; its own failure is recorded there.
     void executeMerge(db, id).catch((error: unknown) => app.log.error({ err: error, runId: id }, 'merge run crashed'))
     return reply.status(202).send(serialize(await getMergeRun(db, id)))

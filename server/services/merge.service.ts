@@ -34,6 +34,9 @@ export const defaultMergeParams: MergeParams = {
   batchSize: 20,
 }
 
+/** PGlite serves everything from one connection on this thread: smaller steps keep the map responsive. */
+export const embeddedBatchSize = 4
+
 export interface MergeProgress {
   runId: number
   done: number
@@ -127,6 +130,8 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
         timings.issuesMs += performance.now() - t
       })
       done += batch.length
+      // PGlite runs on this thread: let waiting requests (tiles, API) through between steps
+      await new Promise((resolve) => setImmediate(resolve))
       await merge.updateMergeRun(db, runId, { progress: done / communities.length })
       await hooks.onStep?.({ runId, done, total: communities.length })
     }

@@ -2,7 +2,7 @@
 // against the same tiles when idle.
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/database.ts'
-import { createMerge, executeMerge } from '../../server/services/merge.service.ts'
+import { createMerge, embeddedBatchSize, executeMerge } from '../../server/services/merge.service.ts'
 import { median, percentile, timeIt } from './stats.ts'
 
 async function coldTileTimes(app: FastifyInstance, origin: string, paths: string[], until: () => boolean): Promise<number[]> {
@@ -18,7 +18,7 @@ async function coldTileTimes(app: FastifyInstance, origin: string, paths: string
 export async function benchMerge(label: string, database: Database, app: FastifyInstance, origin: string, paths: string[]): Promise<(string | number)[][]> {
   let idleCount = 0
   const idle = await coldTileTimes(app, origin, paths, () => idleCount++ < 120)
-  const runId = await createMerge(database.db, {})
+  const runId = await createMerge(database.db, database.driver === 'pglite' ? { batchSize: embeddedBatchSize } : {})
   let finished = false
   const started = performance.now()
   const run = executeMerge(database.db, runId).finally(() => (finished = true))

@@ -1,0 +1,117 @@
+// Coordinate frames of Chinese data: WGS84, CGCS2000 (geographic EPSG:4490 and the Gauss-Krüger
+// zones EPSG:4513–4554), Web Mercator, and the consumer-map frames GCJ-02 (Amap, Tencent) and BD-09
+// (Baidu), which PostGIS does not know and are converted here. Pure functions. The 6-degree
+// Gauss-Krüger zones (EPSG:4491–4512) are accepted too.
+
+export type SourceCrs =
+  | { kind: 'epsg'; srid: number }
+  | { kind: 'gcj02' }
+  | { kind: 'bd09' }
+
+/** EPSG codes PostGIS transforms for us (geographic, projected CGCS2000 zones, Web Mercator). */
+export function isSupportedEpsg(srid: number): boolean {
+  return srid === 4326 || srid === 4490 || srid === 3857 || srid === 900913 || (srid >= 4491 && srid <= 4554)
+}
+
+export function describeCrs(crs: SourceCrs): string {
+  return crs.kind === 'epsg' ? `EPSG:${crs.srid}` : crs.kind === 'gcj02' ? 'GCJ-02' : 'BD-09'
+}
+
+/** Parses what a user or a file says: "EPSG:4547", "4490", "gcj02", "GCJ-02", "bd09", "BD-09", "wgs84", "cgcs2000". */
+export function parseCrs(raw: string): SourceCrs | undefined {
+  const text = raw.trim().toLowerCase().replace(/[\s_]/g, '')
+  if (text === 'gcj02' || text === 'gcj-02' || text === 'mars') return { kind: 'gcj02' }
+  if (text === 'bd09' || text === 'bd-09' || text === 'baidu') return { kind: 'bd09' }
+  if (text === 'wgs84' || text === 'crs84' || text.endsWith('ogc:1.3:crs84')) return { kind: 'epsg', srid: 4326 }
+  if (text === 'cgcs2000') return { kind: 'epsg', srid: 4490 }
+  const match = /(?:epsg:{1,2}|^)(\d{4,6})$/.exec(text)
+  if (!match) return undefined
+  const srid = Number(match[1])
+  return isSupportedEpsg(srid) ? { kind: 'epsg', srid } : undefined
+}
+
+/** The EPSG code a Shapefile .prj (WKT) names, as far as it can be told from its text. */
+export function crsFromPrj(prj: string): SourceCrs | undefined {
+  const authority = /AUTHORITY\["EPSG",\s*"?(\d+)"?\]\s*\]\s*$/i.exec(prj.trim())
+  if (authority && isSupportedEpsg(Number(authority[1]))) return { kind: 'epsg', srid: Number(authority[1]) }
+  const name = /^(?:PROJCS|GEOGCS|PROJCRS|GEOGCRS)\["([^"]+)"/i.exec(prj.trim())?.[1] ?? ''
+  const zone = /CGCS2000[_ ]3[_ ]Degree[_ ]GK[_ ]CM[_ ](\d{2,3})E/i.exec(name)
+  if (zone) {
+    const srid = 4534 + (Number(zone[1]) - 75) / 3
+    return Number.isInteger(srid) && isSupportedEpsg(srid) ? { kind: 'epsg', srid } : undefined
+  }
+  const zone3 = /CGCS2000[_ ]3[_ ]Degree[_ ]GK[_ ]Zone[_ ](\d{2})/i.exec(name)
+  if (zone3) return { kind: 'epsg', srid: 4513 + Number(zone3[1]) - 25 }
+  const zone6 = /CGCS2000[_ ]GK[_ ]CM[_ ](\d{2,3})E/i.exec(name)
+  if (zone6) return { kind: 'epsg', srid: 4502 + (Number(zone6[1]) - 75) / 6 + 0 }
+  if (/^GCS_China_Geodetic_Coordinate_System_2000$|^China Geodetic Coordinate System 2000$|CGCS2000/i.test(name) && /^GEOG/i.test(prj.trim())) return { kind: 'epsg', srid: 4490 }
+  if (/WGS[_ ]?(19)?84/i.test(name) && /^GEOG/i.test(prj.trim())) return { kind: 'epsg', srid: 4326 }
+  if (/Pseudo[_ -]Mercator|Web[_ ]Mercator/i.test(name)) return { kind: 'epsg', srid: 3857 }
+  return undefined
+}
+
+const A = 6378245.0
+const EE = 0.00669342162296594323
+
+/** Mainland China and nearby waters, generously: where GCJ-02 applies and where data must lie. */
+export const chinaBounds = { west: 73.4, south: 17.9, east: 135.1, north: 53.6 }
+
+export function isInChina(lon: number, lat: number): boolean {
+  return lon >= chinaBounds.west && lon <= chinaBounds.east && lat >= chinaBounds.south && lat <= chinaBounds.north
+}
+
+function gcjOffset(lon: number, lat: number): [number, number] {
+  const x = lon - 105
+  const y = lat - 35
+  let dLat = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x))
+  dLat += ((20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2) / 3
+  dLat += ((20 * Math.sin(y * Math.PI) + 40 * Math.sin((y / 3) * Math.PI)) * 2) / 3
+  dLat += ((160 * Math.sin((y / 12) * Math.PI) + 320 * Math.sin((y * Math.PI) / 30)) * 2) / 3
+  let dLon = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x))
+  dLon += ((20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2) / 3
+  dLon += ((20 * Math.sin(x * Math.PI) + 40 * Math.sin((x / 3) * Math.PI)) * 2) / 3
+  dLon += ((150 * Math.sin((x / 12) * Math.PI) + 300 * Math.sin((x / 30) * Math.PI)) * 2) / 3
+  const radLat = (lat / 180) * Math.PI
+  const magic = 1 - EE * Math.sin(radLat) ** 2
+  const sqrtMagic = Math.sqrt(magic)
+  return [(dLon * 180) / (((A / sqrtMagic) * Math.cos(radLat)) * Math.PI), (dLat * 180) / (((A * (1 - EE)) / (magic * sqrtMagic)) * Math.PI)]
+}
+
+/** WGS84 → GCJ-02 (the published forward transform). */
+export function wgs84ToGcj02(lon: number, lat: number): [number, number] {
+  if (!isInChina(lon, lat)) return [lon, lat]
+  const [dLon, dLat] = gcjOffset(lon, lat)
+  return [lon + dLon, lat + dLat]
+}
+
+/** GCJ-02 → WGS84 by fixed-point iteration on the forward transform (≈ 1 cm after a few steps). */
+export function gcj02ToWgs84(lon: number, lat: number): [number, number] {
+  if (!isInChina(lon, lat)) return [lon, lat]
+  let [wLon, wLat] = [lon, lat]
+  for (let i = 0; i < 10; i++) {
+    const [gLon, gLat] = wgs84ToGcj02(wLon, wLat)
+    const [eLon, eLat] = [gLon - lon, gLat - lat]
+    wLon -= eLon
+    wLat -= eLat
+    if (Math.abs(eLon) < 1e-10 && Math.abs(eLat) < 1e-10) break
+  }
+  return [wLon, wLat]
+}
+
+const X_PI = (Math.PI * 3000) / 180
+
+export function bd09ToGcj02(lon: number, lat: number): [number, number] {
+  const x = lon - 0.0065
+  const y = lat - 0.006
+  const z = Math.sqrt(x * x + y * y) - 0.00002 * Math.sin(y * X_PI)
+  const theta = Math.atan2(y, x) - 0.000003 * Math.cos(x * X_PI)
+  return [z * Math.cos(theta), z * Math.sin(theta)]
+}
+
+export function gcj02ToBd09(lon: number, lat: number): [number, number] {
+  const z = Math.sqrt(lon * lon + lat * lat) + 0.00002 * Math.sin(lat * X_PI)
+  const theta = Math.atan2(lat, lon) + 0.000003 * Math.cos(lon * X_PI)
+  return [z * Math.cos(theta) + 0.0065, z * Math.sin(theta) + 0.006]
+}
+
+export const bd09ToWgs84 = (lon: number, lat: number) => gcj02ToWgs84(...bd09ToGcj02(lon, lat))

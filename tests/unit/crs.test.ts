@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { bd09ToWgs84, crsFromPrj, gcj02ToBd09, gcj02ToWgs84, isInChina, parseCrs, wgs84ToGcj02 } from '../../server/services/crs.ts'
+
+const metresBetween = ([a, b]: number[], [c, d]: number[]) => Math.hypot((a - c) * 111_320 * Math.cos((b * Math.PI) / 180), (b - d) * 110_574)
+
+describe('GCJ-02 and BD-09', () => {
+  const tiananmen = [116.391275, 39.90765] // WGS84
+
+  it('shifts WGS84 by a few hundred metres into GCJ-02, as consumer maps do', () => {
+    const shift = metresBetween(wgs84ToGcj02(tiananmen[0], tiananmen[1]), tiananmen)
+    expect(shift).toBeGreaterThan(100)
+    expect(shift).toBeLessThan(700)
+  })
+
+  it('converts GCJ-02 back to WGS84 to within a centimetre', () => {
+    const gcj = wgs84ToGcj02(tiananmen[0], tiananmen[1])
+    expect(metresBetween(gcj02ToWgs84(gcj[0], gcj[1]), tiananmen)).toBeLessThan(0.01)
+  })
+
+  it('converts BD-09 back to WGS84 to within a few centimetres', () => {
+    const gcj = wgs84ToGcj02(tiananmen[0], tiananmen[1])
+    const bd = gcj02ToBd09(gcj[0], gcj[1])
+    expect(metresBetween(bd09ToWgs84(bd[0], bd[1]), tiananmen)).toBeLessThan(0.05)
+  })
+
+  it('leaves coordinates outside China alone', () => {
+    expect(wgs84ToGcj02(2.35, 48.85)).toEqual([2.35, 48.85])
+  })
+})
+
+describe('parseCrs and crsFromPrj', () => {
+  it.each([
+    ['EPSG:4326', { kind: 'epsg', srid: 4326 }],
+    ['4490', { kind: 'epsg', srid: 4490 }],
+    ['epsg:4547', { kind: 'epsg', srid: 4547 }],
+    ['GCJ-02', { kind: 'gcj02' }],
+    ['bd09', { kind: 'bd09' }],
+    ['urn:ogc:def:crs:OGC:1.3:CRS84', { kind: 'epsg', srid: 4326 }],
+  ])('reads "%s"', (raw, expected) => {
+    expect(parseCrs(raw)).toEqual(expected)
+  })
+
+  it.each(['EPSG:2000', 'mercator-ish', ''])('refuses the unknown frame "%s"', (raw) => {
+    expect(parseCrs(raw)).toBeUndefined()
+  })
+
+  it('reads a CGCS2000 3-degree Gauss-Krüger zone from a .prj', () => {
+    const prj = 'PROJCS["CGCS2000_3_Degree_GK_CM_114E",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",114.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
+    expect(crsFromPrj(prj)).toEqual({ kind: 'epsg', srid: 4547 })
+  })
+
+  it('reads geographic CGCS2000 and WGS84 from a .prj', () => {
+    expect(crsFromPrj('GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')).toEqual({ kind: 'epsg', srid: 4490 })
+    expect(crsFromPrj('GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')).toEqual({ kind: 'epsg', srid: 4326 })
+  })
+
+  it('knows where China is', () => {
+    expect(isInChina(113.6, 34.7)).toBe(true)
+    expect(isInChina(34.7, 113.6)).toBe(false)
+  })
+})
