@@ -9,6 +9,7 @@ import errorsPlugin from './plugins/errors.plugin.ts'
 import openapiPlugin from './plugins/openapi.plugin.ts'
 import webPlugin from './plugins/web.plugin.ts'
 import { healthRoutes } from './routes/health.routes.ts'
+import { importsRoutes } from './routes/imports.routes.ts'
 import { layersRoutes } from './routes/layers.routes.ts'
 import { mergeRoutes } from './routes/merge.routes.ts'
 import { regionsRoutes } from './routes/regions.routes.ts'
@@ -40,6 +41,7 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(tilesRoutes)
   await app.register(summaryRoutes)
   await app.register(mergeRoutes)
+  await app.register(importsRoutes)
 
   if (config.serveWeb) await app.register(webPlugin)
   return app

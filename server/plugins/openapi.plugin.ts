@@ -14,6 +14,7 @@ export default fp(async function openapiPlugin(app: FastifyInstance) {
         { name: 'layers', description: 'map layers, features and vector tiles' },
         { name: 'summary', description: 'KPI figures' },
         { name: 'merge', description: '多网合一: merge department grids into unified grids' },
+        { name: 'imports', description: 'uploads of department grids, with validation reports' },
       ],
     },
   })

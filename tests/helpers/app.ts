@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../server/app.ts'
 import type { Database } from '../../server/db/database.ts'
 
-export async function buildTestApp(database: Database, options: { serveWeb?: boolean } = {}): Promise<FastifyInstance> {
-  return buildApp({ config: { logLevel: 'warn', serveWeb: options.serveWeb ?? false, uploadLimitBytes: 10 * 1024 * 1024 }, database })
+export async function buildTestApp(database: Database, options: { serveWeb?: boolean; uploadLimitBytes?: number } = {}): Promise<FastifyInstance> {
+  return buildApp({ config: { logLevel: 'warn', serveWeb: options.serveWeb ?? false, uploadLimitBytes: options.uploadLimitBytes ?? 10 * 1024 * 1024 }, database })
 }
 
 /** The slippy-map tile holding a WGS84 point. */

@@ -1,0 +1,41 @@
+import multipart from '@fastify/multipart'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { InvalidInputError } from '../errors.ts'
+import { errorResponses } from '../schemas/common.schema.ts'
+import { ImportParams, ImportRecord, ImportResult } from '../schemas/imports.schema.ts'
+import { getImport, importGridLayer } from '../services/import.service.ts'
+
+export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(multipart, { limits: { fileSize: app.initialConfig.bodyLimit, files: 1, fields: 10, fieldSize: 1024 } })
+
+  app.post('/api/imports', {
+    schema: {
+      tags: ['imports'], consumes: ['multipart/form-data'],
+      summary: 'Upload a department grid layer (GeoJSON, CSV with WKT, zipped Shapefile); fields: kind=grids, department, crs?, dryRun?, file',
+      response: { 200: ImportResult, ...errorResponses },
+    },
+  }, async (request) => {
+    const fields: Record<string, string> = {}
+    let file: { name: string; data: Uint8Array } | undefined
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer()
+        if (part.file.truncated) throw new InvalidInputError(`${part.filename}: larger than the upload limit of ${app.initialConfig.bodyLimit} bytes`, [{ file: part.filename }])
+        file = { name: part.filename, data: new Uint8Array(data) }
+      } else fields[part.fieldname] = String(part.value)
+    }
+    if (!file) throw new InvalidInputError('No file: send the layer in a multipart field named "file"', [{ field: 'file' }])
+    if ((fields.kind ?? 'grids') !== 'grids') throw new InvalidInputError(`Importing "${fields.kind}" is not supported yet: kind must be grids`, [{ field: 'kind' }])
+    if (!fields.department) throw new InvalidInputError('Name the department whose grids these are (field "department", e.g. governance)', [{ field: 'department' }])
+    const result = await importGridLayer(app.database.db, { file, department: fields.department, crs: fields.crs || undefined, dryRun: /^(1|true|yes)$/i.test(fields.dryRun ?? '') })
+    if (result.layer) app.invalidateMapData()
+    return result
+  })
+
+  app.get('/api/imports/:id', {
+    schema: { tags: ['imports'], summary: 'An import: its counts, timings and report', params: ImportParams, response: { 200: ImportRecord, ...errorResponses } },
+  }, async (request) => {
+    const run = await getImport(app.database.db, request.params.id)
+    return { ...run, startedAt: run.startedAt.toISOString(), finishedAt: run.finishedAt ? new Date(run.finishedAt).toISOString() : null, report: run.report as unknown[], counts: run.counts as Record<string, number> }
+  })
+}

@@ -1,0 +1,39 @@
+import { Type } from 'typebox'
+
+const ReportItem = Type.Object({
+  level: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
+  file: Type.String(),
+  feature: Type.Optional(Type.Integer({ description: '0-based index of the feature in the file' })),
+  field: Type.Optional(Type.String()),
+  message: Type.String(),
+})
+
+export const ImportResult = Type.Object({
+  id: Type.Integer(),
+  status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
+  dryRun: Type.Boolean(),
+  format: Type.String(),
+  sourceCrs: Type.Union([Type.String(), Type.Null()]),
+  encoding: Type.Union([Type.String(), Type.Null()]),
+  counts: Type.Object({ features: Type.Integer(), accepted: Type.Integer(), repaired: Type.Integer(), rejected: Type.Integer(), warnings: Type.Integer() }),
+  layer: Type.Union([Type.Object({ department: Type.String(), version: Type.Integer() }), Type.Null()]),
+  report: Type.Array(ReportItem),
+})
+
+export const ImportParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+
+export const ImportRecord = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String(),
+  department: Type.Union([Type.String(), Type.Null()]),
+  fileName: Type.Union([Type.String(), Type.Null()]),
+  format: Type.Union([Type.String(), Type.Null()]),
+  sourceCrs: Type.Union([Type.String(), Type.Null()]),
+  dryRun: Type.Boolean(),
+  status: Type.String(),
+  counts: Type.Record(Type.String(), Type.Number()),
+  report: Type.Array(Type.Unknown()),
+  error: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Type.String(),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+})

@@ -1,0 +1,205 @@
+// Reading uploaded files into features: GeoJSON, CSV with a WKT column, and zipped Shapefiles
+// (attributes in UTF-8 or GBK, detected when no .cpg says). Errors name the file, the feature
+// index and the field at fault. Pure: no database.
+import type { Geometry } from 'geojson'
+import { unzipSync } from 'fflate'
+import { read as readShapefile } from 'shapefile'
+import { InvalidInputError } from '../errors.ts'
+import { type SourceCrs, crsFromPrj, parseCrs } from './crs.ts'
+
+export type ImportFormat = 'geojson' | 'shapefile' | 'csv'
+
+export interface ParsedFeature {
+  /** 0-based position in the file */
+  index: number
+  geometry: Geometry | null
+  properties: Record<string, unknown>
+}
+
+export interface ParsedLayer {
+  file: string
+  format: ImportFormat
+  features: ParsedFeature[]
+  /** the frame the file declares (.prj, GeoJSON crs), if any */
+  crs?: SourceCrs
+  /** the attribute encoding used (Shapefile/CSV) */
+  encoding?: string
+}
+
+export interface ImportFile {
+  name: string
+  data: Uint8Array
+}
+
+/** Uncompressed bytes a zip may unpack to, and the largest compression ratio believed. */
+export const zipLimits = { maxBytes: 512 * 1024 * 1024, maxRatio: 200 }
+
+const fail = (file: string, message: string, field?: string, feature?: number): never => {
+  throw new InvalidInputError(`${file}${feature !== undefined ? ` feature ${feature}` : ''}${field ? ` field "${field}"` : ''}: ${message}`, [{ file, feature, field }])
+}
+
+/** UTF-8 when the bytes are valid UTF-8, else GBK (Chinese offices' default). */
+export function decodeText(bytes: Uint8Array, declared?: string): { text: string; encoding: string } {
+  if (declared) return { text: new TextDecoder(declared).decode(bytes), encoding: declared.toLowerCase() }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, ''), encoding: 'utf-8' }
+  } catch {
+    return { text: new TextDecoder('gbk').decode(bytes), encoding: 'gbk' }
+  }
+}
+
+export async function parseUpload(file: ImportFile): Promise<ParsedLayer> {
+  const name = file.name.toLowerCase()
+  if (name.endsWith('.geojson') || name.endsWith('.json')) return parseGeoJson(file)
+  if (name.endsWith('.csv')) return parseCsv(file)
+  if (name.endsWith('.zip')) return parseShapefileZip(file)
+  return fail(file.name, 'unsupported file type: upload .geojson, .json, .csv (with a WKT column) or a zipped Shapefile (.zip)')
+}
+
+function parseGeoJson(file: ImportFile): ParsedLayer {
+  const { text } = decodeText(file.data, 'utf-8')
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    return fail(file.name, `malformed JSON: ${(error as Error).message}`)
+  }
+  const collection = json as { type?: unknown; features?: unknown; crs?: { properties?: { name?: unknown } } }
+  if (collection?.type !== 'FeatureCollection' || !Array.isArray(collection.features)) return fail(file.name, 'not a GeoJSON FeatureCollection', 'type')
+  const crsName = collection.crs?.properties?.name
+  const crs = typeof crsName === 'string' ? parseCrs(crsName) : undefined
+  if (typeof crsName === 'string' && !crs) fail(file.name, `unknown coordinate reference system "${crsName}"`, 'crs')
+  const features = (collection.features as unknown[]).map((raw, index): ParsedFeature => {
+    const feature = raw as { type?: unknown; geometry?: unknown; properties?: unknown }
+    if (feature?.type !== 'Feature') fail(file.name, 'not a GeoJSON Feature', 'type', index)
+    return { index, geometry: (feature.geometry ?? null) as Geometry | null, properties: (feature.properties ?? {}) as Record<string, unknown> }
+  })
+  return { file: file.name, format: 'geojson', features, crs }
+}
+
+/** RFC 4180 rows: quoted fields may hold commas, quotes ("") and newlines. */
+export function parseCsvRows(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++ } else if (c === '"') quoted = false
+      else field += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') { row.push(field); field = '' } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++
+      row.push(field); field = ''
+      if (row.some((f) => f !== '')) rows.push(row)
+      row = []
+    } else field += c
+  }
+  row.push(field)
+  if (row.some((f) => f !== '')) rows.push(row)
+  return rows
+}
+
+function parseCsv(file: ImportFile): ParsedLayer {
+  const { text, encoding } = decodeText(file.data)
+  const [header, ...rows] = parseCsvRows(text)
+  if (!header) return fail(file.name, 'the file is empty')
+  const wktColumn = header.findIndex((h) => /^(wkt|geometry|geom|the_geom|shape)$/i.test(h.trim()))
+  if (wktColumn < 0) return fail(file.name, 'no geometry column: name one of wkt, geometry, geom', 'wkt')
+  const features = rows.map((cells, index): ParsedFeature => {
+    const properties: Record<string, unknown> = {}
+    header.forEach((h, i) => { if (i !== wktColumn) properties[h.trim()] = cells[i] ?? '' })
+    let geometry: Geometry | null = null
+    try {
+      geometry = parseWkt(cells[wktColumn] ?? '')
+    } catch (error) {
+      fail(file.name, (error as Error).message, header[wktColumn], index)
+    }
+    return { index, geometry, properties }
+  })
+  return { file: file.name, format: 'csv', features, encoding }
+}
+
+/** POLYGON and MULTIPOLYGON WKT (optionally with an SRID=…; prefix) as GeoJSON. */
+export function parseWkt(wkt: string): Geometry {
+  const text = wkt.trim().replace(/^SRID=\d+;/i, '')
+  const match = /^(MULTIPOLYGON|POLYGON)\s*(Z|M|ZM)?\s*(\(.*\))$/is.exec(text)
+  if (!match) throw new Error(`not a POLYGON or MULTIPOLYGON in WKT: "${text.slice(0, 40)}"`)
+  let position = 0
+  const body = match[3]
+  const parse = (): unknown => {
+    if (body[position] === '(') {
+      position++
+      const items: unknown[] = []
+      for (;;) {
+        while (body[position] === ' ') position++
+        items.push(parse())
+        while (body[position] === ' ') position++
+        if (body[position] === ',') { position++; continue }
+        if (body[position] === ')') { position++; return items }
+        throw new Error(`malformed WKT near "${body.slice(position, position + 20)}"`)
+      }
+    }
+    const end = body.slice(position).search(/[,)]/)
+    const numbers = body.slice(position, position + end).trim().split(/\s+/).map(Number)
+    position += end
+    if (numbers.length < 2 || numbers.some((n) => !Number.isFinite(n))) throw new Error(`malformed WKT coordinate "${body.slice(position - end, position)}"`)
+    return numbers.slice(0, 2)
+  }
+  const coordinates = parse()
+  return match[1].toUpperCase() === 'POLYGON'
+    ? { type: 'Polygon', coordinates: coordinates as number[][][] }
+    : { type: 'MultiPolygon', coordinates: coordinates as number[][][][] }
+}
+
+async function parseShapefileZip(file: ImportFile): Promise<ParsedLayer> {
+  let unpacked = 0
+  let entries: Record<string, Uint8Array>
+  try {
+    entries = unzipSync(file.data, {
+      filter: (entry) => {
+        unpacked += entry.originalSize
+        if (unpacked > zipLimits.maxBytes || (entry.size > 0 && entry.originalSize / entry.size > zipLimits.maxRatio)) {
+          throw new InvalidInputError(`${file.name}: refused: the archive would unpack to more than ${zipLimits.maxBytes / 1024 / 1024} MiB or compresses suspiciously well (a zip bomb?)`, [{ file: file.name }])
+        }
+        return /\.(shp|shx|dbf|prj|cpg)$/i.test(entry.name) && !entry.name.startsWith('__MACOSX')
+      },
+    })
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error
+    return fail(file.name, `not a readable zip archive: ${(error as Error).message}`)
+  }
+  const byExtension = (ext: string) => Object.entries(entries).find(([name]) => name.toLowerCase().endsWith(ext))
+  const shp = byExtension('.shp')
+  const missing = ['.shp', '.shx', '.dbf', '.prj'].filter((ext) => !byExtension(ext))
+  if (missing.length > 0) return fail(file.name, `the Shapefile is incomplete: missing ${missing.join(', ')}`)
+  const [shpName, shpBytes] = shp!
+  const dbfBytes = byExtension('.dbf')![1]
+  const prj = new TextDecoder().decode(byExtension('.prj')![1])
+  const crs = crsFromPrj(prj)
+  if (!crs) fail(`${file.name}/${shpName.replace(/\.shp$/i, '.prj')}`, `unknown coordinate reference system: ${prj.slice(0, 60)}…`, 'prj')
+  const cpg = byExtension('.cpg')
+  const declared = cpg ? new TextDecoder().decode(cpg[1]).trim() : undefined
+  // no .cpg: read the attribute bytes as UTF-8 if they are valid UTF-8, else as GBK
+  const encoding = declared ? normaliseEncoding(declared) : decodeText(dbfBytes.subarray(dbfHeaderLength(dbfBytes))).encoding
+  const toBuffer = (bytes: Uint8Array) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+  let collection
+  try {
+    collection = await readShapefile(toBuffer(shpBytes), toBuffer(dbfBytes), { encoding })
+  } catch (error) {
+    return fail(`${file.name}/${shpName}`, `unreadable Shapefile: ${(error as Error).message}`)
+  }
+  const features = collection.features.map((feature, index) => ({ index, geometry: feature.geometry as Geometry | null, properties: (feature.properties ?? {}) as Record<string, unknown> }))
+  return { file: `${file.name}/${shpName}`, format: 'shapefile', features, crs, encoding }
+}
+
+function dbfHeaderLength(dbf: Uint8Array): number {
+  return dbf.length >= 10 ? dbf[8] | (dbf[9] << 8) : 0
+}
+
+function normaliseEncoding(cpg: string): string {
+  if (/^(utf-?8|65001)$/i.test(cpg)) return 'utf-8'
+  if (/^(gbk|936|cp936|gb2312|gb18030)$/i.test(cpg)) return 'gbk'
+  return cpg.toLowerCase()
+}

@@ -1,0 +1,183 @@
+// Importing department grids: formats, frames, the validation report, versions, and bad input that
+// is refused with the file, feature and field named while the stored data stays as it was.
+import type { FastifyInstance } from 'fastify'
+import { zipSync } from 'fflate'
+import { type Kysely, sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../server/db/database.ts'
+import type { Tables } from '../../server/db/tables.ts'
+import { wgs84ToGcj02 } from '../../server/services/crs.ts'
+import { buildTestApp } from '../helpers/app.ts'
+import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
+import { toLonLat } from '../helpers/local-frame.ts'
+import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
+import { writePolygonShapefile } from '../helpers/shapefile.ts'
+
+type Ring = [number, number][]
+const square = (x0: number, y0: number, size: number): Ring => [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
+const lonLatRing = (ring: Ring): Ring => ring.map(([x, y]) => toLonLat(x, y))
+
+function featureCollection(features: { code?: string; ring: Ring; households?: number; name?: string }[], crs?: string) {
+  return JSON.stringify({
+    type: 'FeatureCollection',
+    ...(crs ? { crs: { type: 'name', properties: { name: crs } } } : {}),
+    features: features.map((f) => ({ type: 'Feature', properties: { code: f.code, name: f.name ?? f.code, households: f.households }, geometry: { type: 'Polygon', coordinates: [f.ring] } })),
+  })
+}
+
+async function upload(app: FastifyInstance, file: { name: string; data: Uint8Array | string }, fields: Record<string, string>) {
+  const form = new FormData()
+  for (const [k, v] of Object.entries(fields)) form.append(k, v)
+  form.append("file", new Blob([typeof file.data === "string" ? new TextEncoder().encode(file.data) : new Uint8Array(file.data)]), file.name)
+  const request = new Request('http://localhost/api/imports', { method: 'POST', body: form })
+  return app.inject({ method: 'POST', url: '/api/imports', headers: { 'content-type': request.headers.get('content-type')! }, payload: Buffer.from(await request.arrayBuffer()) })
+}
+
+async function snapshot(db: Kysely<Tables>) {
+  const { rows } = await sql<{ layers: number; grids: number; active: string }>`
+    SELECT (SELECT count(*)::int FROM grid_layers) AS layers, (SELECT count(*)::int FROM grids) AS grids,
+           (SELECT string_agg(department || ':' || version, ',' ORDER BY department) FROM grid_layers WHERE is_active) AS active`.execute(db)
+  return rows[0]
+}
+
+describe.each(testDrivers())('imports on %s', (driver) => {
+  let database: Database
+  let app: FastifyInstance
+
+  beforeAll(async () => {
+    database = await openTestDatabase(driver, 'empty')
+    await buildMergeDistrict(database.db)
+    app = await buildTestApp(database)
+  })
+
+  afterAll(async () => {
+    await app?.close()
+    await database?.close()
+  })
+
+  it('imports a GeoJSON layer in WGS84 as a new version, keeping the previous one', async () => {
+    const body = featureCollection([{ code: 'P-1', ring: lonLatRing(square(10, 10, 80)), households: 420 }, { code: 'P-2', ring: lonLatRing(square(110, 10, 80)), households: 380 }])
+    const response = await upload(app, { name: 'party.geojson', data: body }, { department: 'party' })
+    expect(response.statusCode).toBe(200)
+    const result = response.json()
+    expect(result).toMatchObject({ status: 'succeeded', format: 'geojson', sourceCrs: 'EPSG:4326', layer: { department: 'party', version: 2 }, counts: { features: 2, accepted: 2 } })
+    const layers = await database.db.selectFrom('grid_layers').select(['version', 'is_active']).where('department', '=', 'party').orderBy('version').execute()
+    expect(layers).toEqual([{ version: 1, is_active: false }, { version: 2, is_active: true }])
+    const grid = await database.db.selectFrom('grids as g').innerJoin('grid_layers as l', 'l.id', 'g.layer_id').select(['g.community_code', 'g.households']).where('l.version', '=', 2).where('g.code', '=', 'P-1').executeTakeFirstOrThrow()
+    expect(grid).toEqual({ community_code: communityA, households: 420 })
+    expect((await app.inject(`/api/imports/${result.id}`)).json()).toMatchObject({ status: 'succeeded', format: 'geojson', dryRun: false })
+  })
+
+  it('reports without storing anything on a dry run', async () => {
+    const before = await snapshot(database.db)
+    const body = featureCollection([{ code: 'D-1', ring: lonLatRing(square(10, 10, 80)), households: 900 }])
+    const result = (await upload(app, { name: 'dry.geojson', data: body }, { department: 'social', dryRun: 'true' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', dryRun: true, layer: null })
+    expect(result.report).toEqual([expect.objectContaining({ level: 'warning', feature: 0, field: 'households', message: expect.stringContaining('300–500') })])
+    expect(await snapshot(database.db)).toEqual(before)
+  })
+
+  it('converts GCJ-02 to WGS84 and records the source frame', async () => {
+    const wgs = lonLatRing(square(20, 20, 60))
+    const body = featureCollection([{ code: 'G-1', ring: wgs.map(([x, y]) => wgs84ToGcj02(x, y)) }])
+    const result = (await upload(app, { name: 'amap.geojson', data: body }, { department: 'urban', crs: 'GCJ-02' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', sourceCrs: 'GCJ-02' })
+    const { rows } = await sql<{ lon: number; lat: number }>`
+      SELECT ST_XMin(g.boundary) AS lon, ST_YMin(g.boundary) AS lat FROM grids g WHERE g.code = 'G-1'`.execute(database.db)
+    expect(Math.abs(rows[0].lon - wgs[0][0]) * 91_000).toBeLessThan(0.5)
+    expect(Math.abs(rows[0].lat - wgs[0][1]) * 110_000).toBeLessThan(0.5)
+  })
+
+  it('imports projected CGCS2000 Gauss-Krüger (EPSG:4547) coordinates', async () => {
+    const ring = lonLatRing(square(30, 30, 50))
+    const { rows } = await sql<{ x: number; y: number }>`
+      SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT (ST_DumpPoints(ST_Transform(ST_SetSRID(ST_MakeLine(ARRAY(
+        SELECT ST_MakePoint((c->>0)::float8, (c->>1)::float8) FROM json_array_elements(${JSON.stringify(ring)}::json) AS c)), 4326), 4547))).geom AS p) t`.execute(database.db)
+    const body = featureCollection([{ code: 'GK-1', ring: rows.map((r) => [r.x, r.y]) }])
+    const result = (await upload(app, { name: 'gk.geojson', data: body }, { department: 'governance', crs: 'EPSG:4547' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', sourceCrs: 'EPSG:4547' })
+    const { rows: stored } = await sql<{ lon: number }>`SELECT ST_XMin(boundary) AS lon FROM grids WHERE code = 'GK-1'`.execute(database.db)
+    expect(Math.abs(stored[0].lon - ring[0][0]) * 91_000).toBeLessThan(0.01)
+  })
+
+  it('imports CSV with a WKT column', async () => {
+    const wkt = `POLYGON((${lonLatRing(square(40, 40, 40)).map((p) => p.join(' ')).join(', ')}))`
+    const csv = `code,name,households,wkt\nC-1,"测试网格, 一",350,"${wkt}"\n`
+    const result = (await upload(app, { name: 'grids.csv', data: csv }, { department: 'social' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', format: 'csv', encoding: 'utf-8', counts: { accepted: 1 } })
+    const { rows } = await sql<{ name: string }>`SELECT name FROM grids WHERE code = 'C-1'`.execute(database.db)
+    expect(rows[0].name).toBe('测试网格, 一')
+  })
+
+  it('reads a zipped Shapefile with GBK attributes and no .cpg', async () => {
+    const gbk = (hex: string) => Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)))
+    const ring = lonLatRing(square(50, 50, 60))
+    const files = writePolygonShapefile([{ rings: [[...ring].reverse() as Ring], attributes: { code: new TextEncoder().encode('S-1'), name: gbk('bcd7c9e7c7f8b5dad2bbcdf8b8f1') } }])
+    const prj = 'GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
+    const zip = zipSync({ 'grids.shp': files.shp, 'grids.shx': files.shx, 'grids.dbf': files.dbf, 'grids.prj': new TextEncoder().encode(prj) })
+    const result = (await upload(app, { name: 'grids.zip', data: zip }, { department: 'urban' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', format: 'shapefile', encoding: 'gbk', sourceCrs: 'EPSG:4490' })
+    const { rows } = await sql<{ name: string }>`SELECT name FROM grids WHERE code = 'S-1'`.execute(database.db)
+    expect(rows[0].name).toBe('甲社区第一网格')
+  })
+
+  it('repairs a self-intersecting polygon and reports it', async () => {
+    const bowtie = lonLatRing([[10, 10], [90, 90], [90, 10], [10, 90], [10, 10]])
+    const result = (await upload(app, { name: 'bowtie.geojson', data: featureCollection([{ code: 'B-1', ring: bowtie }]) }, { department: 'party' })).json()
+    expect(result.status).toBe('succeeded')
+    expect(result.counts.repaired).toBe(1)
+    expect(result.report[0]).toMatchObject({ level: 'warning', feature: 0, field: 'geometry', message: expect.stringMatching(/self-intersection/i) })
+    const { rows } = await sql<{ valid: boolean }>`SELECT ST_IsValid(boundary) AS valid FROM grids WHERE code = 'B-1'`.execute(database.db)
+    expect(rows[0].valid).toBe(true)
+  })
+
+  const bad: [string, { name: string; data: string | Uint8Array }, Record<string, string>, RegExp, { feature?: number; field?: string }][] = [
+    ['malformed JSON', { name: 'broken.geojson', data: '{"type": "FeatureCollection", "features": [' }, { department: 'party' }, /malformed JSON/, {}],
+    ['swapped longitude and latitude', { name: 'swapped.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing(square(10, 10, 50)).map(([a, b]) => [b, a]) }]) }, { department: 'party' }, /swapped/, { feature: 0, field: 'geometry' }],
+    ['coordinates outside China', { name: 'paris.geojson', data: featureCollection([{ code: 'X', ring: [[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.8]] }]) }, { department: 'party' }, /outside China/, { feature: 0, field: 'geometry' }],
+    ['a zero-area polygon', { name: 'flat.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing([[10, 10], [50, 10], [90, 10], [10, 10]]) }]) }, { department: 'party' }, /zero-area/, { feature: 0, field: 'geometry' }],
+    ['duplicate grid codes', { name: 'dup.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing(square(10, 10, 40)) }, { code: 'X', ring: lonLatRing(square(60, 10, 40)) }]) }, { department: 'party' }, /duplicate grid code "X"/, { feature: 1, field: 'code' }],
+    ['a missing grid code', { name: 'nocode.geojson', data: featureCollection([{ ring: lonLatRing(square(10, 10, 40)) }]) }, { department: 'party' }, /no grid code/, { feature: 0, field: 'code' }],
+    ['an unknown frame', { name: 'odd.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing(square(10, 10, 40)) }]) }, { department: 'party', crs: 'EPSG:2000' }, /unknown coordinate reference system/, { field: 'crs' }],
+    ['projected numbers with no frame', { name: 'gk.geojson', data: featureCollection([{ code: 'X', ring: [[38_500_000, 3_800_000], [38_500_100, 3_800_000], [38_500_100, 3_800_100], [38_500_000, 3_800_000]] }]) }, { department: 'party' }, /projected/, { field: 'crs' }],
+    ['a Shapefile zip without .prj', { name: 'noprj.zip', data: zipSync({ 'a.shp': new Uint8Array(100), 'a.shx': new Uint8Array(100), 'a.dbf': new Uint8Array(33) }) }, { department: 'party' }, /missing \.prj/, {}],
+    ['an unsupported file type', { name: 'grids.kml', data: '<kml/>' }, { department: 'party' }, /unsupported file type/, {}],
+  ]
+
+  it.each(bad)('refuses %s, naming what is wrong, and changes nothing', async (_case, file, fields, message, where) => {
+    const before = await snapshot(database.db)
+    const response = await upload(app, file, fields)
+    const body = response.json()
+    const errors = response.statusCode === 200 ? body.report.filter((r: { level: string }) => r.level === 'error') : body.details.errors
+    if (response.statusCode === 200) expect(body.status).toBe('failed')
+    else expect(response.statusCode).toBe(400)
+    expect(errors.length).toBeGreaterThan(0)
+    expect(errors[0].message).toMatch(message)
+    expect(errors[0].file).toContain(file.name)
+    expect(errors[0]).toMatchObject(where)
+    expect(await snapshot(database.db)).toEqual(before)
+  })
+
+  it('refuses a zip bomb before unpacking it', async () => {
+    const zip = zipSync({ 'a.shp': new Uint8Array(50 * 1024 * 1024), 'a.shx': new Uint8Array(100), 'a.dbf': new Uint8Array(33), 'a.prj': new Uint8Array(10) }, { level: 9 })
+    const response = await upload(app, { name: 'bomb.zip', data: zip }, { department: 'party' })
+    expect(response.statusCode).toBe(400)
+    expect(response.json().message).toMatch(/zip bomb/)
+  })
+
+  it('keeps SQL metacharacters in text fields as plain text', async () => {
+    const name = "Robert'); DROP TABLE grids; --"
+    const body = featureCollection([{ code: "Q'1", name, ring: lonLatRing(square(120, 120, 40)) }])
+    expect((await upload(app, { name: 'quotes.geojson', data: body }, { department: 'governance' })).json().status).toBe('succeeded')
+    const { rows } = await sql<{ name: string }>`SELECT name FROM grids WHERE code = ${"Q'1"}`.execute(database.db)
+    expect(rows[0].name).toBe(name)
+  })
+
+  it('refuses an upload over the size limit', async () => {
+    const big = await buildTestApp(database, { uploadLimitBytes: 1024 })
+    const response = await upload(big, { name: 'big.geojson', data: 'x'.repeat(4096) }, { department: 'party' })
+    expect(response.statusCode).toBe(413)
+    expect(response.json().message).toMatch(/too large|limit/i)
+    await big.close()
+  })
+})
