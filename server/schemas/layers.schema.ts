@@ -35,6 +35,10 @@ export const TileParams = Type.Object({
 })
 export type TileParams = Static<typeof TileParams>
 
+export const TileQuery = Type.Object({
+  run: Type.Optional(Type.Integer({ minimum: 1, description: 'unified-grids and merge-issues: show this merge run instead of the published one' })),
+})
+
 export const FeaturesQuery = Type.Object({
   bbox: Type.String({ description: 'west,south,east,north in WGS84 degrees', examples: ['113.5,34.7,113.7,34.8'] }),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1000 })),

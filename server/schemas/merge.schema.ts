@@ -11,6 +11,7 @@ export const MergeRequest = Type.Object(
   {
     strategy: Type.Optional(MergeStrategy),
     layerIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 20, description: 'grid layers to merge; default: every department’s active layer' })),
+    departments: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z_]{1,30}$' }), { minItems: 1, maxItems: 20, description: 'merge these departments’ active layers' })),
     baseDepartment: Type.Optional(Type.String({ pattern: '^[a-z][a-z_]{1,30}$', description: 'base strategy: whose grids to keep (default governance 综治)' })),
     snapToleranceM: Type.Optional(Type.Number({ minimum: 0, maximum: 20, description: 'snapping tolerance in metres (default 1)' })),
     sliverMinAreaM2: Type.Optional(Type.Number({ minimum: 0, maximum: 10000, description: 'faces below this area are slivers (default 20 m²)' })),

@@ -11,8 +11,8 @@ export type LayerSource =
   | { kind: 'party-orgs' }
   | { kind: 'units' }
   | { kind: 'population' }
-  | { kind: 'unified-grids' }
-  | { kind: 'merge-issues' }
+  | { kind: 'unified-grids'; runId?: number }
+  | { kind: 'merge-issues'; runId?: number }
 
 export interface Layer extends LayerInfo {
   source: LayerSource
@@ -151,6 +151,12 @@ export function gridLayer(department: ActiveDepartmentLayer): Layer {
     legend: { color: department.color },
     source: { kind: 'grids', department: department.department }, fields: gridFields,
   }
+}
+
+/** A merge layer showing one run instead of the published one (the merge workspace's preview). */
+export function forMergeRun(layer: Layer, runId: number): Layer {
+  if (layer.source.kind !== 'unified-grids' && layer.source.kind !== 'merge-issues') return layer
+  return { ...layer, source: { ...layer.source, runId } }
 }
 
 /** The whole catalog in drawing order: region fills, grids, then points. */

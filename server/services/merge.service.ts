@@ -14,6 +14,8 @@ export interface MergeParams {
   strategy: MergeStrategy
   /** grid layers to merge; default: the active layer of every department */
   layerIds?: number[]
+  /** or: the active layers of these departments */
+  departments?: string[]
   /** the department whose grids the base strategy keeps (default 综治) */
   baseDepartment: string
   /** vertices are snapped to a grid of this size, in metres, before noding */
@@ -51,7 +53,13 @@ export interface MergeHooks {
 /** Creates the run (status pending) after checking what it will merge; `executeMerge` does the work. */
 export async function createMerge(db: Kysely<Tables>, requested: Partial<MergeParams>): Promise<number> {
   const params: MergeParams = { ...defaultMergeParams, ...requested, sliver: { ...defaultMergeParams.sliver, ...requested.sliver } }
-  const layers = await merge.findLayersForMerge(db, params.layerIds)
+  let layers = await merge.findLayersForMerge(db, params.layerIds)
+  if (params.departments) {
+    const wanted = new Set(params.departments)
+    const missing = params.departments.filter((d) => !layers.some((l) => l.department === d))
+    if (missing.length > 0) throw new InvalidInputError(`No active grid layer for department ${missing.join(', ')}`, { field: 'departments' })
+    layers = layers.filter((l) => wanted.has(l.department))
+  }
   if (params.layerIds && layers.length !== new Set(params.layerIds).size) {
     const missing = params.layerIds.filter((id) => !layers.some((l) => l.id === id))
     throw new InvalidInputError(`No grid layer has the id ${missing.join(', ')}`, { field: 'layerIds' })
@@ -63,7 +71,7 @@ export async function createMerge(db: Kysely<Tables>, requested: Partial<MergePa
   if (params.strategy === 'base_department' && !layers.some((l) => l.department === params.baseDepartment)) {
     throw new InvalidInputError(`The base department "${params.baseDepartment}" has no layer among those merged`, { field: 'baseDepartment' })
   }
-  return merge.insertMergeRun(db, { strategy: params.strategy, params: { ...params, layerIds: undefined }, layerIds: layers.map((l) => l.id) })
+  return merge.insertMergeRun(db, { strategy: params.strategy, params: { ...params, layerIds: undefined, departments: undefined }, layerIds: layers.map((l) => l.id) })
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

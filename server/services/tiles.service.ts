@@ -75,7 +75,8 @@ export class TileService {
   }
 
   async getTile(layer: Layer, z: number, x: number, y: number): Promise<{ tile: Uint8Array; cached: boolean }> {
-    const key = `${this.dataVersion}/${layer.id}/${z}/${x}/${y}`
+    const run = 'runId' in layer.source && layer.source.runId !== undefined ? `@${layer.source.runId}` : ''
+    const key = `${this.dataVersion}/${layer.id}${run}/${z}/${x}/${y}`
     const hit = this.cache.get(key)
     if (hit) return { tile: hit, cached: true }
     const tile = await encodeTile(this.db, this.encoder, layer, tileBounds(z, x, y))

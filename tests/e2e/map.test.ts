@@ -24,6 +24,7 @@ describe('the map in a real browser', () => {
   let origin: string
   const outsideRequests: string[] = []
   const pageErrors: string[] = []
+  const serverErrors: string[] = []
 
   beforeAll(async () => {
     if (!existsSync(path.join(webDist, 'index.html'))) throw new Error(`The web client is not built (${webDist}): npm test runs npm run build first`)
@@ -47,6 +48,7 @@ describe('the map in a real browser', () => {
       return route.abort()
     })
     page.on('pageerror', (error) => pageErrors.push(error.message))
+    page.on('response', (response) => { if (response.status() >= 500) serverErrors.push(`${response.status()} ${response.url()}`) })
     await page.goto(origin)
     await page.waitForFunction(
       (layers) => {
@@ -103,10 +105,11 @@ describe('the map in a real browser', () => {
     expect(text).not.toMatch(/\b(households|communityName|chiefPhone)\b/)
   })
 
-  it('fetches nothing from outside the machine and raises no page errors', async () => {
+  it('fetches nothing from outside the machine and meets no page or server errors', async () => {
     await mkdir(screenshots, { recursive: true })
     await page.screenshot({ path: path.join(screenshots, 'map.png') })
     expect(outsideRequests).toEqual([])
     expect(pageErrors).toEqual([])
+    expect(serverErrors).toEqual([])
   })
 })

@@ -11,6 +11,9 @@ export const SRID_WEB_MERCATOR = 3857
 /** Turns a geometry column (SRID 4326) into the geometry the caller wants in the `geom` column. */
 export type GeometryOutput = (column: RawBuilder<unknown>) => RawBuilder<unknown>
 
+/** One merge run's rows, or the published run's when none is named. */
+const runFilter = (runId: number | undefined) => (runId === undefined ? sql`m.is_published` : sql`m.id = ${runId}::bigint`)
+
 /** A layer's rows inside an envelope: columns `fid`, the properties, and `geom`. */
 export function selectLayerRows(source: LayerSource, envelope: RawBuilder<unknown>, geometry: GeometryOutput): RawBuilder<unknown> {
   switch (source.kind) {
@@ -57,14 +60,14 @@ export function selectLayerRows(source: LayerSource, envelope: RawBuilder<unknow
       return sql`
         SELECT u.id AS fid, u.id, u.code, u.community_code AS "communityCode", c.name AS "communityName", round(u.area_m2)::int AS "areaM2",
                u.households, u.population, m.id::int AS version, ${geometry(sql`u.boundary`)} AS geom
-        FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+        FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND ${runFilter(source.runId)}
         LEFT JOIN regions c ON c.code = u.community_code
         WHERE u.boundary && ${envelope}`
     case 'merge-issues':
       return sql`
         SELECT i.id AS fid, i.id, i.kind, i.department, i.community_code AS "communityCode", round(i.area_m2)::int AS "areaM2", i.note,
                ${geometry(sql`i.geom`)} AS geom
-        FROM merge_issues i JOIN merge_runs m ON m.id = i.merge_run_id AND m.is_published
+        FROM merge_issues i JOIN merge_runs m ON m.id = i.merge_run_id AND ${runFilter(source.runId)}
         WHERE i.geom && ${envelope} AND i.kind <> 'sliver'`
     case 'population':
       return sql`

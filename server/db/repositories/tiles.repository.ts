@@ -53,9 +53,11 @@ export async function findTileFeatures(db: Kysely<Tables>, source: LayerSource, 
   const rows = selectLayerRows(source, tileEnvelope4326(tile), (column) => sql`(
       SELECT CASE WHEN g IS NULL OR ST_IsEmpty(g) OR (ST_Dimension(g) = 2 AND ST_Area(g) = 0) THEN NULL ELSE ST_AsGeoJSON(g, 0) END
       FROM (SELECT ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_RemoveRepeatedPoints(ST_SnapToGrid(
-                     ST_ClipByBox2D(
+                     -- snapping can leave a ring touching itself: repair before clipping, as GEOS's
+                     -- rectangle clip throws on invalid input (and the embedded PostGIS then fails silently)
+                     ST_ClipByBox2D(ST_MakeValid(
                        ST_Simplify(ST_SnapToGrid(ST_Affine(ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
-                         ${scale}::float8, 0, 0, -${scale}::float8, -${west * scale}::float8, ${north * scale}::float8), 1), 0),
+                         ${scale}::float8, 0, 0, -${scale}::float8, -${west * scale}::float8, ${north * scale}::float8), 1), 0)),
                        ST_MakeEnvelope(${sql.lit(low)}, ${sql.lit(low)}, ${sql.lit(high)}, ${sql.lit(high)})),
                      1))), ST_Dimension(${column}) + 1)) AS g) tile_geometry)`)
   const { rows: result } = await sql<TileFeatureRow>`SELECT * FROM (${rows}) t WHERE t.geom IS NOT NULL`.execute(db)

@@ -1,0 +1,84 @@
+// The 多网合一 workspace in a real browser: run a merge of the demo district with visible progress,
+// read the alignment and the issue list, zoom to an issue, compare before and after, publish.
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { type Browser, type Page, chromium } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../server/db/database.ts'
+import { webDist } from '../../server/plugins/web.plugin.ts'
+import { buildTestApp } from '../helpers/app.ts'
+import { openTestDatabase } from '../helpers/databases.ts'
+
+describe('the merge workspace in a real browser', () => {
+  let database: Database
+  let app: FastifyInstance
+  let browser: Browser
+  let page: Page
+  const outsideRequests: string[] = []
+  const serverErrors: string[] = []
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(webDist, 'index.html'))) throw new Error(`The web client is not built (${webDist})`)
+    database = await openTestDatabase('pglite')
+    app = await buildTestApp(database, { serveWeb: true })
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const address = app.server.address()
+    if (!address || typeof address === 'string') throw new Error('no port')
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    })
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url())
+      if (['data:', 'blob:'].includes(url.protocol) || url.hostname === '127.0.0.1') return route.continue()
+      outsideRequests.push(url.href)
+      return route.abort()
+    })
+    page.on('response', (response) => { if (response.status() >= 500) serverErrors.push(`${response.status()} ${response.url()}`) })
+    await page.goto(`http://127.0.0.1:${address.port}/#/merge`)
+    await page.getByTestId('merge-workspace').waitFor({ timeout: 30_000 })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await app?.close()
+    await database?.close()
+  })
+
+  it('runs a merge with visible progress and shows the alignment of every department', async () => {
+    await page.getByTestId('merge-run').click()
+    await page.getByTestId('merge-progress').waitFor({ timeout: 10_000 })
+    await page.getByTestId('merge-stats').waitFor({ timeout: 120_000 })
+    expect(await page.getByTestId('merge-alignment').locator('tbody tr').count()).toBe(4)
+    expect(await page.getByTestId('merge-alignment').innerText()).toContain('综治')
+  })
+
+  it('lists issues, filters them by kind, and zooms to one on click', async () => {
+    await expect.poll(() => page.getByTestId('issue-row').count(), { timeout: 20_000 }).toBeGreaterThan(0)
+    await page.getByTestId('issue-kind').selectOption('gap')
+    await expect.poll(async () => (await page.getByTestId('merge-issues').innerText()).includes('空白点')).toBe(true)
+    const before = await page.evaluate(() => window.__wgMap!.getZoom())
+    await page.getByTestId('issue-row').first().click()
+    await expect.poll(() => page.evaluate(() => window.__wgMap!.getZoom())).toBeGreaterThan(before + 1)
+  })
+
+  it('draws the run’s unified grids on the map', async () => {
+    await expect.poll(() => page.evaluate(() => window.__wgMap!.queryRenderedFeatures({ layers: ['unified-grids-fill'] }).length), { timeout: 30_000 }).toBeGreaterThan(0)
+  })
+
+  it('compares before and after side by side, and publishes', async () => {
+    await page.getByTestId('merge-compare').check()
+    await expect.poll(() => page.locator('canvas.maplibregl-canvas').count()).toBe(2)
+    await page.getByTestId('merge-publish').click()
+    await expect.poll(() => page.getByTestId('merge-publish').innerText()).toBe('已发布')
+    const published = (await app.inject('/api/summary')).json()
+    expect(published.unifiedGrids).toBeGreaterThan(500)
+    await mkdir(path.join(import.meta.dirname, 'screenshots'), { recursive: true })
+    await page.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'merge-workspace.png') })
+    expect(outsideRequests).toEqual([])
+    expect(serverErrors).toEqual([])
+  })
+})
