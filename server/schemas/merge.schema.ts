@@ -65,6 +65,7 @@ export const MergeIssueList = Type.Object({
     bbox: Type.Union([Bbox, Type.Null()]),
   })),
 })
+export type MergeIssueList = Static<typeof MergeIssueList>
 
 const DiffRow = Type.Object({ code: Type.String(), change: Type.String(), areaM2: Type.Number(), changedM2: Type.Number() })
 export const MergeDiff = Type.Object({

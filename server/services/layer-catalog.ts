@@ -43,69 +43,51 @@ function regionLayer(level: 'district' | 'street' | 'community', title: ReturnTy
   }
 }
 
+type PointSource = Extract<LayerSource, { kind: 'service-centers' | 'party-orgs' | 'units' | 'population' }>['kind']
+
+function pointLayer(id: PointSource, title: ReturnType<typeof text>, group: Layer['group'], minzoom: number, defaultVisible: boolean, legend: Layer['legend'], fields: Layer['fields']): Layer {
+  return { id, title, group, geometryType: 'point', tiles: tilesOf(id), sourceLayer: id, minzoom, maxzoom: 16, defaultVisible, legend, source: { kind: id }, fields }
+}
+
 const fixedLayers: Layer[] = [
   regionLayer('district', text('区县界', 'District boundary'), '#37474f', 0),
   regionLayer('street', text('街道/乡镇界', 'Street / township boundaries'), '#455a64', 8),
   regionLayer('community', text('社区/村界', 'Community / village boundaries'), '#90a4ae', 10),
-  {
-    id: 'service-centers', title: text('党群服务中心', 'Party-mass service centers'), group: 'service', geometryType: 'point',
-    tiles: tilesOf('service-centers'), sourceLayer: 'service-centers', minzoom: 8, maxzoom: 16, defaultVisible: true,
-    legend: {
-      color: '#8d6e63', property: 'level',
-      items: [
-        item('district', '区县级', 'District', '#b71c1c'),
-        item('street', '街道·乡镇级', 'Street / township', '#e65100'),
-        item('community', '社区·村级', 'Community / village', '#f9a825'),
-        item('station', '小区·楼宇·园区站点', 'Station', '#8d6e63'),
-      ],
-    },
-    source: { kind: 'service-centers' },
-    fields: { id: 'Number', code: 'String', name: 'String', level: 'String', status: 'String', floorAreaM2: 'Number', radiusM: 'Number', regionName: 'String' },
-  },
-  {
-    id: 'party-orgs', title: text('党组织', 'Party organizations'), group: 'party', geometryType: 'point',
-    tiles: tilesOf('party-orgs'), sourceLayer: 'party-orgs', minzoom: 10, maxzoom: 16, defaultVisible: true,
-    legend: {
-      color: '#c62828', property: 'status',
-      items: [
-        item('normal', '正常', 'Normal', '#c62828'),
-        item('weak', '软弱涣散', 'Weak and lax', '#f9a825'),
-        item('rectifying', '整顿中', 'Under rectification', '#ef6c00'),
-        item('hollow', '空壳', 'Hollow', '#616161'),
-      ],
-    },
-    source: { kind: 'party-orgs' },
-    fields: {
-      id: 'Number', code: 'String', name: 'String', tier: 'String', domain: 'String', establishment: 'String',
-      starRating: 'Number', status: 'String', memberCount: 'Number', regionName: 'String',
-    },
-  },
-  {
-    id: 'units', title: text('两新组织等单位', 'Units to be covered'), group: 'party', geometryType: 'point',
-    tiles: tilesOf('units'), sourceLayer: 'units', minzoom: 11, maxzoom: 16, defaultVisible: false,
-    legend: {
-      color: '#e53935', property: 'coverage',
-      items: [
-        item('own', '单独建', 'Own organization', '#1565c0'),
-        item('joint', '联合建', 'Joint organization', '#42a5f5'),
-        item('affiliated', '挂靠建', 'Affiliated', '#26a69a'),
-        item('work', '工作覆盖', 'Work coverage only', '#ffb300'),
-        item('none', '未覆盖', 'Not covered', '#e53935'),
-      ],
-    },
-    source: { kind: 'units' },
-    fields: {
-      id: 'Number', code: 'String', name: 'String', kind: 'String', employees: 'Number',
-      formalPartyMembers: 'Number', coverage: 'String', shouldEstablish: 'Boolean',
-    },
-  },
-  {
-    id: 'population', title: text('人口分布', 'Population'), group: 'population', geometryType: 'point',
-    tiles: tilesOf('population'), sourceLayer: 'population', minzoom: 13, maxzoom: 16, defaultVisible: false,
-    legend: { color: '#7e57c2' },
-    source: { kind: 'population' },
-    fields: { id: 'Number', residents: 'Number', households: 'Number' },
-  },
+  pointLayer('service-centers', text('党群服务中心', 'Party-mass service centers'), 'service', 8, true, {
+    color: '#8d6e63', property: 'level',
+    items: [
+      item('district', '区县级', 'District', '#b71c1c'),
+      item('street', '街道·乡镇级', 'Street / township', '#e65100'),
+      item('community', '社区·村级', 'Community / village', '#f9a825'),
+      item('station', '小区·楼宇·园区站点', 'Station', '#8d6e63'),
+    ],
+  }, { id: 'Number', code: 'String', name: 'String', level: 'String', status: 'String', floorAreaM2: 'Number', radiusM: 'Number', regionName: 'String' }),
+  pointLayer('party-orgs', text('党组织', 'Party organizations'), 'party', 10, true, {
+    color: '#c62828', property: 'status',
+    items: [
+      item('normal', '正常', 'Normal', '#c62828'),
+      item('weak', '软弱涣散', 'Weak and lax', '#f9a825'),
+      item('rectifying', '整顿中', 'Under rectification', '#ef6c00'),
+      item('hollow', '空壳', 'Hollow', '#616161'),
+    ],
+  }, {
+    id: 'Number', code: 'String', name: 'String', tier: 'String', domain: 'String', establishment: 'String',
+    starRating: 'Number', status: 'String', memberCount: 'Number', regionName: 'String',
+  }),
+  pointLayer('units', text('两新组织等单位', 'Units to be covered'), 'party', 11, false, {
+    color: '#e53935', property: 'coverage',
+    items: [
+      item('own', '单独建', 'Own organization', '#1565c0'),
+      item('joint', '联合建', 'Joint organization', '#42a5f5'),
+      item('affiliated', '挂靠建', 'Affiliated', '#26a69a'),
+      item('work', '工作覆盖', 'Work coverage only', '#ffb300'),
+      item('none', '未覆盖', 'Not covered', '#e53935'),
+    ],
+  }, {
+    id: 'Number', code: 'String', name: 'String', kind: 'String', employees: 'Number',
+    formalPartyMembers: 'Number', coverage: 'String', shouldEstablish: 'Boolean',
+  }),
+  pointLayer('population', text('人口分布', 'Population'), 'population', 13, false, { color: '#7e57c2' }, { id: 'Number', residents: 'Number', households: 'Number' }),
 ]
 
 /** The published 多网合一 result: the unified grids and the conflicts found on the way. */

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '../helpers/browser.ts'
 
 const projectRoot = path.resolve(import.meta.dirname, '../..')
 
@@ -18,7 +18,7 @@ async function timeToDrawnMap(dataDir: string, port: number): Promise<{ readyMs:
       })
       server.once('exit', (code) => reject(new Error(`npm start exited with ${code}`)))
     })
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking'] })
+    const browser = await launchChromium()
     try {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
       await page.goto(`http://127.0.0.1:${port}/`)

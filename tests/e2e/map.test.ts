@@ -5,14 +5,14 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { type Browser, type Page, chromium } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { webDist } from '../../server/plugins/web.plugin.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { openTestDatabase } from '../helpers/databases.ts'
+import { type WatchedPage, launchChromium, openWatchedPage } from '../helpers/browser.ts'
 
-const chromiumPath = '/usr/bin/chromium'
 const screenshots = path.join(import.meta.dirname, 'screenshots')
 const gridLayers = ['grids-party', 'grids-governance', 'grids-urban', 'grids-social']
 
@@ -21,34 +21,20 @@ describe('the map in a real browser', () => {
   let app: FastifyInstance
   let browser: Browser
   let page: Page
+  let watched: WatchedPage
   let origin: string
-  const outsideRequests: string[] = []
-  const pageErrors: string[] = []
-  const serverErrors: string[] = []
 
   beforeAll(async () => {
     if (!existsSync(path.join(webDist, 'index.html'))) throw new Error(`The web client is not built (${webDist}): npm test runs npm run build first`)
-    if (!existsSync(chromiumPath)) throw new Error(`Chromium is missing at ${chromiumPath}: apt-get install chromium (.ci/run does)`)
     database = await openTestDatabase('pglite')
     app = await buildTestApp(database, { serveWeb: true })
     await app.listen({ port: 0, host: '127.0.0.1' })
     const address = app.server.address()
     if (!address || typeof address === 'string') throw new Error('no port')
     origin = `http://127.0.0.1:${address.port}`
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    })
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
-    await page.route('**/*', (route) => {
-      const url = new URL(route.request().url())
-      if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue()
-      outsideRequests.push(url.href)
-      return route.abort()
-    })
-    page.on('pageerror', (error) => pageErrors.push(error.message))
-    page.on('response', (response) => { if (response.status() >= 500) serverErrors.push(`${response.status()} ${response.url()}`) })
+    browser = await launchChromium()
+    watched = await openWatchedPage(browser)
+    page = watched.page
     await page.goto(origin)
     await page.waitForFunction(
       (layers) => {
@@ -108,8 +94,8 @@ describe('the map in a real browser', () => {
   it('fetches nothing from outside the machine and meets no page or server errors', async () => {
     await mkdir(screenshots, { recursive: true })
     await page.screenshot({ path: path.join(screenshots, 'map.png') })
-    expect(outsideRequests).toEqual([])
-    expect(pageErrors).toEqual([])
-    expect(serverErrors).toEqual([])
+    expect(watched.outsideRequests).toEqual([])
+    expect(watched.pageErrors).toEqual([])
+    expect(watched.serverErrors).toEqual([])
   })
 })

@@ -4,20 +4,20 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { type Browser, type Page, chromium } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { webDist } from '../../server/plugins/web.plugin.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { openTestDatabase } from '../helpers/databases.ts'
+import { type WatchedPage, launchChromium, openWatchedPage } from '../helpers/browser.ts'
 
 describe('the merge workspace in a real browser', () => {
   let database: Database
   let app: FastifyInstance
   let browser: Browser
   let page: Page
-  const outsideRequests: string[] = []
-  const serverErrors: string[] = []
+  let watched: WatchedPage
 
   beforeAll(async () => {
     if (!existsSync(path.join(webDist, 'index.html'))) throw new Error(`The web client is not built (${webDist})`)
@@ -26,18 +26,9 @@ describe('the merge workspace in a real browser', () => {
     await app.listen({ port: 0, host: '127.0.0.1' })
     const address = app.server.address()
     if (!address || typeof address === 'string') throw new Error('no port')
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    })
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
-    await page.route('**/*', (route) => {
-      const url = new URL(route.request().url())
-      if (['data:', 'blob:'].includes(url.protocol) || url.hostname === '127.0.0.1') return route.continue()
-      outsideRequests.push(url.href)
-      return route.abort()
-    })
-    page.on('response', (response) => { if (response.status() >= 500) serverErrors.push(`${response.status()} ${response.url()}`) })
+    browser = await launchChromium()
+    watched = await openWatchedPage(browser)
+    page = watched.page
     await page.goto(`http://127.0.0.1:${address.port}/#/merge`)
     await page.getByTestId('merge-workspace').waitFor({ timeout: 30_000 })
   })
@@ -78,7 +69,8 @@ describe('the merge workspace in a real browser', () => {
     expect(published.unifiedGrids).toBeGreaterThan(500)
     await mkdir(path.join(import.meta.dirname, 'screenshots'), { recursive: true })
     await page.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'merge-workspace.png') })
-    expect(outsideRequests).toEqual([])
-    expect(serverErrors).toEqual([])
+    expect(watched.outsideRequests).toEqual([])
+    expect(watched.pageErrors).toEqual([])
+    expect(watched.serverErrors).toEqual([])
   })
 })

@@ -1,26 +1,9 @@
 import { ApiError, getJson } from './client.ts'
+import type { MergeIssueList, MergeRun } from './types.ts'
 
-export interface MergeRun {
-  id: number
-  status: 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled'
-  strategy: 'base_department' | 'household_balanced'
-  progress: number
-  stats: Record<string, unknown> & { unifiedGrids?: number; faces?: number; totalMs?: number; issues?: Record<string, number> }
-  alignment: { department: string; grids: number; meanIou: number; oneToOneShare: number }[]
-  error: string | null
-  isPublished: boolean
-}
+export type { MergeRun }
 
-export interface MergeIssue {
-  id: number
-  kind: string
-  communityCode: string | null
-  department: string | null
-  areaM2: number
-  gridIds: number[]
-  note: string | null
-  bbox: [number, number, number, number] | null
-}
+export type MergeIssue = MergeIssueList['issues'][number]
 
 async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, { method, headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined })
@@ -36,5 +19,5 @@ export const publishMerge = (id: number) => send<MergeRun>('POST', `/api/merge-r
 export function fetchMergeIssues(id: number, filter: { kind?: string; department?: string; region?: string }, signal?: AbortSignal) {
   const query = new URLSearchParams({ limit: '200' })
   for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value)
-  return getJson<{ total: number; issues: MergeIssue[] }>(`/api/merge-runs/${id}/issues?${query}`, signal)
+  return getJson<MergeIssueList>(`/api/merge-runs/${id}/issues?${query}`, signal)
 }

@@ -3,3 +3,4 @@ export type { LayerInfo, LayerCatalog, FeatureCollection } from '../../../../ser
 export type { Region, RegionList, RegionDetail } from '../../../../server/schemas/regions.schema.ts'
 export type { Summary } from '../../../../server/schemas/summary.schema.ts'
 export type { LocalizedText, ErrorBody } from '../../../../server/schemas/common.schema.ts'
+export type { MergeRun, MergeIssueList } from '../../../../server/schemas/merge.schema.ts'

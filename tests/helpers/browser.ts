@@ -1,0 +1,39 @@
+// Debian's Chromium driven by playwright-core, with what every browser test watches: requests that
+// would leave the machine (aborted and recorded), uncaught page errors, and 5xx answers.
+import { existsSync } from 'node:fs'
+import { type Browser, type Page, chromium } from 'playwright-core'
+
+export const chromiumPath = '/usr/bin/chromium'
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium is missing at ${chromiumPath}: apt-get install chromium (.ci/run does)`)
+  return chromium.launch({
+    executablePath: chromiumPath,
+    // software WebGL for MapLibre; no background traffic to Google's hosts on a closed network
+    args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  })
+}
+
+export interface WatchedPage {
+  page: Page
+  outsideRequests: string[]
+  pageErrors: string[]
+  serverErrors: string[]
+}
+
+export async function openWatchedPage(browser: Browser): Promise<WatchedPage> {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+  const watched: WatchedPage = { page, outsideRequests: [], pageErrors: [], serverErrors: [] }
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url())
+    if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue()
+    watched.outsideRequests.push(url.href)
+    return route.abort()
+  })
+  page.on('pageerror', (error) => watched.pageErrors.push(error.message))
+  page.on('response', (response) => {
+    if (response.status() >= 500) watched.serverErrors.push(`${response.status()} ${response.url()}`)
+  })
+  return watched
+}
