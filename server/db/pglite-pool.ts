@@ -29,6 +29,9 @@ class PgliteClient {
   ) {}
 
   async query(sql: string, parameters: readonly unknown[] = []): Promise<PgLikeResult> {
+    // PGlite runs a statement on this thread and blocks it: let pending I/O (HTTP requests) in
+    // first, so that they can queue for the connection while long work goes on statement by statement.
+    await new Promise((resolve) => setImmediate(resolve))
     // Without parameters the simple-query protocol runs multi-statement scripts (migrations) too.
     if (parameters.length === 0) {
       const results = await this.pglite.exec(sql)

@@ -2,7 +2,7 @@
 // gap, overlap, sliver and boundary problem, and score each department's alignment. A run works in
 // short per-batch transactions (PGlite has one connection, so the map keeps being served), writes
 // only rows of its own, and is published by switching the active version.
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import * as merge from '../db/repositories/merge.repository.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
@@ -48,6 +48,8 @@ export interface MergeProgress {
 export interface MergeHooks {
   /** after each committed batch (progress events); an exception here stops the run as a failure */
   onStep?: (progress: MergeProgress) => void | Promise<void>
+  /** run each step statement by statement instead of in one transaction (PGlite: one session) */
+  statementSteps?: boolean
 }
 
 /** Creates the run (status pending) after checking what it will merge; `executeMerge` does the work. */
@@ -93,6 +95,7 @@ export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sha
 }
 
 export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: MergeHooks = {}): Promise<merge.MergeRunRow> {
+  const statementSteps = hooks.statementSteps ?? false
   const run = await merge.findMergeRun(db, runId)
   if (!run) throw new NotFoundError(`No merge run has the id ${runId}`)
   const params = { ...defaultMergeParams, ...(run.params as Partial<MergeParams>), strategy: run.strategy }
@@ -109,14 +112,14 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
     let done = 0
     let faceCount = 0
     for (const batch of chunks(communities, params.batchSize)) {
-      await db.transaction().execute(async (trx) => {
-        const step = {
+      const step = async (trx: Kysely<Tables> | Transaction<Tables>) => {
+        const options = {
           runId, communities: batch, layerIds: run.layerIds, srid, snapM: params.snapToleranceM,
           baseDepartment: params.baseDepartment, withHouseholds: params.strategy === 'household_balanced',
         }
         let t = performance.now()
-        await merge.buildFaces(trx, step)
-        const { faces, adjacency } = await merge.findFaceGraph(trx, step)
+        await merge.buildFaces(trx, options)
+        const { faces, adjacency } = await merge.findFaceGraph(trx, options)
         timings.facesMs += performance.now() - t
         t = performance.now()
         faceCount += faces.length
@@ -134,15 +137,20 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
         timings.unifyMs += performance.now() - t
         t = performance.now()
         await merge.insertFaceIssues(trx, runId, departments, slivers, params.sliver)
-        await merge.insertGridIssues(trx, runId, step, params.sliver.minAreaM2)
+        await merge.insertGridIssues(trx, runId, options, params.sliver.minAreaM2)
         timings.issuesMs += performance.now() - t
-      })
+      }
+      // server PostGIS: one transaction per step; PGlite: statement by statement on its one session,
+      // so that tiles and API calls waiting for the connection are served between statements
+      if (statementSteps) await step(db)
+      else await db.transaction().execute(step)
       done += batch.length
       // PGlite runs on this thread: let waiting requests (tiles, API) through between steps
       await new Promise((resolve) => setImmediate(resolve))
       await merge.updateMergeRun(db, runId, { progress: done / communities.length })
       await hooks.onStep?.({ runId, done, total: communities.length })
     }
+    await merge.dropStepTables(db)
     let t = performance.now()
     const alignment = await merge.findAlignment(db, runId)
     timings.alignmentMs = performance.now() - t
@@ -158,6 +166,7 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
     await merge.updateMergeRun(db, runId, { status: 'succeeded', progress: 1, stats, alignment, finished: true })
   } catch (error) {
     // a failed run leaves nothing behind but its record; the published version was never touched
+    await merge.dropStepTables(db)
     await merge.deleteRunResults(db, runId)
     await merge.updateMergeRun(db, runId, { status: 'failed', error: (error as Error).message, finished: true })
   }

@@ -21,7 +21,7 @@ export async function benchMerge(label: string, database: Database, app: Fastify
   const runId = await createMerge(database.db, database.driver === 'pglite' ? { batchSize: embeddedBatchSize } : {})
   let finished = false
   const started = performance.now()
-  const run = executeMerge(database.db, runId).finally(() => (finished = true))
+  const run = executeMerge(database.db, runId, { statementSteps: database.driver === 'pglite' }).finally(() => (finished = true))
   const busy = await coldTileTimes(app, origin, paths, () => !finished)
   const result = await run
   const wallMs = performance.now() - started

@@ -1,7 +1,10 @@
 // SQL of the 多网合一 merge. A run works community by community in short transactions: the grids of
 // the selected layers are cut to each community, repaired and snapped in a metric CRS, their
 // boundaries noded and polygonized into faces (the common refinement), and every face attributed
-// to the grid each department has there. Temp tables live for one step (ON COMMIT DROP).
+// to the grid each department has there. The step's temp tables are dropped when the next step
+// starts and when the run ends: a step may run in one transaction (server PostGIS, where temp
+// tables belong to the pooled connection) or statement by statement (PGlite's single session, so
+// that requests waiting for the connection get it between statements).
 import { type Kysely, type Transaction, sql } from 'kysely'
 import type { MergeIssueKind, Tables } from '../tables.ts'
 import type { Adjacency, Face, SliverRule } from '../../services/merge-grouping.ts'
@@ -107,6 +110,13 @@ export async function findMetricSrid(db: Db): Promise<number> {
   return 32600 + Math.min(60, Math.max(1, Math.floor((lon + 180) / 6) + 1))
 }
 
+const stepTables = ['merge_community', 'merge_piece', 'merge_face', 'merge_face_grid', 'merge_point', 'merge_label', 'merge_unified', 'merge_sliver']
+
+/** Drops the temp tables a step leaves behind (before a step, and when a run ends). */
+export async function dropStepTables(db: Db): Promise<void> {
+  await sql`DROP TABLE IF EXISTS ${sql.join(stepTables.map((t) => sql.id(t)))}`.execute(db)
+}
+
 export interface StepOptions {
   runId: number
   communities: string[]
@@ -119,15 +129,16 @@ export interface StepOptions {
 }
 
 /** Cuts grids to the communities, nodes and polygonizes them into faces, attributes the faces. */
-export async function buildFaces(trx: Transaction<Tables>, o: StepOptions): Promise<void> {
+export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   const srid = sql.lit(o.srid)
+  await dropStepTables(trx)
   await sql`
-    CREATE TEMP TABLE merge_community ON COMMIT DROP AS
+    CREATE TEMP TABLE merge_community AS
     SELECT code, boundary AS boundary4326, ST_Transform(boundary, ${srid}) AS geom FROM regions WHERE code = ANY(${o.communities}::text[])`.execute(trx)
   // Each grid repaired (ST_MakeValid before any overlay: PGlite would fail silently otherwise),
   // its vertices snapped onto the community boundary where within tolerance, and cut to the community.
   await sql`
-    CREATE TEMP TABLE merge_piece ON COMMIT DROP AS
+    CREATE TEMP TABLE merge_piece AS
     SELECT g.id AS grid_id, l.department, c.code AS community_code,
            ST_CollectionExtract(ST_Intersection(
              ST_MakeValid(ST_Snap(ST_MakeValid(ST_Transform(g.boundary, ${srid})), ST_Boundary(c.geom), ${o.snapM}::float8)), c.geom), 3) AS geom
@@ -146,7 +157,7 @@ export async function buildFaces(trx: Transaction<Tables>, o: StepOptions): Prom
   // snapping lets float noise break the noding), noded and polygonized into faces. Unified grids
   // therefore follow the community boundary to within a millimetre.
   await sql`
-    CREATE TEMP TABLE merge_face ON COMMIT DROP AS
+    CREATE TEMP TABLE merge_face AS
     WITH lines AS (
       SELECT code AS community_code, (ST_Dump(ST_Boundary(geom))).geom AS line FROM merge_community
       UNION ALL
@@ -171,7 +182,7 @@ export async function buildFaces(trx: Transaction<Tables>, o: StepOptions): Prom
     throw new Error(`The overlay of community ${first.code} failed: its faces cover ${first.covered.toFixed(1)} of ${first.area.toFixed(1)} m² (${broken.length} community(ies) affected)`)
   }
   await sql`
-    CREATE TEMP TABLE merge_face_grid ON COMMIT DROP AS
+    CREATE TEMP TABLE merge_face_grid AS
     SELECT f.face_id, p.grid_id, p.department
     FROM merge_face f JOIN merge_piece p ON p.community_code = f.community_code AND p.geom && f.inner_point AND ST_Intersects(p.geom, f.inner_point)`.execute(trx)
   // temp tables have no statistics until analysed: without them the planner picks nested loops
@@ -185,10 +196,10 @@ export async function buildFaces(trx: Transaction<Tables>, o: StepOptions): Prom
  * come from one polygonized linework, so neighbours share exact segments: adjacency is a join on
  * segment end points, with no geometry operation at all.
  */
-export async function findFaceGraph(trx: Transaction<Tables>, o: StepOptions): Promise<{ faces: (Face & { communityCode: string })[]; adjacency: Adjacency[] }> {
+export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (Face & { communityCode: string })[]; adjacency: Adjacency[] }> {
   if (o.withHouseholds) {
     await sql`
-      CREATE TEMP TABLE merge_point ON COMMIT DROP AS
+      CREATE TEMP TABLE merge_point AS
       SELECT households, ST_Transform(location, ${sql.lit(o.srid)}) AS geom FROM population_points WHERE region_code = ANY(${o.communities}::text[])`.execute(trx)
     await sql`CREATE INDEX ON merge_face USING gist (geom)`.execute(trx)
   }
@@ -234,7 +245,7 @@ export async function findFaceGraph(trx: Transaction<Tables>, o: StepOptions): P
  * (IoU ≥ 0.5, best matches first) keeps its code; the others take the next free serials of their
  * community in reading order.
  */
-async function assignStableCodes(trx: Transaction<Tables>, previousRunId: number | null, srid: number): Promise<void> {
+async function assignStableCodes(trx: Db, previousRunId: number | null, srid: number): Promise<void> {
   const { rows: pairs } = await sql<{ community: string; label: number; code: string; iou: number }>`
     WITH previous AS (
       SELECT code, community_code, ST_Transform(boundary, ${sql.lit(srid)}) AS geom FROM unified_grids
@@ -277,12 +288,12 @@ async function assignStableCodes(trx: Transaction<Tables>, previousRunId: number
 }
 
 /** Unifies faces by label into unified grids with their mapping rows to every department grid they overlap. */
-export async function insertUnifiedGrids(trx: Transaction<Tables>, runId: number, labels: { faceId: number; label: number }[], previousRunId: number | null, srid: number): Promise<number> {
+export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceId: number; label: number }[], previousRunId: number | null, srid: number): Promise<number> {
   await sql`
-    CREATE TEMP TABLE merge_label ON COMMIT DROP AS
+    CREATE TEMP TABLE merge_label AS
     SELECT * FROM json_to_recordset(${JSON.stringify(labels)}::json) AS r("faceId" int, label int)`.execute(trx)
   await sql`
-    CREATE TEMP TABLE merge_unified ON COMMIT DROP AS
+    CREATE TEMP TABLE merge_unified AS
     SELECT f.community_code, l.label, ST_Union(f.geom) AS geom, sum(f.area) AS area, NULL::text AS code
     FROM merge_face f JOIN merge_label l ON l."faceId" = f.face_id
     GROUP BY f.community_code, l.label`.execute(trx)
@@ -329,13 +340,13 @@ export interface IssueInsert {
  * Gaps (no grid of a department), overlaps (two or more grids of one department) and slivers, per
  * connected piece of land. `sliverFaceIds` are the faces the sliver rule picked.
  */
-export async function insertFaceIssues(trx: Transaction<Tables>, runId: number, departments: string[], sliverFaceIds: number[], rule: SliverRule): Promise<void> {
+export async function insertFaceIssues(trx: Db, runId: number, departments: string[], sliverFaceIds: number[], rule: SliverRule): Promise<void> {
   // a piece of land too small or too thin to be a gap or overlap of its own is a sliver
   const notSliver = (piece: ReturnType<typeof sql.ref>) => sql`ST_Area(${piece}) >= ${rule.minAreaM2}::float8
     AND NOT (ST_Area(${piece}) <= ${rule.thinMaxAreaM2}::float8
              AND 4 * pi() * ST_Area(${piece}) / nullif(ST_Perimeter(${piece}) ^ 2, 0) < ${rule.maxThinness}::float8)`
   await sql`
-    CREATE TEMP TABLE merge_sliver ON COMMIT DROP AS
+    CREATE TEMP TABLE merge_sliver AS
     SELECT * FROM json_to_recordset(${JSON.stringify(sliverFaceIds.map((id) => ({ id })))}::json) AS r(id int)`.execute(trx)
   // gaps: per department, the faces it does not cover, merged into connected pieces
   await sql`
@@ -375,7 +386,7 @@ export async function insertFaceIssues(trx: Transaction<Tables>, runId: number, 
  * Grid-level issues of the grids assigned to these communities: invalid input (repaired), parts
  * outside the grid's own community, and parts outside the district altogether.
  */
-export async function insertGridIssues(trx: Transaction<Tables>, runId: number, o: StepOptions, minAreaM2: number): Promise<void> {
+export async function insertGridIssues(trx: Db, runId: number, o: StepOptions, minAreaM2: number): Promise<void> {
   const srid = sql.lit(o.srid)
   await sql`
     INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
