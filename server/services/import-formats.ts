@@ -1,13 +1,15 @@
-// Reading uploaded files into features: GeoJSON, CSV with a WKT column, and zipped Shapefiles
-// (attributes in UTF-8 or GBK, detected when no .cpg says). Errors name the file, the feature
+// Reading uploaded files into features: GeoJSON, CSV with a WKT column, zipped Shapefiles
+// (attributes in UTF-8 or GBK, detected when no .cpg says) and GeoPackage. Errors name the file, the feature
 // index and the field at fault. Pure: no database.
 import type { Geometry } from 'geojson'
 import { unzipSync } from 'fflate'
 import { read as readShapefile } from 'shapefile'
+import initSqlJs, { type SqlJsStatic } from 'sql.js'
 import { InvalidInputError } from '../errors.ts'
 import { type SourceCrs, crsFromPrj, parseCrs } from './crs.ts'
+import { readGeoPackageBlob } from './wkb.ts'
 
-export type ImportFormat = 'geojson' | 'shapefile' | 'csv'
+export type ImportFormat = 'geojson' | 'shapefile' | 'csv' | 'geopackage'
 
 export interface ParsedFeature {
   /** 0-based position in the file */
@@ -53,7 +55,8 @@ export async function parseUpload(file: ImportFile): Promise<ParsedLayer> {
   if (name.endsWith('.geojson') || name.endsWith('.json')) return parseGeoJson(file)
   if (name.endsWith('.csv')) return parseCsv(file)
   if (name.endsWith('.zip')) return parseShapefileZip(file)
-  return fail(file.name, 'unsupported file type: upload .geojson, .json, .csv (with a WKT column) or a zipped Shapefile (.zip)')
+  if (name.endsWith('.gpkg')) return parseGeoPackage(file)
+  return fail(file.name, 'unsupported file type: upload .geojson, .json, .csv (with a WKT column), a zipped Shapefile (.zip) or a GeoPackage (.gpkg)')
 }
 
 function parseGeoJson(file: ImportFile): ParsedLayer {
@@ -202,4 +205,58 @@ function normaliseEncoding(cpg: string): string {
   if (/^(utf-?8|65001)$/i.test(cpg)) return 'utf-8'
   if (/^(gbk|936|cp936|gb2312|gb18030)$/i.test(cpg)) return 'gbk'
   return cpg.toLowerCase()
+}
+
+let sqlite: Promise<SqlJsStatic> | undefined
+
+/** The first feature table of a GeoPackage (SQLite, read in memory with sql.js). */
+async function parseGeoPackage(file: ImportFile): Promise<ParsedLayer> {
+  const SQL = await (sqlite ??= initSqlJs())
+  let database
+  try {
+    database = new SQL.Database(file.data)
+  } catch (error) {
+    return fail(file.name, `not a readable GeoPackage: ${(error as Error).message}`)
+  }
+  try {
+    let tables
+    try {
+      tables = database.exec(`SELECT c.table_name, g.column_name, g.srs_id, s.organization, s.organization_coordsys_id
+        FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
+        LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id
+        WHERE c.data_type = 'features' ORDER BY c.table_name`)
+    } catch (error) {
+      return fail(file.name, `not a GeoPackage (no gpkg_contents / gpkg_geometry_columns): ${(error as Error).message}`)
+    }
+    const first = tables[0]?.values[0]
+    if (!first) return fail(file.name, 'the GeoPackage holds no feature table')
+    const [table, geometryColumn, , organization, coordsysId] = first as [string, string, number, string | null, number | null]
+    const crs = organization?.toUpperCase() === 'EPSG' && coordsysId !== null ? parseCrs(`EPSG:${coordsysId}`) : undefined
+    if (!crs) fail(`${file.name}/${table}`, `unknown coordinate reference system ${organization ?? '?'}:${coordsysId ?? '?'}`, 'srs_id')
+    // identifiers come from the file's own catalogue, quoted as SQLite wants
+    const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`
+    const statement = database.prepare(`SELECT * FROM ${quote(table)}`)
+    const features: ParsedFeature[] = []
+    try {
+      for (let index = 0; statement.step(); index++) {
+        const row = statement.getAsObject()
+        const blob = row[geometryColumn]
+        let geometry: ParsedFeature['geometry'] = null
+        if (blob instanceof Uint8Array) {
+          try {
+            geometry = readGeoPackageBlob(blob).geometry
+          } catch (error) {
+            fail(`${file.name}/${table}`, (error as Error).message, geometryColumn, index)
+          }
+        }
+        const { [geometryColumn]: _geometry, ...properties } = row
+        features.push({ index, geometry, properties })
+      }
+    } finally {
+      statement.free()
+    }
+    return { file: `${file.name}/${table}`, format: 'geopackage', features, crs }
+  } finally {
+    database.close()
+  }
 }

@@ -12,6 +12,8 @@ import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
 import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
 import { writePolygonShapefile } from '../helpers/shapefile.ts'
+import initSqlJs from 'sql.js'
+import { writeGeoPackageBlob } from '../../server/services/wkb.ts'
 
 type Ring = [number, number][]
 const square = (x0: number, y0: number, size: number): Ring => [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
@@ -121,6 +123,32 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     expect(rows[0].name).toBe('甲社区第一网格')
   })
 
+  it('reads a GeoPackage in CGCS2000 Gauss-Krüger coordinates', async () => {
+    const ring = lonLatRing(square(60, 60, 40))
+    const { rows } = await sql<{ x: number; y: number }>`
+      SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT (ST_DumpPoints(ST_Transform(ST_SetSRID(ST_MakeLine(ARRAY(
+        SELECT ST_MakePoint((c->>0)::float8, (c->>1)::float8) FROM json_array_elements(${JSON.stringify(ring)}::json) AS c)), 4326), 4547))).geom AS p) t`.execute(database.db)
+    const SQL = await initSqlJs()
+    const gpkg = new SQL.Database()
+    gpkg.run(`CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT, srs_id INTEGER PRIMARY KEY, organization TEXT, organization_coordsys_id INTEGER, definition TEXT, description TEXT);
+      CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT, identifier TEXT, srs_id INTEGER);
+      CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, geometry_type_name TEXT, srs_id INTEGER, z INTEGER, m INTEGER);
+      INSERT INTO gpkg_spatial_ref_sys VALUES ('CGCS2000 / 3-degree Gauss-Kruger CM 114E', 4547, 'EPSG', 4547, '', '');
+      INSERT INTO gpkg_contents VALUES ('网格', 'features', '网格', 4547);
+      INSERT INTO gpkg_geometry_columns VALUES ('网格', 'geom', 'POLYGON', 4547, 0, 0);
+      CREATE TABLE "网格" (fid INTEGER PRIMARY KEY, geom BLOB, "网格编码" TEXT, "网格名称" TEXT, "户数" INTEGER);`)
+    gpkg.run('INSERT INTO "网格" (geom, "网格编码", "网格名称", "户数") VALUES (?, ?, ?, ?)', [
+      writeGeoPackageBlob(4547, { type: 'Polygon', coordinates: [rows.map((r) => [r.x, r.y])] }), 'GP-1', '乙网格', 410,
+    ])
+    const result = (await upload(app, { name: 'grids.gpkg', data: gpkg.export() }, { department: 'social' })).json()
+    gpkg.close()
+    expect(result).toMatchObject({ status: 'succeeded', format: 'geopackage', sourceCrs: 'EPSG:4547', counts: { accepted: 1 } })
+    const { rows: stored } = await sql<{ name: string; households: number; lon: number }>`
+      SELECT name, households, ST_XMin(boundary) AS lon FROM grids WHERE code = 'GP-1'`.execute(database.db)
+    expect(stored[0]).toMatchObject({ name: '乙网格', households: 410 })
+    expect(Math.abs(stored[0].lon - ring[0][0]) * 91_000).toBeLessThan(0.01)
+  })
+
   it('repairs a self-intersecting polygon and reports it', async () => {
     const bowtie = lonLatRing([[10, 10], [90, 90], [90, 10], [10, 90], [10, 10]])
     const result = (await upload(app, { name: 'bowtie.geojson', data: featureCollection([{ code: 'B-1', ring: bowtie }]) }, { department: 'party' })).json()
@@ -142,6 +170,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     ['projected numbers with no frame', { name: 'gk.geojson', data: featureCollection([{ code: 'X', ring: [[38_500_000, 3_800_000], [38_500_100, 3_800_000], [38_500_100, 3_800_100], [38_500_000, 3_800_000]] }]) }, { department: 'party' }, /projected/, { field: 'crs' }],
     ['a Shapefile zip without .prj', { name: 'noprj.zip', data: zipSync({ 'a.shp': new Uint8Array(100), 'a.shx': new Uint8Array(100), 'a.dbf': new Uint8Array(33) }) }, { department: 'party' }, /missing \.prj/, {}],
     ['an unsupported file type', { name: 'grids.kml', data: '<kml/>' }, { department: 'party' }, /unsupported file type/, {}],
+    ['a .gpkg that is not a GeoPackage', { name: 'fake.gpkg', data: 'just text' }, { department: 'party' }, /GeoPackage/, {}],
   ]
 
   it.each(bad)('refuses %s, naming what is wrong, and changes nothing', async (_case, file, fields, message, where) => {
