@@ -60,6 +60,18 @@ describe('the merge workspace in a real browser', () => {
     await expect.poll(() => page.evaluate(() => window.__wgMap!.queryRenderedFeatures({ layers: ['unified-grids-fill'] }).length), { timeout: 30_000 }).toBeGreaterThan(0)
   })
 
+  it('checks an uploaded layer first, then imports it as a new version', async () => {
+    const { features } = (await app.inject('/api/layers/regions-community/features?bbox=73,18,135,54&limit=1')).json()
+    const layer = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'E2E-1', name: '端到端网格', households: 420 }, geometry: features[0].geometry }] }
+    await page.getByTestId('import-department').selectOption('emergency')
+    await page.getByTestId('import-file').setInputFiles({ name: 'emergency.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(layer)) })
+    await page.getByTestId('import-check').click()
+    await expect.poll(() => page.getByTestId('import-result').innerText()).toContain('校验通过')
+    await page.getByTestId('import-run').click()
+    await expect.poll(() => page.getByTestId('import-result').innerText()).toContain('已导入为第 1 版')
+    expect((await app.inject('/api/layers')).json().layers.map((l: { id: string }) => l.id)).toContain('grids-emergency')
+  })
+
   it('compares before and after side by side, and publishes', async () => {
     await page.getByTestId('merge-compare').check()
     await expect.poll(() => page.locator('canvas.maplibregl-canvas').count()).toBe(2)

@@ -48,6 +48,16 @@ export const zhCN = {
     chooseOne: '请至少选择一个部门的网格',
     showOnMap: '在地图上叠加显示',
   },
+  imports: {
+    title: '导入部门网格',
+    frames: { '': '坐标系：自动识别', 'EPSG:4326': 'WGS84', 'EPSG:4490': 'CGCS2000 经纬度', 'EPSG:4547': 'CGCS2000 高斯-克吕格 114°E', 'EPSG:3857': 'Web 墨卡托', 'GCJ-02': 'GCJ-02（高德/腾讯）', 'BD-09': 'BD-09（百度）' } as Record<string, string>,
+    check: '校验（不入库）',
+    run: '导入',
+    checked: '校验通过',
+    failed: '校验未通过，未入库',
+    done: (version: number) => `已导入为第 ${version} 版`,
+    counts: (accepted: number, total: number) => `${accepted}/${total} 个网格可用`,
+  },
   kpi: {
     grids: '部门网格',
     serviceCenters: '党群服务中心',
