@@ -65,11 +65,6 @@ export class PglitePool {
     })
   }
 
-  /** How many callers wait for the connection now (a measure of contention during long work). */
-  get queueLength(): number {
-    return this.waiting.length
-  }
-
   async end(): Promise<void> {
     await this.pglite.close()
   }
