@@ -1,4 +1,4 @@
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 
 const ReportItem = Type.Object({
   level: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
@@ -19,6 +19,9 @@ export const ImportResult = Type.Object({
   layer: Type.Union([Type.Object({ department: Type.String(), version: Type.Integer() }), Type.Null()]),
   report: Type.Array(ReportItem),
 })
+
+export type ImportResult = Static<typeof ImportResult>
+export type ImportReportItem = Static<typeof ReportItem>
 
 export const ImportParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 

@@ -8,26 +8,10 @@ import type { Tables } from '../db/tables.ts'
 import { InvalidInputError, NotFoundError } from '../errors.ts'
 import { type SourceCrs, bd09ToWgs84, describeCrs, gcj02ToWgs84, isInChina, parseCrs } from './crs.ts'
 import { type ImportFile, type ParsedFeature, parseUpload } from './import-formats.ts'
+import type { ImportReportItem, ImportResult } from '../schemas/imports.schema.ts'
 
-export interface ReportItem {
-  level: 'error' | 'warning'
-  file: string
-  feature?: number
-  field?: string
-  message: string
-}
-
-export interface ImportResult {
-  id: number
-  status: 'succeeded' | 'failed'
-  dryRun: boolean
-  format: string
-  sourceCrs: string | null
-  encoding: string | null
-  counts: { features: number; accepted: number; repaired: number; rejected: number; warnings: number }
-  layer: { department: string; version: number } | null
-  report: ReportItem[]
-}
+export type { ImportResult }
+type ReportItem = ImportReportItem
 
 /** Households norm of an urban grid (DOMAIN.md). */
 export const householdNorm = { min: 300, max: 500 }

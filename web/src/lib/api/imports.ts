@@ -1,24 +1,7 @@
 import { ApiError } from './client.ts'
+import type { ImportReportItem, ImportResult } from './types.ts'
 
-export interface ImportReportItem {
-  level: 'error' | 'warning'
-  file: string
-  feature?: number
-  field?: string
-  message: string
-}
-
-export interface ImportResult {
-  id: number
-  status: 'succeeded' | 'failed'
-  dryRun: boolean
-  format: string
-  sourceCrs: string | null
-  encoding: string | null
-  counts: { features: number; accepted: number; repaired: number; rejected: number; warnings: number }
-  layer: { department: string; version: number } | null
-  report: ImportReportItem[]
-}
+export type { ImportResult }
 
 /** Uploads a grid layer; a refused file comes back as a failed result with the errors. */
 export async function uploadGridLayer(file: File, fields: { department: string; crs?: string; dryRun: boolean }): Promise<ImportResult> {

@@ -4,3 +4,4 @@ export type { Region, RegionList, RegionDetail } from '../../../../server/schema
 export type { Summary } from '../../../../server/schemas/summary.schema.ts'
 export type { LocalizedText, ErrorBody } from '../../../../server/schemas/common.schema.ts'
 export type { MergeRun, MergeIssueList } from '../../../../server/schemas/merge.schema.ts'
+export type { ImportResult, ImportReportItem } from '../../../../server/schemas/imports.schema.ts'
