@@ -28,7 +28,7 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(sliverMaxThinness !== undefined ? { maxThinness: sliverMaxThinness } : {}),
     }
     const batchSize = app.database.driver === 'pglite' ? { batchSize: embeddedBatchSize } : {}
-    const id = await createMerge(db, { ...rest, ...batchSize, sliver: sliver as never })
+    const id = await createMerge(db, { ...rest, ...batchSize, sliver })
     // Not awaited: the run reports its progress in the database; its own failure is recorded there.
     void executeMerge(db, id, { statementSteps: app.database.driver === 'pglite' }).catch((error: unknown) => app.log.error({ err: error, runId: id }, 'merge run crashed'))
     return reply.status(202).send(serialize(await getMergeRun(db, id)))

@@ -53,7 +53,10 @@ export interface MergeHooks {
 }
 
 /** Creates the run (status pending) after checking what it will merge; `executeMerge` does the work. */
-export async function createMerge(db: Kysely<Tables>, requested: Partial<MergeParams>): Promise<number> {
+/** What a caller may set: any parameter, and any part of the sliver rule. */
+export type MergeRequest = Partial<Omit<MergeParams, 'sliver'>> & { sliver?: Partial<SliverRule> }
+
+export async function createMerge(db: Kysely<Tables>, requested: MergeRequest): Promise<number> {
   const params: MergeParams = { ...defaultMergeParams, ...requested, sliver: { ...defaultMergeParams.sliver, ...requested.sliver } }
   let layers = await merge.findLayersForMerge(db, params.layerIds)
   if (params.departments) {

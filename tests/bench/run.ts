@@ -9,7 +9,7 @@
 import autocannon from 'autocannon'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
-import { buildApp } from '../../server/app.ts'
+import { serveTestApp } from '../helpers/app.ts'
 import { type Database, createPgliteDatabase, createPostgresDatabase } from '../../server/db/database.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { findRegions } from '../../server/db/repositories/regions.repository.ts'
@@ -45,14 +45,6 @@ function sample<T>(items: T[], count: number): T[] {
   if (items.length <= count) return items
   const step = items.length / count
   return Array.from({ length: count }, (_, i) => items[Math.floor(i * step)])
-}
-
-async function listen(database: Database): Promise<{ app: FastifyInstance; origin: string }> {
-  const app = await buildApp({ config: { logLevel: 'warn', serveWeb: false, uploadLimitBytes: 1 << 20 }, database })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const address = app.server.address()
-  if (!address || typeof address === 'string') throw new Error('no port')
-  return { app, origin: `http://127.0.0.1:${address.port}` }
 }
 
 async function fetchTile(origin: string, layer: Layer, { z, x, y }: Tile): Promise<number> {
@@ -156,7 +148,7 @@ async function main() {
       rows.push([`server ×${scale}: demo load (${load.value.counts.grids ?? '?'} grids)`, 1, load.ms, '', '—'])
       const bareClient = new pg.Client({ connectionString: url.href })
       await bareClient.connect()
-      const { app, origin } = await listen(database)
+      const { app, origin } = await serveTestApp(database)
       rows.push(...(await benchColdTiles(`server ×${scale}:`, database, app, origin, bareClient)))
       rows.push(...(await benchCachedTiles(`server ×${scale}:`, database, origin, '≥ 5,000/s')))
       rows.push(...(await benchSummary(`server ×${scale}:`, origin)))
@@ -171,7 +163,7 @@ async function main() {
       await migrate(database.db)
       const load = await timeIt(() => loadDemoDistrict(database.db, { seed, scale: 1 }))
       rows.push(['pglite ×1: create + PostGIS', 1, created.ms, '', '—'], ['pglite ×1: demo load', 1, load.ms, '', '—'])
-      const { app, origin } = await listen(database)
+      const { app, origin } = await serveTestApp(database)
       rows.push(...(await benchColdTiles('pglite ×1:', database, app, origin, undefined)))
       rows.push(...(await benchCachedTiles('pglite ×1:', database, origin, '≥ 1,000/s')))
       rows.push(...(await benchSummary('pglite ×1:', origin)))

@@ -1,15 +1,13 @@
 // A real browser opens the built product: the map draws the department grids from vector tiles,
 // the layer panel toggles them, the inspector shows a clicked grid in Chinese, and nothing is
 // requested from outside the machine.
-import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
-import { webDist } from '../../server/plugins/web.plugin.ts'
-import { buildTestApp } from '../helpers/app.ts'
+import { serveTestApp } from '../helpers/app.ts'
 import { openTestDatabase } from '../helpers/databases.ts'
 import { type WatchedPage, launchChromium, openWatchedPage } from '../helpers/browser.ts'
 
@@ -25,13 +23,8 @@ describe('the map in a real browser', () => {
   let origin: string
 
   beforeAll(async () => {
-    if (!existsSync(path.join(webDist, 'index.html'))) throw new Error(`The web client is not built (${webDist}): npm test runs npm run build first`)
     database = await openTestDatabase('pglite')
-    app = await buildTestApp(database, { serveWeb: true })
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    const address = app.server.address()
-    if (!address || typeof address === 'string') throw new Error('no port')
-    origin = `http://127.0.0.1:${address.port}`
+    ;({ app, origin } = await serveTestApp(database, { serveWeb: true }))
     browser = await launchChromium()
     watched = await openWatchedPage(browser)
     page = watched.page

@@ -1,14 +1,12 @@
 // The 多网合一 workspace in a real browser: run a merge of the demo district with visible progress,
 // read the alignment and the issue list, zoom to an issue, compare before and after, publish.
-import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
-import { webDist } from '../../server/plugins/web.plugin.ts'
-import { buildTestApp } from '../helpers/app.ts'
+import { serveTestApp } from '../helpers/app.ts'
 import { openTestDatabase } from '../helpers/databases.ts'
 import { type WatchedPage, launchChromium, openWatchedPage } from '../helpers/browser.ts'
 
@@ -18,18 +16,15 @@ describe('the merge workspace in a real browser', () => {
   let browser: Browser
   let page: Page
   let watched: WatchedPage
+  let origin: string
 
   beforeAll(async () => {
-    if (!existsSync(path.join(webDist, 'index.html'))) throw new Error(`The web client is not built (${webDist})`)
     database = await openTestDatabase('pglite')
-    app = await buildTestApp(database, { serveWeb: true })
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    const address = app.server.address()
-    if (!address || typeof address === 'string') throw new Error('no port')
+    ;({ app, origin } = await serveTestApp(database, { serveWeb: true }))
     browser = await launchChromium()
     watched = await openWatchedPage(browser)
     page = watched.page
-    await page.goto(`http://127.0.0.1:${address.port}/#/merge`)
+    await page.goto(`${origin}/#/merge`)
     await page.getByTestId('merge-workspace').waitFor({ timeout: 30_000 })
   })
 

@@ -1,10 +1,23 @@
 // Builds the real app over a test database, as main.ts does, minus the port.
+import { existsSync } from 'node:fs'
+import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../server/app.ts'
 import type { Database } from '../../server/db/database.ts'
+import { webDist } from '../../server/plugins/web.plugin.ts'
 
 export async function buildTestApp(database: Database, options: { serveWeb?: boolean; uploadLimitBytes?: number } = {}): Promise<FastifyInstance> {
   return buildApp({ config: { logLevel: 'warn', serveWeb: options.serveWeb ?? false, uploadLimitBytes: options.uploadLimitBytes ?? 10 * 1024 * 1024 }, database })
+}
+
+/** The app listening on a free loopback port, with the built web client when asked for. */
+export async function serveTestApp(database: Database, options: { serveWeb?: boolean } = {}): Promise<{ app: FastifyInstance; origin: string }> {
+  if (options.serveWeb && !existsSync(path.join(webDist, 'index.html'))) throw new Error(`The web client is not built (${webDist}): npm test runs npm run build first`)
+  const app = await buildTestApp(database, options)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  if (!address || typeof address === 'string') throw new Error('the app has no TCP port')
+  return { app, origin: `http://127.0.0.1:${address.port}` }
 }
 
 /** The slippy-map tile holding a WGS84 point. */
