@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { MergeDiff, MergeDiffParams, MergeIssueList, MergeIssuesQuery, MergeRequest, MergeRun, MergeRunParams } from '../schemas/merge.schema.ts'
-import { codePrefixLength } from '../db/repositories/regions.repository.ts'
+import { codePrefixOf } from '../db/repositories/regions.repository.ts'
 import { createMerge, diffMerges, embeddedBatchSize, executeMerge, getMergeRun, listMergeIssues, publishMerge } from '../services/merge.service.ts'
 
 const serialize = (run: Awaited<ReturnType<typeof getMergeRun>>) => ({
@@ -45,7 +45,7 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const { kind, department, region, limit = 100, offset = 0 } = request.query
-    const regionPrefix = region ? region.slice(0, region.endsWith('000') ? codePrefixLength.street : codePrefixLength.community) : undefined
+    const regionPrefix = region ? codePrefixOf(region) : undefined
     return listMergeIssues(db, request.params.id, { kind, department, regionPrefix, limit, offset })
   })
 

@@ -53,6 +53,13 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     expect(issues[0].bbox).toHaveLength(4)
   })
 
+  it('lists the issues of the whole district by its code', async () => {
+    const all = (await app.inject(`/api/merge-runs/${runId}/issues`)).json().total
+    const inDistrict = (await app.inject(`/api/merge-runs/${runId}/issues?region=410199000000`)).json().total
+    expect(all).toBeGreaterThan(0)
+    expect(inDistrict).toBe(all)
+  })
+
   it('lists issues of one community', async () => {
     const { issues } = (await app.inject(`/api/merge-runs/${runId}/issues?region=${communityA}&limit=500`)).json()
     expect(issues.length).toBeGreaterThan(0)
