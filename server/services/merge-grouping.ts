@@ -139,3 +139,130 @@ export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], targetH
   }
   return labels
 }
+
+/** Which grid of which department covers a face (a face may have none, or several of one department). */
+export interface FaceCover {
+  faceId: number
+  department: string
+  gridId: number
+}
+
+export interface IssuePiece {
+  kind: 'gap' | 'overlap' | 'sliver'
+  department: string | null
+  gridIds: number[]
+  faceIds: number[]
+  areaM2: number
+}
+
+/**
+ * Connected pieces of land from the face graph, without any geometry operation: faces that share
+ * an edge and the same key join one piece. A piece's perimeter is its faces' perimeters less twice
+ * the edges they share, so the sliver rule can judge a piece before its shape is ever built.
+ */
+function connectedPieces(faces: Face[], adjacency: Adjacency[], keyOf: (face: Face) => string | undefined): { key: string; faces: Face[]; areaM2: number; perimeterM: number }[] {
+  const keys = new Map<number, string>()
+  for (const face of faces) {
+    const key = keyOf(face)
+    if (key !== undefined) keys.set(face.id, key)
+  }
+  const parent = new Map<number, number>([...keys.keys()].map((id) => [id, id]))
+  const root = (id: number): number => {
+    let r = id
+    while (parent.get(r) !== r) r = parent.get(r)!
+    parent.set(id, r)
+    return r
+  }
+  const internal = new Map<number, number>()
+  for (const { a, b, sharedM } of adjacency) {
+    if (sharedM <= 0 || !keys.has(a) || keys.get(a) !== keys.get(b)) continue
+    const [ra, rb] = [root(a), root(b)]
+    const shared = (internal.get(ra) ?? 0) + (ra === rb ? 0 : internal.get(rb) ?? 0) + sharedM
+    if (ra !== rb) parent.set(rb, ra)
+    internal.set(ra, shared)
+  }
+  const pieces = new Map<number, { key: string; faces: Face[]; areaM2: number; perimeterM: number }>()
+  for (const face of faces) {
+    if (!keys.has(face.id)) continue
+    const r = root(face.id)
+    const piece = pieces.get(r) ?? { key: keys.get(face.id)!, faces: [], areaM2: 0, perimeterM: -2 * (internal.get(r) ?? 0) }
+    piece.faces.push(face)
+    piece.areaM2 += face.areaM2
+    piece.perimeterM += face.perimeterM
+    pieces.set(r, piece)
+  }
+  return [...pieces.values()]
+}
+
+/**
+ * The conflicts of one community's faces: per department its gaps (faces no grid of it covers) and
+ * overlaps (faces two or more of its grids claim), as connected pieces too large and too thick to be
+ * slivers; and the slivers, connected pieces of sliver faces that touch the same grids.
+ */
+export function findIssuePieces(faces: Face[], adjacency: Adjacency[], covers: FaceCover[], departments: string[], rule: SliverRule = defaultSliverRule): IssuePiece[] {
+  const gridsOf = new Map<number, Map<string, number[]>>()
+  for (const { faceId, department, gridId } of covers) {
+    const byDepartment = gridsOf.get(faceId) ?? new Map<string, number[]>()
+    byDepartment.set(department, [...(byDepartment.get(department) ?? []), gridId].sort((a, b) => a - b))
+    gridsOf.set(faceId, byDepartment)
+  }
+  const issues: IssuePiece[] = []
+  const faceIds = (list: Face[]) => list.map((f) => f.id)
+  for (const department of departments) {
+    for (const piece of connectedPieces(faces, adjacency, (f) => (gridsOf.get(f.id)?.has(department) ? undefined : 'gap'))) {
+      if (!isSliver(piece, rule)) issues.push({ kind: 'gap', department, gridIds: [], faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
+    }
+    const overlapKey = (f: Face) => {
+      const grids = gridsOf.get(f.id)?.get(department)
+      return grids && grids.length > 1 ? grids.join(',') : undefined
+    }
+    for (const piece of connectedPieces(faces, adjacency, overlapKey)) {
+      if (!isSliver(piece, rule)) issues.push({ kind: 'overlap', department, gridIds: piece.key.split(',').map(Number), faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
+    }
+  }
+  const allGrids = (f: Face) => [...(gridsOf.get(f.id)?.values() ?? [])].flat().sort((a, b) => a - b).join(',')
+  for (const piece of connectedPieces(faces, adjacency, (f) => (isSliver(f, rule) ? allGrids(f) : undefined))) {
+    issues.push({ kind: 'sliver', department: null, gridIds: piece.key === '' ? [] : piece.key.split(',').map(Number), faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
+  }
+  return issues
+}
+
+/**
+ * Which faces touch which, and along how much edge. Faces polygonized from one noded linework share
+ * their common edges segment for segment, with identical vertices: a segment seen in two faces is a
+ * shared one, so adjacency needs no geometry operation, only a hash of segment end points.
+ */
+export function findAdjacency(faces: { id: number; rings: number[][][] }[]): Adjacency[] {
+  const vertexIds = new Map<string, number>()
+  const vertexOf = (p: number[]) => {
+    const key = `${p[0]},${p[1]}`
+    let id = vertexIds.get(key)
+    if (id === undefined) vertexIds.set(key, (id = vertexIds.size))
+    return id
+  }
+  const firstSeen = new Map<number, number>()
+  const shared = new Map<number, Adjacency>()
+  const scale = 2 ** 26
+  for (const face of faces) {
+    for (const ring of face.rings) {
+      let previous = vertexOf(ring[0])
+      for (let i = 1; i < ring.length; i++) {
+        const current = vertexOf(ring[i])
+        if (current === previous) continue
+        const segment = Math.min(previous, current) * scale + Math.max(previous, current)
+        const other = firstSeen.get(segment)
+        if (other === undefined) firstSeen.set(segment, face.id)
+        else if (other !== face.id) {
+          const [a, b] = other < face.id ? [other, face.id] : [face.id, other]
+          const length = Math.hypot(ring[i][0] - ring[i - 1][0], ring[i][1] - ring[i - 1][1])
+          const pair = a * scale + b
+          const entry = shared.get(pair)
+          if (entry) entry.sharedM += length
+          else shared.set(pair, { a, b, sharedM: length })
+        }
+        previous = current
+      }
+    }
+  }
+  return [...shared.values()]
+}

@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely'
 import * as merge from '../db/repositories/merge.repository.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
-import { type Face, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, isSliver } from './merge-grouping.ts'
+import { type Face, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, isSliver } from './merge-grouping.ts'
 
 export type MergeStrategy = 'base_department' | 'household_balanced'
 
@@ -85,6 +85,17 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out
 }
 
+function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>()
+  for (const item of items) {
+    const key = keyOf(item)
+    const group = groups.get(key)
+    if (group) group.push(item)
+    else groups.set(key, [item])
+  }
+  return groups
+}
+
 /** Labels every face of one community according to the strategy. */
 export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sharedM: number }[], params: MergeParams): Map<number, number> {
   if (params.strategy === 'household_balanced') {
@@ -122,24 +133,28 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
         }
         let t = performance.now()
         await merge.buildFaces(trx, options)
-        const { faces, adjacency } = await merge.findFaceGraph(trx, options)
+        const { faces, adjacency, covers } = await merge.findFaceGraph(trx, options)
         timings.facesMs += performance.now() - t
         t = performance.now()
         faceCount += faces.length
         const labels: { faceId: number; label: number }[] = []
-        for (const community of batch) {
-          const own = faces.filter((f) => f.communityCode === community)
-          const ids = new Set(own.map((f) => f.id))
-          const labelled = labelFaces(own, adjacency.filter((e) => ids.has(e.a)), params)
-          for (const [faceId, label] of labelled) labels.push({ faceId, label })
+        const pieces: (IssuePiece & { communityCode: string })[] = []
+        // faces never border across a community boundary: each community is a graph of its own
+        const communityOf = new Map(faces.map((f) => [f.id, f.communityCode]))
+        const facesOf = groupBy(faces, (f) => f.communityCode)
+        const edgesOf = groupBy(adjacency, (e) => communityOf.get(e.a)!)
+        const coversOf = groupBy(covers, (c) => communityOf.get(c.faceId)!)
+        for (const [community, own] of facesOf) {
+          const ownAdjacency = edgesOf.get(community) ?? []
+          for (const [faceId, label] of labelFaces(own, ownAdjacency, params)) labels.push({ faceId, label })
+          for (const piece of findIssuePieces(own, ownAdjacency, coversOf.get(community) ?? [], departments, params.sliver)) pieces.push({ ...piece, communityCode: community })
         }
-        const slivers = faces.filter((f) => isSliver(f, params.sliver)).map((f) => f.id)
         timings.groupingMs += performance.now() - t
         t = performance.now()
         await merge.insertUnifiedGrids(trx, runId, labels, previousRunId, srid)
         timings.unifyMs += performance.now() - t
         t = performance.now()
-        await merge.insertFaceIssues(trx, runId, departments, slivers, params.sliver)
+        await merge.insertIssuePieces(trx, runId, pieces)
         await merge.insertGridIssues(trx, runId, options, params.sliver.minAreaM2)
         timings.issuesMs += performance.now() - t
       }

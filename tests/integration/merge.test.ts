@@ -7,28 +7,9 @@ import type { Tables } from '../../server/db/tables.ts'
 import { createMerge, diffMerges, executeMerge, listMergeIssues, publishMerge } from '../../server/services/merge.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { rect } from '../helpers/local-frame.ts'
-import { buildMergeDistrict as buildDistrict, communityA, communityB } from '../helpers/merge-district.ts'
+import { buildMergeDistrict as buildDistrict, communityA, communityB, tilingErrors } from '../helpers/merge-district.ts'
 
 const [A, B] = [communityA, communityB]
-
-/**
- * Per community: every unified grid is valid and inside it, no two overlap, and their areas add up
- * to the community's (so, with no overlap, there is no gap). Pairwise tests keep GEOS work small.
- */
-async function tilingErrors(db: Kysely<Tables>, runId: number) {
-  const { rows } = await sql<{ code: string; invalid: number; outside: number; overlap: number; missing: number; tolerance: number }>`
-    WITH u AS (SELECT id, community_code, ST_Transform(boundary, 32649) AS geom, boundary FROM unified_grids WHERE merge_run_id = ${runId})
-    SELECT c.code,
-      (SELECT count(*) FROM u WHERE u.community_code = c.code AND NOT ST_IsValid(u.boundary))::int AS invalid,
-      (SELECT coalesce(sum(ST_Area(ST_Difference(u.geom, ST_Transform(c.boundary, 32649), 0.001))), 0) FROM u WHERE u.community_code = c.code) AS outside,
-      (SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, b.geom, 0.001))), 0) FROM u a JOIN u b ON a.id < b.id AND a.community_code = c.code
-         AND b.community_code = c.code AND ST_Intersects(a.geom, b.geom)) AS overlap,
-      abs(ST_Area(ST_Transform(c.boundary, 32649)) - (SELECT coalesce(sum(ST_Area(u.geom)), 0) FROM u WHERE u.community_code = c.code)) AS missing,
-      -- the overlay nodes boundaries on a 1 mm grid: a millimetre along the boundary is the tolerance
-      ST_Perimeter(ST_Transform(c.boundary, 32649)) * 0.001 AS tolerance
-    FROM regions c WHERE c.level = 'community' ORDER BY c.code`.execute(db)
-  return rows
-}
 
 /** Areas from the hand-built frame are within half a percent of the UTM ones. */
 const expectArea = (actual: number | undefined, expected: number) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type Face, absorbIntoNeighbours, balanceHouseholds, isSliver, thinness } from '../../server/services/merge-grouping.ts'
+import { type Face, absorbIntoNeighbours, balanceHouseholds, findAdjacency, findIssuePieces, isSliver, thinness } from '../../server/services/merge-grouping.ts'
 
 const face = (id: number, over: Partial<Face> = {}): Face => ({ id, areaM2: 10_000, perimeterM: 400, households: 0, baseGridId: null, x: 0, y: 0, ...over })
 
@@ -74,5 +74,52 @@ describe('balanceHouseholds', () => {
   it('folds a remainder far below the target into a neighbouring group', () => {
     const labels = balanceHouseholds(lattice, edges, 700)
     expect(new Set(labels.values()).size).toBe(1)
+  })
+})
+
+describe('findAdjacency', () => {
+  // three unit squares in a row, and one touching the last only at a corner
+  const square = (x: number, y: number) => [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]
+  const faces = [{ id: 1, rings: square(0, 0) }, { id: 2, rings: square(1, 0) }, { id: 3, rings: square(2, 0) }, { id: 4, rings: square(3, 1) }]
+
+  it('pairs faces that share a segment, with the shared length', () => {
+    expect(findAdjacency(faces).sort((p, q) => p.a - q.a)).toEqual([{ a: 1, b: 2, sharedM: 1 }, { a: 2, b: 3, sharedM: 1 }])
+  })
+
+  it('adds up every segment two faces share', () => {
+    const left = { id: 1, rings: [[[0, 0], [1, 0], [1, 0.5], [1, 1], [0, 1], [0, 0]]] }
+    const right = { id: 2, rings: [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0.5], [1, 0]]] }
+    expect(findAdjacency([left, right])).toEqual([{ a: 1, b: 2, sharedM: 1 }])
+  })
+})
+
+describe('findIssuePieces', () => {
+  // a 3 × 1 row of 100 m squares: 综治 grid 10 covers all three, 党建 grid 20 the first, and 党建
+  // grids 21 and 22 both claim the second; nothing of 党建 covers the third
+  const faces = [1, 2, 3].map((id) => face(id, { areaM2: 10_000, perimeterM: 400, x: id * 100 }))
+  const edges = [{ a: 1, b: 2, sharedM: 100 }, { a: 2, b: 3, sharedM: 100 }]
+  const covers = [
+    ...[1, 2, 3].map((faceId) => ({ faceId, department: 'governance', gridId: 10 })),
+    { faceId: 1, department: 'party', gridId: 20 }, { faceId: 2, department: 'party', gridId: 21 }, { faceId: 2, department: 'party', gridId: 22 },
+  ]
+
+  it('finds the uncovered face as a gap and the doubly claimed one as an overlap of the two grids', () => {
+    const pieces = findIssuePieces(faces, edges, covers, ['governance', 'party'])
+    expect(pieces).toEqual([
+      { kind: 'gap', department: 'party', gridIds: [], faceIds: [3], areaM2: 10_000 },
+      { kind: 'overlap', department: 'party', gridIds: [21, 22], faceIds: [2], areaM2: 10_000 },
+    ])
+  })
+
+  it('joins neighbouring gap faces into one piece, judged by its area and outline', () => {
+    const pieces = findIssuePieces(faces, edges, covers.filter((c) => c.department === 'governance'), ['party'])
+    expect(pieces).toEqual([{ kind: 'gap', department: 'party', gridIds: [], faceIds: [1, 2, 3], areaM2: 30_000 }])
+  })
+
+  it('drops a gap too thin to be more than a sliver, and reports the sliver with the grids it touches', () => {
+    const strip = face(4, { areaM2: 150, perimeterM: 302 })
+    const pieces = findIssuePieces([...faces, strip], [...edges, { a: 1, b: 4, sharedM: 100 }], [...covers, { faceId: 4, department: 'governance', gridId: 10 }], ['governance', 'party'])
+    expect(pieces.filter((p) => p.kind === 'gap')).toEqual([{ kind: 'gap', department: 'party', gridIds: [], faceIds: [3], areaM2: 10_000 }])
+    expect(pieces.filter((p) => p.kind === 'sliver')).toEqual([{ kind: 'sliver', department: null, gridIds: [10], faceIds: [4], areaM2: 150 }])
   })
 })

@@ -7,7 +7,9 @@
 // that requests waiting for the connection get it between statements).
 import { type Kysely, type Transaction, sql } from 'kysely'
 import type { MergeIssueKind, Tables } from '../tables.ts'
-import type { Adjacency, Face, SliverRule } from '../../services/merge-grouping.ts'
+import type { Polygon } from 'geojson'
+import { type Adjacency, type Face, type FaceCover, type IssuePiece, findAdjacency } from '../../services/merge-grouping.ts'
+import { readWkb } from '../../services/wkb.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
 
@@ -110,7 +112,7 @@ export async function findMetricSrid(db: Db): Promise<number> {
   return 32600 + Math.min(60, Math.max(1, Math.floor((lon + 180) / 6) + 1))
 }
 
-const stepTables = ['merge_community', 'merge_piece', 'merge_face', 'merge_face_grid', 'merge_point', 'merge_label', 'merge_unified', 'merge_sliver']
+const stepTables = ['merge_community', 'merge_piece', 'merge_face', 'merge_face_grid', 'merge_point', 'merge_label', 'merge_unified']
 
 /** Drops the temp tables a step leaves behind (before a step, and when a run ends). */
 export async function dropStepTables(db: Db): Promise<void> {
@@ -134,7 +136,8 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   await dropStepTables(trx)
   await sql`
     CREATE TEMP TABLE merge_community AS
-    SELECT code, boundary AS boundary4326, ST_Transform(boundary, ${srid}) AS geom FROM regions WHERE code = ANY(${o.communities}::text[])`.execute(trx)
+    SELECT code, boundary AS boundary4326, geom, ST_SnapToGrid(geom, 0.001) AS noded_geom
+    FROM (SELECT code, boundary, ST_Transform(boundary, ${srid}) AS geom FROM regions WHERE code = ANY(${o.communities}::text[])) c`.execute(trx)
   // Each grid repaired (ST_MakeValid before any overlay: PGlite would fail silently otherwise),
   // its vertices snapped onto the community boundary where within tolerance, and cut to the community.
   await sql`
@@ -170,13 +173,16 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
     SELECT (row_number() OVER (ORDER BY f.community_code, ST_XMin(f.geom), ST_YMin(f.geom)))::int AS face_id,
            f.community_code, f.geom, ST_Area(f.geom) AS area, ST_Perimeter(f.geom) AS perimeter, ST_PointOnSurface(f.geom) AS inner_point
     FROM faces f JOIN merge_community c ON c.code = f.community_code
-    WHERE ST_Area(f.geom) > 0 AND ST_Intersects(c.geom, ST_PointOnSurface(f.geom))`.execute(trx)
-  // The faces must tile each community. A GEOS failure that the embedded PostGIS swallows would
-  // leave faces missing; it must stop the run instead of producing a wrong unified grid.
+    -- inside or outside: against the community as noded (on the millimetre grid), which the faces
+    -- follow exactly; against the unsnapped boundary, thin faces along it would fall either way
+    WHERE ST_Area(f.geom) > 0 AND ST_Intersects(c.noded_geom, ST_PointOnSurface(f.geom))`.execute(trx)
+  // The faces must tile each community, to the millimetre grid along its boundary. A GEOS failure
+  // that the embedded PostGIS swallows would leave faces missing; it must stop the run instead of
+  // producing a wrong unified grid.
   const { rows: broken } = await sql<{ code: string; covered: number; area: number }>`
     SELECT c.code, coalesce(sum(f.area), 0) AS covered, ST_Area(c.geom) AS area
     FROM merge_community c LEFT JOIN merge_face f ON f.community_code = c.code
-    GROUP BY c.code, c.geom HAVING abs(coalesce(sum(f.area), 0) - ST_Area(c.geom)) > 0.001 * ST_Area(c.geom)`.execute(trx)
+    GROUP BY c.code, c.geom HAVING abs(coalesce(sum(f.area), 0) - ST_Area(c.geom)) > 0.001 * ST_Perimeter(c.geom) + 0.01`.execute(trx)
   if (broken.length > 0) {
     const [first] = broken
     throw new Error(`The overlay of community ${first.code} failed: its faces cover ${first.covered.toFixed(1)} of ${first.area.toFixed(1)} m² (${broken.length} community(ies) affected)`)
@@ -187,16 +193,16 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
     FROM merge_face f JOIN merge_piece p ON p.community_code = f.community_code AND p.geom && f.inner_point AND ST_Intersects(p.geom, f.inner_point)`.execute(trx)
   // temp tables have no statistics until analysed: without them the planner picks nested loops
   await sql`CREATE INDEX ON merge_face_grid (face_id)`.execute(trx)
+  await sql`CREATE INDEX ON merge_face (face_id)`.execute(trx)
   await sql`ANALYZE merge_face`.execute(trx)
   await sql`ANALYZE merge_face_grid`.execute(trx)
 }
 
 /**
- * Faces with their households and the base department's grid, and which faces touch which. Faces
- * come from one polygonized linework, so neighbours share exact segments: adjacency is a join on
- * segment end points, with no geometry operation at all.
+ * Faces with their households and the base department's grid, which faces touch which (from their
+ * shapes, see findAdjacency), and which grids cover each face.
  */
-export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (Face & { communityCode: string })[]; adjacency: Adjacency[] }> {
+export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (Face & { communityCode: string })[]; adjacency: Adjacency[]; covers: FaceCover[] }> {
   if (o.withHouseholds) {
     await sql`
       CREATE TEMP TABLE merge_point AS
@@ -206,38 +212,24 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
   const households = o.withHouseholds
     ? sql`coalesce((SELECT sum(p.households) FROM merge_point p WHERE p.geom && f.geom AND ST_Intersects(f.geom, p.geom)), 0)::int`
     : sql`0`
-  const { rows: faces } = await sql<Face & { communityCode: string }>`
+  const { rows } = await sql<Face & { communityCode: string; wkb: Uint8Array }>`
     SELECT f.face_id AS id, f.community_code AS "communityCode", f.area AS "areaM2", f.perimeter AS "perimeterM",
            ST_X(f.inner_point) AS x, ST_Y(f.inner_point) AS y,
-           base.grid_id::int AS "baseGridId", ${households} AS households
+           base.grid_id::int AS "baseGridId", ${households} AS households, ST_AsBinary(f.geom) AS wkb
     FROM merge_face f
-    LEFT JOIN (SELECT face_id, min(grid_id) AS grid_id FROM merge_face_grid WHERE department = ${o.baseDepartment} GROUP BY face_id) base
-      ON base.face_id = f.face_id
+    -- the base department's grid of this community: where a grid of a neighbouring community
+    -- reaches across the boundary, that part is absorbed like a gap (and reported as crossing)
+    LEFT JOIN (
+      SELECT fg.face_id, min(fg.grid_id) AS grid_id
+      FROM merge_face_grid fg JOIN merge_face ff ON ff.face_id = fg.face_id JOIN grids g ON g.id = fg.grid_id AND g.community_code = ff.community_code
+      WHERE fg.department = ${o.baseDepartment} GROUP BY fg.face_id
+    ) base ON base.face_id = f.face_id
     ORDER BY f.face_id`.execute(trx)
-  const { rows: adjacency } = await sql<Adjacency>`
-    WITH segments AS (
-      SELECT face_id, ST_X(ST_StartPoint(s.geom)) AS x1, ST_Y(ST_StartPoint(s.geom)) AS y1,
-             ST_X(ST_EndPoint(s.geom)) AS x2, ST_Y(ST_EndPoint(s.geom)) AS y2, ST_Length(s.geom) AS length
-      FROM merge_face, ST_DumpSegments(geom) AS s
-    ), keyed AS (
-      SELECT face_id, length,
-             CASE WHEN (x1, y1) < (x2, y2) THEN ARRAY[x1, y1, x2, y2] ELSE ARRAY[x2, y2, x1, y1] END AS key
-      FROM segments
-    )
-    SELECT min(face_id) AS a, max(face_id) AS b, sum(length) AS "sharedM"
-    FROM (SELECT key, min(face_id) AS face_id, min(length) AS length FROM keyed GROUP BY key HAVING count(DISTINCT face_id) = 2
-          UNION ALL
-          SELECT key, max(face_id), min(length) FROM keyed GROUP BY key HAVING count(DISTINCT face_id) = 2) pairs
-    GROUP BY key`.execute(trx)
-  // one row per shared segment: add them up per pair of faces
-  const shared = new Map<string, Adjacency>()
-  for (const edge of adjacency) {
-    const key = `${edge.a}/${edge.b}`
-    const entry = shared.get(key)
-    if (entry) entry.sharedM += edge.sharedM
-    else shared.set(key, { ...edge })
-  }
-  return { faces, adjacency: [...shared.values()] }
+  const adjacency = findAdjacency(rows.map((r) => ({ id: r.id, rings: (readWkb(r.wkb) as Polygon).coordinates })))
+  const faces = rows.map(({ wkb: _wkb, ...face }) => face)
+  const { rows: covers } = await sql<FaceCover>`
+    SELECT face_id AS "faceId", department, grid_id::int AS "gridId" FROM merge_face_grid`.execute(trx)
+  return { faces, adjacency, covers }
 }
 
 /**
@@ -246,18 +238,25 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
  * community in reading order.
  */
 async function assignStableCodes(trx: Db, previousRunId: number | null, srid: number): Promise<void> {
+  // the area a new grid shares with a previous one is that of its faces lying inside the previous
+  // grid: a point-in-polygon test per face, no overlay (which could throw on a reprojected boundary)
   const { rows: pairs } = await sql<{ community: string; label: number; code: string; iou: number }>`
-    WITH previous AS (
-      SELECT code, community_code, ST_Transform(boundary, ${sql.lit(srid)}) AS geom FROM unified_grids
+    WITH previous AS MATERIALIZED (
+      SELECT code, community_code, area_m2, ST_Transform(boundary, ${sql.lit(srid)}) AS geom FROM unified_grids
       WHERE merge_run_id = ${previousRunId ?? -1}::bigint AND community_code IN (SELECT code FROM merge_community)
-    ), matches AS (
-      SELECT u.community_code AS community, u.label, p.code, ST_Area(ST_Intersection(u.geom, p.geom, ${GRID_SIZE_M}::float8)) AS shared, u.area, ST_Area(p.geom) AS previous_area
-      FROM merge_unified u JOIN previous p ON p.community_code = u.community_code AND u.geom && p.geom AND ST_Intersects(u.geom, p.geom)
+    ), shared AS (
+      -- one previous grid at a time against its community's faces: PostGIS then prepares its shape once
+      SELECT p.community_code AS community, l.label, p.code, p.area_m2 AS previous_area, sum(f.area) AS shared
+      FROM previous p
+      CROSS JOIN LATERAL (SELECT face_id, area FROM merge_face f WHERE f.community_code = p.community_code AND ST_Intersects(p.geom, f.inner_point)) f
+      JOIN merge_label l ON l."faceId" = f.face_id
+      GROUP BY p.community_code, l.label, p.code, p.area_m2
     )
-    SELECT community, label, code, shared / nullif(area + previous_area - shared, 0) AS iou FROM matches`.execute(trx)
+    SELECT s.community, s.label, s.code, s.shared / nullif(u.area + s.previous_area - s.shared, 0) AS iou
+    FROM shared s JOIN merge_unified u ON u.community_code = s.community AND u.label = s.label`.execute(trx)
   const { rows: grids } = await sql<{ community: string; label: number; y: number; x: number }>`
     SELECT community_code AS community, label, ST_Y(p) AS y, ST_X(p) AS x
-    FROM (SELECT community_code, label, ST_Transform(ST_PointOnSurface(geom), 4326) AS p FROM merge_unified) u`.execute(trx)
+    FROM (SELECT community_code, label, ST_Transform(ST_Centroid(ST_Envelope(geom)), 4326) AS p FROM merge_unified) u`.execute(trx)
   const codes = new Map<string, string>()
   const taken = new Set<string>()
   for (const pair of pairs.filter((p) => p.iou >= 0.5).sort((a, b) => b.iou - a.iou)) {
@@ -271,7 +270,8 @@ async function assignStableCodes(trx: Db, previousRunId: number | null, srid: nu
     const community = code.slice(0, 12)
     usedSerials.set(community, Math.max(usedSerials.get(community) ?? 0, Number(code.slice(12))))
   }
-  // reading order (true north): bands of 0.0005° (≈ 55 m) north to south, west to east in a band
+  // reading order (true north) of the grids' envelope centres, which a hair of snapping does not
+  // move: bands of 0.0005° (≈ 55 m) north to south, west to east in a band
   const band = (lat: number) => Math.round(lat / 0.0005)
   for (const grid of grids.sort((a, b) => a.community.localeCompare(b.community) || band(b.y) - band(a.y) || a.x - b.x)) {
     const key = `${grid.community}/${grid.label}`
@@ -292,11 +292,26 @@ export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceI
   await sql`
     CREATE TEMP TABLE merge_label AS
     SELECT * FROM json_to_recordset(${JSON.stringify(labels)}::json) AS r("faceId" int, label int)`.execute(trx)
+  await sql`CREATE INDEX ON merge_label ("faceId")`.execute(trx)
+  await sql`ANALYZE merge_label`.execute(trx)
   await sql`
     CREATE TEMP TABLE merge_unified AS
     SELECT f.community_code, l.label, ST_Union(f.geom) AS geom, sum(f.area) AS area, NULL::text AS code
     FROM merge_face f JOIN merge_label l ON l."faceId" = f.face_id
     GROUP BY f.community_code, l.label`.execute(trx)
+  // A float union can leave a vertex a hair off a neighbouring edge: valid in UTM, crossing once
+  // reprojected to WGS84, where repair would drop a pocket of land. Those few are unioned again on
+  // the millimetre grid (snap-rounding joins such vertices to the edge; slower, so not for all).
+  await sql`
+    UPDATE merge_unified u SET geom = r.geom
+    FROM (
+      SELECT f.community_code, l.label, ST_Union(f.geom, ${GRID_SIZE_M}::float8) AS geom
+      FROM merge_face f JOIN merge_label l ON l."faceId" = f.face_id
+      JOIN merge_unified bad ON bad.community_code = f.community_code AND bad.label = l.label AND NOT ST_IsValid(ST_Transform(bad.geom, 4326))
+      GROUP BY f.community_code, l.label
+    ) r
+    WHERE u.community_code = r.community_code AND u.label = r.label`.execute(trx)
+  await sql`ANALYZE merge_unified`.execute(trx)
   await assignStableCodes(trx, previousRunId, srid)
   const { rows } = await sql<{ n: number }>`
     WITH inserted AS (
@@ -328,58 +343,27 @@ export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceI
   return rows[0].n
 }
 
-export interface IssueInsert {
-  kind: MergeIssueKind
-  communityCode: string | null
-  department: string | null
-  gridIds: number[]
-  note: string | null
-}
-
 /**
- * Gaps (no grid of a department), overlaps (two or more grids of one department) and slivers, per
- * connected piece of land. `sliverFaceIds` are the faces the sliver rule picked.
+ * Stores the gap, overlap and sliver pieces found on the face graph. A piece of one face takes that
+ * face's shape as it is; only pieces of several faces are unioned.
  */
-export async function insertFaceIssues(trx: Db, runId: number, departments: string[], sliverFaceIds: number[], rule: SliverRule): Promise<void> {
-  // a piece of land too small or too thin to be a gap or overlap of its own is a sliver
-  const notSliver = (piece: ReturnType<typeof sql.ref>) => sql`ST_Area(${piece}) >= ${rule.minAreaM2}::float8
-    AND NOT (ST_Area(${piece}) <= ${rule.thinMaxAreaM2}::float8
-             AND 4 * pi() * ST_Area(${piece}) / nullif(ST_Perimeter(${piece}) ^ 2, 0) < ${rule.maxThinness}::float8)`
-  await sql`
-    CREATE TEMP TABLE merge_sliver AS
-    SELECT * FROM json_to_recordset(${JSON.stringify(sliverFaceIds.map((id) => ({ id })))}::json) AS r(id int)`.execute(trx)
-  // gaps: per department, the faces it does not cover, merged into connected pieces
+export async function insertIssuePieces(trx: Db, runId: number, pieces: (IssuePiece & { communityCode: string })[]): Promise<void> {
+  if (pieces.length === 0) return
+  const rows = pieces.map((p, n) => ({ n, kind: p.kind, community: p.communityCode, department: p.department, grid_ids: p.gridIds, area: p.areaM2, faces: p.faceIds }))
   await sql`
     INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
-    SELECT ${runId}::bigint, 'gap', community_code, department, ST_Area(piece), '{}', NULL, ST_Multi(ST_Transform(piece, 4326))
-    FROM (
-      SELECT f.community_code, d.department, (ST_Dump(ST_Union(f.geom))).geom AS piece
-      FROM merge_face f CROSS JOIN unnest(${departments}::text[]) AS d(department)
-      WHERE NOT EXISTS (SELECT 1 FROM merge_face_grid fg WHERE fg.face_id = f.face_id AND fg.department = d.department)
-      GROUP BY f.community_code, d.department
-    ) gap_pieces WHERE ${notSliver(sql.ref('piece'))}`.execute(trx)
-  // overlaps: faces claimed by two or more grids of one department, by the set of grids
-  await sql`
-    INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
-    SELECT ${runId}::bigint, 'overlap', community_code, department, ST_Area(piece), grid_ids, NULL, ST_Multi(ST_Transform(piece, 4326))
-    FROM (
-      SELECT f.community_code, o.department, o.grid_ids, (ST_Dump(ST_Union(f.geom))).geom AS piece
-      FROM merge_face f
-      JOIN (SELECT face_id, department, array_agg(grid_id ORDER BY grid_id) AS grid_ids FROM merge_face_grid GROUP BY face_id, department HAVING count(*) > 1) o
-        ON o.face_id = f.face_id
-      GROUP BY f.community_code, o.department, o.grid_ids
-    ) overlap_pieces WHERE ${notSliver(sql.ref('piece'))}`.execute(trx)
-  // slivers: the faces the rule picked, merged into connected pieces that touch the same grids
-  await sql`
-    INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
-    SELECT ${runId}::bigint, 'sliver', community_code, NULL, ST_Area(piece), grid_ids, NULL, ST_Multi(ST_Transform(piece, 4326))
-    FROM (
-      SELECT f.community_code, g.grid_ids, (ST_Dump(ST_Union(f.geom))).geom AS piece
-      FROM merge_face f
-      CROSS JOIN LATERAL (SELECT coalesce(array_agg(grid_id ORDER BY grid_id), '{}') AS grid_ids FROM merge_face_grid fg WHERE fg.face_id = f.face_id) g
-      WHERE f.face_id IN (SELECT id FROM merge_sliver)
-      GROUP BY f.community_code, g.grid_ids
-    ) sliver_pieces`.execute(trx)
+    WITH piece AS (
+      SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json)
+        AS r(n int, kind text, community text, department text, grid_ids bigint[], area float8, faces int[])
+    )
+    SELECT ${runId}::bigint, p.kind, p.community, p.department, p.area, p.grid_ids, NULL, ST_Multi(ST_Transform(f.geom, 4326))
+    FROM piece p JOIN merge_face f ON f.face_id = p.faces[1]
+    WHERE cardinality(p.faces) = 1
+    UNION ALL
+    SELECT ${runId}::bigint, p.kind, p.community, p.department, p.area, p.grid_ids, NULL, ST_Multi(ST_Transform(ST_Union(f.geom), 4326))
+    FROM piece p CROSS JOIN LATERAL unnest(p.faces) AS member(face_id) JOIN merge_face f ON f.face_id = member.face_id
+    WHERE cardinality(p.faces) > 1
+    GROUP BY p.n, p.kind, p.community, p.department, p.area, p.grid_ids`.execute(trx)
 }
 
 /**
@@ -494,6 +478,7 @@ export interface DiffRow {
 /**
  * Unified grids added, removed and reshaped from run `from` to run `to`. Reshaped means the two
  * shapes differ by more than `minShare` of the grid's area (sliver absorption moves a few m²).
+ * A boundary valid in WGS84 can cross itself by a hair once reprojected: repaired before the overlay.
  */
 export async function diffRuns(db: Db, from: number, to: number, srid: number, minShare: number): Promise<DiffRow[]> {
   const { rows } = await sql<DiffRow>`
@@ -501,7 +486,7 @@ export async function diffRuns(db: Db, from: number, to: number, srid: number, m
            CASE WHEN a.id IS NULL THEN 'added' WHEN b.id IS NULL THEN 'removed' ELSE 'reshaped' END AS change,
            coalesce(b.area_m2, a.area_m2) AS "areaM2",
            CASE WHEN a.id IS NULL OR b.id IS NULL THEN coalesce(b.area_m2, a.area_m2)
-                ELSE ST_Area(ST_SymDifference(ST_Transform(a.boundary, ${sql.lit(srid)}), ST_Transform(b.boundary, ${sql.lit(srid)}), ${GRID_SIZE_M}::float8)) END AS "changedM2"
+                ELSE ST_Area(ST_SymDifference(ST_MakeValid(ST_Transform(a.boundary, ${sql.lit(srid)})), ST_MakeValid(ST_Transform(b.boundary, ${sql.lit(srid)})), ${GRID_SIZE_M}::float8)) END AS "changedM2"
     FROM (SELECT * FROM unified_grids WHERE merge_run_id = ${from}::bigint) a
     FULL JOIN (SELECT * FROM unified_grids WHERE merge_run_id = ${to}::bigint) b ON a.code = b.code
     ORDER BY 1`.execute(db)
