@@ -1,6 +1,7 @@
 // A small hand-built district whose merge answer is known: two 200 m × 200 m communities and four
 // department layers, each wrong in its own way (see tests/integration/merge.test.ts).
 import { type Kysely, sql } from 'kysely'
+import { expect } from 'vitest'
 import type { Tables } from '../../server/db/tables.ts'
 import { polygonWkt, rect, toLonLat } from './local-frame.ts'
 
@@ -58,7 +59,7 @@ export async function buildMergeDistrict(db: Kysely<Tables>): Promise<Record<str
  * to the community's (so, with no overlap, there is no gap). Pairwise tests keep GEOS work small.
  * Reprojected to UTM, a valid boundary can cross itself by a hair: repaired before the overlays.
  */
-export async function tilingErrors(db: Kysely<Tables>, runId: number) {
+async function tilingErrors(db: Kysely<Tables>, runId: number) {
   const { rows } = await sql<{ code: string; invalid: number; outside: number; overlap: number; missing: number; tolerance: number }>`
     WITH u AS (SELECT id, community_code, ST_MakeValid(ST_Transform(boundary, 32649), 'method=structure') AS geom, boundary FROM unified_grids WHERE merge_run_id = ${runId})
     SELECT c.code,
@@ -71,4 +72,16 @@ export async function tilingErrors(db: Kysely<Tables>, runId: number) {
       ST_Perimeter(ST_Transform(c.boundary, 32649)) * 0.001 AS tolerance
     FROM regions c WHERE c.level = 'community' ORDER BY c.code`.execute(db)
   return rows
+}
+
+/** Asserts that the run tiles each of `communities` communities seamlessly, to the millimetre. */
+export async function expectSeamlessTiling(db: Kysely<Tables>, runId: number, communities: number): Promise<void> {
+  const rows = await tilingErrors(db, runId)
+  expect(rows).toHaveLength(communities)
+  for (const row of rows) {
+    expect(row.invalid, row.code).toBe(0)
+    expect(row.outside, row.code).toBeLessThan(row.tolerance)
+    expect(row.overlap, row.code).toBeLessThan(row.tolerance)
+    expect(row.missing, row.code).toBeLessThan(row.tolerance)
+  }
 }

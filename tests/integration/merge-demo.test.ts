@@ -7,7 +7,7 @@ import type { Database } from '../../server/db/database.ts'
 import { type MergeRunRow } from '../../server/db/repositories/merge.repository.ts'
 import { createMerge, embeddedBatchSize, executeMerge } from '../../server/services/merge.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
-import { tilingErrors } from '../helpers/merge-district.ts'
+import { expectSeamlessTiling } from '../helpers/merge-district.ts'
 
 describe.each(testDrivers())('多网合一 of the demo district on %s', (driver) => {
   let database: Database
@@ -38,14 +38,7 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
   })
 
   it('tiles every community with no gap and no overlap', async () => {
-    const rows = await tilingErrors(database.db, first.id)
-    expect(rows).toHaveLength(110)
-    for (const row of rows) {
-      expect(row.invalid, row.code).toBe(0)
-      expect(row.outside, row.code).toBeLessThan(row.tolerance)
-      expect(row.overlap, row.code).toBeLessThan(row.tolerance)
-      expect(row.missing, row.code).toBeLessThan(row.tolerance)
-    }
+    await expectSeamlessTiling(database.db, first.id, 110)
   })
 
   it('finds gaps, overlaps, slivers and grids crossing their community or the district', () => {

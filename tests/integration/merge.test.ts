@@ -7,7 +7,7 @@ import type { Tables } from '../../server/db/tables.ts'
 import { createMerge, diffMerges, executeMerge, listMergeIssues, publishMerge } from '../../server/services/merge.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { rect } from '../helpers/local-frame.ts'
-import { buildMergeDistrict as buildDistrict, communityA, communityB, tilingErrors } from '../helpers/merge-district.ts'
+import { buildMergeDistrict as buildDistrict, communityA, communityB, expectSeamlessTiling } from '../helpers/merge-district.ts'
 
 const [A, B] = [communityA, communityB]
 
@@ -45,14 +45,7 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
   })
 
   it('tiles each community with no gap and no overlap', async () => {
-    const rows = await tilingErrors(db, baseRun)
-    expect(rows).toHaveLength(2)
-    for (const row of rows) {
-      expect(row.invalid, row.code).toBe(0)
-      expect(row.outside, row.code).toBeLessThan(row.tolerance)
-      expect(row.overlap, row.code).toBeLessThan(row.tolerance)
-      expect(row.missing, row.code).toBeLessThan(row.tolerance)
-    }
+    await expectSeamlessTiling(db, baseRun, 2)
   })
 
   it('finds the corner 党建 left uncovered as a gap of 900 m²', async () => {
@@ -138,11 +131,7 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     expect(inA.length).toBeGreaterThanOrEqual(2)
     expect(inA.reduce((sum, u) => sum + u.households, 0)).toBe(1000)
     for (const u of inA) expect(u.households, u.code).toBeGreaterThanOrEqual(150)
-    for (const row of await tilingErrors(db, runId)) {
-      expect(row.invalid, row.code).toBe(0)
-      expect(row.overlap, row.code).toBeLessThan(row.tolerance)
-      expect(row.missing, row.code).toBeLessThan(row.tolerance)
-    }
+    await expectSeamlessTiling(db, runId, 2)
   })
 
   it('publishes a run and keeps the published version when a later run fails midway', async () => {
