@@ -22,7 +22,7 @@ export interface GenerateOptions {
 }
 
 /** 41 01 99: a province and city prefix with a county number no real county uses. */
-const DISTRICT_CODE = '410199000000'
+export const DISTRICT_CODE = '410199000000'
 const FRAME: Frame = { lon0: 113.58, lat0: 34.62 }
 
 interface Community {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { InvalidInputError } from '../errors.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { ImportParams, ImportRecord, ImportResult } from '../schemas/imports.schema.ts'
-import { getImport, importGridLayer } from '../services/import.service.ts'
+import { getImport, importGridLayer, importRegionTree } from '../services/import.service.ts'
 
 export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(multipart, { limits: { fileSize: app.initialConfig.bodyLimit, files: 1, fields: 10, fieldSize: 1024 } })
@@ -11,7 +11,8 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/imports', {
     schema: {
       tags: ['imports'], consumes: ['multipart/form-data'],
-      summary: 'Upload a department grid layer (GeoJSON, CSV with WKT, zipped Shapefile); fields: kind=grids, department, crs?, dryRun?, file',
+      summary: 'Upload a department grid layer or a region tree (GeoJSON, CSV with WKT, zipped Shapefile, GeoPackage)',
+      description: 'Multipart fields: kind=grids|regions, department (grids), crs?, dryRun?, replaceDemo? (regions: delete the generated demo district first), file',
       response: { 200: ImportResult, ...errorResponses },
     },
   }, async (request) => {
@@ -25,9 +26,17 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } else fields[part.fieldname] = String(part.value)
     }
     if (!file) throw new InvalidInputError('No file: send the layer in a multipart field named "file"', [{ field: 'file' }])
-    if ((fields.kind ?? 'grids') !== 'grids') throw new InvalidInputError(`Importing "${fields.kind}" is not supported yet: kind must be grids`, [{ field: 'kind' }])
+    const kind = fields.kind ?? 'grids'
+    const yes = (value: string | undefined) => /^(1|true|yes|on)$/i.test(value ?? '')
+    const common = { file, crs: fields.crs || undefined, dryRun: yes(fields.dryRun) }
+    if (kind === 'regions') {
+      const result = await importRegionTree(app.database.db, { ...common, replaceDemo: yes(fields.replaceDemo) })
+      if (result.regions) app.invalidateMapData()
+      return result
+    }
+    if (kind !== 'grids') throw new InvalidInputError(`Importing "${kind}" is not supported yet: kind must be grids or regions`, [{ field: 'kind' }])
     if (!fields.department) throw new InvalidInputError('Name the department whose grids these are (field "department", e.g. governance)', [{ field: 'department' }])
-    const result = await importGridLayer(app.database.db, { file, department: fields.department, crs: fields.crs || undefined, dryRun: /^(1|true|yes)$/i.test(fields.dryRun ?? '') })
+    const result = await importGridLayer(app.database.db, { ...common, department: fields.department })
     if (result.layer) app.invalidateMapData()
     return result
   })

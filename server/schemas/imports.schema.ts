@@ -17,6 +17,11 @@ export const ImportResult = Type.Object({
   encoding: Type.Union([Type.String(), Type.Null()]),
   counts: Type.Object({ features: Type.Integer(), accepted: Type.Integer(), repaired: Type.Integer(), rejected: Type.Integer(), warnings: Type.Integer() }),
   layer: Type.Union([Type.Object({ department: Type.String(), version: Type.Integer() }), Type.Null()]),
+  regions: Type.Optional(Type.Object({
+    stored: Type.Integer({ description: 'regions inserted or updated' }),
+    replacedDemo: Type.Boolean({ description: 'the demo district was deleted first' }),
+    removed: Type.Record(Type.String(), Type.Integer(), { description: 'rows of the demo district deleted, per kind' }),
+  }, { description: 'a stored region import' })),
   report: Type.Array(ReportItem),
 })
 

@@ -1,162 +1,255 @@
-// Importing a department's grid layer: read the file, settle its frame, check every feature before
-// anything is stored (the dry run stops there), then store it as a new version in one transaction.
-// Errors reject the import and name the file, feature and field; warnings (repairs, norms) don't.
-import type { Geometry, Position } from 'geojson'
+// Importing a department's grid layer or a region tree: read the file, settle its frame, check every
+// feature before anything is stored (the dry run stops there), then store it in one transaction.
+// Errors reject the import (400, naming the file, feature and field, with the whole report);
+// warnings (repairs, norms) don't.
 import type { Kysely } from 'kysely'
+import * as demo from '../db/repositories/demo.repository.ts'
 import * as imports from '../db/repositories/imports.repository.ts'
-import type { Tables } from '../db/tables.ts'
+import { codePrefixLength } from '../db/repositories/regions.repository.ts'
+import type { RegionLevel, Tables } from '../db/tables.ts'
 import { InvalidInputError, NotFoundError } from '../errors.ts'
-import { type SourceCrs, bd09ToWgs84, describeCrs, gcj02ToWgs84, isInChina, parseCrs } from './crs.ts'
-import { type ImportFile, type ParsedFeature, parseUpload } from './import-formats.ts'
-import type { ImportReportItem, ImportResult } from '../schemas/imports.schema.ts'
+import { type SourceCrs, describeCrs } from './crs.ts'
+import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, settleCrs, textOf } from './import-checks.ts'
+import { type ImportFile, type ParsedLayer, parseUpload } from './import-formats.ts'
+import { decideUrban, isRegionCode, levelNames, levelOfCode, parentCodeOf, parentLevelOf, parseLevel } from './region-codes.ts'
+import type { ImportResult } from '../schemas/imports.schema.ts'
 
 export type { ImportResult }
-type ReportItem = ImportReportItem
 
 /** Households norm of an urban grid (DOMAIN.md). */
 export const householdNorm = { min: 300, max: 500 }
 
-const fieldNames = {
+/** The share of a region's area that may lie outside its parent, or overlap a sibling, before a warning. */
+export const regionShapeTolerance = 0.01
+
+const gridFields = {
   code: ['code', 'grid_code', 'gridcode', '网格编码', '网格代码', 'wgbm'],
   name: ['name', 'grid_name', '网格名称', 'wgmc'],
   communityCode: ['community_code', 'communitycode', 'community', '社区编码', '所属社区编码', 'sqbm'],
   households: ['households', '户数', 'hs'],
 } as const
 
-function field(properties: Record<string, unknown>, names: readonly string[]): { key: string; value: unknown } | undefined {
-  const key = Object.keys(properties).find((k) => names.includes(k.trim().toLowerCase()))
-  return key === undefined ? undefined : { key, value: properties[key] }
+const regionFields = {
+  code: ['code', '区划代码', '统计用区划代码', 'qhdm'],
+  name: ['name', '名称', '区划名称', 'qhmc'],
+  level: ['level', '级别', '层级'],
+  parentCode: ['parent_code', 'parentcode', 'parent', '上级代码', '上级区划代码', 'sjdm'],
+  isUrban: ['is_urban', 'isurban', 'urban'],
+  urbanRuralCode: ['urban_rural_code', 'urbanrural', '城乡分类代码', 'cxfldm'],
+} as const
+
+const gridCodeRule = { noun: 'grid code', fields: 'code / 网格编码', problem: (code: string) => (code.length > 40 ? 'is longer than 40 characters' : undefined) }
+const regionCodeRule = { noun: 'region code', fields: 'code / 区划代码', problem: (code: string) => (isRegionCode(code) ? undefined : 'is not 12 digits (统计用区划代码)') }
+
+interface ImportRequest {
+  kind: 'grids' | 'regions'
+  department: string | null
+  file: ImportFile
+  crs?: string
+  dryRun: boolean
 }
 
-function positionsOf(geometry: Geometry): Position[] {
-  if (geometry.type === 'Polygon') return geometry.coordinates.flat()
-  if (geometry.type === 'MultiPolygon') return geometry.coordinates.flat(2)
-  return []
+interface ImportContext {
+  runId: number
+  parsed: ParsedLayer
+  crs: SourceCrs
+  sourceCrs: string
+  report: ImportReport
 }
 
-function mapPositions(geometry: Geometry, f: (p: Position) => Position): Geometry {
-  if (geometry.type === 'Polygon') return { type: 'Polygon', coordinates: geometry.coordinates.map((r) => r.map(f)) }
-  if (geometry.type === 'MultiPolygon') return { type: 'MultiPolygon', coordinates: geometry.coordinates.map((p) => p.map((r) => r.map(f))) }
-  return geometry
+/** What an import's checks found: how many features pass, and how to store them. */
+interface CheckedImport {
+  accepted: number
+  repaired: number
+  /** stores everything, all or nothing; called only when there is no error and no dry run */
+  store: () => Promise<Pick<ImportResult, 'layer' | 'regions'>>
 }
 
-const isWellFormedPolygon = (geometry: Geometry | null): geometry is Geometry =>
-  !!geometry && (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') &&
-  positionsOf(geometry).every((p) => Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1])) &&
-  positionsOf(geometry).length >= 4
-
-/** The frame: what the request says, else what the file says, else WGS84 when the numbers are degrees. */
-function settleCrs(requested: string | undefined, declared: SourceCrs | undefined, features: ParsedFeature[], file: string): SourceCrs {
-  if (requested) {
-    const crs = parseCrs(requested)
-    if (!crs) throw new InvalidInputError(`${file}: unknown coordinate reference system "${requested}": use EPSG:4326, EPSG:4490, EPSG:4513–4554, EPSG:3857, GCJ-02 or BD-09`, [{ file, field: 'crs' }])
-    return crs
-  }
-  if (declared) return declared
-  const sample = features.find((f) => f.geometry && positionsOf(f.geometry).length > 0)
-  const first = sample ? positionsOf(sample.geometry!)[0] : undefined
-  // beyond ±180 in either number the data is projected (a swapped pair stays within ±180 and is
-  // reported per feature)
-  if (first && (Math.abs(first[0]) > 180 || Math.abs(first[1]) > 180)) {
-    throw new InvalidInputError(`${file}: the coordinates are projected (e.g. ${first[0]}, ${first[1]}) but the file names no frame: say which (e.g. crs=EPSG:4547)`, [{ file, field: 'crs' }])
-  }
-  return { kind: 'epsg', srid: 4326 }
-}
-
-export async function importGridLayer(db: Kysely<Tables>, request: { file: ImportFile; department: string; crs?: string; dryRun: boolean }): Promise<ImportResult> {
-  const department = await db.selectFrom('departments').select(['code', 'name']).where('code', '=', request.department).executeTakeFirst()
-  if (!department) throw new InvalidInputError(`Unknown department "${request.department}"`, [{ field: 'department' }])
-  const runId = await imports.insertImportRun(db, { department: request.department, fileName: request.file.name, format: 'geojson', dryRun: request.dryRun })
-  const report: ReportItem[] = []
+/** The life of an import run, whatever it imports: recorded, parsed, checked, stored or refused. */
+async function runImport(db: Kysely<Tables>, request: ImportRequest, check: (context: ImportContext) => Promise<CheckedImport>): Promise<ImportResult> {
+  const runId = await imports.insertImportRun(db, { kind: request.kind, department: request.department, fileName: request.file.name, format: 'geojson', dryRun: request.dryRun })
+  let report: ImportReport | undefined
   let sourceCrs: string | null = null
   try {
     const parsed = await parseUpload(request.file)
     await db.updateTable('import_runs').set({ format: parsed.format }).where('id', '=', runId).execute()
     const crs = settleCrs(request.crs, parsed.crs, parsed.features, parsed.file)
     sourceCrs = describeCrs(crs)
-    const error = (feature: number | undefined, fieldName: string | undefined, message: string) => report.push({ level: 'error', file: parsed.file, feature, field: fieldName, message })
-    const warn = (feature: number | undefined, fieldName: string | undefined, message: string) => report.push({ level: 'warning', file: parsed.file, feature, field: fieldName, message })
-    if (parsed.features.length === 0) error(undefined, undefined, 'the file holds no features')
+    report = new ImportReport(parsed.file)
+    if (parsed.features.length === 0) report.error(undefined, undefined, 'the file holds no features')
+    const checked = await check({ runId, parsed, crs, sourceCrs, report })
+    const errors = report.errorCount
+    const counts = { features: parsed.features.length, accepted: checked.accepted, repaired: checked.repaired, rejected: parsed.features.length - checked.accepted, warnings: report.items.length - errors }
+    const stored = errors === 0 && !request.dryRun ? await checked.store() : { layer: null }
+    const status = errors === 0 ? 'succeeded' : 'failed'
+    const removed = Object.fromEntries(Object.entries(stored.regions?.removed ?? {}).map(([k, v]) => [`removed.${k}`, v]))
+    await imports.finishImportRun(db, runId, { status, sourceCrs, counts: { ...counts, ...removed }, report: report.items, error: errors > 0 ? `${errors} error(s): nothing was stored` : null })
+    return { id: runId, status, dryRun: request.dryRun, format: parsed.format, sourceCrs, encoding: parsed.encoding ?? null, counts, ...stored, report: report.items }
+  } catch (failure) {
+    const message = (failure as Error).message
+    const details = failure instanceof InvalidInputError && Array.isArray(failure.details) ? failure.details : [{ file: request.file.name }]
+    const item = { level: 'error' as const, file: details[0]?.file ?? request.file.name, feature: details[0]?.feature, field: details[0]?.field, message }
+    await imports.finishImportRun(db, runId, { status: 'failed', sourceCrs, counts: {}, report: [...(report?.items ?? []), item], error: message })
+    if (failure instanceof InvalidInputError) throw new InvalidInputError(message, { importId: runId, errors: [item] })
+    throw failure
+  }
+}
 
-    const candidates: (imports.GridInsert & { codeField: string })[] = []
+export async function importGridLayer(db: Kysely<Tables>, request: { file: ImportFile; department: string; crs?: string; dryRun: boolean }): Promise<ImportResult> {
+  const department = await db.selectFrom('departments').select(['code', 'name']).where('code', '=', request.department).executeTakeFirst()
+  if (!department) throw new InvalidInputError(`Unknown department "${request.department}"`, [{ field: 'department' }])
+  const result = await runImport(db, { ...request, kind: 'grids' }, async ({ runId, parsed, crs, sourceCrs, report }) => {
+    const candidates: imports.GridInsert[] = []
     const seenCodes = new Map<string, number>()
     for (const feature of parsed.features) {
-      const code = field(feature.properties, fieldNames.code)
-      const codeText = code && code.value !== null && code.value !== undefined ? String(code.value).trim() : ''
-      if (!codeText) { error(feature.index, 'code', 'no grid code (field code / 网格编码)'); continue }
-      if (codeText.length > 40) { error(feature.index, code!.key, `grid code "${codeText.slice(0, 20)}…" is longer than 40 characters`); continue }
-      if (seenCodes.has(codeText)) { error(feature.index, code!.key, `duplicate grid code "${codeText}" (also feature ${seenCodes.get(codeText)})`); continue }
-      seenCodes.set(codeText, feature.index)
-      if (!isWellFormedPolygon(feature.geometry)) { error(feature.index, 'geometry', 'not a polygon (Polygon or MultiPolygon with numeric coordinates)'); continue }
-      let geometry = feature.geometry
-      if (crs.kind !== 'epsg' || crs.srid === 4326 || crs.srid === 4490) {
-        const positions = positionsOf(geometry)
-        const outside = positions.filter(([x, y]) => !isInChina(x, y))
-        if (outside.length > 0) {
-          const swapped = positions.every(([x, y]) => isInChina(y, x))
-          error(feature.index, 'geometry', swapped
-            ? `longitude and latitude are swapped (first point ${positions[0][0]}, ${positions[0][1]})`
-            : `coordinates outside China (e.g. ${outside[0][0]}, ${outside[0][1]})`)
-          continue
-        }
-        if (crs.kind === 'gcj02') geometry = mapPositions(geometry, ([x, y]) => gcj02ToWgs84(x, y))
-        if (crs.kind === 'bd09') geometry = mapPositions(geometry, ([x, y]) => bd09ToWgs84(x, y))
-      }
-      const households = field(feature.properties, fieldNames.households)
+      const codeText = readUniqueCode(feature, gridFields.code, seenCodes, report, gridCodeRule)
+      if (codeText === undefined) continue
+      const prepared = prepareGeometry(feature, crs)
+      if ('error' in prepared) { report.error(feature.index, 'geometry', prepared.error); continue }
+      const households = field(feature.properties, gridFields.households)
       const householdCount = households && households.value !== '' && households.value !== null ? Number(households.value) : null
-      if (householdCount !== null && (!Number.isInteger(householdCount) || householdCount < 0)) { error(feature.index, households!.key, `households must be a whole number ≥ 0, got "${String(households!.value)}"`); continue }
-      const name = field(feature.properties, fieldNames.name)
-      const community = field(feature.properties, fieldNames.communityCode)
+      if (householdCount !== null && (!Number.isInteger(householdCount) || householdCount < 0)) { report.error(feature.index, households!.key, `households must be a whole number ≥ 0, got "${String(households!.value)}"`); continue }
       candidates.push({
         index: feature.index,
-        geometry: JSON.stringify(geometry),
-        srid: crs.kind === 'epsg' ? (crs.srid === 4490 ? 4326 : crs.srid) : 4326,
-        communityCode: community && community.value ? String(community.value).trim() : null,
+        ...prepared,
+        communityCode: textOf(field(feature.properties, gridFields.communityCode)) || null,
         code: codeText,
-        codeField: code!.key,
-        name: name && name.value ? String(name.value) : codeText,
+        name: textOf(field(feature.properties, gridFields.name)) || codeText,
         households: householdCount,
         attributes: feature.properties,
       })
     }
 
-    const checks = candidates.length > 0 ? await imports.checkGeometries(db, candidates) : []
+    const checks = candidates.length > 0 ? await imports.checkGridGeometries(db, candidates) : []
     const accepted: imports.GridInsert[] = []
     let repaired = 0
     for (const [i, check] of checks.entries()) {
       const candidate = candidates[i]
-      if (check.empty || check.areaM2 <= 0) { error(check.index, 'geometry', 'empty or zero-area polygon'); continue }
-      if (!isInChina(check.west, check.south) || !isInChina(check.east, check.north)) { error(check.index, 'geometry', `after conversion from ${sourceCrs} the grid lies outside China: is the frame right?`); continue }
-      if (!check.valid) { repaired += 1; warn(check.index, 'geometry', `invalid geometry (${check.reason}): repaired with ST_MakeValid`) }
-      if (!check.communityKnown) { error(check.index, 'community_code', `unknown community code "${candidate.communityCode}"`); continue }
-      if (!check.inDistrict) warn(check.index, 'geometry', 'the grid lies outside the district')
+      if (!judgeGeometry(check, report, sourceCrs, 'grid')) continue
+      if (!check.valid) repaired += 1
+      if (!check.communityKnown) { report.error(check.index, 'community_code', `unknown community code "${candidate.communityCode}"`); continue }
+      if (!check.inDistrict) report.warn(check.index, 'geometry', 'the grid lies outside the district')
       if (candidate.households !== null && (candidate.households < householdNorm.min || candidate.households > householdNorm.max)) {
-        warn(check.index, 'households', `${candidate.households} households: outside the ${householdNorm.min}–${householdNorm.max} norm of an urban grid`)
+        report.warn(check.index, 'households', `${candidate.households} households: outside the ${householdNorm.min}–${householdNorm.max} norm of an urban grid`)
       }
-      const { codeField: _codeField, ...row } = candidate
-      accepted.push({ ...row, communityCode: candidate.communityCode ?? check.containingCommunity })
+      accepted.push({ ...candidate, communityCode: candidate.communityCode ?? check.containingCommunity })
+    }
+    return {
+      accepted: accepted.length,
+      repaired,
+      // all or nothing: a failure here rolls the whole layer back
+      store: async () => {
+        const stored = await db.transaction().execute((trx) =>
+          imports.insertGridLayerVersion(trx, { department: request.department, title: `${department.name}网格（${parsed.file}）`, importRunId: runId, sourceCrs }, accepted))
+        return { layer: { department: request.department, version: stored.version } }
+      },
+    }
+  })
+  return refuseFailed(result)
+}
+
+/**
+ * Imports a region tree (街道/乡镇, 社区/村 and above): upserted by code, parents first. With
+ * `replaceDemo` the generated demo district and every row that refers to it are deleted in the same
+ * transaction first.
+ */
+export async function importRegionTree(db: Kysely<Tables>, request: { file: ImportFile; crs?: string; dryRun: boolean; replaceDemo: boolean }): Promise<ImportResult> {
+  const result = await runImport(db, { ...request, kind: 'regions', department: null }, async ({ parsed, crs, sourceCrs, report }) => {
+    // regions about to be deleted neither count as known parents nor as neighbours to compare with
+    const leavingOut = request.replaceDemo ? await demo.findDemoRegionCodes(db) : []
+    if (request.replaceDemo && leavingOut.length === 0) report.warn(undefined, 'replaceDemo', 'no demo district is loaded: nothing to replace')
+    const candidates: (imports.RegionUpsert & { parentField: string; parentGiven: boolean })[] = []
+    const levels = new Map<string, RegionLevel>()
+    const seenCodes = new Map<string, number>()
+    for (const feature of parsed.features) {
+      const codeText = readUniqueCode(feature, regionFields.code, seenCodes, report, regionCodeRule)
+      if (codeText === undefined) continue
+      const level = levelOfCode(codeText)
+      levels.set(codeText, level)
+      const name = textOf(field(feature.properties, regionFields.name))
+      if (!name) { report.error(feature.index, 'name', 'no name (field name / 名称)'); continue }
+      if (name.length > 100) { report.error(feature.index, field(feature.properties, regionFields.name)!.key, 'the name is longer than 100 characters'); continue }
+      const levelField = field(feature.properties, regionFields.level)
+      const levelText = textOf(levelField)
+      const given = levelText ? parseLevel(levelText) : undefined
+      if (levelText && !given) { report.error(feature.index, levelField!.key, `unknown level "${levelText}": use city/district/street/community or 市/区县/街道/乡镇/社区/村`); continue }
+      if (given && given.level !== level) { report.error(feature.index, levelField!.key, `level "${levelText}" contradicts the code ${codeText}, which names a ${level} (${levelNames[level]})`); continue }
+      const parentField = field(feature.properties, regionFields.parentCode)
+      const parentText = textOf(parentField)
+      if (parentText && !isRegionCode(parentText)) { report.error(feature.index, parentField!.key, `parent code "${parentText.slice(0, 20)}" is not 12 digits`); continue }
+      const urbanField = field(feature.properties, regionFields.isUrban)
+      const urbanRuralField = field(feature.properties, regionFields.urbanRuralCode)
+      const isUrban = decideUrban({ flag: textOf(urbanField), urbanRuralCode: textOf(urbanRuralField), levelWord: given?.isUrban, name })
+      if (isUrban === undefined) { report.error(feature.index, (urbanField ?? urbanRuralField)!.key, `unreadable urban/rural value "${textOf(urbanField) || textOf(urbanRuralField)}": use is_urban true/false or a 城乡分类代码 1xx/2xx`); continue }
+      const prepared = prepareGeometry(feature, crs)
+      if ('error' in prepared) { report.error(feature.index, 'geometry', prepared.error); continue }
+      candidates.push({ index: feature.index, ...prepared, code: codeText, name, level, parentCode: parentText || parentCodeOf(codeText, level), parentField: parentField?.key ?? 'parent_code', parentGiven: !!parentText, isUrban })
     }
 
-    const errors = report.filter((r) => r.level === 'error').length
-    const counts = { features: parsed.features.length, accepted: accepted.length, repaired, rejected: parsed.features.length - accepted.length, warnings: report.length - errors }
-    let layer: ImportResult['layer'] = null
-    if (errors === 0 && !request.dryRun) {
-      // all or nothing: a failure here rolls the whole layer back
-      const stored = await db.transaction().execute((trx) =>
-        imports.insertGridLayerVersion(trx, { department: request.department, title: `${department.name}网格（${parsed.file}）`, importRunId: runId, sourceCrs: sourceCrs ?? "EPSG:4326" }, accepted))
-      layer = { department: request.department, version: stored.version }
+    // the parent: in the file, else stored (and not about to be deleted), of the level above
+    const parentCodes = [...new Set(candidates.map((c) => c.parentCode).filter((p): p is string => !!p && !levels.has(p)))]
+    const stored = await imports.findRegionLevels(db, parentCodes, leavingOut)
+    const placed: typeof candidates = []
+    for (const candidate of candidates) {
+      const parentLevel = candidate.parentCode ? levels.get(candidate.parentCode) ?? stored.get(candidate.parentCode) : undefined
+      const expected = parentLevelOf[candidate.level]
+      const where = candidate.parentGiven ? `parent ${candidate.parentCode}` : `parent ${candidate.parentCode} (read off the code)`
+      if (candidate.parentCode && !parentLevel) {
+        // a district may stand without its city; any other region needs its parent
+        if (candidate.level === 'district' && !candidate.parentGiven) { placed.push({ ...candidate, parentCode: null }); continue }
+        report.error(candidate.index, candidate.parentField, `${where} is neither in the file nor stored`)
+        continue
+      }
+      if (candidate.parentCode && parentLevel !== expected) {
+        report.error(candidate.index, candidate.parentField, expected
+          ? `${where} is a ${parentLevel} (${levelNames[parentLevel!]}): the parent of a ${candidate.level} must be a ${expected} (${levelNames[expected]})`
+          : `${where}: a city has no parent region in the tree`)
+        continue
+      }
+      const parentPrefix = candidate.parentCode ? candidate.parentCode.slice(0, codePrefixLength[parentLevel!]) : ''
+      if (!candidate.code.startsWith(parentPrefix)) report.warn(candidate.index, candidate.parentField, `the code ${candidate.code} does not begin with its parent's prefix ${parentPrefix}`)
+      placed.push(candidate)
     }
-    const status = errors === 0 ? 'succeeded' : 'failed'
-    await imports.finishImportRun(db, runId, { status, sourceCrs, counts, report, error: errors > 0 ? `${errors} error(s): nothing was stored` : null })
-    return { id: runId, status, dryRun: request.dryRun, format: parsed.format, sourceCrs, encoding: parsed.encoding ?? null, counts, layer, report }
-  } catch (failure) {
-    const message = (failure as Error).message
-    const details = failure instanceof InvalidInputError && Array.isArray(failure.details) ? failure.details : [{ file: request.file.name }]
-    const item = { level: 'error' as const, file: details[0]?.file ?? request.file.name, feature: details[0]?.feature, field: details[0]?.field, message }
-    await imports.finishImportRun(db, runId, { status: 'failed', sourceCrs, counts: {}, report: [...report, item], error: message })
-    if (failure instanceof InvalidInputError) throw new InvalidInputError(message, { importId: runId, errors: [item] })
-    throw failure
-  }
+
+    const checks = placed.length > 0 ? await imports.checkGeometries(db, placed.map(({ index, geometry, srid }) => ({ index, geometry, srid }))) : []
+    const accepted: imports.RegionUpsert[] = []
+    let repaired = 0
+    for (const [i, check] of checks.entries()) {
+      if (!judgeGeometry(check, report, sourceCrs, 'region')) continue
+      if (!check.valid) repaired += 1
+      const { parentField: _parentField, parentGiven: _parentGiven, ...row } = placed[i]
+      accepted.push(row)
+    }
+    const findings = accepted.length > 0
+      ? await imports.checkRegionShapes(db, accepted.map(({ index, code, parentCode, geometry, srid }) => ({ index, code, parentCode, geometry, srid })), leavingOut, regionShapeTolerance)
+      : []
+    for (const finding of findings) {
+      report.warn(finding.index, 'geometry', finding.kind === 'outside_parent'
+        ? `${(finding.share * 100).toFixed(1)} % of the region lies outside its parent ${finding.other}`
+        : `overlaps its sibling ${finding.other} by ${(finding.share * 100).toFixed(1)} % of the smaller one's area`)
+    }
+    return {
+      accepted: accepted.length,
+      repaired,
+      // all or nothing: the demo goes and the tree comes in one transaction
+      store: async () => {
+        const removed = await db.transaction().execute(async (trx) => {
+          const gone = request.replaceDemo ? await demo.deleteDemoDistrict(trx) : {}
+          await imports.upsertRegions(trx, accepted)
+          return gone
+        })
+        return { layer: null, regions: { stored: accepted.length, replacedDemo: Object.keys(removed).length > 0, removed } }
+      },
+    }
+  })
+  return refuseFailed(result)
+}
+
+/** An import with errors is refused (400) with the first error named and the whole report in the details. */
+function refuseFailed(result: ImportResult): ImportResult {
+  if (result.status !== 'failed') return result
+  const errors = result.report.filter((r) => r.level === 'error')
+  throw new InvalidInputError(`${errors.length} error(s) in ${errors[0].file}, nothing was stored: ${errors[0].feature !== undefined ? `feature ${errors[0].feature} ` : ''}${errors[0].field ? `field "${errors[0].field}" ` : ''}${errors[0].message}`, { importId: result.id, errors, report: result.report })
 }
 
 export async function getImport(db: Kysely<Tables>, id: number) {

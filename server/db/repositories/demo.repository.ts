@@ -1,7 +1,7 @@
 // Bulk inserts of the demo district. Each batch travels as ONE bound JSON parameter unpacked by
 // json_to_recordset, which is fast on both drivers and never builds SQL from data.
-import { type Kysely, type Transaction, sql } from 'kysely'
-import type { DemoDistrict, DemoGridLayer } from '../../../data/district/index.ts'
+import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
+import { DISTRICT_CODE, type DemoDistrict, type DemoGridLayer } from '../../../data/district/index.ts'
 import type { Tables } from '../tables.ts'
 
 const BATCH = 5000
@@ -126,4 +126,61 @@ export async function startImportRun(db: Db): Promise<number> {
 
 export async function finishImportRun(db: Db, id: number, counts: Record<string, number>): Promise<void> {
   await db.updateTable('import_runs').set({ status: 'succeeded', counts: JSON.stringify(counts), finished_at: new Date() }).where('id', '=', id).execute()
+}
+
+/**
+ * The generated demo district and every region below it, when the demo is loaded (a 'demo' import
+ * run exists and its district is stored); [] otherwise. Followed by parent links, not code prefixes,
+ * so a region imported under a demo region counts too.
+ */
+export async function findDemoRegionCodes(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ code: string }>`
+    WITH RECURSIVE tree AS (
+      SELECT code FROM regions WHERE code = ${DISTRICT_CODE} AND EXISTS (SELECT 1 FROM import_runs WHERE kind = 'demo')
+      UNION ALL
+      SELECT r.code FROM regions r JOIN tree t ON r.parent_code = t.code
+    )
+    SELECT code FROM tree ORDER BY code`.execute(db)
+  return rows.map((r) => r.code)
+}
+
+/**
+ * Deletes the demo district and every row that refers to its regions, children before parents:
+ * merge runs built on them (with their unified grids, sources and issues), grid layers the demo
+ * made or with a grid in its communities (with grids and staff), party organizations, units
+ * (with coverage), service centers, population points, siting scenarios, the regions, and the
+ * demo's import run. Returns how many rows of each went.
+ */
+export async function deleteDemoDistrict(trx: Transaction<Tables>): Promise<Record<string, number>> {
+  const codes = await findDemoRegionCodes(trx)
+  if (codes.length === 0) return {}
+  const inDemo = (column: string) => sql<boolean>`${sql.ref(column)} = ANY(${codes}::text[])`
+  const count = async (statement: RawBuilder<unknown>) => {
+    const { rows } = await sql<{ n: number }>`WITH gone AS (${statement} RETURNING 1) SELECT count(*)::int AS n FROM gone`.execute(trx)
+    return rows[0].n
+  }
+  const { rows: layerRows } = await sql<{ id: number }>`
+    SELECT l.id FROM grid_layers l
+    WHERE l.import_run_id IN (SELECT id FROM import_runs WHERE kind = 'demo')
+       OR EXISTS (SELECT 1 FROM grids g WHERE g.layer_id = l.id AND ${inDemo('g.community_code')})`.execute(trx)
+  const layers = layerRows.map((r) => Number(r.id))
+  const removed: Record<string, number> = {}
+  removed.mergeRuns = await count(sql`
+    DELETE FROM merge_runs m WHERE m.layer_ids && ${layers}::bigint[]
+      OR EXISTS (SELECT 1 FROM unified_grids u WHERE u.merge_run_id = m.id AND ${inDemo('u.community_code')})
+      OR EXISTS (SELECT 1 FROM merge_issues i WHERE i.merge_run_id = m.id AND ${inDemo('i.community_code')})`)
+  removed.grids = await count(sql`DELETE FROM grids WHERE layer_id = ANY(${layers}::bigint[])`)
+  removed.gridLayers = await count(sql`DELETE FROM grid_layers WHERE id = ANY(${layers}::bigint[])`)
+  // organizations elsewhere keep their units' coverage valid and lose only a parent link into the demo
+  const demoOrgs = sql`SELECT id FROM party_orgs WHERE ${inDemo('region_code')}`
+  await sql`UPDATE party_orgs SET parent_id = NULL WHERE parent_id IN (${demoOrgs}) AND NOT coalesce(${inDemo('region_code')}, false)`.execute(trx)
+  await sql`DELETE FROM unit_coverage WHERE party_org_id IN (${demoOrgs})`.execute(trx)
+  removed.units = await count(sql`DELETE FROM units WHERE ${inDemo('region_code')}`)
+  removed.partyOrgs = await count(sql`DELETE FROM party_orgs WHERE ${inDemo('region_code')}`)
+  removed.serviceCenters = await count(sql`DELETE FROM service_centers WHERE ${inDemo('region_code')}`)
+  removed.populationPoints = await count(sql`DELETE FROM population_points WHERE ${inDemo('region_code')}`)
+  removed.sitingScenarios = await count(sql`DELETE FROM siting_scenarios WHERE ${inDemo('region_code')}`)
+  removed.regions = await count(sql`DELETE FROM regions WHERE ${inDemo('code')}`)
+  await sql`DELETE FROM import_runs WHERE kind = 'demo'`.execute(trx)
+  return removed
 }

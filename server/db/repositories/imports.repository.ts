@@ -1,18 +1,25 @@
-// SQL of imports: checking geometries before anything is stored, and storing a department's grid
-// layer as a new version in one transaction.
-import { type Kysely, type Transaction, sql } from 'kysely'
-import type { Tables } from '../tables.ts'
+// SQL of imports: checking geometries before anything is stored, storing a department's grid layer
+// as a new version, and upserting a region tree, each in one transaction.
+import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
+import type { RegionLevel, Tables } from '../tables.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
+
+/** Row r's geometry in WGS84, repaired and kept polygonal (r has the columns geometry and srid). */
+const repairedPolygon = sql`ST_CollectionExtract(ST_MakeValid(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), r.srid), 4326)), 3)`
 
 export interface GeometryRow {
   index: number
   /** GeoJSON in the source frame (GCJ-02/BD-09 already converted to WGS84) */
   geometry: string
   srid: number
+}
+
+export interface GridGeometryRow extends GeometryRow {
   communityCode: string | null
 }
 
+/** What every import learns about a geometry once in WGS84: validity, area after repair, extent. */
 export interface GeometryCheck {
   index: number
   valid: boolean
@@ -23,29 +30,43 @@ export interface GeometryCheck {
   south: number
   east: number
   north: number
+}
+
+/** Where a grid lies among the stored regions. */
+export interface GridPlacement {
   inDistrict: boolean
   communityKnown: boolean
   /** the community the repaired grid mostly lies in */
   containingCommunity: string | null
 }
 
-/** What each geometry is once in WGS84: validity, area after repair, extent, and where it lies. */
-export async function checkGeometries(db: Db, rows: GeometryRow[]): Promise<GeometryCheck[]> {
-  const { rows: checks } = await sql<GeometryCheck>`
+/** The geometry of each row in WGS84 as t.g, next to the row r; `extra` adds columns. */
+async function checkGeometryRows<T>(db: Db, rows: GeometryRow[], extra: RawBuilder<unknown>): Promise<T[]> {
+  const { rows: checks } = await sql<T>`
     SELECT r.index, ST_IsValid(t.g) AS valid, ST_IsValidReason(t.g) AS reason, ST_IsEmpty(t.g) AS empty,
            coalesce(ST_Area(ST_CollectionExtract(ST_MakeValid(t.g), 3)::geography), 0) AS "areaM2",
-           ST_XMin(t.g) AS west, ST_YMin(t.g) AS south, ST_XMax(t.g) AS east, ST_YMax(t.g) AS north,
-           EXISTS (SELECT 1 FROM regions d WHERE d.level IN ('district', 'street') AND d.boundary && t.g) AS "inDistrict",
-           (r."communityCode" IS NULL OR EXISTS (SELECT 1 FROM regions c WHERE c.code = r."communityCode" AND c.level = 'community')) AS "communityKnown",
-           (SELECT c.code FROM regions c WHERE c.level = 'community' AND c.boundary && t.g
-            ORDER BY ST_Area(ST_Intersection(c.boundary, ST_CollectionExtract(ST_MakeValid(t.g), 3), 0.0000001)) DESC LIMIT 1) AS "containingCommunity"
+           ST_XMin(t.g) AS west, ST_YMin(t.g) AS south, ST_XMax(t.g) AS east, ST_YMax(t.g) AS north${extra}
     FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(index int, geometry text, srid int, "communityCode" text),
          LATERAL (SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), r.srid), 4326) AS g) t
     ORDER BY r.index`.execute(db)
   return checks
 }
 
-export interface GridInsert extends GeometryRow {
+/** Validity, area after repair and extent of each geometry once in WGS84. */
+export function checkGeometries(db: Db, rows: GeometryRow[]): Promise<GeometryCheck[]> {
+  return checkGeometryRows<GeometryCheck>(db, rows, sql``)
+}
+
+/** The checks of checkGeometries, and where each grid lies among the stored regions. */
+export function checkGridGeometries(db: Db, rows: GridGeometryRow[]): Promise<(GeometryCheck & GridPlacement)[]> {
+  return checkGeometryRows<GeometryCheck & GridPlacement>(db, rows, sql`,
+           EXISTS (SELECT 1 FROM regions d WHERE d.level IN ('district', 'street') AND d.boundary && t.g) AS "inDistrict",
+           (r."communityCode" IS NULL OR EXISTS (SELECT 1 FROM regions c WHERE c.code = r."communityCode" AND c.level = 'community')) AS "communityKnown",
+           (SELECT c.code FROM regions c WHERE c.level = 'community' AND c.boundary && t.g
+            ORDER BY ST_Area(ST_Intersection(c.boundary, ST_CollectionExtract(ST_MakeValid(t.g), 3), 0.0000001)) DESC LIMIT 1) AS "containingCommunity"`)
+}
+
+export interface GridInsert extends GridGeometryRow {
   code: string
   name: string
   households: number | null
@@ -67,17 +88,17 @@ export async function insertGridLayerVersion(trx: Transaction<Tables>, layer: { 
     await sql`
       INSERT INTO grids (layer_id, code, name, community_code, households, attributes, boundary)
       SELECT ${id}::bigint, r.code, r.name, r."communityCode", r.households, r.attributes,
-             ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), r.srid), 4326)), 3))
+             ST_Multi(${repairedPolygon})
       FROM json_to_recordset(${JSON.stringify(batch)}::json)
         AS r(code text, name text, "communityCode" text, households int, attributes jsonb, geometry text, srid int)`.execute(trx)
   }
   return { layerId: id, version }
 }
 
-export async function insertImportRun(db: Db, run: { department: string | null; fileName: string; format: string; dryRun: boolean }): Promise<number> {
+export async function insertImportRun(db: Db, run: { kind: 'grids' | 'regions'; department: string | null; fileName: string; format: string; dryRun: boolean }): Promise<number> {
   const { id } = await db
     .insertInto('import_runs')
-    .values({ kind: 'grids', department: run.department, file_name: run.fileName, format: run.format as never, dry_run: run.dryRun, counts: '{}', report: '[]', source_crs: null, error: null, finished_at: null })
+    .values({ kind: run.kind, department: run.department, file_name: run.fileName, format: run.format as never, dry_run: run.dryRun, counts: '{}', report: '[]', source_crs: null, error: null, finished_at: null })
     .returning('id')
     .executeTakeFirstOrThrow()
   return id
@@ -97,4 +118,82 @@ export async function findImportRun(db: Db, id: number) {
     .select(['id', 'kind', 'department', 'file_name as fileName', 'format', 'source_crs as sourceCrs', 'dry_run as dryRun', 'status', 'counts', 'report', 'error', 'started_at as startedAt', 'finished_at as finishedAt'])
     .where('id', '=', id)
     .executeTakeFirst()
+}
+
+/** The level of each of these codes that is stored, leaving out the codes about to be deleted. */
+export async function findRegionLevels(db: Db, codes: string[], leavingOut: string[]): Promise<Map<string, RegionLevel>> {
+  if (codes.length === 0) return new Map()
+  const rows = await db.selectFrom('regions').select(['code', 'level'])
+    .where('code', '=', sql<string>`ANY(${codes}::text[])`)
+    .where(sql<boolean>`NOT (code = ANY(${leavingOut}::text[]))`)
+    .execute()
+  return new Map(rows.map((r) => [r.code, r.level]))
+}
+
+export interface RegionShapeRow extends GeometryRow {
+  code: string
+  parentCode: string | null
+}
+
+export interface RegionShapeFinding {
+  index: number
+  kind: 'outside_parent' | 'overlaps_sibling'
+  other: string
+  /** the share of the region's area (outside its parent), or of the smaller sibling's (overlap) */
+  share: number
+}
+
+/**
+ * How the regions sit in the tree they will form with the stored ones (less those replaced or
+ * deleted): more than `tolerance` of a region outside its parent, or siblings overlapping by more
+ * than `tolerance` of the smaller one. Areas on the geography, in square metres.
+ */
+export async function checkRegionShapes(db: Db, rows: RegionShapeRow[], leavingOut: string[], tolerance: number): Promise<RegionShapeFinding[]> {
+  const { rows: findings } = await sql<RegionShapeFinding>`
+    WITH f AS MATERIALIZED (
+      SELECT r.index, r.code, r."parentCode" AS parent,
+             ${repairedPolygon} AS g
+      FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(index int, code text, "parentCode" text, geometry text, srid int)
+    ),
+    tree AS (
+      SELECT f.index, f.code, f.parent, f.g FROM f
+      UNION ALL
+      SELECT NULL, s.code, s.parent_code, s.boundary FROM regions s
+      WHERE s.boundary IS NOT NULL AND s.code NOT IN (SELECT code FROM f) AND NOT (s.code = ANY(${leavingOut}::text[]))
+    )
+    SELECT c.index, 'outside_parent' AS kind, p.code AS other, x.share
+    FROM f c JOIN tree p ON p.code = c.parent,
+         LATERAL (SELECT ST_Area(ST_Difference(c.g, p.g)::geography) / nullif(ST_Area(c.g::geography), 0) AS share) x
+    WHERE x.share > ${tolerance}
+    UNION ALL
+    SELECT a.index, 'overlaps_sibling', b.code, x.share
+    FROM f a JOIN tree b ON b.parent = a.parent AND b.code <> a.code AND a.g && b.g AND (b.index IS NULL OR a.code < b.code),
+         LATERAL (SELECT ST_Area(ST_Intersection(a.g, b.g)::geography) / nullif(least(ST_Area(a.g::geography), ST_Area(b.g::geography)), 0) AS share) x
+    WHERE x.share > ${tolerance}
+    ORDER BY 1, 2, 3`.execute(db)
+  return findings
+}
+
+export interface RegionUpsert extends GeometryRow {
+  code: string
+  name: string
+  level: RegionLevel
+  parentCode: string | null
+  isUrban: boolean
+}
+
+/** Inserts or updates each region by its code, parents before children (the rows arrive in that order). */
+export async function upsertRegions(trx: Transaction<Tables>, regions: RegionUpsert[]): Promise<void> {
+  for (const level of ['city', 'district', 'street', 'community'] as const) {
+    const batch = regions.filter((r) => r.level === level)
+    if (batch.length === 0) continue
+    await sql`
+      INSERT INTO regions (code, name, level, parent_code, is_urban, boundary)
+      SELECT r.code, r.name, r.level, r."parentCode", r."isUrban",
+             ST_Multi(${repairedPolygon})
+      FROM json_to_recordset(${JSON.stringify(batch)}::json)
+        AS r(code text, name text, level text, "parentCode" text, "isUrban" boolean, geometry text, srid int)
+      ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code,
+        is_urban = excluded.is_urban, boundary = excluded.boundary`.execute(trx)
+  }
 }

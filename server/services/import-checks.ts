@@ -1,0 +1,135 @@
+// What every import checks the same way, whatever it imports (grids, regions): reading a field by
+// its aliases, settling the coordinate frame, the per-feature geometry checks before and after
+// PostGIS has seen the geometry, and the report that names file, feature and field. Pure: no database.
+import type { Geometry, Position } from 'geojson'
+import { InvalidInputError } from '../errors.ts'
+import type { GeometryCheck } from '../db/repositories/imports.repository.ts'
+import type { ImportReportItem } from '../schemas/imports.schema.ts'
+import { type SourceCrs, bd09ToWgs84, gcj02ToWgs84, isInChina, parseCrs } from './crs.ts'
+import type { ParsedFeature } from './import-formats.ts'
+
+/** The first property whose name (trimmed, case-insensitive) is one of the aliases. */
+export function field(properties: Record<string, unknown>, names: readonly string[]): { key: string; value: unknown } | undefined {
+  const key = Object.keys(properties).find((k) => names.includes(k.trim().toLowerCase()))
+  return key === undefined ? undefined : { key, value: properties[key] }
+}
+
+/** A field's value as trimmed text; '' when absent or empty. */
+export function textOf(found: { value: unknown } | undefined): string {
+  return found && found.value !== null && found.value !== undefined ? String(found.value).trim() : ''
+}
+
+/**
+ * A feature's code: present, well formed (`problem` says what is wrong, if anything) and not seen
+ * before in the file. Otherwise the fault is reported and the answer is undefined.
+ */
+export function readUniqueCode(
+  feature: ParsedFeature, names: readonly string[], seen: Map<string, number>, report: ImportReport,
+  rule: { noun: string; fields: string; problem: (code: string) => string | undefined },
+): string | undefined {
+  const code = field(feature.properties, names)
+  const text = textOf(code)
+  if (!text) { report.error(feature.index, 'code', `no ${rule.noun} (field ${rule.fields})`); return undefined }
+  const problem = rule.problem(text)
+  if (problem) { report.error(feature.index, code!.key, `${rule.noun} "${text.length > 20 ? `${text.slice(0, 20)}…` : text}" ${problem}`); return undefined }
+  if (seen.has(text)) { report.error(feature.index, code!.key, `duplicate ${rule.noun} "${text}" (also feature ${seen.get(text)})`); return undefined }
+  seen.set(text, feature.index)
+  return text
+}
+
+/** The validation report of one file: errors reject the import, warnings don't. */
+export class ImportReport {
+  readonly items: ImportReportItem[] = []
+
+  constructor(readonly file: string) {}
+
+  error(feature: number | undefined, fieldName: string | undefined, message: string): void {
+    this.items.push({ level: 'error', file: this.file, feature, field: fieldName, message })
+  }
+
+  warn(feature: number | undefined, fieldName: string | undefined, message: string): void {
+    this.items.push({ level: 'warning', file: this.file, feature, field: fieldName, message })
+  }
+
+  get errorCount(): number {
+    return this.items.filter((r) => r.level === 'error').length
+  }
+}
+
+function positionsOf(geometry: Geometry): Position[] {
+  if (geometry.type === 'Polygon') return geometry.coordinates.flat()
+  if (geometry.type === 'MultiPolygon') return geometry.coordinates.flat(2)
+  return []
+}
+
+function mapPositions(geometry: Geometry, f: (p: Position) => Position): Geometry {
+  if (geometry.type === 'Polygon') return { type: 'Polygon', coordinates: geometry.coordinates.map((r) => r.map(f)) }
+  if (geometry.type === 'MultiPolygon') return { type: 'MultiPolygon', coordinates: geometry.coordinates.map((p) => p.map((r) => r.map(f))) }
+  return geometry
+}
+
+const isWellFormedPolygon = (geometry: Geometry | null): geometry is Geometry =>
+  !!geometry && (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') &&
+  positionsOf(geometry).every((p) => Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1])) &&
+  positionsOf(geometry).length >= 4
+
+/** The frame: what the request says, else what the file says, else WGS84 when the numbers are degrees. */
+export function settleCrs(requested: string | undefined, declared: SourceCrs | undefined, features: ParsedFeature[], file: string): SourceCrs {
+  if (requested) {
+    const crs = parseCrs(requested)
+    if (!crs) throw new InvalidInputError(`${file}: unknown coordinate reference system "${requested}": use EPSG:4326, EPSG:4490, EPSG:4513–4554, EPSG:3857, GCJ-02 or BD-09`, [{ file, field: 'crs' }])
+    return crs
+  }
+  if (declared) return declared
+  const sample = features.find((f) => f.geometry && positionsOf(f.geometry).length > 0)
+  const first = sample ? positionsOf(sample.geometry!)[0] : undefined
+  // beyond ±180 in either number the data is projected (a swapped pair stays within ±180 and is
+  // reported per feature)
+  if (first && (Math.abs(first[0]) > 180 || Math.abs(first[1]) > 180)) {
+    throw new InvalidInputError(`${file}: the coordinates are projected (e.g. ${first[0]}, ${first[1]}) but the file names no frame: say which (e.g. crs=EPSG:4547)`, [{ file, field: 'crs' }])
+  }
+  return { kind: 'epsg', srid: 4326 }
+}
+
+/** A feature's polygon ready for PostGIS: GeoJSON in an SRID PostGIS knows, GCJ-02/BD-09 already converted to WGS84. */
+export interface PreparedGeometry {
+  geometry: string
+  srid: number
+}
+
+/** The checks that need no database: a polygon with numbers, and in a geographic frame, lon/lat in China and not swapped. */
+export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): PreparedGeometry | { error: string } {
+  if (!isWellFormedPolygon(feature.geometry)) return { error: 'not a polygon (Polygon or MultiPolygon with numeric coordinates)' }
+  let geometry = feature.geometry
+  if (crs.kind !== 'epsg' || crs.srid === 4326 || crs.srid === 4490) {
+    const positions = positionsOf(geometry)
+    const outside = positions.filter(([x, y]) => !isInChina(x, y))
+    if (outside.length > 0) {
+      const swapped = positions.every(([x, y]) => isInChina(y, x))
+      return {
+        error: swapped
+          ? `longitude and latitude are swapped (first point ${positions[0][0]}, ${positions[0][1]})`
+          : `coordinates outside China (e.g. ${outside[0][0]}, ${outside[0][1]})`,
+      }
+    }
+    if (crs.kind === 'gcj02') geometry = mapPositions(geometry, ([x, y]) => gcj02ToWgs84(x, y))
+    if (crs.kind === 'bd09') geometry = mapPositions(geometry, ([x, y]) => bd09ToWgs84(x, y))
+  }
+  // CGCS2000 differs from WGS84 by centimetres: stored as WGS84 without a datum shift
+  return { geometry: JSON.stringify(geometry), srid: crs.kind === 'epsg' ? (crs.srid === 4490 ? 4326 : crs.srid) : 4326 }
+}
+
+/**
+ * The verdict on a geometry PostGIS has checked: empty, zero-area or (after conversion) outside
+ * China rejects the feature; an invalid one is repaired with ST_MakeValid and reported. Returns
+ * false when the feature is rejected.
+ */
+export function judgeGeometry(check: GeometryCheck, report: ImportReport, sourceCrs: string, noun: string): boolean {
+  if (check.empty || check.areaM2 <= 0) { report.error(check.index, 'geometry', 'empty or zero-area polygon'); return false }
+  if (!isInChina(check.west, check.south) || !isInChina(check.east, check.north)) {
+    report.error(check.index, 'geometry', `after conversion from ${sourceCrs} the ${noun} lies outside China: is the frame right?`)
+    return false
+  }
+  if (!check.valid) report.warn(check.index, 'geometry', `invalid geometry (${check.reason}): repaired with ST_MakeValid`)
+  return true
+}
