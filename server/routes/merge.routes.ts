@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { MergeDiff, MergeDiffParams, MergeIssueList, MergeIssuesQuery, MergeRequest, MergeRun, MergeRunParams } from '../schemas/merge.schema.ts'
 import { codePrefixOf } from '../db/repositories/regions.repository.ts'
-import { createMerge, diffMerges, embeddedBatchSize, executeMerge, getMergeRun, listMergeIssues, publishMerge } from '../services/merge.service.ts'
+import { createMerge, diffMerges, executeMerge, getMergeRun, listMergeIssues, mergeExecutionFor, publishMerge } from '../services/merge.service.ts'
 
 const serialize = (run: Awaited<ReturnType<typeof getMergeRun>>) => ({
   ...run,
@@ -27,10 +27,10 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(sliverThinMaxAreaM2 !== undefined ? { thinMaxAreaM2: sliverThinMaxAreaM2 } : {}),
       ...(sliverMaxThinness !== undefined ? { maxThinness: sliverMaxThinness } : {}),
     }
-    const batchSize = app.database.driver === 'pglite' ? { batchSize: embeddedBatchSize } : {}
-    const id = await createMerge(db, { ...rest, ...batchSize, sliver })
+    const execution = mergeExecutionFor(app.database.driver)
+    const id = await createMerge(db, { ...rest, ...execution.request, sliver })
     // Not awaited: the run reports its progress in the database; its own failure is recorded there.
-    void executeMerge(db, id, { statementSteps: app.database.driver === 'pglite' }).catch((error: unknown) => app.log.error({ err: error, runId: id }, 'merge run crashed'))
+    void executeMerge(db, id, execution.hooks).catch((error: unknown) => app.log.error({ err: error, runId: id }, 'merge run crashed'))
     return reply.status(202).send(serialize(await getMergeRun(db, id)))
   })
 

@@ -220,9 +220,11 @@ export function findIssuePieces(faces: Face[], adjacency: Adjacency[], covers: F
       if (!isSliver(piece, rule)) issues.push({ kind: 'overlap', department, gridIds: piece.key.split(',').map(Number), faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
     }
   }
-  const allGrids = (f: Face) => [...(gridsOf.get(f.id)?.values() ?? [])].flat().sort((a, b) => a - b).join(',')
-  for (const piece of connectedPieces(faces, adjacency, (f) => (isSliver(f, rule) ? allGrids(f) : undefined))) {
-    issues.push({ kind: 'sliver', department: null, gridIds: piece.key === '' ? [] : piece.key.split(',').map(Number), faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
+  // a wobbling boundary leaves a chain of slivers, each touching other grids: one issue per chain,
+  // with every grid it touches, rather than hundreds of crumbs
+  for (const piece of connectedPieces(faces, adjacency, (f) => (isSliver(f, rule) ? 'sliver' : undefined))) {
+    const gridIds = [...new Set(piece.faces.flatMap((f) => [...(gridsOf.get(f.id)?.values() ?? [])].flat()))].sort((a, b) => a - b)
+    issues.push({ kind: 'sliver', department: null, gridIds, faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
   }
   return issues
 }

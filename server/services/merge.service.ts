@@ -4,6 +4,7 @@
 // only rows of its own, and is published by switching the active version.
 import type { Kysely, Transaction } from 'kysely'
 import * as merge from '../db/repositories/merge.repository.ts'
+import type { DriverName } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
 import { type Face, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, isSliver } from './merge-grouping.ts'
@@ -37,7 +38,7 @@ export const defaultMergeParams: MergeParams = {
 }
 
 /** PGlite serves everything from one connection on this thread: smaller steps keep the map responsive. */
-export const embeddedBatchSize = 4
+const embeddedBatchSize = 4
 
 export interface MergeProgress {
   runId: number
@@ -50,12 +51,25 @@ export interface MergeHooks {
   onStep?: (progress: MergeProgress) => void | Promise<void>
   /** run each step statement by statement instead of in one transaction (PGlite: one session) */
   statementSteps?: boolean
+  /** steps run at once, each on a connection of its own (server PostGIS) */
+  parallelSteps?: number
 }
 
-/** Creates the run (status pending) after checking what it will merge; `executeMerge` does the work. */
+/**
+ * How a run is stepped on each driver. PGlite serves everything from one session on this thread:
+ * small steps, statement by statement, so requests get the connection in between. Server PostGIS:
+ * a transaction per step, two at a time (one per core of the machine this is sized for).
+ */
+export function mergeExecutionFor(driver: DriverName): { request: Pick<MergeRequest, 'batchSize'>; hooks: MergeHooks } {
+  return driver === 'pglite'
+    ? { request: { batchSize: embeddedBatchSize }, hooks: { statementSteps: true, parallelSteps: 1 } }
+    : { request: {}, hooks: { statementSteps: false, parallelSteps: 2 } }
+}
+
 /** What a caller may set: any parameter, and any part of the sliver rule. */
 export type MergeRequest = Partial<Omit<MergeParams, 'sliver'>> & { sliver?: Partial<SliverRule> }
 
+/** Creates the run (status pending) after checking what it will merge; `executeMerge` does the work. */
 export async function createMerge(db: Kysely<Tables>, requested: MergeRequest): Promise<number> {
   const params: MergeParams = { ...defaultMergeParams, ...requested, sliver: { ...defaultMergeParams.sliver, ...requested.sliver } }
   let layers = await merge.findLayersForMerge(db, params.layerIds)
@@ -96,6 +110,26 @@ function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
   return groups
 }
 
+/** Runs `work` on every item, `parallel` at a time, in order; the first failure stops the rest. */
+async function runInParallel<T>(items: T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  let failed = false
+  const worker = async () => {
+    while (next < items.length && !failed) {
+      const item = items[next++]
+      try {
+        await work(item)
+      } catch (error) {
+        failed = true
+        throw error
+      }
+    }
+  }
+  const results = await Promise.allSettled(Array.from({ length: Math.max(1, parallel) }, worker))
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (rejected) throw rejected.reason
+}
+
 /** Labels every face of one community according to the strategy. */
 export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sharedM: number }[], params: MergeParams): Map<number, number> {
   if (params.strategy === 'household_balanced') {
@@ -125,7 +159,7 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
     const previousRunId = (await merge.findPublishedRun(db))?.id ?? (await merge.findLatestSucceededRun(db))?.id ?? null
     let done = 0
     let faceCount = 0
-    for (const batch of chunks(communities, params.batchSize)) {
+    const runStep = async (batch: string[]) => {
       const step = async (trx: Kysely<Tables> | Transaction<Tables>) => {
         const options = {
           runId, communities: batch, layerIds: run.layerIds, srid, snapM: params.snapToleranceM,
@@ -157,6 +191,7 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
         await merge.insertIssuePieces(trx, runId, pieces)
         await merge.insertGridIssues(trx, runId, options, params.sliver.minAreaM2)
         timings.issuesMs += performance.now() - t
+        await merge.dropStepTables(trx)
       }
       // server PostGIS: one transaction per step; PGlite: statement by statement on its one session,
       // so that tiles and API calls waiting for the connection are served between statements
@@ -168,7 +203,7 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
       await merge.updateMergeRun(db, runId, { progress: done / communities.length })
       await hooks.onStep?.({ runId, done, total: communities.length })
     }
-    await merge.dropStepTables(db)
+    await runInParallel(chunks(communities, params.batchSize), statementSteps ? 1 : hooks.parallelSteps ?? 1, runStep)
     let t = performance.now()
     const alignment = await merge.findAlignment(db, runId)
     timings.alignmentMs = performance.now() - t

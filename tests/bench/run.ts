@@ -1,11 +1,12 @@
 // npm run bench: the performance targets of DESIGN.md, measured against references taken in the
 // same run. Prints medians, p95 and ratios; asserts nothing (timings are not tests).
 //
-//   BENCH_SCALES=1,10   demo district sizes to measure on server PostGIS (default 1)
-//   BENCH_DATABASE_URL  an existing server database to use instead of a throwaway cluster
-//   BENCH_SKIP_PGLITE=1 skip the embedded-database figures
-//   BENCH_SKIP_STARTUP=1 skip the npm start timings
-//   BENCH_SKIP_MERGE=1  skip the 多网合一 timings (scale 16 ≈ 4 × 10,000 grids: BENCH_SCALES=16)
+//   BENCH_SCALES=1,10        demo district sizes for the tile figures on server PostGIS (default 1)
+//   BENCH_MERGE_SCALES=1,13  demo sizes merged on each driver (default 1,13; 13 ≈ 4 × 10,000 grids)
+//   BENCH_DATABASE_URL       an existing server database to use instead of a throwaway cluster
+//   BENCH_SKIP_PGLITE=1      skip the embedded-database figures
+//   BENCH_SKIP_STARTUP=1     skip the npm start timings
+//   BENCH_SKIP_MERGE=1       skip the 多网合一 timings
 import autocannon from 'autocannon'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
@@ -19,13 +20,14 @@ import type { Layer } from '../../server/services/layer-catalog.ts'
 import { listLayers } from '../../server/services/layers.service.ts'
 import { tileBounds } from '../../server/services/tiles.ts'
 import { startThrowawayCluster } from '../helpers/postgres-cluster.ts'
-import { benchMerge } from './merge.ts'
+import { type MergeFigures, benchMerge, scalingRow } from './merge.ts'
 import { benchStartup } from './startup.ts'
 import { median, percentile, printTable, timeIt } from './stats.ts'
 
 interface Tile { z: number; x: number; y: number }
 
 const scales = (process.env.BENCH_SCALES ?? '1').split(',').map(Number)
+const mergeScales = process.env.BENCH_SKIP_MERGE ? [] : (process.env.BENCH_MERGE_SCALES ?? '1,13').split(',').map(Number)
 const seed = 20241
 
 function tilesCovering([west, south, east, north]: number[], z: number): Tile[] {
@@ -127,6 +129,45 @@ async function benchSummary(label: string, origin: string) {
   return [[`${label} KPI summary`, samples.length, median(samples), percentile(samples, 95), 'p50 ≤ 100']]
 }
 
+/** A new server database with the demo district at `scale`. */
+async function openServerDatabase(adminUrl: string, name: string, scale: number, rows: (string | number)[][]): Promise<{ database: Database; url: string }> {
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`)
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  const database = await createPostgresDatabase(url.href)
+  await migrate(database.db)
+  const load = await timeIt(() => loadDemoDistrict(database.db, { seed, scale }))
+  rows.push([`server ×${scale}: demo load (${load.value.counts.grids ?? '?'} grids)`, 1, load.ms, '', '—'])
+  return { database, url: url.href }
+}
+
+async function openPgliteDatabase(scale: number, rows: (string | number)[][]): Promise<Database> {
+  const created = await timeIt(() => createPgliteDatabase('memory://'))
+  await migrate(created.value.db)
+  const load = await timeIt(() => loadDemoDistrict(created.value.db, { seed, scale }))
+  rows.push([`pglite ×${scale}: create + PostGIS`, 1, created.ms, '', '—'], [`pglite ×${scale}: demo load (${load.value.counts.grids ?? '?'} grids)`, 1, load.ms, '', '—'])
+  return created.value
+}
+
+/** 多网合一 at each merge scale, tiles served meanwhile, and how time grows with the input. */
+async function benchMergeScales(label: string, open: (scale: number) => Promise<Database>, rows: (string | number)[][]) {
+  const figures: MergeFigures[] = []
+  for (const scale of mergeScales) {
+    const database = await open(scale)
+    const { app, origin } = await serveTestApp(database)
+    const result = await benchMerge(`${label} ×${scale}:`, database, app, origin, await gridTilePaths(database))
+    rows.push(...result.rows)
+    figures.push(result)
+    await app.close()
+    await database.close()
+  }
+  if (figures.length > 1) rows.push(scalingRow(label, figures))
+}
+
 async function main() {
   const header = ['measure', 'n', 'p50 ms (or /s)', 'p95 ms (or ratio)', 'target']
   const rows: (string | number)[][] = process.env.BENCH_SKIP_STARTUP ? [] : await benchStartup()
@@ -134,42 +175,27 @@ async function main() {
   const adminUrl = process.env.BENCH_DATABASE_URL ?? cluster!.url
   try {
     for (const scale of scales) {
-      const admin = new pg.Client({ connectionString: adminUrl })
-      await admin.connect()
-      const name = `bench_scale_${scale}`
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`)
-      await admin.query(`CREATE DATABASE ${name}`)
-      await admin.end()
-      const url = new URL(adminUrl)
-      url.pathname = `/${name}`
-      const database = await createPostgresDatabase(url.href)
-      await migrate(database.db)
-      const load = await timeIt(() => loadDemoDistrict(database.db, { seed, scale }))
-      rows.push([`server ×${scale}: demo load (${load.value.counts.grids ?? '?'} grids)`, 1, load.ms, '', '—'])
-      const bareClient = new pg.Client({ connectionString: url.href })
+      const { database, url } = await openServerDatabase(adminUrl, `bench_scale_${scale}`, scale, rows)
+      const bareClient = new pg.Client({ connectionString: url })
       await bareClient.connect()
       const { app, origin } = await serveTestApp(database)
       rows.push(...(await benchColdTiles(`server ×${scale}:`, database, app, origin, bareClient)))
       rows.push(...(await benchCachedTiles(`server ×${scale}:`, database, origin, '≥ 5,000/s')))
       rows.push(...(await benchSummary(`server ×${scale}:`, origin)))
-      if (!process.env.BENCH_SKIP_MERGE) rows.push(...(await benchMerge(`server ×${scale}:`, database, app, origin, await gridTilePaths(database))))
       await bareClient.end()
       await app.close()
       await database.close()
     }
+    await benchMergeScales('server', async (scale) => (await openServerDatabase(adminUrl, `bench_merge_${scale}`, scale, rows)).database, rows)
     if (!process.env.BENCH_SKIP_PGLITE) {
-      const created = await timeIt(() => createPgliteDatabase('memory://'))
-      const database = created.value
-      await migrate(database.db)
-      const load = await timeIt(() => loadDemoDistrict(database.db, { seed, scale: 1 }))
-      rows.push(['pglite ×1: create + PostGIS', 1, created.ms, '', '—'], ['pglite ×1: demo load', 1, load.ms, '', '—'])
+      const database = await openPgliteDatabase(1, rows)
       const { app, origin } = await serveTestApp(database)
       rows.push(...(await benchColdTiles('pglite ×1:', database, app, origin, undefined)))
       rows.push(...(await benchCachedTiles('pglite ×1:', database, origin, '≥ 1,000/s')))
       rows.push(...(await benchSummary('pglite ×1:', origin)))
-      if (!process.env.BENCH_SKIP_MERGE) rows.push(...(await benchMerge('pglite ×1:', database, app, origin, await gridTilePaths(database))))
       await app.close()
       await database.close()
+      await benchMergeScales('pglite', (scale) => openPgliteDatabase(scale, rows), rows)
     }
   } finally {
     await cluster?.stop()

@@ -67,6 +67,29 @@ describe('the merge workspace in a real browser', () => {
     expect((await app.inject('/api/layers')).json().layers.map((l: { id: string }) => l.id)).toContain('grids-emergency')
   })
 
+  it('refuses a region tree whose parent is unknown, naming the field, then imports a new district beside the demo', async () => {
+    const box = (w: number, s: number, e: number, n: number) => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] })
+    const region = (code: string, name: string, geometry: object) => ({ type: 'Feature', properties: { code, name }, geometry })
+    const tree = (features: object[]) => Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }))
+    await page.getByTestId('import-kind').selectOption('regions')
+    await page.getByTestId('import-file').setInputFiles({ name: 'orphan.geojson', mimeType: 'application/geo+json', buffer: tree([region('410188001001', '孤儿社区', box(114.0, 34.0, 114.01, 34.01))]) })
+    await page.getByTestId('import-check').click()
+    await expect.poll(() => page.getByTestId('import-result').innerText()).toContain('校验未通过')
+    expect(await page.getByTestId('import-result').innerText()).toContain('parent_code')
+    const district = [
+      region('410188000000', '试验区', box(114.0, 34.0, 114.02, 34.01)),
+      region('410188001000', '一街道', box(114.0, 34.0, 114.02, 34.01)),
+      region('410188001001', '甲社区', box(114.0, 34.0, 114.01, 34.01)),
+      region('410188001002', '乙社区', box(114.01, 34.0, 114.02, 34.01)),
+    ]
+    await page.getByTestId('import-file').setInputFiles({ name: 'district.geojson', mimeType: 'application/geo+json', buffer: tree(district) })
+    await page.getByTestId('import-run').click()
+    await expect.poll(() => page.getByTestId('import-result').innerText()).toContain('已导入 4 个区划')
+    expect((await app.inject('/api/regions/410188001002')).json()).toMatchObject({ code: '410188001002', level: 'community', parentCode: '410188001000' })
+    expect((await app.inject('/api/regions/410199000000')).statusCode).toBe(200)
+    await page.getByTestId('import-kind').selectOption('grids')
+  })
+
   it('compares before and after side by side, and publishes', async () => {
     await page.getByTestId('merge-compare').check()
     await expect.poll(() => page.locator('canvas.maplibregl-canvas').count()).toBe(2)

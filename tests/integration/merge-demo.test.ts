@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { type MergeRunRow } from '../../server/db/repositories/merge.repository.ts'
-import { createMerge, embeddedBatchSize, executeMerge } from '../../server/services/merge.service.ts'
+import { createMerge, executeMerge, mergeExecutionFor } from '../../server/services/merge.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { expectSeamlessTiling } from '../helpers/merge-district.ts'
 
@@ -14,9 +14,8 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
   let first: MergeRunRow
 
   const runMerge = async () => {
-    const embedded = database.driver === 'pglite'
-    const id = await createMerge(database.db, embedded ? { batchSize: embeddedBatchSize } : {})
-    return executeMerge(database.db, id, { statementSteps: embedded })
+    const execution = mergeExecutionFor(database.driver)
+    return executeMerge(database.db, await createMerge(database.db, execution.request), execution.hooks)
   }
   const codesOf = async (runId: number) =>
     (await database.db.selectFrom('unified_grids').select('code').where('merge_run_id', '=', runId).orderBy('code').execute()).map((r) => r.code)

@@ -187,14 +187,19 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
     const [first] = broken
     throw new Error(`The overlay of community ${first.code} failed: its faces cover ${first.covered.toFixed(1)} of ${first.area.toFixed(1)} m² (${broken.length} community(ies) affected)`)
   }
+  // temp tables have no statistics until analysed: without them the planner picks nested loops
+  await sql`CREATE INDEX ON merge_face (face_id)`.execute(trx)
+  await sql`CREATE INDEX ON merge_face USING gist (inner_point)`.execute(trx)
+  await sql`ANALYZE merge_face`.execute(trx)
   await sql`
     CREATE TEMP TABLE merge_face_grid AS
     SELECT f.face_id, p.grid_id, p.department
-    FROM merge_face f JOIN merge_piece p ON p.community_code = f.community_code AND p.geom && f.inner_point AND ST_Intersects(p.geom, f.inner_point)`.execute(trx)
-  // temp tables have no statistics until analysed: without them the planner picks nested loops
+    FROM merge_piece p
+    -- piece by piece against the faces' points: PostGIS prepares each piece once
+    CROSS JOIN LATERAL (
+      SELECT face_id FROM merge_face f WHERE f.community_code = p.community_code AND f.inner_point && p.geom AND ST_Intersects(p.geom, f.inner_point)
+    ) f`.execute(trx)
   await sql`CREATE INDEX ON merge_face_grid (face_id)`.execute(trx)
-  await sql`CREATE INDEX ON merge_face (face_id)`.execute(trx)
-  await sql`ANALYZE merge_face`.execute(trx)
   await sql`ANALYZE merge_face_grid`.execute(trx)
 }
 
@@ -313,23 +318,23 @@ export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceI
     WHERE u.community_code = r.community_code AND u.label = r.label`.execute(trx)
   await sql`ANALYZE merge_unified`.execute(trx)
   await assignStableCodes(trx, previousRunId, srid)
+  // households and residents of each unified grid: the population points inside it, counted grid
+  // by grid (one shape against many points: PostGIS prepares it once)
   const { rows } = await sql<{ n: number }>`
-    WITH inserted AS (
+    -- materialized: a subquery's shape would be recomputed for every point it is tested against
+    WITH u AS MATERIALIZED (
+      SELECT code, community_code, area, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(geom, 4326)), 3)) AS boundary FROM merge_unified
+    ), inserted AS (
       INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, households, population, boundary)
-      SELECT ${runId}::bigint, code, community_code, area, 0, 0, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(geom, 4326)), 3))
-      FROM merge_unified
+      SELECT ${runId}::bigint, u.code, u.community_code, u.area, coalesce(h.households, 0), coalesce(h.residents, 0), u.boundary
+      FROM u
+      LEFT JOIN LATERAL (
+        SELECT sum(p.households)::int AS households, sum(p.residents)::int AS residents
+        FROM population_points p WHERE p.location && u.boundary AND ST_Intersects(u.boundary, p.location) AND p.region_code = u.community_code
+      ) h ON true
       RETURNING id
     )
     SELECT count(*)::int AS n FROM inserted`.execute(trx)
-  // households and residents of each unified grid: the population points inside it
-  await sql`
-    UPDATE unified_grids u SET households = c.households, population = c.residents
-    FROM (
-      SELECT u2.id, coalesce(sum(p.households), 0)::int AS households, coalesce(sum(p.residents), 0)::int AS residents
-      FROM unified_grids u2 LEFT JOIN population_points p ON p.region_code = u2.community_code AND ST_Intersects(u2.boundary, p.location)
-      WHERE u2.merge_run_id = ${runId}::bigint AND u2.code IN (SELECT code FROM merge_unified)
-      GROUP BY u2.id
-    ) c WHERE u.id = c.id`.execute(trx)
   // mapping: the overlap of a unified grid with a department grid is the area of the faces they share
   await sql`
     INSERT INTO unified_grid_sources (unified_grid_id, grid_id, overlap_m2, share)
