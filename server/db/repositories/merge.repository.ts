@@ -217,10 +217,10 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
   const households = o.withHouseholds
     ? sql`coalesce((SELECT sum(p.households) FROM merge_point p WHERE p.geom && f.geom AND ST_Intersects(f.geom, p.geom)), 0)::int`
     : sql`0`
-  const { rows } = await sql<Face & { communityCode: string; wkb: Uint8Array }>`
-    SELECT f.face_id AS id, f.community_code AS "communityCode", f.area AS "areaM2", f.perimeter AS "perimeterM",
-           ST_X(f.inner_point) AS x, ST_Y(f.inner_point) AS y,
-           base.grid_id::int AS "baseGridId", ${households} AS households, ST_AsBinary(f.geom) AS wkb
+  // one row of JSON per statement, not a row per face: the embedded driver parses rows in JavaScript
+  const { rows: [faceRow] } = await sql<{ faces: string | null }>`
+    SELECT json_agg(json_build_array(f.face_id, f.community_code, f.area, f.perimeter, ST_X(f.inner_point), ST_Y(f.inner_point),
+                                     base.grid_id, ${households}, encode(ST_AsBinary(f.geom), 'base64')) ORDER BY f.face_id)::text AS faces
     FROM merge_face f
     -- the base department's grid of this community: where a grid of a neighbouring community
     -- reaches across the boundary, that part is absorbed like a gap (and reported as crossing)
@@ -228,12 +228,14 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
       SELECT fg.face_id, min(fg.grid_id) AS grid_id
       FROM merge_face_grid fg JOIN merge_face ff ON ff.face_id = fg.face_id JOIN grids g ON g.id = fg.grid_id AND g.community_code = ff.community_code
       WHERE fg.department = ${o.baseDepartment} GROUP BY fg.face_id
-    ) base ON base.face_id = f.face_id
-    ORDER BY f.face_id`.execute(trx)
-  const adjacency = findAdjacency(rows.map((r) => ({ id: r.id, rings: (readWkb(r.wkb) as Polygon).coordinates })))
-  const faces = rows.map(({ wkb: _wkb, ...face }) => face)
-  const { rows: covers } = await sql<FaceCover>`
-    SELECT face_id AS "faceId", department, grid_id::int AS "gridId" FROM merge_face_grid`.execute(trx)
+    ) base ON base.face_id = f.face_id`.execute(trx)
+  type FaceTuple = [number, string, number, number, number, number, number | null, number, string]
+  const tuples = JSON.parse(faceRow?.faces ?? '[]') as FaceTuple[]
+  const faces = tuples.map(([id, communityCode, areaM2, perimeterM, x, y, baseGridId, households]) => ({ id, communityCode, areaM2, perimeterM, x, y, baseGridId: baseGridId === null ? null : Number(baseGridId), households }))
+  const adjacency = findAdjacency(tuples.map(([id, , , , , , , , wkb]) => ({ id, rings: (readWkb(Buffer.from(wkb, 'base64')) as Polygon).coordinates })))
+  const { rows: [coverRow] } = await sql<{ covers: string | null }>`
+    SELECT json_agg(json_build_array(face_id, department, grid_id))::text AS covers FROM merge_face_grid`.execute(trx)
+  const covers = (JSON.parse(coverRow?.covers ?? '[]') as [number, string, number][]).map(([faceId, department, gridId]) => ({ faceId, department, gridId: Number(gridId) }))
   return { faces, adjacency, covers }
 }
 
@@ -308,11 +310,13 @@ export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceI
   // reprojected to WGS84, where repair would drop a pocket of land. Those few are unioned again on
   // the millimetre grid (snap-rounding joins such vertices to the edge; slower, so not for all).
   await sql`
+    WITH bad AS MATERIALIZED (
+      SELECT community_code, label FROM merge_unified WHERE NOT ST_IsValid(ST_Transform(geom, 4326))
+    )
     UPDATE merge_unified u SET geom = r.geom
     FROM (
       SELECT f.community_code, l.label, ST_Union(f.geom, ${GRID_SIZE_M}::float8) AS geom
-      FROM merge_face f JOIN merge_label l ON l."faceId" = f.face_id
-      JOIN merge_unified bad ON bad.community_code = f.community_code AND bad.label = l.label AND NOT ST_IsValid(ST_Transform(bad.geom, 4326))
+      FROM bad JOIN merge_label l ON l.label = bad.label JOIN merge_face f ON f.face_id = l."faceId" AND f.community_code = bad.community_code
       GROUP BY f.community_code, l.label
     ) r
     WHERE u.community_code = r.community_code AND u.label = r.label`.execute(trx)
