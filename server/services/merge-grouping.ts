@@ -230,11 +230,18 @@ export function findIssuePieces(faces: Face[], adjacency: Adjacency[], covers: F
 }
 
 /**
- * Which faces touch which, and along how much edge. Faces polygonized from one noded linework share
- * their common edges segment for segment, with identical vertices: a segment seen in two faces is a
- * shared one, so adjacency needs no geometry operation, only a hash of segment end points.
+ * The faces of one step as a mesh of segments. Faces polygonized from one noded linework share their
+ * common edges segment for segment, with identical vertices: a segment seen in two faces is a shared
+ * one. So which faces touch (and along how much edge), and the outline of any group of faces, need no
+ * geometry operation, only a hash of segment end points.
  */
-export function findAdjacency(faces: { id: number; rings: number[][][] }[]): Adjacency[] {
+export interface FaceMesh {
+  adjacency: Adjacency[]
+  /** every distinct segment: the face on one side, the face on the other (or -1 outside), the end points */
+  segments: { a: number; b: number; x1: number; y1: number; x2: number; y2: number }[]
+}
+
+export function buildFaceMesh(faces: { id: number; rings: number[][][] }[]): FaceMesh {
   const vertexIds = new Map<string, number>()
   const vertexOf = (p: number[]) => {
     const key = `${p[0]},${p[1]}`
@@ -242,7 +249,7 @@ export function findAdjacency(faces: { id: number; rings: number[][][] }[]): Adj
     if (id === undefined) vertexIds.set(key, (id = vertexIds.size))
     return id
   }
-  const firstSeen = new Map<number, number>()
+  const bySegment = new Map<number, FaceMesh['segments'][number]>()
   const shared = new Map<number, Adjacency>()
   const scale = 2 ** 26
   for (const face of faces) {
@@ -251,11 +258,13 @@ export function findAdjacency(faces: { id: number; rings: number[][][] }[]): Adj
       for (let i = 1; i < ring.length; i++) {
         const current = vertexOf(ring[i])
         if (current === previous) continue
-        const segment = Math.min(previous, current) * scale + Math.max(previous, current)
-        const other = firstSeen.get(segment)
-        if (other === undefined) firstSeen.set(segment, face.id)
-        else if (other !== face.id) {
-          const [a, b] = other < face.id ? [other, face.id] : [face.id, other]
+        const key = Math.min(previous, current) * scale + Math.max(previous, current)
+        const seen = bySegment.get(key)
+        if (seen === undefined) {
+          bySegment.set(key, { a: face.id, b: -1, x1: ring[i - 1][0], y1: ring[i - 1][1], x2: ring[i][0], y2: ring[i][1] })
+        } else if (seen.a !== face.id) {
+          seen.b = face.id
+          const [a, b] = seen.a < face.id ? [seen.a, face.id] : [face.id, seen.a]
           const length = Math.hypot(ring[i][0] - ring[i - 1][0], ring[i][1] - ring[i - 1][1])
           const pair = a * scale + b
           const entry = shared.get(pair)
@@ -266,5 +275,31 @@ export function findAdjacency(faces: { id: number; rings: number[][][] }[]): Adj
       }
     }
   }
-  return [...shared.values()]
+  return { adjacency: [...shared.values()], segments: [...bySegment.values()] }
+}
+
+export function findAdjacency(faces: { id: number; rings: number[][][] }[]): Adjacency[] {
+  return buildFaceMesh(faces).adjacency
+}
+
+/**
+ * The outline of each group of faces, as WKT linework (in the faces' frame): the segments whose two
+ * sides lie in different groups. PostGIS builds the group's area from it (ST_BuildArea), which is
+ * much cheaper than unioning the faces' shapes.
+ */
+export function outlinesOf(mesh: FaceMesh, groupOf: (faceId: number) => string | undefined): Map<string, string> {
+  const parts = new Map<string, string[]>()
+  const add = (group: string | undefined, segment: FaceMesh['segments'][number]) => {
+    if (group === undefined) return
+    const list = parts.get(group) ?? []
+    list.push(`(${segment.x1} ${segment.y1},${segment.x2} ${segment.y2})`)
+    parts.set(group, list)
+  }
+  for (const segment of mesh.segments) {
+    const [ga, gb] = [groupOf(segment.a), segment.b < 0 ? undefined : groupOf(segment.b)]
+    if (ga === gb) continue
+    add(ga, segment)
+    add(gb, segment)
+  }
+  return new Map([...parts].map(([group, list]) => [group, `MULTILINESTRING(${list.join(',')})`]))
 }

@@ -7,7 +7,7 @@ import * as merge from '../db/repositories/merge.repository.ts'
 import type { DriverName } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
-import { type Face, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, isSliver } from './merge-grouping.ts'
+import { type Face, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, isSliver, outlinesOf } from './merge-grouping.ts'
 
 export type MergeStrategy = 'base_department' | 'household_balanced'
 
@@ -171,7 +171,8 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
         }
         let t = performance.now()
         await merge.buildFaces(trx, options)
-        const { faces, adjacency, covers } = await merge.findFaceGraph(trx, options)
+        const { faces, mesh, covers } = await merge.findFaceGraph(trx, options)
+        const { adjacency } = mesh
         timings.facesMs += performance.now() - t
         t = performance.now()
         faceCount += faces.length
@@ -187,12 +188,23 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
           for (const [faceId, label] of labelFaces(own, ownAdjacency, params)) labels.push({ faceId, label })
           for (const piece of findIssuePieces(own, ownAdjacency, coversOf.get(community) ?? [], departments, params.sliver)) pieces.push({ ...piece, communityCode: community })
         }
+        // a face may lie in several pieces (a gap of 党建 and one of 社保, a sliver), but in one piece
+        // of a kind and department at most: outlines are drawn per kind and department
+        const pieceOutlines = new Map<number, string>()
+        const multiFace = [...pieces.entries()].filter(([, piece]) => piece.faceIds.length > 1)
+        for (const [, group] of groupBy(multiFace, ([, piece]) => `${piece.kind}/${piece.department}`)) {
+          const pieceOf = new Map(group.flatMap(([n, piece]) => piece.faceIds.map((id) => [id, String(n)] as const)))
+          for (const [n, outline] of outlinesOf(mesh, (faceId) => pieceOf.get(faceId))) pieceOutlines.set(Number(n), outline)
+        }
+        const labelOf = new Map(labels.map((l) => [l.faceId, l.label]))
+        const outlines = [...outlinesOf(mesh, (faceId) => `${communityOf.get(faceId)}/${labelOf.get(faceId)}`)]
+          .map(([key, outline]) => ({ community: key.split('/')[0], label: Number(key.split('/')[1]), outline }))
         timings.groupingMs += performance.now() - t
         t = performance.now()
-        await merge.insertUnifiedGrids(trx, runId, labels, previousRunId, srid)
+        await merge.insertUnifiedGrids(trx, runId, labels, outlines, previousRunId, srid)
         timings.unifyMs += performance.now() - t
         t = performance.now()
-        await merge.insertIssuePieces(trx, runId, pieces)
+        await merge.insertIssuePieces(trx, runId, pieces.map((piece, n) => ({ ...piece, outline: pieceOutlines.get(n) ?? null })), srid)
         await merge.insertGridIssues(trx, runId, options, params.sliver.minAreaM2)
         timings.issuesMs += performance.now() - t
         await merge.dropStepTables(trx)

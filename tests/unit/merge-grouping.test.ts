@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type Face, absorbIntoNeighbours, balanceHouseholds, findAdjacency, findIssuePieces, isSliver, thinness } from '../../server/services/merge-grouping.ts'
+import { type Face, absorbIntoNeighbours, balanceHouseholds, buildFaceMesh, findAdjacency, findIssuePieces, isSliver, outlinesOf, thinness } from '../../server/services/merge-grouping.ts'
 
 const face = (id: number, over: Partial<Face> = {}): Face => ({ id, areaM2: 10_000, perimeterM: 400, households: 0, baseGridId: null, x: 0, y: 0, ...over })
 
@@ -90,6 +90,25 @@ describe('findAdjacency', () => {
     const left = { id: 1, rings: [[[0, 0], [1, 0], [1, 0.5], [1, 1], [0, 1], [0, 0]]] }
     const right = { id: 2, rings: [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0.5], [1, 0]]] }
     expect(findAdjacency([left, right])).toEqual([{ a: 1, b: 2, sharedM: 1 }])
+  })
+})
+
+describe('outlinesOf', () => {
+  const square = (x: number) => [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]]
+  const mesh = buildFaceMesh([{ id: 1, rings: square(0) }, { id: 2, rings: square(1) }, { id: 3, rings: square(2) }])
+  const segmentsOf = (wkt: string) => wkt.replace(/^MULTILINESTRING\(|\)$/g, '').split('),(').length
+
+  it('outlines a group by the edges it does not share with itself', () => {
+    const outlines = outlinesOf(mesh, (id) => (id === 3 ? 'B' : 'A'))
+    // A: the 2 × 1 rectangle of faces 1 and 2 (6 unit segments, the edge between them left out)
+    expect(segmentsOf(outlines.get('A')!)).toBe(6)
+    expect(outlines.get('A')).not.toContain('(1 0,1 1)')
+    expect(outlines.get('A')).toContain('(2 0,2 1)')
+    expect(segmentsOf(outlines.get('B')!)).toBe(4)
+  })
+
+  it('leaves faces without a group out', () => {
+    expect([...outlinesOf(mesh, (id) => (id === 1 ? 'A' : undefined)).keys()]).toEqual(['A'])
   })
 })
 

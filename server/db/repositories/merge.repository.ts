@@ -8,7 +8,7 @@
 import { type Kysely, type Transaction, sql } from 'kysely'
 import type { MergeIssueKind, Tables } from '../tables.ts'
 import type { Polygon } from 'geojson'
-import { type Adjacency, type Face, type FaceCover, type IssuePiece, findAdjacency } from '../../services/merge-grouping.ts'
+import { type Face, type FaceCover, type FaceMesh, type IssuePiece, buildFaceMesh } from '../../services/merge-grouping.ts'
 import { readWkb } from '../../services/wkb.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
@@ -207,7 +207,7 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
  * Faces with their households and the base department's grid, which faces touch which (from their
  * shapes, see findAdjacency), and which grids cover each face.
  */
-export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (Face & { communityCode: string })[]; adjacency: Adjacency[]; covers: FaceCover[] }> {
+export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (Face & { communityCode: string })[]; mesh: FaceMesh; covers: FaceCover[] }> {
   if (o.withHouseholds) {
     await sql`
       CREATE TEMP TABLE merge_point AS
@@ -232,11 +232,11 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
   type FaceTuple = [number, string, number, number, number, number, number | null, number, string]
   const tuples = JSON.parse(faceRow?.faces ?? '[]') as FaceTuple[]
   const faces = tuples.map(([id, communityCode, areaM2, perimeterM, x, y, baseGridId, households]) => ({ id, communityCode, areaM2, perimeterM, x, y, baseGridId: baseGridId === null ? null : Number(baseGridId), households }))
-  const adjacency = findAdjacency(tuples.map(([id, , , , , , , , wkb]) => ({ id, rings: (readWkb(Buffer.from(wkb, 'base64')) as Polygon).coordinates })))
+  const mesh = buildFaceMesh(tuples.map(([id, , , , , , , , wkb]) => ({ id, rings: (readWkb(Buffer.from(wkb, 'base64')) as Polygon).coordinates })))
   const { rows: [coverRow] } = await sql<{ covers: string | null }>`
     SELECT json_agg(json_build_array(face_id, department, grid_id))::text AS covers FROM merge_face_grid`.execute(trx)
   const covers = (JSON.parse(coverRow?.covers ?? '[]') as [number, string, number][]).map(([faceId, department, gridId]) => ({ faceId, department, gridId: Number(gridId) }))
-  return { faces, adjacency, covers }
+  return { faces, mesh, covers }
 }
 
 /**
@@ -294,24 +294,44 @@ async function assignStableCodes(trx: Db, previousRunId: number | null, srid: nu
     WHERE u.community_code = a.community AND u.label = a.label`.execute(trx)
 }
 
+/** A group of faces (a unified grid, an issue piece) by its outline, as WKT in the metric frame. */
+export interface GroupOutline {
+  community: string
+  label: number
+  outline: string
+}
+
 /** Unifies faces by label into unified grids with their mapping rows to every department grid they overlap. */
-export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceId: number; label: number }[], previousRunId: number | null, srid: number): Promise<number> {
+export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceId: number; label: number }[], outlines: GroupOutline[], previousRunId: number | null, srid: number): Promise<number> {
   await sql`
     CREATE TEMP TABLE merge_label AS
     SELECT * FROM json_to_recordset(${JSON.stringify(labels)}::json) AS r("faceId" int, label int)`.execute(trx)
   await sql`CREATE INDEX ON merge_label ("faceId")`.execute(trx)
   await sql`ANALYZE merge_label`.execute(trx)
+  // Each unified grid's area is built from its outline (the mesh edges between it and the rest),
+  // far cheaper than unioning its faces' shapes.
+  const areas = sql`(SELECT f.community_code, l.label, sum(f.area) AS area FROM merge_face f JOIN merge_label l ON l."faceId" = f.face_id GROUP BY f.community_code, l.label)`
   await sql`
     CREATE TEMP TABLE merge_unified AS
-    SELECT f.community_code, l.label, ST_Union(f.geom) AS geom, sum(f.area) AS area, NULL::text AS code
-    FROM merge_face f JOIN merge_label l ON l."faceId" = f.face_id
-    GROUP BY f.community_code, l.label`.execute(trx)
-  // A float union can leave a vertex a hair off a neighbouring edge: valid in UTM, crossing once
-  // reprojected to WGS84, where repair would drop a pocket of land. Those few are unioned again on
-  // the millimetre grid (snap-rounding joins such vertices to the edge; slower, so not for all).
+    SELECT a.community_code, a.label, ST_BuildArea(ST_GeomFromText(o.outline, ${sql.lit(srid)})) AS geom, a.area, NULL::text AS code
+    FROM ${areas} a
+    LEFT JOIN json_to_recordset(${JSON.stringify(outlines)}::json) AS o(community text, label int, outline text)
+      ON o.community = a.community_code AND o.label = a.label`.execute(trx)
+  const { rows: [counts] } = await sql<{ built: number; wanted: number }>`
+    SELECT (SELECT count(*)::int FROM merge_unified) AS built, (SELECT count(*)::int FROM ${areas} a) AS wanted`.execute(trx)
+  if (counts.built !== counts.wanted) {
+    // the embedded PostGIS answers a GEOS failure with no rows at all: build every grid the slow way
+    await sql`DROP TABLE merge_unified`.execute(trx)
+    await sql`CREATE TEMP TABLE merge_unified AS SELECT a.community_code, a.label, NULL::geometry AS geom, a.area, NULL::text AS code FROM ${areas} a`.execute(trx)
+  }
+  // Any grid whose outline did not give back its faces' area, and any whose float shape would cross
+  // itself once reprojected to WGS84 (a vertex a hair off a neighbouring edge, where repair would drop
+  // a pocket of land), is unioned from its faces on the millimetre grid: snap-rounding joins such
+  // vertices to the edge. Slower, so only for those.
   await sql`
     WITH bad AS MATERIALIZED (
-      SELECT community_code, label FROM merge_unified WHERE NOT ST_IsValid(ST_Transform(geom, 4326))
+      SELECT community_code, label FROM merge_unified
+      WHERE geom IS NULL OR abs(ST_Area(geom) - area) > 1e-6 * area + 0.001 OR NOT ST_IsValid(ST_Transform(geom, 4326))
     )
     UPDATE merge_unified u SET geom = r.geom
     FROM (
@@ -354,25 +374,31 @@ export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceI
 
 /**
  * Stores the gap, overlap and sliver pieces found on the face graph. A piece of one face takes that
- * face's shape as it is; only pieces of several faces are unioned.
+ * face's shape as it is; a piece of several is built from its outline, or, where that does not give
+ * back its faces' area, unioned from them.
  */
-export async function insertIssuePieces(trx: Db, runId: number, pieces: (IssuePiece & { communityCode: string })[]): Promise<void> {
+export async function insertIssuePieces(trx: Db, runId: number, pieces: (IssuePiece & { communityCode: string; outline: string | null })[], srid: number): Promise<void> {
   if (pieces.length === 0) return
-  const rows = pieces.map((p, n) => ({ n, kind: p.kind, community: p.communityCode, department: p.department, grid_ids: p.gridIds, area: p.areaM2, faces: p.faceIds }))
-  await sql`
-    INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
-    WITH piece AS (
-      SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json)
-        AS r(n int, kind text, community text, department text, grid_ids bigint[], area float8, faces int[])
+  const rows = pieces.map((p, n) => ({ n, kind: p.kind, community: p.communityCode, department: p.department, grid_ids: p.gridIds, area: p.areaM2, faces: p.faceIds, outline: p.outline }))
+  const { rows: [inserted] } = await sql<{ n: number }>`
+    WITH piece AS MATERIALIZED (
+      SELECT r.*, CASE WHEN cardinality(r.faces) = 1 THEN (SELECT f.geom FROM merge_face f WHERE f.face_id = r.faces[1])
+                       ELSE ST_BuildArea(ST_GeomFromText(r.outline, ${sql.lit(srid)})) END AS built
+      FROM json_to_recordset(${JSON.stringify(rows)}::json)
+        AS r(n int, kind text, community text, department text, grid_ids bigint[], area float8, faces int[], outline text)
+    ), shaped AS (
+      SELECT p.*, CASE WHEN p.built IS NOT NULL AND abs(ST_Area(p.built) - p.area) <= 1e-6 * p.area + 0.001 THEN p.built
+                       ELSE (SELECT ST_Union(f.geom, ${GRID_SIZE_M}::float8) FROM merge_face f WHERE f.face_id = ANY(p.faces)) END AS geom
+      FROM piece p
+    ), stored AS (
+      INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
+      SELECT ${runId}::bigint, kind, community, department, area, grid_ids, NULL, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(geom, 4326)), 3))
+      FROM shaped
+      RETURNING 1
     )
-    SELECT ${runId}::bigint, p.kind, p.community, p.department, p.area, p.grid_ids, NULL, ST_Multi(ST_Transform(f.geom, 4326))
-    FROM piece p JOIN merge_face f ON f.face_id = p.faces[1]
-    WHERE cardinality(p.faces) = 1
-    UNION ALL
-    SELECT ${runId}::bigint, p.kind, p.community, p.department, p.area, p.grid_ids, NULL, ST_Multi(ST_Transform(ST_Union(f.geom), 4326))
-    FROM piece p CROSS JOIN LATERAL unnest(p.faces) AS member(face_id) JOIN merge_face f ON f.face_id = member.face_id
-    WHERE cardinality(p.faces) > 1
-    GROUP BY p.n, p.kind, p.community, p.department, p.area, p.grid_ids`.execute(trx)
+    SELECT count(*)::int AS n FROM stored`.execute(trx)
+  // the embedded PostGIS answers a GEOS failure with no rows: missing issues must fail the run
+  if (inserted?.n !== pieces.length) throw new Error(`Stored ${inserted?.n ?? 0} of ${pieces.length} gap, overlap and sliver issues`)
 }
 
 /**
