@@ -313,7 +313,8 @@ export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceI
   const areas = sql`(SELECT f.community_code, l.label, sum(f.area) AS area FROM merge_face f JOIN merge_label l ON l."faceId" = f.face_id GROUP BY f.community_code, l.label)`
   await sql`
     CREATE TEMP TABLE merge_unified AS
-    SELECT a.community_code, a.label, ST_BuildArea(ST_GeomFromText(o.outline, ${sql.lit(srid)})) AS geom, a.area, NULL::text AS code
+    SELECT a.community_code, a.label, ST_GeomFromText(o.outline, ${sql.lit(srid)}) AS outline,
+           ST_BuildArea(ST_GeomFromText(o.outline, ${sql.lit(srid)})) AS geom, a.area, NULL::text AS code
     FROM ${areas} a
     LEFT JOIN json_to_recordset(${JSON.stringify(outlines)}::json) AS o(community text, label int, outline text)
       ON o.community = a.community_code AND o.label = a.label`.execute(trx)
@@ -322,16 +323,20 @@ export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceI
   if (counts.built !== counts.wanted) {
     // the embedded PostGIS answers a GEOS failure with no rows at all: build every grid the slow way
     await sql`DROP TABLE merge_unified`.execute(trx)
-    await sql`CREATE TEMP TABLE merge_unified AS SELECT a.community_code, a.label, NULL::geometry AS geom, a.area, NULL::text AS code FROM ${areas} a`.execute(trx)
+    await sql`CREATE TEMP TABLE merge_unified AS SELECT a.community_code, a.label, NULL::geometry AS outline, NULL::geometry AS geom, a.area, NULL::text AS code FROM ${areas} a`.execute(trx)
   }
-  // Any grid whose outline did not give back its faces' area, and any whose float shape would cross
-  // itself once reprojected to WGS84 (a vertex a hair off a neighbouring edge, where repair would drop
-  // a pocket of land), is unioned from its faces on the millimetre grid: snap-rounding joins such
-  // vertices to the edge. Slower, so only for those.
+  // A float shape can leave a vertex a hair off a neighbouring edge: valid here, crossing itself once
+  // reprojected to WGS84, where repair would drop a pocket of land. Such a grid is built again from its
+  // outline noded on the millimetre grid (snap-rounding puts the vertex on the edge).
+  await sql`
+    UPDATE merge_unified SET geom = ST_BuildArea(ST_UnaryUnion(outline, ${GRID_SIZE_M}::float8))
+    WHERE outline IS NOT NULL AND geom IS NOT NULL AND NOT ST_IsValid(ST_Transform(geom, 4326))`.execute(trx)
+  // Any grid still without a shape that gives back its faces' area and stays valid in WGS84 (a GEOS
+  // failure, say) is unioned from its faces on the millimetre grid: slowest, so only for those.
   await sql`
     WITH bad AS MATERIALIZED (
       SELECT community_code, label FROM merge_unified
-      WHERE geom IS NULL OR abs(ST_Area(geom) - area) > 1e-6 * area + 0.001 OR NOT ST_IsValid(ST_Transform(geom, 4326))
+      WHERE geom IS NULL OR abs(ST_Area(geom) - area) > 0.001 * ST_Perimeter(geom) + 0.01 OR NOT ST_IsValid(ST_Transform(geom, 4326))
     )
     UPDATE merge_unified u SET geom = r.geom
     FROM (
