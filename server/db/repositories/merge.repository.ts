@@ -170,7 +170,7 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
     ), faces AS (
       SELECT community_code, (ST_Dump(ST_Polygonize(lines))).geom AS geom FROM noded GROUP BY community_code
     )
-    SELECT (row_number() OVER (ORDER BY f.community_code, ST_XMin(f.geom), ST_YMin(f.geom)))::int AS face_id,
+    SELECT (row_number() OVER ())::int AS face_id,
            f.community_code, f.geom, ST_Area(f.geom) AS area, ST_Perimeter(f.geom) AS perimeter, ST_PointOnSurface(f.geom) AS inner_point
     FROM faces f JOIN merge_community c ON c.code = f.community_code
     -- inside or outside: against the community as noded (on the millimetre grid), which the faces
