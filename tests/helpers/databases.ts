@@ -30,6 +30,26 @@ async function adminQuery(adminUrl: string, statement: string): Promise<void> {
 }
 
 /**
+ * Drops a test database once the pool's connections have gone. A pool reports itself ended while its
+ * clients are still closing; forcing the drop then would kill a closing connection, whose error
+ * nobody listens for any more (an uncaught exception in the test run).
+ */
+async function dropTestDatabase(adminUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  try {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])
+      if (rows[0].n === 0) break
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  } finally {
+    await admin.end()
+  }
+}
+
+/**
  * A database of its own for one test file: 'demo' migrated with the demo district, 'empty' migrated
  * with no data, 'none' not even migrated.
  */
@@ -52,7 +72,7 @@ export async function openTestDatabase(driver: DriverName, data: TestData = 'dem
       if (closed) return
       closed = true
       await database.close()
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await dropTestDatabase(adminUrl, name)
     },
   }
 }

@@ -154,6 +154,29 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     await expect(publishMerge(db, failing)).rejects.toThrow(/failed/)
   })
 
+  it('fails a run whose steps run two at a time when one of them fails, leaving nothing behind', async () => {
+    const failing = await createMerge(db, { batchSize: 1 })
+    const run = await executeMerge(db, failing, {
+      parallelSteps: 2,
+      onStep: () => {
+        throw new Error('disk full in a parallel step')
+      },
+    })
+    expect(run.status).toBe('failed')
+    expect(run.error).toContain('disk full')
+    expect(await db.selectFrom('unified_grids').select('id').where('merge_run_id', '=', failing).execute()).toEqual([])
+    expect(await db.selectFrom('merge_issues').select('id').where('merge_run_id', '=', failing).execute()).toEqual([])
+  })
+
+  it('gives the same unified grids with steps two at a time as one at a time', async () => {
+    const parallel = await executeMerge(db, await createMerge(db, { batchSize: 1, snapToleranceM: 0.2 }), { parallelSteps: 2 })
+    const serial = await executeMerge(db, await createMerge(db, { batchSize: 1, snapToleranceM: 0.2 }), { parallelSteps: 1 })
+    const shapes = async (runId: number) => (await db.selectFrom('unified_grids').select(['code', 'area_m2']).where('merge_run_id', '=', runId).orderBy('code').execute())
+      .map((u) => [u.code, Math.round(u.area_m2)])
+    expect(parallel.stats.unifiedGrids).toBe(3)
+    expect(await shapes(parallel.id)).toEqual(await shapes(serial.id))
+  })
+
   it('lists grids added and reshaped between two versions, and leaves unchanged ones out', async () => {
     // 综治 splits its second grid in A: the next merge reshapes A002 and adds A003
     await sql`UPDATE grids SET boundary = ST_Multi(ST_GeomFromText(${rect(100, 0, 200, 150)}, 4326)) WHERE id = ${grid.GA2}`.execute(db)
