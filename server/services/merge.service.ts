@@ -7,7 +7,7 @@ import * as merge from '../db/repositories/merge.repository.ts'
 import type { DriverName } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
-import { type Face, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, isSliver, outlinesOf } from './merge-grouping.ts'
+import { type Face, type FaceCover, type FaceMesh, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, isSliver, outlinesOf } from './merge-grouping.ts'
 
 export type MergeStrategy = 'base_department' | 'household_balanced'
 
@@ -146,6 +146,36 @@ export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sha
   return absorbIntoNeighbours(faces, adjacency, base, params.sliver)
 }
 
+/**
+ * The rules of one step on its face graph: each face's label (its unified grid), the outline of each
+ * unified grid, and the gap, overlap and sliver pieces with the outline of those of several faces.
+ */
+export function groupFaces(faces: (Face & { communityCode: string })[], mesh: FaceMesh, covers: FaceCover[], departments: string[], params: MergeParams) {
+  const labels: { faceId: number; label: number }[] = []
+  const pieces: (IssuePiece & { communityCode: string })[] = []
+  // faces never border across a community boundary: each community is a graph of its own
+  const communityOf = new Map(faces.map((f) => [f.id, f.communityCode]))
+  const edgesOf = groupBy(mesh.adjacency, (e) => communityOf.get(e.a)!)
+  const coversOf = groupBy(covers, (c) => communityOf.get(c.faceId)!)
+  for (const [community, own] of groupBy(faces, (f) => f.communityCode)) {
+    const ownAdjacency = edgesOf.get(community) ?? []
+    for (const [faceId, label] of labelFaces(own, ownAdjacency, params)) labels.push({ faceId, label })
+    for (const piece of findIssuePieces(own, ownAdjacency, coversOf.get(community) ?? [], departments, params.sliver)) pieces.push({ ...piece, communityCode: community })
+  }
+  const labelOf = new Map(labels.map((l) => [l.faceId, l.label]))
+  const outlines = [...outlinesOf(mesh, (faceId) => `${communityOf.get(faceId)}/${labelOf.get(faceId)}`)]
+    .map(([key, outline]) => ({ community: key.split('/')[0], label: Number(key.split('/')[1]), outline }))
+  // a face may lie in several pieces (a gap of 党建 and one of 社保, a sliver), but in one piece of a
+  // kind and department at most: outlines are drawn per kind and department
+  const pieceOutlines = new Map<number, string>()
+  const multiFace = [...pieces.entries()].filter(([, piece]) => piece.faceIds.length > 1)
+  for (const [, group] of groupBy(multiFace, ([, piece]) => `${piece.kind}/${piece.department}`)) {
+    const pieceOf = new Map(group.flatMap(([n, piece]) => piece.faceIds.map((id) => [id, String(n)] as const)))
+    for (const [n, outline] of outlinesOf(mesh, (faceId) => pieceOf.get(faceId))) pieceOutlines.set(Number(n), outline)
+  }
+  return { labels, outlines, pieces: pieces.map((piece, n) => ({ ...piece, outline: pieceOutlines.get(n) ?? null })) }
+}
+
 export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: MergeHooks = {}): Promise<merge.MergeRunRow> {
   const statementSteps = hooks.statementSteps ?? false
   const run = await merge.findMergeRun(db, runId)
@@ -172,39 +202,16 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
         let t = performance.now()
         await merge.buildFaces(trx, options)
         const { faces, mesh, covers } = await merge.findFaceGraph(trx, options)
-        const { adjacency } = mesh
         timings.facesMs += performance.now() - t
         t = performance.now()
         faceCount += faces.length
-        const labels: { faceId: number; label: number }[] = []
-        const pieces: (IssuePiece & { communityCode: string })[] = []
-        // faces never border across a community boundary: each community is a graph of its own
-        const communityOf = new Map(faces.map((f) => [f.id, f.communityCode]))
-        const facesOf = groupBy(faces, (f) => f.communityCode)
-        const edgesOf = groupBy(adjacency, (e) => communityOf.get(e.a)!)
-        const coversOf = groupBy(covers, (c) => communityOf.get(c.faceId)!)
-        for (const [community, own] of facesOf) {
-          const ownAdjacency = edgesOf.get(community) ?? []
-          for (const [faceId, label] of labelFaces(own, ownAdjacency, params)) labels.push({ faceId, label })
-          for (const piece of findIssuePieces(own, ownAdjacency, coversOf.get(community) ?? [], departments, params.sliver)) pieces.push({ ...piece, communityCode: community })
-        }
-        // a face may lie in several pieces (a gap of 党建 and one of 社保, a sliver), but in one piece
-        // of a kind and department at most: outlines are drawn per kind and department
-        const pieceOutlines = new Map<number, string>()
-        const multiFace = [...pieces.entries()].filter(([, piece]) => piece.faceIds.length > 1)
-        for (const [, group] of groupBy(multiFace, ([, piece]) => `${piece.kind}/${piece.department}`)) {
-          const pieceOf = new Map(group.flatMap(([n, piece]) => piece.faceIds.map((id) => [id, String(n)] as const)))
-          for (const [n, outline] of outlinesOf(mesh, (faceId) => pieceOf.get(faceId))) pieceOutlines.set(Number(n), outline)
-        }
-        const labelOf = new Map(labels.map((l) => [l.faceId, l.label]))
-        const outlines = [...outlinesOf(mesh, (faceId) => `${communityOf.get(faceId)}/${labelOf.get(faceId)}`)]
-          .map(([key, outline]) => ({ community: key.split('/')[0], label: Number(key.split('/')[1]), outline }))
+        const { labels, outlines, pieces } = groupFaces(faces, mesh, covers, departments, params)
         timings.groupingMs += performance.now() - t
         t = performance.now()
         await merge.insertUnifiedGrids(trx, runId, labels, outlines, previousRunId, srid)
         timings.unifyMs += performance.now() - t
         t = performance.now()
-        await merge.insertIssuePieces(trx, runId, pieces.map((piece, n) => ({ ...piece, outline: pieceOutlines.get(n) ?? null })), srid)
+        await merge.insertIssuePieces(trx, runId, pieces, srid)
         await merge.insertGridIssues(trx, runId, options, params.sliver.minAreaM2)
         timings.issuesMs += performance.now() - t
         await merge.dropStepTables(trx)
