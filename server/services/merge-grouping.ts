@@ -278,10 +278,6 @@ export function buildFaceMesh(faces: { id: number; rings: number[][][] }[]): Fac
   return { adjacency: [...shared.values()], segments: [...bySegment.values()] }
 }
 
-export function findAdjacency(faces: { id: number; rings: number[][][] }[]): Adjacency[] {
-  return buildFaceMesh(faces).adjacency
-}
-
 /**
  * The outline of each group of faces, as WKT linework (in the faces' frame): the segments whose two
  * sides lie in different groups. PostGIS builds the group's area from it (ST_BuildArea), which is

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type Face, absorbIntoNeighbours, balanceHouseholds, buildFaceMesh, findAdjacency, findIssuePieces, isSliver, outlinesOf, thinness } from '../../server/services/merge-grouping.ts'
+import { type Face, absorbIntoNeighbours, balanceHouseholds, buildFaceMesh, findIssuePieces, isSliver, outlinesOf, thinness } from '../../server/services/merge-grouping.ts'
 
 const face = (id: number, over: Partial<Face> = {}): Face => ({ id, areaM2: 10_000, perimeterM: 400, households: 0, baseGridId: null, x: 0, y: 0, ...over })
 
@@ -77,19 +77,19 @@ describe('balanceHouseholds', () => {
   })
 })
 
-describe('findAdjacency', () => {
+describe('the face mesh', () => {
   // three unit squares in a row, and one touching the last only at a corner
   const square = (x: number, y: number) => [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]
   const faces = [{ id: 1, rings: square(0, 0) }, { id: 2, rings: square(1, 0) }, { id: 3, rings: square(2, 0) }, { id: 4, rings: square(3, 1) }]
 
   it('pairs faces that share a segment, with the shared length', () => {
-    expect(findAdjacency(faces).sort((p, q) => p.a - q.a)).toEqual([{ a: 1, b: 2, sharedM: 1 }, { a: 2, b: 3, sharedM: 1 }])
+    expect(buildFaceMesh(faces).adjacency.sort((p, q) => p.a - q.a)).toEqual([{ a: 1, b: 2, sharedM: 1 }, { a: 2, b: 3, sharedM: 1 }])
   })
 
   it('adds up every segment two faces share', () => {
     const left = { id: 1, rings: [[[0, 0], [1, 0], [1, 0.5], [1, 1], [0, 1], [0, 0]]] }
     const right = { id: 2, rings: [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0.5], [1, 0]]] }
-    expect(findAdjacency([left, right])).toEqual([{ a: 1, b: 2, sharedM: 1 }])
+    expect(buildFaceMesh([left, right]).adjacency).toEqual([{ a: 1, b: 2, sharedM: 1 }])
   })
 })
 

@@ -182,7 +182,7 @@ export interface RegionUpsert extends GeometryRow {
   isUrban: boolean
 }
 
-/** Inserts or updates each region by its code, parents before children (the rows arrive in that order). */
+/** Inserts or updates each region by its code, level by level from the top, so parents come before children. */
 export async function upsertRegions(trx: Transaction<Tables>, regions: RegionUpsert[]): Promise<void> {
   for (const level of ['city', 'district', 'street', 'community'] as const) {
     const batch = regions.filter((r) => r.level === level)

@@ -5,7 +5,7 @@
 // starts and when the run ends: a step may run in one transaction (server PostGIS, where temp
 // tables belong to the pooled connection) or statement by statement (PGlite's single session, so
 // that requests waiting for the connection get it between statements).
-import { type Kysely, type Transaction, sql } from 'kysely'
+import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { MergeIssueKind, Tables } from '../tables.ts'
 import type { Polygon } from 'geojson'
 import { type Face, type FaceCover, type FaceMesh, type IssuePiece, buildFaceMesh } from '../../services/merge-grouping.ts'
@@ -19,6 +19,14 @@ type Db = Kysely<Tables> | Transaction<Tables>
  * floating-point overlay can throw (and the embedded PostGIS would then fail silently).
  */
 const GRID_SIZE_M = 0.001
+
+/**
+ * Whether a shape's area is off the area it should have by more than a millimetre along its outline:
+ * the one tolerance for everything noded on the millimetre grid (faces of a community, a unified grid
+ * or an issue built from its outline).
+ */
+const areaIsOff = (shape: RawBuilder<unknown>, expected: RawBuilder<unknown>) =>
+  sql<boolean>`abs(ST_Area(${shape}) - ${expected}) > ${GRID_SIZE_M}::float8 * ST_Perimeter(${shape}) + 0.01`
 
 export interface MergeRunRow {
   id: number
@@ -182,7 +190,7 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   const { rows: broken } = await sql<{ code: string; covered: number; area: number }>`
     SELECT c.code, coalesce(sum(f.area), 0) AS covered, ST_Area(c.geom) AS area
     FROM merge_community c LEFT JOIN merge_face f ON f.community_code = c.code
-    GROUP BY c.code, c.geom HAVING abs(coalesce(sum(f.area), 0) - ST_Area(c.geom)) > 0.001 * ST_Perimeter(c.geom) + 0.01`.execute(trx)
+    GROUP BY c.code, c.geom HAVING ${areaIsOff(sql`c.geom`, sql`coalesce(sum(f.area), 0)`)}`.execute(trx)
   if (broken.length > 0) {
     const [first] = broken
     throw new Error(`The overlay of community ${first.code} failed: its faces cover ${first.covered.toFixed(1)} of ${first.area.toFixed(1)} m² (${broken.length} community(ies) affected)`)
@@ -204,8 +212,8 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
 }
 
 /**
- * Faces with their households and the base department's grid, which faces touch which (from their
- * shapes, see findAdjacency), and which grids cover each face.
+ * Faces with their households and the base department's grid, the mesh of their segments (which
+ * faces touch which, see buildFaceMesh), and which grids cover each face.
  */
 export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (Face & { communityCode: string })[]; mesh: FaceMesh; covers: FaceCover[] }> {
   if (o.withHouseholds) {
@@ -313,14 +321,15 @@ export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceI
   const areas = sql`(SELECT f.community_code, l.label, sum(f.area) AS area FROM merge_face f JOIN merge_label l ON l."faceId" = f.face_id GROUP BY f.community_code, l.label)`
   await sql`
     CREATE TEMP TABLE merge_unified AS
-    SELECT a.community_code, a.label, ST_GeomFromText(o.outline, ${sql.lit(srid)}) AS outline,
-           ST_BuildArea(ST_GeomFromText(o.outline, ${sql.lit(srid)})) AS geom, a.area, NULL::text AS code
+    SELECT a.community_code, a.label, o.outline, ST_BuildArea(o.outline) AS geom, a.area, NULL::text AS code
     FROM ${areas} a
-    LEFT JOIN json_to_recordset(${JSON.stringify(outlines)}::json) AS o(community text, label int, outline text)
-      ON o.community = a.community_code AND o.label = a.label`.execute(trx)
-  const { rows: [counts] } = await sql<{ built: number; wanted: number }>`
-    SELECT (SELECT count(*)::int FROM merge_unified) AS built, (SELECT count(*)::int FROM ${areas} a) AS wanted`.execute(trx)
-  if (counts.built !== counts.wanted) {
+    LEFT JOIN (
+      SELECT community, label, ST_GeomFromText(outline, ${sql.lit(srid)}) AS outline
+      FROM json_to_recordset(${JSON.stringify(outlines)}::json) AS o(community text, label int, outline text)
+    ) o ON o.community = a.community_code AND o.label = a.label`.execute(trx)
+  // every unified grid has an outline, so there is a row for each outline unless GEOS failed
+  const { rows: [built] } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM merge_unified`.execute(trx)
+  if (built.n !== outlines.length) {
     // the embedded PostGIS answers a GEOS failure with no rows at all: build every grid the slow way
     await sql`DROP TABLE merge_unified`.execute(trx)
     await sql`CREATE TEMP TABLE merge_unified AS SELECT a.community_code, a.label, NULL::geometry AS outline, NULL::geometry AS geom, a.area, NULL::text AS code FROM ${areas} a`.execute(trx)
@@ -336,7 +345,7 @@ export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceI
   await sql`
     WITH bad AS MATERIALIZED (
       SELECT community_code, label FROM merge_unified
-      WHERE geom IS NULL OR abs(ST_Area(geom) - area) > 0.001 * ST_Perimeter(geom) + 0.01 OR NOT ST_IsValid(ST_Transform(geom, 4326))
+      WHERE geom IS NULL OR ${areaIsOff(sql`geom`, sql`area`)} OR NOT ST_IsValid(ST_Transform(geom, 4326))
     )
     UPDATE merge_unified u SET geom = r.geom
     FROM (
@@ -392,7 +401,7 @@ export async function insertIssuePieces(trx: Db, runId: number, pieces: (IssuePi
       FROM json_to_recordset(${JSON.stringify(rows)}::json)
         AS r(n int, kind text, community text, department text, grid_ids bigint[], area float8, faces int[], outline text)
     ), shaped AS (
-      SELECT p.*, CASE WHEN p.built IS NOT NULL AND abs(ST_Area(p.built) - p.area) <= 1e-6 * p.area + 0.001 THEN p.built
+      SELECT p.*, CASE WHEN p.built IS NOT NULL AND NOT ${areaIsOff(sql`p.built`, sql`p.area`)} THEN p.built
                        ELSE (SELECT ST_Union(f.geom, ${GRID_SIZE_M}::float8) FROM merge_face f WHERE f.face_id = ANY(p.faces)) END AS geom
       FROM piece p
     ), stored AS (
