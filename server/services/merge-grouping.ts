@@ -241,10 +241,15 @@ export interface FaceMesh {
   segments: { a: number; b: number; x1: number; y1: number; x2: number; y2: number }[]
 }
 
-export function buildFaceMesh(faces: { id: number; rings: number[][][] }[]): FaceMesh {
+/**
+ * `part`: faces of different parts (communities) never share a segment, even where their boundaries
+ * coincide vertex for vertex (two communities on either side of their common boundary).
+ */
+export function buildFaceMesh(faces: { id: number; part?: string; rings: number[][][] }[]): FaceMesh {
   const vertexIds = new Map<string, number>()
+  let part: string | undefined
   const vertexOf = (p: number[]) => {
-    const key = `${p[0]},${p[1]}`
+    const key = `${part}|${p[0]},${p[1]}`
     let id = vertexIds.get(key)
     if (id === undefined) vertexIds.set(key, (id = vertexIds.size))
     return id
@@ -253,6 +258,7 @@ export function buildFaceMesh(faces: { id: number; rings: number[][][] }[]): Fac
   const shared = new Map<number, Adjacency>()
   const scale = 2 ** 26
   for (const face of faces) {
+    part = face.part
     for (const ring of face.rings) {
       let previous = vertexOf(ring[0])
       for (let i = 1; i < ring.length; i++) {

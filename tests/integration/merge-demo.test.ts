@@ -54,6 +54,17 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
     expect(rows[0].unmapped).toBe(0)
   })
 
+  it('gives each community one unified grid per 综治 grid of its own, and nothing else', async () => {
+    const { rows } = await sql<{ community: string; unified: number; governance: number }>`
+      WITH unified AS (SELECT community_code, count(*)::int AS n FROM unified_grids WHERE merge_run_id = ${first.id} GROUP BY community_code),
+           governance AS (SELECT g.community_code, count(*)::int AS n FROM grids g JOIN grid_layers l ON l.id = g.layer_id
+                          WHERE l.is_active AND l.department = 'governance' GROUP BY g.community_code)
+      SELECT coalesce(u.community_code, g.community_code) AS community, coalesce(u.n, 0) AS unified, coalesce(g.n, 0) AS governance
+      FROM unified u FULL JOIN governance g ON g.community_code = u.community_code
+      WHERE coalesce(u.n, 0) <> coalesce(g.n, 0)`.execute(database.db)
+    expect(rows).toEqual([])
+  })
+
   it('runs again after a succeeded run and keeps every unified grid code', async () => {
     const second = await runMerge()
     expect(second.error).toBeNull()

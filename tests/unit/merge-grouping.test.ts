@@ -91,6 +91,13 @@ describe('the face mesh', () => {
     const right = { id: 2, rings: [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0.5], [1, 0]]] }
     expect(buildFaceMesh([left, right]).adjacency).toEqual([{ a: 1, b: 2, sharedM: 1 }])
   })
+
+  it('keeps the faces of each community apart where their boundaries coincide', () => {
+    // faces 1 and 2 of community A on either side of x = 1; face 3 of community B has the same edge
+    const mesh = buildFaceMesh([{ id: 3, part: 'B', rings: square(1, 0) }, { id: 1, part: 'A', rings: square(0, 0) }, { id: 2, part: 'A', rings: square(1, 0) }])
+    expect(mesh.adjacency).toEqual([{ a: 1, b: 2, sharedM: 1 }])
+    expect(mesh.segments.filter((s) => s.x1 === 1 && s.x2 === 1)).toHaveLength(2)
+  })
 })
 
 describe('outlinesOf', () => {
