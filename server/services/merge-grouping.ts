@@ -246,23 +246,31 @@ export interface FaceMesh {
  * coincide vertex for vertex (two communities on either side of their common boundary).
  */
 export function buildFaceMesh(faces: { id: number; part?: string; rings: number[][][] }[]): FaceMesh {
-  const vertexIds = new Map<string, number>()
-  let part: string | undefined
-  const vertexOf = (p: number[]) => {
-    const key = `${part}|${p[0]},${p[1]}`
-    let id = vertexIds.get(key)
-    if (id === undefined) vertexIds.set(key, (id = vertexIds.size))
+  // Vertices are keyed by their millimetre coordinates (the faces are noded on that grid) as one
+  // number, within ±33 km of their part's first vertex (further out, never in a community, by their
+  // text). Each part numbers its own: the same point in two parts is two vertices.
+  type PartVertices = { origin: number[]; ids: Map<number | string, number> }
+  const partVertices = new Map<string | undefined, PartVertices>()
+  let vertexCount = 0
+  const span = 2 ** 25
+  const vertexOf = (own: PartVertices, p: number[]) => {
+    const dx = Math.round((p[0] - own.origin[0]) * 1000) + span
+    const dy = Math.round((p[1] - own.origin[1]) * 1000) + span
+    const key = dx >= 0 && dx < 2 * span && dy >= 0 && dy < 2 * span ? dx * 2 * span + dy : `${p[0]},${p[1]}`
+    let id = own.ids.get(key)
+    if (id === undefined) own.ids.set(key, (id = vertexCount++))
     return id
   }
   const bySegment = new Map<number, FaceMesh['segments'][number]>()
   const shared = new Map<number, Adjacency>()
   const scale = 2 ** 26
   for (const face of faces) {
-    part = face.part
+    let own = partVertices.get(face.part)
+    if (own === undefined) partVertices.set(face.part, (own = { origin: face.rings[0][0], ids: new Map() }))
     for (const ring of face.rings) {
-      let previous = vertexOf(ring[0])
+      let previous = vertexOf(own, ring[0])
       for (let i = 1; i < ring.length; i++) {
-        const current = vertexOf(ring[i])
+        const current = vertexOf(own, ring[i])
         if (current === previous) continue
         const key = Math.min(previous, current) * scale + Math.max(previous, current)
         const seen = bySegment.get(key)

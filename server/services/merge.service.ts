@@ -163,8 +163,20 @@ export function groupFaces(faces: (Face & { communityCode: string })[], mesh: Fa
     for (const piece of findIssuePieces(own, ownAdjacency, coversOf.get(community) ?? [], departments, params.sliver)) pieces.push({ ...piece, communityCode: community })
   }
   const labelOf = new Map(labels.map((l) => [l.faceId, l.label]))
-  const outlines = [...outlinesOf(mesh, (faceId) => `${communityOf.get(faceId)}/${labelOf.get(faceId)}`)]
+  const groupKey = (faceId: number) => `${communityOf.get(faceId)}/${labelOf.get(faceId)}`
+  const outlines = [...outlinesOf(mesh, groupKey)]
     .map(([key, outline]) => ({ community: key.split('/')[0], label: Number(key.split('/')[1]), outline }))
+  // mapping: the overlap of a unified grid with a department grid is the area of the faces they share
+  const areaOf = new Map(faces.map((f) => [f.id, f.areaM2]))
+  const overlaps = new Map<string, number>()
+  for (const cover of covers) {
+    const key = `${groupKey(cover.faceId)}/${cover.gridId}`
+    overlaps.set(key, (overlaps.get(key) ?? 0) + areaOf.get(cover.faceId)!)
+  }
+  const sources = [...overlaps].map(([key, overlapM2]) => {
+    const [community, label, gridId] = key.split('/')
+    return { community, label: Number(label), gridId: Number(gridId), overlapM2 }
+  })
   // a face may lie in several pieces (a gap of 党建 and one of 社保, a sliver), but in one piece of a
   // kind and department at most: outlines are drawn per kind and department
   const pieceOutlines = new Map<number, string>()
@@ -173,7 +185,7 @@ export function groupFaces(faces: (Face & { communityCode: string })[], mesh: Fa
     const pieceOf = new Map(group.flatMap(([n, piece]) => piece.faceIds.map((id) => [id, String(n)] as const)))
     for (const [n, outline] of outlinesOf(mesh, (faceId) => pieceOf.get(faceId))) pieceOutlines.set(Number(n), outline)
   }
-  return { labels, outlines, pieces: pieces.map((piece, n) => ({ ...piece, outline: pieceOutlines.get(n) ?? null })) }
+  return { labels, outlines, sources, pieces: pieces.map((piece, n) => ({ ...piece, outline: pieceOutlines.get(n) ?? null })) }
 }
 
 export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: MergeHooks = {}): Promise<merge.MergeRunRow> {
@@ -205,10 +217,10 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
         timings.facesMs += performance.now() - t
         t = performance.now()
         faceCount += faces.length
-        const { labels, outlines, pieces } = groupFaces(faces, mesh, covers, departments, params)
+        const { labels, outlines, sources, pieces } = groupFaces(faces, mesh, covers, departments, params)
         timings.groupingMs += performance.now() - t
         t = performance.now()
-        await merge.insertUnifiedGrids(trx, runId, labels, outlines, previousRunId, srid)
+        await merge.insertUnifiedGrids(trx, runId, { labels, outlines, sources }, previousRunId, srid)
         timings.unifyMs += performance.now() - t
         t = performance.now()
         await merge.insertIssuePieces(trx, runId, pieces, srid)

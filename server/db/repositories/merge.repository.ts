@@ -200,10 +200,11 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
     const [first] = broken
     throw new Error(`The overlay of community ${first.code} failed: its faces cover ${first.covered.toFixed(1)} of ${first.area.toFixed(1)} m² (${broken.length} community(ies) affected)`)
   }
-  // temp tables have no statistics until analysed: without them the planner picks nested loops
+  // temp tables have no statistics until analysed: without them the planner picks nested loops (the
+  // key columns only: statistics of the shapes take longer to gather than they help)
   await sql`CREATE INDEX ON merge_face (face_id)`.execute(trx)
   await sql`CREATE INDEX ON merge_face USING gist (inner_point)`.execute(trx)
-  await sql`ANALYZE merge_face`.execute(trx)
+  await sql`ANALYZE merge_face (face_id, community_code)`.execute(trx)
   await sql`
     CREATE TEMP TABLE merge_face_grid AS
     SELECT f.face_id, p.grid_id, p.department
@@ -314,8 +315,17 @@ export interface GroupOutline {
   outline: string
 }
 
+/** The overlap of a unified grid (community and label) with a department grid. */
+export interface GroupSource {
+  community: string
+  label: number
+  gridId: number
+  overlapM2: number
+}
+
 /** Unifies faces by label into unified grids with their mapping rows to every department grid they overlap. */
-export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceId: number; label: number }[], outlines: GroupOutline[], previousRunId: number | null, srid: number): Promise<number> {
+export async function insertUnifiedGrids(trx: Db, runId: number, groups: { labels: { faceId: number; label: number }[]; outlines: GroupOutline[]; sources: GroupSource[] }, previousRunId: number | null, srid: number): Promise<number> {
+  const { labels, outlines, sources } = groups
   await sql`
     CREATE TEMP TABLE merge_label AS
     SELECT * FROM json_to_recordset(${JSON.stringify(labels)}::json) AS r("faceId" int, label int)`.execute(trx)
@@ -359,7 +369,7 @@ export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceI
       GROUP BY f.community_code, l.label
     ) r
     WHERE u.community_code = r.community_code AND u.label = r.label`.execute(trx)
-  await sql`ANALYZE merge_unified`.execute(trx)
+  await sql`ANALYZE merge_unified (community_code, label)`.execute(trx)
   await assignStableCodes(trx, previousRunId, srid)
   // households and residents of each unified grid: the population points inside it, counted grid
   // by grid (one shape against many points: PostGIS prepares it once)
@@ -378,16 +388,12 @@ export async function insertUnifiedGrids(trx: Db, runId: number, labels: { faceI
       RETURNING id
     )
     SELECT count(*)::int AS n FROM inserted`.execute(trx)
-  // mapping: the overlap of a unified grid with a department grid is the area of the faces they share
   await sql`
     INSERT INTO unified_grid_sources (unified_grid_id, grid_id, overlap_m2, share)
-    SELECT ug.id, fg.grid_id, sum(f.area), least(1, sum(f.area) / nullif(ug.area_m2, 0))
-    FROM merge_face f
-    JOIN merge_label l ON l."faceId" = f.face_id
-    JOIN merge_unified mu ON mu.community_code = f.community_code AND mu.label = l.label
-    JOIN unified_grids ug ON ug.merge_run_id = ${runId}::bigint AND ug.code = mu.code
-    JOIN merge_face_grid fg ON fg.face_id = f.face_id
-    GROUP BY ug.id, fg.grid_id, ug.area_m2`.execute(trx)
+    SELECT ug.id, s."gridId", s."overlapM2", least(1, s."overlapM2" / nullif(ug.area_m2, 0))
+    FROM json_to_recordset(${JSON.stringify(sources)}::json) AS s(community text, label int, "gridId" bigint, "overlapM2" float8)
+    JOIN merge_unified mu ON mu.community_code = s.community AND mu.label = s.label
+    JOIN unified_grids ug ON ug.merge_run_id = ${runId}::bigint AND ug.code = mu.code`.execute(trx)
   return rows[0].n
 }
 
