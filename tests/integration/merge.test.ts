@@ -89,9 +89,12 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
   })
 
   it('finds grids crossing their community and reaching outside the district', async () => {
+    // 城管 UB1 of 乙社区 reaches 15 m into 甲社区; 党建 PB1 reaches out of the district only
     const crossing = await issues(baseRun, 'crosses_boundary')
-    expectArea(crossing.find((i) => i.gridIds[0] === grid.UB1)?.areaM2, 3000)
-    expectArea(crossing.find((i) => i.gridIds[0] === grid.PB1)?.areaM2, 5000)
+    expect(crossing.map((i) => i.gridIds)).toEqual([[grid.UB1]])
+    expectArea(crossing[0].areaM2, 3000)
+    expect(crossing[0].communityCode).toBe(B)
+    expect(crossing[0].note).toBe('伸入相邻社区 甲社区')
     const outside = await issues(baseRun, 'outside_region')
     expect(outside).toHaveLength(1)
     expect(outside[0].gridIds).toEqual([grid.PB1])

@@ -120,7 +120,7 @@ export async function findMetricSrid(db: Db): Promise<number> {
   return 32600 + Math.min(60, Math.max(1, Math.floor((lon + 180) / 6) + 1))
 }
 
-const stepTables = ['merge_community', 'merge_piece', 'merge_face', 'merge_face_grid', 'merge_point', 'merge_label', 'merge_unified']
+const stepTables = ['merge_community', 'merge_piece', 'merge_face', 'merge_point', 'merge_label', 'merge_unified']
 
 /** Drops the temp tables a step leaves behind (before a step, and when a run ends). */
 export async function dropStepTables(db: Db): Promise<void> {
@@ -144,17 +144,21 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   await dropStepTables(trx)
   await sql`
     CREATE TEMP TABLE merge_community AS
-    SELECT code, boundary AS boundary4326, geom, ST_Boundary(geom) AS outline, ST_Buffer(geom, -${GRID_SIZE_M}::float8) AS core
-    FROM (SELECT code, boundary, ST_Transform(boundary, ${srid}) AS geom FROM regions WHERE code = ANY(${o.communities}::text[])) c`.execute(trx)
-  // Each grid repaired (ST_MakeValid before any overlay: PGlite would fail silently otherwise),
+    SELECT code, geom, outline, core, ST_Transform(core, 4326) AS core4326
+    FROM (
+      SELECT code, geom, ST_Boundary(geom) AS outline, ST_Buffer(geom, -${GRID_SIZE_M}::float8) AS core
+      FROM (SELECT code, ST_Transform(boundary, ${srid}) AS geom FROM regions WHERE code = ANY(${o.communities}::text[])) c
+    ) c`.execute(trx)
+  // Each grid reaching more than a millimetre into the community (not the neighbours' grids that
+  // merely touch it), repaired (ST_MakeValid before any overlay: PGlite would fail silently otherwise),
   // its vertices snapped onto the community boundary where within tolerance, and cut to the community.
   await sql`
     CREATE TEMP TABLE merge_piece AS
-    SELECT g.id AS grid_id, l.department, c.code AS community_code,
+    SELECT g.id AS grid_id, l.department, c.code AS community_code, g.community_code AS grid_community,
            ST_CollectionExtract(ST_Intersection(
              ST_MakeValid(ST_Snap(ST_MakeValid(ST_Transform(g.boundary, ${srid})), c.outline, ${o.snapM}::float8)), c.geom), 3) AS geom
     FROM merge_community c
-    JOIN grids g ON g.boundary && c.boundary4326 AND ST_Intersects(g.boundary, c.boundary4326)
+    JOIN grids g ON g.boundary && c.core4326 AND ST_Intersects(g.boundary, c.core4326)
     JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])`.execute(trx)
   // Then the other departments' edges snap onto the base department's where within tolerance, so
   // that boundaries drawn "the same" by two departments become one line instead of a sliver.
@@ -205,16 +209,6 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   await sql`CREATE INDEX ON merge_face (face_id)`.execute(trx)
   await sql`CREATE INDEX ON merge_face USING gist (inner_point)`.execute(trx)
   await sql`ANALYZE merge_face (face_id, community_code)`.execute(trx)
-  await sql`
-    CREATE TEMP TABLE merge_face_grid AS
-    SELECT f.face_id, p.grid_id, p.department
-    FROM merge_piece p
-    -- piece by piece against the faces' points: PostGIS prepares each piece once
-    CROSS JOIN LATERAL (
-      SELECT face_id FROM merge_face f WHERE f.community_code = p.community_code AND f.inner_point && p.geom AND ST_Intersects(p.geom, f.inner_point)
-    ) f`.execute(trx)
-  await sql`CREATE INDEX ON merge_face_grid (face_id)`.execute(trx)
-  await sql`ANALYZE merge_face_grid`.execute(trx)
 }
 
 /**
@@ -234,22 +228,35 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
   // one row of JSON per statement, not a row per face: the embedded driver parses rows in JavaScript
   const { rows: [faceRow] } = await sql<{ faces: string | null }>`
     SELECT json_agg(json_build_array(f.face_id, f.community_code, f.area, f.perimeter, ST_X(f.inner_point), ST_Y(f.inner_point),
-                                     base.grid_id, ${households}, encode(ST_AsBinary(f.geom), 'base64')) ORDER BY f.face_id)::text AS faces
-    FROM merge_face f
-    -- the base department's grid of this community: where a grid of a neighbouring community
-    -- reaches across the boundary, that part is absorbed like a gap (and reported as crossing)
-    LEFT JOIN (
-      SELECT fg.face_id, min(fg.grid_id) AS grid_id
-      FROM merge_face_grid fg JOIN merge_face ff ON ff.face_id = fg.face_id JOIN grids g ON g.id = fg.grid_id AND g.community_code = ff.community_code
-      WHERE fg.department = ${o.baseDepartment} GROUP BY fg.face_id
-    ) base ON base.face_id = f.face_id`.execute(trx)
-  type FaceTuple = [number, string, number, number, number, number, number | null, number, string]
-  const tuples = JSON.parse(faceRow?.faces ?? '[]') as FaceTuple[]
-  const faces = tuples.map(([id, communityCode, areaM2, perimeterM, x, y, baseGridId, households]) => ({ id, communityCode, areaM2, perimeterM, x, y, baseGridId: baseGridId === null ? null : Number(baseGridId), households }))
-  const mesh = buildFaceMesh(tuples.map(([id, part, , , , , , , wkb]) => ({ id, part, rings: (readWkb(Buffer.from(wkb, 'base64')) as Polygon).coordinates })))
+                                     ${households}, encode(ST_AsBinary(f.geom), 'base64')) ORDER BY f.face_id)::text AS faces
+    FROM merge_face f`.execute(trx)
+  // the faces each grid covers: piece by piece against the faces' points (PostGIS prepares each
+  // piece once), with the community the grid belongs to
   const { rows: [coverRow] } = await sql<{ covers: string | null }>`
-    SELECT json_agg(json_build_array(face_id, department, grid_id))::text AS covers FROM merge_face_grid`.execute(trx)
-  const covers = (JSON.parse(coverRow?.covers ?? '[]') as [number, string, number][]).map(([faceId, department, gridId]) => ({ faceId, department, gridId: Number(gridId) }))
+    SELECT json_agg(json_build_array(p.department, p.grid_id, p.grid_community, f.ids))::text AS covers
+    FROM merge_piece p
+    CROSS JOIN LATERAL (
+      SELECT array_agg(face_id) AS ids FROM merge_face f
+      WHERE f.community_code = p.community_code AND f.inner_point && p.geom AND ST_Intersects(p.geom, f.inner_point)
+    ) f
+    WHERE f.ids IS NOT NULL`.execute(trx)
+  const covers: (FaceCover & { gridCommunity: string | null })[] = []
+  for (const [department, gridId, gridCommunity, faceIds] of JSON.parse(coverRow?.covers ?? '[]') as [string, number, string | null, number[]][]) {
+    for (const faceId of faceIds) covers.push({ faceId, department, gridId: Number(gridId), gridCommunity })
+  }
+  type FaceTuple = [number, string, number, number, number, number, number, string]
+  const tuples = JSON.parse(faceRow?.faces ?? '[]') as FaceTuple[]
+  // the base department's grid of the face's own community: where a grid of a neighbouring community
+  // reaches across the boundary, that part is absorbed like a gap (and reported as crossing)
+  const communityOf = new Map(tuples.map(([id, communityCode]) => [id, communityCode]))
+  const baseOf = new Map<number, number>()
+  for (const { faceId, department, gridId, gridCommunity } of covers) {
+    if (department !== o.baseDepartment || gridCommunity !== communityOf.get(faceId)) continue
+    const current = baseOf.get(faceId)
+    if (current === undefined || gridId < current) baseOf.set(faceId, gridId)
+  }
+  const faces = tuples.map(([id, communityCode, areaM2, perimeterM, x, y, households]) => ({ id, communityCode, areaM2, perimeterM, x, y, baseGridId: baseOf.get(id) ?? null, households }))
+  const mesh = buildFaceMesh(tuples.map(([id, part, , , , , , wkb]) => ({ id, part, rings: (readWkb(Buffer.from(wkb, 'base64')) as Polygon).coordinates })))
   return { faces, mesh, covers }
 }
 
@@ -427,8 +434,9 @@ export async function insertIssuePieces(trx: Db, runId: number, pieces: (IssuePi
 }
 
 /**
- * Grid-level issues of the grids assigned to these communities: invalid input (repaired), parts
- * outside the grid's own community, and parts outside the district altogether.
+ * Grid-level issues: invalid input (repaired) and parts outside the district altogether, of the grids
+ * assigned to these communities; and the parts of grids that reach into one of these communities from
+ * a neighbouring one, one issue per grid and community reached (its piece as the merge cut it).
  */
 export async function insertGridIssues(trx: Db, runId: number, o: StepOptions, minAreaM2: number): Promise<void> {
   const srid = sql.lit(o.srid)
@@ -440,13 +448,11 @@ export async function insertGridIssues(trx: Db, runId: number, o: StepOptions, m
     WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_IsValid(g.boundary)`.execute(trx)
   await sql`
     INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
-    SELECT ${runId}::bigint, kind, community_code, department, ST_Area(outside), ARRAY[grid_id], note, ST_Multi(ST_Transform(outside, 4326))
+    SELECT ${runId}::bigint, kind, community_code, department, ST_Area(part), ARRAY[grid_id], note, ST_Multi(ST_Transform(part, 4326))
     FROM (
-      SELECT 'crosses_boundary' AS kind, g.community_code, l.department, g.id AS grid_id, '跨越所属社区边界' AS note,
-             ST_CollectionExtract(ST_Difference(ST_MakeValid(ST_Transform(g.boundary, ${srid})), ST_Transform(c.boundary, ${srid}), ${GRID_SIZE_M}::float8), 3) AS outside
-      FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])
-      JOIN regions c ON c.code = g.community_code
-      WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_CoveredBy(g.boundary, c.boundary)
+      SELECT 'crosses_boundary' AS kind, g.community_code, p.department, g.id AS grid_id, '伸入相邻社区 ' || r.name AS note, p.geom AS part
+      FROM merge_piece p JOIN grids g ON g.id = p.grid_id JOIN regions r ON r.code = p.community_code
+      WHERE g.community_code <> p.community_code
       UNION ALL
       SELECT 'outside_region', g.community_code, l.department, g.id, '超出辖区范围',
              ST_CollectionExtract(ST_Difference(ST_MakeValid(ST_Transform(g.boundary, ${srid})), ST_Transform(d.boundary, ${srid}), ${GRID_SIZE_M}::float8), 3)
@@ -455,7 +461,7 @@ export async function insertGridIssues(trx: Db, runId: number, o: StepOptions, m
       JOIN regions s ON s.code = c.parent_code
       JOIN regions d ON d.code = s.parent_code
       WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_CoveredBy(g.boundary, d.boundary)
-    ) parts WHERE ST_Area(outside) >= ${minAreaM2}::float8`.execute(trx)
+    ) parts WHERE ST_Area(part) >= ${minAreaM2}::float8`.execute(trx)
 }
 
 export interface DepartmentAlignment {
