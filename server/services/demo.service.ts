@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely'
 import { generateDistrict } from '../../data/district/index.ts'
 import * as demo from '../db/repositories/demo.repository.ts'
 import type { Tables } from '../db/tables.ts'
+import { refreshStatistics } from '../db/statistics.ts'
 
 export interface DemoLoadReport {
   counts: Record<string, number>
@@ -37,5 +38,6 @@ export async function loadDemoDistrict(db: Kysely<Tables>, options: { seed: numb
     await demo.insertServiceCenters(trx, district.serviceCenters)
     await demo.finishImportRun(trx, runId, counts)
   })
+  await refreshStatistics(db, demo.districtTables)
   return { counts, ms: Math.round(performance.now() - started) }
 }

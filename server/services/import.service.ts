@@ -7,6 +7,7 @@ import * as demo from '../db/repositories/demo.repository.ts'
 import * as imports from '../db/repositories/imports.repository.ts'
 import { codePrefixLength } from '../db/repositories/regions.repository.ts'
 import type { RegionLevel, Tables } from '../db/tables.ts'
+import { refreshStatistics } from '../db/statistics.ts'
 import { InvalidInputError, NotFoundError } from '../errors.ts'
 import { type SourceCrs, describeCrs } from './crs.ts'
 import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, settleCrs, textOf } from './import-checks.ts'
@@ -141,6 +142,7 @@ export async function importGridLayer(db: Kysely<Tables>, request: { file: Impor
       store: async () => {
         const stored = await db.transaction().execute((trx) =>
           imports.insertGridLayerVersion(trx, { department: request.department, title: `${department.name}网格（${parsed.file}）`, importRunId: runId, sourceCrs }, accepted))
+        await refreshStatistics(db, ['grid_layers', 'grids'])
         return { layer: { department: request.department, version: stored.version } }
       },
     }
@@ -238,6 +240,7 @@ export async function importRegionTree(db: Kysely<Tables>, request: { file: Impo
           await imports.upsertRegions(trx, accepted)
           return gone
         })
+        await refreshStatistics(db, request.replaceDemo ? demo.districtTables : ['regions'])
         return { layer: null, regions: { stored: accepted.length, replacedDemo: Object.keys(removed).length > 0, removed } }
       },
     }

@@ -4,6 +4,7 @@
 // only rows of its own, and is published by switching the active version.
 import type { Kysely, Transaction } from 'kysely'
 import * as merge from '../db/repositories/merge.repository.ts'
+import { refreshStatistics } from '../db/statistics.ts'
 import type { DriverName } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
@@ -239,6 +240,7 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
       await hooks.onStep?.({ runId, done, total: communities.length })
     }
     await runInParallel(chunks(communities, params.batchSize), statementSteps ? 1 : hooks.parallelSteps ?? 1, runStep)
+    await refreshStatistics(db, ['unified_grids', 'unified_grid_sources', 'merge_issues'])
     let t = performance.now()
     const alignment = await merge.findAlignment(db, runId)
     timings.alignmentMs = performance.now() - t

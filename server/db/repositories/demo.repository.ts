@@ -144,6 +144,12 @@ export async function findDemoRegionCodes(db: Db): Promise<string[]> {
   return rows.map((r) => r.code)
 }
 
+/** The tables a district fills (the demo's load, a region import that replaces it). */
+export const districtTables: (keyof Tables)[] = [
+  'regions', 'population_points', 'grid_layers', 'grids', 'grid_staff', 'party_orgs', 'units', 'unit_coverage', 'service_centers',
+  'merge_runs', 'unified_grids', 'unified_grid_sources', 'merge_issues', 'siting_scenarios',
+]
+
 /**
  * Deletes the demo district and every row that refers to its regions, children before parents:
  * merge runs built on them (with their unified grids, sources and issues), grid layers the demo

@@ -380,7 +380,9 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
   await sql`ANALYZE merge_unified (community_code, label)`.execute(trx)
   await assignStableCodes(trx, previousRunId, srid)
   // households and residents of each unified grid: the population points inside it, counted grid
-  // by grid (one shape against many points: PostGIS prepares it once)
+  // by grid (one shape against many points: PostGIS prepares it once); and its mapping rows, joined
+  // to the grids as they are inserted (not looked up in unified_grids, which grows through the run
+  // while the planner's statistics of it stay those of its start)
   const { rows } = await sql<{ n: number }>`
     -- materialized: a subquery's shape would be recomputed for every point it is tested against
     WITH u AS MATERIALIZED (
@@ -393,15 +395,15 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
         SELECT sum(p.households)::int AS households, sum(p.residents)::int AS residents
         FROM population_points p WHERE p.location && u.boundary AND ST_Intersects(u.boundary, p.location) AND p.region_code = u.community_code
       ) h ON true
-      RETURNING id
+      RETURNING id, code, area_m2
+    ), mapped AS (
+      INSERT INTO unified_grid_sources (unified_grid_id, grid_id, overlap_m2, share)
+      SELECT i.id, s."gridId", s."overlapM2", least(1, s."overlapM2" / nullif(i.area_m2, 0))
+      FROM json_to_recordset(${JSON.stringify(sources)}::json) AS s(community text, label int, "gridId" bigint, "overlapM2" float8)
+      JOIN merge_unified mu ON mu.community_code = s.community AND mu.label = s.label
+      JOIN inserted i ON i.code = mu.code
     )
     SELECT count(*)::int AS n FROM inserted`.execute(trx)
-  await sql`
-    INSERT INTO unified_grid_sources (unified_grid_id, grid_id, overlap_m2, share)
-    SELECT ug.id, s."gridId", s."overlapM2", least(1, s."overlapM2" / nullif(ug.area_m2, 0))
-    FROM json_to_recordset(${JSON.stringify(sources)}::json) AS s(community text, label int, "gridId" bigint, "overlapM2" float8)
-    JOIN merge_unified mu ON mu.community_code = s.community AND mu.label = s.label
-    JOIN unified_grids ug ON ug.merge_run_id = ${runId}::bigint AND ug.code = mu.code`.execute(trx)
   return rows[0].n
 }
 
