@@ -144,11 +144,12 @@ export async function findDemoRegionCodes(db: Db): Promise<string[]> {
   return rows.map((r) => r.code)
 }
 
-/** The tables a district fills (the demo's load, a region import that replaces it). */
-export const districtTables: (keyof Tables)[] = [
-  'regions', 'population_points', 'grid_layers', 'grids', 'grid_staff', 'party_orgs', 'units', 'unit_coverage', 'service_centers',
-  'merge_runs', 'unified_grids', 'unified_grid_sources', 'merge_issues', 'siting_scenarios',
-]
+/**
+ * The tables a district's load fills. Not the merge's: analysed while empty, a table's statistics
+ * would make the planner scan it whole for every foreign-key check of the run that fills it (the
+ * check's plan is made once per connection, when the table is still small).
+ */
+export const districtTables: (keyof Tables)[] = ['regions', 'population_points', 'grid_layers', 'grids', 'grid_staff', 'party_orgs', 'units', 'unit_coverage', 'service_centers']
 
 /**
  * Deletes the demo district and every row that refers to its regions, children before parents:

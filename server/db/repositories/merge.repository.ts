@@ -191,9 +191,11 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
     FROM faces f JOIN merge_community c ON c.code = f.community_code
     -- inside or outside (an enclave, float noise outside the boundary): by a point of the face, but
     -- a face so thin that the point lies within a millimetre of the boundary by the share of it
-    -- inside instead, as the noded boundary may lie on either side of the drawn one
+    -- inside instead, as the noded boundary may lie on either side of the drawn one (that overlay on
+    -- the millimetre grid: a float one can throw on such a crumb, and PGlite then drops faces silently)
     WHERE f.area > 0 AND (ST_Intersects(c.core, f.inner_point)
-                          OR ST_DWithin(c.outline, f.inner_point, ${GRID_SIZE_M}::float8) AND ST_Area(ST_Intersection(f.geom, c.geom)) >= f.area / 2)`.execute(trx)
+                          OR ST_DWithin(c.outline, f.inner_point, ${GRID_SIZE_M}::float8)
+                             AND ST_Area(ST_Intersection(f.geom, c.geom, ${GRID_SIZE_M}::float8)) >= f.area / 2)`.execute(trx)
   // The faces must tile each community, to the millimetre grid along its boundary. A GEOS failure
   // that the embedded PostGIS swallows would leave faces missing; it must stop the run instead of
   // producing a wrong unified grid.
