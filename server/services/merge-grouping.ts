@@ -40,7 +40,11 @@ export function isSliver(face: Pick<Face, 'areaM2' | 'perimeterM'>, rule: Sliver
 
 function neighboursOf(adjacency: Adjacency[]): Map<number, { id: number; sharedM: number }[]> {
   const neighbours = new Map<number, { id: number; sharedM: number }[]>()
-  const add = (from: number, to: number, sharedM: number) => neighbours.set(from, [...(neighbours.get(from) ?? []), { id: to, sharedM }])
+  const add = (from: number, to: number, sharedM: number) => {
+    const list = neighbours.get(from)
+    if (list) list.push({ id: to, sharedM })
+    else neighbours.set(from, [{ id: to, sharedM }])
+  }
   for (const { a, b, sharedM } of adjacency) {
     if (sharedM <= 0) continue
     add(a, b, sharedM)
@@ -242,21 +246,22 @@ export interface FaceMesh {
 }
 
 /**
- * `part`: faces of different parts (communities) never share a segment, even where their boundaries
- * coincide vertex for vertex (two communities on either side of their common boundary).
+ * `rings`: each ring as flat x, y pairs. `part`: faces of different parts (communities) never share a
+ * segment, even where their boundaries coincide vertex for vertex (two communities on either side of
+ * their common boundary).
  */
-export function buildFaceMesh(faces: { id: number; part?: string; rings: number[][][] }[]): FaceMesh {
+export function buildFaceMesh(faces: { id: number; part?: string; rings: ArrayLike<number>[] }[]): FaceMesh {
   // Vertices are keyed by their millimetre coordinates (the faces are noded on that grid) as one
   // number, within ±33 km of their part's first vertex (further out, never in a community, by their
   // text). Each part numbers its own: the same point in two parts is two vertices.
-  type PartVertices = { origin: number[]; ids: Map<number | string, number> }
+  type PartVertices = { x0: number; y0: number; ids: Map<number | string, number> }
   const partVertices = new Map<string | undefined, PartVertices>()
   let vertexCount = 0
   const span = 2 ** 25
-  const vertexOf = (own: PartVertices, p: number[]) => {
-    const dx = Math.round((p[0] - own.origin[0]) * 1000) + span
-    const dy = Math.round((p[1] - own.origin[1]) * 1000) + span
-    const key = dx >= 0 && dx < 2 * span && dy >= 0 && dy < 2 * span ? dx * 2 * span + dy : `${p[0]},${p[1]}`
+  const vertexOf = (own: PartVertices, x: number, y: number) => {
+    const dx = Math.round((x - own.x0) * 1000) + span
+    const dy = Math.round((y - own.y0) * 1000) + span
+    const key = dx >= 0 && dx < 2 * span && dy >= 0 && dy < 2 * span ? dx * 2 * span + dy : `${x},${y}`
     let id = own.ids.get(key)
     if (id === undefined) own.ids.set(key, (id = vertexCount++))
     return id
@@ -266,20 +271,21 @@ export function buildFaceMesh(faces: { id: number; part?: string; rings: number[
   const scale = 2 ** 26
   for (const face of faces) {
     let own = partVertices.get(face.part)
-    if (own === undefined) partVertices.set(face.part, (own = { origin: face.rings[0][0], ids: new Map() }))
+    if (own === undefined) partVertices.set(face.part, (own = { x0: face.rings[0][0], y0: face.rings[0][1], ids: new Map() }))
     for (const ring of face.rings) {
-      let previous = vertexOf(own, ring[0])
-      for (let i = 1; i < ring.length; i++) {
-        const current = vertexOf(own, ring[i])
+      let previous = vertexOf(own, ring[0], ring[1])
+      for (let i = 2; i < ring.length; i += 2) {
+        const x1 = ring[i - 2], y1 = ring[i - 1], x2 = ring[i], y2 = ring[i + 1]
+        const current = vertexOf(own, x2, y2)
         if (current === previous) continue
         const key = Math.min(previous, current) * scale + Math.max(previous, current)
         const seen = bySegment.get(key)
         if (seen === undefined) {
-          bySegment.set(key, { a: face.id, b: -1, x1: ring[i - 1][0], y1: ring[i - 1][1], x2: ring[i][0], y2: ring[i][1] })
+          bySegment.set(key, { a: face.id, b: -1, x1, y1, x2, y2 })
         } else if (seen.a !== face.id) {
           seen.b = face.id
           const [a, b] = seen.a < face.id ? [seen.a, face.id] : [face.id, seen.a]
-          const length = Math.hypot(ring[i][0] - ring[i - 1][0], ring[i][1] - ring[i - 1][1])
+          const length = Math.hypot(x2 - x1, y2 - y1)
           const pair = a * scale + b
           const entry = shared.get(pair)
           if (entry) entry.sharedM += length
@@ -297,9 +303,9 @@ export function buildFaceMesh(faces: { id: number; part?: string; rings: number[
  * sides lie in different groups. PostGIS builds the group's area from it (ST_BuildArea), which is
  * much cheaper than unioning the faces' shapes.
  */
-export function outlinesOf(mesh: FaceMesh, groupOf: (faceId: number) => string | undefined): Map<string, string> {
-  const parts = new Map<string, string[]>()
-  const add = (group: string | undefined, segment: FaceMesh['segments'][number]) => {
+export function outlinesOf<K>(mesh: FaceMesh, groupOf: (faceId: number) => K | undefined): Map<K, string> {
+  const parts = new Map<K, string[]>()
+  const add = (group: K | undefined, segment: FaceMesh['segments'][number]) => {
     if (group === undefined) return
     const list = parts.get(group) ?? []
     list.push(`(${segment.x1} ${segment.y1},${segment.x2} ${segment.y2})`)

@@ -163,28 +163,36 @@ export function groupFaces(faces: (Face & { communityCode: string })[], mesh: Fa
     for (const [faceId, label] of labelFaces(own, ownAdjacency, params)) labels.push({ faceId, label })
     for (const piece of findIssuePieces(own, ownAdjacency, coversOf.get(community) ?? [], departments, params.sliver)) pieces.push({ ...piece, communityCode: community })
   }
-  const labelOf = new Map(labels.map((l) => [l.faceId, l.label]))
-  const groupKey = (faceId: number) => `${communityOf.get(faceId)}/${labelOf.get(faceId)}`
-  const outlines = [...outlinesOf(mesh, groupKey)]
-    .map(([key, outline]) => ({ community: key.split('/')[0], label: Number(key.split('/')[1]), outline }))
+  // each unified grid (a community's label) by its index in `groups`
+  const groups: { community: string; label: number }[] = []
+  const groupOf = new Map<number, number>()
+  const indexOf = new Map<string, number>()
+  for (const { faceId, label } of labels) {
+    const community = communityOf.get(faceId)!
+    const key = `${community}/${label}`
+    let index = indexOf.get(key)
+    if (index === undefined) {
+      indexOf.set(key, (index = groups.length))
+      groups.push({ community, label })
+    }
+    groupOf.set(faceId, index)
+  }
+  const outlines = [...outlinesOf(mesh, (faceId) => groupOf.get(faceId))].map(([index, outline]) => ({ ...groups[index], outline }))
   // mapping: the overlap of a unified grid with a department grid is the area of the faces they share
   const areaOf = new Map(faces.map((f) => [f.id, f.areaM2]))
-  const overlaps = new Map<string, number>()
-  for (const cover of covers) {
-    const key = `${groupKey(cover.faceId)}/${cover.gridId}`
-    overlaps.set(key, (overlaps.get(key) ?? 0) + areaOf.get(cover.faceId)!)
+  const overlaps = groups.map(() => new Map<number, number>())
+  for (const { faceId, gridId } of covers) {
+    const overlap = overlaps[groupOf.get(faceId)!]
+    overlap.set(gridId, (overlap.get(gridId) ?? 0) + areaOf.get(faceId)!)
   }
-  const sources = [...overlaps].map(([key, overlapM2]) => {
-    const [community, label, gridId] = key.split('/')
-    return { community, label: Number(label), gridId: Number(gridId), overlapM2 }
-  })
+  const sources = overlaps.flatMap((overlap, index) => [...overlap].map(([gridId, overlapM2]) => ({ ...groups[index], gridId, overlapM2 })))
   // a face may lie in several pieces (a gap of 党建 and one of 社保, a sliver), but in one piece of a
   // kind and department at most: outlines are drawn per kind and department
   const pieceOutlines = new Map<number, string>()
   const multiFace = [...pieces.entries()].filter(([, piece]) => piece.faceIds.length > 1)
   for (const [, group] of groupBy(multiFace, ([, piece]) => `${piece.kind}/${piece.department}`)) {
-    const pieceOf = new Map(group.flatMap(([n, piece]) => piece.faceIds.map((id) => [id, String(n)] as const)))
-    for (const [n, outline] of outlinesOf(mesh, (faceId) => pieceOf.get(faceId))) pieceOutlines.set(Number(n), outline)
+    const pieceOf = new Map(group.flatMap(([n, piece]) => piece.faceIds.map((id) => [id, n] as const)))
+    for (const [n, outline] of outlinesOf(mesh, (faceId) => pieceOf.get(faceId))) pieceOutlines.set(n, outline)
   }
   return { labels, outlines, sources, pieces: pieces.map((piece, n) => ({ ...piece, outline: pieceOutlines.get(n) ?? null })) }
 }

@@ -5,6 +5,12 @@ import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson'
 const WKB_POLYGON = 3
 const WKB_MULTIPOLYGON = 6
 
+/** Coordinates per point: ISO (1000s) and EWKB (high bits) flags for Z and M; x and y are read only. */
+function dimensionsOf(rawType: number): number {
+  const type = rawType & 0xffff
+  return 2 + (type >= 1000 && type < 4000 ? (type >= 3000 ? 2 : 1) : 0) + ((rawType & 0x80000000) ? 1 : 0) + ((rawType & 0x40000000) ? 1 : 0)
+}
+
 export function readWkb(bytes: Uint8Array): Geometry {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let offset = 0
@@ -13,10 +19,8 @@ export function readWkb(bytes: Uint8Array): Geometry {
     offset += 1
     const rawType = view.getUint32(offset, little)
     offset += 4
-    // ISO (1000s) and EWKB (high bits) flags for Z/M: keep x and y only
-    const type = rawType & 0xffff
-    const base = type % 1000
-    const dimensions = 2 + (type >= 1000 && type < 4000 ? (type >= 3000 ? 2 : 1) : 0) + ((rawType & 0x80000000) ? 1 : 0) + ((rawType & 0x40000000) ? 1 : 0)
+    const base = (rawType & 0xffff) % 1000
+    const dimensions = dimensionsOf(rawType)
     if ((rawType & 0x20000000) !== 0) offset += 4 // EWKB SRID
     const int = () => {
       const value = view.getUint32(offset, little)
@@ -43,6 +47,40 @@ export function readWkb(bytes: Uint8Array): Geometry {
     throw new Error(`geometry type ${base} is not a polygon (WKB ${rawType})`)
   }
   return readGeometry()
+}
+
+/**
+ * Polygon WKBs laid end to end (PostGIS's string_agg of ST_AsBinary), each as its rings of flat
+ * x, y pairs: the faces of a merge step, read without building a position array per vertex.
+ */
+export function readPolygonSequence(bytes: Uint8Array): Float64Array[][] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const polygons: Float64Array[][] = []
+  let offset = 0
+  while (offset < bytes.byteLength) {
+    const little = view.getUint8(offset) === 1
+    const rawType = view.getUint32(offset + 1, little)
+    offset += 5
+    if ((rawType & 0xffff) % 1000 !== WKB_POLYGON) throw new Error(`a geometry of WKB type ${rawType} where polygons were expected`)
+    if ((rawType & 0x20000000) !== 0) offset += 4 // EWKB SRID
+    const dimensions = dimensionsOf(rawType)
+    const rings: Float64Array[] = []
+    const ringCount = view.getUint32(offset, little)
+    offset += 4
+    for (let r = 0; r < ringCount; r++) {
+      const points = view.getUint32(offset, little)
+      offset += 4
+      const ring = new Float64Array(points * 2)
+      for (let p = 0; p < points; p++) {
+        ring[2 * p] = view.getFloat64(offset, little)
+        ring[2 * p + 1] = view.getFloat64(offset + 8, little)
+        offset += 8 * dimensions
+      }
+      rings.push(ring)
+    }
+    polygons.push(rings)
+  }
+  return polygons
 }
 
 /** Little-endian 2D WKB of a Polygon or MultiPolygon. */

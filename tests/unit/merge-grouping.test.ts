@@ -77,9 +77,12 @@ describe('balanceHouseholds', () => {
   })
 })
 
+/** Rings as the mesh reads them: flat x, y pairs. */
+const flat = (rings: number[][][]) => rings.map((ring) => ring.flat())
+
 describe('the face mesh', () => {
   // three unit squares in a row, and one touching the last only at a corner
-  const square = (x: number, y: number) => [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]
+  const square = (x: number, y: number) => flat([[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]])
   const faces = [{ id: 1, rings: square(0, 0) }, { id: 2, rings: square(1, 0) }, { id: 3, rings: square(2, 0) }, { id: 4, rings: square(3, 1) }]
 
   it('pairs faces that share a segment, with the shared length', () => {
@@ -87,8 +90,8 @@ describe('the face mesh', () => {
   })
 
   it('adds up every segment two faces share', () => {
-    const left = { id: 1, rings: [[[0, 0], [1, 0], [1, 0.5], [1, 1], [0, 1], [0, 0]]] }
-    const right = { id: 2, rings: [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0.5], [1, 0]]] }
+    const left = { id: 1, rings: flat([[[0, 0], [1, 0], [1, 0.5], [1, 1], [0, 1], [0, 0]]]) }
+    const right = { id: 2, rings: flat([[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0.5], [1, 0]]]) }
     expect(buildFaceMesh([left, right]).adjacency).toEqual([{ a: 1, b: 2, sharedM: 1 }])
   })
 
@@ -101,7 +104,7 @@ describe('the face mesh', () => {
 })
 
 describe('outlinesOf', () => {
-  const square = (x: number) => [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]]
+  const square = (x: number) => flat([[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]])
   const mesh = buildFaceMesh([{ id: 1, rings: square(0) }, { id: 2, rings: square(1) }, { id: 3, rings: square(2) }])
   const segmentsOf = (wkt: string) => wkt.replace(/^MULTILINESTRING\(|\)$/g, '').split('),(').length
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readGeoPackageBlob, readWkb, writeGeoPackageBlob, writeWkb } from '../../server/services/wkb.ts'
+import { readGeoPackageBlob, readPolygonSequence, readWkb, writeGeoPackageBlob, writeWkb } from '../../server/services/wkb.ts'
 
 const square = { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] }
 
@@ -31,6 +31,23 @@ describe('WKB', () => {
   it('refuses a point', () => {
     const point = new Uint8Array([1, 1, 0, 0, 0, ...new Uint8Array(16)])
     expect(() => readWkb(point)).toThrow(/not a polygon/)
+  })
+
+  it('reads polygons laid end to end as flat rings', () => {
+    const holed = { type: 'Polygon' as const, coordinates: [[[5, 5], [9, 5], [9, 9], [5, 9], [5, 5]], [[6, 6], [7, 6], [7, 7], [6, 6]]] }
+    const [a, b] = [writeWkb(square), writeWkb(holed)]
+    const both = new Uint8Array(a.length + b.length)
+    both.set(a)
+    both.set(b, a.length)
+    expect(readPolygonSequence(both).map((rings) => rings.map((ring) => [...ring]))).toEqual([
+      [[0, 0, 1, 0, 1, 1, 0, 1, 0, 0]],
+      [[5, 5, 9, 5, 9, 9, 5, 9, 5, 5], [6, 6, 7, 6, 7, 7, 6, 6]],
+    ])
+    expect(readPolygonSequence(new Uint8Array(0))).toEqual([])
+  })
+
+  it('refuses a multipolygon among polygons laid end to end', () => {
+    expect(() => readPolygonSequence(writeWkb({ type: 'MultiPolygon', coordinates: [square.coordinates] }))).toThrow(/polygons were expected/)
   })
 
   it('unwraps a GeoPackage geometry blob with its SRS id', () => {

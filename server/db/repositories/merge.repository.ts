@@ -7,9 +7,8 @@
 // that requests waiting for the connection get it between statements).
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { MergeIssueKind, Tables } from '../tables.ts'
-import type { Polygon } from 'geojson'
 import { type Face, type FaceCover, type FaceMesh, type IssuePiece, buildFaceMesh } from '../../services/merge-grouping.ts'
-import { readWkb } from '../../services/wkb.ts'
+import { readPolygonSequence } from '../../services/wkb.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
 
@@ -228,10 +227,11 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
   const households = o.withHouseholds
     ? sql`coalesce((SELECT sum(p.households) FROM merge_point p WHERE p.geom && f.geom AND ST_Intersects(f.geom, p.geom)), 0)::int`
     : sql`0`
-  // one row of JSON per statement, not a row per face: the embedded driver parses rows in JavaScript
-  const { rows: [faceRow] } = await sql<{ faces: string | null }>`
-    SELECT json_agg(json_build_array(f.face_id, f.community_code, f.area, f.perimeter, ST_X(f.inner_point), ST_Y(f.inner_point),
-                                     ${households}, encode(ST_AsBinary(f.geom), 'base64')) ORDER BY f.face_id)::text AS faces
+  // one row per statement, not a row per face (the embedded driver parses rows in JavaScript): the
+  // faces' figures as JSON, their shapes as one bytea of WKBs end to end, both in face order
+  const { rows: [faceRow] } = await sql<{ faces: string | null; shapes: Uint8Array | null }>`
+    SELECT json_agg(json_build_array(f.face_id, f.community_code, f.area, f.perimeter, ST_X(f.inner_point), ST_Y(f.inner_point), ${households}) ORDER BY f.face_id)::text AS faces,
+           string_agg(ST_AsBinary(f.geom), ''::bytea ORDER BY f.face_id) AS shapes
     FROM merge_face f`.execute(trx)
   // the faces each grid covers: piece by piece against the faces' points (PostGIS prepares each
   // piece once), with the community the grid belongs to
@@ -247,7 +247,7 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
   for (const [department, gridId, gridCommunity, faceIds] of JSON.parse(coverRow?.covers ?? '[]') as [string, number, string | null, number[]][]) {
     for (const faceId of faceIds) covers.push({ faceId, department, gridId: Number(gridId), gridCommunity })
   }
-  type FaceTuple = [number, string, number, number, number, number, number, string]
+  type FaceTuple = [number, string, number, number, number, number, number]
   const tuples = JSON.parse(faceRow?.faces ?? '[]') as FaceTuple[]
   // the base department's grid of the face's own community: where a grid of a neighbouring community
   // reaches across the boundary, that part is absorbed like a gap (and reported as crossing)
@@ -259,7 +259,8 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
     if (current === undefined || gridId < current) baseOf.set(faceId, gridId)
   }
   const faces = tuples.map(([id, communityCode, areaM2, perimeterM, x, y, households]) => ({ id, communityCode, areaM2, perimeterM, x, y, baseGridId: baseOf.get(id) ?? null, households }))
-  const mesh = buildFaceMesh(tuples.map(([id, part, , , , , , wkb]) => ({ id, part, rings: (readWkb(Buffer.from(wkb, 'base64')) as Polygon).coordinates })))
+  const shapes = faceRow?.shapes ? readPolygonSequence(faceRow.shapes) : []
+  const mesh = buildFaceMesh(tuples.map(([id, part], n) => ({ id, part, rings: shapes[n] })))
   return { faces, mesh, covers }
 }
 
