@@ -27,7 +27,7 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(sliverThinMaxAreaM2 !== undefined ? { thinMaxAreaM2: sliverThinMaxAreaM2 } : {}),
       ...(sliverMaxThinness !== undefined ? { maxThinness: sliverMaxThinness } : {}),
     }
-    const execution = mergeExecutionFor(app.database.driver)
+    const execution = mergeExecutionFor(app.database.driver, app.tiles)
     const id = await createMerge(db, { ...rest, ...execution.request, sliver })
     // Not awaited: the run reports its progress in the database; its own failure is recorded there.
     void executeMerge(db, id, execution.hooks).catch((error: unknown) => app.log.error({ err: error, runId: id }, 'merge run crashed'))

@@ -9,6 +9,7 @@ import type { DriverName } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
 import { type Face, type FaceCover, type FaceMesh, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, isSliver, outlinesOf } from './merge-grouping.ts'
+import type { TileService } from './tiles.service.ts'
 
 export type MergeStrategy = 'base_department' | 'household_balanced'
 
@@ -58,17 +59,26 @@ export interface MergeHooks {
   statementSteps?: boolean
   /** steps run at once, each on a connection of its own (server PostGIS) */
   parallelSteps?: number
+  /**
+   * While this answers true (the map is being drawn), one step runs at a time: the cores the other
+   * steps would take serve the map instead.
+   */
+  mapInUse?: () => boolean
 }
+
+/** How recently a tile must have been rendered for the map to count as in use. */
+const mapInUseWindowMs = 1000
 
 /**
  * How a run is stepped on each driver. PGlite serves everything from one session on this thread:
  * small steps, statement by statement, so requests get the connection in between. Server PostGIS:
- * a transaction per step, two at a time (one per core of the machine this is sized for).
+ * a transaction per step, two at a time (one per core of the machine this is sized for), but one
+ * at a time while the map renders tiles (`tiles`: the app's tile service).
  */
-export function mergeExecutionFor(driver: DriverName): { request: Pick<MergeRequest, 'batchSize'>; hooks: MergeHooks } {
+export function mergeExecutionFor(driver: DriverName, tiles?: Pick<TileService, 'renderedWithin'>): { request: Pick<MergeRequest, 'batchSize'>; hooks: MergeHooks } {
   return driver === 'pglite'
     ? { request: { batchSize: embeddedBatchSize }, hooks: { statementSteps: true, parallelSteps: 1 } }
-    : { request: {}, hooks: { statementSteps: false, parallelSteps: 2 } }
+    : { request: {}, hooks: { statementSteps: false, parallelSteps: 2, mapInUse: tiles && (() => tiles.renderedWithin(mapInUseWindowMs)) } }
 }
 
 /** What a caller may set: any parameter, and any part of the sliver rule. */
@@ -115,12 +125,19 @@ function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
   return groups
 }
 
-/** Runs `work` on every item, `parallel` at a time, in order; the first failure stops the rest. */
-async function runInParallel<T>(items: T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
+/**
+ * Runs `work` on every item, `parallel` at a time, in order; the first failure stops the rest. While
+ * `holdBack` answers true, only the first worker takes new items.
+ */
+export async function runInParallel<T>(items: T[], parallel: number, work: (item: T) => Promise<void>, holdBack: () => boolean = () => false): Promise<void> {
   let next = 0
   let failed = false
-  const worker = async () => {
+  const worker = async (_: unknown, index: number) => {
     while (next < items.length && !failed) {
+      if (index > 0 && holdBack()) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        continue
+      }
       const item = items[next++]
       try {
         await work(item)
@@ -247,7 +264,7 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
       await merge.updateMergeRun(db, runId, { progress: done / communities.length })
       await hooks.onStep?.({ runId, done, total: communities.length })
     }
-    await runInParallel(chunks(communities, params.batchSize), statementSteps ? 1 : hooks.parallelSteps ?? 1, runStep)
+    await runInParallel(chunks(communities, params.batchSize), statementSteps ? 1 : hooks.parallelSteps ?? 1, runStep, hooks.mapInUse)
     await refreshStatistics(db, ['unified_grids', 'unified_grid_sources', 'merge_issues'])
     let t = performance.now()
     const alignment = await merge.findAlignment(db, runId)

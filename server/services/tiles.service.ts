@@ -58,6 +58,7 @@ export class TileCache {
 export class TileService {
   private readonly cache = new TileCache()
   private dataVersion = 1
+  private lastRenderedAt = Number.NEGATIVE_INFINITY
 
   constructor(
     private readonly db: Kysely<Tables>,
@@ -79,8 +80,14 @@ export class TileService {
     const key = `${this.dataVersion}/${layer.id}${run}/${z}/${x}/${y}`
     const hit = this.cache.get(key)
     if (hit) return { tile: hit, cached: true }
+    this.lastRenderedAt = performance.now()
     const tile = await encodeTile(this.db, this.encoder, layer, tileBounds(z, x, y))
     this.cache.set(key, tile)
     return { tile, cached: false }
+  }
+
+  /** Whether a tile had to be rendered (not served from the cache) in the last `ms` milliseconds. */
+  renderedWithin(ms: number): boolean {
+    return performance.now() - this.lastRenderedAt < ms
   }
 }

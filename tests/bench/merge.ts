@@ -21,8 +21,9 @@ export interface MergeFigures {
   rows: (string | number)[][]
 }
 
-async function runMerge(database: Database) {
-  const execution = mergeExecutionFor(database.driver)
+/** A merge as the API starts one: stepped for the driver, holding back while the app renders tiles. */
+async function runMerge(database: Database, app: FastifyInstance) {
+  const execution = mergeExecutionFor(database.driver, app.tiles)
   const runId = await createMerge(database.db, execution.request)
   const { ms, value: run } = await timeIt(() => executeMerge(database.db, runId, execution.hooks))
   if (run.status !== 'succeeded') throw new Error(`merge failed: ${run.error}`)
@@ -35,11 +36,11 @@ async function runMerge(database: Database) {
  * without pause: tile latency against idle, and what the tiles cost the merge.
  */
 export async function benchMerge(label: string, database: Database, app: FastifyInstance, origin: string, paths: string[]): Promise<MergeFigures> {
-  const alone = await runMerge(database)
+  const alone = await runMerge(database, app)
   let idleCount = 0
   const idle = await coldTileTimes(app, origin, paths, () => idleCount++ < 120)
   let finished = false
-  const loaded = runMerge(database).finally(() => (finished = true))
+  const loaded = runMerge(database, app).finally(() => (finished = true))
   const busy = await coldTileTimes(app, origin, paths, () => !finished)
   const underLoad = await loaded
   const stats = alone.run.stats as Record<string, number> & { issues: Record<string, number> }
