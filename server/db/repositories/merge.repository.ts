@@ -453,6 +453,8 @@ export async function insertGridIssues(trx: Db, runId: number, o: StepOptions, m
     FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])
     WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_IsValid(g.boundary)`.execute(trx)
   await sql`
+    -- the districts read once, not their shapes fetched (and detoasted) for every grid: PGlite 2× faster
+    WITH district AS MATERIALIZED (SELECT code, boundary FROM regions WHERE level = 'district')
     INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
     SELECT ${runId}::bigint, kind, community_code, department, ST_Area(part), ARRAY[grid_id], note, ST_Multi(ST_Transform(part, 4326))
     FROM (
@@ -465,8 +467,8 @@ export async function insertGridIssues(trx: Db, runId: number, o: StepOptions, m
       FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])
       JOIN regions c ON c.code = g.community_code
       JOIN regions s ON s.code = c.parent_code
-      JOIN regions d ON d.code = s.parent_code
       -- ST_Covers, not ST_CoveredBy: PostGIS prepares the district once for all grids (6× faster)
+      JOIN district d ON d.code = s.parent_code
       WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_Covers(d.boundary, g.boundary)
     ) parts WHERE ST_Area(part) >= ${minAreaM2}::float8`.execute(trx)
 }
