@@ -41,10 +41,11 @@ export const defaultMergeParams: MergeParams = {
 
 /**
  * PGlite serves everything from one connection on this thread: smaller steps keep the map
- * responsive (demo, tiles fetched throughout a merge: 2 communities a step keep tile p95 at 1.25×
- * idle, where 4 gave 2.0–2.6×; the merge alone takes 9 % longer).
+ * responsive (×13 demo, tiles fetched throughout a merge: 4 communities a step keep tile p95 at
+ * 1.7× idle, 2 at 1.4×; the merge alone takes 5–10 % longer with 2, and with tiles served
+ * throughout 235 s against 145 s).
  */
-const embeddedBatchSize = 2
+const embeddedBatchSize = 4
 
 export interface MergeProgress {
   runId: number

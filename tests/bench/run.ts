@@ -5,6 +5,7 @@
 //   BENCH_MERGE_SCALES=1,13  demo sizes merged on each driver (default 1,13; 13 ≈ 4 × 10,000 grids)
 //   BENCH_DATABASE_URL       an existing server database to use instead of a throwaway cluster
 //   BENCH_SKIP_PGLITE=1      skip the embedded-database figures
+//   BENCH_SKIP_SERVER=1      skip the server-PostGIS figures
 //   BENCH_SKIP_STARTUP=1     skip the npm start timings
 //   BENCH_SKIP_MERGE=1       skip the 多网合一 timings
 import autocannon from 'autocannon'
@@ -174,7 +175,7 @@ async function main() {
   const cluster = process.env.BENCH_DATABASE_URL ? undefined : await startThrowawayCluster()
   const adminUrl = process.env.BENCH_DATABASE_URL ?? cluster!.url
   try {
-    for (const scale of scales) {
+    for (const scale of process.env.BENCH_SKIP_SERVER ? [] : scales) {
       const { database, url } = await openServerDatabase(adminUrl, `bench_scale_${scale}`, scale, rows)
       const bareClient = new pg.Client({ connectionString: url })
       await bareClient.connect()
@@ -186,7 +187,7 @@ async function main() {
       await app.close()
       await database.close()
     }
-    await benchMergeScales('server', async (scale) => (await openServerDatabase(adminUrl, `bench_merge_${scale}`, scale, rows)).database, rows)
+    if (!process.env.BENCH_SKIP_SERVER) await benchMergeScales('server', async (scale) => (await openServerDatabase(adminUrl, `bench_merge_${scale}`, scale, rows)).database, rows)
     if (!process.env.BENCH_SKIP_PGLITE) {
       const database = await openPgliteDatabase(1, rows)
       const { app, origin } = await serveTestApp(database)
