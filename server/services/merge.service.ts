@@ -41,11 +41,10 @@ export const defaultMergeParams: MergeParams = {
 
 /**
  * PGlite serves everything from one connection on this thread: smaller steps keep the map
- * responsive (×13 demo, tiles fetched throughout a merge: 4 communities a step keep tile p95 at
- * 1.7× idle, 2 at 1.4×; the merge alone takes 5–10 % longer with 2, and with tiles served
- * throughout 235 s against 145 s).
+ * responsive. Demo, tiles fetched throughout a merge: with 2 communities a step tile p95 stays at
+ * 1.4× idle (×1 and ×13); with 4 it reached 1.97× at ×1 for a merge 5–10 % faster on its own.
  */
-const embeddedBatchSize = 4
+const embeddedBatchSize = 2
 
 export interface MergeProgress {
   runId: number
