@@ -4,7 +4,9 @@ import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createDatabase } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
+import { districtTables } from './db/repositories/demo.repository.ts'
 import { failInterruptedRuns } from './db/repositories/merge.repository.ts'
+import { analyseNeverAnalysed } from './db/statistics.ts'
 import { hasAnyRegion, loadDemoDistrict } from './services/demo.service.ts'
 
 async function main(): Promise<void> {
@@ -18,6 +20,8 @@ async function main(): Promise<void> {
     const report = await loadDemoDistrict(database.db, { seed: config.demoSeed, scale: config.demoScale })
     console.log(`demo district loaded in ${report.ms} ms: ${JSON.stringify(report.counts)}`)
   }
+  const analysed = await analyseNeverAnalysed(database.db, districtTables)
+  if (analysed.length > 0) console.log(`planner statistics gathered for ${analysed.join(', ')}`)
   const interrupted = await failInterruptedRuns(database.db)
   if (interrupted > 0) console.log(`${interrupted} merge run(s) interrupted by the last stop marked failed`)
   const app = await buildApp({ config, database, ownsDatabase: true })
