@@ -3,8 +3,10 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import pg from 'pg'
+import { type Kysely, sql } from 'kysely'
 import { inject } from 'vitest'
 import { type Database, type DriverName, createPgliteDatabase, createPostgresDatabase } from '../../server/db/database.ts'
+import type { Tables } from '../../server/db/tables.ts'
 
 export type TestData = 'demo' | 'empty' | 'none'
 
@@ -75,4 +77,11 @@ export async function openTestDatabase(driver: DriverName, data: TestData = 'dem
       await dropTestDatabase(adminUrl, name)
     },
   }
+}
+
+/** A table's row count as the planner's statistics have it (-1: never analysed) and as stored. */
+export async function plannerEstimate(db: Kysely<Tables>, table: keyof Tables): Promise<{ estimated: number; stored: number }> {
+  const { rows: [row] } = await sql<{ estimated: number; stored: number }>`
+    SELECT (SELECT reltuples FROM pg_class WHERE oid = ${table}::regclass)::int AS estimated, (SELECT count(*)::int FROM ${sql.table(table)}) AS stored`.execute(db)
+  return row
 }

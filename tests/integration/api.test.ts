@@ -4,7 +4,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { buildTestApp, tileAt } from '../helpers/app.ts'
-import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
+import { openTestDatabase, plannerEstimate, testDrivers } from '../helpers/databases.ts'
 import { decodeTile } from '../helpers/mvt.ts'
 
 describe.each(testDrivers())('API on %s', (driver) => {
@@ -38,9 +38,8 @@ describe.each(testDrivers())('API on %s', (driver) => {
   })
 
   it('has planner statistics for the demo district it loaded (PGlite has no autovacuum to gather them)', async () => {
-    for (const table of ['regions', 'grids', 'population_points']) {
-      const { rows: [counts] } = await sql<{ estimated: number; stored: number }>`
-        SELECT (SELECT reltuples FROM pg_class WHERE oid = ${table}::regclass)::int AS estimated, (SELECT count(*)::int FROM ${sql.table(table)}) AS stored`.execute(database.db)
+    for (const table of ['regions', 'grids', 'population_points'] as const) {
+      const counts = await plannerEstimate(database.db, table)
       expect(counts.estimated, table).toBe(counts.stored)
     }
   })

@@ -8,7 +8,7 @@ import type { Database } from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
 import { wgs84ToGcj02 } from '../../server/services/crs.ts'
 import { buildTestApp } from '../helpers/app.ts'
-import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
+import { openTestDatabase, plannerEstimate, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
 import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
 import { writePolygonShapefile } from '../helpers/shapefile.ts'
@@ -69,8 +69,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     expect(grid).toEqual({ community_code: communityA, households: 420 })
     expect((await app.inject(`/api/imports/${result.id}`)).json()).toMatchObject({ status: 'succeeded', format: 'geojson', dryRun: false })
     // planner statistics follow the import at once (PGlite has no autovacuum, the server's comes late)
-    const { rows: [grids] } = await sql<{ estimated: number; stored: number }>`
-      SELECT (SELECT reltuples FROM pg_class WHERE oid = 'grids'::regclass)::int AS estimated, (SELECT count(*)::int FROM grids) AS stored`.execute(database.db)
+    const grids = await plannerEstimate(database.db, 'grids')
     expect(grids.estimated).toBe(grids.stored)
   })
 
