@@ -9,6 +9,7 @@ import type { DriverName } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
 import { type Face, type FaceCover, type FaceMesh, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, isSliver, outlinesOf } from './merge-grouping.ts'
+import { embeddedEngines } from './merge-engine.ts'
 import type { TileService } from './tiles.service.ts'
 
 export type MergeStrategy = 'base_department' | 'household_balanced'
@@ -40,11 +41,10 @@ export const defaultMergeParams: MergeParams = {
 }
 
 /**
- * PGlite serves everything from one connection on this thread: smaller steps keep the map
- * responsive. Demo, tiles fetched throughout a merge: with 2 communities a step tile p95 stays at
- * 1.4× idle (×1 and ×13); with 4 it reached 1.97× at ×1 for a merge 5–10 % faster on its own.
+ * PGlite: communities a step. The engines' steps do not hold the app's connection, but its inputs
+ * are read and its results stored on it, each in one statement: small steps keep those short.
  */
-const embeddedBatchSize = 2
+const embeddedBatchSize = 4
 
 export interface MergeProgress {
   runId: number
@@ -64,21 +64,35 @@ export interface MergeHooks {
    * steps would take serve the map instead.
    */
   mapInUse?: () => boolean
+  /** steps run on engines of their own (see merge-engine.ts) instead of on `db`'s connections */
+  engines?: MergeEngineFactory
+}
+
+/** Engines that run steps, `size` at once; the results are stored in the app's database. */
+export interface MergeEngines {
+  size: number
+  runStep(engine: number, communities: string[]): Promise<StepReport>
+  close(): Promise<void>
+}
+
+export interface MergeEngineFactory {
+  open(db: Kysely<Tables>, context: StepContext): Promise<MergeEngines>
 }
 
 /** How recently a tile must have been rendered for the map to count as in use. */
 const mapInUseWindowMs = 1000
 
 /**
- * How a run is stepped on each driver. PGlite serves everything from one session on this thread:
- * small steps, statement by statement, so requests get the connection in between. Server PostGIS:
- * a transaction per step, two at a time (one per core of the machine this is sized for), but one
- * at a time while the map renders tiles (`tiles`: the app's tile service).
+ * How a run is stepped on each driver, two steps at a time (one per core of the machine this is
+ * sized for), but one at a time while the map renders tiles (`tiles`: the app's tile service).
+ * PGlite serves the app from one connection on this thread: steps run on two embedded engines in
+ * worker threads. Server PostGIS: a transaction per step, each on a pooled connection.
  */
 export function mergeExecutionFor(driver: DriverName, tiles?: Pick<TileService, 'renderedWithin'>): { request: Pick<MergeRequest, 'batchSize'>; hooks: MergeHooks } {
+  const mapInUse = tiles && (() => tiles.renderedWithin(mapInUseWindowMs))
   return driver === 'pglite'
-    ? { request: { batchSize: embeddedBatchSize }, hooks: { statementSteps: true, parallelSteps: 1 } }
-    : { request: {}, hooks: { statementSteps: false, parallelSteps: 2, mapInUse: tiles && (() => tiles.renderedWithin(mapInUseWindowMs)) } }
+    ? { request: { batchSize: embeddedBatchSize }, hooks: { engines: embeddedEngines(2), mapInUse } }
+    : { request: {}, hooks: { parallelSteps: 2, mapInUse } }
 }
 
 /** What a caller may set: any parameter, and any part of the sliver rule. */
@@ -126,10 +140,10 @@ function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
 }
 
 /**
- * Runs `work` on every item, `parallel` at a time, in order; the first failure stops the rest. While
- * `holdBack` answers true, only the first worker takes new items.
+ * Runs `work` on every item, `parallel` at a time (workers 0 … parallel − 1), in order; the first
+ * failure stops the rest. While `holdBack` answers true, only worker 0 takes new items.
  */
-export async function runInParallel<T>(items: T[], parallel: number, work: (item: T) => Promise<void>, holdBack: () => boolean = () => false): Promise<void> {
+export async function runInParallel<T>(items: T[], parallel: number, work: (item: T, worker: number) => Promise<void>, holdBack: () => boolean = () => false): Promise<void> {
   let next = 0
   let failed = false
   const worker = async (_: unknown, index: number) => {
@@ -140,7 +154,7 @@ export async function runInParallel<T>(items: T[], parallel: number, work: (item
       }
       const item = items[next++]
       try {
-        await work(item)
+        await work(item, index)
       } catch (error) {
         failed = true
         throw error
@@ -214,12 +228,57 @@ export function groupFaces(faces: (Face & { communityCode: string })[], mesh: Fa
   return { labels, outlines, sources, pieces: pieces.map((piece, n) => ({ ...piece, outline: pieceOutlines.get(n) ?? null })) }
 }
 
+/** What every step of a run shares. */
+export interface StepContext {
+  runId: number
+  layerIds: number[]
+  departments: string[]
+  srid: number
+  /** the run whose codes carry over */
+  previousRunId: number | null
+  params: MergeParams
+}
+
+export interface StepReport {
+  faces: number
+  timings: { facesMs: number; groupingMs: number; unifyMs: number; issuesMs: number }
+}
+
+/**
+ * One step of a run over a batch of communities: faces, their grouping into unified grids, the grids
+ * with their mapping rows, and the issues, all stored under the run.
+ */
+export async function runMergeStep(trx: Kysely<Tables> | Transaction<Tables>, context: StepContext, communities: string[]): Promise<StepReport> {
+  const { runId, params, srid } = context
+  const options = {
+    runId, communities, layerIds: context.layerIds, srid, snapM: params.snapToleranceM,
+    baseDepartment: params.baseDepartment, withHouseholds: params.strategy === 'household_balanced',
+  }
+  const timings = { facesMs: 0, groupingMs: 0, unifyMs: 0, issuesMs: 0 }
+  let t = performance.now()
+  await merge.buildFaces(trx, options)
+  const { faces, mesh, covers } = await merge.findFaceGraph(trx, options)
+  timings.facesMs = performance.now() - t
+  t = performance.now()
+  const { labels, outlines, sources, pieces } = groupFaces(faces, mesh, covers, context.departments, params)
+  timings.groupingMs = performance.now() - t
+  t = performance.now()
+  await merge.insertUnifiedGrids(trx, runId, { labels, outlines, sources }, context.previousRunId, srid)
+  timings.unifyMs = performance.now() - t
+  t = performance.now()
+  await merge.insertIssuePieces(trx, runId, pieces, srid)
+  await merge.insertGridIssues(trx, runId, options, params.sliver.minAreaM2)
+  timings.issuesMs = performance.now() - t
+  await merge.dropStepTables(trx)
+  return { faces: faces.length, timings }
+}
+
 export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: MergeHooks = {}): Promise<merge.MergeRunRow> {
   const statementSteps = hooks.statementSteps ?? false
   const run = await merge.findMergeRun(db, runId)
   if (!run) throw new NotFoundError(`No merge run has the id ${runId}`)
   const params = { ...defaultMergeParams, ...(run.params as Partial<MergeParams>), strategy: run.strategy }
-  const timings = { facesMs: 0, groupingMs: 0, unifyMs: 0, issuesMs: 0, alignmentMs: 0 }
+  const timings = { facesMs: 0, groupingMs: 0, unifyMs: 0, issuesMs: 0 }
   const started = performance.now()
   await merge.updateMergeRun(db, runId, { status: 'running' })
   try {
@@ -229,46 +288,35 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
     const srid = await merge.findMetricSrid(db)
     // codes carry over from the published version (else the latest that succeeded)
     const previousRunId = (await merge.findPublishedRun(db))?.id ?? (await merge.findLatestSucceededRun(db))?.id ?? null
+    const context: StepContext = { runId, layerIds: run.layerIds, departments, srid, previousRunId, params }
     let done = 0
     let faceCount = 0
-    const runStep = async (batch: string[]) => {
-      const step = async (trx: Kysely<Tables> | Transaction<Tables>) => {
-        const options = {
-          runId, communities: batch, layerIds: run.layerIds, srid, snapM: params.snapToleranceM,
-          baseDepartment: params.baseDepartment, withHouseholds: params.strategy === 'household_balanced',
-        }
-        let t = performance.now()
-        await merge.buildFaces(trx, options)
-        const { faces, mesh, covers } = await merge.findFaceGraph(trx, options)
-        timings.facesMs += performance.now() - t
-        t = performance.now()
-        faceCount += faces.length
-        const { labels, outlines, sources, pieces } = groupFaces(faces, mesh, covers, departments, params)
-        timings.groupingMs += performance.now() - t
-        t = performance.now()
-        await merge.insertUnifiedGrids(trx, runId, { labels, outlines, sources }, previousRunId, srid)
-        timings.unifyMs += performance.now() - t
-        t = performance.now()
-        await merge.insertIssuePieces(trx, runId, pieces, srid)
-        await merge.insertGridIssues(trx, runId, options, params.sliver.minAreaM2)
-        timings.issuesMs += performance.now() - t
-        await merge.dropStepTables(trx)
-      }
-      // server PostGIS: one transaction per step; PGlite: statement by statement on its one session,
-      // so that tiles and API calls waiting for the connection are served between statements
-      if (statementSteps) await step(db)
-      else await db.transaction().execute(step)
+    const engines = hooks.engines ? await hooks.engines.open(db, context) : undefined
+    const runStep = async (batch: string[], worker: number) => {
+      let report: StepReport
+      if (engines) report = await engines.runStep(worker, batch)
+      // PGlite in process: statement by statement on its one session, so that tiles and API calls
+      // waiting for the connection are served between statements; server PostGIS: a transaction
+      else if (statementSteps) report = await runMergeStep(db, context, batch)
+      else report = await db.transaction().execute((trx) => runMergeStep(trx, context, batch))
+      faceCount += report.faces
+      for (const key of Object.keys(timings) as (keyof StepReport['timings'])[]) timings[key] += report.timings[key]
       done += batch.length
       // PGlite runs on this thread: let waiting requests (tiles, API) through between steps
       await new Promise((resolve) => setImmediate(resolve))
       await merge.updateMergeRun(db, runId, { progress: done / communities.length })
       await hooks.onStep?.({ runId, done, total: communities.length })
     }
-    await runInParallel(chunks(communities, params.batchSize), statementSteps ? 1 : hooks.parallelSteps ?? 1, runStep, hooks.mapInUse)
+    const parallel = engines?.size ?? (statementSteps ? 1 : hooks.parallelSteps ?? 1)
+    try {
+      await runInParallel(chunks(communities, params.batchSize), parallel, runStep, hooks.mapInUse)
+    } finally {
+      await engines?.close()
+    }
     await refreshStatistics(db, ['unified_grids', 'unified_grid_sources', 'merge_issues'])
-    let t = performance.now()
+    const t = performance.now()
     const alignment = await merge.findAlignment(db, runId)
-    timings.alignmentMs = performance.now() - t
+    const alignmentMs = performance.now() - t
     const stats = {
       communities: communities.length,
       faces: faceCount,
@@ -276,7 +324,7 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
       issues: await merge.countIssues(db, runId),
       metricSrid: srid,
       totalMs: Math.round(performance.now() - started),
-      ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
+      ...Object.fromEntries(Object.entries({ ...timings, alignmentMs }).map(([k, v]) => [k, Math.round(v)])),
     }
     await merge.updateMergeRun(db, runId, { status: 'succeeded', progress: 1, stats, alignment, finished: true })
   } catch (error) {

@@ -160,12 +160,14 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
     JOIN grids g ON g.boundary && c.core4326 AND ST_Intersects(g.boundary, c.core4326)
     JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])`.execute(trx)
   // Then the other departments' edges snap onto the base department's where within tolerance, so
-  // that boundaries drawn "the same" by two departments become one line instead of a sliver. Not cut
+  // that boundaries drawn "the same" by two departments become one line instead of a sliver. Lines
+  // are collected in grid order here and below: snapping and noding depend on the order of their
+  // input, and the same grids must give the same unified grid whatever order a scan returns them in. Not cut
   // to the community again: where a snapped edge strays a hair outside it (at a concave corner),
   // the faces it makes there lie outside and are dropped with the others.
   await sql`
     UPDATE merge_piece p SET geom = ST_CollectionExtract(ST_MakeValid(ST_Snap(p.geom, b.lines, ${o.snapM}::float8)), 3)
-    FROM (SELECT community_code, ST_Collect(ST_Boundary(geom)) AS lines FROM merge_piece WHERE department = ${o.baseDepartment} GROUP BY community_code) b
+    FROM (SELECT community_code, ST_Collect(ST_Boundary(geom) ORDER BY grid_id) AS lines FROM merge_piece WHERE department = ${o.baseDepartment} GROUP BY community_code) b
     WHERE p.department <> ${o.baseDepartment} AND b.community_code = p.community_code`.execute(trx)
   await sql`DELETE FROM merge_piece WHERE ST_IsEmpty(geom) OR ST_Area(geom) < 0.0001`.execute(trx)
   // The common refinement: all boundaries as one set of linework, noded by snap-rounding on the
@@ -177,16 +179,18 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   await sql`
     CREATE TEMP TABLE merge_face AS
     WITH lines AS (
-      SELECT code AS community_code, (ST_Dump(ST_Boundary(geom))).geom AS line FROM merge_community
+      SELECT code AS community_code, 0::bigint AS grid_id, ST_Boundary(geom) AS line FROM merge_community
       UNION ALL
-      SELECT community_code, (ST_Dump(ST_Boundary(geom))).geom FROM merge_piece
+      SELECT community_code, grid_id, ST_Boundary(geom) FROM merge_piece
     ), noded AS (
-      SELECT community_code, ST_UnaryUnion(ST_Collect(line), ${GRID_SIZE_M}::float8) AS lines FROM lines GROUP BY community_code
+      SELECT community_code, ST_UnaryUnion(ST_Collect(line ORDER BY grid_id), ${GRID_SIZE_M}::float8) AS lines FROM lines GROUP BY community_code
     ), faces AS MATERIALIZED (
-      SELECT community_code, geom, ST_Area(geom) AS area, ST_PointOnSurface(geom) AS inner_point
-      FROM (SELECT community_code, (ST_Dump(ST_Polygonize(lines))).geom AS geom FROM noded GROUP BY community_code) f
+      SELECT community_code, n, geom, ST_Area(geom) AS area, ST_PointOnSurface(geom) AS inner_point
+      FROM (SELECT p.community_code, d.path[1] AS n, d.geom
+            FROM (SELECT community_code, ST_Polygonize(lines) AS polygons FROM noded GROUP BY community_code) p, ST_Dump(p.polygons) d) f
     )
-    SELECT (row_number() OVER ())::int AS face_id, f.community_code, f.geom, f.area, ST_Perimeter(f.geom) AS perimeter, f.inner_point
+    -- faces numbered in a fixed order: the grouping breaks ties by face
+    SELECT (row_number() OVER (ORDER BY f.community_code, f.n))::int AS face_id, f.community_code, f.geom, f.area, ST_Perimeter(f.geom) AS perimeter, f.inner_point
     FROM faces f JOIN merge_community c ON c.code = f.community_code
     -- inside or outside (an enclave, float noise outside the boundary): by a point of the face, but
     -- a face so thin that the point lies within a millimetre of the boundary by the share of it

@@ -1,0 +1,198 @@
+// Merge steps on embedded engines in worker threads. The embedded driver serves the whole app from
+// one PGlite connection on the main thread: a merge step there holds that connection (and the
+// thread) statement by statement, on one core. An engine is a second PGlite + PostGIS, in memory, in
+// a worker thread, with the app's schema: a step's inputs are copied to it, it runs the same step
+// code there (runMergeStep), and its results are copied back. Two engines merge on two cores while
+// the app's connection only reads inputs and stores results, and stays free for the map.
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type { Kysely } from 'kysely'
+import { projectRoot } from '../config.ts'
+import { migrationsDir } from '../db/migrate.ts'
+import { type StepResults, readRunInputs, readStepInputs, storeStepResults } from '../db/repositories/merge-engine.repository.ts'
+import type { Tables } from '../db/tables.ts'
+import type { MergeEngineFactory, MergeEngines, StepContext, StepReport } from './merge.service.ts'
+
+/** A request to an engine thread and its answer (see merge-engine.worker.ts). */
+export type EngineRequest =
+  | { type: 'open'; template: Uint8Array<ArrayBuffer> | null }
+  | { type: 'run'; context: StepContext; inputs: Awaited<ReturnType<typeof readRunInputs>> }
+  | { type: 'step'; communities: string[]; inputs: Awaited<ReturnType<typeof readStepInputs>> }
+
+export interface EngineAnswers {
+  open: { template: Uint8Array<ArrayBuffer> | null }
+  run: null
+  step: { report: StepReport; results: StepResults }
+}
+
+/**
+ * The engine's code is TypeScript: the thread registers tsx's loader first (a loader given to the
+ * thread as `--import` is not applied to it on Node 20), then loads the engine.
+ */
+const engineScript = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  .then(({ register }) => { register(); return import(${JSON.stringify(new URL('./merge-engine.worker.ts', import.meta.url).href)}) })`
+
+/** One engine thread, asked one thing at a time. */
+class EngineThread {
+  private readonly worker = new Worker(engineScript, { eval: true })
+  private pending?: { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  private idleTimer?: NodeJS.Timeout
+  alive = true
+
+  constructor() {
+    this.worker.on('message', (answer: { value?: unknown; error?: string }) => {
+      const pending = this.pending
+      this.pending = undefined
+      if (answer.error !== undefined) pending?.reject(new Error(`merge engine: ${answer.error}`))
+      else pending?.resolve(answer.value)
+    })
+    this.worker.on('error', (error) => this.fail(error))
+    this.worker.on('exit', (code) => this.fail(new Error(`merge engine stopped (exit code ${code})`)))
+  }
+
+  private fail(error: Error): void {
+    this.alive = false
+    this.pending?.reject(error)
+    this.pending = undefined
+  }
+
+  ask<T extends EngineRequest>(request: T): Promise<EngineAnswers[T['type']]> {
+    if (this.pending) throw new Error('merge engine: asked while busy')
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve: resolve as (value: unknown) => void, reject }
+      this.worker.postMessage(request)
+    })
+  }
+
+  /** Idle: does not keep the process alive, and stops after `ms` unless woken. */
+  sleep(ms: number, onStop: () => void): void {
+    this.worker.unref()
+    this.idleTimer = setTimeout(() => {
+      onStop()
+      void this.close()
+    }, ms).unref()
+  }
+
+  wake(): void {
+    clearTimeout(this.idleTimer)
+    this.worker.ref()
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.idleTimer)
+    this.alive = false
+    this.worker.removeAllListeners('exit')
+    await this.worker.terminate()
+  }
+}
+
+/**
+ * A new engine starts from a dump of a migrated PGlite (about 2 s) instead of creating one (about
+ * 10 s): the dump is kept in the system's temp directory, named by the migrations and the PGlite
+ * packages it was made with.
+ */
+async function templatePath(): Promise<string> {
+  const hash = createHash('sha256')
+  for (const pkg of ['pglite', 'pglite-postgis']) {
+    hash.update(await readFile(path.join(projectRoot, 'node_modules', '@electric-sql', pkg, 'package.json')))
+  }
+  for (const file of (await readdir(migrationsDir)).sort()) hash.update(file).update(await readFile(path.join(migrationsDir, file)))
+  return path.join(tmpdir(), 'wangge-merge-engine', `${hash.digest('hex').slice(0, 16)}.tar`)
+}
+
+async function readTemplate(file: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  try {
+    return new Uint8Array(await readFile(file))
+  } catch {
+    return null
+  }
+}
+
+/** Written under a name of its own, then renamed: processes making one at once never read half a file. */
+async function writeTemplate(file: string, template: Uint8Array<ArrayBuffer>): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true })
+  const partial = `${file}.${process.pid}.${Date.now()}`
+  await writeFile(partial, template)
+  await rename(partial, file)
+}
+
+/** Starts `count` engine threads, from the template (made by the first of them when there is none). */
+async function startThreads(count: number): Promise<EngineThread[]> {
+  const file = await templatePath()
+  const template = await readTemplate(file)
+  const threads = Array.from({ length: count }, () => new EngineThread())
+  try {
+    const opened = await Promise.all(threads.map((thread) => thread.ask({ type: 'open', template })))
+    const made = opened.find((o) => o.template !== null)?.template
+    if (made) await writeTemplate(file, made)
+    return threads
+  } catch (error) {
+    await Promise.all(threads.map((thread) => thread.close()))
+    throw error
+  }
+}
+
+/**
+ * Engines that finished a run wait this long for the next one (a planner tries thresholds one run
+ * after another) before their threads stop: starting two takes about 5 s.
+ */
+const idleMs = 120_000
+const idle: EngineThread[] = []
+
+async function takeThreads(count: number): Promise<EngineThread[]> {
+  const reused = idle.splice(0, count)
+  for (const thread of reused) thread.wake()
+  return reused.length === count ? reused : [...reused, ...(await startThreads(count - reused.length))]
+}
+
+function putBack(threads: EngineThread[]): void {
+  for (const thread of threads.filter((t) => t.alive)) {
+    idle.push(thread)
+    thread.sleep(idleMs, () => idle.splice(idle.indexOf(thread), 1))
+  }
+}
+
+/**
+ * Runs each step of a merge on one of `count` engines. A step's inputs are read and its results
+ * stored on the app's connection; the results are stored while the engine goes on to its next step.
+ */
+export function embeddedEngines(count: number): MergeEngineFactory {
+  return {
+    async open(db: Kysely<Tables>, context: StepContext): Promise<MergeEngines> {
+      const threads = await takeThreads(count)
+      try {
+        const inputs = await readRunInputs(db, context.layerIds)
+        await Promise.all(threads.map((thread) => thread.ask({ type: 'run', context, inputs })))
+      } catch (error) {
+        await Promise.all(threads.map((thread) => thread.close()))
+        throw error
+      }
+      let stored: Promise<void> = Promise.resolve()
+      let failed = false
+      return {
+        size: count,
+        async runStep(engine, communities) {
+          const inputs = await readStepInputs(db, { communities, layerIds: context.layerIds, previousRunId: context.previousRunId })
+          const { report, results } = await threads[engine].ask({ type: 'step', communities, inputs })
+          // one store after another on the app's connection; a failed store fails the run
+          stored = stored.then(() => db.transaction().execute((trx) => storeStepResults(trx, results)))
+          stored.catch(() => (failed = true))
+          if (failed) await stored
+          return report
+        },
+        close: async () => {
+          try {
+            await stored
+            putBack(threads)
+          } catch (error) {
+            await Promise.all(threads.map((thread) => thread.close()))
+            throw error
+          }
+        },
+      }
+    },
+  }
+}

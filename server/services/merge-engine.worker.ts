@@ -1,0 +1,45 @@
+// A merge engine (see merge-engine.ts): an in-memory PGlite + PostGIS with the app's schema, in a
+// worker thread. It answers one request at a time: open (from the template, or made from scratch and
+// then dumped as the template), run (the run's inputs) and step (a step's inputs in, its results out).
+import { parentPort } from 'node:worker_threads'
+import { type Database, createPgliteDatabase } from '../db/database.ts'
+import { migrate } from '../db/migrate.ts'
+import { loadRunInputs, loadStepInputs, readStepResults } from '../db/repositories/merge-engine.repository.ts'
+import type { EngineAnswers, EngineRequest } from './merge-engine.ts'
+import { type StepContext, runMergeStep } from './merge.service.ts'
+
+let database: Database | undefined
+let context: StepContext | undefined
+
+async function open(template: Uint8Array<ArrayBuffer> | null): Promise<EngineAnswers['open']> {
+  if (template) {
+    database = await createPgliteDatabase('memory://', new Blob([template]))
+    return { template: null }
+  }
+  database = await createPgliteDatabase('memory://')
+  await migrate(database.db)
+  return { template: new Uint8Array(await (await database.pglite!.dumpDataDir('none')).arrayBuffer()) }
+}
+
+async function answer(request: EngineRequest): Promise<EngineAnswers[EngineRequest['type']]> {
+  if (request.type === 'open') return open(request.template)
+  if (!database) throw new Error('not open')
+  const { db } = database
+  if (request.type === 'run') {
+    context = request.context
+    await loadRunInputs(db, request.inputs)
+    return null
+  }
+  if (!context) throw new Error('no run')
+  const run = context
+  await loadStepInputs(db, request.inputs)
+  const report = await db.transaction().execute((trx) => runMergeStep(trx, run, request.communities))
+  return { report, results: await readStepResults(db, run.runId) }
+}
+
+parentPort!.on('message', (request: EngineRequest) => {
+  answer(request).then(
+    (value) => parentPort!.postMessage({ value }),
+    (error: unknown) => parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) }),
+  )
+})
