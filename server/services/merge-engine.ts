@@ -148,6 +148,11 @@ async function takeThreads(count: number): Promise<EngineThread[]> {
   return reused.length === count ? reused : [...reused, ...(await startThreads(count - reused.length))]
 }
 
+/** Stops the engines waiting for a run (the next run starts new ones). */
+export async function stopIdleEngines(): Promise<void> {
+  await Promise.all(idle.splice(0).map((thread) => thread.close()))
+}
+
 function putBack(threads: EngineThread[]): void {
   for (const thread of threads.filter((t) => t.alive)) {
     idle.push(thread)

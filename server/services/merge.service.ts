@@ -57,7 +57,7 @@ export interface MergeHooks {
   onStep?: (progress: MergeProgress) => void | Promise<void>
   /** run each step statement by statement instead of in one transaction (PGlite: one session) */
   statementSteps?: boolean
-  /** steps run at once, each on a connection of its own (server PostGIS) */
+  /** steps run at once, each on a connection (server PostGIS) or an engine of its own */
   parallelSteps?: number
   /**
    * While this answers true (the map is being drawn), one step runs at a time: the cores the other
@@ -91,7 +91,7 @@ const mapInUseWindowMs = 1000
 export function mergeExecutionFor(driver: DriverName, tiles?: Pick<TileService, 'renderedWithin'>): { request: Pick<MergeRequest, 'batchSize'>; hooks: MergeHooks } {
   const mapInUse = tiles && (() => tiles.renderedWithin(mapInUseWindowMs))
   return driver === 'pglite'
-    ? { request: { batchSize: embeddedBatchSize }, hooks: { engines: embeddedEngines(2), mapInUse } }
+    ? { request: { batchSize: embeddedBatchSize }, hooks: { engines: embeddedEngines(2), parallelSteps: 2, mapInUse } }
     : { request: {}, hooks: { parallelSteps: 2, mapInUse } }
 }
 
