@@ -55,8 +55,6 @@ export interface MergeProgress {
 export interface MergeHooks {
   /** after each committed batch (progress events); an exception here stops the run as a failure */
   onStep?: (progress: MergeProgress) => void | Promise<void>
-  /** run each step statement by statement instead of in one transaction (PGlite: one session) */
-  statementSteps?: boolean
   /** steps run at once, each on a connection (server PostGIS) or an engine of its own */
   parallelSteps?: number
   /**
@@ -274,7 +272,6 @@ export async function runMergeStep(trx: Kysely<Tables> | Transaction<Tables>, co
 }
 
 export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: MergeHooks = {}): Promise<merge.MergeRunRow> {
-  const statementSteps = hooks.statementSteps ?? false
   const run = await merge.findMergeRun(db, runId)
   if (!run) throw new NotFoundError(`No merge run has the id ${runId}`)
   const params = { ...defaultMergeParams, ...(run.params as Partial<MergeParams>), strategy: run.strategy }
@@ -295,9 +292,6 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
     const runStep = async (batch: string[], worker: number) => {
       let report: StepReport
       if (engines) report = await engines.runStep(worker, batch)
-      // PGlite in process: statement by statement on its one session, so that tiles and API calls
-      // waiting for the connection are served between statements; server PostGIS: a transaction
-      else if (statementSteps) report = await runMergeStep(db, context, batch)
       else report = await db.transaction().execute((trx) => runMergeStep(trx, context, batch))
       faceCount += report.faces
       for (const key of Object.keys(timings) as (keyof StepReport['timings'])[]) timings[key] += report.timings[key]
@@ -307,7 +301,7 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
       await merge.updateMergeRun(db, runId, { progress: done / communities.length })
       await hooks.onStep?.({ runId, done, total: communities.length })
     }
-    const parallel = engines?.size ?? (statementSteps ? 1 : hooks.parallelSteps ?? 1)
+    const parallel = engines?.size ?? hooks.parallelSteps ?? 1
     try {
       await runInParallel(chunks(communities, params.batchSize), parallel, runStep, hooks.mapInUse)
     } finally {

@@ -1,10 +1,9 @@
 // SQL of the 多网合一 merge. A run works community by community in short transactions: the grids of
 // the selected layers are cut to each community, repaired and snapped in a metric CRS, their
 // boundaries noded and polygonized into faces (the common refinement), and every face attributed
-// to the grid each department has there. The step's temp tables are dropped when the next step
-// starts and when the run ends: a step may run in one transaction (server PostGIS, where temp
-// tables belong to the pooled connection) or statement by statement (PGlite's single session, so
-// that requests waiting for the connection get it between statements).
+// to the grid each department has there. A step runs in one transaction, on a pooled connection
+// (server PostGIS) or on an embedded engine (PGlite, see services/merge-engine.ts); its temp tables
+// are dropped when the step ends, when the next one starts, and when a run fails.
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { MergeIssueKind, Tables } from '../tables.ts'
 import { type Face, type FaceCover, type FaceMesh, type IssuePiece, buildFaceMesh } from '../../services/merge-grouping.ts'
