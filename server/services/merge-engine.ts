@@ -5,22 +5,22 @@
 // code there (runMergeStep), and its results are copied back. Two engines merge on two cores while
 // the app's connection only reads inputs and stores results, and stays free for the map.
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Kysely } from 'kysely'
 import { projectRoot } from '../config.ts'
-import { migrationsDir } from '../db/migrate.ts'
-import { type StepResults, readRunInputs, readStepInputs, storeStepResults } from '../db/repositories/merge-engine.repository.ts'
+import { listMigrations } from '../db/migrate.ts'
+import { type RunInputs, type StepInputs, type StepResults, readRunInputs, readStepInputs, storeStepResults } from '../db/repositories/merge-engine.repository.ts'
 import type { Tables } from '../db/tables.ts'
 import type { MergeEngineFactory, MergeEngines, StepContext, StepReport } from './merge.service.ts'
 
 /** A request to an engine thread and its answer (see merge-engine.worker.ts). */
 export type EngineRequest =
   | { type: 'open'; template: Uint8Array<ArrayBuffer> | null }
-  | { type: 'run'; context: StepContext; inputs: Awaited<ReturnType<typeof readRunInputs>> }
-  | { type: 'step'; communities: string[]; inputs: Awaited<ReturnType<typeof readStepInputs>> }
+  | { type: 'run'; context: StepContext; inputs: RunInputs }
+  | { type: 'step'; communities: string[]; inputs: StepInputs }
 
 export interface EngineAnswers {
   open: { template: Uint8Array<ArrayBuffer> | null }
@@ -99,15 +99,17 @@ async function templatePath(): Promise<string> {
   for (const pkg of ['pglite', 'pglite-postgis']) {
     hash.update(await readFile(path.join(projectRoot, 'node_modules', '@electric-sql', pkg, 'package.json')))
   }
-  for (const file of (await readdir(migrationsDir)).sort()) hash.update(file).update(await readFile(path.join(migrationsDir, file)))
+  for (const migration of await listMigrations()) hash.update(migration.version).update(await readFile(migration.file))
   return path.join(tmpdir(), 'wangge-merge-engine', `${hash.digest('hex').slice(0, 16)}.tar`)
 }
 
+/** The template, or null when none was made yet. */
 async function readTemplate(file: string): Promise<Uint8Array<ArrayBuffer> | null> {
   try {
     return new Uint8Array(await readFile(file))
-  } catch {
-    return null
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
   }
 }
 
@@ -166,6 +168,7 @@ function putBack(threads: EngineThread[]): void {
  */
 export function embeddedEngines(count: number): MergeEngineFactory {
   return {
+    size: count,
     async open(db: Kysely<Tables>, context: StepContext): Promise<MergeEngines> {
       const threads = await takeThreads(count)
       try {
@@ -178,7 +181,6 @@ export function embeddedEngines(count: number): MergeEngineFactory {
       let stored: Promise<void> = Promise.resolve()
       let failed = false
       return {
-        size: count,
         async runStep(engine, communities) {
           const inputs = await readStepInputs(db, { communities, layerIds: context.layerIds, previousRunId: context.previousRunId })
           const { report, results } = await threads[engine].ask({ type: 'step', communities, inputs })

@@ -4,21 +4,23 @@
 import { parentPort } from 'node:worker_threads'
 import { type Database, createPgliteDatabase } from '../db/database.ts'
 import { migrate } from '../db/migrate.ts'
-import { loadRunInputs, loadStepInputs, readStepResults } from '../db/repositories/merge-engine.repository.ts'
+import { loadRunInputs, loadStepInputs, prepareEngine, readStepResults } from '../db/repositories/merge-engine.repository.ts'
 import type { EngineAnswers, EngineRequest } from './merge-engine.ts'
 import { type StepContext, runMergeStep } from './merge.service.ts'
 
 let database: Database | undefined
 let context: StepContext | undefined
 
+/** Opens the engine from the template, or makes it and answers with the template. */
 async function open(template: Uint8Array<ArrayBuffer> | null): Promise<EngineAnswers['open']> {
-  if (template) {
-    database = await createPgliteDatabase('memory://', new Blob([template]))
-    return { template: null }
+  database = await createPgliteDatabase('memory://', template ? new Blob([template]) : undefined)
+  let made: Uint8Array<ArrayBuffer> | null = null
+  if (!template) {
+    await migrate(database.db)
+    made = new Uint8Array(await (await database.pglite!.dumpDataDir('none')).arrayBuffer())
   }
-  database = await createPgliteDatabase('memory://')
-  await migrate(database.db)
-  return { template: new Uint8Array(await (await database.pglite!.dumpDataDir('none')).arrayBuffer()) }
+  await prepareEngine(database.db)
+  return { template: made }
 }
 
 async function answer(request: EngineRequest): Promise<EngineAnswers[EngineRequest['type']]> {

@@ -55,7 +55,7 @@ export interface MergeProgress {
 export interface MergeHooks {
   /** after each committed batch (progress events); an exception here stops the run as a failure */
   onStep?: (progress: MergeProgress) => void | Promise<void>
-  /** steps run at once, each on a connection (server PostGIS) or an engine of its own */
+  /** steps run at once, each on a connection of its own (server PostGIS) */
   parallelSteps?: number
   /**
    * While this answers true (the map is being drawn), one step runs at a time: the cores the other
@@ -66,14 +66,15 @@ export interface MergeHooks {
   engines?: MergeEngineFactory
 }
 
-/** Engines that run steps, `size` at once; the results are stored in the app's database. */
+/** Engines that run the steps of a run; the results are stored in the app's database. */
 export interface MergeEngines {
-  size: number
   runStep(engine: number, communities: string[]): Promise<StepReport>
   close(): Promise<void>
 }
 
+/** Opens `size` engines for a run: its steps run `size` at a time. */
 export interface MergeEngineFactory {
+  size: number
   open(db: Kysely<Tables>, context: StepContext): Promise<MergeEngines>
 }
 
@@ -89,7 +90,7 @@ const mapInUseWindowMs = 1000
 export function mergeExecutionFor(driver: DriverName, tiles?: Pick<TileService, 'renderedWithin'>): { request: Pick<MergeRequest, 'batchSize'>; hooks: MergeHooks } {
   const mapInUse = tiles && (() => tiles.renderedWithin(mapInUseWindowMs))
   return driver === 'pglite'
-    ? { request: { batchSize: embeddedBatchSize }, hooks: { engines: embeddedEngines(2), parallelSteps: 2, mapInUse } }
+    ? { request: { batchSize: embeddedBatchSize }, hooks: { engines: embeddedEngines(2), mapInUse } }
     : { request: {}, hooks: { parallelSteps: 2, mapInUse } }
 }
 
@@ -301,7 +302,7 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
       await merge.updateMergeRun(db, runId, { progress: done / communities.length })
       await hooks.onStep?.({ runId, done, total: communities.length })
     }
-    const parallel = engines?.size ?? hooks.parallelSteps ?? 1
+    const parallel = hooks.engines?.size ?? hooks.parallelSteps ?? 1
     try {
       await runInParallel(chunks(communities, params.batchSize), parallel, runStep, hooks.mapInUse)
     } finally {

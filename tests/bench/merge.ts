@@ -29,7 +29,7 @@ async function runMerge(database: Database, app: FastifyInstance) {
   const { ms, value: run } = await timeIt(() => executeMerge(database.db, runId, execution.hooks))
   if (run.status !== 'succeeded') throw new Error(`merge failed: ${run.error}`)
   const published = await timeIt(() => publishMerge(database.db, runId))
-  return { run, ms: ms + published.ms, publishMs: published.ms, parallel: execution.hooks.parallelSteps ?? 1, onEngines: execution.hooks.engines !== undefined }
+  return { run, ms: ms + published.ms, publishMs: published.ms, parallel: execution.hooks.engines?.size ?? execution.hooks.parallelSteps ?? 1, onEngines: execution.hooks.engines !== undefined }
 }
 
 /**

@@ -80,14 +80,18 @@ export async function readStepInputs(db: Db, o: { communities: string[]; layerId
 }
 
 /**
- * Prepares an engine's database for a run (an engine serves one run after another). Its rows are partial copies of the app's, so foreign keys
- * (triggers) are off in its session. The tables a step refills hold a few hundred rows at a time:
- * scanning them beats keeping spatial indexes up to date (a step's points took longer to insert than
- * to count).
+ * Readies an engine's session once, when it opens. Its rows are partial copies of the app's, so
+ * foreign keys (triggers) are off. The tables a step refills hold a few hundred rows at a time:
+ * scanning them beats keeping spatial indexes up to date (a step's points took longer to insert
+ * than to count).
  */
-export async function loadRunInputs(engine: Db, inputs: RunInputs): Promise<void> {
+export async function prepareEngine(engine: Db): Promise<void> {
   await sql`SET session_replication_role = replica`.execute(engine)
-  await sql`DROP INDEX IF EXISTS grids_boundary_gix, population_points_location_gix, unified_grids_boundary_gix, merge_issues_geom_gix`.execute(engine)
+  await sql`DROP INDEX grids_boundary_gix, population_points_location_gix, unified_grids_boundary_gix, merge_issues_geom_gix`.execute(engine)
+}
+
+/** Loads a run's inputs into an engine, in place of the previous run's (an engine serves one run after another). */
+export async function loadRunInputs(engine: Db, inputs: RunInputs): Promise<void> {
   await sql`TRUNCATE regions, grid_layers CASCADE`.execute(engine)
   await insertJsonRows(engine, 'regions', inputs.regions)
   await insertJsonRows(engine, 'grid_layers', inputs.layers)
