@@ -3,11 +3,11 @@
 // where a capability differs (ST_AsMVT) and that is probed, not assumed.
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
-import { postgis } from '@electric-sql/pglite-postgis'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../config.ts'
 import { PglitePool } from './pglite-pool.ts'
+import { postgisExtension } from './postgis-bundle.ts'
 import type { Tables } from './tables.ts'
 
 export type DriverName = 'pglite' | 'postgres'
@@ -46,7 +46,7 @@ export async function createPostgresDatabase(connectionString: string): Promise<
 export async function createPgliteDatabase(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true })
   // numeric as a number, as the pg driver is configured above: both drivers return the same shapes
-  const pglite = await PGlite.create(dataDir, { extensions: { postgis }, loadDataDir, parsers: { 1700: (value: string) => Number(value) } })
+  const pglite = await PGlite.create(dataDir, { extensions: { postgis: await postgisExtension() }, loadDataDir, parsers: { 1700: (value: string) => Number(value) } })
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: new PglitePool(pglite) as unknown as pg.Pool }) })
   return { db, driver: 'pglite', pglite, close: () => db.destroy() }
 }
