@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
-import { MergeDiff, MergeDiffParams, MergeIssueList, MergeIssuesQuery, MergeRequest, MergeRun, MergeRunParams } from '../schemas/merge.schema.ts'
+import { MergeDiff, MergeDiffParams, MergeEngines, MergeIssueList, MergeIssuesQuery, MergeRequest, MergeRun, MergeRunParams } from '../schemas/merge.schema.ts'
 import { codePrefixOf } from '../db/repositories/regions.repository.ts'
-import { createMerge, diffMerges, executeMerge, getMergeRun, listMergeIssues, mergeExecutionFor, publishMerge } from '../services/merge.service.ts'
+import { createMerge, diffMerges, executeMerge, getMergeRun, listMergeIssues, mergeExecutionFor, prepareMerges, publishMerge } from '../services/merge.service.ts'
 
 const serialize = (run: Awaited<ReturnType<typeof getMergeRun>>) => ({
   ...run,
@@ -33,6 +33,13 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     void executeMerge(db, id, execution.hooks).catch((error: unknown) => app.log.error({ err: error, runId: id }, 'merge run crashed'))
     return reply.status(202).send(serialize(await getMergeRun(db, id)))
   })
+
+  app.post('/api/merge-engines', {
+    schema: {
+      tags: ['merge'], summary: 'Start the embedded merge engines ahead of a run (the merge workspace does on opening); they wait 2 minutes for one',
+      response: { 200: MergeEngines, ...errorResponses },
+    },
+  }, async () => prepareMerges(app.database.driver))
 
   app.get('/api/merge-runs/:id', {
     schema: { tags: ['merge'], summary: 'A merge run: progress, statistics, alignment per department', params: MergeRunParams, response: { 200: MergeRun, ...errorResponses } },

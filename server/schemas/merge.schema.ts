@@ -23,6 +23,11 @@ export const MergeRequest = Type.Object(
 )
 export type MergeRequest = Static<typeof MergeRequest>
 
+export const MergeEngines = Type.Object({
+  engines: Type.Integer({ description: 'embedded engines waiting for a run (0 on server PostGIS, where steps run on pooled connections)' }),
+})
+export type MergeEngines = Static<typeof MergeEngines>
+
 export const MergeRun = Type.Object({
   id: Type.Integer(),
   status: Type.Union([Type.Literal('pending'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')]),

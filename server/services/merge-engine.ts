@@ -114,28 +114,71 @@ async function startThreads(count: number): Promise<EngineThread[]> {
 }
 
 /**
- * Engines that finished a run wait this long for the next one (a planner tries thresholds one run
- * after another) before their threads stop: starting two takes about 5 s.
+ * Engines wait this long for a run, after one or after being warmed (a planner tries thresholds one
+ * run after another; the merge workspace warms them when it opens), before their threads stop.
  */
 const idleMs = 120_000
 const idle: EngineThread[] = []
-
-async function takeThreads(count: number): Promise<EngineThread[]> {
-  const reused = idle.splice(0, count)
-  for (const thread of reused) thread.wake()
-  return reused.length === count ? reused : [...reused, ...(await startThreads(count - reused.length))]
-}
-
-/** Stops the engines waiting for a run (the next run starts new ones). */
-export async function stopIdleEngines(): Promise<void> {
-  await Promise.all(idle.splice(0).map((thread) => thread.close()))
-}
+/** Engines running a merge now. */
+let busy = 0
+/** A warm-up under way: a run waits for it rather than starting engines of its own. */
+let warming: Promise<void> | undefined
 
 function putBack(threads: EngineThread[]): void {
   for (const thread of threads.filter((t) => t.alive)) {
     idle.push(thread)
     thread.sleep(idleMs, () => idle.splice(idle.indexOf(thread), 1))
   }
+}
+
+async function takeThreads(count: number): Promise<EngineThread[]> {
+  await warming?.catch(() => undefined)
+  const reused = idle.splice(0, count)
+  for (const thread of reused) thread.wake()
+  busy += count
+  try {
+    return reused.length === count ? reused : [...reused, ...(await startThreads(count - reused.length))]
+  } catch (error) {
+    busy -= count
+    putBack(reused)
+    throw error
+  }
+}
+
+/** Ends a run's hold on its engines: they wait for the next run, or stop (after a failure). */
+async function release(threads: EngineThread[], keep: boolean): Promise<void> {
+  busy -= threads.length
+  if (keep) putBack(threads)
+  else await Promise.all(threads.map((thread) => thread.close()))
+}
+
+/**
+ * Has `count` engines ready for a run (starting those missing) for the next `idleMs`; those running
+ * a merge count as ready: they wait for the next run once it ends.
+ */
+function warmThreads(count: number): Promise<void> {
+  warming ??= (async () => {
+    const threads = idle.splice(0)
+    for (const thread of threads) thread.wake()
+    try {
+      const missing = count - threads.length - busy
+      if (missing > 0) threads.push(...(await startThreads(missing)))
+    } finally {
+      putBack(threads)
+    }
+  })().finally(() => (warming = undefined))
+  return warming
+}
+
+/** Engines waiting for a run. */
+export function idleEngineCount(): number {
+  return idle.length
+}
+
+/** Stops the engines waiting for a run (the next run starts new ones). */
+export async function stopIdleEngines(): Promise<void> {
+  await warming?.catch(() => undefined)
+  await Promise.all(idle.splice(0).map((thread) => thread.close()))
 }
 
 /**
@@ -145,13 +188,14 @@ function putBack(threads: EngineThread[]): void {
 export function embeddedEngines(count: number): MergeEngineFactory {
   return {
     size: count,
+    warm: () => warmThreads(count),
     async open(db: Kysely<Tables>, context: StepContext): Promise<MergeEngines> {
       const threads = await takeThreads(count)
       try {
         const inputs = await readRunInputs(db, context.layerIds)
         await Promise.all(threads.map((thread) => thread.ask({ type: 'run', context, inputs })))
       } catch (error) {
-        await Promise.all(threads.map((thread) => thread.close()))
+        await release(threads, false)
         throw error
       }
       let stored: Promise<void> = Promise.resolve()
@@ -169,11 +213,11 @@ export function embeddedEngines(count: number): MergeEngineFactory {
         close: async () => {
           try {
             await stored
-            putBack(threads)
           } catch (error) {
-            await Promise.all(threads.map((thread) => thread.close()))
+            await release(threads, false)
             throw error
           }
+          await release(threads, true)
         },
       }
     },

@@ -9,7 +9,7 @@ import type { DriverName } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
 import { type Face, type FaceCover, type FaceMesh, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, isSliver, outlinesOf } from './merge-grouping.ts'
-import { embeddedEngines } from './merge-engine.ts'
+import { embeddedEngines, idleEngineCount } from './merge-engine.ts'
 import type { TileService } from './tiles.service.ts'
 
 export type MergeStrategy = 'base_department' | 'household_balanced'
@@ -75,6 +75,8 @@ export interface MergeEngines {
 /** Opens `size` engines for a run: its steps run `size` at a time. */
 export interface MergeEngineFactory {
   size: number
+  /** starts the engines ahead of a run (they wait a while for one) */
+  warm(): Promise<void>
   open(db: Kysely<Tables>, context: StepContext): Promise<MergeEngines>
 }
 
@@ -92,6 +94,16 @@ export function mergeExecutionFor(driver: DriverName, tiles?: Pick<TileService, 
   return driver === 'pglite'
     ? { request: { batchSize: embeddedBatchSize }, hooks: { engines: embeddedEngines(2), mapInUse } }
     : { request: {}, hooks: { parallelSteps: 2, mapInUse } }
+}
+
+/**
+ * Readies what a run on this driver needs before one is asked for (the merge workspace opened): the
+ * embedded engines, which take a few seconds to start and then wait a while for a run.
+ */
+export async function prepareMerges(driver: DriverName): Promise<{ engines: number }> {
+  const engines = mergeExecutionFor(driver).hooks.engines
+  await engines?.warm()
+  return { engines: engines ? idleEngineCount() : 0 }
 }
 
 /** What a caller may set: any parameter, and any part of the sliver rule. */

@@ -3,9 +3,10 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
+import { idleEngineCount } from '../../server/services/merge-engine.ts'
 import { serveTestApp } from '../helpers/app.ts'
 import { openTestDatabase } from '../helpers/databases.ts'
 import { type WatchedPage, launchChromium, openWatchedPage } from '../helpers/browser.ts'
@@ -17,6 +18,7 @@ describe('the merge workspace in a real browser', () => {
   let page: Page
   let watched: WatchedPage
   let origin: string
+  let warmed: Promise<Response>
 
   beforeAll(async () => {
     database = await openTestDatabase('pglite')
@@ -24,6 +26,7 @@ describe('the merge workspace in a real browser', () => {
     browser = await launchChromium()
     watched = await openWatchedPage(browser)
     page = watched.page
+    warmed = page.waitForResponse((response) => response.url().endsWith('/api/merge-engines'), { timeout: 30_000 })
     await page.goto(`${origin}/#/merge`)
     await page.getByTestId('merge-workspace').waitFor({ timeout: 30_000 })
   })
@@ -32,6 +35,13 @@ describe('the merge workspace in a real browser', () => {
     await browser?.close()
     await app?.close()
     await database?.close()
+  })
+
+  it('starts the embedded merge engines as it opens, before any run is asked for', async () => {
+    const response = await warmed
+    expect(response.status()).toBe(200)
+    expect(await response.json()).toEqual({ engines: 2 })
+    expect(idleEngineCount()).toBe(2)
   })
 
   it('runs a merge with visible progress and shows the alignment of every department', async () => {

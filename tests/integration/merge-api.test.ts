@@ -3,6 +3,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
+import { embeddedEngines, idleEngineCount, stopIdleEngines } from '../../server/services/merge-engine.ts'
+import { createMerge, executeMerge } from '../../server/services/merge.service.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
@@ -97,6 +99,38 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     expect(response.statusCode).toBe(400)
     expect(response.json().message).toBeTruthy()
   })
+
+  it('starts the embedded engines when asked ahead of a run, once however often asked, and the run takes them', async () => {
+    await waitForRun(app, runId) // the run started before the tests holds engines of its own
+    await stopIdleEngines()
+    const expected = driver === 'pglite' ? 2 : 0
+    // asked twice at once (two workspaces opening), then a run started before the engines are up
+    const asked = [app.inject({ method: 'POST', url: '/api/merge-engines' }), app.inject({ method: 'POST', url: '/api/merge-engines' })]
+    const started = (await app.inject({ method: 'POST', url: '/api/merge-runs', payload: {} })).json()
+    for (const response of await Promise.all(asked)) {
+      expect(response.statusCode).toBe(200)
+      expect(response.json().engines).toBeGreaterThanOrEqual(0)
+    }
+    expect((await waitForRun(app, started.id)).status).toBe('succeeded')
+    // the run waited for the engines being started and used them: no second pair was started
+    expect(idleEngineCount()).toBe(expected)
+    expect((await app.inject({ method: 'POST', url: '/api/merge-engines' })).json().engines).toBe(expected)
+    await stopIdleEngines()
+    expect(idleEngineCount()).toBe(0)
+  }, 60_000)
+
+  it('starts no more engines when warmed while a run holds them (a workspace left open during a run)', async () => {
+    await waitForRun(app, runId)
+    await stopIdleEngines()
+    const engines = embeddedEngines(2)
+    const warmings: Promise<void>[] = []
+    const run = await executeMerge(database.db, await createMerge(database.db, { batchSize: 1 }), { engines, onStep: () => void warmings.push(engines.warm()) })
+    await Promise.all(warmings)
+    expect(run.status).toBe('succeeded')
+    expect(warmings.length).toBeGreaterThan(1)
+    expect(idleEngineCount()).toBe(2)
+    await stopIdleEngines()
+  }, 60_000)
 
   it('answers 404 for a run that does not exist, and 409 for publishing a failed one', async () => {
     expect((await app.inject('/api/merge-runs/999999')).statusCode).toBe(404)

@@ -13,6 +13,8 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<T>
 }
 
 export const startMerge = (request: Record<string, unknown>) => send<MergeRun>('POST', '/api/merge-runs', request)
+/** Starts the embedded merge engines ahead of a run (a no-op on server PostGIS). */
+export const prepareMerges = () => send<{ engines: number }>('POST', '/api/merge-engines')
 export const fetchMergeRun = (id: number, signal?: AbortSignal) => getJson<MergeRun>(`/api/merge-runs/${id}`, signal)
 export const publishMerge = (id: number) => send<MergeRun>('POST', `/api/merge-runs/${id}/publish`)
 
