@@ -243,6 +243,8 @@ export interface FaceMesh {
   adjacency: Adjacency[]
   /** every distinct segment: the face on one side, the face on the other (or -1 outside), the end points */
   segments: { a: number; b: number; x1: number; y1: number; x2: number; y2: number }[]
+  /** each face's segments, by their index in `segments` */
+  segmentsOf: Map<number, number[]>
 }
 
 /**
@@ -266,10 +268,14 @@ export function buildFaceMesh(faces: { id: number; part?: string; rings: ArrayLi
     if (id === undefined) own.ids.set(key, (id = vertexCount++))
     return id
   }
-  const bySegment = new Map<number, FaceMesh['segments'][number]>()
+  const segments: FaceMesh['segments'] = []
+  const segmentsOf = new Map<number, number[]>()
+  const bySegment = new Map<number, number>()
   const shared = new Map<number, Adjacency>()
   const scale = 2 ** 26
   for (const face of faces) {
+    const ownSegments: number[] = []
+    segmentsOf.set(face.id, ownSegments)
     let own = partVertices.get(face.part)
     if (own === undefined) partVertices.set(face.part, (own = { x0: face.rings[0][0], y0: face.rings[0][1], ids: new Map() }))
     for (const ring of face.rings) {
@@ -279,11 +285,15 @@ export function buildFaceMesh(faces: { id: number; part?: string; rings: ArrayLi
         const current = vertexOf(own, x2, y2)
         if (current === previous) continue
         const key = Math.min(previous, current) * scale + Math.max(previous, current)
-        const seen = bySegment.get(key)
+        const index = bySegment.get(key)
+        const seen = index === undefined ? undefined : segments[index]
         if (seen === undefined) {
-          bySegment.set(key, { a: face.id, b: -1, x1, y1, x2, y2 })
+          bySegment.set(key, segments.length)
+          ownSegments.push(segments.length)
+          segments.push({ a: face.id, b: -1, x1, y1, x2, y2 })
         } else if (seen.a !== face.id) {
           seen.b = face.id
+          ownSegments.push(index!)
           const [a, b] = seen.a < face.id ? [seen.a, face.id] : [face.id, seen.a]
           const length = Math.hypot(x2 - x1, y2 - y1)
           const pair = a * scale + b
@@ -295,27 +305,28 @@ export function buildFaceMesh(faces: { id: number; part?: string; rings: ArrayLi
       }
     }
   }
-  return { adjacency: [...shared.values()], segments: [...bySegment.values()] }
+  return { adjacency: [...shared.values()], segments, segmentsOf }
 }
 
 /**
- * The outline of each group of faces, as WKT linework (in the faces' frame): the segments whose two
- * sides lie in different groups. PostGIS builds the group's area from it (ST_BuildArea), which is
- * much cheaper than unioning the faces' shapes.
+ * The outline of each group of faces (its face ids), as WKT linework in the faces' frame: the
+ * segments of its faces whose other side lies outside the group. PostGIS builds the group's area from
+ * it (ST_BuildArea), which is much cheaper than unioning the faces' shapes. Groups must not share faces.
  */
-export function outlinesOf<K>(mesh: FaceMesh, groupOf: (faceId: number) => K | undefined): Map<K, string> {
-  const parts = new Map<K, string[]>()
-  const add = (group: K | undefined, segment: FaceMesh['segments'][number]) => {
-    if (group === undefined) return
-    const list = parts.get(group) ?? []
-    list.push(`(${segment.x1} ${segment.y1},${segment.x2} ${segment.y2})`)
-    parts.set(group, list)
+export function outlinesOf<K>(mesh: FaceMesh, groups: Map<K, number[]>): Map<K, string> {
+  const groupOf = new Map<number, K>()
+  for (const [group, faceIds] of groups) for (const id of faceIds) groupOf.set(id, group)
+  const outlines = new Map<K, string>()
+  for (const [group, faceIds] of groups) {
+    const parts: string[] = []
+    for (const faceId of faceIds) {
+      for (const index of mesh.segmentsOf.get(faceId) ?? []) {
+        const segment = mesh.segments[index]
+        const other = segment.a === faceId ? segment.b : segment.a
+        if (other < 0 || groupOf.get(other) !== group) parts.push(`(${segment.x1} ${segment.y1},${segment.x2} ${segment.y2})`)
+      }
+    }
+    if (parts.length > 0) outlines.set(group, `MULTILINESTRING(${parts.join(',')})`)
   }
-  for (const segment of mesh.segments) {
-    const [ga, gb] = [groupOf(segment.a), segment.b < 0 ? undefined : groupOf(segment.b)]
-    if (ga === gb) continue
-    add(ga, segment)
-    add(gb, segment)
-  }
-  return new Map([...parts].map(([group, list]) => [group, `MULTILINESTRING(${list.join(',')})`]))
+  return outlines
 }

@@ -205,9 +205,10 @@ export function groupFaces(faces: (Face & { communityCode: string })[], mesh: Fa
     for (const [faceId, label] of labelFaces(own, ownAdjacency, params)) labels.push({ faceId, label })
     for (const piece of findIssuePieces(own, ownAdjacency, coversOf.get(community) ?? [], departments, params.sliver)) pieces.push({ ...piece, communityCode: community })
   }
-  // each unified grid (a community's label) by its index in `groups`
+  // each unified grid (a community's label) by its index in `groups`, with its faces
   const groups: { community: string; label: number }[] = []
   const groupOf = new Map<number, number>()
+  const facesOf = new Map<number, number[]>()
   const indexOf = new Map<string, number>()
   for (const { faceId, label } of labels) {
     const community = communityOf.get(faceId)!
@@ -216,10 +217,12 @@ export function groupFaces(faces: (Face & { communityCode: string })[], mesh: Fa
     if (index === undefined) {
       indexOf.set(key, (index = groups.length))
       groups.push({ community, label })
+      facesOf.set(index, [])
     }
     groupOf.set(faceId, index)
+    facesOf.get(index)!.push(faceId)
   }
-  const outlines = [...outlinesOf(mesh, (faceId) => groupOf.get(faceId))].map(([index, outline]) => ({ ...groups[index], outline }))
+  const outlines = [...outlinesOf(mesh, facesOf)].map(([index, outline]) => ({ ...groups[index], outline }))
   // mapping: the overlap of a unified grid with a department grid is the area of the faces they share
   const areaOf = new Map(faces.map((f) => [f.id, f.areaM2]))
   const overlaps = groups.map(() => new Map<number, number>())
@@ -233,8 +236,7 @@ export function groupFaces(faces: (Face & { communityCode: string })[], mesh: Fa
   const pieceOutlines = new Map<number, string>()
   const multiFace = [...pieces.entries()].filter(([, piece]) => piece.faceIds.length > 1)
   for (const [, group] of groupBy(multiFace, ([, piece]) => `${piece.kind}/${piece.department}`)) {
-    const pieceOf = new Map(group.flatMap(([n, piece]) => piece.faceIds.map((id) => [id, n] as const)))
-    for (const [n, outline] of outlinesOf(mesh, (faceId) => pieceOf.get(faceId))) pieceOutlines.set(n, outline)
+    for (const [n, outline] of outlinesOf(mesh, new Map(group.map(([n, piece]) => [n, piece.faceIds])))) pieceOutlines.set(n, outline)
   }
   return { labels, outlines, sources, pieces: pieces.map((piece, n) => ({ ...piece, outline: pieceOutlines.get(n) ?? null })) }
 }
