@@ -183,13 +183,15 @@ export async function stopIdleEngines(): Promise<void> {
 
 /**
  * Runs each step of a merge on one of `count` engines. A step's inputs are read and its results
- * stored on the app's connection; the results are stored while the engine goes on to its next step.
+ * stored on the app's connection: the inputs of the next steps are read while the engines work (an
+ * engine never waits for its next inputs behind another step's results being stored), and the
+ * results are stored while the engine goes on to its next step.
  */
 export function embeddedEngines(count: number): MergeEngineFactory {
   return {
     size: count,
     warm: () => warmThreads(count),
-    async open(db: Kysely<Tables>, context: StepContext): Promise<MergeEngines> {
+    async open(db: Kysely<Tables>, context: StepContext, steps: string[][]): Promise<MergeEngines> {
       const threads = await takeThreads(count)
       try {
         const inputs = await readRunInputs(db, context.layerIds)
@@ -198,11 +200,27 @@ export function embeddedEngines(count: number): MergeEngineFactory {
         await release(threads, false)
         throw error
       }
+      // the inputs of the step asked for and of the `count` after it, read in step order
+      const reads = new Map<string[], Promise<StepInputs>>()
+      const asked = new Set<string[]>()
+      const inputsOf = (communities: string[]): Promise<StepInputs> => {
+        const at = steps.indexOf(communities)
+        for (const step of at < 0 ? [communities] : steps.slice(at, at + count + 1)) {
+          if (reads.has(step) || asked.has(step)) continue
+          const read = readStepInputs(db, { communities: step, layerIds: context.layerIds, previousRunId: context.previousRunId })
+          read.catch(() => undefined) // a read nobody asks for must not fail the process; its asker sees the error
+          reads.set(step, read)
+        }
+        const read = reads.get(communities)!
+        reads.delete(communities)
+        asked.add(communities)
+        return read
+      }
       let stored: Promise<void> = Promise.resolve()
       let failed = false
       return {
         async runStep(engine, communities) {
-          const inputs = await readStepInputs(db, { communities, layerIds: context.layerIds, previousRunId: context.previousRunId })
+          const inputs = await inputsOf(communities)
           const { report, results } = await threads[engine].ask({ type: 'step', communities, inputs })
           // one store after another on the app's connection; a failed store fails the run
           stored = stored.then(() => db.transaction().execute((trx) => storeStepResults(trx, results)))

@@ -77,7 +77,8 @@ export interface MergeEngineFactory {
   size: number
   /** starts the engines ahead of a run (they wait a while for one) */
   warm(): Promise<void>
-  open(db: Kysely<Tables>, context: StepContext): Promise<MergeEngines>
+  /** `steps`: the communities of each step, in the order the run asks for them */
+  open(db: Kysely<Tables>, context: StepContext, steps: string[][]): Promise<MergeEngines>
 }
 
 /** How recently a tile must have been rendered for the map to count as in use. */
@@ -303,7 +304,8 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
     const context: StepContext = { runId, layerIds: run.layerIds, departments, srid, previousRunId, params }
     let done = 0
     let faceCount = 0
-    const engines = hooks.engines ? await hooks.engines.open(db, context) : undefined
+    const steps = chunks(communities, params.batchSize)
+    const engines = hooks.engines ? await hooks.engines.open(db, context, steps) : undefined
     const runStep = async (batch: string[], worker: number) => {
       let report: StepReport
       if (engines) report = await engines.runStep(worker, batch)
@@ -318,7 +320,7 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
     }
     const parallel = hooks.engines?.size ?? hooks.parallelSteps ?? 1
     try {
-      await runInParallel(chunks(communities, params.batchSize), parallel, runStep, hooks.mapInUse)
+      await runInParallel(steps, parallel, runStep, hooks.mapInUse)
     } finally {
       await engines?.close()
     }
