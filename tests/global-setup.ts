@@ -1,9 +1,11 @@
 // Runs once per test run: finds the server-PostGIS tier (TEST_DATABASE_URL, else a throwaway cluster
 // when PostgreSQL and PostGIS are installed), and builds the databases every test file starts from —
 // migrated and empty, and migrated with the demo district — on both drivers, concurrently.
+import { execFile } from 'node:child_process'
 import { writeFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { createPgliteDatabase, createPostgresDatabase } from '../server/db/database.ts'
@@ -66,6 +68,17 @@ async function buildPgliteDumps(dir: string): Promise<{ empty: string; demo: str
   }
 }
 
+/**
+ * The merge engines' template, made once before test files start engines at once (each would make
+ * it). In a process of its own: the engine threads load through tsx, which this runner's loader is not.
+ */
+function ensureEngineTemplate(): Promise<void> {
+  const script = `import(${JSON.stringify(pathToFileURL(path.join(import.meta.dirname, '..', 'server', 'services', 'merge-engine.ts')).href)}).then((m) => m.ensureEngineTemplate())`
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', '-e', script], (error, _stdout, stderr) => (error ? reject(new Error(`merge engine template: ${stderr || error.message}`)) : resolve()))
+  })
+}
+
 function warnLoudly(reason: string): void {
   const bar = '!'.repeat(78)
   console.warn(`\n${bar}\n!! SERVER-POSTGIS TEST TIER SKIPPED: ${reason}\n!! Only PGlite is tested. Install postgresql-15-postgis-3 or set TEST_DATABASE_URL.\n${bar}\n`)
@@ -87,7 +100,8 @@ export default async function setup(project: TestProject) {
       serverUrl = cluster.url
     }
   }
-  const [dumps] = await Promise.all([buildPgliteDumps(dir), serverUrl ? buildServerTemplates(serverUrl) : Promise.resolve()])
+  // the merge engines' template too: test files starting engines at once would each make it
+  const [dumps] = await Promise.all([buildPgliteDumps(dir), serverUrl ? buildServerTemplates(serverUrl) : Promise.resolve(), ensureEngineTemplate()])
   project.provide('serverDatabaseUrl', serverUrl)
   project.provide('pgliteEmptyDump', dumps.empty)
   project.provide('pgliteDemoDump', dumps.demo)

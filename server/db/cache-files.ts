@@ -1,7 +1,7 @@
 // Files the server derives once and keeps between runs in the system's temp directory (the merge
 // engines' template, the slimmed PostGIS bundle), each named by a hash of what it was made from.
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -11,6 +11,11 @@ export async function cachePath(name: string, extension: string, sources: { file
   for (const file of sources.files ?? []) hash.update(await readFile(file))
   for (const text of sources.strings ?? []) hash.update(text)
   return path.join(tmpdir(), 'wangge-cache', `${name}-${hash.digest('hex').slice(0, 16)}.${extension}`)
+}
+
+/** Whether the cached file was made. */
+export async function isCached(file: string): Promise<boolean> {
+  return access(file).then(() => true, () => false)
 }
 
 /** The cached file, or null when it was not made yet. */

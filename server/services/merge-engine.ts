@@ -8,7 +8,7 @@ import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Kysely } from 'kysely'
 import { projectRoot } from '../config.ts'
-import { cachePath, readCached, writeCached } from '../db/cache-files.ts'
+import { cachePath, isCached, readCached, writeCached } from '../db/cache-files.ts'
 import { listMigrations } from '../db/migrate.ts'
 import { type RunInputs, type StepInputs, type StepResults, readRunInputs, readStepInputs, storeStepResults } from '../db/repositories/merge-engine.repository.ts'
 import type { Tables } from '../db/tables.ts'
@@ -111,6 +111,16 @@ async function startThreads(count: number): Promise<EngineThread[]> {
     await Promise.all(threads.map((thread) => thread.close()))
     throw error
   }
+}
+
+/**
+ * Makes the engines' template when it is missing (the first engine to start would otherwise make
+ * it, ≈ 10 s): the test suite does before its files start engines at once on a fresh machine.
+ */
+export async function ensureEngineTemplate(): Promise<void> {
+  if (await isCached(await templatePath())) return
+  const [thread] = await startThreads(1)
+  await thread.close()
 }
 
 /**

@@ -12,13 +12,15 @@ import { toLonLat } from '../helpers/local-frame.ts'
 import { decodeTile } from '../helpers/mvt.ts'
 import { tileAt } from '../helpers/app.ts'
 
+/** The run once it ended, within 45 s (engines may be starting while other test files run). */
 async function waitForRun(app: FastifyInstance, id: number) {
-  for (let attempt = 0; attempt < 200; attempt++) {
+  const deadline = Date.now() + 45_000
+  while (Date.now() < deadline) {
     const run = (await app.inject(`/api/merge-runs/${id}`)).json()
     if (run.status === 'succeeded' || run.status === 'failed') return run
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  throw new Error(`merge run ${id} did not finish`)
+  throw new Error(`merge run ${id} did not finish within 45 s`)
 }
 
 describe.each(testDrivers())('merge API on %s', (driver) => {
