@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { describe, expect, it } from 'vitest'
+import { postgis } from '@electric-sql/pglite-postgis'
+import { describe, expect, it, vi } from 'vitest'
 import { projectRoot } from '../../server/config.ts'
 import { filterTar, slimBundle, tarEntries } from '../../server/db/postgis-bundle.ts'
 
@@ -34,5 +35,16 @@ describe('the slim PostGIS bundle', () => {
     const tar = new Uint8Array([...header('a.txt', 'alpha'), ...header('b.txt', 'x'.repeat(700)), ...header('c.txt', 'gamma'), ...new Uint8Array(1024)])
     const entries = [...tarEntries(filterTar(tar, (name) => name !== 'b.txt'))]
     expect(entries.map((e) => [e.name, e.size, new TextDecoder().decode(e.bytes.subarray(512, 512 + e.size))])).toEqual([['a.txt', 5, 'alpha'], ['c.txt', 5, 'gamma']])
+  })
+
+  it('falls back to the package’s own bundle where the slim one cannot be made', async () => {
+    vi.stubEnv('TMPDIR', '/dev/null/not-a-directory')
+    vi.resetModules()
+    try {
+      const fresh = await import('../../server/db/postgis-bundle.ts')
+      expect(await fresh.postgisExtension()).toBe(postgis)
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 })
