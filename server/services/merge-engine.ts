@@ -105,7 +105,8 @@ async function startThreads(count: number): Promise<EngineThread[]> {
   try {
     const opened = await Promise.all(threads.map((thread) => thread.ask({ type: 'open', template })))
     const made = opened.find((o) => o.template !== null)?.template
-    if (made) await writeCached(file, made)
+    // a template that cannot be kept (an unwritable temp directory) only costs the next start time
+    if (made) await writeCached(file, made).catch(() => undefined)
     return threads
   } catch (error) {
     await Promise.all(threads.map((thread) => thread.close()))
