@@ -68,7 +68,10 @@ export function postgisExtension(): Promise<Extension> {
       name: postgis.name,
       setup: async (pg, options) => ({ ...(await postgis.setup(pg, options)), bundlePath: pathToFileURL(file) }),
     }),
-    (): Extension => postgis,
+    (error: Error): Extension => {
+      process.emitWarning(`PostGIS opens from its full bundle: the slim one could not be made (${error.message})`)
+      return postgis
+    },
   )
   return slim
 }
