@@ -1,5 +1,6 @@
 // Pure rules of the merge that work on the face graph of one community: which faces are slivers,
 // where slivers and uncovered faces go, and how faces regroup into household-balanced grids.
+import { PairIndex } from './pair-index.ts'
 
 export interface Face {
   id: number
@@ -163,39 +164,59 @@ export interface IssuePiece {
  * Connected pieces of land from the face graph, without any geometry operation: faces that share
  * an edge and the same key join one piece. A piece's perimeter is its faces' perimeters less twice
  * the edges they share, so the sliver rule can judge a piece before its shape is ever built.
+ * `keys`: each face's key by its index in `faces` (none: in no piece); `edges`: the adjacency by
+ * face index.
  */
-function connectedPieces(faces: Face[], adjacency: Adjacency[], keyOf: (face: Face) => string | undefined): { key: string; faces: Face[]; areaM2: number; perimeterM: number }[] {
-  const keys = new Map<number, string>()
-  for (const face of faces) {
-    const key = keyOf(face)
-    if (key !== undefined) keys.set(face.id, key)
-  }
-  const parent = new Map<number, number>([...keys.keys()].map((id) => [id, id]))
-  const root = (id: number): number => {
-    let r = id
-    while (parent.get(r) !== r) r = parent.get(r)!
-    parent.set(id, r)
+function connectedPieces(faces: Face[], edges: IndexedEdges, keys: (string | undefined)[]): { key: string; faces: Face[]; areaM2: number; perimeterM: number }[] {
+  const parent = Int32Array.from(faces, (_, i) => i)
+  const root = (i: number): number => {
+    let r = i
+    while (parent[r] !== r) r = parent[r]
+    parent[i] = r
     return r
   }
-  const internal = new Map<number, number>()
-  for (const { a, b, sharedM } of adjacency) {
-    if (sharedM <= 0 || !keys.has(a) || keys.get(a) !== keys.get(b)) continue
+  const internal = new Float64Array(faces.length)
+  for (let e = 0; e < edges.sharedM.length; e++) {
+    const [a, b] = [edges.a[e], edges.b[e]]
+    if (keys[a] === undefined || keys[a] !== keys[b]) continue
     const [ra, rb] = [root(a), root(b)]
-    const shared = (internal.get(ra) ?? 0) + (ra === rb ? 0 : internal.get(rb) ?? 0) + sharedM
-    if (ra !== rb) parent.set(rb, ra)
-    internal.set(ra, shared)
+    const shared = internal[ra] + (ra === rb ? 0 : internal[rb]) + edges.sharedM[e]
+    if (ra !== rb) parent[rb] = ra
+    internal[ra] = shared
   }
-  const pieces = new Map<number, { key: string; faces: Face[]; areaM2: number; perimeterM: number }>()
-  for (const face of faces) {
-    if (!keys.has(face.id)) continue
-    const r = root(face.id)
-    const piece = pieces.get(r) ?? { key: keys.get(face.id)!, faces: [], areaM2: 0, perimeterM: -2 * (internal.get(r) ?? 0) }
+  const pieces: { key: string; faces: Face[]; areaM2: number; perimeterM: number }[] = []
+  const pieceOf = new Int32Array(faces.length).fill(-1)
+  for (const [i, face] of faces.entries()) {
+    const key = keys[i]
+    if (key === undefined) continue
+    const r = root(i)
+    if (pieceOf[r] < 0) {
+      pieceOf[r] = pieces.length
+      pieces.push({ key, faces: [], areaM2: 0, perimeterM: -2 * internal[r] })
+    }
+    const piece = pieces[pieceOf[r]]
     piece.faces.push(face)
     piece.areaM2 += face.areaM2
     piece.perimeterM += face.perimeterM
-    pieces.set(r, piece)
   }
-  return [...pieces.values()]
+  return pieces
+}
+
+/** Edges between faces that share some length, by the faces' indexes. */
+interface IndexedEdges {
+  a: Int32Array
+  b: Int32Array
+  sharedM: Float64Array
+}
+
+function indexEdges(faces: Face[], adjacency: Adjacency[]): IndexedEdges {
+  const indexOf = new Map(faces.map((f, i) => [f.id, i]))
+  const kept = adjacency.filter((e) => e.sharedM > 0 && indexOf.has(e.a) && indexOf.has(e.b))
+  return {
+    a: Int32Array.from(kept, (e) => indexOf.get(e.a)!),
+    b: Int32Array.from(kept, (e) => indexOf.get(e.b)!),
+    sharedM: Float64Array.from(kept, (e) => e.sharedM),
+  }
 }
 
 /**
@@ -204,31 +225,45 @@ function connectedPieces(faces: Face[], adjacency: Adjacency[], keyOf: (face: Fa
  * slivers; and the slivers, connected pieces of sliver faces that touch the same grids.
  */
 export function findIssuePieces(faces: Face[], adjacency: Adjacency[], covers: FaceCover[], departments: string[], rule: SliverRule = defaultSliverRule): IssuePiece[] {
-  const gridsOf = new Map<number, Map<string, number[]>>()
+  const indexOf = new Map(faces.map((f, i) => [f.id, i]))
+  // the grids of each department (in order of id) that cover each face, by the face's index
+  const gridsOf = new Map<string, (number[] | undefined)[]>(departments.map((d) => [d, new Array(faces.length)]))
   for (const { faceId, department, gridId } of covers) {
-    const byDepartment = gridsOf.get(faceId) ?? new Map<string, number[]>()
-    byDepartment.set(department, [...(byDepartment.get(department) ?? []), gridId].sort((a, b) => a - b))
-    gridsOf.set(faceId, byDepartment)
+    const i = indexOf.get(faceId)
+    if (i === undefined) continue
+    let byFace = gridsOf.get(department)
+    if (byFace === undefined) gridsOf.set(department, (byFace = new Array(faces.length)))
+    const grids = byFace[i]
+    if (grids === undefined) byFace[i] = [gridId]
+    else {
+      grids.push(gridId)
+      grids.sort((p, q) => p - q)
+    }
   }
+  const edges = indexEdges(faces, adjacency)
   const issues: IssuePiece[] = []
   const faceIds = (list: Face[]) => list.map((f) => f.id)
   for (const department of departments) {
-    for (const piece of connectedPieces(faces, adjacency, (f) => (gridsOf.get(f.id)?.has(department) ? undefined : 'gap'))) {
+    const byFace = gridsOf.get(department)!
+    const gaps = Array.from(faces, (_, i) => (byFace[i] === undefined ? 'gap' : undefined))
+    for (const piece of connectedPieces(faces, edges, gaps)) {
       if (!isSliver(piece, rule)) issues.push({ kind: 'gap', department, gridIds: [], faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
     }
-    const overlapKey = (f: Face) => {
-      const grids = gridsOf.get(f.id)?.get(department)
+    const overlaps = Array.from(faces, (_, i) => {
+      const grids = byFace[i]
       return grids && grids.length > 1 ? grids.join(',') : undefined
-    }
-    for (const piece of connectedPieces(faces, adjacency, overlapKey)) {
+    })
+    for (const piece of connectedPieces(faces, edges, overlaps)) {
       if (!isSliver(piece, rule)) issues.push({ kind: 'overlap', department, gridIds: piece.key.split(',').map(Number), faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
     }
   }
   // a wobbling boundary leaves a chain of slivers, each touching other grids: one issue per chain,
   // with every grid it touches, rather than hundreds of crumbs
-  for (const piece of connectedPieces(faces, adjacency, (f) => (isSliver(f, rule) ? 'sliver' : undefined))) {
-    const gridIds = [...new Set(piece.faces.flatMap((f) => [...(gridsOf.get(f.id)?.values() ?? [])].flat()))].sort((a, b) => a - b)
-    issues.push({ kind: 'sliver', department: null, gridIds, faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
+  const slivers = faces.map((f) => (isSliver(f, rule) ? 'sliver' : undefined))
+  for (const piece of connectedPieces(faces, edges, slivers)) {
+    const touched = new Set<number>()
+    for (const face of piece.faces) for (const byFace of gridsOf.values()) for (const id of byFace[indexOf.get(face.id)!] ?? []) touched.add(id)
+    issues.push({ kind: 'sliver', department: null, gridIds: [...touched].sort((a, b) => a - b), faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
   }
   return issues
 }
@@ -241,10 +276,21 @@ export function findIssuePieces(faces: Face[], adjacency: Adjacency[], covers: F
  */
 export interface FaceMesh {
   adjacency: Adjacency[]
-  /** every distinct segment: the face on one side, the face on the other (or -1 outside), the end points */
-  segments: { a: number; b: number; x1: number; y1: number; x2: number; y2: number }[]
-  /** each face's segments, by their index in `segments` */
-  segmentsOf: Map<number, number[]>
+  /** the faces' ids, by their index in the mesh */
+  faceIds: number[]
+  /** each face's index in the mesh, by its id */
+  indexOf: Map<number, number>
+  segmentCount: number
+  /** segment i lies between the faces of index sides[2i] and sides[2i + 1] (-1: no face, outside) */
+  sides: Int32Array
+  /** and runs from (ends[4i], ends[4i + 1]) to (ends[4i + 2], ends[4i + 3]), along the first face's ring */
+  ends: Float64Array
+  /** from vertex vertices[2i] to vertex vertices[2i + 1]: vertices are numbered 0 … vertexCount − 1 */
+  vertices: Int32Array
+  vertexCount: number
+  /** the segments of the face of index f, in the order of its rings: segmentList[segmentStart[f] … segmentStart[f + 1]) */
+  segmentList: Int32Array
+  segmentStart: Int32Array
 }
 
 /**
@@ -253,80 +299,174 @@ export interface FaceMesh {
  * their common boundary).
  */
 export function buildFaceMesh(faces: { id: number; part?: string; rings: ArrayLike<number>[] }[]): FaceMesh {
-  // Vertices are keyed by their millimetre coordinates (the faces are noded on that grid) as one
-  // number, within ±33 km of their part's first vertex (further out, never in a community, by their
-  // text). Each part numbers its own: the same point in two parts is two vertices.
-  type PartVertices = { x0: number; y0: number; ids: Map<number | string, number> }
+  // Vertices are keyed by their millimetre coordinates (the faces are noded on that grid), within
+  // ±33 km of their part's first vertex (further out, never in a community, by their text). Each part
+  // numbers its own: the same point in two parts is two vertices.
+  type PartVertices = { x0: number; y0: number; ids: PairIndex; far: Map<string, number> }
   const partVertices = new Map<string | undefined, PartVertices>()
   let vertexCount = 0
   const span = 2 ** 25
   const vertexOf = (own: PartVertices, x: number, y: number) => {
     const dx = Math.round((x - own.x0) * 1000) + span
     const dy = Math.round((y - own.y0) * 1000) + span
-    const key = dx >= 0 && dx < 2 * span && dy >= 0 && dy < 2 * span ? dx * 2 * span + dy : `${x},${y}`
-    let id = own.ids.get(key)
-    if (id === undefined) own.ids.set(key, (id = vertexCount++))
+    if (dx >= 0 && dx < 2 * span && dy >= 0 && dy < 2 * span) {
+      const id = own.ids.getOrSet(dx, dy, vertexCount)
+      return id >= 0 ? id : vertexCount++
+    }
+    const key = `${x},${y}`
+    let id = own.far.get(key)
+    if (id === undefined) own.far.set(key, (id = vertexCount++))
     return id
   }
-  const segments: FaceMesh['segments'] = []
-  const segmentsOf = new Map<number, number[]>()
-  const bySegment = new Map<number, number>()
-  const shared = new Map<number, Adjacency>()
-  const scale = 2 ** 26
-  for (const face of faces) {
-    const ownSegments: number[] = []
-    segmentsOf.set(face.id, ownSegments)
+  let pointCount = 0
+  for (const face of faces) for (const ring of face.rings) pointCount += ring.length / 2
+  const sides = new Int32Array(2 * pointCount)
+  const ends = new Float64Array(4 * pointCount)
+  const vertices = new Int32Array(2 * pointCount)
+  const segmentList = new Int32Array(pointCount)
+  const segmentStart = new Int32Array(faces.length + 1)
+  let segmentCount = 0
+  let listed = 0
+  const bySegment = new PairIndex(pointCount)
+  const shared = new PairIndex(pointCount)
+  const adjacency: Adjacency[] = []
+  for (const [f, face] of faces.entries()) {
+    segmentStart[f] = listed
     let own = partVertices.get(face.part)
-    if (own === undefined) partVertices.set(face.part, (own = { x0: face.rings[0][0], y0: face.rings[0][1], ids: new Map() }))
+    if (own === undefined) partVertices.set(face.part, (own = { x0: face.rings[0][0], y0: face.rings[0][1], ids: new PairIndex(), far: new Map() }))
     for (const ring of face.rings) {
       let previous = vertexOf(own, ring[0], ring[1])
       for (let i = 2; i < ring.length; i += 2) {
-        const x1 = ring[i - 2], y1 = ring[i - 1], x2 = ring[i], y2 = ring[i + 1]
-        const current = vertexOf(own, x2, y2)
+        const current = vertexOf(own, ring[i], ring[i + 1])
         if (current === previous) continue
-        const key = Math.min(previous, current) * scale + Math.max(previous, current)
-        const index = bySegment.get(key)
-        const seen = index === undefined ? undefined : segments[index]
-        if (seen === undefined) {
-          bySegment.set(key, segments.length)
-          ownSegments.push(segments.length)
-          segments.push({ a: face.id, b: -1, x1, y1, x2, y2 })
-        } else if (seen.a !== face.id) {
-          seen.b = face.id
-          ownSegments.push(index!)
-          const [a, b] = seen.a < face.id ? [seen.a, face.id] : [face.id, seen.a]
-          const length = Math.hypot(x2 - x1, y2 - y1)
-          const pair = a * scale + b
-          const entry = shared.get(pair)
-          if (entry) entry.sharedM += length
-          else shared.set(pair, { a, b, sharedM: length })
+        const index = bySegment.getOrSet(Math.min(previous, current), Math.max(previous, current), segmentCount)
+        if (index < 0) {
+          segmentList[listed++] = segmentCount
+          sides[2 * segmentCount] = f
+          sides[2 * segmentCount + 1] = -1
+          ends[4 * segmentCount] = ring[i - 2]
+          ends[4 * segmentCount + 1] = ring[i - 1]
+          ends[4 * segmentCount + 2] = ring[i]
+          ends[4 * segmentCount + 3] = ring[i + 1]
+          vertices[2 * segmentCount] = previous
+          vertices[2 * segmentCount + 1] = current
+          segmentCount += 1
+        } else if (sides[2 * index] !== f) {
+          const first = sides[2 * index]
+          sides[2 * index + 1] = f
+          segmentList[listed++] = index
+          const length = Math.hypot(ring[i] - ring[i - 2], ring[i + 1] - ring[i - 1])
+          const pair = shared.getOrSet(Math.min(first, f), Math.max(first, f), adjacency.length)
+          const firstId = faces[first].id
+          if (pair >= 0) adjacency[pair].sharedM += length
+          else adjacency.push({ a: Math.min(firstId, face.id), b: Math.max(firstId, face.id), sharedM: length })
         }
         previous = current
       }
     }
   }
-  return { adjacency: [...shared.values()], segments, segmentsOf }
+  segmentStart[faces.length] = listed
+  return {
+    adjacency, faceIds: faces.map((f) => f.id), indexOf: new Map(faces.map((f, n) => [f.id, n])),
+    segmentCount, sides: sides.subarray(0, 2 * segmentCount), ends: ends.subarray(0, 4 * segmentCount),
+    vertices: vertices.subarray(0, 2 * segmentCount), vertexCount, segmentList: segmentList.subarray(0, listed), segmentStart,
+  }
 }
 
+const WKB_LINESTRING = 2
+const WKB_MULTILINESTRING = 5
+
 /**
- * The outline of each group of faces (its face ids), as WKT linework in the faces' frame: the
- * segments of its faces whose other side lies outside the group. PostGIS builds the group's area from
- * it (ST_BuildArea), which is much cheaper than unioning the faces' shapes. Groups must not share faces.
+ * The outline of each group of faces (its face ids), as the WKB of a MultiLineString in the faces'
+ * frame: the segments of its faces whose other side lies outside the group, those that follow each
+ * other along a face's ring as one line up to where the outline meets itself (lines must meet at their
+ * ends only). PostGIS builds the group's area from it (ST_BuildArea), much cheaper than unioning the
+ * faces' shapes. Groups must not share faces.
  */
-export function outlinesOf<K>(mesh: FaceMesh, groups: Map<K, number[]>): Map<K, string> {
-  const groupOf = new Map<number, K>()
-  for (const [group, faceIds] of groups) for (const id of faceIds) groupOf.set(id, group)
-  const outlines = new Map<K, string>()
-  for (const [group, faceIds] of groups) {
-    const parts: string[] = []
-    for (const faceId of faceIds) {
-      for (const index of mesh.segmentsOf.get(faceId) ?? []) {
-        const segment = mesh.segments[index]
-        const other = segment.a === faceId ? segment.b : segment.a
-        if (other < 0 || groupOf.get(other) !== group) parts.push(`(${segment.x1} ${segment.y1},${segment.x2} ${segment.y2})`)
+export function outlinesOf<K>(mesh: FaceMesh, groups: Map<K, number[]>): Map<K, Uint8Array> {
+  const { sides, ends, vertices, segmentList, segmentStart } = mesh
+  const groupOf = new Int32Array(mesh.faceIds.length).fill(-1)
+  const members: number[][] = []
+  for (const faceIds of groups.values()) {
+    const own = faceIds.map((id) => mesh.indexOf.get(id)).filter((f): f is number => f !== undefined)
+    for (const f of own) groupOf[f] = members.length
+    members.push(own)
+  }
+  // how many of the group's outline segments meet at each vertex (counted for group `countedFor[v]`)
+  const degree = new Int32Array(mesh.vertexCount)
+  const countedFor = new Int32Array(mesh.vertexCount).fill(-1)
+  const isOutline = (f: number, segment: number, n: number) => {
+    const other = sides[2 * segment] === f ? sides[2 * segment + 1] : sides[2 * segment]
+    return other < 0 || groupOf[other] !== n
+  }
+  const outlines = new Map<K, Uint8Array>()
+  // the lines of a group: their point counts, and their points as x, y pairs
+  const counts: number[] = []
+  let points = new Float64Array(1024)
+  let pointCount = 0
+  const addPoint = (x: number, y: number) => {
+    if (2 * pointCount + 2 > points.length) {
+      const larger = new Float64Array(points.length * 2)
+      larger.set(points)
+      points = larger
+    }
+    points[2 * pointCount] = x
+    points[2 * pointCount + 1] = y
+    pointCount += 1
+  }
+  for (const [n, key] of [...groups.keys()].entries()) {
+    for (const f of members[n]) {
+      for (let s = segmentStart[f]; s < segmentStart[f + 1]; s++) {
+        const segment = segmentList[s]
+        if (!isOutline(f, segment, n)) continue
+        for (const v of [vertices[2 * segment], vertices[2 * segment + 1]]) {
+          if (countedFor[v] !== n) [countedFor[v], degree[v]] = [n, 0]
+          degree[v] += 1
+        }
       }
     }
-    if (parts.length > 0) outlines.set(group, `MULTILINESTRING(${parts.join(',')})`)
+    counts.length = 0
+    pointCount = 0
+    for (const f of members[n]) {
+      let last = -1
+      for (let s = segmentStart[f]; s < segmentStart[f + 1]; s++) {
+        const segment = segmentList[s]
+        if (!isOutline(f, segment, n)) {
+          last = -1
+          continue
+        }
+        const forward = sides[2 * segment] === f
+        const [from, to] = forward ? [0, 1] : [1, 0]
+        const start = vertices[2 * segment + from]
+        if (start === last && degree[start] === 2) counts[counts.length - 1] += 1
+        else {
+          counts.push(2)
+          addPoint(ends[4 * segment + 2 * from], ends[4 * segment + 2 * from + 1])
+        }
+        addPoint(ends[4 * segment + 2 * to], ends[4 * segment + 2 * to + 1])
+        last = vertices[2 * segment + to]
+      }
+    }
+    if (counts.length > 0) outlines.set(key, multiLineStringWkb(counts, points))
   }
   return outlines
+}
+
+/** Little-endian WKB of a MultiLineString: `counts` points per line, `points` as x, y pairs. */
+function multiLineStringWkb(counts: number[], points: Float64Array): Uint8Array {
+  const size = 9 + counts.reduce((n, count) => n + 9 + 16 * count, 0)
+  const view = new DataView(new ArrayBuffer(size))
+  const header = (type: number, count: number, offset: number) => {
+    view.setUint8(offset, 1)
+    view.setUint32(offset + 1, type, true)
+    view.setUint32(offset + 5, count, true)
+    return offset + 9
+  }
+  let offset = header(WKB_MULTILINESTRING, counts.length, 0)
+  let p = 0
+  for (const count of counts) {
+    offset = header(WKB_LINESTRING, count, offset)
+    for (let i = 0; i < 2 * count; i++, p++, offset += 8) view.setFloat64(offset, points[p], true)
+  }
+  return new Uint8Array(view.buffer)
 }

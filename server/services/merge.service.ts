@@ -235,7 +235,7 @@ export function groupFaces(faces: (Face & { communityCode: string })[], mesh: Fa
   const sources = overlaps.flatMap((overlap, index) => [...overlap].map(([gridId, overlapM2]) => ({ ...groups[index], gridId, overlapM2 })))
   // a face may lie in several pieces (a gap of 党建 and one of 社保, a sliver), but in one piece of a
   // kind and department at most: outlines are drawn per kind and department
-  const pieceOutlines = new Map<number, string>()
+  const pieceOutlines = new Map<number, Uint8Array>()
   const multiFace = [...pieces.entries()].filter(([, piece]) => piece.faceIds.length > 1)
   for (const [, group] of groupBy(multiFace, ([, piece]) => `${piece.kind}/${piece.department}`)) {
     for (const [n, outline] of outlinesOf(mesh, new Map(group.map(([n, piece]) => [n, piece.faceIds])))) pieceOutlines.set(n, outline)

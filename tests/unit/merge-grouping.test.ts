@@ -99,29 +99,70 @@ describe('the face mesh', () => {
     // faces 1 and 2 of community A on either side of x = 1; face 3 of community B has the same edge
     const mesh = buildFaceMesh([{ id: 3, part: 'B', rings: square(1, 0) }, { id: 1, part: 'A', rings: square(0, 0) }, { id: 2, part: 'A', rings: square(1, 0) }])
     expect(mesh.adjacency).toEqual([{ a: 1, b: 2, sharedM: 1 }])
-    expect(mesh.segments.filter((s) => s.x1 === 1 && s.x2 === 1)).toHaveLength(2)
+    const onTheEdge = Array.from({ length: mesh.segmentCount }, (_, i) => i).filter((i) => mesh.ends[4 * i] === 1 && mesh.ends[4 * i + 2] === 1)
+    expect(onTheEdge).toHaveLength(2)
+    // one edge between the faces of A, and the one of B, outside (-1) on its other side
+    expect(onTheEdge.map((i) => [mesh.faceIds[mesh.sides[2 * i]], mesh.sides[2 * i + 1] < 0 ? -1 : mesh.faceIds[mesh.sides[2 * i + 1]]])).toEqual([[3, -1], [1, 2]])
+  })
+
+  it('lists the segments of each face in the order of its ring', () => {
+    const mesh = buildFaceMesh(faces)
+    const face2 = mesh.indexOf.get(2)!
+    const segments = [...mesh.segmentList.subarray(mesh.segmentStart[face2], mesh.segmentStart[face2 + 1])]
+    // its left edge (drawn by face 1 from (1, 1) down to (1, 0)) comes last, after bottom, right and top
+    expect(segments.map((i) => [...mesh.ends.subarray(4 * i, 4 * i + 4)])).toEqual([[1, 0, 2, 0], [2, 0, 2, 1], [2, 1, 1, 1], [1, 0, 1, 1]])
   })
 })
+
+/** The lines of a little-endian WKB MultiLineString, as their points. */
+function readLines(wkb: Uint8Array): number[][][] {
+  const view = new DataView(wkb.buffer, wkb.byteOffset, wkb.byteLength)
+  expect([view.getUint8(0), view.getUint32(1, true)]).toEqual([1, 5])
+  let offset = 9
+  return Array.from({ length: view.getUint32(5, true) }, () => {
+    expect(view.getUint32(offset + 1, true)).toBe(2)
+    const count = view.getUint32(offset + 5, true)
+    offset += 9
+    return Array.from({ length: count }, () => {
+      const point = [view.getFloat64(offset, true), view.getFloat64(offset + 8, true)]
+      offset += 16
+      return point
+    })
+  })
+}
 
 describe('outlinesOf', () => {
   const square = (x: number) => flat([[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]])
   const mesh = buildFaceMesh([{ id: 1, rings: square(0) }, { id: 2, rings: square(1) }, { id: 3, rings: square(2) }])
-  const segmentsOf = (wkt: string) => wkt.replace(/^MULTILINESTRING\(|\)$/g, '').split('),(').length
+  const segmentsOf = (wkb: Uint8Array) => readLines(wkb).flatMap((line) => line.slice(1).map((end, i) => [...line[i], ...end]))
 
-  it('outlines a group by the edges it does not share with itself', () => {
+  it('outlines a group by the edges it does not share with itself, segments that follow each other as one line', () => {
     const outlines = outlinesOf(mesh, new Map([['A', [1, 2]], ['B', [3]]]))
     // A: the 2 × 1 rectangle of faces 1 and 2 (6 unit segments, the edge between them left out)
-    expect(segmentsOf(outlines.get('A')!)).toBe(6)
-    expect(outlines.get('A')).not.toContain('(1 0,1 1)')
-    expect(outlines.get('A')).toContain('(2 0,2 1)')
-    expect(segmentsOf(outlines.get('B')!)).toBe(4)
+    expect(segmentsOf(outlines.get('A')!)).toHaveLength(6)
+    expect(segmentsOf(outlines.get('A')!)).not.toContainEqual([1, 0, 1, 1])
+    expect(segmentsOf(outlines.get('A')!)).not.toContainEqual([1, 1, 1, 0])
+    expect(segmentsOf(outlines.get('A')!)).toContainEqual([2, 0, 2, 1])
+    // face 1 from (0, 0) along the bottom, (its right edge left out), then along the top and down
+    expect(readLines(outlines.get('A')!)[0]).toEqual([[0, 0], [1, 0]])
+    expect(readLines(outlines.get('A')!)[1]).toEqual([[1, 1], [0, 1], [0, 0]])
+    expect(readLines(outlines.get('B')!)).toEqual([[[2, 0], [3, 0], [3, 1], [2, 1], [2, 0]]])
+  })
+
+  it('ends its lines where the outline meets itself, so that they meet at their ends only', () => {
+    // two unit squares touching at the corner (1, 1): four segments meet there
+    const corners = buildFaceMesh([{ id: 1, rings: flat([[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]) }, { id: 2, rings: flat([[[1, 1], [2, 1], [2, 2], [1, 2], [1, 1]]]) }])
+    expect(readLines(outlinesOf(corners, new Map([['A', [1, 2]]])).get('A')!)).toEqual([
+      [[0, 0], [1, 0], [1, 1]], [[1, 1], [0, 1], [0, 0]],
+      [[1, 1], [2, 1], [2, 2], [1, 2], [1, 1]],
+    ])
   })
 
   it('leaves faces without a group out', () => {
     const outlines = outlinesOf(mesh, new Map([['A', [1]]]))
     expect([...outlines.keys()]).toEqual(['A'])
     // the edge face 1 shares with face 2, in no group, is part of A's outline
-    expect(segmentsOf(outlines.get('A')!)).toBe(4)
+    expect(segmentsOf(outlines.get('A')!)).toHaveLength(4)
   })
 })
 

@@ -322,12 +322,15 @@ async function assignStableCodes(trx: Db, previousRunId: number | null, srid: nu
     WHERE u.community_code = a.community AND u.label = a.label`.execute(trx)
 }
 
-/** A group of faces (a unified grid, an issue piece) by its outline, as WKT in the metric frame. */
+/** A unified grid (community and label) by its outline, as WKB in the metric frame (see outlinesOf). */
 export interface GroupOutline {
   community: string
   label: number
-  outline: string
+  outline: Uint8Array
 }
+
+/** Outlines travel in JSON as hex WKB (PostGIS reads it without parsing a number's text). */
+const hex = (wkb: Uint8Array | null) => (wkb ? Buffer.from(wkb.buffer, wkb.byteOffset, wkb.byteLength).toString('hex') : null)
 
 /** The overlap of a unified grid (community and label) with a department grid. */
 export interface GroupSource {
@@ -353,8 +356,8 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
     SELECT a.community_code, a.label, o.outline, ST_BuildArea(o.outline) AS geom, a.area, NULL::text AS code
     FROM ${areas} a
     LEFT JOIN (
-      SELECT community, label, ST_GeomFromText(outline, ${sql.lit(srid)}) AS outline
-      FROM json_to_recordset(${JSON.stringify(outlines)}::json) AS o(community text, label int, outline text)
+      SELECT community, label, ST_GeomFromWKB(decode(outline, 'hex'), ${sql.lit(srid)}) AS outline
+      FROM json_to_recordset(${JSON.stringify(outlines.map((o) => ({ ...o, outline: hex(o.outline) })))}::json) AS o(community text, label int, outline text)
     ) o ON o.community = a.community_code AND o.label = a.label`.execute(trx)
   // every unified grid has an outline, so there is a row for each outline unless GEOS failed
   const { rows: [built] } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM merge_unified`.execute(trx)
@@ -418,13 +421,13 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
  * face's shape as it is; a piece of several is built from its outline, or, where that does not give
  * back its faces' area, unioned from them.
  */
-export async function insertIssuePieces(trx: Db, runId: number, pieces: (IssuePiece & { communityCode: string; outline: string | null })[], srid: number): Promise<void> {
+export async function insertIssuePieces(trx: Db, runId: number, pieces: (IssuePiece & { communityCode: string; outline: Uint8Array | null })[], srid: number): Promise<void> {
   if (pieces.length === 0) return
-  const rows = pieces.map((p, n) => ({ n, kind: p.kind, community: p.communityCode, department: p.department, grid_ids: p.gridIds, area: p.areaM2, faces: p.faceIds, outline: p.outline }))
+  const rows = pieces.map((p, n) => ({ n, kind: p.kind, community: p.communityCode, department: p.department, grid_ids: p.gridIds, area: p.areaM2, faces: p.faceIds, outline: hex(p.outline) }))
   const { rows: [inserted] } = await sql<{ n: number }>`
     WITH piece AS MATERIALIZED (
       SELECT r.*, CASE WHEN cardinality(r.faces) = 1 THEN (SELECT f.geom FROM merge_face f WHERE f.face_id = r.faces[1])
-                       ELSE ST_BuildArea(ST_GeomFromText(r.outline, ${sql.lit(srid)})) END AS built
+                       ELSE ST_BuildArea(ST_GeomFromWKB(decode(r.outline, 'hex'), ${sql.lit(srid)})) END AS built
       FROM json_to_recordset(${JSON.stringify(rows)}::json)
         AS r(n int, kind text, community text, department text, grid_ids bigint[], area float8, faces int[], outline text)
     ), shaped AS (
