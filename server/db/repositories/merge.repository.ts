@@ -142,10 +142,10 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   await dropStepTables(trx)
   await sql`
     CREATE TEMP TABLE merge_community AS
-    SELECT code, geom, outline, core, ST_Transform(core, 4326) AS core4326
+    SELECT code, name, geom, outline, core, ST_Transform(core, 4326) AS core4326
     FROM (
-      SELECT code, geom, ST_Boundary(geom) AS outline, ST_Buffer(geom, -${GRID_SIZE_M}::float8) AS core
-      FROM (SELECT code, ST_Transform(boundary, ${srid}) AS geom FROM regions WHERE code = ANY(${o.communities}::text[])) c
+      SELECT code, name, geom, ST_Boundary(geom) AS outline, ST_Buffer(geom, -${GRID_SIZE_M}::float8) AS core
+      FROM (SELECT code, name, ST_Transform(boundary, ${srid}) AS geom FROM regions WHERE code = ANY(${o.communities}::text[])) c
     ) c`.execute(trx)
   // Each grid reaching more than a millimetre into the community (not the neighbours' grids that
   // merely touch it), repaired (ST_MakeValid before any overlay: PGlite would fail silently otherwise),
@@ -460,22 +460,27 @@ export async function insertGridIssues(trx: Db, runId: number, o: StepOptions, m
     WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_IsValid(g.boundary)`.execute(trx)
   await sql`
     -- the districts read once, not their shapes fetched (and detoasted) for every grid: PGlite 2× faster
-    WITH district AS MATERIALIZED (SELECT code, boundary FROM regions WHERE level = 'district')
+    WITH district AS MATERIALIZED (SELECT code, boundary FROM regions WHERE level = 'district'),
+    -- the grids of these communities looked up first (the planner would go through every community)
+    own AS MATERIALIZED (
+      SELECT g.id, g.community_code, l.department, g.boundary FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])
+      WHERE g.community_code = ANY(${o.communities}::text[])
+    )
     INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
     SELECT ${runId}::bigint, kind, community_code, department, ST_Area(part), ARRAY[grid_id], note, ST_Multi(ST_Transform(part, 4326))
     FROM (
-      SELECT 'crosses_boundary' AS kind, g.community_code, p.department, g.id AS grid_id, '伸入相邻社区 ' || r.name AS note, p.geom AS part
-      FROM merge_piece p JOIN grids g ON g.id = p.grid_id JOIN regions r ON r.code = p.community_code
-      WHERE g.community_code <> p.community_code
+      SELECT 'crosses_boundary' AS kind, p.grid_community AS community_code, p.department, p.grid_id, '伸入相邻社区 ' || c.name AS note, p.geom AS part
+      FROM merge_piece p JOIN merge_community c ON c.code = p.community_code
+      WHERE p.grid_community <> p.community_code
       UNION ALL
-      SELECT 'outside_region', g.community_code, l.department, g.id, '超出辖区范围',
+      SELECT 'outside_region', g.community_code, g.department, g.id, '超出辖区范围',
              ST_CollectionExtract(ST_Difference(ST_MakeValid(ST_Transform(g.boundary, ${srid})), ST_Transform(d.boundary, ${srid}), ${GRID_SIZE_M}::float8), 3)
-      FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])
+      FROM own g
       JOIN regions c ON c.code = g.community_code
       JOIN regions s ON s.code = c.parent_code
       -- ST_Covers, not ST_CoveredBy: PostGIS prepares the district once for all grids (6× faster)
       JOIN district d ON d.code = s.parent_code
-      WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_Covers(d.boundary, g.boundary)
+      WHERE NOT ST_Covers(d.boundary, g.boundary)
     ) parts WHERE ST_Area(part) >= ${minAreaM2}::float8`.execute(trx)
 }
 
