@@ -145,11 +145,11 @@ export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], targetH
   return labels
 }
 
-/** Which grid of which department covers a face (a face may have none, or several of one department). */
-export interface FaceCover {
-  faceId: number
+/** The faces a grid of a department covers (in one community; a face may have no grid of a department, or several). */
+export interface GridCover {
   department: string
   gridId: number
+  faceIds: number[]
 }
 
 export interface IssuePiece {
@@ -224,20 +224,22 @@ function indexEdges(faces: Face[], adjacency: Adjacency[]): IndexedEdges {
  * overlaps (faces two or more of its grids claim), as connected pieces too large and too thick to be
  * slivers; and the slivers, connected pieces of sliver faces that touch the same grids.
  */
-export function findIssuePieces(faces: Face[], adjacency: Adjacency[], covers: FaceCover[], departments: string[], rule: SliverRule = defaultSliverRule): IssuePiece[] {
+export function findIssuePieces(faces: Face[], adjacency: Adjacency[], covers: GridCover[], departments: string[], rule: SliverRule = defaultSliverRule): IssuePiece[] {
   const indexOf = new Map(faces.map((f, i) => [f.id, i]))
   // the grids of each department (in order of id) that cover each face, by the face's index
   const gridsOf = new Map<string, (number[] | undefined)[]>(departments.map((d) => [d, new Array(faces.length)]))
-  for (const { faceId, department, gridId } of covers) {
-    const i = indexOf.get(faceId)
-    if (i === undefined) continue
+  for (const { department, gridId, faceIds } of covers) {
     let byFace = gridsOf.get(department)
     if (byFace === undefined) gridsOf.set(department, (byFace = new Array(faces.length)))
-    const grids = byFace[i]
-    if (grids === undefined) byFace[i] = [gridId]
-    else {
-      grids.push(gridId)
-      grids.sort((p, q) => p - q)
+    for (const faceId of faceIds) {
+      const i = indexOf.get(faceId)
+      if (i === undefined) continue
+      const grids = byFace[i]
+      if (grids === undefined) byFace[i] = [gridId]
+      else {
+        grids.push(gridId)
+        grids.sort((p, q) => p - q)
+      }
     }
   }
   const edges = indexEdges(faces, adjacency)

@@ -8,7 +8,7 @@ import { refreshStatistics } from '../db/statistics.ts'
 import type { DriverName } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
-import { type Face, type FaceCover, type FaceMesh, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, isSliver, outlinesOf } from './merge-grouping.ts'
+import { type Face, type FaceMesh, type GridCover, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, isSliver, outlinesOf } from './merge-grouping.ts'
 import { embeddedEngines, idleEngineCount } from './merge-engine.ts'
 import type { TileService } from './tiles.service.ts'
 
@@ -195,13 +195,13 @@ export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sha
  * The rules of one step on its face graph: each face's label (its unified grid), the outline of each
  * unified grid, and the gap, overlap and sliver pieces with the outline of those of several faces.
  */
-export function groupFaces(faces: (Face & { communityCode: string })[], mesh: FaceMesh, covers: FaceCover[], departments: string[], params: MergeParams) {
+export function groupFaces(faces: (Face & { communityCode: string })[], mesh: FaceMesh, covers: GridCover[], departments: string[], params: MergeParams) {
   const labels: { faceId: number; label: number }[] = []
   const pieces: (IssuePiece & { communityCode: string })[] = []
   // faces never border across a community boundary: each community is a graph of its own
   const communityOf = new Map(faces.map((f) => [f.id, f.communityCode]))
   const edgesOf = groupBy(mesh.adjacency, (e) => communityOf.get(e.a)!)
-  const coversOf = groupBy(covers, (c) => communityOf.get(c.faceId)!)
+  const coversOf = groupBy(covers, (c) => communityOf.get(c.faceIds[0])!)
   for (const [community, own] of groupBy(faces, (f) => f.communityCode)) {
     const ownAdjacency = edgesOf.get(community) ?? []
     for (const [faceId, label] of labelFaces(own, ownAdjacency, params)) labels.push({ faceId, label })
@@ -228,9 +228,11 @@ export function groupFaces(faces: (Face & { communityCode: string })[], mesh: Fa
   // mapping: the overlap of a unified grid with a department grid is the area of the faces they share
   const areaOf = new Map(faces.map((f) => [f.id, f.areaM2]))
   const overlaps = groups.map(() => new Map<number, number>())
-  for (const { faceId, gridId } of covers) {
-    const overlap = overlaps[groupOf.get(faceId)!]
-    overlap.set(gridId, (overlap.get(gridId) ?? 0) + areaOf.get(faceId)!)
+  for (const { gridId, faceIds } of covers) {
+    for (const faceId of faceIds) {
+      const overlap = overlaps[groupOf.get(faceId)!]
+      overlap.set(gridId, (overlap.get(gridId) ?? 0) + areaOf.get(faceId)!)
+    }
   }
   const sources = overlaps.flatMap((overlap, index) => [...overlap].map(([gridId, overlapM2]) => ({ ...groups[index], gridId, overlapM2 })))
   // a face may lie in several pieces (a gap of 党建 and one of 社保, a sliver), but in one piece of a

@@ -172,8 +172,8 @@ describe('findIssuePieces', () => {
   const faces = [1, 2, 3].map((id) => face(id, { areaM2: 10_000, perimeterM: 400, x: id * 100 }))
   const edges = [{ a: 1, b: 2, sharedM: 100 }, { a: 2, b: 3, sharedM: 100 }]
   const covers = [
-    ...[1, 2, 3].map((faceId) => ({ faceId, department: 'governance', gridId: 10 })),
-    { faceId: 1, department: 'party', gridId: 20 }, { faceId: 2, department: 'party', gridId: 21 }, { faceId: 2, department: 'party', gridId: 22 },
+    { department: 'governance', gridId: 10, faceIds: [1, 2, 3] },
+    { department: 'party', gridId: 20, faceIds: [1] }, { department: 'party', gridId: 22, faceIds: [2] }, { department: 'party', gridId: 21, faceIds: [2] },
   ]
 
   it('finds the uncovered face as a gap and the doubly claimed one as an overlap of the two grids', () => {
@@ -191,7 +191,7 @@ describe('findIssuePieces', () => {
 
   it('drops a gap too thin to be more than a sliver, and reports the sliver with the grids it touches', () => {
     const strip = face(4, { areaM2: 150, perimeterM: 302 })
-    const pieces = findIssuePieces([...faces, strip], [...edges, { a: 1, b: 4, sharedM: 100 }], [...covers, { faceId: 4, department: 'governance', gridId: 10 }], ['governance', 'party'])
+    const pieces = findIssuePieces([...faces, strip], [...edges, { a: 1, b: 4, sharedM: 100 }], [...covers, { department: 'governance', gridId: 10, faceIds: [4] }], ['governance', 'party'])
     expect(pieces.filter((p) => p.kind === 'gap')).toEqual([{ kind: 'gap', department: 'party', gridIds: [], faceIds: [3], areaM2: 10_000 }])
     expect(pieces.filter((p) => p.kind === 'sliver')).toEqual([{ kind: 'sliver', department: null, gridIds: [10], faceIds: [4], areaM2: 150 }])
   })

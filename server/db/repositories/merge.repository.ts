@@ -6,7 +6,7 @@
 // are dropped when the step ends, when the next one starts, and when a run fails.
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { MergeIssueKind, Tables } from '../tables.ts'
-import { type Face, type FaceCover, type FaceMesh, type IssuePiece, buildFaceMesh } from '../../services/merge-grouping.ts'
+import { type Face, type FaceMesh, type GridCover, type IssuePiece, buildFaceMesh } from '../../services/merge-grouping.ts'
 import { readPolygonSequence } from '../../services/wkb.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
@@ -220,7 +220,7 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
  * Faces with their households and the base department's grid, the mesh of their segments (which
  * faces touch which, see buildFaceMesh), and which grids cover each face.
  */
-export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (Face & { communityCode: string })[]; mesh: FaceMesh; covers: FaceCover[] }> {
+export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (Face & { communityCode: string })[]; mesh: FaceMesh; covers: GridCover[] }> {
   if (o.withHouseholds) {
     await sql`
       CREATE TEMP TABLE merge_point AS
@@ -246,20 +246,21 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
       WHERE f.community_code = p.community_code AND f.inner_point && p.geom AND ST_Intersects(p.geom, f.inner_point)
     ) f
     WHERE f.ids IS NOT NULL`.execute(trx)
-  const covers: (FaceCover & { gridCommunity: string | null })[] = []
-  for (const [department, gridId, gridCommunity, faceIds] of JSON.parse(coverRow?.covers ?? '[]') as [string, number, string | null, number[]][]) {
-    for (const faceId of faceIds) covers.push({ faceId, department, gridId: Number(gridId), gridCommunity })
-  }
+  const covers = (JSON.parse(coverRow?.covers ?? '[]') as [string, number, string | null, number[]][])
+    .map(([department, gridId, gridCommunity, faceIds]) => ({ department, gridId: Number(gridId), gridCommunity, faceIds }))
   type FaceTuple = [number, string, number, number, number, number, number]
   const tuples = JSON.parse(faceRow?.faces ?? '[]') as FaceTuple[]
   // the base department's grid of the face's own community: where a grid of a neighbouring community
   // reaches across the boundary, that part is absorbed like a gap (and reported as crossing)
   const communityOf = new Map(tuples.map(([id, communityCode]) => [id, communityCode]))
   const baseOf = new Map<number, number>()
-  for (const { faceId, department, gridId, gridCommunity } of covers) {
-    if (department !== o.baseDepartment || gridCommunity !== communityOf.get(faceId)) continue
-    const current = baseOf.get(faceId)
-    if (current === undefined || gridId < current) baseOf.set(faceId, gridId)
+  for (const { department, gridId, gridCommunity, faceIds } of covers) {
+    if (department !== o.baseDepartment) continue
+    for (const faceId of faceIds) {
+      if (gridCommunity !== communityOf.get(faceId)) continue
+      const current = baseOf.get(faceId)
+      if (current === undefined || gridId < current) baseOf.set(faceId, gridId)
+    }
   }
   const faces = tuples.map(([id, communityCode, areaM2, perimeterM, x, y, households]) => ({ id, communityCode, areaM2, perimeterM, x, y, baseGridId: baseOf.get(id) ?? null, households }))
   const shapes = faceRow?.shapes ? readPolygonSequence(faceRow.shapes) : []
