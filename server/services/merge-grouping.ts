@@ -76,7 +76,11 @@ export function absorbIntoNeighbours(faces: Face[], adjacency: Adjacency[], init
   while (pending.length > 0) {
     const next: Face[] = []
     for (const face of pending) {
-      const best = (neighbours.get(face.id) ?? []).filter((n) => labels.has(n.id)).sort((p, q) => q.sharedM - p.sharedM || p.id - q.id)[0]
+      // the labelled neighbour sharing the longest edge (of equals, the lowest id)
+      let best: { id: number; sharedM: number } | undefined
+      for (const n of neighbours.get(face.id) ?? []) {
+        if (labels.has(n.id) && (!best || n.sharedM > best.sharedM || (n.sharedM === best.sharedM && n.id < best.id))) best = n
+      }
       if (best) labels.set(face.id, labels.get(best.id)!)
       else next.push(face)
     }
@@ -168,7 +172,9 @@ export interface IssuePiece {
  * face index.
  */
 function connectedPieces(faces: Face[], edges: IndexedEdges, keys: (string | undefined)[]): { key: string; faces: Face[]; areaM2: number; perimeterM: number }[] {
-  const parent = Int32Array.from(faces, (_, i) => i)
+  if (keys.every((key) => key === undefined)) return []
+  const parent = new Int32Array(faces.length)
+  for (let i = 0; i < parent.length; i++) parent[i] = i
   const root = (i: number): number => {
     let r = i
     while (parent[r] !== r) r = parent[r]
@@ -209,14 +215,17 @@ interface IndexedEdges {
   sharedM: Float64Array
 }
 
-function indexEdges(faces: Face[], adjacency: Adjacency[]): IndexedEdges {
-  const indexOf = new Map(faces.map((f, i) => [f.id, i]))
-  const kept = adjacency.filter((e) => e.sharedM > 0 && indexOf.has(e.a) && indexOf.has(e.b))
-  return {
-    a: Int32Array.from(kept, (e) => indexOf.get(e.a)!),
-    b: Int32Array.from(kept, (e) => indexOf.get(e.b)!),
-    sharedM: Float64Array.from(kept, (e) => e.sharedM),
+function indexEdges(indexOf: Map<number, number>, adjacency: Adjacency[]): IndexedEdges {
+  const edges = { a: new Int32Array(adjacency.length), b: new Int32Array(adjacency.length), sharedM: new Float64Array(adjacency.length) }
+  let kept = 0
+  for (const { a, b, sharedM } of adjacency) {
+    const [ia, ib] = [indexOf.get(a), indexOf.get(b)]
+    if (sharedM <= 0 || ia === undefined || ib === undefined) continue
+    edges.a[kept] = ia
+    edges.b[kept] = ib
+    edges.sharedM[kept++] = sharedM
   }
+  return { a: edges.a.subarray(0, kept), b: edges.b.subarray(0, kept), sharedM: edges.sharedM.subarray(0, kept) }
 }
 
 /**
@@ -242,7 +251,7 @@ export function findIssuePieces(faces: Face[], adjacency: Adjacency[], covers: G
       }
     }
   }
-  const edges = indexEdges(faces, adjacency)
+  const edges = indexEdges(indexOf, adjacency)
   const issues: IssuePiece[] = []
   const faceIds = (list: Face[]) => list.map((f) => f.id)
   for (const department of departments) {
