@@ -141,6 +141,16 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out
 }
 
+/**
+ * The steps of a run: batches of `size` items, but the last `parallel` batches' worth in quarter
+ * batches, so that steps running side by side end nearly together (instead of one core waiting out
+ * the last full step alone).
+ */
+export function stepsOf<T>(items: T[], size: number, parallel: number): T[][] {
+  const tail = parallel > 1 ? Math.min(items.length, size * parallel) : 0
+  return [...chunks(items.slice(0, items.length - tail), size), ...chunks(items.slice(items.length - tail), Math.ceil(size / 4))]
+}
+
 function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>()
   for (const item of items) {
@@ -307,7 +317,8 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
     const context: StepContext = { runId, layerIds: run.layerIds, departments, srid, previousRunId, params }
     let done = 0
     let faceCount = 0
-    const steps = chunks(communities, params.batchSize)
+    const parallel = hooks.engines?.size ?? hooks.parallelSteps ?? 1
+    const steps = stepsOf(communities, params.batchSize, parallel)
     const engines = hooks.engines ? await hooks.engines.open(db, context, steps) : undefined
     const runStep = async (batch: string[], worker: number) => {
       let report: StepReport
@@ -321,7 +332,6 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
       await merge.updateMergeRun(db, runId, { progress: done / communities.length })
       await hooks.onStep?.({ runId, done, total: communities.length })
     }
-    const parallel = hooks.engines?.size ?? hooks.parallelSteps ?? 1
     try {
       await runInParallel(steps, parallel, runStep, hooks.mapInUse)
     } finally {

@@ -1,6 +1,6 @@
 // The merge's step scheduler: steps in order, `parallel` at a time, one at a time while held back.
 import { describe, expect, it } from 'vitest'
-import { runInParallel } from '../../server/services/merge.service.ts'
+import { runInParallel, stepsOf } from '../../server/services/merge.service.ts'
 
 /** Runs ten 20 ms steps and reports the most that ran at once and the order they started in. */
 async function schedule(parallel: number, holdBack?: () => boolean) {
@@ -32,5 +32,20 @@ describe('runInParallel', () => {
       done.push(item)
     })).rejects.toThrow('step 2 failed')
     expect(done).toEqual([1])
+  })
+})
+
+describe('stepsOf', () => {
+  const items = [...Array(103).keys()]
+
+  it('ends with quarter steps worth two full ones when two run at once, every item once and in order', () => {
+    const steps = stepsOf(items, 20, 2)
+    expect(steps.map((s) => s.length)).toEqual([20, 20, 20, 3, 5, 5, 5, 5, 5, 5, 5, 5])
+    expect(steps.flat()).toEqual(items)
+  })
+
+  it('keeps full steps when one runs at a time, and copes with fewer items than the tail', () => {
+    expect(stepsOf(items, 20, 1).map((s) => s.length)).toEqual([20, 20, 20, 20, 20, 3])
+    expect(stepsOf([1, 2, 3], 8, 2)).toEqual([[1, 2], [3]])
   })
 })
