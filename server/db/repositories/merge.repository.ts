@@ -231,11 +231,14 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
     ? sql`coalesce((SELECT sum(p.households) FROM merge_point p WHERE p.geom && f.geom AND ST_Intersects(f.geom, p.geom)), 0)::int`
     : sql`0`
   // one row per statement, not a row per face (the embedded driver parses rows in JavaScript): the
-  // faces' figures as JSON, their shapes as one bytea of WKBs end to end, both in face order
-  const { rows: [faceRow] } = await sql<{ faces: string | null; shapes: Uint8Array | null }>`
-    SELECT json_agg(json_build_array(f.face_id, f.community_code, f.area, f.perimeter, ST_X(f.inner_point), ST_Y(f.inner_point), ${households}) ORDER BY f.face_id)::text AS faces,
+  // faces' figures as one bytea of fixed-size binary records (no number printed and parsed again),
+  // their shapes as one bytea of WKBs end to end, both in face order; the communities by number
+  const { rows: [faceRow] } = await sql<{ communities: string | null; figures: Uint8Array | null; shapes: Uint8Array | null }>`
+    SELECT (SELECT json_agg(code ORDER BY code) FROM (SELECT DISTINCT community_code AS code FROM merge_face) c)::text AS communities,
+           string_agg(int4send(f.face_id) || int4send(f.part) || float8send(f.area) || float8send(f.perimeter)
+                      || float8send(ST_X(f.inner_point)) || float8send(ST_Y(f.inner_point)) || int4send(f.households), ''::bytea ORDER BY f.face_id) AS figures,
            string_agg(ST_AsBinary(f.geom), ''::bytea ORDER BY f.face_id) AS shapes
-    FROM merge_face f`.execute(trx)
+    FROM (SELECT f.*, (dense_rank() OVER (ORDER BY f.community_code))::int - 1 AS part, ${households} AS households FROM merge_face f) f`.execute(trx)
   // the faces each grid covers: piece by piece against the faces' points (PostGIS prepares each
   // piece once), with the community the grid belongs to
   const { rows: [coverRow] } = await sql<{ covers: string | null }>`
@@ -248,11 +251,10 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
     WHERE f.ids IS NOT NULL`.execute(trx)
   const covers = (JSON.parse(coverRow?.covers ?? '[]') as [string, number, string | null, number[]][])
     .map(([department, gridId, gridCommunity, faceIds]) => ({ department, gridId: Number(gridId), gridCommunity, faceIds }))
-  type FaceTuple = [number, string, number, number, number, number, number]
-  const tuples = JSON.parse(faceRow?.faces ?? '[]') as FaceTuple[]
+  const faces = readFaceFigures(faceRow?.figures ?? new Uint8Array(), JSON.parse(faceRow?.communities ?? '[]') as string[])
   // the base department's grid of the face's own community: where a grid of a neighbouring community
   // reaches across the boundary, that part is absorbed like a gap (and reported as crossing)
-  const communityOf = new Map(tuples.map(([id, communityCode]) => [id, communityCode]))
+  const communityOf = new Map(faces.map(({ id, communityCode }) => [id, communityCode]))
   const baseOf = new Map<number, number>()
   for (const { department, gridId, gridCommunity, faceIds } of covers) {
     if (department !== o.baseDepartment) continue
@@ -262,10 +264,27 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
       if (current === undefined || gridId < current) baseOf.set(faceId, gridId)
     }
   }
-  const faces = tuples.map(([id, communityCode, areaM2, perimeterM, x, y, households]) => ({ id, communityCode, areaM2, perimeterM, x, y, baseGridId: baseOf.get(id) ?? null, households }))
+  for (const face of faces) face.baseGridId = baseOf.get(face.id) ?? null
   const shapes = faceRow?.shapes ? readPolygonSequence(faceRow.shapes) : []
-  const mesh = buildFaceMesh(tuples.map(([id, part], n) => ({ id, part, rings: shapes[n] })))
+  const mesh = buildFaceMesh(faces.map(({ id, communityCode }, n) => ({ id, part: communityCode, rings: shapes[n] })))
   return { faces, mesh, covers }
+}
+
+/** Bytes of a face's figures: id and community number (int4), area, perimeter, x, y (float8), households (int4). */
+const FACE_RECORD_BYTES = 4 + 4 + 4 * 8 + 4
+
+/** The faces' figures from their binary records (PostgreSQL's binary send format: big-endian). */
+function readFaceFigures(bytes: Uint8Array, communities: string[]): (Face & { communityCode: string })[] {
+  if (bytes.byteLength % FACE_RECORD_BYTES !== 0) throw new Error(`The faces' figures are ${bytes.byteLength} bytes, not whole records of ${FACE_RECORD_BYTES}`)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return Array.from({ length: bytes.byteLength / FACE_RECORD_BYTES }, (_, n) => {
+    const at = n * FACE_RECORD_BYTES
+    return {
+      id: view.getInt32(at), communityCode: communities[view.getInt32(at + 4)],
+      areaM2: view.getFloat64(at + 8), perimeterM: view.getFloat64(at + 16), x: view.getFloat64(at + 24), y: view.getFloat64(at + 32),
+      households: view.getInt32(at + 40), baseGridId: null as number | null,
+    }
+  })
 }
 
 /**
