@@ -349,6 +349,13 @@ export interface GroupOutline {
   outline: Uint8Array
 }
 
+/**
+ * Array literals for columns sent in bulk (a value per face or mapping row): PostgreSQL reads them
+ * several times faster than the same values as JSON objects.
+ */
+const numberArray = (values: number[]) => `{${values.join(',')}}`
+const textArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`
+
 /** Outlines travel in JSON as hex WKB (PostGIS reads it without parsing a number's text). */
 const hex = (wkb: Uint8Array | null) => (wkb ? Buffer.from(wkb.buffer, wkb.byteOffset, wkb.byteLength).toString('hex') : null)
 
@@ -365,7 +372,7 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
   const { labels, outlines, sources } = groups
   await sql`
     CREATE TEMP TABLE merge_label AS
-    SELECT * FROM json_to_recordset(${JSON.stringify(labels)}::json) AS r("faceId" int, label int)`.execute(trx)
+    SELECT * FROM unnest(${numberArray(labels.map((l) => l.faceId))}::int[], ${numberArray(labels.map((l) => l.label))}::int[]) AS r("faceId", label)`.execute(trx)
   await sql`CREATE INDEX ON merge_label ("faceId")`.execute(trx)
   await sql`ANALYZE merge_label`.execute(trx)
   // Each unified grid's area is built from its outline (the mesh edges between it and the rest),
@@ -428,7 +435,8 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
     ), mapped AS (
       INSERT INTO unified_grid_sources (unified_grid_id, grid_id, overlap_m2, share)
       SELECT i.id, s."gridId", s."overlapM2", least(1, s."overlapM2" / nullif(i.area_m2, 0))
-      FROM json_to_recordset(${JSON.stringify(sources)}::json) AS s(community text, label int, "gridId" bigint, "overlapM2" float8)
+      FROM unnest(${textArray(sources.map((s) => s.community))}::text[], ${numberArray(sources.map((s) => s.label))}::int[],
+                  ${numberArray(sources.map((s) => s.gridId))}::bigint[], ${numberArray(sources.map((s) => s.overlapM2))}::float8[]) AS s(community, label, "gridId", "overlapM2")
       JOIN merge_unified mu ON mu.community_code = s.community AND mu.label = s.label
       JOIN inserted i ON i.code = mu.code
     )
