@@ -378,35 +378,45 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
   // Each unified grid's area is built from its outline (the mesh edges between it and the rest),
   // far cheaper than unioning its faces' shapes.
   const areas = sql`(SELECT f.community_code, l.label, sum(f.area) AS area FROM merge_face f JOIN merge_label l ON l."faceId" = f.face_id GROUP BY f.community_code, l.label)`
+  // Each grid's shape in the metric frame (geom) and in WGS84 as it will be stored (boundary), and
+  // whether the latter is valid (a rebuilt shape sets all three).
+  const shaped = (shape: RawBuilder<unknown>) => sql`geom = ${shape}, boundary = ST_Transform(${shape}, 4326), valid = ST_IsValid(ST_Transform(${shape}, 4326))`
   await sql`
     CREATE TEMP TABLE merge_unified AS
-    SELECT a.community_code, a.label, o.outline, ST_BuildArea(o.outline) AS geom, a.area, NULL::text AS code
-    FROM ${areas} a
-    LEFT JOIN (
-      SELECT community, label, ST_GeomFromWKB(decode(outline, 'hex'), ${sql.lit(srid)}) AS outline
-      FROM json_to_recordset(${JSON.stringify(outlines.map((o) => ({ ...o, outline: hex(o.outline) })))}::json) AS o(community text, label int, outline text)
-    ) o ON o.community = a.community_code AND o.label = a.label`.execute(trx)
+    -- materialized: each shape is transformed once, not once more for its validity
+    WITH built AS MATERIALIZED (
+      SELECT a.community_code, a.label, o.outline, g.geom, ST_Transform(g.geom, 4326) AS boundary, a.area, NULL::text AS code
+      FROM ${areas} a
+      LEFT JOIN (
+        SELECT community, label, ST_GeomFromWKB(decode(outline, 'hex'), ${sql.lit(srid)}) AS outline
+        FROM json_to_recordset(${JSON.stringify(outlines.map((o) => ({ ...o, outline: hex(o.outline) })))}::json) AS o(community text, label int, outline text)
+      ) o ON o.community = a.community_code AND o.label = a.label
+      CROSS JOIN LATERAL (SELECT ST_BuildArea(o.outline) AS geom) g
+    )
+    SELECT *, coalesce(ST_IsValid(boundary), false) AS valid FROM built`.execute(trx)
   // every unified grid has an outline, so there is a row for each outline unless GEOS failed
   const { rows: [built] } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM merge_unified`.execute(trx)
   if (built.n !== outlines.length) {
     // the embedded PostGIS answers a GEOS failure with no rows at all: build every grid the slow way
     await sql`DROP TABLE merge_unified`.execute(trx)
-    await sql`CREATE TEMP TABLE merge_unified AS SELECT a.community_code, a.label, NULL::geometry AS outline, NULL::geometry AS geom, a.area, NULL::text AS code FROM ${areas} a`.execute(trx)
+    await sql`
+      CREATE TEMP TABLE merge_unified AS
+      SELECT a.community_code, a.label, NULL::geometry AS outline, NULL::geometry AS geom, NULL::geometry AS boundary, a.area, NULL::text AS code, false AS valid FROM ${areas} a`.execute(trx)
   }
   // A float shape can leave a vertex a hair off a neighbouring edge: valid here, crossing itself once
   // reprojected to WGS84, where repair would drop a pocket of land. Such a grid is built again from its
   // outline noded on the millimetre grid (snap-rounding puts the vertex on the edge).
   await sql`
-    UPDATE merge_unified SET geom = ST_BuildArea(ST_UnaryUnion(outline, ${GRID_SIZE_M}::float8))
-    WHERE outline IS NOT NULL AND geom IS NOT NULL AND NOT ST_IsValid(ST_Transform(geom, 4326))`.execute(trx)
+    UPDATE merge_unified SET ${shaped(sql`ST_BuildArea(ST_UnaryUnion(outline, ${GRID_SIZE_M}::float8))`)}
+    WHERE outline IS NOT NULL AND geom IS NOT NULL AND NOT valid`.execute(trx)
   // Any grid still without a shape that gives back its faces' area and stays valid in WGS84 (a GEOS
   // failure, say) is unioned from its faces on the millimetre grid: slowest, so only for those.
   await sql`
     WITH bad AS MATERIALIZED (
       SELECT community_code, label FROM merge_unified
-      WHERE geom IS NULL OR ${areaIsOff(sql`geom`, sql`area`)} OR NOT ST_IsValid(ST_Transform(geom, 4326))
+      WHERE geom IS NULL OR ${areaIsOff(sql`geom`, sql`area`)} OR NOT valid
     )
-    UPDATE merge_unified u SET geom = r.geom
+    UPDATE merge_unified u SET ${shaped(sql`r.geom`)}
     FROM (
       SELECT f.community_code, l.label, ST_Union(f.geom, ${GRID_SIZE_M}::float8) AS geom
       FROM bad JOIN merge_label l ON l.label = bad.label JOIN merge_face f ON f.face_id = l."faceId" AND f.community_code = bad.community_code
@@ -422,7 +432,7 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
   const { rows } = await sql<{ n: number }>`
     -- materialized: a subquery's shape would be recomputed for every point it is tested against
     WITH u AS MATERIALIZED (
-      SELECT code, community_code, area, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(geom, 4326)), 3)) AS boundary FROM merge_unified
+      SELECT code, community_code, area, ST_Multi(CASE WHEN valid THEN boundary ELSE ST_CollectionExtract(ST_MakeValid(boundary), 3) END) AS boundary FROM merge_unified
     ), inserted AS (
       INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, households, population, boundary)
       SELECT ${runId}::bigint, u.code, u.community_code, u.area, coalesce(h.households, 0), coalesce(h.residents, 0), u.boundary
