@@ -226,10 +226,17 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
       CREATE TEMP TABLE merge_point AS
       SELECT households, ST_Transform(location, ${sql.lit(o.srid)}) AS geom FROM population_points WHERE region_code = ANY(${o.communities}::text[])`.execute(trx)
     await sql`CREATE INDEX ON merge_face USING gist (geom)`.execute(trx)
+    await sql`ANALYZE merge_point (households)`.execute(trx)
   }
-  const households = o.withHouseholds
-    ? sql`coalesce((SELECT sum(p.households) FROM merge_point p WHERE p.geom && f.geom AND ST_Intersects(f.geom, p.geom)), 0)::int`
-    : sql`0`
+  // households per face: each point looks up the faces it lies in (one index probe a point; a face
+  // asked for its points would scan them all, there being no index on the step's points)
+  const withHouseholds = o.withHouseholds
+    ? sql`LEFT JOIN (
+        SELECT f.face_id, sum(p.households)::int AS households
+        FROM merge_point p JOIN merge_face f ON f.geom && p.geom AND ST_Intersects(f.geom, p.geom) GROUP BY f.face_id
+      ) h ON h.face_id = f.face_id`
+    : sql``
+  const households = o.withHouseholds ? sql`coalesce(h.households, 0)` : sql`0`
   // one row per statement, not a row per face (the embedded driver parses rows in JavaScript): the
   // faces' figures as one bytea of fixed-size binary records (no number printed and parsed again),
   // their shapes as one bytea of WKBs end to end, both in face order; the communities by number
@@ -238,7 +245,7 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
            string_agg(int4send(f.face_id) || int4send(f.part) || float8send(f.area) || float8send(f.perimeter)
                       || float8send(ST_X(f.inner_point)) || float8send(ST_Y(f.inner_point)) || int4send(f.households), ''::bytea ORDER BY f.face_id) AS figures,
            string_agg(ST_AsBinary(f.geom), ''::bytea ORDER BY f.face_id) AS shapes
-    FROM (SELECT f.*, (dense_rank() OVER (ORDER BY f.community_code))::int - 1 AS part, ${households} AS households FROM merge_face f) f`.execute(trx)
+    FROM (SELECT f.*, (dense_rank() OVER (ORDER BY f.community_code))::int - 1 AS part, ${households} AS households FROM merge_face f ${withHouseholds}) f`.execute(trx)
   // the faces each grid covers: piece by piece against the faces' points (PostGIS prepares each
   // piece once), with the community the grid belongs to
   const { rows: [coverRow] } = await sql<{ covers: string | null }>`
