@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/database.ts'
 import { stopIdleEngines } from '../../server/services/merge-engine.ts'
-import { createMerge, executeMerge, mergeExecutionFor, prepareMerges, publishMerge } from '../../server/services/merge.service.ts'
+import { type MergeRequest, createMerge, executeMerge, mergeExecutionFor, prepareMerges, publishMerge } from '../../server/services/merge.service.ts'
 import { median, percentile, timeIt } from './stats.ts'
 
 async function coldTileTimes(app: FastifyInstance, origin: string, paths: string[], until: () => boolean): Promise<number[]> {
@@ -23,9 +23,9 @@ export interface MergeFigures {
 }
 
 /** A merge as the API starts one: stepped for the driver, holding back while the app renders tiles. */
-async function runMerge(database: Database, app: FastifyInstance) {
+async function runMerge(database: Database, app: FastifyInstance, request: MergeRequest = {}) {
   const execution = mergeExecutionFor(database.driver, app.tiles)
-  const runId = await createMerge(database.db, execution.request)
+  const runId = await createMerge(database.db, { ...execution.request, ...request })
   const { ms, value: run } = await timeIt(() => executeMerge(database.db, runId, execution.hooks))
   if (run.status !== 'succeeded') throw new Error(`merge failed: ${run.error}`)
   const published = await timeIt(() => publishMerge(database.db, runId))
@@ -37,6 +37,7 @@ async function runMerge(database: Database, app: FastifyInstance) {
  * without pause: tile latency against idle, and what the tiles cost the merge. On engines (PGlite)
  * the first merge starts them: it is timed apart, and the merge timed on its own is the next one;
  * and a first merge once the engines were started ahead, as the merge workspace does on opening.
+ * Last, the same merge with the household-balanced strategy (which also counts households per face).
  */
 export async function benchMerge(label: string, database: Database, app: FastifyInstance, origin: string, paths: string[]): Promise<MergeFigures> {
   await stopIdleEngines()
@@ -54,6 +55,7 @@ export async function benchMerge(label: string, database: Database, app: Fastify
   const loaded = runMerge(database, app).finally(() => (finished = true))
   const busy = await coldTileTimes(app, origin, paths, () => !finished)
   const underLoad = await loaded
+  const balanced = await runMerge(database, app, { strategy: 'household_balanced' })
   const stats = alone.run.stats as Record<string, number> & { issues: Record<string, number> }
   const grids = (alone.run.alignment as { grids: number }[]).reduce((sum, a) => sum + a.grids, 0)
   const summed = alone.parallel > 1 ? `, summed over ${alone.parallel} parallel steps` : ''
@@ -73,6 +75,7 @@ export async function benchMerge(label: string, database: Database, app: Fastify
       [`${label}   phase: issues (${Object.values(stats.issues).reduce((a, b) => a + b, 0)})${summed}`, 1, stats.issuesMs, '', '—'],
       [`${label}   phase: alignment`, 1, stats.alignmentMs, '', '—'],
       [`${label}   publish`, 1, alone.publishMs, '', '—'],
+      [`${label} the same merge with the household-balanced strategy (${(balanced.run.stats as { unifiedGrids: number }).unifiedGrids} unified)`, 1, balanced.ms, '', '—'],
       [`${label} cold tile while idle`, idle.length, median(idle), percentile(idle, 95), '—'],
       [`${label} cold tile during a second merge (p95 ratio ${(percentile(busy, 95) / percentile(idle, 95)).toFixed(2)}×)`, busy.length, median(busy), percentile(busy, 95), 'p95 ≤ 2× idle'],
       [`${label} that merge, serving those ${busy.length} tiles meanwhile`, 1, underLoad.ms, '', '—'],
