@@ -225,16 +225,11 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
     await sql`
       CREATE TEMP TABLE merge_point AS
       SELECT households, ST_Transform(location, ${sql.lit(o.srid)}) AS geom FROM population_points WHERE region_code = ANY(${o.communities}::text[])`.execute(trx)
-    await sql`CREATE INDEX ON merge_face USING gist (geom)`.execute(trx)
-    await sql`ANALYZE merge_point (households)`.execute(trx)
+    await sql`CREATE INDEX ON merge_point USING gist (geom)`.execute(trx)
   }
-  // households per face: each point looks up the faces it lies in (one index probe a point; a face
-  // asked for its points would scan them all, there being no index on the step's points)
+  // households per face: the points inside it, found through the index of the step's points
   const withHouseholds = o.withHouseholds
-    ? sql`LEFT JOIN (
-        SELECT f.face_id, sum(p.households)::int AS households
-        FROM merge_point p JOIN merge_face f ON f.geom && p.geom AND ST_Intersects(f.geom, p.geom) GROUP BY f.face_id
-      ) h ON h.face_id = f.face_id`
+    ? sql`LEFT JOIN LATERAL (SELECT sum(p.households)::int AS households FROM merge_point p WHERE p.geom && f.geom AND ST_Intersects(f.geom, p.geom)) h ON true`
     : sql``
   const households = o.withHouseholds ? sql`coalesce(h.households, 0)` : sql`0`
   // one row per statement, not a row per face (the embedded driver parses rows in JavaScript): the
