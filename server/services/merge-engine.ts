@@ -143,6 +143,7 @@ function putBack(threads: EngineThread[]): void {
 }
 
 async function takeThreads(count: number): Promise<EngineThread[]> {
+  // a warm-up that failed was reported to whoever asked for it; the run starts its own engines
   await warming?.catch(() => undefined)
   const reused = idle.splice(0, count)
   for (const thread of reused) thread.wake()
@@ -188,7 +189,7 @@ export function idleEngineCount(): number {
 
 /** Stops the engines waiting for a run (the next run starts new ones). */
 export async function stopIdleEngines(): Promise<void> {
-  await warming?.catch(() => undefined)
+  await warming?.catch(() => undefined) // (its failure was reported to whoever asked for it)
   await Promise.all(idle.splice(0).map((thread) => thread.close()))
 }
 

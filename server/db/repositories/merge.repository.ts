@@ -381,7 +381,7 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
   // far cheaper than unioning its faces' shapes.
   const areas = sql`(SELECT f.community_code, l.label, sum(f.area) AS area FROM merge_face f JOIN merge_label l ON l."faceId" = f.face_id GROUP BY f.community_code, l.label)`
   // Each grid's shape in the metric frame (geom) and in WGS84 as it will be stored (boundary), and
-  // whether the latter is valid (a rebuilt shape sets all three).
+  // whether the latter is valid: a rebuilt shape (a column of a subquery, computed once) sets all three.
   const shaped = (shape: RawBuilder<unknown>) => sql`geom = ${shape}, boundary = ST_Transform(${shape}, 4326), valid = ST_IsValid(ST_Transform(${shape}, 4326))`
   await sql`
     CREATE TEMP TABLE merge_unified AS
@@ -409,8 +409,12 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
   // reprojected to WGS84, where repair would drop a pocket of land. Such a grid is built again from its
   // outline noded on the millimetre grid (snap-rounding puts the vertex on the edge).
   await sql`
-    UPDATE merge_unified SET ${shaped(sql`ST_BuildArea(ST_UnaryUnion(outline, ${GRID_SIZE_M}::float8))`)}
-    WHERE outline IS NOT NULL AND geom IS NOT NULL AND NOT valid`.execute(trx)
+    UPDATE merge_unified u SET ${shaped(sql`r.geom`)}
+    FROM (
+      SELECT community_code, label, ST_BuildArea(ST_UnaryUnion(outline, ${GRID_SIZE_M}::float8)) AS geom FROM merge_unified
+      WHERE outline IS NOT NULL AND geom IS NOT NULL AND NOT valid
+    ) r
+    WHERE u.community_code = r.community_code AND u.label = r.label`.execute(trx)
   // Any grid still without a shape that gives back its faces' area and stays valid in WGS84 (a GEOS
   // failure, say) is unioned from its faces on the millimetre grid: slowest, so only for those.
   await sql`
