@@ -337,6 +337,7 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
     } finally {
       await engines?.close()
     }
+    await merge.insertRunGridIssues(db, runId, run.layerIds, srid)
     await refreshStatistics(db, ['unified_grids', 'unified_grid_sources', 'merge_issues'])
     const t = performance.now()
     const alignment = await merge.findAlignment(db, runId)

@@ -20,14 +20,16 @@ export async function buildMergeDistrict(db: Kysely<Tables>): Promise<Record<str
     const { id } = await db.insertInto('grid_layers').values({ department, version: 1, title: department, is_active: true }).returning('id').executeTakeFirstOrThrow()
     layers[department] = id
   }
-  const grids: [string, string, string, string][] = [
+  const grids: [string, string, string | null, string][] = [
     // 综治: exact, two grids in A, one in B
     ['governance', 'GA1', A, rect(0, 0, 100, 200)],
     ['governance', 'GA2', A, rect(100, 0, 200, 200)],
     ['governance', 'GB1', B, rect(200, 0, 400, 200)],
-    // 党建: misses a 30 m corner of A (gap); its B grid reaches 25 m below the district
+    // 党建: misses a 30 m corner of A (gap); its B grid reaches 25 m below the district,
     ['party', 'PA1', A, polygonWkt([[0, 0], [200, 0], [200, 170], [170, 170], [170, 200], [0, 200]])],
     ['party', 'PB1', B, rect(200, -25, 400, 200)],
+    // and a grid drawn 200 m east of the district, in no community at all
+    ['party', 'PX1', null, rect(600, 0, 700, 100)],
     // 城管: a line 0.5 m off 综治's (sliver); its B grid reaches 15 m into A (crosses, overlaps UA2)
     ['urban', 'UA1', A, rect(0, 0, 100.5, 200)],
     ['urban', 'UA2', A, rect(100.5, 0, 200, 200)],

@@ -61,7 +61,8 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     const all = (await app.inject(`/api/merge-runs/${runId}/issues`)).json().total
     const inDistrict = (await app.inject(`/api/merge-runs/${runId}/issues?region=410199000000`)).json().total
     expect(all).toBeGreaterThan(0)
-    expect(inDistrict).toBe(all)
+    // all but the 党建 grid drawn in no community of the district
+    expect(inDistrict).toBe(all - 1)
   })
 
   it('lists issues of one community', async () => {
@@ -82,12 +83,45 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     expect(codes).toContain(`${communityA}001`)
   })
 
+  it('draws a run’s issues as a vector-tile layer, each with its kind', async () => {
+    const [lon, lat] = toLonLat(185, 185)
+    const { z, x, y } = tileAt(lon, lat, 15)
+    const tile = await app.inject(`/tiles/merge-issues/${z}/${x}/${y}.mvt?run=${runId}`)
+    expect(tile.statusCode).toBe(200)
+    const features = decodeTile(tile.rawPayload)['merge-issues']
+    const kinds = new Set(features.map((f) => f.properties.kind))
+    // the corner 党建 missed and the strip 城管 UB1 pushes into 甲社区 both lie at (185, 185)
+    expect(kinds).toContain('gap')
+    expect(kinds).toContain('crosses_boundary')
+    expect(features.every((f) => f.properties.areaM2 > 0)).toBe(true)
+  })
+
+  let second: number
+
   it('compares two versions', async () => {
-    const second = (await app.inject({ method: 'POST', url: '/api/merge-runs', payload: { strategy: 'household_balanced', targetHouseholds: 400 } })).json().id
+    second = (await app.inject({ method: 'POST', url: '/api/merge-runs', payload: { strategy: 'household_balanced', targetHouseholds: 400 } })).json().id
     expect((await waitForRun(app, second)).status).toBe('succeeded')
     const diff = await app.inject(`/api/merge-runs/${runId}/diff/${second}`)
     expect(diff.statusCode).toBe(200)
-    expect(diff.json()).toMatchObject({ from: runId, to: second, added: expect.any(Array), removed: expect.any(Array), reshaped: expect.any(Array) })
+    const { added, removed, reshaped } = diff.json()
+    // 乙社区 has no households: its one grid stays; 甲社区's grids are regrouped by households
+    const all = [...added, ...removed, ...reshaped].map((r: { code: string }) => r.code)
+    expect(all.length).toBeGreaterThan(0)
+    expect(all.every((code: string) => code.startsWith(communityA))).toBe(true)
+  })
+
+  it('publishes another run: the active version switches, and the previous one stays queryable', async () => {
+    const published = await app.inject({ method: 'POST', url: `/api/merge-runs/${second}/publish` })
+    expect(published.json().isPublished).toBe(true)
+    expect((await app.inject(`/api/merge-runs/${runId}`)).json().isPublished).toBe(false)
+    const [lon, lat] = toLonLat(100, 100)
+    const { z, x, y } = tileAt(lon, lat, 15)
+    const codesIn = async (url: string) => decodeTile((await app.inject(url)).rawPayload)['unified-grids'].map((f) => `${f.properties.code}@${f.properties.version}`).sort()
+    const [active, previous] = [await codesIn(`/tiles/unified-grids/${z}/${x}/${y}.mvt`), await codesIn(`/tiles/unified-grids/${z}/${x}/${y}.mvt?run=${runId}`)]
+    expect(active.every((code) => code.endsWith(`@${second}`))).toBe(true)
+    expect(previous.every((code) => code.endsWith(`@${runId}`))).toBe(true)
+    expect(previous).toContain(`${communityA}001@${runId}`)
+    expect((await app.inject(`/api/merge-runs/${runId}/issues`)).json().total).toBeGreaterThan(0)
   })
 
   it.each([

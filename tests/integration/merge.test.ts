@@ -4,6 +4,7 @@ import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
+import { failInterruptedRuns } from '../../server/db/repositories/merge.repository.ts'
 import { createMerge, diffMerges, executeMerge, listMergeIssues, publishMerge } from '../../server/services/merge.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { rect } from '../helpers/local-frame.ts'
@@ -88,7 +89,7 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     expectArea(unified.reduce((sum, u) => sum + u.area_m2, 0), 40_000)
   })
 
-  it('finds grids crossing their community and reaching outside the district', async () => {
+  it('finds grids crossing their community, reaching outside the district, or lying wholly outside it', async () => {
     // 城管 UB1 of 乙社区 reaches 15 m into 甲社区; 党建 PB1 reaches out of the district only
     const crossing = await issues(baseRun, 'crosses_boundary')
     expect(crossing.map((i) => i.gridIds)).toEqual([[grid.UB1]])
@@ -96,9 +97,14 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     expect(crossing[0].communityCode).toBe(B)
     expect(crossing[0].note).toBe('伸入相邻社区 甲社区')
     const outside = await issues(baseRun, 'outside_region')
-    expect(outside).toHaveLength(1)
-    expect(outside[0].gridIds).toEqual([grid.PB1])
-    expectArea(outside[0].areaM2, 5000)
+    expect(outside.map((i) => i.gridIds).sort()).toEqual([[grid.PB1], [grid.PX1]].sort())
+    const [partly, wholly] = [outside.find((i) => i.gridIds[0] === grid.PB1)!, outside.find((i) => i.gridIds[0] === grid.PX1)!]
+    expectArea(partly.areaM2, 5000)
+    expect(partly.communityCode).toBe(B)
+    // PX1 lies in no community: no step sees it, the run reports the whole grid
+    expectArea(wholly.areaM2, 10_000)
+    expect(wholly.communityCode).toBeNull()
+    expect(wholly.note).toBe('不在辖区任何社区内')
   })
 
   it('reports the self-intersecting grid as invalid input, with the reason', async () => {
@@ -171,6 +177,30 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     expect(await db.selectFrom('merge_issues').select('id').where('merge_run_id', '=', failing).execute()).toEqual([])
   })
 
+  it('marks a run the server stopped during as failed at the next start, removing what its steps stored', async () => {
+    // the run stops after its first committed step, as a server killed there would
+    let stopped!: () => void
+    const atStop = new Promise<void>((resolve) => (stopped = resolve))
+    let resume!: (error: Error) => void
+    const run = executeMerge(db, await createMerge(db, { batchSize: 1 }), {
+      onStep: () => new Promise<void>((_, reject) => {
+        resume = reject
+        stopped()
+      }),
+    })
+    await atStop
+    const runId = (await db.selectFrom('merge_runs').select('id').where('status', '=', 'running').executeTakeFirstOrThrow()).id
+    const stored = async () => (await db.selectFrom('unified_grids').select('id').where('merge_run_id', '=', runId).execute()).length
+    expect(await stored()).toBeGreaterThan(0)
+    expect(await failInterruptedRuns(db)).toBe(1)
+    expect(await stored()).toBe(0)
+    expect(await db.selectFrom('merge_issues').select('id').where('merge_run_id', '=', runId).execute()).toEqual([])
+    expect(await db.selectFrom('merge_runs').select(['status', 'error']).where('id', '=', runId).executeTakeFirst())
+      .toEqual({ status: 'failed', error: 'interrupted: the server stopped during the run' })
+    resume(new Error('the old process is gone'))
+    expect((await run).status).toBe('failed')
+  })
+
   it('gives the same unified grids with steps two at a time as one at a time', async () => {
     const parallel = await executeMerge(db, await createMerge(db, { batchSize: 1, snapToleranceM: 0.2 }), { parallelSteps: 2 })
     const serial = await executeMerge(db, await createMerge(db, { batchSize: 1, snapToleranceM: 0.2 }), { parallelSteps: 1 })
@@ -192,5 +222,11 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     expect(diff.reshaped.map((r) => r.code)).toEqual([`${A}002`])
     expect(diff.removed).toEqual([])
     expectArea(diff.reshaped[0].changedM2, 5000)
+    // and back: the grid added is removed, the one reshaped is reshaped again
+    const back = await diffMerges(db, next, baseRun)
+    expect(back.removed.map((r) => r.code)).toEqual([`${A}003`])
+    expectArea(back.removed[0].areaM2, 5000)
+    expect(back.added).toEqual([])
+    expect(back.reshaped.map((r) => r.code)).toEqual([`${A}002`])
   })
 })

@@ -84,14 +84,19 @@ export async function updateMergeRun(db: Db, id: number, changes: { status?: Mer
     .execute()
 }
 
-/** Runs left 'running' by a server that stopped: they will never finish. */
-export async function failInterruptedRuns(db: Db): Promise<number> {
-  const result = await db
-    .updateTable('merge_runs')
-    .set({ status: 'failed', error: 'interrupted: the server stopped during the run', finished_at: new Date() })
-    .where('status', 'in', ['pending', 'running'])
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows)
+/**
+ * Runs left pending or running by a server that stopped: they will never finish. They are marked
+ * failed and the rows their finished steps stored are removed, as for any failed run.
+ */
+export async function failInterruptedRuns(db: Kysely<Tables>): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const interrupted = await trx.selectFrom('merge_runs').select('id').where('status', 'in', ['pending', 'running']).execute()
+    for (const { id } of interrupted) {
+      await deleteRunResults(trx, id)
+      await updateMergeRun(trx, id, { status: 'failed', error: 'interrupted: the server stopped during the run', finished: true })
+    }
+    return interrupted.length
+  })
 }
 
 export async function deleteRunResults(db: Db, runId: number): Promise<void> {
@@ -526,6 +531,19 @@ export async function insertGridIssues(trx: Db, runId: number, o: StepOptions, m
       JOIN district d ON d.code = s.parent_code
       WHERE NOT ST_Covers(d.boundary, g.boundary)
     ) parts WHERE ST_Area(part) >= ${minAreaM2}::float8`.execute(trx)
+}
+
+/**
+ * Issues of whole grids, once a run: the grids of the merged layers that lie in no community at all
+ * (drawn outside the district: no step sees them).
+ */
+export async function insertRunGridIssues(db: Db, runId: number, layerIds: number[], srid: number): Promise<void> {
+  await sql`
+    INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
+    SELECT ${runId}::bigint, 'outside_region', NULL, l.department, ST_Area(ST_Transform(g.boundary, ${sql.lit(srid)})), ARRAY[g.id], '不在辖区任何社区内', g.boundary
+    FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${layerIds}::bigint[])
+    WHERE g.community_code IS NULL
+      AND NOT EXISTS (SELECT 1 FROM regions c WHERE c.level = 'community' AND c.boundary && g.boundary AND ST_Intersects(c.boundary, g.boundary))`.execute(db)
 }
 
 export interface DepartmentAlignment {
