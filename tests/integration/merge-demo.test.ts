@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { type MergeRunRow } from '../../server/db/repositories/merge.repository.ts'
 import { embeddedEngines } from '../../server/services/merge-engine.ts'
-import { type MergeHooks, createMerge, executeMerge, mergeExecutionFor } from '../../server/services/merge.service.ts'
+import { type MergeHooks, createMerge, executeMerge, mergeExecutionFor, publishMerge } from '../../server/services/merge.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { expectSeamlessTiling } from '../helpers/merge-district.ts'
 
@@ -97,4 +97,21 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
       expect((onEngines.stats.issues as Record<string, number>)[kind], kind).toBeCloseTo(n, -1)
     }
   }, 180_000)
+
+  it('fails a run on the embedded engines when a step fails midway, leaving nothing behind and the published version in place', async () => {
+    await publishMerge(database.db, first.id)
+    const published = await codesOf(first.id)
+    const run = await executeMerge(database.db, await createMerge(database.db, { batchSize: 4 }), {
+      engines: embeddedEngines(2),
+      onStep: ({ done }) => {
+        if (done >= 8) throw new Error('the machine ran out of memory')
+      },
+    })
+    expect(run.status).toBe('failed')
+    expect(run.error).toContain('out of memory')
+    expect(await codesOf(run.id)).toEqual([])
+    expect(await database.db.selectFrom('merge_issues').select('id').where('merge_run_id', '=', run.id).execute()).toEqual([])
+    expect((await database.db.selectFrom('merge_runs').select('id').where('is_published', '=', true).execute()).map((r) => r.id)).toEqual([first.id])
+    expect(await codesOf(first.id)).toEqual(published)
+  }, 120_000)
 })
