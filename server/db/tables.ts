@@ -82,6 +82,8 @@ export interface GridsTable {
   population: number | null
   attributes: Json<Record<string, unknown>>
   boundary: Geometry
+  /** ST_IsValidReason of the geometry as imported when it had to be repaired, else null */
+  repair_note: string | null
 }
 
 export interface MergeRunsTable {

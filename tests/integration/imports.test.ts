@@ -162,6 +162,21 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     expect(rows[0].valid).toBe(true)
   })
 
+  it('keeps the reason a grid was repaired with the grid, and none for a valid grid', async () => {
+    const bowtie = lonLatRing([[10, 10], [90, 90], [90, 10], [10, 90], [10, 10]])
+    const body = featureCollection([{ code: 'R-1', ring: bowtie }, { code: 'R-2', ring: lonLatRing(square(110, 10, 80)) }])
+    expect((await upload(app, { name: 'repairs.geojson', data: body }, { department: 'market' })).json().status).toBe('succeeded')
+    const grids = await database.db.selectFrom('grids').select(['code', 'repair_note']).where('code', 'in', ['R-1', 'R-2']).orderBy('code').execute()
+    expect(grids.map((g) => g.code)).toEqual(['R-1', 'R-2'])
+    expect(grids[1].repair_note).toBeNull()
+    // the bowtie crosses itself at (50 m, 50 m): the note names that point in WGS84
+    const match = /^Self-intersection\[([\d.]+) ([\d.]+)\]$/.exec(grids[0].repair_note ?? '')
+    expect(match, String(grids[0].repair_note)).not.toBeNull()
+    const [lon, lat] = toLonLat(50, 50)
+    expect(Math.abs(Number(match![1]) - lon) * 91_000).toBeLessThan(1)
+    expect(Math.abs(Number(match![2]) - lat) * 110_000).toBeLessThan(1)
+  })
+
   const bad: [string, { name: string; data: string | Uint8Array }, Record<string, string>, RegExp, { feature?: number; field?: string }][] = [
     ['malformed JSON', { name: 'broken.geojson', data: '{"type": "FeatureCollection", "features": [' }, { department: 'party' }, /malformed JSON/, {}],
     ['swapped longitude and latitude', { name: 'swapped.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing(square(10, 10, 50)).map(([a, b]) => [b, a]) }]) }, { department: 'party' }, /swapped/, { feature: 0, field: 'geometry' }],

@@ -5,8 +5,11 @@ import type { RegionLevel, Tables } from '../tables.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
 
-/** Row r's geometry in WGS84, repaired and kept polygonal (r has the columns geometry and srid). */
-const repairedPolygon = sql`ST_CollectionExtract(ST_MakeValid(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), r.srid), 4326)), 3)`
+/** Row r's geometry in WGS84 as imported, before any repair (r has the columns geometry and srid). */
+const asImported = sql`ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), r.srid), 4326)`
+
+/** Row r's geometry in WGS84, repaired and kept polygonal. */
+const repairedPolygon = sql`ST_CollectionExtract(ST_MakeValid(${asImported}), 3)`
 
 export interface GeometryRow {
   index: number
@@ -47,7 +50,7 @@ async function checkGeometryRows<T>(db: Db, rows: GeometryRow[], extra: RawBuild
            coalesce(ST_Area(ST_CollectionExtract(ST_MakeValid(t.g), 3)::geography), 0) AS "areaM2",
            ST_XMin(t.g) AS west, ST_YMin(t.g) AS south, ST_XMax(t.g) AS east, ST_YMax(t.g) AS north${extra}
     FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(index int, geometry text, srid int, "communityCode" text),
-         LATERAL (SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), r.srid), 4326) AS g) t
+         LATERAL (SELECT ${asImported} AS g) t
     ORDER BY r.index`.execute(db)
   return checks
 }
@@ -85,12 +88,15 @@ export async function insertGridLayerVersion(trx: Transaction<Tables>, layer: { 
     .executeTakeFirstOrThrow()
   for (let start = 0; start < grids.length; start += 2000) {
     const batch = grids.slice(start, start + 2000)
+    // the repair note is the reason the geometry as imported was invalid, as the import report said
     await sql`
-      INSERT INTO grids (layer_id, code, name, community_code, households, attributes, boundary)
+      INSERT INTO grids (layer_id, code, name, community_code, households, attributes, boundary, repair_note)
       SELECT ${id}::bigint, r.code, r.name, r."communityCode", r.households, r.attributes,
-             ST_Multi(${repairedPolygon})
+             ST_Multi(ST_CollectionExtract(ST_MakeValid(t.g), 3)),
+             CASE WHEN ST_IsValid(t.g) THEN NULL ELSE ST_IsValidReason(t.g) END
       FROM json_to_recordset(${JSON.stringify(batch)}::json)
-        AS r(code text, name text, "communityCode" text, households int, attributes jsonb, geometry text, srid int)`.execute(trx)
+        AS r(code text, name text, "communityCode" text, households int, attributes jsonb, geometry text, srid int),
+        LATERAL (SELECT ${asImported} AS g) t`.execute(trx)
   }
   return { layerId: id, version }
 }
