@@ -30,3 +30,12 @@ export function tileAt(lon: number, lat: number, z: number): { z: number; x: num
     y: Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n),
   }
 }
+
+/** POST /api/imports with a file and form fields, as the web page's form sends them. */
+export async function uploadFile(app: FastifyInstance, file: { name: string; data: Uint8Array | string }, fields: Record<string, string>) {
+  const form = new FormData()
+  for (const [k, v] of Object.entries(fields)) form.append(k, v)
+  form.append('file', new Blob([typeof file.data === 'string' ? new TextEncoder().encode(file.data) : new Uint8Array(file.data)]), file.name)
+  const request = new Request('http://localhost/api/imports', { method: 'POST', body: form })
+  return app.inject({ method: 'POST', url: '/api/imports', headers: { 'content-type': request.headers.get('content-type')! }, payload: Buffer.from(await request.arrayBuffer()) })
+}

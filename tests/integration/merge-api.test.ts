@@ -10,7 +10,7 @@ import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
 import { decodeTile } from '../helpers/mvt.ts'
-import { tileAt } from '../helpers/app.ts'
+import { tileAt, uploadFile } from '../helpers/app.ts'
 
 /** The run once it ended, within 45 s (engines may be starting while other test files run). */
 async function waitForRun(app: FastifyInstance, id: number) {
@@ -123,6 +123,29 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     expect(previous).toContain(`${communityA}001@${runId}`)
     expect((await app.inject(`/api/merge-runs/${runId}/issues`)).json().total).toBeGreaterThan(0)
   })
+
+  it('reports a grid repaired at import as invalid input of the next merge, with the reason', async () => {
+    // 社保 imports a new version: a bowtie over 甲社区 and a square over 乙社区
+    const ring = (points: [number, number][]) => [...points, points[0]].map(([x, y]) => toLonLat(x, y))
+    const body = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { code: 'S-A', households: 400 }, geometry: { type: 'Polygon', coordinates: [ring([[0, 0], [200, 200], [200, 0], [0, 200]])] } },
+        { type: 'Feature', properties: { code: 'S-B', households: 400 }, geometry: { type: 'Polygon', coordinates: [ring([[200, 0], [400, 0], [400, 200], [200, 200]])] } },
+      ],
+    })
+    const imported = await uploadFile(app, { name: 'social-v2.geojson', data: body }, { kind: 'grids', department: 'social' })
+    expect(imported.statusCode).toBe(200)
+    const bowtie = await database.db.selectFrom('grids').innerJoin('grid_layers as l', 'l.id', 'grids.layer_id')
+      .select(['grids.id', 'grids.community_code']).where('l.is_active', '=', true).where('l.department', '=', 'social').where('grids.code', '=', 'S-A').executeTakeFirstOrThrow()
+    const started = (await app.inject({ method: 'POST', url: '/api/merge-runs', payload: { snapToleranceM: 0.2 } })).json()
+    expect((await waitForRun(app, started.id)).status).toBe('succeeded')
+    const { issues } = (await app.inject(`/api/merge-runs/${started.id}/issues?kind=invalid_input`)).json()
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({ gridIds: [bowtie.id], department: 'social', communityCode: communityA })
+    expect(issues[0].note).toMatch(/^Self-intersection.*repaired with ST_MakeValid/)
+    expect(issues[0].areaM2).toBeCloseTo(20_000, -3)
+  }, 60_000)
 
   it.each([
     ['an unknown strategy', { strategy: 'magic' }],

@@ -12,7 +12,7 @@ type Db = Kysely<Tables> | Transaction<Tables>
 const copied = {
   regions: { columns: ['code', 'name', 'level', 'parent_code', 'is_urban'], shape: 'boundary' },
   grid_layers: { columns: ['id', 'department', 'version', 'title', 'source_crs', 'is_active'], shape: null },
-  grids: { columns: ['id', 'layer_id', 'code', 'name', 'community_code', 'households', 'population'], shape: 'boundary' },
+  grids: { columns: ['id', 'layer_id', 'code', 'name', 'community_code', 'households', 'population', 'repair_note'], shape: 'boundary' },
   population_points: { columns: ['id', 'region_code', 'residents', 'households'], shape: 'location' },
   unified_grids: { columns: ['merge_run_id', 'code', 'community_code', 'area_m2', 'households', 'population'], shape: 'boundary' },
   merge_issues: { columns: ['merge_run_id', 'kind', 'community_code', 'department', 'area_m2', 'grid_ids', 'note'], shape: 'geom' },

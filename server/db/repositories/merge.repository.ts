@@ -495,7 +495,7 @@ export async function insertIssuePieces(trx: Db, runId: number, pieces: (IssuePi
 }
 
 /**
- * Grid-level issues: invalid input (repaired) and parts outside the district altogether, of the grids
+ * Grid-level issues: invalid input (repaired at import, or stored invalid) and parts outside the district altogether, of the grids
  * assigned to these communities; and the parts of grids that reach into one of these communities from
  * a neighbouring one, one issue per grid and community reached (its piece as the merge cut it).
  */
@@ -504,9 +504,10 @@ export async function insertGridIssues(trx: Db, runId: number, o: StepOptions, m
   await sql`
     INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
     SELECT ${runId}::bigint, 'invalid_input', g.community_code, l.department, ST_Area(ST_Transform(ST_MakeValid(g.boundary), ${srid})),
-           ARRAY[g.id], ST_IsValidReason(g.boundary) || ' (repaired with ST_MakeValid)', g.boundary
+           ARRAY[g.id], coalesce(g.repair_note, ST_IsValidReason(g.boundary)) || ' (repaired with ST_MakeValid)', ST_MakeValid(g.boundary)
     FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])
-    WHERE g.community_code = ANY(${o.communities}::text[]) AND NOT ST_IsValid(g.boundary)`.execute(trx)
+    -- repaired at import (the import stores the repaired shape), or stored invalid by other means
+    WHERE g.community_code = ANY(${o.communities}::text[]) AND (g.repair_note IS NOT NULL OR NOT ST_IsValid(g.boundary))`.execute(trx)
   await sql`
     -- the districts read once, not their shapes fetched (and detoasted) for every grid: PGlite 2× faster
     WITH district AS MATERIALIZED (SELECT code, boundary FROM regions WHERE level = 'district'),
