@@ -94,57 +94,91 @@ export function absorbIntoNeighbours(faces: Face[], adjacency: Adjacency[], init
   return labels
 }
 
+/** Households a grid of a community should hold: the norm's range, and what regrouping aims at. */
+export interface HouseholdNorm {
+  min: number
+  max: number
+  target: number
+}
+
 /**
- * Regroups a community's faces into contiguous grids near `targetHouseholds`: grow a group from the
- * north-westernmost free face, always taking the free neighbour that shares the longest edge, until
- * the group reaches the target; a last group below half the target joins its best neighbour.
+ * Regroups a community's faces into contiguous grids within the household norm: grow a group from
+ * the north-westernmost free face, taking the free neighbour that shares the longest edge among
+ * those that keep the group within the norm's maximum, until the group reaches the target (a group
+ * still below the minimum takes a neighbour even past the maximum). Then each group below the
+ * minimum, smallest first, joins the neighbouring group that makes the best sum: within the norm if
+ * any does (the longest shared edge of those), else the smallest sum. Faces with no households
+ * (slivers, parks) belong to the graph too: they connect the faces around them.
  */
-export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], targetHouseholds: number): Map<number, number> {
+export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], norm: HouseholdNorm): Map<number, number> {
   const neighbours = neighboursOf(adjacency)
   const byId = new Map(faces.map((f) => [f.id, f]))
   const labels = new Map<number, number>()
+  const groups = new Map<number, { households: number; faces: number[] }>()
   const order = [...faces].sort((a, b) => b.y - a.y || a.x - b.x)
-  const groups: { label: number; households: number; faces: number[] }[] = []
   for (const start of order) {
     if (labels.has(start.id)) continue
-    const group = { label: groups.length + 1, households: 0, faces: [] as number[] }
-    groups.push(group)
+    const label = groups.size + 1
+    const group = { households: 0, faces: [] as number[] }
+    groups.set(label, group)
+    // the free faces next to the group, each with the longest edge it shares with a member
+    const frontier = new Map<number, number>()
     const take = (face: Face) => {
-      labels.set(face.id, group.label)
+      labels.set(face.id, label)
+      frontier.delete(face.id)
       group.households += face.households
       group.faces.push(face.id)
+      for (const n of neighbours.get(face.id) ?? []) {
+        if (!labels.has(n.id) && n.sharedM > (frontier.get(n.id) ?? 0)) frontier.set(n.id, n.sharedM)
+      }
     }
     take(start)
-    while (group.households < targetHouseholds) {
-      let best: { id: number; sharedM: number } | undefined
-      for (const member of group.faces) {
-        for (const n of neighbours.get(member) ?? []) {
-          if (labels.has(n.id)) continue
-          if (!best || n.sharedM > best.sharedM || (n.sharedM === best.sharedM && n.id < best.id)) best = n
+    while (group.households < norm.target) {
+      let best: { face: Face; sharedM: number; fits: boolean } | undefined
+      for (const [id, sharedM] of frontier) {
+        if (labels.has(id)) {
+          frontier.delete(id)
+          continue
+        }
+        const face = byId.get(id)!
+        const fits = group.households + face.households <= norm.max
+        if (!best || (fits && !best.fits) || (fits === best.fits && (sharedM > best.sharedM || (sharedM === best.sharedM && id < best.face.id)))) {
+          best = { face, sharedM, fits }
         }
       }
-      if (!best) break
-      take(byId.get(best.id)!)
+      if (!best || (!best.fits && group.households >= norm.min)) break
+      take(best.face)
     }
   }
-  // groups far below the target join the neighbouring group they share most edge with
-  for (const group of groups) {
-    if (group.households >= targetHouseholds / 2 || groups.length === 1) continue
-    const shared = new Map<number, number>()
-    for (const member of group.faces) {
-      for (const n of neighbours.get(member) ?? []) {
-        const other = labels.get(n.id)!
-        if (other !== group.label) shared.set(other, (shared.get(other) ?? 0) + n.sharedM)
+  for (let merged = true; merged && groups.size > 1; ) {
+    merged = false
+    const small = [...groups].filter(([, g]) => g.households < norm.min).sort(([la, a], [lb, b]) => a.households - b.households || la - lb)
+    for (const [label, group] of small) {
+      if (!groups.has(label) || group.households >= norm.min) continue
+      const shared = new Map<number, number>()
+      for (const member of group.faces) {
+        for (const n of neighbours.get(member) ?? []) {
+          const other = labels.get(n.id)!
+          if (other !== label) shared.set(other, (shared.get(other) ?? 0) + n.sharedM)
+        }
       }
+      let best: { label: number; sum: number; sharedM: number; fits: boolean } | undefined
+      for (const [other, sharedM] of shared) {
+        const sum = group.households + groups.get(other)!.households
+        const fits = sum <= norm.max
+        const better = !best || (fits && !best.fits)
+          || (fits && best.fits && (sharedM > best.sharedM || (sharedM === best.sharedM && other < best.label)))
+          || (!fits && !best.fits && (sum < best.sum || (sum === best.sum && other < best.label)))
+        if (better) best = { label: other, sum, sharedM, fits }
+      }
+      if (!best) continue // an island: nothing to join
+      const into = groups.get(best.label)!
+      for (const member of group.faces) labels.set(member, best.label)
+      into.households += group.households
+      into.faces.push(...group.faces)
+      groups.delete(label)
+      merged = true
     }
-    const [target] = [...shared.entries()].sort((p, q) => q[1] - p[1] || p[0] - q[0])[0] ?? []
-    if (target === undefined) continue
-    const into = groups.find((g) => g.label === target)!
-    for (const member of group.faces) labels.set(member, target)
-    into.households += group.households
-    into.faces.push(...group.faces)
-    group.faces = []
-    group.households = Number.POSITIVE_INFINITY // merged away
   }
   return labels
 }

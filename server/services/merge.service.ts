@@ -192,10 +192,8 @@ export async function runInParallel<T>(items: T[], parallel: number, work: (item
 /** Labels every face of one community according to the strategy. */
 export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sharedM: number }[], params: MergeParams): Map<number, number> {
   if (params.strategy === 'household_balanced') {
-    const solid = faces.filter((f) => !isSliver(f, params.sliver))
-    const ids = new Set(solid.map((f) => f.id))
-    const balanced = balanceHouseholds(solid, adjacency.filter((e) => ids.has(e.a) && ids.has(e.b)), params.targetHouseholds)
-    return absorbIntoNeighbours(faces, adjacency, balanced, params.sliver)
+    const norm = { min: 300, max: 500, target: params.targetHouseholds }
+    return absorbIntoNeighbours(faces, adjacency, balanceHouseholds(faces, adjacency, norm), params.sliver)
   }
   const base = new Map(faces.filter((f) => f.baseGridId !== null).map((f) => [f.id, f.baseGridId!]))
   return absorbIntoNeighbours(faces, adjacency, base, params.sliver)

@@ -41,24 +41,32 @@ describe('absorbIntoNeighbours', () => {
 })
 
 describe('balanceHouseholds', () => {
-  // a 4 × 4 lattice of faces with 50 households each: 800 households in all
-  const lattice = Array.from({ length: 16 }, (_, i) => face(i + 1, { households: 50, x: i % 4, y: -Math.floor(i / 4) }))
-  const edges = lattice.flatMap((f, i) => [
-    ...(i % 4 < 3 ? [{ a: f.id, b: f.id + 1, sharedM: 100 }] : []),
-    ...(i < 12 ? [{ a: f.id, b: f.id + 4, sharedM: 100 }] : []),
-  ])
+  const norm = { min: 300, max: 500, target: 400 }
+  /** A row-major lattice of `n` faces, four to a row, with `households` each, and its edges. */
+  const lattice = (n: number, households = 50) => {
+    const faces = Array.from({ length: n }, (_, i) => face(i + 1, { households, x: i % 4, y: -Math.floor(i / 4) }))
+    const edges = faces.flatMap((f, i) => [
+      ...(i % 4 < 3 && i + 1 < n ? [{ a: f.id, b: f.id + 1, sharedM: 100 }] : []),
+      ...(i + 4 < n ? [{ a: f.id, b: f.id + 4, sharedM: 100 }] : []),
+    ])
+    return { faces, edges }
+  }
+  const sizesOf = (faces: Face[], labels: Map<number, number>) => {
+    const sizes = new Map<number, number>()
+    for (const f of faces) sizes.set(labels.get(f.id)!, (sizes.get(labels.get(f.id)!) ?? 0) + f.households)
+    return [...sizes.values()].sort((a, b) => a - b)
+  }
 
   it('splits 800 households into two groups of 400 at a target of 400', () => {
-    const labels = balanceHouseholds(lattice, edges, 400)
-    const sizes = new Map<number, number>()
-    for (const label of labels.values()) sizes.set(label, (sizes.get(label) ?? 0) + 50)
-    expect([...sizes.values()]).toEqual([400, 400])
+    const { faces, edges } = lattice(16)
+    expect(sizesOf(faces, balanceHouseholds(faces, edges, norm))).toEqual([400, 400])
   })
 
   it('keeps every group contiguous', () => {
-    const labels = balanceHouseholds(lattice, edges, 300)
+    const { faces, edges } = lattice(16)
+    const labels = balanceHouseholds(faces, edges, { ...norm, target: 300 })
     for (const label of new Set(labels.values())) {
-      const members = lattice.filter((f) => labels.get(f.id) === label).map((f) => f.id)
+      const members = faces.filter((f) => labels.get(f.id) === label).map((f) => f.id)
       const reached = new Set([members[0]])
       for (let changed = true; changed; ) {
         changed = false
@@ -71,9 +79,26 @@ describe('balanceHouseholds', () => {
     }
   })
 
-  it('folds a remainder far below the target into a neighbouring group', () => {
-    const labels = balanceHouseholds(lattice, edges, 700)
-    expect(new Set(labels.values()).size).toBe(1)
+  it('folds a remainder below the minimum into a neighbouring group it keeps within the norm', () => {
+    // 900 households: 400 + 400, and 100 left over that joins one of them (500: still within)
+    const { faces, edges } = lattice(18)
+    expect(sizesOf(faces, balanceHouseholds(faces, edges, norm))).toEqual([400, 500])
+  })
+
+  it('passes over a neighbour that would take the group past the maximum for one that keeps it within', () => {
+    // 250 households; a 300 one on a long edge (550: too many) and a 100 one on a short edge
+    const faces = [face(1, { households: 250, y: 1 }), face(2, { households: 300 }), face(3, { households: 100 })]
+    const edges = [{ a: 1, b: 2, sharedM: 200 }, { a: 1, b: 3, sharedM: 50 }]
+    const labels = balanceHouseholds(faces, edges, norm)
+    expect(labels.get(3)).toBe(labels.get(1))
+    expect(sizesOf(faces, labels)).toEqual([300, 350])
+  })
+
+  it('groups faces that only a strip without households connects', () => {
+    // two 200-household blocks on either side of a sliver: together they make one grid of 400
+    const faces = [face(1, { households: 200, x: 0 }), face(2, { households: 0, x: 1, areaM2: 50, perimeterM: 202 }), face(3, { households: 200, x: 2 })]
+    const edges = [{ a: 1, b: 2, sharedM: 100 }, { a: 2, b: 3, sharedM: 100 }]
+    expect(new Set(balanceHouseholds(faces, edges, norm).values()).size).toBe(1)
   })
 })
 
