@@ -8,7 +8,7 @@ import { refreshStatistics } from '../db/statistics.ts'
 import type { DriverName } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
-import { type Face, type FaceMesh, type GridCover, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, isSliver, outlinesOf } from './merge-grouping.ts'
+import { type Face, type FaceMesh, type GridCover, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, outlinesOf } from './merge-grouping.ts'
 import { embeddedEngines, idleEngineCount } from './merge-engine.ts'
 import type { TileService } from './tiles.service.ts'
 
