@@ -229,4 +229,16 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     expect(back.added).toEqual([])
     expect(back.reshaped.map((r) => r.code)).toEqual([`${A}002`])
   })
+
+  it('fails a run rather than give a community a grid code past serial 999', async () => {
+    // the published version already used serial 999 in 甲社区: the next new grid there would need 1000
+    const { id: full } = await db.insertInto('merge_runs').values({ strategy: 'base_department', layer_ids: [1], status: 'succeeded', progress: 1 } as never).returning('id').executeTakeFirstOrThrow()
+    await sql`INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, households, population, boundary)
+      VALUES (${full}, ${`${A}999`}, ${A}, 100, 0, 0, ST_Multi(ST_GeomFromText(${rect(0, 0, 10, 10)}, 4326)))`.execute(db)
+    await publishMerge(db, full)
+    const run = await executeMerge(db, await createMerge(db, { snapToleranceM: 0.2 }))
+    expect(run.status).toBe('failed')
+    expect(run.error).toContain(`Community ${A} would hold more than 999 unified grids`)
+    expect(await db.selectFrom('unified_grids').select('id').where('merge_run_id', '=', run.id).execute()).toEqual([])
+  })
 })

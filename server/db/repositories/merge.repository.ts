@@ -327,11 +327,12 @@ async function assignStableCodes(trx: Db, previousRunId: number | null, srid: nu
     codes.set(key, pair.code)
     taken.add(pair.code)
   }
-  const usedSerials = new Map<string, number>()
-  for (const code of [...taken, ...pairs.map((p) => p.code)]) {
-    const community = code.slice(0, 12)
-    usedSerials.set(community, Math.max(usedSerials.get(community) ?? 0, Number(code.slice(12))))
-  }
+  // new serials follow every serial the previous version used (a grid that went away keeps its code
+  // from being given to another)
+  const { rows: used } = await sql<{ community: string; serial: number }>`
+    SELECT community_code AS community, max(substr(code, 13)::int) AS serial FROM unified_grids
+    WHERE merge_run_id = ${previousRunId ?? -1}::bigint AND community_code IN (SELECT code FROM merge_community) GROUP BY community_code`.execute(trx)
+  const usedSerials = new Map(used.map((u) => [u.community, u.serial]))
   // reading order (true north) of the grids' envelope centres, which a hair of snapping does not
   // move: bands of 0.0005° (≈ 55 m) north to south, west to east in a band
   const band = (lat: number) => Math.round(lat / 0.0005)
@@ -339,6 +340,7 @@ async function assignStableCodes(trx: Db, previousRunId: number | null, srid: nu
     const key = `${grid.community}/${grid.label}`
     if (codes.has(key)) continue
     const serial = (usedSerials.get(grid.community) ?? 0) + 1
+    if (serial > 999) throw new Error(`Community ${grid.community} would hold more than 999 unified grids, and a grid code has a 3-digit serial: merge with larger grids`)
     usedSerials.set(grid.community, serial)
     codes.set(key, `${grid.community}${String(serial).padStart(3, '0')}`)
   }
