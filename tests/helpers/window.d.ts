@@ -4,5 +4,7 @@ import type { Map } from 'maplibre-gl'
 declare global {
   interface Window {
     __wgMap?: Map
+    /** Further maps by name, e.g. the merge workspace's before map. */
+    __wgMaps?: Record<string, Map>
   }
 }
