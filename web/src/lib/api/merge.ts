@@ -1,7 +1,7 @@
 import { ApiError, getJson } from './client.ts'
-import type { MergeIssueList, MergeRun } from './types.ts'
+import type { MergeIssueList, MergeIssuesQuery, MergeRequest, MergeRun } from './types.ts'
 
-export type { MergeRun }
+export type { MergeIssueList, MergeRequest, MergeRun }
 
 export type MergeIssue = MergeIssueList['issues'][number]
 
@@ -12,14 +12,15 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<T>
   return json as T
 }
 
-export const startMerge = (request: Record<string, unknown>) => send<MergeRun>('POST', '/api/merge-runs', request)
+export const startMerge = (request: MergeRequest) => send<MergeRun>('POST', '/api/merge-runs', request)
 /** Starts the embedded merge engines ahead of a run (a no-op on server PostGIS). */
 export const prepareMerges = () => send<{ engines: number }>('POST', '/api/merge-engines')
 export const fetchMergeRun = (id: number, signal?: AbortSignal) => getJson<MergeRun>(`/api/merge-runs/${id}`, signal)
 export const publishMerge = (id: number) => send<MergeRun>('POST', `/api/merge-runs/${id}/publish`)
 
-export function fetchMergeIssues(id: number, filter: { kind?: string; department?: string; region?: string }, signal?: AbortSignal) {
-  const query = new URLSearchParams({ limit: '200' })
-  for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value)
-  return getJson<MergeIssueList>(`/api/merge-runs/${id}/issues?${query}`, signal)
+/** One page of a run's issues (largest first) and how many match the filter in all. */
+export function fetchMergeIssues(id: number, query: MergeIssuesQuery, signal?: AbortSignal) {
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(key, String(value))
+  return getJson<MergeIssueList>(`/api/merge-runs/${id}/issues?${search}`, signal)
 }
