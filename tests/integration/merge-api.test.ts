@@ -93,7 +93,7 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     // the corner 党建 missed and the strip 城管 UB1 pushes into 甲社区 both lie at (185, 185)
     expect(kinds).toContain('gap')
     expect(kinds).toContain('crosses_boundary')
-    expect(features.every((f) => f.properties.areaM2 > 0)).toBe(true)
+    expect(features.every((f) => Number(f.properties.areaM2) > 0)).toBe(true)
   })
 
   let second: number
