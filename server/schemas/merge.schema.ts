@@ -59,6 +59,7 @@ export type MergeIssuesQuery = Static<typeof MergeIssuesQuery>
 
 export const MergeIssueList = Type.Object({
   total: Type.Integer(),
+  byKind: Type.Record(Type.String(), Type.Integer(), { description: 'issues of each kind that match the filter but for its kind' }),
   issues: Type.Array(Type.Object({
     id: Type.Integer(),
     kind: MergeIssueKind,

@@ -51,8 +51,12 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
   it('lists issues filtered by kind and department', async () => {
     const response = await app.inject(`/api/merge-runs/${runId}/issues?kind=gap&department=party`)
     expect(response.statusCode).toBe(200)
-    const { total, issues } = response.json()
+    const { total, byKind, issues } = response.json()
     expect(total).toBe(1)
+    // the other kinds of 党建's issues, as a legend shows them: its corner gap, the part outside
+    // the district and the grid drawn outside it
+    expect(byKind).toMatchObject({ gap: 1, outside_region: 2 })
+    expect(byKind.overlap ?? 0).toBe(0)
     expect(issues[0]).toMatchObject({ kind: 'gap', department: 'party', communityCode: communityA })
     expect(issues[0].bbox).toHaveLength(4)
   })

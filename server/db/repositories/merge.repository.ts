@@ -600,12 +600,18 @@ export interface IssueRow {
   bbox: [number, number, number, number] | null
 }
 
-export async function findIssues(db: Db, runId: number, filter: { kind?: MergeIssueKind; department?: string; regionPrefix?: string; limit: number; offset: number }): Promise<{ total: number; issues: IssueRow[] }> {
-  let query = db.selectFrom('merge_issues').where('merge_run_id', '=', runId)
-  if (filter.kind) query = query.where('kind', '=', filter.kind)
-  if (filter.department) query = query.where('department', '=', filter.department)
-  if (filter.regionPrefix) query = query.where(sql<boolean>`left(community_code, ${filter.regionPrefix.length}) = ${filter.regionPrefix}`)
-  const { total } = await query.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow()
+/**
+ * A page of a run's issues, largest first, with how many match the filter, and how many of each
+ * kind match it but for the kind (what a legend shows next to each kind).
+ */
+export async function findIssues(db: Db, runId: number, filter: { kind?: MergeIssueKind; department?: string; regionPrefix?: string; limit: number; offset: number }): Promise<{ total: number; byKind: Record<string, number>; issues: IssueRow[] }> {
+  let anyKind = db.selectFrom('merge_issues').where('merge_run_id', '=', runId)
+  if (filter.department) anyKind = anyKind.where('department', '=', filter.department)
+  if (filter.regionPrefix) anyKind = anyKind.where(sql<boolean>`left(community_code, ${filter.regionPrefix.length}) = ${filter.regionPrefix}`)
+  const counts = await anyKind.groupBy('kind').select(['kind', sql<number>`count(*)::int`.as('n')]).execute()
+  const byKind = Object.fromEntries(counts.map((c) => [c.kind, c.n]))
+  const query = filter.kind ? anyKind.where('kind', '=', filter.kind) : anyKind
+  const total = filter.kind ? byKind[filter.kind] ?? 0 : counts.reduce((sum, c) => sum + c.n, 0)
   const issues = await query
     .select([
       'id', 'kind', 'community_code as communityCode', 'department', 'area_m2 as areaM2', 'grid_ids as gridIds', 'note',
@@ -616,7 +622,7 @@ export async function findIssues(db: Db, runId: number, filter: { kind?: MergeIs
     .limit(filter.limit)
     .offset(filter.offset)
     .execute()
-  return { total, issues: issues as IssueRow[] }
+  return { total, byKind, issues: issues as IssueRow[] }
 }
 
 export interface DiffRow {
