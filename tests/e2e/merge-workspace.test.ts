@@ -20,6 +20,7 @@ const merged = ['party', 'governance', 'urban']
 const pageSize = 100
 
 interface IssuePage {
+  byKind: Record<string, number>
   total: number
   issues: { id: number; kind: string; department: string | null; communityCode: string | null }[]
 }
@@ -255,6 +256,9 @@ describe('the merge workspace in a real browser', () => {
     await page.getByTestId('issue-kind').selectOption('gap')
     const gaps = await issuesOf(`kind=gap&limit=${pageSize}`)
     await expect.poll(listedTotal).toBe(gaps.total)
+    // each kind's option says how many issues of that kind there are
+    expect(await page.getByTestId('issue-kind').locator('option[value="gap"]').innerText()).toBe(`空白点（${gaps.total.toLocaleString('zh-CN')}）`)
+    expect(await page.getByTestId('issue-kind').locator('option[value="overlap"]').innerText()).toContain(`（${(gaps.byKind.overlap ?? 0).toLocaleString('zh-CN')}）`)
     expect(new Set(await rowValues('data-kind'))).toEqual(new Set(['gap']))
     expect(await page.getByTestId('issue-row').first().innerText()).toContain('空白点')
 
