@@ -2,6 +2,10 @@
 // zones EPSG:4513–4554), Web Mercator, and the consumer-map frames GCJ-02 (Amap, Tencent) and BD-09
 // (Baidu), which PostGIS does not know and are converted here. Pure functions. The 6-degree
 // Gauss-Krüger zones (EPSG:4491–4512) are accepted too.
+//
+// CGCS2000 Gauss-Krüger frames in EPSG: 4491–4501 6-degree zones 13–23 (zone number in the false
+// easting), 4502–4512 6-degree by central meridian 75°E–135°E, 4513–4533 3-degree zones 25–45
+// (zone number in the false easting), 4534–4554 3-degree by central meridian 75°E–135°E.
 
 export type SourceCrs =
   | { kind: 'epsg'; srid: number }
@@ -30,22 +34,46 @@ export function parseCrs(raw: string): SourceCrs | undefined {
   return isSupportedEpsg(srid) ? { kind: 'epsg', srid } : undefined
 }
 
-/** The EPSG code a Shapefile .prj (WKT) names, as far as it can be told from its text. */
-export function crsFromPrj(prj: string): SourceCrs | undefined {
-  const authority = /AUTHORITY\["EPSG",\s*"?(\d+)"?\]\s*\]\s*$/i.exec(prj.trim())
-  if (authority && isSupportedEpsg(Number(authority[1]))) return { kind: 'epsg', srid: Number(authority[1]) }
-  const name = /^(?:PROJCS|GEOGCS|PROJCRS|GEOGCRS)\["([^"]+)"/i.exec(prj.trim())?.[1] ?? ''
-  const zone = /CGCS2000[_ ]3[_ ]Degree[_ ]GK[_ ]CM[_ ](\d{2,3})E/i.exec(name)
-  if (zone) {
-    const srid = 4534 + (Number(zone[1]) - 75) / 3
-    return Number.isInteger(srid) && isSupportedEpsg(srid) ? { kind: 'epsg', srid } : undefined
+/** What a .prj names: a frame, or why the frame it names cannot be right. */
+export type PrjReading = SourceCrs | { problem: string }
+
+/**
+ * The CGCS2000 Gauss-Krüger frame a name gives by zone number or central meridian, in the ESRI
+ * spelling ("CGCS2000_3_Degree_GK_Zone_39", "CGCS2000_GK_CM_111E") or the EPSG one ("CGCS2000 /
+ * 3-degree Gauss-Kruger CM 117E"). A zone or meridian China has no zone for is a problem, not
+ * another frame: a wrong frame would put every grid hundreds of kilometres away.
+ */
+export function gaussKrugerFromName(name: string): PrjReading | undefined {
+  const match = /CGCS[_ ]?2000.*?(3[_ -]?Degree[_ -])?(?:GK|Gauss[_ -]?Kr[uü]ger)[_ -](Zone|CM)[_ -]?(\d{1,3})/i.exec(name)
+  if (!match) return undefined
+  const width = match[1] ? 3 : 6
+  const value = Number(match[3])
+  // EPSG numbers the zones of China (central meridians 75°E–135°E) in two runs per zone width: with
+  // the zone number in the false easting (zone n at 3n or 6n − 3 °E), and by central meridian only
+  const zones = width === 3 ? { first: 25, last: 45, zoneSrid: 4513, meridianSrid: 4534 } : { first: 13, last: 23, zoneSrid: 4491, meridianSrid: 4502 }
+  const frame = `CGCS2000 ${width}-degree Gauss-Krüger`
+  if (match[2].toLowerCase() === 'zone') {
+    if (value < zones.first || value > zones.last) {
+      return { problem: `"${name}": ${frame} zone ${value} does not cover China (zones ${zones.first}–${zones.last}, EPSG:${zones.zoneSrid}–${zones.zoneSrid + zones.last - zones.first})` }
+    }
+    return { kind: 'epsg', srid: zones.zoneSrid + value - zones.first }
   }
-  const zone3 = /CGCS2000[_ ]3[_ ]Degree[_ ]GK[_ ]Zone[_ ](\d{2})/i.exec(name)
-  if (zone3) return { kind: 'epsg', srid: 4513 + Number(zone3[1]) - 25 }
-  const zone6 = /CGCS2000[_ ]GK[_ ]CM[_ ](\d{2,3})E/i.exec(name)
-  if (zone6) return { kind: 'epsg', srid: 4502 + (Number(zone6[1]) - 75) / 6 + 0 }
-  if (/^GCS_China_Geodetic_Coordinate_System_2000$|^China Geodetic Coordinate System 2000$|CGCS2000/i.test(name) && /^GEOG/i.test(prj.trim())) return { kind: 'epsg', srid: 4490 }
-  if (/WGS[_ ]?(19)?84/i.test(name) && /^GEOG/i.test(prj.trim())) return { kind: 'epsg', srid: 4326 }
+  if (value < 75 || value > 135 || (value - 75) % width !== 0) {
+    return { problem: `"${name}": ${value}°E is not the central meridian of a ${frame} zone of China (75°E–135°E in steps of ${width}°)` }
+  }
+  return { kind: 'epsg', srid: zones.meridianSrid + (value - 75) / width }
+}
+
+/** The frame a Shapefile .prj (WKT) names, as far as it can be told from its text; undefined when unrecognised. */
+export function crsFromPrj(prj: string): PrjReading | undefined {
+  const text = prj.trim()
+  const authority = /(?:AUTHORITY\["EPSG",\s*"?|ID\["EPSG",\s*)(\d+)"?\]\s*\]\s*$/i.exec(text)
+  if (authority && isSupportedEpsg(Number(authority[1]))) return { kind: 'epsg', srid: Number(authority[1]) }
+  const name = /^(?:PROJCS|GEOGCS|PROJCRS|GEOGCRS)\["([^"]+)"/i.exec(text)?.[1] ?? ''
+  const gaussKruger = gaussKrugerFromName(name)
+  if (gaussKruger) return gaussKruger
+  if (/^GCS_China_Geodetic_Coordinate_System_2000$|^China Geodetic Coordinate System 2000$|CGCS2000/i.test(name) && /^GEOG/i.test(text)) return { kind: 'epsg', srid: 4490 }
+  if (/WGS[_ ]?(19)?84/i.test(name) && /^GEOG/i.test(text)) return { kind: 'epsg', srid: 4326 }
   if (/Pseudo[_ -]Mercator|Web[_ ]Mercator/i.test(name)) return { kind: 'epsg', srid: 3857 }
   return undefined
 }

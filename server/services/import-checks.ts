@@ -77,7 +77,7 @@ const isWellFormedPolygon = (geometry: Geometry | null): geometry is Geometry =>
 export function settleCrs(requested: string | undefined, declared: SourceCrs | undefined, features: ParsedFeature[], file: string): SourceCrs {
   if (requested) {
     const crs = parseCrs(requested)
-    if (!crs) throw new InvalidInputError(`${file}: unknown coordinate reference system "${requested}": use EPSG:4326, EPSG:4490, EPSG:4513–4554, EPSG:3857, GCJ-02 or BD-09`, [{ file, field: 'crs' }])
+    if (!crs) throw new InvalidInputError(`${file}: unknown coordinate reference system "${requested}": use EPSG:4326, EPSG:4490, a CGCS2000 Gauss-Krüger zone (EPSG:4491–4554), EPSG:3857, GCJ-02 or BD-09`, [{ file, field: 'crs' }])
     return crs
   }
   if (declared) return declared

@@ -180,8 +180,11 @@ async function parseShapefileZip(file: ImportFile): Promise<ParsedLayer> {
   const [shpName, shpBytes] = shp!
   const dbfBytes = byExtension('.dbf')![1]
   const prj = new TextDecoder().decode(byExtension('.prj')![1])
-  const crs = crsFromPrj(prj)
-  if (!crs) fail(`${file.name}/${shpName.replace(/\.shp$/i, '.prj')}`, `unknown coordinate reference system: ${prj.slice(0, 60)}…`, 'prj')
+  const prjFile = `${file.name}/${shpName.replace(/\.shp$/i, '.prj')}`
+  const reading = crsFromPrj(prj)
+  if (!reading) return fail(prjFile, `unknown coordinate reference system: ${prj.slice(0, 60)}…`, 'prj')
+  if ('problem' in reading) return fail(prjFile, `impossible coordinate reference system: ${reading.problem}`, 'prj')
+  const crs = reading
   const cpg = byExtension('.cpg')
   const declared = cpg ? new TextDecoder().decode(cpg[1]).trim() : undefined
   // no .cpg: read the attribute bytes as UTF-8 if they are valid UTF-8, else as GBK

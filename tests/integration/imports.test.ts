@@ -6,7 +6,7 @@ import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
-import { wgs84ToGcj02 } from '../../server/services/crs.ts'
+import { crsFromPrj, gcj02ToBd09, wgs84ToGcj02 } from '../../server/services/crs.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { openTestDatabase, plannerEstimate, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
@@ -35,11 +35,36 @@ async function upload(app: FastifyInstance, file: { name: string; data: Uint8Arr
   return app.inject({ method: 'POST', url: '/api/imports', headers: { 'content-type': request.headers.get('content-type')! }, payload: Buffer.from(await request.arrayBuffer()) })
 }
 
+/** A WGS84 ring in another frame, projected by PostGIS. */
+async function projectRing(db: Kysely<Tables>, ring: Ring, srid: number): Promise<Ring> {
+  const { rows } = await sql<{ x: number; y: number }>`
+    SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT (ST_DumpPoints(ST_Transform(ST_SetSRID(ST_MakeLine(ARRAY(
+      SELECT ST_MakePoint((c->>0)::float8, (c->>1)::float8) FROM json_array_elements(${JSON.stringify(ring)}::json) AS c)), 4326), ${srid}::int))).geom AS p) t`.execute(db)
+  return rows.map((r) => [r.x, r.y])
+}
+
+/** A square of `size` metres with its south-west corner at a WGS84 point. */
+function squareAt([lon, lat]: [number, number], size: number): Ring {
+  const [dx, dy] = [size / (111_320 * Math.cos((lat * Math.PI) / 180)), size / 110_574]
+  return [[lon, lat], [lon + dx, lat], [lon + dx, lat + dy], [lon, lat + dy], [lon, lat]]
+}
+
+/** Kashgar, in the westernmost Gauss-Krüger zones (3-degree zone 25, central meridian 75°E). */
+const kashgar: [number, number] = [75.99, 39.47]
+
 async function snapshot(db: Kysely<Tables>) {
   const { rows } = await sql<{ layers: number; grids: number; active: string }>`
     SELECT (SELECT count(*)::int FROM grid_layers) AS layers, (SELECT count(*)::int FROM grids) AS grids,
            (SELECT string_agg(department || ':' || version, ',' ORDER BY department) FROM grid_layers WHERE is_active) AS active`.execute(db)
   return rows[0]
+}
+
+/** A zipped one-grid Shapefile; `leaveOut` drops one of its files, `prj` replaces its frame. */
+function shapefileZip(options: { leaveOut?: string; prj?: string } = {}): Uint8Array {
+  const files = writePolygonShapefile([{ rings: [[...lonLatRing(square(10, 10, 40))].reverse()], attributes: { code: new TextEncoder().encode('Z-1') } }])
+  const prj = options.prj ?? 'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
+  const all: Record<string, Uint8Array> = { 'a.shp': files.shp, 'a.shx': files.shx, 'a.dbf': files.dbf, 'a.prj': new TextEncoder().encode(prj) }
+  return zipSync(Object.fromEntries(Object.entries(all).filter(([name]) => !options.leaveOut || !name.endsWith(options.leaveOut))))
 }
 
 describe.each(testDrivers())('imports on %s', (driver) => {
@@ -103,6 +128,67 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     expect(result).toMatchObject({ status: 'succeeded', sourceCrs: 'EPSG:4547' })
     const { rows: stored } = await sql<{ lon: number }>`SELECT ST_XMin(boundary) AS lon FROM grids WHERE code = 'GK-1'`.execute(database.db)
     expect(Math.abs(stored[0].lon - ring[0][0]) * 91_000).toBeLessThan(0.01)
+  })
+
+  it('converts BD-09 (Baidu) to WGS84 and records the source frame', async () => {
+    const wgs = lonLatRing(square(70, 120, 50))
+    const body = featureCollection([{ code: 'BD-1', ring: wgs.map(([x, y]) => gcj02ToBd09(...wgs84ToGcj02(x, y))) }])
+    const result = (await upload(app, { name: 'baidu.geojson', data: body }, { department: 'civil', crs: 'BD-09' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', sourceCrs: 'BD-09', counts: { accepted: 1 } })
+    const { rows } = await sql<{ lon: number; lat: number; source: string }>`
+      SELECT ST_XMin(g.boundary) AS lon, ST_YMin(g.boundary) AS lat, l.source_crs AS source
+      FROM grids g JOIN grid_layers l ON l.id = g.layer_id WHERE g.code = 'BD-1'`.execute(database.db)
+    expect(rows[0].source).toBe('BD-09')
+    // Baidu's offset is several hundred metres; converted back, the grid lands within a metre
+    expect(Math.abs(rows[0].lon - wgs[0][0]) * 91_000).toBeLessThan(1)
+    expect(Math.abs(rows[0].lat - wgs[0][1]) * 110_000).toBeLessThan(1)
+  })
+
+  const frames: [string, number, () => Ring, 'request' | 'geojson', [number, number] | null][] = [
+    ['Web Mercator', 3857, () => lonLatRing(square(130, 130, 40)), 'request', null],
+    ['a 3-degree Gauss-Krüger zone with the zone number (25) in the false easting', 4513, () => squareAt(kashgar, 100), 'geojson', [25_000_000, 26_000_000]],
+    ['a 3-degree Gauss-Krüger zone by central meridian only (75°E)', 4534, () => squareAt(kashgar, 100), 'request', [0, 1_000_000]],
+    ['a 6-degree Gauss-Krüger zone with the zone number (19) in the false easting', 4497, () => lonLatRing(square(130, 60, 40)), 'request', [19_000_000, 20_000_000]],
+    ['a 6-degree Gauss-Krüger zone by central meridian only (111°E)', 4508, () => lonLatRing(square(130, 60, 40)), 'geojson', [0, 1_000_000]],
+  ]
+
+  it.each(frames)('imports %s (EPSG:%i), converted to WGS84', async (_frame, srid, wgsRing, declared, eastings) => {
+    const wgs = wgsRing()
+    const projected = await projectRing(database.db, wgs, srid)
+    if (eastings) for (const [x] of projected) expect(x >= eastings[0] && x < eastings[1], `easting ${x}`).toBe(true)
+    const code = `F-${srid}`
+    const body = featureCollection([{ code, ring: projected }], declared === 'geojson' ? `urn:ogc:def:crs:EPSG::${srid}` : undefined)
+    const response = await upload(app, { name: `${srid}.geojson`, data: body }, { department: 'environment', ...(declared === 'request' ? { crs: `EPSG:${srid}` } : {}) })
+    expect(response.json()).toMatchObject({ status: 'succeeded', sourceCrs: `EPSG:${srid}`, counts: { accepted: 1 } })
+    const { rows } = await sql<{ lon: number; lat: number }>`SELECT ST_XMin(boundary) AS lon, ST_YMin(boundary) AS lat FROM grids WHERE code = ${code}`.execute(database.db)
+    expect(Math.abs(rows[0].lon - wgs[0][0]) * 91_000).toBeLessThan(0.05)
+    expect(Math.abs(rows[0].lat - wgs[0][1]) * 110_000).toBeLessThan(0.05)
+  })
+
+  it('reads a Gauss-Krüger zone from the name in a Shapefile .prj', async () => {
+    const wgs = squareAt(kashgar, 100)
+    const projected = await projectRing(database.db, wgs, 4534)
+    const files = writePolygonShapefile([{ rings: [[...projected].reverse()], attributes: { code: new TextEncoder().encode('SHP-4534') } }])
+    const prj = 'PROJCS["CGCS2000_3_Degree_GK_CM_75E",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",75.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
+    const zip = zipSync({ 'grids.shp': files.shp, 'grids.shx': files.shx, 'grids.dbf': files.dbf, 'grids.prj': new TextEncoder().encode(prj) })
+    const result = (await upload(app, { name: 'kashgar.zip', data: zip }, { department: 'health' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', format: 'shapefile', sourceCrs: 'EPSG:4534', counts: { accepted: 1 } })
+    const { rows } = await sql<{ lon: number }>`SELECT ST_XMin(boundary) AS lon FROM grids WHERE code = 'SHP-4534'`.execute(database.db)
+    expect(Math.abs(rows[0].lon - wgs[0][0]) * 86_000).toBeLessThan(0.05)
+  })
+
+  it('names, for every Gauss-Krüger zone of China, the frame PostGIS knows by the EPSG code read from its .prj name', async () => {
+    const names: [string, string][] = []
+    for (let zone = 25; zone <= 45; zone++) names.push([`CGCS2000_3_Degree_GK_Zone_${zone}`, `CGCS2000 / 3-degree Gauss-Kruger zone ${zone}`])
+    for (let cm = 75; cm <= 135; cm += 3) names.push([`CGCS2000_3_Degree_GK_CM_${cm}E`, `CGCS2000 / 3-degree Gauss-Kruger CM ${cm}E`])
+    for (let zone = 13; zone <= 23; zone++) names.push([`CGCS2000_GK_Zone_${zone}`, `CGCS2000 / Gauss-Kruger zone ${zone}`])
+    for (let cm = 75; cm <= 135; cm += 6) names.push([`CGCS2000_GK_CM_${cm}E`, `CGCS2000 / Gauss-Kruger CM ${cm}E`])
+    const read = names.map(([esri, epsg]) => ({ srid: (crsFromPrj(`PROJCS["${esri}",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000"]]`) as { srid: number }).srid, epsg }))
+    const { rows } = await sql<{ srid: number; name: string }>`
+      SELECT srid, substring(srtext from '^PROJCS\\["([^"]+)"') AS name FROM spatial_ref_sys WHERE srid = ANY(${read.map((r) => r.srid)}::int[])`.execute(database.db)
+    const known = new Map(rows.map((r) => [r.srid, r.name]))
+    expect(read).toHaveLength(64)
+    for (const { srid, epsg } of read) expect(known.get(srid), epsg).toBe(epsg)
   })
 
   it('imports CSV with a WKT column', async () => {
@@ -187,6 +273,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     ['an unknown frame', { name: 'odd.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing(square(10, 10, 40)) }]) }, { department: 'party', crs: 'EPSG:2000' }, /unknown coordinate reference system/, { field: 'crs' }],
     ['projected numbers with no frame', { name: 'gk.geojson', data: featureCollection([{ code: 'X', ring: [[38_500_000, 3_800_000], [38_500_100, 3_800_000], [38_500_100, 3_800_100], [38_500_000, 3_800_000]] }]) }, { department: 'party' }, /projected/, { field: 'crs' }],
     ['a Shapefile zip without .prj', { name: 'noprj.zip', data: zipSync({ 'a.shp': new Uint8Array(100), 'a.shx': new Uint8Array(100), 'a.dbf': new Uint8Array(33) }) }, { department: 'party' }, /missing \.prj/, {}],
+    ['a .prj naming a Gauss-Krüger zone China does not have', { name: 'zone50.zip', data: shapefileZip({ prj: 'PROJCS["CGCS2000_3_Degree_GK_Zone_50",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000"]]' }) }, { department: 'party' }, /zone 50 does not cover China/, { field: 'prj' }],
     ['an unsupported file type', { name: 'grids.kml', data: '<kml/>' }, { department: 'party' }, /unsupported file type/, {}],
     ['a .gpkg that is not a GeoPackage', { name: 'fake.gpkg', data: 'just text' }, { department: 'party' }, /GeoPackage/, {}],
   ]

@@ -49,6 +49,47 @@ describe('parseCrs and crsFromPrj', () => {
     expect(crsFromPrj(prj)).toEqual({ kind: 'epsg', srid: 4547 })
   })
 
+  const gaussKrugerPrj = (name: string) => `PROJCS["${name}",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",117.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]`
+
+  it.each([
+    ['CGCS2000_3_Degree_GK_Zone_39', 4527],
+    ['CGCS2000_3_Degree_GK_Zone_25', 4513],
+    ['CGCS2000_3_Degree_GK_Zone_45', 4533],
+    ['CGCS2000_3_Degree_GK_CM_117E', 4548],
+    ['CGCS2000_3_Degree_GK_CM_75E', 4534],
+    ['CGCS2000_3_Degree_GK_CM_135E', 4554],
+    ['CGCS2000_GK_Zone_13', 4491],
+    ['CGCS2000_GK_Zone_19', 4497],
+    ['CGCS2000_GK_CM_111E', 4508],
+    ['CGCS2000_GK_CM_135E', 4512],
+    ['CGCS2000 / 3-degree Gauss-Kruger zone 39', 4527],
+    ['CGCS2000 / Gauss-Kruger CM 117E', 4509],
+  ])('reads the Gauss-Krüger frame "%s" from a .prj as EPSG:%i', (name, srid) => {
+    expect(crsFromPrj(gaussKrugerPrj(name))).toEqual({ kind: 'epsg', srid })
+  })
+
+  it.each([
+    ['CGCS2000_3_Degree_GK_Zone_50', /zone 50 does not cover China \(zones 25–45/],
+    ['CGCS2000_3_Degree_GK_Zone_24', /zone 24 does not cover China/],
+    ['CGCS2000_GK_Zone_24', /6-degree Gauss-Krüger zone 24 does not cover China \(zones 13–23/],
+    ['CGCS2000_3_Degree_GK_CM_116E', /116°E is not the central meridian of a CGCS2000 3-degree/],
+    ['CGCS2000_3_Degree_GK_CM_72E', /72°E is not the central meridian/],
+    ['CGCS2000_GK_CM_114E', /114°E is not the central meridian of a CGCS2000 6-degree/],
+  ])('says why the Gauss-Krüger frame "%s" cannot be right instead of reading another frame', (name, problem) => {
+    const reading = crsFromPrj(gaussKrugerPrj(name))
+    expect(reading).toEqual({ problem: expect.stringMatching(problem) })
+    expect((reading as { problem: string }).problem).toContain(name)
+  })
+
+  it('takes the EPSG authority at the end of a .prj over its name', () => {
+    expect(crsFromPrj(`${gaussKrugerPrj('some local name').slice(0, -1)},AUTHORITY["EPSG","4527"]]`)).toEqual({ kind: 'epsg', srid: 4527 })
+  })
+
+  it('does not recognise other Gauss-Krüger datums (Xian 1980, Beijing 1954)', () => {
+    expect(crsFromPrj(gaussKrugerPrj('Xian_1980_3_Degree_GK_Zone_39'))).toBeUndefined()
+    expect(crsFromPrj(gaussKrugerPrj('Beijing_1954_GK_Zone_20'))).toBeUndefined()
+  })
+
   it('reads geographic CGCS2000 and WGS84 from a .prj', () => {
     expect(crsFromPrj('GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')).toEqual({ kind: 'epsg', srid: 4490 })
     expect(crsFromPrj('GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')).toEqual({ kind: 'epsg', srid: 4326 })
