@@ -81,11 +81,59 @@ export function crsFromPrj(prj: string): PrjReading | undefined {
 const A = 6378245.0
 const EE = 0.00669342162296594323
 
-/** Mainland China and nearby waters, generously: where GCJ-02 applies and where data must lie. */
-export const chinaBounds = { west: 73.4, south: 17.9, east: 135.1, north: 53.6 }
+/** Where the published GCJ-02 transform applies its offset (its own rectangle, not a border). */
+const gcjBounds = { west: 73.4, south: 17.9, east: 135.1, north: 53.6 }
 
+const isInGcjBounds = (lon: number, lat: number) => lon >= gcjBounds.west && lon <= gcjBounds.east && lat >= gcjBounds.south && lat <= gcjBounds.north
+
+/**
+ * China as the import checks see it, lon/lat rings: a coarse outline drawn around the mainland,
+ * Hainan, Taiwan and the islands near the coast, and a box around the Xisha islands. It runs
+ * 10–90 km outside the borders and coasts (mostly 20–50 km, further out at sea), checked against
+ * Natural Earth's 1:10m borders when it was drawn, so that Seoul, Pyongyang, Ulaanbaatar, Hanoi,
+ * Tokyo, Kathmandu and Thimphu lie outside it. Towns just across a border river (Sinuiju, Lang Son,
+ * Blagoveshchensk) lie inside: the check catches data in a wrong frame or far away, not a grid a
+ * few kilometres over the border.
+ */
+export const chinaOutline: readonly (readonly [number, number])[][] = [
+  [
+    [73, 39.2], [74.2, 37.9], [73.9, 37.2], [76.3, 35.5], [77.7, 35], [78.3, 31.3], [81.4, 29.7],
+    [85.2, 27.9], [88.2, 27.5], [89.1, 27], [89.7, 27.7], [92.1, 27.4], [93.5, 28.3], [95.9, 28.6],
+    [98.3, 27], [97.2, 24.2], [97.6, 23.5], [98.1, 23.7], [98.8, 22.1], [100.4, 21.1], [101.5, 20.9],
+    [102.2, 21.3], [102.6, 22.3], [106.2, 22.5], [106.3, 22.1], [108.5, 20.6], [108.3, 18.7], [109.4, 17.6],
+    [111.5, 19.3], [119.3, 22.8], [121.2, 21.3], [122, 22.3], [123.3, 30.8], [121, 34.8], [123, 37.2],
+    [124.2, 39.5], [128, 41.1], [131.6, 43], [131.7, 44.2], [133.6, 45], [135.2, 48.2], [134.8, 48.6],
+    [131.3, 48.1], [130.7, 49.2], [129.1, 49.8], [125.7, 53.4], [124.3, 53.7], [121.3, 53.7], [120, 53.2],
+    [119.4, 51.6], [117.4, 50], [116.2, 50], [115, 47.9], [115.9, 47.45], [117.3, 47.3], [113.5, 45.1],
+    [112.1, 45.4], [109.3, 42.8], [103.8, 42.1], [101.1, 42.9], [97.3, 43.1], [95.1, 44.6], [92.3, 45.4],
+    [91.1, 47.3], [87.7, 49.5], [85.4, 48.7], [85.1, 47.4], [82.7, 47.4], [82.2, 46.5], [79.4, 45.1],
+    [79.7, 42.3], [74.2, 40.4],
+  ],
+  [[111.1, 15.6], [113.0, 15.6], [113.0, 17.2], [111.1, 17.2]],
+]
+
+const outlineBounds = chinaOutline.map((ring) => ({
+  west: Math.min(...ring.map(([x]) => x)), east: Math.max(...ring.map(([x]) => x)),
+  south: Math.min(...ring.map(([, y]) => y)), north: Math.max(...ring.map(([, y]) => y)),
+}))
+
+/** Even-odd ray casting: does a ray from the point eastwards cross the ring an odd number of times? */
+function isInRing(ring: readonly (readonly [number, number])[], lon: number, lat: number): boolean {
+  let inside = false
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]
+    const [xj, yj] = ring[j]
+    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside
+  }
+  return inside
+}
+
+/** Whether a WGS84 point lies in China's outline (runs on every vertex of an import, before any SQL). */
 export function isInChina(lon: number, lat: number): boolean {
-  return lon >= chinaBounds.west && lon <= chinaBounds.east && lat >= chinaBounds.south && lat <= chinaBounds.north
+  return chinaOutline.some((ring, i) => {
+    const b = outlineBounds[i]
+    return lon >= b.west && lon <= b.east && lat >= b.south && lat <= b.north && isInRing(ring, lon, lat)
+  })
 }
 
 function gcjOffset(lon: number, lat: number): [number, number] {
@@ -107,14 +155,14 @@ function gcjOffset(lon: number, lat: number): [number, number] {
 
 /** WGS84 → GCJ-02 (the published forward transform). */
 export function wgs84ToGcj02(lon: number, lat: number): [number, number] {
-  if (!isInChina(lon, lat)) return [lon, lat]
+  if (!isInGcjBounds(lon, lat)) return [lon, lat]
   const [dLon, dLat] = gcjOffset(lon, lat)
   return [lon + dLon, lat + dLat]
 }
 
 /** GCJ-02 → WGS84 by fixed-point iteration on the forward transform (≈ 1 cm after a few steps). */
 export function gcj02ToWgs84(lon: number, lat: number): [number, number] {
-  if (!isInChina(lon, lat)) return [lon, lat]
+  if (!isInGcjBounds(lon, lat)) return [lon, lat]
   let [wLon, wLat] = [lon, lat]
   for (let i = 0; i < 10; i++) {
     const [gLon, gLat] = wgs84ToGcj02(wLon, wLat)

@@ -126,7 +126,8 @@ export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): Prepare
  */
 export function judgeGeometry(check: GeometryCheck, report: ImportReport, sourceCrs: string, noun: string): boolean {
   if (check.empty || check.areaM2 <= 0) { report.error(check.index, 'geometry', 'empty or zero-area polygon'); return false }
-  if (!isInChina(check.west, check.south) || !isInChina(check.east, check.north)) {
+  // the centre of the extent: a border region's corners may well lie abroad, a wrong frame's centre does too
+  if (!isInChina((check.west + check.east) / 2, (check.south + check.north) / 2)) {
     report.error(check.index, 'geometry', `after conversion from ${sourceCrs} the ${noun} lies outside China: is the frame right?`)
     return false
   }

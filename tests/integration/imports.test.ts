@@ -267,6 +267,8 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     ['malformed JSON', { name: 'broken.geojson', data: '{"type": "FeatureCollection", "features": [' }, { department: 'party' }, /malformed JSON/, {}],
     ['swapped longitude and latitude', { name: 'swapped.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing(square(10, 10, 50)).map(([a, b]) => [b, a]) }]) }, { department: 'party' }, /swapped/, { feature: 0, field: 'geometry' }],
     ['coordinates outside China', { name: 'paris.geojson', data: featureCollection([{ code: 'X', ring: [[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.8]] }]) }, { department: 'party' }, /outside China/, { feature: 0, field: 'geometry' }],
+    ['a grid in Seoul', { name: 'seoul.geojson', data: featureCollection([{ code: 'X', ring: squareAt([126.98, 37.57], 100) }]) }, { department: 'party' }, /coordinates outside China \(e\.g\. 126\.98, 37\.57\)/, { feature: 0, field: 'geometry' }],
+    ['projected numbers in the wrong zone, which land abroad', { name: 'wrongzone.geojson', data: featureCollection([{ code: 'X', ring: [[440_000, 3_830_000], [440_100, 3_830_000], [440_100, 3_830_100], [440_000, 3_830_000]] }]) }, { department: 'party', crs: 'EPSG:4554' }, /after conversion from EPSG:4554 the grid lies outside China: is the frame right\?/, { feature: 0, field: 'geometry' }],
     ['a zero-area polygon', { name: 'flat.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing([[10, 10], [50, 10], [90, 10], [10, 10]]) }]) }, { department: 'party' }, /zero-area/, { feature: 0, field: 'geometry' }],
     ['duplicate grid codes', { name: 'dup.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing(square(10, 10, 40)) }, { code: 'X', ring: lonLatRing(square(60, 10, 40)) }]) }, { department: 'party' }, /duplicate grid code "X"/, { feature: 1, field: 'code' }],
     ['a missing grid code', { name: 'nocode.geojson', data: featureCollection([{ ring: lonLatRing(square(10, 10, 40)) }]) }, { department: 'party' }, /no grid code/, { feature: 0, field: 'code' }],
@@ -288,6 +290,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     expect(errors[0].message).toMatch(message)
     expect(errors[0].file).toContain(file.name)
     expect(errors[0]).toMatchObject(where)
+    expect(body.message).toContain(file.name)
     expect(await snapshot(database.db)).toEqual(before)
   })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { bd09ToWgs84, crsFromPrj, gcj02ToBd09, gcj02ToWgs84, isInChina, parseCrs, wgs84ToGcj02 } from '../../server/services/crs.ts'
+import { booleanPointInPolygon, multiPolygon } from '@turf/turf'
+import { bd09ToWgs84, chinaOutline, crsFromPrj, gcj02ToBd09, gcj02ToWgs84, isInChina, parseCrs, wgs84ToGcj02 } from '../../server/services/crs.ts'
 
 const metresBetween = ([a, b]: number[], [c, d]: number[]) => Math.hypot((a - c) * 111_320 * Math.cos((b * Math.PI) / 180), (b - d) * 110_574)
 
@@ -95,8 +96,41 @@ describe('parseCrs and crsFromPrj', () => {
     expect(crsFromPrj('GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')).toEqual({ kind: 'epsg', srid: 4326 })
   })
 
-  it('knows where China is', () => {
+})
+
+describe('isInChina', () => {
+  it.each([
+    ['Beijing', 116.4, 39.9], ['Urumqi', 87.62, 43.83], ['Harbin', 126.63, 45.75], ['Sanya', 109.51, 18.25],
+    ['Lhasa', 91.13, 29.65], ['Taipei', 121.56, 25.04], ['Kashgar', 75.99, 39.47], ['Hong Kong', 114.17, 22.32],
+    ['Mohe', 122.54, 52.97], ['Dandong', 124.38, 40.13], ['Hekou', 103.96, 22.51], ['Yongxing Island (Xisha)', 112.33, 16.83],
+  ])('places %s inside China', (_place, lon, lat) => {
+    expect(isInChina(lon, lat)).toBe(true)
+  })
+
+  it.each([
+    ['Seoul', 126.98, 37.57], ['Ulaanbaatar', 106.92, 47.92], ['Hanoi', 105.85, 21.03], ['Tokyo', 139.69, 35.69],
+    ['Pyongyang', 125.75, 39.03], ['Kathmandu', 85.32, 27.7], ['Almaty', 76.9, 43.24], ['Haiphong', 106.68, 20.86],
+  ])('places %s outside China, which a lon/lat rectangle did not', (_place, lon, lat) => {
+    expect(isInChina(lon, lat)).toBe(false)
+  })
+
+  it('takes a swapped pair for a point outside China', () => {
     expect(isInChina(113.6, 34.7)).toBe(true)
     expect(isInChina(34.7, 113.6)).toBe(false)
+  })
+
+  it('agrees with Turf\'s point-in-polygon test on a 0.25° lattice over the outline', () => {
+    const outline = multiPolygon(chinaOutline.map((ring) => [[...ring, ring[0]].map(([x, y]) => [x, y])]))
+    let inside = 0
+    // offset from round numbers so that no point falls exactly on an edge, where the two may differ
+    for (let lon = 72.0123; lon <= 136; lon += 0.25) {
+      for (let lat = 15.0077; lat <= 55; lat += 0.25) {
+        const expected = booleanPointInPolygon([lon, lat], outline)
+        if (expected) inside += 1
+        expect(isInChina(lon, lat), `${lon}, ${lat}`).toBe(expected)
+      }
+    }
+    // China's outline covers about 10.5 million km², some 17,000 cells of 0.25° at these latitudes
+    expect(inside).toBeGreaterThan(15_000)
   })
 })
