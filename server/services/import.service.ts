@@ -20,6 +20,9 @@ export type { ImportResult }
 /** Households norm of an urban grid (DOMAIN.md). */
 export const householdNorm = { min: 300, max: 500 }
 
+/** The share of a grid's area that may lie outside the district (boundaries drawn apart) before a warning. */
+export const gridOutsideTolerance = 0.01
+
 /** The share of a region's area that may lie outside its parent, or overlap a sibling, before a warning. */
 export const regionShapeTolerance = 0.01
 
@@ -129,7 +132,8 @@ export async function importGridLayer(db: Kysely<Tables>, request: { file: Impor
       if (!judgeGeometry(check, report, sourceCrs, 'grid')) continue
       if (!check.valid) repaired += 1
       if (!check.communityKnown) { report.error(check.index, 'community_code', `unknown community code "${candidate.communityCode}"`); continue }
-      if (!check.inDistrict) report.warn(check.index, 'geometry', 'the grid lies outside the district')
+      if (check.outsideShare >= 1) report.warn(check.index, 'geometry', 'the grid lies wholly outside the stored districts: it belongs to no district or community')
+      else if (check.outsideShare > gridOutsideTolerance) report.warn(check.index, 'geometry', `${(check.outsideShare * 100).toFixed(1)} % of the grid lies outside the district`)
       if (candidate.households !== null && (candidate.households < householdNorm.min || candidate.households > householdNorm.max)) {
         report.warn(check.index, 'households', `${candidate.households} households: outside the ${householdNorm.min}–${householdNorm.max} norm of an urban grid`)
       }

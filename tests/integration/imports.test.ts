@@ -248,6 +248,28 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     expect(rows[0].valid).toBe(true)
   })
 
+  it('warns of a grid wholly outside the district and stores it with no community', async () => {
+    const body = featureCollection([{ code: 'OUT-1', ring: lonLatRing(square(1400, 20, 80)), households: 400 }])
+    const result = (await upload(app, { name: 'away.geojson', data: body }, { department: 'petition' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', counts: { accepted: 1, warnings: 1 } })
+    expect(result.report).toEqual([expect.objectContaining({ level: 'warning', feature: 0, field: 'geometry', message: expect.stringMatching(/wholly outside the stored districts/) })])
+    const grid = await database.db.selectFrom('grids').select('community_code').where('code', '=', 'OUT-1').executeTakeFirstOrThrow()
+    expect(grid.community_code).toBeNull()
+  })
+
+  it('tells what share of a grid lies outside the district, and lets a hair over the boundary pass', async () => {
+    const body = featureCollection([
+      // 350–450 m east against a district ending at 400 m: half outside, though its box overlaps
+      { code: 'HALF-1', ring: lonLatRing(square(350, 60, 100)) },
+      // 0.4 m of 100 m below the district's southern edge: 0.4 %, boundaries drawn apart
+      { code: 'HAIR-1', ring: lonLatRing([[210, -0.4], [310, -0.4], [310, 99.6], [210, 99.6], [210, -0.4]]) },
+    ])
+    const result = (await upload(app, { name: 'edge.geojson', data: body }, { department: 'petition', dryRun: 'true' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', counts: { accepted: 2 } })
+    const outside = result.report.filter((item: { field?: string }) => item.field === 'geometry')
+    expect(outside).toEqual([expect.objectContaining({ level: 'warning', feature: 0, message: expect.stringMatching(/^(49\.9|50\.0|50\.1) % of the grid lies outside the district$/) })])
+  })
+
   it('keeps the reason a grid was repaired with the grid, and none for a valid grid', async () => {
     const bowtie = lonLatRing([[10, 10], [90, 90], [90, 10], [10, 90], [10, 10]])
     const body = featureCollection([{ code: 'R-1', ring: bowtie }, { code: 'R-2', ring: lonLatRing(square(110, 10, 80)) }])

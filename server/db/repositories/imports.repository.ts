@@ -37,20 +37,21 @@ export interface GeometryCheck {
 
 /** Where a grid lies among the stored regions. */
 export interface GridPlacement {
-  inDistrict: boolean
+  /** the share of the repaired grid's area outside every stored district: 0 inside, 1 wholly outside */
+  outsideShare: number
   communityKnown: boolean
   /** the community the repaired grid mostly lies in */
   containingCommunity: string | null
 }
 
-/** The geometry of each row in WGS84 as t.g, next to the row r; `extra` adds columns. */
-async function checkGeometryRows<T>(db: Db, rows: GeometryRow[], extra: RawBuilder<unknown>): Promise<T[]> {
+/** The geometry of each row in WGS84 as t.g, repaired as t.v, next to the row r; `extra` adds columns. */
+async function checkGeometryRows<T>(db: Db, rows: GeometryRow[], extra: RawBuilder<unknown>, joins: RawBuilder<unknown> = sql``): Promise<T[]> {
   const { rows: checks } = await sql<T>`
     SELECT r.index, ST_IsValid(t.g) AS valid, ST_IsValidReason(t.g) AS reason, ST_IsEmpty(t.g) AS empty,
-           coalesce(ST_Area(ST_CollectionExtract(ST_MakeValid(t.g), 3)::geography), 0) AS "areaM2",
+           coalesce(ST_Area(t.v::geography), 0) AS "areaM2",
            ST_XMin(t.g) AS west, ST_YMin(t.g) AS south, ST_XMax(t.g) AS east, ST_YMax(t.g) AS north${extra}
     FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(index int, geometry text, srid int, "communityCode" text),
-         LATERAL (SELECT ${asImported} AS g) t
+         LATERAL (SELECT i.g, ST_CollectionExtract(ST_MakeValid(i.g), 3) AS v FROM (SELECT ${asImported} AS g) i) t${joins}
     ORDER BY r.index`.execute(db)
   return checks
 }
@@ -60,13 +61,21 @@ export function checkGeometries(db: Db, rows: GeometryRow[]): Promise<GeometryCh
   return checkGeometryRows<GeometryCheck>(db, rows, sql``)
 }
 
-/** The checks of checkGeometries, and where each grid lies among the stored regions. */
+/**
+ * The checks of checkGeometries, and where each grid lies among the stored regions. The share
+ * outside the districts is measured (an overlay) only for a grid that touches one without lying
+ * inside it; a grid that touches none is wholly outside.
+ */
 export function checkGridGeometries(db: Db, rows: GridGeometryRow[]): Promise<(GeometryCheck & GridPlacement)[]> {
   return checkGeometryRows<GeometryCheck & GridPlacement>(db, rows, sql`,
-           EXISTS (SELECT 1 FROM regions d WHERE d.level IN ('district', 'street') AND d.boundary && t.g) AS "inDistrict",
+           CASE WHEN d.touching = 0 OR ST_IsEmpty(t.v) THEN 1 WHEN d.covered THEN 0
+                ELSE (SELECT greatest(0, least(1, ST_Area(ST_Difference(t.v, ST_Union(o.boundary))::geography) / nullif(ST_Area(t.v::geography), 0)))
+                      FROM regions o WHERE o.level = 'district' AND ST_Intersects(o.boundary, t.v)) END AS "outsideShare",
            (r."communityCode" IS NULL OR EXISTS (SELECT 1 FROM regions c WHERE c.code = r."communityCode" AND c.level = 'community')) AS "communityKnown",
-           (SELECT c.code FROM regions c WHERE c.level = 'community' AND c.boundary && t.g
-            ORDER BY ST_Area(ST_Intersection(c.boundary, ST_CollectionExtract(ST_MakeValid(t.g), 3), 0.0000001)) DESC LIMIT 1) AS "containingCommunity"`)
+           (SELECT c.code FROM regions c WHERE c.level = 'community' AND c.boundary && t.v
+            ORDER BY ST_Area(ST_Intersection(c.boundary, t.v, 0.0000001)) DESC LIMIT 1) AS "containingCommunity"`, sql`,
+         LATERAL (SELECT count(*) AS touching, coalesce(bool_or(ST_CoveredBy(t.v, o.boundary)), false) AS covered
+                  FROM regions o WHERE o.level = 'district' AND ST_Intersects(o.boundary, t.v)) d`)
 }
 
 export interface GridInsert extends GridGeometryRow {
