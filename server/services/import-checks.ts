@@ -97,8 +97,19 @@ export interface PreparedGeometry {
   srid: number
 }
 
+/** No geometry at all, or one with no coordinates (`{"type": "Polygon", "coordinates": []}`, POLYGON EMPTY). */
+function emptiness(geometry: Geometry | null): string | undefined {
+  if (!geometry) return 'empty geometry (the feature has none)'
+  const empty = geometry.type === 'GeometryCollection'
+    ? Array.isArray(geometry.geometries) && geometry.geometries.length === 0
+    : Array.isArray(geometry.coordinates) && geometry.coordinates.flat(3).length === 0
+  return empty ? `empty geometry (a ${geometry.type} with no coordinates)` : undefined
+}
+
 /** The checks that need no database: a polygon with numbers, and in a geographic frame, lon/lat in China and not swapped. */
 export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): PreparedGeometry | { error: string } {
+  const empty = emptiness(feature.geometry)
+  if (empty) return { error: empty }
   if (!isWellFormedPolygon(feature.geometry)) return { error: 'not a polygon (Polygon or MultiPolygon with numeric coordinates)' }
   let geometry = feature.geometry
   if (crs.kind !== 'epsg' || crs.srid === 4326 || crs.srid === 4490) {
@@ -125,7 +136,8 @@ export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): Prepare
  * false when the feature is rejected.
  */
 export function judgeGeometry(check: GeometryCheck, report: ImportReport, sourceCrs: string, noun: string): boolean {
-  if (check.empty || check.areaM2 <= 0) { report.error(check.index, 'geometry', 'empty or zero-area polygon'); return false }
+  if (check.empty) { report.error(check.index, 'geometry', 'empty geometry'); return false }
+  if (check.areaM2 <= 0) { report.error(check.index, 'geometry', 'zero-area polygon (its points lie on a line or on one spot)'); return false }
   // the centre of the extent: a border region's corners may well lie abroad, a wrong frame's centre does too
   if (!isInChina((check.west + check.east) / 2, (check.south + check.north) / 2)) {
     report.error(check.index, 'geometry', `after conversion from ${sourceCrs} the ${noun} lies outside China: is the frame right?`)

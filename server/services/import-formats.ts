@@ -115,7 +115,8 @@ function parseCsv(file: ImportFile): ParsedLayer {
     header.forEach((h, i) => { if (i !== wktColumn) properties[h.trim()] = cells[i] ?? '' })
     let geometry: Geometry | null = null
     try {
-      geometry = parseWkt(cells[wktColumn] ?? '')
+      // an empty cell is a feature without geometry, reported as such by the checks
+      if ((cells[wktColumn] ?? '').trim() !== '') geometry = parseWkt(cells[wktColumn])
     } catch (error) {
       fail(file.name, (error as Error).message, header[wktColumn], index)
     }
@@ -124,9 +125,11 @@ function parseCsv(file: ImportFile): ParsedLayer {
   return { file: file.name, format: 'csv', features, encoding }
 }
 
-/** POLYGON and MULTIPOLYGON WKT (optionally with an SRID=…; prefix) as GeoJSON. */
+/** POLYGON and MULTIPOLYGON WKT (optionally with an SRID=…; prefix, or EMPTY) as GeoJSON. */
 export function parseWkt(wkt: string): Geometry {
   const text = wkt.trim().replace(/^SRID=\d+;/i, '')
+  const empty = /^(MULTIPOLYGON|POLYGON)\s*(Z|M|ZM)?\s*EMPTY$/i.exec(text)
+  if (empty) return { type: empty[1].toUpperCase() === 'POLYGON' ? 'Polygon' : 'MultiPolygon', coordinates: [] }
   const match = /^(MULTIPOLYGON|POLYGON)\s*(Z|M|ZM)?\s*(\(.*\))$/is.exec(text)
   if (!match) throw new Error(`not a POLYGON or MULTIPOLYGON in WKT: "${text.slice(0, 40)}"`)
   let position = 0

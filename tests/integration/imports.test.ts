@@ -291,6 +291,8 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     ['coordinates outside China', { name: 'paris.geojson', data: featureCollection([{ code: 'X', ring: [[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.8]] }]) }, { department: 'party' }, /outside China/, { feature: 0, field: 'geometry' }],
     ['a grid in Seoul', { name: 'seoul.geojson', data: featureCollection([{ code: 'X', ring: squareAt([126.98, 37.57], 100) }]) }, { department: 'party' }, /coordinates outside China \(e\.g\. 126\.98, 37\.57\)/, { feature: 0, field: 'geometry' }],
     ['projected numbers in the wrong zone, which land abroad', { name: 'wrongzone.geojson', data: featureCollection([{ code: 'X', ring: [[440_000, 3_830_000], [440_100, 3_830_000], [440_100, 3_830_100], [440_000, 3_830_000]] }]) }, { department: 'party', crs: 'EPSG:4554' }, /after conversion from EPSG:4554 the grid lies outside China: is the frame right\?/, { feature: 0, field: 'geometry' }],
+    ['an empty polygon', { name: 'empty.geojson', data: JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'E-1' }, geometry: { type: 'Polygon', coordinates: [] } }] }) }, { department: 'party' }, /^empty geometry \(a Polygon with no coordinates\)$/, { feature: 0, field: 'geometry' }],
+    ['a feature with no geometry', { name: 'nogeom.geojson', data: JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'E-1' }, geometry: null }] }) }, { department: 'party' }, /^empty geometry \(the feature has none\)$/, { feature: 0, field: 'geometry' }],
     ['a zero-area polygon', { name: 'flat.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing([[10, 10], [50, 10], [90, 10], [10, 10]]) }]) }, { department: 'party' }, /zero-area/, { feature: 0, field: 'geometry' }],
     ['duplicate grid codes', { name: 'dup.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing(square(10, 10, 40)) }, { code: 'X', ring: lonLatRing(square(60, 10, 40)) }]) }, { department: 'party' }, /duplicate grid code "X"/, { feature: 1, field: 'code' }],
     ['a missing grid code', { name: 'nocode.geojson', data: featureCollection([{ ring: lonLatRing(square(10, 10, 40)) }]) }, { department: 'party' }, /no grid code/, { feature: 0, field: 'code' }],
@@ -313,6 +315,18 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     expect(errors[0].file).toContain(file.name)
     expect(errors[0]).toMatchObject(where)
     expect(body.message).toContain(file.name)
+    expect(await snapshot(database.db)).toEqual(before)
+  })
+
+  it('reports each empty geometry of a CSV as its own feature\'s error, and stores nothing', async () => {
+    const before = await snapshot(database.db)
+    const wkt = `POLYGON((${lonLatRing(square(10, 10, 40)).map((p) => p.join(' ')).join(', ')}))`
+    const response = await upload(app, { name: 'empty.csv', data: `code,wkt\nE-1,POLYGON EMPTY\nE-2,\nE-3,"${wkt}"\n` }, { department: 'party' })
+    expect(response.statusCode).toBe(400)
+    expect(response.json().details.errors).toEqual([
+      expect.objectContaining({ file: 'empty.csv', feature: 0, field: 'geometry', message: 'empty geometry (a Polygon with no coordinates)' }),
+      expect.objectContaining({ file: 'empty.csv', feature: 1, field: 'geometry', message: 'empty geometry (the feature has none)' }),
+    ])
     expect(await snapshot(database.db)).toEqual(before)
   })
 
