@@ -190,8 +190,8 @@ async function parseShapefileZip(file: ImportFile): Promise<ParsedLayer> {
   const crs = reading
   const cpg = byExtension('.cpg')
   const declared = cpg ? new TextDecoder().decode(cpg[1]).trim() : undefined
-  // no .cpg: read the attribute bytes as UTF-8 if they are valid UTF-8, else as GBK
-  const encoding = declared ? normaliseEncoding(declared) : decodeText(dbfBytes.subarray(dbfHeaderLength(dbfBytes))).encoding
+  // no .cpg: read the attributes (field names and values) as UTF-8 if they are valid UTF-8, else as GBK
+  const encoding = declared ? normaliseEncoding(declared) : decodeText(dbfText(dbfBytes)).encoding
   const toBuffer = (bytes: Uint8Array) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
   let collection
   try {
@@ -205,6 +205,23 @@ async function parseShapefileZip(file: ImportFile): Promise<ParsedLayer> {
 
 function dbfHeaderLength(dbf: Uint8Array): number {
   return dbf.length >= 10 ? dbf[8] | (dbf[9] << 8) : 0
+}
+
+/**
+ * The text of a DBF: the field names from the header's 32-byte field descriptors (11 bytes each,
+ * zero-terminated; the rest of a descriptor is binary and would spoil the guess) and the records.
+ */
+function dbfText(dbf: Uint8Array): Uint8Array {
+  const headerLength = Math.min(dbfHeaderLength(dbf), dbf.length)
+  const names: number[] = []
+  for (let at = 32; at + 32 <= headerLength && dbf[at] !== 0x0d; at += 32) {
+    for (let k = 0; k < 11 && dbf[at + k] !== 0; k++) names.push(dbf[at + k])
+    names.push(0x20)
+  }
+  const text = new Uint8Array(names.length + dbf.length - headerLength)
+  text.set(names)
+  text.set(dbf.subarray(headerLength), names.length)
+  return text
 }
 
 function normaliseEncoding(cpg: string): string {

@@ -15,7 +15,37 @@ function header(view: DataView, fileBytes: number, bbox: number[]) {
   bbox.forEach((v, i) => view.setFloat64(36 + i * 8, v, true))
 }
 
-export function writePolygonShapefile(records: ShapeRecord[], fieldWidth = 40): { shp: Uint8Array; shx: Uint8Array; dbf: Uint8Array } {
+let gbkCodes: Map<string, [number, number]> | undefined
+
+/** Text as GBK bytes (Node decodes GBK but does not encode it: the table is read off the decoder). */
+export function encodeGbk(text: string): Uint8Array {
+  if (!gbkCodes) {
+    gbkCodes = new Map()
+    const decoder = new TextDecoder('gbk')
+    for (let lead = 0x81; lead <= 0xfe; lead++) {
+      for (let trail = 0x40; trail <= 0xfe; trail++) {
+        const char = decoder.decode(Uint8Array.from([lead, trail]))
+        if (char.length === 1 && !gbkCodes.has(char)) gbkCodes.set(char, [lead, trail])
+      }
+    }
+  }
+  return Uint8Array.from([...text].flatMap((char) => {
+    if (char.charCodeAt(0) < 0x80) return [char.charCodeAt(0)]
+    const code = gbkCodes!.get(char)
+    if (!code) throw new Error(`"${char}" has no GBK code`)
+    return code
+  }))
+}
+
+export interface ShapefileOptions {
+  /** width of every character field */
+  fieldWidth?: number
+  /** the bytes of a field's name in the header (UTF-8 unless given; GBK as Chinese offices write it) */
+  encodeFieldName?: (name: string) => Uint8Array
+}
+
+export function writePolygonShapefile(records: ShapeRecord[], options: ShapefileOptions = {}): { shp: Uint8Array; shx: Uint8Array; dbf: Uint8Array } {
+  const { fieldWidth = 40, encodeFieldName = (name: string) => new TextEncoder().encode(name) } = options
   const all = records.flatMap((r) => r.rings.flat())
   const bbox = [Math.min(...all.map((p) => p[0])), Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[0])), Math.max(...all.map((p) => p[1]))]
   const contents = records.map((r) => 44 + 4 * r.rings.length + 16 * r.rings.reduce((n, ring) => n + ring.length, 0))
@@ -61,7 +91,8 @@ export function writePolygonShapefile(records: ShapeRecord[], fieldWidth = 40): 
   dv.setUint16(8, headerBytes, true)
   dv.setUint16(10, recordBytes, true)
   fields.forEach((name, k) => {
-    dbf.set(new TextEncoder().encode(name.slice(0, 10)), 32 + k * 32)
+    // a name holds at most 10 bytes, the 11th is its terminating zero
+    dbf.set(encodeFieldName(name).subarray(0, 10), 32 + k * 32)
     dbf[32 + k * 32 + 11] = 'C'.charCodeAt(0)
     dbf[32 + k * 32 + 16] = fieldWidth
   })

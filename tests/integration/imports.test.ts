@@ -11,7 +11,7 @@ import { buildTestApp } from '../helpers/app.ts'
 import { openTestDatabase, plannerEstimate, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
 import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
-import { writePolygonShapefile } from '../helpers/shapefile.ts'
+import { type ShapefileOptions, encodeGbk, writePolygonShapefile } from '../helpers/shapefile.ts'
 import initSqlJs from 'sql.js'
 import { writeGeoPackageBlob } from '../../server/services/wkb.ts'
 
@@ -59,13 +59,22 @@ async function snapshot(db: Kysely<Tables>) {
   return rows[0]
 }
 
-/** A zipped one-grid Shapefile; `leaveOut` drops one of its files, `prj` replaces its frame. */
-function shapefileZip(options: { leaveOut?: string; prj?: string } = {}): Uint8Array {
-  const files = writePolygonShapefile([{ rings: [[...lonLatRing(square(10, 10, 40))].reverse()], attributes: { code: new TextEncoder().encode('Z-1') } }])
-  const prj = options.prj ?? 'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
-  const all: Record<string, Uint8Array> = { 'a.shp': files.shp, 'a.shx': files.shx, 'a.dbf': files.dbf, 'a.prj': new TextEncoder().encode(prj) }
+const wgs84Prj = 'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
+
+/** A zipped Shapefile of grids (rings in metres, outer rings turned clockwise as Shapefiles have them). */
+function zipShapefile(records: { ring: Ring; attributes: Record<string, Uint8Array> }[], options: ShapefileOptions & { prj?: string; cpg?: string; leaveOut?: string } = {}): Uint8Array {
+  const files = writePolygonShapefile(records.map((r) => ({ rings: [[...lonLatRing(r.ring)].reverse()], attributes: r.attributes })), options)
+  const all: Record<string, Uint8Array> = { 'a.shp': files.shp, 'a.shx': files.shx, 'a.dbf': files.dbf, 'a.prj': new TextEncoder().encode(options.prj ?? wgs84Prj) }
+  if (options.cpg) all['a.cpg'] = new TextEncoder().encode(options.cpg)
   return zipSync(Object.fromEntries(Object.entries(all).filter(([name]) => !options.leaveOut || !name.endsWith(options.leaveOut))))
 }
+
+/** A zipped one-grid Shapefile; `leaveOut` drops one of its files, `prj` replaces its frame. */
+function shapefileZip(options: { leaveOut?: string; prj?: string } = {}): Uint8Array {
+  return zipShapefile([{ ring: square(10, 10, 40), attributes: { code: new TextEncoder().encode('Z-1') } }], options)
+}
+
+const utf8 = (text: string) => new TextEncoder().encode(text)
 
 describe.each(testDrivers())('imports on %s', (driver) => {
   let database: Database
@@ -212,6 +221,41 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     expect(rows[0].name).toBe('甲社区第一网格')
   })
 
+  it('reads GBK field names (网格编码, 网格名称, 户数) over plain ASCII values, with no .cpg', async () => {
+    const zip = zipShapefile([{ ring: square(140, 140, 40), attributes: { 网格编码: utf8('GBKF-1'), 网格名称: utf8('Grid One'), 户数: utf8('420') } }], { encodeFieldName: encodeGbk })
+    const result = (await upload(app, { name: 'gbknames.zip', data: zip }, { department: 'urban' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', encoding: 'gbk', counts: { accepted: 1 } })
+    const grid = await database.db.selectFrom('grids').select(['name', 'households']).where('code', '=', 'GBKF-1').executeTakeFirstOrThrow()
+    expect(grid).toEqual({ name: 'Grid One', households: 420 })
+  })
+
+  it('reads a UTF-8 Shapefile with no .cpg as UTF-8', async () => {
+    const zip = zipShapefile([{ ring: square(140, 100, 40), attributes: { code: utf8('UTF-1'), name: utf8('乙社区第二网格'), 户数: utf8('350') } }])
+    const result = (await upload(app, { name: 'utf8.zip', data: zip }, { department: 'urban' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', encoding: 'utf-8', counts: { accepted: 1 } })
+    const grid = await database.db.selectFrom('grids').select(['name', 'households']).where('code', '=', 'UTF-1').executeTakeFirstOrThrow()
+    expect(grid).toEqual({ name: '乙社区第二网格', households: 350 })
+  })
+
+  it('reads the attributes in the encoding a .cpg names, even GBK bytes that would pass for UTF-8', async () => {
+    // 牛路坪 in GBK (c5a3 c2b7 c6ba) is also valid UTF-8 ("ţ·ƺ"): only the .cpg can tell
+    const records = [{ ring: square(140, 60, 40), attributes: { code: utf8('CPG-1'), name: encodeGbk('牛路坪') } }]
+    const guessed = (await upload(app, { name: 'nocpg.zip', data: zipShapefile(records) }, { department: 'urban', dryRun: 'true' })).json()
+    expect(guessed).toMatchObject({ status: 'succeeded', encoding: 'utf-8' })
+    const result = (await upload(app, { name: 'cpg.zip', data: zipShapefile(records, { cpg: 'GBK' }) }, { department: 'urban' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', encoding: 'gbk' })
+    const { rows } = await sql<{ name: string }>`SELECT name FROM grids WHERE code = 'CPG-1'`.execute(database.db)
+    expect(rows[0].name).toBe('牛路坪')
+  })
+
+  it('reads UTF-8 attributes when the .cpg says UTF-8', async () => {
+    const zip = zipShapefile([{ ring: square(140, 20, 40), attributes: { code: utf8('CPG-2'), name: utf8('丙社区第三网格') } }], { cpg: 'UTF-8\r\n' })
+    const result = (await upload(app, { name: 'cpgutf8.zip', data: zip }, { department: 'urban' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', encoding: 'utf-8' })
+    const { rows } = await sql<{ name: string }>`SELECT name FROM grids WHERE code = 'CPG-2'`.execute(database.db)
+    expect(rows[0].name).toBe('丙社区第三网格')
+  })
+
   it('reads a GeoPackage in CGCS2000 Gauss-Krüger coordinates', async () => {
     const ring = lonLatRing(square(60, 60, 40))
     const { rows } = await sql<{ x: number; y: number }>`
@@ -300,6 +344,8 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     ['projected numbers with no frame', { name: 'gk.geojson', data: featureCollection([{ code: 'X', ring: [[38_500_000, 3_800_000], [38_500_100, 3_800_000], [38_500_100, 3_800_100], [38_500_000, 3_800_000]] }]) }, { department: 'party' }, /projected/, { field: 'crs' }],
     ['a Shapefile zip without .prj', { name: 'noprj.zip', data: zipSync({ 'a.shp': new Uint8Array(100), 'a.shx': new Uint8Array(100), 'a.dbf': new Uint8Array(33) }) }, { department: 'party' }, /missing \.prj/, {}],
     ['a .prj naming a Gauss-Krüger zone China does not have', { name: 'zone50.zip', data: shapefileZip({ prj: 'PROJCS["CGCS2000_3_Degree_GK_Zone_50",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000"]]' }) }, { department: 'party' }, /zone 50 does not cover China/, { field: 'prj' }],
+    ['a Shapefile zip without .shp', { name: 'noshp.zip', data: shapefileZip({ leaveOut: '.shp' }) }, { department: 'party' }, /the Shapefile is incomplete: missing \.shp$/, {}],
+    ['a Shapefile zip without .dbf', { name: 'nodbf.zip', data: shapefileZip({ leaveOut: '.dbf' }) }, { department: 'party' }, /the Shapefile is incomplete: missing \.dbf$/, {}],
     ['an unsupported file type', { name: 'grids.kml', data: '<kml/>' }, { department: 'party' }, /unsupported file type/, {}],
     ['a .gpkg that is not a GeoPackage', { name: 'fake.gpkg', data: 'just text' }, { department: 'party' }, /GeoPackage/, {}],
   ]
