@@ -59,6 +59,8 @@ export interface ImportRunsTable {
   error: string | null
   started_at: Generated<Date>
   finished_at: Timestamp | null
+  /** milliseconds per phase; null for a phase the run did not reach */
+  timings: ColumnType<{ parseMs: number | null; checkMs: number | null; storeMs: number | null }, string | undefined, string>
 }
 
 export interface GridLayersTable {

@@ -8,6 +8,16 @@ const ReportItem = Type.Object({
   message: Type.String(),
 })
 
+const PhaseMs = (description: string) => Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description })
+
+export const ImportTimings = Type.Object({
+  parseMs: PhaseMs('reading the file and settling its coordinate frame'),
+  checkMs: PhaseMs('checking every feature (with PostGIS) and writing the report'),
+  storeMs: PhaseMs('storing everything in one transaction; null on a dry run or when the file is refused'),
+}, { description: 'milliseconds per phase of the import; null for a phase it did not reach' })
+
+export type ImportTimings = Static<typeof ImportTimings>
+
 export const ImportResult = Type.Object({
   id: Type.Integer(),
   status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
@@ -23,6 +33,7 @@ export const ImportResult = Type.Object({
     removed: Type.Record(Type.String(), Type.Integer(), { description: 'rows of the demo district deleted, per kind' }),
   }, { description: 'a stored region import' })),
   report: Type.Array(ReportItem),
+  timings: ImportTimings,
 })
 
 export type ImportResult = Static<typeof ImportResult>
@@ -44,4 +55,5 @@ export const ImportRecord = Type.Object({
   error: Type.Union([Type.String(), Type.Null()]),
   startedAt: Type.String(),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
+  timings: ImportTimings,
 })

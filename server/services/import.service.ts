@@ -13,7 +13,7 @@ import { type SourceCrs, describeCrs } from './crs.ts'
 import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, settleCrs, textOf } from './import-checks.ts'
 import { type ImportFile, type ParsedLayer, parseUpload } from './import-formats.ts'
 import { decideUrban, isRegionCode, levelNames, levelOfCode, parentCodeOf, parentLevelOf, parseLevel } from './region-codes.ts'
-import type { ImportResult } from '../schemas/imports.schema.ts'
+import type { ImportResult, ImportTimings } from '../schemas/imports.schema.ts'
 
 export type { ImportResult }
 
@@ -69,31 +69,46 @@ interface CheckedImport {
   store: () => Promise<Pick<ImportResult, 'layer' | 'regions'>>
 }
 
-/** The life of an import run, whatever it imports: recorded, parsed, checked, stored or refused. */
+/** Milliseconds since `start`, to a tenth. */
+const msSince = (start: number) => Math.round((performance.now() - start) * 10) / 10
+
+/** The life of an import run, whatever it imports: recorded, parsed, checked, stored or refused, each phase timed. */
 async function runImport(db: Kysely<Tables>, request: ImportRequest, check: (context: ImportContext) => Promise<CheckedImport>): Promise<ImportResult> {
   const runId = await imports.insertImportRun(db, { kind: request.kind, department: request.department, fileName: request.file.name, format: 'geojson', dryRun: request.dryRun })
   let report: ImportReport | undefined
   let sourceCrs: string | null = null
+  const timings: ImportTimings = { parseMs: null, checkMs: null, storeMs: null }
+  let phase: 'parseMs' | 'checkMs' | 'storeMs' = 'parseMs'
+  let phaseStart = performance.now()
   try {
     const parsed = await parseUpload(request.file)
-    await db.updateTable('import_runs').set({ format: parsed.format }).where('id', '=', runId).execute()
     const crs = settleCrs(request.crs, parsed.crs, parsed.features, parsed.file)
+    timings.parseMs = msSince(phaseStart)
+    await db.updateTable('import_runs').set({ format: parsed.format }).where('id', '=', runId).execute()
     sourceCrs = describeCrs(crs)
     report = new ImportReport(parsed.file)
+    phase = 'checkMs'
+    phaseStart = performance.now()
     if (parsed.features.length === 0) report.error(undefined, undefined, 'the file holds no features')
     const checked = await check({ runId, parsed, crs, sourceCrs, report })
+    timings.checkMs = msSince(phaseStart)
     const errors = report.errorCount
     const counts = { features: parsed.features.length, accepted: checked.accepted, repaired: checked.repaired, rejected: parsed.features.length - checked.accepted, warnings: report.items.length - errors }
+    phase = 'storeMs'
+    phaseStart = performance.now()
     const stored = errors === 0 && !request.dryRun ? await checked.store() : { layer: null }
+    if (errors === 0 && !request.dryRun) timings.storeMs = msSince(phaseStart)
     const status = errors === 0 ? 'succeeded' : 'failed'
     const removed = Object.fromEntries(Object.entries(stored.regions?.removed ?? {}).map(([k, v]) => [`removed.${k}`, v]))
-    await imports.finishImportRun(db, runId, { status, sourceCrs, counts: { ...counts, ...removed }, report: report.items, error: errors > 0 ? `${errors} error(s): nothing was stored` : null })
-    return { id: runId, status, dryRun: request.dryRun, format: parsed.format, sourceCrs, encoding: parsed.encoding ?? null, counts, ...stored, report: report.items }
+    await imports.finishImportRun(db, runId, { status, sourceCrs, counts: { ...counts, ...removed }, report: report.items, error: errors > 0 ? `${errors} error(s): nothing was stored` : null, timings })
+    return { id: runId, status, dryRun: request.dryRun, format: parsed.format, sourceCrs, encoding: parsed.encoding ?? null, counts, ...stored, report: report.items, timings }
   } catch (failure) {
+    // the phase that failed is timed up to its failure
+    timings[phase] ??= msSince(phaseStart)
     const message = (failure as Error).message
     const details = failure instanceof InvalidInputError && Array.isArray(failure.details) ? failure.details : [{ file: request.file.name }]
     const item = { level: 'error' as const, file: details[0]?.file ?? request.file.name, feature: details[0]?.feature, field: details[0]?.field, message }
-    await imports.finishImportRun(db, runId, { status: 'failed', sourceCrs, counts: {}, report: [...(report?.items ?? []), item], error: message })
+    await imports.finishImportRun(db, runId, { status: 'failed', sourceCrs, counts: {}, report: [...(report?.items ?? []), item], error: message, timings })
     if (failure instanceof InvalidInputError) throw new InvalidInputError(message, { importId: runId, errors: [item] })
     throw failure
   }

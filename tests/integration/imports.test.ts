@@ -102,6 +102,9 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     const grid = await database.db.selectFrom('grids as g').innerJoin('grid_layers as l', 'l.id', 'g.layer_id').select(['g.community_code', 'g.households']).where('l.version', '=', 2).where('g.code', '=', 'P-1').executeTakeFirstOrThrow()
     expect(grid).toEqual({ community_code: communityA, households: 420 })
     expect((await app.inject(`/api/imports/${result.id}`)).json()).toMatchObject({ status: 'succeeded', format: 'geojson', dryRun: false })
+    // each phase timed, and the run records the same timings it answered with
+    for (const phase of ['parseMs', 'checkMs', 'storeMs']) expect(result.timings[phase], phase).toBeGreaterThanOrEqual(0)
+    expect((await app.inject(`/api/imports/${result.id}`)).json().timings).toEqual(result.timings)
     // planner statistics follow the import at once (PGlite has no autovacuum, the server's comes late)
     const grids = await plannerEstimate(database.db, 'grids')
     expect(grids.estimated).toBe(grids.stored)
@@ -114,6 +117,10 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     expect(result).toMatchObject({ status: 'succeeded', dryRun: true, layer: null })
     expect(result.report).toEqual([expect.objectContaining({ level: 'warning', feature: 0, field: 'households', message: expect.stringContaining('300–500') })])
     expect(await snapshot(database.db)).toEqual(before)
+    expect(result.timings).toEqual({ parseMs: expect.any(Number), checkMs: expect.any(Number), storeMs: null })
+    expect(result.timings.parseMs).toBeGreaterThanOrEqual(0)
+    expect(result.timings.checkMs).toBeGreaterThanOrEqual(0)
+    expect((await app.inject(`/api/imports/${result.id}`)).json()).toMatchObject({ dryRun: true, timings: result.timings })
   })
 
   it('converts GCJ-02 to WGS84 and records the source frame', async () => {
@@ -374,6 +381,22 @@ describe.each(testDrivers())('imports on %s', (driver) => {
       expect.objectContaining({ file: 'empty.csv', feature: 1, field: 'geometry', message: 'empty geometry (the feature has none)' }),
     ])
     expect(await snapshot(database.db)).toEqual(before)
+  })
+
+  it('times a refused import up to the phase that refused it', async () => {
+    const unreadable = (await upload(app, { name: 'broken.geojson', data: '{' }, { department: 'party' })).json()
+    expect((await app.inject(`/api/imports/${unreadable.details.importId}`)).json()).toMatchObject({ status: 'failed', timings: { parseMs: expect.any(Number), checkMs: null, storeMs: null } })
+    const faulty = (await upload(app, { name: 'dup.geojson', data: featureCollection([{ code: 'T', ring: lonLatRing(square(10, 10, 40)) }, { code: 'T', ring: lonLatRing(square(60, 10, 40)) }]) }, { department: 'party' })).json()
+    const run = (await app.inject(`/api/imports/${faulty.details.importId}`)).json()
+    expect(run).toMatchObject({ status: 'failed', timings: { parseMs: expect.any(Number), checkMs: expect.any(Number), storeMs: null } })
+    expect(run.timings.checkMs).toBeGreaterThanOrEqual(0)
+  })
+
+  it('describes the timings in the OpenAPI document', async () => {
+    const doc = (await app.inject('/docs/json')).json()
+    const result = doc.paths['/api/imports'].post.responses['200'].content['application/json'].schema
+    const record = doc.paths['/api/imports/{id}'].get.responses['200'].content['application/json'].schema
+    for (const schema of [result, record]) expect(Object.keys(schema.properties.timings.properties)).toEqual(['parseMs', 'checkMs', 'storeMs'])
   })
 
   it('refuses a zip bomb before unpacking it', async () => {

@@ -1,6 +1,7 @@
 // SQL of imports: checking geometries before anything is stored, storing a department's grid layer
 // as a new version, and upserting a region tree, each in one transaction.
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
+import type { ImportTimings } from '../../schemas/imports.schema.ts'
 import type { RegionLevel, Tables } from '../tables.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
@@ -119,10 +120,10 @@ export async function insertImportRun(db: Db, run: { kind: 'grids' | 'regions'; 
   return id
 }
 
-export async function finishImportRun(db: Db, id: number, result: { status: 'succeeded' | 'failed'; sourceCrs: string | null; counts: Record<string, number>; report: unknown[]; error: string | null }): Promise<void> {
+export async function finishImportRun(db: Db, id: number, result: { status: 'succeeded' | 'failed'; sourceCrs: string | null; counts: Record<string, number>; report: unknown[]; error: string | null; timings: ImportTimings }): Promise<void> {
   await db
     .updateTable('import_runs')
-    .set({ status: result.status, source_crs: result.sourceCrs, counts: JSON.stringify(result.counts), report: JSON.stringify(result.report), error: result.error, finished_at: new Date() })
+    .set({ status: result.status, source_crs: result.sourceCrs, counts: JSON.stringify(result.counts), report: JSON.stringify(result.report), error: result.error, finished_at: new Date(), timings: JSON.stringify(result.timings) })
     .where('id', '=', id)
     .execute()
 }
@@ -130,7 +131,7 @@ export async function finishImportRun(db: Db, id: number, result: { status: 'suc
 export async function findImportRun(db: Db, id: number) {
   return db
     .selectFrom('import_runs')
-    .select(['id', 'kind', 'department', 'file_name as fileName', 'format', 'source_crs as sourceCrs', 'dry_run as dryRun', 'status', 'counts', 'report', 'error', 'started_at as startedAt', 'finished_at as finishedAt'])
+    .select(['id', 'kind', 'department', 'file_name as fileName', 'format', 'source_crs as sourceCrs', 'dry_run as dryRun', 'status', 'counts', 'report', 'error', 'started_at as startedAt', 'finished_at as finishedAt', 'timings'])
     .where('id', '=', id)
     .executeTakeFirst()
 }
