@@ -36,6 +36,9 @@ export interface RegionsTable {
   is_urban: Generated<boolean>
   boundary: Geometry | null
   created_at: Generated<Date>
+  /** households per grid this region sets for its grids and its descendants' (both or neither) */
+  households_min: number | null
+  households_max: number | null
 }
 
 export interface DepartmentsTable {

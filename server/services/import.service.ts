@@ -5,20 +5,17 @@
 import type { Kysely } from 'kysely'
 import * as demo from '../db/repositories/demo.repository.ts'
 import * as imports from '../db/repositories/imports.repository.ts'
-import { codePrefixLength } from '../db/repositories/regions.repository.ts'
+import { type HouseholdNorm, codePrefixLength, findHouseholdNorms } from '../db/repositories/regions.repository.ts'
 import type { RegionLevel, Tables } from '../db/tables.ts'
 import { refreshStatistics } from '../db/statistics.ts'
 import { InvalidInputError, NotFoundError } from '../errors.ts'
 import { type SourceCrs, describeCrs } from './crs.ts'
 import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, settleCrs, textOf } from './import-checks.ts'
-import { type ImportFile, type ParsedLayer, parseUpload } from './import-formats.ts'
+import { type ImportFile, type ParsedFeature, type ParsedLayer, parseUpload } from './import-formats.ts'
 import { decideUrban, isRegionCode, levelNames, levelOfCode, parentCodeOf, parentLevelOf, parseLevel } from './region-codes.ts'
 import type { ImportResult, ImportTimings } from '../schemas/imports.schema.ts'
 
 export type { ImportResult }
-
-/** Households norm of an urban grid (DOMAIN.md). */
-export const householdNorm = { min: 300, max: 500 }
 
 /** The share of a grid's area that may lie outside the district (boundaries drawn apart) before a warning. */
 export const gridOutsideTolerance = 0.01
@@ -40,6 +37,8 @@ const regionFields = {
   parentCode: ['parent_code', 'parentcode', 'parent', '上级代码', '上级区划代码', 'sjdm'],
   isUrban: ['is_urban', 'isurban', 'urban'],
   urbanRuralCode: ['urban_rural_code', 'urbanrural', '城乡分类代码', 'cxfldm'],
+  householdsMin: ['households_min', 'householdsmin', 'min_households', '户数下限', '网格户数下限'],
+  householdsMax: ['households_max', 'householdsmax', 'max_households', '户数上限', '网格户数上限'],
 } as const
 
 const gridCodeRule = { noun: 'grid code', fields: 'code / 网格编码', problem: (code: string) => (code.length > 40 ? 'is longer than 40 characters' : undefined) }
@@ -140,19 +139,23 @@ export async function importGridLayer(db: Kysely<Tables>, request: { file: Impor
     }
 
     const checks = candidates.length > 0 ? await imports.checkGridGeometries(db, candidates) : []
+    const communityOf = (i: number) => candidates[i].communityCode ?? checks[i].containingCommunity
+    const norms = await findHouseholdNorms(db, [...new Set(checks.map((_, i) => communityOf(i)).filter((c): c is string => c !== null))])
     const accepted: imports.GridInsert[] = []
     let repaired = 0
     for (const [i, check] of checks.entries()) {
       const candidate = candidates[i]
+      const community = communityOf(i)
       if (!judgeGeometry(check, report, sourceCrs, 'grid')) continue
       if (!check.valid) repaired += 1
       if (!check.communityKnown) { report.error(check.index, 'community_code', `unknown community code "${candidate.communityCode}"`); continue }
-      if (check.outsideShare >= 1) report.warn(check.index, 'geometry', 'the grid lies wholly outside the stored districts: it belongs to no district or community')
+      if (check.outsideShare >= 1) report.warn(check.index, 'geometry', `the grid lies wholly outside the stored districts${candidate.communityCode ? '' : ': it belongs to no community'}`)
       else if (check.outsideShare > gridOutsideTolerance) report.warn(check.index, 'geometry', `${(check.outsideShare * 100).toFixed(1)} % of the grid lies outside the district`)
-      if (candidate.households !== null && (candidate.households < householdNorm.min || candidate.households > householdNorm.max)) {
-        report.warn(check.index, 'households', `${candidate.households} households: outside the ${householdNorm.min}–${householdNorm.max} norm of an urban grid`)
+      const norm = community ? norms.get(community) : null
+      if (norm && candidate.households !== null && (candidate.households < norm.min || candidate.households > norm.max)) {
+        report.warn(check.index, 'households', `${candidate.households} households: outside the ${describeNorm(norm, community!)}`)
       }
-      accepted.push({ ...candidate, communityCode: candidate.communityCode ?? check.containingCommunity })
+      accepted.push({ ...candidate, communityCode: community })
     }
     return {
       accepted: accepted.length,
@@ -202,9 +205,11 @@ export async function importRegionTree(db: Kysely<Tables>, request: { file: Impo
       const urbanRuralField = field(feature.properties, regionFields.urbanRuralCode)
       const isUrban = decideUrban({ flag: textOf(urbanField), urbanRuralCode: textOf(urbanRuralField), levelWord: given?.isUrban, name })
       if (isUrban === undefined) { report.error(feature.index, (urbanField ?? urbanRuralField)!.key, `unreadable urban/rural value "${textOf(urbanField) || textOf(urbanRuralField)}": use is_urban true/false or a 城乡分类代码 1xx/2xx`); continue }
+      const householdsNorm = readHouseholdNorm(feature, report)
+      if (householdsNorm === undefined) continue
       const prepared = prepareGeometry(feature, crs)
       if ('error' in prepared) { report.error(feature.index, 'geometry', prepared.error); continue }
-      candidates.push({ index: feature.index, ...prepared, code: codeText, name, level, parentCode: parentText || parentCodeOf(codeText, level), parentField: parentField?.key ?? 'parent_code', parentGiven: !!parentText, isUrban })
+      candidates.push({ index: feature.index, ...prepared, code: codeText, name, level, parentCode: parentText || parentCodeOf(codeText, level), parentField: parentField?.key ?? 'parent_code', parentGiven: !!parentText, isUrban, householdsMin: householdsNorm?.min ?? null, householdsMax: householdsNorm?.max ?? null })
     }
 
     // the parent: in the file, else stored (and not about to be deleted), of the level above
@@ -265,6 +270,43 @@ export async function importRegionTree(db: Kysely<Tables>, request: { file: Impo
     }
   })
   return refuseFailed(result)
+}
+
+/** "300–500 norm of an urban community (the default)", "100–200 norm set by street 东村镇 (410188002000)". */
+function describeNorm(norm: HouseholdNorm, community: string): string {
+  if (!norm.setBy) return `${norm.min}–${norm.max} norm of an urban community (the default)`
+  const by = norm.setBy.code === community ? 'its community' : norm.setBy.level
+  return `${norm.min}–${norm.max} norm set by ${by} ${norm.setBy.name} (${norm.setBy.code})`
+}
+
+/**
+ * A region's own households-per-grid norm: both bounds or neither (null), whole numbers, the minimum
+ * not above the maximum. Undefined when it is wrong (the fault is reported).
+ */
+function readHouseholdNorm(feature: ParsedFeature, report: ImportReport): { min: number; max: number } | null | undefined {
+  const bounds = (['householdsMin', 'householdsMax'] as const).map((name) => {
+    const found = field(feature.properties, regionFields[name])
+    const text = textOf(found)
+    return { key: found?.key ?? regionFields[name][0], text, value: text === '' ? null : Number(text) }
+  })
+  const [min, max] = bounds
+  for (const bound of bounds) {
+    if (bound.value !== null && (!Number.isInteger(bound.value) || bound.value < 0)) {
+      report.error(feature.index, bound.key, `households per grid must be a whole number ≥ 0, got "${bound.text.slice(0, 20)}"`)
+      return undefined
+    }
+  }
+  if ((min.value === null) !== (max.value === null)) {
+    const [given, missing] = min.value === null ? [max, min] : [min, max]
+    report.error(feature.index, given.key, `a household norm needs both bounds: ${given.key} is given, ${missing.key} is not`)
+    return undefined
+  }
+  if (min.value === null || max.value === null) return null
+  if (min.value > max.value || max.value === 0) {
+    report.error(feature.index, min.key, `the household norm ${min.value}–${max.value} is empty: ${min.key} must not exceed ${max.key}, and ${max.key} must be at least 1`)
+    return undefined
+  }
+  return { min: min.value, max: max.value }
 }
 
 /** An import with errors is refused (400) with the first error named and the whole report in the details. */

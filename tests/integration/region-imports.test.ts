@@ -7,6 +7,7 @@ import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
+import { findHouseholdNorms } from '../../server/db/repositories/regions.repository.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
@@ -163,6 +164,9 @@ describe.each(testDrivers())('region imports on %s', (driver) => {
     ['an unknown parent', [good, { properties: { code: '410188009001', name: '无主社区' }, ring: rect(20, 0, 50, 50) }], /parent 410188009000 \(read off the code\) is neither in the file nor stored/, { feature: 1, field: 'parent_code' }],
     ['a level that contradicts the code', [{ properties: { code: '410188001007', name: '错级社区', level: '街道' }, ring: rect(0, 0, 50, 50) }], /contradicts the code 410188001007, which names a community/, { feature: 0, field: 'level' }],
     ['a parent of the wrong level', [good, { properties: { code: '410188001006', name: '越级社区', parent_code: '410188000000' }, ring: rect(20, 0, 50, 50) }], /parent 410188000000 is a district .*must be a street/, { feature: 1, field: 'parent_code' }],
+    ['a household norm whose minimum exceeds its maximum', [{ properties: { code: '410188001009', name: '好社区', households_min: '500', households_max: '300' }, ring: rect(0, 0, 10, 10) }], /the household norm 500–300 is empty: households_min must not exceed households_max/, { feature: 0, field: 'households_min' }],
+    ['half a household norm', [good, { properties: { code: '410188001008', name: '半社区', 户数上限: '400' }, ring: rect(20, 0, 50, 50) }], /needs both bounds: 户数上限 is given, households_min is not/, { feature: 1, field: '户数上限' }],
+    ['a household norm that is not a whole number', [{ properties: { code: '410188001009', name: '好社区', 户数下限: '300', 户数上限: 'many' }, ring: rect(0, 0, 10, 10) }], /households per grid must be a whole number ≥ 0, got "many"/, { feature: 0, field: '户数上限' }],
     ['swapped longitude and latitude', [good, { properties: { code: '410188001006', name: '颠倒社区' }, ring: lonLatRing(rect(0, 0, 50, 50)).map(([a, b]) => [b, a]), raw: true }], /swapped/, { feature: 1, field: 'geometry' }],
   ]
 
@@ -199,6 +203,79 @@ describe.each(testDrivers())('region imports on %s', (driver) => {
     expect(result.report).toEqual([expect.objectContaining({ level: 'warning', field: 'replaceDemo', message: expect.stringMatching(/no demo district/) })])
     expect((await app.inject('/api/regions/410187000000')).json()).toMatchObject({ level: 'district', parentCode: null })
     expect((await app.inject('/api/regions/410188000000')).statusCode).toBe(200)
+  })
+})
+
+describe.each(testDrivers())('household norms per region on %s', (driver) => {
+  let database: Database
+  let app: FastifyInstance
+  // 一街道 (urban) with 甲社区 (urban) and 丁村 (rural); 东村镇 (rural township) with 丙社区 (urban) and 辛村 (rural)
+  const township = { properties: { code: '410188002000', name: '东村镇', 户数下限: '100', 户数上限: '200' }, ring: rect(0, 200, 600, 400) }
+  const tree: RegionFeature[] = [
+    district,
+    street1,
+    communities[0],
+    { properties: { code: '410188001003', name: '丁村', 城乡分类代码: '220' }, ring: rect(400, 0, 600, 200) },
+    township,
+    { properties: { code: '410188002001', name: '丙社区', is_urban: 'true' }, ring: rect(0, 200, 300, 400) },
+    { properties: { code: '410188002003', name: '辛村', 城乡分类代码: '220' }, ring: rect(300, 200, 600, 400) },
+  ]
+  const grid = (code: string, community: string, households: number, ring: Ring) =>
+    ({ type: 'Feature', properties: { code, community_code: community, households }, geometry: { type: 'Polygon', coordinates: [lonLatRing(ring)] } })
+
+  beforeAll(async () => {
+    database = await openTestDatabase(driver, 'empty')
+    app = await buildTestApp(database)
+    const result = (await upload(app, { name: 'tree.geojson', data: regionCollection(tree) }, {})).json()
+    expect(result).toMatchObject({ status: 'succeeded', regions: { stored: 7 } })
+  })
+
+  afterAll(async () => {
+    await app?.close()
+    await database?.close()
+  })
+
+  it('stores the norm a region import sets (户数下限 / 户数上限)', async () => {
+    const rows = await database.db.selectFrom('regions').select(['code', 'households_min', 'households_max']).where('households_min', 'is not', null).execute()
+    expect(rows).toEqual([{ code: '410188002000', households_min: 100, households_max: 200 }])
+  })
+
+  it('finds each community\'s norm: its nearest ancestor\'s, else 300–500 when urban, else none', async () => {
+    const norms = await findHouseholdNorms(database.db, ['410188002001', '410188002003', '410188001001', '410188001003', '410188009999'])
+    expect(Object.fromEntries(norms)).toEqual({
+      '410188002001': { min: 100, max: 200, setBy: { code: '410188002000', name: '东村镇', level: 'street' } },
+      // a rural village has a norm only where a region sets one
+      '410188002003': { min: 100, max: 200, setBy: { code: '410188002000', name: '东村镇', level: 'street' } },
+      '410188001001': { min: 300, max: 500, setBy: null },
+      '410188001003': null,
+      '410188009999': null,
+    })
+  })
+
+  it('checks a grid\'s households against its community\'s norm and says where the norm comes from', async () => {
+    const grids = JSON.stringify({ type: 'FeatureCollection', features: [
+      grid('N-1', '410188002001', 250, rect(20, 220, 80, 280)), // 250 is fine by default, not by 东村镇's 100–200
+      grid('N-2', '410188001001', 150, rect(20, 20, 80, 80)), // 甲社区: the urban default
+      grid('N-3', '410188001003', 20, rect(420, 20, 480, 80)), // 丁村: rural, no norm
+      grid('N-4', '410188002001', 150, rect(120, 220, 180, 280)), // within 东村镇's norm
+    ] })
+    const result = (await upload(app, { name: 'grids.geojson', data: grids }, { kind: 'grids', department: 'party', dryRun: 'true' })).json()
+    expect(result).toMatchObject({ status: 'succeeded', counts: { accepted: 4 } })
+    expect(result.report.filter((item: { field?: string }) => item.field === 'households')).toEqual([
+      expect.objectContaining({ level: 'warning', feature: 0, message: '250 households: outside the 100–200 norm set by street 东村镇 (410188002000)' }),
+      expect.objectContaining({ level: 'warning', feature: 1, message: '150 households: outside the 300–500 norm of an urban community (the default)' }),
+    ])
+  })
+
+  it('keeps a stored norm when the region is imported again without one, and replaces it when given', async () => {
+    const { 户数下限: _min, 户数上限: _max, ...plain } = township.properties
+    expect((await upload(app, { name: 'again.geojson', data: regionCollection([{ ...township, properties: plain }]) }, {})).json().status).toBe('succeeded')
+    const kept = await database.db.selectFrom('regions').select(['households_min', 'households_max']).where('code', '=', '410188002000').executeTakeFirstOrThrow()
+    expect(kept).toEqual({ households_min: 100, households_max: 200 })
+    const changed = { ...township, properties: { ...plain, households_min: '150', households_max: '450' } }
+    expect((await upload(app, { name: 'again.geojson', data: regionCollection([changed]) }, {})).json().status).toBe('succeeded')
+    const replaced = await database.db.selectFrom('regions').select(['households_min', 'households_max']).where('code', '=', '410188002000').executeTakeFirstOrThrow()
+    expect(replaced).toEqual({ households_min: 150, households_max: 450 })
   })
 })
 

@@ -196,6 +196,9 @@ export interface RegionUpsert extends GeometryRow {
   level: RegionLevel
   parentCode: string | null
   isUrban: boolean
+  /** the region's own households-per-grid norm; null keeps what is stored */
+  householdsMin: number | null
+  householdsMax: number | null
 }
 
 /** Inserts or updates each region by its code, level by level from the top, so parents come before children. */
@@ -204,12 +207,15 @@ export async function upsertRegions(trx: Transaction<Tables>, regions: RegionUps
     const batch = regions.filter((r) => r.level === level)
     if (batch.length === 0) continue
     await sql`
-      INSERT INTO regions (code, name, level, parent_code, is_urban, boundary)
+      INSERT INTO regions (code, name, level, parent_code, is_urban, boundary, households_min, households_max)
       SELECT r.code, r.name, r.level, r."parentCode", r."isUrban",
-             ST_Multi(${repairedPolygon})
+             ST_Multi(${repairedPolygon}), r."householdsMin", r."householdsMax"
       FROM json_to_recordset(${JSON.stringify(batch)}::json)
-        AS r(code text, name text, level text, "parentCode" text, "isUrban" boolean, geometry text, srid int)
+        AS r(code text, name text, level text, "parentCode" text, "isUrban" boolean, geometry text, srid int, "householdsMin" int, "householdsMax" int)
       ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code,
-        is_urban = excluded.is_urban, boundary = excluded.boundary`.execute(trx)
+        is_urban = excluded.is_urban, boundary = excluded.boundary,
+        -- a file that sets no norm leaves the stored one as it is
+        households_min = coalesce(excluded.households_min, regions.households_min),
+        households_max = CASE WHEN excluded.households_min IS NULL THEN regions.households_max ELSE excluded.households_max END`.execute(trx)
   }
 }

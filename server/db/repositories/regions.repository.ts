@@ -1,6 +1,6 @@
 // The administrative tree. Region codes are hierarchical (2+2+2+3+3 digits), so "inside a region"
 // is a prefix test on the code: no geometry needed for figures by region.
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type Transaction, sql } from 'kysely'
 import type { RegionLevel, Tables } from '../tables.ts'
 
 export interface RegionRow {
@@ -77,4 +77,41 @@ export async function findRegionFigures(db: Kysely<Tables>, code: string, level:
     .orderBy('l.department')
     .execute()
   return { ...rows[0], grids }
+}
+
+/** Households per grid in an urban community where no region sets a norm (DOMAIN.md). */
+export const urbanHouseholdNorm = { min: 300, max: 500 } as const
+
+export interface HouseholdNorm {
+  min: number
+  max: number
+  /** the region that sets it (the community itself or its nearest ancestor that does); null for the urban default */
+  setBy: { code: string; name: string; level: RegionLevel } | null
+}
+
+/**
+ * The households-per-grid norm of each community: its own or its nearest ancestor's
+ * (households_min/households_max), else 300–500 for an urban community, else none (null: a rural
+ * grid follows natural villages). A code that is not a stored region maps to null.
+ */
+export async function findHouseholdNorms(db: Kysely<Tables> | Transaction<Tables>, communityCodes: string[]): Promise<Map<string, HouseholdNorm | null>> {
+  const norms = new Map<string, HouseholdNorm | null>(communityCodes.map((code) => [code, null]))
+  if (communityCodes.length === 0) return norms
+  // climb each community's ancestry until a region sets a norm (the tree is four levels deep)
+  const { rows } = await sql<{ community: string; isUrban: boolean; code: string; name: string; level: RegionLevel; min: number | null; max: number | null }>`
+    WITH RECURSIVE chain AS (
+      SELECT c.code AS community, c.is_urban, c.code, c.name, c.level, c.parent_code, c.households_min, c.households_max, 0 AS depth
+      FROM regions c WHERE c.code = ANY(${communityCodes}::text[])
+      UNION ALL
+      SELECT chain.community, chain.is_urban, p.code, p.name, p.level, p.parent_code, p.households_min, p.households_max, chain.depth + 1
+      FROM chain JOIN regions p ON p.code = chain.parent_code
+      WHERE chain.households_min IS NULL AND chain.depth < 8
+    )
+    SELECT DISTINCT ON (community) community, is_urban AS "isUrban", code, name, level, households_min AS min, households_max AS max
+    FROM chain ORDER BY community, households_min IS NULL, depth`.execute(db)
+  for (const row of rows) {
+    if (row.min !== null && row.max !== null) norms.set(row.community, { min: row.min, max: row.max, setBy: { code: row.code, name: row.name, level: row.level } })
+    else if (row.isUrban) norms.set(row.community, { ...urbanHouseholdNorm, setBy: null })
+  }
+  return norms
 }
