@@ -192,8 +192,9 @@ export async function runInParallel<T>(items: T[], parallel: number, work: (item
 /** Labels every face of one community according to the strategy. */
 export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sharedM: number }[], params: MergeParams): Map<number, number> {
   if (params.strategy === 'household_balanced') {
+    // every face, slivers too, is grouped there (absorbing a sliver afterwards could cut a group in two)
     const norm = { min: 300, max: 500, target: params.targetHouseholds }
-    return absorbIntoNeighbours(faces, adjacency, balanceHouseholds(faces, adjacency, norm), params.sliver)
+    return balanceHouseholds(faces, adjacency, norm)
   }
   const base = new Map(faces.filter((f) => f.baseGridId !== null).map((f) => [f.id, f.baseGridId!]))
   return absorbIntoNeighbours(faces, adjacency, base, params.sliver)

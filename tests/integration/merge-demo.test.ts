@@ -85,7 +85,11 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
     // a face that the noding puts outside the community); a grid outside the norm only where the
     // faces cannot be split finer
     expect(Math.abs(urban.households - urban.points)).toBeLessThanOrEqual(urban.points * 0.0001)
-    expect(urban.within / urban.grids).toBeGreaterThan(0.85)
+    expect(urban.within / urban.grids).toBeGreaterThan(0.95)
+    // contiguous: no unified grid in several parts (no community of the demo is in several parts)
+    const { rows: [parts] } = await sql<{ split: number }>`
+      SELECT count(*)::int AS split FROM unified_grids WHERE merge_run_id = ${run.id} AND ST_NumGeometries(boundary) > 1`.execute(database.db)
+    expect(parts.split).toBe(0)
   }, 120_000)
 
   it('gives the same unified grids with its steps on embedded engines in worker threads as on its own connection, whatever the step size', async () => {
