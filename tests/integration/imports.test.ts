@@ -338,6 +338,12 @@ describe.each(testDrivers())('imports on %s', (driver) => {
 
   const bad: [string, { name: string; data: string | Uint8Array }, Record<string, string>, RegExp, { feature?: number; field?: string }][] = [
     ['malformed JSON', { name: 'broken.geojson', data: '{"type": "FeatureCollection", "features": [' }, { department: 'party' }, /malformed JSON/, {}],
+    ['JSON that is not a FeatureCollection', { name: 'feature.geojson', data: '{"type": "Feature", "geometry": null, "properties": {}}' }, { department: 'party' }, /not a GeoJSON FeatureCollection/, { field: 'type' }],
+    ['a member of features that is not a Feature', { name: 'point.geojson', data: '{"type": "FeatureCollection", "features": [{"type": "Point", "coordinates": [113.6, 34.6]}]}' }, { department: 'party' }, /feature 0 field "type": not a GeoJSON Feature/, { feature: 0, field: 'type' }],
+    ['a polygon with coordinates that are not numbers', { name: 'text.geojson', data: JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'X' }, geometry: { type: 'Polygon', coordinates: [[['113.6', '34.6'], ['113.7', '34.6'], ['113.7', '34.7'], ['113.6', '34.6']]] } }] }) }, { department: 'party' }, /not a polygon/, { feature: 0, field: 'geometry' }],
+    ['a line where a polygon belongs', { name: 'line.geojson', data: JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'X' }, geometry: { type: 'LineString', coordinates: lonLatRing(square(10, 10, 40)) } }] }) }, { department: 'party' }, /not a polygon/, { feature: 0, field: 'geometry' }],
+    ['a GeoJSON naming an unknown frame', { name: 'crs.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing(square(10, 10, 40)) }], 'EPSG:2000') }, { department: 'party' }, /unknown coordinate reference system "EPSG:2000"/, { field: 'crs' }],
+    ['a .prj naming a frame it does not know (Xian 1980)', { name: 'xian.zip', data: shapefileZip({ prj: 'PROJCS["Xian_1980_3_Degree_GK_Zone_38",GEOGCS["GCS_Xian_1980"]]' }) }, { department: 'party' }, /unknown coordinate reference system/, { field: 'prj' }],
     ['swapped longitude and latitude', { name: 'swapped.geojson', data: featureCollection([{ code: 'X', ring: lonLatRing(square(10, 10, 50)).map(([a, b]) => [b, a]) }]) }, { department: 'party' }, /swapped/, { feature: 0, field: 'geometry' }],
     ['coordinates outside China', { name: 'paris.geojson', data: featureCollection([{ code: 'X', ring: [[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.8]] }]) }, { department: 'party' }, /outside China/, { feature: 0, field: 'geometry' }],
     ['a grid in Seoul', { name: 'seoul.geojson', data: featureCollection([{ code: 'X', ring: squareAt([126.98, 37.57], 100) }]) }, { department: 'party' }, /coordinates outside China \(e\.g\. 126\.98, 37\.57\)/, { feature: 0, field: 'geometry' }],
@@ -399,26 +405,65 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     for (const schema of [result, record]) expect(Object.keys(schema.properties.timings.properties)).toEqual(['parseMs', 'checkMs', 'storeMs'])
   })
 
-  it('refuses a zip bomb before unpacking it', async () => {
+  it('refuses a zip bomb before unpacking it, and changes nothing', async () => {
+    const before = await snapshot(database.db)
     const zip = zipSync({ 'a.shp': new Uint8Array(50 * 1024 * 1024), 'a.shx': new Uint8Array(100), 'a.dbf': new Uint8Array(33), 'a.prj': new Uint8Array(10) }, { level: 9 })
     const response = await upload(app, { name: 'bomb.zip', data: zip }, { department: 'party' })
     expect(response.statusCode).toBe(400)
-    expect(response.json().message).toMatch(/zip bomb/)
+    expect(response.json().message).toMatch(/^bomb\.zip: refused: .*zip bomb/)
+    expect(response.json().details.errors[0]).toMatchObject({ file: 'bomb.zip' })
+    expect(await snapshot(database.db)).toEqual(before)
   })
 
-  it('keeps SQL metacharacters in text fields as plain text', async () => {
-    const name = "Robert'); DROP TABLE grids; --"
-    const body = featureCollection([{ code: "Q'1", name, ring: lonLatRing(square(120, 120, 40)) }])
-    expect((await upload(app, { name: 'quotes.geojson', data: body }, { department: 'governance' })).json().status).toBe('succeeded')
-    const { rows } = await sql<{ name: string }>`SELECT name FROM grids WHERE code = ${"Q'1"}`.execute(database.db)
-    expect(rows[0].name).toBe(name)
+  it('keeps SQL metacharacters in every text field of a grid, and in the file name, as plain text', async () => {
+    const [code, name, key, value] = ["Q'1\"; DROP TABLE grids; --", "Robert'); DROP TABLE grids; --", "备注'); DELETE FROM regions; --", "x'; TRUNCATE grid_layers; --"]
+    const fileName = "o'brien; DROP TABLE import_runs; --.geojson"
+    const body = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code, name, [key]: value, households: 400 }, geometry: { type: 'Polygon', coordinates: [lonLatRing(square(120, 120, 40))] } }] })
+    const regionsBefore = await database.db.selectFrom('regions').select('code').orderBy('code').execute()
+    const result = (await upload(app, { name: fileName, data: body }, { department: 'governance' })).json()
+    expect(result.status).toBe('succeeded')
+    const { rows } = await sql<{ name: string; value: string }>`SELECT name, attributes->>${key} AS value FROM grids WHERE code = ${code}`.execute(database.db)
+    expect(rows).toEqual([{ name, value }])
+    expect((await app.inject(`/api/imports/${result.id}`)).json().fileName).toBe(fileName)
+    expect(await database.db.selectFrom('regions').select('code').orderBy('code').execute()).toEqual(regionsBefore)
   })
 
-  it('refuses an upload over the size limit', async () => {
+  const metacharacters: [string, Record<string, unknown>, Record<string, string>, RegExp, string][] = [
+    ['community_code', { code: 'M-1', community_code: "410199001001'; DROP TABLE regions; --" }, { department: 'party' }, /unknown community code "410199001001'; DROP TABLE regions; --"/, 'community_code'],
+    ['households', { code: 'M-1', households: '1; DROP TABLE grids' }, { department: 'party' }, /households must be a whole number ≥ 0, got "1; DROP TABLE grids"/, 'households'],
+    ['the department', { code: 'M-1' }, { department: "party'; DROP TABLE grids; --" }, /Unknown department "party'; DROP TABLE grids; --"/, 'department'],
+    ['the frame', { code: 'M-1' }, { department: 'party', crs: "EPSG:4326'; DROP TABLE grids; --" }, /unknown coordinate reference system "EPSG:4326'; DROP TABLE grids; --"/, 'crs'],
+    ['the kind', { code: 'M-1' }, { kind: "grids'; DROP TABLE grids; --", department: 'party' }, /Importing "grids'; DROP TABLE grids; --" is not supported/, 'kind'],
+  ]
+
+  it.each(metacharacters)('refuses SQL metacharacters in %s as an ordinary bad value, and changes nothing', async (_field, properties, fields, message, fieldName) => {
+    const before = await snapshot(database.db)
+    const body = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [lonLatRing(square(10, 10, 40))] } }] })
+    const response = await upload(app, { name: 'meta.geojson', data: body }, fields)
+    expect(response.statusCode).toBe(400)
+    const answer = response.json()
+    expect(answer.message).toMatch(message)
+    expect(answer.details.errors?.[0] ?? answer.details[0]).toMatchObject({ field: fieldName })
+    expect(await snapshot(database.db)).toEqual(before)
+  })
+
+  it('answers 404 for an import id that does not exist and 400 for one that is not a number', async () => {
+    const missing = await app.inject('/api/imports/987654321')
+    expect(missing.statusCode).toBe(404)
+    expect(missing.json().message).toMatch(/No import has the id 987654321/)
+    expect((await app.inject('/api/imports/abc')).statusCode).toBe(400)
+  })
+
+  it('refuses an upload over the size limit, and changes nothing', async () => {
+    const before = await snapshot(database.db)
     const big = await buildTestApp(database, { uploadLimitBytes: 1024 })
-    const response = await upload(big, { name: 'big.geojson', data: 'x'.repeat(4096) }, { department: 'party' })
-    expect(response.statusCode).toBe(413)
-    expect(response.json().message).toMatch(/too large|limit/i)
-    await big.close()
+    try {
+      const response = await upload(big, { name: 'big.geojson', data: featureCollection(Array.from({ length: 40 }, (_, i) => ({ code: `BIG-${i}`, ring: lonLatRing(square(10, 10, 40)) }))) }, { department: 'party' })
+      expect(response.statusCode).toBe(413)
+      expect(response.json().message).toMatch(/too large|limit/i)
+    } finally {
+      await big.close()
+    }
+    expect(await snapshot(database.db)).toEqual(before)
   })
 })

@@ -167,6 +167,11 @@ describe.each(testDrivers())('region imports on %s', (driver) => {
     ['a household norm whose minimum exceeds its maximum', [{ properties: { code: '410188001009', name: '好社区', households_min: '500', households_max: '300' }, ring: rect(0, 0, 10, 10) }], /the household norm 500–300 is empty: households_min must not exceed households_max/, { feature: 0, field: 'households_min' }],
     ['half a household norm', [good, { properties: { code: '410188001008', name: '半社区', 户数上限: '400' }, ring: rect(20, 0, 50, 50) }], /needs both bounds: 户数上限 is given, households_min is not/, { feature: 1, field: '户数上限' }],
     ['a household norm that is not a whole number', [{ properties: { code: '410188001009', name: '好社区', 户数下限: '300', 户数上限: 'many' }, ring: rect(0, 0, 10, 10) }], /households per grid must be a whole number ≥ 0, got "many"/, { feature: 0, field: '户数上限' }],
+    ['SQL metacharacters in the code', [{ properties: { code: "410188001009'; DROP TABLE regions; --", name: '好社区' }, ring: rect(0, 0, 10, 10) }], /region code "410188001009'; DROP …" is not 12 digits/, { feature: 0, field: 'code' }],
+    ['SQL metacharacters in the level', [{ properties: { code: '410188001009', name: '好社区', level: "社区'; DROP TABLE regions; --" }, ring: rect(0, 0, 10, 10) }], /unknown level "社区'; DROP TABLE regions; --"/, { feature: 0, field: 'level' }],
+    ['SQL metacharacters in the parent code', [{ properties: { code: '410188001009', name: '好社区', parent_code: "410188001000' OR '1'='1" }, ring: rect(0, 0, 10, 10) }], /parent code "410188001000' OR '1'" is not 12 digits/, { feature: 0, field: 'parent_code' }],
+    ['SQL metacharacters in the urban flag', [{ properties: { code: '410188001009', name: '好社区', is_urban: "true'; DROP TABLE regions; --" }, ring: rect(0, 0, 10, 10) }], /unreadable urban\/rural value "true'; DROP TABLE regions; --"/, { feature: 0, field: 'is_urban' }],
+    ['SQL metacharacters in a household norm', [{ properties: { code: '410188001009', name: '好社区', households_min: "1; DROP TABLE regions", households_max: '400' }, ring: rect(0, 0, 10, 10) }], /households per grid must be a whole number ≥ 0, got "1; DROP TABLE region"/, { feature: 0, field: 'households_min' }],
     ['swapped longitude and latitude', [good, { properties: { code: '410188001006', name: '颠倒社区' }, ring: lonLatRing(rect(0, 0, 50, 50)).map(([a, b]) => [b, a]), raw: true }], /swapped/, { feature: 1, field: 'geometry' }],
   ]
 
@@ -181,6 +186,14 @@ describe.each(testDrivers())('region imports on %s', (driver) => {
     expect(body.message).toContain('bad.geojson')
     expect(await snapshot(database.db)).toEqual(before)
     expect((await app.inject(`/api/imports/${body.details.importId}`)).json()).toMatchObject({ kind: 'regions', status: 'failed' })
+  })
+
+  it('keeps SQL metacharacters in a region name as plain text', async () => {
+    const name = "甲'); DROP TABLE regions; --"
+    const body = regionCollection([{ properties: { code: '410188001010', name }, ring: rect(0, 0, 10, 10) }])
+    expect((await upload(app, { name: 'quotes.geojson', data: body }, {})).json()).toMatchObject({ status: 'succeeded', regions: { stored: 1 } })
+    expect((await app.inject('/api/regions/410188001010')).json()).toMatchObject({ name, parentCode: '410188001000' })
+    expect((await app.inject('/api/regions/410188001001')).statusCode).toBe(200)
   })
 
   it('answers a bad frame with 400 naming the crs field', async () => {
