@@ -33,7 +33,8 @@ export const ImportResult = Type.Object({
     removed: Type.Record(Type.String(), Type.Integer(), { description: 'rows of the demo district deleted, per kind' }),
   }, { description: 'a stored region import' })),
   report: Type.Array(ReportItem),
-  timings: ImportTimings,
+  // always sent; optional in the type because the web client builds results of its own for refused uploads
+  timings: Type.Optional(ImportTimings),
 })
 
 export type ImportResult = Static<typeof ImportResult>
