@@ -17,7 +17,7 @@ export const MergeRequest = Type.Object(
     sliverMinAreaM2: Type.Optional(Type.Number({ minimum: 0, maximum: 10000, description: 'faces below this area are slivers (default 20 m²)' })),
     sliverThinMaxAreaM2: Type.Optional(Type.Number({ minimum: 0, maximum: 100000, description: 'faces up to this area are slivers when thin (default 2000 m²)' })),
     sliverMaxThinness: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: '4πA/P² below which a face is thin (default 0.12)' })),
-    targetHouseholds: Type.Optional(Type.Integer({ minimum: 50, maximum: 5000, description: 'household-balanced strategy: households per grid (default 400)' })),
+    targetHouseholds: Type.Optional(Type.Integer({ minimum: 50, maximum: 5000, description: 'household-balanced strategy: households per grid (default: the middle of each community’s norm, 400 for the urban 300–500; rural communities keep the base grids)' })),
   },
   { additionalProperties: false },
 )

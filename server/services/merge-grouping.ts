@@ -95,7 +95,7 @@ export function absorbIntoNeighbours(faces: Face[], adjacency: Adjacency[], init
 }
 
 /** Households a grid of a community should hold: the norm's range, and what regrouping aims at. */
-export interface HouseholdNorm {
+export interface HouseholdGoal {
   min: number
   max: number
   target: number
@@ -113,7 +113,7 @@ export interface HouseholdNorm {
  * 300–500 households). Faces with no households (slivers, parks) belong to the graph too: they
  * connect the faces around them.
  */
-export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], norm: HouseholdNorm): Map<number, number> {
+export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], norm: HouseholdGoal): Map<number, number> {
   const neighbours = neighboursOf(adjacency)
   const byId = new Map(faces.map((f) => [f.id, f]))
   const labels = new Map<number, number>()
@@ -190,7 +190,7 @@ export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], norm: H
 }
 
 /** How far a group's households lie outside the norm (0 within it). */
-const normMiss = (households: number, norm: HouseholdNorm) => Math.max(0, norm.min - households, households - norm.max)
+const normMiss = (households: number, norm: HouseholdGoal) => Math.max(0, norm.min - households, households - norm.max)
 
 /**
  * Evens out groups left outside the norm: a face with households on the edge between such a group
@@ -198,7 +198,7 @@ const normMiss = (households: number, norm: HouseholdNorm) => Math.max(0, norm.m
  * norm and leaves the group it leaves contiguous; repeated until no move helps. `onlyIntoNorm`:
  * only moves after which both groups lie within the norm.
  */
-function moveBoundaryFaces(faces: Face[], neighbours: Map<number, { id: number; sharedM: number }[]>, labels: Map<number, number>, groups: Map<number, { households: number; faces: number[] }>, norm: HouseholdNorm, onlyIntoNorm: boolean): void {
+function moveBoundaryFaces(faces: Face[], neighbours: Map<number, { id: number; sharedM: number }[]>, labels: Map<number, number>, groups: Map<number, { households: number; faces: number[] }>, norm: HouseholdGoal, onlyIntoNorm: boolean): void {
   const byId = new Map(faces.map((f) => [f.id, f]))
   const staysContiguous = (label: number, without: number) => {
     const members = groups.get(label)!.faces.filter((id) => id !== without)

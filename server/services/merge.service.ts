@@ -8,7 +8,8 @@ import { refreshStatistics } from '../db/statistics.ts'
 import type { DriverName } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
-import { type Face, type FaceMesh, type GridCover, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, outlinesOf } from './merge-grouping.ts'
+import { findHouseholdNorms } from '../db/repositories/regions.repository.ts'
+import { type Face, type FaceMesh, type GridCover, type HouseholdGoal, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, outlinesOf } from './merge-grouping.ts'
 import { embeddedEngines, idleEngineCount } from './merge-engine.ts'
 import type { TileService } from './tiles.service.ts'
 
@@ -25,8 +26,11 @@ export interface MergeParams {
   /** vertices are snapped to a grid of this size, in metres, before noding */
   snapToleranceM: number
   sliver: SliverRule
-  /** household-balanced strategy: the households a grid should hold (norm 300–500) */
-  targetHouseholds: number
+  /**
+   * household-balanced strategy: the households a grid should hold; by default the middle of each
+   * community's norm (400 for the urban 300–500)
+   */
+  targetHouseholds?: number
   /** communities per transaction */
   batchSize: number
 }
@@ -36,7 +40,6 @@ export const defaultMergeParams: MergeParams = {
   baseDepartment: 'governance',
   snapToleranceM: 1,
   sliver: defaultSliverRule,
-  targetHouseholds: 400,
   batchSize: 20,
 }
 
@@ -189,12 +192,20 @@ export async function runInParallel<T>(items: T[], parallel: number, work: (item
   if (rejected) throw rejected.reason
 }
 
-/** Labels every face of one community according to the strategy. */
-export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sharedM: number }[], params: MergeParams): Map<number, number> {
-  if (params.strategy === 'household_balanced') {
+/** The households a unified grid should hold where the norm is `norm`: an explicit target widens it. */
+export function householdGoal(norm: { min: number; max: number }, target: number | undefined): HouseholdGoal {
+  if (target === undefined) return { min: norm.min, max: norm.max, target: Math.round((norm.min + norm.max) / 2) }
+  return { min: Math.min(norm.min, target), max: Math.max(norm.max, target), target }
+}
+
+/**
+ * Labels every face of one community according to the strategy. `norm`: the community's household
+ * norm (null: a rural community, whose grids follow natural villages: it keeps the base grids).
+ */
+export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sharedM: number }[], params: MergeParams, norm: { min: number; max: number } | null = null): Map<number, number> {
+  if (params.strategy === 'household_balanced' && norm) {
     // every face, slivers too, is grouped there (absorbing a sliver afterwards could cut a group in two)
-    const norm = { min: 300, max: 500, target: params.targetHouseholds }
-    return balanceHouseholds(faces, adjacency, norm)
+    return balanceHouseholds(faces, adjacency, householdGoal(norm, params.targetHouseholds))
   }
   const base = new Map(faces.filter((f) => f.baseGridId !== null).map((f) => [f.id, f.baseGridId!]))
   return absorbIntoNeighbours(faces, adjacency, base, params.sliver)
@@ -204,7 +215,7 @@ export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sha
  * The rules of one step on its face graph: each face's label (its unified grid), the outline of each
  * unified grid, and the gap, overlap and sliver pieces with the outline of those of several faces.
  */
-export function groupFaces(faces: (Face & { communityCode: string })[], mesh: FaceMesh, covers: GridCover[], departments: string[], params: MergeParams) {
+export function groupFaces(faces: (Face & { communityCode: string })[], mesh: FaceMesh, covers: GridCover[], departments: string[], params: MergeParams, norms: HouseholdNorms = {}) {
   const labels: { faceId: number; label: number }[] = []
   const pieces: (IssuePiece & { communityCode: string })[] = []
   // faces never border across a community boundary: each community is a graph of its own
@@ -213,7 +224,7 @@ export function groupFaces(faces: (Face & { communityCode: string })[], mesh: Fa
   const coversOf = groupBy(covers, (c) => communityOf.get(c.faceIds[0])!)
   for (const [community, own] of groupBy(faces, (f) => f.communityCode)) {
     const ownAdjacency = edgesOf.get(community) ?? []
-    for (const [faceId, label] of labelFaces(own, ownAdjacency, params)) labels.push({ faceId, label })
+    for (const [faceId, label] of labelFaces(own, ownAdjacency, params, norms[community] ?? null)) labels.push({ faceId, label })
     for (const piece of findIssuePieces(own, ownAdjacency, coversOf.get(community) ?? [], departments, params.sliver)) pieces.push({ ...piece, communityCode: community })
   }
   // each unified grid (a community's label) by its index in `groups`, with its faces
@@ -263,7 +274,12 @@ export interface StepContext {
   /** the run whose codes carry over */
   previousRunId: number | null
   params: MergeParams
+  /** household-balanced strategy: each community's household norm (null: rural, none) */
+  householdNorms?: HouseholdNorms
 }
+
+/** Each community's households-per-grid norm (null where none applies: a rural community). */
+export type HouseholdNorms = Record<string, { min: number; max: number } | null>
 
 export interface StepReport {
   faces: number
@@ -286,7 +302,7 @@ export async function runMergeStep(trx: Kysely<Tables> | Transaction<Tables>, co
   const { faces, mesh, covers } = await merge.findFaceGraph(trx, options)
   timings.facesMs = performance.now() - t
   t = performance.now()
-  const { labels, outlines, sources, pieces } = groupFaces(faces, mesh, covers, context.departments, params)
+  const { labels, outlines, sources, pieces } = groupFaces(faces, mesh, covers, context.departments, params, context.householdNorms)
   timings.groupingMs = performance.now() - t
   t = performance.now()
   await merge.insertUnifiedGrids(trx, runId, { labels, outlines, sources }, context.previousRunId, srid)
@@ -313,7 +329,10 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
     const srid = await merge.findMetricSrid(db)
     // codes carry over from the published version (else the latest that succeeded)
     const previousRunId = (await merge.findPublishedRun(db))?.id ?? (await merge.findLatestSucceededRun(db))?.id ?? null
-    const context: StepContext = { runId, layerIds: run.layerIds, departments, srid, previousRunId, params }
+    const householdNorms = params.strategy === 'household_balanced'
+      ? Object.fromEntries([...(await findHouseholdNorms(db, communities))].map(([code, norm]) => [code, norm && { min: norm.min, max: norm.max }]))
+      : undefined
+    const context: StepContext = { runId, layerIds: run.layerIds, departments, srid, previousRunId, params, householdNorms }
     let done = 0
     let faceCount = 0
     const parallel = hooks.engines?.size ?? hooks.parallelSteps ?? 1

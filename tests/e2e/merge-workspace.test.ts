@@ -90,7 +90,10 @@ describe('the merge workspace in a real browser', () => {
 
     await page.getByTestId('merge-strategy').selectOption('household_balanced')
     await expect(page.getByTestId('merge-param-baseDepartment').count()).resolves.toBe(0)
-    await expect(page.getByTestId('merge-param-targetHouseholds').inputValue()).resolves.toBe(String(defaultMergeParams.targetHouseholds))
+    // no target by default: each community's household norm sets it
+    expect(defaultMergeParams.targetHouseholds).toBeUndefined()
+    await expect(page.getByTestId('merge-param-targetHouseholds').inputValue()).resolves.toBe('')
+    expect(await page.locator('.controls').innerText()).toContain('默认 各社区户数标准的中值')
     expect(await page.locator('.controls').innerText()).toContain('目标户数（户）')
   })
 

@@ -72,7 +72,7 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
     expect(await codesOf(second.id)).toEqual(await codesOf(first.id))
   }, 120_000)
 
-  it('regroups each urban community into contiguous grids within the 300–500 household norm with the household-balanced strategy', async () => {
+  it('regroups each urban community into contiguous grids within the 300–500 household norm with the household-balanced strategy, and keeps the base grids of rural ones', async () => {
     const execution = mergeExecutionFor(database.driver)
     const run = await executeMerge(database.db, await createMerge(database.db, { ...execution.request, strategy: 'household_balanced' }), execution.hooks)
     expect(run.error).toBeNull()
@@ -86,10 +86,18 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
     // faces cannot be split finer
     expect(Math.abs(urban.households - urban.points)).toBeLessThanOrEqual(urban.points * 0.0001)
     expect(urban.within / urban.grids).toBeGreaterThan(0.95)
-    // contiguous: no unified grid in several parts (no community of the demo is in several parts)
+    // contiguous: no regrouped grid in several parts (no community of the demo is in several parts;
+    // rural communities keep the base department's grids, which may be)
     const { rows: [parts] } = await sql<{ split: number }>`
-      SELECT count(*)::int AS split FROM unified_grids WHERE merge_run_id = ${run.id} AND ST_NumGeometries(boundary) > 1`.execute(database.db)
+      SELECT count(*)::int AS split FROM unified_grids u JOIN regions r ON r.code = u.community_code AND r.is_urban
+      WHERE u.merge_run_id = ${run.id} AND ST_NumGeometries(u.boundary) > 1`.execute(database.db)
     expect(parts.split).toBe(0)
+    // and the rural communities keep one grid per 综治 grid of their own
+    const { rows: [rural] } = await sql<{ unified: number; governance: number }>`
+      SELECT (SELECT count(*)::int FROM unified_grids u JOIN regions r ON r.code = u.community_code AND NOT r.is_urban WHERE u.merge_run_id = ${run.id}) AS unified,
+             (SELECT count(*)::int FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.is_active AND l.department = 'governance'
+              JOIN regions r ON r.code = g.community_code AND NOT r.is_urban) AS governance`.execute(database.db)
+    expect(rural.unified).toBe(rural.governance)
   }, 120_000)
 
   it('gives the same unified grids with its steps on embedded engines in worker threads as on its own connection, whatever the step size', async () => {

@@ -133,15 +133,42 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     expect(stats).toMatchObject({ unifiedGrids: 3, communities: 2 })
   })
 
-  it('regroups faces into grids near the household norm with the household-balanced strategy', async () => {
-    const runId = await createMerge(db, { strategy: 'household_balanced', targetHouseholds: 400 })
-    const run = await executeMerge(db, runId)
+  const householdsIn = async (runId: number, community: string) =>
+    (await db.selectFrom('unified_grids').select(['code', 'households']).where('merge_run_id', '=', runId).where('community_code', '=', community).orderBy('code').execute())
+
+  it('regroups faces into grids within the household norm with the household-balanced strategy', async () => {
+    const run = await executeMerge(db, await createMerge(db, { strategy: 'household_balanced' }))
     expect(run.status).toBe('succeeded')
-    const inA = await db.selectFrom('unified_grids').select(['code', 'households']).where('merge_run_id', '=', runId).where('community_code', '=', A).execute()
+    const inA = await householdsIn(run.id, A)
     expect(inA.length).toBeGreaterThanOrEqual(2)
     expect(inA.reduce((sum, u) => sum + u.households, 0)).toBe(1000)
-    for (const u of inA) expect(u.households, u.code).toBeGreaterThanOrEqual(150)
-    await expectSeamlessTiling(db, runId, 2)
+    for (const u of inA) expect(u.households, u.code).toBeGreaterThanOrEqual(300)
+    for (const u of inA) expect(u.households, u.code).toBeLessThanOrEqual(500)
+    await expectSeamlessTiling(db, run.id, 2)
+  })
+
+  it('follows the norm a street sets for its communities, and keeps the base grids of a rural community', async () => {
+    await sql`UPDATE regions SET households_min = 200, households_max = 300 WHERE code = '410199001000'`.execute(db)
+    const streetNorm = await executeMerge(db, await createMerge(db, { strategy: 'household_balanced' }))
+    const inA = await householdsIn(streetNorm.id, A)
+    expect(inA.length).toBeGreaterThanOrEqual(4)
+    for (const u of inA) expect(u.households, u.code).toBeGreaterThanOrEqual(200)
+    for (const u of inA) expect(u.households, u.code).toBeLessThanOrEqual(300)
+    await expectSeamlessTiling(db, streetNorm.id, 2)
+
+    // 甲社区 a village with no norm of its own: its grids are 综治's, 500 households each
+    await sql`UPDATE regions SET households_min = NULL, households_max = NULL WHERE code = '410199001000'`.execute(db)
+    await sql`UPDATE regions SET is_urban = false WHERE code = ${A}`.execute(db)
+    try {
+      const rural = await executeMerge(db, await createMerge(db, { strategy: 'household_balanced', snapToleranceM: 0.2 }))
+      expect((await householdsIn(rural.id, A)).map((u) => u.households)).toEqual([500, 500])
+      const { rows } = await sql<{ grid_id: number; share: number }>`
+        SELECT s.grid_id, s.share FROM unified_grid_sources s JOIN unified_grids u ON u.id = s.unified_grid_id
+        WHERE u.merge_run_id = ${rural.id} AND s.grid_id IN (${grid.GA1}, ${grid.GA2}) AND s.share > 0.99`.execute(db)
+      expect(rows.map((r) => r.grid_id).sort()).toEqual([grid.GA1, grid.GA2].sort((a, b) => a - b))
+    } finally {
+      await sql`UPDATE regions SET is_urban = true WHERE code = ${A}`.execute(db)
+    }
   })
 
   it('publishes a run and keeps the published version when a later run fails midway', async () => {
