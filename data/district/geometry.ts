@@ -48,7 +48,8 @@ export function shapeArea(shape: Shape): number {
   return shape.reduce((total, rings) => total + ringArea(rings[0]) - rings.slice(1).reduce((s, r) => s + ringArea(r), 0), 0)
 }
 
-export function pointInRing([x, y]: readonly number[], ring: Ring): boolean {
+/** Even-odd ray casting: does a ray from the point eastwards cross the ring an odd number of times? */
+export function pointInRing([x, y]: readonly number[], ring: readonly (readonly number[])[]): boolean {
   let inside = false
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
     const [xi, yi] = ring[i]

@@ -6,6 +6,7 @@
 // CGCS2000 Gauss-Krüger frames in EPSG: 4491–4501 6-degree zones 13–23 (zone number in the false
 // easting), 4502–4512 6-degree by central meridian 75°E–135°E, 4513–4533 3-degree zones 25–45
 // (zone number in the false easting), 4534–4554 3-degree by central meridian 75°E–135°E.
+import { pointInRing } from '../../data/district/geometry.ts'
 
 export type SourceCrs =
   | { kind: 'epsg'; srid: number }
@@ -117,22 +118,11 @@ const outlineBounds = chinaOutline.map((ring) => ({
   south: Math.min(...ring.map(([, y]) => y)), north: Math.max(...ring.map(([, y]) => y)),
 }))
 
-/** Even-odd ray casting: does a ray from the point eastwards cross the ring an odd number of times? */
-function isInRing(ring: readonly (readonly [number, number])[], lon: number, lat: number): boolean {
-  let inside = false
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]
-    const [xj, yj] = ring[j]
-    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside
-  }
-  return inside
-}
-
 /** Whether a WGS84 point lies in China's outline (runs on every vertex of an import, before any SQL). */
 export function isInChina(lon: number, lat: number): boolean {
   return chinaOutline.some((ring, i) => {
     const b = outlineBounds[i]
-    return lon >= b.west && lon <= b.east && lat >= b.south && lat <= b.north && isInRing(ring, lon, lat)
+    return lon >= b.west && lon <= b.east && lat >= b.south && lat <= b.north && pointInRing([lon, lat], ring)
   })
 }
 
