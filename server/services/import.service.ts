@@ -95,8 +95,9 @@ async function runImport(db: Kysely<Tables>, request: ImportRequest, check: (con
     const counts = { features: parsed.features.length, accepted: checked.accepted, repaired: checked.repaired, rejected: parsed.features.length - checked.accepted, warnings: report.items.length - errors }
     phase = 'storeMs'
     phaseStart = performance.now()
-    const stored = errors === 0 && !request.dryRun ? await checked.store() : { layer: null }
-    if (errors === 0 && !request.dryRun) timings.storeMs = msSince(phaseStart)
+    const storing = errors === 0 && !request.dryRun
+    const stored = storing ? await checked.store() : { layer: null }
+    if (storing) timings.storeMs = msSince(phaseStart)
     const status = errors === 0 ? 'succeeded' : 'failed'
     const removed = Object.fromEntries(Object.entries(stored.regions?.removed ?? {}).map(([k, v]) => [`removed.${k}`, v]))
     await imports.finishImportRun(db, runId, { status, sourceCrs, counts: { ...counts, ...removed }, report: report.items, error: errors > 0 ? `${errors} error(s): nothing was stored` : null, timings })

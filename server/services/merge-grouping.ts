@@ -101,6 +101,12 @@ export interface HouseholdGoal {
   target: number
 }
 
+/** The households a unified grid should hold where the norm is `norm`: an explicit target widens it. */
+export function householdGoal(norm: { min: number; max: number }, target: number | undefined): HouseholdGoal {
+  if (target === undefined) return { min: norm.min, max: norm.max, target: Math.round((norm.min + norm.max) / 2) }
+  return { min: Math.min(norm.min, target), max: Math.max(norm.max, target), target }
+}
+
 /**
  * Regroups a community's faces into contiguous grids within the household norm: grow a group from
  * the north-westernmost free face, taking the free neighbour that shares the longest edge among
@@ -139,10 +145,6 @@ export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], norm: H
     while (group.households < norm.target) {
       let best: { face: Face; sharedM: number; fits: boolean } | undefined
       for (const [id, sharedM] of frontier) {
-        if (labels.has(id)) {
-          frontier.delete(id)
-          continue
-        }
         const face = byId.get(id)!
         const fits = group.households + face.households <= norm.max
         if (!best || (fits && !best.fits) || (fits === best.fits && (sharedM > best.sharedM || (sharedM === best.sharedM && id < best.face.id)))) {
@@ -154,7 +156,7 @@ export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], norm: H
     }
   }
   // before small groups are folded away: only moves that leave both groups within the norm
-  moveBoundaryFaces(faces, neighbours, labels, groups, norm, true)
+  moveBoundaryFaces(byId, neighbours, labels, groups, norm, true)
   for (let merged = true; merged && groups.size > 1; ) {
     merged = false
     const small = [...groups].filter(([, g]) => g.households < norm.min).sort(([la, a], [lb, b]) => a.households - b.households || la - lb)
@@ -185,7 +187,7 @@ export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], norm: H
       merged = true
     }
   }
-  moveBoundaryFaces(faces, neighbours, labels, groups, norm, false)
+  moveBoundaryFaces(byId, neighbours, labels, groups, norm, false)
   return labels
 }
 
@@ -198,8 +200,7 @@ const normMiss = (households: number, norm: HouseholdGoal) => Math.max(0, norm.m
  * norm and leaves the group it leaves contiguous; repeated until no move helps. `onlyIntoNorm`:
  * only moves after which both groups lie within the norm.
  */
-function moveBoundaryFaces(faces: Face[], neighbours: Map<number, { id: number; sharedM: number }[]>, labels: Map<number, number>, groups: Map<number, { households: number; faces: number[] }>, norm: HouseholdGoal, onlyIntoNorm: boolean): void {
-  const byId = new Map(faces.map((f) => [f.id, f]))
+function moveBoundaryFaces(byId: Map<number, Face>, neighbours: Map<number, { id: number; sharedM: number }[]>, labels: Map<number, number>, groups: Map<number, { households: number; faces: number[] }>, norm: HouseholdGoal, onlyIntoNorm: boolean): void {
   const staysContiguous = (label: number, without: number) => {
     const members = groups.get(label)!.faces.filter((id) => id !== without)
     if (members.length === 0) return false

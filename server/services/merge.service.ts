@@ -8,8 +8,8 @@ import { refreshStatistics } from '../db/statistics.ts'
 import type { DriverName } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
-import { findHouseholdNorms } from '../db/repositories/regions.repository.ts'
-import { type Face, type FaceMesh, type GridCover, type HouseholdGoal, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, outlinesOf } from './merge-grouping.ts'
+import { type HouseholdNorm, findHouseholdNorms } from '../db/repositories/regions.repository.ts'
+import { type Face, type FaceMesh, type GridCover, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, householdGoal, outlinesOf } from './merge-grouping.ts'
 import { embeddedEngines, idleEngineCount } from './merge-engine.ts'
 import type { TileService } from './tiles.service.ts'
 
@@ -192,17 +192,11 @@ export async function runInParallel<T>(items: T[], parallel: number, work: (item
   if (rejected) throw rejected.reason
 }
 
-/** The households a unified grid should hold where the norm is `norm`: an explicit target widens it. */
-export function householdGoal(norm: { min: number; max: number }, target: number | undefined): HouseholdGoal {
-  if (target === undefined) return { min: norm.min, max: norm.max, target: Math.round((norm.min + norm.max) / 2) }
-  return { min: Math.min(norm.min, target), max: Math.max(norm.max, target), target }
-}
-
 /**
  * Labels every face of one community according to the strategy. `norm`: the community's household
  * norm (null: a rural community, whose grids follow natural villages: it keeps the base grids).
  */
-export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sharedM: number }[], params: MergeParams, norm: { min: number; max: number } | null = null): Map<number, number> {
+export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sharedM: number }[], params: MergeParams, norm: CommunityNorm | null = null): Map<number, number> {
   if (params.strategy === 'household_balanced' && norm) {
     // every face, slivers too, is grouped there (absorbing a sliver afterwards could cut a group in two)
     return balanceHouseholds(faces, adjacency, householdGoal(norm, params.targetHouseholds))
@@ -278,8 +272,11 @@ export interface StepContext {
   householdNorms?: HouseholdNorms
 }
 
+/** A community's households-per-grid norm, as a step needs it. */
+type CommunityNorm = Pick<HouseholdNorm, 'min' | 'max'>
+
 /** Each community's households-per-grid norm (null where none applies: a rural community). */
-export type HouseholdNorms = Record<string, { min: number; max: number } | null>
+export type HouseholdNorms = Record<string, CommunityNorm | null>
 
 export interface StepReport {
   faces: number

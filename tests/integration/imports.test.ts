@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
 import { crsFromPrj, gcj02ToBd09, wgs84ToGcj02 } from '../../server/services/crs.ts'
-import { buildTestApp } from '../helpers/app.ts'
+import { buildTestApp, uploadFile } from '../helpers/app.ts'
 import { openTestDatabase, plannerEstimate, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
 import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
@@ -25,14 +25,6 @@ function featureCollection(features: { code?: string; ring: Ring; households?: n
     ...(crs ? { crs: { type: 'name', properties: { name: crs } } } : {}),
     features: features.map((f) => ({ type: 'Feature', properties: { code: f.code, name: f.name ?? f.code, households: f.households }, geometry: { type: 'Polygon', coordinates: [f.ring] } })),
   })
-}
-
-async function upload(app: FastifyInstance, file: { name: string; data: Uint8Array | string }, fields: Record<string, string>) {
-  const form = new FormData()
-  for (const [k, v] of Object.entries(fields)) form.append(k, v)
-  form.append("file", new Blob([typeof file.data === "string" ? new TextEncoder().encode(file.data) : new Uint8Array(file.data)]), file.name)
-  const request = new Request('http://localhost/api/imports', { method: 'POST', body: form })
-  return app.inject({ method: 'POST', url: '/api/imports', headers: { 'content-type': request.headers.get('content-type')! }, payload: Buffer.from(await request.arrayBuffer()) })
 }
 
 /** A WGS84 ring in another frame, projected by PostGIS. */
@@ -93,7 +85,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
 
   it('imports a GeoJSON layer in WGS84 as a new version, keeping the previous one', async () => {
     const body = featureCollection([{ code: 'P-1', ring: lonLatRing(square(10, 10, 80)), households: 420 }, { code: 'P-2', ring: lonLatRing(square(110, 10, 80)), households: 380 }])
-    const response = await upload(app, { name: 'party.geojson', data: body }, { department: 'party' })
+    const response = await uploadFile(app, { name: 'party.geojson', data: body }, { department: 'party' })
     expect(response.statusCode).toBe(200)
     const result = response.json()
     expect(result).toMatchObject({ status: 'succeeded', format: 'geojson', sourceCrs: 'EPSG:4326', layer: { department: 'party', version: 2 }, counts: { features: 2, accepted: 2 } })
@@ -113,7 +105,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
   it('reports without storing anything on a dry run', async () => {
     const before = await snapshot(database.db)
     const body = featureCollection([{ code: 'D-1', ring: lonLatRing(square(10, 10, 80)), households: 900 }])
-    const result = (await upload(app, { name: 'dry.geojson', data: body }, { department: 'social', dryRun: 'true' })).json()
+    const result = (await uploadFile(app, { name: 'dry.geojson', data: body }, { department: 'social', dryRun: 'true' })).json()
     expect(result).toMatchObject({ status: 'succeeded', dryRun: true, layer: null })
     expect(result.report).toEqual([expect.objectContaining({ level: 'warning', feature: 0, field: 'households', message: expect.stringContaining('300–500') })])
     expect(await snapshot(database.db)).toEqual(before)
@@ -126,7 +118,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
   it('converts GCJ-02 to WGS84 and records the source frame', async () => {
     const wgs = lonLatRing(square(20, 20, 60))
     const body = featureCollection([{ code: 'G-1', ring: wgs.map(([x, y]) => wgs84ToGcj02(x, y)) }])
-    const result = (await upload(app, { name: 'amap.geojson', data: body }, { department: 'urban', crs: 'GCJ-02' })).json()
+    const result = (await uploadFile(app, { name: 'amap.geojson', data: body }, { department: 'urban', crs: 'GCJ-02' })).json()
     expect(result).toMatchObject({ status: 'succeeded', sourceCrs: 'GCJ-02' })
     const { rows } = await sql<{ lon: number; lat: number }>`
       SELECT ST_XMin(g.boundary) AS lon, ST_YMin(g.boundary) AS lat FROM grids g WHERE g.code = 'G-1'`.execute(database.db)
@@ -140,7 +132,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
       SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT (ST_DumpPoints(ST_Transform(ST_SetSRID(ST_MakeLine(ARRAY(
         SELECT ST_MakePoint((c->>0)::float8, (c->>1)::float8) FROM json_array_elements(${JSON.stringify(ring)}::json) AS c)), 4326), 4547))).geom AS p) t`.execute(database.db)
     const body = featureCollection([{ code: 'GK-1', ring: rows.map((r) => [r.x, r.y]) }])
-    const result = (await upload(app, { name: 'gk.geojson', data: body }, { department: 'governance', crs: 'EPSG:4547' })).json()
+    const result = (await uploadFile(app, { name: 'gk.geojson', data: body }, { department: 'governance', crs: 'EPSG:4547' })).json()
     expect(result).toMatchObject({ status: 'succeeded', sourceCrs: 'EPSG:4547' })
     const { rows: stored } = await sql<{ lon: number }>`SELECT ST_XMin(boundary) AS lon FROM grids WHERE code = 'GK-1'`.execute(database.db)
     expect(Math.abs(stored[0].lon - ring[0][0]) * 91_000).toBeLessThan(0.01)
@@ -149,7 +141,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
   it('converts BD-09 (Baidu) to WGS84 and records the source frame', async () => {
     const wgs = lonLatRing(square(70, 120, 50))
     const body = featureCollection([{ code: 'BD-1', ring: wgs.map(([x, y]) => gcj02ToBd09(...wgs84ToGcj02(x, y))) }])
-    const result = (await upload(app, { name: 'baidu.geojson', data: body }, { department: 'civil', crs: 'BD-09' })).json()
+    const result = (await uploadFile(app, { name: 'baidu.geojson', data: body }, { department: 'civil', crs: 'BD-09' })).json()
     expect(result).toMatchObject({ status: 'succeeded', sourceCrs: 'BD-09', counts: { accepted: 1 } })
     const { rows } = await sql<{ lon: number; lat: number; source: string }>`
       SELECT ST_XMin(g.boundary) AS lon, ST_YMin(g.boundary) AS lat, l.source_crs AS source
@@ -174,7 +166,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     if (eastings) for (const [x] of projected) expect(x >= eastings[0] && x < eastings[1], `easting ${x}`).toBe(true)
     const code = `F-${srid}`
     const body = featureCollection([{ code, ring: projected }], declared === 'geojson' ? `urn:ogc:def:crs:EPSG::${srid}` : undefined)
-    const response = await upload(app, { name: `${srid}.geojson`, data: body }, { department: 'environment', ...(declared === 'request' ? { crs: `EPSG:${srid}` } : {}) })
+    const response = await uploadFile(app, { name: `${srid}.geojson`, data: body }, { department: 'environment', ...(declared === 'request' ? { crs: `EPSG:${srid}` } : {}) })
     expect(response.json()).toMatchObject({ status: 'succeeded', sourceCrs: `EPSG:${srid}`, counts: { accepted: 1 } })
     const { rows } = await sql<{ lon: number; lat: number }>`SELECT ST_XMin(boundary) AS lon, ST_YMin(boundary) AS lat FROM grids WHERE code = ${code}`.execute(database.db)
     expect(Math.abs(rows[0].lon - wgs[0][0]) * 91_000).toBeLessThan(0.05)
@@ -187,7 +179,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     const files = writePolygonShapefile([{ rings: [[...projected].reverse()], attributes: { code: new TextEncoder().encode('SHP-4534') } }])
     const prj = 'PROJCS["CGCS2000_3_Degree_GK_CM_75E",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",75.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
     const zip = zipSync({ 'grids.shp': files.shp, 'grids.shx': files.shx, 'grids.dbf': files.dbf, 'grids.prj': new TextEncoder().encode(prj) })
-    const result = (await upload(app, { name: 'kashgar.zip', data: zip }, { department: 'health' })).json()
+    const result = (await uploadFile(app, { name: 'kashgar.zip', data: zip }, { department: 'health' })).json()
     expect(result).toMatchObject({ status: 'succeeded', format: 'shapefile', sourceCrs: 'EPSG:4534', counts: { accepted: 1 } })
     const { rows } = await sql<{ lon: number }>`SELECT ST_XMin(boundary) AS lon FROM grids WHERE code = 'SHP-4534'`.execute(database.db)
     expect(Math.abs(rows[0].lon - wgs[0][0]) * 86_000).toBeLessThan(0.05)
@@ -210,7 +202,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
   it('imports CSV with a WKT column', async () => {
     const wkt = `POLYGON((${lonLatRing(square(40, 40, 40)).map((p) => p.join(' ')).join(', ')}))`
     const csv = `code,name,households,wkt\nC-1,"测试网格, 一",350,"${wkt}"\n`
-    const result = (await upload(app, { name: 'grids.csv', data: csv }, { department: 'social' })).json()
+    const result = (await uploadFile(app, { name: 'grids.csv', data: csv }, { department: 'social' })).json()
     expect(result).toMatchObject({ status: 'succeeded', format: 'csv', encoding: 'utf-8', counts: { accepted: 1 } })
     const { rows } = await sql<{ name: string }>`SELECT name FROM grids WHERE code = 'C-1'`.execute(database.db)
     expect(rows[0].name).toBe('测试网格, 一')
@@ -222,7 +214,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     const files = writePolygonShapefile([{ rings: [[...ring].reverse() as Ring], attributes: { code: new TextEncoder().encode('S-1'), name: gbk('bcd7c9e7c7f8b5dad2bbcdf8b8f1') } }])
     const prj = 'GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
     const zip = zipSync({ 'grids.shp': files.shp, 'grids.shx': files.shx, 'grids.dbf': files.dbf, 'grids.prj': new TextEncoder().encode(prj) })
-    const result = (await upload(app, { name: 'grids.zip', data: zip }, { department: 'urban' })).json()
+    const result = (await uploadFile(app, { name: 'grids.zip', data: zip }, { department: 'urban' })).json()
     expect(result).toMatchObject({ status: 'succeeded', format: 'shapefile', encoding: 'gbk', sourceCrs: 'EPSG:4490' })
     const { rows } = await sql<{ name: string }>`SELECT name FROM grids WHERE code = 'S-1'`.execute(database.db)
     expect(rows[0].name).toBe('甲社区第一网格')
@@ -230,7 +222,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
 
   it('reads GBK field names (网格编码, 网格名称, 户数) over plain ASCII values, with no .cpg', async () => {
     const zip = zipShapefile([{ ring: square(140, 140, 40), attributes: { 网格编码: utf8('GBKF-1'), 网格名称: utf8('Grid One'), 户数: utf8('420') } }], { encodeFieldName: encodeGbk })
-    const result = (await upload(app, { name: 'gbknames.zip', data: zip }, { department: 'urban' })).json()
+    const result = (await uploadFile(app, { name: 'gbknames.zip', data: zip }, { department: 'urban' })).json()
     expect(result).toMatchObject({ status: 'succeeded', encoding: 'gbk', counts: { accepted: 1 } })
     const grid = await database.db.selectFrom('grids').select(['name', 'households']).where('code', '=', 'GBKF-1').executeTakeFirstOrThrow()
     expect(grid).toEqual({ name: 'Grid One', households: 420 })
@@ -238,7 +230,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
 
   it('reads a UTF-8 Shapefile with no .cpg as UTF-8', async () => {
     const zip = zipShapefile([{ ring: square(140, 100, 40), attributes: { code: utf8('UTF-1'), name: utf8('乙社区第二网格'), 户数: utf8('350') } }])
-    const result = (await upload(app, { name: 'utf8.zip', data: zip }, { department: 'urban' })).json()
+    const result = (await uploadFile(app, { name: 'utf8.zip', data: zip }, { department: 'urban' })).json()
     expect(result).toMatchObject({ status: 'succeeded', encoding: 'utf-8', counts: { accepted: 1 } })
     const grid = await database.db.selectFrom('grids').select(['name', 'households']).where('code', '=', 'UTF-1').executeTakeFirstOrThrow()
     expect(grid).toEqual({ name: '乙社区第二网格', households: 350 })
@@ -247,9 +239,9 @@ describe.each(testDrivers())('imports on %s', (driver) => {
   it('reads the attributes in the encoding a .cpg names, even GBK bytes that would pass for UTF-8', async () => {
     // 牛路坪 in GBK (c5a3 c2b7 c6ba) is also valid UTF-8 ("ţ·ƺ"): only the .cpg can tell
     const records = [{ ring: square(140, 60, 40), attributes: { code: utf8('CPG-1'), name: encodeGbk('牛路坪') } }]
-    const guessed = (await upload(app, { name: 'nocpg.zip', data: zipShapefile(records) }, { department: 'urban', dryRun: 'true' })).json()
+    const guessed = (await uploadFile(app, { name: 'nocpg.zip', data: zipShapefile(records) }, { department: 'urban', dryRun: 'true' })).json()
     expect(guessed).toMatchObject({ status: 'succeeded', encoding: 'utf-8' })
-    const result = (await upload(app, { name: 'cpg.zip', data: zipShapefile(records, { cpg: 'GBK' }) }, { department: 'urban' })).json()
+    const result = (await uploadFile(app, { name: 'cpg.zip', data: zipShapefile(records, { cpg: 'GBK' }) }, { department: 'urban' })).json()
     expect(result).toMatchObject({ status: 'succeeded', encoding: 'gbk' })
     const { rows } = await sql<{ name: string }>`SELECT name FROM grids WHERE code = 'CPG-1'`.execute(database.db)
     expect(rows[0].name).toBe('牛路坪')
@@ -257,7 +249,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
 
   it('reads UTF-8 attributes when the .cpg says UTF-8', async () => {
     const zip = zipShapefile([{ ring: square(140, 20, 40), attributes: { code: utf8('CPG-2'), name: utf8('丙社区第三网格') } }], { cpg: 'UTF-8\r\n' })
-    const result = (await upload(app, { name: 'cpgutf8.zip', data: zip }, { department: 'urban' })).json()
+    const result = (await uploadFile(app, { name: 'cpgutf8.zip', data: zip }, { department: 'urban' })).json()
     expect(result).toMatchObject({ status: 'succeeded', encoding: 'utf-8' })
     const { rows } = await sql<{ name: string }>`SELECT name FROM grids WHERE code = 'CPG-2'`.execute(database.db)
     expect(rows[0].name).toBe('丙社区第三网格')
@@ -280,7 +272,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     gpkg.run('INSERT INTO "网格" (geom, "网格编码", "网格名称", "户数") VALUES (?, ?, ?, ?)', [
       writeGeoPackageBlob(4547, { type: 'Polygon', coordinates: [rows.map((r) => [r.x, r.y])] }), 'GP-1', '乙网格', 410,
     ])
-    const result = (await upload(app, { name: 'grids.gpkg', data: gpkg.export() }, { department: 'social' })).json()
+    const result = (await uploadFile(app, { name: 'grids.gpkg', data: gpkg.export() }, { department: 'social' })).json()
     gpkg.close()
     expect(result).toMatchObject({ status: 'succeeded', format: 'geopackage', sourceCrs: 'EPSG:4547', counts: { accepted: 1 } })
     const { rows: stored } = await sql<{ name: string; households: number; lon: number }>`
@@ -291,7 +283,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
 
   it('repairs a self-intersecting polygon and reports it', async () => {
     const bowtie = lonLatRing([[10, 10], [90, 90], [90, 10], [10, 90], [10, 10]])
-    const result = (await upload(app, { name: 'bowtie.geojson', data: featureCollection([{ code: 'B-1', ring: bowtie }]) }, { department: 'party' })).json()
+    const result = (await uploadFile(app, { name: 'bowtie.geojson', data: featureCollection([{ code: 'B-1', ring: bowtie }]) }, { department: 'party' })).json()
     expect(result.status).toBe('succeeded')
     expect(result.counts.repaired).toBe(1)
     expect(result.report[0]).toMatchObject({ level: 'warning', feature: 0, field: 'geometry', message: expect.stringMatching(/self-intersection/i) })
@@ -301,7 +293,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
 
   it('warns of a grid wholly outside the district and stores it with no community', async () => {
     const body = featureCollection([{ code: 'OUT-1', ring: lonLatRing(square(1400, 20, 80)), households: 400 }])
-    const result = (await upload(app, { name: 'away.geojson', data: body }, { department: 'petition' })).json()
+    const result = (await uploadFile(app, { name: 'away.geojson', data: body }, { department: 'petition' })).json()
     expect(result).toMatchObject({ status: 'succeeded', counts: { accepted: 1, warnings: 1 } })
     expect(result.report).toEqual([expect.objectContaining({ level: 'warning', feature: 0, field: 'geometry', message: expect.stringMatching(/wholly outside the stored districts/) })])
     const grid = await database.db.selectFrom('grids').select('community_code').where('code', '=', 'OUT-1').executeTakeFirstOrThrow()
@@ -315,7 +307,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
       // 0.4 m of 100 m below the district's southern edge: 0.4 %, boundaries drawn apart
       { code: 'HAIR-1', ring: lonLatRing([[210, -0.4], [310, -0.4], [310, 99.6], [210, 99.6], [210, -0.4]]) },
     ])
-    const result = (await upload(app, { name: 'edge.geojson', data: body }, { department: 'petition', dryRun: 'true' })).json()
+    const result = (await uploadFile(app, { name: 'edge.geojson', data: body }, { department: 'petition', dryRun: 'true' })).json()
     expect(result).toMatchObject({ status: 'succeeded', counts: { accepted: 2 } })
     const outside = result.report.filter((item: { field?: string }) => item.field === 'geometry')
     expect(outside).toEqual([expect.objectContaining({ level: 'warning', feature: 0, message: expect.stringMatching(/^(49\.9|50\.0|50\.1) % of the grid lies outside the district$/) })])
@@ -324,7 +316,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
   it('keeps the reason a grid was repaired with the grid, and none for a valid grid', async () => {
     const bowtie = lonLatRing([[10, 10], [90, 90], [90, 10], [10, 90], [10, 10]])
     const body = featureCollection([{ code: 'R-1', ring: bowtie }, { code: 'R-2', ring: lonLatRing(square(110, 10, 80)) }])
-    expect((await upload(app, { name: 'repairs.geojson', data: body }, { department: 'market' })).json().status).toBe('succeeded')
+    expect((await uploadFile(app, { name: 'repairs.geojson', data: body }, { department: 'market' })).json().status).toBe('succeeded')
     const grids = await database.db.selectFrom('grids').select(['code', 'repair_note']).where('code', 'in', ['R-1', 'R-2']).orderBy('code').execute()
     expect(grids.map((g) => g.code)).toEqual(['R-1', 'R-2'])
     expect(grids[1].repair_note).toBeNull()
@@ -365,7 +357,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
 
   it.each(bad)('refuses %s, naming what is wrong, and changes nothing', async (_case, file, fields, message, where) => {
     const before = await snapshot(database.db)
-    const response = await upload(app, file, fields)
+    const response = await uploadFile(app, file, fields)
     const body = response.json()
     const errors = body.details.errors
     expect(response.statusCode).toBe(400)
@@ -380,7 +372,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
   it('reports each empty geometry of a CSV as its own feature\'s error, and stores nothing', async () => {
     const before = await snapshot(database.db)
     const wkt = `POLYGON((${lonLatRing(square(10, 10, 40)).map((p) => p.join(' ')).join(', ')}))`
-    const response = await upload(app, { name: 'empty.csv', data: `code,wkt\nE-1,POLYGON EMPTY\nE-2,\nE-3,"${wkt}"\n` }, { department: 'party' })
+    const response = await uploadFile(app, { name: 'empty.csv', data: `code,wkt\nE-1,POLYGON EMPTY\nE-2,\nE-3,"${wkt}"\n` }, { department: 'party' })
     expect(response.statusCode).toBe(400)
     expect(response.json().details.errors).toEqual([
       expect.objectContaining({ file: 'empty.csv', feature: 0, field: 'geometry', message: 'empty geometry (a Polygon with no coordinates)' }),
@@ -390,9 +382,9 @@ describe.each(testDrivers())('imports on %s', (driver) => {
   })
 
   it('times a refused import up to the phase that refused it', async () => {
-    const unreadable = (await upload(app, { name: 'broken.geojson', data: '{' }, { department: 'party' })).json()
+    const unreadable = (await uploadFile(app, { name: 'broken.geojson', data: '{' }, { department: 'party' })).json()
     expect((await app.inject(`/api/imports/${unreadable.details.importId}`)).json()).toMatchObject({ status: 'failed', timings: { parseMs: expect.any(Number), checkMs: null, storeMs: null } })
-    const faulty = (await upload(app, { name: 'dup.geojson', data: featureCollection([{ code: 'T', ring: lonLatRing(square(10, 10, 40)) }, { code: 'T', ring: lonLatRing(square(60, 10, 40)) }]) }, { department: 'party' })).json()
+    const faulty = (await uploadFile(app, { name: 'dup.geojson', data: featureCollection([{ code: 'T', ring: lonLatRing(square(10, 10, 40)) }, { code: 'T', ring: lonLatRing(square(60, 10, 40)) }]) }, { department: 'party' })).json()
     const run = (await app.inject(`/api/imports/${faulty.details.importId}`)).json()
     expect(run).toMatchObject({ status: 'failed', timings: { parseMs: expect.any(Number), checkMs: expect.any(Number), storeMs: null } })
     expect(run.timings.checkMs).toBeGreaterThanOrEqual(0)
@@ -408,7 +400,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
   it('refuses a zip bomb before unpacking it, and changes nothing', async () => {
     const before = await snapshot(database.db)
     const zip = zipSync({ 'a.shp': new Uint8Array(50 * 1024 * 1024), 'a.shx': new Uint8Array(100), 'a.dbf': new Uint8Array(33), 'a.prj': new Uint8Array(10) }, { level: 9 })
-    const response = await upload(app, { name: 'bomb.zip', data: zip }, { department: 'party' })
+    const response = await uploadFile(app, { name: 'bomb.zip', data: zip }, { department: 'party' })
     expect(response.statusCode).toBe(400)
     expect(response.json().message).toMatch(/^bomb\.zip: refused: .*zip bomb/)
     expect(response.json().details.errors[0]).toMatchObject({ file: 'bomb.zip' })
@@ -420,7 +412,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     const fileName = "o'brien; DROP TABLE import_runs; --.geojson"
     const body = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code, name, [key]: value, households: 400 }, geometry: { type: 'Polygon', coordinates: [lonLatRing(square(120, 120, 40))] } }] })
     const regionsBefore = await database.db.selectFrom('regions').select('code').orderBy('code').execute()
-    const result = (await upload(app, { name: fileName, data: body }, { department: 'governance' })).json()
+    const result = (await uploadFile(app, { name: fileName, data: body }, { department: 'governance' })).json()
     expect(result.status).toBe('succeeded')
     const { rows } = await sql<{ name: string; value: string }>`SELECT name, attributes->>${key} AS value FROM grids WHERE code = ${code}`.execute(database.db)
     expect(rows).toEqual([{ name, value }])
@@ -439,7 +431,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
   it.each(metacharacters)('refuses SQL metacharacters in %s as an ordinary bad value, and changes nothing', async (_field, properties, fields, message, fieldName) => {
     const before = await snapshot(database.db)
     const body = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [lonLatRing(square(10, 10, 40))] } }] })
-    const response = await upload(app, { name: 'meta.geojson', data: body }, fields)
+    const response = await uploadFile(app, { name: 'meta.geojson', data: body }, fields)
     expect(response.statusCode).toBe(400)
     const answer = response.json()
     expect(answer.message).toMatch(message)
@@ -458,7 +450,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     const before = await snapshot(database.db)
     const big = await buildTestApp(database, { uploadLimitBytes: 1024 })
     try {
-      const response = await upload(big, { name: 'big.geojson', data: featureCollection(Array.from({ length: 40 }, (_, i) => ({ code: `BIG-${i}`, ring: lonLatRing(square(10, 10, 40)) }))) }, { department: 'party' })
+      const response = await uploadFile(big, { name: 'big.geojson', data: featureCollection(Array.from({ length: 40 }, (_, i) => ({ code: `BIG-${i}`, ring: lonLatRing(square(10, 10, 40)) }))) }, { department: 'party' })
       expect(response.statusCode).toBe(413)
       expect(response.json().message).toMatch(/too large|limit/i)
     } finally {

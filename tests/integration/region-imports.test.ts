@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
 import { findHouseholdNorms } from '../../server/db/repositories/regions.repository.ts'
-import { buildTestApp } from '../helpers/app.ts'
+import { buildTestApp, uploadFile } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
 import { writePolygonShapefile } from '../helpers/shapefile.ts'
@@ -31,13 +31,8 @@ function regionCollection(features: RegionFeature[]): string {
   })
 }
 
-async function upload(app: FastifyInstance, file: { name: string; data: Uint8Array | string }, fields: Record<string, string>) {
-  const form = new FormData()
-  for (const [k, v] of Object.entries({ kind: 'regions', ...fields })) form.append(k, v)
-  form.append('file', new Blob([typeof file.data === 'string' ? new TextEncoder().encode(file.data) : new Uint8Array(file.data)]), file.name)
-  const request = new Request('http://localhost/api/imports', { method: 'POST', body: form })
-  return app.inject({ method: 'POST', url: '/api/imports', headers: { 'content-type': request.headers.get('content-type')! }, payload: Buffer.from(await request.arrayBuffer()) })
-}
+/** A region-tree upload: kind=regions unless the fields say otherwise. */
+const upload = (app: FastifyInstance, file: { name: string; data: Uint8Array | string }, fields: Record<string, string>) => uploadFile(app, file, { kind: 'regions', ...fields })
 
 /** Everything an import could touch, as counts and a digest of the region rows. */
 async function snapshot(db: Kysely<Tables>) {

@@ -215,7 +215,7 @@ export async function upsertRegions(trx: Transaction<Tables>, regions: RegionUps
       ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code,
         is_urban = excluded.is_urban, boundary = excluded.boundary,
         -- a file that sets no norm leaves the stored one as it is
-        households_min = coalesce(excluded.households_min, regions.households_min),
+        households_min = CASE WHEN excluded.households_min IS NULL THEN regions.households_min ELSE excluded.households_min END,
         households_max = CASE WHEN excluded.households_min IS NULL THEN regions.households_max ELSE excluded.households_max END`.execute(trx)
   }
 }
