@@ -11,10 +11,17 @@ function usage(message: string): never {
   process.exit(2)
 }
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, seed: { type: 'string', default: '20241' }, out: { type: 'string' } } })
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '1' },
+    seed: { type: 'string', default: '20241' },
+    out: { type: 'string' },
+  },
+})
 const scale = Number(values.scale)
 const seed = Number(values.seed)
-if (!Number.isInteger(scale) || scale < 1 || scale > 100) usage(`--scale must be a whole number from 1 to 100, got "${values.scale}"`)
+if (!Number.isInteger(scale) || scale < 1 || scale > 100)
+  usage(`--scale must be a whole number from 1 to 100, got "${values.scale}"`)
 if (!Number.isInteger(seed) || seed < 0) usage(`--seed must be a whole number, got "${values.seed}"`)
 if (!values.out) usage('--out is required')
 const out = path.resolve(values.out)
@@ -24,16 +31,54 @@ const district = generateDistrict({ seed, scale })
 const point = (lon: number, lat: number): Geometry => ({ type: 'Point', coordinates: [lon, lat] })
 const collection = (features: Feature[]): FeatureCollection => ({ type: 'FeatureCollection', features })
 const files: Record<string, FeatureCollection> = {
-  'regions-community.geojson': collection(district.regions.filter((r) => r.boundary).map(({ boundary, ...properties }) => ({ type: 'Feature', geometry: boundary!, properties }))),
-  ...Object.fromEntries(district.gridLayers.map((layer) => [`grids-${layer.department}.geojson`, collection(layer.grids.map(({ boundary, staff, attributes, ...properties }) => ({
-    type: 'Feature', geometry: boundary, properties: { ...properties, ...attributes, chiefPhone: staff[0]?.phone },
-  })))])),
-  'population.geojson': collection(district.population.map(({ lon, lat, ...properties }) => ({ type: 'Feature', geometry: point(lon, lat), properties }))),
-  'party-orgs.geojson': collection(district.partyOrgs.map(({ lon, lat, ...properties }) => ({ type: 'Feature', geometry: point(lon, lat), properties }))),
-  'units.geojson': collection(district.units.map(({ lon, lat, coverage, ...properties }) => ({ type: 'Feature', geometry: point(lon, lat), properties: { ...properties, coverage: coverage?.mode ?? 'none', coveringOrg: coverage?.orgCode ?? null } }))),
-  'service-centers.geojson': collection(district.serviceCenters.map(({ lon, lat, ...properties }) => ({ type: 'Feature', geometry: point(lon, lat), properties }))),
+  'regions-community.geojson': collection(
+    district.regions
+      .filter((r) => r.boundary)
+      .map(({ boundary, ...properties }) => ({ type: 'Feature', geometry: boundary!, properties })),
+  ),
+  ...Object.fromEntries(
+    district.gridLayers.map((layer) => [
+      `grids-${layer.department}.geojson`,
+      collection(
+        layer.grids.map(({ boundary, staff, attributes, ...properties }) => ({
+          type: 'Feature',
+          geometry: boundary,
+          properties: { ...properties, ...attributes, chiefPhone: staff[0]?.phone },
+        })),
+      ),
+    ]),
+  ),
+  'population.geojson': collection(
+    district.population.map(({ lon, lat, ...properties }) => ({
+      type: 'Feature',
+      geometry: point(lon, lat),
+      properties,
+    })),
+  ),
+  'party-orgs.geojson': collection(
+    district.partyOrgs.map(({ lon, lat, ...properties }) => ({
+      type: 'Feature',
+      geometry: point(lon, lat),
+      properties,
+    })),
+  ),
+  'units.geojson': collection(
+    district.units.map(({ lon, lat, coverage, ...properties }) => ({
+      type: 'Feature',
+      geometry: point(lon, lat),
+      properties: { ...properties, coverage: coverage?.mode ?? 'none', coveringOrg: coverage?.orgCode ?? null },
+    })),
+  ),
+  'service-centers.geojson': collection(
+    district.serviceCenters.map(({ lon, lat, ...properties }) => ({
+      type: 'Feature',
+      geometry: point(lon, lat),
+      properties,
+    })),
+  ),
 }
 mkdirSync(out, { recursive: true })
 for (const [name, content] of Object.entries(files)) writeFileSync(path.join(out, name), JSON.stringify(content))
 console.log(`district of seed ${seed} at scale ${scale} in ${Math.round(performance.now() - started)} ms → ${out}`)
-for (const [name, content] of Object.entries(files)) console.log(`  ${name.padEnd(28)} ${content.features.length} features`)
+for (const [name, content] of Object.entries(files))
+  console.log(`  ${name.padEnd(28)} ${content.features.length} features`)

@@ -31,11 +31,14 @@ interface Setting<K extends keyof Config> {
 
 const projectRoot = path.resolve(import.meta.dirname, '..')
 
-const integer = (min: number, max: number): Parser<number> => (raw) => {
-  const value = Number(raw)
-  if (!/^-?[0-9]+$/.test(raw.trim()) || value < min || value > max) throw new Error(`expected an integer from ${min} to ${max}`)
-  return value
-}
+const integer =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    const value = Number(raw)
+    if (!/^-?[0-9]+$/.test(raw.trim()) || value < min || value > max)
+      throw new Error(`expected an integer from ${min} to ${max}`)
+    return value
+  }
 
 const boolean: Parser<boolean> = (raw) => {
   if (/^(1|true|yes|on)$/i.test(raw)) return true
@@ -73,7 +76,12 @@ export const settings: { [K in keyof Config]: Setting<K> } = {
     parse: (raw) => (raw.startsWith('memory://') ? raw : path.resolve(projectRoot, raw)),
     doc: 'PGlite data directory (relative to the project; memory:// for a throwaway database)',
   },
-  loadDemo: { env: 'LOAD_DEMO', default: 'true', parse: boolean, doc: 'generate and load the demo district into an empty database' },
+  loadDemo: {
+    env: 'LOAD_DEMO',
+    default: 'true',
+    parse: boolean,
+    doc: 'generate and load the demo district into an empty database',
+  },
   demoScale: { env: 'DEMO_SCALE', default: '1', parse: integer(1, 100), doc: 'demo district size multiplier' },
   demoSeed: { env: 'DEMO_SEED', default: '20241', parse: integer(0, 2 ** 31 - 1), doc: 'demo generator seed' },
   logLevel: {
@@ -102,7 +110,10 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Config> = {},
+): Config {
   const problems: string[] = []
   const config: Partial<Record<keyof Config, unknown>> = {}
   for (const [key, setting] of Object.entries(settings) as [keyof Config, Setting<keyof Config>][]) {

@@ -34,7 +34,9 @@ export class InvalidInputError extends Error {
 export class SilentDatabaseFailureError extends Error {
   readonly code = 'silent_database_failure'
   constructor(readonly sql: string) {
-    super(`The database returned no result columns for a query that must return them (a geometry error PostGIS did not raise): ${sql.slice(0, 200)}`)
+    super(
+      `The database returned no result columns for a query that must return them (a geometry error PostGIS did not raise): ${sql.slice(0, 200)}`,
+    )
     this.name = 'SilentDatabaseFailureError'
   }
 }

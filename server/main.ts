@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const database = await createDatabase(config)
   const applied = await migrate(database.db)
   const where = config.databaseUrl ? 'server PostgreSQL' : `PGlite at ${config.dataDir}`
-  console.log(`database: ${where}; ${applied.length} migration(s) applied (${Math.round(performance.now() - started)} ms)`)
+  console.log(
+    `database: ${where}; ${applied.length} migration(s) applied (${Math.round(performance.now() - started)} ms)`,
+  )
   if (config.loadDemo && !(await hasAnyRegion(database.db))) {
     const report = await loadDemoDistrict(database.db, { seed: config.demoSeed, scale: config.demoScale })
     console.log(`demo district loaded in ${report.ms} ms: ${JSON.stringify(report.counts)}`)
@@ -26,7 +28,9 @@ async function main(): Promise<void> {
   if (interrupted > 0) console.log(`${interrupted} merge run(s) interrupted by the last stop marked failed`)
   const app = await buildApp({ config, database, ownsDatabase: true })
   await app.listen({ port: config.port, host: config.host })
-  console.log(`网格治理一张图 ready at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${Math.round(performance.now() - started)} ms since start)`)
+  console.log(
+    `网格治理一张图 ready at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${Math.round(performance.now() - started)} ms since start)`,
+  )
 
   let closing = false
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -34,10 +38,13 @@ async function main(): Promise<void> {
       if (closing) return
       closing = true
       app.log.info(`${signal}: closing`)
-      app.close().then(() => process.exit(0), (error) => {
-        console.error(error)
-        process.exit(1)
-      })
+      app.close().then(
+        () => process.exit(0),
+        (error) => {
+          console.error(error)
+          process.exit(1)
+        },
+      )
     })
   }
 }

@@ -75,13 +75,17 @@ async function buildPgliteDumps(dir: string): Promise<{ empty: string; demo: str
 function ensureEngineTemplate(): Promise<void> {
   const script = `import(${JSON.stringify(pathToFileURL(path.join(import.meta.dirname, '..', 'server', 'services', 'merge-engine.ts')).href)}).then((m) => m.ensureEngineTemplate())`
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', '-e', script], (error, _stdout, stderr) => (error ? reject(new Error(`merge engine template: ${stderr || error.message}`)) : resolve()))
+    execFile(process.execPath, ['--import', 'tsx', '-e', script], (error, _stdout, stderr) =>
+      error ? reject(new Error(`merge engine template: ${stderr || error.message}`)) : resolve(),
+    )
   })
 }
 
 function warnLoudly(reason: string): void {
   const bar = '!'.repeat(78)
-  console.warn(`\n${bar}\n!! SERVER-POSTGIS TEST TIER SKIPPED: ${reason}\n!! Only PGlite is tested. Install postgresql-15-postgis-3 or set TEST_DATABASE_URL.\n${bar}\n`)
+  console.warn(
+    `\n${bar}\n!! SERVER-POSTGIS TEST TIER SKIPPED: ${reason}\n!! Only PGlite is tested. Install postgresql-15-postgis-3 or set TEST_DATABASE_URL.\n${bar}\n`,
+  )
 }
 
 export default async function setup(project: TestProject) {
@@ -91,9 +95,14 @@ export default async function setup(project: TestProject) {
   let serverUrl: string | null = process.env.TEST_DATABASE_URL ?? null
   if (!serverUrl) {
     const bindir = findPostgresBinaries()
-    const reason = !bindir ? 'no PostgreSQL server binaries (initdb, pg_ctl)' : !hasPostgis(bindir) ? `no PostGIS extension for ${bindir}` : undefined
+    const reason = !bindir
+      ? 'no PostgreSQL server binaries (initdb, pg_ctl)'
+      : !hasPostgis(bindir)
+        ? `no PostGIS extension for ${bindir}`
+        : undefined
     if (reason) {
-      if (process.env.CI === 'true') throw new Error(`CI=true requires the server-PostGIS test tier, but there is ${reason}`)
+      if (process.env.CI === 'true')
+        throw new Error(`CI=true requires the server-PostGIS test tier, but there is ${reason}`)
       warnLoudly(reason)
     } else {
       cluster = await startThrowawayCluster()
@@ -101,11 +110,17 @@ export default async function setup(project: TestProject) {
     }
   }
   // the merge engines' template too: test files starting engines at once would each make it
-  const [dumps] = await Promise.all([buildPgliteDumps(dir), serverUrl ? buildServerTemplates(serverUrl) : Promise.resolve(), ensureEngineTemplate()])
+  const [dumps] = await Promise.all([
+    buildPgliteDumps(dir),
+    serverUrl ? buildServerTemplates(serverUrl) : Promise.resolve(),
+    ensureEngineTemplate(),
+  ])
   project.provide('serverDatabaseUrl', serverUrl)
   project.provide('pgliteEmptyDump', dumps.empty)
   project.provide('pgliteDemoDump', dumps.demo)
-  console.log(`test databases ready in ${((performance.now() - started) / 1000).toFixed(1)} s (server tier: ${serverUrl ? (cluster ? 'throwaway cluster' : 'TEST_DATABASE_URL') : 'skipped'})`)
+  console.log(
+    `test databases ready in ${((performance.now() - started) / 1000).toFixed(1)} s (server tier: ${serverUrl ? (cluster ? 'throwaway cluster' : 'TEST_DATABASE_URL') : 'skipped'})`,
+  )
 
   return async () => {
     await cluster?.stop()

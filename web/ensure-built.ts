@@ -6,7 +6,12 @@ import path from 'node:path'
 
 const web = import.meta.dirname
 const builtIndex = path.join(web, 'dist', 'index.html')
-const sources = [path.join(web, 'src'), path.join(web, 'index.html'), path.join(web, 'vite.config.ts'), path.join(web, '..', 'package-lock.json')]
+const sources = [
+  path.join(web, 'src'),
+  path.join(web, 'index.html'),
+  path.join(web, 'vite.config.ts'),
+  path.join(web, '..', 'package-lock.json'),
+]
 
 function newestChange(entry: string): number {
   if (!existsSync(entry)) return 0
@@ -18,5 +23,14 @@ function newestChange(entry: string): number {
 const builtAt = existsSync(builtIndex) ? statSync(builtIndex).mtimeMs : 0
 if (builtAt < Math.max(...sources.map(newestChange))) {
   console.log('building the web client (web/dist is missing or stale)…')
-  execFileSync(process.execPath, [path.join(web, '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(web, 'vite.config.ts')], { stdio: 'inherit' })
+  execFileSync(
+    process.execPath,
+    [
+      path.join(web, '..', 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      path.join(web, 'vite.config.ts'),
+    ],
+    { stdio: 'inherit' },
+  )
 }

@@ -22,7 +22,10 @@ export function toLonLat(frame: Frame, [x, y]: readonly number[], decimals = 7):
 }
 
 export function shapeToGeoJson(frame: Frame, shape: Shape): MultiPolygon {
-  return { type: 'MultiPolygon', coordinates: shape.map((rings) => rings.map((ring) => closeRing(ring).map((p) => toLonLat(frame, p)))) }
+  return {
+    type: 'MultiPolygon',
+    coordinates: shape.map((rings) => rings.map((ring) => closeRing(ring).map((p) => toLonLat(frame, p)))),
+  }
 }
 
 function closeRing(ring: Ring): Ring {
@@ -40,12 +43,16 @@ function openRing(ring: Position[]): Ring {
 
 export function ringArea(ring: Ring): number {
   let sum = 0
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) sum += (ring[j][0] + ring[i][0]) * (ring[j][1] - ring[i][1])
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++)
+    sum += (ring[j][0] + ring[i][0]) * (ring[j][1] - ring[i][1])
   return Math.abs(sum / 2)
 }
 
 export function shapeArea(shape: Shape): number {
-  return shape.reduce((total, rings) => total + ringArea(rings[0]) - rings.slice(1).reduce((s, r) => s + ringArea(r), 0), 0)
+  return shape.reduce(
+    (total, rings) => total + ringArea(rings[0]) - rings.slice(1).reduce((s, r) => s + ringArea(r), 0),
+    0,
+  )
 }
 
 /** Even-odd ray casting: does a ray from the point eastwards cross the ring an odd number of times? */
@@ -65,9 +72,13 @@ export function pointInShape(p: readonly number[], shape: Shape): boolean {
 
 export function bboxOfShape(shape: Shape): [number, number, number, number] {
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity]
-  for (const rings of shape) for (const [x, y] of rings[0]) {
-    minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y)
-  }
+  for (const rings of shape)
+    for (const [x, y] of rings[0]) {
+      minX = Math.min(minX, x)
+      minY = Math.min(minY, y)
+      maxX = Math.max(maxX, x)
+      maxY = Math.max(maxY, y)
+    }
   return [minX, minY, maxX, maxY]
 }
 
@@ -85,7 +96,10 @@ export function centroidOf(shape: Shape): [number, number] {
 }
 
 /** Voronoi cells (convex rings) of the seeds inside a box; cells come back in seed order. */
-export function voronoiCells(seeds: readonly [number, number][], box: [number, number, number, number]): (Ring | undefined)[] {
+export function voronoiCells(
+  seeds: readonly [number, number][],
+  box: [number, number, number, number],
+): (Ring | undefined)[] {
   const cells = voronoi(featureCollection(seeds.map((s) => point(s))), { bbox: box })
   return cells.features.map((cell) => (cell && cell.geometry ? openRing(cell.geometry.coordinates[0]) : undefined))
 }
@@ -116,11 +130,17 @@ export function clipByConvex(subject: Ring, clip: Ring): Ring {
 
 function signedArea(ring: Ring): number {
   let sum = 0
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) sum += ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1]
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++)
+    sum += ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1]
   return sum / 2
 }
 
-function crossing(p: [number, number], q: [number, number], a: [number, number], b: [number, number]): [number, number] {
+function crossing(
+  p: [number, number],
+  q: [number, number],
+  a: [number, number],
+  b: [number, number],
+): [number, number] {
   const [x1, y1, x2, y2, x3, y3, x4, y4] = [p[0], p[1], q[0], q[1], a[0], a[1], b[0], b[1]]
   const d = (x1 - x2) * (y3 - y4) - (y1 - y2) * (x3 - x4)
   const t = ((x1 - x3) * (y3 - y4) - (y1 - y3) * (x3 - x4)) / d

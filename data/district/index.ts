@@ -4,15 +4,41 @@
 // genuinely disagree (different splits, jittered shared edges, deleted grids, a district-wide
 // tessellation that ignores community boundaries).
 import type {
-  CoverageMode, PartyOrgDomain, PartyOrgStatus, PartyOrgTier, ServiceCenterLevel, ServiceCenterStatus, UnitKind,
+  CoverageMode,
+  PartyOrgDomain,
+  PartyOrgStatus,
+  PartyOrgTier,
+  ServiceCenterLevel,
+  ServiceCenterStatus,
+  UnitKind,
 } from '../../server/db/tables.ts'
 import {
-  type Frame, type Ring, type Shape, bboxOfShape, centroidOf, clipByConvex, intersectWithShape, pointInShape,
-  ringInsideShape, shapeArea, shapeToGeoJson, toLonLat, voronoiCells,
+  type Frame,
+  type Ring,
+  type Shape,
+  bboxOfShape,
+  centroidOf,
+  clipByConvex,
+  intersectWithShape,
+  pointInShape,
+  ringInsideShape,
+  shapeArea,
+  shapeToGeoJson,
+  toLonLat,
+  voronoiCells,
 } from './geometry.ts'
 import { businessName, createPlaceNamer, personName } from './names.ts'
 import { type Random, createRandom, deriveSeed } from './random.ts'
-import type { DemoDistrict, DemoGrid, DemoGridLayer, DemoPartyOrg, DemoRegion, DemoServiceCenter, DemoStaff, DemoUnit } from './types.ts'
+import type {
+  DemoDistrict,
+  DemoGrid,
+  DemoGridLayer,
+  DemoPartyOrg,
+  DemoRegion,
+  DemoServiceCenter,
+  DemoStaff,
+  DemoUnit,
+} from './types.ts'
 
 export type * from './types.ts'
 
@@ -69,20 +95,30 @@ function randomPointIn(random: Random, shape: Shape): [number, number] {
 }
 
 /** Moves vertices: by a hash of the vertex (shared vertices move together) and/or per grid (they don't). */
-function jitterShape(shape: Shape, layerSeed: number, sharedSigma: number, ownRandom: Random | undefined, ownSigma: number): Shape {
-  return shape.map((rings) => rings.map((ring) => ring.map(([x, y]) => {
-    let [dx, dy] = [0, 0]
-    if (sharedSigma > 0) {
-      const r = createRandom(deriveSeed(layerSeed, `${Math.round(x * 100)},${Math.round(y * 100)}`))
-      dx += r.normal() * sharedSigma
-      dy += r.normal() * sharedSigma
-    }
-    if (ownRandom) {
-      dx += ownRandom.normal() * ownSigma
-      dy += ownRandom.normal() * ownSigma
-    }
-    return [x + dx, y + dy] as [number, number]
-  })))
+function jitterShape(
+  shape: Shape,
+  layerSeed: number,
+  sharedSigma: number,
+  ownRandom: Random | undefined,
+  ownSigma: number,
+): Shape {
+  return shape.map((rings) =>
+    rings.map((ring) =>
+      ring.map(([x, y]) => {
+        let [dx, dy] = [0, 0]
+        if (sharedSigma > 0) {
+          const r = createRandom(deriveSeed(layerSeed, `${Math.round(x * 100)},${Math.round(y * 100)}`))
+          dx += r.normal() * sharedSigma
+          dy += r.normal() * sharedSigma
+        }
+        if (ownRandom) {
+          dx += ownRandom.normal() * ownSigma
+          dy += ownRandom.normal() * ownSigma
+        }
+        return [x + dx, y + dy] as [number, number]
+      }),
+    ),
+  )
 }
 
 function clipToCommunity(cell: Ring, community: Community): Shape {
@@ -94,7 +130,8 @@ function clipToCommunity(cell: Ring, community: Community): Shape {
 }
 
 export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict {
-  if (!Number.isInteger(scale) || scale < 1 || scale > 100) throw new RangeError(`scale must be an integer from 1 to 100, got ${scale}`)
+  if (!Number.isInteger(scale) || scale < 1 || scale > 100)
+    throw new RangeError(`scale must be an integer from 1 to 100, got ${scale}`)
   const random = createRandom(deriveSeed(seed, 'district'))
   const placeName = createPlaceNamer(createRandom(deriveSeed(seed, 'names')))
   const people = createRandom(deriveSeed(seed, 'people'))
@@ -135,9 +172,22 @@ export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict
     if (shape.length === 0 || shapeArea(shape) < 10_000) continue
     let nearest = streets[0]
     for (const street of streets) {
-      if (Math.hypot(street.seed[0] - communitySeeds[i][0], street.seed[1] - communitySeeds[i][1]) < Math.hypot(nearest.seed[0] - communitySeeds[i][0], nearest.seed[1] - communitySeeds[i][1])) nearest = street
+      if (
+        Math.hypot(street.seed[0] - communitySeeds[i][0], street.seed[1] - communitySeeds[i][1]) <
+        Math.hypot(nearest.seed[0] - communitySeeds[i][0], nearest.seed[1] - communitySeeds[i][1])
+      )
+        nearest = street
     }
-    const community: Community = { code: '', name: '', streetIndex: nearest.index, isUrban: nearest.isUrban, shape, convex: inside ? cell : undefined, center: centroidOf(shape), points: [] }
+    const community: Community = {
+      code: '',
+      name: '',
+      streetIndex: nearest.index,
+      isUrban: nearest.isUrban,
+      shape,
+      convex: inside ? cell : undefined,
+      center: centroidOf(shape),
+      points: [],
+    }
     nearest.communities.push(community)
     communities.push(community)
   }
@@ -160,10 +210,20 @@ export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict
   }
   const regions: DemoRegion[] = [
     { code: DISTRICT_CODE, name: '青禾区', level: 'district', parentCode: null, isUrban: true },
-    ...usedStreets.map((s): DemoRegion => ({ code: s.code, name: s.name, level: 'street', parentCode: DISTRICT_CODE, isUrban: s.isUrban })),
+    ...usedStreets.map((s): DemoRegion => ({
+      code: s.code,
+      name: s.name,
+      level: 'street',
+      parentCode: DISTRICT_CODE,
+      isUrban: s.isUrban,
+    })),
     ...communities.map((c): DemoRegion => ({
-      code: c.code, name: c.name, level: 'community', parentCode: usedStreets.find((s) => s.index === c.streetIndex)!.code,
-      isUrban: c.isUrban, boundary: shapeToGeoJson(FRAME, c.shape),
+      code: c.code,
+      name: c.name,
+      level: 'community',
+      parentCode: usedStreets.find((s) => s.index === c.streetIndex)!.code,
+      isUrban: c.isUrban,
+      boundary: shapeToGeoJson(FRAME, c.shape),
     })),
   ]
   regions.sort((a, b) => a.code.localeCompare(b.code))
@@ -178,36 +238,60 @@ export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict
     const count = Math.max(5, Math.round((pointTarget * weights[i]) / totalWeight))
     for (let k = 0; k < count; k++) {
       const [x, y] = randomPointIn(populationRandom, community.shape)
-      const residents = community.isUrban ? Math.round(4 + 40 * populationRandom.next() ** 1.6) : populationRandom.int(1, 7)
+      const residents = community.isUrban
+        ? Math.round(4 + 40 * populationRandom.next() ** 1.6)
+        : populationRandom.int(1, 7)
       community.points.push({ x, y, residents, households: Math.max(1, Math.round(residents / 2.6)) })
     }
   }
-  const population = communities.flatMap((c) => c.points.map((p) => {
-    const [lon, lat] = toLonLat(FRAME, [p.x, p.y], 6)
-    return { regionCode: c.code, residents: p.residents, households: p.households, lon, lat }
-  }))
+  const population = communities.flatMap((c) =>
+    c.points.map((p) => {
+      const [lon, lat] = toLonLat(FRAME, [p.x, p.y], 6)
+      return { regionCode: c.code, residents: p.residents, households: p.households, lon, lat }
+    }),
+  )
 
   // Department grids.
-  const layerOf = (department: DemoGridLayer['department'], title: string, options: {
-    householdsPerGrid: number; sharedSigma: number; ownShare: number; ownSigma: number; dropShare: number
-  }): DemoGridLayer => {
+  const layerOf = (
+    department: DemoGridLayer['department'],
+    title: string,
+    options: {
+      householdsPerGrid: number
+      sharedSigma: number
+      ownShare: number
+      ownSigma: number
+      dropShare: number
+    },
+  ): DemoGridLayer => {
     const layerSeed = deriveSeed(seed, `grids-${department}`)
     const r = createRandom(layerSeed)
     const grids: DemoGrid[] = []
     for (const community of communities) {
       const households = community.points.reduce((sum, p) => sum + p.households, 0)
-      const count = community.isUrban ? Math.max(1, Math.round(households / options.householdsPerGrid * r.between(0.85, 1.15))) : r.int(1, 3)
+      const count = community.isUrban
+        ? Math.max(1, Math.round((households / options.householdsPerGrid) * r.between(0.85, 1.15)))
+        : r.int(1, 3)
       const seeds = Array.from({ length: count }, () => randomPointIn(r, community.shape))
       const [cMinX, cMinY, cMaxX, cMaxY] = bboxOfShape(community.shape)
-      const gridCells = count === 1 ? [undefined] : voronoiCells(seeds, [cMinX - 50, cMinY - 50, cMaxX + 50, cMaxY + 50])
+      const gridCells =
+        count === 1 ? [undefined] : voronoiCells(seeds, [cMinX - 50, cMinY - 50, cMaxX + 50, cMaxY + 50])
       let serial = 0
       for (const cell of gridCells) {
         const shape = cell ? clipToCommunity(cell, community) : community.shape
         if (shape.length === 0 || shapeArea(shape) < 100) continue
         serial += 1
         if (r.chance(options.dropShare)) continue
-        const own = r.chance(options.ownShare) ? createRandom(deriveSeed(layerSeed, `${community.code}-${serial}`)) : undefined
-        grids.push(gridRow(department, community, serial, jitterShape(shape, layerSeed, options.sharedSigma, own, options.ownSigma)))
+        const own = r.chance(options.ownShare)
+          ? createRandom(deriveSeed(layerSeed, `${community.code}-${serial}`))
+          : undefined
+        grids.push(
+          gridRow(
+            department,
+            community,
+            serial,
+            jitterShape(shape, layerSeed, options.sharedSigma, own, options.ownSigma),
+          ),
+        )
       }
     }
     return { department, title, grids }
@@ -261,14 +345,41 @@ export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict
   }
 
   const gridLayers: DemoGridLayer[] = [
-    layerOf('party', '党建网格（演示）', { householdsPerGrid: 520, sharedSigma: 1.5, ownShare: 0.2, ownSigma: 4, dropShare: 0.015 }),
-    layerOf('governance', '综治网格（演示）', { householdsPerGrid: 420, sharedSigma: 0, ownShare: 0.15, ownSigma: 2, dropShare: 0 }),
+    layerOf('party', '党建网格（演示）', {
+      householdsPerGrid: 520,
+      sharedSigma: 1.5,
+      ownShare: 0.2,
+      ownSigma: 4,
+      dropShare: 0.015,
+    }),
+    layerOf('governance', '综治网格（演示）', {
+      householdsPerGrid: 420,
+      sharedSigma: 0,
+      ownShare: 0.15,
+      ownSigma: 2,
+      dropShare: 0,
+    }),
     districtWideLayer(),
-    layerOf('social', '社保网格（演示）', { householdsPerGrid: 430, sharedSigma: 0, ownShare: 0.3, ownSigma: 6, dropShare: 0.02 }),
+    layerOf('social', '社保网格（演示）', {
+      householdsPerGrid: 430,
+      sharedSigma: 0,
+      ownShare: 0.3,
+      ownSigma: 6,
+      dropShare: 0.02,
+    }),
   ]
 
-  const { partyOrgs, units } = generatePartyOrganizations(createRandom(deriveSeed(seed, 'party')), usedStreets, communities)
-  const serviceCenters = generateServiceCenters(createRandom(deriveSeed(seed, 'centers')), usedStreets, communities, outline)
+  const { partyOrgs, units } = generatePartyOrganizations(
+    createRandom(deriveSeed(seed, 'party')),
+    usedStreets,
+    communities,
+  )
+  const serviceCenters = generateServiceCenters(
+    createRandom(deriveSeed(seed, 'centers')),
+    usedStreets,
+    communities,
+    outline,
+  )
   return { seed, scale, regions, gridLayers, population, partyOrgs, units, serviceCenters }
 }
 
@@ -284,38 +395,86 @@ function tierFor(members: number): PartyOrgTier {
 }
 
 const tierWord: Record<PartyOrgTier, string> = {
-  committee: '委员会', general_branch: '总支部委员会', branch: '支部委员会', joint_branch: '联合支部委员会', temporary_branch: '临时支部委员会',
+  committee: '委员会',
+  general_branch: '总支部委员会',
+  branch: '支部委员会',
+  joint_branch: '联合支部委员会',
+  temporary_branch: '临时支部委员会',
 }
 
 function orgStatus(random: Random): { status: PartyOrgStatus; starRating: number } {
-  const status = random.weighted<PartyOrgStatus>([['normal', 90], ['weak', 6], ['rectifying', 2], ['hollow', 2]])
-  const starRating = status === 'normal' ? random.weighted([[2, 10], [3, 40], [4, 35], [5, 15]]) : random.int(1, 2)
+  const status = random.weighted<PartyOrgStatus>([
+    ['normal', 90],
+    ['weak', 6],
+    ['rectifying', 2],
+    ['hollow', 2],
+  ])
+  const starRating =
+    status === 'normal'
+      ? random.weighted([
+          [2, 10],
+          [3, 40],
+          [4, 35],
+          [5, 15],
+        ])
+      : random.int(1, 2)
   return { status, starRating }
 }
 
 const unitKinds: readonly (readonly [UnitKind, number])[] = [
-  ['private_enterprise', 40], ['social_org', 10], ['cooperative', 8], ['industry_association', 3], ['courier_hub', 8], ['ecommerce', 7],
-  ['industrial_park', 2], ['office_building', 5], ['market', 6], ['property_company', 9], ['mobile_member_cluster', 2],
+  ['private_enterprise', 40],
+  ['social_org', 10],
+  ['cooperative', 8],
+  ['industry_association', 3],
+  ['courier_hub', 8],
+  ['ecommerce', 7],
+  ['industrial_park', 2],
+  ['office_building', 5],
+  ['market', 6],
+  ['property_company', 9],
+  ['mobile_member_cluster', 2],
 ]
 
 const unitNoun: Record<UnitKind, string> = {
-  private_enterprise: '有限公司', social_org: '社会服务中心', cooperative: '专业合作社', industry_association: '行业协会', courier_hub: '快递网点',
-  ecommerce: '电子商务有限公司', industrial_park: '产业园', office_building: '商务大厦', market: '商贸市场', property_company: '物业服务有限公司',
+  private_enterprise: '有限公司',
+  social_org: '社会服务中心',
+  cooperative: '专业合作社',
+  industry_association: '行业协会',
+  courier_hub: '快递网点',
+  ecommerce: '电子商务有限公司',
+  industrial_park: '产业园',
+  office_building: '商务大厦',
+  market: '商贸市场',
+  property_company: '物业服务有限公司',
   mobile_member_cluster: '流动党员服务站',
 }
 
 const domainOfUnit: Record<UnitKind, PartyOrgDomain> = {
-  private_enterprise: 'private_enterprise', social_org: 'social_org', cooperative: 'rural', industry_association: 'social_org',
-  courier_hub: 'new_economy', ecommerce: 'new_economy', industrial_park: 'park_building', office_building: 'park_building',
-  market: 'private_enterprise', property_company: 'private_enterprise', mobile_member_cluster: 'mobile_members',
+  private_enterprise: 'private_enterprise',
+  social_org: 'social_org',
+  cooperative: 'rural',
+  industry_association: 'social_org',
+  courier_hub: 'new_economy',
+  ecommerce: 'new_economy',
+  industrial_park: 'park_building',
+  office_building: 'park_building',
+  market: 'private_enterprise',
+  property_company: 'private_enterprise',
+  mobile_member_cluster: 'mobile_members',
 }
 
-function generatePartyOrganizations(random: Random, streets: Street[], communities: Community[]): { partyOrgs: DemoPartyOrg[]; units: DemoUnit[] } {
+function generatePartyOrganizations(
+  random: Random,
+  streets: Street[],
+  communities: Community[],
+): { partyOrgs: DemoPartyOrg[]; units: DemoUnit[] } {
   const partyOrgs: DemoPartyOrg[] = []
   let orgSerial = 0
   const addOrg = (org: Omit<DemoPartyOrg, 'code' | 'status' | 'starRating' | 'formalMembers'>): DemoPartyOrg => {
     const full: DemoPartyOrg = {
-      ...org, code: `DZ${pad(++orgSerial, 6)}`, ...orgStatus(random),
+      ...org,
+      code: `DZ${pad(++orgSerial, 6)}`,
+      ...orgStatus(random),
       formalMembers: org.memberCount - Math.min(org.memberCount - 1, random.int(0, Math.ceil(org.memberCount * 0.08))),
     }
     partyOrgs.push(full)
@@ -324,31 +483,64 @@ function generatePartyOrganizations(random: Random, streets: Street[], communiti
   const streetCommittee = new Map<number, DemoPartyOrg>()
   for (const street of streets) {
     const [x, y] = street.communities[0].center
-    streetCommittee.set(street.index, addOrg({
-      name: `中共${street.name}${street.isUrban ? '工作' : ''}委员会`, parentCode: null, tier: 'committee', domain: street.isUrban ? 'community' : 'rural',
-      establishment: 'own', memberCount: random.int(180, 900), regionCode: street.code, ...lonLat([x + 40, y + 40]),
-    }))
+    streetCommittee.set(
+      street.index,
+      addOrg({
+        name: `中共${street.name}${street.isUrban ? '工作' : ''}委员会`,
+        parentCode: null,
+        tier: 'committee',
+        domain: street.isUrban ? 'community' : 'rural',
+        establishment: 'own',
+        memberCount: random.int(180, 900),
+        regionCode: street.code,
+        ...lonLat([x + 40, y + 40]),
+      }),
+    )
   }
   const communityOrg = new Map<string, DemoPartyOrg>()
   for (const community of communities) {
     const members = community.isUrban ? random.int(25, 160) : random.int(15, 70)
     const tier = tierFor(members)
-    communityOrg.set(community.code, addOrg({
-      name: `中共${community.name}${tierWord[tier]}`, parentCode: streetCommittee.get(community.streetIndex)!.code, tier,
-      domain: community.isUrban ? 'community' : 'rural', establishment: 'own', memberCount: members, regionCode: community.code, ...lonLat(community.center),
-    }))
+    communityOrg.set(
+      community.code,
+      addOrg({
+        name: `中共${community.name}${tierWord[tier]}`,
+        parentCode: streetCommittee.get(community.streetIndex)!.code,
+        tier,
+        domain: community.isUrban ? 'community' : 'rural',
+        establishment: 'own',
+        memberCount: members,
+        regionCode: community.code,
+        ...lonLat(community.center),
+      }),
+    )
   }
   // Offices, schools, hospitals and state enterprises: organizations without a unit to cover.
-  const institutions: [PartyOrgDomain, string][] = [['government', '机关'], ['institution', '中学'], ['institution', '卫生院'], ['state_enterprise', '供水公司']]
+  const institutions: [PartyOrgDomain, string][] = [
+    ['government', '机关'],
+    ['institution', '中学'],
+    ['institution', '卫生院'],
+    ['state_enterprise', '供水公司'],
+  ]
   for (let i = 0; i < Math.round(communities.length * 0.2); i++) {
     const community = random.pick(communities)
     const [domain, noun] = random.pick(institutions)
-    const members = random.weighted([[random.int(3, 45), 80], [random.int(50, 99), 15], [random.int(100, 220), 5]])
+    const members = random.weighted([
+      [random.int(3, 45), 80],
+      [random.int(50, 99), 15],
+      [random.int(100, 220), 5],
+    ])
     const tier = tierFor(members)
     const [x, y] = randomPointIn(random, community.shape)
     addOrg({
-      name: `中共${community.name}${noun}${tierWord[tier]}`, parentCode: streetCommittee.get(community.streetIndex)!.code, tier, domain,
-      establishment: 'own', memberCount: members, regionCode: community.code, ...lonLat([x, y]),
+      name: `中共${community.name}${noun}${tierWord[tier]}`,
+      parentCode: streetCommittee.get(community.streetIndex)!.code,
+      tier,
+      domain,
+      establishment: 'own',
+      memberCount: members,
+      regionCode: community.code,
+      ...lonLat([x, y]),
     })
   }
   // Units to be covered.
@@ -357,14 +549,37 @@ function generatePartyOrganizations(random: Random, streets: Street[], communiti
   const urban = communities.filter((c) => c.isUrban)
   for (let i = 0; i < unitCount; i++) {
     const kind = random.weighted(unitKinds)
-    const community = kind === 'cooperative' ? random.pick(communities.filter((c) => !c.isUrban).length ? communities.filter((c) => !c.isUrban) : communities)
-      : random.chance(0.85) && urban.length ? random.pick(urban) : random.pick(communities)
-    const employees = kind === 'industrial_park' || kind === 'office_building' ? random.int(200, 3000) : Math.round(3 + 200 * random.next() ** 3)
-    const formal = random.chance(0.13) ? (random.chance(0.9) ? random.int(3, 30) : random.int(50, 140)) : random.weighted([[0, 55], [1, 25], [2, 20]])
+    const community =
+      kind === 'cooperative'
+        ? random.pick(
+            communities.filter((c) => !c.isUrban).length ? communities.filter((c) => !c.isUrban) : communities,
+          )
+        : random.chance(0.85) && urban.length
+          ? random.pick(urban)
+          : random.pick(communities)
+    const employees =
+      kind === 'industrial_park' || kind === 'office_building'
+        ? random.int(200, 3000)
+        : Math.round(3 + 200 * random.next() ** 3)
+    const formal = random.chance(0.13)
+      ? random.chance(0.9)
+        ? random.int(3, 30)
+        : random.int(50, 140)
+      : random.weighted([
+          [0, 55],
+          [1, 25],
+          [2, 20],
+        ])
     const [x, y] = randomPointIn(random, community.shape)
     units.push({
-      code: `DW${pad(i + 1, 6)}`, name: `${community.name.slice(0, 2)}${businessName(random)}${unitNoun[kind]}`, kind, employees,
-      formalPartyMembers: formal, regionCode: community.code, ...lonLat([x, y]), coverage: null,
+      code: `DW${pad(i + 1, 6)}`,
+      name: `${community.name.slice(0, 2)}${businessName(random)}${unitNoun[kind]}`,
+      kind,
+      employees,
+      formalPartyMembers: formal,
+      regionCode: community.code,
+      ...lonLat([x, y]),
+      coverage: null,
     })
   }
   // Coverage: own organizations for most units with 3+ members (the rest are 应建未建); joint
@@ -378,16 +593,29 @@ function generatePartyOrganizations(random: Random, streets: Street[], communiti
         const members = unit.formalPartyMembers + random.int(0, 3)
         const tier = tierFor(members)
         const org = addOrg({
-          name: `中共${unit.name}${tierWord[tier]}`, parentCode: parent, tier, domain: domainOfUnit[unit.kind], establishment: 'own',
-          memberCount: members, regionCode: unit.regionCode, lon: unit.lon, lat: unit.lat,
+          name: `中共${unit.name}${tierWord[tier]}`,
+          parentCode: parent,
+          tier,
+          domain: domainOfUnit[unit.kind],
+          establishment: 'own',
+          memberCount: members,
+          regionCode: unit.regionCode,
+          lon: unit.lon,
+          lat: unit.lat,
         })
         unit.coverage = { mode: 'own', orgCode: org.code, instructorName: null }
       }
       continue
     }
-    const mode = random.weighted<CoverageMode | 'none'>([['joint', 18], ['affiliated', 12], ['work', 30], ['none', 40]])
+    const mode = random.weighted<CoverageMode | 'none'>([
+      ['joint', 18],
+      ['affiliated', 12],
+      ['work', 30],
+      ['none', 40],
+    ])
     if (mode === 'joint') joinCandidates.set(unit.regionCode, [...(joinCandidates.get(unit.regionCode) ?? []), unit])
-    else if (mode === 'affiliated') unit.coverage = { mode, orgCode: communityOrg.get(unit.regionCode)!.code, instructorName: null }
+    else if (mode === 'affiliated')
+      unit.coverage = { mode, orgCode: communityOrg.get(unit.regionCode)!.code, instructorName: null }
     else if (mode === 'work') unit.coverage = { mode, orgCode: null, instructorName: personName(random) }
   }
   for (const [regionCode, group] of joinCandidates) {
@@ -398,8 +626,14 @@ function generatePartyOrganizations(random: Random, streets: Street[], communiti
       const temporary = random.chance(0.05)
       const org = addOrg({
         name: `中共${community.name}${temporary ? '项目' : '非公企业'}${tierWord[temporary ? 'temporary_branch' : 'joint_branch']}`,
-        parentCode: streetCommittee.get(community.streetIndex)!.code, tier: temporary ? 'temporary_branch' : 'joint_branch',
-        domain: domainOfUnit[members[0].kind], establishment: 'joint', memberCount, regionCode, lon: members[0].lon, lat: members[0].lat,
+        parentCode: streetCommittee.get(community.streetIndex)!.code,
+        tier: temporary ? 'temporary_branch' : 'joint_branch',
+        domain: domainOfUnit[members[0].kind],
+        establishment: 'joint',
+        memberCount,
+        regionCode,
+        lon: members[0].lon,
+        lat: members[0].lat,
       })
       for (const unit of members) unit.coverage = { mode: 'joint', orgCode: org.code, instructorName: null }
     }
@@ -407,13 +641,37 @@ function generatePartyOrganizations(random: Random, streets: Street[], communiti
   return { partyOrgs, units }
 }
 
-function generateServiceCenters(random: Random, streets: Street[], communities: Community[], outline: Shape): DemoServiceCenter[] {
+function generateServiceCenters(
+  random: Random,
+  streets: Street[],
+  communities: Community[],
+  outline: Shape,
+): DemoServiceCenter[] {
   const centers: DemoServiceCenter[] = []
-  const status = () => random.weighted<ServiceCenterStatus>([['in_use', 85], ['new', 5], ['rebuilt', 5], ['planned', 5]])
-  const add = (level: ServiceCenterLevel, name: string, regionCode: string, p: readonly number[], floor: [number, number]) => centers.push({
-    code: `FW${pad(centers.length + 1, 5)}`, name, level, status: level === 'district' ? 'in_use' : status(),
-    floorAreaM2: Math.round(random.between(...floor)), radiusM: null, regionCode, ...lonLat(p),
-  })
+  const status = () =>
+    random.weighted<ServiceCenterStatus>([
+      ['in_use', 85],
+      ['new', 5],
+      ['rebuilt', 5],
+      ['planned', 5],
+    ])
+  const add = (
+    level: ServiceCenterLevel,
+    name: string,
+    regionCode: string,
+    p: readonly number[],
+    floor: [number, number],
+  ) =>
+    centers.push({
+      code: `FW${pad(centers.length + 1, 5)}`,
+      name,
+      level,
+      status: level === 'district' ? 'in_use' : status(),
+      floorAreaM2: Math.round(random.between(...floor)),
+      radiusM: null,
+      regionCode,
+      ...lonLat(p),
+    })
   const central = communities.reduce((best, c) => (Math.hypot(...c.center) < Math.hypot(...best.center) ? c : best))
   add('district', '青禾区党群服务中心', DISTRICT_CODE, central.center, [3000, 5000])
   for (const street of streets) {
@@ -422,14 +680,26 @@ function generateServiceCenters(random: Random, streets: Street[], communities: 
   }
   for (const community of communities) {
     if (random.chance(community.isUrban ? 0.68 : 0.4)) {
-      add('community', `${community.name}党群服务${community.isUrban ? '中心' : '站'}`, community.code, randomPointIn(random, community.shape), [200, 800])
+      add(
+        'community',
+        `${community.name}党群服务${community.isUrban ? '中心' : '站'}`,
+        community.code,
+        randomPointIn(random, community.shape),
+        [200, 800],
+      )
     }
   }
   const urban = communities.filter((c) => c.isUrban)
   const stations = ['小区党群服务站', '楼宇党群服务站', '园区党群服务站', '商圈党群服务站']
   for (let i = 0; i < Math.round(communities.length * 0.14); i++) {
     const community = random.pick(urban.length ? urban : communities)
-    add('station', `${community.name}${random.pick(stations)}`, community.code, randomPointIn(random, community.shape), [50, 200])
+    add(
+      'station',
+      `${community.name}${random.pick(stations)}`,
+      community.code,
+      randomPointIn(random, community.shape),
+      [50, 200],
+    )
   }
   void outline
   return centers

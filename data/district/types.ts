@@ -2,8 +2,16 @@
 // (codes) to ids.
 import type { MultiPolygon } from 'geojson'
 import type {
-  CoverageMode, Establishment, PartyOrgDomain, PartyOrgStatus, PartyOrgTier, RegionLevel, ServiceCenterLevel,
-  ServiceCenterStatus, StaffRole, UnitKind,
+  CoverageMode,
+  Establishment,
+  PartyOrgDomain,
+  PartyOrgStatus,
+  PartyOrgTier,
+  RegionLevel,
+  ServiceCenterLevel,
+  ServiceCenterStatus,
+  StaffRole,
+  UnitKind,
 } from '../../server/db/tables.ts'
 
 export interface DemoRegion {

@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 /** The path of a cached file: `name` with the hash of `sources` (file contents or strings) in it. */
-export async function cachePath(name: string, extension: string, sources: { files?: string[]; strings?: string[] }): Promise<string> {
+export async function cachePath(
+  name: string,
+  extension: string,
+  sources: { files?: string[]; strings?: string[] },
+): Promise<string> {
   const hash = createHash('sha256')
   for (const file of sources.files ?? []) hash.update(await readFile(file))
   for (const text of sources.strings ?? []) hash.update(text)
@@ -15,7 +19,10 @@ export async function cachePath(name: string, extension: string, sources: { file
 
 /** Whether the cached file was made. */
 export async function isCached(file: string): Promise<boolean> {
-  return access(file).then(() => true, () => false)
+  return access(file).then(
+    () => true,
+    () => false,
+  )
 }
 
 /** The cached file, or null when it was not made yet. */

@@ -27,7 +27,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value: string) => Number(value))
 // int8[] (ids in arrays) likewise, as PGlite returns them
 const parseTextArray = pg.types.getTypeParser(1009 as never) as (value: string) => (string | null)[]
-pg.types.setTypeParser(1016 as never, (value: string) => parseTextArray(value).map((v) => (v === null ? null : Number(v))))
+pg.types.setTypeParser(1016 as never, (value: string) =>
+  parseTextArray(value).map((v) => (v === null ? null : Number(v))),
+)
 
 export async function createDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
   if (config.databaseUrl) return createPostgresDatabase(config.databaseUrl)
@@ -46,8 +48,14 @@ export async function createPostgresDatabase(connectionString: string): Promise<
 export async function createPgliteDatabase(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true })
   // numeric as a number, as the pg driver is configured above: both drivers return the same shapes
-  const pglite = await PGlite.create(dataDir, { extensions: { postgis: await postgisExtension() }, loadDataDir, parsers: { 1700: (value: string) => Number(value) } })
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: new PglitePool(pglite) as unknown as pg.Pool }) })
+  const pglite = await PGlite.create(dataDir, {
+    extensions: { postgis: await postgisExtension() },
+    loadDataDir,
+    parsers: { 1700: (value: string) => Number(value) },
+  })
+  const db = new Kysely<Tables>({
+    dialect: new PostgresDialect({ pool: new PglitePool(pglite) as unknown as pg.Pool }),
+  })
   return { db, driver: 'pglite', pglite, close: () => db.destroy() }
 }
 
@@ -65,7 +73,9 @@ export async function readVersions(db: Kysely<Tables>): Promise<DatabaseVersions
 /** Whether ST_AsMVT works here (PGlite's PostGIS is built without protobuf). */
 export async function canEncodeMvt(db: Kysely<Tables>): Promise<boolean> {
   try {
-    await sql`SELECT ST_AsMVT(t) FROM (SELECT 1 AS id, ST_AsMVTGeom(ST_Point(1, 1), ST_MakeEnvelope(0, 0, 10, 10)) AS geom) t`.execute(db)
+    await sql`SELECT ST_AsMVT(t) FROM (SELECT 1 AS id, ST_AsMVTGeom(ST_Point(1, 1), ST_MakeEnvelope(0, 0, 10, 10)) AS geom) t`.execute(
+      db,
+    )
     return true
   } catch {
     return false

@@ -38,6 +38,9 @@ export async function migrate(db: Kysely<Tables>, dir = migrationsDir): Promise<
 }
 
 export async function currentMigration(db: Kysely<Tables>): Promise<string | undefined> {
-  const row = await db.selectFrom('schema_migrations').select(({ fn }) => fn.max('version').as('version')).executeTakeFirst()
+  const row = await db
+    .selectFrom('schema_migrations')
+    .select(({ fn }) => fn.max('version').as('version'))
+    .executeTakeFirst()
   return row?.version ?? undefined
 }

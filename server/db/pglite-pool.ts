@@ -15,7 +15,11 @@ const returnsColumns = /^\s*(\(\s*)?(select|with|values|table)\b/i
 const firstWord = /^\s*\(?\s*([a-z]+)/i
 
 export function checkResult(sql: string, result: Results): PgLikeResult {
-  if (result.fields.length === 0 && returnsColumns.test(sql) && !/\breturning\b|\binsert\b|\bupdate\b|\bdelete\b/i.test(sql)) {
+  if (
+    result.fields.length === 0 &&
+    returnsColumns.test(sql) &&
+    !/\breturning\b|\binsert\b|\bupdate\b|\bdelete\b/i.test(sql)
+  ) {
     throw new SilentDatabaseFailureError(sql)
   }
   const command = (firstWord.exec(sql)?.[1] ?? '').toUpperCase()

@@ -12,16 +12,23 @@ import { projectRoot } from '../config.ts'
 import { cachePath, isCached, writeCached } from './cache-files.ts'
 
 /** Files of the bundle the app never loads: the raster and topology extensions, upgrade scripts. */
-const unused = [/postgis_(raster|topology|tiger_geocoder|sfcgal)/, /--(unpackaged|ANY)--/, /^share\/postgresql\/contrib\//]
+const unused = [
+  /postgis_(raster|topology|tiger_geocoder|sfcgal)/,
+  /--(unpackaged|ANY)--/,
+  /^share\/postgresql\/contrib\//,
+]
 
 /** The entries of a tar archive (512-byte headers, data padded to 512): name and bytes, header included. */
-export function* tarEntries(tar: Uint8Array): Generator<{ name: string; type: string; size: number; bytes: Uint8Array }> {
+export function* tarEntries(
+  tar: Uint8Array,
+): Generator<{ name: string; type: string; size: number; bytes: Uint8Array }> {
   const text = (from: number, to: number) => new TextDecoder().decode(tar.subarray(from, to)).replace(/\0.*$/s, '')
   let offset = 0
   while (offset + 512 <= tar.length && tar.subarray(offset, offset + 512).some((byte) => byte !== 0)) {
     const type = String.fromCharCode(tar[offset + 156])
     // extended headers describe the entry after them: filtering entries one by one would split them
-    if (type === 'x' || type === 'g' || type === 'L' || type === 'K') throw new Error(`tar entry at byte ${offset}: extended headers are not supported`)
+    if (type === 'x' || type === 'g' || type === 'L' || type === 'K')
+      throw new Error(`tar entry at byte ${offset}: extended headers are not supported`)
     const name = [text(offset + 345, offset + 500), text(offset, offset + 100)].filter(Boolean).join('/')
     const size = parseInt(text(offset + 124, offset + 136).trim() || '0', 8)
     const end = offset + 512 + Math.ceil(size / 512) * 512
@@ -48,7 +55,10 @@ const packageDir = path.join(projectRoot, 'node_modules', '@electric-sql', 'pgli
 /** The slim bundle's path, made from the package's bundle when missing. */
 export async function slimBundle(): Promise<string> {
   const original = path.join(packageDir, 'dist', 'postgis.tar.gz')
-  const file = await cachePath('postgis', 'tar.gz', { files: [path.join(packageDir, 'package.json')], strings: unused.map(String) })
+  const file = await cachePath('postgis', 'tar.gz', {
+    files: [path.join(packageDir, 'package.json')],
+    strings: unused.map(String),
+  })
   if (!(await isCached(file))) {
     const tar = filterTar(gunzipSync(await readFile(original)), (name) => !unused.some((pattern) => pattern.test(name)))
     await writeCached(file, gzipSync(tar, { level: 1 }))

@@ -17,10 +17,14 @@ export async function refreshStatistics(db: Kysely<Tables>, tables: (keyof Table
 export async function analyseNeverAnalysed(db: Kysely<Tables>, tables: (keyof Tables)[]): Promise<(keyof Tables)[]> {
   const { rows } = await sql<{ name: keyof Tables }>`
     SELECT c.relname AS name FROM pg_class c
-    WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND c.reltuples < 0 AND c.relname = ANY(${tables}::text[])`.execute(db)
+    WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND c.reltuples < 0 AND c.relname = ANY(${tables}::text[])`.execute(
+    db,
+  )
   const stale: (keyof Tables)[] = []
   for (const { name } of rows) {
-    const { rows: [filled] } = await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM ${sql.table(name)}) AS any`.execute(db)
+    const {
+      rows: [filled],
+    } = await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM ${sql.table(name)}) AS any`.execute(db)
     if (filled.any) stale.push(name)
   }
   if (stale.length > 0) await refreshStatistics(db, stale)

@@ -11,13 +11,30 @@ export type ServiceCenterLevel = 'district' | 'street' | 'community' | 'station'
 export type ServiceCenterStatus = 'in_use' | 'new' | 'rebuilt' | 'planned'
 export type PartyOrgTier = 'committee' | 'general_branch' | 'branch' | 'joint_branch' | 'temporary_branch'
 export type PartyOrgDomain =
-  | 'rural' | 'community' | 'government' | 'institution' | 'state_enterprise'
-  | 'private_enterprise' | 'social_org' | 'new_economy' | 'park_building' | 'mobile_members'
+  | 'rural'
+  | 'community'
+  | 'government'
+  | 'institution'
+  | 'state_enterprise'
+  | 'private_enterprise'
+  | 'social_org'
+  | 'new_economy'
+  | 'park_building'
+  | 'mobile_members'
 export type Establishment = 'own' | 'joint' | 'affiliated'
 export type PartyOrgStatus = 'normal' | 'weak' | 'rectifying' | 'hollow'
 export type UnitKind =
-  | 'private_enterprise' | 'social_org' | 'cooperative' | 'industry_association' | 'courier_hub' | 'ecommerce'
-  | 'industrial_park' | 'office_building' | 'market' | 'property_company' | 'mobile_member_cluster'
+  | 'private_enterprise'
+  | 'social_org'
+  | 'cooperative'
+  | 'industry_association'
+  | 'courier_hub'
+  | 'ecommerce'
+  | 'industrial_park'
+  | 'office_building'
+  | 'market'
+  | 'property_company'
+  | 'mobile_member_cluster'
 export type CoverageMode = Establishment | 'work'
 export type StaffRole = 'chief' | 'full_time' | 'part_time' | 'instructor'
 export type MergeIssueKind = 'gap' | 'overlap' | 'sliver' | 'crosses_boundary' | 'outside_region' | 'invalid_input'
@@ -63,7 +80,11 @@ export interface ImportRunsTable {
   started_at: Generated<Date>
   finished_at: Timestamp | null
   /** milliseconds per phase; null for a phase the run did not reach */
-  timings: ColumnType<{ parseMs: number | null; checkMs: number | null; storeMs: number | null }, string | undefined, string>
+  timings: ColumnType<
+    { parseMs: number | null; checkMs: number | null; storeMs: number | null },
+    string | undefined,
+    string
+  >
 }
 
 export interface GridLayersTable {

@@ -13,18 +13,28 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
     }
     if (error.validation) {
       const where = error.validationContext ?? 'request'
-      const details = error.validation.map((v) => ({ field: `${where}${v.instancePath || ''}`.replace(/\//g, '.'), message: v.message }))
-      return reply.status(400).send({ error: 'invalid_request', message: `Invalid ${where}: ${error.message}`, details })
+      const details = error.validation.map((v) => ({
+        field: `${where}${v.instancePath || ''}`.replace(/\//g, '.'),
+        message: v.message,
+      }))
+      return reply
+        .status(400)
+        .send({ error: 'invalid_request', message: `Invalid ${where}: ${error.message}`, details })
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send({ error: error.code ?? 'bad_request', message: error.message })
     }
     request.log.error({ err: error }, 'request failed')
-    const message = error instanceof SilentDatabaseFailureError ? 'A geometry operation failed in the database' : 'Internal server error'
+    const message =
+      error instanceof SilentDatabaseFailureError
+        ? 'A geometry operation failed in the database'
+        : 'Internal server error'
     return reply.status(500).send({ error: 'internal', message })
   })
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` })
+    reply
+      .status(404)
+      .send({ error: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` })
   })
 })

@@ -7,7 +7,11 @@ import fp from 'fastify-plugin'
 export default fp(async function openapiPlugin(app: FastifyInstance) {
   await app.register(swagger, {
     openapi: {
-      info: { title: '网格治理一张图 API', description: 'Grid governance map: regions, layers, vector tiles, KPIs', version: '0.1.0' },
+      info: {
+        title: '网格治理一张图 API',
+        description: 'Grid governance map: regions, layers, vector tiles, KPIs',
+        version: '0.1.0',
+      },
       tags: [
         { name: 'system', description: 'health' },
         { name: 'regions', description: '行政区划' },

@@ -19,7 +19,10 @@ export default fp(async function webPlugin(app: FastifyInstance) {
     prefix: '/',
     wildcard: false,
     setHeaders(res, filePath) {
-      res.header('Cache-Control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache')
+      res.header(
+        'Cache-Control',
+        filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      )
     },
   })
   app.get('/*', { schema: { hide: true } }, (request, reply) => {

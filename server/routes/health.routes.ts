@@ -5,9 +5,25 @@ import { errorResponses } from '../schemas/common.schema.ts'
 import { Health } from '../schemas/health.schema.ts'
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/health', { schema: { tags: ['system'], summary: 'Driver, database versions and migration level', response: { 200: Health, 500: errorResponses[500] } } }, async () => {
-    const { db, driver } = app.database
-    const versions = await readVersions(db)
-    return { status: 'ok' as const, driver, ...versions, migration: (await currentMigration(db)) ?? null, tileEncoder: app.tiles.encoder }
-  })
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Driver, database versions and migration level',
+        response: { 200: Health, 500: errorResponses[500] },
+      },
+    },
+    async () => {
+      const { db, driver } = app.database
+      const versions = await readVersions(db)
+      return {
+        status: 'ok' as const,
+        driver,
+        ...versions,
+        migration: (await currentMigration(db)) ?? null,
+        tileEncoder: app.tiles.encoder,
+      }
+    },
+  )
 }

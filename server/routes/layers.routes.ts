@@ -4,14 +4,29 @@ import { FeatureCollection, FeaturesQuery, LayerCatalog, LayerParams } from '../
 import { toLayerInfo } from '../services/layer-catalog.ts'
 
 export const layersRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/layers', {
-    schema: { tags: ['layers'], summary: 'Layer catalog: id, title, geometry type, tile URL template, zoom range, legend', response: { 200: LayerCatalog, 500: errorResponses[500] } },
-  }, async () => ({ layers: (await app.layers.list()).map(toLayerInfo) }))
-
-  app.get('/api/layers/:layer/features', {
-    schema: {
-      tags: ['layers'], summary: 'GeoJSON features of a layer in a bbox (bounded count)',
-      params: LayerParams, querystring: FeaturesQuery, response: { 200: FeatureCollection, ...errorResponses },
+  app.get(
+    '/api/layers',
+    {
+      schema: {
+        tags: ['layers'],
+        summary: 'Layer catalog: id, title, geometry type, tile URL template, zoom range, legend',
+        response: { 200: LayerCatalog, 500: errorResponses[500] },
+      },
     },
-  }, async (request) => app.layers.features(request.params.layer, request.query.bbox, request.query.limit ?? 1000))
+    async () => ({ layers: (await app.layers.list()).map(toLayerInfo) }),
+  )
+
+  app.get(
+    '/api/layers/:layer/features',
+    {
+      schema: {
+        tags: ['layers'],
+        summary: 'GeoJSON features of a layer in a bbox (bounded count)',
+        params: LayerParams,
+        querystring: FeaturesQuery,
+        response: { 200: FeatureCollection, ...errorResponses },
+      },
+    },
+    async (request) => app.layers.features(request.params.layer, request.query.bbox, request.query.limit ?? 1000),
+  )
 }

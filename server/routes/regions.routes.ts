@@ -4,11 +4,29 @@ import { RegionDetail, RegionList, RegionParams, RegionQuery } from '../schemas/
 import { describeRegion, listRegions } from '../services/regions.service.ts'
 
 export const regionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/regions', {
-    schema: { tags: ['regions'], summary: 'The region tree, filtered by parent or level', querystring: RegionQuery, response: { 200: RegionList, 400: errorResponses[400] } },
-  }, async (request) => listRegions(app.database.db, request.query))
+  app.get(
+    '/api/regions',
+    {
+      schema: {
+        tags: ['regions'],
+        summary: 'The region tree, filtered by parent or level',
+        querystring: RegionQuery,
+        response: { 200: RegionList, 400: errorResponses[400] },
+      },
+    },
+    async (request) => listRegions(app.database.db, request.query),
+  )
 
-  app.get('/api/regions/:code', {
-    schema: { tags: ['regions'], summary: 'One region with its figures', params: RegionParams, response: { 200: RegionDetail, ...errorResponses } },
-  }, async (request) => describeRegion(app.database.db, request.params.code))
+  app.get(
+    '/api/regions/:code',
+    {
+      schema: {
+        tags: ['regions'],
+        summary: 'One region with its figures',
+        params: RegionParams,
+        response: { 200: RegionDetail, ...errorResponses },
+      },
+    },
+    async (request) => describeRegion(app.database.db, request.params.code),
+  )
 }

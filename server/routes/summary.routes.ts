@@ -4,7 +4,15 @@ import { errorResponses } from '../schemas/common.schema.ts'
 import { Summary } from '../schemas/summary.schema.ts'
 
 export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/summary', {
-    schema: { tags: ['summary'], summary: 'The KPI figures a wall display shows', response: { 200: Summary, 500: errorResponses[500] } },
-  }, async () => findSummary(app.database.db))
+  app.get(
+    '/api/summary',
+    {
+      schema: {
+        tags: ['summary'],
+        summary: 'The KPI figures a wall display shows',
+        response: { 200: Summary, 500: errorResponses[500] },
+      },
+    },
+    async () => findSummary(app.database.db),
+  )
 }

@@ -6,27 +6,47 @@ import { forMergeRun } from '../services/layer-catalog.ts'
 import { assertTileInRange } from '../services/tiles.ts'
 
 export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/tiles/:layer/:z/:x/:y.mvt', {
-    schema: {
-      tags: ['layers'], summary: 'Mapbox Vector Tile of a layer', params: TileParams, querystring: TileQuery,
-      response: { 200: Type.Unknown({ description: 'application/vnd.mapbox-vector-tile' }), 204: Type.Null(), ...errorResponses },
+  app.get(
+    '/tiles/:layer/:z/:x/:y.mvt',
+    {
+      schema: {
+        tags: ['layers'],
+        summary: 'Mapbox Vector Tile of a layer',
+        params: TileParams,
+        querystring: TileQuery,
+        response: {
+          200: Type.Unknown({ description: 'application/vnd.mapbox-vector-tile' }),
+          204: Type.Null(),
+          ...errorResponses,
+        },
+      },
     },
-  }, async (request, reply) => {
-    const { layer: layerId, z, x, y } = request.params
-    assertTileInRange(z, x, y)
-    const found = await app.layers.find(layerId)
-    const layer = request.query.run ? forMergeRun(found, request.query.run) : found
-    const { tile, cached } = await app.tiles.getTile(layer, z, x, y)
-    reply
-      .header('Content-Type', 'application/vnd.mapbox-vector-tile')
-      .header('Cache-Control', 'no-cache')
-      .header("ETag", `"${app.tiles.version}-${layerId}-${request.query.run ?? "published"}-${z}-${x}-${y}"`)
-      .header('X-Tile-Cache', cached ? 'hit' : 'miss')
-    if (tile.byteLength === 0) return reply.status(204).send(null)
-    return reply.send(Buffer.from(tile.buffer, tile.byteOffset, tile.byteLength))
-  })
+    async (request, reply) => {
+      const { layer: layerId, z, x, y } = request.params
+      assertTileInRange(z, x, y)
+      const found = await app.layers.find(layerId)
+      const layer = request.query.run ? forMergeRun(found, request.query.run) : found
+      const { tile, cached } = await app.tiles.getTile(layer, z, x, y)
+      reply
+        .header('Content-Type', 'application/vnd.mapbox-vector-tile')
+        .header('Cache-Control', 'no-cache')
+        .header('ETag', `"${app.tiles.version}-${layerId}-${request.query.run ?? 'published'}-${z}-${x}-${y}"`)
+        .header('X-Tile-Cache', cached ? 'hit' : 'miss')
+      if (tile.byteLength === 0) return reply.status(204).send(null)
+      return reply.send(Buffer.from(tile.buffer, tile.byteOffset, tile.byteLength))
+    },
+  )
 
-  app.get('/tiles/:layer.json', {
-    schema: { tags: ['layers'], summary: 'TileJSON of a layer', params: LayerParams, response: { 200: TileJson, ...errorResponses } },
-  }, async (request) => app.layers.tileJson(request.params.layer, `${request.protocol}://${request.host}`))
+  app.get(
+    '/tiles/:layer.json',
+    {
+      schema: {
+        tags: ['layers'],
+        summary: 'TileJSON of a layer',
+        params: LayerParams,
+        response: { 200: TileJson, ...errorResponses },
+      },
+    },
+    async (request) => app.layers.tileJson(request.params.layer, `${request.protocol}://${request.host}`),
+  )
 }

@@ -10,11 +10,14 @@ const ReportItem = Type.Object({
 
 const PhaseMs = (description: string) => Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description })
 
-export const ImportTimings = Type.Object({
-  parseMs: PhaseMs('reading the file and settling its coordinate frame'),
-  checkMs: PhaseMs('checking every feature (with PostGIS) and writing the report'),
-  storeMs: PhaseMs('storing everything in one transaction; null on a dry run or when the file is refused'),
-}, { description: 'milliseconds per phase of the import; null for a phase it did not reach' })
+export const ImportTimings = Type.Object(
+  {
+    parseMs: PhaseMs('reading the file and settling its coordinate frame'),
+    checkMs: PhaseMs('checking every feature (with PostGIS) and writing the report'),
+    storeMs: PhaseMs('storing everything in one transaction; null on a dry run or when the file is refused'),
+  },
+  { description: 'milliseconds per phase of the import; null for a phase it did not reach' },
+)
 
 export type ImportTimings = Static<typeof ImportTimings>
 
@@ -25,13 +28,26 @@ export const ImportResult = Type.Object({
   format: Type.String(),
   sourceCrs: Type.Union([Type.String(), Type.Null()]),
   encoding: Type.Union([Type.String(), Type.Null()]),
-  counts: Type.Object({ features: Type.Integer(), accepted: Type.Integer(), repaired: Type.Integer(), rejected: Type.Integer(), warnings: Type.Integer() }),
+  counts: Type.Object({
+    features: Type.Integer(),
+    accepted: Type.Integer(),
+    repaired: Type.Integer(),
+    rejected: Type.Integer(),
+    warnings: Type.Integer(),
+  }),
   layer: Type.Union([Type.Object({ department: Type.String(), version: Type.Integer() }), Type.Null()]),
-  regions: Type.Optional(Type.Object({
-    stored: Type.Integer({ description: 'regions inserted or updated' }),
-    replacedDemo: Type.Boolean({ description: 'the demo district was deleted first' }),
-    removed: Type.Record(Type.String(), Type.Integer(), { description: 'rows of the demo district deleted, per kind' }),
-  }, { description: 'a stored region import' })),
+  regions: Type.Optional(
+    Type.Object(
+      {
+        stored: Type.Integer({ description: 'regions inserted or updated' }),
+        replacedDemo: Type.Boolean({ description: 'the demo district was deleted first' }),
+        removed: Type.Record(Type.String(), Type.Integer(), {
+          description: 'rows of the demo district deleted, per kind',
+        }),
+      },
+      { description: 'a stored region import' },
+    ),
+  ),
   report: Type.Array(ReportItem),
   // always sent; optional in the type because the web client builds results of its own for refused uploads
   timings: Type.Optional(ImportTimings),

@@ -6,7 +6,13 @@ export const LegendItem = Type.Object({ value: Type.String(), label: LocalizedTe
 export const LayerInfo = Type.Object({
   id: Type.String(),
   title: LocalizedText,
-  group: Type.Union([Type.Literal('region'), Type.Literal('grid'), Type.Literal('service'), Type.Literal('party'), Type.Literal('population')]),
+  group: Type.Union([
+    Type.Literal('region'),
+    Type.Literal('grid'),
+    Type.Literal('service'),
+    Type.Literal('party'),
+    Type.Literal('population'),
+  ]),
   geometryType: Type.Union([Type.Literal('polygon'), Type.Literal('point')]),
   tiles: Type.String({ description: 'tile URL template, relative to the server' }),
   sourceLayer: Type.String({ description: 'MVT layer name inside each tile' }),
@@ -36,7 +42,12 @@ export const TileParams = Type.Object({
 export type TileParams = Static<typeof TileParams>
 
 export const TileQuery = Type.Object({
-  run: Type.Optional(Type.Integer({ minimum: 1, description: 'unified-grids and merge-issues: show this merge run instead of the published one' })),
+  run: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description: 'unified-grids and merge-issues: show this merge run instead of the published one',
+    }),
+  ),
 })
 
 export const FeaturesQuery = Type.Object({

@@ -1,7 +1,12 @@
 import { Type, type Static } from 'typebox'
 import { Bbox } from './common.schema.ts'
 
-export const RegionLevel = Type.Union([Type.Literal('city'), Type.Literal('district'), Type.Literal('street'), Type.Literal('community')])
+export const RegionLevel = Type.Union([
+  Type.Literal('city'),
+  Type.Literal('district'),
+  Type.Literal('street'),
+  Type.Literal('community'),
+])
 
 export const Region = Type.Object({
   code: Type.String({ pattern: '^[0-9]{12}$' }),

@@ -8,10 +8,7 @@
 // (zone number in the false easting), 4534–4554 3-degree by central meridian 75°E–135°E.
 import { pointInRing } from '../../data/district/geometry.ts'
 
-export type SourceCrs =
-  | { kind: 'epsg'; srid: number }
-  | { kind: 'gcj02' }
-  | { kind: 'bd09' }
+export type SourceCrs = { kind: 'epsg'; srid: number } | { kind: 'gcj02' } | { kind: 'bd09' }
 
 /** EPSG codes PostGIS transforms for us (geographic, projected CGCS2000 zones, Web Mercator). */
 export function isSupportedEpsg(srid: number): boolean {
@@ -45,22 +42,31 @@ export type PrjReading = SourceCrs | { problem: string }
  * another frame: a wrong frame would put every grid hundreds of kilometres away.
  */
 export function gaussKrugerFromName(name: string): PrjReading | undefined {
-  const match = /CGCS[_ ]?2000.*?(3[_ -]?Degree[_ -])?(?:GK|Gauss[_ -]?Kr[uü]ger)[_ -](Zone|CM)[_ -]?(\d{1,3})/i.exec(name)
+  const match = /CGCS[_ ]?2000.*?(3[_ -]?Degree[_ -])?(?:GK|Gauss[_ -]?Kr[uü]ger)[_ -](Zone|CM)[_ -]?(\d{1,3})/i.exec(
+    name,
+  )
   if (!match) return undefined
   const width = match[1] ? 3 : 6
   const value = Number(match[3])
   // EPSG numbers the zones of China (central meridians 75°E–135°E) in two runs per zone width: with
   // the zone number in the false easting (zone n at 3n or 6n − 3 °E), and by central meridian only
-  const zones = width === 3 ? { first: 25, last: 45, zoneSrid: 4513, meridianSrid: 4534 } : { first: 13, last: 23, zoneSrid: 4491, meridianSrid: 4502 }
+  const zones =
+    width === 3
+      ? { first: 25, last: 45, zoneSrid: 4513, meridianSrid: 4534 }
+      : { first: 13, last: 23, zoneSrid: 4491, meridianSrid: 4502 }
   const frame = `CGCS2000 ${width}-degree Gauss-Krüger`
   if (match[2].toLowerCase() === 'zone') {
     if (value < zones.first || value > zones.last) {
-      return { problem: `"${name}": ${frame} zone ${value} does not cover China (zones ${zones.first}–${zones.last}, EPSG:${zones.zoneSrid}–${zones.zoneSrid + zones.last - zones.first})` }
+      return {
+        problem: `"${name}": ${frame} zone ${value} does not cover China (zones ${zones.first}–${zones.last}, EPSG:${zones.zoneSrid}–${zones.zoneSrid + zones.last - zones.first})`,
+      }
     }
     return { kind: 'epsg', srid: zones.zoneSrid + value - zones.first }
   }
   if (value < 75 || value > 135 || (value - 75) % width !== 0) {
-    return { problem: `"${name}": ${value}°E is not the central meridian of a ${frame} zone of China (75°E–135°E in steps of ${width}°)` }
+    return {
+      problem: `"${name}": ${value}°E is not the central meridian of a ${frame} zone of China (75°E–135°E in steps of ${width}°)`,
+    }
   }
   return { kind: 'epsg', srid: zones.meridianSrid + (value - 75) / width }
 }
@@ -73,19 +79,24 @@ export function crsFromPrj(prj: string): PrjReading | undefined {
   const name = /^(?:PROJCS|GEOGCS|PROJCRS|GEOGCRS)\["([^"]+)"/i.exec(text)?.[1] ?? ''
   const gaussKruger = gaussKrugerFromName(name)
   if (gaussKruger) return gaussKruger
-  if (/^GCS_China_Geodetic_Coordinate_System_2000$|^China Geodetic Coordinate System 2000$|CGCS2000/i.test(name) && /^GEOG/i.test(text)) return { kind: 'epsg', srid: 4490 }
+  if (
+    /^GCS_China_Geodetic_Coordinate_System_2000$|^China Geodetic Coordinate System 2000$|CGCS2000/i.test(name) &&
+    /^GEOG/i.test(text)
+  )
+    return { kind: 'epsg', srid: 4490 }
   if (/WGS[_ ]?(19)?84/i.test(name) && /^GEOG/i.test(text)) return { kind: 'epsg', srid: 4326 }
   if (/Pseudo[_ -]Mercator|Web[_ ]Mercator/i.test(name)) return { kind: 'epsg', srid: 3857 }
   return undefined
 }
 
 const A = 6378245.0
-const EE = 0.00669342162296594323
+const EE = 0.006693421622965943
 
 /** Where the published GCJ-02 transform applies its offset (its own rectangle, not a border). */
 const gcjBounds = { west: 73.4, south: 17.9, east: 135.1, north: 53.6 }
 
-const isInGcjBounds = (lon: number, lat: number) => lon >= gcjBounds.west && lon <= gcjBounds.east && lat >= gcjBounds.south && lat <= gcjBounds.north
+const isInGcjBounds = (lon: number, lat: number) =>
+  lon >= gcjBounds.west && lon <= gcjBounds.east && lat >= gcjBounds.south && lat <= gcjBounds.north
 
 /**
  * China as the import checks see it, lon/lat rings: a coarse outline drawn around the mainland,
@@ -98,24 +109,92 @@ const isInGcjBounds = (lon: number, lat: number) => lon >= gcjBounds.west && lon
  */
 export const chinaOutline: readonly (readonly [number, number])[][] = [
   [
-    [73, 39.2], [74.2, 37.9], [73.9, 37.2], [76.3, 35.5], [77.7, 35], [78.3, 31.3], [81.4, 29.7],
-    [85.2, 27.9], [88.2, 27.5], [89.1, 27], [89.7, 27.7], [92.1, 27.4], [93.5, 28.3], [95.9, 28.6],
-    [98.3, 27], [97.2, 24.2], [97.6, 23.5], [98.1, 23.7], [98.8, 22.1], [100.4, 21.1], [101.5, 20.9],
-    [102.2, 21.3], [102.6, 22.3], [106.2, 22.5], [106.3, 22.1], [108.5, 20.6], [108.3, 18.7], [109.4, 17.6],
-    [111.5, 19.3], [119.3, 22.8], [121.2, 21.3], [122, 22.3], [123.3, 30.8], [121, 34.8], [123, 37.2],
-    [124.2, 39.5], [128, 41.1], [131.6, 43], [131.7, 44.2], [133.6, 45], [135.2, 48.2], [134.8, 48.6],
-    [131.3, 48.1], [130.7, 49.2], [129.1, 49.8], [125.7, 53.4], [124.3, 53.7], [121.3, 53.7], [120, 53.2],
-    [119.4, 51.6], [117.4, 50], [116.2, 50], [115, 47.9], [115.9, 47.45], [117.3, 47.3], [113.5, 45.1],
-    [112.1, 45.4], [109.3, 42.8], [103.8, 42.1], [101.1, 42.9], [97.3, 43.1], [95.1, 44.6], [92.3, 45.4],
-    [91.1, 47.3], [87.7, 49.5], [85.4, 48.7], [85.1, 47.4], [82.7, 47.4], [82.2, 46.5], [79.4, 45.1],
-    [79.7, 42.3], [74.2, 40.4],
+    [73, 39.2],
+    [74.2, 37.9],
+    [73.9, 37.2],
+    [76.3, 35.5],
+    [77.7, 35],
+    [78.3, 31.3],
+    [81.4, 29.7],
+    [85.2, 27.9],
+    [88.2, 27.5],
+    [89.1, 27],
+    [89.7, 27.7],
+    [92.1, 27.4],
+    [93.5, 28.3],
+    [95.9, 28.6],
+    [98.3, 27],
+    [97.2, 24.2],
+    [97.6, 23.5],
+    [98.1, 23.7],
+    [98.8, 22.1],
+    [100.4, 21.1],
+    [101.5, 20.9],
+    [102.2, 21.3],
+    [102.6, 22.3],
+    [106.2, 22.5],
+    [106.3, 22.1],
+    [108.5, 20.6],
+    [108.3, 18.7],
+    [109.4, 17.6],
+    [111.5, 19.3],
+    [119.3, 22.8],
+    [121.2, 21.3],
+    [122, 22.3],
+    [123.3, 30.8],
+    [121, 34.8],
+    [123, 37.2],
+    [124.2, 39.5],
+    [128, 41.1],
+    [131.6, 43],
+    [131.7, 44.2],
+    [133.6, 45],
+    [135.2, 48.2],
+    [134.8, 48.6],
+    [131.3, 48.1],
+    [130.7, 49.2],
+    [129.1, 49.8],
+    [125.7, 53.4],
+    [124.3, 53.7],
+    [121.3, 53.7],
+    [120, 53.2],
+    [119.4, 51.6],
+    [117.4, 50],
+    [116.2, 50],
+    [115, 47.9],
+    [115.9, 47.45],
+    [117.3, 47.3],
+    [113.5, 45.1],
+    [112.1, 45.4],
+    [109.3, 42.8],
+    [103.8, 42.1],
+    [101.1, 42.9],
+    [97.3, 43.1],
+    [95.1, 44.6],
+    [92.3, 45.4],
+    [91.1, 47.3],
+    [87.7, 49.5],
+    [85.4, 48.7],
+    [85.1, 47.4],
+    [82.7, 47.4],
+    [82.2, 46.5],
+    [79.4, 45.1],
+    [79.7, 42.3],
+    [74.2, 40.4],
   ],
-  [[111.1, 15.6], [113.0, 15.6], [113.0, 17.2], [111.1, 17.2]],
+  [
+    [111.1, 15.6],
+    [113.0, 15.6],
+    [113.0, 17.2],
+    [111.1, 17.2],
+  ],
 ]
 
 const outlineBounds = chinaOutline.map((ring) => ({
-  west: Math.min(...ring.map(([x]) => x)), east: Math.max(...ring.map(([x]) => x)),
-  south: Math.min(...ring.map(([, y]) => y)), north: Math.max(...ring.map(([, y]) => y)),
+  west: Math.min(...ring.map(([x]) => x)),
+  east: Math.max(...ring.map(([x]) => x)),
+  south: Math.min(...ring.map(([, y]) => y)),
+  north: Math.max(...ring.map(([, y]) => y)),
 }))
 
 /** Whether a WGS84 point lies in China's outline (runs on every vertex of an import, before any SQL). */
@@ -140,7 +219,10 @@ function gcjOffset(lon: number, lat: number): [number, number] {
   const radLat = (lat / 180) * Math.PI
   const magic = 1 - EE * Math.sin(radLat) ** 2
   const sqrtMagic = Math.sqrt(magic)
-  return [(dLon * 180) / (((A / sqrtMagic) * Math.cos(radLat)) * Math.PI), (dLat * 180) / (((A * (1 - EE)) / (magic * sqrtMagic)) * Math.PI)]
+  return [
+    (dLon * 180) / ((A / sqrtMagic) * Math.cos(radLat) * Math.PI),
+    (dLat * 180) / (((A * (1 - EE)) / (magic * sqrtMagic)) * Math.PI),
+  ]
 }
 
 /** WGS84 → GCJ-02 (the published forward transform). */

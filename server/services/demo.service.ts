@@ -14,7 +14,10 @@ export interface DemoLoadReport {
 
 export const hasAnyRegion = (db: Kysely<Tables>) => demo.hasAnyRegion(db)
 
-export async function loadDemoDistrict(db: Kysely<Tables>, options: { seed: number; scale: number }): Promise<DemoLoadReport> {
+export async function loadDemoDistrict(
+  db: Kysely<Tables>,
+  options: { seed: number; scale: number },
+): Promise<DemoLoadReport> {
   const started = performance.now()
   const district = generateDistrict(options)
   const counts: Record<string, number> = {

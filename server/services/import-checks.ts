@@ -9,7 +9,10 @@ import { type SourceCrs, bd09ToWgs84, gcj02ToWgs84, isInChina, parseCrs } from '
 import type { ParsedFeature } from './import-formats.ts'
 
 /** The first property whose name (trimmed, case-insensitive) is one of the aliases. */
-export function field(properties: Record<string, unknown>, names: readonly string[]): { key: string; value: unknown } | undefined {
+export function field(
+  properties: Record<string, unknown>,
+  names: readonly string[],
+): { key: string; value: unknown } | undefined {
   const key = Object.keys(properties).find((k) => names.includes(k.trim().toLowerCase()))
   return key === undefined ? undefined : { key, value: properties[key] }
 }
@@ -24,15 +27,31 @@ export function textOf(found: { value: unknown } | undefined): string {
  * before in the file. Otherwise the fault is reported and the answer is undefined.
  */
 export function readUniqueCode(
-  feature: ParsedFeature, names: readonly string[], seen: Map<string, number>, report: ImportReport,
+  feature: ParsedFeature,
+  names: readonly string[],
+  seen: Map<string, number>,
+  report: ImportReport,
   rule: { noun: string; fields: string; problem: (code: string) => string | undefined },
 ): string | undefined {
   const code = field(feature.properties, names)
   const text = textOf(code)
-  if (!text) { report.error(feature.index, 'code', `no ${rule.noun} (field ${rule.fields})`); return undefined }
+  if (!text) {
+    report.error(feature.index, 'code', `no ${rule.noun} (field ${rule.fields})`)
+    return undefined
+  }
   const problem = rule.problem(text)
-  if (problem) { report.error(feature.index, code!.key, `${rule.noun} "${text.length > 20 ? `${text.slice(0, 20)}…` : text}" ${problem}`); return undefined }
-  if (seen.has(text)) { report.error(feature.index, code!.key, `duplicate ${rule.noun} "${text}" (also feature ${seen.get(text)})`); return undefined }
+  if (problem) {
+    report.error(
+      feature.index,
+      code!.key,
+      `${rule.noun} "${text.length > 20 ? `${text.slice(0, 20)}…` : text}" ${problem}`,
+    )
+    return undefined
+  }
+  if (seen.has(text)) {
+    report.error(feature.index, code!.key, `duplicate ${rule.noun} "${text}" (also feature ${seen.get(text)})`)
+    return undefined
+  }
   seen.set(text, feature.index)
   return text
 }
@@ -64,20 +83,33 @@ function positionsOf(geometry: Geometry): Position[] {
 
 function mapPositions(geometry: Geometry, f: (p: Position) => Position): Geometry {
   if (geometry.type === 'Polygon') return { type: 'Polygon', coordinates: geometry.coordinates.map((r) => r.map(f)) }
-  if (geometry.type === 'MultiPolygon') return { type: 'MultiPolygon', coordinates: geometry.coordinates.map((p) => p.map((r) => r.map(f))) }
+  if (geometry.type === 'MultiPolygon')
+    return { type: 'MultiPolygon', coordinates: geometry.coordinates.map((p) => p.map((r) => r.map(f))) }
   return geometry
 }
 
 const isWellFormedPolygon = (geometry: Geometry | null): geometry is Geometry =>
-  !!geometry && (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') &&
-  positionsOf(geometry).every((p) => Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1])) &&
+  !!geometry &&
+  (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') &&
+  positionsOf(geometry).every(
+    (p) => Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]),
+  ) &&
   positionsOf(geometry).length >= 4
 
 /** The frame: what the request says, else what the file says, else WGS84 when the numbers are degrees. */
-export function settleCrs(requested: string | undefined, declared: SourceCrs | undefined, features: ParsedFeature[], file: string): SourceCrs {
+export function settleCrs(
+  requested: string | undefined,
+  declared: SourceCrs | undefined,
+  features: ParsedFeature[],
+  file: string,
+): SourceCrs {
   if (requested) {
     const crs = parseCrs(requested)
-    if (!crs) throw new InvalidInputError(`${file}: unknown coordinate reference system "${requested}": use EPSG:4326, EPSG:4490, a CGCS2000 Gauss-Krüger zone (EPSG:4491–4554), EPSG:3857, GCJ-02 or BD-09`, [{ file, field: 'crs' }])
+    if (!crs)
+      throw new InvalidInputError(
+        `${file}: unknown coordinate reference system "${requested}": use EPSG:4326, EPSG:4490, a CGCS2000 Gauss-Krüger zone (EPSG:4491–4554), EPSG:3857, GCJ-02 or BD-09`,
+        [{ file, field: 'crs' }],
+      )
     return crs
   }
   if (declared) return declared
@@ -86,7 +118,10 @@ export function settleCrs(requested: string | undefined, declared: SourceCrs | u
   // beyond ±180 in either number the data is projected (a swapped pair stays within ±180 and is
   // reported per feature)
   if (first && (Math.abs(first[0]) > 180 || Math.abs(first[1]) > 180)) {
-    throw new InvalidInputError(`${file}: the coordinates are projected (e.g. ${first[0]}, ${first[1]}) but the file names no frame: say which (e.g. crs=EPSG:4547)`, [{ file, field: 'crs' }])
+    throw new InvalidInputError(
+      `${file}: the coordinates are projected (e.g. ${first[0]}, ${first[1]}) but the file names no frame: say which (e.g. crs=EPSG:4547)`,
+      [{ file, field: 'crs' }],
+    )
   }
   return { kind: 'epsg', srid: 4326 }
 }
@@ -100,9 +135,10 @@ export interface PreparedGeometry {
 /** No geometry at all, or one with no coordinates (`{"type": "Polygon", "coordinates": []}`, POLYGON EMPTY). */
 function emptiness(geometry: Geometry | null): string | undefined {
   if (!geometry) return 'empty geometry (the feature has none)'
-  const empty = geometry.type === 'GeometryCollection'
-    ? Array.isArray(geometry.geometries) && geometry.geometries.length === 0
-    : Array.isArray(geometry.coordinates) && geometry.coordinates.flat(3).length === 0
+  const empty =
+    geometry.type === 'GeometryCollection'
+      ? Array.isArray(geometry.geometries) && geometry.geometries.length === 0
+      : Array.isArray(geometry.coordinates) && geometry.coordinates.flat(3).length === 0
   return empty ? `empty geometry (a ${geometry.type} with no coordinates)` : undefined
 }
 
@@ -110,7 +146,8 @@ function emptiness(geometry: Geometry | null): string | undefined {
 export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): PreparedGeometry | { error: string } {
   const empty = emptiness(feature.geometry)
   if (empty) return { error: empty }
-  if (!isWellFormedPolygon(feature.geometry)) return { error: 'not a polygon (Polygon or MultiPolygon with numeric coordinates)' }
+  if (!isWellFormedPolygon(feature.geometry))
+    return { error: 'not a polygon (Polygon or MultiPolygon with numeric coordinates)' }
   let geometry = feature.geometry
   if (crs.kind !== 'epsg' || crs.srid === 4326 || crs.srid === 4490) {
     const positions = positionsOf(geometry)
@@ -127,7 +164,10 @@ export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): Prepare
     if (crs.kind === 'bd09') geometry = mapPositions(geometry, ([x, y]) => bd09ToWgs84(x, y))
   }
   // CGCS2000 differs from WGS84 by centimetres: stored as WGS84 without a datum shift
-  return { geometry: JSON.stringify(geometry), srid: crs.kind === 'epsg' ? (crs.srid === 4490 ? 4326 : crs.srid) : 4326 }
+  return {
+    geometry: JSON.stringify(geometry),
+    srid: crs.kind === 'epsg' ? (crs.srid === 4490 ? 4326 : crs.srid) : 4326,
+  }
 }
 
 /**
@@ -136,13 +176,24 @@ export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): Prepare
  * false when the feature is rejected.
  */
 export function judgeGeometry(check: GeometryCheck, report: ImportReport, sourceCrs: string, noun: string): boolean {
-  if (check.empty) { report.error(check.index, 'geometry', 'empty geometry'); return false }
-  if (check.areaM2 <= 0) { report.error(check.index, 'geometry', 'zero-area polygon (its points lie on a line or on one spot)'); return false }
-  // the centre of the extent: a border region's corners may well lie abroad, a wrong frame's centre does too
-  if (!isInChina((check.west + check.east) / 2, (check.south + check.north) / 2)) {
-    report.error(check.index, 'geometry', `after conversion from ${sourceCrs} the ${noun} lies outside China: is the frame right?`)
+  if (check.empty) {
+    report.error(check.index, 'geometry', 'empty geometry')
     return false
   }
-  if (!check.valid) report.warn(check.index, 'geometry', `invalid geometry (${check.reason}): repaired with ST_MakeValid`)
+  if (check.areaM2 <= 0) {
+    report.error(check.index, 'geometry', 'zero-area polygon (its points lie on a line or on one spot)')
+    return false
+  }
+  // the centre of the extent: a border region's corners may well lie abroad, a wrong frame's centre does too
+  if (!isInChina((check.west + check.east) / 2, (check.south + check.north) / 2)) {
+    report.error(
+      check.index,
+      'geometry',
+      `after conversion from ${sourceCrs} the ${noun} lies outside China: is the frame right?`,
+    )
+    return false
+  }
+  if (!check.valid)
+    report.warn(check.index, 'geometry', `invalid geometry (${check.reason}): repaired with ST_MakeValid`)
   return true
 }

@@ -37,7 +37,10 @@ export interface ImportFile {
 export const zipLimits = { maxBytes: 512 * 1024 * 1024, maxRatio: 200 }
 
 const fail = (file: string, message: string, field?: string, feature?: number): never => {
-  throw new InvalidInputError(`${file}${feature !== undefined ? ` feature ${feature}` : ''}${field ? ` field "${field}"` : ''}: ${message}`, [{ file, feature, field }])
+  throw new InvalidInputError(
+    `${file}${feature !== undefined ? ` feature ${feature}` : ''}${field ? ` field "${field}"` : ''}: ${message}`,
+    [{ file, feature, field }],
+  )
 }
 
 /** UTF-8 when the bytes are valid UTF-8, else GBK (Chinese offices' default). */
@@ -56,7 +59,10 @@ export async function parseUpload(file: ImportFile): Promise<ParsedLayer> {
   if (name.endsWith('.csv')) return parseCsv(file)
   if (name.endsWith('.zip')) return parseShapefileZip(file)
   if (name.endsWith('.gpkg')) return parseGeoPackage(file)
-  return fail(file.name, 'unsupported file type: upload .geojson, .json, .csv (with a WKT column), a zipped Shapefile (.zip) or a GeoPackage (.gpkg)')
+  return fail(
+    file.name,
+    'unsupported file type: upload .geojson, .json, .csv (with a WKT column), a zipped Shapefile (.zip) or a GeoPackage (.gpkg)',
+  )
 }
 
 function parseGeoJson(file: ImportFile): ParsedLayer {
@@ -68,14 +74,19 @@ function parseGeoJson(file: ImportFile): ParsedLayer {
     return fail(file.name, `malformed JSON: ${(error as Error).message}`)
   }
   const collection = json as { type?: unknown; features?: unknown; crs?: { properties?: { name?: unknown } } }
-  if (collection?.type !== 'FeatureCollection' || !Array.isArray(collection.features)) return fail(file.name, 'not a GeoJSON FeatureCollection', 'type')
+  if (collection?.type !== 'FeatureCollection' || !Array.isArray(collection.features))
+    return fail(file.name, 'not a GeoJSON FeatureCollection', 'type')
   const crsName = collection.crs?.properties?.name
   const crs = typeof crsName === 'string' ? parseCrs(crsName) : undefined
   if (typeof crsName === 'string' && !crs) fail(file.name, `unknown coordinate reference system "${crsName}"`, 'crs')
   const features = (collection.features as unknown[]).map((raw, index): ParsedFeature => {
     const feature = raw as { type?: unknown; geometry?: unknown; properties?: unknown }
     if (feature?.type !== 'Feature') fail(file.name, 'not a GeoJSON Feature', 'type', index)
-    return { index, geometry: (feature.geometry ?? null) as Geometry | null, properties: (feature.properties ?? {}) as Record<string, unknown> }
+    return {
+      index,
+      geometry: (feature.geometry ?? null) as Geometry | null,
+      properties: (feature.properties ?? {}) as Record<string, unknown>,
+    }
   })
   return { file: file.name, format: 'geojson', features, crs }
 }
@@ -89,12 +100,19 @@ export function parseCsvRows(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++ } else if (c === '"') quoted = false
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (c === '"') quoted = false
       else field += c
     } else if (c === '"') quoted = true
-    else if (c === ',') { row.push(field); field = '' } else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(field)
+      field = ''
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++
-      row.push(field); field = ''
+      row.push(field)
+      field = ''
       if (row.some((f) => f !== '')) rows.push(row)
       row = []
     } else field += c
@@ -112,7 +130,9 @@ function parseCsv(file: ImportFile): ParsedLayer {
   if (wktColumn < 0) return fail(file.name, 'no geometry column: name one of wkt, geometry, geom', 'wkt')
   const features = rows.map((cells, index): ParsedFeature => {
     const properties: Record<string, unknown> = {}
-    header.forEach((h, i) => { if (i !== wktColumn) properties[h.trim()] = cells[i] ?? '' })
+    header.forEach((h, i) => {
+      if (i !== wktColumn) properties[h.trim()] = cells[i] ?? ''
+    })
     let geometry: Geometry | null = null
     try {
       // an empty cell is a feature without geometry, reported as such by the checks
@@ -142,15 +162,26 @@ export function parseWkt(wkt: string): Geometry {
         while (body[position] === ' ') position++
         items.push(parse())
         while (body[position] === ' ') position++
-        if (body[position] === ',') { position++; continue }
-        if (body[position] === ')') { position++; return items }
+        if (body[position] === ',') {
+          position++
+          continue
+        }
+        if (body[position] === ')') {
+          position++
+          return items
+        }
         throw new Error(`malformed WKT near "${body.slice(position, position + 20)}"`)
       }
     }
     const end = body.slice(position).search(/[,)]/)
-    const numbers = body.slice(position, position + end).trim().split(/\s+/).map(Number)
+    const numbers = body
+      .slice(position, position + end)
+      .trim()
+      .split(/\s+/)
+      .map(Number)
     position += end
-    if (numbers.length < 2 || numbers.some((n) => !Number.isFinite(n))) throw new Error(`malformed WKT coordinate "${body.slice(position - end, position)}"`)
+    if (numbers.length < 2 || numbers.some((n) => !Number.isFinite(n)))
+      throw new Error(`malformed WKT coordinate "${body.slice(position - end, position)}"`)
     return numbers.slice(0, 2)
   }
   const coordinates = parse()
@@ -167,7 +198,10 @@ async function parseShapefileZip(file: ImportFile): Promise<ParsedLayer> {
       filter: (entry) => {
         unpacked += entry.originalSize
         if (unpacked > zipLimits.maxBytes || (entry.size > 0 && entry.originalSize / entry.size > zipLimits.maxRatio)) {
-          throw new InvalidInputError(`${file.name}: refused: the archive would unpack to more than ${zipLimits.maxBytes / 1024 / 1024} MiB or compresses suspiciously well (a zip bomb?)`, [{ file: file.name }])
+          throw new InvalidInputError(
+            `${file.name}: refused: the archive would unpack to more than ${zipLimits.maxBytes / 1024 / 1024} MiB or compresses suspiciously well (a zip bomb?)`,
+            [{ file: file.name }],
+          )
         }
         return /\.(shp|shx|dbf|prj|cpg)$/i.test(entry.name) && !entry.name.startsWith('__MACOSX')
       },
@@ -192,14 +226,19 @@ async function parseShapefileZip(file: ImportFile): Promise<ParsedLayer> {
   const declared = cpg ? new TextDecoder().decode(cpg[1]).trim() : undefined
   // no .cpg: read the attributes (field names and values) as UTF-8 if they are valid UTF-8, else as GBK
   const encoding = declared ? normaliseEncoding(declared) : decodeText(dbfText(dbfBytes)).encoding
-  const toBuffer = (bytes: Uint8Array) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+  const toBuffer = (bytes: Uint8Array) =>
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
   let collection
   try {
     collection = await readShapefile(toBuffer(shpBytes), toBuffer(dbfBytes), { encoding })
   } catch (error) {
     return fail(`${file.name}/${shpName}`, `unreadable Shapefile: ${(error as Error).message}`)
   }
-  const features = collection.features.map((feature, index) => ({ index, geometry: feature.geometry as Geometry | null, properties: (feature.properties ?? {}) as Record<string, unknown> }))
+  const features = collection.features.map((feature, index) => ({
+    index,
+    geometry: feature.geometry as Geometry | null,
+    properties: (feature.properties ?? {}) as Record<string, unknown>,
+  }))
   return { file: `${file.name}/${shpName}`, format: 'shapefile', features, crs, encoding }
 }
 
@@ -253,9 +292,21 @@ async function parseGeoPackage(file: ImportFile): Promise<ParsedLayer> {
     }
     const first = tables[0]?.values[0]
     if (!first) return fail(file.name, 'the GeoPackage holds no feature table')
-    const [table, geometryColumn, , organization, coordsysId] = first as [string, string, number, string | null, number | null]
-    const crs = organization?.toUpperCase() === 'EPSG' && coordsysId !== null ? parseCrs(`EPSG:${coordsysId}`) : undefined
-    if (!crs) fail(`${file.name}/${table}`, `unknown coordinate reference system ${organization ?? '?'}:${coordsysId ?? '?'}`, 'srs_id')
+    const [table, geometryColumn, , organization, coordsysId] = first as [
+      string,
+      string,
+      number,
+      string | null,
+      number | null,
+    ]
+    const crs =
+      organization?.toUpperCase() === 'EPSG' && coordsysId !== null ? parseCrs(`EPSG:${coordsysId}`) : undefined
+    if (!crs)
+      fail(
+        `${file.name}/${table}`,
+        `unknown coordinate reference system ${organization ?? '?'}:${coordsysId ?? '?'}`,
+        'srs_id',
+      )
     // identifiers come from the file's own catalogue, quoted as SQLite wants
     const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`
     const statement = database.prepare(`SELECT * FROM ${quote(table)}`)

@@ -10,9 +10,25 @@ import type { RegionLevel, Tables } from '../db/tables.ts'
 import { refreshStatistics } from '../db/statistics.ts'
 import { InvalidInputError, NotFoundError } from '../errors.ts'
 import { type SourceCrs, describeCrs } from './crs.ts'
-import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, settleCrs, textOf } from './import-checks.ts'
+import {
+  ImportReport,
+  field,
+  judgeGeometry,
+  prepareGeometry,
+  readUniqueCode,
+  settleCrs,
+  textOf,
+} from './import-checks.ts'
 import { type ImportFile, type ParsedFeature, type ParsedLayer, parseUpload } from './import-formats.ts'
-import { decideUrban, isRegionCode, levelNames, levelOfCode, parentCodeOf, parentLevelOf, parseLevel } from './region-codes.ts'
+import {
+  decideUrban,
+  isRegionCode,
+  levelNames,
+  levelOfCode,
+  parentCodeOf,
+  parentLevelOf,
+  parseLevel,
+} from './region-codes.ts'
 import type { ImportResult, ImportTimings } from '../schemas/imports.schema.ts'
 
 export type { ImportResult }
@@ -41,8 +57,16 @@ const regionFields = {
   householdsMax: ['households_max', 'householdsmax', 'max_households', '户数上限', '网格户数上限'],
 } as const
 
-const gridCodeRule = { noun: 'grid code', fields: 'code / 网格编码', problem: (code: string) => (code.length > 40 ? 'is longer than 40 characters' : undefined) }
-const regionCodeRule = { noun: 'region code', fields: 'code / 区划代码', problem: (code: string) => (isRegionCode(code) ? undefined : 'is not 12 digits (统计用区划代码)') }
+const gridCodeRule = {
+  noun: 'grid code',
+  fields: 'code / 网格编码',
+  problem: (code: string) => (code.length > 40 ? 'is longer than 40 characters' : undefined),
+}
+const regionCodeRule = {
+  noun: 'region code',
+  fields: 'code / 区划代码',
+  problem: (code: string) => (isRegionCode(code) ? undefined : 'is not 12 digits (统计用区划代码)'),
+}
 
 interface ImportRequest {
   kind: 'grids' | 'regions'
@@ -72,8 +96,18 @@ interface CheckedImport {
 const msSince = (start: number) => Math.round((performance.now() - start) * 10) / 10
 
 /** The life of an import run, whatever it imports: recorded, parsed, checked, stored or refused, each phase timed. */
-async function runImport(db: Kysely<Tables>, request: ImportRequest, check: (context: ImportContext) => Promise<CheckedImport>): Promise<ImportResult> {
-  const runId = await imports.insertImportRun(db, { kind: request.kind, department: request.department, fileName: request.file.name, format: 'geojson', dryRun: request.dryRun })
+async function runImport(
+  db: Kysely<Tables>,
+  request: ImportRequest,
+  check: (context: ImportContext) => Promise<CheckedImport>,
+): Promise<ImportResult> {
+  const runId = await imports.insertImportRun(db, {
+    kind: request.kind,
+    department: request.department,
+    fileName: request.file.name,
+    format: 'geojson',
+    dryRun: request.dryRun,
+  })
   let report: ImportReport | undefined
   let sourceCrs: string | null = null
   const timings: ImportTimings = { parseMs: null, checkMs: null, storeMs: null }
@@ -92,84 +126,181 @@ async function runImport(db: Kysely<Tables>, request: ImportRequest, check: (con
     const checked = await check({ runId, parsed, crs, sourceCrs, report })
     timings.checkMs = msSince(phaseStart)
     const errors = report.errorCount
-    const counts = { features: parsed.features.length, accepted: checked.accepted, repaired: checked.repaired, rejected: parsed.features.length - checked.accepted, warnings: report.items.length - errors }
+    const counts = {
+      features: parsed.features.length,
+      accepted: checked.accepted,
+      repaired: checked.repaired,
+      rejected: parsed.features.length - checked.accepted,
+      warnings: report.items.length - errors,
+    }
     phase = 'storeMs'
     phaseStart = performance.now()
     const storing = errors === 0 && !request.dryRun
     const stored = storing ? await checked.store() : { layer: null }
     if (storing) timings.storeMs = msSince(phaseStart)
     const status = errors === 0 ? 'succeeded' : 'failed'
-    const removed = Object.fromEntries(Object.entries(stored.regions?.removed ?? {}).map(([k, v]) => [`removed.${k}`, v]))
-    await imports.finishImportRun(db, runId, { status, sourceCrs, counts: { ...counts, ...removed }, report: report.items, error: errors > 0 ? `${errors} error(s): nothing was stored` : null, timings })
-    return { id: runId, status, dryRun: request.dryRun, format: parsed.format, sourceCrs, encoding: parsed.encoding ?? null, counts, ...stored, report: report.items, timings }
+    const removed = Object.fromEntries(
+      Object.entries(stored.regions?.removed ?? {}).map(([k, v]) => [`removed.${k}`, v]),
+    )
+    await imports.finishImportRun(db, runId, {
+      status,
+      sourceCrs,
+      counts: { ...counts, ...removed },
+      report: report.items,
+      error: errors > 0 ? `${errors} error(s): nothing was stored` : null,
+      timings,
+    })
+    return {
+      id: runId,
+      status,
+      dryRun: request.dryRun,
+      format: parsed.format,
+      sourceCrs,
+      encoding: parsed.encoding ?? null,
+      counts,
+      ...stored,
+      report: report.items,
+      timings,
+    }
   } catch (failure) {
     // the phase that failed is timed up to its failure
     timings[phase] ??= msSince(phaseStart)
     const message = (failure as Error).message
-    const details = failure instanceof InvalidInputError && Array.isArray(failure.details) ? failure.details : [{ file: request.file.name }]
-    const item = { level: 'error' as const, file: details[0]?.file ?? request.file.name, feature: details[0]?.feature, field: details[0]?.field, message }
-    await imports.finishImportRun(db, runId, { status: 'failed', sourceCrs, counts: {}, report: [...(report?.items ?? []), item], error: message, timings })
+    const details =
+      failure instanceof InvalidInputError && Array.isArray(failure.details)
+        ? failure.details
+        : [{ file: request.file.name }]
+    const item = {
+      level: 'error' as const,
+      file: details[0]?.file ?? request.file.name,
+      feature: details[0]?.feature,
+      field: details[0]?.field,
+      message,
+    }
+    await imports.finishImportRun(db, runId, {
+      status: 'failed',
+      sourceCrs,
+      counts: {},
+      report: [...(report?.items ?? []), item],
+      error: message,
+      timings,
+    })
     if (failure instanceof InvalidInputError) throw new InvalidInputError(message, { importId: runId, errors: [item] })
     throw failure
   }
 }
 
-export async function importGridLayer(db: Kysely<Tables>, request: { file: ImportFile; department: string; crs?: string; dryRun: boolean }): Promise<ImportResult> {
-  const department = await db.selectFrom('departments').select(['code', 'name']).where('code', '=', request.department).executeTakeFirst()
+export async function importGridLayer(
+  db: Kysely<Tables>,
+  request: { file: ImportFile; department: string; crs?: string; dryRun: boolean },
+): Promise<ImportResult> {
+  const department = await db
+    .selectFrom('departments')
+    .select(['code', 'name'])
+    .where('code', '=', request.department)
+    .executeTakeFirst()
   if (!department) throw new InvalidInputError(`Unknown department "${request.department}"`, [{ field: 'department' }])
-  const result = await runImport(db, { ...request, kind: 'grids' }, async ({ runId, parsed, crs, sourceCrs, report }) => {
-    const candidates: imports.GridInsert[] = []
-    const seenCodes = new Map<string, number>()
-    for (const feature of parsed.features) {
-      const codeText = readUniqueCode(feature, gridFields.code, seenCodes, report, gridCodeRule)
-      if (codeText === undefined) continue
-      const prepared = prepareGeometry(feature, crs)
-      if ('error' in prepared) { report.error(feature.index, 'geometry', prepared.error); continue }
-      const households = field(feature.properties, gridFields.households)
-      const householdCount = households && households.value !== '' && households.value !== null ? Number(households.value) : null
-      if (householdCount !== null && (!Number.isInteger(householdCount) || householdCount < 0)) { report.error(feature.index, households!.key, `households must be a whole number ≥ 0, got "${String(households!.value)}"`); continue }
-      candidates.push({
-        index: feature.index,
-        ...prepared,
-        communityCode: textOf(field(feature.properties, gridFields.communityCode)) || null,
-        code: codeText,
-        name: textOf(field(feature.properties, gridFields.name)) || codeText,
-        households: householdCount,
-        attributes: feature.properties,
-      })
-    }
-
-    const checks = candidates.length > 0 ? await imports.checkGridGeometries(db, candidates) : []
-    const communityOf = (i: number) => candidates[i].communityCode ?? checks[i].containingCommunity
-    const norms = await findHouseholdNorms(db, [...new Set(checks.map((_, i) => communityOf(i)).filter((c): c is string => c !== null))])
-    const accepted: imports.GridInsert[] = []
-    let repaired = 0
-    for (const [i, check] of checks.entries()) {
-      const candidate = candidates[i]
-      const community = communityOf(i)
-      if (!judgeGeometry(check, report, sourceCrs, 'grid')) continue
-      if (!check.valid) repaired += 1
-      if (!check.communityKnown) { report.error(check.index, 'community_code', `unknown community code "${candidate.communityCode}"`); continue }
-      if (check.outsideShare >= 1) report.warn(check.index, 'geometry', `the grid lies wholly outside the stored districts${candidate.communityCode ? '' : ': it belongs to no community'}`)
-      else if (check.outsideShare > gridOutsideTolerance) report.warn(check.index, 'geometry', `${(check.outsideShare * 100).toFixed(1)} % of the grid lies outside the district`)
-      const norm = community ? norms.get(community) : null
-      if (norm && candidate.households !== null && (candidate.households < norm.min || candidate.households > norm.max)) {
-        report.warn(check.index, 'households', `${candidate.households} households: outside the ${describeNorm(norm, community!)}`)
+  const result = await runImport(
+    db,
+    { ...request, kind: 'grids' },
+    async ({ runId, parsed, crs, sourceCrs, report }) => {
+      const candidates: imports.GridInsert[] = []
+      const seenCodes = new Map<string, number>()
+      for (const feature of parsed.features) {
+        const codeText = readUniqueCode(feature, gridFields.code, seenCodes, report, gridCodeRule)
+        if (codeText === undefined) continue
+        const prepared = prepareGeometry(feature, crs)
+        if ('error' in prepared) {
+          report.error(feature.index, 'geometry', prepared.error)
+          continue
+        }
+        const households = field(feature.properties, gridFields.households)
+        const householdCount =
+          households && households.value !== '' && households.value !== null ? Number(households.value) : null
+        if (householdCount !== null && (!Number.isInteger(householdCount) || householdCount < 0)) {
+          report.error(
+            feature.index,
+            households!.key,
+            `households must be a whole number ≥ 0, got "${String(households!.value)}"`,
+          )
+          continue
+        }
+        candidates.push({
+          index: feature.index,
+          ...prepared,
+          communityCode: textOf(field(feature.properties, gridFields.communityCode)) || null,
+          code: codeText,
+          name: textOf(field(feature.properties, gridFields.name)) || codeText,
+          households: householdCount,
+          attributes: feature.properties,
+        })
       }
-      accepted.push({ ...candidate, communityCode: community })
-    }
-    return {
-      accepted: accepted.length,
-      repaired,
-      // all or nothing: a failure here rolls the whole layer back
-      store: async () => {
-        const stored = await db.transaction().execute((trx) =>
-          imports.insertGridLayerVersion(trx, { department: request.department, title: `${department.name}网格（${parsed.file}）`, importRunId: runId, sourceCrs }, accepted))
-        await refreshStatistics(db, ['grid_layers', 'grids'])
-        return { layer: { department: request.department, version: stored.version } }
-      },
-    }
-  })
+
+      const checks = candidates.length > 0 ? await imports.checkGridGeometries(db, candidates) : []
+      const communityOf = (i: number) => candidates[i].communityCode ?? checks[i].containingCommunity
+      const norms = await findHouseholdNorms(db, [
+        ...new Set(checks.map((_, i) => communityOf(i)).filter((c): c is string => c !== null)),
+      ])
+      const accepted: imports.GridInsert[] = []
+      let repaired = 0
+      for (const [i, check] of checks.entries()) {
+        const candidate = candidates[i]
+        const community = communityOf(i)
+        if (!judgeGeometry(check, report, sourceCrs, 'grid')) continue
+        if (!check.valid) repaired += 1
+        if (!check.communityKnown) {
+          report.error(check.index, 'community_code', `unknown community code "${candidate.communityCode}"`)
+          continue
+        }
+        if (check.outsideShare >= 1)
+          report.warn(
+            check.index,
+            'geometry',
+            `the grid lies wholly outside the stored districts${candidate.communityCode ? '' : ': it belongs to no community'}`,
+          )
+        else if (check.outsideShare > gridOutsideTolerance)
+          report.warn(
+            check.index,
+            'geometry',
+            `${(check.outsideShare * 100).toFixed(1)} % of the grid lies outside the district`,
+          )
+        const norm = community ? norms.get(community) : null
+        if (
+          norm &&
+          candidate.households !== null &&
+          (candidate.households < norm.min || candidate.households > norm.max)
+        ) {
+          report.warn(
+            check.index,
+            'households',
+            `${candidate.households} households: outside the ${describeNorm(norm, community!)}`,
+          )
+        }
+        accepted.push({ ...candidate, communityCode: community })
+      }
+      return {
+        accepted: accepted.length,
+        repaired,
+        // all or nothing: a failure here rolls the whole layer back
+        store: async () => {
+          const stored = await db.transaction().execute((trx) =>
+            imports.insertGridLayerVersion(
+              trx,
+              {
+                department: request.department,
+                title: `${department.name}网格（${parsed.file}）`,
+                importRunId: runId,
+                sourceCrs,
+              },
+              accepted,
+            ),
+          )
+          await refreshStatistics(db, ['grid_layers', 'grids'])
+          return { layer: { department: request.department, version: stored.version } }
+        },
+      }
+    },
+  )
   return refuseFailed(result)
 }
 
@@ -178,98 +309,203 @@ export async function importGridLayer(db: Kysely<Tables>, request: { file: Impor
  * `replaceDemo` the generated demo district and every row that refers to it are deleted in the same
  * transaction first.
  */
-export async function importRegionTree(db: Kysely<Tables>, request: { file: ImportFile; crs?: string; dryRun: boolean; replaceDemo: boolean }): Promise<ImportResult> {
-  const result = await runImport(db, { ...request, kind: 'regions', department: null }, async ({ parsed, crs, sourceCrs, report }) => {
-    // regions about to be deleted neither count as known parents nor as neighbours to compare with
-    const leavingOut = request.replaceDemo ? await demo.findDemoRegionCodes(db) : []
-    if (request.replaceDemo && leavingOut.length === 0) report.warn(undefined, 'replaceDemo', 'no demo district is loaded: nothing to replace')
-    const candidates: (imports.RegionUpsert & { parentField: string; parentGiven: boolean })[] = []
-    const levels = new Map<string, RegionLevel>()
-    const seenCodes = new Map<string, number>()
-    for (const feature of parsed.features) {
-      const codeText = readUniqueCode(feature, regionFields.code, seenCodes, report, regionCodeRule)
-      if (codeText === undefined) continue
-      const level = levelOfCode(codeText)
-      levels.set(codeText, level)
-      const name = textOf(field(feature.properties, regionFields.name))
-      if (!name) { report.error(feature.index, 'name', 'no name (field name / 名称)'); continue }
-      if (name.length > 100) { report.error(feature.index, field(feature.properties, regionFields.name)!.key, 'the name is longer than 100 characters'); continue }
-      const levelField = field(feature.properties, regionFields.level)
-      const levelText = textOf(levelField)
-      const given = levelText ? parseLevel(levelText) : undefined
-      if (levelText && !given) { report.error(feature.index, levelField!.key, `unknown level "${levelText}": use city/district/street/community or 市/区县/街道/乡镇/社区/村`); continue }
-      if (given && given.level !== level) { report.error(feature.index, levelField!.key, `level "${levelText}" contradicts the code ${codeText}, which names a ${level} (${levelNames[level]})`); continue }
-      const parentField = field(feature.properties, regionFields.parentCode)
-      const parentText = textOf(parentField)
-      if (parentText && !isRegionCode(parentText)) { report.error(feature.index, parentField!.key, `parent code "${parentText.slice(0, 20)}" is not 12 digits`); continue }
-      const urbanField = field(feature.properties, regionFields.isUrban)
-      const urbanRuralField = field(feature.properties, regionFields.urbanRuralCode)
-      const isUrban = decideUrban({ flag: textOf(urbanField), urbanRuralCode: textOf(urbanRuralField), levelWord: given?.isUrban, name })
-      if (isUrban === undefined) { report.error(feature.index, (urbanField ?? urbanRuralField)!.key, `unreadable urban/rural value "${textOf(urbanField) || textOf(urbanRuralField)}": use is_urban true/false or a 城乡分类代码 1xx/2xx`); continue }
-      const householdsNorm = readHouseholdNorm(feature, report)
-      if (householdsNorm === undefined) continue
-      const prepared = prepareGeometry(feature, crs)
-      if ('error' in prepared) { report.error(feature.index, 'geometry', prepared.error); continue }
-      candidates.push({ index: feature.index, ...prepared, code: codeText, name, level, parentCode: parentText || parentCodeOf(codeText, level), parentField: parentField?.key ?? 'parent_code', parentGiven: !!parentText, isUrban, householdsMin: householdsNorm?.min ?? null, householdsMax: householdsNorm?.max ?? null })
-    }
-
-    // the parent: in the file, else stored (and not about to be deleted), of the level above
-    const parentCodes = [...new Set(candidates.map((c) => c.parentCode).filter((p): p is string => !!p && !levels.has(p)))]
-    const stored = await imports.findRegionLevels(db, parentCodes, leavingOut)
-    const placed: typeof candidates = []
-    for (const candidate of candidates) {
-      const parentLevel = candidate.parentCode ? levels.get(candidate.parentCode) ?? stored.get(candidate.parentCode) : undefined
-      const expected = parentLevelOf[candidate.level]
-      const where = candidate.parentGiven ? `parent ${candidate.parentCode}` : `parent ${candidate.parentCode} (read off the code)`
-      if (candidate.parentCode && !parentLevel) {
-        // a district may stand without its city; any other region needs its parent
-        if (candidate.level === 'district' && !candidate.parentGiven) { placed.push({ ...candidate, parentCode: null }); continue }
-        report.error(candidate.index, candidate.parentField, `${where} is neither in the file nor stored`)
-        continue
-      }
-      if (candidate.parentCode && parentLevel !== expected) {
-        report.error(candidate.index, candidate.parentField, expected
-          ? `${where} is a ${parentLevel} (${levelNames[parentLevel!]}): the parent of a ${candidate.level} must be a ${expected} (${levelNames[expected]})`
-          : `${where}: a city has no parent region in the tree`)
-        continue
-      }
-      const parentPrefix = candidate.parentCode ? candidate.parentCode.slice(0, codePrefixLength[parentLevel!]) : ''
-      if (!candidate.code.startsWith(parentPrefix)) report.warn(candidate.index, candidate.parentField, `the code ${candidate.code} does not begin with its parent's prefix ${parentPrefix}`)
-      placed.push(candidate)
-    }
-
-    const checks = placed.length > 0 ? await imports.checkGeometries(db, placed.map(({ index, geometry, srid }) => ({ index, geometry, srid }))) : []
-    const accepted: imports.RegionUpsert[] = []
-    let repaired = 0
-    for (const [i, check] of checks.entries()) {
-      if (!judgeGeometry(check, report, sourceCrs, 'region')) continue
-      if (!check.valid) repaired += 1
-      const { parentField: _parentField, parentGiven: _parentGiven, ...row } = placed[i]
-      accepted.push(row)
-    }
-    const findings = accepted.length > 0
-      ? await imports.checkRegionShapes(db, accepted.map(({ index, code, parentCode, geometry, srid }) => ({ index, code, parentCode, geometry, srid })), leavingOut, regionShapeTolerance)
-      : []
-    for (const finding of findings) {
-      report.warn(finding.index, 'geometry', finding.kind === 'outside_parent'
-        ? `${(finding.share * 100).toFixed(1)} % of the region lies outside its parent ${finding.other}`
-        : `overlaps its sibling ${finding.other} by ${(finding.share * 100).toFixed(1)} % of the smaller one's area`)
-    }
-    return {
-      accepted: accepted.length,
-      repaired,
-      // all or nothing: the demo goes and the tree comes in one transaction
-      store: async () => {
-        const removed = await db.transaction().execute(async (trx) => {
-          const gone = request.replaceDemo ? await demo.deleteDemoDistrict(trx) : {}
-          await imports.upsertRegions(trx, accepted)
-          return gone
+export async function importRegionTree(
+  db: Kysely<Tables>,
+  request: { file: ImportFile; crs?: string; dryRun: boolean; replaceDemo: boolean },
+): Promise<ImportResult> {
+  const result = await runImport(
+    db,
+    { ...request, kind: 'regions', department: null },
+    async ({ parsed, crs, sourceCrs, report }) => {
+      // regions about to be deleted neither count as known parents nor as neighbours to compare with
+      const leavingOut = request.replaceDemo ? await demo.findDemoRegionCodes(db) : []
+      if (request.replaceDemo && leavingOut.length === 0)
+        report.warn(undefined, 'replaceDemo', 'no demo district is loaded: nothing to replace')
+      const candidates: (imports.RegionUpsert & { parentField: string; parentGiven: boolean })[] = []
+      const levels = new Map<string, RegionLevel>()
+      const seenCodes = new Map<string, number>()
+      for (const feature of parsed.features) {
+        const codeText = readUniqueCode(feature, regionFields.code, seenCodes, report, regionCodeRule)
+        if (codeText === undefined) continue
+        const level = levelOfCode(codeText)
+        levels.set(codeText, level)
+        const name = textOf(field(feature.properties, regionFields.name))
+        if (!name) {
+          report.error(feature.index, 'name', 'no name (field name / 名称)')
+          continue
+        }
+        if (name.length > 100) {
+          report.error(
+            feature.index,
+            field(feature.properties, regionFields.name)!.key,
+            'the name is longer than 100 characters',
+          )
+          continue
+        }
+        const levelField = field(feature.properties, regionFields.level)
+        const levelText = textOf(levelField)
+        const given = levelText ? parseLevel(levelText) : undefined
+        if (levelText && !given) {
+          report.error(
+            feature.index,
+            levelField!.key,
+            `unknown level "${levelText}": use city/district/street/community or 市/区县/街道/乡镇/社区/村`,
+          )
+          continue
+        }
+        if (given && given.level !== level) {
+          report.error(
+            feature.index,
+            levelField!.key,
+            `level "${levelText}" contradicts the code ${codeText}, which names a ${level} (${levelNames[level]})`,
+          )
+          continue
+        }
+        const parentField = field(feature.properties, regionFields.parentCode)
+        const parentText = textOf(parentField)
+        if (parentText && !isRegionCode(parentText)) {
+          report.error(feature.index, parentField!.key, `parent code "${parentText.slice(0, 20)}" is not 12 digits`)
+          continue
+        }
+        const urbanField = field(feature.properties, regionFields.isUrban)
+        const urbanRuralField = field(feature.properties, regionFields.urbanRuralCode)
+        const isUrban = decideUrban({
+          flag: textOf(urbanField),
+          urbanRuralCode: textOf(urbanRuralField),
+          levelWord: given?.isUrban,
+          name,
         })
-        await refreshStatistics(db, request.replaceDemo ? demo.districtTables : ['regions'])
-        return { layer: null, regions: { stored: accepted.length, replacedDemo: Object.keys(removed).length > 0, removed } }
-      },
-    }
-  })
+        if (isUrban === undefined) {
+          report.error(
+            feature.index,
+            (urbanField ?? urbanRuralField)!.key,
+            `unreadable urban/rural value "${textOf(urbanField) || textOf(urbanRuralField)}": use is_urban true/false or a 城乡分类代码 1xx/2xx`,
+          )
+          continue
+        }
+        const householdsNorm = readHouseholdNorm(feature, report)
+        if (householdsNorm === undefined) continue
+        const prepared = prepareGeometry(feature, crs)
+        if ('error' in prepared) {
+          report.error(feature.index, 'geometry', prepared.error)
+          continue
+        }
+        candidates.push({
+          index: feature.index,
+          ...prepared,
+          code: codeText,
+          name,
+          level,
+          parentCode: parentText || parentCodeOf(codeText, level),
+          parentField: parentField?.key ?? 'parent_code',
+          parentGiven: !!parentText,
+          isUrban,
+          householdsMin: householdsNorm?.min ?? null,
+          householdsMax: householdsNorm?.max ?? null,
+        })
+      }
+
+      // the parent: in the file, else stored (and not about to be deleted), of the level above
+      const parentCodes = [
+        ...new Set(candidates.map((c) => c.parentCode).filter((p): p is string => !!p && !levels.has(p))),
+      ]
+      const stored = await imports.findRegionLevels(db, parentCodes, leavingOut)
+      const placed: typeof candidates = []
+      for (const candidate of candidates) {
+        const parentLevel = candidate.parentCode
+          ? (levels.get(candidate.parentCode) ?? stored.get(candidate.parentCode))
+          : undefined
+        const expected = parentLevelOf[candidate.level]
+        const where = candidate.parentGiven
+          ? `parent ${candidate.parentCode}`
+          : `parent ${candidate.parentCode} (read off the code)`
+        if (candidate.parentCode && !parentLevel) {
+          // a district may stand without its city; any other region needs its parent
+          if (candidate.level === 'district' && !candidate.parentGiven) {
+            placed.push({ ...candidate, parentCode: null })
+            continue
+          }
+          report.error(candidate.index, candidate.parentField, `${where} is neither in the file nor stored`)
+          continue
+        }
+        if (candidate.parentCode && parentLevel !== expected) {
+          report.error(
+            candidate.index,
+            candidate.parentField,
+            expected
+              ? `${where} is a ${parentLevel} (${levelNames[parentLevel!]}): the parent of a ${candidate.level} must be a ${expected} (${levelNames[expected]})`
+              : `${where}: a city has no parent region in the tree`,
+          )
+          continue
+        }
+        const parentPrefix = candidate.parentCode ? candidate.parentCode.slice(0, codePrefixLength[parentLevel!]) : ''
+        if (!candidate.code.startsWith(parentPrefix))
+          report.warn(
+            candidate.index,
+            candidate.parentField,
+            `the code ${candidate.code} does not begin with its parent's prefix ${parentPrefix}`,
+          )
+        placed.push(candidate)
+      }
+
+      const checks =
+        placed.length > 0
+          ? await imports.checkGeometries(
+              db,
+              placed.map(({ index, geometry, srid }) => ({ index, geometry, srid })),
+            )
+          : []
+      const accepted: imports.RegionUpsert[] = []
+      let repaired = 0
+      for (const [i, check] of checks.entries()) {
+        if (!judgeGeometry(check, report, sourceCrs, 'region')) continue
+        if (!check.valid) repaired += 1
+        const { parentField: _parentField, parentGiven: _parentGiven, ...row } = placed[i]
+        accepted.push(row)
+      }
+      const findings =
+        accepted.length > 0
+          ? await imports.checkRegionShapes(
+              db,
+              accepted.map(({ index, code, parentCode, geometry, srid }) => ({
+                index,
+                code,
+                parentCode,
+                geometry,
+                srid,
+              })),
+              leavingOut,
+              regionShapeTolerance,
+            )
+          : []
+      for (const finding of findings) {
+        report.warn(
+          finding.index,
+          'geometry',
+          finding.kind === 'outside_parent'
+            ? `${(finding.share * 100).toFixed(1)} % of the region lies outside its parent ${finding.other}`
+            : `overlaps its sibling ${finding.other} by ${(finding.share * 100).toFixed(1)} % of the smaller one's area`,
+        )
+      }
+      return {
+        accepted: accepted.length,
+        repaired,
+        // all or nothing: the demo goes and the tree comes in one transaction
+        store: async () => {
+          const removed = await db.transaction().execute(async (trx) => {
+            const gone = request.replaceDemo ? await demo.deleteDemoDistrict(trx) : {}
+            await imports.upsertRegions(trx, accepted)
+            return gone
+          })
+          await refreshStatistics(db, request.replaceDemo ? demo.districtTables : ['regions'])
+          return {
+            layer: null,
+            regions: { stored: accepted.length, replacedDemo: Object.keys(removed).length > 0, removed },
+          }
+        },
+      }
+    },
+  )
   return refuseFailed(result)
 }
 
@@ -284,7 +520,10 @@ function describeNorm(norm: HouseholdNorm, community: string): string {
  * A region's own households-per-grid norm: both bounds or neither (null), whole numbers, the minimum
  * not above the maximum. Undefined when it is wrong (the fault is reported).
  */
-function readHouseholdNorm(feature: ParsedFeature, report: ImportReport): { min: number; max: number } | null | undefined {
+function readHouseholdNorm(
+  feature: ParsedFeature,
+  report: ImportReport,
+): { min: number; max: number } | null | undefined {
   const bounds = (['householdsMin', 'householdsMax'] as const).map((name) => {
     const found = field(feature.properties, regionFields[name])
     const text = textOf(found)
@@ -293,18 +532,30 @@ function readHouseholdNorm(feature: ParsedFeature, report: ImportReport): { min:
   const [min, max] = bounds
   for (const bound of bounds) {
     if (bound.value !== null && (!Number.isInteger(bound.value) || bound.value < 0)) {
-      report.error(feature.index, bound.key, `households per grid must be a whole number ≥ 0, got "${bound.text.slice(0, 20)}"`)
+      report.error(
+        feature.index,
+        bound.key,
+        `households per grid must be a whole number ≥ 0, got "${bound.text.slice(0, 20)}"`,
+      )
       return undefined
     }
   }
   if ((min.value === null) !== (max.value === null)) {
     const [given, missing] = min.value === null ? [max, min] : [min, max]
-    report.error(feature.index, given.key, `a household norm needs both bounds: ${given.key} is given, ${missing.key} is not`)
+    report.error(
+      feature.index,
+      given.key,
+      `a household norm needs both bounds: ${given.key} is given, ${missing.key} is not`,
+    )
     return undefined
   }
   if (min.value === null || max.value === null) return null
   if (min.value > max.value || max.value === 0) {
-    report.error(feature.index, min.key, `the household norm ${min.value}–${max.value} is empty: ${min.key} must not exceed ${max.key}, and ${max.key} must be at least 1`)
+    report.error(
+      feature.index,
+      min.key,
+      `the household norm ${min.value}–${max.value} is empty: ${min.key} must not exceed ${max.key}, and ${max.key} must be at least 1`,
+    )
     return undefined
   }
   return { min: min.value, max: max.value }
@@ -314,7 +565,10 @@ function readHouseholdNorm(feature: ParsedFeature, report: ImportReport): { min:
 function refuseFailed(result: ImportResult): ImportResult {
   if (result.status !== 'failed') return result
   const errors = result.report.filter((r) => r.level === 'error')
-  throw new InvalidInputError(`${errors.length} error(s) in ${errors[0].file}, nothing was stored: ${errors[0].feature !== undefined ? `feature ${errors[0].feature} ` : ''}${errors[0].field ? `field "${errors[0].field}" ` : ''}${errors[0].message}`, { importId: result.id, errors, report: result.report })
+  throw new InvalidInputError(
+    `${errors.length} error(s) in ${errors[0].file}, nothing was stored: ${errors[0].feature !== undefined ? `feature ${errors[0].feature} ` : ''}${errors[0].field ? `field "${errors[0].field}" ` : ''}${errors[0].message}`,
+    { importId: result.id, errors, report: result.report },
+  )
 }
 
 export async function getImport(db: Kysely<Tables>, id: number) {

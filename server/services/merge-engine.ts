@@ -10,7 +10,14 @@ import type { Kysely } from 'kysely'
 import { projectRoot } from '../config.ts'
 import { cachePath, isCached, readCached, writeCached } from '../db/cache-files.ts'
 import { listMigrations } from '../db/migrate.ts'
-import { type RunInputs, type StepInputs, type StepResults, readRunInputs, readStepInputs, storeStepResults } from '../db/repositories/merge-engine.repository.ts'
+import {
+  type RunInputs,
+  type StepInputs,
+  type StepResults,
+  readRunInputs,
+  readStepInputs,
+  storeStepResults,
+} from '../db/repositories/merge-engine.repository.ts'
 import type { Tables } from '../db/tables.ts'
 import type { MergeEngineFactory, MergeEngines, StepContext, StepReport } from './merge.service.ts'
 
@@ -92,9 +99,14 @@ class EngineThread {
  * 10 s): the dump is cached (see cache-files.ts), named by the migrations and the PGlite packages.
  */
 async function templatePath(): Promise<string> {
-  const packages = ['pglite', 'pglite-postgis'].map((pkg) => path.join(projectRoot, 'node_modules', '@electric-sql', pkg, 'package.json'))
+  const packages = ['pglite', 'pglite-postgis'].map((pkg) =>
+    path.join(projectRoot, 'node_modules', '@electric-sql', pkg, 'package.json'),
+  )
   const migrations = await listMigrations()
-  return cachePath('merge-engine', 'tar', { files: [...packages, ...migrations.map((m) => m.file)], strings: migrations.map((m) => m.version) })
+  return cachePath('merge-engine', 'tar', {
+    files: [...packages, ...migrations.map((m) => m.file)],
+    strings: migrations.map((m) => m.version),
+  })
 }
 
 /** Starts `count` engine threads, from the template (made by the first of them when there is none). */
@@ -106,7 +118,10 @@ async function startThreads(count: number): Promise<EngineThread[]> {
     const opened = await Promise.all(threads.map((thread) => thread.ask({ type: 'open', template })))
     const made = opened.find((o) => o.template !== null)?.template
     // a template that cannot be kept (an unwritable temp directory) only costs the next start time
-    if (made) await writeCached(file, made).catch((error: Error) => process.emitWarning(`merge engine template not kept: ${error.message}`))
+    if (made)
+      await writeCached(file, made).catch((error: Error) =>
+        process.emitWarning(`merge engine template not kept: ${error.message}`),
+      )
     return threads
   } catch (error) {
     await Promise.all(threads.map((thread) => thread.close()))
@@ -217,9 +232,13 @@ export function embeddedEngines(count: number): MergeEngineFactory {
       let unread = 0
       const inputsOf = (communities: string[]): Promise<StepInputs> => {
         const at = steps.indexOf(communities)
-        if (at < 0) throw new Error('merge engines: asked for a step that is not one of the run\'s')
+        if (at < 0) throw new Error("merge engines: asked for a step that is not one of the run's")
         for (; unread <= Math.min(at + count, steps.length - 1); unread++) {
-          const read = readStepInputs(db, { communities: steps[unread], layerIds: context.layerIds, previousRunId: context.previousRunId })
+          const read = readStepInputs(db, {
+            communities: steps[unread],
+            layerIds: context.layerIds,
+            previousRunId: context.previousRunId,
+          })
           read.catch(() => undefined) // a read nobody asks for must not fail the process; its asker sees the error
           reads.set(steps[unread], read)
         }

@@ -4,7 +4,12 @@
 import { parentPort } from 'node:worker_threads'
 import { type Database, createPgliteDatabase } from '../db/database.ts'
 import { migrate } from '../db/migrate.ts'
-import { loadRunInputs, loadStepInputs, prepareEngine, readStepResults } from '../db/repositories/merge-engine.repository.ts'
+import {
+  loadRunInputs,
+  loadStepInputs,
+  prepareEngine,
+  readStepResults,
+} from '../db/repositories/merge-engine.repository.ts'
 import type { EngineAnswers, EngineRequest } from './merge-engine.ts'
 import { type StepContext, runMergeStep } from './merge.service.ts'
 

@@ -36,7 +36,10 @@ export function thinness(areaM2: number, perimeterM: number): number {
 }
 
 export function isSliver(face: Pick<Face, 'areaM2' | 'perimeterM'>, rule: SliverRule = defaultSliverRule): boolean {
-  return face.areaM2 < rule.minAreaM2 || (face.areaM2 <= rule.thinMaxAreaM2 && thinness(face.areaM2, face.perimeterM) < rule.maxThinness)
+  return (
+    face.areaM2 < rule.minAreaM2 ||
+    (face.areaM2 <= rule.thinMaxAreaM2 && thinness(face.areaM2, face.perimeterM) < rule.maxThinness)
+  )
 }
 
 function neighboursOf(adjacency: Adjacency[]): Map<number, { id: number; sharedM: number }[]> {
@@ -60,7 +63,12 @@ function neighboursOf(adjacency: Adjacency[]): Map<number, { id: number; sharedM
  * chains of slivers and gaps reach a real grid. A community whose faces carry no label at all
  * becomes one group.
  */
-export function absorbIntoNeighbours(faces: Face[], adjacency: Adjacency[], initial: Map<number, number>, rule: SliverRule = defaultSliverRule): Map<number, number> {
+export function absorbIntoNeighbours(
+  faces: Face[],
+  adjacency: Adjacency[],
+  initial: Map<number, number>,
+  rule: SliverRule = defaultSliverRule,
+): Map<number, number> {
   const labels = new Map<number, number>()
   for (const face of faces) {
     const label = initial.get(face.id)
@@ -79,7 +87,8 @@ export function absorbIntoNeighbours(faces: Face[], adjacency: Adjacency[], init
       // the labelled neighbour sharing the longest edge (of equals, the lowest id)
       let best: { id: number; sharedM: number } | undefined
       for (const n of neighbours.get(face.id) ?? []) {
-        if (labels.has(n.id) && (!best || n.sharedM > best.sharedM || (n.sharedM === best.sharedM && n.id < best.id))) best = n
+        if (labels.has(n.id) && (!best || n.sharedM > best.sharedM || (n.sharedM === best.sharedM && n.id < best.id)))
+          best = n
       }
       if (best) labels.set(face.id, labels.get(best.id)!)
       else next.push(face)
@@ -147,7 +156,11 @@ export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], norm: H
       for (const [id, sharedM] of frontier) {
         const face = byId.get(id)!
         const fits = group.households + face.households <= norm.max
-        if (!best || (fits && !best.fits) || (fits === best.fits && (sharedM > best.sharedM || (sharedM === best.sharedM && id < best.face.id)))) {
+        if (
+          !best ||
+          (fits && !best.fits) ||
+          (fits === best.fits && (sharedM > best.sharedM || (sharedM === best.sharedM && id < best.face.id)))
+        ) {
           best = { face, sharedM, fits }
         }
       }
@@ -157,9 +170,11 @@ export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], norm: H
   }
   // before small groups are folded away: only moves that leave both groups within the norm
   moveBoundaryFaces(byId, neighbours, labels, groups, norm, true)
-  for (let merged = true; merged && groups.size > 1; ) {
+  for (let merged = true; merged && groups.size > 1;) {
     merged = false
-    const small = [...groups].filter(([, g]) => g.households < norm.min).sort(([la, a], [lb, b]) => a.households - b.households || la - lb)
+    const small = [...groups]
+      .filter(([, g]) => g.households < norm.min)
+      .sort(([la, a], [lb, b]) => a.households - b.households || la - lb)
     for (const [label, group] of small) {
       if (!groups.has(label) || group.households >= norm.min) continue
       const shared = new Map<number, number>()
@@ -173,9 +188,11 @@ export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], norm: H
       for (const [other, sharedM] of shared) {
         const sum = group.households + groups.get(other)!.households
         const fits = sum <= norm.max
-        const better = !best || (fits && !best.fits)
-          || (fits && best.fits && (sharedM > best.sharedM || (sharedM === best.sharedM && other < best.label)))
-          || (!fits && !best.fits && (sum < best.sum || (sum === best.sum && other < best.label)))
+        const better =
+          !best ||
+          (fits && !best.fits) ||
+          (fits && best.fits && (sharedM > best.sharedM || (sharedM === best.sharedM && other < best.label))) ||
+          (!fits && !best.fits && (sum < best.sum || (sum === best.sum && other < best.label)))
         if (better) best = { label: other, sum, sharedM, fits }
       }
       if (!best) continue // an island: nothing to join
@@ -200,7 +217,14 @@ const normMiss = (households: number, norm: HouseholdGoal) => Math.max(0, norm.m
  * norm and leaves the group it leaves contiguous; repeated until no move helps. `onlyIntoNorm`:
  * only moves after which both groups lie within the norm.
  */
-function moveBoundaryFaces(byId: Map<number, Face>, neighbours: Map<number, { id: number; sharedM: number }[]>, labels: Map<number, number>, groups: Map<number, { households: number; faces: number[] }>, norm: HouseholdGoal, onlyIntoNorm: boolean): void {
+function moveBoundaryFaces(
+  byId: Map<number, Face>,
+  neighbours: Map<number, { id: number; sharedM: number }[]>,
+  labels: Map<number, number>,
+  groups: Map<number, { households: number; faces: number[] }>,
+  norm: HouseholdGoal,
+  onlyIntoNorm: boolean,
+): void {
   const staysContiguous = (label: number, without: number) => {
     const members = groups.get(label)!.faces.filter((id) => id !== without)
     if (members.length === 0) return false
@@ -269,7 +293,11 @@ export interface IssuePiece {
  * `keys`: each face's key by its index in `faces` (none: in no piece); `edges`: the adjacency by
  * face index.
  */
-function connectedPieces(faces: Face[], edges: IndexedEdges, keys: (string | undefined)[]): { key: string; faces: Face[]; areaM2: number; perimeterM: number }[] {
+function connectedPieces(
+  faces: Face[],
+  edges: IndexedEdges,
+  keys: (string | undefined)[],
+): { key: string; faces: Face[]; areaM2: number; perimeterM: number }[] {
   if (keys.every((key) => key === undefined)) return []
   const parent = new Int32Array(faces.length)
   for (let i = 0; i < parent.length; i++) parent[i] = i
@@ -314,7 +342,11 @@ interface IndexedEdges {
 }
 
 function indexEdges(indexOf: Map<number, number>, adjacency: Adjacency[]): IndexedEdges {
-  const edges = { a: new Int32Array(adjacency.length), b: new Int32Array(adjacency.length), sharedM: new Float64Array(adjacency.length) }
+  const edges = {
+    a: new Int32Array(adjacency.length),
+    b: new Int32Array(adjacency.length),
+    sharedM: new Float64Array(adjacency.length),
+  }
   let kept = 0
   for (const { a, b, sharedM } of adjacency) {
     const [ia, ib] = [indexOf.get(a), indexOf.get(b)]
@@ -331,7 +363,13 @@ function indexEdges(indexOf: Map<number, number>, adjacency: Adjacency[]): Index
  * overlaps (faces two or more of its grids claim), as connected pieces too large and too thick to be
  * slivers; and the slivers, connected pieces of sliver faces that touch the same grids.
  */
-export function findIssuePieces(faces: Face[], adjacency: Adjacency[], covers: GridCover[], departments: string[], rule: SliverRule = defaultSliverRule): IssuePiece[] {
+export function findIssuePieces(
+  faces: Face[],
+  adjacency: Adjacency[],
+  covers: GridCover[],
+  departments: string[],
+  rule: SliverRule = defaultSliverRule,
+): IssuePiece[] {
   const indexOf = new Map(faces.map((f, i) => [f.id, i]))
   // the grids of each department (in order of id) that cover each face, by the face's index
   const gridsOf = new Map<string, (number[] | undefined)[]>(departments.map((d) => [d, new Array(faces.length)]))
@@ -356,14 +394,22 @@ export function findIssuePieces(faces: Face[], adjacency: Adjacency[], covers: G
     const byFace = gridsOf.get(department)!
     const gaps = Array.from(faces, (_, i) => (byFace[i] === undefined ? 'gap' : undefined))
     for (const piece of connectedPieces(faces, edges, gaps)) {
-      if (!isSliver(piece, rule)) issues.push({ kind: 'gap', department, gridIds: [], faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
+      if (!isSliver(piece, rule))
+        issues.push({ kind: 'gap', department, gridIds: [], faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
     }
     const overlaps = Array.from(faces, (_, i) => {
       const grids = byFace[i]
       return grids && grids.length > 1 ? grids.join(',') : undefined
     })
     for (const piece of connectedPieces(faces, edges, overlaps)) {
-      if (!isSliver(piece, rule)) issues.push({ kind: 'overlap', department, gridIds: piece.key.split(',').map(Number), faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
+      if (!isSliver(piece, rule))
+        issues.push({
+          kind: 'overlap',
+          department,
+          gridIds: piece.key.split(',').map(Number),
+          faceIds: faceIds(piece.faces),
+          areaM2: piece.areaM2,
+        })
     }
   }
   // a wobbling boundary leaves a chain of slivers, each touching other grids: one issue per chain,
@@ -371,8 +417,15 @@ export function findIssuePieces(faces: Face[], adjacency: Adjacency[], covers: G
   const slivers = faces.map((f) => (isSliver(f, rule) ? 'sliver' : undefined))
   for (const piece of connectedPieces(faces, edges, slivers)) {
     const touched = new Set<number>()
-    for (const face of piece.faces) for (const byFace of gridsOf.values()) for (const id of byFace[indexOf.get(face.id)!] ?? []) touched.add(id)
-    issues.push({ kind: 'sliver', department: null, gridIds: [...touched].sort((a, b) => a - b), faceIds: faceIds(piece.faces), areaM2: piece.areaM2 })
+    for (const face of piece.faces)
+      for (const byFace of gridsOf.values()) for (const id of byFace[indexOf.get(face.id)!] ?? []) touched.add(id)
+    issues.push({
+      kind: 'sliver',
+      department: null,
+      gridIds: [...touched].sort((a, b) => a - b),
+      faceIds: faceIds(piece.faces),
+      areaM2: piece.areaM2,
+    })
   }
   return issues
 }
@@ -442,7 +495,11 @@ export function buildFaceMesh(faces: { id: number; part?: string; rings: ArrayLi
   for (const [f, face] of faces.entries()) {
     segmentStart[f] = listed
     let own = partVertices.get(face.part)
-    if (own === undefined) partVertices.set(face.part, (own = { x0: face.rings[0][0], y0: face.rings[0][1], ids: new PairIndex(), far: new Map() }))
+    if (own === undefined)
+      partVertices.set(
+        face.part,
+        (own = { x0: face.rings[0][0], y0: face.rings[0][1], ids: new PairIndex(), far: new Map() }),
+      )
     for (const ring of face.rings) {
       let previous = vertexOf(own, ring[0], ring[1])
       for (let i = 2; i < ring.length; i += 2) {
@@ -476,9 +533,16 @@ export function buildFaceMesh(faces: { id: number; part?: string; rings: ArrayLi
   }
   segmentStart[faces.length] = listed
   return {
-    adjacency, faceIds: faces.map((f) => f.id), indexOf: new Map(faces.map((f, n) => [f.id, n])),
-    segmentCount, sides: sides.subarray(0, 2 * segmentCount), ends: ends.subarray(0, 4 * segmentCount),
-    vertices: vertices.subarray(0, 2 * segmentCount), vertexCount, segmentList: segmentList.subarray(0, listed), segmentStart,
+    adjacency,
+    faceIds: faces.map((f) => f.id),
+    indexOf: new Map(faces.map((f, n) => [f.id, n])),
+    segmentCount,
+    sides: sides.subarray(0, 2 * segmentCount),
+    ends: ends.subarray(0, 4 * segmentCount),
+    vertices: vertices.subarray(0, 2 * segmentCount),
+    vertexCount,
+    segmentList: segmentList.subarray(0, listed),
+    segmentStart,
   }
 }
 

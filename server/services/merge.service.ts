@@ -9,7 +9,19 @@ import type { DriverName } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
 import { type HouseholdNorm, findHouseholdNorms } from '../db/repositories/regions.repository.ts'
-import { type Face, type FaceMesh, type GridCover, type IssuePiece, type SliverRule, absorbIntoNeighbours, balanceHouseholds, defaultSliverRule, findIssuePieces, householdGoal, outlinesOf } from './merge-grouping.ts'
+import {
+  type Face,
+  type FaceMesh,
+  type GridCover,
+  type IssuePiece,
+  type SliverRule,
+  absorbIntoNeighbours,
+  balanceHouseholds,
+  defaultSliverRule,
+  findIssuePieces,
+  householdGoal,
+  outlinesOf,
+} from './merge-grouping.ts'
 import { embeddedEngines, idleEngineCount } from './merge-engine.ts'
 import type { TileService } from './tiles.service.ts'
 
@@ -94,7 +106,10 @@ const mapInUseWindowMs = 1000
  * PGlite serves the app from one connection on this thread: steps run on two embedded engines in
  * worker threads. Server PostGIS: a transaction per step, each on a pooled connection.
  */
-export function mergeExecutionFor(driver: DriverName, tiles?: Pick<TileService, 'renderedWithin'>): { request: Pick<MergeRequest, 'batchSize'>; hooks: MergeHooks } {
+export function mergeExecutionFor(
+  driver: DriverName,
+  tiles?: Pick<TileService, 'renderedWithin'>,
+): { request: Pick<MergeRequest, 'batchSize'>; hooks: MergeHooks } {
   const mapInUse = tiles && (() => tiles.renderedWithin(mapInUseWindowMs))
   return driver === 'pglite'
     ? { request: { batchSize: embeddedBatchSize }, hooks: { engines: embeddedEngines(2), mapInUse } }
@@ -116,26 +131,40 @@ export type MergeRequest = Partial<Omit<MergeParams, 'sliver'>> & { sliver?: Par
 
 /** Creates the run (status pending) after checking what it will merge; `executeMerge` does the work. */
 export async function createMerge(db: Kysely<Tables>, requested: MergeRequest): Promise<number> {
-  const params: MergeParams = { ...defaultMergeParams, ...requested, sliver: { ...defaultMergeParams.sliver, ...requested.sliver } }
+  const params: MergeParams = {
+    ...defaultMergeParams,
+    ...requested,
+    sliver: { ...defaultMergeParams.sliver, ...requested.sliver },
+  }
   let layers = await merge.findLayersForMerge(db, params.layerIds)
   if (params.departments) {
     const wanted = new Set(params.departments)
     const missing = params.departments.filter((d) => !layers.some((l) => l.department === d))
-    if (missing.length > 0) throw new InvalidInputError(`No active grid layer for department ${missing.join(', ')}`, { field: 'departments' })
+    if (missing.length > 0)
+      throw new InvalidInputError(`No active grid layer for department ${missing.join(', ')}`, { field: 'departments' })
     layers = layers.filter((l) => wanted.has(l.department))
   }
   if (params.layerIds && layers.length !== new Set(params.layerIds).size) {
     const missing = params.layerIds.filter((id) => !layers.some((l) => l.id === id))
     throw new InvalidInputError(`No grid layer has the id ${missing.join(', ')}`, { field: 'layerIds' })
   }
-  if (layers.length === 0) throw new InvalidInputError('There are no grid layers to merge: import department grids first', { field: 'layerIds' })
+  if (layers.length === 0)
+    throw new InvalidInputError('There are no grid layers to merge: import department grids first', {
+      field: 'layerIds',
+    })
   if (new Set(layers.map((l) => l.department)).size !== layers.length) {
     throw new InvalidInputError('Choose one layer per department', { field: 'layerIds' })
   }
   if (params.strategy === 'base_department' && !layers.some((l) => l.department === params.baseDepartment)) {
-    throw new InvalidInputError(`The base department "${params.baseDepartment}" has no layer among those merged`, { field: 'baseDepartment' })
+    throw new InvalidInputError(`The base department "${params.baseDepartment}" has no layer among those merged`, {
+      field: 'baseDepartment',
+    })
   }
-  return merge.insertMergeRun(db, { strategy: params.strategy, params: { ...params, layerIds: undefined, departments: undefined }, layerIds: layers.map((l) => l.id) })
+  return merge.insertMergeRun(db, {
+    strategy: params.strategy,
+    params: { ...params, layerIds: undefined, departments: undefined },
+    layerIds: layers.map((l) => l.id),
+  })
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -151,7 +180,10 @@ function chunks<T>(items: T[], size: number): T[][] {
  */
 export function stepsOf<T>(items: T[], size: number, parallel: number): T[][] {
   const tail = parallel > 1 ? Math.min(items.length, size * parallel) : 0
-  return [...chunks(items.slice(0, items.length - tail), size), ...chunks(items.slice(items.length - tail), Math.ceil(size / 4))]
+  return [
+    ...chunks(items.slice(0, items.length - tail), size),
+    ...chunks(items.slice(items.length - tail), Math.ceil(size / 4)),
+  ]
 }
 
 function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
@@ -169,7 +201,12 @@ function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
  * Runs `work` on every item, `parallel` at a time (workers 0 … parallel − 1), in order; the first
  * failure stops the rest. While `holdBack` answers true, only worker 0 takes new items.
  */
-export async function runInParallel<T>(items: T[], parallel: number, work: (item: T, worker: number) => Promise<void>, holdBack: () => boolean = () => false): Promise<void> {
+export async function runInParallel<T>(
+  items: T[],
+  parallel: number,
+  work: (item: T, worker: number) => Promise<void>,
+  holdBack: () => boolean = () => false,
+): Promise<void> {
   let next = 0
   let failed = false
   const worker = async (_: unknown, index: number) => {
@@ -196,7 +233,12 @@ export async function runInParallel<T>(items: T[], parallel: number, work: (item
  * Labels every face of one community according to the strategy. `norm`: the community's household
  * norm (null: a rural community, whose grids follow natural villages: it keeps the base grids).
  */
-export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sharedM: number }[], params: MergeParams, norm: CommunityNorm | null = null): Map<number, number> {
+export function labelFaces(
+  faces: Face[],
+  adjacency: { a: number; b: number; sharedM: number }[],
+  params: MergeParams,
+  norm: CommunityNorm | null = null,
+): Map<number, number> {
   if (params.strategy === 'household_balanced' && norm) {
     // every face, slivers too, is grouped there (absorbing a sliver afterwards could cut a group in two)
     return balanceHouseholds(faces, adjacency, householdGoal(norm, params.targetHouseholds))
@@ -209,7 +251,14 @@ export function labelFaces(faces: Face[], adjacency: { a: number; b: number; sha
  * The rules of one step on its face graph: each face's label (its unified grid), the outline of each
  * unified grid, and the gap, overlap and sliver pieces with the outline of those of several faces.
  */
-export function groupFaces(faces: (Face & { communityCode: string })[], mesh: FaceMesh, covers: GridCover[], departments: string[], params: MergeParams, norms: HouseholdNorms = {}) {
+export function groupFaces(
+  faces: (Face & { communityCode: string })[],
+  mesh: FaceMesh,
+  covers: GridCover[],
+  departments: string[],
+  params: MergeParams,
+  norms: HouseholdNorms = {},
+) {
   const labels: { faceId: number; label: number }[] = []
   const pieces: (IssuePiece & { communityCode: string })[] = []
   // faces never border across a community boundary: each community is a graph of its own
@@ -218,8 +267,10 @@ export function groupFaces(faces: (Face & { communityCode: string })[], mesh: Fa
   const coversOf = groupBy(covers, (c) => communityOf.get(c.faceIds[0])!)
   for (const [community, own] of groupBy(faces, (f) => f.communityCode)) {
     const ownAdjacency = edgesOf.get(community) ?? []
-    for (const [faceId, label] of labelFaces(own, ownAdjacency, params, norms[community] ?? null)) labels.push({ faceId, label })
-    for (const piece of findIssuePieces(own, ownAdjacency, coversOf.get(community) ?? [], departments, params.sliver)) pieces.push({ ...piece, communityCode: community })
+    for (const [faceId, label] of labelFaces(own, ownAdjacency, params, norms[community] ?? null))
+      labels.push({ faceId, label })
+    for (const piece of findIssuePieces(own, ownAdjacency, coversOf.get(community) ?? [], departments, params.sliver))
+      pieces.push({ ...piece, communityCode: community })
   }
   // each unified grid (a community's label) by its index in `groups`, with its faces
   const groups: { community: string; label: number }[] = []
@@ -248,15 +299,23 @@ export function groupFaces(faces: (Face & { communityCode: string })[], mesh: Fa
       overlap.set(gridId, (overlap.get(gridId) ?? 0) + areaOf.get(faceId)!)
     }
   }
-  const sources = overlaps.flatMap((overlap, index) => [...overlap].map(([gridId, overlapM2]) => ({ ...groups[index], gridId, overlapM2 })))
+  const sources = overlaps.flatMap((overlap, index) =>
+    [...overlap].map(([gridId, overlapM2]) => ({ ...groups[index], gridId, overlapM2 })),
+  )
   // a face may lie in several pieces (a gap of 党建 and one of 社保, a sliver), but in one piece of a
   // kind and department at most: outlines are drawn per kind and department
   const pieceOutlines = new Map<number, Uint8Array>()
   const multiFace = [...pieces.entries()].filter(([, piece]) => piece.faceIds.length > 1)
   for (const [, group] of groupBy(multiFace, ([, piece]) => `${piece.kind}/${piece.department}`)) {
-    for (const [n, outline] of outlinesOf(mesh, new Map(group.map(([n, piece]) => [n, piece.faceIds])))) pieceOutlines.set(n, outline)
+    for (const [n, outline] of outlinesOf(mesh, new Map(group.map(([n, piece]) => [n, piece.faceIds]))))
+      pieceOutlines.set(n, outline)
   }
-  return { labels, outlines, sources, pieces: pieces.map((piece, n) => ({ ...piece, outline: pieceOutlines.get(n) ?? null })) }
+  return {
+    labels,
+    outlines,
+    sources,
+    pieces: pieces.map((piece, n) => ({ ...piece, outline: pieceOutlines.get(n) ?? null })),
+  }
 }
 
 /** What every step of a run shares. */
@@ -287,11 +346,20 @@ export interface StepReport {
  * One step of a run over a batch of communities: faces, their grouping into unified grids, the grids
  * with their mapping rows, and the issues, all stored under the run.
  */
-export async function runMergeStep(trx: Kysely<Tables> | Transaction<Tables>, context: StepContext, communities: string[]): Promise<StepReport> {
+export async function runMergeStep(
+  trx: Kysely<Tables> | Transaction<Tables>,
+  context: StepContext,
+  communities: string[],
+): Promise<StepReport> {
   const { runId, params, srid } = context
   const options = {
-    runId, communities, layerIds: context.layerIds, srid, snapM: params.snapToleranceM,
-    baseDepartment: params.baseDepartment, withHouseholds: params.strategy === 'household_balanced',
+    runId,
+    communities,
+    layerIds: context.layerIds,
+    srid,
+    snapM: params.snapToleranceM,
+    baseDepartment: params.baseDepartment,
+    withHouseholds: params.strategy === 'household_balanced',
   }
   const timings = { facesMs: 0, groupingMs: 0, unifyMs: 0, issuesMs: 0 }
   let t = performance.now()
@@ -299,7 +367,14 @@ export async function runMergeStep(trx: Kysely<Tables> | Transaction<Tables>, co
   const { faces, mesh, covers } = await merge.findFaceGraph(trx, options)
   timings.facesMs = performance.now() - t
   t = performance.now()
-  const { labels, outlines, sources, pieces } = groupFaces(faces, mesh, covers, context.departments, params, context.householdNorms)
+  const { labels, outlines, sources, pieces } = groupFaces(
+    faces,
+    mesh,
+    covers,
+    context.departments,
+    params,
+    context.householdNorms,
+  )
   timings.groupingMs = performance.now() - t
   t = performance.now()
   await merge.insertUnifiedGrids(trx, runId, { labels, outlines, sources }, context.previousRunId, srid)
@@ -312,7 +387,11 @@ export async function runMergeStep(trx: Kysely<Tables> | Transaction<Tables>, co
   return { faces: faces.length, timings }
 }
 
-export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: MergeHooks = {}): Promise<merge.MergeRunRow> {
+export async function executeMerge(
+  db: Kysely<Tables>,
+  runId: number,
+  hooks: MergeHooks = {},
+): Promise<merge.MergeRunRow> {
   const run = await merge.findMergeRun(db, runId)
   if (!run) throw new NotFoundError(`No merge run has the id ${runId}`)
   const params = { ...defaultMergeParams, ...(run.params as Partial<MergeParams>), strategy: run.strategy }
@@ -326,10 +405,24 @@ export async function executeMerge(db: Kysely<Tables>, runId: number, hooks: Mer
     const srid = await merge.findMetricSrid(db)
     // codes carry over from the published version (else the latest that succeeded)
     const previousRunId = (await merge.findPublishedRun(db))?.id ?? (await merge.findLatestSucceededRun(db))?.id ?? null
-    const householdNorms = params.strategy === 'household_balanced'
-      ? Object.fromEntries([...(await findHouseholdNorms(db, communities))].map(([code, norm]) => [code, norm && { min: norm.min, max: norm.max }]))
-      : undefined
-    const context: StepContext = { runId, layerIds: run.layerIds, departments, srid, previousRunId, params, householdNorms }
+    const householdNorms =
+      params.strategy === 'household_balanced'
+        ? Object.fromEntries(
+            [...(await findHouseholdNorms(db, communities))].map(([code, norm]) => [
+              code,
+              norm && { min: norm.min, max: norm.max },
+            ]),
+          )
+        : undefined
+    const context: StepContext = {
+      runId,
+      layerIds: run.layerIds,
+      departments,
+      srid,
+      previousRunId,
+      params,
+      householdNorms,
+    }
     let done = 0
     let faceCount = 0
     const parallel = hooks.engines?.size ?? hooks.parallelSteps ?? 1
@@ -384,12 +477,17 @@ export async function getMergeRun(db: Kysely<Tables>, runId: number): Promise<me
 
 export async function publishMerge(db: Kysely<Tables>, runId: number): Promise<merge.MergeRunRow> {
   const run = await getMergeRun(db, runId)
-  if (run.status !== 'succeeded') throw new ConflictError(`Merge run ${runId} is ${run.status}: only a succeeded run can be published`)
+  if (run.status !== 'succeeded')
+    throw new ConflictError(`Merge run ${runId} is ${run.status}: only a succeeded run can be published`)
   await db.transaction().execute((trx) => merge.publishRun(trx, runId))
   return getMergeRun(db, runId)
 }
 
-export async function listMergeIssues(db: Kysely<Tables>, runId: number, filter: Parameters<typeof merge.findIssues>[2]) {
+export async function listMergeIssues(
+  db: Kysely<Tables>,
+  runId: number,
+  filter: Parameters<typeof merge.findIssues>[2],
+) {
   await getMergeRun(db, runId)
   return merge.findIssues(db, runId, filter)
 }
@@ -399,7 +497,8 @@ export async function diffMerges(db: Kysely<Tables>, from: number, to: number) {
   await getMergeRun(db, to)
   const rows = await merge.diffRuns(db, from, to, await merge.findMetricSrid(db), 0.01)
   return {
-    from, to,
+    from,
+    to,
     added: rows.filter((r) => r.change === 'added'),
     removed: rows.filter((r) => r.change === 'removed'),
     reshaped: rows.filter((r) => r.change === 'reshaped'),

@@ -25,7 +25,8 @@ export class PairIndex {
     h ^= h >>> 13
     h = Math.imul(h, 0xc2b2ae35)
     let slot = (h ^ (h >>> 16)) & this.mask
-    while (this.values[slot] !== EMPTY && (this.firsts[slot] !== first || this.seconds[slot] !== second)) slot = (slot + 1) & this.mask
+    while (this.values[slot] !== EMPTY && (this.firsts[slot] !== first || this.seconds[slot] !== second))
+      slot = (slot + 1) & this.mask
     return slot
   }
 

@@ -21,17 +21,36 @@ export function parentCodeOf(code: string, level: RegionLevel): string | null {
 }
 
 /** The level a region's parent must have. */
-export const parentLevelOf: Record<RegionLevel, RegionLevel | null> = { city: null, district: 'city', street: 'district', community: 'street' }
+export const parentLevelOf: Record<RegionLevel, RegionLevel | null> = {
+  city: null,
+  district: 'city',
+  street: 'district',
+  community: 'street',
+}
 
-export const levelNames: Record<RegionLevel, string> = { city: '市', district: '区县', street: '街道/乡镇', community: '社区/村' }
+export const levelNames: Record<RegionLevel, string> = {
+  city: '市',
+  district: '区县',
+  street: '街道/乡镇',
+  community: '社区/村',
+}
 
 /** Level words, English or Chinese; a Chinese word also says urban (街道, 社区) or rural (乡镇, 村). */
 const levelWords: Record<string, { level: RegionLevel; isUrban?: boolean }> = {
-  city: { level: 'city' }, 市: { level: 'city' },
-  district: { level: 'district' }, 区县: { level: 'district' }, 区: { level: 'district' }, 县: { level: 'district' },
-  street: { level: 'street' }, 街道: { level: 'street', isUrban: true }, 乡镇: { level: 'street', isUrban: false },
-  镇: { level: 'street', isUrban: false }, 乡: { level: 'street', isUrban: false },
-  community: { level: 'community' }, 社区: { level: 'community', isUrban: true }, 村: { level: 'community', isUrban: false },
+  city: { level: 'city' },
+  市: { level: 'city' },
+  district: { level: 'district' },
+  区县: { level: 'district' },
+  区: { level: 'district' },
+  县: { level: 'district' },
+  street: { level: 'street' },
+  街道: { level: 'street', isUrban: true },
+  乡镇: { level: 'street', isUrban: false },
+  镇: { level: 'street', isUrban: false },
+  乡: { level: 'street', isUrban: false },
+  community: { level: 'community' },
+  社区: { level: 'community', isUrban: true },
+  村: { level: 'community', isUrban: false },
 }
 
 export function parseLevel(raw: string): { level: RegionLevel; isUrban?: boolean } | undefined {
@@ -43,7 +62,12 @@ export function parseLevel(raw: string): { level: RegionLevel; isUrban?: boolean
  * urban, 2xx rural), else the level word or the name's ending (街道/社区 urban, 乡/镇/村 rural);
  * urban by default. `undefined` when a flag or code is given but unreadable.
  */
-export function decideUrban(evidence: { flag: string; urbanRuralCode: string; levelWord?: boolean; name: string }): boolean | undefined {
+export function decideUrban(evidence: {
+  flag: string
+  urbanRuralCode: string
+  levelWord?: boolean
+  name: string
+}): boolean | undefined {
   if (evidence.flag) {
     if (/^(1|true|t|yes|y|是|城镇|urban)$/i.test(evidence.flag)) return true
     if (/^(0|false|f|no|n|否|乡村|rural)$/i.test(evidence.flag)) return false

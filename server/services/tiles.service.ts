@@ -9,7 +9,12 @@ import { type TileBounds, tileBounds, toTileFeature } from './tiles.ts'
 
 export type TileEncoder = 'postgis' | 'node'
 
-export async function encodeTile(db: Kysely<Tables>, encoder: TileEncoder, layer: Layer, tile: TileBounds): Promise<Uint8Array> {
+export async function encodeTile(
+  db: Kysely<Tables>,
+  encoder: TileEncoder,
+  layer: Layer,
+  tile: TileBounds,
+): Promise<Uint8Array> {
   if (encoder === 'postgis') return encodeTileWithPostgis(db, layer.source, layer.sourceLayer, tile)
   const rows = await findTileFeatures(db, layer.source, tile)
   const features = rows.map(toTileFeature).filter((f) => f !== undefined)

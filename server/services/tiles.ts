@@ -24,32 +24,54 @@ export interface TileBounds {
 }
 
 export function assertTileInRange(z: number, x: number, y: number): void {
-  if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM) throw new InvalidInputError(`Zoom ${z} is out of range: z must be 0–${MAX_ZOOM}`, { field: 'z' })
+  if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM)
+    throw new InvalidInputError(`Zoom ${z} is out of range: z must be 0–${MAX_ZOOM}`, { field: 'z' })
   const size = 2 ** z
-  if (!Number.isInteger(x) || x < 0 || x >= size) throw new InvalidInputError(`Tile column ${x} is out of range at zoom ${z}: x must be 0–${size - 1}`, { field: 'x' })
-  if (!Number.isInteger(y) || y < 0 || y >= size) throw new InvalidInputError(`Tile row ${y} is out of range at zoom ${z}: y must be 0–${size - 1}`, { field: 'y' })
+  if (!Number.isInteger(x) || x < 0 || x >= size)
+    throw new InvalidInputError(`Tile column ${x} is out of range at zoom ${z}: x must be 0–${size - 1}`, {
+      field: 'x',
+    })
+  if (!Number.isInteger(y) || y < 0 || y >= size)
+    throw new InvalidInputError(`Tile row ${y} is out of range at zoom ${z}: y must be 0–${size - 1}`, { field: 'y' })
 }
 
 export function tileBounds(z: number, x: number, y: number, bufferPixels = 64, extent = 4096): TileBounds {
   assertTileInRange(z, x, y)
   const width = (2 * HALF_WORLD) / 2 ** z
-  const bounds = { west: -HALF_WORLD + x * width, east: -HALF_WORLD + (x + 1) * width, north: HALF_WORLD - y * width, south: HALF_WORLD - (y + 1) * width }
+  const bounds = {
+    west: -HALF_WORLD + x * width,
+    east: -HALF_WORLD + (x + 1) * width,
+    north: HALF_WORLD - y * width,
+    south: HALF_WORLD - (y + 1) * width,
+  }
   const pad = (bufferPixels / extent) * width
   return {
-    z, x, y, bounds,
-    buffered: { west: bounds.west - pad, south: bounds.south - pad, east: bounds.east + pad, north: bounds.north + pad },
+    z,
+    x,
+    y,
+    bounds,
+    buffered: {
+      west: bounds.west - pad,
+      south: bounds.south - pad,
+      east: bounds.east + pad,
+      north: bounds.north + pad,
+    },
   }
 }
 
 /** Parses `west,south,east,north` in WGS84 degrees; rejects anything that is not a real box. */
 export function parseBbox(raw: string): [number, number, number, number] {
   const parts = raw.split(',')
-  if (parts.length !== 4) throw new InvalidInputError(`bbox must be four numbers "west,south,east,north", got "${raw}"`, { field: 'bbox' })
+  if (parts.length !== 4)
+    throw new InvalidInputError(`bbox must be four numbers "west,south,east,north", got "${raw}"`, { field: 'bbox' })
   const numbers = parts.map((part) => (part.trim() === '' ? Number.NaN : Number(part)))
-  if (numbers.some((n) => !Number.isFinite(n))) throw new InvalidInputError(`bbox must contain only numbers, got "${raw}"`, { field: 'bbox' })
+  if (numbers.some((n) => !Number.isFinite(n)))
+    throw new InvalidInputError(`bbox must contain only numbers, got "${raw}"`, { field: 'bbox' })
   const [west, south, east, north] = numbers
-  if (west < -180 || east > 180 || south < -90 || north > 90) throw new InvalidInputError('bbox must lie within longitude −180…180 and latitude −90…90', { field: 'bbox' })
-  if (west >= east || south >= north) throw new InvalidInputError('bbox must have west < east and south < north', { field: 'bbox' })
+  if (west < -180 || east > 180 || south < -90 || north > 90)
+    throw new InvalidInputError('bbox must lie within longitude −180…180 and latitude −90…90', { field: 'bbox' })
+  if (west >= east || south >= north)
+    throw new InvalidInputError('bbox must have west < east and south < north', { field: 'bbox' })
   return [west, south, east, north]
 }
 
@@ -64,7 +86,11 @@ type TileGeometry =
   | { type: 'GeometryCollection'; geometries: TileGeometry[] }
 
 /** One row (fid, properties, tile-space GeoJSON geometry) as an MVT feature; nulls are left out as ST_AsMVT does. */
-export function toTileFeature(row: { fid: number; geom: string; [property: string]: unknown }): GeojsonVtFeature | undefined {
+export function toTileFeature(row: {
+  fid: number
+  geom: string
+  [property: string]: unknown
+}): GeojsonVtFeature | undefined {
   const { fid, geom, ...properties } = row
   const tags: GeojsonVtFeature['tags'] = {}
   for (const [key, value] of Object.entries(properties)) {

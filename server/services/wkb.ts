@@ -8,7 +8,12 @@ const WKB_MULTIPOLYGON = 6
 /** Coordinates per point: ISO (1000s) and EWKB (high bits) flags for Z and M; x and y are read only. */
 function dimensionsOf(rawType: number): number {
   const type = rawType & 0xffff
-  return 2 + (type >= 1000 && type < 4000 ? (type >= 3000 ? 2 : 1) : 0) + ((rawType & 0x80000000) ? 1 : 0) + ((rawType & 0x40000000) ? 1 : 0)
+  return (
+    2 +
+    (type >= 1000 && type < 4000 ? (type >= 3000 ? 2 : 1) : 0) +
+    (rawType & 0x80000000 ? 1 : 0) +
+    (rawType & 0x40000000 ? 1 : 0)
+  )
 }
 
 export function readWkb(bytes: Uint8Array): Geometry {
@@ -27,12 +32,13 @@ export function readWkb(bytes: Uint8Array): Geometry {
       offset += 4
       return value
     }
-    const ring = (): Position[] => Array.from({ length: int() }, () => {
-      const x = view.getFloat64(offset, little)
-      const y = view.getFloat64(offset + 8, little)
-      offset += 8 * dimensions
-      return [x, y]
-    })
+    const ring = (): Position[] =>
+      Array.from({ length: int() }, () => {
+        const x = view.getFloat64(offset, little)
+        const y = view.getFloat64(offset + 8, little)
+        offset += 8 * dimensions
+        return [x, y]
+      })
     if (base === WKB_POLYGON) return { type: 'Polygon', coordinates: Array.from({ length: int() }, ring) }
     if (base === WKB_MULTIPOLYGON) {
       const count = int()
@@ -61,7 +67,8 @@ export function readPolygonSequence(bytes: Uint8Array): Float64Array[][] {
     const little = view.getUint8(offset) === 1
     const rawType = view.getUint32(offset + 1, little)
     offset += 5
-    if ((rawType & 0xffff) % 1000 !== WKB_POLYGON) throw new Error(`a geometry of WKB type ${rawType} where polygons were expected`)
+    if ((rawType & 0xffff) % 1000 !== WKB_POLYGON)
+      throw new Error(`a geometry of WKB type ${rawType} where polygons were expected`)
     if ((rawType & 0x20000000) !== 0) offset += 4 // EWKB SRID
     const dimensions = dimensionsOf(rawType)
     const rings: Float64Array[] = []
@@ -87,7 +94,8 @@ export function readPolygonSequence(bytes: Uint8Array): Float64Array[][] {
 export function writeWkb(geometry: Polygon | MultiPolygon): Uint8Array {
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates
   const polygonBytes = (rings: Position[][]) => 9 + rings.reduce((n, r) => n + 4 + 16 * r.length, 0)
-  const size = geometry.type === 'Polygon' ? polygonBytes(polygons[0]) : 9 + polygons.reduce((n, p) => n + polygonBytes(p), 0)
+  const size =
+    geometry.type === 'Polygon' ? polygonBytes(polygons[0]) : 9 + polygons.reduce((n, p) => n + polygonBytes(p), 0)
   const view = new DataView(new ArrayBuffer(size))
   let offset = 0
   const header = (type: number, count: number) => {

@@ -3,10 +3,22 @@
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/database.ts'
 import { stopIdleEngines } from '../../server/services/merge-engine.ts'
-import { type MergeRequest, createMerge, executeMerge, mergeExecutionFor, prepareMerges, publishMerge } from '../../server/services/merge.service.ts'
+import {
+  type MergeRequest,
+  createMerge,
+  executeMerge,
+  mergeExecutionFor,
+  prepareMerges,
+  publishMerge,
+} from '../../server/services/merge.service.ts'
 import { median, percentile, timeIt } from './stats.ts'
 
-async function coldTileTimes(app: FastifyInstance, origin: string, paths: string[], until: () => boolean): Promise<number[]> {
+async function coldTileTimes(
+  app: FastifyInstance,
+  origin: string,
+  paths: string[],
+  until: () => boolean,
+): Promise<number[]> {
   const times: number[] = []
   for (let i = 0; until() && i < 100_000; i++) {
     app.tiles.invalidate()
@@ -29,7 +41,13 @@ async function runMerge(database: Database, app: FastifyInstance, request: Merge
   const { ms, value: run } = await timeIt(() => executeMerge(database.db, runId, execution.hooks))
   if (run.status !== 'succeeded') throw new Error(`merge failed: ${run.error}`)
   const published = await timeIt(() => publishMerge(database.db, runId))
-  return { run, ms: ms + published.ms, publishMs: published.ms, parallel: execution.hooks.engines?.size ?? execution.hooks.parallelSteps ?? 1, onEngines: execution.hooks.engines !== undefined }
+  return {
+    run,
+    ms: ms + published.ms,
+    publishMs: published.ms,
+    parallel: execution.hooks.engines?.size ?? execution.hooks.parallelSteps ?? 1,
+    onEngines: execution.hooks.engines !== undefined,
+  }
 }
 
 /**
@@ -39,7 +57,13 @@ async function runMerge(database: Database, app: FastifyInstance, request: Merge
  * and a first merge once the engines were started ahead, as the merge workspace does on opening.
  * Last, the same merge with the household-balanced strategy (which also counts households per face).
  */
-export async function benchMerge(label: string, database: Database, app: FastifyInstance, origin: string, paths: string[]): Promise<MergeFigures> {
+export async function benchMerge(
+  label: string,
+  database: Database,
+  app: FastifyInstance,
+  origin: string,
+  paths: string[],
+): Promise<MergeFigures> {
   await stopIdleEngines()
   const first = await runMerge(database, app)
   const alone = first.onEngines ? await runMerge(database, app) : first
@@ -63,21 +87,47 @@ export async function benchMerge(label: string, database: Database, app: Fastify
     grids,
     wallMs: alone.ms,
     rows: [
-      [`${label} merge ${grids.toLocaleString('en-US')} grids → ${stats.unifiedGrids} unified (${stats.faces} faces), issues and publish included`, 1, alone.ms, '', 'server ≤ 15,000 / PGlite ≤ 45,000 at 4 × 10,000 grids'],
-      ...(prepared ? [
-        [`${label}   the first merge, which starts the engines (kept 2 min after a run)`, 1, first.ms, '', '—'],
-        [`${label}   engines started ahead (the merge workspace opening)`, 1, prepared.warmMs, '', '—'],
-        [`${label}   the first merge after that`, 1, prepared.merge.ms, '', '≤ 45,000'],
-      ] : []),
+      [
+        `${label} merge ${grids.toLocaleString('en-US')} grids → ${stats.unifiedGrids} unified (${stats.faces} faces), issues and publish included`,
+        1,
+        alone.ms,
+        '',
+        'server ≤ 15,000 / PGlite ≤ 45,000 at 4 × 10,000 grids',
+      ],
+      ...(prepared
+        ? [
+            [`${label}   the first merge, which starts the engines (kept 2 min after a run)`, 1, first.ms, '', '—'],
+            [`${label}   engines started ahead (the merge workspace opening)`, 1, prepared.warmMs, '', '—'],
+            [`${label}   the first merge after that`, 1, prepared.merge.ms, '', '≤ 45,000'],
+          ]
+        : []),
       [`${label}   phase: overlay into faces${summed}`, 1, stats.facesMs, '', '—'],
       [`${label}   phase: grouping (strategy, issue pieces)${summed}`, 1, stats.groupingMs, '', '—'],
       [`${label}   phase: unified grids + mapping${summed}`, 1, stats.unifyMs, '', '—'],
-      [`${label}   phase: issues (${Object.values(stats.issues).reduce((a, b) => a + b, 0)})${summed}`, 1, stats.issuesMs, '', '—'],
+      [
+        `${label}   phase: issues (${Object.values(stats.issues).reduce((a, b) => a + b, 0)})${summed}`,
+        1,
+        stats.issuesMs,
+        '',
+        '—',
+      ],
       [`${label}   phase: alignment`, 1, stats.alignmentMs, '', '—'],
       [`${label}   publish`, 1, alone.publishMs, '', '—'],
-      [`${label} the same merge with the household-balanced strategy (${(balanced.run.stats as { unifiedGrids: number }).unifiedGrids} unified)`, 1, balanced.ms, '', '—'],
+      [
+        `${label} the same merge with the household-balanced strategy (${(balanced.run.stats as { unifiedGrids: number }).unifiedGrids} unified)`,
+        1,
+        balanced.ms,
+        '',
+        '—',
+      ],
       [`${label} cold tile while idle`, idle.length, median(idle), percentile(idle, 95), '—'],
-      [`${label} cold tile during a second merge (p95 ratio ${(percentile(busy, 95) / percentile(idle, 95)).toFixed(2)}×)`, busy.length, median(busy), percentile(busy, 95), 'p95 ≤ 2× idle'],
+      [
+        `${label} cold tile during a second merge (p95 ratio ${(percentile(busy, 95) / percentile(idle, 95)).toFixed(2)}×)`,
+        busy.length,
+        median(busy),
+        percentile(busy, 95),
+        'p95 ≤ 2× idle',
+      ],
       [`${label} that merge, serving those ${busy.length} tiles meanwhile`, 1, underLoad.ms, '', '—'],
     ],
   }
@@ -87,5 +137,11 @@ export async function benchMerge(label: string, database: Database, app: Fastify
 export function scalingRow(label: string, figures: MergeFigures[]): (string | number)[] {
   const [small, large] = [figures[0], figures[figures.length - 1]]
   const inputRatio = large.grids / small.grids
-  return [`${label} merge scaling: ${inputRatio.toFixed(1)}× the grids took ${(large.wallMs / small.wallMs).toFixed(1)}× the time`, '', large.wallMs / small.wallMs, inputRatio, '10× input ≤ 15× time']
+  return [
+    `${label} merge scaling: ${inputRatio.toFixed(1)}× the grids took ${(large.wallMs / small.wallMs).toFixed(1)}× the time`,
+    '',
+    large.wallMs / small.wallMs,
+    inputRatio,
+    '10× input ≤ 15× time',
+  ]
 }

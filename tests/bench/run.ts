@@ -25,10 +25,16 @@ import { type MergeFigures, benchMerge, scalingRow } from './merge.ts'
 import { benchStartup } from './startup.ts'
 import { median, percentile, printTable, timeIt } from './stats.ts'
 
-interface Tile { z: number; x: number; y: number }
+interface Tile {
+  z: number
+  x: number
+  y: number
+}
 
 const scales = (process.env.BENCH_SCALES ?? '1').split(',').map(Number)
-const mergeScales = process.env.BENCH_SKIP_MERGE ? [] : (process.env.BENCH_MERGE_SCALES ?? '1,13').split(',').map(Number)
+const mergeScales = process.env.BENCH_SKIP_MERGE
+  ? []
+  : (process.env.BENCH_MERGE_SCALES ?? '1,13').split(',').map(Number)
 const seed = 20241
 
 function tilesCovering([west, south, east, north]: number[], z: number): Tile[] {
@@ -52,7 +58,8 @@ function sample<T>(items: T[], count: number): T[] {
 
 async function fetchTile(origin: string, layer: Layer, { z, x, y }: Tile): Promise<number> {
   const response = await fetch(`${origin}/tiles/${layer.id}/${z}/${x}/${y}.mvt`)
-  if (response.status !== 200 && response.status !== 204) throw new Error(`tile ${layer.id}/${z}/${x}/${y}: ${response.status}`)
+  if (response.status !== 200 && response.status !== 204)
+    throw new Error(`tile ${layer.id}/${z}/${x}/${y}: ${response.status}`)
   return (await response.arrayBuffer()).byteLength
 }
 
@@ -63,7 +70,13 @@ async function districtBbox(database: Database): Promise<number[]> {
 }
 
 /** Cold tiles (tile cache cleared before each) through HTTP, against the bare ST_AsMVT query through pg. */
-async function benchColdTiles(label: string, database: Database, app: FastifyInstance, origin: string, bareClient: pg.Client | undefined) {
+async function benchColdTiles(
+  label: string,
+  database: Database,
+  app: FastifyInstance,
+  origin: string,
+  bareClient: pg.Client | undefined,
+) {
   const bbox = await districtBbox(database)
   const layers = await listLayers(database.db)
   const api: number[] = []
@@ -74,7 +87,11 @@ async function benchColdTiles(label: string, database: Database, app: FastifyIns
     for (const layer of layers.filter((l) => z >= l.minzoom)) {
       for (const tile of sample(tilesCovering(bbox, z), 12)) {
         if (bareClient) {
-          const compiled = postgisTileQuery(layer.source, layer.sourceLayer, tileBounds(tile.z, tile.x, tile.y)).compile(database.db)
+          const compiled = postgisTileQuery(
+            layer.source,
+            layer.sourceLayer,
+            tileBounds(tile.z, tile.x, tile.y),
+          ).compile(database.db)
           bare.push((await timeIt(() => bareClient.query(compiled.sql, [...compiled.parameters]))).ms)
         }
         app.tiles.invalidate()
@@ -92,12 +109,26 @@ async function benchColdTiles(label: string, database: Database, app: FastifyIns
       }
     }
   }
-  const rows: (string | number)[][] = [[`${label} cold tile z10–14 (API)`, api.length, median(api), percentile(api, 95), 'p50 ≤ 20, p95 ≤ 60']]
+  const rows: (string | number)[][] = [
+    [`${label} cold tile z10–14 (API)`, api.length, median(api), percentile(api, 95), 'p50 ≤ 20, p95 ≤ 60'],
+  ]
   if (bare.length > 0) {
     rows.push([`${label} bare ST_AsMVT via pg (reference)`, bare.length, median(bare), percentile(bare, 95), '—'])
-    rows.push([`${label} API / bare, p50 ratio`, '', median(api) / median(bare), percentile(api, 95) / percentile(bare, 95), '≤ 1.3×'])
+    rows.push([
+      `${label} API / bare, p50 ratio`,
+      '',
+      median(api) / median(bare),
+      percentile(api, 95) / percentile(bare, 95),
+      '≤ 1.3×',
+    ])
   }
-  rows.push([`${label} low-zoom tile z5–8 (largest ${(largestLowZoom / 1024).toFixed(1)} KB)`, lowZoom.length, median(lowZoom), percentile(lowZoom, 95), 'p95 ≤ 150, ≤ 500 KB'])
+  rows.push([
+    `${label} low-zoom tile z5–8 (largest ${(largestLowZoom / 1024).toFixed(1)} KB)`,
+    lowZoom.length,
+    median(lowZoom),
+    percentile(lowZoom, 95),
+    'p95 ≤ 150, ≤ 500 KB',
+  ])
   return rows
 }
 
@@ -105,16 +136,37 @@ async function benchColdTiles(label: string, database: Database, app: FastifyIns
 async function benchCachedTiles(label: string, database: Database, origin: string, target: string) {
   const bbox = await districtBbox(database)
   const layers = (await listLayers(database.db)).filter((l) => l.group === 'grid' || l.id === 'party-orgs')
-  const candidates = layers.flatMap((layer) => sample(tilesCovering(bbox, 13), 30).map(({ z, x, y }) => `/tiles/${layer.id}/${z}/${x}/${y}.mvt`))
+  const candidates = layers.flatMap((layer) =>
+    sample(tilesCovering(bbox, 13), 30).map(({ z, x, y }) => `/tiles/${layer.id}/${z}/${x}/${y}.mvt`),
+  )
   // only tiles with features: an empty 204 would flatter the throughput
   const paths: string[] = []
-  for (const path of candidates) if ((await fetch(origin + path).then(async (r) => (await r.arrayBuffer(), r.status))) === 200) paths.push(path)
+  for (const path of candidates)
+    if ((await fetch(origin + path).then(async (r) => (await r.arrayBuffer(), r.status))) === 200) paths.push(path)
   const single: number[] = []
   for (const path of paths) single.push((await timeIt(() => fetch(origin + path).then((r) => r.arrayBuffer()))).ms)
-  const result = await autocannon({ url: origin, connections: 32, duration: 5, workers: 1, requests: paths.map((path) => ({ method: 'GET', path })) })
+  const result = await autocannon({
+    url: origin,
+    connections: 32,
+    duration: 5,
+    workers: 1,
+    requests: paths.map((path) => ({ method: 'GET', path })),
+  })
   return [
-    [`${label} cached tile (with features), one client`, single.length, median(single), percentile(single, 95), 'p95 ≤ 5'],
-    [`${label} cached tiles/s, 32 connections (p97.5 ${result.latency.p97_5} ms)`, result.requests.total, result.requests.average, '', target],
+    [
+      `${label} cached tile (with features), one client`,
+      single.length,
+      median(single),
+      percentile(single, 95),
+      'p95 ≤ 5',
+    ],
+    [
+      `${label} cached tiles/s, 32 connections (p97.5 ${result.latency.p97_5} ms)`,
+      result.requests.total,
+      result.requests.average,
+      '',
+      target,
+    ],
   ]
 }
 
@@ -126,12 +178,18 @@ async function gridTilePaths(database: Database): Promise<string[]> {
 
 async function benchSummary(label: string, origin: string) {
   const samples: number[] = []
-  for (let i = 0; i < 40; i++) samples.push((await timeIt(() => fetch(`${origin}/api/summary`).then((r) => r.json()))).ms)
+  for (let i = 0; i < 40; i++)
+    samples.push((await timeIt(() => fetch(`${origin}/api/summary`).then((r) => r.json()))).ms)
   return [[`${label} KPI summary`, samples.length, median(samples), percentile(samples, 95), 'p50 ≤ 100']]
 }
 
 /** A new server database with the demo district at `scale`. */
-async function openServerDatabase(adminUrl: string, name: string, scale: number, rows: (string | number)[][]): Promise<{ database: Database; url: string }> {
+async function openServerDatabase(
+  adminUrl: string,
+  name: string,
+  scale: number,
+  rows: (string | number)[][],
+): Promise<{ database: Database; url: string }> {
   const admin = new pg.Client({ connectionString: adminUrl })
   await admin.connect()
   await admin.query(`DROP DATABASE IF EXISTS ${name}`)
@@ -150,12 +208,19 @@ async function openPgliteDatabase(scale: number, rows: (string | number)[][]): P
   const created = await timeIt(() => createPgliteDatabase('memory://'))
   await migrate(created.value.db)
   const load = await timeIt(() => loadDemoDistrict(created.value.db, { seed, scale }))
-  rows.push([`pglite ×${scale}: create + PostGIS`, 1, created.ms, '', '—'], [`pglite ×${scale}: demo load (${load.value.counts.grids ?? '?'} grids)`, 1, load.ms, '', '—'])
+  rows.push(
+    [`pglite ×${scale}: create + PostGIS`, 1, created.ms, '', '—'],
+    [`pglite ×${scale}: demo load (${load.value.counts.grids ?? '?'} grids)`, 1, load.ms, '', '—'],
+  )
   return created.value
 }
 
 /** 多网合一 at each merge scale, tiles served meanwhile, and how time grows with the input. */
-async function benchMergeScales(label: string, open: (scale: number) => Promise<Database>, rows: (string | number)[][]) {
+async function benchMergeScales(
+  label: string,
+  open: (scale: number) => Promise<Database>,
+  rows: (string | number)[][],
+) {
   const figures: MergeFigures[] = []
   for (const scale of mergeScales) {
     const database = await open(scale)
@@ -187,7 +252,12 @@ async function main() {
       await app.close()
       await database.close()
     }
-    if (!process.env.BENCH_SKIP_SERVER) await benchMergeScales('server', async (scale) => (await openServerDatabase(adminUrl, `bench_merge_${scale}`, scale, rows)).database, rows)
+    if (!process.env.BENCH_SKIP_SERVER)
+      await benchMergeScales(
+        'server',
+        async (scale) => (await openServerDatabase(adminUrl, `bench_merge_${scale}`, scale, rows)).database,
+        rows,
+      )
     if (!process.env.BENCH_SKIP_PGLITE) {
       const database = await openPgliteDatabase(1, rows)
       const { app, origin } = await serveTestApp(database)

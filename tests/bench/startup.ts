@@ -10,7 +10,12 @@ const projectRoot = path.resolve(import.meta.dirname, '../..')
 
 async function timeToDrawnMap(dataDir: string, port: number): Promise<{ readyMs: number; drawnMs: number }> {
   const started = performance.now()
-  const server = spawn('npm', ['start'], { cwd: projectRoot, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+  const server = spawn('npm', ['start'], {
+    cwd: projectRoot,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  })
   try {
     const readyMs = await new Promise<number>((resolve, reject) => {
       server.stdout.on('data', (chunk: Buffer) => {
@@ -22,10 +27,14 @@ async function timeToDrawnMap(dataDir: string, port: number): Promise<{ readyMs:
     try {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
       await page.goto(`http://127.0.0.1:${port}/`)
-      await page.waitForFunction(() => {
-        const map = window.__wgMap
-        return !!map && map.loaded() && map.queryRenderedFeatures({ layers: ['grids-governance-fill'] }).length > 0
-      }, undefined, { timeout: 120_000, polling: 100 })
+      await page.waitForFunction(
+        () => {
+          const map = window.__wgMap
+          return !!map && map.loaded() && map.queryRenderedFeatures({ layers: ['grids-governance-fill'] }).length > 0
+        },
+        undefined,
+        { timeout: 120_000, polling: 100 },
+      )
       return { readyMs, drawnMs: performance.now() - started }
     } finally {
       await browser.close()

@@ -32,7 +32,11 @@ describe('the map in a real browser', () => {
     await page.waitForFunction(
       (layers) => {
         const map = window.__wgMap
-        return !!map && map.loaded() && layers.every((id) => map.queryRenderedFeatures({ layers: [`${id}-fill`] }).length > 0)
+        return (
+          !!map &&
+          map.loaded() &&
+          layers.every((id) => map.queryRenderedFeatures({ layers: [`${id}-fill`] }).length > 0)
+        )
       },
       gridLayers,
       { timeout: 60_000, polling: 250 },
@@ -46,22 +50,30 @@ describe('the map in a real browser', () => {
   })
 
   it('draws the grids of all four departments from vector tiles', async () => {
-    const counts = await page.evaluate((layers) => layers.map((id) => window.__wgMap!.queryRenderedFeatures({ layers: [`${id}-fill`] }).length), gridLayers)
+    const counts = await page.evaluate(
+      (layers) => layers.map((id) => window.__wgMap!.queryRenderedFeatures({ layers: [`${id}-fill`] }).length),
+      gridLayers,
+    )
     for (const count of counts) expect(count).toBeGreaterThan(10)
   })
 
   it('lists the departments in the layer panel, each with a toggle', async () => {
     const panel = page.getByTestId('layer-panel')
-    for (const name of ['党建网格', '综治网格', '城管网格', '社保网格']) await expect(panel.getByText(name).count()).resolves.toBeGreaterThan(0)
+    for (const name of ['党建网格', '综治网格', '城管网格', '社保网格'])
+      await expect(panel.getByText(name).count()).resolves.toBeGreaterThan(0)
     for (const id of gridLayers) await expect(page.getByTestId(`layer-toggle-${id}`).isChecked()).resolves.toBe(true)
   })
 
   it('hides a department layer when its toggle is cleared, and shows it again', async () => {
     const toggle = page.getByTestId('layer-toggle-grids-urban')
     await toggle.uncheck()
-    await expect.poll(() => page.evaluate(() => window.__wgMap!.getLayoutProperty('grids-urban-fill', 'visibility'))).toBe('none')
+    await expect
+      .poll(() => page.evaluate(() => window.__wgMap!.getLayoutProperty('grids-urban-fill', 'visibility')))
+      .toBe('none')
     await toggle.check()
-    await expect.poll(() => page.evaluate(() => window.__wgMap!.getLayoutProperty('grids-urban-fill', 'visibility'))).not.toBe('none')
+    await expect
+      .poll(() => page.evaluate(() => window.__wgMap!.getLayoutProperty('grids-urban-fill', 'visibility')))
+      .not.toBe('none')
   })
 
   it('shows a clicked grid in the inspector with Chinese labels', async () => {

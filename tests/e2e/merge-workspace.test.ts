@@ -37,12 +37,18 @@ describe('the merge workspace in a real browser', () => {
   const tileRequests: string[] = []
   let runId: number
 
-  const issuesOf = async (query: string): Promise<IssuePage> => (await app.inject(`/api/merge-runs/${runId}/issues?${query}`)).json()
+  const issuesOf = async (query: string): Promise<IssuePage> =>
+    (await app.inject(`/api/merge-runs/${runId}/issues?${query}`)).json()
   const listedTotal = async () => Number(await page.getByTestId('issue-range').getAttribute('data-total'))
-  const rowValues = (attribute: string) => page.getByTestId('issue-row').evaluateAll((rows, name) => rows.map((row) => row.getAttribute(name) ?? ''), attribute)
+  const rowValues = (attribute: string) =>
+    page
+      .getByTestId('issue-row')
+      .evaluateAll((rows, name) => rows.map((row) => row.getAttribute(name) ?? ''), attribute)
   const rowIds = async () => (await rowValues('data-id')).map(Number)
-  const visibility = (layer: string, map = 'after') => page.evaluate(([id, name]) => window.__wgMaps![name].getLayoutProperty(id, 'visibility'), [layer, map])
-  const rendered = (layer: string, map = 'after') => page.evaluate(([id, name]) => window.__wgMaps![name].queryRenderedFeatures({ layers: [id] }).length, [layer, map])
+  const visibility = (layer: string, map = 'after') =>
+    page.evaluate(([id, name]) => window.__wgMaps![name].getLayoutProperty(id, 'visibility'), [layer, map])
+  const rendered = (layer: string, map = 'after') =>
+    page.evaluate(([id, name]) => window.__wgMaps![name].queryRenderedFeatures({ layers: [id] }).length, [layer, map])
 
   beforeAll(async () => {
     database = await openTestDatabase('pglite')
@@ -79,12 +85,22 @@ describe('the merge workspace in a real browser', () => {
       sliverThinMaxAreaM2: defaultMergeParams.sliver.thinMaxAreaM2,
       sliverMaxThinness: defaultMergeParams.sliver.maxThinness,
     }
-    for (const [key, value] of Object.entries(shown)) await expect(page.getByTestId(`merge-param-${key}`).inputValue(), key).resolves.toBe(String(value))
+    for (const [key, value] of Object.entries(shown))
+      await expect(page.getByTestId(`merge-param-${key}`).inputValue(), key).resolves.toBe(String(value))
     const form = await page.locator('.controls').innerText()
-    for (const label of ['捕捉容差（米）', '碎片面积阈值（㎡）', '狭长碎片面积上限（㎡）', '狭长度阈值（4πA/P²）', `默认 ${defaultMergeParams.sliver.thinMaxAreaM2}`, `默认 ${defaultMergeParams.sliver.maxThinness}`]) {
+    for (const label of [
+      '捕捉容差（米）',
+      '碎片面积阈值（㎡）',
+      '狭长碎片面积上限（㎡）',
+      '狭长度阈值（4πA/P²）',
+      `默认 ${defaultMergeParams.sliver.thinMaxAreaM2}`,
+      `默认 ${defaultMergeParams.sliver.maxThinness}`,
+    ]) {
       expect(form).toContain(label)
     }
-    await expect(page.getByTestId('merge-param-baseDepartment').inputValue()).resolves.toBe(defaultMergeParams.baseDepartment)
+    await expect(page.getByTestId('merge-param-baseDepartment').inputValue()).resolves.toBe(
+      defaultMergeParams.baseDepartment,
+    )
     expect(form).toContain('默认 综治')
     await expect(page.getByTestId('merge-param-targetHouseholds').count()).resolves.toBe(0)
 
@@ -97,38 +113,57 @@ describe('the merge workspace in a real browser', () => {
     expect(await page.locator('.controls').innerText()).toContain('目标户数（户）')
   })
 
-  it('merges only the ticked layers, with the chosen strategy and thresholds, and shows its progress', { timeout: 150_000 }, async () => {
-    await page.getByTestId('merge-choose-grids-social').uncheck()
-    await page.getByTestId('merge-param-targetHouseholds').fill('300')
-    await page.getByTestId('merge-param-sliverMaxThinness').fill('0.1')
-    const started = page.waitForResponse((response) => response.url().endsWith('/api/merge-runs') && response.request().method() === 'POST')
-    await page.getByTestId('merge-run').click()
-    runId = (await (await started).json()).id
-    await page.getByTestId('merge-progress').waitFor({ timeout: 10_000 })
-    await page.getByTestId('merge-stats').waitFor({ timeout: 120_000 })
-    expect(await page.locator('.controls').innerText()).toContain('已完成 100%')
+  it(
+    'merges only the ticked layers, with the chosen strategy and thresholds, and shows its progress',
+    { timeout: 150_000 },
+    async () => {
+      await page.getByTestId('merge-choose-grids-social').uncheck()
+      await page.getByTestId('merge-param-targetHouseholds').fill('300')
+      await page.getByTestId('merge-param-sliverMaxThinness').fill('0.1')
+      const started = page.waitForResponse(
+        (response) => response.url().endsWith('/api/merge-runs') && response.request().method() === 'POST',
+      )
+      await page.getByTestId('merge-run').click()
+      runId = (await (await started).json()).id
+      await page.getByTestId('merge-progress').waitFor({ timeout: 10_000 })
+      await page.getByTestId('merge-stats').waitFor({ timeout: 120_000 })
+      expect(await page.locator('.controls').innerText()).toContain('已完成 100%')
 
-    const run = (await app.inject(`/api/merge-runs/${runId}`)).json()
-    expect(run.strategy).toBe('household_balanced')
-    expect(run.params.targetHouseholds).toBe(300)
-    expect(run.params.sliver).toEqual({ ...defaultMergeParams.sliver, maxThinness: 0.1 })
-    const active = await database.db.selectFrom('grid_layers').select(['id', 'department']).where('is_active', '=', true).execute()
-    expect(active.map((l) => l.department).sort()).toEqual([...merged, 'social'].sort())
-    expect([...run.layerIds].sort()).toEqual(active.filter((l) => merged.includes(l.department)).map((l) => l.id).sort())
+      const run = (await app.inject(`/api/merge-runs/${runId}`)).json()
+      expect(run.strategy).toBe('household_balanced')
+      expect(run.params.targetHouseholds).toBe(300)
+      expect(run.params.sliver).toEqual({ ...defaultMergeParams.sliver, maxThinness: 0.1 })
+      const active = await database.db
+        .selectFrom('grid_layers')
+        .select(['id', 'department'])
+        .where('is_active', '=', true)
+        .execute()
+      expect(active.map((l) => l.department).sort()).toEqual([...merged, 'social'].sort())
+      expect([...run.layerIds].sort()).toEqual(
+        active
+          .filter((l) => merged.includes(l.department))
+          .map((l) => l.id)
+          .sort(),
+      )
 
-    const alignment = page.getByTestId('merge-alignment')
-    expect(await alignment.locator('tbody tr').count()).toBe(3)
-    expect(await alignment.innerText()).toContain('综治')
-    expect(await alignment.innerText()).not.toContain('社保')
-  })
+      const alignment = page.getByTestId('merge-alignment')
+      expect(await alignment.locator('tbody tr').count()).toBe(3)
+      expect(await alignment.innerText()).toContain('综治')
+      expect(await alignment.innerText()).not.toContain('社保')
+    },
+  )
 
   it('lists the issues a page at a time, largest first, with their total', async () => {
     await expect.poll(() => page.getByTestId('issue-row').count(), { timeout: 20_000 }).toBe(pageSize)
     const all = await issuesOf(`limit=${pageSize}`)
     expect(all.total).toBeGreaterThan(pageSize)
     expect(await listedTotal()).toBe(all.total)
-    expect(await page.getByTestId('merge-issues').locator('h2').innerText()).toContain(`（${all.total.toLocaleString('zh-CN')}）`)
-    expect(await page.getByTestId('issue-range').innerText()).toBe(`第 1–100 条，共 ${all.total.toLocaleString('zh-CN')} 条`)
+    expect(await page.getByTestId('merge-issues').locator('h2').innerText()).toContain(
+      `（${all.total.toLocaleString('zh-CN')}）`,
+    )
+    expect(await page.getByTestId('issue-range').innerText()).toBe(
+      `第 1–100 条，共 ${all.total.toLocaleString('zh-CN')} 条`,
+    )
     expect(await rowIds()).toEqual(all.issues.map((i) => i.id))
     await expect(page.getByTestId('issue-previous').isDisabled()).resolves.toBe(true)
 
@@ -182,11 +217,13 @@ describe('the merge workspace in a real browser', () => {
 
   it('gives every issue kind its own colour, in the legend, the list and the map', async () => {
     const legend = page.getByTestId('merge-legend')
-    const entries = await legend.locator('li').evaluateAll((items) => items.map((item) => ({
-      kind: item.getAttribute('data-value'),
-      label: (item as HTMLElement).innerText.trim(),
-      color: getComputedStyle(item.querySelector('.dot')!).backgroundColor,
-    })))
+    const entries = await legend.locator('li').evaluateAll((items) =>
+      items.map((item) => ({
+        kind: item.getAttribute('data-value'),
+        label: (item as HTMLElement).innerText.trim(),
+        color: getComputedStyle(item.querySelector('.dot')!).backgroundColor,
+      })),
+    )
     expect(entries.map((e) => e.kind).sort()).toEqual([...issueKinds].sort())
     expect(new Set(entries.map((e) => e.color)).size).toBe(issueKinds.length)
     expect(entries.find((e) => e.kind === 'invalid_input')?.label).toBe('无效图形')
@@ -197,7 +234,9 @@ describe('the merge workspace in a real browser', () => {
     expect(swatch).toBe(entries.find((e) => e.kind === kind)?.color)
 
     // the map's fill colours the same kinds: a match on kind with a colour of its own for each
-    const fill = await page.evaluate(() => window.__wgMap!.getPaintProperty('merge-issues-fill', 'fill-color')) as unknown[]
+    const fill = (await page.evaluate(() =>
+      window.__wgMap!.getPaintProperty('merge-issues-fill', 'fill-color'),
+    )) as unknown[]
     expect(fill[0]).toBe('match')
     const coloured = new Map<string, string>()
     for (let i = 2; i < fill.length - 1; i += 2) coloured.set(fill[i] as string, fill[i + 1] as string)
@@ -206,7 +245,10 @@ describe('the merge workspace in a real browser', () => {
   })
 
   it('draws the run’s unified grids and issues from vector tiles of that run', async () => {
-    const ofRun = (layer: string) => tileRequests.filter((url) => url.includes(`/tiles/${layer}/`) && new URL(url).searchParams.get('run') === String(runId))
+    const ofRun = (layer: string) =>
+      tileRequests.filter(
+        (url) => url.includes(`/tiles/${layer}/`) && new URL(url).searchParams.get('run') === String(runId),
+      )
     await expect.poll(() => ofRun('unified-grids').length, { timeout: 20_000 }).toBeGreaterThan(0)
     await expect.poll(() => ofRun('merge-issues').length, { timeout: 20_000 }).toBeGreaterThan(0)
     await expect.poll(() => rendered('unified-grids-fill'), { timeout: 30_000 }).toBeGreaterThan(100)
@@ -243,12 +285,18 @@ describe('the merge workspace in a real browser', () => {
     for (const department of merged) expect(await visibility(`grids-${department}-fill`, 'after')).toBe('none')
 
     // the after map moved; the before map follows to the same place
-    const apart = () => page.evaluate(() => {
-      const { before, after } = window.__wgMaps!
-      return Math.max(Math.abs(before.getZoom() - after.getZoom()), before.getCenter().distanceTo(after.getCenter()))
-    })
+    const apart = () =>
+      page.evaluate(() => {
+        const { before, after } = window.__wgMaps!
+        return Math.max(Math.abs(before.getZoom() - after.getZoom()), before.getCenter().distanceTo(after.getCenter()))
+      })
     const zoom = await page.evaluate(() => window.__wgMaps!.before.getZoom())
-    await page.evaluate(() => window.__wgMaps!.after.jumpTo({ zoom: window.__wgMaps!.after.getZoom() + 0.5, center: window.__wgMaps!.after.unproject([300, 300]) }))
+    await page.evaluate(() =>
+      window.__wgMaps!.after.jumpTo({
+        zoom: window.__wgMaps!.after.getZoom() + 0.5,
+        center: window.__wgMaps!.after.unproject([300, 300]),
+      }),
+    )
     expect(await page.evaluate(() => window.__wgMaps!.before.getZoom())).toBeCloseTo(zoom + 0.5, 6)
     expect(await apart()).toBeLessThan(0.01)
   })
@@ -260,8 +308,12 @@ describe('the merge workspace in a real browser', () => {
     const gaps = await issuesOf(`kind=gap&limit=${pageSize}`)
     await expect.poll(listedTotal).toBe(gaps.total)
     // each kind's option says how many issues of that kind there are
-    expect(await page.getByTestId('issue-kind').locator('option[value="gap"]').innerText()).toBe(`空白点（${gaps.total.toLocaleString('zh-CN')}）`)
-    expect(await page.getByTestId('issue-kind').locator('option[value="overlap"]').innerText()).toContain(`（${(gaps.byKind.overlap ?? 0).toLocaleString('zh-CN')}）`)
+    expect(await page.getByTestId('issue-kind').locator('option[value="gap"]').innerText()).toBe(
+      `空白点（${gaps.total.toLocaleString('zh-CN')}）`,
+    )
+    expect(await page.getByTestId('issue-kind').locator('option[value="overlap"]').innerText()).toContain(
+      `（${(gaps.byKind.overlap ?? 0).toLocaleString('zh-CN')}）`,
+    )
     expect(new Set(await rowValues('data-kind'))).toEqual(new Set(['gap']))
     expect(await page.getByTestId('issue-row').first().innerText()).toContain('空白点')
 
@@ -270,7 +322,19 @@ describe('the merge workspace in a real browser', () => {
     const issueId = Number(await page.getByTestId('issue-row').first().getAttribute('data-id'))
     await page.getByTestId('issue-row').first().click()
     await expect.poll(async () => Math.min(...(await zooms())), { timeout: 10_000 }).toBeGreaterThan(before + 1)
-    await expect.poll(() => page.evaluate((id) => window.__wgMap!.queryRenderedFeatures({ layers: ['merge-issues-fill'] }).some((f) => f.properties.id === id), issueId), { timeout: 30_000 }).toBe(true)
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            (id) =>
+              window
+                .__wgMap!.queryRenderedFeatures({ layers: ['merge-issues-fill'] })
+                .some((f) => f.properties.id === id),
+            issueId,
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe(true)
   })
 
   it('publishes the run as the current unified grid', async () => {
@@ -286,22 +350,56 @@ describe('the merge workspace in a real browser', () => {
 
   it('checks an uploaded layer first, then imports it as a new version', async () => {
     const { features } = (await app.inject('/api/layers/regions-community/features?bbox=73,18,135,54&limit=1')).json()
-    const layer = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'E2E-1', name: '端到端网格', households: 420 }, geometry: features[0].geometry }] }
+    const layer = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { code: 'E2E-1', name: '端到端网格', households: 420 },
+          geometry: features[0].geometry,
+        },
+      ],
+    }
     await page.getByTestId('import-department').selectOption('emergency')
-    await page.getByTestId('import-file').setInputFiles({ name: 'emergency.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(layer)) })
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'emergency.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify(layer)),
+    })
     await page.getByTestId('import-check').click()
     await expect.poll(() => page.getByTestId('import-result').innerText()).toContain('校验通过')
     await page.getByTestId('import-run').click()
     await expect.poll(() => page.getByTestId('import-result').innerText()).toContain('已导入为第 1 版')
-    expect((await app.inject('/api/layers')).json().layers.map((l: { id: string }) => l.id)).toContain('grids-emergency')
+    expect((await app.inject('/api/layers')).json().layers.map((l: { id: string }) => l.id)).toContain(
+      'grids-emergency',
+    )
   })
 
   it('refuses a region tree whose parent is unknown, naming the field, then imports a new district beside the demo', async () => {
-    const box = (w: number, s: number, e: number, n: number) => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] })
-    const region = (code: string, name: string, geometry: object) => ({ type: 'Feature', properties: { code, name }, geometry })
+    const box = (w: number, s: number, e: number, n: number) => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [w, s],
+          [e, s],
+          [e, n],
+          [w, n],
+          [w, s],
+        ],
+      ],
+    })
+    const region = (code: string, name: string, geometry: object) => ({
+      type: 'Feature',
+      properties: { code, name },
+      geometry,
+    })
     const tree = (features: object[]) => Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }))
     await page.getByTestId('import-kind').selectOption('regions')
-    await page.getByTestId('import-file').setInputFiles({ name: 'orphan.geojson', mimeType: 'application/geo+json', buffer: tree([region('410188001001', '孤儿社区', box(114.0, 34.0, 114.01, 34.01))]) })
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'orphan.geojson',
+      mimeType: 'application/geo+json',
+      buffer: tree([region('410188001001', '孤儿社区', box(114.0, 34.0, 114.01, 34.01))]),
+    })
     await page.getByTestId('import-check').click()
     await expect.poll(() => page.getByTestId('import-result').innerText()).toContain('校验未通过')
     expect(await page.getByTestId('import-result').innerText()).toContain('parent_code')
@@ -311,10 +409,16 @@ describe('the merge workspace in a real browser', () => {
       region('410188001001', '甲社区', box(114.0, 34.0, 114.01, 34.01)),
       region('410188001002', '乙社区', box(114.01, 34.0, 114.02, 34.01)),
     ]
-    await page.getByTestId('import-file').setInputFiles({ name: 'district.geojson', mimeType: 'application/geo+json', buffer: tree(district) })
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'district.geojson', mimeType: 'application/geo+json', buffer: tree(district) })
     await page.getByTestId('import-run').click()
     await expect.poll(() => page.getByTestId('import-result').innerText()).toContain('已导入 4 个区划')
-    expect((await app.inject('/api/regions/410188001002')).json()).toMatchObject({ code: '410188001002', level: 'community', parentCode: '410188001000' })
+    expect((await app.inject('/api/regions/410188001002')).json()).toMatchObject({
+      code: '410188001002',
+      level: 'community',
+      parentCode: '410188001000',
+    })
     expect((await app.inject('/api/regions/410199000000')).statusCode).toBe(200)
     await page.getByTestId('import-kind').selectOption('grids')
   })

@@ -6,13 +6,27 @@ import { buildApp } from '../../server/app.ts'
 import type { Database } from '../../server/db/database.ts'
 import { webDist } from '../../server/plugins/web.plugin.ts'
 
-export async function buildTestApp(database: Database, options: { serveWeb?: boolean; uploadLimitBytes?: number } = {}): Promise<FastifyInstance> {
-  return buildApp({ config: { logLevel: 'warn', serveWeb: options.serveWeb ?? false, uploadLimitBytes: options.uploadLimitBytes ?? 10 * 1024 * 1024 }, database })
+export async function buildTestApp(
+  database: Database,
+  options: { serveWeb?: boolean; uploadLimitBytes?: number } = {},
+): Promise<FastifyInstance> {
+  return buildApp({
+    config: {
+      logLevel: 'warn',
+      serveWeb: options.serveWeb ?? false,
+      uploadLimitBytes: options.uploadLimitBytes ?? 10 * 1024 * 1024,
+    },
+    database,
+  })
 }
 
 /** The app listening on a free loopback port, with the built web client when asked for. */
-export async function serveTestApp(database: Database, options: { serveWeb?: boolean } = {}): Promise<{ app: FastifyInstance; origin: string }> {
-  if (options.serveWeb && !existsSync(path.join(webDist, 'index.html'))) throw new Error(`The web client is not built (${webDist}): npm test runs npm run build first`)
+export async function serveTestApp(
+  database: Database,
+  options: { serveWeb?: boolean } = {},
+): Promise<{ app: FastifyInstance; origin: string }> {
+  if (options.serveWeb && !existsSync(path.join(webDist, 'index.html')))
+    throw new Error(`The web client is not built (${webDist}): npm test runs npm run build first`)
   const app = await buildTestApp(database, options)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
@@ -32,10 +46,23 @@ export function tileAt(lon: number, lat: number, z: number): { z: number; x: num
 }
 
 /** POST /api/imports with a file and form fields, as the web page's form sends them. */
-export async function uploadFile(app: FastifyInstance, file: { name: string; data: Uint8Array | string }, fields: Record<string, string>) {
+export async function uploadFile(
+  app: FastifyInstance,
+  file: { name: string; data: Uint8Array | string },
+  fields: Record<string, string>,
+) {
   const form = new FormData()
   for (const [k, v] of Object.entries(fields)) form.append(k, v)
-  form.append('file', new Blob([typeof file.data === 'string' ? new TextEncoder().encode(file.data) : new Uint8Array(file.data)]), file.name)
+  form.append(
+    'file',
+    new Blob([typeof file.data === 'string' ? new TextEncoder().encode(file.data) : new Uint8Array(file.data)]),
+    file.name,
+  )
   const request = new Request('http://localhost/api/imports', { method: 'POST', body: form })
-  return app.inject({ method: 'POST', url: '/api/imports', headers: { 'content-type': request.headers.get('content-type')! }, payload: Buffer.from(await request.arrayBuffer()) })
+  return app.inject({
+    method: 'POST',
+    url: '/api/imports',
+    headers: { 'content-type': request.headers.get('content-type')! },
+    payload: Buffer.from(await request.arrayBuffer()),
+  })
 }

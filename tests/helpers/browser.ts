@@ -6,12 +6,22 @@ import { type Browser, type Page, chromium } from 'playwright-core'
 export const chromiumPath = '/usr/bin/chromium'
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) throw new Error(`Chromium is missing at ${chromiumPath}: apt-get install chromium (.ci/run does)`)
+  if (!existsSync(chromiumPath))
+    throw new Error(`Chromium is missing at ${chromiumPath}: apt-get install chromium (.ci/run does)`)
   return chromium.launch({
     executablePath: chromiumPath,
     // software WebGL for MapLibre; no background traffic to Google's hosts on a closed network
-    args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   })
 }
 
@@ -27,7 +37,13 @@ export async function openWatchedPage(browser: Browser): Promise<WatchedPage> {
   const watched: WatchedPage = { page, outsideRequests: [], pageErrors: [], serverErrors: [] }
   await page.route('**/*', (route) => {
     const url = new URL(route.request().url())
-    if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue()
+    if (
+      url.protocol === 'data:' ||
+      url.protocol === 'blob:' ||
+      url.hostname === '127.0.0.1' ||
+      url.hostname === 'localhost'
+    )
+      return route.continue()
     watched.outsideRequests.push(url.href)
     return route.abort()
   })

@@ -5,7 +5,12 @@ import { readFile } from 'node:fs/promises'
 import pg from 'pg'
 import { type Kysely, sql } from 'kysely'
 import { inject } from 'vitest'
-import { type Database, type DriverName, createPgliteDatabase, createPostgresDatabase } from '../../server/db/database.ts'
+import {
+  type Database,
+  type DriverName,
+  createPgliteDatabase,
+  createPostgresDatabase,
+} from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
 
 export type TestData = 'demo' | 'empty' | 'none'
@@ -41,7 +46,10 @@ async function dropTestDatabase(adminUrl: string, name: string): Promise<void> {
   await admin.connect()
   try {
     for (let attempt = 0; attempt < 100; attempt++) {
-      const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])
+      const { rows } = await admin.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      )
       if (rows[0].n === 0) break
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
@@ -80,8 +88,15 @@ export async function openTestDatabase(driver: DriverName, data: TestData = 'dem
 }
 
 /** A table's row count as the planner's statistics have it (-1: never analysed) and as stored. */
-export async function plannerEstimate(db: Kysely<Tables>, table: keyof Tables): Promise<{ estimated: number; stored: number }> {
-  const { rows: [row] } = await sql<{ estimated: number; stored: number }>`
-    SELECT (SELECT reltuples FROM pg_class WHERE oid = ${table}::regclass)::int AS estimated, (SELECT count(*)::int FROM ${sql.table(table)}) AS stored`.execute(db)
+export async function plannerEstimate(
+  db: Kysely<Tables>,
+  table: keyof Tables,
+): Promise<{ estimated: number; stored: number }> {
+  const {
+    rows: [row],
+  } = await sql<{ estimated: number; stored: number }>`
+    SELECT (SELECT reltuples FROM pg_class WHERE oid = ${table}::regclass)::int AS estimated, (SELECT count(*)::int FROM ${sql.table(table)}) AS stored`.execute(
+    db,
+  )
   return row
 }

@@ -7,8 +7,15 @@ export function toLonLat(x: number, y: number): [number, number] {
 
 /** A WKT polygon from rings of [x, y] metres. */
 export function polygonWkt(...rings: [number, number][][]): string {
-  const ring = (points: [number, number][]) => `(${[...points, points[0]].map(([x, y]) => toLonLat(x, y).join(' ')).join(', ')})`
+  const ring = (points: [number, number][]) =>
+    `(${[...points, points[0]].map(([x, y]) => toLonLat(x, y).join(' ')).join(', ')})`
   return `POLYGON(${rings.map(ring).join(', ')})`
 }
 
-export const rect = (x0: number, y0: number, x1: number, y1: number) => polygonWkt([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+export const rect = (x0: number, y0: number, x1: number, y1: number) =>
+  polygonWkt([
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+  ])

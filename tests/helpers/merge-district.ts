@@ -17,7 +17,11 @@ export async function buildMergeDistrict(db: Kysely<Tables>): Promise<Record<str
     (${B}, '乙社区', 'community', '410199001000', true, ${geom(rect(200, 0, 400, 200))})`.execute(db)
   const layers: Record<string, number> = {}
   for (const department of ['governance', 'party', 'urban', 'social']) {
-    const { id } = await db.insertInto('grid_layers').values({ department, version: 1, title: department, is_active: true }).returning('id').executeTakeFirstOrThrow()
+    const { id } = await db
+      .insertInto('grid_layers')
+      .values({ department, version: 1, title: department, is_active: true })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     layers[department] = id
   }
   const grids: [string, string, string | null, string][] = [
@@ -26,7 +30,19 @@ export async function buildMergeDistrict(db: Kysely<Tables>): Promise<Record<str
     ['governance', 'GA2', A, rect(100, 0, 200, 200)],
     ['governance', 'GB1', B, rect(200, 0, 400, 200)],
     // 党建: misses a 30 m corner of A (gap); its B grid reaches 25 m below the district,
-    ['party', 'PA1', A, polygonWkt([[0, 0], [200, 0], [200, 170], [170, 170], [170, 200], [0, 200]])],
+    [
+      'party',
+      'PA1',
+      A,
+      polygonWkt([
+        [0, 0],
+        [200, 0],
+        [200, 170],
+        [170, 170],
+        [170, 200],
+        [0, 200],
+      ]),
+    ],
     ['party', 'PB1', B, rect(200, -25, 400, 200)],
     // and a grid drawn 200 m east of the district, in no community at all
     ['party', 'PX1', null, rect(600, 0, 700, 100)],
@@ -35,7 +51,17 @@ export async function buildMergeDistrict(db: Kysely<Tables>): Promise<Record<str
     ['urban', 'UA2', A, rect(100.5, 0, 200, 200)],
     ['urban', 'UB1', B, rect(185, 0, 400, 200)],
     // 社保: a self-intersecting bowtie in A (invalid input: repaired, leaves two triangle gaps); B grids overlap by 20 m
-    ['social', 'SA1', A, polygonWkt([[0, 0], [200, 200], [200, 0], [0, 200]])],
+    [
+      'social',
+      'SA1',
+      A,
+      polygonWkt([
+        [0, 0],
+        [200, 200],
+        [200, 0],
+        [0, 200],
+      ]),
+    ],
     ['social', 'SB1', B, rect(200, 0, 320, 200)],
     ['social', 'SB2', B, rect(300, 0, 400, 200)],
   ]
@@ -43,7 +69,9 @@ export async function buildMergeDistrict(db: Kysely<Tables>): Promise<Record<str
   for (const [department, code, community, wkt] of grids) {
     const { rows } = await sql<{ id: number }>`
       INSERT INTO grids (layer_id, code, name, community_code, attributes, boundary)
-      VALUES (${layers[department]}, ${code}, ${code}, ${community}, '{}', ST_Multi(ST_GeomFromText(${wkt}, 4326))) RETURNING id`.execute(db)
+      VALUES (${layers[department]}, ${code}, ${code}, ${community}, '{}', ST_Multi(ST_GeomFromText(${wkt}, 4326))) RETURNING id`.execute(
+      db,
+    )
     ids[code] = rows[0].id
   }
   // 1,000 households spread evenly over A, none in B
@@ -52,7 +80,9 @@ export async function buildMergeDistrict(db: Kysely<Tables>): Promise<Record<str
     return { lon, lat }
   })
   await sql`INSERT INTO population_points (region_code, residents, households, location)
-    SELECT ${A}, 65, 25, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326) FROM json_to_recordset(${JSON.stringify(points)}::json) AS r(lon float8, lat float8)`.execute(db)
+    SELECT ${A}, 65, 25, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326) FROM json_to_recordset(${JSON.stringify(points)}::json) AS r(lon float8, lat float8)`.execute(
+    db,
+  )
   return ids
 }
 
@@ -62,7 +92,14 @@ export async function buildMergeDistrict(db: Kysely<Tables>): Promise<Record<str
  * Reprojected to UTM, a valid boundary can cross itself by a hair: repaired before the overlays.
  */
 async function tilingErrors(db: Kysely<Tables>, runId: number) {
-  const { rows } = await sql<{ code: string; invalid: number; outside: number; overlap: number; missing: number; tolerance: number }>`
+  const { rows } = await sql<{
+    code: string
+    invalid: number
+    outside: number
+    overlap: number
+    missing: number
+    tolerance: number
+  }>`
     WITH u AS (SELECT id, community_code, ST_MakeValid(ST_Transform(boundary, 32649), 'method=structure') AS geom, boundary FROM unified_grids WHERE merge_run_id = ${runId})
     SELECT c.code,
       (SELECT count(*) FROM u WHERE u.community_code = c.code AND NOT ST_IsValid(u.boundary))::int AS invalid,

@@ -30,6 +30,7 @@ export function decodeTile(bytes: Uint8Array): Record<string, DecodedFeature[]> 
 /** Signed area of a ring in tile pixels (positive = MVT exterior ring, y down). */
 export function ringArea(ring: { x: number; y: number }[]): number {
   let sum = 0
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) sum += (ring[j].x - ring[i].x) * (ring[i].y + ring[j].y)
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++)
+    sum += (ring[j].x - ring[i].x) * (ring[i].y + ring[j].y)
   return sum / 2
 }

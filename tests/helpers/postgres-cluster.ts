@@ -22,7 +22,8 @@ export function findPostgresBinaries(): string | undefined {
   const candidates: string[] = []
   const root = '/usr/lib/postgresql'
   if (existsSync(root)) {
-    for (const version of readdirSync(root).sort((a, b) => Number(b) - Number(a))) candidates.push(path.join(root, version, 'bin'))
+    for (const version of readdirSync(root).sort((a, b) => Number(b) - Number(a)))
+      candidates.push(path.join(root, version, 'bin'))
   }
   const bindir = pgConfig('--bindir')
   if (bindir) candidates.push(bindir)
@@ -32,7 +33,9 @@ export function findPostgresBinaries(): string | undefined {
 /** Whether the PostGIS extension is installed for the server in `bindir` (Debian layout or pg_config's). */
 export function hasPostgis(bindir: string): boolean {
   const version = path.basename(path.dirname(bindir))
-  const shareDirs = [path.join('/usr/share/postgresql', version), pgConfig('--sharedir')].filter((d): d is string => !!d)
+  const shareDirs = [path.join('/usr/share/postgresql', version), pgConfig('--sharedir')].filter(
+    (d): d is string => !!d,
+  )
   return shareDirs.some((dir) => existsSync(path.join(dir, 'extension', 'postgis.control')))
 }
 
@@ -42,7 +45,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
     })
   })
 }
@@ -61,7 +66,8 @@ function logTail(file: string): string {
 export async function startThrowawayCluster(): Promise<Cluster> {
   const bindir = findPostgresBinaries()
   if (!bindir) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) are not installed')
-  if (!hasPostgis(bindir)) throw new Error(`PostGIS is not installed for ${bindir} (apt-get install postgresql-15-postgis-3)`)
+  if (!hasPostgis(bindir))
+    throw new Error(`PostGIS is not installed for ${bindir} (apt-get install postgresql-15-postgis-3)`)
   const dir = mkdtempSync(path.join(tmpdir(), 'wangge-pg-'))
   if (isRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim())
@@ -72,19 +78,38 @@ export async function startThrowawayCluster(): Promise<Cluster> {
   const log = path.join(dir, 'postgres.log')
   const port = await freePort()
   try {
-    runAsOwner(path.join(bindir, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--locale=C'])
+    runAsOwner(path.join(bindir, 'initdb'), [
+      '-D',
+      data,
+      '-A',
+      'trust',
+      '-U',
+      'postgres',
+      '-E',
+      'UTF8',
+      '--no-sync',
+      '--locale=C',
+    ])
   } catch (error) {
     rmSync(dir, { recursive: true, force: true })
-    throw new Error(`initdb failed: ${(error as { stderr?: string }).stderr ?? error}`)
+    throw new Error(`initdb failed: ${(error as { stderr?: string }).stderr ?? error}`, { cause: error })
   }
-  const options = [`-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c synchronous_commit=off',
-    '-c full_page_writes=off', '-c max_connections=100', '-c shared_buffers=256MB'].join(' ')
+  const options = [
+    `-p ${port}`,
+    `-k ${dir}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+    '-c max_connections=100',
+    '-c shared_buffers=256MB',
+  ].join(' ')
   try {
     runAsOwner(path.join(bindir, 'pg_ctl'), ['-D', data, '-o', options, '-l', log, '-w', '-t', '60', 'start'])
   } catch (error) {
     const tail = logTail(log)
     rmSync(dir, { recursive: true, force: true })
-    throw new Error(`pg_ctl start failed: ${(error as { stderr?: string }).stderr ?? error}\n${tail}`)
+    throw new Error(`pg_ctl start failed: ${(error as { stderr?: string }).stderr ?? error}\n${tail}`, { cause: error })
   }
   let stopped = false
   return {

@@ -29,12 +29,14 @@ export function encodeGbk(text: string): Uint8Array {
       }
     }
   }
-  return Uint8Array.from([...text].flatMap((char) => {
-    if (char.charCodeAt(0) < 0x80) return [char.charCodeAt(0)]
-    const code = gbkCodes!.get(char)
-    if (!code) throw new Error(`"${char}" has no GBK code`)
-    return code
-  }))
+  return Uint8Array.from(
+    [...text].flatMap((char) => {
+      if (char.charCodeAt(0) < 0x80) return [char.charCodeAt(0)]
+      const code = gbkCodes!.get(char)
+      if (!code) throw new Error(`"${char}" has no GBK code`)
+      return code
+    }),
+  )
 }
 
 export interface ShapefileOptions {
@@ -44,10 +46,18 @@ export interface ShapefileOptions {
   encodeFieldName?: (name: string) => Uint8Array
 }
 
-export function writePolygonShapefile(records: ShapeRecord[], options: ShapefileOptions = {}): { shp: Uint8Array; shx: Uint8Array; dbf: Uint8Array } {
+export function writePolygonShapefile(
+  records: ShapeRecord[],
+  options: ShapefileOptions = {},
+): { shp: Uint8Array; shx: Uint8Array; dbf: Uint8Array } {
   const { fieldWidth = 40, encodeFieldName = (name: string) => new TextEncoder().encode(name) } = options
   const all = records.flatMap((r) => r.rings.flat())
-  const bbox = [Math.min(...all.map((p) => p[0])), Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[0])), Math.max(...all.map((p) => p[1]))]
+  const bbox = [
+    Math.min(...all.map((p) => p[0])),
+    Math.min(...all.map((p) => p[1])),
+    Math.max(...all.map((p) => p[0])),
+    Math.max(...all.map((p) => p[1])),
+  ]
   const contents = records.map((r) => 44 + 4 * r.rings.length + 16 * r.rings.reduce((n, ring) => n + ring.length, 0))
   const shpBytes = 100 + contents.reduce((sum, c) => sum + 8 + c, 0)
   const shp = new DataView(new ArrayBuffer(shpBytes))
@@ -65,7 +75,9 @@ export function writePolygonShapefile(records: ShapeRecord[], options: Shapefile
     shp.setInt32(at, 5, true)
     const xs = points.map((p) => p[0])
     const ys = points.map((p) => p[1])
-    ;[Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)].forEach((v, k) => shp.setFloat64(at + 4 + k * 8, v, true))
+    ;[Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)].forEach((v, k) =>
+      shp.setFloat64(at + 4 + k * 8, v, true),
+    )
     shp.setInt32(at + 36, record.rings.length, true)
     shp.setInt32(at + 40, points.length, true)
     let start = 0

@@ -61,16 +61,27 @@ describe.each(testDrivers())('API on %s', (driver) => {
       const { regions } = (await app.inject(`/api/regions?parent=${district.code}`)).json()
       expect(regions.length).toBeGreaterThanOrEqual(8)
       expect(regions.length).toBeLessThanOrEqual(12)
-      expect(regions.every((r: { level: string; parentCode: string }) => r.level === 'street' && r.parentCode === district.code)).toBe(true)
+      expect(
+        regions.every(
+          (r: { level: string; parentCode: string }) => r.level === 'street' && r.parentCode === district.code,
+        ),
+      ).toBe(true)
     })
 
     it('describes one region with its figures, matching the database', async () => {
       const response = await app.inject(`/api/regions/${district.code}`)
       expect(response.statusCode).toBe(200)
       const region = response.json()
-      const { rows } = await sql<{ residents: number }>`SELECT sum(residents)::int AS residents FROM population_points`.execute(database.db)
+      const { rows } = await sql<{
+        residents: number
+      }>`SELECT sum(residents)::int AS residents FROM population_points`.execute(database.db)
       expect(region.figures.residents).toBe(rows[0].residents)
-      expect(region.figures.grids.map((g: { department: string }) => g.department).sort()).toEqual(['governance', 'party', 'social', 'urban'])
+      expect(region.figures.grids.map((g: { department: string }) => g.department).sort()).toEqual([
+        'governance',
+        'party',
+        'social',
+        'urban',
+      ])
       expect(region.areaKm2).toBeGreaterThan(50)
     })
 
@@ -91,22 +102,42 @@ describe.each(testDrivers())('API on %s', (driver) => {
     it('lists the four department grid layers with tile templates', async () => {
       const { layers } = (await app.inject('/api/layers')).json()
       const ids = layers.map((l: { id: string }) => l.id)
-      for (const id of ['regions-district', 'regions-street', 'regions-community', 'grids-party', 'grids-governance', 'grids-urban', 'grids-social', 'service-centers', 'party-orgs']) {
+      for (const id of [
+        'regions-district',
+        'regions-street',
+        'regions-community',
+        'grids-party',
+        'grids-governance',
+        'grids-urban',
+        'grids-social',
+        'service-centers',
+        'party-orgs',
+      ]) {
         expect(ids).toContain(id)
       }
       const party = layers.find((l: { id: string }) => l.id === 'grids-party')
-      expect(party).toMatchObject({ geometryType: 'polygon', tiles: '/tiles/grids-party/{z}/{x}/{y}.mvt', department: 'party', title: { 'zh-CN': '党建网格' } })
+      expect(party).toMatchObject({
+        geometryType: 'polygon',
+        tiles: '/tiles/grids-party/{z}/{x}/{y}.mvt',
+        department: 'party',
+        title: { 'zh-CN': '党建网格' },
+      })
     })
 
     it('serves GeoJSON features of a layer in a bbox', async () => {
-      const response = await app.inject(`/api/layers/grids-governance/features?bbox=${district.bbox.join(',')}&limit=50`)
+      const response = await app.inject(
+        `/api/layers/grids-governance/features?bbox=${district.bbox.join(',')}&limit=50`,
+      )
       expect(response.statusCode).toBe(200)
       const collection = response.json()
       expect(collection.type).toBe('FeatureCollection')
       expect(collection.features).toHaveLength(50)
       expect(collection.truncated).toBe(true)
       expect(collection.features[0].geometry.type).toBe('MultiPolygon')
-      expect(collection.features[0].properties).toMatchObject({ department: 'governance', code: expect.stringMatching(/^\d{15}$/) })
+      expect(collection.features[0].properties).toMatchObject({
+        department: 'governance',
+        code: expect.stringMatching(/^\d{15}$/),
+      })
     })
 
     it('finds nothing in a bbox far from the district', async () => {
@@ -117,7 +148,7 @@ describe.each(testDrivers())('API on %s', (driver) => {
     it.each([
       ['a non-numeric bbox', 'bbox=a,b,c,d'],
       ['a bbox with west > east', 'bbox=114,34,113,35'],
-      ['a bbox with SQL in it', `bbox=${encodeURIComponent("113,34,114,35); DROP TABLE grids; --")}`],
+      ['a bbox with SQL in it', `bbox=${encodeURIComponent('113,34,114,35); DROP TABLE grids; --')}`],
       ['a missing bbox', ''],
       ['a limit above the cap', 'bbox=113,34,114,35&limit=100000'],
     ])('rejects %s with 400', async (_case, query) => {
@@ -151,7 +182,10 @@ describe.each(testDrivers())('API on %s', (driver) => {
       const features = decodeTile(response.rawPayload)['grids-governance']
       expect(features.length).toBeGreaterThan(0)
       expect(features[0].type).toBe(3)
-      expect(features[0].properties).toMatchObject({ department: 'governance', chiefPhone: expect.stringMatching(/^\d{3}\*{4}\d{4}$/) })
+      expect(features[0].properties).toMatchObject({
+        department: 'governance',
+        chiefPhone: expect.stringMatching(/^\d{3}\*{4}\d{4}$/),
+      })
     })
 
     it('serves the same tile from its cache the second time', async () => {
@@ -191,7 +225,9 @@ describe.each(testDrivers())('API on %s', (driver) => {
                (SELECT count(*)::int FROM service_centers) AS centers`.execute(database.db)
       expect(summary.partyOrgs.total).toBe(rows[0].orgs)
       expect(summary.units.total).toBe(rows[0].units)
-      expect(summary.serviceCenters.reduce((sum: number, c: { count: number }) => sum + c.count, 0)).toBe(rows[0].centers)
+      expect(summary.serviceCenters.reduce((sum: number, c: { count: number }) => sum + c.count, 0)).toBe(
+        rows[0].centers,
+      )
       expect(summary.grids).toHaveLength(4)
       expect(summary.units.shouldEstablish).toBeGreaterThan(0)
       expect(summary.population.residents).toBeGreaterThan(0)
@@ -202,6 +238,16 @@ describe.each(testDrivers())('API on %s', (driver) => {
     const response = await app.inject('/docs/json')
     expect(response.statusCode).toBe(200)
     const paths = Object.keys(response.json().paths)
-    expect(paths).toEqual(expect.arrayContaining(['/api/health', '/api/regions', '/api/regions/{code}', '/api/layers', '/api/layers/{layer}/features', '/tiles/{layer}/{z}/{x}/{y}.mvt', '/api/summary']))
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/health',
+        '/api/regions',
+        '/api/regions/{code}',
+        '/api/layers',
+        '/api/layers/{layer}/features',
+        '/tiles/{layer}/{z}/{x}/{y}.mvt',
+        '/api/summary',
+      ]),
+    )
   })
 })

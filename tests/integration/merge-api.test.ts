@@ -32,7 +32,11 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     database = await openTestDatabase(driver, 'empty')
     await buildMergeDistrict(database.db)
     app = await buildTestApp(database)
-    const response = await app.inject({ method: 'POST', url: '/api/merge-runs', payload: { strategy: 'base_department', snapToleranceM: 0.2 } })
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/merge-runs',
+      payload: { strategy: 'base_department', snapToleranceM: 0.2 },
+    })
     expect(response.statusCode).toBe(202)
     runId = response.json().id
   })
@@ -44,8 +48,18 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
 
   it('runs a merge in the background to success, with statistics and alignment', async () => {
     const run = await waitForRun(app, runId)
-    expect(run).toMatchObject({ status: 'succeeded', progress: 1, strategy: 'base_department', stats: { unifiedGrids: 3, communities: 2 } })
-    expect(run.alignment.map((a: { department: string }) => a.department).sort()).toEqual(['governance', 'party', 'social', 'urban'])
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      progress: 1,
+      strategy: 'base_department',
+      stats: { unifiedGrids: 3, communities: 2 },
+    })
+    expect(run.alignment.map((a: { department: string }) => a.department).sort()).toEqual([
+      'governance',
+      'party',
+      'social',
+      'urban',
+    ])
   })
 
   it('lists issues filtered by kind and department', async () => {
@@ -103,7 +117,13 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
   let second: number
 
   it('compares two versions', async () => {
-    second = (await app.inject({ method: 'POST', url: '/api/merge-runs', payload: { strategy: 'household_balanced', targetHouseholds: 400 } })).json().id
+    second = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/merge-runs',
+        payload: { strategy: 'household_balanced', targetHouseholds: 400 },
+      })
+    ).json().id
     expect((await waitForRun(app, second)).status).toBe('succeeded')
     const diff = await app.inject(`/api/merge-runs/${runId}/diff/${second}`)
     expect(diff.statusCode).toBe(200)
@@ -120,8 +140,14 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     expect((await app.inject(`/api/merge-runs/${runId}`)).json().isPublished).toBe(false)
     const [lon, lat] = toLonLat(100, 100)
     const { z, x, y } = tileAt(lon, lat, 15)
-    const codesIn = async (url: string) => decodeTile((await app.inject(url)).rawPayload)['unified-grids'].map((f) => `${f.properties.code}@${f.properties.version}`).sort()
-    const [active, previous] = [await codesIn(`/tiles/unified-grids/${z}/${x}/${y}.mvt`), await codesIn(`/tiles/unified-grids/${z}/${x}/${y}.mvt?run=${runId}`)]
+    const codesIn = async (url: string) => {
+      const grids = decodeTile((await app.inject(url)).rawPayload)['unified-grids']
+      return grids.map((f) => `${f.properties.code}@${f.properties.version}`).sort()
+    }
+    const [active, previous] = [
+      await codesIn(`/tiles/unified-grids/${z}/${x}/${y}.mvt`),
+      await codesIn(`/tiles/unified-grids/${z}/${x}/${y}.mvt?run=${runId}`),
+    ]
     expect(active.every((code) => code.endsWith(`@${second}`))).toBe(true)
     expect(previous.every((code) => code.endsWith(`@${runId}`))).toBe(true)
     expect(previous).toContain(`${communityA}001@${runId}`)
@@ -134,15 +160,55 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     const body = JSON.stringify({
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', properties: { code: 'S-A', households: 400 }, geometry: { type: 'Polygon', coordinates: [ring([[0, 0], [200, 200], [200, 0], [0, 200]])] } },
-        { type: 'Feature', properties: { code: 'S-B', households: 400 }, geometry: { type: 'Polygon', coordinates: [ring([[200, 0], [400, 0], [400, 200], [200, 200]])] } },
+        {
+          type: 'Feature',
+          properties: { code: 'S-A', households: 400 },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              ring([
+                [0, 0],
+                [200, 200],
+                [200, 0],
+                [0, 200],
+              ]),
+            ],
+          },
+        },
+        {
+          type: 'Feature',
+          properties: { code: 'S-B', households: 400 },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              ring([
+                [200, 0],
+                [400, 0],
+                [400, 200],
+                [200, 200],
+              ]),
+            ],
+          },
+        },
       ],
     })
-    const imported = await uploadFile(app, { name: 'social-v2.geojson', data: body }, { kind: 'grids', department: 'social' })
+    const imported = await uploadFile(
+      app,
+      { name: 'social-v2.geojson', data: body },
+      { kind: 'grids', department: 'social' },
+    )
     expect(imported.statusCode).toBe(200)
-    const bowtie = await database.db.selectFrom('grids').innerJoin('grid_layers as l', 'l.id', 'grids.layer_id')
-      .select(['grids.id', 'grids.community_code']).where('l.is_active', '=', true).where('l.department', '=', 'social').where('grids.code', '=', 'S-A').executeTakeFirstOrThrow()
-    const started = (await app.inject({ method: 'POST', url: '/api/merge-runs', payload: { snapToleranceM: 0.2 } })).json()
+    const bowtie = await database.db
+      .selectFrom('grids')
+      .innerJoin('grid_layers as l', 'l.id', 'grids.layer_id')
+      .select(['grids.id', 'grids.community_code'])
+      .where('l.is_active', '=', true)
+      .where('l.department', '=', 'social')
+      .where('grids.code', '=', 'S-A')
+      .executeTakeFirstOrThrow()
+    const started = (
+      await app.inject({ method: 'POST', url: '/api/merge-runs', payload: { snapToleranceM: 0.2 } })
+    ).json()
     expect((await waitForRun(app, started.id)).status).toBe('succeeded')
     const { issues } = (await app.inject(`/api/merge-runs/${started.id}/issues?kind=invalid_input`)).json()
     expect(issues).toHaveLength(1)
@@ -168,7 +234,10 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     await stopIdleEngines()
     const expected = driver === 'pglite' ? 2 : 0
     // asked twice at once (two workspaces opening), then a run started before the engines are up
-    const asked = [app.inject({ method: 'POST', url: '/api/merge-engines' }), app.inject({ method: 'POST', url: '/api/merge-engines' })]
+    const asked = [
+      app.inject({ method: 'POST', url: '/api/merge-engines' }),
+      app.inject({ method: 'POST', url: '/api/merge-engines' }),
+    ]
     const started = (await app.inject({ method: 'POST', url: '/api/merge-runs', payload: {} })).json()
     for (const response of await Promise.all(asked)) {
       expect(response.statusCode).toBe(200)
@@ -187,7 +256,10 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     await stopIdleEngines()
     const engines = embeddedEngines(2)
     const warmings: Promise<void>[] = []
-    const run = await executeMerge(database.db, await createMerge(database.db, { batchSize: 1 }), { engines, onStep: () => void warmings.push(engines.warm()) })
+    const run = await executeMerge(database.db, await createMerge(database.db, { batchSize: 1 }), {
+      engines,
+      onStep: () => void warmings.push(engines.warm()),
+    })
     await Promise.all(warmings)
     expect(run.status).toBe('succeeded')
     expect(warmings.length).toBeGreaterThan(1)
@@ -198,8 +270,12 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
   it('answers 404 for a run that does not exist, and 409 for publishing a failed one', async () => {
     expect((await app.inject('/api/merge-runs/999999')).statusCode).toBe(404)
     expect((await app.inject('/api/merge-runs/999999/issues')).statusCode).toBe(404)
-    const { rows } = await (await import('kysely')).sql<{ id: number }>`
-      INSERT INTO merge_runs (strategy, layer_ids, status, error) VALUES ('base_department', '{1}', 'failed', 'test') RETURNING id`.execute(database.db)
+    const { rows } = await (
+      await import('kysely')
+    ).sql<{ id: number }>`
+      INSERT INTO merge_runs (strategy, layer_ids, status, error) VALUES ('base_department', '{1}', 'failed', 'test') RETURNING id`.execute(
+      database.db,
+    )
     const response = await app.inject({ method: 'POST', url: `/api/merge-runs/${rows[0].id}/publish` })
     expect(response.statusCode).toBe(409)
     expect(response.json().message).toContain('failed')

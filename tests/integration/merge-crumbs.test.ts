@@ -26,14 +26,28 @@ describe.each(testDrivers())('faces along a community boundary on %s', (driver) 
     const srid = await merge.findMetricSrid(database.db)
     // one transaction: a step's temp tables live on its connection
     await database.db.transaction().execute(async (trx) => {
-      await merge.buildFaces(trx, { runId: 0, communities, layerIds: layers.map((l) => l.id), srid, snapM: 1, baseDepartment: 'governance', withHouseholds: false })
+      await merge.buildFaces(trx, {
+        runId: 0,
+        communities,
+        layerIds: layers.map((l) => l.id),
+        srid,
+        snapM: 1,
+        baseDepartment: 'governance',
+        withHouseholds: false,
+      })
       const { rows } = await sql<{ code: string; faces: number; covered: number; area: number }>`
         SELECT c.code, count(f.*)::int AS faces, sum(f.area) AS covered, ST_Area(c.geom) AS area
-        FROM merge_community c JOIN merge_face f ON f.community_code = c.code GROUP BY c.code, c.geom ORDER BY c.code`.execute(trx)
+        FROM merge_community c JOIN merge_face f ON f.community_code = c.code GROUP BY c.code, c.geom ORDER BY c.code`.execute(
+        trx,
+      )
       expect(rows.map((r) => r.code)).toEqual(communities)
       for (const row of rows) expect(Math.abs(row.covered - row.area), row.code).toBeLessThan(1)
       // crumbs under a square metre were among the faces the float overlay lost
-      const { rows: [crumbs] } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM merge_face WHERE community_code = ${communities[1]} AND area < 1`.execute(trx)
+      const {
+        rows: [crumbs],
+      } = await sql<{
+        n: number
+      }>`SELECT count(*)::int AS n FROM merge_face WHERE community_code = ${communities[1]} AND area < 1`.execute(trx)
       expect(crumbs.n).toBeGreaterThan(0)
       await merge.dropStepTables(trx)
     })

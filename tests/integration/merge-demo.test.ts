@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { type MergeRunRow } from '../../server/db/repositories/merge.repository.ts'
 import { embeddedEngines } from '../../server/services/merge-engine.ts'
-import { type MergeHooks, createMerge, executeMerge, mergeExecutionFor, publishMerge } from '../../server/services/merge.service.ts'
+import {
+  type MergeHooks,
+  createMerge,
+  executeMerge,
+  mergeExecutionFor,
+  publishMerge,
+} from '../../server/services/merge.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { expectSeamlessTiling } from '../helpers/merge-district.ts'
 
@@ -19,7 +25,14 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
     return executeMerge(database.db, await createMerge(database.db, execution.request), execution.hooks)
   }
   const codesOf = async (runId: number) =>
-    (await database.db.selectFrom('unified_grids').select('code').where('merge_run_id', '=', runId).orderBy('code').execute()).map((r) => r.code)
+    (
+      await database.db
+        .selectFrom('unified_grids')
+        .select('code')
+        .where('merge_run_id', '=', runId)
+        .orderBy('code')
+        .execute()
+    ).map((r) => r.code)
 
   beforeAll(async () => {
     database = await openTestDatabase(driver, 'demo')
@@ -43,7 +56,8 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
 
   it('finds gaps, overlaps, slivers and grids crossing their community or the district', () => {
     const issues = first.stats.issues as Record<string, number>
-    for (const kind of ['gap', 'overlap', 'sliver', 'crosses_boundary', 'outside_region']) expect(issues[kind], kind).toBeGreaterThan(0)
+    for (const kind of ['gap', 'overlap', 'sliver', 'crosses_boundary', 'outside_region'])
+      expect(issues[kind], kind).toBeGreaterThan(0)
   })
 
   it('maps every unified grid to the 综治 grid it came from', async () => {
@@ -74,13 +88,21 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
 
   it('regroups each urban community into contiguous grids within the 300–500 household norm with the household-balanced strategy, and keeps the base grids of rural ones', async () => {
     const execution = mergeExecutionFor(database.driver)
-    const run = await executeMerge(database.db, await createMerge(database.db, { ...execution.request, strategy: 'household_balanced' }), execution.hooks)
+    const run = await executeMerge(
+      database.db,
+      await createMerge(database.db, { ...execution.request, strategy: 'household_balanced' }),
+      execution.hooks,
+    )
     expect(run.error).toBeNull()
     await expectSeamlessTiling(database.db, run.id, 110)
-    const { rows: [urban] } = await sql<{ grids: number; within: number; households: number; points: number }>`
+    const {
+      rows: [urban],
+    } = await sql<{ grids: number; within: number; households: number; points: number }>`
       SELECT count(*)::int AS grids, count(*) FILTER (WHERE u.households BETWEEN 300 AND 500)::int AS within, sum(u.households)::int AS households,
              (SELECT sum(p.households)::int FROM population_points p JOIN regions r ON r.code = p.region_code AND r.is_urban AND ST_Intersects(r.boundary, p.location)) AS points
-      FROM unified_grids u JOIN regions r ON r.code = u.community_code AND r.is_urban WHERE u.merge_run_id = ${run.id}`.execute(database.db)
+      FROM unified_grids u JOIN regions r ON r.code = u.community_code AND r.is_urban WHERE u.merge_run_id = ${run.id}`.execute(
+      database.db,
+    )
     // every household inside its community counted in one grid (but for a point or two on a crumb of
     // a face that the noding puts outside the community); a grid outside the norm only where the
     // faces cannot be split finer
@@ -88,12 +110,16 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
     expect(urban.within / urban.grids).toBeGreaterThan(0.95)
     // contiguous: no regrouped grid in several parts (no community of the demo is in several parts;
     // rural communities keep the base department's grids, which may be)
-    const { rows: [parts] } = await sql<{ split: number }>`
+    const {
+      rows: [parts],
+    } = await sql<{ split: number }>`
       SELECT count(*)::int AS split FROM unified_grids u JOIN regions r ON r.code = u.community_code AND r.is_urban
       WHERE u.merge_run_id = ${run.id} AND ST_NumGeometries(u.boundary) > 1`.execute(database.db)
     expect(parts.split).toBe(0)
     // and the rural communities keep one grid per 综治 grid of their own
-    const { rows: [rural] } = await sql<{ unified: number; governance: number }>`
+    const {
+      rows: [rural],
+    } = await sql<{ unified: number; governance: number }>`
       SELECT (SELECT count(*)::int FROM unified_grids u JOIN regions r ON r.code = u.community_code AND NOT r.is_urban WHERE u.merge_run_id = ${run.id}) AS unified,
              (SELECT count(*)::int FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.is_active AND l.department = 'governance'
               JOIN regions r ON r.code = g.community_code AND NOT r.is_urban) AS governance`.execute(database.db)
@@ -101,12 +127,18 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
   }, 120_000)
 
   it('gives the same unified grids with its steps on embedded engines in worker threads as on its own connection, whatever the step size', async () => {
-    const runWith = async (batchSize: number, hooks: MergeHooks) => executeMerge(database.db, await createMerge(database.db, { batchSize }), hooks)
+    const runWith = async (batchSize: number, hooks: MergeHooks) =>
+      executeMerge(database.db, await createMerge(database.db, { batchSize }), hooks)
     const onEngines = await runWith(4, { engines: embeddedEngines(2) })
     const onConnection = await runWith(3, { parallelSteps: 1 })
     expect([onEngines.error, onConnection.error]).toEqual([null, null])
     const gridsOf = async (runId: number) => {
-      const rows = await database.db.selectFrom('unified_grids').select(['code', 'area_m2', 'households']).where('merge_run_id', '=', runId).orderBy('code').execute()
+      const rows = await database.db
+        .selectFrom('unified_grids')
+        .select(['code', 'area_m2', 'households'])
+        .where('merge_run_id', '=', runId)
+        .orderBy('code')
+        .execute()
       return new Map(rows.map((r) => [r.code, r]))
     }
     const [engines, connection] = [await gridsOf(onEngines.id), await gridsOf(onConnection.id)]
@@ -115,10 +147,16 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
     // PostGIS (an older GEOS) the odd face noded otherwise and absorbed by the neighbouring grid
     const reshaped = [...engines].filter(([code, grid]) => Math.abs(grid.area_m2 - connection.get(code)!.area_m2) > 0.5)
     expect(reshaped.length).toBeLessThanOrEqual(driver === 'pglite' ? 0 : 0.02 * engines.size)
-    const households = (grids: Map<string, { households: number }>) => [...grids.values()].reduce((sum, g) => sum + g.households, 0)
+    const households = (grids: Map<string, { households: number }>) =>
+      [...grids.values()].reduce((sum, g) => sum + g.households, 0)
     expect(households(engines)).toBe(households(connection))
-    const mappingRows = async (runId: number) => (await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM unified_grid_sources s JOIN unified_grids u ON u.id = s.unified_grid_id WHERE u.merge_run_id = ${runId}`.execute(database.db)).rows[0].n
+    const mappingRows = async (runId: number) =>
+      (
+        await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM unified_grid_sources s JOIN unified_grids u ON u.id = s.unified_grid_id WHERE u.merge_run_id = ${runId}`.execute(
+          database.db,
+        )
+      ).rows[0].n
     const [enginesRows, connectionRows] = [await mappingRows(onEngines.id), await mappingRows(onConnection.id)]
     expect(Math.abs(enginesRows - connectionRows)).toBeLessThanOrEqual(driver === 'pglite' ? 0 : 0.001 * connectionRows)
     for (const [kind, n] of Object.entries(onConnection.stats.issues as Record<string, number>)) {
@@ -138,8 +176,14 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
     expect(run.status).toBe('failed')
     expect(run.error).toContain('out of memory')
     expect(await codesOf(run.id)).toEqual([])
-    expect(await database.db.selectFrom('merge_issues').select('id').where('merge_run_id', '=', run.id).execute()).toEqual([])
-    expect((await database.db.selectFrom('merge_runs').select('id').where('is_published', '=', true).execute()).map((r) => r.id)).toEqual([first.id])
+    expect(
+      await database.db.selectFrom('merge_issues').select('id').where('merge_run_id', '=', run.id).execute(),
+    ).toEqual([])
+    expect(
+      (await database.db.selectFrom('merge_runs').select('id').where('is_published', '=', true).execute()).map(
+        (r) => r.id,
+      ),
+    ).toEqual([first.id])
     expect(await codesOf(first.id)).toEqual(published)
   }, 120_000)
 })

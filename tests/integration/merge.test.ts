@@ -5,10 +5,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
 import { failInterruptedRuns } from '../../server/db/repositories/merge.repository.ts'
-import { createMerge, diffMerges, executeMerge, listMergeIssues, publishMerge } from '../../server/services/merge.service.ts'
+import {
+  createMerge,
+  diffMerges,
+  executeMerge,
+  listMergeIssues,
+  publishMerge,
+} from '../../server/services/merge.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { rect } from '../helpers/local-frame.ts'
-import { buildMergeDistrict as buildDistrict, communityA, communityB, expectSeamlessTiling } from '../helpers/merge-district.ts'
+import {
+  buildMergeDistrict as buildDistrict,
+  communityA,
+  communityB,
+  expectSeamlessTiling,
+} from '../helpers/merge-district.ts'
 
 const [A, B] = [communityA, communityB]
 
@@ -36,10 +47,16 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
 
   afterAll(async () => database?.close())
 
-  const issues = async (runId: number, kind: string) => (await listMergeIssues(db, runId, { kind: kind as never, limit: 100, offset: 0 })).issues
+  const issues = async (runId: number, kind: string) =>
+    (await listMergeIssues(db, runId, { kind: kind as never, limit: 100, offset: 0 })).issues
 
   it('keeps the base department’s grids as the unified grids, coded community + serial', async () => {
-    const rows = await db.selectFrom('unified_grids').select(['code', 'community_code', 'area_m2']).where('merge_run_id', '=', baseRun).orderBy('code').execute()
+    const rows = await db
+      .selectFrom('unified_grids')
+      .select(['code', 'community_code', 'area_m2'])
+      .where('merge_run_id', '=', baseRun)
+      .orderBy('code')
+      .execute()
     expect(rows.map((r) => r.code)).toEqual([`${A}001`, `${A}002`, `${B}001`])
     expectArea(rows[0].area_m2, 20_000)
     expectArea(rows[2].area_m2, 40_000)
@@ -84,9 +101,21 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     const slivers = await issues(baseRun, 'sliver')
     expect(slivers.length).toBeGreaterThanOrEqual(1)
     // the strip (100 m²) lies under 城管 UA1 and 综治 GA2; a sliver issue is the whole chain it belongs to
-    expect(slivers.some((s) => s.areaM2 > 50 && s.communityCode === A && s.gridIds.includes(grid.UA1) && s.gridIds.includes(grid.GA2))).toBe(true)
-    const unified = await db.selectFrom('unified_grids').select('area_m2').where('merge_run_id', '=', baseRun).where('community_code', '=', A).execute()
-    expectArea(unified.reduce((sum, u) => sum + u.area_m2, 0), 40_000)
+    expect(
+      slivers.some(
+        (s) => s.areaM2 > 50 && s.communityCode === A && s.gridIds.includes(grid.UA1) && s.gridIds.includes(grid.GA2),
+      ),
+    ).toBe(true)
+    const unified = await db
+      .selectFrom('unified_grids')
+      .select('area_m2')
+      .where('merge_run_id', '=', baseRun)
+      .where('community_code', '=', A)
+      .execute()
+    expectArea(
+      unified.reduce((sum, u) => sum + u.area_m2, 0),
+      40_000,
+    )
   })
 
   it('finds grids crossing their community, reaching outside the district, or lying wholly outside it', async () => {
@@ -98,7 +127,10 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     expect(crossing[0].note).toBe('伸入相邻社区 甲社区')
     const outside = await issues(baseRun, 'outside_region')
     expect(outside.map((i) => i.gridIds).sort()).toEqual([[grid.PB1], [grid.PX1]].sort())
-    const [partly, wholly] = [outside.find((i) => i.gridIds[0] === grid.PB1)!, outside.find((i) => i.gridIds[0] === grid.PX1)!]
+    const [partly, wholly] = [
+      outside.find((i) => i.gridIds[0] === grid.PB1)!,
+      outside.find((i) => i.gridIds[0] === grid.PX1)!,
+    ]
     expectArea(partly.areaM2, 5000)
     expect(partly.communityCode).toBe(B)
     // PX1 lies in no community: no step sees it, the run reports the whole grid
@@ -126,7 +158,9 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
 
   it('scores 综治 as aligned one to one and 党建 as poorly aligned', async () => {
     const { alignment, stats } = await (await import('../../server/services/merge.service.ts')).getMergeRun(db, baseRun)
-    const by = Object.fromEntries((alignment as { department: string; meanIou: number; oneToOneShare: number }[]).map((a) => [a.department, a]))
+    const by = Object.fromEntries(
+      (alignment as { department: string; meanIou: number; oneToOneShare: number }[]).map((a) => [a.department, a]),
+    )
     expect(by.governance.meanIou).toBeGreaterThan(0.99)
     expect(by.governance.oneToOneShare).toBe(1)
     expect(by.party.meanIou).toBeLessThan(0.8)
@@ -134,7 +168,13 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
   })
 
   const householdsIn = async (runId: number, community: string) =>
-    (await db.selectFrom('unified_grids').select(['code', 'households']).where('merge_run_id', '=', runId).where('community_code', '=', community).orderBy('code').execute())
+    await db
+      .selectFrom('unified_grids')
+      .select(['code', 'households'])
+      .where('merge_run_id', '=', runId)
+      .where('community_code', '=', community)
+      .orderBy('code')
+      .execute()
 
   it('regroups faces into grids within the household norm with the household-balanced strategy', async () => {
     const run = await executeMerge(db, await createMerge(db, { strategy: 'household_balanced' }))
@@ -160,7 +200,10 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     await sql`UPDATE regions SET households_min = NULL, households_max = NULL WHERE code = '410199001000'`.execute(db)
     await sql`UPDATE regions SET is_urban = false WHERE code = ${A}`.execute(db)
     try {
-      const rural = await executeMerge(db, await createMerge(db, { strategy: 'household_balanced', snapToleranceM: 0.2 }))
+      const rural = await executeMerge(
+        db,
+        await createMerge(db, { strategy: 'household_balanced', snapToleranceM: 0.2 }),
+      )
       expect((await householdsIn(rural.id, A)).map((u) => u.households)).toEqual([500, 500])
       const { rows } = await sql<{ grid_id: number; share: number }>`
         SELECT s.grid_id, s.share FROM unified_grid_sources s JOIN unified_grids u ON u.id = s.unified_grid_id
@@ -210,38 +253,58 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     const atStop = new Promise<void>((resolve) => (stopped = resolve))
     let resume!: (error: Error) => void
     const run = executeMerge(db, await createMerge(db, { batchSize: 1 }), {
-      onStep: () => new Promise<void>((_, reject) => {
-        resume = reject
-        stopped()
-      }),
+      onStep: () =>
+        new Promise<void>((_, reject) => {
+          resume = reject
+          stopped()
+        }),
     })
     await atStop
-    const runId = (await db.selectFrom('merge_runs').select('id').where('status', '=', 'running').executeTakeFirstOrThrow()).id
-    const stored = async () => (await db.selectFrom('unified_grids').select('id').where('merge_run_id', '=', runId).execute()).length
+    const runId = (
+      await db.selectFrom('merge_runs').select('id').where('status', '=', 'running').executeTakeFirstOrThrow()
+    ).id
+    const stored = async () =>
+      (await db.selectFrom('unified_grids').select('id').where('merge_run_id', '=', runId).execute()).length
     expect(await stored()).toBeGreaterThan(0)
     expect(await failInterruptedRuns(db)).toBe(1)
     expect(await stored()).toBe(0)
     expect(await db.selectFrom('merge_issues').select('id').where('merge_run_id', '=', runId).execute()).toEqual([])
-    expect(await db.selectFrom('merge_runs').select(['status', 'error']).where('id', '=', runId).executeTakeFirst())
-      .toEqual({ status: 'failed', error: 'interrupted: the server stopped during the run' })
+    expect(
+      await db.selectFrom('merge_runs').select(['status', 'error']).where('id', '=', runId).executeTakeFirst(),
+    ).toEqual({ status: 'failed', error: 'interrupted: the server stopped during the run' })
     resume(new Error('the old process is gone'))
     expect((await run).status).toBe('failed')
   })
 
   it('gives the same unified grids with steps two at a time as one at a time', async () => {
-    const parallel = await executeMerge(db, await createMerge(db, { batchSize: 1, snapToleranceM: 0.2 }), { parallelSteps: 2 })
-    const serial = await executeMerge(db, await createMerge(db, { batchSize: 1, snapToleranceM: 0.2 }), { parallelSteps: 1 })
-    const shapes = async (runId: number) => (await db.selectFrom('unified_grids').select(['code', 'area_m2']).where('merge_run_id', '=', runId).orderBy('code').execute())
-      .map((u) => [u.code, Math.round(u.area_m2)])
+    const parallel = await executeMerge(db, await createMerge(db, { batchSize: 1, snapToleranceM: 0.2 }), {
+      parallelSteps: 2,
+    })
+    const serial = await executeMerge(db, await createMerge(db, { batchSize: 1, snapToleranceM: 0.2 }), {
+      parallelSteps: 1,
+    })
+    const shapes = async (runId: number) =>
+      (
+        await db
+          .selectFrom('unified_grids')
+          .select(['code', 'area_m2'])
+          .where('merge_run_id', '=', runId)
+          .orderBy('code')
+          .execute()
+      ).map((u) => [u.code, Math.round(u.area_m2)])
     expect(parallel.stats.unifiedGrids).toBe(3)
     expect(await shapes(parallel.id)).toEqual(await shapes(serial.id))
   })
 
   it('lists grids added and reshaped between two versions, and leaves unchanged ones out', async () => {
     // 综治 splits its second grid in A: the next merge reshapes A002 and adds A003
-    await sql`UPDATE grids SET boundary = ST_Multi(ST_GeomFromText(${rect(100, 0, 200, 150)}, 4326)) WHERE id = ${grid.GA2}`.execute(db)
+    await sql`UPDATE grids SET boundary = ST_Multi(ST_GeomFromText(${rect(100, 0, 200, 150)}, 4326)) WHERE id = ${grid.GA2}`.execute(
+      db,
+    )
     await sql`INSERT INTO grids (layer_id, code, name, community_code, attributes, boundary)
-      SELECT layer_id, 'GA3', 'GA3', community_code, '{}', ST_Multi(ST_GeomFromText(${rect(100, 150, 200, 200)}, 4326)) FROM grids WHERE id = ${grid.GA2}`.execute(db)
+      SELECT layer_id, 'GA3', 'GA3', community_code, '{}', ST_Multi(ST_GeomFromText(${rect(100, 150, 200, 200)}, 4326)) FROM grids WHERE id = ${grid.GA2}`.execute(
+      db,
+    )
     const next = await createMerge(db, { snapToleranceM: 0.2 })
     expect((await executeMerge(db, next)).status).toBe('succeeded')
     const diff = await diffMerges(db, baseRun, next)
@@ -259,9 +322,15 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
 
   it('fails a run rather than give a community a grid code past serial 999', async () => {
     // the published version already used serial 999 in 甲社区: the next new grid there would need 1000
-    const { id: full } = await db.insertInto('merge_runs').values({ strategy: 'base_department', layer_ids: [1], status: 'succeeded', progress: 1 } as never).returning('id').executeTakeFirstOrThrow()
+    const { id: full } = await db
+      .insertInto('merge_runs')
+      .values({ strategy: 'base_department', layer_ids: [1], status: 'succeeded', progress: 1 } as never)
+      .returning('id')
+      .executeTakeFirstOrThrow()
     await sql`INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, households, population, boundary)
-      VALUES (${full}, ${`${A}999`}, ${A}, 100, 0, 0, ST_Multi(ST_GeomFromText(${rect(0, 0, 10, 10)}, 4326)))`.execute(db)
+      VALUES (${full}, ${`${A}999`}, ${A}, 100, 0, 0, ST_Multi(ST_GeomFromText(${rect(0, 0, 10, 10)}, 4326)))`.execute(
+      db,
+    )
     await publishMerge(db, full)
     const run = await executeMerge(db, await createMerge(db, { snapToleranceM: 0.2 }))
     expect(run.status).toBe('failed')

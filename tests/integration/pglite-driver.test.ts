@@ -20,19 +20,25 @@ describe.each(testDrivers())('the %s driver', (driver) => {
   afterAll(async () => database?.close())
 
   it('fails loudly on an overlay of a self-intersecting polygon', async () => {
-    const overlay = sql<{ area: number }>`SELECT ST_Area(ST_Intersection(${bowtie}, ${square})) AS area`.execute(database.db)
+    const overlay = sql<{ area: number }>`SELECT ST_Area(ST_Intersection(${bowtie}, ${square})) AS area`.execute(
+      database.db,
+    )
     if (driver === 'pglite') await expect(overlay).rejects.toBeInstanceOf(SilentDatabaseFailureError)
     else await expect(overlay).rejects.toThrow(/TopologyException|GEOS|self-intersection/i)
   })
 
   it('computes the same overlay once the polygon is repaired with ST_MakeValid', async () => {
-    const { rows } = await sql<{ area: number }>`SELECT ST_Area(ST_Intersection(ST_MakeValid(${bowtie}), ${square})) AS area`.execute(database.db)
+    const { rows } = await sql<{
+      area: number
+    }>`SELECT ST_Area(ST_Intersection(ST_MakeValid(${bowtie}), ${square})) AS area`.execute(database.db)
     // the bowtie's two triangles each cover a quarter of the unit square
     expect(rows[0].area).toBeCloseTo(0.5, 9)
   })
 
   it('still returns rows for queries that legitimately find nothing', async () => {
-    const { rows } = await sql<{ code: string }>`SELECT code FROM regions WHERE code = '000000000000'`.execute(database.db)
+    const { rows } = await sql<{ code: string }>`SELECT code FROM regions WHERE code = '000000000000'`.execute(
+      database.db,
+    )
     expect(rows).toEqual([])
   })
 
@@ -43,7 +49,9 @@ describe.each(testDrivers())('the %s driver', (driver) => {
         await sql`SELECT 1 / 0`.execute(trx)
       }),
     ).rejects.toThrow(/division by zero/)
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'rollback-probe'`.execute(database.db)
+    const { rows } = await sql<{
+      n: number
+    }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'rollback-probe'`.execute(database.db)
     expect(rows[0].n).toBe(0)
   })
 
@@ -56,11 +64,15 @@ describe.each(testDrivers())('the %s driver', (driver) => {
       throw new Error('roll back on purpose')
     })
     // Issued while the transaction is open: on PGlite it must wait for the connection, not run inside it.
-    const outside = sql`INSERT INTO audit_log (actor, action, entity) VALUES ('test', 'outside-probe', 'test')`.execute(database.db)
+    const outside = sql`INSERT INTO audit_log (actor, action, entity) VALUES ('test', 'outside-probe', 'test')`.execute(
+      database.db,
+    )
     setTimeout(release, 50)
     await expect(transaction).rejects.toThrow('roll back on purpose')
     await outside
-    const { rows } = await sql<{ action: string }>`SELECT action FROM audit_log WHERE action LIKE '%-probe' ORDER BY id`.execute(database.db)
+    const { rows } = await sql<{
+      action: string
+    }>`SELECT action FROM audit_log WHERE action LIKE '%-probe' ORDER BY id`.execute(database.db)
     expect(rows.map((r) => r.action)).toEqual(['outside-probe'])
   })
 })

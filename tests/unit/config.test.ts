@@ -11,7 +11,9 @@ describe('loadConfig', () => {
   })
 
   it('switches to server PostgreSQL when DATABASE_URL is set', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/wangge' }).databaseUrl).toBe('postgres://u:p@db:5432/wangge')
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/wangge' }).databaseUrl).toBe(
+      'postgres://u:p@db:5432/wangge',
+    )
   })
 
   it('keeps a memory:// data directory as it is', () => {

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { booleanPointInPolygon, multiPolygon } from '@turf/turf'
-import { bd09ToWgs84, chinaOutline, crsFromPrj, gcj02ToBd09, gcj02ToWgs84, isInChina, parseCrs, wgs84ToGcj02 } from '../../server/services/crs.ts'
+import {
+  bd09ToWgs84,
+  chinaOutline,
+  crsFromPrj,
+  gcj02ToBd09,
+  gcj02ToWgs84,
+  isInChina,
+  parseCrs,
+  wgs84ToGcj02,
+} from '../../server/services/crs.ts'
 
-const metresBetween = ([a, b]: number[], [c, d]: number[]) => Math.hypot((a - c) * 111_320 * Math.cos((b * Math.PI) / 180), (b - d) * 110_574)
+const metresBetween = ([a, b]: number[], [c, d]: number[]) =>
+  Math.hypot((a - c) * 111_320 * Math.cos((b * Math.PI) / 180), (b - d) * 110_574)
 
 describe('GCJ-02 and BD-09', () => {
   const tiananmen = [116.391275, 39.90765] // WGS84
@@ -46,11 +56,13 @@ describe('parseCrs and crsFromPrj', () => {
   })
 
   it('reads a CGCS2000 3-degree Gauss-Krüger zone from a .prj', () => {
-    const prj = 'PROJCS["CGCS2000_3_Degree_GK_CM_114E",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",114.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
+    const prj =
+      'PROJCS["CGCS2000_3_Degree_GK_CM_114E",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",114.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
     expect(crsFromPrj(prj)).toEqual({ kind: 'epsg', srid: 4547 })
   })
 
-  const gaussKrugerPrj = (name: string) => `PROJCS["${name}",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",117.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]`
+  const gaussKrugerPrj = (name: string) =>
+    `PROJCS["${name}",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",117.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]`
 
   it.each([
     ['CGCS2000_3_Degree_GK_Zone_39', 4527],
@@ -83,7 +95,10 @@ describe('parseCrs and crsFromPrj', () => {
   })
 
   it('takes the EPSG authority at the end of a .prj over its name', () => {
-    expect(crsFromPrj(`${gaussKrugerPrj('some local name').slice(0, -1)},AUTHORITY["EPSG","4527"]]`)).toEqual({ kind: 'epsg', srid: 4527 })
+    expect(crsFromPrj(`${gaussKrugerPrj('some local name').slice(0, -1)},AUTHORITY["EPSG","4527"]]`)).toEqual({
+      kind: 'epsg',
+      srid: 4527,
+    })
   })
 
   it('does not recognise other Gauss-Krüger datums (Xian 1980, Beijing 1954)', () => {
@@ -92,24 +107,46 @@ describe('parseCrs and crsFromPrj', () => {
   })
 
   it('reads geographic CGCS2000 and WGS84 from a .prj', () => {
-    expect(crsFromPrj('GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')).toEqual({ kind: 'epsg', srid: 4490 })
-    expect(crsFromPrj('GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')).toEqual({ kind: 'epsg', srid: 4326 })
+    expect(
+      crsFromPrj(
+        'GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]',
+      ),
+    ).toEqual({ kind: 'epsg', srid: 4490 })
+    expect(
+      crsFromPrj(
+        'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]',
+      ),
+    ).toEqual({ kind: 'epsg', srid: 4326 })
   })
-
 })
 
 describe('isInChina', () => {
   it.each([
-    ['Beijing', 116.4, 39.9], ['Urumqi', 87.62, 43.83], ['Harbin', 126.63, 45.75], ['Sanya', 109.51, 18.25],
-    ['Lhasa', 91.13, 29.65], ['Taipei', 121.56, 25.04], ['Kashgar', 75.99, 39.47], ['Hong Kong', 114.17, 22.32],
-    ['Mohe', 122.54, 52.97], ['Dandong', 124.38, 40.13], ['Hekou', 103.96, 22.51], ['Yongxing Island (Xisha)', 112.33, 16.83],
+    ['Beijing', 116.4, 39.9],
+    ['Urumqi', 87.62, 43.83],
+    ['Harbin', 126.63, 45.75],
+    ['Sanya', 109.51, 18.25],
+    ['Lhasa', 91.13, 29.65],
+    ['Taipei', 121.56, 25.04],
+    ['Kashgar', 75.99, 39.47],
+    ['Hong Kong', 114.17, 22.32],
+    ['Mohe', 122.54, 52.97],
+    ['Dandong', 124.38, 40.13],
+    ['Hekou', 103.96, 22.51],
+    ['Yongxing Island (Xisha)', 112.33, 16.83],
   ])('places %s inside China', (_place, lon, lat) => {
     expect(isInChina(lon, lat)).toBe(true)
   })
 
   it.each([
-    ['Seoul', 126.98, 37.57], ['Ulaanbaatar', 106.92, 47.92], ['Hanoi', 105.85, 21.03], ['Tokyo', 139.69, 35.69],
-    ['Pyongyang', 125.75, 39.03], ['Kathmandu', 85.32, 27.7], ['Almaty', 76.9, 43.24], ['Haiphong', 106.68, 20.86],
+    ['Seoul', 126.98, 37.57],
+    ['Ulaanbaatar', 106.92, 47.92],
+    ['Hanoi', 105.85, 21.03],
+    ['Tokyo', 139.69, 35.69],
+    ['Pyongyang', 125.75, 39.03],
+    ['Kathmandu', 85.32, 27.7],
+    ['Almaty', 76.9, 43.24],
+    ['Haiphong', 106.68, 20.86],
   ])('places %s outside China, which a lon/lat rectangle did not', (_place, lon, lat) => {
     expect(isInChina(lon, lat)).toBe(false)
   })
@@ -119,7 +156,7 @@ describe('isInChina', () => {
     expect(isInChina(34.7, 113.6)).toBe(false)
   })
 
-  it('agrees with Turf\'s point-in-polygon test on a 0.25° lattice over the outline', () => {
+  it("agrees with Turf's point-in-polygon test on a 0.25° lattice over the outline", () => {
     const outline = multiPolygon(chinaOutline.map((ring) => [[...ring, ring[0]].map(([x, y]) => [x, y])]))
     let inside = 0
     // offset from round numbers so that no point falls exactly on an edge, where the two may differ

@@ -68,20 +68,31 @@ describe('generateDistrict', () => {
   it('draws the departments differently: counts per community differ between layers', () => {
     const countsOf = (department: string) => {
       const counts = new Map<string, number>()
-      for (const g of district.gridLayers.find((l) => l.department === department)!.grids) counts.set(g.communityCode, (counts.get(g.communityCode) ?? 0) + 1)
+      for (const g of district.gridLayers.find((l) => l.department === department)!.grids)
+        counts.set(g.communityCode, (counts.get(g.communityCode) ?? 0) + 1)
       return counts
     }
     const [party, governance, social] = [countsOf('party'), countsOf('governance'), countsOf('social')]
-    const differing = communities().filter((c) => party.get(c.code) !== governance.get(c.code) || social.get(c.code) !== governance.get(c.code))
+    const differing = communities().filter(
+      (c) => party.get(c.code) !== governance.get(c.code) || social.get(c.code) !== governance.get(c.code),
+    )
     expect(differing.length).toBeGreaterThan(communities().length / 3)
   })
 
   it('has 城管 grids that cross their community boundary', () => {
     const boundary = new Map(communities().map((c) => [c.code, c.boundary!]))
-    const crossing = district.gridLayers.find((l) => l.department === 'urban')!.grids.slice(0, 150).filter((grid) => {
-      const outside = difference(featureCollection([multiPolygon(grid.boundary.coordinates), multiPolygon(boundary.get(grid.communityCode)!.coordinates)]))
-      return outside !== null && area(outside) > 100
-    })
+    const crossing = district.gridLayers
+      .find((l) => l.department === 'urban')!
+      .grids.slice(0, 150)
+      .filter((grid) => {
+        const outside = difference(
+          featureCollection([
+            multiPolygon(grid.boundary.coordinates),
+            multiPolygon(boundary.get(grid.communityCode)!.coordinates),
+          ]),
+        )
+        return outside !== null && area(outside) > 100
+      })
     expect(crossing.length).toBeGreaterThan(10)
   })
 
@@ -117,14 +128,17 @@ describe('generateDistrict', () => {
     const shouldEstablish = district.units.filter((u) => u.formalPartyMembers >= 3 && u.coverage === null)
     expect(shouldEstablish.length).toBeGreaterThan(20)
     const orgCodes = new Set(district.partyOrgs.map((o) => o.code))
-    for (const unit of district.units) if (unit.coverage?.orgCode) expect(orgCodes.has(unit.coverage.orgCode)).toBe(true)
+    for (const unit of district.units)
+      if (unit.coverage?.orgCode) expect(orgCodes.has(unit.coverage.orgCode)).toBe(true)
     expect(new Set(district.units.map((u) => u.kind)).size).toBe(11)
   })
 
   it('has about 80 service centers at four levels, leaving some communities without one', () => {
     expect(district.serviceCenters.length).toBeGreaterThanOrEqual(60)
     expect(district.serviceCenters.length).toBeLessThanOrEqual(110)
-    expect(new Set(district.serviceCenters.map((c) => c.level))).toEqual(new Set(['district', 'street', 'community', 'station']))
+    expect(new Set(district.serviceCenters.map((c) => c.level))).toEqual(
+      new Set(['district', 'street', 'community', 'station']),
+    )
     const served = new Set(district.serviceCenters.filter((c) => c.level === 'community').map((c) => c.regionCode))
     expect(communities().filter((c) => !served.has(c.code)).length).toBeGreaterThan(10)
   })

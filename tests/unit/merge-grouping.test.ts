@@ -1,7 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import { type Face, absorbIntoNeighbours, balanceHouseholds, buildFaceMesh, findIssuePieces, isSliver, outlinesOf, thinness } from '../../server/services/merge-grouping.ts'
+import {
+  type Face,
+  absorbIntoNeighbours,
+  balanceHouseholds,
+  buildFaceMesh,
+  findIssuePieces,
+  isSliver,
+  outlinesOf,
+  thinness,
+} from '../../server/services/merge-grouping.ts'
 
-const face = (id: number, over: Partial<Face> = {}): Face => ({ id, areaM2: 10_000, perimeterM: 400, households: 0, baseGridId: null, x: 0, y: 0, ...over })
+const face = (id: number, over: Partial<Face> = {}): Face => ({
+  id,
+  areaM2: 10_000,
+  perimeterM: 400,
+  households: 0,
+  baseGridId: null,
+  x: 0,
+  y: 0,
+  ...over,
+})
 
 describe('the sliver rule', () => {
   it('measures a circle as 1 and a long strip as nearly 0', () => {
@@ -23,14 +41,36 @@ describe('the sliver rule', () => {
 
 describe('absorbIntoNeighbours', () => {
   it('gives a sliver to the neighbour it shares the longest edge with', () => {
-    const faces = [face(1, { baseGridId: 10 }), face(2, { baseGridId: 20 }), face(3, { areaM2: 50, perimeterM: 201, baseGridId: 10 })]
-    const labels = absorbIntoNeighbours(faces, [{ a: 1, b: 3, sharedM: 20 }, { a: 2, b: 3, sharedM: 100 }], new Map([[1, 10], [2, 20], [3, 10]]))
+    const faces = [
+      face(1, { baseGridId: 10 }),
+      face(2, { baseGridId: 20 }),
+      face(3, { areaM2: 50, perimeterM: 201, baseGridId: 10 }),
+    ]
+    const labels = absorbIntoNeighbours(
+      faces,
+      [
+        { a: 1, b: 3, sharedM: 20 },
+        { a: 2, b: 3, sharedM: 100 },
+      ],
+      new Map([
+        [1, 10],
+        [2, 20],
+        [3, 10],
+      ]),
+    )
     expect(labels.get(3)).toBe(20)
   })
 
   it('passes labels along a chain of uncovered faces', () => {
     const faces = [face(1, { baseGridId: 7 }), face(2), face(3)]
-    const labels = absorbIntoNeighbours(faces, [{ a: 1, b: 2, sharedM: 10 }, { a: 2, b: 3, sharedM: 10 }], new Map([[1, 7]]))
+    const labels = absorbIntoNeighbours(
+      faces,
+      [
+        { a: 1, b: 2, sharedM: 10 },
+        { a: 2, b: 3, sharedM: 10 },
+      ],
+      new Map([[1, 7]]),
+    )
     expect([...labels.values()]).toEqual([7, 7, 7])
   })
 
@@ -68,11 +108,17 @@ describe('balanceHouseholds', () => {
     for (const label of new Set(labels.values())) {
       const members = faces.filter((f) => labels.get(f.id) === label).map((f) => f.id)
       const reached = new Set([members[0]])
-      for (let changed = true; changed; ) {
+      for (let changed = true; changed;) {
         changed = false
         for (const { a, b } of edges) {
-          if (reached.has(a) && members.includes(b) && !reached.has(b)) { reached.add(b); changed = true }
-          if (reached.has(b) && members.includes(a) && !reached.has(a)) { reached.add(a); changed = true }
+          if (reached.has(a) && members.includes(b) && !reached.has(b)) {
+            reached.add(b)
+            changed = true
+          }
+          if (reached.has(b) && members.includes(a) && !reached.has(a)) {
+            reached.add(a)
+            changed = true
+          }
         }
       }
       expect(reached.size, `group ${label}`).toBe(members.length)
@@ -88,7 +134,10 @@ describe('balanceHouseholds', () => {
   it('passes over a neighbour that would take the group past the maximum for one that keeps it within', () => {
     // 250 households; a 300 one on a long edge (550: too many) and a 100 one on a short edge
     const faces = [face(1, { households: 250, y: 1 }), face(2, { households: 300 }), face(3, { households: 100 })]
-    const edges = [{ a: 1, b: 2, sharedM: 200 }, { a: 1, b: 3, sharedM: 50 }]
+    const edges = [
+      { a: 1, b: 2, sharedM: 200 },
+      { a: 1, b: 3, sharedM: 50 },
+    ]
     const labels = balanceHouseholds(faces, edges, norm)
     expect(labels.get(3)).toBe(labels.get(1))
     expect(sizesOf(faces, labels)).toEqual([300, 350])
@@ -106,8 +155,15 @@ describe('balanceHouseholds', () => {
 
   it('groups faces that only a strip without households connects', () => {
     // two 200-household blocks on either side of a sliver: together they make one grid of 400
-    const faces = [face(1, { households: 200, x: 0 }), face(2, { households: 0, x: 1, areaM2: 50, perimeterM: 202 }), face(3, { households: 200, x: 2 })]
-    const edges = [{ a: 1, b: 2, sharedM: 100 }, { a: 2, b: 3, sharedM: 100 }]
+    const faces = [
+      face(1, { households: 200, x: 0 }),
+      face(2, { households: 0, x: 1, areaM2: 50, perimeterM: 202 }),
+      face(3, { households: 200, x: 2 }),
+    ]
+    const edges = [
+      { a: 1, b: 2, sharedM: 100 },
+      { a: 2, b: 3, sharedM: 100 },
+    ]
     expect(new Set(balanceHouseholds(faces, edges, norm).values()).size).toBe(1)
   })
 })
@@ -117,27 +173,82 @@ const flat = (rings: number[][][]) => rings.map((ring) => ring.flat())
 
 describe('the face mesh', () => {
   // three unit squares in a row, and one touching the last only at a corner
-  const square = (x: number, y: number) => flat([[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]])
-  const faces = [{ id: 1, rings: square(0, 0) }, { id: 2, rings: square(1, 0) }, { id: 3, rings: square(2, 0) }, { id: 4, rings: square(3, 1) }]
+  const square = (x: number, y: number) =>
+    flat([
+      [
+        [x, y],
+        [x + 1, y],
+        [x + 1, y + 1],
+        [x, y + 1],
+        [x, y],
+      ],
+    ])
+  const faces = [
+    { id: 1, rings: square(0, 0) },
+    { id: 2, rings: square(1, 0) },
+    { id: 3, rings: square(2, 0) },
+    { id: 4, rings: square(3, 1) },
+  ]
 
   it('pairs faces that share a segment, with the shared length', () => {
-    expect(buildFaceMesh(faces).adjacency.sort((p, q) => p.a - q.a)).toEqual([{ a: 1, b: 2, sharedM: 1 }, { a: 2, b: 3, sharedM: 1 }])
+    expect(buildFaceMesh(faces).adjacency.sort((p, q) => p.a - q.a)).toEqual([
+      { a: 1, b: 2, sharedM: 1 },
+      { a: 2, b: 3, sharedM: 1 },
+    ])
   })
 
   it('adds up every segment two faces share', () => {
-    const left = { id: 1, rings: flat([[[0, 0], [1, 0], [1, 0.5], [1, 1], [0, 1], [0, 0]]]) }
-    const right = { id: 2, rings: flat([[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0.5], [1, 0]]]) }
+    const left = {
+      id: 1,
+      rings: flat([
+        [
+          [0, 0],
+          [1, 0],
+          [1, 0.5],
+          [1, 1],
+          [0, 1],
+          [0, 0],
+        ],
+      ]),
+    }
+    const right = {
+      id: 2,
+      rings: flat([
+        [
+          [1, 0],
+          [2, 0],
+          [2, 1],
+          [1, 1],
+          [1, 0.5],
+          [1, 0],
+        ],
+      ]),
+    }
     expect(buildFaceMesh([left, right]).adjacency).toEqual([{ a: 1, b: 2, sharedM: 1 }])
   })
 
   it('keeps the faces of each community apart where their boundaries coincide', () => {
     // faces 1 and 2 of community A on either side of x = 1; face 3 of community B has the same edge
-    const mesh = buildFaceMesh([{ id: 3, part: 'B', rings: square(1, 0) }, { id: 1, part: 'A', rings: square(0, 0) }, { id: 2, part: 'A', rings: square(1, 0) }])
+    const mesh = buildFaceMesh([
+      { id: 3, part: 'B', rings: square(1, 0) },
+      { id: 1, part: 'A', rings: square(0, 0) },
+      { id: 2, part: 'A', rings: square(1, 0) },
+    ])
     expect(mesh.adjacency).toEqual([{ a: 1, b: 2, sharedM: 1 }])
-    const onTheEdge = Array.from({ length: mesh.segmentCount }, (_, i) => i).filter((i) => mesh.ends[4 * i] === 1 && mesh.ends[4 * i + 2] === 1)
+    const onTheEdge = Array.from({ length: mesh.segmentCount }, (_, i) => i).filter(
+      (i) => mesh.ends[4 * i] === 1 && mesh.ends[4 * i + 2] === 1,
+    )
     expect(onTheEdge).toHaveLength(2)
     // one edge between the faces of A, and the one of B, outside (-1) on its other side
-    expect(onTheEdge.map((i) => [mesh.faceIds[mesh.sides[2 * i]], mesh.sides[2 * i + 1] < 0 ? -1 : mesh.faceIds[mesh.sides[2 * i + 1]]])).toEqual([[3, -1], [1, 2]])
+    expect(
+      onTheEdge.map((i) => [
+        mesh.faceIds[mesh.sides[2 * i]],
+        mesh.sides[2 * i + 1] < 0 ? -1 : mesh.faceIds[mesh.sides[2 * i + 1]],
+      ]),
+    ).toEqual([
+      [3, -1],
+      [1, 2],
+    ])
   })
 
   it('lists the segments of each face in the order of its ring', () => {
@@ -145,7 +256,12 @@ describe('the face mesh', () => {
     const face2 = mesh.indexOf.get(2)!
     const segments = [...mesh.segmentList.subarray(mesh.segmentStart[face2], mesh.segmentStart[face2 + 1])]
     // its left edge (drawn by face 1 from (1, 1) down to (1, 0)) comes last, after bottom, right and top
-    expect(segments.map((i) => [...mesh.ends.subarray(4 * i, 4 * i + 4)])).toEqual([[1, 0, 2, 0], [2, 0, 2, 1], [2, 1, 1, 1], [1, 0, 1, 1]])
+    expect(segments.map((i) => [...mesh.ends.subarray(4 * i, 4 * i + 4)])).toEqual([
+      [1, 0, 2, 0],
+      [2, 0, 2, 1],
+      [2, 1, 1, 1],
+      [1, 0, 1, 1],
+    ])
   })
 })
 
@@ -167,29 +283,104 @@ function readLines(wkb: Uint8Array): number[][][] {
 }
 
 describe('outlinesOf', () => {
-  const square = (x: number) => flat([[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]])
-  const mesh = buildFaceMesh([{ id: 1, rings: square(0) }, { id: 2, rings: square(1) }, { id: 3, rings: square(2) }])
-  const segmentsOf = (wkb: Uint8Array) => readLines(wkb).flatMap((line) => line.slice(1).map((end, i) => [...line[i], ...end]))
+  const square = (x: number) =>
+    flat([
+      [
+        [x, 0],
+        [x + 1, 0],
+        [x + 1, 1],
+        [x, 1],
+        [x, 0],
+      ],
+    ])
+  const mesh = buildFaceMesh([
+    { id: 1, rings: square(0) },
+    { id: 2, rings: square(1) },
+    { id: 3, rings: square(2) },
+  ])
+  const segmentsOf = (wkb: Uint8Array) =>
+    readLines(wkb).flatMap((line) => line.slice(1).map((end, i) => [...line[i], ...end]))
 
   it('outlines a group by the edges it does not share with itself, segments that follow each other as one line', () => {
-    const outlines = outlinesOf(mesh, new Map([['A', [1, 2]], ['B', [3]]]))
+    const outlines = outlinesOf(
+      mesh,
+      new Map([
+        ['A', [1, 2]],
+        ['B', [3]],
+      ]),
+    )
     // A: the 2 × 1 rectangle of faces 1 and 2 (6 unit segments, the edge between them left out)
     expect(segmentsOf(outlines.get('A')!)).toHaveLength(6)
     expect(segmentsOf(outlines.get('A')!)).not.toContainEqual([1, 0, 1, 1])
     expect(segmentsOf(outlines.get('A')!)).not.toContainEqual([1, 1, 1, 0])
     expect(segmentsOf(outlines.get('A')!)).toContainEqual([2, 0, 2, 1])
     // face 1 from (0, 0) along the bottom, (its right edge left out), then along the top and down
-    expect(readLines(outlines.get('A')!)[0]).toEqual([[0, 0], [1, 0]])
-    expect(readLines(outlines.get('A')!)[1]).toEqual([[1, 1], [0, 1], [0, 0]])
-    expect(readLines(outlines.get('B')!)).toEqual([[[2, 0], [3, 0], [3, 1], [2, 1], [2, 0]]])
+    expect(readLines(outlines.get('A')!)[0]).toEqual([
+      [0, 0],
+      [1, 0],
+    ])
+    expect(readLines(outlines.get('A')!)[1]).toEqual([
+      [1, 1],
+      [0, 1],
+      [0, 0],
+    ])
+    expect(readLines(outlines.get('B')!)).toEqual([
+      [
+        [2, 0],
+        [3, 0],
+        [3, 1],
+        [2, 1],
+        [2, 0],
+      ],
+    ])
   })
 
   it('ends its lines where the outline meets itself, so that they meet at their ends only', () => {
     // two unit squares touching at the corner (1, 1): four segments meet there
-    const corners = buildFaceMesh([{ id: 1, rings: flat([[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]) }, { id: 2, rings: flat([[[1, 1], [2, 1], [2, 2], [1, 2], [1, 1]]]) }])
+    const corners = buildFaceMesh([
+      {
+        id: 1,
+        rings: flat([
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 1],
+            [0, 0],
+          ],
+        ]),
+      },
+      {
+        id: 2,
+        rings: flat([
+          [
+            [1, 1],
+            [2, 1],
+            [2, 2],
+            [1, 2],
+            [1, 1],
+          ],
+        ]),
+      },
+    ])
     expect(readLines(outlinesOf(corners, new Map([['A', [1, 2]]])).get('A')!)).toEqual([
-      [[0, 0], [1, 0], [1, 1]], [[1, 1], [0, 1], [0, 0]],
-      [[1, 1], [2, 1], [2, 2], [1, 2], [1, 1]],
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+      ],
+      [
+        [1, 1],
+        [0, 1],
+        [0, 0],
+      ],
+      [
+        [1, 1],
+        [2, 1],
+        [2, 2],
+        [1, 2],
+        [1, 1],
+      ],
     ])
   })
 
@@ -205,10 +396,15 @@ describe('findIssuePieces', () => {
   // a 3 × 1 row of 100 m squares: 综治 grid 10 covers all three, 党建 grid 20 the first, and 党建
   // grids 21 and 22 both claim the second; nothing of 党建 covers the third
   const faces = [1, 2, 3].map((id) => face(id, { areaM2: 10_000, perimeterM: 400, x: id * 100 }))
-  const edges = [{ a: 1, b: 2, sharedM: 100 }, { a: 2, b: 3, sharedM: 100 }]
+  const edges = [
+    { a: 1, b: 2, sharedM: 100 },
+    { a: 2, b: 3, sharedM: 100 },
+  ]
   const covers = [
     { department: 'governance', gridId: 10, faceIds: [1, 2, 3] },
-    { department: 'party', gridId: 20, faceIds: [1] }, { department: 'party', gridId: 22, faceIds: [2] }, { department: 'party', gridId: 21, faceIds: [2] },
+    { department: 'party', gridId: 20, faceIds: [1] },
+    { department: 'party', gridId: 22, faceIds: [2] },
+    { department: 'party', gridId: 21, faceIds: [2] },
   ]
 
   it('finds the uncovered face as a gap and the doubly claimed one as an overlap of the two grids', () => {
@@ -220,14 +416,28 @@ describe('findIssuePieces', () => {
   })
 
   it('joins neighbouring gap faces into one piece, judged by its area and outline', () => {
-    const pieces = findIssuePieces(faces, edges, covers.filter((c) => c.department === 'governance'), ['party'])
+    const pieces = findIssuePieces(
+      faces,
+      edges,
+      covers.filter((c) => c.department === 'governance'),
+      ['party'],
+    )
     expect(pieces).toEqual([{ kind: 'gap', department: 'party', gridIds: [], faceIds: [1, 2, 3], areaM2: 30_000 }])
   })
 
   it('drops a gap too thin to be more than a sliver, and reports the sliver with the grids it touches', () => {
     const strip = face(4, { areaM2: 150, perimeterM: 302 })
-    const pieces = findIssuePieces([...faces, strip], [...edges, { a: 1, b: 4, sharedM: 100 }], [...covers, { department: 'governance', gridId: 10, faceIds: [4] }], ['governance', 'party'])
-    expect(pieces.filter((p) => p.kind === 'gap')).toEqual([{ kind: 'gap', department: 'party', gridIds: [], faceIds: [3], areaM2: 10_000 }])
-    expect(pieces.filter((p) => p.kind === 'sliver')).toEqual([{ kind: 'sliver', department: null, gridIds: [10], faceIds: [4], areaM2: 150 }])
+    const pieces = findIssuePieces(
+      [...faces, strip],
+      [...edges, { a: 1, b: 4, sharedM: 100 }],
+      [...covers, { department: 'governance', gridId: 10, faceIds: [4] }],
+      ['governance', 'party'],
+    )
+    expect(pieces.filter((p) => p.kind === 'gap')).toEqual([
+      { kind: 'gap', department: 'party', gridIds: [], faceIds: [3], areaM2: 10_000 },
+    ])
+    expect(pieces.filter((p) => p.kind === 'sliver')).toEqual([
+      { kind: 'sliver', department: null, gridIds: [10], faceIds: [4], areaM2: 150 },
+    ])
   })
 })

@@ -13,7 +13,15 @@ describe('PairIndex', () => {
 
   it('tells apart pairs that would collide as one number, including negative ones', () => {
     const index = new PairIndex()
-    const pairs = [[0, 1], [1, 0], [-1, 0], [0, -1], [2 ** 31 - 1, -(2 ** 31)], [65536, 0], [0, 65536]]
+    const pairs = [
+      [0, 1],
+      [1, 0],
+      [-1, 0],
+      [0, -1],
+      [2 ** 31 - 1, -(2 ** 31)],
+      [65536, 0],
+      [0, 65536],
+    ]
     pairs.forEach(([a, b], n) => index.getOrSet(a, b, n))
     expect(pairs.map(([a, b]) => index.get(a, b))).toEqual(pairs.map((_, n) => n))
   })

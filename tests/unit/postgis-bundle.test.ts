@@ -32,9 +32,19 @@ describe('the slim PostGIS bundle', () => {
       block.set(new TextEncoder().encode(body), 512)
       return block
     }
-    const tar = new Uint8Array([...header('a.txt', 'alpha'), ...header('b.txt', 'x'.repeat(700)), ...header('c.txt', 'gamma'), ...new Uint8Array(1024)])
+    const tar = new Uint8Array([
+      ...header('a.txt', 'alpha'),
+      ...header('b.txt', 'x'.repeat(700)),
+      ...header('c.txt', 'gamma'),
+      ...new Uint8Array(1024),
+    ])
     const entries = [...tarEntries(filterTar(tar, (name) => name !== 'b.txt'))]
-    expect(entries.map((e) => [e.name, e.size, new TextDecoder().decode(e.bytes.subarray(512, 512 + e.size))])).toEqual([['a.txt', 5, 'alpha'], ['c.txt', 5, 'gamma']])
+    expect(entries.map((e) => [e.name, e.size, new TextDecoder().decode(e.bytes.subarray(512, 512 + e.size))])).toEqual(
+      [
+        ['a.txt', 5, 'alpha'],
+        ['c.txt', 5, 'gamma'],
+      ],
+    )
   })
 
   it('falls back to the package’s own bundle where the slim one cannot be made', async () => {

@@ -7,12 +7,17 @@ async function schedule(parallel: number, holdBack?: () => boolean) {
   let running = 0
   let most = 0
   const started: number[] = []
-  await runInParallel([...Array(10).keys()], parallel, async (item) => {
-    started.push(item)
-    most = Math.max(most, ++running)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    running -= 1
-  }, holdBack)
+  await runInParallel(
+    [...Array(10).keys()],
+    parallel,
+    async (item) => {
+      started.push(item)
+      most = Math.max(most, ++running)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      running -= 1
+    },
+    holdBack,
+  )
   return { most, started }
 }
 
@@ -27,10 +32,12 @@ describe('runInParallel', () => {
 
   it('stops at the first failure', async () => {
     const done: number[] = []
-    await expect(runInParallel([1, 2, 3, 4], 1, async (item) => {
-      if (item === 2) throw new Error('step 2 failed')
-      done.push(item)
-    })).rejects.toThrow('step 2 failed')
+    await expect(
+      runInParallel([1, 2, 3, 4], 1, async (item) => {
+        if (item === 2) throw new Error('step 2 failed')
+        done.push(item)
+      }),
+    ).rejects.toThrow('step 2 failed')
     expect(done).toEqual([1])
   })
 })

@@ -52,7 +52,16 @@ describe('parseBbox', () => {
     expect(parseBbox('113.5,34.7,113.7,34.8')).toEqual([113.5, 34.7, 113.7, 34.8])
   })
 
-  it.each(['1,2,3', '1,2,3,4,5', 'a,2,3,4', '1,,3,4', '3,2,1,4', '1,4,3,2', '-181,0,1,1', "1,2,3,4'; DROP TABLE grids; --"])('rejects "%s"', (raw) => {
+  it.each([
+    '1,2,3',
+    '1,2,3,4,5',
+    'a,2,3,4',
+    '1,,3,4',
+    '3,2,1,4',
+    '1,4,3,2',
+    '-181,0,1,1',
+    "1,2,3,4'; DROP TABLE grids; --",
+  ])('rejects "%s"', (raw) => {
     expect(() => parseBbox(raw)).toThrow(InvalidInputError)
   })
 })
@@ -61,7 +70,27 @@ describe('toTileFeature', () => {
   it('flattens a multipolygon into rings and keeps scalar properties only', () => {
     const feature = toTileFeature({
       fid: 7,
-      geom: JSON.stringify({ type: 'MultiPolygon', coordinates: [[[[0, 0], [10, 0], [10, 10], [0, 0]]], [[[20, 20], [30, 20], [30, 30], [20, 20]]]] }),
+      geom: JSON.stringify({
+        type: 'MultiPolygon',
+        coordinates: [
+          [
+            [
+              [0, 0],
+              [10, 0],
+              [10, 10],
+              [0, 0],
+            ],
+          ],
+          [
+            [
+              [20, 20],
+              [30, 20],
+              [30, 30],
+              [20, 20],
+            ],
+          ],
+        ],
+      }),
       name: '一网格',
       households: 420,
       isUrban: true,
@@ -70,12 +99,28 @@ describe('toTileFeature', () => {
     expect(feature).toEqual({
       id: 7,
       type: 3,
-      geometry: [[[0, 0], [10, 0], [10, 10], [0, 0]], [[20, 20], [30, 20], [30, 30], [20, 20]]],
+      geometry: [
+        [
+          [0, 0],
+          [10, 0],
+          [10, 10],
+          [0, 0],
+        ],
+        [
+          [20, 20],
+          [30, 20],
+          [30, 30],
+          [20, 20],
+        ],
+      ],
       tags: { name: '一网格', households: 420, isUrban: true },
     })
   })
 
   it('turns a point into a one-point MVT point feature', () => {
-    expect(toTileFeature({ fid: 1, geom: '{"type":"Point","coordinates":[5,6]}' })).toMatchObject({ type: 1, geometry: [[5, 6]] })
+    expect(toTileFeature({ fid: 1, geom: '{"type":"Point","coordinates":[5,6]}' })).toMatchObject({
+      type: 1,
+      geometry: [[5, 6]],
+    })
   })
 })

@@ -9,11 +9,13 @@ const BATCH = 5000
 type Db = Kysely<Tables> | Transaction<Tables>
 
 async function inBatches<T>(rows: readonly T[], insert: (json: string) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < rows.length; start += BATCH) await insert(JSON.stringify(rows.slice(start, start + BATCH)))
+  for (let start = 0; start < rows.length; start += BATCH)
+    await insert(JSON.stringify(rows.slice(start, start + BATCH)))
 }
 
 /** Polygons arrive as GeoJSON; repaired and kept polygonal so a sloppy vertex never fails the load. */
-const polygonFrom = (column: ReturnType<typeof sql.ref>) => sql`ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(${column}), 4326)), 3))`
+const polygonFrom = (column: ReturnType<typeof sql.ref>) =>
+  sql`ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(${column}), 4326)), 3))`
 
 export async function hasAnyRegion(db: Db): Promise<boolean> {
   return (await db.selectFrom('regions').select('code').limit(1).executeTakeFirst()) !== undefined
@@ -23,10 +25,16 @@ export async function insertRegions(db: Db, regions: DemoDistrict['regions']): P
   const rows = regions.map((r) => ({ ...r, boundary: r.boundary ? JSON.stringify(r.boundary) : null }))
   // parents first: the district, then streets, then communities
   for (const level of ['district', 'street', 'community']) {
-    await inBatches(rows.filter((r) => r.level === level), (json) => sql`
+    await inBatches(
+      rows.filter((r) => r.level === level),
+      (json) =>
+        sql`
       INSERT INTO regions (code, name, level, parent_code, is_urban, boundary)
       SELECT r.code, r.name, r.level, r."parentCode", r."isUrban", CASE WHEN r.boundary IS NULL THEN NULL ELSE ${polygonFrom(sql.ref('r.boundary'))} END
-      FROM json_to_recordset(${json}::json) AS r(code text, name text, level text, "parentCode" text, "isUrban" boolean, boundary text)`.execute(db))
+      FROM json_to_recordset(${json}::json) AS r(code text, name text, level text, "parentCode" text, "isUrban" boolean, boundary text)`.execute(
+          db,
+        ),
+    )
   }
   // Streets and the district are exactly the unions of their communities.
   await sql`
@@ -42,20 +50,39 @@ export async function insertRegions(db: Db, regions: DemoDistrict['regions']): P
 export async function insertGridLayer(db: Db, layer: DemoGridLayer, importRunId: number): Promise<number> {
   const { id } = await db
     .insertInto('grid_layers')
-    .values({ department: layer.department, version: 1, title: layer.title, import_run_id: importRunId, source_crs: 'EPSG:4326', is_active: true })
+    .values({
+      department: layer.department,
+      version: 1,
+      title: layer.title,
+      import_run_id: importRunId,
+      source_crs: 'EPSG:4326',
+      is_active: true,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
-  const grids = layer.grids.map((g) => ({ code: g.code, name: g.name, communityCode: g.communityCode, attributes: g.attributes, boundary: JSON.stringify(g.boundary) }))
-  await inBatches(grids, (json) => sql`
+  const grids = layer.grids.map((g) => ({
+    code: g.code,
+    name: g.name,
+    communityCode: g.communityCode,
+    attributes: g.attributes,
+    boundary: JSON.stringify(g.boundary),
+  }))
+  await inBatches(grids, (json) =>
+    sql`
     INSERT INTO grids (layer_id, code, name, community_code, attributes, boundary)
     SELECT ${id}::bigint, r.code, r.name, r."communityCode", r.attributes, ${polygonFrom(sql.ref('r.boundary'))}
-    FROM json_to_recordset(${json}::json) AS r(code text, name text, "communityCode" text, attributes jsonb, boundary text)`.execute(db))
+    FROM json_to_recordset(${json}::json) AS r(code text, name text, "communityCode" text, attributes jsonb, boundary text)`.execute(
+      db,
+    ),
+  )
   const staff = layer.grids.flatMap((g) => g.staff.map((s) => ({ gridCode: g.code, ...s })))
-  await inBatches(staff, (json) => sql`
+  await inBatches(staff, (json) =>
+    sql`
     INSERT INTO grid_staff (grid_id, role, name, phone)
     SELECT g.id, r.role, r.name, r.phone
     FROM json_to_recordset(${json}::json) AS r("gridCode" text, role text, name text, phone text)
-    JOIN grids g ON g.layer_id = ${id}::bigint AND g.code = r."gridCode"`.execute(db))
+    JOIN grids g ON g.layer_id = ${id}::bigint AND g.code = r."gridCode"`.execute(db),
+  )
   return id
 }
 
@@ -72,60 +99,90 @@ export async function countGridPopulation(db: Db): Promise<void> {
 }
 
 export async function insertPopulation(db: Db, points: DemoDistrict['population']): Promise<void> {
-  await inBatches(points, (json) => sql`
+  await inBatches(points, (json) =>
+    sql`
     INSERT INTO population_points (region_code, residents, households, location)
     SELECT r."regionCode", r.residents, r.households, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)
-    FROM json_to_recordset(${json}::json) AS r("regionCode" text, residents int, households int, lon float8, lat float8)`.execute(db))
+    FROM json_to_recordset(${json}::json) AS r("regionCode" text, residents int, households int, lon float8, lat float8)`.execute(
+      db,
+    ),
+  )
 }
 
 export async function insertPartyOrgs(db: Db, orgs: DemoDistrict['partyOrgs']): Promise<void> {
-  await inBatches(orgs, (json) => sql`
+  await inBatches(orgs, (json) =>
+    sql`
     INSERT INTO party_orgs (code, name, tier, domain, establishment, star_rating, status, member_count, formal_members, region_code, location)
     SELECT r.code, r.name, r.tier, r.domain, r.establishment, r."starRating", r.status, r."memberCount", r."formalMembers", r."regionCode",
            ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)
     FROM json_to_recordset(${json}::json) AS r(code text, name text, tier text, domain text, establishment text, "starRating" smallint,
-         status text, "memberCount" int, "formalMembers" int, "regionCode" text, lon float8, lat float8)`.execute(db))
+         status text, "memberCount" int, "formalMembers" int, "regionCode" text, lon float8, lat float8)`.execute(db),
+  )
   const links = orgs.filter((o) => o.parentCode).map((o) => ({ code: o.code, parentCode: o.parentCode }))
-  await inBatches(links, (json) => sql`
+  await inBatches(links, (json) =>
+    sql`
     UPDATE party_orgs o SET parent_id = p.id
     FROM json_to_recordset(${json}::json) AS r(code text, "parentCode" text)
     JOIN party_orgs p ON p.code = r."parentCode"
-    WHERE o.code = r.code`.execute(db))
+    WHERE o.code = r.code`.execute(db),
+  )
 }
 
 export async function insertUnits(db: Db, units: DemoDistrict['units']): Promise<void> {
-  await inBatches(units, (json) => sql`
+  await inBatches(units, (json) =>
+    sql`
     INSERT INTO units (code, name, kind, employees, formal_party_members, region_code, location)
     SELECT r.code, r.name, r.kind, r.employees, r."formalPartyMembers", r."regionCode", ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)
-    FROM json_to_recordset(${json}::json) AS r(code text, name text, kind text, employees int, "formalPartyMembers" int, "regionCode" text, lon float8, lat float8)`.execute(db))
+    FROM json_to_recordset(${json}::json) AS r(code text, name text, kind text, employees int, "formalPartyMembers" int, "regionCode" text, lon float8, lat float8)`.execute(
+      db,
+    ),
+  )
   const coverage = units.filter((u) => u.coverage).map((u) => ({ code: u.code, ...u.coverage }))
-  await inBatches(coverage, (json) => sql`
+  await inBatches(coverage, (json) =>
+    sql`
     INSERT INTO unit_coverage (unit_id, party_org_id, mode, instructor_name)
     SELECT u.id, o.id, r.mode, r."instructorName"
     FROM json_to_recordset(${json}::json) AS r(code text, mode text, "orgCode" text, "instructorName" text)
     JOIN units u ON u.code = r.code
-    LEFT JOIN party_orgs o ON o.code = r."orgCode"`.execute(db))
+    LEFT JOIN party_orgs o ON o.code = r."orgCode"`.execute(db),
+  )
 }
 
 export async function insertServiceCenters(db: Db, centers: DemoDistrict['serviceCenters']): Promise<void> {
-  await inBatches(centers, (json) => sql`
+  await inBatches(centers, (json) =>
+    sql`
     INSERT INTO service_centers (code, name, level, status, floor_area_m2, radius_m, region_code, location)
     SELECT r.code, r.name, r.level, r.status, r."floorAreaM2", r."radiusM", r."regionCode", ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)
     FROM json_to_recordset(${json}::json) AS r(code text, name text, level text, status text, "floorAreaM2" float8, "radiusM" float8,
-         "regionCode" text, lon float8, lat float8)`.execute(db))
+         "regionCode" text, lon float8, lat float8)`.execute(db),
+  )
 }
 
 export async function startImportRun(db: Db): Promise<number> {
   const { id } = await db
     .insertInto('import_runs')
-    .values({ kind: 'demo', format: 'generator', source_crs: 'EPSG:4326', counts: '{}', report: '[]', file_name: null, department: null, error: null, finished_at: null })
+    .values({
+      kind: 'demo',
+      format: 'generator',
+      source_crs: 'EPSG:4326',
+      counts: '{}',
+      report: '[]',
+      file_name: null,
+      department: null,
+      error: null,
+      finished_at: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return id
 }
 
 export async function finishImportRun(db: Db, id: number, counts: Record<string, number>): Promise<void> {
-  await db.updateTable('import_runs').set({ status: 'succeeded', counts: JSON.stringify(counts), finished_at: new Date() }).where('id', '=', id).execute()
+  await db
+    .updateTable('import_runs')
+    .set({ status: 'succeeded', counts: JSON.stringify(counts), finished_at: new Date() })
+    .where('id', '=', id)
+    .execute()
 }
 
 /**
@@ -149,7 +206,17 @@ export async function findDemoRegionCodes(db: Db): Promise<string[]> {
  * would make the planner scan it whole for every foreign-key check of the run that fills it (the
  * check's plan is made once per connection, when the table is still small).
  */
-export const districtTables: (keyof Tables)[] = ['regions', 'population_points', 'grid_layers', 'grids', 'grid_staff', 'party_orgs', 'units', 'unit_coverage', 'service_centers']
+export const districtTables: (keyof Tables)[] = [
+  'regions',
+  'population_points',
+  'grid_layers',
+  'grids',
+  'grid_staff',
+  'party_orgs',
+  'units',
+  'unit_coverage',
+  'service_centers',
+]
 
 /**
  * Deletes the demo district and every row that refers to its regions, children before parents:
@@ -163,7 +230,9 @@ export async function deleteDemoDistrict(trx: Transaction<Tables>): Promise<Reco
   if (codes.length === 0) return {}
   const inDemo = (column: string) => sql<boolean>`${sql.ref(column)} = ANY(${codes}::text[])`
   const count = async (statement: RawBuilder<unknown>) => {
-    const { rows } = await sql<{ n: number }>`WITH gone AS (${statement} RETURNING 1) SELECT count(*)::int AS n FROM gone`.execute(trx)
+    const { rows } = await sql<{
+      n: number
+    }>`WITH gone AS (${statement} RETURNING 1) SELECT count(*)::int AS n FROM gone`.execute(trx)
     return rows[0].n
   }
   const { rows: layerRows } = await sql<{ id: number }>`
@@ -180,7 +249,9 @@ export async function deleteDemoDistrict(trx: Transaction<Tables>): Promise<Reco
   removed.gridLayers = await count(sql`DELETE FROM grid_layers WHERE id = ANY(${layers}::bigint[])`)
   // organizations elsewhere keep their units' coverage valid and lose only a parent link into the demo
   const demoOrgs = sql`SELECT id FROM party_orgs WHERE ${inDemo('region_code')}`
-  await sql`UPDATE party_orgs SET parent_id = NULL WHERE parent_id IN (${demoOrgs}) AND NOT coalesce(${inDemo('region_code')}, false)`.execute(trx)
+  await sql`UPDATE party_orgs SET parent_id = NULL WHERE parent_id IN (${demoOrgs}) AND NOT coalesce(${inDemo('region_code')}, false)`.execute(
+    trx,
+  )
   await sql`DELETE FROM unit_coverage WHERE party_org_id IN (${demoOrgs})`.execute(trx)
   removed.units = await count(sql`DELETE FROM units WHERE ${inDemo('region_code')}`)
   removed.partyOrgs = await count(sql`DELETE FROM party_orgs WHERE ${inDemo('region_code')}`)

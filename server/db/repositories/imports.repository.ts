@@ -46,7 +46,12 @@ export interface GridPlacement {
 }
 
 /** The geometry of each row in WGS84 as t.g, repaired as t.v, next to the row r; `extra` adds columns. */
-async function checkGeometryRows<T>(db: Db, rows: GeometryRow[], extra: RawBuilder<unknown>, joins: RawBuilder<unknown> = sql``): Promise<T[]> {
+async function checkGeometryRows<T>(
+  db: Db,
+  rows: GeometryRow[],
+  extra: RawBuilder<unknown>,
+  joins: RawBuilder<unknown> = sql``,
+): Promise<T[]> {
   const { rows: checks } = await sql<T>`
     SELECT r.index, ST_IsValid(t.g) AS valid, ST_IsValidReason(t.g) AS reason, ST_IsEmpty(t.g) AS empty,
            coalesce(ST_Area(t.v::geography), 0) AS "areaM2",
@@ -68,15 +73,20 @@ export function checkGeometries(db: Db, rows: GeometryRow[]): Promise<GeometryCh
  * inside it; a grid that touches none is wholly outside.
  */
 export function checkGridGeometries(db: Db, rows: GridGeometryRow[]): Promise<(GeometryCheck & GridPlacement)[]> {
-  return checkGeometryRows<GeometryCheck & GridPlacement>(db, rows, sql`,
+  return checkGeometryRows<GeometryCheck & GridPlacement>(
+    db,
+    rows,
+    sql`,
            CASE WHEN d.touching = 0 OR ST_IsEmpty(t.v) THEN 1 WHEN d.covered THEN 0
                 ELSE (SELECT greatest(0, least(1, ST_Area(ST_Difference(t.v, ST_Union(o.boundary))::geography) / nullif(ST_Area(t.v::geography), 0)))
                       FROM regions o WHERE o.level = 'district' AND ST_Intersects(o.boundary, t.v)) END AS "outsideShare",
            (r."communityCode" IS NULL OR EXISTS (SELECT 1 FROM regions c WHERE c.code = r."communityCode" AND c.level = 'community')) AS "communityKnown",
            (SELECT c.code FROM regions c WHERE c.level = 'community' AND c.boundary && t.v
-            ORDER BY ST_Area(ST_Intersection(c.boundary, t.v, 0.0000001)) DESC LIMIT 1) AS "containingCommunity"`, sql`,
+            ORDER BY ST_Area(ST_Intersection(c.boundary, t.v, 0.0000001)) DESC LIMIT 1) AS "containingCommunity"`,
+    sql`,
          LATERAL (SELECT count(*) AS touching, coalesce(bool_or(ST_CoveredBy(t.v, o.boundary)), false) AS covered
-                  FROM regions o WHERE o.level = 'district' AND ST_Intersects(o.boundary, t.v)) d`)
+                  FROM regions o WHERE o.level = 'district' AND ST_Intersects(o.boundary, t.v)) d`,
+  )
 }
 
 export interface GridInsert extends GridGeometryRow {
@@ -87,13 +97,33 @@ export interface GridInsert extends GridGeometryRow {
 }
 
 /** A new version of the department's layer, made active; the previous version stays, inactive. */
-export async function insertGridLayerVersion(trx: Transaction<Tables>, layer: { department: string; title: string; importRunId: number; sourceCrs: string }, grids: GridInsert[]): Promise<{ layerId: number; version: number }> {
-  const { rows } = await sql<{ version: number }>`SELECT coalesce(max(version), 0)::int + 1 AS version FROM grid_layers WHERE department = ${layer.department}`.execute(trx)
+export async function insertGridLayerVersion(
+  trx: Transaction<Tables>,
+  layer: { department: string; title: string; importRunId: number; sourceCrs: string },
+  grids: GridInsert[],
+): Promise<{ layerId: number; version: number }> {
+  const { rows } = await sql<{
+    version: number
+  }>`SELECT coalesce(max(version), 0)::int + 1 AS version FROM grid_layers WHERE department = ${layer.department}`.execute(
+    trx,
+  )
   const version = rows[0].version
-  await trx.updateTable('grid_layers').set({ is_active: false }).where('department', '=', layer.department).where('is_active', '=', true).execute()
+  await trx
+    .updateTable('grid_layers')
+    .set({ is_active: false })
+    .where('department', '=', layer.department)
+    .where('is_active', '=', true)
+    .execute()
   const { id } = await trx
     .insertInto('grid_layers')
-    .values({ department: layer.department, version, title: layer.title, import_run_id: layer.importRunId, source_crs: layer.sourceCrs, is_active: true })
+    .values({
+      department: layer.department,
+      version,
+      title: layer.title,
+      import_run_id: layer.importRunId,
+      source_crs: layer.sourceCrs,
+      is_active: true,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   for (let start = 0; start < grids.length; start += 2000) {
@@ -111,19 +141,52 @@ export async function insertGridLayerVersion(trx: Transaction<Tables>, layer: { 
   return { layerId: id, version }
 }
 
-export async function insertImportRun(db: Db, run: { kind: 'grids' | 'regions'; department: string | null; fileName: string; format: string; dryRun: boolean }): Promise<number> {
+export async function insertImportRun(
+  db: Db,
+  run: { kind: 'grids' | 'regions'; department: string | null; fileName: string; format: string; dryRun: boolean },
+): Promise<number> {
   const { id } = await db
     .insertInto('import_runs')
-    .values({ kind: run.kind, department: run.department, file_name: run.fileName, format: run.format as never, dry_run: run.dryRun, counts: '{}', report: '[]', source_crs: null, error: null, finished_at: null })
+    .values({
+      kind: run.kind,
+      department: run.department,
+      file_name: run.fileName,
+      format: run.format as never,
+      dry_run: run.dryRun,
+      counts: '{}',
+      report: '[]',
+      source_crs: null,
+      error: null,
+      finished_at: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return id
 }
 
-export async function finishImportRun(db: Db, id: number, result: { status: 'succeeded' | 'failed'; sourceCrs: string | null; counts: Record<string, number>; report: unknown[]; error: string | null; timings: ImportTimings }): Promise<void> {
+export async function finishImportRun(
+  db: Db,
+  id: number,
+  result: {
+    status: 'succeeded' | 'failed'
+    sourceCrs: string | null
+    counts: Record<string, number>
+    report: unknown[]
+    error: string | null
+    timings: ImportTimings
+  },
+): Promise<void> {
   await db
     .updateTable('import_runs')
-    .set({ status: result.status, source_crs: result.sourceCrs, counts: JSON.stringify(result.counts), report: JSON.stringify(result.report), error: result.error, finished_at: new Date(), timings: JSON.stringify(result.timings) })
+    .set({
+      status: result.status,
+      source_crs: result.sourceCrs,
+      counts: JSON.stringify(result.counts),
+      report: JSON.stringify(result.report),
+      error: result.error,
+      finished_at: new Date(),
+      timings: JSON.stringify(result.timings),
+    })
     .where('id', '=', id)
     .execute()
 }
@@ -131,15 +194,36 @@ export async function finishImportRun(db: Db, id: number, result: { status: 'suc
 export async function findImportRun(db: Db, id: number) {
   return db
     .selectFrom('import_runs')
-    .select(['id', 'kind', 'department', 'file_name as fileName', 'format', 'source_crs as sourceCrs', 'dry_run as dryRun', 'status', 'counts', 'report', 'error', 'started_at as startedAt', 'finished_at as finishedAt', 'timings'])
+    .select([
+      'id',
+      'kind',
+      'department',
+      'file_name as fileName',
+      'format',
+      'source_crs as sourceCrs',
+      'dry_run as dryRun',
+      'status',
+      'counts',
+      'report',
+      'error',
+      'started_at as startedAt',
+      'finished_at as finishedAt',
+      'timings',
+    ])
     .where('id', '=', id)
     .executeTakeFirst()
 }
 
 /** The level of each of these codes that is stored, leaving out the codes about to be deleted. */
-export async function findRegionLevels(db: Db, codes: string[], leavingOut: string[]): Promise<Map<string, RegionLevel>> {
+export async function findRegionLevels(
+  db: Db,
+  codes: string[],
+  leavingOut: string[],
+): Promise<Map<string, RegionLevel>> {
   if (codes.length === 0) return new Map()
-  const rows = await db.selectFrom('regions').select(['code', 'level'])
+  const rows = await db
+    .selectFrom('regions')
+    .select(['code', 'level'])
     .where('code', '=', sql<string>`ANY(${codes}::text[])`)
     .where(sql<boolean>`NOT (code = ANY(${leavingOut}::text[]))`)
     .execute()
@@ -164,7 +248,12 @@ export interface RegionShapeFinding {
  * deleted): more than `tolerance` of a region outside its parent, or siblings overlapping by more
  * than `tolerance` of the smaller one. Areas on the geography, in square metres.
  */
-export async function checkRegionShapes(db: Db, rows: RegionShapeRow[], leavingOut: string[], tolerance: number): Promise<RegionShapeFinding[]> {
+export async function checkRegionShapes(
+  db: Db,
+  rows: RegionShapeRow[],
+  leavingOut: string[],
+  tolerance: number,
+): Promise<RegionShapeFinding[]> {
   const { rows: findings } = await sql<RegionShapeFinding>`
     WITH f AS MATERIALIZED (
       SELECT r.index, r.code, r."parentCode" AS parent,
@@ -216,6 +305,8 @@ export async function upsertRegions(trx: Transaction<Tables>, regions: RegionUps
         is_urban = excluded.is_urban, boundary = excluded.boundary,
         -- a file that sets no norm leaves the stored one as it is
         households_min = CASE WHEN excluded.households_min IS NULL THEN regions.households_min ELSE excluded.households_min END,
-        households_max = CASE WHEN excluded.households_min IS NULL THEN regions.households_max ELSE excluded.households_max END`.execute(trx)
+        households_max = CASE WHEN excluded.households_min IS NULL THEN regions.households_max ELSE excluded.households_max END`.execute(
+      trx,
+    )
   }
 }

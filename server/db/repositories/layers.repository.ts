@@ -12,10 +12,15 @@ export const SRID_WEB_MERCATOR = 3857
 export type GeometryOutput = (column: RawBuilder<unknown>) => RawBuilder<unknown>
 
 /** One merge run's rows, or the published run's when none is named. */
-const runFilter = (runId: number | undefined) => (runId === undefined ? sql`m.is_published` : sql`m.id = ${runId}::bigint`)
+const runFilter = (runId: number | undefined) =>
+  runId === undefined ? sql`m.is_published` : sql`m.id = ${runId}::bigint`
 
 /** A layer's rows inside an envelope: columns `fid`, the properties, and `geom`. */
-export function selectLayerRows(source: LayerSource, envelope: RawBuilder<unknown>, geometry: GeometryOutput): RawBuilder<unknown> {
+export function selectLayerRows(
+  source: LayerSource,
+  envelope: RawBuilder<unknown>,
+  geometry: GeometryOutput,
+): RawBuilder<unknown> {
   switch (source.kind) {
     case 'regions':
       return sql`
@@ -88,9 +93,16 @@ export interface FeatureRow {
 }
 
 /** GeoJSON features of a layer in a bbox, at most `limit` (+1 to tell whether more exist). */
-export async function findFeaturesInBbox(db: Kysely<Tables>, source: LayerSource, bbox: readonly number[], limit: number): Promise<FeatureRow[]> {
+export async function findFeaturesInBbox(
+  db: Kysely<Tables>,
+  source: LayerSource,
+  bbox: readonly number[],
+  limit: number,
+): Promise<FeatureRow[]> {
   const rows = selectLayerRows(source, envelopeOfBbox(bbox), (column) => sql`ST_AsGeoJSON(${column}, 6)`)
-  const { rows: result } = await sql<FeatureRow>`SELECT * FROM (${rows}) t ORDER BY t.fid LIMIT ${limit + 1}`.execute(db)
+  const { rows: result } = await sql<FeatureRow>`SELECT * FROM (${rows}) t ORDER BY t.fid LIMIT ${limit + 1}`.execute(
+    db,
+  )
   return result
 }
 

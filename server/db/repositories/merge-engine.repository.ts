@@ -12,10 +12,19 @@ type Db = Kysely<Tables> | Transaction<Tables>
 const copied = {
   regions: { columns: ['code', 'name', 'level', 'parent_code', 'is_urban'], shape: 'boundary' },
   grid_layers: { columns: ['id', 'department', 'version', 'title', 'source_crs', 'is_active'], shape: null },
-  grids: { columns: ['id', 'layer_id', 'code', 'name', 'community_code', 'households', 'population', 'repair_note'], shape: 'boundary' },
+  grids: {
+    columns: ['id', 'layer_id', 'code', 'name', 'community_code', 'households', 'population', 'repair_note'],
+    shape: 'boundary',
+  },
   population_points: { columns: ['id', 'region_code', 'residents', 'households'], shape: 'location' },
-  unified_grids: { columns: ['merge_run_id', 'code', 'community_code', 'area_m2', 'households', 'population'], shape: 'boundary' },
-  merge_issues: { columns: ['merge_run_id', 'kind', 'community_code', 'department', 'area_m2', 'grid_ids', 'note'], shape: 'geom' },
+  unified_grids: {
+    columns: ['merge_run_id', 'code', 'community_code', 'area_m2', 'households', 'population'],
+    shape: 'boundary',
+  },
+  merge_issues: {
+    columns: ['merge_run_id', 'kind', 'community_code', 'department', 'area_m2', 'grid_ids', 'note'],
+    shape: 'geom',
+  },
 } as const
 
 type CopiedTable = keyof typeof copied
@@ -32,9 +41,13 @@ const noRows: JsonRows = { json: null, count: 0 }
 async function rowsAsJson(db: Db, table: CopiedTable, where = sql`true`): Promise<JsonRows> {
   const { columns, shape } = copied[table]
   const shapeColumn = shape ? sql`, encode(ST_AsEWKB(${sql.ref(shape)}), 'hex') AS ${sql.ref(shape)}` : sql``
-  const { rows: [rows] } = await sql<JsonRows>`
+  const {
+    rows: [rows],
+  } = await sql<JsonRows>`
     SELECT json_agg(t)::text AS json, count(*)::int AS count
-    FROM (SELECT ${sql.join(columns.map((c) => sql.ref(c)))}${shapeColumn} FROM ${sql.table(table)} WHERE ${where}) t`.execute(db)
+    FROM (SELECT ${sql.join(columns.map((c) => sql.ref(c)))}${shapeColumn} FROM ${sql.table(table)} WHERE ${where}) t`.execute(
+    db,
+  )
   return rows ?? noRows
 }
 
@@ -43,8 +56,12 @@ async function insertJsonRows(db: Db, table: CopiedTable, rows: JsonRows): Promi
   if (rows.json === null) return
   const { columns, shape } = copied[table]
   const all = sql.join([...columns, ...(shape ? [shape] : [])].map((c) => sql.ref(c)))
-  const result = await sql`INSERT INTO ${sql.table(table)} (${all}) SELECT ${all} FROM json_populate_recordset(NULL::${sql.table(table)}, ${rows.json}::json)`.execute(db)
-  if (Number(result.numAffectedRows) !== rows.count) throw new Error(`Stored ${result.numAffectedRows} of ${rows.count} rows of ${table}`)
+  const result =
+    await sql`INSERT INTO ${sql.table(table)} (${all}) SELECT ${all} FROM json_populate_recordset(NULL::${sql.table(table)}, ${rows.json}::json)`.execute(
+      db,
+    )
+  if (Number(result.numAffectedRows) !== rows.count)
+    throw new Error(`Stored ${result.numAffectedRows} of ${rows.count} rows of ${table}`)
 }
 
 /** What every step of a run reads: all regions (names, parents, shapes) and the merged layers. */
@@ -67,15 +84,26 @@ export interface StepInputs {
   previous: JsonRows
 }
 
-export async function readStepInputs(db: Db, o: { communities: string[]; layerIds: number[]; previousRunId: number | null }): Promise<StepInputs> {
+export async function readStepInputs(
+  db: Db,
+  o: { communities: string[]; layerIds: number[]; previousRunId: number | null },
+): Promise<StepInputs> {
   return {
     // the grids assigned to these communities and those reaching into them from elsewhere
-    grids: await rowsAsJson(db, 'grids', sql`layer_id = ANY(${o.layerIds}::bigint[]) AND id IN (
+    grids: await rowsAsJson(
+      db,
+      'grids',
+      sql`layer_id = ANY(${o.layerIds}::bigint[]) AND id IN (
       SELECT id FROM grids WHERE community_code = ANY(${o.communities}::text[])
-      UNION SELECT g.id FROM regions c JOIN grids g ON g.boundary && c.boundary WHERE c.code = ANY(${o.communities}::text[]))`),
+      UNION SELECT g.id FROM regions c JOIN grids g ON g.boundary && c.boundary WHERE c.code = ANY(${o.communities}::text[]))`,
+    ),
     points: await rowsAsJson(db, 'population_points', sql`region_code = ANY(${o.communities}::text[])`),
     // the previous version's grids of these communities, whose codes carry over
-    previous: await rowsAsJson(db, 'unified_grids', sql`merge_run_id = ${o.previousRunId ?? -1}::bigint AND community_code = ANY(${o.communities}::text[])`),
+    previous: await rowsAsJson(
+      db,
+      'unified_grids',
+      sql`merge_run_id = ${o.previousRunId ?? -1}::bigint AND community_code = ANY(${o.communities}::text[])`,
+    ),
   }
 }
 
@@ -87,7 +115,9 @@ export async function readStepInputs(db: Db, o: { communities: string[]; layerId
  */
 export async function prepareEngine(engine: Db): Promise<void> {
   await sql`SET session_replication_role = replica`.execute(engine)
-  await sql`DROP INDEX grids_boundary_gix, population_points_location_gix, unified_grids_boundary_gix, merge_issues_geom_gix`.execute(engine)
+  await sql`DROP INDEX grids_boundary_gix, population_points_location_gix, unified_grids_boundary_gix, merge_issues_geom_gix`.execute(
+    engine,
+  )
 }
 
 /** Loads a run's inputs into an engine, in place of the previous run's (an engine serves one run after another). */
@@ -100,7 +130,9 @@ export async function loadRunInputs(engine: Db, inputs: RunInputs): Promise<void
 
 /** Replaces an engine's step inputs (and the previous step's results) with those of the next step. */
 export async function loadStepInputs(engine: Db, inputs: StepInputs): Promise<void> {
-  await sql`TRUNCATE grids, population_points, unified_grids, unified_grid_sources, merge_issues CASCADE`.execute(engine)
+  await sql`TRUNCATE grids, population_points, unified_grids, unified_grid_sources, merge_issues CASCADE`.execute(
+    engine,
+  )
   await insertJsonRows(engine, 'grids', inputs.grids)
   await insertJsonRows(engine, 'population_points', inputs.points)
   await insertJsonRows(engine, 'unified_grids', inputs.previous)
@@ -114,9 +146,13 @@ export interface StepResults {
 }
 
 export async function readStepResults(engine: Db, runId: number): Promise<StepResults> {
-  const { rows: [sources] } = await sql<JsonRows>`
+  const {
+    rows: [sources],
+  } = await sql<JsonRows>`
     SELECT json_agg(json_build_array(u.code, s.grid_id, s.overlap_m2, s.share))::text AS json, count(*)::int AS count
-    FROM unified_grid_sources s JOIN unified_grids u ON u.id = s.unified_grid_id AND u.merge_run_id = ${runId}::bigint`.execute(engine)
+    FROM unified_grid_sources s JOIN unified_grids u ON u.id = s.unified_grid_id AND u.merge_run_id = ${runId}::bigint`.execute(
+    engine,
+  )
   return {
     unified: await rowsAsJson(engine, 'unified_grids', sql`merge_run_id = ${runId}::bigint`),
     sources: sources ?? noRows,
@@ -127,7 +163,9 @@ export async function readStepResults(engine: Db, runId: number): Promise<StepRe
 /** Stores a step's results under the run; the mapping rows find their unified grid by its code. */
 export async function storeStepResults(db: Db, results: StepResults): Promise<void> {
   const { unified, sources, issues } = results
-  const { rows: [stored] } = await sql<{ grids: number; sources: number }>`
+  const {
+    rows: [stored],
+  } = await sql<{ grids: number; sources: number }>`
     WITH inserted AS (
       INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, households, population, boundary)
       SELECT merge_run_id, code, community_code, area_m2, households, population, boundary
@@ -141,7 +179,9 @@ export async function storeStepResults(db: Db, results: StepResults): Promise<vo
     )
     SELECT (SELECT count(*) FROM inserted)::int AS grids, (SELECT count(*) FROM mapped)::int AS sources`.execute(db)
   if (stored.grids !== unified.count || stored.sources !== sources.count) {
-    throw new Error(`Stored ${stored.grids} of ${unified.count} unified grids and ${stored.sources} of ${sources.count} mapping rows of a merge step`)
+    throw new Error(
+      `Stored ${stored.grids} of ${unified.count} unified grids and ${stored.sources} of ${sources.count} mapping rows of a merge step`,
+    )
   }
   await insertJsonRows(db, 'merge_issues', issues)
 }

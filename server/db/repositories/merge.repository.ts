@@ -6,7 +6,13 @@
 // are dropped when the step ends, when the next one starts, and when a run fails.
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { MergeIssueKind, Tables } from '../tables.ts'
-import { type Face, type FaceMesh, type GridCover, type IssuePiece, buildFaceMesh } from '../../services/merge-grouping.ts'
+import {
+  type Face,
+  type FaceMesh,
+  type GridCover,
+  type IssuePiece,
+  buildFaceMesh,
+} from '../../services/merge-grouping.ts'
 import { readPolygonSequence } from '../../services/wkb.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
@@ -43,10 +49,23 @@ export interface MergeRunRow {
 }
 
 const selectRun = (db: Db) =>
-  db.selectFrom('merge_runs').select([
-    'id', 'status', 'strategy', 'params', 'layer_ids as layerIds', 'progress', 'stats', 'alignment', 'error',
-    'is_published as isPublished', 'started_at as startedAt', 'finished_at as finishedAt', 'published_at as publishedAt',
-  ])
+  db
+    .selectFrom('merge_runs')
+    .select([
+      'id',
+      'status',
+      'strategy',
+      'params',
+      'layer_ids as layerIds',
+      'progress',
+      'stats',
+      'alignment',
+      'error',
+      'is_published as isPublished',
+      'started_at as startedAt',
+      'finished_at as finishedAt',
+      'published_at as publishedAt',
+    ])
 
 export async function findMergeRun(db: Db, id: number): Promise<MergeRunRow | undefined> {
   return (await selectRun(db).where('id', '=', id).executeTakeFirst()) as MergeRunRow | undefined
@@ -57,19 +76,43 @@ export async function findPublishedRun(db: Db): Promise<MergeRunRow | undefined>
 }
 
 export async function findLatestSucceededRun(db: Db): Promise<MergeRunRow | undefined> {
-  return (await selectRun(db).where('status', '=', 'succeeded').orderBy('id', 'desc').limit(1).executeTakeFirst()) as MergeRunRow | undefined
+  return (await selectRun(db).where('status', '=', 'succeeded').orderBy('id', 'desc').limit(1).executeTakeFirst()) as
+    MergeRunRow | undefined
 }
 
-export async function insertMergeRun(db: Db, run: { strategy: MergeRunRow['strategy']; params: Record<string, unknown>; layerIds: number[] }): Promise<number> {
+export async function insertMergeRun(
+  db: Db,
+  run: { strategy: MergeRunRow['strategy']; params: Record<string, unknown>; layerIds: number[] },
+): Promise<number> {
   const { id } = await db
     .insertInto('merge_runs')
-    .values({ strategy: run.strategy, params: JSON.stringify(run.params), layer_ids: run.layerIds, stats: '{}', alignment: '[]', error: null, finished_at: null, published_at: null })
+    .values({
+      strategy: run.strategy,
+      params: JSON.stringify(run.params),
+      layer_ids: run.layerIds,
+      stats: '{}',
+      alignment: '[]',
+      error: null,
+      finished_at: null,
+      published_at: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return id
 }
 
-export async function updateMergeRun(db: Db, id: number, changes: { status?: MergeRunRow['status']; progress?: number; stats?: Record<string, unknown>; alignment?: unknown[]; error?: string | null; finished?: boolean }): Promise<void> {
+export async function updateMergeRun(
+  db: Db,
+  id: number,
+  changes: {
+    status?: MergeRunRow['status']
+    progress?: number
+    stats?: Record<string, unknown>
+    alignment?: unknown[]
+    error?: string | null
+    finished?: boolean
+  },
+): Promise<void> {
   await db
     .updateTable('merge_runs')
     .set({
@@ -90,10 +133,18 @@ export async function updateMergeRun(db: Db, id: number, changes: { status?: Mer
  */
 export async function failInterruptedRuns(db: Kysely<Tables>): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const interrupted = await trx.selectFrom('merge_runs').select('id').where('status', 'in', ['pending', 'running']).execute()
+    const interrupted = await trx
+      .selectFrom('merge_runs')
+      .select('id')
+      .where('status', 'in', ['pending', 'running'])
+      .execute()
     for (const { id } of interrupted) {
       await deleteRunResults(trx, id)
-      await updateMergeRun(trx, id, { status: 'failed', error: 'interrupted: the server stopped during the run', finished: true })
+      await updateMergeRun(trx, id, {
+        status: 'failed',
+        error: 'interrupted: the server stopped during the run',
+        finished: true,
+      })
     }
     return interrupted.length
   })
@@ -105,20 +156,33 @@ export async function deleteRunResults(db: Db, runId: number): Promise<void> {
 }
 
 /** Active layers by department, or the given layer ids, with their department. */
-export async function findLayersForMerge(db: Db, layerIds: number[] | undefined): Promise<{ id: number; department: string }[]> {
+export async function findLayersForMerge(
+  db: Db,
+  layerIds: number[] | undefined,
+): Promise<{ id: number; department: string }[]> {
   let query = db.selectFrom('grid_layers').select(['id', 'department']).orderBy('department')
-  query = layerIds ? query.where('id', 'in', layerIds.length > 0 ? layerIds : [-1]) : query.where('is_active', '=', true)
+  query = layerIds
+    ? query.where('id', 'in', layerIds.length > 0 ? layerIds : [-1])
+    : query.where('is_active', '=', true)
   return query.execute()
 }
 
 export async function findCommunityCodes(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('regions').select('code').where('level', '=', 'community').where('boundary', 'is not', null).orderBy('code').execute()
+  const rows = await db
+    .selectFrom('regions')
+    .select('code')
+    .where('level', '=', 'community')
+    .where('boundary', 'is not', null)
+    .orderBy('code')
+    .execute()
   return rows.map((r) => r.code)
 }
 
 /** The UTM zone (WGS84) that holds the centre of the data: metric work is done in it. */
 export async function findMetricSrid(db: Db): Promise<number> {
-  const { rows } = await sql<{ lon: number | null }>`SELECT ST_X(ST_Centroid(ST_Extent(boundary)::geometry)) AS lon FROM regions WHERE level = 'community'`.execute(db)
+  const { rows } = await sql<{
+    lon: number | null
+  }>`SELECT ST_X(ST_Centroid(ST_Extent(boundary)::geometry)) AS lon FROM regions WHERE level = 'community'`.execute(db)
   const lon = rows[0]?.lon ?? 117
   return 32600 + Math.min(60, Math.max(1, Math.floor((lon + 180) / 6) + 1))
 }
@@ -202,7 +266,9 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
     -- the millimetre grid: a float one can throw on such a crumb, and PGlite then drops faces silently)
     WHERE f.area > 0 AND (ST_Intersects(c.core, f.inner_point)
                           OR ST_DWithin(c.outline, f.inner_point, ${GRID_SIZE_M}::float8)
-                             AND ST_Area(ST_Intersection(f.geom, c.geom, ${GRID_SIZE_M}::float8)) >= f.area / 2)`.execute(trx)
+                             AND ST_Area(ST_Intersection(f.geom, c.geom, ${GRID_SIZE_M}::float8)) >= f.area / 2)`.execute(
+    trx,
+  )
   // The faces must tile each community, to the millimetre grid along its boundary. A GEOS failure
   // that the embedded PostGIS swallows would leave faces missing; it must stop the run instead of
   // producing a wrong unified grid.
@@ -212,7 +278,9 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
     GROUP BY c.code, c.geom HAVING ${areaIsOff(sql`c.geom`, sql`coalesce(sum(f.area), 0)`)}`.execute(trx)
   if (broken.length > 0) {
     const [first] = broken
-    throw new Error(`The overlay of community ${first.code} failed: its faces cover ${first.covered.toFixed(1)} of ${first.area.toFixed(1)} m² (${broken.length} community(ies) affected)`)
+    throw new Error(
+      `The overlay of community ${first.code} failed: its faces cover ${first.covered.toFixed(1)} of ${first.area.toFixed(1)} m² (${broken.length} community(ies) affected)`,
+    )
   }
   // temp tables have no statistics until analysed: without them the planner picks nested loops (the
   // key columns only: statistics of the shapes take longer to gather than they help)
@@ -225,11 +293,16 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
  * Faces with their households and the base department's grid, the mesh of their segments (which
  * faces touch which, see buildFaceMesh), and which grids cover each face.
  */
-export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (Face & { communityCode: string })[]; mesh: FaceMesh; covers: GridCover[] }> {
+export async function findFaceGraph(
+  trx: Db,
+  o: StepOptions,
+): Promise<{ faces: (Face & { communityCode: string })[]; mesh: FaceMesh; covers: GridCover[] }> {
   if (o.withHouseholds) {
     await sql`
       CREATE TEMP TABLE merge_point AS
-      SELECT households, ST_Transform(location, ${sql.lit(o.srid)}) AS geom FROM population_points WHERE region_code = ANY(${o.communities}::text[])`.execute(trx)
+      SELECT households, ST_Transform(location, ${sql.lit(o.srid)}) AS geom FROM population_points WHERE region_code = ANY(${o.communities}::text[])`.execute(
+      trx,
+    )
     await sql`CREATE INDEX ON merge_point USING gist (geom)`.execute(trx)
   }
   // households per face: the points inside it, found through the index of the step's points
@@ -240,15 +313,21 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
   // one row per statement, not a row per face (the embedded driver parses rows in JavaScript): the
   // faces' figures as one bytea of fixed-size binary records (no number printed and parsed again),
   // their shapes as one bytea of WKBs end to end, both in face order; the communities by number
-  const { rows: [faceRow] } = await sql<{ communities: string | null; figures: Uint8Array | null; shapes: Uint8Array | null }>`
+  const {
+    rows: [faceRow],
+  } = await sql<{ communities: string | null; figures: Uint8Array | null; shapes: Uint8Array | null }>`
     SELECT (SELECT json_agg(code ORDER BY code) FROM (SELECT DISTINCT community_code AS code FROM merge_face) c)::text AS communities,
            string_agg(int4send(f.face_id) || int4send(f.part) || float8send(f.area) || float8send(f.perimeter)
                       || float8send(ST_X(f.inner_point)) || float8send(ST_Y(f.inner_point)) || int4send(f.households), ''::bytea ORDER BY f.face_id) AS figures,
            string_agg(ST_AsBinary(f.geom), ''::bytea ORDER BY f.face_id) AS shapes
-    FROM (SELECT f.*, (dense_rank() OVER (ORDER BY f.community_code))::int - 1 AS part, ${households} AS households FROM merge_face f ${withHouseholds}) f`.execute(trx)
+    FROM (SELECT f.*, (dense_rank() OVER (ORDER BY f.community_code))::int - 1 AS part, ${households} AS households FROM merge_face f ${withHouseholds}) f`.execute(
+    trx,
+  )
   // the faces each grid covers: piece by piece against the faces' points (PostGIS prepares each
   // piece once), with the community the grid belongs to
-  const { rows: [coverRow] } = await sql<{ covers: string | null }>`
+  const {
+    rows: [coverRow],
+  } = await sql<{ covers: string | null }>`
     SELECT json_agg(json_build_array(p.department, p.grid_id, p.grid_community, f.ids))::text AS covers
     FROM merge_piece p
     CROSS JOIN LATERAL (
@@ -256,9 +335,13 @@ export async function findFaceGraph(trx: Db, o: StepOptions): Promise<{ faces: (
       WHERE f.community_code = p.community_code AND f.inner_point && p.geom AND ST_Intersects(p.geom, f.inner_point)
     ) f
     WHERE f.ids IS NOT NULL`.execute(trx)
-  const covers = (JSON.parse(coverRow?.covers ?? '[]') as [string, number, string | null, number[]][])
-    .map(([department, gridId, gridCommunity, faceIds]) => ({ department, gridId: Number(gridId), gridCommunity, faceIds }))
-  const faces = readFaceFigures(faceRow?.figures ?? new Uint8Array(), JSON.parse(faceRow?.communities ?? '[]') as string[])
+  const covers = (JSON.parse(coverRow?.covers ?? '[]') as [string, number, string | null, number[]][]).map(
+    ([department, gridId, gridCommunity, faceIds]) => ({ department, gridId: Number(gridId), gridCommunity, faceIds }),
+  )
+  const faces = readFaceFigures(
+    faceRow?.figures ?? new Uint8Array(),
+    JSON.parse(faceRow?.communities ?? '[]') as string[],
+  )
   // the base department's grid of the face's own community: where a grid of a neighbouring community
   // reaches across the boundary, that part is absorbed like a gap (and reported as crossing)
   const communityOf = new Map(faces.map(({ id, communityCode }) => [id, communityCode]))
@@ -282,14 +365,20 @@ const FACE_RECORD_BYTES = 4 + 4 + 4 * 8 + 4
 
 /** The faces' figures from their binary records (PostgreSQL's binary send format: big-endian). */
 function readFaceFigures(bytes: Uint8Array, communities: string[]): (Face & { communityCode: string })[] {
-  if (bytes.byteLength % FACE_RECORD_BYTES !== 0) throw new Error(`The faces' figures are ${bytes.byteLength} bytes, not whole records of ${FACE_RECORD_BYTES}`)
+  if (bytes.byteLength % FACE_RECORD_BYTES !== 0)
+    throw new Error(`The faces' figures are ${bytes.byteLength} bytes, not whole records of ${FACE_RECORD_BYTES}`)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   return Array.from({ length: bytes.byteLength / FACE_RECORD_BYTES }, (_, n) => {
     const at = n * FACE_RECORD_BYTES
     return {
-      id: view.getInt32(at), communityCode: communities[view.getInt32(at + 4)],
-      areaM2: view.getFloat64(at + 8), perimeterM: view.getFloat64(at + 16), x: view.getFloat64(at + 24), y: view.getFloat64(at + 32),
-      households: view.getInt32(at + 40), baseGridId: null as number | null,
+      id: view.getInt32(at),
+      communityCode: communities[view.getInt32(at + 4)],
+      areaM2: view.getFloat64(at + 8),
+      perimeterM: view.getFloat64(at + 16),
+      x: view.getFloat64(at + 24),
+      y: view.getFloat64(at + 32),
+      households: view.getInt32(at + 40),
+      baseGridId: null as number | null,
     }
   })
 }
@@ -318,7 +407,9 @@ async function assignStableCodes(trx: Db, previousRunId: number | null, srid: nu
     FROM shared s JOIN merge_unified u ON u.community_code = s.community AND u.label = s.label`.execute(trx)
   const { rows: grids } = await sql<{ community: string; label: number; y: number; x: number }>`
     SELECT community_code AS community, label, ST_Y(p) AS y, ST_X(p) AS x
-    FROM (SELECT community_code, label, ST_Transform(ST_Centroid(ST_Envelope(geom)), 4326) AS p FROM merge_unified) u`.execute(trx)
+    FROM (SELECT community_code, label, ST_Transform(ST_Centroid(ST_Envelope(geom)), 4326) AS p FROM merge_unified) u`.execute(
+    trx,
+  )
   const codes = new Map<string, string>()
   const taken = new Set<string>()
   for (const pair of pairs.filter((p) => p.iou >= 0.5).sort((a, b) => b.iou - a.iou)) {
@@ -331,20 +422,31 @@ async function assignStableCodes(trx: Db, previousRunId: number | null, srid: nu
   // from being given to another)
   const { rows: used } = await sql<{ community: string; serial: number }>`
     SELECT community_code AS community, max(substr(code, 13)::int) AS serial FROM unified_grids
-    WHERE merge_run_id = ${previousRunId ?? -1}::bigint AND community_code IN (SELECT code FROM merge_community) GROUP BY community_code`.execute(trx)
+    WHERE merge_run_id = ${previousRunId ?? -1}::bigint AND community_code IN (SELECT code FROM merge_community) GROUP BY community_code`.execute(
+    trx,
+  )
   const usedSerials = new Map(used.map((u) => [u.community, u.serial]))
   // reading order (true north) of the grids' envelope centres, which a hair of snapping does not
   // move: bands of 0.0005° (≈ 55 m) north to south, west to east in a band
   const band = (lat: number) => Math.round(lat / 0.0005)
-  for (const grid of grids.sort((a, b) => a.community.localeCompare(b.community) || band(b.y) - band(a.y) || a.x - b.x)) {
+  for (const grid of grids.sort(
+    (a, b) => a.community.localeCompare(b.community) || band(b.y) - band(a.y) || a.x - b.x,
+  )) {
     const key = `${grid.community}/${grid.label}`
     if (codes.has(key)) continue
     const serial = (usedSerials.get(grid.community) ?? 0) + 1
-    if (serial > 999) throw new Error(`Community ${grid.community} would hold more than 999 unified grids, and a grid code has a 3-digit serial: merge with larger grids`)
+    if (serial > 999)
+      throw new Error(
+        `Community ${grid.community} would hold more than 999 unified grids, and a grid code has a 3-digit serial: merge with larger grids`,
+      )
     usedSerials.set(grid.community, serial)
     codes.set(key, `${grid.community}${String(serial).padStart(3, '0')}`)
   }
-  const assignments = [...codes].map(([key, code]) => ({ community: key.split('/')[0], label: Number(key.split('/')[1]), code }))
+  const assignments = [...codes].map(([key, code]) => ({
+    community: key.split('/')[0],
+    label: Number(key.split('/')[1]),
+    code,
+  }))
   await sql`
     UPDATE merge_unified u SET code = a.code
     FROM json_to_recordset(${JSON.stringify(assignments)}::json) AS a(community text, label int, code text)
@@ -366,7 +468,8 @@ const numberArray = (values: number[]) => `{${values.join(',')}}`
 const textArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`
 
 /** Outlines travel in JSON as hex WKB (PostGIS reads it without parsing a number's text). */
-const hex = (wkb: Uint8Array | null) => (wkb ? Buffer.from(wkb.buffer, wkb.byteOffset, wkb.byteLength).toString('hex') : null)
+const hex = (wkb: Uint8Array | null) =>
+  wkb ? Buffer.from(wkb.buffer, wkb.byteOffset, wkb.byteLength).toString('hex') : null
 
 /** The overlap of a unified grid (community and label) with a department grid. */
 export interface GroupSource {
@@ -377,11 +480,19 @@ export interface GroupSource {
 }
 
 /** Unifies faces by label into unified grids with their mapping rows to every department grid they overlap. */
-export async function insertUnifiedGrids(trx: Db, runId: number, groups: { labels: { faceId: number; label: number }[]; outlines: GroupOutline[]; sources: GroupSource[] }, previousRunId: number | null, srid: number): Promise<number> {
+export async function insertUnifiedGrids(
+  trx: Db,
+  runId: number,
+  groups: { labels: { faceId: number; label: number }[]; outlines: GroupOutline[]; sources: GroupSource[] },
+  previousRunId: number | null,
+  srid: number,
+): Promise<number> {
   const { labels, outlines, sources } = groups
   await sql`
     CREATE TEMP TABLE merge_label AS
-    SELECT * FROM unnest(${numberArray(labels.map((l) => l.faceId))}::int[], ${numberArray(labels.map((l) => l.label))}::int[]) AS r("faceId", label)`.execute(trx)
+    SELECT * FROM unnest(${numberArray(labels.map((l) => l.faceId))}::int[], ${numberArray(labels.map((l) => l.label))}::int[]) AS r("faceId", label)`.execute(
+    trx,
+  )
   await sql`CREATE INDEX ON merge_label ("faceId")`.execute(trx)
   await sql`ANALYZE merge_label`.execute(trx)
   // Each unified grid's area is built from its outline (the mesh edges between it and the rest),
@@ -389,7 +500,8 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
   const areas = sql`(SELECT f.community_code, l.label, sum(f.area) AS area FROM merge_face f JOIN merge_label l ON l."faceId" = f.face_id GROUP BY f.community_code, l.label)`
   // Each grid's shape in the metric frame (geom) and in WGS84 as it will be stored (boundary), and
   // whether the latter is valid: a rebuilt shape (a column of a subquery, computed once) sets all three.
-  const shaped = (shape: RawBuilder<unknown>) => sql`geom = ${shape}, boundary = ST_Transform(${shape}, 4326), valid = ST_IsValid(ST_Transform(${shape}, 4326))`
+  const shaped = (shape: RawBuilder<unknown>) =>
+    sql`geom = ${shape}, boundary = ST_Transform(${shape}, 4326), valid = ST_IsValid(ST_Transform(${shape}, 4326))`
   await sql`
     CREATE TEMP TABLE merge_unified AS
     -- materialized: each shape is transformed once, not once more for its validity
@@ -404,13 +516,17 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
     )
     SELECT *, coalesce(ST_IsValid(boundary), false) AS valid FROM built`.execute(trx)
   // every unified grid has an outline, so there is a row for each outline unless GEOS failed
-  const { rows: [built] } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM merge_unified`.execute(trx)
+  const {
+    rows: [built],
+  } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM merge_unified`.execute(trx)
   if (built.n !== outlines.length) {
     // the embedded PostGIS answers a GEOS failure with no rows at all: build every grid the slow way
     await sql`DROP TABLE merge_unified`.execute(trx)
     await sql`
       CREATE TEMP TABLE merge_unified AS
-      SELECT a.community_code, a.label, NULL::geometry AS outline, NULL::geometry AS geom, NULL::geometry AS boundary, a.area, NULL::text AS code, false AS valid FROM ${areas} a`.execute(trx)
+      SELECT a.community_code, a.label, NULL::geometry AS outline, NULL::geometry AS geom, NULL::geometry AS boundary, a.area, NULL::text AS code, false AS valid FROM ${areas} a`.execute(
+      trx,
+    )
   }
   // A float shape can leave a vertex a hair off a neighbouring edge: valid here, crossing itself once
   // reprojected to WGS84, where repair would drop a pocket of land. Such a grid is built again from its
@@ -472,10 +588,26 @@ export async function insertUnifiedGrids(trx: Db, runId: number, groups: { label
  * face's shape as it is; a piece of several is built from its outline, or, where that does not give
  * back its faces' area, unioned from them.
  */
-export async function insertIssuePieces(trx: Db, runId: number, pieces: (IssuePiece & { communityCode: string; outline: Uint8Array | null })[], srid: number): Promise<void> {
+export async function insertIssuePieces(
+  trx: Db,
+  runId: number,
+  pieces: (IssuePiece & { communityCode: string; outline: Uint8Array | null })[],
+  srid: number,
+): Promise<void> {
   if (pieces.length === 0) return
-  const rows = pieces.map((p, n) => ({ n, kind: p.kind, community: p.communityCode, department: p.department, grid_ids: p.gridIds, area: p.areaM2, faces: p.faceIds, outline: hex(p.outline) }))
-  const { rows: [inserted] } = await sql<{ n: number }>`
+  const rows = pieces.map((p, n) => ({
+    n,
+    kind: p.kind,
+    community: p.communityCode,
+    department: p.department,
+    grid_ids: p.gridIds,
+    area: p.areaM2,
+    faces: p.faceIds,
+    outline: hex(p.outline),
+  }))
+  const {
+    rows: [inserted],
+  } = await sql<{ n: number }>`
     WITH piece AS MATERIALIZED (
       SELECT r.*, CASE WHEN cardinality(r.faces) = 1 THEN (SELECT f.geom FROM merge_face f WHERE f.face_id = r.faces[1])
                        ELSE ST_BuildArea(ST_GeomFromWKB(decode(r.outline, 'hex'), ${sql.lit(srid)})) END AS built
@@ -493,7 +625,8 @@ export async function insertIssuePieces(trx: Db, runId: number, pieces: (IssuePi
     )
     SELECT count(*)::int AS n FROM stored`.execute(trx)
   // the embedded PostGIS answers a GEOS failure with no rows: missing issues must fail the run
-  if (inserted?.n !== pieces.length) throw new Error(`Stored ${inserted?.n ?? 0} of ${pieces.length} gap, overlap and sliver issues`)
+  if (inserted?.n !== pieces.length)
+    throw new Error(`Stored ${inserted?.n ?? 0} of ${pieces.length} gap, overlap and sliver issues`)
 }
 
 /**
@@ -509,7 +642,9 @@ export async function insertGridIssues(trx: Db, runId: number, o: StepOptions, m
            ARRAY[g.id], coalesce(g.repair_note, ST_IsValidReason(g.boundary)) || ' (repaired with ST_MakeValid)', ST_MakeValid(g.boundary)
     FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])
     -- repaired at import (the import stores the repaired shape), or stored invalid by other means
-    WHERE g.community_code = ANY(${o.communities}::text[]) AND (g.repair_note IS NOT NULL OR NOT ST_IsValid(g.boundary))`.execute(trx)
+    WHERE g.community_code = ANY(${o.communities}::text[]) AND (g.repair_note IS NOT NULL OR NOT ST_IsValid(g.boundary))`.execute(
+    trx,
+  )
   await sql`
     -- the districts read once, not their shapes fetched (and detoasted) for every grid: PGlite 2× faster
     WITH district AS MATERIALIZED (SELECT code, boundary FROM regions WHERE level = 'district'),
@@ -546,7 +681,9 @@ export async function insertRunGridIssues(db: Db, runId: number, layerIds: numbe
     SELECT ${runId}::bigint, 'outside_region', NULL, l.department, ST_Area(ST_Transform(g.boundary, ${sql.lit(srid)})), ARRAY[g.id], '不在辖区任何社区内', g.boundary
     FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${layerIds}::bigint[])
     WHERE g.community_code IS NULL
-      AND NOT EXISTS (SELECT 1 FROM regions c WHERE c.level = 'community' AND c.boundary && g.boundary AND ST_Intersects(c.boundary, g.boundary))`.execute(db)
+      AND NOT EXISTS (SELECT 1 FROM regions c WHERE c.level = 'community' AND c.boundary && g.boundary AND ST_Intersects(c.boundary, g.boundary))`.execute(
+    db,
+  )
 }
 
 export interface DepartmentAlignment {
@@ -575,18 +712,31 @@ export async function findAlignment(db: Db, runId: number): Promise<DepartmentAl
 }
 
 export async function countIssues(db: Db, runId: number): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('merge_issues').where('merge_run_id', '=', runId).groupBy('kind').select(['kind', sql<number>`count(*)::int`.as('n')]).execute()
+  const rows = await db
+    .selectFrom('merge_issues')
+    .where('merge_run_id', '=', runId)
+    .groupBy('kind')
+    .select(['kind', sql<number>`count(*)::int`.as('n')])
+    .execute()
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]))
 }
 
 export async function countUnifiedGrids(db: Db, runId: number): Promise<number> {
-  const row = await db.selectFrom('unified_grids').where('merge_run_id', '=', runId).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('unified_grids')
+    .where('merge_run_id', '=', runId)
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow()
   return row.n
 }
 
 export async function publishRun(db: Db, runId: number): Promise<void> {
   await db.updateTable('merge_runs').set({ is_published: false }).where('is_published', '=', true).execute()
-  await db.updateTable('merge_runs').set({ is_published: true, published_at: new Date() }).where('id', '=', runId).execute()
+  await db
+    .updateTable('merge_runs')
+    .set({ is_published: true, published_at: new Date() })
+    .where('id', '=', runId)
+    .execute()
 }
 
 export interface IssueRow {
@@ -604,18 +754,36 @@ export interface IssueRow {
  * A page of a run's issues, largest first, with how many match the filter, and how many of each
  * kind match it but for the kind (what a legend shows next to each kind).
  */
-export async function findIssues(db: Db, runId: number, filter: { kind?: MergeIssueKind; department?: string; regionPrefix?: string; limit: number; offset: number }): Promise<{ total: number; byKind: Record<string, number>; issues: IssueRow[] }> {
+export async function findIssues(
+  db: Db,
+  runId: number,
+  filter: { kind?: MergeIssueKind; department?: string; regionPrefix?: string; limit: number; offset: number },
+): Promise<{ total: number; byKind: Record<string, number>; issues: IssueRow[] }> {
   let anyKind = db.selectFrom('merge_issues').where('merge_run_id', '=', runId)
   if (filter.department) anyKind = anyKind.where('department', '=', filter.department)
-  if (filter.regionPrefix) anyKind = anyKind.where(sql<boolean>`left(community_code, ${filter.regionPrefix.length}) = ${filter.regionPrefix}`)
-  const counts = await anyKind.groupBy('kind').select(['kind', sql<number>`count(*)::int`.as('n')]).execute()
+  if (filter.regionPrefix)
+    anyKind = anyKind.where(sql<boolean>`left(community_code, ${filter.regionPrefix.length}) = ${filter.regionPrefix}`)
+  const counts = await anyKind
+    .groupBy('kind')
+    .select(['kind', sql<number>`count(*)::int`.as('n')])
+    .execute()
   const byKind = Object.fromEntries(counts.map((c) => [c.kind, c.n]))
   const query = filter.kind ? anyKind.where('kind', '=', filter.kind) : anyKind
-  const total = filter.kind ? byKind[filter.kind] ?? 0 : counts.reduce((sum, c) => sum + c.n, 0)
+  const total = filter.kind ? (byKind[filter.kind] ?? 0) : counts.reduce((sum, c) => sum + c.n, 0)
   const issues = await query
     .select([
-      'id', 'kind', 'community_code as communityCode', 'department', 'area_m2 as areaM2', 'grid_ids as gridIds', 'note',
-      sql<[number, number, number, number] | null>`CASE WHEN geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)) END`.as('bbox'),
+      'id',
+      'kind',
+      'community_code as communityCode',
+      'department',
+      'area_m2 as areaM2',
+      'grid_ids as gridIds',
+      'note',
+      sql<
+        [number, number, number, number] | null
+      >`CASE WHEN geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)) END`.as(
+        'bbox',
+      ),
     ])
     .orderBy('area_m2', 'desc')
     .orderBy('id')

@@ -23,17 +23,24 @@ export function codePrefixOf(code: string): string {
 }
 
 function selectRegions(db: Kysely<Tables>) {
-  return db
-    .selectFrom('regions')
-    .select([
-      'code', 'name', 'level', 'parent_code as parentCode', 'is_urban as isUrban',
-      sql<[number, number, number, number] | null>`CASE WHEN boundary IS NULL THEN NULL
+  return db.selectFrom('regions').select([
+    'code',
+    'name',
+    'level',
+    'parent_code as parentCode',
+    'is_urban as isUrban',
+    sql<[number, number, number, number] | null>`CASE WHEN boundary IS NULL THEN NULL
         ELSE json_build_array(round(ST_XMin(boundary)::numeric, 6), round(ST_YMin(boundary)::numeric, 6),
-                              round(ST_XMax(boundary)::numeric, 6), round(ST_YMax(boundary)::numeric, 6)) END`.as('bbox'),
-    ])
+                              round(ST_XMax(boundary)::numeric, 6), round(ST_YMax(boundary)::numeric, 6)) END`.as(
+      'bbox',
+    ),
+  ])
 }
 
-export async function findRegions(db: Kysely<Tables>, filter: { parent?: string; level?: RegionLevel }): Promise<RegionRow[]> {
+export async function findRegions(
+  db: Kysely<Tables>,
+  filter: { parent?: string; level?: RegionLevel },
+): Promise<RegionRow[]> {
   let query = selectRegions(db)
   if (filter.parent) query = query.where('parent_code', '=', filter.parent)
   if (filter.level) query = query.where('level', '=', filter.level)
@@ -94,11 +101,22 @@ export interface HouseholdNorm {
  * (households_min/households_max), else 300–500 for an urban community, else none (null: a rural
  * grid follows natural villages). A code that is not a stored region maps to null.
  */
-export async function findHouseholdNorms(db: Kysely<Tables> | Transaction<Tables>, communityCodes: string[]): Promise<Map<string, HouseholdNorm | null>> {
+export async function findHouseholdNorms(
+  db: Kysely<Tables> | Transaction<Tables>,
+  communityCodes: string[],
+): Promise<Map<string, HouseholdNorm | null>> {
   const norms = new Map<string, HouseholdNorm | null>(communityCodes.map((code) => [code, null]))
   if (communityCodes.length === 0) return norms
   // climb each community's ancestry until a region sets a norm (the tree is four levels deep)
-  const { rows } = await sql<{ community: string; isUrban: boolean; code: string; name: string; level: RegionLevel; min: number | null; max: number | null }>`
+  const { rows } = await sql<{
+    community: string
+    isUrban: boolean
+    code: string
+    name: string
+    level: RegionLevel
+    min: number | null
+    max: number | null
+  }>`
     WITH RECURSIVE chain AS (
       SELECT c.code AS community, c.is_urban, c.code, c.name, c.level, c.parent_code, c.households_min, c.households_max, 0 AS depth
       FROM regions c WHERE c.code = ANY(${communityCodes}::text[])
@@ -110,7 +128,12 @@ export async function findHouseholdNorms(db: Kysely<Tables> | Transaction<Tables
     SELECT DISTINCT ON (community) community, is_urban AS "isUrban", code, name, level, households_min AS min, households_max AS max
     FROM chain ORDER BY community, households_min IS NULL, depth`.execute(db)
   for (const row of rows) {
-    if (row.min !== null && row.max !== null) norms.set(row.community, { min: row.min, max: row.max, setBy: { code: row.code, name: row.name, level: row.level } })
+    if (row.min !== null && row.max !== null)
+      norms.set(row.community, {
+        min: row.min,
+        max: row.max,
+        setBy: { code: row.code, name: row.name, level: row.level },
+      })
     else if (row.isUrban) norms.set(row.community, { ...urbanHouseholdNorm, setBy: null })
   }
   return norms

@@ -5,8 +5,16 @@ import type { Summary } from '../../schemas/summary.schema.ts'
 
 export async function findSummary(db: Kysely<Tables>): Promise<Summary> {
   const { rows } = await sql<{
-    streets: number; communities: number; unifiedGrids: number; partyOrgs: number; weak: number; hollow: number
-    units: number; shouldEstablish: number; residents: number; households: number
+    streets: number
+    communities: number
+    unifiedGrids: number
+    partyOrgs: number
+    weak: number
+    hollow: number
+    units: number
+    shouldEstablish: number
+    residents: number
+    households: number
   }>`
     SELECT
       (SELECT count(*)::int FROM regions WHERE level = 'street') AS streets,

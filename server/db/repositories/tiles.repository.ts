@@ -19,17 +19,26 @@ function tileEnvelope4326(tile: TileBounds) {
 /** The ST_AsMVT query for one layer of one tile (also run bare by the benchmark as its reference). */
 export function postgisTileQuery(source: LayerSource, layerName: string, tile: TileBounds) {
   const { west, south, east, north } = tile.bounds
-  const rows = selectLayerRows(source, tileEnvelope4326(tile), (column) => sql`ST_AsMVTGeom(
+  const rows = selectLayerRows(
+    source,
+    tileEnvelope4326(tile),
+    (column) => sql`ST_AsMVTGeom(
       ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
       ST_MakeEnvelope(${west}::float8, ${south}::float8, ${east}::float8, ${north}::float8, ${sql.lit(SRID_WEB_MERCATOR)})::box2d,
-      ${sql.lit(TILE_EXTENT)}, ${sql.lit(TILE_BUFFER)}, true)`)
+      ${sql.lit(TILE_EXTENT)}, ${sql.lit(TILE_BUFFER)}, true)`,
+  )
   return sql<{ mvt: Uint8Array | null }>`
     SELECT ST_AsMVT(t, ${layerName}::text, ${sql.lit(TILE_EXTENT)}, 'geom', 'fid') AS mvt
     FROM (${rows}) t WHERE t.geom IS NOT NULL`
 }
 
 /** One MVT layer encoded by PostGIS. */
-export async function encodeTileWithPostgis(db: Kysely<Tables>, source: LayerSource, layerName: string, tile: TileBounds): Promise<Uint8Array> {
+export async function encodeTileWithPostgis(
+  db: Kysely<Tables>,
+  source: LayerSource,
+  layerName: string,
+  tile: TileBounds,
+): Promise<Uint8Array> {
   const { rows } = await postgisTileQuery(source, layerName, tile).execute(db)
   return new Uint8Array(rows[0]?.mvt ?? new Uint8Array())
 }
@@ -46,11 +55,18 @@ export interface TileFeatureRow {
  * functions PGlite has: scale to the tile, snap to whole pixels, drop collinear points, clip to the
  * buffered tile, snap again, repair, and orient exterior rings as MVT wants them.
  */
-export async function findTileFeatures(db: Kysely<Tables>, source: LayerSource, tile: TileBounds): Promise<TileFeatureRow[]> {
+export async function findTileFeatures(
+  db: Kysely<Tables>,
+  source: LayerSource,
+  tile: TileBounds,
+): Promise<TileFeatureRow[]> {
   const { west, north } = tile.bounds
   const scale = TILE_EXTENT / (tile.bounds.east - tile.bounds.west)
   const [low, high] = [-TILE_BUFFER, TILE_EXTENT + TILE_BUFFER]
-  const rows = selectLayerRows(source, tileEnvelope4326(tile), (column) => sql`(
+  const rows = selectLayerRows(
+    source,
+    tileEnvelope4326(tile),
+    (column) => sql`(
       SELECT CASE WHEN g IS NULL OR ST_IsEmpty(g) OR (ST_Dimension(g) = 2 AND ST_Area(g) = 0) THEN NULL ELSE ST_AsGeoJSON(g, 0) END
       FROM (SELECT ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_RemoveRepeatedPoints(ST_SnapToGrid(
                      -- snapping can leave a ring touching itself: repair before clipping, as GEOS's
@@ -59,7 +75,8 @@ export async function findTileFeatures(db: Kysely<Tables>, source: LayerSource, 
                        ST_Simplify(ST_SnapToGrid(ST_Affine(ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
                          ${scale}::float8, 0, 0, -${scale}::float8, -${west * scale}::float8, ${north * scale}::float8), 1), 0)),
                        ST_MakeEnvelope(${sql.lit(low)}, ${sql.lit(low)}, ${sql.lit(high)}, ${sql.lit(high)})),
-                     1))), ST_Dimension(${column}) + 1)) AS g) tile_geometry)`)
+                     1))), ST_Dimension(${column}) + 1)) AS g) tile_geometry)`,
+  )
   const { rows: result } = await sql<TileFeatureRow>`SELECT * FROM (${rows}) t WHERE t.geom IS NOT NULL`.execute(db)
   return result
 }

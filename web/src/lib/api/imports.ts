@@ -10,7 +10,10 @@ export type ImportKind = 'grids' | 'regions'
  * regions, optionally replacing the demo district); a refused file comes back as a failed result
  * with the errors.
  */
-export async function uploadImport(file: File, fields: { kind: ImportKind; department?: string; crs?: string; dryRun: boolean; replaceDemo?: boolean }): Promise<ImportResult> {
+export async function uploadImport(
+  file: File,
+  fields: { kind: ImportKind; department?: string; crs?: string; dryRun: boolean; replaceDemo?: boolean },
+): Promise<ImportResult> {
   const form = new FormData()
   form.append('kind', fields.kind)
   if (fields.department) form.append('department', fields.department)
@@ -24,7 +27,17 @@ export async function uploadImport(file: File, fields: { kind: ImportKind; depar
   const errors = body?.details?.errors as ImportReportItem[] | undefined
   if (errors) {
     const report = (body.details.report as ImportReportItem[] | undefined) ?? errors
-    return { id: body.details.importId, status: 'failed', dryRun: fields.dryRun, format: '', sourceCrs: null, encoding: null, counts: { features: 0, accepted: 0, repaired: 0, rejected: 0, warnings: 0 }, layer: null, report }
+    return {
+      id: body.details.importId,
+      status: 'failed',
+      dryRun: fields.dryRun,
+      format: '',
+      sourceCrs: null,
+      encoding: null,
+      counts: { features: 0, accepted: 0, repaired: 0, rejected: 0, warnings: 0 },
+      layer: null,
+      report,
+    }
   }
   throw new ApiError(response.status, body?.error ?? 'http_error', body?.message ?? response.statusText)
 }

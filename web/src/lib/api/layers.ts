@@ -4,4 +4,5 @@ import type { LayerCatalog } from './types.ts'
 export const fetchLayers = (signal?: AbortSignal) => getJson<LayerCatalog>('/api/layers', signal)
 
 /** Tile URL templates from the catalog are relative to the server; MapLibre wants them absolute. */
-export const absoluteTileUrl = (template: string) => new URL(template, window.location.origin).href.replace(/%7B/g, '{').replace(/%7D/g, '}')
+export const absoluteTileUrl = (template: string) =>
+  new URL(template, window.location.origin).href.replace(/%7B/g, '{').replace(/%7D/g, '}')

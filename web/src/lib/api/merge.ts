@@ -6,9 +6,14 @@ export type { MergeIssueList, MergeRequest, MergeRun }
 export type MergeIssue = MergeIssueList['issues'][number]
 
 async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, { method, headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined })
+  const response = await fetch(path, {
+    method,
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  })
   const json = await response.json().catch(() => undefined)
-  if (!response.ok) throw new ApiError(response.status, json?.error ?? 'http_error', json?.message ?? response.statusText)
+  if (!response.ok)
+    throw new ApiError(response.status, json?.error ?? 'http_error', json?.message ?? response.statusText)
   return json as T
 }
 
@@ -21,6 +26,7 @@ export const publishMerge = (id: number) => send<MergeRun>('POST', `/api/merge-r
 /** One page of a run's issues (largest first) and how many match the filter in all. */
 export function fetchMergeIssues(id: number, query: MergeIssuesQuery, signal?: AbortSignal) {
   const search = new URLSearchParams()
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(key, String(value))
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== '') search.set(key, String(value))
   return getJson<MergeIssueList>(`/api/merge-runs/${id}/issues?${search}`, signal)
 }

@@ -3,5 +3,10 @@ export type { LayerInfo, LayerCatalog, FeatureCollection } from '../../../../ser
 export type { Region, RegionList, RegionDetail } from '../../../../server/schemas/regions.schema.ts'
 export type { Summary } from '../../../../server/schemas/summary.schema.ts'
 export type { LocalizedText, ErrorBody } from '../../../../server/schemas/common.schema.ts'
-export type { MergeRun, MergeIssueList, MergeIssuesQuery, MergeRequest } from '../../../../server/schemas/merge.schema.ts'
+export type {
+  MergeRun,
+  MergeIssueList,
+  MergeIssuesQuery,
+  MergeRequest,
+} from '../../../../server/schemas/merge.schema.ts'
 export type { ImportResult, ImportReportItem } from '../../../../server/schemas/imports.schema.ts'
