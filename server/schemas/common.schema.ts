@@ -15,6 +15,7 @@ export const errorResponses = {
   400: ErrorBody,
   404: ErrorBody,
   500: ErrorBody,
+  503: ErrorBody,
 }
 
 export const LocalizedText = Type.Object({ 'zh-CN': Type.String(), en: Type.String() })
