@@ -202,6 +202,23 @@ export function parseWkt(wkt: string): Geometry {
 }
 
 async function parseShapefileZip(file: ImportFile, limits: ParseLimits): Promise<ParsedLayer> {
+  // the size of the .shx index, listed in the archive, says how many records the .shp holds:
+  // refuse a file over the cap before inflating anything (a broken archive is reported below)
+  const indexes: { name: string; size: number }[] = []
+  try {
+    unzipSync(file.data, {
+      filter: (entry) => {
+        if (/\.shx$/i.test(entry.name)) indexes.push({ name: entry.name, size: entry.originalSize })
+        return false
+      },
+    })
+  } catch {
+    indexes.length = 0
+  }
+  for (const index of indexes) {
+    const shpFile = `${file.name}/${index.name.replace(/\.shx$/i, '.shp')}`
+    new ParseBudget(shpFile, limits).refuseFeatureCount(shxRecordCount(index.size))
+  }
   let unpacked = 0
   let entries: Record<string, Uint8Array>
   try {

@@ -223,12 +223,12 @@ const geojson = (geometries: unknown[]) =>
   })
 
 /** A zipped Shapefile of `count` null-shape records (12 bytes each), as the 1.1 MB upload that unpacked to 200 MB. */
-function emptyRecordsZip(count: number): Uint8Array {
+function emptyRecordsZip(count: number, { indexed = count, declared = count } = {}): Uint8Array {
   const shp = new DataView(new ArrayBuffer(100 + 12 * count))
-  const shx = new DataView(new ArrayBuffer(100 + 8 * count))
+  const shx = new DataView(new ArrayBuffer(100 + 8 * indexed))
   for (const [view, bytes] of [
     [shp, 100 + 12 * count],
-    [shx, 100 + 8 * count],
+    [shx, 100 + 8 * indexed],
   ] as const) {
     view.setInt32(0, 9994, false)
     view.setInt32(24, bytes / 2, false)
@@ -239,6 +239,7 @@ function emptyRecordsZip(count: number): Uint8Array {
     shp.setInt32(100 + i * 12, i + 1, false)
     shp.setInt32(104 + i * 12, 2, false)
     shp.setInt32(108 + i * 12, 0, true)
+    if (i >= indexed) continue
     shx.setInt32(100 + i * 8, (100 + i * 12) / 2, false)
     shx.setInt32(104 + i * 8, 2, false)
   }
@@ -246,7 +247,7 @@ function emptyRecordsZip(count: number): Uint8Array {
   const dbf = new Uint8Array(32 + 32 + 1 + count * 11 + 1)
   const dv = new DataView(dbf.buffer)
   dbf[0] = 3
-  dv.setUint32(4, count, true)
+  dv.setUint32(4, declared, true)
   dv.setUint16(8, 65, true)
   dv.setUint16(10, 11, true)
   dbf.set(new TextEncoder().encode('code'), 32)
@@ -463,6 +464,23 @@ describe.each(testDrivers())('hostile and unlucky input on %s', (driver) => {
     expect(response.json().details.errors[0]).toMatchObject({ file: 'empty.zip/a.shp', field: 'features' })
     expect(response.json().message).toMatch(/empty\.zip\/a\.shp：共 50 个要素，超过上限 5.*未解析/)
     expect(await storedCounts()).toEqual(before)
+  })
+
+  it('refuses a Shapefile whose index understates its records, from the .dbf header or the .shp records', async () => {
+    const byDbf = await uploadFile(
+      capped,
+      { name: 'a.zip', data: emptyRecordsZip(50, { indexed: 2 }) },
+      { department: 'party' },
+    )
+    expect(byDbf.statusCode).toBe(413)
+    expect(byDbf.json().message).toMatch(/a\.zip\/a\.shp：共 50 个要素/)
+    const byShp = await uploadFile(
+      capped,
+      { name: 'b.zip', data: emptyRecordsZip(50, { indexed: 2, declared: 2 }) },
+      { department: 'party' },
+    )
+    expect(byShp.statusCode).toBe(413)
+    expect(byShp.json().message).toMatch(/b\.zip\/a\.shp：共 6 个要素，超过上限 5/)
   })
 
   it('refuses a Shapefile polygon with too many vertices from its record header', async () => {

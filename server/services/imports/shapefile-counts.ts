@@ -5,8 +5,9 @@
 import type { ParseBudget } from './parse-limits.ts'
 
 /** Records the .shx index lists (100-byte header, then 8 bytes per record). */
-export function shxRecordCount(shx: Uint8Array): number {
-  return shx.length >= 100 ? Math.floor((shx.length - 100) / 8) : 0
+export function shxRecordCount(shx: Uint8Array | number): number {
+  const bytes = typeof shx === 'number' ? shx : shx.length
+  return bytes >= 100 ? Math.floor((bytes - 100) / 8) : 0
 }
 
 /** Records the .dbf header declares (uint32, little-endian, at byte 4). */
