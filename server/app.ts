@@ -15,9 +15,11 @@ import { mergeRoutes } from './routes/merge.routes.ts'
 import { regionsRoutes } from './routes/regions.routes.ts'
 import { summaryRoutes } from './routes/summary.routes.ts'
 import { tilesRoutes } from './routes/tiles.routes.ts'
+import { parseLimitsOf } from './services/imports/parse-limits.ts'
 
 export interface BuildAppOptions {
-  config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'>
+  config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'> &
+    Partial<Pick<Config, 'importMaxFeatures' | 'importMaxVertices' | 'importMaxFeatureVertices' | 'importParseMs'>>
   /** A migrated database. */
   database: Database
   /** Close the database when the app closes (main.ts: yes; tests sharing one database: no). */
@@ -41,7 +43,7 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(tilesRoutes)
   await app.register(summaryRoutes)
   await app.register(mergeRoutes)
-  await app.register(importsRoutes)
+  await app.register(importsRoutes, { parseLimits: parseLimitsOf(config) })
 
   if (config.serveWeb) await app.register(webPlugin)
   return app

@@ -4,8 +4,9 @@ import { InvalidInputError } from '../errors.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { ImportParams, ImportRecord, ImportResult } from '../schemas/imports.schema.ts'
 import { getImport, importGridLayer, importRegionTree } from '../services/import.service.ts'
+import type { ParseLimits } from '../services/imports/parse-limits.ts'
 
-export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits }> = async (app, options) => {
   await app.register(multipart, {
     limits: { fileSize: app.initialConfig.bodyLimit, files: 1, fields: 10, fieldSize: 1024 },
   })
@@ -20,7 +21,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Upload a department grid layer or a region tree (GeoJSON, CSV with WKT, zipped Shapefile, GeoPackage)',
         description:
           'Multipart fields: kind=grids|regions, department (grids), crs?, dryRun?, replaceDemo? (regions: delete the generated demo district first), file',
-        response: { 200: ImportResult, ...errorResponses },
+        response: { 200: ImportResult, 413: errorResponses[400], ...errorResponses },
       },
     },
     async (request) => {
@@ -41,7 +42,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new InvalidInputError('No file: send the layer in a multipart field named "file"', [{ field: 'file' }])
       const kind = fields.kind ?? 'grids'
       const yes = (value: string | undefined) => /^(1|true|yes|on)$/i.test(value ?? '')
-      const common = { file, crs: fields.crs || undefined, dryRun: yes(fields.dryRun) }
+      const common = { file, crs: fields.crs || undefined, dryRun: yes(fields.dryRun), limits: options.parseLimits }
       if (kind === 'regions') {
         const result = await importRegionTree(app.database.db, { ...common, replaceDemo: yes(fields.replaceDemo) })
         if (result.regions) app.invalidateMapData()

@@ -22,7 +22,8 @@ export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { layer: layerId, z, x, y } = request.params
+      const { layer: layerId } = request.params
+      const [z, x, y] = [request.params.z, request.params.x, request.params.y].map(Number)
       assertTileInRange(z, x, y)
       const found = await app.layers.find(layerId)
       const layer = request.query.run ? forMergeRun(found, request.query.run) : found

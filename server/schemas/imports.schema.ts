@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { Id } from './common.schema.ts'
 
 const ReportItem = Type.Object({
   level: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
@@ -56,7 +57,7 @@ export const ImportResult = Type.Object({
 export type ImportResult = Static<typeof ImportResult>
 export type ImportReportItem = Static<typeof ReportItem>
 
-export const ImportParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const ImportParams = Type.Object({ id: Id })
 
 export const ImportRecord = Type.Object({
   id: Type.Integer(),

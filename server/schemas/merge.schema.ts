@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Bbox } from './common.schema.ts'
+import { Bbox, Id } from './common.schema.ts'
 
 export const MergeStrategy = Type.Union([Type.Literal('base_department'), Type.Literal('household_balanced')])
 export const MergeIssueKind = Type.Union([
@@ -15,7 +15,7 @@ export const MergeRequest = Type.Object(
   {
     strategy: Type.Optional(MergeStrategy),
     layerIds: Type.Optional(
-      Type.Array(Type.Integer({ minimum: 1 }), {
+      Type.Array(Id, {
         minItems: 1,
         maxItems: 20,
         description: 'grid layers to merge; default: every department’s active layer',
@@ -100,8 +100,8 @@ export const MergeRun = Type.Object({
 })
 export type MergeRun = Static<typeof MergeRun>
 
-export const MergeRunParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
-export const MergeDiffParams = Type.Object({ id: Type.Integer({ minimum: 1 }), other: Type.Integer({ minimum: 1 }) })
+export const MergeRunParams = Type.Object({ id: Id })
+export const MergeDiffParams = Type.Object({ id: Id, other: Id })
 
 export const MergeIssuesQuery = Type.Object({
   kind: Type.Optional(MergeIssueKind),

@@ -8,7 +8,7 @@ import * as imports from '../db/repositories/imports.repository.ts'
 import { type HouseholdNorm, codePrefixLength, findHouseholdNorms } from '../db/repositories/regions.repository.ts'
 import type { RegionLevel, Tables } from '../db/tables.ts'
 import { refreshStatistics } from '../db/statistics.ts'
-import { InvalidInputError, NotFoundError } from '../errors.ts'
+import { InvalidInputError, LocalizedInputError, NotFoundError } from '../errors.ts'
 import { type SourceCrs, describeCrs } from './crs.ts'
 import {
   ImportReport,
@@ -20,6 +20,7 @@ import {
   textOf,
 } from './import-checks.ts'
 import { type ImportFile, type ParsedFeature, type ParsedLayer, parseUpload } from './import-formats.ts'
+import type { ParseLimits } from './imports/parse-limits.ts'
 import {
   decideUrban,
   isRegionCode,
@@ -74,6 +75,8 @@ interface ImportRequest {
   file: ImportFile
   crs?: string
   dryRun: boolean
+  /** caps on what the file may parse into; the configured defaults when absent */
+  limits?: ParseLimits
 }
 
 interface ImportContext {
@@ -114,7 +117,7 @@ async function runImport(
   let phase: 'parseMs' | 'checkMs' | 'storeMs' = 'parseMs'
   let phaseStart = performance.now()
   try {
-    const parsed = await parseUpload(request.file)
+    const parsed = await parseUpload(request.file, request.limits)
     const crs = settleCrs(request.crs, parsed.crs, parsed.features, parsed.file)
     timings.parseMs = msSince(phaseStart)
     await db.updateTable('import_runs').set({ format: parsed.format }).where('id', '=', runId).execute()
@@ -185,6 +188,7 @@ async function runImport(
       error: message,
       timings,
     })
+    if (failure instanceof LocalizedInputError) throw failure.withDetails({ importId: runId, errors: [item] })
     if (failure instanceof InvalidInputError) throw new InvalidInputError(message, { importId: runId, errors: [item] })
     throw failure
   }
@@ -192,7 +196,7 @@ async function runImport(
 
 export async function importGridLayer(
   db: Kysely<Tables>,
-  request: { file: ImportFile; department: string; crs?: string; dryRun: boolean },
+  request: { file: ImportFile; department: string; crs?: string; dryRun: boolean; limits?: ParseLimits },
 ): Promise<ImportResult> {
   const department = await db
     .selectFrom('departments')
@@ -311,7 +315,7 @@ export async function importGridLayer(
  */
 export async function importRegionTree(
   db: Kysely<Tables>,
-  request: { file: ImportFile; crs?: string; dryRun: boolean; replaceDemo: boolean },
+  request: { file: ImportFile; crs?: string; dryRun: boolean; replaceDemo: boolean; limits?: ParseLimits },
 ): Promise<ImportResult> {
   const result = await runImport(
     db,
