@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { InvalidInputError } from '../errors.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { ImportParams, ImportRecord, ImportResult } from '../schemas/imports.schema.ts'
-import { getImport, importGridLayer, importRegionTree } from '../services/import.service.ts'
+import { getImport, importGridLayer, importRegionTree } from '../services/imports/imports.service.ts'
 
 export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(multipart, {

@@ -20,7 +20,7 @@ import {
   mergeExecutionFor,
   prepareMerges,
   publishMerge,
-} from '../services/merge.service.ts'
+} from '../services/merge/merge.service.ts'
 
 const serialize = (run: Awaited<ReturnType<typeof getMergeRun>>) => ({
   ...run,

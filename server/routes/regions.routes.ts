@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { RegionDetail, RegionList, RegionParams, RegionQuery } from '../schemas/regions.schema.ts'
-import { describeRegion, listRegions } from '../services/regions.service.ts'
+import { describeRegion, listRegions } from '../services/regions/regions.service.ts'
 
 export const regionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

@@ -2,7 +2,7 @@
 // against the same tiles when idle.
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/database.ts'
-import { stopIdleEngines } from '../../server/services/merge-engine.ts'
+import { stopIdleEngines } from '../../server/services/merge/merge-engine.ts'
 import {
   type MergeRequest,
   createMerge,
@@ -10,7 +10,7 @@ import {
   mergeExecutionFor,
   prepareMerges,
   publishMerge,
-} from '../../server/services/merge.service.ts'
+} from '../../server/services/merge/merge.service.ts'
 import { median, percentile, timeIt } from './stats.ts'
 
 async function coldTileTimes(

@@ -16,7 +16,7 @@ import { type Database, createPgliteDatabase, createPostgresDatabase } from '../
 import { migrate } from '../../server/db/migrate.ts'
 import { findRegions } from '../../server/db/repositories/regions.repository.ts'
 import { postgisTileQuery } from '../../server/db/repositories/tiles.repository.ts'
-import { loadDemoDistrict } from '../../server/services/demo.service.ts'
+import { loadDemoDistrict } from '../../server/services/demo/demo.service.ts'
 import type { Layer } from '../../server/services/layer-catalog.ts'
 import { listLayers } from '../../server/services/layers.service.ts'
 import { tileBounds } from '../../server/services/tiles.ts'

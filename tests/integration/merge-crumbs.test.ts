@@ -5,8 +5,8 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
-import * as merge from '../../server/db/repositories/merge.repository.ts'
-import { loadDemoDistrict } from '../../server/services/demo.service.ts'
+import * as merge from '../../server/db/repositories/merge-step.repository.ts'
+import { loadDemoDistrict } from '../../server/services/demo/demo.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 
 const communities = ['410199003008', '410199003009']

@@ -4,15 +4,15 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
-import { type MergeRunRow } from '../../server/db/repositories/merge.repository.ts'
-import { embeddedEngines } from '../../server/services/merge-engine.ts'
+import { type MergeRunRow } from '../../server/db/repositories/merge-step.repository.ts'
+import { embeddedEngines } from '../../server/services/merge/merge-engine.ts'
 import {
   type MergeHooks,
   createMerge,
   executeMerge,
   mergeExecutionFor,
   publishMerge,
-} from '../../server/services/merge.service.ts'
+} from '../../server/services/merge/merge.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { expectSeamlessTiling } from '../helpers/merge-district.ts'
 

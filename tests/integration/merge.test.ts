@@ -4,14 +4,14 @@ import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
-import { failInterruptedRuns } from '../../server/db/repositories/merge.repository.ts'
+import { failInterruptedRuns } from '../../server/db/repositories/merge-step.repository.ts'
 import {
   createMerge,
   diffMerges,
   executeMerge,
   listMergeIssues,
   publishMerge,
-} from '../../server/services/merge.service.ts'
+} from '../../server/services/merge/merge.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { rect } from '../helpers/local-frame.ts'
 import {
@@ -157,7 +157,9 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
   })
 
   it('scores 综治 as aligned one to one and 党建 as poorly aligned', async () => {
-    const { alignment, stats } = await (await import('../../server/services/merge.service.ts')).getMergeRun(db, baseRun)
+    const { alignment, stats } = await (
+      await import('../../server/services/merge/merge.service.ts')
+    ).getMergeRun(db, baseRun)
     const by = Object.fromEntries(
       (alignment as { department: string; meanIou: number; oneToOneShare: number }[]).map((a) => [a.department, a]),
     )

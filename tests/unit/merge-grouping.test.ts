@@ -8,7 +8,7 @@ import {
   isSliver,
   outlinesOf,
   thinness,
-} from '../../server/services/merge-grouping.ts'
+} from '../../server/services/merge/merge-grouping.ts'
 
 const face = (id: number, over: Partial<Face> = {}): Face => ({
   id,

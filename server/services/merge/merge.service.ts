@@ -3,12 +3,12 @@
 // short per-batch transactions (PGlite has one connection, so the map keeps being served), writes
 // only rows of its own, and is published by switching the active version.
 import type { Kysely, Transaction } from 'kysely'
-import * as merge from '../db/repositories/merge.repository.ts'
-import { refreshStatistics } from '../db/statistics.ts'
-import type { DriverName } from '../db/database.ts'
-import type { Tables } from '../db/tables.ts'
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts'
-import { type HouseholdNorm, findHouseholdNorms } from '../db/repositories/regions.repository.ts'
+import * as merge from '../../db/repositories/merge-step.repository.ts'
+import { refreshStatistics } from '../../db/statistics.ts'
+import type { DriverName } from '../../db/database.ts'
+import type { Tables } from '../../db/tables.ts'
+import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.ts'
+import { type HouseholdNorm, findHouseholdNorms } from '../../db/repositories/regions.repository.ts'
 import {
   type Face,
   type FaceMesh,
@@ -23,7 +23,7 @@ import {
   outlinesOf,
 } from './merge-grouping.ts'
 import { embeddedEngines, idleEngineCount } from './merge-engine.ts'
-import type { TileService } from './tiles.service.ts'
+import type { TileService } from '../tiles.service.ts'
 
 export type MergeStrategy = 'base_department' | 'household_balanced'
 

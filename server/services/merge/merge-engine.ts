@@ -7,9 +7,9 @@
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Kysely } from 'kysely'
-import { projectRoot } from '../config.ts'
-import { cachePath, isCached, readCached, writeCached } from '../db/cache-files.ts'
-import { listMigrations } from '../db/migrate.ts'
+import { projectRoot } from '../../config.ts'
+import { cachePath, isCached, readCached, writeCached } from '../../db/cache-files.ts'
+import { listMigrations } from '../../db/migrate.ts'
 import {
   type RunInputs,
   type StepInputs,
@@ -17,8 +17,8 @@ import {
   readRunInputs,
   readStepInputs,
   storeStepResults,
-} from '../db/repositories/merge-engine.repository.ts'
-import type { Tables } from '../db/tables.ts'
+} from '../../db/repositories/merge-engine.repository.ts'
+import type { Tables } from '../../db/tables.ts'
 import type { MergeEngineFactory, MergeEngines, StepContext, StepReport } from './merge.service.ts'
 
 /** A request to an engine thread and its answer (see merge-engine.worker.ts). */

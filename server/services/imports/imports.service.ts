@@ -3,12 +3,12 @@
 // Errors reject the import (400, naming the file, feature and field, with the whole report);
 // warnings (repairs, norms) don't.
 import type { Kysely } from 'kysely'
-import * as demo from '../db/repositories/demo.repository.ts'
-import * as imports from '../db/repositories/imports.repository.ts'
-import { type HouseholdNorm, codePrefixLength, findHouseholdNorms } from '../db/repositories/regions.repository.ts'
-import type { RegionLevel, Tables } from '../db/tables.ts'
-import { refreshStatistics } from '../db/statistics.ts'
-import { InvalidInputError, NotFoundError } from '../errors.ts'
+import * as demo from '../../db/repositories/demo.repository.ts'
+import * as imports from '../../db/repositories/imports.repository.ts'
+import { type HouseholdNorm, codePrefixLength, findHouseholdNorms } from '../../db/repositories/regions.repository.ts'
+import type { RegionLevel, Tables } from '../../db/tables.ts'
+import { refreshStatistics } from '../../db/statistics.ts'
+import { InvalidInputError, NotFoundError } from '../../errors.ts'
 import { type SourceCrs, describeCrs } from './crs.ts'
 import {
   ImportReport,
@@ -28,8 +28,8 @@ import {
   parentCodeOf,
   parentLevelOf,
   parseLevel,
-} from './region-codes.ts'
-import type { ImportResult, ImportTimings } from '../schemas/imports.schema.ts'
+} from '../regions/region-codes.ts'
+import type { ImportResult, ImportTimings } from '../../schemas/imports.schema.ts'
 
 export type { ImportResult }
 

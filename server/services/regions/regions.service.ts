@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
-import { findRegion, findRegionFigures, findRegions } from '../db/repositories/regions.repository.ts'
-import type { Tables } from '../db/tables.ts'
-import { NotFoundError } from '../errors.ts'
-import type { RegionDetail, RegionList, RegionQuery } from '../schemas/regions.schema.ts'
+import { findRegion, findRegionFigures, findRegions } from '../../db/repositories/regions.repository.ts'
+import type { Tables } from '../../db/tables.ts'
+import { NotFoundError } from '../../errors.ts'
+import type { RegionDetail, RegionList, RegionQuery } from '../../schemas/regions.schema.ts'
 
 export async function listRegions(db: Kysely<Tables>, query: RegionQuery): Promise<RegionList> {
   return { regions: await findRegions(db, query) }

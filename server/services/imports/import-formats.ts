@@ -5,9 +5,9 @@ import type { Geometry } from 'geojson'
 import { unzipSync } from 'fflate'
 import { read as readShapefile } from 'shapefile'
 import initSqlJs, { type SqlJsStatic } from 'sql.js'
-import { InvalidInputError } from '../errors.ts'
+import { InvalidInputError } from '../../errors.ts'
 import { type SourceCrs, crsFromPrj, parseCrs } from './crs.ts'
-import { readGeoPackageBlob } from './wkb.ts'
+import { readGeoPackageBlob } from '../../db/wkb.ts'
 
 export type ImportFormat = 'geojson' | 'shapefile' | 'csv' | 'geopackage'
 

@@ -2,7 +2,7 @@
 // the selected layers are cut to each community, repaired and snapped in a metric CRS, their
 // boundaries noded and polygonized into faces (the common refinement), and every face attributed
 // to the grid each department has there. A step runs in one transaction, on a pooled connection
-// (server PostGIS) or on an embedded engine (PGlite, see services/merge-engine.ts); its temp tables
+// (server PostGIS) or on an embedded engine (PGlite, see services/merge/merge-engine.ts); its temp tables
 // are dropped when the step ends, when the next one starts, and when a run fails.
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { MergeIssueKind, Tables } from '../tables.ts'
@@ -12,8 +12,8 @@ import {
   type GridCover,
   type IssuePiece,
   buildFaceMesh,
-} from '../../services/merge-grouping.ts'
-import { readPolygonSequence } from '../../services/wkb.ts'
+} from '../../services/merge/merge-grouping.ts'
+import { readPolygonSequence } from '../wkb.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
 

@@ -1,7 +1,7 @@
 // Reading the 12-digit statistical region code (统计用区划代码: PP CC DD SSS CCC — province, city,
 // district, street/township, community/village) and the words a region file uses for levels and
 // urban/rural. Pure functions.
-import type { RegionLevel } from '../db/tables.ts'
+import type { RegionLevel } from '../../db/tables.ts'
 
 export const isRegionCode = (code: string) => /^[0-9]{12}$/.test(code)
 
