@@ -11,16 +11,8 @@ import {
   MergeRunParams,
 } from '../schemas/merge.schema.ts'
 import { codePrefixOf } from '../db/repositories/regions.repository.ts'
-import {
-  createMerge,
-  diffMerges,
-  executeMerge,
-  getMergeRun,
-  listMergeIssues,
-  mergeExecutionFor,
-  prepareMerges,
-  publishMerge,
-} from '../services/merge/merge.service.ts'
+import { createMerge, diffMerges, getMergeRun, listMergeIssues, publishMerge } from '../services/merge/merge.service.ts'
+import { executeMerge, mergeExecutionFor, prepareMerges } from '../services/merge/merge-run.ts'
 
 const serialize = (run: Awaited<ReturnType<typeof getMergeRun>>) => ({
   ...run,

@@ -3,14 +3,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/database.ts'
 import { stopIdleEngines } from '../../server/services/merge/merge-engine.ts'
-import {
-  type MergeRequest,
-  createMerge,
-  executeMerge,
-  mergeExecutionFor,
-  prepareMerges,
-  publishMerge,
-} from '../../server/services/merge/merge.service.ts'
+import { type MergeRequest, createMerge, publishMerge } from '../../server/services/merge/merge.service.ts'
+import { executeMerge, mergeExecutionFor, prepareMerges } from '../../server/services/merge/merge-run.ts'
 import { median, percentile, timeIt } from './stats.ts'
 
 async function coldTileTimes(

@@ -6,13 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { type MergeRunRow } from '../../server/db/repositories/merge-step.repository.ts'
 import { embeddedEngines } from '../../server/services/merge/merge-engine.ts'
-import {
-  type MergeHooks,
-  createMerge,
-  executeMerge,
-  mergeExecutionFor,
-  publishMerge,
-} from '../../server/services/merge/merge.service.ts'
+import { createMerge, publishMerge } from '../../server/services/merge/merge.service.ts'
+import { type MergeHooks, executeMerge, mergeExecutionFor } from '../../server/services/merge/merge-run.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { expectSeamlessTiling } from '../helpers/merge-district.ts'
 

@@ -5,13 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
 import { failInterruptedRuns } from '../../server/db/repositories/merge-step.repository.ts'
-import {
-  createMerge,
-  diffMerges,
-  executeMerge,
-  listMergeIssues,
-  publishMerge,
-} from '../../server/services/merge/merge.service.ts'
+import { createMerge, diffMerges, listMergeIssues, publishMerge } from '../../server/services/merge/merge.service.ts'
+import { executeMerge } from '../../server/services/merge/merge-run.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { rect } from '../helpers/local-frame.ts'
 import {

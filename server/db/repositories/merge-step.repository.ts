@@ -6,13 +6,7 @@
 // are dropped when the step ends, when the next one starts, and when a run fails.
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { MergeIssueKind, Tables } from '../tables.ts'
-import {
-  type Face,
-  type FaceMesh,
-  type GridCover,
-  type IssuePiece,
-  buildFaceMesh,
-} from '../../services/merge/merge-grouping.ts'
+import type { Face, GridCover, IssuePiece } from '../../services/merge/merge-grouping.ts'
 import { readPolygonSequence } from '../wkb.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
@@ -290,13 +284,13 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
 }
 
 /**
- * Faces with their households and the base department's grid, the mesh of their segments (which
- * faces touch which, see buildFaceMesh), and which grids cover each face.
+ * Faces with their households and the base department's grid, their shapes (rings of flat x, y
+ * pairs, in face order, for the step's face mesh), and which grids cover each face.
  */
 export async function findFaceGraph(
   trx: Db,
   o: StepOptions,
-): Promise<{ faces: (Face & { communityCode: string })[]; mesh: FaceMesh; covers: GridCover[] }> {
+): Promise<{ faces: (Face & { communityCode: string })[]; shapes: Float64Array[][]; covers: GridCover[] }> {
   if (o.withHouseholds) {
     await sql`
       CREATE TEMP TABLE merge_point AS
@@ -356,8 +350,7 @@ export async function findFaceGraph(
   }
   for (const face of faces) face.baseGridId = baseOf.get(face.id) ?? null
   const shapes = faceRow?.shapes ? readPolygonSequence(faceRow.shapes) : []
-  const mesh = buildFaceMesh(faces.map(({ id, communityCode }, n) => ({ id, part: communityCode, rings: shapes[n] })))
-  return { faces, mesh, covers }
+  return { faces, shapes, covers }
 }
 
 /** Bytes of a face's figures: id and community number (int4), area, perimeter, x, y (float8), households (int4). */

@@ -19,7 +19,7 @@ import {
   storeStepResults,
 } from '../../db/repositories/merge-engine.repository.ts'
 import type { Tables } from '../../db/tables.ts'
-import type { MergeEngineFactory, MergeEngines, StepContext, StepReport } from './merge.service.ts'
+import type { MergeEngineFactory, MergeEngines, StepContext, StepReport } from './merge-step.ts'
 
 /** A request to an engine thread and its answer (see merge-engine.worker.ts). */
 export type EngineRequest =

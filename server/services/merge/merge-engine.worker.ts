@@ -11,7 +11,7 @@ import {
   readStepResults,
 } from '../../db/repositories/merge-engine.repository.ts'
 import type { EngineAnswers, EngineRequest } from './merge-engine.ts'
-import { type StepContext, runMergeStep } from './merge.service.ts'
+import { type StepContext, runMergeStep } from './merge-step.ts'
 
 let database: Database | undefined
 let context: StepContext | undefined
