@@ -1,11 +1,12 @@
 // The merge through HTTP: start a run, follow it, read its issues, publish it, compare versions,
 // and see the unified grid on the map — on each driver.
 import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Tables } from '../../server/db/tables.ts'
 import type { Database } from '../../server/db/database.ts'
 import { embeddedEngines, idleEngineCount, stopIdleEngines } from '../../server/services/merge/merge-engine.ts'
-import { createMerge } from '../../server/services/merge/merge.service.ts'
-import { executeMerge } from '../../server/services/merge/merge-run.ts'
+import { MergeService } from '../../server/services/merge/merge.service.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
@@ -25,6 +26,8 @@ async function waitForRun(app: FastifyInstance, id: number) {
 }
 
 describe.each(testDrivers())('merge API on %s', (driver) => {
+  const merges = (db: Kysely<Tables>) => new MergeService(db, { driver })
+
   let database: Database
   let app: FastifyInstance
   let runId: number
@@ -257,7 +260,7 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     await stopIdleEngines()
     const engines = embeddedEngines(2)
     const warmings: Promise<void>[] = []
-    const run = await executeMerge(database.db, await createMerge(database.db, { batchSize: 1 }), {
+    const run = await merges(database.db).executeRun(await merges(database.db).createRun({ batchSize: 1 }), {
       engines,
       onStep: () => void warmings.push(engines.warm()),
     })

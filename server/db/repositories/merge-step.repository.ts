@@ -6,6 +6,13 @@
 // are dropped when the step ends, when the next one starts, and when a run fails.
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { MergeIssueKind, Tables } from '../tables.ts'
+import type {
+  DepartmentAlignment,
+  MergeRunParams,
+  MergeRunStats,
+  MergeRunStatus,
+  MergeStrategy,
+} from '../../schemas/merge.schema.ts'
 import type { Face, GridCover, IssuePiece } from '../../services/merge/merge-grouping.ts'
 import { readPolygonSequence } from '../wkb.ts'
 
@@ -28,13 +35,14 @@ const areaIsOff = (shape: RawBuilder<unknown>, expected: RawBuilder<unknown>) =>
 
 export interface MergeRunRow {
   id: number
-  status: 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled'
-  strategy: 'base_department' | 'household_balanced'
-  params: Record<string, unknown>
+  status: MergeRunStatus
+  strategy: MergeStrategy
+  params: MergeRunParams
   layerIds: number[]
   progress: number
-  stats: Record<string, unknown>
-  alignment: unknown[]
+  /** empty until the run succeeded */
+  stats: Partial<MergeRunStats>
+  alignment: DepartmentAlignment[]
   error: string | null
   isPublished: boolean
   startedAt: Date
@@ -76,7 +84,7 @@ export async function findLatestSucceededRun(db: Db): Promise<MergeRunRow | unde
 
 export async function insertMergeRun(
   db: Db,
-  run: { strategy: MergeRunRow['strategy']; params: Record<string, unknown>; layerIds: number[] },
+  run: { strategy: MergeStrategy; params: MergeRunParams; layerIds: number[] },
 ): Promise<number> {
   const { id } = await db
     .insertInto('merge_runs')
@@ -101,8 +109,8 @@ export async function updateMergeRun(
   changes: {
     status?: MergeRunRow['status']
     progress?: number
-    stats?: Record<string, unknown>
-    alignment?: unknown[]
+    stats?: MergeRunStats
+    alignment?: DepartmentAlignment[]
     error?: string | null
     finished?: boolean
   },
@@ -677,13 +685,6 @@ export async function insertRunGridIssues(db: Db, runId: number, layerIds: numbe
       AND NOT EXISTS (SELECT 1 FROM regions c WHERE c.level = 'community' AND c.boundary && g.boundary AND ST_Intersects(c.boundary, g.boundary))`.execute(
     db,
   )
-}
-
-export interface DepartmentAlignment {
-  department: string
-  grids: number
-  meanIou: number
-  oneToOneShare: number
 }
 
 /** Per department: mean best IoU of its grids with the unified grids, and the share mapping one to one. */

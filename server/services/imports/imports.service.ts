@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely'
 import * as demo from '../../db/repositories/demo.repository.ts'
 import * as imports from '../../db/repositories/imports.repository.ts'
-import { type HouseholdNorm, codePrefixLength, findHouseholdNorms } from '../../db/repositories/regions.repository.ts'
+import { type HouseholdNorm, findHouseholdNorms } from '../../db/repositories/regions.repository.ts'
 import type { RegionLevel, Tables } from '../../db/tables.ts'
 import { refreshStatistics } from '../../db/statistics.ts'
 import { InvalidInputError, NotFoundError } from '../../errors.ts'
@@ -21,6 +21,7 @@ import {
 } from './import-checks.ts'
 import { type ImportFile, type ParsedFeature, type ParsedLayer, parseUpload } from './import-formats.ts'
 import {
+  codePrefixLength,
   decideUrban,
   isRegionCode,
   levelNames,
@@ -190,7 +191,7 @@ async function runImport(
   }
 }
 
-export async function importGridLayer(
+async function importGridLayer(
   db: Kysely<Tables>,
   request: { file: ImportFile; department: string; crs?: string; dryRun: boolean },
 ): Promise<ImportResult> {
@@ -309,7 +310,7 @@ export async function importGridLayer(
  * `replaceDemo` the generated demo district and every row that refers to it are deleted in the same
  * transaction first.
  */
-export async function importRegionTree(
+async function importRegionTree(
   db: Kysely<Tables>,
   request: { file: ImportFile; crs?: string; dryRun: boolean; replaceDemo: boolean },
 ): Promise<ImportResult> {
@@ -571,8 +572,25 @@ function refuseFailed(result: ImportResult): ImportResult {
   )
 }
 
-export async function getImport(db: Kysely<Tables>, id: number) {
+async function getImport(db: Kysely<Tables>, id: number) {
   const run = await imports.findImportRun(db, id)
   if (!run) throw new NotFoundError(`No import has the id ${id}`)
   return run
+}
+
+/** Imports of department grid layers and of the region tree: checked, reported, stored or refused whole. */
+export class ImportService {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  importGridLayer(request: Parameters<typeof importGridLayer>[1]): Promise<ImportResult> {
+    return importGridLayer(this.db, request)
+  }
+
+  importRegionTree(request: Parameters<typeof importRegionTree>[1]): Promise<ImportResult> {
+    return importRegionTree(this.db, request)
+  }
+
+  getImport(id: number) {
+    return getImport(this.db, id)
+  }
 }

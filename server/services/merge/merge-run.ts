@@ -6,6 +6,7 @@ import { findHouseholdNorms } from '../../db/repositories/regions.repository.ts'
 import type { DriverName } from '../../db/database.ts'
 import { refreshStatistics } from '../../db/statistics.ts'
 import type { Tables } from '../../db/tables.ts'
+import type { MergeRunStats } from '../../schemas/merge.schema.ts'
 import { NotFoundError } from '../../errors.ts'
 import type { TileService } from '../tiles.service.ts'
 import { embeddedEngines, idleEngineCount } from './merge-engine.ts'
@@ -132,14 +133,19 @@ export async function executeMerge(
     const t = performance.now()
     const alignment = await merge.findAlignment(db, runId)
     const alignmentMs = performance.now() - t
-    const stats = {
+    const ms = (value: number) => Math.round(value)
+    const stats: MergeRunStats = {
       communities: communities.length,
       faces: faceCount,
       unifiedGrids: await merge.countUnifiedGrids(db, runId),
       issues: await merge.countIssues(db, runId),
       metricSrid: srid,
-      totalMs: Math.round(performance.now() - started),
-      ...Object.fromEntries(Object.entries({ ...timings, alignmentMs }).map(([k, v]) => [k, Math.round(v)])),
+      totalMs: ms(performance.now() - started),
+      facesMs: ms(timings.facesMs),
+      groupingMs: ms(timings.groupingMs),
+      unifyMs: ms(timings.unifyMs),
+      issuesMs: ms(timings.issuesMs),
+      alignmentMs: ms(alignmentMs),
     }
     await merge.updateMergeRun(db, runId, { status: 'succeeded', progress: 1, stats, alignment, finished: true })
   } catch (error) {
