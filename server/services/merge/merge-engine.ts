@@ -95,8 +95,8 @@ class EngineThread {
 }
 
 /**
- * A new engine starts from a dump of a migrated PGlite (about 1.2 s) instead of creating one (about
- * 10 s): the dump is cached (see cache-files.ts), named by the migrations and the PGlite packages.
+ * A new engine starts from a dump of a migrated PGlite, several times faster than creating and
+ * migrating one (figures: tests/bench/figures.md): the dump is cached (see cache-files.ts), named by the migrations and the PGlite packages.
  */
 async function templatePath(): Promise<string> {
   const packages = ['pglite', 'pglite-postgis'].map((pkg) =>
@@ -131,7 +131,7 @@ async function startThreads(count: number): Promise<EngineThread[]> {
 
 /**
  * Makes the engines' template when it is missing (the first engine to start would otherwise make
- * it, ≈ 10 s): the test suite does before its files start engines at once on a fresh machine.
+ * it, the slow way): the test suite does before its files start engines at once on a fresh machine.
  */
 export async function ensureEngineTemplate(): Promise<void> {
   if (await isCached(await templatePath())) return

@@ -109,8 +109,8 @@ export function householdGoal(norm: { min: number; max: number }, target: number
  * group outside the norm changes sides where both groups end within it; each group still below the
  * minimum, smallest first, joins the neighbouring group that makes the best sum: within the norm if
  * any does (the longest shared edge of those), else the smallest sum; and faces change sides once
- * more, wherever that brings two groups nearer the norm (×1 demo: 96 % of the urban grids within
- * 300–500 households). Faces with no households (slivers, parks) belong to the graph too: they
+ * more, wherever that brings two groups nearer the norm (the share of urban grids within the norm on the
+ * demo district: tests/bench/figures.md). Faces with no households (slivers, parks) belong to the graph too: they
  * connect the faces around them.
  */
 export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], norm: HouseholdGoal): Map<number, number> {

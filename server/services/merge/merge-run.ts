@@ -17,7 +17,7 @@ import { type MergeEngineFactory, type StepContext, type StepReport, runMergeSte
 /**
  * PGlite: communities a step. The engines' steps do not hold the app's connection, but its inputs
  * are read and its results stored on it, each in one statement: small steps keep those short, and
- * each step costs an engine a fixed round of statements (×13 demo: 4 a step 42–46 s, 8 a step 38–41 s).
+ * each step costs an engine a fixed round of statements (figures: tests/bench/figures.md).
  */
 const embeddedBatchSize = 8
 
