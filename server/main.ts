@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.ts'
 import { createDatabase } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
 import { districtTables } from './db/repositories/demo.repository.ts'
-import { failInterruptedRuns } from './db/repositories/merge-step.repository.ts'
+import { failInterruptedRuns } from './db/repositories/merge-runs.repository.ts'
 import { analyseNeverAnalysed } from './db/statistics.ts'
 import { hasAnyRegion, loadDemoDistrict } from './services/demo/demo.service.ts'
 

@@ -66,6 +66,51 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     ])
   })
 
+  it('stores the request with the schema’s defaults filled in, typed, and sends its times as ISO 8601', async () => {
+    const run = await waitForRun(app, runId)
+    expect(run.params).toEqual({
+      strategy: 'base_department',
+      baseDepartment: 'governance',
+      snapToleranceM: 0.2,
+      sliver: { minAreaM2: 20, thinMaxAreaM2: 2000, maxThinness: 0.12 },
+      batchSize: driver === 'pglite' ? 8 : 20,
+    })
+    expect(Object.keys(run.stats).sort()).toEqual(
+      [
+        'alignmentMs',
+        'communities',
+        'faces',
+        'facesMs',
+        'groupingMs',
+        'issues',
+        'issuesMs',
+        'metricSrid',
+        'totalMs',
+        'unifiedGrids',
+        'unifyMs',
+      ].sort(),
+    )
+    for (const time of [run.startedAt, run.finishedAt]) expect(new Date(time).toISOString()).toBe(time)
+    expect(run.publishedAt).toBeNull()
+  })
+
+  it('answers every parameter’s default and bounds as the request schema states them', async () => {
+    const response = await app.inject('/api/merge-runs/defaults')
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toEqual({
+      strategy: { default: 'base_department' },
+      baseDepartment: { default: 'governance' },
+      snapToleranceM: { default: 1, minimum: 0, maximum: 20 },
+      sliverMinAreaM2: { default: 20, minimum: 0, maximum: 10000 },
+      sliverThinMaxAreaM2: { default: 2000, minimum: 0, maximum: 100000 },
+      sliverMaxThinness: { default: 0.12, minimum: 0, maximum: 1 },
+      targetHouseholds: { minimum: 50, maximum: 5000 },
+    })
+    // the bounds answered are those the request is checked against
+    const tooLarge = await app.inject({ method: 'POST', url: '/api/merge-runs', payload: { snapToleranceM: 20.5 } })
+    expect(tooLarge.statusCode).toBe(400)
+  })
+
   it('lists issues filtered by kind and department', async () => {
     const response = await app.inject(`/api/merge-runs/${runId}/issues?kind=gap&department=party`)
     expect(response.statusCode).toBe(200)

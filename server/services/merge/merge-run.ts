@@ -1,6 +1,7 @@
 // The life of a merge run once created: its steps run (side by side, on engines or pooled
 // connections), its statistics and alignment recorded, or its failure recorded and its rows removed.
 import type { Kysely } from 'kysely'
+import * as runs from '../../db/repositories/merge-runs.repository.ts'
 import * as merge from '../../db/repositories/merge-step.repository.ts'
 import { findHouseholdNorms } from '../../db/repositories/regions.repository.ts'
 import type { DriverName } from '../../db/database.ts'
@@ -74,20 +75,20 @@ export async function executeMerge(
   db: Kysely<Tables>,
   runId: number,
   hooks: MergeHooks = {},
-): Promise<merge.MergeRunRow> {
-  const run = await merge.findMergeRun(db, runId)
+): Promise<runs.MergeRunRow> {
+  const run = await runs.findMergeRun(db, runId)
   if (!run) throw new NotFoundError(`No merge run has the id ${runId}`)
   const params = { ...defaultMergeParams, ...(run.params as Partial<MergeParams>), strategy: run.strategy }
   const timings = { facesMs: 0, groupingMs: 0, unifyMs: 0, issuesMs: 0 }
   const started = performance.now()
-  await merge.updateMergeRun(db, runId, { status: 'running' })
+  await runs.updateMergeRun(db, runId, { status: 'running' })
   try {
-    const layers = await merge.findLayersForMerge(db, run.layerIds)
+    const layers = await runs.findLayersForMerge(db, run.layerIds)
     const departments = layers.map((l) => l.department)
-    const communities = await merge.findCommunityCodes(db)
-    const srid = await merge.findMetricSrid(db)
+    const communities = await runs.findCommunityCodes(db)
+    const srid = await runs.findMetricSrid(db)
     // codes carry over from the published version (else the latest that succeeded)
-    const previousRunId = (await merge.findPublishedRun(db))?.id ?? (await merge.findLatestSucceededRun(db))?.id ?? null
+    const previousRunId = (await runs.findPublishedRun(db))?.id ?? (await runs.findLatestSucceededRun(db))?.id ?? null
     const householdNorms =
       params.strategy === 'household_balanced'
         ? Object.fromEntries(
@@ -120,7 +121,7 @@ export async function executeMerge(
       done += batch.length
       // PGlite runs on this thread: let waiting requests (tiles, API) through between steps
       await new Promise((resolve) => setImmediate(resolve))
-      await merge.updateMergeRun(db, runId, { progress: done / communities.length })
+      await runs.updateMergeRun(db, runId, { progress: done / communities.length })
       await hooks.onStep?.({ runId, done, total: communities.length })
     }
     try {
@@ -131,14 +132,14 @@ export async function executeMerge(
     await merge.insertRunGridIssues(db, runId, run.layerIds, srid)
     await refreshStatistics(db, ['unified_grids', 'unified_grid_sources', 'merge_issues'])
     const t = performance.now()
-    const alignment = await merge.findAlignment(db, runId)
+    const alignment = await runs.findAlignment(db, runId)
     const alignmentMs = performance.now() - t
     const ms = (value: number) => Math.round(value)
     const stats: MergeRunStats = {
       communities: communities.length,
       faces: faceCount,
-      unifiedGrids: await merge.countUnifiedGrids(db, runId),
-      issues: await merge.countIssues(db, runId),
+      unifiedGrids: await runs.countUnifiedGrids(db, runId),
+      issues: await runs.countIssues(db, runId),
       metricSrid: srid,
       totalMs: ms(performance.now() - started),
       facesMs: ms(timings.facesMs),
@@ -147,12 +148,12 @@ export async function executeMerge(
       issuesMs: ms(timings.issuesMs),
       alignmentMs: ms(alignmentMs),
     }
-    await merge.updateMergeRun(db, runId, { status: 'succeeded', progress: 1, stats, alignment, finished: true })
+    await runs.updateMergeRun(db, runId, { status: 'succeeded', progress: 1, stats, alignment, finished: true })
   } catch (error) {
     // a failed run leaves nothing behind but its record; the published version was never touched
     await merge.dropStepTables(db)
-    await merge.deleteRunResults(db, runId)
-    await merge.updateMergeRun(db, runId, { status: 'failed', error: (error as Error).message, finished: true })
+    await runs.deleteRunResults(db, runId)
+    await runs.updateMergeRun(db, runId, { status: 'failed', error: (error as Error).message, finished: true })
   }
-  return (await merge.findMergeRun(db, runId))!
+  return (await runs.findMergeRun(db, runId))!
 }

@@ -3,7 +3,9 @@
 // short per-batch transactions (PGlite has one connection, so the map keeps being served), writes
 // only rows of its own, and is published by switching the active version.
 import type { Kysely } from 'kysely'
-import * as merge from '../../db/repositories/merge-step.repository.ts'
+import * as diff from '../../db/repositories/merge-diff.repository.ts'
+import * as issues from '../../db/repositories/merge-issues.repository.ts'
+import * as runs from '../../db/repositories/merge-runs.repository.ts'
 import type { DriverName } from '../../db/database.ts'
 import type { Tables } from '../../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.ts'
@@ -45,7 +47,7 @@ export class MergeService {
    */
   async createRun(request: MergeRequest & { batchSize?: number }): Promise<number> {
     const params = toMergeParams(request)
-    let layers = await merge.findLayersForMerge(this.db, params.layerIds)
+    let layers = await runs.findLayersForMerge(this.db, params.layerIds)
     if (params.departments) {
       const wanted = new Set(params.departments)
       const missing = params.departments.filter((d) => !layers.some((l) => l.department === d))
@@ -72,7 +74,7 @@ export class MergeService {
       })
     }
     const { layerIds: _layerIds, departments: _departments, ...stored } = params
-    return merge.insertMergeRun(this.db, {
+    return runs.insertMergeRun(this.db, {
       strategy: params.strategy,
       params: stored,
       layerIds: layers.map((l) => l.id),
@@ -80,12 +82,12 @@ export class MergeService {
   }
 
   /** Runs a created run to its end: succeeded, or failed with nothing left behind but its record. */
-  executeRun(runId: number, hooks: MergeHooks = {}): Promise<merge.MergeRunRow> {
+  executeRun(runId: number, hooks: MergeHooks = {}): Promise<runs.MergeRunRow> {
     return executeMerge(this.db, runId, hooks)
   }
 
   /** Creates a run and starts it in the background, stepped as the driver wants; answers the pending run. */
-  async startRun(request: MergeRequest): Promise<merge.MergeRunRow> {
+  async startRun(request: MergeRequest): Promise<runs.MergeRunRow> {
     const execution = mergeExecutionFor(this.options.driver, this.options.tiles)
     const id = await this.createRun({ ...request, ...execution.request })
     // Not awaited: the run reports its progress in the database; its own failure is recorded there.
@@ -100,17 +102,17 @@ export class MergeService {
     return prepareMerges(this.options.driver)
   }
 
-  async getRun(runId: number): Promise<merge.MergeRunRow> {
-    const run = await merge.findMergeRun(this.db, runId)
+  async getRun(runId: number): Promise<runs.MergeRunRow> {
+    const run = await runs.findMergeRun(this.db, runId)
     if (!run) throw new NotFoundError(`No merge run has the id ${runId}`)
     return run
   }
 
-  async publishRun(runId: number): Promise<merge.MergeRunRow> {
+  async publishRun(runId: number): Promise<runs.MergeRunRow> {
     const run = await this.getRun(runId)
     if (run.status !== 'succeeded')
       throw new ConflictError(`Merge run ${runId} is ${run.status}: only a succeeded run can be published`)
-    await this.db.transaction().execute((trx) => merge.publishRun(trx, runId))
+    await this.db.transaction().execute((trx) => runs.publishRun(trx, runId))
     return this.getRun(runId)
   }
 
@@ -118,13 +120,13 @@ export class MergeService {
     await this.getRun(runId)
     const { kind, department, region, limit = 100, offset = 0 } = query
     const regionPrefix = region ? codePrefixOf(region) : undefined
-    return merge.findIssues(this.db, runId, { kind, department, regionPrefix, limit, offset })
+    return issues.findIssues(this.db, runId, { kind, department, regionPrefix, limit, offset })
   }
 
   async diffRuns(from: number, to: number): Promise<MergeDiff> {
     await this.getRun(from)
     await this.getRun(to)
-    const rows = await merge.diffRuns(this.db, from, to, await merge.findMetricSrid(this.db), 0.01)
+    const rows = await diff.diffRuns(this.db, from, to, await runs.findMetricSrid(this.db), 0.01)
     return {
       from,
       to,
