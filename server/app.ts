@@ -7,6 +7,7 @@ import type { Database } from './db/database.ts'
 import databasePlugin from './plugins/database.plugin.ts'
 import errorsPlugin from './plugins/errors.plugin.ts'
 import openapiPlugin from './plugins/openapi.plugin.ts'
+import servicesPlugin from './plugins/services.plugin.ts'
 import webPlugin from './plugins/web.plugin.ts'
 import { healthRoutes } from './routes/health.routes.ts'
 import { importsRoutes } from './routes/imports.routes.ts'
@@ -35,6 +36,7 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
 
   await app.register(errorsPlugin)
   await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase })
+  await app.register(servicesPlugin)
   await app.register(openapiPlugin)
 
   await app.register(healthRoutes)

@@ -6,9 +6,9 @@ import { createDatabase } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
 import { districtTables } from './db/repositories/demo.repository.ts'
 import { failInterruptedImports } from './db/repositories/imports.repository.ts'
-import { failInterruptedRuns } from './db/repositories/merge.repository.ts'
+import { failInterruptedRuns } from './db/repositories/merge-runs.repository.ts'
 import { analyseNeverAnalysed } from './db/statistics.ts'
-import { hasAnyRegion, loadDemoDistrict } from './services/demo.service.ts'
+import { hasAnyRegion, loadDemoDistrict } from './services/demo/demo.service.ts'
 
 async function main(): Promise<void> {
   const started = performance.now()

@@ -39,7 +39,8 @@ export async function createDatabase(config: Pick<Config, 'databaseUrl' | 'dataD
 
 export async function createPostgresDatabase(connectionString: string): Promise<Database> {
   // JIT off: PostGIS functions carry high planner costs, so nearly every statement of ours crossed
-  // the JIT threshold and compiled for longer than it ran (a merge step's overlay: 300 of 500 ms)
+  // the JIT threshold and compiled for longer than it ran (a merge step's overlay spent most of its
+  // time compiling)
   const pool = new pg.Pool({
     connectionString,
     max: 8,

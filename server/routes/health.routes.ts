@@ -35,7 +35,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         driver,
         ...versions,
         migration: (await currentMigration(db)) ?? null,
-        tileEncoder: app.tiles.encoder,
+        tileEncoder: app.services.tiles.encoder,
       }
     },
   )

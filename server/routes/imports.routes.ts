@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { InvalidInputError } from '../errors.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { ImportParams, ImportRecord, ImportResult } from '../schemas/imports.schema.ts'
-import { getImport, importGridLayer, importRegionTree } from '../services/import.service.ts'
 import type { ParseLimits } from '../services/imports/parse-limits.ts'
 
 export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits }> = async (app, options) => {
@@ -44,7 +43,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
       const yes = (value: string | undefined) => /^(1|true|yes|on)$/i.test(value ?? '')
       const common = { file, crs: fields.crs || undefined, dryRun: yes(fields.dryRun), limits: options.parseLimits }
       if (kind === 'regions') {
-        const result = await importRegionTree(app.database.db, { ...common, replaceDemo: yes(fields.replaceDemo) })
+        const result = await app.services.imports.importRegionTree({ ...common, replaceDemo: yes(fields.replaceDemo) })
         if (result.regions) app.invalidateMapData()
         return result
       }
@@ -56,7 +55,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
         throw new InvalidInputError('Name the department whose grids these are (field "department", e.g. governance)', [
           { field: 'department' },
         ])
-      const result = await importGridLayer(app.database.db, { ...common, department: fields.department })
+      const result = await app.services.imports.importGridLayer({ ...common, department: fields.department })
       if (result.layer) app.invalidateMapData()
       return result
     },
@@ -73,11 +72,9 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
       },
     },
     async (request) => {
-      const run = await getImport(app.database.db, request.params.id)
+      const run = await app.services.imports.getImport(request.params.id)
       return {
         ...run,
-        startedAt: run.startedAt.toISOString(),
-        finishedAt: run.finishedAt ? new Date(run.finishedAt).toISOString() : null,
         report: run.report as unknown[],
         counts: run.counts as Record<string, number>,
       }

@@ -30,3 +30,9 @@ export type LocalizedText = Static<typeof LocalizedText>
 export const Bbox = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], {
   description: '[west, south, east, north] in WGS84 degrees',
 })
+
+/**
+ * A point in time: a Date on the server, its ISO 8601 text on the wire (the response serializer writes
+ * a Date of a date-time string as toISOString() does).
+ */
+export const DateTime = Type.Unsafe<Date | string>(Type.String({ format: 'date-time' }))

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Id } from './common.schema.ts'
+import { DateTime, Id } from './common.schema.ts'
 
 const ReportItem = Type.Object({
   level: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
@@ -71,7 +71,7 @@ export const ImportRecord = Type.Object({
   counts: Type.Record(Type.String(), Type.Number()),
   report: Type.Array(Type.Unknown()),
   error: Type.Union([Type.String(), Type.Null()]),
-  startedAt: Type.String(),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  startedAt: DateTime,
+  finishedAt: Type.Union([DateTime, Type.Null()]),
   timings: ImportTimings,
 })

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type Database, createPostgresDatabase } from '../../server/db/database.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { failInterruptedImports, insertGridLayerVersion } from '../../server/db/repositories/imports.repository.ts'
-import { createMerge, executeMerge, mergeExecutionFor, publishMerge } from '../../server/services/merge.service.ts'
+import { mergeExecutionFor } from '../../server/services/merge/merge-run.ts'
+import { MergeService } from '../../server/services/merge/merge.service.ts'
 import { buildTestApp, uploadFile } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
@@ -104,14 +105,11 @@ describe.each(serverTier)('a dropped database connection on %s', () => {
   })
 
   it('fails a merge cut off mid-run cleanly, leaving the published version as it was', async () => {
+    const merges = new MergeService(database.db, { driver: database.driver })
     const execution = mergeExecutionFor(database.driver)
-    const published = await executeMerge(
-      database.db,
-      await createMerge(database.db, execution.request),
-      execution.hooks,
-    )
+    const published = await merges.executeRun(await merges.createRun(execution.request), execution.hooks)
     expect(published.status).toBe('succeeded')
-    await publishMerge(database.db, published.id)
+    await merges.publishRun(published.id)
     const publishedGrids = async () =>
       (
         await sql<{
