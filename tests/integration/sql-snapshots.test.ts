@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { readRunInputs, readStepInputs } from '../../server/db/repositories/merge-engine.repository.ts'
+import { failInterruptedImports } from '../../server/db/repositories/imports.repository.ts'
 import { deleteRunResults, failInterruptedRuns } from '../../server/db/repositories/merge-runs.repository.ts'
 import { findHouseholdNorms } from '../../server/db/repositories/regions.repository.ts'
 import { findTileFeatures, postgisTileQuery } from '../../server/db/repositories/tiles.repository.ts'
@@ -99,6 +100,7 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     await merges.listIssues(second, { kind: 'gap', department: 'party', region: communityA, limit: 10, offset: 0 })
     await merges.diffRuns(first, second)
     expect(await failInterruptedRuns(db)).toBe(0)
+    expect(await failInterruptedImports(db)).toBe(0)
     await deleteRunResults(db, 999_999)
     const run = await merges.getRun(first)
     await readRunInputs(db, run.layerIds)
