@@ -3,8 +3,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { type Database, canEncodeMvt } from '../db/database.ts'
-import { LayerService } from '../services/layers.service.ts'
-import { TileService } from '../services/tiles.service.ts'
+import { LayerService } from '../services/tiles/layers.service.ts'
+import { TileService } from '../services/tiles/tiles.service.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

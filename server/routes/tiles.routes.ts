@@ -2,8 +2,8 @@ import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { LayerParams, TileJson, TileParams, TileQuery } from '../schemas/layers.schema.ts'
-import { forMergeRun } from '../services/layer-catalog.ts'
-import { assertTileInRange } from '../services/tiles.ts'
+import { forMergeRun } from '../services/tiles/layer-registry.ts'
+import { assertTileInRange } from '../services/tiles/tile-math.ts'
 
 export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

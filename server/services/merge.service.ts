@@ -23,7 +23,7 @@ import {
   outlinesOf,
 } from './merge-grouping.ts'
 import { embeddedEngines, idleEngineCount } from './merge-engine.ts'
-import type { TileService } from './tiles.service.ts'
+import type { TileService } from './tiles/tiles.service.ts'
 
 export type MergeStrategy = 'base_department' | 'household_balanced'
 

@@ -2,7 +2,7 @@
 // GeoJSON features endpoint. Each select filters with `&&` against an envelope in SRID 4326 so the
 // GiST index does the work, and emits the geometry through the expression its caller asks for.
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import type { LayerSource, ActiveDepartmentLayer } from '../../services/layer-catalog.ts'
+import type { LayerSource, ActiveDepartmentLayer } from '../../services/tiles/layer-registry.ts'
 import type { Tables } from '../tables.ts'
 
 export const SRID_WGS84 = 4326

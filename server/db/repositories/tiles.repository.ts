@@ -2,8 +2,8 @@
 //  - ST_AsMVT/ST_AsMVTGeom where PostGIS has protobuf (server PostGIS);
 //  - tile-space geometry computed in SQL and encoded in Node (PGlite, whose PostGIS lacks protobuf).
 import { type Kysely, sql } from 'kysely'
-import type { LayerSource } from '../../services/layer-catalog.ts'
-import type { TileBounds } from '../../services/tiles.ts'
+import type { LayerSource } from '../../services/tiles/layer-registry.ts'
+import type { TileBounds } from '../../services/tiles/tile-math.ts'
 import type { Tables } from '../tables.ts'
 import { SRID_WEB_MERCATOR, SRID_WGS84, selectLayerRows } from './layers.repository.ts'
 

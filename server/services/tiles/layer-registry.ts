@@ -1,7 +1,7 @@
 // The map layers this product serves, with their titles, legends and zoom ranges. Department grid
 // layers come from the database (one per department with an active layer); the rest are fixed.
-import type { LayerInfo } from '../schemas/layers.schema.ts'
-import type { RegionLevel } from '../db/tables.ts'
+import type { LayerInfo } from '../../schemas/layers.schema.ts'
+import type { RegionLevel } from '../../db/tables.ts'
 
 /** What a layer reads from the database: the repository turns this into SQL. */
 export type LayerSource =
