@@ -8,7 +8,8 @@ import {
   findFeaturesInBbox,
 } from '../../db/repositories/layers.repository.ts'
 import { NotFoundError } from '../../errors.ts'
-import type { FeatureCollection, TileJson } from '../../schemas/layers.schema.ts'
+import type { FeatureCollection } from '../../schemas/layers.schema.ts'
+import type { TileJson } from '../../schemas/tiles.schema.ts'
 import { type Layer, buildCatalog } from './layer-registry.ts'
 import { parseBbox } from './tile-math.ts'
 

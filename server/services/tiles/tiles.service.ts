@@ -81,7 +81,7 @@ export class TileService {
   }
 
   async getTile(layer: Layer, z: number, x: number, y: number): Promise<{ tile: Uint8Array; cached: boolean }> {
-    const run = 'runId' in layer.source && layer.source.runId !== undefined ? `@${layer.source.runId}` : ''
+    const run = layer.runId !== undefined ? `@${layer.runId}` : ''
     const key = `${this.dataVersion}/${layer.id}${run}/${z}/${x}/${y}`
     const hit = this.cache.get(key)
     if (hit) return { tile: hit, cached: true }
