@@ -235,7 +235,7 @@ describe('the merge workspace in a real browser', () => {
 
     // the map's fill colours the same kinds: a match on kind with a colour of its own for each
     const fill = (await page.evaluate(() =>
-      window.__wgMap!.getPaintProperty('merge-issues-fill', 'fill-color'),
+      window.__wgMaps!.after.getPaintProperty('merge-issues-fill', 'fill-color'),
     )) as unknown[]
     expect(fill[0]).toBe('match')
     const coloured = new Map<string, string>()
@@ -328,7 +328,7 @@ describe('the merge workspace in a real browser', () => {
           page.evaluate(
             (id) =>
               window
-                .__wgMap!.queryRenderedFeatures({ layers: ['merge-issues-fill'] })
+                .__wgMaps!.after.queryRenderedFeatures({ layers: ['merge-issues-fill'] })
                 .some((f) => f.properties.id === id),
             issueId,
           ),
