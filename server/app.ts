@@ -4,10 +4,13 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
+import authPlugin, { type AuthConfig } from './plugins/auth.plugin.ts'
 import databasePlugin from './plugins/database.plugin.ts'
 import errorsPlugin from './plugins/errors.plugin.ts'
 import openapiPlugin from './plugins/openapi.plugin.ts'
 import webPlugin from './plugins/web.plugin.ts'
+import { auditRoutes } from './routes/audit.routes.ts'
+import { authRoutes } from './routes/auth.routes.ts'
 import { healthRoutes } from './routes/health.routes.ts'
 import { importsRoutes } from './routes/imports.routes.ts'
 import { layersRoutes } from './routes/layers.routes.ts'
@@ -15,9 +18,10 @@ import { mergeRoutes } from './routes/merge.routes.ts'
 import { regionsRoutes } from './routes/regions.routes.ts'
 import { summaryRoutes } from './routes/summary.routes.ts'
 import { tilesRoutes } from './routes/tiles.routes.ts'
+import { usersRoutes } from './routes/users.routes.ts'
 
 export interface BuildAppOptions {
-  config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'>
+  config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'> & AuthConfig
   /** A migrated database. */
   database: Database
   /** Close the database when the app closes (main.ts: yes; tests sharing one database: no). */
@@ -33,9 +37,13 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
 
   await app.register(errorsPlugin)
   await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase })
+  await app.register(authPlugin, { config, database })
   await app.register(openapiPlugin)
 
   await app.register(healthRoutes)
+  await app.register(authRoutes, { config })
+  await app.register(usersRoutes)
+  await app.register(auditRoutes)
   await app.register(regionsRoutes)
   await app.register(layersRoutes)
   await app.register(tilesRoutes)
