@@ -21,6 +21,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     auth: AuthService
     audit: AuditService
+    /** PUBLIC_URL's origin: absolute URLs the server hands out start with it, never with the request's Host. */
+    publicUrl: string | undefined
   }
   interface FastifyRequest {
     principal: Principal | undefined
@@ -78,6 +80,7 @@ export default fp<AuthPluginOptions>(async function authPlugin(app: FastifyInsta
   const audit = new AuditService(database.db)
   app.decorate('auth', auth)
   app.decorate('audit', audit)
+  app.decorate('publicUrl', config.publicUrl)
   app.decorateRequest('principal', undefined)
   app.decorateRequest('sessionToken', undefined)
 

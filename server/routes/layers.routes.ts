@@ -27,6 +27,7 @@ export const layersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FeatureCollection, ...errorResponses },
       },
     },
-    async (request) => app.layers.features(request.params.layer, request.query.bbox, request.query.limit ?? 1000),
+    async (request) =>
+      app.layers.features(request.params.layer, request.query.bbox, request.query.limit ?? 1000, request.principal),
   )
 }

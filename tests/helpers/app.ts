@@ -17,6 +17,8 @@ export const injectOrigin = 'http://localhost'
 export interface Credentials {
   cookie: string
   csrfToken: string | null
+  /** The Origin a browser on this site sends. */
+  origin: string
 }
 
 /** Per-call options of the signed-in inject: anonymous sends no cookie, CSRF token or Origin. */
@@ -32,16 +34,19 @@ export async function signIn(
   app: FastifyInstance,
   username: string,
   password: string,
+  origin = app.publicUrl ?? injectOrigin,
 ): Promise<Credentials & { response: LightMyRequestResponse }> {
   const response = await app.inject({
     method: 'POST',
     url: '/api/auth/login',
-    headers: { origin: injectOrigin },
+    headers: { origin },
     payload: { username, password },
-  })
+    anonymous: true,
+  } as InjectOptions)
   const cookie = response.cookies.find((c) => c.name === sessionCookie)
   return {
     response,
+    origin,
     cookie: cookie ? `${sessionCookie}=${cookie.value}` : '',
     csrfToken: response.statusCode === 200 ? (response.json() as { csrfToken: string | null }).csrfToken : null,
   }

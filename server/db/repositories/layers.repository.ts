@@ -4,6 +4,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { LayerSource, ActiveDepartmentLayer } from '../../services/layer-catalog.ts'
 import type { Tables } from '../tables.ts'
+import { maskSql } from '../../services/auth/mask.ts'
 
 export const SRID_WGS84 = 4326
 export const SRID_WEB_MERCATOR = 3857
@@ -15,11 +16,20 @@ export type GeometryOutput = (column: RawBuilder<unknown>) => RawBuilder<unknown
 const runFilter = (runId: number | undefined) =>
   runId === undefined ? sql`m.is_published` : sql`m.id = ${runId}::bigint`
 
-/** A layer's rows inside an envelope: columns `fid`, the properties, and `geom`. */
+/** Personal data (names, phone numbers) masked by maskPersonal's rule, or as stored for JSON the service masks per row. */
+export type PersonalData = 'masked' | 'raw'
+
+const personal = (column: RawBuilder<unknown>, mode: PersonalData) => (mode === 'raw' ? column : maskSql(column))
+
+/**
+ * A layer's rows inside an envelope: columns `fid`, the properties, and `geom`. Tiles always take
+ * personal data masked: the tile cache is shared by every role.
+ */
 export function selectLayerRows(
   source: LayerSource,
   envelope: RawBuilder<unknown>,
   geometry: GeometryOutput,
+  personalData: PersonalData = 'masked',
 ): RawBuilder<unknown> {
   switch (source.kind) {
     case 'regions':
@@ -31,14 +41,14 @@ export function selectLayerRows(
     case 'grids':
       return sql`
         SELECT g.id AS fid, g.id, g.code, g.name, l.department, g.community_code AS "communityCode", c.name AS "communityName",
-               g.households, g.population, chief.name AS "chiefName", chief.masked_phone AS "chiefPhone", l.version,
+               g.households, g.population, chief.name AS "chiefName", chief.phone AS "chiefPhone", l.version,
                ${geometry(sql`g.boundary`)} AS geom
         FROM grids g
         JOIN grid_layers l ON l.id = g.layer_id AND l.is_active AND l.department = ${source.department}
         LEFT JOIN regions c ON c.code = g.community_code
         LEFT JOIN LATERAL (
-          -- phone numbers are personal data: public layers show only the first 3 and last 4 digits
-          SELECT s.name, regexp_replace(s.phone, '^(.{3}).*(.{4})$', '\\1****\\2') AS masked_phone
+          -- names and phone numbers are personal data: masked unless the caller asks for them raw
+          SELECT ${personal(sql`s.name`, personalData)} AS name, ${personal(sql`s.phone`, personalData)} AS phone
           FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'chief' ORDER BY s.id LIMIT 1
         ) chief ON true
         WHERE g.boundary && ${envelope}`
@@ -98,8 +108,9 @@ export async function findFeaturesInBbox(
   source: LayerSource,
   bbox: readonly number[],
   limit: number,
+  personalData: PersonalData = 'masked',
 ): Promise<FeatureRow[]> {
-  const rows = selectLayerRows(source, envelopeOfBbox(bbox), (column) => sql`ST_AsGeoJSON(${column}, 6)`)
+  const rows = selectLayerRows(source, envelopeOfBbox(bbox), (column) => sql`ST_AsGeoJSON(${column}, 6)`, personalData)
   const { rows: result } = await sql<FeatureRow>`SELECT * FROM (${rows}) t ORDER BY t.fid LIMIT ${limit + 1}`.execute(
     db,
   )

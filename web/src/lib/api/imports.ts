@@ -1,4 +1,5 @@
 import { ApiError } from './client.ts'
+import { csrfHeaders } from '../../features/auth/session.svelte.ts'
 import type { ImportReportItem, ImportResult } from './types.ts'
 
 export type { ImportResult }
@@ -21,7 +22,7 @@ export async function uploadImport(
   form.append('dryRun', String(fields.dryRun))
   if (fields.replaceDemo) form.append('replaceDemo', 'true')
   form.append('file', file)
-  const response = await fetch('/api/imports', { method: 'POST', body: form })
+  const response = await fetch('/api/imports', { method: 'POST', body: form, headers: csrfHeaders() })
   const body = await response.json().catch(() => undefined)
   if (response.ok) return body as ImportResult
   const errors = body?.details?.errors as ImportReportItem[] | undefined

@@ -1,4 +1,5 @@
 import { ApiError, getJson } from './client.ts'
+import { csrfHeaders } from '../../features/auth/session.svelte.ts'
 import type { MergeIssueList, MergeIssuesQuery, MergeRequest, MergeRun } from './types.ts'
 
 export type { MergeIssueList, MergeRequest, MergeRun }
@@ -8,7 +9,7 @@ export type MergeIssue = MergeIssueList['issues'][number]
 async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
-    headers: body ? { 'Content-Type': 'application/json' } : {},
+    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...csrfHeaders() },
     body: body ? JSON.stringify(body) : undefined,
   })
   const json = await response.json().catch(() => undefined)
