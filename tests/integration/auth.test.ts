@@ -78,7 +78,7 @@ describe.each(testDrivers())('signing in and guarding routes on %s', (driver) =>
 
   beforeAll(async () => {
     database = await openTestDatabase(driver, 'demo')
-    app = await buildTestApp(database, { config: { loginRateLimit: 5 } })
+    app = await buildTestApp(database, { config: { loginRateLimit: 100 } })
     const streets = await database.db
       .selectFrom('regions')
       .select('code')
@@ -177,7 +177,8 @@ describe.each(testDrivers())('signing in and guarding routes on %s', (driver) =>
       const [method, url] = key.split(' ')
       expect(app.hasRoute({ method: method as 'GET', url }), key).toBe(true)
     }
-    const fresh = await buildTestApp(database)
+    // not yet ready: routes may still be added
+    const fresh = await buildApp({ config: loadConfig({}, { logLevel: 'silent', serveWeb: false }), database })
     try {
       expect(() => fresh.get('/api/not-in-the-table', async () => 'x')).toThrow(/access table/)
       expect(() => fresh.post('/api/regions', async () => 'x')).toThrow(/POST \/api\/regions has no entry/)
@@ -280,7 +281,7 @@ describe.each(testDrivers())('signing in and guarding routes on %s', (driver) =>
     const withChief = features.filter((f) => f.properties.chiefPhone)
     expect(withChief.length).toBeGreaterThan(0)
     for (const feature of withChief) {
-      expect(feature.properties.chiefPhone).toMatch(/^\d{3}\*{4}\d{4}$/)
+      expect(feature.properties.chiefPhone).toMatch(/^\d{3}\*{4,}\d{4}$/)
       expect(String(feature.properties.chiefName)).toContain('*')
     }
   })
@@ -392,13 +393,34 @@ describe.each(testDrivers())('signing in and guarding routes on %s', (driver) =>
     expect(response.json().message).toContain('regionCode')
   })
 
-  it('limits sign-in attempts per username with 429 and a message in Chinese', async () => {
-    const statuses: number[] = []
-    for (let i = 0; i < 7; i++) statuses.push((await signIn(app, 'street1', 'wrong-password')).response.statusCode)
-    expect(statuses.slice(0, 5).every((s) => s === 401)).toBe(true)
-    const limited = await signIn(app, 'street1', 'wrong-password')
-    expect(limited.response.statusCode).toBe(429)
-    expect(limited.response.json().message).toBe('请求过于频繁，请稍后再试')
+  it('limits sign-in attempts with 429 and a message in Chinese', async () => {
+    const limited = await buildTestApp(database, { config: { loginRateLimit: 4 } })
+    try {
+      // the helper's own sign-in was the first of four
+      const statuses: number[] = []
+      for (let i = 0; i < 4; i++)
+        statuses.push((await signIn(limited, 'street1', 'wrong-password')).response.statusCode)
+      expect(statuses).toEqual([401, 401, 401, 429])
+      const refused = await signIn(limited, 'street1', `${password}!`)
+      expect(refused.response.statusCode).toBe(429)
+      expect(refused.response.json().message).toBe('请求过于频繁，请稍后再试')
+    } finally {
+      await limited.close()
+    }
+  })
+
+  it('limits uploads per account with 429', async () => {
+    const limited = await buildTestApp(database, { config: { uploadRateLimit: 2 } })
+    try {
+      const statuses: number[] = []
+      for (let i = 0; i < 3; i++)
+        statuses.push(
+          (await uploadFile(limited, { name: 'bad.geojson', data: '{' }, { department: 'health' })).statusCode,
+        )
+      expect(statuses).toEqual([400, 400, 429])
+    } finally {
+      await limited.close()
+    }
   })
 })
 
