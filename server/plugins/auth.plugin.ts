@@ -98,6 +98,7 @@ export default fp<AuthPluginOptions>(async function authPlugin(app: FastifyInsta
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
+        // 'unsafe-inline': Swagger UI at /docs sets inline styles (seen in Chromium: blocked without it)
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],

@@ -37,7 +37,7 @@ describe('signing in with a real browser', () => {
     await page.fill('input[name=username]', testAdmin.username)
     await page.fill('input[name=password]', 'wrong-password')
     await page.click('button[type=submit]')
-    await page.getByText('用户名或密码错误').waitFor({ timeout: 10_000 })
+    await page.getByText('用户名或密码错误').waitFor({ timeout: 30_000 })
     await page.fill('input[name=password]', testAdmin.password)
     await page.click('button[type=submit]')
     await page.getByTestId('user-badge').waitFor({ timeout: 30_000 })
