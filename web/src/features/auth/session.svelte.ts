@@ -2,6 +2,7 @@
 // A wall link (/?wall=TOKEN) signs the browser in read-only: the server sets an HTTP-only cookie
 // and the token leaves the address bar.
 import { ApiError } from '../../lib/api/client.ts'
+import { locale } from '../../lib/i18n/index.ts'
 import type { Me } from '../../../../server/schemas/auth.schema.ts'
 
 export type { Me }
@@ -52,7 +53,8 @@ export async function checkSession(): Promise<void> {
 export async function login(username: string, password: string): Promise<void> {
   const response = await fetch('/api/auth/login', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    // the server answers in the language the page speaks, not the browser's default
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Language': locale },
     body: JSON.stringify({ username, password }),
   })
   const body = await response.json().catch(() => undefined)
@@ -64,7 +66,7 @@ export async function login(username: string, password: string): Promise<void> {
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
   const response = await fetch('/api/auth/password', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...csrfHeaders() },
+    headers: { 'Content-Type': 'application/json', 'Accept-Language': locale, ...csrfHeaders() },
     body: JSON.stringify({ currentPassword, newPassword }),
   })
   if (!response.ok) {
