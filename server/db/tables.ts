@@ -180,6 +180,16 @@ export interface PartyOrgsTable {
   formal_members: number
   region_code: string | null
   location: Geometry | null
+  /** 0031: last recorded activity; null when the register does not say */
+  last_activity_on: Generated<Date | null>
+  /** 0032: a branch committee elected (支部委员会); null when the register does not say */
+  has_branch_committee: Generated<boolean | null>
+}
+
+/** 0030: the regions an area-wide joint committee (大党委/联合党委) spans. */
+export interface PartyOrgRegionsTable {
+  party_org_id: number
+  region_code: string
 }
 
 export interface UnitsTable {
@@ -259,6 +269,7 @@ export interface Tables {
   merge_issues: MergeIssuesTable
   grid_staff: GridStaffTable
   party_orgs: PartyOrgsTable
+  party_org_regions: PartyOrgRegionsTable
   units: UnitsTable
   unit_coverage: UnitCoverageTable
   service_centers: ServiceCentersTable

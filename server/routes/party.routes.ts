@@ -1,0 +1,113 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { errorResponses } from '../schemas/common.schema.ts'
+import {
+  JointCommitteeList,
+  PartyCoverage,
+  PartyCoverageQuery,
+  PartyFindings,
+  PartyFindingsQuery,
+} from '../schemas/party.schema.ts'
+import { PartyService, regionPrefixOf } from '../services/party/party.service.ts'
+import { type Table, writeCsv, writeXlsx } from '../services/party/party-tables.ts'
+import type { PartyScope } from '../db/repositories/party.repository.ts'
+
+/**
+ * The caller's scope as a region-code prefix. Issue 14 puts `request.principal.scope.regionCode` on
+ * every request; until it lands there is no principal and the scope is everything.
+ */
+function scopeOf(request: FastifyRequest): PartyScope {
+  const regionCode = (request as { principal?: { scope?: { regionCode: string | null } } }).principal?.scope?.regionCode
+  return regionCode ? { regionPrefix: regionPrefixOf(regionCode) } : {}
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+const FileResponse = Type.Unknown({ description: 'the file' })
+
+async function sendTable(reply: FastifyReply, table: Table, name: string, format: 'csv' | 'xlsx') {
+  const file = `${name}.${format}`
+  reply.header(
+    'content-disposition',
+    `attachment; filename="${encodeURIComponent(file)}"; filename*=UTF-8''${encodeURIComponent(file)}`,
+  )
+  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(writeCsv(table))
+  return reply.type(XLSX_TYPE).send(await writeXlsx(table))
+}
+
+export const partyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // services plugin: the lead moves this into server/plugins/services.plugin.ts (app.services.party)
+  const party = new PartyService(app.database.db)
+
+  app.get(
+    '/api/party/coverage',
+    {
+      schema: {
+        tags: ['party'],
+        summary: 'Coverage figures per district, street, community and published unified grid below a region',
+        querystring: PartyCoverageQuery,
+        response: { 200: PartyCoverage, ...errorResponses },
+      },
+    },
+    async (request) => party.getCoverage(request.query, scopeOf(request)),
+  )
+
+  for (const format of ['csv', 'xlsx'] as const)
+    app.get(
+      `/api/party/coverage.${format}`,
+      {
+        schema: {
+          tags: ['party'],
+          summary: `The coverage figures as ${format === 'csv' ? 'CSV (UTF-8 with BOM)' : 'XLSX'} with Chinese headers`,
+          querystring: PartyCoverageQuery,
+          response: { 200: FileResponse, ...errorResponses },
+        },
+      },
+      async (request, reply) =>
+        sendTable(reply, await party.coverageTable(request.query, scopeOf(request)), '党组织覆盖情况', format),
+    )
+
+  app.get(
+    '/api/party/findings',
+    {
+      schema: {
+        tags: ['party'],
+        summary:
+          'One rule’s findings (应建未建, joint proposals, tier mismatches, weak share, hollow suspects, 新业态)',
+        querystring: PartyFindingsQuery,
+        response: { 200: PartyFindings, ...errorResponses },
+      },
+    },
+    async (request) => party.getFindings(request.query, scopeOf(request)),
+  )
+
+  for (const format of ['csv', 'xlsx'] as const)
+    app.get(
+      `/api/party/findings.${format}`,
+      {
+        schema: {
+          tags: ['party'],
+          summary: `One rule’s findings, every row, as ${format === 'csv' ? 'CSV (UTF-8 with BOM)' : 'XLSX'} with Chinese headers`,
+          querystring: PartyFindingsQuery,
+          response: { 200: FileResponse, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const table = await party.findingsTable(request.query, scopeOf(request))
+        return sendTable(reply, table, table.title, format)
+      },
+    )
+
+  app.get(
+    '/api/party/joint-committees',
+    {
+      schema: {
+        tags: ['party'],
+        summary:
+          'Area-wide joint committees (大党委/联合党委): area as the union of member regions, with what lies inside',
+        response: { 200: JointCommitteeList, ...errorResponses },
+      },
+    },
+    async (request) => party.listJointCommittees(scopeOf(request)),
+  )
+}
