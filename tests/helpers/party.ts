@@ -140,11 +140,11 @@ const population = [
   { region: C21, x: 500, y: 1500, residents: 400 },
 ]
 
-/** Published grids: C11 in two halves, C12's south half only, C21 none. */
+/** Published grids: C11 in two halves, C12's south half only, C21 none; residents as a merge counts them. */
 export const grids = [
-  { code: `${C11}001`, community: C11, wkt: box(0, 0, 500, 1000) },
-  { code: `${C11}002`, community: C11, wkt: box(500, 0, 1000, 1000) },
-  { code: `${C12}001`, community: C12, wkt: box(1000, 0, 2000, 500) },
+  { code: `${C11}001`, community: C11, wkt: box(0, 0, 500, 1000), population: 1000 },
+  { code: `${C11}002`, community: C11, wkt: box(500, 0, 1000, 1000), population: 500 },
+  { code: `${C12}001`, community: C12, wkt: box(1000, 0, 2000, 500), population: 200 },
 ]
 
 const pointSql = ([lon, lat]: [number, number]) => sql`ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat}::float8), 4326)`
@@ -193,7 +193,9 @@ export async function loadPartyWorld(db: Kysely<Tables>): Promise<void> {
     }>`INSERT INTO merge_runs (status, strategy, layer_ids, is_published, published_at)
       VALUES ('succeeded', 'base_department', '{}', true, now()) RETURNING id`.execute(trx)
     for (const g of grids)
-      await sql`INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, boundary)
-        VALUES (${rows[0].id}::bigint, ${g.code}, ${g.community}, 1, ST_GeomFromText(${g.wkt}, 4326))`.execute(trx)
+      await sql`INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, population, boundary)
+        VALUES (${rows[0].id}::bigint, ${g.code}, ${g.community}, 1, ${g.population}::int, ST_GeomFromText(${g.wkt}, 4326))`.execute(
+        trx,
+      )
   })
 }

@@ -26,13 +26,6 @@ export interface CoverageCellRow {
 const scoped = (prefix: string | undefined, column: ReturnType<typeof sql.raw>) =>
   sql`(${prefix ?? null}::text IS NULL OR ${column} LIKE ${prefix ?? null}::text || '%')`
 
-/** The published grid of the row's own community that covers its location. */
-const gridOf = (alias: string) => sql`(
-  SELECT g.code FROM unified_grids g JOIN merge_runs m ON m.id = g.merge_run_id AND m.is_published
-  WHERE g.community_code = ${sql.raw(alias)}.region_code AND g.boundary && ${sql.raw(alias)}.location
-    AND ST_Covers(g.boundary, ${sql.raw(alias)}.location)
-  ORDER BY g.code LIMIT 1)`
-
 /**
  * Cells of units, organizations and residents under the prefix. Members are counted on organizations
  * with no sub-organizations (where members are registered), so that a committee's total is not added
@@ -41,31 +34,55 @@ const gridOf = (alias: string) => sql`(
 export async function countCoverageCells(db: Kysely<Tables>, scope: PartyScope): Promise<CoverageCellRow[]> {
   const p = scope.regionPrefix
   const { rows } = await sql<CoverageCellRow>`
-    WITH u AS (
-      SELECT u.region_code, ${gridOf('u')} AS grid, count(*)::int AS units,
+    -- each published grid's shape tested against the rows of its community found through the location
+    -- index, grid by grid (PostGIS prepares one shape for many points; a CTE of the grids would hide
+    -- the index from the planner); a row on the edge of two grids goes to the lower code
+    WITH g AS (
+      SELECT g.code, g.community_code, g.population
+      FROM unified_grids g JOIN merge_runs m ON m.id = g.merge_run_id AND m.is_published
+      WHERE ${scoped(p, sql.raw('g.community_code'))}
+    ), unit_grid AS (
+      SELECT u.id, min(g.code) AS grid
+      FROM unified_grids g JOIN merge_runs m ON m.id = g.merge_run_id AND m.is_published
+      JOIN units u ON u.region_code = g.community_code AND u.location && g.boundary AND ST_Covers(g.boundary, u.location)
+      WHERE ${scoped(p, sql.raw('g.community_code'))}
+      GROUP BY u.id
+    ), org_grid AS (
+      SELECT o.id, min(g.code) AS grid
+      FROM unified_grids g JOIN merge_runs m ON m.id = g.merge_run_id AND m.is_published
+      JOIN party_orgs o ON o.region_code = g.community_code AND o.location && g.boundary AND ST_Covers(g.boundary, o.location)
+      WHERE ${scoped(p, sql.raw('g.community_code'))}
+      GROUP BY o.id
+    ), u AS (
+      SELECT u.region_code, ug.grid, count(*)::int AS units,
         count(*) FILTER (WHERE c.mode IN ('own', 'joint', 'affiliated'))::int AS org_covered,
         count(*) FILTER (WHERE c.mode = 'work')::int AS work_only,
         count(*) FILTER (WHERE c.mode IS NULL)::int AS uncovered,
         count(*) FILTER (WHERE u.formal_party_members >= 3 AND (c.mode IS NULL OR c.mode <> 'own'))::int AS should_establish
-      FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
+      FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id LEFT JOIN unit_grid ug ON ug.id = u.id
       WHERE u.region_code IS NOT NULL AND ${scoped(p, sql.raw('u.region_code'))}
       GROUP BY 1, 2
     ), o AS (
-      SELECT o.region_code, CASE WHEN o.location IS NULL THEN NULL ELSE ${gridOf('o')} END AS grid,
+      SELECT o.region_code, og.grid,
         count(*) FILTER (WHERE o.status = 'normal')::int AS normal,
         count(*) FILTER (WHERE o.status = 'weak')::int AS weak,
         count(*) FILTER (WHERE o.status = 'rectifying')::int AS rectifying,
         count(*) FILTER (WHERE o.status = 'hollow')::int AS hollow,
         coalesce(sum(o.star_rating), 0)::int AS star_sum, count(o.star_rating)::int AS star_rated,
         coalesce(sum(o.member_count) FILTER (WHERE NOT EXISTS (SELECT 1 FROM party_orgs k WHERE k.parent_id = o.id)), 0)::int AS members
-      FROM party_orgs o
+      FROM party_orgs o LEFT JOIN org_grid og ON og.id = o.id
       WHERE o.region_code IS NOT NULL AND ${scoped(p, sql.raw('o.region_code'))}
       GROUP BY 1, 2
     ), r AS (
-      SELECT pp.region_code, ${gridOf('pp')} AS grid, coalesce(sum(pp.residents), 0)::int AS residents
+      -- a grid's residents are those the merge counted in it (unified_grids.population: the points of
+      -- its community inside it); the rest of a region's residents are outside its grids
+      SELECT g.community_code AS region_code, g.code AS grid, g.population AS residents FROM g
+      UNION ALL
+      SELECT pp.region_code, NULL, (sum(pp.residents) - coalesce(
+          (SELECT sum(g.population) FROM g WHERE g.community_code = pp.region_code), 0))::int
       FROM population_points pp
       WHERE pp.region_code IS NOT NULL AND ${scoped(p, sql.raw('pp.region_code'))}
-      GROUP BY 1, 2
+      GROUP BY pp.region_code
     ), cells AS (
       SELECT region_code, grid FROM u UNION SELECT region_code, grid FROM o UNION SELECT region_code, grid FROM r
     )

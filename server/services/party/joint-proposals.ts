@@ -67,33 +67,36 @@ export function proposeJointBranches<C extends JointCandidate>(
   const byStreet = new Map<string, C[]>()
   for (const unit of candidates) {
     const street = `${unit.regionCode.slice(0, 9)}000`
-    byStreet.set(street, [...(byStreet.get(street) ?? []), unit])
+    const list = byStreet.get(street)
+    if (list) list.push(unit)
+    else byStreet.set(street, [unit])
   }
   const proposals: JointProposal<C>[] = []
   for (const street of [...byStreet.keys()].sort()) {
     const units = byStreet.get(street)!.slice().sort(byHostOrder)
     const assigned = new Set<string>()
-    const sameSite = (host: C, other: C) =>
-      host.siteId !== null || other.siteId !== null
-        ? host.siteId === other.siteId
-        : distanceM(host, other) <= options.sameSiteM
-    const near = (host: C, other: C) => distanceM(host, other) <= options.maxDistanceM
+    const sameSite = (host: C, other: C, d: number) =>
+      host.siteId !== null || other.siteId !== null ? host.siteId === other.siteId : d <= options.sameSiteM
+    const near = (_host: C, _other: C, d: number) => d <= options.maxDistanceM
     for (const [basis, fits] of [
       ['same_site', sameSite],
       ['distance', near],
     ] as const) {
       for (const host of units) {
         if (assigned.has(host.code)) continue
-        const others = units
-          .filter((u) => u !== host && !assigned.has(u.code) && fits(host, u))
-          .map((u) => ({ ...u, distanceM: distanceM(host, u) }))
-          .sort((a, b) => a.distanceM - b.distanceM || (a.code < b.code ? -1 : 1))
+        const others: { unit: C; d: number }[] = []
+        for (const unit of units) {
+          if (unit === host || assigned.has(unit.code)) continue
+          const d = distanceM(host, unit)
+          if (fits(host, unit, d)) others.push({ unit, d })
+        }
+        others.sort((a, b) => a.d - b.d || (a.unit.code < b.unit.code ? -1 : 1))
         const group = [{ ...host, distanceM: 0 }]
         let members = host.members
-        for (const other of others) {
+        for (const { unit, d } of others) {
           if (members >= options.minMembers) break
-          group.push(other)
-          members += other.members
+          group.push({ ...unit, distanceM: d })
+          members += unit.members
         }
         if (members < options.minMembers) continue
         for (const u of group) assigned.add(u.code)
