@@ -70,7 +70,7 @@ export interface ImportRunsTable {
   kind: 'grids' | 'regions' | 'party_orgs' | 'units' | 'service_centers' | 'population' | 'demo'
   department: string | null
   file_name: string | null
-  format: 'geojson' | 'shapefile' | 'geopackage' | 'csv' | 'generator' | null
+  format: 'geojson' | 'shapefile' | 'geopackage' | 'csv' | 'xlsx' | 'generator' | null
   source_crs: string | null
   dry_run: Generated<boolean>
   status: Generated<'running' | 'succeeded' | 'failed'>

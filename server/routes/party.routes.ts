@@ -1,4 +1,6 @@
+import multipart from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { InvalidInputError } from '../errors.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
@@ -8,6 +10,7 @@ import {
   PartyCoverageQuery,
   PartyFindings,
   PartyFindingsQuery,
+  RegisterImportResult,
 } from '../schemas/party.schema.ts'
 import { PartyService, regionPrefixOf } from '../services/party/party.service.ts'
 import { type Table, writeCsv, writeXlsx } from '../services/party/party-tables.ts'
@@ -97,6 +100,47 @@ export const partyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return sendTable(reply, table, table.title, format)
       },
     )
+
+  await app.register(multipart, {
+    limits: { fileSize: app.initialConfig.bodyLimit, files: 1, fields: 10, fieldSize: 1024 },
+  })
+
+  app.post(
+    '/api/party/imports',
+    {
+      schema: {
+        tags: ['party'],
+        consumes: ['multipart/form-data'],
+        summary: 'Import a register of party organizations or units (CSV in UTF-8 or GBK, or XLSX; Chinese headers)',
+        description:
+          'Multipart fields: kind=party_orgs|units, crs? (default WGS84), dryRun?, file. A file with any bad row is refused whole (400; every fault in details.errors with sheet, row and column).',
+        response: { 200: RegisterImportResult, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const fields: Record<string, string> = {}
+      let file: { name: string; data: Uint8Array } | undefined
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          const data = await part.toBuffer()
+          if (part.file.truncated)
+            throw new InvalidInputError(`${part.filename}：超过上传大小限制 / larger than the upload limit`, [
+              { file: part.filename },
+            ])
+          file = { name: part.filename, data: new Uint8Array(data) }
+        } else fields[part.fieldname] = String(part.value)
+      }
+      if (!file) throw new InvalidInputError('没有上传文件 / no file uploaded', [{ field: 'file' }])
+      if (fields.kind !== 'party_orgs' && fields.kind !== 'units')
+        throw new InvalidInputError('kind 须为 party_orgs 或 units / kind must be party_orgs or units', [
+          { field: 'kind' },
+        ])
+      return party.importRegister(
+        { kind: fields.kind, file, crs: fields.crs || undefined, dryRun: fields.dryRun === 'true' },
+        scopeOf(request),
+      )
+    },
+  )
 
   app.get(
     '/api/party/joint-committees',

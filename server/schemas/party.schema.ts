@@ -274,3 +274,26 @@ export const JointCommittee = Type.Object({
 })
 export const JointCommitteeList = Type.Object({ committees: Type.Array(JointCommittee) })
 export type JointCommitteeList = Static<typeof JointCommitteeList>
+
+// ---------------------------------------------------------------------------------------------
+// Registers in
+
+export const RegisterFault = Type.Object({
+  sheet: Type.String({ description: 'the worksheet (XLSX) or the file name (CSV)' }),
+  row: Type.Integer({ description: 'the row as the spreadsheet numbers it: the header is row 1' }),
+  column: Type.String({ description: 'the column header' }),
+  message: Type.String(),
+})
+
+export const RegisterImportResult = Type.Object({
+  id: Type.Integer({ description: 'the import run (GET /api/imports/{id})' }),
+  kind: literals(['party_orgs', 'units'] as const),
+  fileName: Type.String(),
+  format: literals(['csv', 'xlsx'] as const),
+  encoding: Nullable(Type.String()),
+  sourceCrs: Nullable(Type.String()),
+  dryRun: Type.Boolean(),
+  counts: Type.Object({ rows: Count, rejected: Count, stored: Count }),
+  faults: Type.Array(RegisterFault),
+})
+export type RegisterImportResult = Static<typeof RegisterImportResult>
