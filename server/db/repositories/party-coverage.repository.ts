@@ -78,11 +78,13 @@ export async function countCoverageCells(db: Kysely<Tables>, scope: PartyScope):
       -- its community inside it); the rest of a region's residents are outside its grids
       SELECT g.community_code AS region_code, g.code AS grid, g.population AS residents FROM g
       UNION ALL
-      SELECT pp.region_code, NULL, (sum(pp.residents) - coalesce(
-          (SELECT sum(g.population) FROM g WHERE g.community_code = pp.region_code), 0))::int
-      FROM population_points pp
-      WHERE pp.region_code IS NOT NULL AND ${scoped(p, sql.raw('pp.region_code'))}
-      GROUP BY pp.region_code
+      SELECT pr.region_code, NULL, (pr.residents - coalesce(gr.residents, 0))::int
+      FROM (SELECT pp.region_code, sum(pp.residents) AS residents FROM population_points pp
+            WHERE pp.region_code IS NOT NULL AND ${scoped(p, sql.raw('pp.region_code'))}
+            GROUP BY pp.region_code) pr
+      -- joined, not a subquery per region: that scanned every grid once per region (quadratic)
+      LEFT JOIN (SELECT community_code, sum(population) AS residents FROM g GROUP BY community_code) gr
+        ON gr.community_code = pr.region_code
     ), cells AS (
       SELECT region_code, grid FROM u UNION SELECT region_code, grid FROM o UNION SELECT region_code, grid FROM r
     )
