@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.routes.ts'
 import { importsRoutes } from './routes/imports.routes.ts'
 import { layersRoutes } from './routes/layers.routes.ts'
 import { mergeRoutes } from './routes/merge.routes.ts'
+import { partyRoutes } from './routes/party.routes.ts'
 import { regionsRoutes } from './routes/regions.routes.ts'
 import { summaryRoutes } from './routes/summary.routes.ts'
 import { tilesRoutes } from './routes/tiles.routes.ts'
@@ -55,6 +56,7 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(summaryRoutes)
   await app.register(mergeRoutes)
   await app.register(importsRoutes, { parseLimits: parseLimitsOf(config) })
+  await app.register(partyRoutes)
 
   if (config.serveWeb) await app.register(webPlugin)
   return app

@@ -79,7 +79,7 @@ export interface ImportRunsTable {
   kind: 'grids' | 'regions' | 'party_orgs' | 'units' | 'service_centers' | 'population' | 'demo'
   department: string | null
   file_name: string | null
-  format: 'geojson' | 'shapefile' | 'geopackage' | 'csv' | 'generator' | null
+  format: 'geojson' | 'shapefile' | 'geopackage' | 'csv' | 'xlsx' | 'generator' | null
   source_crs: string | null
   dry_run: Generated<boolean>
   status: Generated<'running' | 'succeeded' | 'failed'>
@@ -190,6 +190,16 @@ export interface PartyOrgsTable {
   formal_members: number
   region_code: string | null
   location: Geometry | null
+  /** 0031: last recorded activity; null when the register does not say */
+  last_activity_on: Generated<Date | null>
+  /** 0032: a branch committee elected (支部委员会); null when the register does not say */
+  has_branch_committee: Generated<boolean | null>
+}
+
+/** 0030: the regions an area-wide joint committee (大党委/联合党委) spans. */
+export interface PartyOrgRegionsTable {
+  party_org_id: number
+  region_code: string
 }
 
 export interface UnitsTable {
@@ -301,6 +311,7 @@ export interface Tables {
   merge_issues: MergeIssuesTable
   grid_staff: GridStaffTable
   party_orgs: PartyOrgsTable
+  party_org_regions: PartyOrgRegionsTable
   units: UnitsTable
   unit_coverage: UnitCoverageTable
   service_centers: ServiceCentersTable

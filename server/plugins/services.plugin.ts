@@ -5,12 +5,14 @@ import { canEncodeMvt } from '../db/database.ts'
 import { ImportService } from '../services/imports/imports.service.ts'
 import { LayerService } from '../services/tiles/layers.service.ts'
 import { MergeService } from '../services/merge/merge.service.ts'
+import { PartyService } from '../services/party/party.service.ts'
 import { RegionService } from '../services/regions/regions.service.ts'
 import { SummaryService } from '../services/summary/summary.service.ts'
 import { TileService } from '../services/tiles/tiles.service.ts'
 
 export interface Services {
   merge: MergeService
+  party: PartyService
   imports: ImportService
   regions: RegionService
   summary: SummaryService
@@ -35,6 +37,7 @@ export default fp(
     app.decorate('services', {
       merge: new MergeService(db, { driver, tiles, log: app.log }),
       imports: new ImportService(db),
+      party: new PartyService(db),
       regions: new RegionService(db),
       summary: new SummaryService(db),
       layers,

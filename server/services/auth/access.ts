@@ -54,6 +54,15 @@ export const accessTable: Record<string, AccessEntry> = {
   'GET /api/merge-runs/:id/issues': { access: 'read' },
   'POST /api/merge-runs/:id/publish': { access: 'admin', audit: { action: 'publish', entity: 'merge-run' } },
   'GET /api/merge-runs/:id/diff/:other': { access: 'read' },
+
+  'GET /api/party/coverage': { access: 'read' },
+  'GET /api/party/coverage.csv': { access: 'read', audit: { action: 'export', entity: 'party-coverage' } },
+  'GET /api/party/coverage.xlsx': { access: 'read', audit: { action: 'export', entity: 'party-coverage' } },
+  'GET /api/party/findings': { access: 'read' },
+  'GET /api/party/findings.csv': { access: 'read', audit: { action: 'export', entity: 'party-findings' } },
+  'GET /api/party/findings.xlsx': { access: 'read', audit: { action: 'export', entity: 'party-findings' } },
+  'GET /api/party/joint-committees': { access: 'read' },
+  'POST /api/party/imports': { access: 'admin', audit: { action: 'import', entity: 'party-register' } },
 }
 
 /** GET routes outside /api/ and /tiles/ are the web client's files and the API docs: public. */

@@ -1,7 +1,7 @@
 // Roles and scopes. A scope is the region a principal may see: null = everything, else a street's
 // or a community's 12-digit code. The repositories filter by regionPrefixOf(scope) (the next step).
 import type { UserRole } from '../../db/tables.ts'
-import { isRegionCode, levelOfCode } from '../regions/region-codes.ts'
+import { codePrefixOf, isRegionCode, levelOfCode } from '../regions/region-codes.ts'
 
 export type Role = UserRole
 
@@ -28,13 +28,7 @@ export const everything: Scope = { regionCode: null }
  * digits, a community's 12, a district's 6; null for everything.
  */
 export function regionPrefixOf(scope: Scope): string | null {
-  const code = scope.regionCode
-  if (code === null) return null
-  const level = levelOfCode(code)
-  if (level === 'community') return code
-  if (level === 'street') return code.slice(0, 9)
-  if (level === 'district') return code.slice(0, 6)
-  return code.slice(0, 4)
+  return scope.regionCode === null ? null : codePrefixOf(scope.regionCode)
 }
 
 /** Whether a region code lies inside the scope. */

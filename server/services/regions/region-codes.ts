@@ -6,11 +6,9 @@ import type { RegionLevel } from '../../db/tables.ts'
 /** Digits of the code that a region's descendants share. */
 export const codePrefixLength: Record<RegionLevel, number> = { city: 4, district: 6, street: 9, community: 12 }
 
-/** The prefix a region's descendants share, read off the code itself (trailing zero groups). */
+/** The prefix a region's descendants share, read off the code itself (its level: trailing zero groups). */
 export function codePrefixOf(code: string): string {
-  if (code.endsWith('000000')) return code.slice(0, codePrefixLength.district)
-  if (code.endsWith('000')) return code.slice(0, codePrefixLength.street)
-  return code
+  return code.slice(0, codePrefixLength[levelOfCode(code)])
 }
 
 export const isRegionCode = (code: string) => /^[0-9]{12}$/.test(code)

@@ -1,0 +1,383 @@
+// Party-organization coverage: the SQL behind the rules and figures of server/services/party/. Every
+// function takes an optional region-code prefix (the caller's scope: a street's first 9 digits, a
+// community's 12) and applies it in SQL to the rows' region_code.
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { CoverageMode, PartyOrgDomain, PartyOrgStatus, PartyOrgTier, Tables, UnitKind } from '../tables.ts'
+
+export interface PartyScope {
+  /** region-code prefix the rows must start with (the caller's scope); absent = everything */
+  regionPrefix?: string
+}
+
+export interface PartyFilter extends PartyScope {
+  /** a street's 12-digit code: rows in that street */
+  street?: string
+  /** a community's 12-digit code: rows in that community */
+  community?: string
+  domain?: PartyOrgDomain
+  /** organization status (organizations) or coverage mode, 'none' for no coverage (units) */
+  status?: string
+}
+
+/** The organization domain a unit of each kind belongs to (for filtering units by domain). */
+export const domainOfUnitKind: Record<UnitKind, PartyOrgDomain> = {
+  private_enterprise: 'private_enterprise',
+  social_org: 'social_org',
+  cooperative: 'rural',
+  industry_association: 'social_org',
+  courier_hub: 'new_economy',
+  ecommerce: 'new_economy',
+  industrial_park: 'park_building',
+  office_building: 'park_building',
+  market: 'private_enterprise',
+  property_company: 'private_enterprise',
+  mobile_member_cluster: 'mobile_members',
+}
+
+const prefixOf = (scope: PartyScope) => scope.regionPrefix ?? null
+
+/** region_code under the scope and the street/community filters; `column` comes from code, never a request. */
+function regionFilter(column: RawBuilder<unknown>, filter: PartyFilter) {
+  const streetPrefix = filter.street ? filter.street.slice(0, 9) : null
+  return sql`(${prefixOf(filter)}::text IS NULL OR ${column} LIKE ${prefixOf(filter)}::text || '%')
+    AND (${streetPrefix}::text IS NULL OR left(${column}, 9) = ${streetPrefix}::text)
+    AND (${filter.community ?? null}::text IS NULL OR ${column} = ${filter.community ?? null}::text)`
+}
+
+const unitDomainSql = sql`CASE u.kind ${sql.join(
+  Object.entries(domainOfUnitKind).map(([kind, domain]) => sql`WHEN ${kind} THEN ${domain}`),
+  sql` `,
+)} END`
+
+/** Organization coverage: the unit is covered by an organization (its own, a joint one, or attached to one). */
+const ORG_MODES = sql`('own', 'joint', 'affiliated')`
+
+interface Page {
+  limit: number
+  offset: number
+}
+
+export interface PlaceColumns {
+  regionCode: string | null
+  communityName: string | null
+  streetCode: string | null
+  streetName: string | null
+  lon: number | null
+  lat: number | null
+}
+
+const placeColumns = (alias: 'u' | 'o') => {
+  const t = sql.raw(alias)
+  const location = alias === 'u' ? sql`u.location` : sql`o.location`
+  return sql`${t}.region_code AS "regionCode",
+    (SELECT name FROM regions r WHERE r.code = ${t}.region_code AND r.level = 'community') AS "communityName",
+    CASE WHEN ${t}.region_code IS NOT NULL AND right(${t}.region_code, 6) <> '000000' THEN left(${t}.region_code, 9) || '000' END AS "streetCode",
+    (SELECT name FROM regions r WHERE r.code = left(${t}.region_code, 9) || '000' AND r.level = 'street') AS "streetName",
+    ST_X(${location}) AS lon, ST_Y(${location}) AS lat`
+}
+
+// ---------------------------------------------------------------------------------------------
+// 应建未建
+
+export interface ShouldEstablishRow extends PlaceColumns {
+  code: string
+  name: string
+  kind: UnitKind
+  employees: number
+  members: number
+  coverage: CoverageMode | 'none'
+  orgCode: string | null
+  orgName: string | null
+  instructorName: string | null
+  total: number
+}
+
+/** Units with 3 or more formal members and no organization of their own (coverage mode other than 'own'). */
+export async function findShouldEstablish(
+  db: Kysely<Tables>,
+  filter: PartyFilter & Page,
+): Promise<ShouldEstablishRow[]> {
+  const { rows } = await sql<ShouldEstablishRow>`
+    SELECT u.code, u.name, u.kind, u.employees, u.formal_party_members AS members,
+      coalesce(c.mode, 'none') AS coverage, o.code AS "orgCode", o.name AS "orgName",
+      c.instructor_name AS "instructorName", ${placeColumns('u')}, count(*) OVER ()::int AS total
+    FROM units u
+    LEFT JOIN unit_coverage c ON c.unit_id = u.id
+    LEFT JOIN party_orgs o ON o.id = c.party_org_id
+    WHERE u.formal_party_members >= 3 AND (c.mode IS NULL OR c.mode <> 'own')
+      AND ${regionFilter(sql`u.region_code`, filter)}
+      AND (${filter.domain ?? null}::text IS NULL OR ${unitDomainSql} = ${filter.domain ?? null}::text)
+      AND (${filter.status ?? null}::text IS NULL OR coalesce(c.mode, 'none') = ${filter.status ?? null}::text)
+    ORDER BY u.region_code, u.code
+    LIMIT ${filter.limit} OFFSET ${filter.offset}`.execute(db)
+  return rows
+}
+
+// ---------------------------------------------------------------------------------------------
+// Joint-branch candidates
+
+export interface JointCandidateRow {
+  code: string
+  name: string
+  kind: UnitKind
+  members: number
+  coverage: 'work' | 'none'
+  regionCode: string
+  lon: number
+  lat: number
+  /** id of the unit whose footprint (a park or building) holds this unit, or its own id when it has one */
+  siteId: number | null
+}
+
+/**
+ * Units a joint branch could cover: 1 or 2 formal members, no organization coverage (none, or work
+ * coverage only), and a region code (the street a proposal must stay inside).
+ */
+export async function findJointCandidates(db: Kysely<Tables>, filter: PartyScope): Promise<JointCandidateRow[]> {
+  const { rows } = await sql<JointCandidateRow>`
+    SELECT u.code, u.name, u.kind, u.formal_party_members AS members, coalesce(c.mode, 'none') AS coverage,
+      u.region_code AS "regionCode", ST_X(u.location) AS lon, ST_Y(u.location) AS lat,
+      CASE WHEN u.footprint IS NOT NULL THEN u.id ELSE (
+        SELECT b.id FROM units b
+        WHERE b.footprint IS NOT NULL AND b.footprint && u.location AND ST_Covers(b.footprint, u.location)
+        ORDER BY ST_Area(b.footprint), b.id LIMIT 1) END AS "siteId"
+    FROM units u
+    LEFT JOIN unit_coverage c ON c.unit_id = u.id
+    WHERE u.formal_party_members BETWEEN 1 AND 2 AND (c.mode IS NULL OR c.mode = 'work')
+      AND u.region_code IS NOT NULL
+      AND ${regionFilter(sql`u.region_code`, filter)}
+    ORDER BY u.code`.execute(db)
+  return rows
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tier check
+
+export interface TierRow extends PlaceColumns {
+  code: string
+  name: string
+  tier: PartyOrgTier
+  domain: PartyOrgDomain
+  status: PartyOrgStatus
+  members: number
+  hasBranchCommittee: boolean | null
+  total: number
+}
+
+/**
+ * Organizations whose tier or branch committee disagrees with their member count; the service
+ * decides which (the thresholds are written once there and passed in).
+ */
+export async function findTierMismatches(
+  db: Kysely<Tables>,
+  filter: PartyFilter & Page,
+  t: { branchMin: number; generalBranchMin: number; committeeMin: number; branchCommitteeMin: number },
+): Promise<TierRow[]> {
+  const { rows } = await sql<TierRow>`
+    WITH o AS (
+      SELECT o.*, CASE WHEN o.member_count >= ${t.committeeMin}::int THEN 'committee'
+                       WHEN o.member_count >= ${t.generalBranchMin}::int THEN 'general_branch'
+                       WHEN o.member_count >= ${t.branchMin}::int THEN 'branch' ELSE 'none' END AS expected,
+        o.tier IN ('branch', 'joint_branch', 'temporary_branch') AS is_branch
+      FROM party_orgs o
+      WHERE ${regionFilter(sql`o.region_code`, filter)}
+        AND (${filter.domain ?? null}::text IS NULL OR o.domain = ${filter.domain ?? null}::text)
+        AND (${filter.status ?? null}::text IS NULL OR o.status = ${filter.status ?? null}::text)
+    )
+    SELECT o.code, o.name, o.tier, o.domain, o.status, o.member_count AS members,
+      o.has_branch_committee AS "hasBranchCommittee", ${placeColumns('o')}, count(*) OVER ()::int AS total
+    FROM o
+    WHERE (CASE WHEN o.is_branch THEN 'branch' ELSE o.tier END) <> o.expected
+       OR (o.is_branch AND o.has_branch_committee IS NOT NULL
+           AND o.has_branch_committee <> (o.member_count >= ${t.branchCommitteeMin}::int))
+    ORDER BY o.region_code, o.code
+    LIMIT ${filter.limit} OFFSET ${filter.offset}`.execute(db)
+  return rows
+}
+
+// ---------------------------------------------------------------------------------------------
+// 软弱涣散 share
+
+export interface StatusCountRow {
+  /** the street's 12-digit code; the district's when the organization is recorded on the district */
+  regionCode: string
+  organizations: number
+  weak: number
+  rectifying: number
+}
+
+/** Organizations per street (by the first 9 digits of their region code), with weak and rectifying counts. */
+export async function countOrgStatusByStreet(db: Kysely<Tables>, filter: PartyFilter): Promise<StatusCountRow[]> {
+  const { rows } = await sql<StatusCountRow>`
+    SELECT CASE WHEN right(o.region_code, 6) = '000000' THEN o.region_code ELSE left(o.region_code, 9) || '000' END AS "regionCode",
+      count(*)::int AS organizations,
+      count(*) FILTER (WHERE o.status = 'weak')::int AS weak,
+      count(*) FILTER (WHERE o.status = 'rectifying')::int AS rectifying
+    FROM party_orgs o
+    WHERE o.region_code IS NOT NULL AND ${regionFilter(sql`o.region_code`, filter)}
+      AND (${filter.domain ?? null}::text IS NULL OR o.domain = ${filter.domain ?? null}::text)
+    GROUP BY 1 ORDER BY 1`.execute(db)
+  return rows
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hollow-branch suspects
+
+export interface HollowRow extends PlaceColumns {
+  code: string
+  name: string
+  tier: PartyOrgTier
+  domain: PartyOrgDomain
+  status: PartyOrgStatus
+  members: number
+  lastActivityOn: string | null
+  noMembers: boolean
+  noActivity: boolean
+  total: number
+}
+
+/**
+ * Organizations with no members, or with members and a recorded last activity older than
+ * `inactiveMonths` (an organization whose register records no activity date is not judged on it).
+ */
+export async function findHollowSuspects(
+  db: Kysely<Tables>,
+  filter: PartyFilter & Page,
+  inactiveMonths: number,
+  today: string,
+): Promise<HollowRow[]> {
+  const { rows } = await sql<HollowRow>`
+    SELECT o.code, o.name, o.tier, o.domain, o.status, o.member_count AS members,
+      to_char(o.last_activity_on, 'YYYY-MM-DD') AS "lastActivityOn",
+      o.member_count = 0 AS "noMembers",
+      (o.member_count > 0 AND o.last_activity_on IS NOT NULL
+        AND o.last_activity_on < (${today}::date - make_interval(months => ${inactiveMonths}::int))::date) AS "noActivity",
+      ${placeColumns('o')}, count(*) OVER ()::int AS total
+    FROM party_orgs o
+    WHERE (o.member_count = 0 OR (o.last_activity_on IS NOT NULL
+             AND o.last_activity_on < (${today}::date - make_interval(months => ${inactiveMonths}::int))::date))
+      AND ${regionFilter(sql`o.region_code`, filter)}
+      AND (${filter.domain ?? null}::text IS NULL OR o.domain = ${filter.domain ?? null}::text)
+      AND (${filter.status ?? null}::text IS NULL OR o.status = ${filter.status ?? null}::text)
+    ORDER BY o.region_code, o.code
+    LIMIT ${filter.limit} OFFSET ${filter.offset}`.execute(db)
+  return rows
+}
+
+// ---------------------------------------------------------------------------------------------
+// 新业态
+
+export interface NewEconomyRow {
+  streetCode: string
+  streetName: string
+  hubs: number
+  hubsOrgCovered: number
+  hubsWorkOnly: number
+  hubsUncovered: number
+  workers: number
+  workersOrgCovered: number
+  organizations: number
+  organizationMembers: number
+  lon: number | null
+  lat: number | null
+  bbox: [number, number, number, number] | null
+}
+
+/** Per street: courier hubs (kind courier_hub) by coverage, their workers, and new-economy organizations. */
+export async function countNewEconomyByStreet(db: Kysely<Tables>, filter: PartyFilter): Promise<NewEconomyRow[]> {
+  const { rows } = await sql<
+    Omit<NewEconomyRow, 'bbox'> & { xmin: number | null; ymin: number | null; xmax: number | null; ymax: number | null }
+  >`
+    WITH hubs AS (
+      SELECT left(u.region_code, 9) || '000' AS street, count(*)::int AS hubs,
+        count(*) FILTER (WHERE c.mode IN ${ORG_MODES})::int AS org_covered,
+        count(*) FILTER (WHERE c.mode = 'work')::int AS work_only,
+        count(*) FILTER (WHERE c.mode IS NULL)::int AS uncovered,
+        coalesce(sum(u.employees), 0)::int AS workers,
+        coalesce(sum(u.employees) FILTER (WHERE c.mode IN ${ORG_MODES}), 0)::int AS workers_covered
+      FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
+      WHERE u.kind = 'courier_hub' AND u.region_code IS NOT NULL AND ${regionFilter(sql`u.region_code`, filter)}
+      GROUP BY 1
+    ), orgs AS (
+      SELECT left(o.region_code, 9) || '000' AS street, count(*)::int AS organizations,
+        coalesce(sum(o.member_count), 0)::int AS members
+      FROM party_orgs o
+      WHERE o.domain = 'new_economy' AND o.region_code IS NOT NULL AND ${regionFilter(sql`o.region_code`, filter)}
+      GROUP BY 1
+    )
+    SELECT s.code AS "streetCode", s.name AS "streetName",
+      coalesce(h.hubs, 0) AS hubs, coalesce(h.org_covered, 0) AS "hubsOrgCovered",
+      coalesce(h.work_only, 0) AS "hubsWorkOnly", coalesce(h.uncovered, 0) AS "hubsUncovered",
+      coalesce(h.workers, 0) AS workers, coalesce(h.workers_covered, 0) AS "workersOrgCovered",
+      coalesce(o.organizations, 0) AS organizations, coalesce(o.members, 0) AS "organizationMembers",
+      ST_X(ST_PointOnSurface(s.boundary)) AS lon, ST_Y(ST_PointOnSurface(s.boundary)) AS lat,
+      ST_XMin(s.boundary) AS xmin, ST_YMin(s.boundary) AS ymin, ST_XMax(s.boundary) AS xmax, ST_YMax(s.boundary) AS ymax
+    FROM regions s
+    LEFT JOIN hubs h ON h.street = s.code
+    LEFT JOIN orgs o ON o.street = s.code
+    WHERE s.level = 'street' AND ${regionFilter(sql`s.code`, { ...filter, community: undefined })}
+    ORDER BY s.code`.execute(db)
+  return rows.map(({ xmin, ymin, xmax, ymax, ...row }) => ({
+    ...row,
+    bbox: xmin === null ? null : [xmin, ymin!, xmax!, ymax!],
+  }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Area-wide joint committees
+
+export interface JointCommitteeRow {
+  code: string
+  name: string
+  tier: PartyOrgTier
+  status: PartyOrgStatus
+  members: number
+  regionCodes: string[]
+  /** the union of the member regions' boundaries, GeoJSON (6 decimals) */
+  area: string | null
+  bbox: [number, number, number, number] | null
+  organizationsInside: number
+  unitsInside: number
+}
+
+/**
+ * Organizations spanning several regions (party_org_regions): their area as the union of those
+ * regions' boundaries, and the organizations and units recorded in those regions (or below them).
+ * Within a scope, a committee shows when one of its regions lies inside it.
+ */
+export async function findJointCommittees(db: Kysely<Tables>, filter: PartyScope): Promise<JointCommitteeRow[]> {
+  const { rows } = await sql<
+    Omit<JointCommitteeRow, 'bbox'> & {
+      xmin: number | null
+      ymin: number | null
+      xmax: number | null
+      ymax: number | null
+    }
+  >`
+    WITH c AS (
+      SELECT o.id, o.code, o.name, o.tier, o.status, o.member_count AS members,
+        array_agg(pr.region_code ORDER BY pr.region_code) AS region_codes,
+        ST_Multi(ST_Union(ST_MakeValid(r.boundary))) AS area
+      FROM party_orgs o
+      JOIN party_org_regions pr ON pr.party_org_id = o.id
+      JOIN regions r ON r.code = pr.region_code
+      WHERE EXISTS (SELECT 1 FROM party_org_regions s WHERE s.party_org_id = o.id
+                      AND (${prefixOf(filter)}::text IS NULL OR s.region_code LIKE ${prefixOf(filter)}::text || '%'))
+      GROUP BY o.id
+    ), prefixes AS (
+      SELECT c.id, CASE WHEN right(rc, 6) = '000000' THEN left(rc, 6) WHEN right(rc, 3) = '000' THEN left(rc, 9) ELSE rc END AS prefix
+      FROM c, unnest(c.region_codes) AS rc
+    )
+    SELECT c.code, c.name, c.tier, c.status, c.members, c.region_codes AS "regionCodes",
+      ST_AsGeoJSON(c.area, 6) AS area,
+      ST_XMin(c.area) AS xmin, ST_YMin(c.area) AS ymin, ST_XMax(c.area) AS xmax, ST_YMax(c.area) AS ymax,
+      (SELECT count(*)::int FROM party_orgs o WHERE o.id <> c.id AND EXISTS (
+         SELECT 1 FROM prefixes p WHERE p.id = c.id AND o.region_code LIKE p.prefix || '%')) AS "organizationsInside",
+      (SELECT count(*)::int FROM units u WHERE EXISTS (
+         SELECT 1 FROM prefixes p WHERE p.id = c.id AND u.region_code LIKE p.prefix || '%')) AS "unitsInside"
+    FROM c ORDER BY c.code`.execute(db)
+  return rows.map(({ xmin, ymin, xmax, ymax, ...row }) => ({
+    ...row,
+    bbox: xmin === null ? null : [xmin, ymin!, xmax!, ymax!],
+  }))
+}

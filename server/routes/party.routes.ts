@@ -1,0 +1,153 @@
+import multipart from '@fastify/multipart'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { InvalidInputError } from '../errors.ts'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { errorResponses } from '../schemas/common.schema.ts'
+import {
+  JointCommitteeList,
+  PartyCoverage,
+  PartyCoverageQuery,
+  PartyFindings,
+  PartyFindingsQuery,
+  RegisterImportResult,
+} from '../schemas/party.schema.ts'
+import { regionPrefixOf } from '../services/auth/roles.ts'
+import { type Table, writeCsv, writeXlsx } from '../services/party/party-tables.ts'
+import type { PartyScope } from '../db/repositories/party.repository.ts'
+
+/** The caller's scope as a region-code prefix (a street official's street, a community worker's community). */
+function scopeOf(request: FastifyRequest): PartyScope {
+  const prefix = request.principal ? regionPrefixOf(request.principal.scope) : null
+  return prefix ? { regionPrefix: prefix } : {}
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+const FileResponse = Type.Unknown({ description: 'the file' })
+
+async function sendTable(reply: FastifyReply, table: Table, name: string, format: 'csv' | 'xlsx') {
+  const file = `${name}.${format}`
+  reply.header(
+    'content-disposition',
+    `attachment; filename="${encodeURIComponent(file)}"; filename*=UTF-8''${encodeURIComponent(file)}`,
+  )
+  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(writeCsv(table))
+  return reply.type(XLSX_TYPE).send(await writeXlsx(table))
+}
+
+export const partyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { party } = app.services
+
+  app.get(
+    '/api/party/coverage',
+    {
+      schema: {
+        tags: ['party'],
+        summary: 'Coverage figures per district, street, community and published unified grid below a region',
+        querystring: PartyCoverageQuery,
+        response: { 200: PartyCoverage, ...errorResponses },
+      },
+    },
+    async (request) => party.getCoverage(request.query, scopeOf(request)),
+  )
+
+  for (const format of ['csv', 'xlsx'] as const)
+    app.get(
+      `/api/party/coverage.${format}`,
+      {
+        schema: {
+          tags: ['party'],
+          summary: `The coverage figures as ${format === 'csv' ? 'CSV (UTF-8 with BOM)' : 'XLSX'} with Chinese headers`,
+          querystring: PartyCoverageQuery,
+          response: { 200: FileResponse, ...errorResponses },
+        },
+      },
+      async (request, reply) =>
+        sendTable(reply, await party.coverageTable(request.query, scopeOf(request)), '党组织覆盖情况', format),
+    )
+
+  app.get(
+    '/api/party/findings',
+    {
+      schema: {
+        tags: ['party'],
+        summary:
+          'One rule’s findings (应建未建, joint proposals, tier mismatches, weak share, hollow suspects, 新业态)',
+        querystring: PartyFindingsQuery,
+        response: { 200: PartyFindings, ...errorResponses },
+      },
+    },
+    async (request) => party.getFindings(request.query, scopeOf(request)),
+  )
+
+  for (const format of ['csv', 'xlsx'] as const)
+    app.get(
+      `/api/party/findings.${format}`,
+      {
+        schema: {
+          tags: ['party'],
+          summary: `One rule’s findings, every row, as ${format === 'csv' ? 'CSV (UTF-8 with BOM)' : 'XLSX'} with Chinese headers`,
+          querystring: PartyFindingsQuery,
+          response: { 200: FileResponse, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const table = await party.findingsTable(request.query, scopeOf(request))
+        return sendTable(reply, table, table.title, format)
+      },
+    )
+
+  await app.register(multipart, {
+    limits: { fileSize: app.initialConfig.bodyLimit, files: 1, fields: 10, fieldSize: 1024 },
+  })
+
+  app.post(
+    '/api/party/imports',
+    {
+      schema: {
+        tags: ['party'],
+        consumes: ['multipart/form-data'],
+        summary: 'Import a register of party organizations or units (CSV in UTF-8 or GBK, or XLSX; Chinese headers)',
+        description:
+          'Multipart fields: kind=party_orgs|units, crs? (default WGS84), dryRun?, file. A file with any bad row is refused whole (400; every fault in details.errors with sheet, row and column).',
+        response: { 200: RegisterImportResult, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const fields: Record<string, string> = {}
+      let file: { name: string; data: Uint8Array } | undefined
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          const data = await part.toBuffer()
+          if (part.file.truncated)
+            throw new InvalidInputError(`${part.filename}：超过上传大小限制 / larger than the upload limit`, [
+              { file: part.filename },
+            ])
+          file = { name: part.filename, data: new Uint8Array(data) }
+        } else fields[part.fieldname] = String(part.value)
+      }
+      if (!file) throw new InvalidInputError('没有上传文件 / no file uploaded', [{ field: 'file' }])
+      if (fields.kind !== 'party_orgs' && fields.kind !== 'units')
+        throw new InvalidInputError('kind 须为 party_orgs 或 units / kind must be party_orgs or units', [
+          { field: 'kind' },
+        ])
+      return party.importRegister(
+        { kind: fields.kind, file, crs: fields.crs || undefined, dryRun: fields.dryRun === 'true' },
+        scopeOf(request),
+      )
+    },
+  )
+
+  app.get(
+    '/api/party/joint-committees',
+    {
+      schema: {
+        tags: ['party'],
+        summary:
+          'Area-wide joint committees (大党委/联合党委): area as the union of member regions, with what lies inside',
+        response: { 200: JointCommitteeList, ...errorResponses },
+      },
+    },
+    async (request) => party.listJointCommittees(scopeOf(request)),
+  )
+}

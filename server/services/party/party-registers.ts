@@ -1,0 +1,388 @@
+// Registers in: party organizations and units from the CSV and XLSX files offices keep (Chinese
+// headers), read into checked rows. Every row is checked before anything is stored; a fault names
+// the sheet, the row as the spreadsheet numbers it (the header is row 1) and the column.
+import ExcelJS from 'exceljs'
+import iconv from 'iconv-lite'
+import { parseCsvRows } from '../imports/import-formats.ts'
+import { type SourceCrs, bd09ToWgs84, gcj02ToWgs84, isInChina } from '../imports/crs.ts'
+import { isRegionCode } from '../regions/region-codes.ts'
+import { coverageWords, domainWords, kindWords, statusWords, tierWords } from './party-columns.ts'
+
+export type RegisterKind = 'party_orgs' | 'units'
+
+export interface RegisterFault {
+  sheet: string
+  /** the spreadsheet's row number: the header is row 1, the first record row 2 */
+  row: number
+  column: string
+  message: string
+}
+
+export interface SheetRow {
+  sheet: string
+  row: number
+  cells: Record<string, string>
+}
+
+/** The columns of each register: the field, the headers it may carry (Chinese first), required or not. */
+export const registerColumns: Record<RegisterKind, { field: string; headers: string[]; required?: boolean }[]> = {
+  party_orgs: [
+    { field: 'code', headers: ['组织编码', '党组织编码', 'code'], required: true },
+    { field: 'name', headers: ['组织名称', '党组织名称', 'name'], required: true },
+    { field: 'tier', headers: ['组织类别', '组织类型', 'tier'], required: true },
+    { field: 'domain', headers: ['所属领域', '领域', 'domain'], required: true },
+    { field: 'establishment', headers: ['组建方式', '建立方式', 'establishment'] },
+    { field: 'star_rating', headers: ['星级', 'star_rating'] },
+    { field: 'status', headers: ['状态', '组织状态', 'status'] },
+    { field: 'member_count', headers: ['党员数', 'member_count'], required: true },
+    { field: 'formal_members', headers: ['正式党员数', 'formal_members'] },
+    { field: 'parent_code', headers: ['上级组织编码', 'parent_code'] },
+    { field: 'region_code', headers: ['区划代码', '社区编码', '所在社区编码', 'region_code'] },
+    { field: 'x', headers: ['经度', 'X', 'lon', 'x'] },
+    { field: 'y', headers: ['纬度', 'Y', 'lat', 'y'] },
+    { field: 'last_activity_on', headers: ['最近活动日期', 'last_activity_on'] },
+    { field: 'has_branch_committee', headers: ['是否设支部委员会', '设支委会', 'has_branch_committee'] },
+  ],
+  units: [
+    { field: 'code', headers: ['单位编码', '统一社会信用代码', 'code'], required: true },
+    { field: 'name', headers: ['单位名称', 'name'], required: true },
+    { field: 'kind', headers: ['单位类别', '单位类型', 'kind'], required: true },
+    { field: 'employees', headers: ['从业人员数', '职工人数', 'employees'] },
+    { field: 'formal_party_members', headers: ['正式党员数', '党员数', 'formal_party_members'], required: true },
+    { field: 'region_code', headers: ['区划代码', '社区编码', '所在社区编码', 'region_code'] },
+    { field: 'x', headers: ['经度', 'X', 'lon', 'x'] },
+    { field: 'y', headers: ['纬度', 'Y', 'lat', 'y'] },
+    { field: 'coverage', headers: ['覆盖方式', 'coverage'] },
+    { field: 'org_code', headers: ['覆盖组织编码', '所属党组织编码', 'org_code'] },
+    { field: 'instructor_name', headers: ['党建指导员', 'instructor_name'] },
+  ],
+}
+
+/** Reads a CSV (UTF-8, with or without BOM, or GBK) or an XLSX workbook (every sheet) into rows. */
+export async function readRegister(file: {
+  name: string
+  data: Uint8Array
+}): Promise<{ format: 'csv' | 'xlsx'; encoding: string | null; rows: SheetRow[]; headers: Map<string, string[]> }> {
+  const lower = file.name.toLowerCase()
+  const headers = new Map<string, string[]>()
+  const rows: SheetRow[] = []
+  const addSheet = (sheet: string, table: string[][]) => {
+    const [header, ...records] = table
+    if (!header) return
+    const names = header.map((h) => h.trim())
+    headers.set(sheet, names)
+    records.forEach((cells, i) => {
+      if (cells.every((c) => c.trim() === '')) return
+      rows.push({ sheet, row: i + 2, cells: Object.fromEntries(names.map((h, j) => [h, (cells[j] ?? '').trim()])) })
+    })
+  }
+  if (lower.endsWith('.csv')) {
+    const bytes = Buffer.from(file.data)
+    let text: string
+    let encoding = 'utf-8'
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '')
+    } catch {
+      text = iconv.decode(bytes, 'gbk')
+      encoding = 'gbk'
+    }
+    // blank lines are dropped by the CSV reader: count rows on the raw lines instead
+    addSheet(file.name, csvRowsKeepingBlankLines(text))
+    return { format: 'csv', encoding, rows, headers }
+  }
+  if (lower.endsWith('.xlsx')) {
+    const workbook = new ExcelJS.Workbook()
+    try {
+      await workbook.xlsx.load(Buffer.from(file.data) as unknown as ArrayBuffer)
+    } catch (error) {
+      throw new RegisterFileError(
+        `${file.name}：不是可读的 XLSX 工作簿 / not a readable XLSX workbook (${(error as Error).message})`,
+      )
+    }
+    for (const sheet of workbook.worksheets) {
+      const table: string[][] = []
+      sheet.eachRow({ includeEmpty: true }, (row, number) => {
+        const values: string[] = []
+        for (let c = 1; c <= row.cellCount; c++) values.push(cellText(row.getCell(c).value))
+        table[number - 1] = values
+      })
+      for (let i = 0; i < table.length; i++) table[i] ??= []
+      addSheet(sheet.name, table)
+    }
+    return { format: 'xlsx', encoding: null, rows, headers }
+  }
+  throw new RegisterFileError(`${file.name}：请上传 .csv 或 .xlsx 文件 / upload a .csv or .xlsx file`)
+}
+
+export class RegisterFileError extends Error {}
+
+function csvRowsKeepingBlankLines(text: string): string[][] {
+  // parseCsvRows skips empty lines; mark them so row numbers stay those a spreadsheet shows
+  const marked = text.replace(/\r\n?/g, '\n').replace(/(^|\n)(?=\n)/g, '$1\u0000')
+  return parseCsvRows(marked).map((row) => row.map((field) => field.replaceAll('\u0000', '')))
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return ''
+  if (value instanceof Date) return value.toISOString().slice(0, 10)
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((t) => t.text).join('')
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue)
+    if ('text' in value) return String(value.text)
+    return ''
+  }
+  return String(value)
+}
+
+const reverse = (words: Record<string, string>) =>
+  Object.fromEntries(Object.entries(words).flatMap(([key, word]) => [[word, key] as const, [key, key] as const]))
+const tierOf = reverse(Object.fromEntries(Object.entries(tierWords).filter(([tier]) => tier !== 'none')))
+const domainOf = reverse(domainWords)
+const statusOf = reverse(statusWords)
+const kindOf = reverse(kindWords)
+const coverageOf = reverse(coverageWords)
+const establishmentOf = reverse({ own: '单独建', joint: '联合建', affiliated: '挂靠建' })
+
+export interface OrgRecord {
+  sheet: string
+  row: number
+  code: string
+  name: string
+  tier: string
+  domain: string
+  establishment: string
+  starRating: number | null
+  status: string
+  memberCount: number
+  formalMembers: number
+  parentCode: string | null
+  regionCode: string | null
+  x: number | null
+  y: number | null
+  lastActivityOn: string | null
+  hasBranchCommittee: boolean | null
+}
+
+export interface UnitRecord {
+  sheet: string
+  row: number
+  code: string
+  name: string
+  kind: string
+  employees: number
+  formalPartyMembers: number
+  regionCode: string | null
+  x: number | null
+  y: number | null
+  coverage: string
+  orgCode: string | null
+  instructorName: string | null
+}
+
+/** A row's cells by field name, with faults for what cannot be read. */
+class RowReader {
+  constructor(
+    private readonly row: SheetRow,
+    private readonly headerOf: Record<string, string | undefined>,
+    private readonly faults: RegisterFault[],
+  ) {}
+
+  fault(field: string, message: string) {
+    this.faults.push({ sheet: this.row.sheet, row: this.row.row, column: this.headerOf[field] ?? field, message })
+  }
+
+  text(field: string): string {
+    const header = this.headerOf[field]
+    return header ? (this.row.cells[header] ?? '') : ''
+  }
+
+  required(field: string): string {
+    const value = this.text(field)
+    if (!value) this.fault(field, '必填 / required')
+    return value
+  }
+
+  word(field: string, words: Record<string, string>, fallback?: string): string {
+    const raw = this.text(field)
+    if (!raw && fallback) return fallback
+    if (!raw) {
+      this.fault(field, '必填 / required')
+      return ''
+    }
+    const value = words[raw]
+    if (!value) {
+      const allowed = [...new Set(Object.keys(words).filter((k) => [...k].some((ch) => ch.charCodeAt(0) > 127)))].join(
+        '、',
+      )
+      this.fault(field, `无法识别“${raw}”，应为 ${allowed} / unknown value "${raw}"`)
+    }
+    return value ?? ''
+  }
+
+  integer(
+    field: string,
+    options: { required?: boolean; min?: number; max?: number; fallback?: number },
+  ): number | null {
+    const raw = this.text(field)
+    if (!raw) {
+      if (options.required) this.fault(field, '必填 / required')
+      return options.fallback ?? null
+    }
+    const value = Number(raw)
+    if (!Number.isInteger(value)) {
+      this.fault(field, `“${raw}”不是整数 / not a whole number`)
+      return null
+    }
+    if ((options.min !== undefined && value < options.min) || (options.max !== undefined && value > options.max)) {
+      this.fault(field, `${value} 超出范围 ${options.min ?? ''}–${options.max ?? ''} / out of range`)
+      return null
+    }
+    return value
+  }
+
+  number(field: string): number | null {
+    const raw = this.text(field)
+    if (!raw) return null
+    const value = Number(raw)
+    if (!Number.isFinite(value)) {
+      this.fault(field, `“${raw}”不是数字 / not a number`)
+      return null
+    }
+    return value
+  }
+
+  regionCode(): string | null {
+    const raw = this.text('region_code')
+    if (!raw) return null
+    if (!isRegionCode(raw)) {
+      this.fault('region_code', `“${raw}”不是12位区划代码 / not a 12-digit region code`)
+      return null
+    }
+    return raw
+  }
+}
+
+function headerMap(kind: RegisterKind, headers: string[]): Record<string, string | undefined> {
+  return Object.fromEntries(
+    registerColumns[kind].map((c) => [
+      c.field,
+      headers.find((h) => c.headers.some((x) => x.toLowerCase() === h.toLowerCase())),
+    ]),
+  )
+}
+
+/** Checks the file's headers: every required column present. */
+export function checkHeaders(kind: RegisterKind, headers: Map<string, string[]>): RegisterFault[] {
+  const faults: RegisterFault[] = []
+  if (headers.size === 0) faults.push({ sheet: '', row: 1, column: '', message: '文件为空 / the file is empty' })
+  for (const [sheet, names] of headers) {
+    const map = headerMap(kind, names)
+    for (const column of registerColumns[kind])
+      if (column.required && !map[column.field])
+        faults.push({
+          sheet,
+          row: 1,
+          column: column.headers[0],
+          message: `缺少列“${column.headers[0]}” / missing column`,
+        })
+  }
+  return faults
+}
+
+/** Reads organization rows; faults for every bad cell. */
+export function readOrgRecords(rows: SheetRow[], headers: Map<string, string[]>, faults: RegisterFault[]): OrgRecord[] {
+  const maps = new Map([...headers].map(([sheet, names]) => [sheet, headerMap('party_orgs', names)]))
+  const seen = new Map<string, SheetRow>()
+  return rows.map((row) => {
+    const r = new RowReader(row, maps.get(row.sheet)!, faults)
+    const code = r.required('code')
+    const first = seen.get(code)
+    if (code && first) r.fault('code', `编码重复（第 ${first.row} 行已有）/ duplicate code (row ${first.row})`)
+    else seen.set(code, row)
+    const memberCount = r.integer('member_count', { required: true, min: 0, max: 1_000_000 }) ?? 0
+    const formalMembers = r.integer('formal_members', { min: 0, fallback: memberCount }) ?? memberCount
+    if (formalMembers > memberCount)
+      r.fault('formal_members', '正式党员数大于党员数 / more formal members than members')
+    const committee = r.text('has_branch_committee')
+    let hasBranchCommittee: boolean | null = null
+    if (committee) {
+      if (/^(是|有|true|1|yes)$/i.test(committee)) hasBranchCommittee = true
+      else if (/^(否|无|false|0|no)$/i.test(committee)) hasBranchCommittee = false
+      else r.fault('has_branch_committee', `“${committee}”应为 是 或 否 / expected yes or no`)
+    }
+    const activity = r.text('last_activity_on')
+    if (activity && !/^\d{4}-\d{2}-\d{2}$/.test(activity))
+      r.fault('last_activity_on', `“${activity}”不是日期（YYYY-MM-DD）/ not a date`)
+    return {
+      sheet: row.sheet,
+      row: row.row,
+      code,
+      name: r.required('name'),
+      tier: r.word('tier', tierOf),
+      domain: r.word('domain', domainOf),
+      establishment: r.word('establishment', establishmentOf, 'own'),
+      starRating: r.integer('star_rating', { min: 1, max: 5 }),
+      status: r.word('status', statusOf, 'normal'),
+      memberCount,
+      formalMembers,
+      parentCode: r.text('parent_code') || null,
+      regionCode: r.regionCode(),
+      x: r.number('x'),
+      y: r.number('y'),
+      lastActivityOn: activity || null,
+      hasBranchCommittee,
+    }
+  })
+}
+
+/** Reads unit rows; faults for every bad cell. */
+export function readUnitRecords(
+  rows: SheetRow[],
+  headers: Map<string, string[]>,
+  faults: RegisterFault[],
+): UnitRecord[] {
+  const maps = new Map([...headers].map(([sheet, names]) => [sheet, headerMap('units', names)]))
+  const seen = new Map<string, SheetRow>()
+  return rows.map((row) => {
+    const r = new RowReader(row, maps.get(row.sheet)!, faults)
+    const code = r.required('code')
+    const first = seen.get(code)
+    if (code && first) r.fault('code', `编码重复（第 ${first.row} 行已有）/ duplicate code (row ${first.row})`)
+    else seen.set(code, row)
+    const coverage = r.word('coverage', coverageOf, 'none')
+    const orgCode = r.text('org_code') || null
+    if (['own', 'joint', 'affiliated'].includes(coverage) && !orgCode)
+      r.fault('org_code', '组织覆盖须填写覆盖组织编码 / organization coverage needs the organization code')
+    if ((coverage === 'work' || coverage === 'none') && orgCode)
+      r.fault('org_code', '工作覆盖或未覆盖的单位不应填写覆盖组织 / work-only or uncovered units have no organization')
+    return {
+      sheet: row.sheet,
+      row: row.row,
+      code,
+      name: r.required('name'),
+      kind: r.word('kind', kindOf),
+      employees: r.integer('employees', { min: 0, max: 10_000_000, fallback: 0 }) ?? 0,
+      formalPartyMembers: r.integer('formal_party_members', { required: true, min: 0, max: 1_000_000 }) ?? 0,
+      regionCode: r.regionCode(),
+      x: r.number('x'),
+      y: r.number('y'),
+      coverage,
+      orgCode,
+      instructorName: r.text('instructor_name') || null,
+    }
+  })
+}
+
+/** A record's coordinates in WGS84, converted in TypeScript for GCJ-02/BD-09 (EPSG frames go through the database). */
+export function toWgs84(crs: SourceCrs, x: number, y: number): [number, number] {
+  if (crs.kind === 'gcj02') return gcj02ToWgs84(x, y)
+  if (crs.kind === 'bd09') return bd09ToWgs84(x, y)
+  return [x, y]
+}
+
+/** Faults for a converted point: outside China, or lon/lat swapped. */
+export function checkPoint(lon: number, lat: number): string | undefined {
+  if (isInChina(lon, lat)) return undefined
+  if (isInChina(lat, lon)) return '经纬度可能颠倒 / longitude and latitude look swapped'
+  return `(${lon}, ${lat}) 不在中国境内 / outside China`
+}
