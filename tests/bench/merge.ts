@@ -5,6 +5,7 @@ import type { Database } from '../../server/db/database.ts'
 import { stopIdleEngines } from '../../server/services/merge/merge-engine.ts'
 import type { MergeRequest } from '../../server/schemas/merge.schema.ts'
 import { mergeExecutionFor, prepareMerges } from '../../server/services/merge/merge-run.ts'
+import { type TestApp, credentialHeaders } from '../helpers/app.ts'
 import { median, percentile, timeIt } from './stats.ts'
 
 async function coldTileTimes(
@@ -17,7 +18,15 @@ async function coldTileTimes(
   for (let i = 0; until() && i < 100_000; i++) {
     app.services.tiles.invalidate()
     const path = paths[i % paths.length]
-    times.push((await timeIt(() => fetch(origin + path).then((r) => r.arrayBuffer()))).ms)
+    times.push(
+      (
+        await timeIt(() =>
+          fetch(origin + path, { headers: credentialHeaders((app as TestApp).credentials) }).then((r) =>
+            r.arrayBuffer(),
+          ),
+        )
+      ).ms,
+    )
   }
   return times
 }

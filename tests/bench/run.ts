@@ -11,7 +11,7 @@
 import autocannon from 'autocannon'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
-import { serveTestApp } from '../helpers/app.ts'
+import { type TestApp, credentialHeaders, serveTestApp } from '../helpers/app.ts'
 import { type Database, createPgliteDatabase, createPostgresDatabase } from '../../server/db/database.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { findRegions } from '../../server/db/repositories/regions.repository.ts'
@@ -56,8 +56,16 @@ function sample<T>(items: T[], count: number): T[] {
   return Array.from({ length: count }, (_, i) => items[Math.floor(i * step)])
 }
 
+/** The signed-in administrator's cookie, sent with every request the bench makes (set by signIn). */
+let signedIn: Record<string, string> = {}
+
+/** The bench reads as the test administrator: every route but health needs a session. */
+function signIn(app: TestApp): void {
+  signedIn = credentialHeaders(app.credentials)
+}
+
 async function fetchTile(origin: string, layer: Layer, { z, x, y }: Tile): Promise<number> {
-  const response = await fetch(`${origin}/tiles/${layer.id}/${z}/${x}/${y}.mvt`)
+  const response = await fetch(`${origin}/tiles/${layer.id}/${z}/${x}/${y}.mvt`, { headers: signedIn })
   if (response.status !== 200 && response.status !== 204)
     throw new Error(`tile ${layer.id}/${z}/${x}/${y}: ${response.status}`)
   return (await response.arrayBuffer()).byteLength
@@ -142,14 +150,19 @@ async function benchCachedTiles(label: string, database: Database, origin: strin
   // only tiles with features: an empty 204 would flatter the throughput
   const paths: string[] = []
   for (const path of candidates)
-    if ((await fetch(origin + path).then(async (r) => (await r.arrayBuffer(), r.status))) === 200) paths.push(path)
+    if (
+      (await fetch(origin + path, { headers: signedIn }).then(async (r) => (await r.arrayBuffer(), r.status))) === 200
+    )
+      paths.push(path)
   const single: number[] = []
-  for (const path of paths) single.push((await timeIt(() => fetch(origin + path).then((r) => r.arrayBuffer()))).ms)
+  for (const path of paths)
+    single.push((await timeIt(() => fetch(origin + path, { headers: signedIn }).then((r) => r.arrayBuffer()))).ms)
   const result = await autocannon({
     url: origin,
     connections: 32,
     duration: 5,
     workers: 1,
+    headers: signedIn,
     requests: paths.map((path) => ({ method: 'GET', path })),
   })
   return [
@@ -179,7 +192,7 @@ async function gridTilePaths(database: Database): Promise<string[]> {
 async function benchSummary(label: string, origin: string) {
   const samples: number[] = []
   for (let i = 0; i < 40; i++)
-    samples.push((await timeIt(() => fetch(`${origin}/api/summary`).then((r) => r.json()))).ms)
+    samples.push((await timeIt(() => fetch(`${origin}/api/summary`, { headers: signedIn }).then((r) => r.json()))).ms)
   return [[`${label} KPI summary`, samples.length, median(samples), percentile(samples, 95), 'p50 ≤ 100']]
 }
 
@@ -225,6 +238,7 @@ async function benchMergeScales(
   for (const scale of mergeScales) {
     const database = await open(scale)
     const { app, origin } = await serveTestApp(database)
+    signIn(app)
     const result = await benchMerge(`${label} ×${scale}:`, database, app, origin, await gridTilePaths(database))
     rows.push(...result.rows)
     figures.push(result)
@@ -245,6 +259,7 @@ async function main() {
       const bareClient = new pg.Client({ connectionString: url })
       await bareClient.connect()
       const { app, origin } = await serveTestApp(database)
+      signIn(app)
       rows.push(...(await benchColdTiles(`server ×${scale}:`, database, app, origin, bareClient)))
       rows.push(...(await benchCachedTiles(`server ×${scale}:`, database, origin, '≥ 5,000/s')))
       rows.push(...(await benchSummary(`server ×${scale}:`, origin)))
@@ -261,6 +276,7 @@ async function main() {
     if (!process.env.BENCH_SKIP_PGLITE) {
       const database = await openPgliteDatabase(1, rows)
       const { app, origin } = await serveTestApp(database)
+      signIn(app)
       rows.push(...(await benchColdTiles('pglite ×1:', database, app, origin, undefined)))
       rows.push(...(await benchCachedTiles('pglite ×1:', database, origin, '≥ 1,000/s')))
       rows.push(...(await benchSummary('pglite ×1:', origin)))
