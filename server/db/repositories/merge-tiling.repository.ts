@@ -1,0 +1,112 @@
+// Whether a merge run's stored result tiles each community (无缝拼接), measured from the stored rows
+// (unified_grids against regions) in the frame they are stored in, EPSG:4326, with areas and
+// distances on the spheroid (geography): what tiles, GeoJSON, exports and any GIS reading the tables
+// see, not the metric frame the merge worked in.
+import { type Kysely, type Transaction, sql } from 'kysely'
+import type { Tables } from '../tables.ts'
+
+type Db = Kysely<Tables> | Transaction<Tables>
+
+export interface CommunityTiling {
+  code: string
+  name: string
+  /** unified grids of the community in the run */
+  grids: number
+  /** area of the symmetric difference between the community and the union of its unified grids */
+  symDifferenceM2: number
+  /** of which: the community's land no unified grid of it covers */
+  uncoveredM2: number
+  /** of which: unified grids' land outside the community */
+  outsideM2: number
+  /** largest overlap between one of its unified grids and any other unified grid of the run */
+  maxOverlapM2: number
+  /** largest distance of a vertex of one of its unified grids outside the community (0 if none) */
+  maxVertexOutsideM: number
+  /** unified grids under the sliver thresholds that are neither the whole community nor a whole part of it */
+  slivers: number
+  /** the smallest unified grid's area */
+  smallestGridM2: number | null
+}
+
+/** The sliver thresholds a unified grid is measured against (the merge's SliverRule, in m² and 4πA/P²). */
+export interface TilingSliverRule {
+  minAreaM2: number
+  thinMaxAreaM2: number
+  maxThinness: number
+}
+
+/**
+ * Per community of the run (or of `communities` when given), its tiling figures. Every community
+ * with a boundary is answered, those without a unified grid too (all of their land uncovered).
+ */
+export async function findRunTiling(
+  db: Db,
+  runId: number,
+  rule: TilingSliverRule,
+  communities?: string[],
+): Promise<CommunityTiling[]> {
+  const only = communities ? sql`AND code = ANY(${communities}::text[])` : sql``
+  const { rows } = await sql<CommunityTiling>`
+    WITH community AS MATERIALIZED (
+      SELECT code, name, boundary FROM regions WHERE level = 'community' AND boundary IS NOT NULL ${only}
+    ), grid AS MATERIALIZED (
+      SELECT u.id, u.community_code, u.boundary,
+             ST_Area(u.boundary::geography) AS area, ST_Perimeter(u.boundary::geography) AS perimeter
+      FROM unified_grids u JOIN community c ON c.code = u.community_code
+      WHERE u.merge_run_id = ${runId}::bigint
+    ), cover AS MATERIALIZED (
+      SELECT community_code, ST_Union(boundary) AS boundary, count(*)::int AS grids, min(area) AS smallest
+      FROM grid GROUP BY community_code
+    ), difference AS (
+      SELECT c.code,
+             coalesce(ST_Area(ST_Difference(c.boundary, v.boundary)::geography), ST_Area(c.boundary::geography)) AS uncovered,
+             coalesce(ST_Area(ST_Difference(v.boundary, c.boundary)::geography), 0) AS outside
+      FROM community c LEFT JOIN cover v ON v.community_code = c.code
+    ), overlap AS (
+      -- every pair of the run's grids whose shapes meet, the community's grid on either side
+      SELECT g.community_code, max(ST_Area(ST_CollectionExtract(ST_Intersection(g.boundary, o.boundary), 3)::geography)) AS largest
+      FROM grid g
+      JOIN unified_grids o ON o.merge_run_id = ${runId}::bigint AND o.id <> g.id AND o.boundary && g.boundary AND ST_Intersects(o.boundary, g.boundary)
+      GROUP BY g.community_code
+    ), vertex AS (
+      SELECT g.community_code, max(ST_Distance(p.geom::geography, c.boundary::geography)) AS farthest
+      FROM grid g JOIN community c ON c.code = g.community_code
+      CROSS JOIN LATERAL ST_DumpPoints(g.boundary) p
+      WHERE NOT ST_Intersects(c.boundary, p.geom)
+      GROUP BY g.community_code
+    ), sliver AS (
+      SELECT g.community_code, count(*)::int AS n
+      FROM grid g JOIN community c ON c.code = g.community_code
+      WHERE (g.area < ${rule.minAreaM2}::float8
+             OR g.area <= ${rule.thinMaxAreaM2}::float8 AND 4 * pi() * g.area / nullif(g.perimeter * g.perimeter, 0) < ${rule.maxThinness}::float8)
+        -- a whole community, or a whole part of one (an island), may be as small or thin as it is
+        AND NOT EXISTS (
+          SELECT 1 FROM ST_Dump(c.boundary) part
+          WHERE ST_Intersects(part.geom, ST_PointOnSurface(g.boundary))
+            AND abs(ST_Area(part.geom::geography) - g.area) <= 0.01 * g.area + 0.5
+        )
+      GROUP BY g.community_code
+    )
+    SELECT c.code, c.name, coalesce(v.grids, 0) AS grids,
+           d.uncovered + d.outside AS "symDifferenceM2", d.uncovered AS "uncoveredM2", d.outside AS "outsideM2",
+           coalesce(o.largest, 0) AS "maxOverlapM2", coalesce(x.farthest, 0) AS "maxVertexOutsideM",
+           coalesce(s.n, 0) AS slivers, v.smallest AS "smallestGridM2"
+    FROM community c
+    JOIN difference d ON d.code = c.code
+    LEFT JOIN cover v ON v.community_code = c.code
+    LEFT JOIN overlap o ON o.community_code = c.code
+    LEFT JOIN vertex x ON x.community_code = c.code
+    LEFT JOIN sliver s ON s.community_code = c.code
+    ORDER BY c.code`.execute(db)
+  return rows.map((r) => ({
+    ...r,
+    grids: Number(r.grids),
+    symDifferenceM2: Number(r.symDifferenceM2),
+    uncoveredM2: Number(r.uncoveredM2),
+    outsideM2: Number(r.outsideM2),
+    maxOverlapM2: Number(r.maxOverlapM2),
+    maxVertexOutsideM: Number(r.maxVertexOutsideM),
+    slivers: Number(r.slivers),
+    smallestGridM2: r.smallestGridM2 === null ? null : Number(r.smallestGridM2),
+  }))
+}
