@@ -10,6 +10,7 @@ import { createPgliteDatabase } from '../../server/db/database.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { type CommunityTiling, findRunTiling } from '../../server/db/repositories/merge-tiling.repository.ts'
 import type { DemoRealism } from '../../data/district/index.ts'
+import { findMetricSrid } from '../../server/db/repositories/merge.repository.ts'
 import { loadDemoDistrict } from '../../server/services/demo.service.ts'
 import { stopIdleEngines } from '../../server/services/merge-engine.ts'
 import { defaultSliverRule } from '../../server/services/merge-grouping.ts'
@@ -97,7 +98,8 @@ for (const realism of realisms) {
       rows.push([`${label} merge failed`, '', '', merged.value.error ?? ''])
       continue
     }
-    const measured = await timeIt(() => findRunTiling(database.db, runId, defaultSliverRule))
+    const srid = await findMetricSrid(database.db)
+    const measured = await timeIt(() => findRunTiling(database.db, runId, defaultSliverRule, { srid }))
     rows.push([`${label} tiling check (ms)`, measured.ms, '', ''], ...tilingRows(label, measured.value))
   } finally {
     await stopIdleEngines()

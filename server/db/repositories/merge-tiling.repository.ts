@@ -2,7 +2,7 @@
 // (unified_grids against regions) in the frame they are stored in, EPSG:4326, with areas and
 // distances on the spheroid (geography): what tiles, GeoJSON, exports and any GIS reading the tables
 // see, not the metric frame the merge worked in.
-import { type Kysely, type Transaction, sql } from 'kysely'
+import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { Tables } from '../tables.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
@@ -35,39 +35,52 @@ export interface TilingSliverRule {
   maxThinness: number
 }
 
+/** Densify stored edges to a vertex every this many degrees (about 20 m) before leaving EPSG:4326. */
+const STORED_EDGE_STEP_DEGREES = 0.0002
+
+/** Overlays of the measure snap-round on a 0.1 mm grid in the metric frame (robust at UTM magnitudes). */
+const MEASURE_GRID_M = 0.0001
+
 /**
  * Per community of the run (or of `communities` when given), its tiling figures. Every community
  * with a boundary is answered, those without a unified grid too (all of their land uncovered).
  *
- * Overlays are of one grid at a time (with its community, or with one other grid), never of a union
- * of a community's grids: GEOS 3.11 was seen to answer a union of 57 grids sharing nearly identical
- * edges 49 m² off (in floating point) and a difference on a 1e-10° grid to leave out a 34 m² part
- * outside. Uncovered land is the community's area less its grids' areas inside it, plus what they
- * overlap by inside it. Edges are straight in lon/lat, as the stored frame draws them: a vertex's
- * distance outside is to the nearest point of the planar boundary (geography's edges are great
- * circles, centimetres off a lon/lat-straight edge kilometres long).
+ * The stored shapes are densified in EPSG:4326 (a vertex every 0.0002°, so that their lon/lat-straight
+ * edges stay so to micrometres) and overlaid in the metric frame `srid`, one grid at a time (with its
+ * community, or with one other grid), on a 0.1 mm grid. Not a union of a community's grids, and not in
+ * lon/lat: GEOS 3.11 was seen to answer a floating-point union of 57 grids sharing nearly identical
+ * edges 49 m² off, a difference on a 1e-10° grid to leave out a 34 m² part outside, and the embedded
+ * PostGIS to fail on float overlays of such grids. Uncovered land is the community's area less its
+ * grids' areas inside it, plus what they cover twice. A vertex's distance outside is to the nearest
+ * point of the planar (lon/lat) boundary, measured on the spheroid: geography reads an edge as a great
+ * circle, centimetres off a lon/lat-straight edge kilometres long.
  */
 export async function findRunTiling(
   db: Db,
   runId: number,
   rule: TilingSliverRule,
-  communities?: string[],
+  options: { srid: number; communities?: string[] },
 ): Promise<CommunityTiling[]> {
-  const only = communities ? sql`AND code = ANY(${communities}::text[])` : sql``
+  const only = options.communities ? sql`AND code = ANY(${options.communities}::text[])` : sql``
+  const metric = (shape: RawBuilder<unknown>) =>
+    sql`ST_Transform(ST_Segmentize(${shape}, ${STORED_EDGE_STEP_DEGREES}::float8), ${sql.lit(options.srid)})`
   const { rows } = await sql<CommunityTiling>`
     WITH community AS MATERIALIZED (
-      SELECT code, name, boundary, ST_Area(boundary::geography) AS area FROM regions WHERE level = 'community' AND boundary IS NOT NULL ${only}
+      SELECT code, name, boundary, geom, ST_Area(geom) AS area
+      FROM (SELECT code, name, boundary, ${metric(sql`boundary`)} AS geom FROM regions WHERE level = 'community' AND boundary IS NOT NULL ${only}) c
     ), grid AS MATERIALIZED (
-      SELECT u.id, u.community_code, u.boundary,
-             ST_Area(u.boundary::geography) AS area, ST_Perimeter(u.boundary::geography) AS perimeter,
-             ST_Area(ST_CollectionExtract(ST_Intersection(u.boundary, c.boundary), 3)::geography) AS inside,
-             ST_Area(ST_CollectionExtract(ST_Difference(u.boundary, c.boundary), 3)::geography) AS outside
-      FROM unified_grids u JOIN community c ON c.code = u.community_code
-      WHERE u.merge_run_id = ${runId}::bigint
+      SELECT g.*, ST_Area(ST_Intersection(g.geom, c.geom, ${MEASURE_GRID_M}::float8)) AS inside,
+             ST_Area(ST_Difference(g.geom, c.geom, ${MEASURE_GRID_M}::float8)) AS outside
+      FROM (
+        SELECT u.id, u.community_code, u.boundary, ${metric(sql`u.boundary`)} AS geom,
+               ST_Area(u.boundary::geography) AS area, ST_Perimeter(u.boundary::geography) AS perimeter
+        FROM unified_grids u JOIN community c ON c.code = u.community_code
+        WHERE u.merge_run_id = ${runId}::bigint
+      ) g JOIN community c ON c.code = g.community_code
     ), pair AS MATERIALIZED (
       -- every pair of the run's grids whose shapes meet, the community's grid on either side
       SELECT g.id, g.community_code, o.community_code AS other_community, o.id AS other,
-             ST_Area(ST_CollectionExtract(ST_Intersection(g.boundary, o.boundary), 3)::geography) AS area
+             ST_Area(ST_Intersection(g.geom, ${metric(sql`o.boundary`)}, ${MEASURE_GRID_M}::float8)) AS area
       FROM grid g
       JOIN unified_grids o ON o.merge_run_id = ${runId}::bigint AND o.id <> g.id AND o.boundary && g.boundary AND ST_Intersects(o.boundary, g.boundary)
     ), overlap AS (
