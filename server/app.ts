@@ -7,6 +7,7 @@ import type { Database } from './db/database.ts'
 import databasePlugin from './plugins/database.plugin.ts'
 import errorsPlugin from './plugins/errors.plugin.ts'
 import openapiPlugin from './plugins/openapi.plugin.ts'
+import servicesPlugin from './plugins/services.plugin.ts'
 import webPlugin from './plugins/web.plugin.ts'
 import { healthRoutes } from './routes/health.routes.ts'
 import { importsRoutes } from './routes/imports.routes.ts'
@@ -15,9 +16,11 @@ import { mergeRoutes } from './routes/merge.routes.ts'
 import { regionsRoutes } from './routes/regions.routes.ts'
 import { summaryRoutes } from './routes/summary.routes.ts'
 import { tilesRoutes } from './routes/tiles.routes.ts'
+import { parseLimitsOf } from './services/imports/parse-limits.ts'
 
 export interface BuildAppOptions {
-  config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'>
+  config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'> &
+    Partial<Pick<Config, 'importMaxFeatures' | 'importMaxVertices' | 'importMaxFeatureVertices' | 'importParseMs'>>
   /** A migrated database. */
   database: Database
   /** Close the database when the app closes (main.ts: yes; tests sharing one database: no). */
@@ -33,6 +36,7 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
 
   await app.register(errorsPlugin)
   await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase })
+  await app.register(servicesPlugin)
   await app.register(openapiPlugin)
 
   await app.register(healthRoutes)
@@ -41,7 +45,7 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(tilesRoutes)
   await app.register(summaryRoutes)
   await app.register(mergeRoutes)
-  await app.register(importsRoutes)
+  await app.register(importsRoutes, { parseLimits: parseLimitsOf(config) })
 
   if (config.serveWeb) await app.register(webPlugin)
   return app

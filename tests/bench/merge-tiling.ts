@@ -10,11 +10,12 @@ import { createPgliteDatabase } from '../../server/db/database.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { type CommunityTiling, findRunTiling } from '../../server/db/repositories/merge-tiling.repository.ts'
 import type { DemoRealism } from '../../data/district/index.ts'
-import { findMetricSrid } from '../../server/db/repositories/merge.repository.ts'
-import { loadDemoDistrict } from '../../server/services/demo.service.ts'
-import { stopIdleEngines } from '../../server/services/merge-engine.ts'
-import { defaultSliverRule } from '../../server/services/merge-grouping.ts'
-import { createMerge, executeMerge, mergeExecutionFor } from '../../server/services/merge.service.ts'
+import { findMetricSrid } from '../../server/db/repositories/merge-runs.repository.ts'
+import { loadDemoDistrict } from '../../server/services/demo/demo.service.ts'
+import { stopIdleEngines } from '../../server/services/merge/merge-engine.ts'
+import { defaultSliverRule } from '../../server/services/merge/merge-params.ts'
+import { MergeService } from '../../server/services/merge/merge.service.ts'
+import { mergeExecutionFor } from '../../server/services/merge/merge-run.ts'
 import { printTable, timeIt } from './stats.ts'
 
 /** The targets of DESIGN.md and issue 19. */
@@ -91,8 +92,9 @@ for (const realism of realisms) {
     await migrate(database.db)
     const load = await timeIt(() => loadDemoDistrict(database.db, { seed: 20241, scale, realism }))
     const execution = mergeExecutionFor(database.driver)
-    const runId = await createMerge(database.db, { ...execution.request, strategy })
-    const merged = await timeIt(() => executeMerge(database.db, runId, execution.hooks))
+    const merges = new MergeService(database.db, { driver: database.driver })
+    const runId = await merges.createRun({ ...execution.request, strategy })
+    const merged = await timeIt(() => merges.executeRun(runId, execution.hooks))
     rows.push([`${label} demo load (ms) / merge (ms)`, load.ms, merged.ms, merged.value.status])
     if (merged.value.status !== 'succeeded') {
       rows.push([`${label} merge failed`, '', '', merged.value.error ?? ''])

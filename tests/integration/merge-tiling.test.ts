@@ -9,9 +9,10 @@ import type { Shape } from '../../data/district/geometry.ts'
 import type { Database } from '../../server/db/database.ts'
 import { type CommunityTiling, findRunTiling } from '../../server/db/repositories/merge-tiling.repository.ts'
 import type { Tables } from '../../server/db/tables.ts'
-import { findMetricSrid } from '../../server/db/repositories/merge.repository.ts'
-import { defaultSliverRule } from '../../server/services/merge-grouping.ts'
-import { createMerge, executeMerge, mergeExecutionFor } from '../../server/services/merge.service.ts'
+import { findMetricSrid } from '../../server/db/repositories/merge-runs.repository.ts'
+import { defaultSliverRule } from '../../server/services/merge/merge-params.ts'
+import { MergeService } from '../../server/services/merge/merge.service.ts'
+import { mergeExecutionFor } from '../../server/services/merge/merge-run.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
 
@@ -133,8 +134,9 @@ describe.each(testDrivers())('the stored result of a merge tiles each community 
     database = await openTestDatabase(driver, 'empty')
     await buildDistrict(database.db)
     const execution = mergeExecutionFor(database.driver)
-    const runId = await createMerge(database.db, { ...execution.request, strategy: 'base_department' })
-    const run = await executeMerge(database.db, runId, execution.hooks)
+    const merges = new MergeService(database.db, { driver: database.driver })
+    const runId = await merges.createRun({ ...execution.request, strategy: 'base_department' })
+    const run = await merges.executeRun(runId, execution.hooks)
     expect(run.error).toBeNull()
     tiling = await findRunTiling(database.db, runId, defaultSliverRule, { srid: await findMetricSrid(database.db) })
   }, 120_000)

@@ -11,7 +11,7 @@
 //   BD09 116.404,39.915 → GCJ02 116.39762729119315,39.90865673957631.
 // - geoToolbox, tests of wgs84_to_gcj02: WGS84 (lat 40, lng 116) → GCJ02 (40.001213650174, 116.006141221789).
 import { describe, expect, it } from 'vitest'
-import { bd09ToGcj02, gcj02ToBd09, gcj02ToWgs84, wgs84ToGcj02 } from '../../server/services/crs.ts'
+import { bd09ToGcj02, gcj02ToBd09, gcj02ToWgs84, wgs84ToGcj02 } from '../../server/services/imports/crs.ts'
 
 type LonLat = [number, number]
 

@@ -1,7 +1,7 @@
 // The documented sliver thresholds (README, DOMAIN: 20 m², 2,000 m², thinness 0.12), pinned by cases on
 // either side of each: a default moved in the code fails here, not only in the merge results.
 import { describe, expect, it } from 'vitest'
-import { isSliver } from '../../server/services/merge-grouping.ts'
+import { isSliver } from '../../server/services/merge/merge-grouping.ts'
 
 /** A face of this area whose perimeter gives it this thinness (4πA/P²). */
 const face = (areaM2: number, thinness: number) => ({
