@@ -21,6 +21,8 @@ select "id", "kind", "department", "file_name" as "fileName", "format", "source_
 update "import_runs" set "status" = $1, "source_crs" = $2, "counts" = $3, "report" = $4, "error" = $5, "finished_at" = $6, "timings" = $7 where "id" = $8;
 
 -- insertGridLayerVersion
+SELECT pg_advisory_xact_lock(hashtext('grid_layers:' || $1::text));
+
 SELECT coalesce(max(version), 0)::int + 1 AS version FROM grid_layers WHERE department = $1;
 
 update "grid_layers" set "is_active" = $1 where "department" = $2 and "is_active" = $3;
