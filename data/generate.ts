@@ -7,7 +7,7 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson'
 import { generateDistrict } from './district/index.ts'
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm run generate -- [--scale 1-100] [--seed N] --out DIR`)
+  console.error(`${message}\nusage: npm run generate -- [--scale 1-100] [--seed N] [--realism clean|real] --out DIR`)
   process.exit(2)
 }
 
@@ -15,6 +15,7 @@ const { values } = parseArgs({
   options: {
     scale: { type: 'string', default: '1' },
     seed: { type: 'string', default: '20241' },
+    realism: { type: 'string', default: 'clean' },
     out: { type: 'string' },
   },
 })
@@ -23,11 +24,13 @@ const seed = Number(values.seed)
 if (!Number.isInteger(scale) || scale < 1 || scale > 100)
   usage(`--scale must be a whole number from 1 to 100, got "${values.scale}"`)
 if (!Number.isInteger(seed) || seed < 0) usage(`--seed must be a whole number, got "${values.seed}"`)
+if (values.realism !== 'clean' && values.realism !== 'real')
+  usage(`--realism must be clean or real, got "${values.realism}"`)
 if (!values.out) usage('--out is required')
 const out = path.resolve(values.out)
 
 const started = performance.now()
-const district = generateDistrict({ seed, scale })
+const district = generateDistrict({ seed, scale, realism: values.realism })
 const point = (lon: number, lat: number): Geometry => ({ type: 'Point', coordinates: [lon, lat] })
 const collection = (features: Feature[]): FeatureCollection => ({ type: 'FeatureCollection', features })
 const files: Record<string, FeatureCollection> = {

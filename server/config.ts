@@ -1,6 +1,7 @@
 // The only reader of process.env. Every setting has its default in one table and is validated once;
 // a bad environment fails at start with one message that lists every bad variable.
 import path from 'node:path'
+import type { DemoRealism } from '../data/district/index.ts'
 
 export interface Config {
   port: number
@@ -13,6 +14,8 @@ export interface Config {
   loadDemo: boolean
   demoScale: number
   demoSeed: number
+  /** 'real': the demo's department layers look like real files (issue 19); 'clean': the old, tidy ones */
+  demoRealism: DemoRealism
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Serve the built web client from web/dist. */
   serveWeb: boolean
@@ -101,6 +104,15 @@ export const settings: { [K in keyof Config]: Setting<K> } = {
   },
   demoScale: { env: 'DEMO_SCALE', default: '1', parse: integer(1, 100), doc: 'demo district size multiplier' },
   demoSeed: { env: 'DEMO_SEED', default: '20241', parse: integer(0, 2 ** 31 - 1), doc: 'demo generator seed' },
+  demoRealism: {
+    env: 'DEMO_REALISM',
+    default: 'real',
+    parse: (raw) => {
+      if (raw !== 'real' && raw !== 'clean') throw new Error('expected real or clean')
+      return raw
+    },
+    doc: "demo department layers as real files are ('real') or tidy ('clean')",
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     default: 'info',

@@ -20,7 +20,11 @@ async function main(): Promise<void> {
     `database: ${where}; ${applied.length} migration(s) applied (${Math.round(performance.now() - started)} ms)`,
   )
   if (config.loadDemo && !(await hasAnyRegion(database.db))) {
-    const report = await loadDemoDistrict(database.db, { seed: config.demoSeed, scale: config.demoScale })
+    const report = await loadDemoDistrict(database.db, {
+      seed: config.demoSeed,
+      scale: config.demoScale,
+      realism: config.demoRealism,
+    })
     console.log(`demo district loaded in ${report.ms} ms: ${JSON.stringify(report.counts)}`)
   }
   const analysed = await analyseNeverAnalysed(database.db, districtTables)

@@ -2,7 +2,10 @@
 // city, deterministic for a seed. Communities tile the district (clipped Voronoi cells); streets are
 // groups of communities; four departments draw their grids independently, so their boundaries
 // genuinely disagree (different splits, jittered shared edges, deleted grids, a district-wide
-// tessellation that ignores community boundaries).
+// tessellation that ignores community boundaries). With realism 'real' it looks like the files
+// departments really send (see hand-drawn.ts): each layer traced and simplified on its own, grids
+// reaching across community edges, a finer fifth layer (应急), an island community, a bowtie, and a
+// layer without household counts.
 import type {
   CoverageMode,
   PartyOrgDomain,
@@ -27,6 +30,14 @@ import {
   toLonLat,
   voronoiCells,
 } from './geometry.ts'
+import {
+  type HandDrawing,
+  displacementField,
+  drawByHand,
+  distanceToOutline,
+  regularPolygon,
+  twistRing,
+} from './hand-drawn.ts'
 import { businessName, createPlaceNamer, personName } from './names.ts'
 import { type Random, createRandom, deriveSeed } from './random.ts'
 import type {
@@ -42,9 +53,17 @@ import type {
 
 export type * from './types.ts'
 
+/**
+ * 'clean': the departments' grids share the exact community edges (jittered a little); 'real': as
+ * departments' files really are (hand-drawn.ts), the demo's default at start.
+ */
+export type DemoRealism = 'clean' | 'real'
+
 export interface GenerateOptions {
   seed: number
   scale: number
+  /** 'clean' when absent */
+  realism?: DemoRealism
 }
 
 /** 41 01 99: a province and city prefix with a county number no real county uses. */
@@ -129,7 +148,7 @@ function clipToCommunity(cell: Ring, community: Community): Shape {
   return intersectWithShape(cell, community.shape)
 }
 
-export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict {
+export function generateDistrict({ seed, scale, realism = 'clean' }: GenerateOptions): DemoDistrict {
   if (!Number.isInteger(scale) || scale < 1 || scale > 100)
     throw new RangeError(`scale must be an integer from 1 to 100, got ${scale}`)
   const random = createRandom(deriveSeed(seed, 'district'))
@@ -191,6 +210,8 @@ export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict
     nearest.communities.push(community)
     communities.push(community)
   }
+
+  if (realism === 'real') makeIsland(createRandom(deriveSeed(seed, 'island')), communities)
 
   // Codes and names: 街道 001–099, 镇 100–199; 居委会 001–199, 村委会 200–399.
   const usedStreets = streets.filter((s) => s.communities.length > 0)
@@ -265,6 +286,7 @@ export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict
   ): DemoGridLayer => {
     const layerSeed = deriveSeed(seed, `grids-${department}`)
     const r = createRandom(layerSeed)
+    const draw = handDrawing(department)
     const grids: DemoGrid[] = []
     for (const community of communities) {
       const households = community.points.reduce((sum, p) => sum + p.households, 0)
@@ -289,12 +311,35 @@ export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict
             department,
             community,
             serial,
-            jitterShape(shape, layerSeed, options.sharedSigma, own, options.ownSigma),
+            draw(jitterShape(shape, layerSeed, options.sharedSigma, own, options.ownSigma), community),
           ),
         )
       }
     }
-    return { department, title, grids }
+    return { department, title, grids, hasHouseholds: realism === 'clean' || department !== 'urban' }
+  }
+
+  /**
+   * With realism 'real', how the department drew a grid: traced on its own base map and simplified
+   * with its own tolerance; one grid in 16 reaches 15–60 m across its community's edge. The draws
+   * come from streams of their own, so the clean district stays byte-identical.
+   */
+  const drawings: Record<DemoGridLayer['department'], HandDrawing> = {
+    governance: { amplitudeM: 2, toleranceM: 3 },
+    party: { amplitudeM: 5, toleranceM: 8 },
+    urban: { amplitudeM: 10, toleranceM: 15 },
+    social: { amplitudeM: 12, toleranceM: 25 },
+    emergency: { amplitudeM: 3, toleranceM: 4 },
+  }
+  const handDrawing = (department: DemoGridLayer['department']) => {
+    if (realism === 'clean') return (shape: Shape) => shape
+    const drawing = drawings[department]
+    const field = displacementField(deriveSeed(seed, `base-map-${department}`), drawing.amplitudeM)
+    const reach = createRandom(deriveSeed(seed, `reach-${department}`))
+    return (shape: Shape, community: Community) => {
+      const reachM = reach.chance(1 / 16) ? reach.between(15, 60) : 0
+      return drawByHand(shape, field, drawing, community, reachM)
+    }
   }
 
   const gridRow = (department: string, community: Community, serial: number, shape: Shape): DemoGrid => {
@@ -331,6 +376,7 @@ export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict
     }
     const serials = new Map<string, number>()
     const grids: DemoGrid[] = []
+    const draw = handDrawing('urban')
     for (const [i, cell] of voronoiCells(seeds, box).entries()) {
       if (!cell) continue
       const shape = ringInsideShape(cell, outline) ? [[cell]] : intersectWithShape(cell, outline)
@@ -339,9 +385,10 @@ export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict
       const serial = (serials.get(community.code) ?? 0) + 1
       serials.set(community.code, serial)
       const own = r.chance(0.1) ? createRandom(deriveSeed(layerSeed, `own-${i}`)) : undefined
-      grids.push(gridRow('urban', community, serial, jitterShape(shape, layerSeed, 0, own, 3)))
+      grids.push(gridRow('urban', community, serial, draw(jitterShape(shape, layerSeed, 0, own, 3), community)))
     }
-    return { department: 'urban', title: '城管网格（演示）', grids }
+    // 城管's unit grids carry no household counts in real files
+    return { department: 'urban', title: '城管网格（演示）', grids, hasHouseholds: realism === 'clean' }
   }
 
   const gridLayers: DemoGridLayer[] = [
@@ -368,6 +415,22 @@ export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict
       dropShare: 0.02,
     }),
   ]
+  if (realism === 'real') {
+    // a fifth layer, finer than the others (about 250 households a grid in town)
+    gridLayers.push(
+      layerOf('emergency', '应急网格（演示）', {
+        householdsPerGrid: 250,
+        sharedSigma: 0,
+        ownShare: 0.1,
+        ownSigma: 2,
+        dropShare: 0.01,
+      }),
+    )
+    twistOneGrid(
+      createRandom(deriveSeed(seed, 'bowtie')),
+      gridLayers.find((l) => l.department === 'social')!,
+    )
+  }
 
   const { partyOrgs, units } = generatePartyOrganizations(
     createRandom(deriveSeed(seed, 'party')),
@@ -381,6 +444,44 @@ export function generateDistrict({ seed, scale }: GenerateOptions): DemoDistrict
     outline,
   )
   return { seed, scale, regions, gridLayers, population, partyOrgs, units, serviceCenters }
+}
+
+/**
+ * An island community: a piece of land (a hexagon of 100–150 m) inside a large community belongs to
+ * its nearest neighbour, which is then in two parts; the large one has a hole where it lies.
+ */
+function makeIsland(random: Random, communities: Community[]): void {
+  const candidates = communities.filter((c) => c.convex).sort((a, b) => shapeArea(b.shape) - shapeArea(a.shape))
+  for (const host of candidates.slice(0, 10)) {
+    const piece = regularPolygon(host.center, random.between(100, 150), 6, random)
+    if (!piece.every((p) => pointInShape(p, host.shape) && distanceToOutline(p, host.shape) > 150)) continue
+    const owner = communities
+      .filter((c) => c !== host)
+      .reduce((best, c) =>
+        Math.hypot(c.center[0] - host.center[0], c.center[1] - host.center[1]) <
+        Math.hypot(best.center[0] - host.center[0], best.center[1] - host.center[1])
+          ? c
+          : best,
+      )
+    host.shape = [[host.shape[0][0], [...piece].reverse()]]
+    host.convex = undefined
+    owner.shape = [...owner.shape, [piece]]
+    owner.convex = undefined
+    return
+  }
+  throw new Error('no community is large enough to hold an island of another')
+}
+
+/** One grid of the layer drawn as a bowtie: its outer ring crosses itself (a self-intersecting polygon). */
+function twistOneGrid(random: Random, layer: DemoGridLayer): void {
+  const candidates = layer.grids.filter(
+    (g) => g.boundary.coordinates.length === 1 && g.boundary.coordinates[0].length === 1,
+  )
+  const grid = random.pick(candidates)
+  const ring = grid.boundary.coordinates[0][0]
+  const open = ring.slice(0, -1) as [number, number][]
+  const twisted = twistRing(open)
+  grid.boundary = { type: 'MultiPolygon', coordinates: [[[...twisted, twisted[0]]]] }
 }
 
 const lonLat = (p: readonly number[]) => {

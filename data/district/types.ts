@@ -40,9 +40,11 @@ export interface DemoGrid {
 }
 
 export interface DemoGridLayer {
-  department: 'party' | 'governance' | 'urban' | 'social'
+  department: 'party' | 'governance' | 'urban' | 'social' | 'emergency'
   title: string
   grids: DemoGrid[]
+  /** false for a layer whose file carries no household counts (户数): its grids' households stay unknown */
+  hasHouseholds: boolean
 }
 
 export interface DemoPopulationPoint {

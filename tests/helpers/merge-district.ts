@@ -90,6 +90,8 @@ export async function buildMergeDistrict(db: Kysely<Tables>): Promise<Record<str
  * Per community: every unified grid is valid and inside it, no two overlap, and their areas add up
  * to the community's (so, with no overlap, there is no gap). Pairwise tests keep GEOS work small.
  * Reprojected to UTM, a valid boundary can cross itself by a hair: repaired before the overlays.
+ * Shapes are densified in EPSG:4326 first (a vertex every 0.0002°): their edges are straight in
+ * lon/lat as stored, and a long one leaves its UTM chord by decimetres in the middle.
  */
 async function tilingErrors(db: Kysely<Tables>, runId: number) {
   const { rows } = await sql<{
@@ -100,15 +102,15 @@ async function tilingErrors(db: Kysely<Tables>, runId: number) {
     missing: number
     tolerance: number
   }>`
-    WITH u AS (SELECT id, community_code, ST_MakeValid(ST_Transform(boundary, 32649), 'method=structure') AS geom, boundary FROM unified_grids WHERE merge_run_id = ${runId})
+    WITH u AS (SELECT id, community_code, ST_MakeValid(ST_Transform(ST_Segmentize(boundary, 0.0002), 32649), 'method=structure') AS geom, boundary FROM unified_grids WHERE merge_run_id = ${runId})
     SELECT c.code,
       (SELECT count(*) FROM u WHERE u.community_code = c.code AND NOT ST_IsValid(u.boundary))::int AS invalid,
-      (SELECT coalesce(sum(ST_Area(ST_Difference(u.geom, ST_Transform(c.boundary, 32649), 0.001))), 0) FROM u WHERE u.community_code = c.code) AS outside,
+      (SELECT coalesce(sum(ST_Area(ST_Difference(u.geom, ST_Transform(ST_Segmentize(c.boundary, 0.0002), 32649), 0.001))), 0) FROM u WHERE u.community_code = c.code) AS outside,
       (SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, b.geom, 0.001))), 0) FROM u a JOIN u b ON a.id < b.id AND a.community_code = c.code
          AND b.community_code = c.code AND ST_Intersects(a.geom, b.geom)) AS overlap,
-      abs(ST_Area(ST_Transform(c.boundary, 32649)) - (SELECT coalesce(sum(ST_Area(u.geom)), 0) FROM u WHERE u.community_code = c.code)) AS missing,
+      abs(ST_Area(ST_Transform(ST_Segmentize(c.boundary, 0.0002), 32649)) - (SELECT coalesce(sum(ST_Area(u.geom)), 0) FROM u WHERE u.community_code = c.code)) AS missing,
       -- the overlay nodes boundaries on a 1 mm grid: a millimetre along the boundary is the tolerance
-      ST_Perimeter(ST_Transform(c.boundary, 32649)) * 0.001 AS tolerance
+      ST_Perimeter(ST_Transform(ST_Segmentize(c.boundary, 0.0002), 32649)) * 0.001 AS tolerance
     FROM regions c WHERE c.level = 'community' ORDER BY c.code`.execute(db)
   return rows
 }

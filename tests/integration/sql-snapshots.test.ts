@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { readRunInputs, readStepInputs } from '../../server/db/repositories/merge-engine.repository.ts'
 import { failInterruptedImports } from '../../server/db/repositories/imports.repository.ts'
-import { deleteRunResults, failInterruptedRuns } from '../../server/db/repositories/merge-runs.repository.ts'
+import {
+  deleteRunResults,
+  failInterruptedRuns,
+  findMetricSrid,
+} from '../../server/db/repositories/merge-runs.repository.ts'
+import { findRunTiling } from '../../server/db/repositories/merge-tiling.repository.ts'
+import { defaultSliverRule } from '../../server/services/merge/merge-params.ts'
 import { findHouseholdNorms } from '../../server/db/repositories/regions.repository.ts'
 import { findTileFeatures, postgisTileQuery } from '../../server/db/repositories/tiles.repository.ts'
 import type { Tables } from '../../server/db/tables.ts'
@@ -111,6 +117,7 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     const run = await merges.getRun(first)
     await readRunInputs(db, run.layerIds)
     await readStepInputs(db, { communities: [communityA], layerIds: run.layerIds, previousRunId: first })
+    await findRunTiling(db, first, defaultSliverRule, { srid: await findMetricSrid(db), communities: [communityA] })
 
     const regions = new RegionService(db)
     await regions.listRegions({ parent: '410199001000' })

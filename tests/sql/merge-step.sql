@@ -2,10 +2,11 @@
 DROP TABLE IF EXISTS "merge_community", "merge_piece", "merge_face", "merge_point", "merge_label", "merge_unified";
 
 CREATE TEMP TABLE merge_community AS
-    SELECT code, name, geom, outline, core, ST_Transform(core, 4326) AS core4326
+    SELECT code, name, geom, outline, core, ST_Transform(core, 4326) AS core4326, stored_outline
     FROM (
-      SELECT code, name, geom, ST_Boundary(geom) AS outline, ST_Buffer(geom, -$1::float8) AS core
-      FROM (SELECT code, name, ST_Transform(boundary, 32649) AS geom FROM regions WHERE code = ANY($2::text[])) c
+      SELECT code, name, geom, ST_Boundary(geom) AS outline, ST_Buffer(geom, -$1::float8) AS core, stored_outline
+      FROM (SELECT code, name, ST_Transform(d.boundary, 32649) AS geom, ST_Boundary(d.boundary) AS stored_outline
+            FROM (SELECT code, name, ST_Segmentize(boundary, $2::float8) AS boundary FROM regions WHERE code = ANY($3::text[])) d) c
     ) c;
 
 CREATE TEMP TABLE merge_piece AS
@@ -210,11 +211,19 @@ UPDATE merge_unified u SET code = a.code
     WHERE u.community_code = a.community AND u.label = a.label;
 
 -- materialized: a subquery's shape would be recomputed for every point it is tested against
-    WITH u AS MATERIALIZED (
-      SELECT code, community_code, area, ST_Multi(CASE WHEN valid THEN boundary ELSE ST_CollectionExtract(ST_MakeValid(boundary), 3) END) AS boundary FROM merge_unified
+    WITH r AS MATERIALIZED (
+      SELECT u.code, u.community_code, u.area, ST_Multi(CASE WHEN u.valid THEN u.boundary ELSE ST_CollectionExtract(ST_MakeValid(u.boundary), 3) END) AS boundary,
+             c.stored_outline
+      FROM merge_unified u JOIN merge_community c ON c.code = u.community_code
+    ), s AS MATERIALIZED (
+      -- back in EPSG:4326, the vertices along the community boundary are put exactly on its densified
+      -- vertices (there they were, to the millimetre): its edges and the grids' then coincide as stored
+      SELECT r.*, ST_Multi(ST_Snap(r.boundary, r.stored_outline, $1::float8)) AS snapped FROM r
+    ), u AS MATERIALIZED (
+      SELECT code, community_code, area, CASE WHEN ST_IsValid(snapped) THEN snapped ELSE boundary END AS boundary FROM s
     ), inserted AS (
       INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, households, population, boundary)
-      SELECT $1::bigint, u.code, u.community_code, u.area, coalesce(h.households, 0), coalesce(h.residents, 0), u.boundary
+      SELECT $2::bigint, u.code, u.community_code, u.area, coalesce(h.households, 0), coalesce(h.residents, 0), u.boundary
       FROM u
       LEFT JOIN LATERAL (
         SELECT sum(p.households)::int AS households, sum(p.residents)::int AS residents
@@ -224,8 +233,8 @@ UPDATE merge_unified u SET code = a.code
     ), mapped AS (
       INSERT INTO unified_grid_sources (unified_grid_id, grid_id, overlap_m2, share)
       SELECT i.id, s."gridId", s."overlapM2", least(1, s."overlapM2" / nullif(i.area_m2, 0))
-      FROM unnest($2::text[], $3::int[],
-                  $4::bigint[], $5::float8[]) AS s(community, label, "gridId", "overlapM2")
+      FROM unnest($3::text[], $4::int[],
+                  $5::bigint[], $6::float8[]) AS s(community, label, "gridId", "overlapM2")
       JOIN merge_unified mu ON mu.community_code = s.community AND mu.label = s.label
       JOIN inserted i ON i.code = mu.code
     )

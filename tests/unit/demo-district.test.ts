@@ -1,8 +1,19 @@
 // The demo district: deterministic, at real coordinates, with the sizes and the disagreements
 // between departments that the product exists to find.
-import { area, booleanPointInPolygon, difference, featureCollection, multiPolygon, point } from '@turf/turf'
+import {
+  area,
+  booleanDisjoint,
+  booleanPointInPolygon,
+  difference,
+  distance,
+  featureCollection,
+  kinks,
+  multiPolygon,
+  point,
+  polygon,
+} from '@turf/turf'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { type DemoDistrict, generateDistrict } from '../../data/district/index.ts'
+import { type DemoDistrict, type DemoGrid, generateDistrict } from '../../data/district/index.ts'
 
 let district: DemoDistrict
 
@@ -156,3 +167,115 @@ describe('generateDistrict', () => {
     expect(count).toBeLessThan(communities().length * 4.5)
   })
 })
+
+describe("generateDistrict with realism 'real': as departments' files really are", () => {
+  let real: DemoDistrict
+  beforeAll(() => {
+    real = generateDistrict({ seed: 20241, scale: 1, realism: 'real' })
+  })
+  const layer = (d: DemoDistrict, department: string) => d.gridLayers.find((l) => l.department === department)!
+
+  it('leaves the clean district as it was when no realism is given', () => {
+    expect(JSON.stringify(generateDistrict({ seed: 20241, scale: 1, realism: 'clean' }))).toBe(JSON.stringify(district))
+    expect(JSON.stringify(generateDistrict({ seed: 20241, scale: 1, realism: 'real' }))).toBe(JSON.stringify(real))
+  })
+
+  it('has a community in two parts (an island) and a neighbour with a hole where the island lies', () => {
+    const parted = (d: DemoDistrict) => d.regions.filter((r) => r.boundary && r.boundary.coordinates.length > 1)
+    expect(parted(district)).toHaveLength(0)
+    const [island] = parted(real)
+    expect(parted(real)).toHaveLength(1)
+    expect(island.boundary!.coordinates).toHaveLength(2)
+    const [main, detached] = island.boundary!.coordinates.map((rings) => polygon(rings))
+    expect(booleanDisjoint(main, detached)).toBe(true)
+    const holed = real.regions.filter((r) => r.boundary?.coordinates.some((rings) => rings.length > 1))
+    expect(holed).toHaveLength(1)
+    expect(holed[0].code).not.toBe(island.code)
+    // the hole is the detached part, within float noise
+    const hole = polygon([holed[0].boundary!.coordinates[0][1]])
+    expect(Math.abs(area(hole) - area(detached))).toBeLessThan(1)
+    expect(area(detached)).toBeGreaterThan(20_000)
+  })
+
+  it('draws a self-intersecting polygon (a bowtie) in the 社保 layer', () => {
+    // a true crossing: the edges cross at a point far from any vertex, not a ring touching itself
+    const crossesItself = (grid: DemoGrid) => {
+      const ring = grid.boundary.coordinates[0][0]
+      return kinks(polygon([ring])).features.some((k) =>
+        ring.every((v) => distance(k.geometry.coordinates, v, { units: 'meters' }) > 30),
+      )
+    }
+    const twisted = layer(real, 'social').grids.filter(crossesItself)
+    expect(twisted.length).toBeGreaterThanOrEqual(1)
+    expect(layer(district, 'social').grids.filter(crossesItself)).toHaveLength(0)
+  })
+
+  it('has a fifth department, 应急, finer than the other four, and a layer (城管) without household counts', () => {
+    expect(real.gridLayers.map((l) => l.department)).toEqual(['party', 'governance', 'urban', 'social', 'emergency'])
+    const emergency = layer(real, 'emergency').grids.length
+    for (const other of real.gridLayers.filter((l) => l.department !== 'emergency'))
+      expect(emergency, other.department).toBeGreaterThan(other.grids.length * 1.3)
+    expect(real.gridLayers.filter((l) => !l.hasHouseholds).map((l) => l.department)).toEqual(['urban'])
+    expect(district.gridLayers.every((l) => l.hasHouseholds)).toBe(true)
+  })
+
+  it('has grids of the careful base layer (综治) reaching metres across their community edge', () => {
+    const outsideOf = (d: DemoDistrict) => {
+      const boundary = new Map(d.regions.filter((r) => r.boundary).map((r) => [r.code, r.boundary!]))
+      return layer(d, 'governance')
+        .grids.slice(0, 300)
+        .filter((grid) => {
+          const outside = difference(
+            featureCollection([
+              multiPolygon(grid.boundary.coordinates),
+              multiPolygon(boundary.get(grid.communityCode)!.coordinates),
+            ]),
+          )
+          return outside !== null && area(outside) > 1000
+        }).length
+    }
+    expect(outsideOf(district)).toBe(0)
+    expect(outsideOf(real)).toBeGreaterThanOrEqual(5)
+  })
+
+  it('simplifies each layer on its own: the same community edge lies metres apart in 综治 and 社保', () => {
+    // from the midpoint of each community edge to the nearest edge of the layer's grids of that community
+    const offsets = (d: DemoDistrict, department: string) => {
+      const rings = new Map<string, number[][][]>()
+      for (const grid of layer(d, department).grids)
+        for (const rings_ of grid.boundary.coordinates)
+          rings.set(grid.communityCode, [...(rings.get(grid.communityCode) ?? []), ...rings_.map((r) => r.map(metres))])
+      const result: number[] = []
+      for (const community of d.regions.filter((r) => r.boundary).slice(0, 60)) {
+        const outline = community.boundary!.coordinates[0][0].map(metres)
+        for (let i = 0; i + 1 < outline.length; i++) {
+          const middle = [(outline[i][0] + outline[i + 1][0]) / 2, (outline[i][1] + outline[i + 1][1]) / 2]
+          let nearest = Infinity
+          for (const ring of rings.get(community.code) ?? [])
+            for (let k = 0; k + 1 < ring.length; k++)
+              nearest = Math.min(nearest, distanceToSegment(middle, ring[k], ring[k + 1]))
+          result.push(nearest)
+        }
+      }
+      return result
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]
+    const [cleanGovernance, cleanSocial] = [offsets(district, 'governance'), offsets(district, 'social')]
+    const [realGovernance, realSocial] = [offsets(real, 'governance'), offsets(real, 'social')]
+    // clean: both layers follow the community edge exactly (a few grids jittered)
+    expect(median(cleanGovernance.map((d, i) => Math.abs(d - cleanSocial[i])))).toBeLessThan(0.01)
+    // real: each traced and simplified its own way, metres apart
+    expect(median(realSocial)).toBeGreaterThan(2)
+    expect(median(realGovernance.map((d, i) => Math.abs(d - realSocial[i])))).toBeGreaterThan(1)
+  })
+})
+
+/** Lon/lat to metres east and north near the demo district (34.6°N): enough for offsets of metres. */
+const metres = ([lon, lat]: number[]) => [lon * 111_320 * Math.cos((34.62 * Math.PI) / 180), lat * 110_574]
+
+function distanceToSegment(p: number[], a: number[], b: number[]): number {
+  const [dx, dy] = [b[0] - a[0], b[1] - a[1]]
+  const length2 = dx * dx + dy * dy
+  const t = length2 === 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2))
+  return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
+}

@@ -67,10 +67,12 @@ export async function insertGridLayer(db: Db, layer: DemoGridLayer, importRunId:
     attributes: g.attributes,
     boundary: JSON.stringify(g.boundary),
   }))
+  // a grid drawn invalid (the 'real' demo's bowtie) keeps the reason, as an import would
   await inBatches(grids, (json) =>
     sql`
-    INSERT INTO grids (layer_id, code, name, community_code, attributes, boundary)
-    SELECT ${id}::bigint, r.code, r.name, r."communityCode", r.attributes, ${polygonFrom(sql.ref('r.boundary'))}
+    INSERT INTO grids (layer_id, code, name, community_code, attributes, boundary, repair_note)
+    SELECT ${id}::bigint, r.code, r.name, r."communityCode", r.attributes, ${polygonFrom(sql.ref('r.boundary'))},
+           CASE WHEN ST_IsValid(ST_GeomFromGeoJSON(r.boundary)) THEN NULL ELSE ST_IsValidReason(ST_GeomFromGeoJSON(r.boundary)) END
     FROM json_to_recordset(${json}::json) AS r(code text, name text, "communityCode" text, attributes jsonb, boundary text)`.execute(
       db,
     ),
@@ -86,10 +88,14 @@ export async function insertGridLayer(db: Db, layer: DemoGridLayer, importRunId:
   return id
 }
 
-/** Households and residents of each grid, counted from the population points inside it. */
-export async function countGridPopulation(db: Db): Promise<void> {
+/**
+ * Households and residents of each grid, counted from the population points inside it; households
+ * only in the layers whose files carry them (the others' stay unknown).
+ */
+export async function countGridPopulation(db: Db, layersWithHouseholds: number[]): Promise<void> {
   await sql`
-    UPDATE grids g SET households = coalesce(c.households, 0), population = coalesce(c.residents, 0)
+    UPDATE grids g SET households = CASE WHEN g.layer_id = ANY(${layersWithHouseholds}::bigint[]) THEN coalesce(c.households, 0) END,
+                       population = coalesce(c.residents, 0)
     FROM (
       SELECT g2.id, sum(p.households)::int AS households, sum(p.residents)::int AS residents
       FROM grids g2 LEFT JOIN population_points p ON ST_Intersects(g2.boundary, p.location)

@@ -23,6 +23,19 @@ export const GRID_SIZE_M = 0.001
  * the one tolerance for everything noded on the millimetre grid (faces of a community, a unified grid
  * or an issue built from its outline).
  */
+/**
+ * The longest edge of a community boundary taken into the metric frame, in degrees (about 20 m):
+ * between vertices that close, a lon/lat-straight edge and a UTM-straight one part by micrometres.
+ */
+const STORED_EDGE_STEP_DEGREES = 0.0002
+
+/**
+ * How far (in degrees, about 2 mm) a unified grid's vertex may lie from a vertex of its community's
+ * densified boundary and be put back on it in EPSG:4326: the millimetre noding in the metric frame
+ * and the way back leave it that near.
+ */
+const STORED_SNAP_DEGREES = 0.00000002
+
 const areaIsOff = (shape: RawBuilder<unknown>, expected: RawBuilder<unknown>) =>
   sql<boolean>`abs(ST_Area(${shape}) - ${expected}) > ${GRID_SIZE_M}::float8 * ST_Perimeter(${shape}) + 0.01`
 
@@ -48,12 +61,17 @@ export interface StepOptions {
 export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   const srid = sql.lit(o.srid)
   await dropStepTables(trx)
+  // The boundary densified in EPSG:4326 before it goes to the metric frame: an edge kilometres long
+  // is straight in lon/lat as stored but not in UTM, where the two part by metres in the middle;
+  // with a vertex every 0.0002° (about 20 m) they coincide to micrometres (see
+  // insertUnifiedGrids for the way back). stored_outline: that densified boundary as stored.
   await sql`
     CREATE TEMP TABLE merge_community AS
-    SELECT code, name, geom, outline, core, ST_Transform(core, 4326) AS core4326
+    SELECT code, name, geom, outline, core, ST_Transform(core, 4326) AS core4326, stored_outline
     FROM (
-      SELECT code, name, geom, ST_Boundary(geom) AS outline, ST_Buffer(geom, -${GRID_SIZE_M}::float8) AS core
-      FROM (SELECT code, name, ST_Transform(boundary, ${srid}) AS geom FROM regions WHERE code = ANY(${o.communities}::text[])) c
+      SELECT code, name, geom, ST_Boundary(geom) AS outline, ST_Buffer(geom, -${GRID_SIZE_M}::float8) AS core, stored_outline
+      FROM (SELECT code, name, ST_Transform(d.boundary, ${srid}) AS geom, ST_Boundary(d.boundary) AS stored_outline
+            FROM (SELECT code, name, ST_Segmentize(boundary, ${STORED_EDGE_STEP_DEGREES}::float8) AS boundary FROM regions WHERE code = ANY(${o.communities}::text[])) d) c
     ) c`.execute(trx)
   // Each grid reaching more than a millimetre into the community (not the neighbours' grids that
   // merely touch it), repaired (ST_MakeValid before any overlay: PGlite would fail silently otherwise),
@@ -398,8 +416,16 @@ export async function insertUnifiedGrids(
   // while the planner's statistics of it stay those of its start)
   const { rows } = await sql<{ n: number }>`
     -- materialized: a subquery's shape would be recomputed for every point it is tested against
-    WITH u AS MATERIALIZED (
-      SELECT code, community_code, area, ST_Multi(CASE WHEN valid THEN boundary ELSE ST_CollectionExtract(ST_MakeValid(boundary), 3) END) AS boundary FROM merge_unified
+    WITH r AS MATERIALIZED (
+      SELECT u.code, u.community_code, u.area, ST_Multi(CASE WHEN u.valid THEN u.boundary ELSE ST_CollectionExtract(ST_MakeValid(u.boundary), 3) END) AS boundary,
+             c.stored_outline
+      FROM merge_unified u JOIN merge_community c ON c.code = u.community_code
+    ), s AS MATERIALIZED (
+      -- back in EPSG:4326, the vertices along the community boundary are put exactly on its densified
+      -- vertices (there they were, to the millimetre): its edges and the grids' then coincide as stored
+      SELECT r.*, ST_Multi(ST_Snap(r.boundary, r.stored_outline, ${STORED_SNAP_DEGREES}::float8)) AS snapped FROM r
+    ), u AS MATERIALIZED (
+      SELECT code, community_code, area, CASE WHEN ST_IsValid(snapped) THEN snapped ELSE boundary END AS boundary FROM s
     ), inserted AS (
       INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, households, population, boundary)
       SELECT ${runId}::bigint, u.code, u.community_code, u.area, coalesce(h.households, 0), coalesce(h.residents, 0), u.boundary

@@ -2,7 +2,7 @@
 // failure leaves the database as it was. The server calls it at first start; tests and the
 // benchmark call it to build their databases.
 import type { Kysely } from 'kysely'
-import { generateDistrict } from '../../../data/district/index.ts'
+import { type DemoRealism, generateDistrict } from '../../../data/district/index.ts'
 import * as demo from '../../db/repositories/demo.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import { refreshStatistics } from '../../db/statistics.ts'
@@ -16,7 +16,7 @@ export const hasAnyRegion = (db: Kysely<Tables>) => demo.hasAnyRegion(db)
 
 export async function loadDemoDistrict(
   db: Kysely<Tables>,
-  options: { seed: number; scale: number },
+  options: { seed: number; scale: number; realism?: DemoRealism },
 ): Promise<DemoLoadReport> {
   const started = performance.now()
   const district = generateDistrict(options)
@@ -34,8 +34,12 @@ export async function loadDemoDistrict(
     const runId = await demo.startImportRun(trx)
     await demo.insertRegions(trx, district.regions)
     await demo.insertPopulation(trx, district.population)
-    for (const layer of district.gridLayers) await demo.insertGridLayer(trx, layer, runId)
-    await demo.countGridPopulation(trx)
+    const withHouseholds: number[] = []
+    for (const layer of district.gridLayers) {
+      const layerId = await demo.insertGridLayer(trx, layer, runId)
+      if (layer.hasHouseholds) withHouseholds.push(layerId)
+    }
+    await demo.countGridPopulation(trx, withHouseholds)
     await demo.insertPartyOrgs(trx, district.partyOrgs)
     await demo.insertUnits(trx, district.units)
     await demo.insertServiceCenters(trx, district.serviceCenters)

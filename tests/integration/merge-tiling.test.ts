@@ -1,0 +1,169 @@
+// 无缝拼接 in the stored frame (issue 19, item 1): a merge's unified grids, as stored in EPSG:4326,
+// tile each community — measured from the stored rows with areas on the spheroid — on a district
+// with community edges kilometres long without a vertex, a community in two parts (an island), and
+// four departments that traced and simplified their grids each on its own.
+import { type Kysely, sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type HandDrawing, displacementField, drawByHand } from '../../data/district/hand-drawn.ts'
+import type { Shape } from '../../data/district/geometry.ts'
+import type { Database } from '../../server/db/database.ts'
+import { type CommunityTiling, findRunTiling } from '../../server/db/repositories/merge-tiling.repository.ts'
+import type { Tables } from '../../server/db/tables.ts'
+import { findMetricSrid } from '../../server/db/repositories/merge-runs.repository.ts'
+import { defaultSliverRule } from '../../server/services/merge/merge-params.ts'
+import { MergeService } from '../../server/services/merge/merge.service.ts'
+import { mergeExecutionFor } from '../../server/services/merge/merge-run.ts'
+import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
+import { toLonLat } from '../helpers/local-frame.ts'
+
+const [A, B] = ['410199001001', '410199001002']
+
+/** An island of B inside A (a hexagon of 150 m around (1500, 1000)). */
+const island: [number, number][] = Array.from({ length: 6 }, (_, i) => [
+  1500 + 150 * Math.cos((i * Math.PI) / 3),
+  1000 + 150 * Math.sin((i * Math.PI) / 3),
+])
+/** A and B meet on a slanted edge 2 km long; every other edge runs 2–6 km without a vertex. */
+const communityA: Shape = [
+  [
+    [
+      [0, 0],
+      [3000, 0],
+      [3300, 2000],
+      [0, 2000],
+    ],
+    [...island].reverse(),
+  ],
+]
+const communityB: Shape = [
+  [
+    [
+      [3000, 0],
+      [6000, 0],
+      [6000, 2000],
+      [3300, 2000],
+    ],
+  ],
+  [island],
+]
+/** The x of the A/B edge at height y. */
+const edgeX = (y: number) => 3000 + (300 * y) / 2000
+
+/** Each department splits the communities into strips at its own places. */
+function strips(cuts: number[], from: (y: number) => number, to: (y: number) => number): Shape[] {
+  const xs = [from, ...cuts.map((x) => () => x), to]
+  return xs.slice(1).map((right, i) => [
+    [
+      [
+        [xs[i](0), 0],
+        [right(0), 0],
+        [right(2000), 2000],
+        [xs[i](2000), 2000],
+      ],
+    ],
+  ])
+}
+
+const departments: { department: string; drawing: HandDrawing; cutsA: number[]; cutsB: number[] }[] = [
+  { department: 'governance', drawing: { amplitudeM: 2, toleranceM: 3 }, cutsA: [1000, 2000], cutsB: [4200, 5100] },
+  { department: 'party', drawing: { amplitudeM: 5, toleranceM: 8 }, cutsA: [1004, 1996], cutsB: [4197, 5104] },
+  { department: 'urban', drawing: { amplitudeM: 10, toleranceM: 15 }, cutsA: [700, 1300, 2100], cutsB: [4000, 5000] },
+  { department: 'social', drawing: { amplitudeM: 12, toleranceM: 25 }, cutsA: [1200], cutsB: [4600] },
+]
+
+const multiPolygonWkt = (shape: Shape) =>
+  `MULTIPOLYGON(${shape
+    .map(
+      (rings) =>
+        `(${rings.map((ring) => `(${[...ring, ring[0]].map(([x, y]) => toLonLat(x, y).join(' ')).join(', ')})`).join(', ')})`,
+    )
+    .join(', ')})`
+
+async function buildDistrict(db: Kysely<Tables>): Promise<void> {
+  const geom = (shape: Shape) => sql`ST_GeomFromText(${multiPolygonWkt(shape)}, 4326)`
+  const whole: Shape = [
+    [
+      [
+        [0, 0],
+        [6000, 0],
+        [6000, 2000],
+        [0, 2000],
+      ],
+    ],
+  ]
+  await sql`INSERT INTO regions (code, name, level, parent_code, is_urban, boundary) VALUES
+    ('410199000000', '测试区', 'district', NULL, true, ${geom(whole)}),
+    ('410199001000', '测试街道', 'street', '410199000000', true, ${geom(whole)}),
+    (${A}, '甲社区', 'community', '410199001000', true, ${geom(communityA)}),
+    (${B}, '乙社区', 'community', '410199001000', true, ${geom(communityB)})`.execute(db)
+  for (const [n, { department, drawing, cutsA, cutsB }] of departments.entries()) {
+    const { id } = await db
+      .insertInto('grid_layers')
+      .values({ department, version: 1, title: department, is_active: true })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const field = displacementField(1000 + n, drawing.amplitudeM)
+    const draw = (shape: Shape, community: Shape, center: number[]) =>
+      drawByHand(shape, field, drawing, { shape: community, center }, 0)
+    const gridsA = strips(cutsA, () => 0, edgeX)
+    const gridsB = strips(cutsB, edgeX, () => 6000)
+    // A's strip around the island has a hole there; the island is a grid of its own in 综治 and part
+    // of B's first strip in the other layers
+    const holed = gridsA.findIndex((s) => s[0][0][0][0] <= 1350 && s[0][0][1][0] >= 1650)
+    if (holed >= 0) gridsA[holed] = [[gridsA[holed][0][0], [...island].reverse()]]
+    const shapes: [string, Shape][] = [
+      ...gridsA.map((s): [string, Shape] => [A, draw(s, communityA, [1500, 500])]),
+      ...(department === 'governance'
+        ? [...gridsB.map((s): [string, Shape] => [B, s]), [B, [[island]]] as [string, Shape]]
+        : gridsB.map((s, i): [string, Shape] => [B, i === 0 ? [...s, [island]] : s])
+      ).map(([c, s]): [string, Shape] => [c, draw(s, communityB, [4500, 1000])]),
+    ]
+    for (const [i, [community, shape]] of shapes.entries()) {
+      await sql`INSERT INTO grids (layer_id, code, name, community_code, attributes, boundary)
+        VALUES (${id}, ${`${community}${String(i + 1).padStart(3, '0')}`}, ${`${department} ${i + 1}`}, ${community}, '{}',
+                ST_Multi(ST_CollectionExtract(ST_MakeValid(${geom(shape)}), 3)))`.execute(db)
+    }
+  }
+}
+
+describe.each(testDrivers())('the stored result of a merge tiles each community in EPSG:4326 on %s', (driver) => {
+  let database: Database
+  let tiling: CommunityTiling[]
+
+  beforeAll(async () => {
+    database = await openTestDatabase(driver, 'empty')
+    await buildDistrict(database.db)
+    const execution = mergeExecutionFor(database.driver)
+    const merges = new MergeService(database.db, { driver: database.driver })
+    const runId = await merges.createRun({ ...execution.request, strategy: 'base_department' })
+    const run = await merges.executeRun(runId, execution.hooks)
+    expect(run.error).toBeNull()
+    tiling = await findRunTiling(database.db, runId, defaultSliverRule, { srid: await findMetricSrid(database.db) })
+  }, 120_000)
+
+  afterAll(async () => database?.close())
+
+  it('measures both communities, the island in two parts', async () => {
+    expect(tiling.map((c) => c.code)).toEqual([A, B])
+    const { rows } = await sql<{
+      parts: number
+    }>`SELECT ST_NumGeometries(boundary) AS parts FROM regions WHERE code = ${B}`.execute(database.db)
+    expect(rows[0].parts).toBe(2)
+  })
+
+  it('leaves at most 0.5 m² between each community and the union of its unified grids', () => {
+    for (const c of tiling) expect(c.symDifferenceM2, c.code).toBeLessThanOrEqual(0.5)
+  })
+
+  it('lets no two unified grids overlap by more than 0.01 m²', () => {
+    for (const c of tiling) expect(c.maxOverlapM2, c.code).toBeLessThanOrEqual(0.01)
+  })
+
+  it('puts no vertex of a unified grid more than 5 cm outside its community', () => {
+    for (const c of tiling) expect(c.maxVertexOutsideM, c.code).toBeLessThanOrEqual(0.05)
+  })
+
+  it('makes no unified grid under the sliver thresholds but whole communities or island parts', () => {
+    for (const c of tiling) expect(c.slivers, c.code).toBe(0)
+  })
+})
