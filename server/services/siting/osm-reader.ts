@@ -99,6 +99,11 @@ export async function readOsmRoads(filePath: string, format = osmFormatOf(filePa
     if (part && part.nodeIds.length >= 2) roads.push(part)
     if (missing) waysMissingNodes += 1
   }
+  // A truncated XML file ends quietly in osm-read; a file with no road at all is never what was meant.
+  if (roads.length === 0)
+    throw new InvalidInputError(`OSM 文件中没有道路（highway）线（文件 ${file}）; the OSM file holds no highway ways`, [
+      { file },
+    ])
   return { roads, nodeCount: lons.length, wayCount, waysMissingNodes }
 }
 
