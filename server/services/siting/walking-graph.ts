@@ -515,17 +515,18 @@ function pushPiece(out: number[], graph: WalkingGraph, e: number, fromMetres: nu
 }
 
 /**
- * The network within `cutoff` metres of the current search: whole edges where both ends' slack
- * covers the edge, else the partial pieces from each reached end, plus the source's own edge
- * around its projection. Pieces may overlap; a buffer-and-union downstream absorbs that.
+ * The network within `cutoff` metres of the current search, without overlaps: whole edges where
+ * both ends' slack covers the edge, else the partial pieces from each reached end; on the source's
+ * own edge, the union of the stretch around its projection and the pieces from the edge's ends.
  */
 function reachedSegments(
   search: WalkingSearch,
   cutoff: number,
-  source?: { points: SnappedPoints; i: number },
+  source: { points: SnappedPoints; i: number },
 ): Float64Array {
   const graph = search.graph
   const { dist } = search
+  const sourceEdge = source.points.edge[source.i]
   const out: number[] = []
   for (let k = 0; k < search.touchedCount; k++) {
     const u = search.touched[k]
@@ -533,6 +534,7 @@ function reachedSegments(
     if (du > cutoff) continue
     for (let a = graph.adjacentStarts[u]; a < graph.adjacentStarts[u + 1]; a++) {
       const e = graph.adjacentEdges[a]
+      if (e === sourceEdge) continue
       const uIsFrom = graph.edgeFrom[e] === u
       const v = uIsFrom ? graph.edgeTo[e] : graph.edgeFrom[e]
       const dv = dist[v]
@@ -551,14 +553,28 @@ function reachedSegments(
       }
     }
   }
-  if (source) {
-    const { points, i } = source
-    const e = points.edge[i]
-    const reach = cutoff - points.offset[i]
-    if (e !== -1 && reach > 0) {
-      const at = points.t[i] * graph.edgeLength[e]
-      pushPiece(out, graph, e, at - reach, at + reach)
+  if (sourceEdge !== -1) {
+    const length = graph.edgeLength[sourceEdge]
+    const intervals: [number, number][] = []
+    const reach = cutoff - source.points.offset[source.i]
+    if (reach > 0) {
+      const at = source.points.t[source.i] * length
+      intervals.push([at - reach, at + reach])
     }
+    const slackFrom = cutoff - dist[graph.edgeFrom[sourceEdge]]
+    if (slackFrom > 0) intervals.push([0, slackFrom])
+    const slackTo = cutoff - dist[graph.edgeTo[sourceEdge]]
+    if (slackTo > 0) intervals.push([length - slackTo, length])
+    intervals.sort((a, b) => a[0] - b[0])
+    let current: [number, number] | undefined
+    for (const interval of intervals) {
+      if (current && interval[0] <= current[1]) current[1] = Math.max(current[1], interval[1])
+      else {
+        if (current) pushPiece(out, graph, sourceEdge, current[0], current[1])
+        current = [interval[0], interval[1]]
+      }
+    }
+    if (current) pushPiece(out, graph, sourceEdge, current[0], current[1])
   }
   return Float64Array.from(out)
 }
