@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../server/errors.ts'
 import { buildCoverageSets, coverageSetsFromPairs, reduceCoverage } from '../../server/services/siting/coverage-sets.ts'
 import { solveMaximalCoveringExact, solveSetCoveringExact } from '../../server/services/siting/exact.ts'
-import { solveMaximalCoveringGreedy, solveSetCoveringGreedy } from '../../server/services/siting/greedy.ts'
+import {
+  solveMaximalCoveringGreedy,
+  solveSetCoveringGreedy,
+  submodularUpperBound,
+} from '../../server/services/siting/greedy.ts'
 
 function random(seed: number): () => number {
   let a = seed >>> 0
@@ -137,7 +141,12 @@ describe('maximal covering', () => {
     expect(exact.message).toMatch(/求解达到时限.*字段 timeLimitSeconds/)
     expect(exact.newlyCoveredWeight).toBeGreaterThanOrEqual(exact.greedy.newlyCoveredWeight)
     expect(exact.bestBound).toBeGreaterThanOrEqual(exact.newlyCoveredWeight)
-    expect(exact.gap).toBeGreaterThanOrEqual(0)
+    // HiGHS stops inside its root LP and proves nothing (its bound is +∞): the bound comes from
+    // greedy's picks, finite and well below every resident a candidate could reach.
+    expect(exact.boundSource).toBe('greedy-bound')
+    expect(exact.bestBound).toBeLessThan(reduced.coverableWeight / 2)
+    expect(exact.gap).toBeCloseTo((exact.bestBound - exact.objective) / exact.objective, 12)
+    expect(exact.gap).toBeLessThan(0.1)
     expect(['highs', 'greedy']).toContain(exact.returned)
   })
 })
@@ -207,5 +216,21 @@ describe('bad input', () => {
       /字段 timeLimitSeconds/,
     )
     await expect(solveMaximalCoveringExact(reduced, 2, { relativeGap: 2 })).rejects.toThrow(/字段 relativeGap/)
+  })
+})
+
+describe('the bound from greedy picks', () => {
+  it('never falls below the optimum found by enumeration', () => {
+    for (let seed = 20; seed < 30; seed++) {
+      const next = random(seed)
+      const weight = Array.from({ length: 30 }, () => 1 + Math.floor(next() * 9))
+      const lists = Array.from({ length: 10 }, () => Array.from({ length: 30 }, (_, i) => i).filter(() => next() < 0.2))
+      const reduced = instance(weight, lists)
+      const greedy = solveMaximalCoveringGreedy(reduced, 3)
+      const picks = greedy.sites.map((original) => reduced.candidateReduced[original])
+      const bound = submodularUpperBound(reduced, picks, 3)
+      expect(bound).toBeGreaterThanOrEqual(enumerateOptimum(lists, weight, 3))
+      expect(bound).toBeGreaterThanOrEqual(greedy.newlyCoveredWeight)
+    }
   })
 })

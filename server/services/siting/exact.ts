@@ -7,7 +7,8 @@
 // binary. The model goes to HiGHS as compressed columns rather than LP text: the package takes
 // arrays directly, which skips writing and parsing a text file of a million terms. Greedy's answer
 // is passed as the MIP start and kept if HiGHS ends (at its time limit) with something worse, so
-// the exact result is never worse than greedy's; the dual bound HiGHS proved is reported either way.
+// the exact result is never worse than greedy's; the dual bound HiGHS proved is reported either way,
+// or, when HiGHS stops before proving a useful one, a bound computed from greedy's picks (said so).
 
 import * as highsPackage from 'highs'
 import type { Highs, Model } from 'highs'
@@ -18,7 +19,9 @@ import {
   bestReachableShare,
   pickMaximalCoveringGreedy,
   requiredNewWeight,
+  siteCountLowerBound,
   solveSetCoveringGreedy,
+  submodularUpperBound,
   unreachableMessage,
   validateK,
   validateTargetShare,
@@ -43,8 +46,13 @@ export interface ExactSolution extends SitingSolution {
   returned: 'highs' | 'greedy'
   /** the objective of the returned answer: new residents covered (max covering) or new sites (set covering) */
   objective: number
-  /** the best bound HiGHS proved (an upper bound for max covering, a lower bound for set covering) */
+  /** the best proven bound: an upper bound for max covering, a lower bound for set covering */
   bestBound: number
+  /**
+   * where the bound comes from: HiGHS's dual bound, or (when HiGHS stopped before proving a useful
+   * one, e.g. inside its root LP at the time limit) a bound computed here from greedy's picks
+   */
+  boundSource: 'highs' | 'greedy-bound'
   /** |bestBound − objective| / |objective| (HiGHS's definition), for the returned answer */
   gap: number
   /** HiGHS's own mip_gap for its incumbent, for comparison */
@@ -295,6 +303,7 @@ export async function solveMaximalCoveringExact(
     bound: number,
     solverGap: number,
     seconds: number,
+    boundSource: ExactSolution['boundSource'] = 'highs',
   ): ExactSolution => {
     const gap = relativeGapOf(newly, bound)
     const covered = reduced.fixedCoveredWeight + newly
@@ -310,6 +319,7 @@ export async function solveMaximalCoveringExact(
       coveredShare: reduced.totalWeight > 0 ? covered / reduced.totalWeight : 0,
       objective: newly,
       bestBound: bound,
+      boundSource,
       gap,
       solverGap,
       greedy,
@@ -349,10 +359,31 @@ export async function solveMaximalCoveringExact(
     throw new Error(`HiGHS ended with model status ${run.statusCode} on a maximal covering model`)
   if (run.status === 'infeasible') throw new Error('HiGHS reported a maximal covering model infeasible; it never is')
   const exactWeight = run.chosen ? coveredWeightOf(reduced, run.chosen) : -Infinity
-  // The bound can never be below an answer we hold; HiGHS may stop before it knows greedy's is one.
-  const bound = Math.max(run.bound, exactWeight, greedyPicks.coveredWeight)
-  if (run.chosen && exactWeight >= greedyPicks.coveredWeight)
-    return finish(sitesOf(reduced, run.chosen), exactWeight, run.status, 'highs', bound, run.solverGap, run.seconds)
+  const best = Math.max(exactWeight, greedyPicks.coveredWeight)
+  // A proven optimum needs no other bound; otherwise the tighter of HiGHS's and greedy's own bound
+  // (HiGHS reports +∞ until its root LP is solved). It can never be below an answer we hold.
+  let bound = Number.isFinite(run.bound) ? run.bound : Infinity
+  let boundSource: ExactSolution['boundSource'] = 'highs'
+  if (run.status !== 'optimal') {
+    const own = submodularUpperBound(reduced, greedyPicks.sites, k)
+    if (own < bound) {
+      bound = own
+      boundSource = 'greedy-bound'
+    }
+  }
+  bound = Math.max(bound, best)
+  // HiGHS's answer only when strictly better: at a time limit its incumbent is often greedy's start.
+  if (run.chosen && exactWeight > greedyPicks.coveredWeight)
+    return finish(
+      sitesOf(reduced, run.chosen),
+      exactWeight,
+      run.status,
+      'highs',
+      bound,
+      run.solverGap,
+      run.seconds,
+      boundSource,
+    )
   return finish(
     [...greedy.sites].sort((a, b) => a - b),
     greedyPicks.coveredWeight,
@@ -361,6 +392,7 @@ export async function solveMaximalCoveringExact(
     bound,
     run.solverGap,
     run.seconds,
+    boundSource,
   )
 }
 
@@ -397,6 +429,7 @@ export async function solveSetCoveringExact(
     bound: number,
     solverGap: number,
     seconds: number,
+    boundSource: ExactSolution['boundSource'] = 'highs',
   ): ExactSolution & { targetShare: number } => {
     const gains = gainsInOrder(reduced, sites)
     const newly = gains.reduce((a, b) => a + b, 0)
@@ -415,6 +448,7 @@ export async function solveSetCoveringExact(
       coveredShare: reduced.totalWeight > 0 ? covered / reduced.totalWeight : 0,
       objective: sites.length,
       bestBound: bound,
+      boundSource,
       gap,
       solverGap,
       greedy,
@@ -456,13 +490,17 @@ export async function solveSetCoveringExact(
       totalWeight: reduced.totalWeight,
     }
   if (run.status === 'other') throw new Error(`HiGHS ended with model status ${run.statusCode} on a set covering model`)
-  // A site count is whole: a fractional lower bound rounds up.
-  const bound = Math.min(Math.ceil(run.bound - 1e-6), greedy.sites.length)
+  // A site count is whole: a fractional lower bound rounds up. Before HiGHS solves its root LP its
+  // bound is −∞; the count the largest sites need is then the better (and always valid) bound.
+  const own = siteCountLowerBound(reduced, needed)
+  const highsBound = Number.isFinite(run.bound) ? Math.ceil(run.bound - 1e-6) : -Infinity
+  const boundSource: ExactSolution['boundSource'] = highsBound >= own ? 'highs' : 'greedy-bound'
+  const bound = Math.min(Math.max(highsBound, own), greedy.sites.length)
   if (run.chosen) {
     const sites = sitesOf(reduced, run.chosen)
-    if (sites.length <= greedy.sites.length && coveredWeightOf(reduced, run.chosen) >= needed) {
+    if (sites.length < greedy.sites.length && coveredWeightOf(reduced, run.chosen) >= needed) {
       const proven = bound >= sites.length ? 'optimal' : run.status
-      return finish(sites, proven, 'highs', Math.min(bound, sites.length), run.solverGap, run.seconds)
+      return finish(sites, proven, 'highs', Math.min(bound, sites.length), run.solverGap, run.seconds, boundSource)
     }
   }
   const greedySorted = [...greedy.sites].sort((a, b) => a - b)
@@ -473,5 +511,6 @@ export async function solveSetCoveringExact(
     bound,
     run.solverGap,
     run.seconds,
+    boundSource,
   )
 }

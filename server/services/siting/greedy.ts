@@ -255,3 +255,63 @@ export function solveSetCoveringGreedy(reduced: ReducedCoverage, targetShare: nu
   const picks = runLazyGreedy(reduced, (covered) => covered >= needed)
   return { ...toSolution(reduced, picks, startedAt), status: 'reached', targetShare }
 }
+
+/** The sum of the `k` largest values (a partial sort would do; candidate counts are thousands). */
+function sumOfLargest(values: Float64Array, k: number): number {
+  const sorted = Float64Array.from(values).sort()
+  let sum = 0
+  for (let q = sorted.length - 1; q >= 0 && q >= sorted.length - k; q--) sum += sorted[q]
+  return sum
+}
+
+/**
+ * An upper bound on the best coverage any k sites reach, from greedy's own picks: coverage is
+ * monotone and submodular, so for every set S, OPT ≤ f(S) + the k largest gains given S. The least
+ * of these over greedy's prefixes is a valid bound, available even when a MIP solver stops before
+ * it proves one. Costs one pass over the matrix per prefix.
+ */
+export function submodularUpperBound(matrix: CoverageMatrix, picks: readonly number[], k: number): number {
+  const { candidateCount, rowWeight, candidateStarts, candidateRows } = matrix
+  const covered = new Uint8Array(rowWeight.length)
+  const gains = new Float64Array(candidateCount)
+  let value = 0
+  let best = Infinity
+  for (let t = 0; t <= picks.length; t++) {
+    for (let j = 0; j < candidateCount; j++) {
+      let gain = 0
+      for (let q = candidateStarts[j]; q < candidateStarts[j + 1]; q++)
+        if (covered[candidateRows[q]] === 0) gain += rowWeight[candidateRows[q]]
+      gains[j] = gain
+    }
+    best = Math.min(best, value + sumOfLargest(gains, k))
+    if (t === picks.length) break
+    const j = picks[t]
+    for (let q = candidateStarts[j]; q < candidateStarts[j + 1]; q++) {
+      const r = candidateRows[q]
+      if (covered[r] === 0) {
+        covered[r] = 1
+        value += rowWeight[r]
+      }
+    }
+  }
+  return best
+}
+
+/**
+ * A lower bound on the number of sites that add `needed` residents: no t sites add more than the t
+ * largest single-site totals together.
+ */
+export function siteCountLowerBound(matrix: CoverageMatrix, needed: number): number {
+  if (needed <= 0) return 0
+  const totals = new Float64Array(matrix.candidateCount)
+  for (let j = 0; j < matrix.candidateCount; j++)
+    for (let q = matrix.candidateStarts[j]; q < matrix.candidateStarts[j + 1]; q++)
+      totals[j] += matrix.rowWeight[matrix.candidateRows[q]]
+  totals.sort()
+  let sum = 0
+  for (let t = 1; t <= totals.length; t++) {
+    sum += totals[totals.length - t]
+    if (sum >= needed) return t
+  }
+  return Infinity
+}
