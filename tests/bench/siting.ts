@@ -5,6 +5,8 @@
 //
 //   BENCH_SITING_REPEATS=3       runs per timed figure (default 3)
 //   BENCH_SITING_CAP_SECONDS=60  time limit of the 100,000 × 5,000 exact solve (default 60)
+//   BENCH_SITING_SMALL_CAP_SECONDS=20  time limit of each 10,000 × 1,000 exact solve (default 20;
+//                                the target is 2 s, the cap only bounds the bench's own run time)
 //   BENCH_SITING_SKIP_LARGE=1    skip the 100,000 × 5,000 exact solve
 //   BENCH_SITING_SCALE=0.01      shrink every instance (a quick smoke run; figures then mean nothing)
 import { join } from 'node:path'
@@ -29,6 +31,7 @@ import { median, percentile, printTable } from './stats.ts'
 
 const repeats = Number(process.env.BENCH_SITING_REPEATS ?? 3)
 const capSeconds = Number(process.env.BENCH_SITING_CAP_SECONDS ?? 60)
+const smallCapSeconds = Number(process.env.BENCH_SITING_SMALL_CAP_SECONDS ?? 20)
 const scale = Number(process.env.BENCH_SITING_SCALE ?? 1)
 const sized = (count: number) => Math.max(50, Math.round(count * scale))
 
@@ -184,8 +187,9 @@ async function benchGreedyMillion(rows: (string | number)[][]): Promise<void> {
   ])
 }
 
-async function benchExactTenThousand(rows: (string | number)[][]): Promise<number[]> {
+async function benchExactTenThousand(rows: (string | number)[][]): Promise<void> {
   const shortfalls: number[] = []
+  const proven: boolean[] = []
   const solve: number[] = []
   const build: number[] = []
   const greedyMs: number[] = []
@@ -197,7 +201,7 @@ async function benchExactTenThousand(rows: (string | number)[][]): Promise<numbe
     const warm = generateCity(999, 2000, 200)
     await solveMaximalCoveringExact(reduceCoverage(buildCoverageSets(warm.demand, warm.candidates)), 5)
   }
-  for (let seed = 1; seed <= Math.max(repeats, 5); seed++) {
+  for (let seed = 1; seed <= repeats; seed++) {
     const { demand, candidates } = generateCity(100 + seed, sized(10_000), sized(1000))
     const prepared = time(() => reduceCoverage(buildCoverageSets(demand, candidates)))
     build.push(prepared.ms)
@@ -206,23 +210,32 @@ async function benchExactTenThousand(rows: (string | number)[][]): Promise<numbe
     const greedy = time(() => solveMaximalCoveringGreedy(reduced, 20))
     greedyMs.push(greedy.ms)
     const exact = await timeAsync(() =>
-      solveMaximalCoveringExact(reduced, 20, { timeLimitSeconds: capSeconds, relativeGap: 0.001 }),
+      solveMaximalCoveringExact(reduced, 20, { timeLimitSeconds: smallCapSeconds, relativeGap: 0.001 }),
     )
     solve.push(exact.ms)
     statuses.push(`${exact.value.status}/${exact.value.returned}`)
     gaps.push(exact.value.gap)
-    if (exact.value.status === 'optimal')
-      shortfalls.push((exact.value.bestBound - greedy.value.newlyCoveredWeight) / exact.value.bestBound)
+    // Against the proven optimum when there is one; else against the bound, which overstates it.
+    const reference = exact.value.status === 'optimal' ? exact.value.objective : exact.value.bestBound
+    shortfalls.push((reference - greedy.value.newlyCoveredWeight) / reference)
+    proven.push(exact.value.status === 'optimal')
   }
   rows.push(['exact 10,000 × 1,000: coverage sets + reduction', ...stat(build), '—', size])
   rows.push([
     'exact 10,000 × 1,000, k = 20, 500 m: HiGHS (greedy start)',
     ...stat(solve),
     median(solve) / median(greedyMs),
-    `≤ 2,000 ms at gap ≤ 0.1 %; max gap ${(Math.max(...gaps) * 100).toFixed(3)} %; ${[...new Set(statuses)].join(', ')}`,
+    `≤ 2,000 ms at gap ≤ 0.1 %; cap ${smallCapSeconds} s; gaps ${gaps.map((g) => (g * 100).toFixed(2)).join(' / ')} %; ${statuses.join(', ')}`,
   ])
   rows.push(['  reference: lazy greedy on the same instance', ...stat(greedyMs), 1, '—'])
-  return shortfalls
+  rows.push([
+    "greedy's shortfall (10,000 × 1,000)",
+    shortfalls.length,
+    median(shortfalls) * 100,
+    Math.max(...shortfalls) * 100,
+    '—',
+    `% ; target ≤ 2 %; against ${proven.every(Boolean) ? 'the proven optimum' : `the proven optimum where optimal (${proven.filter(Boolean).length} of ${proven.length}), else the bound (an overstatement)`}`,
+  ])
 }
 
 async function benchExactLarge(rows: (string | number)[][]): Promise<void> {
@@ -296,15 +309,7 @@ async function benchWalking(rows: (string | number)[][]): Promise<void> {
 const rows: (string | number)[][] = []
 const started = performance.now()
 await benchGreedyMillion(rows)
-const shortfalls = await benchExactTenThousand(rows)
-rows.push([
-  "greedy's shortfall against the proven optimum (10,000 × 1,000)",
-  shortfalls.length,
-  median(shortfalls) * 100,
-  Math.max(...shortfalls) * 100,
-  '—',
-  '% of the optimum; target ≤ 2 %',
-])
+await benchExactTenThousand(rows)
 if (!process.env.BENCH_SITING_SKIP_LARGE) await benchExactLarge(rows)
 await benchWalking(rows)
 printTable(

@@ -216,6 +216,8 @@ describe('bad input', () => {
       /字段 timeLimitSeconds/,
     )
     await expect(solveMaximalCoveringExact(reduced, 2, { relativeGap: 2 })).rejects.toThrow(/字段 relativeGap/)
+    const lpSolver = 'barrier' as 'ipm'
+    await expect(solveMaximalCoveringExact(reduced, 2, { lpSolver })).rejects.toThrow(/字段 lpSolver/)
   })
 })
 
