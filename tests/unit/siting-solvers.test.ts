@@ -121,6 +121,17 @@ describe('maximal covering', () => {
     expect(greedy.newlyCoveredWeight).toBe(10)
   })
 
+  it('skips HiGHS when k sites can take every useful candidate, and says the answer is greedy’s', async () => {
+    const reduced = instance([5, 5, 7], [[0], [0, 1], [1], []])
+    const exact = await solveMaximalCoveringExact(reduced, 3)
+    expect(exact.status).toBe('optimal')
+    expect(exact.returned).toBe('greedy')
+    expect(exact.boundSource).toBe('greedy-bound')
+    expect(exact.sites).toEqual([1])
+    expect(exact.objective).toBe(10)
+    expect(exact.bestBound).toBe(10)
+  })
+
   it('reports a time limit hit, keeps an answer at least as good as greedy’s and a bound above it', async () => {
     const next = random(99)
     const n = 40_000

@@ -338,12 +338,19 @@ export async function solveMaximalCoveringExact(
       message: statusMessage(status, gap, returned),
     }
   }
-  // Nothing to choose between: every coverable resident is reachable with k sites or none exist.
-  if (reduced.candidateCount === 0 || reduced.candidateCount <= k) {
-    const all = new Uint8Array(reduced.candidateCount).fill(1)
-    const sites = sitesOf(reduced, all)
-    return finish(sites, reduced.coverableWeight, 'optimal', 'highs', reduced.coverableWeight, 0, 0)
-  }
+  // Nothing to choose between: k sites can take every candidate that covers anyone, as greedy did.
+  // HiGHS is not called; the bound is every coverable resident, which greedy reaches.
+  if (reduced.candidateCount <= k)
+    return finish(
+      [...greedy.sites].sort((a, b) => a - b),
+      greedyPicks.coveredWeight,
+      'optimal',
+      'greedy',
+      reduced.coverableWeight,
+      0,
+      0,
+      'greedy-bound',
+    )
 
   const highs = await loadSolver()
   const model = buildColumns(reduced, 'budget')
@@ -467,7 +474,8 @@ export async function solveSetCoveringExact(
       message: statusMessage(status, gap, returned),
     }
   }
-  if (needed <= 0) return finish([], 'optimal', 'highs', 0, 0, 0)
+  // Fixed centres already reach the target: no site is needed, and HiGHS is not called.
+  if (needed <= 0) return finish([], 'optimal', 'greedy', 0, 0, 0, 'greedy-bound')
 
   const highs = await loadSolver()
   const model = buildColumns(reduced, 'coverage')
