@@ -2,7 +2,7 @@
 // import. Tests build the same app and call app.inject; only main.ts listens on a port.
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Config } from './config.ts'
+import { type Config, sitingDefaults } from './config.ts'
 import type { Database } from './db/database.ts'
 import databasePlugin from './plugins/database.plugin.ts'
 import errorsPlugin from './plugins/errors.plugin.ts'
@@ -13,11 +13,13 @@ import { importsRoutes } from './routes/imports.routes.ts'
 import { layersRoutes } from './routes/layers.routes.ts'
 import { mergeRoutes } from './routes/merge.routes.ts'
 import { regionsRoutes } from './routes/regions.routes.ts'
+import { sitingRoutes } from './routes/siting.routes.ts'
 import { summaryRoutes } from './routes/summary.routes.ts'
 import { tilesRoutes } from './routes/tiles.routes.ts'
 
 export interface BuildAppOptions {
-  config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'>
+  config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'> &
+    Partial<Pick<Config, 'serviceRadii' | 'walkingSpeed' | 'snapDistanceM'>>
   /** A migrated database. */
   database: Database
   /** Close the database when the app closes (main.ts: yes; tests sharing one database: no). */
@@ -42,6 +44,13 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(summaryRoutes)
   await app.register(mergeRoutes)
   await app.register(importsRoutes)
+  await app.register(sitingRoutes, {
+    settings: {
+      serviceRadii: config.serviceRadii ?? sitingDefaults.serviceRadii,
+      walkingSpeed: config.walkingSpeed ?? sitingDefaults.walkingSpeed,
+      snapDistanceM: config.snapDistanceM ?? sitingDefaults.snapDistanceM,
+    },
+  })
 
   if (config.serveWeb) await app.register(webPlugin)
   return app
