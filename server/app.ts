@@ -7,6 +7,7 @@ import type { Database } from './db/database.ts'
 import databasePlugin from './plugins/database.plugin.ts'
 import errorsPlugin from './plugins/errors.plugin.ts'
 import openapiPlugin from './plugins/openapi.plugin.ts'
+import servicesPlugin from './plugins/services.plugin.ts'
 import webPlugin from './plugins/web.plugin.ts'
 import { healthRoutes } from './routes/health.routes.ts'
 import { importsRoutes } from './routes/imports.routes.ts'
@@ -16,9 +17,11 @@ import { regionsRoutes } from './routes/regions.routes.ts'
 import { sitingRoutes } from './routes/siting.routes.ts'
 import { summaryRoutes } from './routes/summary.routes.ts'
 import { tilesRoutes } from './routes/tiles.routes.ts'
+import { parseLimitsOf } from './services/imports/parse-limits.ts'
 
 export interface BuildAppOptions {
   config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'> &
+    Partial<Pick<Config, 'importMaxFeatures' | 'importMaxVertices' | 'importMaxFeatureVertices' | 'importParseMs'>> &
     Partial<Pick<Config, 'serviceRadii' | 'walkingSpeed' | 'snapDistanceM'>>
   /** A migrated database. */
   database: Database
@@ -35,6 +38,13 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
 
   await app.register(errorsPlugin)
   await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase })
+  await app.register(servicesPlugin, {
+    siting: {
+      serviceRadii: config.serviceRadii ?? sitingDefaults.serviceRadii,
+      walkingSpeed: config.walkingSpeed ?? sitingDefaults.walkingSpeed,
+      snapDistanceM: config.snapDistanceM ?? sitingDefaults.snapDistanceM,
+    },
+  })
   await app.register(openapiPlugin)
 
   await app.register(healthRoutes)
@@ -43,14 +53,8 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(tilesRoutes)
   await app.register(summaryRoutes)
   await app.register(mergeRoutes)
-  await app.register(importsRoutes)
-  await app.register(sitingRoutes, {
-    settings: {
-      serviceRadii: config.serviceRadii ?? sitingDefaults.serviceRadii,
-      walkingSpeed: config.walkingSpeed ?? sitingDefaults.walkingSpeed,
-      snapDistanceM: config.snapDistanceM ?? sitingDefaults.snapDistanceM,
-    },
-  })
+  await app.register(importsRoutes, { parseLimits: parseLimitsOf(config) })
+  await app.register(sitingRoutes)
 
   if (config.serveWeb) await app.register(webPlugin)
   return app

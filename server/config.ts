@@ -18,6 +18,11 @@ export interface Config {
   serveWeb: boolean
   /** Largest upload accepted by the import endpoint, in bytes. */
   uploadLimitBytes: number
+  /** Caps on what one uploaded file may parse into (see services/imports/parse-limits.ts). */
+  importMaxFeatures: number
+  importMaxVertices: number
+  importMaxFeatureVertices: number
+  importParseMs: number
   /** Service radii by centre level (metres); a centre's own radius_m overrides them. */
   serviceRadii: ServiceRadii
   /** Walking speed for network catchments (m/s) and how far a point may lie from a walkable edge (m). */
@@ -146,6 +151,30 @@ export const settings: { [K in keyof Config]: Setting<K> } = {
     default: '200',
     parse: (raw) => integer(1, 4096)(raw) * 1024 * 1024,
     doc: 'largest accepted upload, in MiB',
+  },
+  importMaxFeatures: {
+    env: 'IMPORT_MAX_FEATURES',
+    default: '100000',
+    parse: integer(1, 10_000_000),
+    doc: 'most features one imported file may hold (413 beyond, read from the header where the format has one)',
+  },
+  importMaxVertices: {
+    env: 'IMPORT_MAX_VERTICES',
+    default: '5000000',
+    parse: integer(1, 100_000_000),
+    doc: 'most vertices one imported file may hold, all features together (413 beyond)',
+  },
+  importMaxFeatureVertices: {
+    env: 'IMPORT_MAX_FEATURE_VERTICES',
+    default: '100000',
+    parse: integer(1, 10_000_000),
+    doc: 'most vertices one imported feature may have (413 beyond)',
+  },
+  importParseMs: {
+    env: 'IMPORT_PARSE_SECONDS',
+    default: '60',
+    parse: (raw) => integer(1, 3600)(raw) * 1000,
+    doc: 'time budget for parsing one imported file, in seconds (413 beyond)',
   },
   serviceRadii: {
     env: 'SERVICE_RADII_M',

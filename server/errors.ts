@@ -49,3 +49,40 @@ export class ConflictError extends Error {
     this.name = 'ConflictError'
   }
 }
+
+/** A message a person reads, in zh-CN (the default) and English. */
+export interface LocalizedText {
+  'zh-CN': string
+  en: string
+}
+
+/**
+ * Bad input described in zh-CN and English. The message (kept in reports and logs) is the zh-CN
+ * text; the errors plugin answers in English when the request's Accept-Language prefers it.
+ */
+export class LocalizedInputError extends InvalidInputError {
+  constructor(
+    readonly text: LocalizedText,
+    details?: InputLocation[] | Record<string, unknown>,
+  ) {
+    super(text['zh-CN'], details)
+    this.name = 'LocalizedInputError'
+  }
+
+  /** The same error with other details (e.g. the import run that recorded it). */
+  withDetails(details: InputLocation[] | Record<string, unknown>): LocalizedInputError {
+    const copy = new (this.constructor as new (text: LocalizedText, details: unknown) => LocalizedInputError)(
+      this.text,
+      details,
+    )
+    return copy
+  }
+}
+
+/** The input is over a configured size cap (features, vertices, parse time): 413, nothing stored. */
+export class TooLargeError extends LocalizedInputError {
+  constructor(text: LocalizedText, details?: InputLocation[] | Record<string, unknown>) {
+    super(text, details)
+    this.name = 'TooLargeError'
+  }
+}

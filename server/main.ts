@@ -5,9 +5,10 @@ import { ConfigError, loadConfig } from './config.ts'
 import { createDatabase } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
 import { districtTables } from './db/repositories/demo.repository.ts'
-import { failInterruptedRuns } from './db/repositories/merge.repository.ts'
+import { failInterruptedImports } from './db/repositories/imports.repository.ts'
+import { failInterruptedRuns } from './db/repositories/merge-runs.repository.ts'
 import { analyseNeverAnalysed } from './db/statistics.ts'
-import { hasAnyRegion, loadDemoDistrict } from './services/demo.service.ts'
+import { hasAnyRegion, loadDemoDistrict } from './services/demo/demo.service.ts'
 
 async function main(): Promise<void> {
   const started = performance.now()
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
   if (analysed.length > 0) console.log(`planner statistics gathered for ${analysed.join(', ')}`)
   const interrupted = await failInterruptedRuns(database.db)
   if (interrupted > 0) console.log(`${interrupted} merge run(s) interrupted by the last stop marked failed`)
+  const interruptedImports = await failInterruptedImports(database.db)
+  if (interruptedImports > 0) console.log(`${interruptedImports} import(s) interrupted by the last stop marked failed`)
   const app = await buildApp({ config, database, ownsDatabase: true })
   await app.listen({ port: config.port, host: config.host })
   console.log(

@@ -10,7 +10,7 @@ import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { createPgliteDatabase, createPostgresDatabase } from '../server/db/database.ts'
 import { migrate } from '../server/db/migrate.ts'
-import { loadDemoDistrict } from '../server/services/demo.service.ts'
+import { loadDemoDistrict } from '../server/services/demo/demo.service.ts'
 import { type Cluster, findPostgresBinaries, hasPostgis, startThrowawayCluster } from './helpers/postgres-cluster.ts'
 
 declare module 'vitest' {
@@ -73,7 +73,7 @@ async function buildPgliteDumps(dir: string): Promise<{ empty: string; demo: str
  * it). In a process of its own: the engine threads load through tsx, which this runner's loader is not.
  */
 function ensureEngineTemplate(): Promise<void> {
-  const script = `import(${JSON.stringify(pathToFileURL(path.join(import.meta.dirname, '..', 'server', 'services', 'merge-engine.ts')).href)}).then((m) => m.ensureEngineTemplate())`
+  const script = `import(${JSON.stringify(pathToFileURL(path.join(import.meta.dirname, '..', 'server', 'services', 'merge', 'merge-engine.ts')).href)}).then((m) => m.ensureEngineTemplate())`
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--import', 'tsx', '-e', script], (error, _stdout, stderr) =>
       error ? reject(new Error(`merge engine template: ${stderr || error.message}`)) : resolve(),

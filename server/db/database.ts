@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../config.ts'
+import { watchPoolConnections } from './connection-health.ts'
 import { PglitePool } from './pglite-pool.ts'
 import { postgisExtension } from './postgis-bundle.ts'
 import type { Tables } from './tables.ts'
@@ -38,8 +39,17 @@ export async function createDatabase(config: Pick<Config, 'databaseUrl' | 'dataD
 
 export async function createPostgresDatabase(connectionString: string): Promise<Database> {
   // JIT off: PostGIS functions carry high planner costs, so nearly every statement of ours crossed
-  // the JIT threshold and compiled for longer than it ran (a merge step's overlay: 300 of 500 ms)
-  const pool = new pg.Pool({ connectionString, max: 8, application_name: 'wangge', options: '-c jit=off' })
+  // the JIT threshold and compiled for longer than it ran (a merge step's overlay spent most of its
+  // time compiling)
+  const pool = new pg.Pool({
+    connectionString,
+    max: 8,
+    application_name: 'wangge',
+    options: '-c jit=off',
+    keepAlive: true,
+  })
+  // a dropped connection must not end the process (see connection-health.ts)
+  watchPoolConnections(pool)
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
   return { db, driver: 'postgres', pool, close: () => db.destroy() }
 }

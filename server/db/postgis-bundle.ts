@@ -1,7 +1,7 @@
 // PGlite's PostGIS extension unpacks its whole bundle into every database it opens: 95 MB, with the
 // raster and topology libraries (31 MB of WebAssembly, compiled at every start) and upgrade scripts
 // this app never uses. The app's databases and the merge engines open the same extension from a
-// bundle without them (made once, kept in the temp directory): each opens in ≈ 1.2 s instead of ≈ 2.1.
+// bundle without them (made once, kept in the temp directory): each opens faster (tests/bench/figures.md).
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'

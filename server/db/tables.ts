@@ -1,6 +1,16 @@
 // The Kysely view of the schema in migrations/: one interface per table. Geometry columns are
 // written and read through PostGIS functions in repositories, so their TypeScript type is opaque.
 import type { ColumnType, Generated } from 'kysely'
+import type {
+  DepartmentAlignment,
+  MergeIssueKind,
+  MergeRunParams,
+  MergeRunStats,
+  MergeRunStatus,
+  MergeStrategy,
+} from '../schemas/merge.schema.ts'
+
+export type { MergeIssueKind }
 
 export type Geometry = ColumnType<string, string, string>
 type Json<T> = ColumnType<T, string, string>
@@ -37,7 +47,6 @@ export type UnitKind =
   | 'mobile_member_cluster'
 export type CoverageMode = Establishment | 'work'
 export type StaffRole = 'chief' | 'full_time' | 'part_time' | 'instructor'
-export type MergeIssueKind = 'gap' | 'overlap' | 'sliver' | 'crosses_boundary' | 'outside_region' | 'invalid_input'
 
 export interface SchemaMigrationsTable {
   version: string
@@ -114,13 +123,14 @@ export interface GridsTable {
 
 export interface MergeRunsTable {
   id: Generated<number>
-  status: Generated<'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled'>
-  strategy: 'base_department' | 'household_balanced'
-  params: Json<Record<string, unknown>>
+  status: Generated<MergeRunStatus>
+  strategy: MergeStrategy
+  params: Json<MergeRunParams>
   layer_ids: number[]
   progress: Generated<number>
-  stats: Json<Record<string, unknown>>
-  alignment: Json<unknown[]>
+  /** empty until the run succeeded */
+  stats: Json<Partial<MergeRunStats>>
+  alignment: Json<DepartmentAlignment[]>
   error: string | null
   is_published: Generated<boolean>
   published_at: Timestamp | null

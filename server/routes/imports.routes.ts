@@ -3,9 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { InvalidInputError } from '../errors.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { ImportParams, ImportRecord, ImportResult } from '../schemas/imports.schema.ts'
-import { getImport, importGridLayer, importRegionTree } from '../services/import.service.ts'
+import type { ParseLimits } from '../services/imports/parse-limits.ts'
 
-export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits }> = async (app, options) => {
   await app.register(multipart, {
     limits: { fileSize: app.initialConfig.bodyLimit, files: 1, fields: 10, fieldSize: 1024 },
   })
@@ -20,7 +20,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Upload a department grid layer or a region tree (GeoJSON, CSV with WKT, zipped Shapefile, GeoPackage)',
         description:
           'Multipart fields: kind=grids|regions, department (grids), crs?, dryRun?, replaceDemo? (regions: delete the generated demo district first), file',
-        response: { 200: ImportResult, ...errorResponses },
+        response: { 200: ImportResult, 413: errorResponses[400], ...errorResponses },
       },
     },
     async (request) => {
@@ -41,9 +41,9 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new InvalidInputError('No file: send the layer in a multipart field named "file"', [{ field: 'file' }])
       const kind = fields.kind ?? 'grids'
       const yes = (value: string | undefined) => /^(1|true|yes|on)$/i.test(value ?? '')
-      const common = { file, crs: fields.crs || undefined, dryRun: yes(fields.dryRun) }
+      const common = { file, crs: fields.crs || undefined, dryRun: yes(fields.dryRun), limits: options.parseLimits }
       if (kind === 'regions') {
-        const result = await importRegionTree(app.database.db, { ...common, replaceDemo: yes(fields.replaceDemo) })
+        const result = await app.services.imports.importRegionTree({ ...common, replaceDemo: yes(fields.replaceDemo) })
         if (result.regions) app.invalidateMapData()
         return result
       }
@@ -55,7 +55,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new InvalidInputError('Name the department whose grids these are (field "department", e.g. governance)', [
           { field: 'department' },
         ])
-      const result = await importGridLayer(app.database.db, { ...common, department: fields.department })
+      const result = await app.services.imports.importGridLayer({ ...common, department: fields.department })
       if (result.layer) app.invalidateMapData()
       return result
     },
@@ -72,11 +72,9 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const run = await getImport(app.database.db, request.params.id)
+      const run = await app.services.imports.getImport(request.params.id)
       return {
         ...run,
-        startedAt: run.startedAt.toISOString(),
-        finishedAt: run.finishedAt ? new Date(run.finishedAt).toISOString() : null,
         report: run.report as unknown[],
         counts: run.counts as Record<string, number>,
       }

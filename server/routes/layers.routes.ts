@@ -13,7 +13,7 @@ export const layersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: LayerCatalog, 500: errorResponses[500] },
       },
     },
-    async () => ({ layers: (await app.layers.list()).map(toLayerInfo) }),
+    async () => ({ layers: (await app.services.layers.list()).map(toLayerInfo) }),
   )
 
   app.get(
@@ -27,6 +27,7 @@ export const layersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FeatureCollection, ...errorResponses },
       },
     },
-    async (request) => app.layers.features(request.params.layer, request.query.bbox, request.query.limit ?? 1000),
+    async (request) =>
+      app.services.layers.features(request.params.layer, request.query.bbox, request.query.limit ?? 1000),
   )
 }

@@ -1,37 +1,31 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import {
+  MergeDefaults,
   MergeDiff,
-  MergeDiffParams,
+  MergeDiffPath,
   MergeEngines,
   MergeIssueList,
   MergeIssuesQuery,
   MergeRequest,
   MergeRun,
-  MergeRunParams,
+  MergeRunPath,
 } from '../schemas/merge.schema.ts'
-import { codePrefixOf } from '../db/repositories/regions.repository.ts'
-import {
-  createMerge,
-  diffMerges,
-  executeMerge,
-  getMergeRun,
-  listMergeIssues,
-  mergeExecutionFor,
-  prepareMerges,
-  publishMerge,
-} from '../services/merge.service.ts'
-
-const serialize = (run: Awaited<ReturnType<typeof getMergeRun>>) => ({
-  ...run,
-  startedAt: run.startedAt.toISOString(),
-  finishedAt: run.finishedAt?.toISOString() ?? null,
-  publishedAt: run.publishedAt?.toISOString() ?? null,
-  alignment: run.alignment as MergeRun['alignment'],
-})
 
 export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app.database
+  const merges = app.services.merge
+
+  app.get(
+    '/api/merge-runs/defaults',
+    {
+      schema: {
+        tags: ['merge'],
+        summary: 'Every merge parameter’s default and bounds (the merge form shows them)',
+        response: { 200: MergeDefaults, 500: errorResponses[500] },
+      },
+    },
+    async () => merges.defaults(),
+  )
 
   app.post(
     '/api/merge-runs',
@@ -43,21 +37,7 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 202: MergeRun, ...errorResponses },
       },
     },
-    async (request, reply) => {
-      const { sliverMinAreaM2, sliverThinMaxAreaM2, sliverMaxThinness, ...rest } = request.body
-      const sliver = {
-        ...(sliverMinAreaM2 !== undefined ? { minAreaM2: sliverMinAreaM2 } : {}),
-        ...(sliverThinMaxAreaM2 !== undefined ? { thinMaxAreaM2: sliverThinMaxAreaM2 } : {}),
-        ...(sliverMaxThinness !== undefined ? { maxThinness: sliverMaxThinness } : {}),
-      }
-      const execution = mergeExecutionFor(app.database.driver, app.tiles)
-      const id = await createMerge(db, { ...rest, ...execution.request, sliver })
-      // Not awaited: the run reports its progress in the database; its own failure is recorded there.
-      void executeMerge(db, id, execution.hooks).catch((error: unknown) =>
-        app.log.error({ err: error, runId: id }, 'merge run crashed'),
-      )
-      return reply.status(202).send(serialize(await getMergeRun(db, id)))
-    },
+    async (request, reply) => reply.status(202).send(await merges.startRun(request.body)),
   )
 
   app.post(
@@ -70,7 +50,7 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MergeEngines, ...errorResponses },
       },
     },
-    async () => prepareMerges(app.database.driver),
+    async () => merges.prepareEngines(),
   )
 
   app.get(
@@ -79,11 +59,11 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['merge'],
         summary: 'A merge run: progress, statistics, alignment per department',
-        params: MergeRunParams,
+        params: MergeRunPath,
         response: { 200: MergeRun, ...errorResponses },
       },
     },
-    async (request) => serialize(await getMergeRun(db, request.params.id)),
+    async (request) => merges.getRun(request.params.id),
   )
 
   app.get(
@@ -92,16 +72,12 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['merge'],
         summary: 'Conflicts found by a run: gaps, overlaps, slivers, grids crossing boundaries, invalid input',
-        params: MergeRunParams,
+        params: MergeRunPath,
         querystring: MergeIssuesQuery,
         response: { 200: MergeIssueList, ...errorResponses },
       },
     },
-    async (request) => {
-      const { kind, department, region, limit = 100, offset = 0 } = request.query
-      const regionPrefix = region ? codePrefixOf(region) : undefined
-      return listMergeIssues(db, request.params.id, { kind, department, regionPrefix, limit, offset })
-    },
+    async (request) => merges.listIssues(request.params.id, request.query),
   )
 
   app.post(
@@ -110,14 +86,14 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['merge'],
         summary: 'Publish a succeeded run as the active unified grid',
-        params: MergeRunParams,
+        params: MergeRunPath,
         response: { 200: MergeRun, 409: errorResponses[400], ...errorResponses },
       },
     },
     async (request) => {
-      const run = await publishMerge(db, request.params.id)
+      const run = await merges.publishRun(request.params.id)
       app.invalidateMapData()
-      return serialize(run)
+      return run
     },
   )
 
@@ -127,10 +103,10 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['merge'],
         summary: 'Unified grids added, removed and reshaped from run id to run other',
-        params: MergeDiffParams,
+        params: MergeDiffPath,
         response: { 200: MergeDiff, ...errorResponses },
       },
     },
-    async (request) => diffMerges(db, request.params.id, request.params.other),
+    async (request) => merges.diffRuns(request.params.id, request.params.other),
   )
 }

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { RegionDetail, RegionList, RegionParams, RegionQuery } from '../schemas/regions.schema.ts'
-import { describeRegion, listRegions } from '../services/regions.service.ts'
 
 export const regionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -14,7 +13,7 @@ export const regionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: RegionList, 400: errorResponses[400] },
       },
     },
-    async (request) => listRegions(app.database.db, request.query),
+    async (request) => app.services.regions.listRegions(request.query),
   )
 
   app.get(
@@ -27,6 +26,6 @@ export const regionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: RegionDetail, ...errorResponses },
       },
     },
-    async (request) => describeRegion(app.database.db, request.params.code),
+    async (request) => app.services.regions.describeRegion(request.params.code),
   )
 }

@@ -20,10 +20,9 @@ import {
   WhatIfResult,
 } from '../schemas/siting.schema.ts'
 import { scenarioCsv, scenarioGeoJson, scenarioHtml, scenarioXlsx } from '../services/siting/scenario-export.ts'
-import { SitingService, type SitingSettings } from '../services/siting/siting.service.ts'
 
-export const sitingRoutes: FastifyPluginAsyncTypebox<{ settings: SitingSettings }> = async (app, { settings }) => {
-  const siting = new SitingService(app.database.db, settings)
+export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const siting = app.services.siting
   const tags = ['siting']
 
   app.get(

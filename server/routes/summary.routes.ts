@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { findSummary } from '../db/repositories/summary.repository.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { Summary } from '../schemas/summary.schema.ts'
 
@@ -13,6 +12,6 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Summary, 500: errorResponses[500] },
       },
     },
-    async () => findSummary(app.database.db),
+    async () => app.services.summary.getSummary(),
   )
 }

@@ -22,15 +22,16 @@ export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { layer: layerId, z, x, y } = request.params
+      const { layer: layerId } = request.params
+      const [z, x, y] = [request.params.z, request.params.x, request.params.y].map(Number)
       assertTileInRange(z, x, y)
-      const found = await app.layers.find(layerId)
+      const found = await app.services.layers.find(layerId)
       const layer = request.query.run ? forMergeRun(found, request.query.run) : found
-      const { tile, cached } = await app.tiles.getTile(layer, z, x, y)
+      const { tile, cached } = await app.services.tiles.getTile(layer, z, x, y)
       reply
         .header('Content-Type', 'application/vnd.mapbox-vector-tile')
         .header('Cache-Control', 'no-cache')
-        .header('ETag', `"${app.tiles.version}-${layerId}-${request.query.run ?? 'published'}-${z}-${x}-${y}"`)
+        .header('ETag', `"${app.services.tiles.version}-${layerId}-${request.query.run ?? 'published'}-${z}-${x}-${y}"`)
         .header('X-Tile-Cache', cached ? 'hit' : 'miss')
       if (tile.byteLength === 0) return reply.status(204).send(null)
       return reply.send(Buffer.from(tile.buffer, tile.byteOffset, tile.byteLength))
@@ -47,6 +48,6 @@ export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TileJson, ...errorResponses },
       },
     },
-    async (request) => app.layers.tileJson(request.params.layer, `${request.protocol}://${request.host}`),
+    async (request) => app.services.layers.tileJson(request.params.layer, `${request.protocol}://${request.host}`),
   )
 }

@@ -15,7 +15,14 @@ export const errorResponses = {
   400: ErrorBody,
   404: ErrorBody,
   500: ErrorBody,
+  503: ErrorBody,
 }
+
+/**
+ * A row id in a path or query: a positive integer both bigint and a JavaScript number hold exactly,
+ * so `99999999999999999999` is a 400 naming the field, not a database error.
+ */
+export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
 
 export const LocalizedText = Type.Object({ 'zh-CN': Type.String(), en: Type.String() })
 export type LocalizedText = Static<typeof LocalizedText>
@@ -23,3 +30,9 @@ export type LocalizedText = Static<typeof LocalizedText>
 export const Bbox = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()], {
   description: '[west, south, east, north] in WGS84 degrees',
 })
+
+/**
+ * A point in time: a Date on the server, its ISO 8601 text on the wire (the response serializer writes
+ * a Date of a date-time string as toISOString() does).
+ */
+export const DateTime = Type.Unsafe<Date | string>(Type.String({ format: 'date-time' }))

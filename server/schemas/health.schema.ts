@@ -11,3 +11,23 @@ export const Health = Type.Object({
   }),
 })
 export type Health = Static<typeof Health>
+
+export const HealthDegraded = Type.Object(
+  {
+    status: Type.Literal('degraded'),
+    driver: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
+    message: Type.String({ description: 'what is wrong, for a person (zh-CN, or English by Accept-Language)' }),
+    parts: Type.Array(
+      Type.Object({
+        part: Type.Literal('database'),
+        status: Type.Literal('unavailable'),
+        reason: Type.String({ description: 'why the part is unavailable, e.g. ECONNREFUSED' }),
+      }),
+    ),
+  },
+  {
+    description:
+      'answered with status 503 while a part the API needs cannot be reached; the API recovers by itself when it is back',
+  },
+)
+export type HealthDegraded = Static<typeof HealthDegraded>

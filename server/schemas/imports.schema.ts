@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { DateTime, Id } from './common.schema.ts'
 
 const ReportItem = Type.Object({
   level: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
@@ -56,7 +57,7 @@ export const ImportResult = Type.Object({
 export type ImportResult = Static<typeof ImportResult>
 export type ImportReportItem = Static<typeof ReportItem>
 
-export const ImportParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const ImportParams = Type.Object({ id: Id })
 
 export const ImportRecord = Type.Object({
   id: Type.Integer(),
@@ -70,7 +71,7 @@ export const ImportRecord = Type.Object({
   counts: Type.Record(Type.String(), Type.Number()),
   report: Type.Array(Type.Unknown()),
   error: Type.Union([Type.String(), Type.Null()]),
-  startedAt: Type.String(),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  startedAt: DateTime,
+  finishedAt: Type.Union([DateTime, Type.Null()]),
   timings: ImportTimings,
 })

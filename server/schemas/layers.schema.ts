@@ -33,11 +33,17 @@ export type LayerCatalog = Static<typeof LayerCatalog>
 
 export const LayerParams = Type.Object({ layer: Type.String({ pattern: '^[a-z][a-z0-9-]{1,40}$' }) })
 
+const TileCoordinate = Type.String({
+  pattern: '^[0-9]{1,10}$',
+  description: 'a non-negative integer in decimal digits',
+})
+
 export const TileParams = Type.Object({
   layer: Type.String({ pattern: '^[a-z][a-z0-9-]{1,40}$' }),
-  z: Type.Integer({ minimum: 0, maximum: 22 }),
-  x: Type.Integer({ minimum: 0 }),
-  y: Type.Integer({ minimum: 0 }),
+  // plain decimal digits: ajv's number coercion would take 1e3 or 0x10; the range is checked in the route
+  z: TileCoordinate,
+  x: TileCoordinate,
+  y: TileCoordinate,
 })
 export type TileParams = Static<typeof TileParams>
 
@@ -45,6 +51,7 @@ export const TileQuery = Type.Object({
   run: Type.Optional(
     Type.Integer({
       minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
       description: 'unified-grids and merge-issues: show this merge run instead of the published one',
     }),
   ),

@@ -1,7 +1,12 @@
+// Wire contracts of 多网合一: the request (flat, every default and bound here), a run with its stored
+// parameters and statistics, issues and diffs. Types come from these schemas (Static<>), nowhere else.
 import { Type, type Static } from 'typebox'
-import { Bbox } from './common.schema.ts'
+import { Bbox, DateTime, Id } from './common.schema.ts'
 
-export const MergeStrategy = Type.Union([Type.Literal('base_department'), Type.Literal('household_balanced')])
+const strategyUnion = (options?: { default: string }) =>
+  Type.Union([Type.Literal('base_department'), Type.Literal('household_balanced')], options)
+export const MergeStrategy = strategyUnion()
+export type MergeStrategy = Static<typeof MergeStrategy>
 export const MergeIssueKind = Type.Union([
   Type.Literal('gap'),
   Type.Literal('overlap'),
@@ -10,19 +15,32 @@ export const MergeIssueKind = Type.Union([
   Type.Literal('outside_region'),
   Type.Literal('invalid_input'),
 ])
+export type MergeIssueKind = Static<typeof MergeIssueKind>
 
+export const MergeRunStatus = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('running'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('cancelled'),
+])
+export type MergeRunStatus = Static<typeof MergeRunStatus>
+
+const departmentPattern = '^[a-z][a-z_]{1,30}$'
+
+/** The body of POST /api/merge-runs: flat (external clients rely on it); toMergeParams shapes it. */
 export const MergeRequest = Type.Object(
   {
-    strategy: Type.Optional(MergeStrategy),
+    strategy: Type.Optional(strategyUnion({ default: 'base_department' })),
     layerIds: Type.Optional(
-      Type.Array(Type.Integer({ minimum: 1 }), {
+      Type.Array(Id, {
         minItems: 1,
         maxItems: 20,
         description: 'grid layers to merge; default: every department’s active layer',
       }),
     ),
     departments: Type.Optional(
-      Type.Array(Type.String({ pattern: '^[a-z][a-z_]{1,30}$' }), {
+      Type.Array(Type.String({ pattern: departmentPattern }), {
         minItems: 1,
         maxItems: 20,
         description: 'merge these departments’ active layers',
@@ -30,25 +48,27 @@ export const MergeRequest = Type.Object(
     ),
     baseDepartment: Type.Optional(
       Type.String({
-        pattern: '^[a-z][a-z_]{1,30}$',
-        description: 'base strategy: whose grids to keep (default governance 综治)',
+        pattern: departmentPattern,
+        default: 'governance',
+        description: 'base strategy: whose grids to keep (综治 governance by default)',
       }),
     ),
     snapToleranceM: Type.Optional(
-      Type.Number({ minimum: 0, maximum: 20, description: 'snapping tolerance in metres (default 1)' }),
+      Type.Number({ minimum: 0, maximum: 20, default: 1, description: 'snapping tolerance in metres' }),
     ),
     sliverMinAreaM2: Type.Optional(
-      Type.Number({ minimum: 0, maximum: 10000, description: 'faces below this area are slivers (default 20 m²)' }),
+      Type.Number({ minimum: 0, maximum: 10000, default: 20, description: 'faces below this area (m²) are slivers' }),
     ),
     sliverThinMaxAreaM2: Type.Optional(
       Type.Number({
         minimum: 0,
         maximum: 100000,
-        description: 'faces up to this area are slivers when thin (default 2000 m²)',
+        default: 2000,
+        description: 'faces up to this area (m²) are slivers when thin',
       }),
     ),
     sliverMaxThinness: Type.Optional(
-      Type.Number({ minimum: 0, maximum: 1, description: '4πA/P² below which a face is thin (default 0.12)' }),
+      Type.Number({ minimum: 0, maximum: 1, default: 0.12, description: '4πA/P² below which a face is thin' }),
     ),
     targetHouseholds: Type.Optional(
       Type.Integer({
@@ -63,6 +83,58 @@ export const MergeRequest = Type.Object(
 )
 export type MergeRequest = Static<typeof MergeRequest>
 
+/** A request parameter's default and bounds, as the schema above states them. */
+const ParameterDefault = Type.Object({
+  default: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+  minimum: Type.Optional(Type.Number()),
+  maximum: Type.Optional(Type.Number()),
+})
+/** GET /api/merge-runs/defaults: every request parameter's default and bounds, read from MergeRequest. */
+export const MergeDefaults = Type.Record(Type.String(), ParameterDefault)
+export type MergeDefaults = Static<typeof MergeDefaults>
+
+export const SliverRule = Type.Object({
+  minAreaM2: Type.Number({ description: 'faces smaller than this are always slivers' }),
+  thinMaxAreaM2: Type.Number({ description: 'faces up to this area are slivers when thinner than maxThinness' }),
+  maxThinness: Type.Number({ description: '4πA/P²: 1 for a circle, near 0 for a strip' }),
+})
+export type SliverRule = Static<typeof SliverRule>
+
+/** What a run was asked to do, as merge_runs.params stores it (the request with its defaults). */
+export const MergeRunParams = Type.Object({
+  strategy: MergeStrategy,
+  baseDepartment: Type.String(),
+  snapToleranceM: Type.Number(),
+  sliver: SliverRule,
+  targetHouseholds: Type.Optional(Type.Integer()),
+  batchSize: Type.Integer({ description: 'communities per step' }),
+})
+export type MergeRunParams = Static<typeof MergeRunParams>
+
+/** What a run found and how long its phases took (ms), as merge_runs.stats stores it once it succeeded. */
+export const MergeRunStats = Type.Object({
+  communities: Type.Integer(),
+  faces: Type.Integer(),
+  unifiedGrids: Type.Integer(),
+  issues: Type.Record(Type.String(), Type.Integer(), { description: 'issues of each kind' }),
+  metricSrid: Type.Integer(),
+  totalMs: Type.Integer(),
+  facesMs: Type.Integer(),
+  groupingMs: Type.Integer(),
+  unifyMs: Type.Integer(),
+  issuesMs: Type.Integer(),
+  alignmentMs: Type.Integer(),
+})
+export type MergeRunStats = Static<typeof MergeRunStats>
+
+export const DepartmentAlignment = Type.Object({
+  department: Type.String(),
+  grids: Type.Integer(),
+  meanIou: Type.Number(),
+  oneToOneShare: Type.Number(),
+})
+export type DepartmentAlignment = Static<typeof DepartmentAlignment>
+
 export const MergeEngines = Type.Object({
   engines: Type.Integer({
     description: 'embedded engines waiting for a run (0 on server PostGIS, where steps run on pooled connections)',
@@ -72,40 +144,27 @@ export type MergeEngines = Static<typeof MergeEngines>
 
 export const MergeRun = Type.Object({
   id: Type.Integer(),
-  status: Type.Union([
-    Type.Literal('pending'),
-    Type.Literal('running'),
-    Type.Literal('succeeded'),
-    Type.Literal('failed'),
-    Type.Literal('cancelled'),
-  ]),
+  status: MergeRunStatus,
   strategy: MergeStrategy,
-  params: Type.Record(Type.String(), Type.Unknown()),
+  params: MergeRunParams,
   layerIds: Type.Array(Type.Integer()),
   progress: Type.Number({ minimum: 0, maximum: 1 }),
-  stats: Type.Record(Type.String(), Type.Unknown()),
-  alignment: Type.Array(
-    Type.Object({
-      department: Type.String(),
-      grids: Type.Integer(),
-      meanIou: Type.Number(),
-      oneToOneShare: Type.Number(),
-    }),
-  ),
+  stats: Type.Partial(MergeRunStats, { description: 'empty until the run succeeded' }),
+  alignment: Type.Array(DepartmentAlignment),
   error: Type.Union([Type.String(), Type.Null()]),
   isPublished: Type.Boolean(),
-  startedAt: Type.String({ format: 'date-time' }),
-  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  publishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  startedAt: DateTime,
+  finishedAt: Type.Union([DateTime, Type.Null()]),
+  publishedAt: Type.Union([DateTime, Type.Null()]),
 })
 export type MergeRun = Static<typeof MergeRun>
 
-export const MergeRunParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
-export const MergeDiffParams = Type.Object({ id: Type.Integer({ minimum: 1 }), other: Type.Integer({ minimum: 1 }) })
+export const MergeRunPath = Type.Object({ id: Id })
+export const MergeDiffPath = Type.Object({ id: Id, other: Id })
 
 export const MergeIssuesQuery = Type.Object({
   kind: Type.Optional(MergeIssueKind),
-  department: Type.Optional(Type.String({ pattern: '^[a-z][a-z_]{1,30}$' })),
+  department: Type.Optional(Type.String({ pattern: departmentPattern })),
   region: Type.Optional(
     Type.String({ pattern: '^[0-9]{12}$', description: 'only issues in this region (street or community code)' }),
   ),
@@ -147,3 +206,4 @@ export const MergeDiff = Type.Object({
   removed: Type.Array(DiffRow),
   reshaped: Type.Array(DiffRow),
 })
+export type MergeDiff = Static<typeof MergeDiff>

@@ -1,6 +1,7 @@
 // Wire contracts of catchments and siting. Ranges (k, radius, speed, minutes, share) are checked by
 // the service so that each bad value gets its own zh-CN message naming the field.
 import { Type, type Static } from 'typebox'
+import { DateTime, Id } from './common.schema.ts'
 
 const Count = Type.Number({ minimum: 0 })
 export const CatchmentMethod = Type.Union([Type.Literal('radius'), Type.Literal('network')], {
@@ -53,7 +54,7 @@ export const Coverage = Type.Object({
   ms: Type.Number(),
 })
 
-export const CentreParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const CentreParams = Type.Object({ id: Id })
 
 export const CentreProfile = Type.Object({
   id: Type.Integer(),
@@ -156,7 +157,7 @@ export const ScenarioSummary = Type.Object({
   totalResidents: Count,
   optimalityGap: Type.Union([Type.Number(), Type.Null()]),
   runtimeMs: Type.Union([Type.Number(), Type.Null()]),
-  createdAt: Type.String(),
+  createdAt: DateTime,
 })
 
 export const Scenario = Type.Object({
@@ -183,11 +184,11 @@ export const Scenario = Type.Object({
     unsnappedDemand: Count,
     uncoverable: Count,
   }),
-  createdAt: Type.String(),
+  createdAt: DateTime,
 })
 export type Scenario = Static<typeof Scenario>
 
-export const ScenarioParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+export const ScenarioParams = Type.Object({ id: Id })
 export const ScenarioListQuery = Type.Object({ region: Type.Optional(Type.String()) })
 export const ScenarioList = Type.Object({ scenarios: Type.Array(ScenarioSummary) })
 export const CompareQuery = Type.Object({
@@ -210,6 +211,6 @@ export const ScenarioComparison = Type.Object({
   ),
 })
 export const ExportParams = Type.Object({
-  id: Type.Integer({ minimum: 1 }),
+  id: Id,
   format: Type.Union([Type.Literal('geojson'), Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('html')]),
 })

@@ -2,15 +2,9 @@
 // against the same tiles when idle.
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../server/db/database.ts'
-import { stopIdleEngines } from '../../server/services/merge-engine.ts'
-import {
-  type MergeRequest,
-  createMerge,
-  executeMerge,
-  mergeExecutionFor,
-  prepareMerges,
-  publishMerge,
-} from '../../server/services/merge.service.ts'
+import { stopIdleEngines } from '../../server/services/merge/merge-engine.ts'
+import type { MergeRequest } from '../../server/schemas/merge.schema.ts'
+import { mergeExecutionFor, prepareMerges } from '../../server/services/merge/merge-run.ts'
 import { median, percentile, timeIt } from './stats.ts'
 
 async function coldTileTimes(
@@ -21,7 +15,7 @@ async function coldTileTimes(
 ): Promise<number[]> {
   const times: number[] = []
   for (let i = 0; until() && i < 100_000; i++) {
-    app.tiles.invalidate()
+    app.services.tiles.invalidate()
     const path = paths[i % paths.length]
     times.push((await timeIt(() => fetch(origin + path).then((r) => r.arrayBuffer()))).ms)
   }
@@ -36,11 +30,11 @@ export interface MergeFigures {
 
 /** A merge as the API starts one: stepped for the driver, holding back while the app renders tiles. */
 async function runMerge(database: Database, app: FastifyInstance, request: MergeRequest = {}) {
-  const execution = mergeExecutionFor(database.driver, app.tiles)
-  const runId = await createMerge(database.db, { ...execution.request, ...request })
-  const { ms, value: run } = await timeIt(() => executeMerge(database.db, runId, execution.hooks))
+  const execution = mergeExecutionFor(database.driver, app.services.tiles)
+  const runId = await app.services.merge.createRun({ ...execution.request, ...request })
+  const { ms, value: run } = await timeIt(() => app.services.merge.executeRun(runId, execution.hooks))
   if (run.status !== 'succeeded') throw new Error(`merge failed: ${run.error}`)
-  const published = await timeIt(() => publishMerge(database.db, runId))
+  const published = await timeIt(() => app.services.merge.publishRun(runId))
   return {
     run,
     ms: ms + published.ms,

@@ -16,7 +16,7 @@ import { type Database, createPgliteDatabase, createPostgresDatabase } from '../
 import { migrate } from '../../server/db/migrate.ts'
 import { findRegions } from '../../server/db/repositories/regions.repository.ts'
 import { postgisTileQuery } from '../../server/db/repositories/tiles.repository.ts'
-import { loadDemoDistrict } from '../../server/services/demo.service.ts'
+import { loadDemoDistrict } from '../../server/services/demo/demo.service.ts'
 import type { Layer } from '../../server/services/layer-catalog.ts'
 import { listLayers } from '../../server/services/layers.service.ts'
 import { tileBounds } from '../../server/services/tiles.ts'
@@ -94,7 +94,7 @@ async function benchColdTiles(
           ).compile(database.db)
           bare.push((await timeIt(() => bareClient.query(compiled.sql, [...compiled.parameters]))).ms)
         }
-        app.tiles.invalidate()
+        app.services.tiles.invalidate()
         api.push((await timeIt(() => fetchTile(origin, layer, tile))).ms)
       }
     }
@@ -102,7 +102,7 @@ async function benchColdTiles(
   for (const z of [5, 6, 7, 8]) {
     for (const layer of layers.filter((l) => z >= l.minzoom)) {
       for (const tile of tilesCovering(bbox, z)) {
-        app.tiles.invalidate()
+        app.services.tiles.invalidate()
         const { ms, value: bytes } = await timeIt(() => fetchTile(origin, layer, tile))
         lowZoom.push(ms)
         largestLowZoom = Math.max(largestLowZoom, bytes)

@@ -8,7 +8,7 @@ import pg from 'pg'
 import { buildTestApp } from '../helpers/app.ts'
 import { type Database, createPgliteDatabase, createPostgresDatabase } from '../../server/db/database.ts'
 import { migrate } from '../../server/db/migrate.ts'
-import { loadDemoDistrict } from '../../server/services/demo.service.ts'
+import { loadDemoDistrict } from '../../server/services/demo/demo.service.ts'
 import { startThrowawayCluster } from '../helpers/postgres-cluster.ts'
 import { median, percentile, printTable, timeIt } from './stats.ts'
 

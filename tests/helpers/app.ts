@@ -3,15 +3,24 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../server/app.ts'
+import type { Config } from '../../server/config.ts'
 import type { Database } from '../../server/db/database.ts'
 import { webDist } from '../../server/plugins/web.plugin.ts'
 
 export async function buildTestApp(
   database: Database,
-  options: { serveWeb?: boolean; uploadLimitBytes?: number } = {},
+  options: {
+    serveWeb?: boolean
+    uploadLimitBytes?: number
+    /** parse caps for imports (small ones to test them); the configured defaults otherwise */
+    limits?: Partial<
+      Pick<Config, 'importMaxFeatures' | 'importMaxVertices' | 'importMaxFeatureVertices' | 'importParseMs'>
+    >
+  } = {},
 ): Promise<FastifyInstance> {
   return buildApp({
     config: {
+      ...options.limits,
       logLevel: 'warn',
       serveWeb: options.serveWeb ?? false,
       uploadLimitBytes: options.uploadLimitBytes ?? 10 * 1024 * 1024,

@@ -10,6 +10,9 @@ import path from 'node:path'
 export interface Cluster {
   url: string
   stop(): Promise<void>
+  /** Stops the server but keeps its data, as a database restart or outage would (resume starts it again). */
+  pause(): Promise<void>
+  resume(): Promise<void>
 }
 
 function pgConfig(flag: string): string | undefined {
@@ -114,6 +117,12 @@ export async function startThrowawayCluster(): Promise<Cluster> {
   let stopped = false
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async pause() {
+      runAsOwner(path.join(bindir, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'])
+    },
+    async resume() {
+      runAsOwner(path.join(bindir, 'pg_ctl'), ['-D', data, '-o', options, '-l', log, '-w', '-t', '60', 'start'])
+    },
     async stop() {
       if (stopped) return
       stopped = true

@@ -217,23 +217,6 @@ describe.each(testDrivers())('API on %s', (driver) => {
     })
   })
 
-  describe('summary', () => {
-    it('counts what the database holds', async () => {
-      const summary = (await app.inject('/api/summary')).json()
-      const { rows } = await sql<{ orgs: number; units: number; centers: number }>`
-        SELECT (SELECT count(*)::int FROM party_orgs) AS orgs, (SELECT count(*)::int FROM units) AS units,
-               (SELECT count(*)::int FROM service_centers) AS centers`.execute(database.db)
-      expect(summary.partyOrgs.total).toBe(rows[0].orgs)
-      expect(summary.units.total).toBe(rows[0].units)
-      expect(summary.serviceCenters.reduce((sum: number, c: { count: number }) => sum + c.count, 0)).toBe(
-        rows[0].centers,
-      )
-      expect(summary.grids).toHaveLength(4)
-      expect(summary.units.shouldEstablish).toBeGreaterThan(0)
-      expect(summary.population.residents).toBeGreaterThan(0)
-    })
-  })
-
   it('publishes its OpenAPI description at /docs/json', async () => {
     const response = await app.inject('/docs/json')
     expect(response.statusCode).toBe(200)

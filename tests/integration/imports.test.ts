@@ -6,14 +6,14 @@ import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
-import { crsFromPrj, gcj02ToBd09, wgs84ToGcj02 } from '../../server/services/crs.ts'
+import { crsFromPrj, gcj02ToBd09, wgs84ToGcj02 } from '../../server/services/imports/crs.ts'
 import { buildTestApp, uploadFile } from '../helpers/app.ts'
 import { openTestDatabase, plannerEstimate, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
 import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
 import { type ShapefileOptions, encodeGbk, writePolygonShapefile } from '../helpers/shapefile.ts'
 import initSqlJs from 'sql.js'
-import { writeGeoPackageBlob } from '../../server/services/wkb.ts'
+import { writeGeoPackageBlob } from '../../server/db/wkb.ts'
 
 type Ring = [number, number][]
 const square = (x0: number, y0: number, size: number): Ring => [

@@ -1,10 +1,12 @@
 // The merge through HTTP: start a run, follow it, read its issues, publish it, compare versions,
 // and see the unified grid on the map — on each driver.
 import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Tables } from '../../server/db/tables.ts'
 import type { Database } from '../../server/db/database.ts'
-import { embeddedEngines, idleEngineCount, stopIdleEngines } from '../../server/services/merge-engine.ts'
-import { createMerge, executeMerge } from '../../server/services/merge.service.ts'
+import { embeddedEngines, idleEngineCount, stopIdleEngines } from '../../server/services/merge/merge-engine.ts'
+import { MergeService } from '../../server/services/merge/merge.service.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
@@ -24,6 +26,8 @@ async function waitForRun(app: FastifyInstance, id: number) {
 }
 
 describe.each(testDrivers())('merge API on %s', (driver) => {
+  const merges = (db: Kysely<Tables>) => new MergeService(db, { driver })
+
   let database: Database
   let app: FastifyInstance
   let runId: number
@@ -60,6 +64,51 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
       'social',
       'urban',
     ])
+  })
+
+  it('stores the request with the schema’s defaults filled in, typed, and sends its times as ISO 8601', async () => {
+    const run = await waitForRun(app, runId)
+    expect(run.params).toEqual({
+      strategy: 'base_department',
+      baseDepartment: 'governance',
+      snapToleranceM: 0.2,
+      sliver: { minAreaM2: 20, thinMaxAreaM2: 2000, maxThinness: 0.12 },
+      batchSize: driver === 'pglite' ? 8 : 20,
+    })
+    expect(Object.keys(run.stats).sort()).toEqual(
+      [
+        'alignmentMs',
+        'communities',
+        'faces',
+        'facesMs',
+        'groupingMs',
+        'issues',
+        'issuesMs',
+        'metricSrid',
+        'totalMs',
+        'unifiedGrids',
+        'unifyMs',
+      ].sort(),
+    )
+    for (const time of [run.startedAt, run.finishedAt]) expect(new Date(time).toISOString()).toBe(time)
+    expect(run.publishedAt).toBeNull()
+  })
+
+  it('answers every parameter’s default and bounds as the request schema states them', async () => {
+    const response = await app.inject('/api/merge-runs/defaults')
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toEqual({
+      strategy: { default: 'base_department' },
+      baseDepartment: { default: 'governance' },
+      snapToleranceM: { default: 1, minimum: 0, maximum: 20 },
+      sliverMinAreaM2: { default: 20, minimum: 0, maximum: 10000 },
+      sliverThinMaxAreaM2: { default: 2000, minimum: 0, maximum: 100000 },
+      sliverMaxThinness: { default: 0.12, minimum: 0, maximum: 1 },
+      targetHouseholds: { minimum: 50, maximum: 5000 },
+    })
+    // the bounds answered are those the request is checked against
+    const tooLarge = await app.inject({ method: 'POST', url: '/api/merge-runs', payload: { snapToleranceM: 20.5 } })
+    expect(tooLarge.statusCode).toBe(400)
   })
 
   it('lists issues filtered by kind and department', async () => {
@@ -256,7 +305,7 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     await stopIdleEngines()
     const engines = embeddedEngines(2)
     const warmings: Promise<void>[] = []
-    const run = await executeMerge(database.db, await createMerge(database.db, { batchSize: 1 }), {
+    const run = await merges(database.db).executeRun(await merges(database.db).createRun({ batchSize: 1 }), {
       engines,
       onStep: () => void warmings.push(engines.warm()),
     })

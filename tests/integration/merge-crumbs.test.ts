@@ -5,8 +5,9 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
-import * as merge from '../../server/db/repositories/merge.repository.ts'
-import { loadDemoDistrict } from '../../server/services/demo.service.ts'
+import * as runs from '../../server/db/repositories/merge-runs.repository.ts'
+import * as merge from '../../server/db/repositories/merge-step.repository.ts'
+import { loadDemoDistrict } from '../../server/services/demo/demo.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 
 const communities = ['410199003008', '410199003009']
@@ -22,8 +23,8 @@ describe.each(testDrivers())('faces along a community boundary on %s', (driver) 
   afterAll(async () => database?.close())
 
   it('keeps every face of the communities, crumbs included', async () => {
-    const layers = await merge.findLayersForMerge(database.db, undefined)
-    const srid = await merge.findMetricSrid(database.db)
+    const layers = await runs.findLayersForMerge(database.db, undefined)
+    const srid = await runs.findMetricSrid(database.db)
     // one transaction: a step's temp tables live on its connection
     await database.db.transaction().execute(async (trx) => {
       await merge.buildFaces(trx, {

@@ -1,28 +1,26 @@
 // 多网合一 end to end on the generated demo district (3,154 grids in four layers that disagree
 // everywhere): every community tiled, every kind of conflict found, and a second run that keeps
 // the codes of the first.
-import { sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
+import type { Tables } from '../../server/db/tables.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
-import { type MergeRunRow } from '../../server/db/repositories/merge.repository.ts'
-import { embeddedEngines } from '../../server/services/merge-engine.ts'
-import {
-  type MergeHooks,
-  createMerge,
-  executeMerge,
-  mergeExecutionFor,
-  publishMerge,
-} from '../../server/services/merge.service.ts'
+import { type MergeRunRow } from '../../server/db/repositories/merge-runs.repository.ts'
+import { embeddedEngines } from '../../server/services/merge/merge-engine.ts'
+import { MergeService } from '../../server/services/merge/merge.service.ts'
+import { type MergeHooks, mergeExecutionFor } from '../../server/services/merge/merge-run.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { expectSeamlessTiling } from '../helpers/merge-district.ts'
 
 describe.each(testDrivers())('多网合一 of the demo district on %s', (driver) => {
+  const merges = (db: Kysely<Tables>) => new MergeService(db, { driver })
+
   let database: Database
   let first: MergeRunRow
 
   const runMerge = async () => {
     const execution = mergeExecutionFor(database.driver)
-    return executeMerge(database.db, await createMerge(database.db, execution.request), execution.hooks)
+    return merges(database.db).executeRun(await merges(database.db).createRun(execution.request), execution.hooks)
   }
   const codesOf = async (runId: number) =>
     (
@@ -88,9 +86,8 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
 
   it('regroups each urban community into contiguous grids within the 300–500 household norm with the household-balanced strategy, and keeps the base grids of rural ones', async () => {
     const execution = mergeExecutionFor(database.driver)
-    const run = await executeMerge(
-      database.db,
-      await createMerge(database.db, { ...execution.request, strategy: 'household_balanced' }),
+    const run = await merges(database.db).executeRun(
+      await merges(database.db).createRun({ ...execution.request, strategy: 'household_balanced' }),
       execution.hooks,
     )
     expect(run.error).toBeNull()
@@ -128,7 +125,7 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
 
   it('gives the same unified grids with its steps on embedded engines in worker threads as on its own connection, whatever the step size', async () => {
     const runWith = async (batchSize: number, hooks: MergeHooks) =>
-      executeMerge(database.db, await createMerge(database.db, { batchSize }), hooks)
+      merges(database.db).executeRun(await merges(database.db).createRun({ batchSize }), hooks)
     const onEngines = await runWith(4, { engines: embeddedEngines(2) })
     const onConnection = await runWith(3, { parallelSteps: 1 })
     expect([onEngines.error, onConnection.error]).toEqual([null, null])
@@ -165,9 +162,9 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
   }, 180_000)
 
   it('fails a run on the embedded engines when a step fails midway, leaving nothing behind and the published version in place', async () => {
-    await publishMerge(database.db, first.id)
+    await merges(database.db).publishRun(first.id)
     const published = await codesOf(first.id)
-    const run = await executeMerge(database.db, await createMerge(database.db, { batchSize: 4 }), {
+    const run = await merges(database.db).executeRun(await merges(database.db).createRun({ batchSize: 4 }), {
       engines: embeddedEngines(2),
       onStep: ({ done }) => {
         if (done >= 8) throw new Error('the machine ran out of memory')

@@ -4,14 +4,8 @@ import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
-import { failInterruptedRuns } from '../../server/db/repositories/merge.repository.ts'
-import {
-  createMerge,
-  diffMerges,
-  executeMerge,
-  listMergeIssues,
-  publishMerge,
-} from '../../server/services/merge.service.ts'
+import { failInterruptedRuns } from '../../server/db/repositories/merge-runs.repository.ts'
+import { MergeService } from '../../server/services/merge/merge.service.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { rect } from '../helpers/local-frame.ts'
 import {
@@ -30,6 +24,8 @@ const expectArea = (actual: number | undefined, expected: number) => {
 }
 
 describe.each(testDrivers())('多网合一 on %s', (driver) => {
+  const merges = (db: Kysely<Tables>) => new MergeService(db, { driver })
+
   let database: Database
   let db: Kysely<Tables>
   let grid: Record<string, number>
@@ -40,15 +36,15 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     db = database.db
     grid = await buildDistrict(db)
     // a 0.2 m snapping tolerance keeps the half-metre strip between 城管 and 综治 a sliver
-    baseRun = await createMerge(db, { strategy: 'base_department', batchSize: 1, snapToleranceM: 0.2 })
-    const run = await executeMerge(db, baseRun)
+    baseRun = await merges(db).createRun({ strategy: 'base_department', batchSize: 1, snapToleranceM: 0.2 })
+    const run = await merges(db).executeRun(baseRun)
     expect(run.error).toBeNull()
   })
 
   afterAll(async () => database?.close())
 
   const issues = async (runId: number, kind: string) =>
-    (await listMergeIssues(db, runId, { kind: kind as never, limit: 100, offset: 0 })).issues
+    (await merges(db).listIssues(runId, { kind: kind as never, limit: 100, offset: 0 })).issues
 
   it('keeps the base department’s grids as the unified grids, coded community + serial', async () => {
     const rows = await db
@@ -90,8 +86,8 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
   })
 
   it('snaps the half-metre strip away with the default 1 m tolerance', async () => {
-    const runId = await createMerge(db, {})
-    await executeMerge(db, runId)
+    const runId = await merges(db).createRun({})
+    await merges(db).executeRun(runId)
     const slivers = await issues(runId, 'sliver')
     expect(slivers.some((s) => s.areaM2 > 50 && s.areaM2 < 150 && s.communityCode === A)).toBe(false)
     await db.deleteFrom('merge_runs').where('id', '=', runId).execute()
@@ -157,7 +153,7 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
   })
 
   it('scores 综治 as aligned one to one and 党建 as poorly aligned', async () => {
-    const { alignment, stats } = await (await import('../../server/services/merge.service.ts')).getMergeRun(db, baseRun)
+    const { alignment, stats } = await merges(db).getRun(baseRun)
     const by = Object.fromEntries(
       (alignment as { department: string; meanIou: number; oneToOneShare: number }[]).map((a) => [a.department, a]),
     )
@@ -177,7 +173,7 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
       .execute()
 
   it('regroups faces into grids within the household norm with the household-balanced strategy', async () => {
-    const run = await executeMerge(db, await createMerge(db, { strategy: 'household_balanced' }))
+    const run = await merges(db).executeRun(await merges(db).createRun({ strategy: 'household_balanced' }))
     expect(run.status).toBe('succeeded')
     const inA = await householdsIn(run.id, A)
     expect(inA.length).toBeGreaterThanOrEqual(2)
@@ -189,7 +185,7 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
 
   it('follows the norm a street sets for its communities, and keeps the base grids of a rural community', async () => {
     await sql`UPDATE regions SET households_min = 200, households_max = 300 WHERE code = '410199001000'`.execute(db)
-    const streetNorm = await executeMerge(db, await createMerge(db, { strategy: 'household_balanced' }))
+    const streetNorm = await merges(db).executeRun(await merges(db).createRun({ strategy: 'household_balanced' }))
     const inA = await householdsIn(streetNorm.id, A)
     expect(inA.length).toBeGreaterThanOrEqual(4)
     for (const u of inA) expect(u.households, u.code).toBeGreaterThanOrEqual(200)
@@ -200,9 +196,8 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     await sql`UPDATE regions SET households_min = NULL, households_max = NULL WHERE code = '410199001000'`.execute(db)
     await sql`UPDATE regions SET is_urban = false WHERE code = ${A}`.execute(db)
     try {
-      const rural = await executeMerge(
-        db,
-        await createMerge(db, { strategy: 'household_balanced', snapToleranceM: 0.2 }),
+      const rural = await merges(db).executeRun(
+        await merges(db).createRun({ strategy: 'household_balanced', snapToleranceM: 0.2 }),
       )
       expect((await householdsIn(rural.id, A)).map((u) => u.households)).toEqual([500, 500])
       const { rows } = await sql<{ grid_id: number; share: number }>`
@@ -215,9 +210,9 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
   })
 
   it('publishes a run and keeps the published version when a later run fails midway', async () => {
-    await publishMerge(db, baseRun)
-    const failing = await createMerge(db, { batchSize: 1 })
-    const run = await executeMerge(db, failing, {
+    await merges(db).publishRun(baseRun)
+    const failing = await merges(db).createRun({ batchSize: 1 })
+    const run = await merges(db).executeRun(failing, {
       onStep: ({ done }) => {
         if (done === 1) throw new Error('power cut after the first community')
       },
@@ -230,12 +225,12 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     expect(published).toEqual([{ id: baseRun }])
     const kept = await db.selectFrom('unified_grids').select('code').where('merge_run_id', '=', baseRun).execute()
     expect(kept).toHaveLength(3)
-    await expect(publishMerge(db, failing)).rejects.toThrow(/failed/)
+    await expect(merges(db).publishRun(failing)).rejects.toThrow(/failed/)
   })
 
   it('fails a run whose steps run two at a time when one of them fails, leaving nothing behind', async () => {
-    const failing = await createMerge(db, { batchSize: 1 })
-    const run = await executeMerge(db, failing, {
+    const failing = await merges(db).createRun({ batchSize: 1 })
+    const run = await merges(db).executeRun(failing, {
       parallelSteps: 2,
       onStep: () => {
         throw new Error('disk full in a parallel step')
@@ -252,7 +247,7 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     let stopped!: () => void
     const atStop = new Promise<void>((resolve) => (stopped = resolve))
     let resume!: (error: Error) => void
-    const run = executeMerge(db, await createMerge(db, { batchSize: 1 }), {
+    const run = merges(db).executeRun(await merges(db).createRun({ batchSize: 1 }), {
       onStep: () =>
         new Promise<void>((_, reject) => {
           resume = reject
@@ -277,10 +272,10 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
   })
 
   it('gives the same unified grids with steps two at a time as one at a time', async () => {
-    const parallel = await executeMerge(db, await createMerge(db, { batchSize: 1, snapToleranceM: 0.2 }), {
+    const parallel = await merges(db).executeRun(await merges(db).createRun({ batchSize: 1, snapToleranceM: 0.2 }), {
       parallelSteps: 2,
     })
-    const serial = await executeMerge(db, await createMerge(db, { batchSize: 1, snapToleranceM: 0.2 }), {
+    const serial = await merges(db).executeRun(await merges(db).createRun({ batchSize: 1, snapToleranceM: 0.2 }), {
       parallelSteps: 1,
     })
     const shapes = async (runId: number) =>
@@ -305,15 +300,15 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
       SELECT layer_id, 'GA3', 'GA3', community_code, '{}', ST_Multi(ST_GeomFromText(${rect(100, 150, 200, 200)}, 4326)) FROM grids WHERE id = ${grid.GA2}`.execute(
       db,
     )
-    const next = await createMerge(db, { snapToleranceM: 0.2 })
-    expect((await executeMerge(db, next)).status).toBe('succeeded')
-    const diff = await diffMerges(db, baseRun, next)
+    const next = await merges(db).createRun({ snapToleranceM: 0.2 })
+    expect((await merges(db).executeRun(next)).status).toBe('succeeded')
+    const diff = await merges(db).diffRuns(baseRun, next)
     expect(diff.added.map((r) => r.code)).toEqual([`${A}003`])
     expect(diff.reshaped.map((r) => r.code)).toEqual([`${A}002`])
     expect(diff.removed).toEqual([])
     expectArea(diff.reshaped[0].changedM2, 5000)
     // and back: the grid added is removed, the one reshaped is reshaped again
-    const back = await diffMerges(db, next, baseRun)
+    const back = await merges(db).diffRuns(next, baseRun)
     expect(back.removed.map((r) => r.code)).toEqual([`${A}003`])
     expectArea(back.removed[0].areaM2, 5000)
     expect(back.added).toEqual([])
@@ -331,8 +326,8 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
       VALUES (${full}, ${`${A}999`}, ${A}, 100, 0, 0, ST_Multi(ST_GeomFromText(${rect(0, 0, 10, 10)}, 4326)))`.execute(
       db,
     )
-    await publishMerge(db, full)
-    const run = await executeMerge(db, await createMerge(db, { snapToleranceM: 0.2 }))
+    await merges(db).publishRun(full)
+    const run = await merges(db).executeRun(await merges(db).createRun({ snapToleranceM: 0.2 }))
     expect(run.status).toBe('failed')
     expect(run.error).toContain(`Community ${A} would hold more than 999 unified grids`)
     expect(await db.selectFrom('unified_grids').select('id').where('merge_run_id', '=', run.id).execute()).toEqual([])

@@ -9,7 +9,7 @@ import {
   isInChina,
   parseCrs,
   wgs84ToGcj02,
-} from '../../server/services/crs.ts'
+} from '../../server/services/imports/crs.ts'
 
 const metresBetween = ([a, b]: number[], [c, d]: number[]) =>
   Math.hypot((a - c) * 111_320 * Math.cos((b * Math.PI) / 180), (b - d) * 110_574)

@@ -3,12 +3,11 @@ import {
   type Face,
   absorbIntoNeighbours,
   balanceHouseholds,
-  buildFaceMesh,
   findIssuePieces,
   isSliver,
-  outlinesOf,
   thinness,
-} from '../../server/services/merge-grouping.ts'
+} from '../../server/services/merge/merge-grouping.ts'
+import { buildFaceMesh, outlinesOf } from '../../server/services/merge/merge-face-mesh.ts'
 
 const face = (id: number, over: Partial<Face> = {}): Face => ({
   id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PairIndex } from '../../server/services/pair-index.ts'
+import { PairIndex } from '../../server/services/merge/pair-index.ts'
 
 describe('PairIndex', () => {
   it('keeps the first value given to a pair and answers -1 for pairs never set', () => {

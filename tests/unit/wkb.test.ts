@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  readGeoPackageBlob,
-  readPolygonSequence,
-  readWkb,
-  writeGeoPackageBlob,
-  writeWkb,
-} from '../../server/services/wkb.ts'
+import { readGeoPackageBlob, readPolygonSequence, readWkb, writeGeoPackageBlob, writeWkb } from '../../server/db/wkb.ts'
 
 const square = {
   type: 'Polygon' as const,

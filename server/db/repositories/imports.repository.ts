@@ -102,6 +102,9 @@ export async function insertGridLayerVersion(
   layer: { department: string; title: string; importRunId: number; sourceCrs: string },
   grids: GridInsert[],
 ): Promise<{ layerId: number; version: number }> {
+  // one import per department at a time: a second waits here until the first commits, then reads
+  // its version (two at once gave a duplicate-key 500 on server PostgreSQL)
+  await sql`SELECT pg_advisory_xact_lock(hashtext('grid_layers:' || ${layer.department}::text))`.execute(trx)
   const { rows } = await sql<{
     version: number
   }>`SELECT coalesce(max(version), 0)::int + 1 AS version FROM grid_layers WHERE department = ${layer.department}`.execute(
@@ -189,6 +192,17 @@ export async function finishImportRun(
     })
     .where('id', '=', id)
     .execute()
+}
+
+/** Imports left running by a stop (a kill, a crash) marked failed: run at start, before any new import. */
+export async function failInterruptedImports(db: Db): Promise<number> {
+  const rows = await db
+    .updateTable('import_runs')
+    .set({ status: 'failed', error: 'interrupted: the server stopped during the import', finished_at: new Date() })
+    .where('status', '=', 'running')
+    .returning('id')
+    .execute()
+  return rows.length
 }
 
 export async function findImportRun(db: Db, id: number) {

@@ -1,5 +1,5 @@
 // Rows that travel between the app's database and a merge engine (an embedded PostGIS in a worker
-// thread, see services/merge-engine.ts): the inputs of a run and of each step go to the engine, the
+// thread, see services/merge/merge-engine.ts): the inputs of a run and of each step go to the engine, the
 // results of a step come back. Rows travel as JSON, shapes in them as hex EWKB (exact, and read back
 // by PostGIS's own input function), and are written with json_populate_recordset on the table's own
 // row type, so a column keeps its type and checks on both sides.

@@ -2,6 +2,7 @@
 // is a prefix test on the code: no geometry needed for figures by region.
 import { type Kysely, type Transaction, sql } from 'kysely'
 import type { RegionLevel, Tables } from '../tables.ts'
+import { codePrefixLength } from '../../services/regions/region-codes.ts'
 
 export interface RegionRow {
   code: string
@@ -10,16 +11,6 @@ export interface RegionRow {
   parentCode: string | null
   isUrban: boolean
   bbox: [number, number, number, number] | null
-}
-
-/** Digits of the code that a region's descendants share. */
-export const codePrefixLength: Record<RegionLevel, number> = { city: 4, district: 6, street: 9, community: 12 }
-
-/** The prefix a region's descendants share, read off the code itself (trailing zero groups). */
-export function codePrefixOf(code: string): string {
-  if (code.endsWith('000000')) return code.slice(0, codePrefixLength.district)
-  if (code.endsWith('000')) return code.slice(0, codePrefixLength.street)
-  return code
 }
 
 function selectRegions(db: Kysely<Tables>) {

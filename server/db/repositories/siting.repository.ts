@@ -9,14 +9,6 @@ type Db = Kysely<Tables> | Transaction<Tables>
 
 const BATCH = 5000
 
-/** The code prefix every region inside `code` shares. */
-export function regionPrefix(code: string, level: RegionLevel): string {
-  if (level === 'community') return code
-  if (level === 'street') return code.slice(0, 9)
-  if (level === 'district') return code.slice(0, 6)
-  return code.slice(0, 4)
-}
-
 export interface SitingRegion {
   code: string
   name: string
@@ -134,29 +126,30 @@ export interface CentreRow {
   lat: number
 }
 
+const centreColumns = sql`c.id::int AS id, c.code, c.name, c.level, c.status, c.floor_area_m2 AS "floorAreaM2",
+  c.radius_m AS "radiusM", c.region_code AS "regionCode", coalesce(r.is_urban, true) AS "isUrban",
+  ST_X(c.location) AS lon, ST_Y(c.location) AS lat`
+
 /** Every centre (a centre outside the region may still serve its residents). */
 export async function findCentres(db: Db): Promise<CentreRow[]> {
   const { rows } = await sql<CentreRow>`
-    SELECT c.id::int AS id, c.code, c.name, c.level, c.status, c.floor_area_m2 AS "floorAreaM2",
-      c.radius_m AS "radiusM", c.region_code AS "regionCode", coalesce(r.is_urban, true) AS "isUrban",
-      ST_X(c.location) AS lon, ST_Y(c.location) AS lat
-    FROM service_centers c LEFT JOIN regions r ON r.code = c.region_code
+    SELECT ${centreColumns} FROM service_centers c LEFT JOIN regions r ON r.code = c.region_code
     ORDER BY c.id`.execute(db)
   return rows
 }
 
 export async function findCentresNear(db: Db, lon: number, lat: number, metres: number): Promise<CentreRow[]> {
   const { rows } = await sql<CentreRow>`
-    SELECT c.id::int AS id, c.code, c.name, c.level, c.status, c.floor_area_m2 AS "floorAreaM2",
-      c.radius_m AS "radiusM", c.region_code AS "regionCode", coalesce(r.is_urban, true) AS "isUrban",
-      ST_X(c.location) AS lon, ST_Y(c.location) AS lat
-    FROM service_centers c LEFT JOIN regions r ON r.code = c.region_code
+    SELECT ${centreColumns} FROM service_centers c LEFT JOIN regions r ON r.code = c.region_code
     WHERE c.location && ${boxAround(lon, lat, metres)}`.execute(db)
   return rows
 }
 
 export async function findCentre(db: Db, id: number): Promise<CentreRow | undefined> {
-  return (await findCentres(db)).find((c) => c.id === id)
+  const { rows } = await sql<CentreRow>`
+    SELECT ${centreColumns} FROM service_centers c LEFT JOIN regions r ON r.code = c.region_code
+    WHERE c.id = ${id}`.execute(db)
+  return rows[0]
 }
 
 export interface RoadEdgeRow {
@@ -242,15 +235,6 @@ export async function replaceCatchments(db: Db, method: 'radius' | 'network', ro
   }
 }
 
-export async function countCatchments(db: Db, method: 'radius' | 'network'): Promise<number> {
-  const row = await db
-    .selectFrom('catchments')
-    .where('method', '=', method)
-    .select(sql<number>`count(*)::int`.as('n'))
-    .executeTakeFirstOrThrow()
-  return row.n
-}
-
 /** Area of stored catchments of one centre (m², on the spheroid), by band. */
 export async function findCatchmentAreas(
   db: Db,
@@ -332,12 +316,4 @@ export async function listScenarios(db: Db, prefix: string | undefined) {
     .select(scenarioColumns.filter((c) => c !== 'candidates' && c !== 'result' && c !== 'params'))
   if (prefix) query = query.where('region_code', 'like', `${prefix}%`)
   return query.orderBy('id', 'desc').execute()
-}
-
-export async function countScenarios(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('siting_scenarios')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .executeTakeFirstOrThrow()
-  return row.n
 }

@@ -95,7 +95,7 @@ th { background: #eee; width: 30% }
 <table>${summary}</table>
 <h2 style="font-size:13pt">建议新建点位</h2>
 <table><tr><th>序号</th><th>经度</th><th>纬度</th><th>新增覆盖人口</th></tr>${sites}</table>
-<p>生成时间 ${escapeHtml(s.createdAt)} · 覆盖人口按常住人口点计，${s.method === 'network' ? '步行时间沿路网计算' : '服务半径按真实距离计算'}。</p>
+<p>生成时间 ${escapeHtml(new Date(s.createdAt).toISOString())} · 覆盖人口按常住人口点计，${s.method === 'network' ? '步行时间沿路网计算' : '服务半径按真实距离计算'}。</p>
 </body></html>
 `
 }

@@ -9,7 +9,7 @@ import * as repo from '../../db/repositories/siting.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { Scenario, ScenarioRequest } from '../../schemas/siting.schema.ts'
 import { InvalidInputError, NotFoundError } from '../../errors.ts'
-import { isRegionCode } from '../region-codes.ts'
+import { codePrefixLength, isRegionCode } from '../regions/region-codes.ts'
 import { PointGrid, buildCoverageSets, coverageSetsFromPairs, reduceCoverage, validateRadius } from './coverage-sets.ts'
 import { solveMaximalCoveringExact, solveSetCoveringExact } from './exact.ts'
 import { type SitingSolution, solveMaximalCoveringGreedy, solveSetCoveringGreedy, validateK } from './greedy.ts'
@@ -252,7 +252,7 @@ export class SitingService {
     const region = await repo.findRegion(this.db, code)
     if (!region)
       throw new InvalidInputError(`区划 ${code} 不存在（字段 region）; unknown region ${code}`, [{ field: 'region' }])
-    return { region, prefix: repo.regionPrefix(code, region.level) }
+    return { region, prefix: code.slice(0, codePrefixLength[region.level]) }
   }
 
   private async demand(prefix: string): Promise<Demand> {
@@ -809,7 +809,7 @@ export class SitingService {
       totalResidents: Number(row.totalResidents),
       optimalityGap: row.optimalityGap,
       runtimeMs: row.runtimeMs,
-      createdAt: new Date(row.createdAt).toISOString(),
+      createdAt: row.createdAt,
     }))
   }
 }
@@ -841,6 +841,6 @@ function scenarioOut(row: NonNullable<Awaited<ReturnType<typeof repo.findScenari
     optimalityGap: row.optimalityGap,
     runtimeMs: row.runtimeMs,
     result: row.result as Scenario['result'],
-    createdAt: new Date(row.createdAt).toISOString(),
+    createdAt: row.createdAt,
   }
 }

@@ -1,7 +1,7 @@
 import { ApiError, getJson } from './client.ts'
-import type { MergeIssueList, MergeIssuesQuery, MergeRequest, MergeRun } from './types.ts'
+import type { MergeDefaults, MergeIssueList, MergeIssuesQuery, MergeRequest, MergeRun } from './types.ts'
 
-export type { MergeIssueList, MergeRequest, MergeRun }
+export type { MergeDefaults, MergeIssueList, MergeRequest, MergeRun }
 
 export type MergeIssue = MergeIssueList['issues'][number]
 
@@ -17,6 +17,8 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<T>
   return json as T
 }
 
+/** Every merge parameter's default and bounds, as the server's request schema states them. */
+export const fetchMergeDefaults = (signal?: AbortSignal) => getJson<MergeDefaults>('/api/merge-runs/defaults', signal)
 export const startMerge = (request: MergeRequest) => send<MergeRun>('POST', '/api/merge-runs', request)
 /** Starts the embedded merge engines ahead of a run (a no-op on server PostGIS). */
 export const prepareMerges = () => send<{ engines: number }>('POST', '/api/merge-engines')

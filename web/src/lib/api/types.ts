@@ -4,6 +4,7 @@ export type { Region, RegionList, RegionDetail } from '../../../../server/schema
 export type { Summary } from '../../../../server/schemas/summary.schema.ts'
 export type { LocalizedText, ErrorBody } from '../../../../server/schemas/common.schema.ts'
 export type {
+  MergeDefaults,
   MergeRun,
   MergeIssueList,
   MergeIssuesQuery,

@@ -1,6 +1,8 @@
 // Pure rules of the merge that work on the face graph of one community: which faces are slivers,
 // where slivers and uncovered faces go, and how faces regroup into household-balanced grids.
-import { PairIndex } from './pair-index.ts'
+import type { Adjacency, FaceMesh } from './merge-face-mesh.ts'
+import { outlinesOf } from './merge-face-mesh.ts'
+import { type MergeParams, type SliverRule, defaultSliverRule } from './merge-params.ts'
 
 export interface Face {
   id: number
@@ -13,23 +15,6 @@ export interface Face {
   x: number
   y: number
 }
-
-export interface Adjacency {
-  a: number
-  b: number
-  sharedM: number
-}
-
-export interface SliverRule {
-  /** faces smaller than this are always slivers */
-  minAreaM2: number
-  /** faces up to this area are slivers when thinner than `maxThinness` */
-  thinMaxAreaM2: number
-  /** 4πA/P²: 1 for a circle, near 0 for a strip */
-  maxThinness: number
-}
-
-export const defaultSliverRule: SliverRule = { minAreaM2: 20, thinMaxAreaM2: 2000, maxThinness: 0.12 }
 
 export function thinness(areaM2: number, perimeterM: number): number {
   return perimeterM > 0 ? (4 * Math.PI * areaM2) / (perimeterM * perimeterM) : 0
@@ -124,8 +109,8 @@ export function householdGoal(norm: { min: number; max: number }, target: number
  * group outside the norm changes sides where both groups end within it; each group still below the
  * minimum, smallest first, joins the neighbouring group that makes the best sum: within the norm if
  * any does (the longest shared edge of those), else the smallest sum; and faces change sides once
- * more, wherever that brings two groups nearer the norm (×1 demo: 96 % of the urban grids within
- * 300–500 households). Faces with no households (slivers, parks) belong to the graph too: they
+ * more, wherever that brings two groups nearer the norm (the share of urban grids within the norm on the
+ * demo district: tests/bench/figures.md). Faces with no households (slivers, parks) belong to the graph too: they
  * connect the faces around them.
  */
 export function balanceHouseholds(faces: Face[], adjacency: Adjacency[], norm: HouseholdGoal): Map<number, number> {
@@ -430,216 +415,108 @@ export function findIssuePieces(
   return issues
 }
 
+function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>()
+  for (const item of items) {
+    const key = keyOf(item)
+    const group = groups.get(key)
+    if (group) group.push(item)
+    else groups.set(key, [item])
+  }
+  return groups
+}
+
+/** A community's households-per-grid norm, as a step needs it. */
+type CommunityNorm = { min: number; max: number }
+
+/** Each community's households-per-grid norm (null where none applies: a rural community). */
+export type HouseholdNorms = Record<string, CommunityNorm | null>
+
 /**
- * The faces of one step as a mesh of segments. Faces polygonized from one noded linework share their
- * common edges segment for segment, with identical vertices: a segment seen in two faces is a shared
- * one. So which faces touch (and along how much edge), and the outline of any group of faces, need no
- * geometry operation, only a hash of segment end points.
+ * Labels every face of one community according to the strategy. `norm`: the community's household
+ * norm (null: a rural community, whose grids follow natural villages: it keeps the base grids).
  */
-export interface FaceMesh {
-  adjacency: Adjacency[]
-  /** the faces' ids, by their index in the mesh */
-  faceIds: number[]
-  /** each face's index in the mesh, by its id */
-  indexOf: Map<number, number>
-  segmentCount: number
-  /** segment i lies between the faces of index sides[2i] and sides[2i + 1] (-1: no face, outside) */
-  sides: Int32Array
-  /** and runs from (ends[4i], ends[4i + 1]) to (ends[4i + 2], ends[4i + 3]), along the first face's ring */
-  ends: Float64Array
-  /** from vertex vertices[2i] to vertex vertices[2i + 1]: vertices are numbered 0 … vertexCount − 1 */
-  vertices: Int32Array
-  vertexCount: number
-  /** the segments of the face of index f, in the order of its rings: segmentList[segmentStart[f] … segmentStart[f + 1]) */
-  segmentList: Int32Array
-  segmentStart: Int32Array
+export function labelFaces(
+  faces: Face[],
+  adjacency: { a: number; b: number; sharedM: number }[],
+  params: MergeParams,
+  norm: CommunityNorm | null = null,
+): Map<number, number> {
+  if (params.strategy === 'household_balanced' && norm) {
+    // every face, slivers too, is grouped there (absorbing a sliver afterwards could cut a group in two)
+    return balanceHouseholds(faces, adjacency, householdGoal(norm, params.targetHouseholds))
+  }
+  const base = new Map(faces.filter((f) => f.baseGridId !== null).map((f) => [f.id, f.baseGridId!]))
+  return absorbIntoNeighbours(faces, adjacency, base, params.sliver)
 }
 
 /**
- * `rings`: each ring as flat x, y pairs. `part`: faces of different parts (communities) never share a
- * segment, even where their boundaries coincide vertex for vertex (two communities on either side of
- * their common boundary).
+ * The rules of one step on its face graph: each face's label (its unified grid), the outline of each
+ * unified grid, and the gap, overlap and sliver pieces with the outline of those of several faces.
  */
-export function buildFaceMesh(faces: { id: number; part?: string; rings: ArrayLike<number>[] }[]): FaceMesh {
-  // Vertices are keyed by their millimetre coordinates (the faces are noded on that grid), within
-  // ±33 km of their part's first vertex (further out, never in a community, by their text). Each part
-  // numbers its own: the same point in two parts is two vertices.
-  type PartVertices = { x0: number; y0: number; ids: PairIndex; far: Map<string, number> }
-  const partVertices = new Map<string | undefined, PartVertices>()
-  let vertexCount = 0
-  const span = 2 ** 25
-  const vertexOf = (own: PartVertices, x: number, y: number) => {
-    const dx = Math.round((x - own.x0) * 1000) + span
-    const dy = Math.round((y - own.y0) * 1000) + span
-    if (dx >= 0 && dx < 2 * span && dy >= 0 && dy < 2 * span) {
-      const id = own.ids.getOrSet(dx, dy, vertexCount)
-      return id >= 0 ? id : vertexCount++
-    }
-    const key = `${x},${y}`
-    let id = own.far.get(key)
-    if (id === undefined) own.far.set(key, (id = vertexCount++))
-    return id
+export function groupFaces(
+  faces: (Face & { communityCode: string })[],
+  mesh: FaceMesh,
+  covers: GridCover[],
+  departments: string[],
+  params: MergeParams,
+  norms: HouseholdNorms = {},
+) {
+  const labels: { faceId: number; label: number }[] = []
+  const pieces: (IssuePiece & { communityCode: string })[] = []
+  // faces never border across a community boundary: each community is a graph of its own
+  const communityOf = new Map(faces.map((f) => [f.id, f.communityCode]))
+  const edgesOf = groupBy(mesh.adjacency, (e) => communityOf.get(e.a)!)
+  const coversOf = groupBy(covers, (c) => communityOf.get(c.faceIds[0])!)
+  for (const [community, own] of groupBy(faces, (f) => f.communityCode)) {
+    const ownAdjacency = edgesOf.get(community) ?? []
+    for (const [faceId, label] of labelFaces(own, ownAdjacency, params, norms[community] ?? null))
+      labels.push({ faceId, label })
+    for (const piece of findIssuePieces(own, ownAdjacency, coversOf.get(community) ?? [], departments, params.sliver))
+      pieces.push({ ...piece, communityCode: community })
   }
-  let pointCount = 0
-  for (const face of faces) for (const ring of face.rings) pointCount += ring.length / 2
-  const sides = new Int32Array(2 * pointCount)
-  const ends = new Float64Array(4 * pointCount)
-  const vertices = new Int32Array(2 * pointCount)
-  const segmentList = new Int32Array(pointCount)
-  const segmentStart = new Int32Array(faces.length + 1)
-  let segmentCount = 0
-  let listed = 0
-  const bySegment = new PairIndex(pointCount)
-  const shared = new PairIndex(pointCount)
-  const adjacency: Adjacency[] = []
-  for (const [f, face] of faces.entries()) {
-    segmentStart[f] = listed
-    let own = partVertices.get(face.part)
-    if (own === undefined)
-      partVertices.set(
-        face.part,
-        (own = { x0: face.rings[0][0], y0: face.rings[0][1], ids: new PairIndex(), far: new Map() }),
-      )
-    for (const ring of face.rings) {
-      let previous = vertexOf(own, ring[0], ring[1])
-      for (let i = 2; i < ring.length; i += 2) {
-        const current = vertexOf(own, ring[i], ring[i + 1])
-        if (current === previous) continue
-        const index = bySegment.getOrSet(Math.min(previous, current), Math.max(previous, current), segmentCount)
-        if (index < 0) {
-          segmentList[listed++] = segmentCount
-          sides[2 * segmentCount] = f
-          sides[2 * segmentCount + 1] = -1
-          ends[4 * segmentCount] = ring[i - 2]
-          ends[4 * segmentCount + 1] = ring[i - 1]
-          ends[4 * segmentCount + 2] = ring[i]
-          ends[4 * segmentCount + 3] = ring[i + 1]
-          vertices[2 * segmentCount] = previous
-          vertices[2 * segmentCount + 1] = current
-          segmentCount += 1
-        } else if (sides[2 * index] !== f) {
-          const first = sides[2 * index]
-          sides[2 * index + 1] = f
-          segmentList[listed++] = index
-          const length = Math.hypot(ring[i] - ring[i - 2], ring[i + 1] - ring[i - 1])
-          const pair = shared.getOrSet(Math.min(first, f), Math.max(first, f), adjacency.length)
-          const firstId = faces[first].id
-          if (pair >= 0) adjacency[pair].sharedM += length
-          else adjacency.push({ a: Math.min(firstId, face.id), b: Math.max(firstId, face.id), sharedM: length })
-        }
-        previous = current
-      }
+  // each unified grid (a community's label) by its index in `groups`, with its faces
+  const groups: { community: string; label: number }[] = []
+  const groupOf = new Map<number, number>()
+  const facesOf = new Map<number, number[]>()
+  const indexOf = new Map<string, number>()
+  for (const { faceId, label } of labels) {
+    const community = communityOf.get(faceId)!
+    const key = `${community}/${label}`
+    let index = indexOf.get(key)
+    if (index === undefined) {
+      indexOf.set(key, (index = groups.length))
+      groups.push({ community, label })
+      facesOf.set(index, [])
+    }
+    groupOf.set(faceId, index)
+    facesOf.get(index)!.push(faceId)
+  }
+  const outlines = [...outlinesOf(mesh, facesOf)].map(([index, outline]) => ({ ...groups[index], outline }))
+  // mapping: the overlap of a unified grid with a department grid is the area of the faces they share
+  const areaOf = new Map(faces.map((f) => [f.id, f.areaM2]))
+  const overlaps = groups.map(() => new Map<number, number>())
+  for (const { gridId, faceIds } of covers) {
+    for (const faceId of faceIds) {
+      const overlap = overlaps[groupOf.get(faceId)!]
+      overlap.set(gridId, (overlap.get(gridId) ?? 0) + areaOf.get(faceId)!)
     }
   }
-  segmentStart[faces.length] = listed
+  const sources = overlaps.flatMap((overlap, index) =>
+    [...overlap].map(([gridId, overlapM2]) => ({ ...groups[index], gridId, overlapM2 })),
+  )
+  // a face may lie in several pieces (a gap of 党建 and one of 社保, a sliver), but in one piece of a
+  // kind and department at most: outlines are drawn per kind and department
+  const pieceOutlines = new Map<number, Uint8Array>()
+  const multiFace = [...pieces.entries()].filter(([, piece]) => piece.faceIds.length > 1)
+  for (const [, group] of groupBy(multiFace, ([, piece]) => `${piece.kind}/${piece.department}`)) {
+    for (const [n, outline] of outlinesOf(mesh, new Map(group.map(([n, piece]) => [n, piece.faceIds]))))
+      pieceOutlines.set(n, outline)
+  }
   return {
-    adjacency,
-    faceIds: faces.map((f) => f.id),
-    indexOf: new Map(faces.map((f, n) => [f.id, n])),
-    segmentCount,
-    sides: sides.subarray(0, 2 * segmentCount),
-    ends: ends.subarray(0, 4 * segmentCount),
-    vertices: vertices.subarray(0, 2 * segmentCount),
-    vertexCount,
-    segmentList: segmentList.subarray(0, listed),
-    segmentStart,
+    labels,
+    outlines,
+    sources,
+    pieces: pieces.map((piece, n) => ({ ...piece, outline: pieceOutlines.get(n) ?? null })),
   }
-}
-
-const WKB_LINESTRING = 2
-const WKB_MULTILINESTRING = 5
-
-/**
- * The outline of each group of faces (its face ids), as the WKB of a MultiLineString in the faces'
- * frame: the segments of its faces whose other side lies outside the group, those that follow each
- * other along a face's ring as one line up to where the outline meets itself (lines must meet at their
- * ends only). PostGIS builds the group's area from it (ST_BuildArea), much cheaper than unioning the
- * faces' shapes. Groups must not share faces.
- */
-export function outlinesOf<K>(mesh: FaceMesh, groups: Map<K, number[]>): Map<K, Uint8Array> {
-  const { sides, ends, vertices, segmentList, segmentStart } = mesh
-  const groupOf = new Int32Array(mesh.faceIds.length).fill(-1)
-  const members: number[][] = []
-  for (const faceIds of groups.values()) {
-    const own = faceIds.map((id) => mesh.indexOf.get(id)).filter((f): f is number => f !== undefined)
-    for (const f of own) groupOf[f] = members.length
-    members.push(own)
-  }
-  // how many of the group's outline segments meet at each vertex (counted for group `countedFor[v]`)
-  const degree = new Int32Array(mesh.vertexCount)
-  const countedFor = new Int32Array(mesh.vertexCount).fill(-1)
-  const isOutline = (f: number, segment: number, n: number) => {
-    const other = sides[2 * segment] === f ? sides[2 * segment + 1] : sides[2 * segment]
-    return other < 0 || groupOf[other] !== n
-  }
-  const outlines = new Map<K, Uint8Array>()
-  // the lines of a group: their point counts, and their points as x, y pairs
-  const counts: number[] = []
-  let points = new Float64Array(1024)
-  let pointCount = 0
-  const addPoint = (x: number, y: number) => {
-    if (2 * pointCount + 2 > points.length) {
-      const larger = new Float64Array(points.length * 2)
-      larger.set(points)
-      points = larger
-    }
-    points[2 * pointCount] = x
-    points[2 * pointCount + 1] = y
-    pointCount += 1
-  }
-  for (const [n, key] of [...groups.keys()].entries()) {
-    for (const f of members[n]) {
-      for (let s = segmentStart[f]; s < segmentStart[f + 1]; s++) {
-        const segment = segmentList[s]
-        if (!isOutline(f, segment, n)) continue
-        for (const v of [vertices[2 * segment], vertices[2 * segment + 1]]) {
-          if (countedFor[v] !== n) [countedFor[v], degree[v]] = [n, 0]
-          degree[v] += 1
-        }
-      }
-    }
-    counts.length = 0
-    pointCount = 0
-    for (const f of members[n]) {
-      let last = -1
-      for (let s = segmentStart[f]; s < segmentStart[f + 1]; s++) {
-        const segment = segmentList[s]
-        if (!isOutline(f, segment, n)) {
-          last = -1
-          continue
-        }
-        const forward = sides[2 * segment] === f
-        const [from, to] = forward ? [0, 1] : [1, 0]
-        const start = vertices[2 * segment + from]
-        if (start === last && degree[start] === 2) counts[counts.length - 1] += 1
-        else {
-          counts.push(2)
-          addPoint(ends[4 * segment + 2 * from], ends[4 * segment + 2 * from + 1])
-        }
-        addPoint(ends[4 * segment + 2 * to], ends[4 * segment + 2 * to + 1])
-        last = vertices[2 * segment + to]
-      }
-    }
-    if (counts.length > 0) outlines.set(key, multiLineStringWkb(counts, points))
-  }
-  return outlines
-}
-
-/** Little-endian WKB of a MultiLineString: `counts` points per line, `points` as x, y pairs. */
-function multiLineStringWkb(counts: number[], points: Float64Array): Uint8Array {
-  const size = 9 + counts.reduce((n, count) => n + 9 + 16 * count, 0)
-  const view = new DataView(new ArrayBuffer(size))
-  const header = (type: number, count: number, offset: number) => {
-    view.setUint8(offset, 1)
-    view.setUint32(offset + 1, type, true)
-    view.setUint32(offset + 5, count, true)
-    return offset + 9
-  }
-  let offset = header(WKB_MULTILINESTRING, counts.length, 0)
-  let p = 0
-  for (const count of counts) {
-    offset = header(WKB_LINESTRING, count, offset)
-    for (let i = 0; i < 2 * count; i++, p++, offset += 8) view.setFloat64(offset, points[p], true)
-  }
-  return new Uint8Array(view.buffer)
 }

@@ -3,12 +3,12 @@
 // Errors reject the import (400, naming the file, feature and field, with the whole report);
 // warnings (repairs, norms) don't.
 import type { Kysely } from 'kysely'
-import * as demo from '../db/repositories/demo.repository.ts'
-import * as imports from '../db/repositories/imports.repository.ts'
-import { type HouseholdNorm, codePrefixLength, findHouseholdNorms } from '../db/repositories/regions.repository.ts'
-import type { RegionLevel, Tables } from '../db/tables.ts'
-import { refreshStatistics } from '../db/statistics.ts'
-import { InvalidInputError, NotFoundError } from '../errors.ts'
+import * as demo from '../../db/repositories/demo.repository.ts'
+import * as imports from '../../db/repositories/imports.repository.ts'
+import { type HouseholdNorm, findHouseholdNorms } from '../../db/repositories/regions.repository.ts'
+import type { RegionLevel, Tables } from '../../db/tables.ts'
+import { refreshStatistics } from '../../db/statistics.ts'
+import { InvalidInputError, LocalizedInputError, NotFoundError } from '../../errors.ts'
 import { type SourceCrs, describeCrs } from './crs.ts'
 import {
   ImportReport,
@@ -20,7 +20,9 @@ import {
   textOf,
 } from './import-checks.ts'
 import { type ImportFile, type ParsedFeature, type ParsedLayer, parseUpload } from './import-formats.ts'
+import type { ParseLimits } from './parse-limits.ts'
 import {
+  codePrefixLength,
   decideUrban,
   isRegionCode,
   levelNames,
@@ -28,8 +30,8 @@ import {
   parentCodeOf,
   parentLevelOf,
   parseLevel,
-} from './region-codes.ts'
-import type { ImportResult, ImportTimings } from '../schemas/imports.schema.ts'
+} from '../regions/region-codes.ts'
+import type { ImportResult, ImportTimings } from '../../schemas/imports.schema.ts'
 
 export type { ImportResult }
 
@@ -74,6 +76,8 @@ interface ImportRequest {
   file: ImportFile
   crs?: string
   dryRun: boolean
+  /** caps on what the file may parse into; the configured defaults when absent */
+  limits?: ParseLimits
 }
 
 interface ImportContext {
@@ -114,7 +118,7 @@ async function runImport(
   let phase: 'parseMs' | 'checkMs' | 'storeMs' = 'parseMs'
   let phaseStart = performance.now()
   try {
-    const parsed = await parseUpload(request.file)
+    const parsed = await parseUpload(request.file, request.limits)
     const crs = settleCrs(request.crs, parsed.crs, parsed.features, parsed.file)
     timings.parseMs = msSince(phaseStart)
     await db.updateTable('import_runs').set({ format: parsed.format }).where('id', '=', runId).execute()
@@ -185,14 +189,15 @@ async function runImport(
       error: message,
       timings,
     })
+    if (failure instanceof LocalizedInputError) throw failure.withDetails({ importId: runId, errors: [item] })
     if (failure instanceof InvalidInputError) throw new InvalidInputError(message, { importId: runId, errors: [item] })
     throw failure
   }
 }
 
-export async function importGridLayer(
+async function importGridLayer(
   db: Kysely<Tables>,
-  request: { file: ImportFile; department: string; crs?: string; dryRun: boolean },
+  request: { file: ImportFile; department: string; crs?: string; dryRun: boolean; limits?: ParseLimits },
 ): Promise<ImportResult> {
   const department = await db
     .selectFrom('departments')
@@ -309,9 +314,9 @@ export async function importGridLayer(
  * `replaceDemo` the generated demo district and every row that refers to it are deleted in the same
  * transaction first.
  */
-export async function importRegionTree(
+async function importRegionTree(
   db: Kysely<Tables>,
-  request: { file: ImportFile; crs?: string; dryRun: boolean; replaceDemo: boolean },
+  request: { file: ImportFile; crs?: string; dryRun: boolean; replaceDemo: boolean; limits?: ParseLimits },
 ): Promise<ImportResult> {
   const result = await runImport(
     db,
@@ -571,8 +576,25 @@ function refuseFailed(result: ImportResult): ImportResult {
   )
 }
 
-export async function getImport(db: Kysely<Tables>, id: number) {
+async function getImport(db: Kysely<Tables>, id: number) {
   const run = await imports.findImportRun(db, id)
   if (!run) throw new NotFoundError(`No import has the id ${id}`)
   return run
+}
+
+/** Imports of department grid layers and of the region tree: checked, reported, stored or refused whole. */
+export class ImportService {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  importGridLayer(request: Parameters<typeof importGridLayer>[1]): Promise<ImportResult> {
+    return importGridLayer(this.db, request)
+  }
+
+  importRegionTree(request: Parameters<typeof importRegionTree>[1]): Promise<ImportResult> {
+    return importRegionTree(this.db, request)
+  }
+
+  getImport(id: number) {
+    return getImport(this.db, id)
+  }
 }

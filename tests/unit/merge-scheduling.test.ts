@@ -1,6 +1,6 @@
 // The merge's step scheduler: steps in order, `parallel` at a time, one at a time while held back.
 import { describe, expect, it } from 'vitest'
-import { runInParallel, stepsOf } from '../../server/services/merge.service.ts'
+import { runInParallel, stepsOf } from '../../server/services/merge/merge-scheduling.ts'
 
 /** Runs ten 20 ms steps and reports the most that ran at once and the order they started in. */
 async function schedule(parallel: number, holdBack?: () => boolean) {

@@ -3,11 +3,13 @@
 // index and the field at fault. Pure: no database.
 import type { Geometry } from 'geojson'
 import { unzipSync } from 'fflate'
-import { read as readShapefile } from 'shapefile'
+import { open as openShapefile } from 'shapefile'
 import initSqlJs, { type SqlJsStatic } from 'sql.js'
-import { InvalidInputError } from '../errors.ts'
+import { InvalidInputError } from '../../errors.ts'
 import { type SourceCrs, crsFromPrj, parseCrs } from './crs.ts'
-import { readGeoPackageBlob } from './wkb.ts'
+import { readGeoPackageBlob } from '../../db/wkb.ts'
+import { type ParseLimits, ParseBudget, parseLimitsOf } from './parse-limits.ts'
+import { dbfRecordCount, scanShpRecords, shxRecordCount } from './shapefile-counts.ts'
 
 export type ImportFormat = 'geojson' | 'shapefile' | 'csv' | 'geopackage'
 
@@ -53,19 +55,20 @@ export function decodeText(bytes: Uint8Array, declared?: string): { text: string
   }
 }
 
-export async function parseUpload(file: ImportFile): Promise<ParsedLayer> {
+/** Reads an upload into features, refusing it (413) once it passes a cap of `limits`. */
+export async function parseUpload(file: ImportFile, limits: ParseLimits = parseLimitsOf()): Promise<ParsedLayer> {
   const name = file.name.toLowerCase()
-  if (name.endsWith('.geojson') || name.endsWith('.json')) return parseGeoJson(file)
-  if (name.endsWith('.csv')) return parseCsv(file)
-  if (name.endsWith('.zip')) return parseShapefileZip(file)
-  if (name.endsWith('.gpkg')) return parseGeoPackage(file)
+  if (name.endsWith('.geojson') || name.endsWith('.json')) return parseGeoJson(file, limits)
+  if (name.endsWith('.csv')) return parseCsv(file, limits)
+  if (name.endsWith('.zip')) return parseShapefileZip(file, limits)
+  if (name.endsWith('.gpkg')) return parseGeoPackage(file, limits)
   return fail(
     file.name,
     'unsupported file type: upload .geojson, .json, .csv (with a WKT column), a zipped Shapefile (.zip) or a GeoPackage (.gpkg)',
   )
 }
 
-function parseGeoJson(file: ImportFile): ParsedLayer {
+function parseGeoJson(file: ImportFile, limits: ParseLimits): ParsedLayer {
   const { text } = decodeText(file.data, 'utf-8')
   let json: unknown
   try {
@@ -79,9 +82,12 @@ function parseGeoJson(file: ImportFile): ParsedLayer {
   const crsName = collection.crs?.properties?.name
   const crs = typeof crsName === 'string' ? parseCrs(crsName) : undefined
   if (typeof crsName === 'string' && !crs) fail(file.name, `unknown coordinate reference system "${crsName}"`, 'crs')
+  const budget = new ParseBudget(file.name, limits)
+  budget.refuseFeatureCount(collection.features.length)
   const features = (collection.features as unknown[]).map((raw, index): ParsedFeature => {
     const feature = raw as { type?: unknown; geometry?: unknown; properties?: unknown }
     if (feature?.type !== 'Feature') fail(file.name, 'not a GeoJSON Feature', 'type', index)
+    budget.addFeature(index, feature.geometry as Geometry | null, feature.properties)
     return {
       index,
       geometry: (feature.geometry ?? null) as Geometry | null,
@@ -122,12 +128,14 @@ export function parseCsvRows(text: string): string[][] {
   return rows
 }
 
-function parseCsv(file: ImportFile): ParsedLayer {
+function parseCsv(file: ImportFile, limits: ParseLimits): ParsedLayer {
   const { text, encoding } = decodeText(file.data)
   const [header, ...rows] = parseCsvRows(text)
   if (!header) return fail(file.name, 'the file is empty')
   const wktColumn = header.findIndex((h) => /^(wkt|geometry|geom|the_geom|shape)$/i.test(h.trim()))
   if (wktColumn < 0) return fail(file.name, 'no geometry column: name one of wkt, geometry, geom', 'wkt')
+  const budget = new ParseBudget(file.name, limits)
+  budget.refuseFeatureCount(rows.length)
   const features = rows.map((cells, index): ParsedFeature => {
     const properties: Record<string, unknown> = {}
     header.forEach((h, i) => {
@@ -140,6 +148,7 @@ function parseCsv(file: ImportFile): ParsedLayer {
     } catch (error) {
       fail(file.name, (error as Error).message, header[wktColumn], index)
     }
+    budget.addFeature(index, geometry)
     return { index, geometry, properties }
   })
   return { file: file.name, format: 'csv', features, encoding }
@@ -154,13 +163,15 @@ export function parseWkt(wkt: string): Geometry {
   if (!match) throw new Error(`not a POLYGON or MULTIPOLYGON in WKT: "${text.slice(0, 40)}"`)
   let position = 0
   const body = match[3]
-  const parse = (): unknown => {
+  // nesting beyond a MULTIPOLYGON's three levels is refused before it can exhaust the stack
+  const parse = (depth: number): unknown => {
     if (body[position] === '(') {
+      if (depth >= 3) throw new Error(`malformed WKT: parentheses nested deeper than a ${match[1].toUpperCase()} has`)
       position++
       const items: unknown[] = []
       for (;;) {
         while (body[position] === ' ') position++
-        items.push(parse())
+        items.push(parse(depth + 1))
         while (body[position] === ' ') position++
         if (body[position] === ',') {
           position++
@@ -184,13 +195,30 @@ export function parseWkt(wkt: string): Geometry {
       throw new Error(`malformed WKT coordinate "${body.slice(position - end, position)}"`)
     return numbers.slice(0, 2)
   }
-  const coordinates = parse()
+  const coordinates = parse(0)
   return match[1].toUpperCase() === 'POLYGON'
     ? { type: 'Polygon', coordinates: coordinates as number[][][] }
     : { type: 'MultiPolygon', coordinates: coordinates as number[][][][] }
 }
 
-async function parseShapefileZip(file: ImportFile): Promise<ParsedLayer> {
+async function parseShapefileZip(file: ImportFile, limits: ParseLimits): Promise<ParsedLayer> {
+  // the size of the .shx index, listed in the archive, says how many records the .shp holds:
+  // refuse a file over the cap before inflating anything (a broken archive is reported below)
+  const indexes: { name: string; size: number }[] = []
+  try {
+    unzipSync(file.data, {
+      filter: (entry) => {
+        if (/\.shx$/i.test(entry.name)) indexes.push({ name: entry.name, size: entry.originalSize })
+        return false
+      },
+    })
+  } catch {
+    indexes.length = 0
+  }
+  for (const index of indexes) {
+    const shpFile = `${file.name}/${index.name.replace(/\.shx$/i, '.shp')}`
+    new ParseBudget(shpFile, limits).refuseFeatureCount(shxRecordCount(index.size))
+  }
   let unpacked = 0
   let entries: Record<string, Uint8Array>
   try {
@@ -228,17 +256,31 @@ async function parseShapefileZip(file: ImportFile): Promise<ParsedLayer> {
   const encoding = declared ? normaliseEncoding(declared) : decodeText(dbfText(dbfBytes)).encoding
   const toBuffer = (bytes: Uint8Array) =>
     bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
-  let collection
+  // the headers say how many records and points there are: refuse a file over the caps before parsing it
+  const shpFile = `${file.name}/${shpName}`
+  new ParseBudget(shpFile, limits).refuseFeatureCount(
+    Math.max(shxRecordCount(byExtension('.shx')![1]), dbfRecordCount(dbfBytes)),
+  )
+  scanShpRecords(shpBytes, new ParseBudget(shpFile, limits), shpFile)
+  const budget = new ParseBudget(shpFile, limits)
+  const features: ParsedFeature[] = []
   try {
-    collection = await readShapefile(toBuffer(shpBytes), toBuffer(dbfBytes), { encoding })
+    // record by record, so that parsing stops as soon as a cap is passed
+    const source = await openShapefile(toBuffer(shpBytes), toBuffer(dbfBytes), { encoding })
+    for (let index = 0; ; index++) {
+      const next = await source.read()
+      if (next.done) break
+      budget.addFeature(index, next.value.geometry as Geometry | null, next.value.properties)
+      features.push({
+        index,
+        geometry: next.value.geometry as Geometry | null,
+        properties: (next.value.properties ?? {}) as Record<string, unknown>,
+      })
+    }
   } catch (error) {
+    if (error instanceof InvalidInputError) throw error
     return fail(`${file.name}/${shpName}`, `unreadable Shapefile: ${(error as Error).message}`)
   }
-  const features = collection.features.map((feature, index) => ({
-    index,
-    geometry: feature.geometry as Geometry | null,
-    properties: (feature.properties ?? {}) as Record<string, unknown>,
-  }))
   return { file: `${file.name}/${shpName}`, format: 'shapefile', features, crs, encoding }
 }
 
@@ -272,7 +314,7 @@ function normaliseEncoding(cpg: string): string {
 let sqlite: Promise<SqlJsStatic> | undefined
 
 /** The first feature table of a GeoPackage (SQLite, read in memory with sql.js). */
-async function parseGeoPackage(file: ImportFile): Promise<ParsedLayer> {
+async function parseGeoPackage(file: ImportFile, limits: ParseLimits): Promise<ParsedLayer> {
   const SQL = await (sqlite ??= initSqlJs())
   let database
   try {
@@ -309,6 +351,8 @@ async function parseGeoPackage(file: ImportFile): Promise<ParsedLayer> {
       )
     // identifiers come from the file's own catalogue, quoted as SQLite wants
     const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`
+    const budget = new ParseBudget(`${file.name}/${table}`, limits)
+    budget.refuseFeatureCount(Number(database.exec(`SELECT count(*) FROM ${quote(table)}`)[0]?.values[0]?.[0] ?? 0))
     const statement = database.prepare(`SELECT * FROM ${quote(table)}`)
     const features: ParsedFeature[] = []
     try {
@@ -324,6 +368,7 @@ async function parseGeoPackage(file: ImportFile): Promise<ParsedLayer> {
           }
         }
         const { [geometryColumn]: _geometry, ...properties } = row
+        budget.addFeature(index, geometry)
         features.push({ index, geometry, properties })
       }
     } finally {

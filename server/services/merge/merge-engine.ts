@@ -7,9 +7,9 @@
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Kysely } from 'kysely'
-import { projectRoot } from '../config.ts'
-import { cachePath, isCached, readCached, writeCached } from '../db/cache-files.ts'
-import { listMigrations } from '../db/migrate.ts'
+import { projectRoot } from '../../config.ts'
+import { cachePath, isCached, readCached, writeCached } from '../../db/cache-files.ts'
+import { listMigrations } from '../../db/migrate.ts'
 import {
   type RunInputs,
   type StepInputs,
@@ -17,9 +17,9 @@ import {
   readRunInputs,
   readStepInputs,
   storeStepResults,
-} from '../db/repositories/merge-engine.repository.ts'
-import type { Tables } from '../db/tables.ts'
-import type { MergeEngineFactory, MergeEngines, StepContext, StepReport } from './merge.service.ts'
+} from '../../db/repositories/merge-engine.repository.ts'
+import type { Tables } from '../../db/tables.ts'
+import type { MergeEngineFactory, MergeEngines, StepContext, StepReport } from './merge-step.ts'
 
 /** A request to an engine thread and its answer (see merge-engine.worker.ts). */
 export type EngineRequest =
@@ -95,8 +95,8 @@ class EngineThread {
 }
 
 /**
- * A new engine starts from a dump of a migrated PGlite (about 1.2 s) instead of creating one (about
- * 10 s): the dump is cached (see cache-files.ts), named by the migrations and the PGlite packages.
+ * A new engine starts from a dump of a migrated PGlite, several times faster than creating and
+ * migrating one (figures: tests/bench/figures.md): the dump is cached (see cache-files.ts), named by the migrations and the PGlite packages.
  */
 async function templatePath(): Promise<string> {
   const packages = ['pglite', 'pglite-postgis'].map((pkg) =>
@@ -131,7 +131,7 @@ async function startThreads(count: number): Promise<EngineThread[]> {
 
 /**
  * Makes the engines' template when it is missing (the first engine to start would otherwise make
- * it, ≈ 10 s): the test suite does before its files start engines at once on a fresh machine.
+ * it, the slow way): the test suite does before its files start engines at once on a fresh machine.
  */
 export async function ensureEngineTemplate(): Promise<void> {
   if (await isCached(await templatePath())) return

@@ -2,16 +2,16 @@
 // worker thread. It answers one request at a time: open (from the template, or made from scratch and
 // then dumped as the template), run (the run's inputs) and step (a step's inputs in, its results out).
 import { parentPort } from 'node:worker_threads'
-import { type Database, createPgliteDatabase } from '../db/database.ts'
-import { migrate } from '../db/migrate.ts'
+import { type Database, createPgliteDatabase } from '../../db/database.ts'
+import { migrate } from '../../db/migrate.ts'
 import {
   loadRunInputs,
   loadStepInputs,
   prepareEngine,
   readStepResults,
-} from '../db/repositories/merge-engine.repository.ts'
+} from '../../db/repositories/merge-engine.repository.ts'
 import type { EngineAnswers, EngineRequest } from './merge-engine.ts'
-import { type StepContext, runMergeStep } from './merge.service.ts'
+import { type StepContext, runMergeStep } from './merge-step.ts'
 
 let database: Database | undefined
 let context: StepContext | undefined

@@ -2,18 +2,12 @@
 // the selected layers are cut to each community, repaired and snapped in a metric CRS, their
 // boundaries noded and polygonized into faces (the common refinement), and every face attributed
 // to the grid each department has there. A step runs in one transaction, on a pooled connection
-// (server PostGIS) or on an embedded engine (PGlite, see services/merge-engine.ts); its temp tables
+// (server PostGIS) or on an embedded engine (PGlite, see services/merge/merge-engine.ts); its temp tables
 // are dropped when the step ends, when the next one starts, and when a run fails.
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
-import type { MergeIssueKind, Tables } from '../tables.ts'
-import {
-  type Face,
-  type FaceMesh,
-  type GridCover,
-  type IssuePiece,
-  buildFaceMesh,
-} from '../../services/merge-grouping.ts'
-import { readPolygonSequence } from '../../services/wkb.ts'
+import type { Tables } from '../tables.ts'
+import type { Face, GridCover, IssuePiece } from '../../services/merge/merge-grouping.ts'
+import { readPolygonSequence } from '../wkb.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
 
@@ -22,7 +16,7 @@ type Db = Kysely<Tables> | Transaction<Tables>
  * community) run with GEOS's fixed-precision mode at 1 mm: snap-rounding makes them robust where
  * floating-point overlay can throw (and the embedded PostGIS would then fail silently).
  */
-const GRID_SIZE_M = 0.001
+export const GRID_SIZE_M = 0.001
 
 /**
  * Whether a shape's area is off the area it should have by more than a millimetre along its outline:
@@ -31,161 +25,6 @@ const GRID_SIZE_M = 0.001
  */
 const areaIsOff = (shape: RawBuilder<unknown>, expected: RawBuilder<unknown>) =>
   sql<boolean>`abs(ST_Area(${shape}) - ${expected}) > ${GRID_SIZE_M}::float8 * ST_Perimeter(${shape}) + 0.01`
-
-export interface MergeRunRow {
-  id: number
-  status: 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled'
-  strategy: 'base_department' | 'household_balanced'
-  params: Record<string, unknown>
-  layerIds: number[]
-  progress: number
-  stats: Record<string, unknown>
-  alignment: unknown[]
-  error: string | null
-  isPublished: boolean
-  startedAt: Date
-  finishedAt: Date | null
-  publishedAt: Date | null
-}
-
-const selectRun = (db: Db) =>
-  db
-    .selectFrom('merge_runs')
-    .select([
-      'id',
-      'status',
-      'strategy',
-      'params',
-      'layer_ids as layerIds',
-      'progress',
-      'stats',
-      'alignment',
-      'error',
-      'is_published as isPublished',
-      'started_at as startedAt',
-      'finished_at as finishedAt',
-      'published_at as publishedAt',
-    ])
-
-export async function findMergeRun(db: Db, id: number): Promise<MergeRunRow | undefined> {
-  return (await selectRun(db).where('id', '=', id).executeTakeFirst()) as MergeRunRow | undefined
-}
-
-export async function findPublishedRun(db: Db): Promise<MergeRunRow | undefined> {
-  return (await selectRun(db).where('is_published', '=', true).executeTakeFirst()) as MergeRunRow | undefined
-}
-
-export async function findLatestSucceededRun(db: Db): Promise<MergeRunRow | undefined> {
-  return (await selectRun(db).where('status', '=', 'succeeded').orderBy('id', 'desc').limit(1).executeTakeFirst()) as
-    MergeRunRow | undefined
-}
-
-export async function insertMergeRun(
-  db: Db,
-  run: { strategy: MergeRunRow['strategy']; params: Record<string, unknown>; layerIds: number[] },
-): Promise<number> {
-  const { id } = await db
-    .insertInto('merge_runs')
-    .values({
-      strategy: run.strategy,
-      params: JSON.stringify(run.params),
-      layer_ids: run.layerIds,
-      stats: '{}',
-      alignment: '[]',
-      error: null,
-      finished_at: null,
-      published_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return id
-}
-
-export async function updateMergeRun(
-  db: Db,
-  id: number,
-  changes: {
-    status?: MergeRunRow['status']
-    progress?: number
-    stats?: Record<string, unknown>
-    alignment?: unknown[]
-    error?: string | null
-    finished?: boolean
-  },
-): Promise<void> {
-  await db
-    .updateTable('merge_runs')
-    .set({
-      ...(changes.status ? { status: changes.status } : {}),
-      ...(changes.progress !== undefined ? { progress: changes.progress } : {}),
-      ...(changes.stats ? { stats: JSON.stringify(changes.stats) } : {}),
-      ...(changes.alignment ? { alignment: JSON.stringify(changes.alignment) } : {}),
-      ...(changes.error !== undefined ? { error: changes.error } : {}),
-      ...(changes.finished ? { finished_at: new Date() } : {}),
-    })
-    .where('id', '=', id)
-    .execute()
-}
-
-/**
- * Runs left pending or running by a server that stopped: they will never finish. They are marked
- * failed and the rows their finished steps stored are removed, as for any failed run.
- */
-export async function failInterruptedRuns(db: Kysely<Tables>): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const interrupted = await trx
-      .selectFrom('merge_runs')
-      .select('id')
-      .where('status', 'in', ['pending', 'running'])
-      .execute()
-    for (const { id } of interrupted) {
-      await deleteRunResults(trx, id)
-      await updateMergeRun(trx, id, {
-        status: 'failed',
-        error: 'interrupted: the server stopped during the run',
-        finished: true,
-      })
-    }
-    return interrupted.length
-  })
-}
-
-export async function deleteRunResults(db: Db, runId: number): Promise<void> {
-  await db.deleteFrom('merge_issues').where('merge_run_id', '=', runId).execute()
-  await db.deleteFrom('unified_grids').where('merge_run_id', '=', runId).execute()
-}
-
-/** Active layers by department, or the given layer ids, with their department. */
-export async function findLayersForMerge(
-  db: Db,
-  layerIds: number[] | undefined,
-): Promise<{ id: number; department: string }[]> {
-  let query = db.selectFrom('grid_layers').select(['id', 'department']).orderBy('department')
-  query = layerIds
-    ? query.where('id', 'in', layerIds.length > 0 ? layerIds : [-1])
-    : query.where('is_active', '=', true)
-  return query.execute()
-}
-
-export async function findCommunityCodes(db: Db): Promise<string[]> {
-  const rows = await db
-    .selectFrom('regions')
-    .select('code')
-    .where('level', '=', 'community')
-    .where('boundary', 'is not', null)
-    .orderBy('code')
-    .execute()
-  return rows.map((r) => r.code)
-}
-
-/** The UTM zone (WGS84) that holds the centre of the data: metric work is done in it. */
-export async function findMetricSrid(db: Db): Promise<number> {
-  const { rows } = await sql<{
-    lon: number | null
-  }>`SELECT ST_X(ST_Centroid(ST_Extent(boundary)::geometry)) AS lon FROM regions WHERE level = 'community'`.execute(db)
-  const lon = rows[0]?.lon ?? 117
-  return 32600 + Math.min(60, Math.max(1, Math.floor((lon + 180) / 6) + 1))
-}
 
 const stepTables = ['merge_community', 'merge_piece', 'merge_face', 'merge_point', 'merge_label', 'merge_unified']
 
@@ -290,13 +129,13 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
 }
 
 /**
- * Faces with their households and the base department's grid, the mesh of their segments (which
- * faces touch which, see buildFaceMesh), and which grids cover each face.
+ * Faces with their households and the base department's grid, their shapes (rings of flat x, y
+ * pairs, in face order, for the step's face mesh), and which grids cover each face.
  */
 export async function findFaceGraph(
   trx: Db,
   o: StepOptions,
-): Promise<{ faces: (Face & { communityCode: string })[]; mesh: FaceMesh; covers: GridCover[] }> {
+): Promise<{ faces: (Face & { communityCode: string })[]; shapes: Float64Array[][]; covers: GridCover[] }> {
   if (o.withHouseholds) {
     await sql`
       CREATE TEMP TABLE merge_point AS
@@ -356,8 +195,7 @@ export async function findFaceGraph(
   }
   for (const face of faces) face.baseGridId = baseOf.get(face.id) ?? null
   const shapes = faceRow?.shapes ? readPolygonSequence(faceRow.shapes) : []
-  const mesh = buildFaceMesh(faces.map(({ id, communityCode }, n) => ({ id, part: communityCode, rings: shapes[n] })))
-  return { faces, mesh, covers }
+  return { faces, shapes, covers }
 }
 
 /** Bytes of a face's figures: id and community number (int4), area, perimeter, x, y (float8), households (int4). */
@@ -684,136 +522,4 @@ export async function insertRunGridIssues(db: Db, runId: number, layerIds: numbe
       AND NOT EXISTS (SELECT 1 FROM regions c WHERE c.level = 'community' AND c.boundary && g.boundary AND ST_Intersects(c.boundary, g.boundary))`.execute(
     db,
   )
-}
-
-export interface DepartmentAlignment {
-  department: string
-  grids: number
-  meanIou: number
-  oneToOneShare: number
-}
-
-/** Per department: mean best IoU of its grids with the unified grids, and the share mapping one to one. */
-export async function findAlignment(db: Db, runId: number): Promise<DepartmentAlignment[]> {
-  const { rows } = await sql<DepartmentAlignment>`
-    WITH s AS (
-      SELECT ugs.grid_id, ugs.overlap_m2 AS overlap, u.area_m2 AS unified_area,
-             sum(ugs.overlap_m2) OVER (PARTITION BY ugs.grid_id) AS grid_area
-      FROM unified_grid_sources ugs JOIN unified_grids u ON u.id = ugs.unified_grid_id AND u.merge_run_id = ${runId}::bigint
-    ), best AS (
-      SELECT grid_id, max(overlap / nullif(grid_area + unified_area - overlap, 0)) AS iou,
-             bool_or(overlap >= 0.9 * grid_area AND overlap >= 0.9 * unified_area) AS one_to_one
-      FROM s GROUP BY grid_id
-    )
-    SELECT l.department, count(*)::int AS grids, avg(best.iou)::float8 AS "meanIou", avg(best.one_to_one::int)::float8 AS "oneToOneShare"
-    FROM best JOIN grids g ON g.id = best.grid_id JOIN grid_layers l ON l.id = g.layer_id
-    GROUP BY l.department ORDER BY l.department`.execute(db)
-  return rows
-}
-
-export async function countIssues(db: Db, runId: number): Promise<Record<string, number>> {
-  const rows = await db
-    .selectFrom('merge_issues')
-    .where('merge_run_id', '=', runId)
-    .groupBy('kind')
-    .select(['kind', sql<number>`count(*)::int`.as('n')])
-    .execute()
-  return Object.fromEntries(rows.map((r) => [r.kind, r.n]))
-}
-
-export async function countUnifiedGrids(db: Db, runId: number): Promise<number> {
-  const row = await db
-    .selectFrom('unified_grids')
-    .where('merge_run_id', '=', runId)
-    .select(sql<number>`count(*)::int`.as('n'))
-    .executeTakeFirstOrThrow()
-  return row.n
-}
-
-export async function publishRun(db: Db, runId: number): Promise<void> {
-  await db.updateTable('merge_runs').set({ is_published: false }).where('is_published', '=', true).execute()
-  await db
-    .updateTable('merge_runs')
-    .set({ is_published: true, published_at: new Date() })
-    .where('id', '=', runId)
-    .execute()
-}
-
-export interface IssueRow {
-  id: number
-  kind: MergeIssueKind
-  communityCode: string | null
-  department: string | null
-  areaM2: number
-  gridIds: number[]
-  note: string | null
-  bbox: [number, number, number, number] | null
-}
-
-/**
- * A page of a run's issues, largest first, with how many match the filter, and how many of each
- * kind match it but for the kind (what a legend shows next to each kind).
- */
-export async function findIssues(
-  db: Db,
-  runId: number,
-  filter: { kind?: MergeIssueKind; department?: string; regionPrefix?: string; limit: number; offset: number },
-): Promise<{ total: number; byKind: Record<string, number>; issues: IssueRow[] }> {
-  let anyKind = db.selectFrom('merge_issues').where('merge_run_id', '=', runId)
-  if (filter.department) anyKind = anyKind.where('department', '=', filter.department)
-  if (filter.regionPrefix)
-    anyKind = anyKind.where(sql<boolean>`left(community_code, ${filter.regionPrefix.length}) = ${filter.regionPrefix}`)
-  const counts = await anyKind
-    .groupBy('kind')
-    .select(['kind', sql<number>`count(*)::int`.as('n')])
-    .execute()
-  const byKind = Object.fromEntries(counts.map((c) => [c.kind, c.n]))
-  const query = filter.kind ? anyKind.where('kind', '=', filter.kind) : anyKind
-  const total = filter.kind ? (byKind[filter.kind] ?? 0) : counts.reduce((sum, c) => sum + c.n, 0)
-  const issues = await query
-    .select([
-      'id',
-      'kind',
-      'community_code as communityCode',
-      'department',
-      'area_m2 as areaM2',
-      'grid_ids as gridIds',
-      'note',
-      sql<
-        [number, number, number, number] | null
-      >`CASE WHEN geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)) END`.as(
-        'bbox',
-      ),
-    ])
-    .orderBy('area_m2', 'desc')
-    .orderBy('id')
-    .limit(filter.limit)
-    .offset(filter.offset)
-    .execute()
-  return { total, byKind, issues: issues as IssueRow[] }
-}
-
-export interface DiffRow {
-  code: string
-  change: 'added' | 'removed' | 'reshaped'
-  areaM2: number
-  changedM2: number
-}
-
-/**
- * Unified grids added, removed and reshaped from run `from` to run `to`. Reshaped means the two
- * shapes differ by more than `minShare` of the grid's area (sliver absorption moves a few m²).
- * A boundary valid in WGS84 can cross itself by a hair once reprojected: repaired before the overlay.
- */
-export async function diffRuns(db: Db, from: number, to: number, srid: number, minShare: number): Promise<DiffRow[]> {
-  const { rows } = await sql<DiffRow>`
-    SELECT coalesce(b.code, a.code) AS code,
-           CASE WHEN a.id IS NULL THEN 'added' WHEN b.id IS NULL THEN 'removed' ELSE 'reshaped' END AS change,
-           coalesce(b.area_m2, a.area_m2) AS "areaM2",
-           CASE WHEN a.id IS NULL OR b.id IS NULL THEN coalesce(b.area_m2, a.area_m2)
-                ELSE ST_Area(ST_SymDifference(ST_MakeValid(ST_Transform(a.boundary, ${sql.lit(srid)})), ST_MakeValid(ST_Transform(b.boundary, ${sql.lit(srid)})), ${GRID_SIZE_M}::float8)) END AS "changedM2"
-    FROM (SELECT * FROM unified_grids WHERE merge_run_id = ${from}::bigint) a
-    FULL JOIN (SELECT * FROM unified_grids WHERE merge_run_id = ${to}::bigint) b ON a.code = b.code
-    ORDER BY 1`.execute(db)
-  return rows.filter((r) => r.change !== 'reshaped' || r.changedM2 > minShare * r.areaM2)
 }

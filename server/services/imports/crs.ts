@@ -6,7 +6,7 @@
 // CGCS2000 Gauss-Krüger frames in EPSG: 4491–4501 6-degree zones 13–23 (zone number in the false
 // easting), 4502–4512 6-degree by central meridian 75°E–135°E, 4513–4533 3-degree zones 25–45
 // (zone number in the false easting), 4534–4554 3-degree by central meridian 75°E–135°E.
-import { pointInRing } from '../../data/district/geometry.ts'
+import { pointInRing } from '../../../data/district/geometry.ts'
 
 export type SourceCrs = { kind: 'epsg'; srid: number } | { kind: 'gcj02' } | { kind: 'bd09' }
 

@@ -1,7 +1,17 @@
 // Reading the 12-digit statistical region code (统计用区划代码: PP CC DD SSS CCC — province, city,
 // district, street/township, community/village) and the words a region file uses for levels and
 // urban/rural. Pure functions.
-import type { RegionLevel } from '../db/tables.ts'
+import type { RegionLevel } from '../../db/tables.ts'
+
+/** Digits of the code that a region's descendants share. */
+export const codePrefixLength: Record<RegionLevel, number> = { city: 4, district: 6, street: 9, community: 12 }
+
+/** The prefix a region's descendants share, read off the code itself (trailing zero groups). */
+export function codePrefixOf(code: string): string {
+  if (code.endsWith('000000')) return code.slice(0, codePrefixLength.district)
+  if (code.endsWith('000')) return code.slice(0, codePrefixLength.street)
+  return code
+}
 
 export const isRegionCode = (code: string) => /^[0-9]{12}$/.test(code)
 

@@ -2,9 +2,9 @@
 // its aliases, settling the coordinate frame, the per-feature geometry checks before and after
 // PostGIS has seen the geometry, and the report that names file, feature and field. Pure: no database.
 import type { Geometry, Position } from 'geojson'
-import { InvalidInputError } from '../errors.ts'
-import type { GeometryCheck } from '../db/repositories/imports.repository.ts'
-import type { ImportReportItem } from '../schemas/imports.schema.ts'
+import { InvalidInputError } from '../../errors.ts'
+import type { GeometryCheck } from '../../db/repositories/imports.repository.ts'
+import type { ImportReportItem } from '../../schemas/imports.schema.ts'
 import { type SourceCrs, bd09ToWgs84, gcj02ToWgs84, isInChina, parseCrs } from './crs.ts'
 import type { ParsedFeature } from './import-formats.ts'
 

@@ -2,12 +2,12 @@
 // failure leaves the database as it was. The server calls it at first start; tests and the
 // benchmark call it to build their databases.
 import type { Kysely } from 'kysely'
-import { generateDistrict } from '../../data/district/index.ts'
-import { generateRoadNetwork } from '../../data/district/roads.ts'
-import * as demo from '../db/repositories/demo.repository.ts'
-import { insertRoadNetwork } from '../db/repositories/siting.repository.ts'
-import type { Tables } from '../db/tables.ts'
-import { refreshStatistics } from '../db/statistics.ts'
+import { generateDistrict } from '../../../data/district/index.ts'
+import { generateRoadNetwork } from '../../../data/district/roads.ts'
+import * as demo from '../../db/repositories/demo.repository.ts'
+import { insertRoadNetwork } from '../../db/repositories/siting.repository.ts'
+import type { Tables } from '../../db/tables.ts'
+import { refreshStatistics } from '../../db/statistics.ts'
 
 export interface DemoLoadReport {
   counts: Record<string, number>

@@ -1,0 +1,87 @@
+// One step of a run over a batch of communities, and the contract of the engines that run steps
+// (merge-engine.ts implements it for PGlite; server PostGIS runs steps on pooled connections).
+import type { Kysely, Transaction } from 'kysely'
+import * as merge from '../../db/repositories/merge-step.repository.ts'
+import type { Tables } from '../../db/tables.ts'
+import { buildFaceMesh } from './merge-face-mesh.ts'
+import { type HouseholdNorms, groupFaces } from './merge-grouping.ts'
+import type { MergeParams } from './merge-params.ts'
+
+/** Engines that run the steps of a run; the results are stored in the app's database. */
+export interface MergeEngines {
+  runStep(engine: number, communities: string[]): Promise<StepReport>
+  close(): Promise<void>
+}
+
+/** Opens `size` engines for a run: its steps run `size` at a time. */
+export interface MergeEngineFactory {
+  size: number
+  /** starts the engines ahead of a run (they wait a while for one) */
+  warm(): Promise<void>
+  /** `steps`: the communities of each step, in the order the run asks for them */
+  open(db: Kysely<Tables>, context: StepContext, steps: string[][]): Promise<MergeEngines>
+}
+
+/** What every step of a run shares. */
+export interface StepContext {
+  runId: number
+  layerIds: number[]
+  departments: string[]
+  srid: number
+  /** the run whose codes carry over */
+  previousRunId: number | null
+  params: MergeParams
+  /** household-balanced strategy: each community's household norm (null: rural, none) */
+  householdNorms?: HouseholdNorms
+}
+
+export interface StepReport {
+  faces: number
+  timings: { facesMs: number; groupingMs: number; unifyMs: number; issuesMs: number }
+}
+
+/**
+ * One step of a run over a batch of communities: faces, their grouping into unified grids, the grids
+ * with their mapping rows, and the issues, all stored under the run.
+ */
+export async function runMergeStep(
+  trx: Kysely<Tables> | Transaction<Tables>,
+  context: StepContext,
+  communities: string[],
+): Promise<StepReport> {
+  const { runId, params, srid } = context
+  const options = {
+    runId,
+    communities,
+    layerIds: context.layerIds,
+    srid,
+    snapM: params.snapToleranceM,
+    baseDepartment: params.baseDepartment,
+    withHouseholds: params.strategy === 'household_balanced',
+  }
+  const timings = { facesMs: 0, groupingMs: 0, unifyMs: 0, issuesMs: 0 }
+  let t = performance.now()
+  await merge.buildFaces(trx, options)
+  const { faces, shapes, covers } = await merge.findFaceGraph(trx, options)
+  const mesh = buildFaceMesh(faces.map(({ id, communityCode }, n) => ({ id, part: communityCode, rings: shapes[n] })))
+  timings.facesMs = performance.now() - t
+  t = performance.now()
+  const { labels, outlines, sources, pieces } = groupFaces(
+    faces,
+    mesh,
+    covers,
+    context.departments,
+    params,
+    context.householdNorms,
+  )
+  timings.groupingMs = performance.now() - t
+  t = performance.now()
+  await merge.insertUnifiedGrids(trx, runId, { labels, outlines, sources }, context.previousRunId, srid)
+  timings.unifyMs = performance.now() - t
+  t = performance.now()
+  await merge.insertIssuePieces(trx, runId, pieces, srid)
+  await merge.insertGridIssues(trx, runId, options, params.sliver.minAreaM2)
+  timings.issuesMs = performance.now() - t
+  await merge.dropStepTables(trx)
+  return { faces: faces.length, timings }
+}

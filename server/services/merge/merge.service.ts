@@ -1,0 +1,138 @@
+// 多网合一: merge the selected department layers into one unified grid per community, find every
+// gap, overlap, sliver and boundary problem, and score each department's alignment. A run works in
+// short per-batch transactions (PGlite has one connection, so the map keeps being served), writes
+// only rows of its own, and is published by switching the active version.
+import type { Kysely } from 'kysely'
+import * as diff from '../../db/repositories/merge-diff.repository.ts'
+import * as issues from '../../db/repositories/merge-issues.repository.ts'
+import * as runs from '../../db/repositories/merge-runs.repository.ts'
+import type { DriverName } from '../../db/database.ts'
+import type { Tables } from '../../db/tables.ts'
+import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.ts'
+import type {
+  MergeDefaults,
+  MergeDiff,
+  MergeIssueList,
+  MergeIssuesQuery,
+  MergeRequest,
+} from '../../schemas/merge.schema.ts'
+import { codePrefixOf } from '../regions/region-codes.ts'
+import type { TileService } from '../tiles.service.ts'
+import { mergeDefaults, toMergeParams } from './merge-params.ts'
+import { type MergeHooks, executeMerge, mergeExecutionFor, prepareMerges } from './merge-run.ts'
+
+export interface MergeServiceOptions {
+  /** how a run is stepped depends on the driver (see mergeExecutionFor) */
+  driver: DriverName
+  /** steps run one at a time while the map renders tiles */
+  tiles?: Pick<TileService, 'renderedWithin'>
+  /** where a run started in the background reports a crash (its own failure is recorded in its row) */
+  log?: { error(details: object, message: string): void }
+}
+
+export class MergeService {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly options: MergeServiceOptions,
+  ) {}
+
+  /** Every request parameter's default and bounds. */
+  defaults(): MergeDefaults {
+    return mergeDefaults()
+  }
+
+  /**
+   * Creates the run (status pending) after checking what it will merge; executeRun does the work.
+   * `batchSize`: communities a step (the driver's choice when the run is started by startRun).
+   */
+  async createRun(request: MergeRequest & { batchSize?: number }): Promise<number> {
+    const params = toMergeParams(request)
+    let layers = await runs.findLayersForMerge(this.db, params.layerIds)
+    if (params.departments) {
+      const wanted = new Set(params.departments)
+      const missing = params.departments.filter((d) => !layers.some((l) => l.department === d))
+      if (missing.length > 0)
+        throw new InvalidInputError(`No active grid layer for department ${missing.join(', ')}`, {
+          field: 'departments',
+        })
+      layers = layers.filter((l) => wanted.has(l.department))
+    }
+    if (params.layerIds && layers.length !== new Set(params.layerIds).size) {
+      const missing = params.layerIds.filter((id) => !layers.some((l) => l.id === id))
+      throw new InvalidInputError(`No grid layer has the id ${missing.join(', ')}`, { field: 'layerIds' })
+    }
+    if (layers.length === 0)
+      throw new InvalidInputError('There are no grid layers to merge: import department grids first', {
+        field: 'layerIds',
+      })
+    if (new Set(layers.map((l) => l.department)).size !== layers.length) {
+      throw new InvalidInputError('Choose one layer per department', { field: 'layerIds' })
+    }
+    if (params.strategy === 'base_department' && !layers.some((l) => l.department === params.baseDepartment)) {
+      throw new InvalidInputError(`The base department "${params.baseDepartment}" has no layer among those merged`, {
+        field: 'baseDepartment',
+      })
+    }
+    const { layerIds: _layerIds, departments: _departments, ...stored } = params
+    return runs.insertMergeRun(this.db, {
+      strategy: params.strategy,
+      params: stored,
+      layerIds: layers.map((l) => l.id),
+    })
+  }
+
+  /** Runs a created run to its end: succeeded, or failed with nothing left behind but its record. */
+  executeRun(runId: number, hooks: MergeHooks = {}): Promise<runs.MergeRunRow> {
+    return executeMerge(this.db, runId, hooks)
+  }
+
+  /** Creates a run and starts it in the background, stepped as the driver wants; answers the pending run. */
+  async startRun(request: MergeRequest): Promise<runs.MergeRunRow> {
+    const execution = mergeExecutionFor(this.options.driver, this.options.tiles)
+    const id = await this.createRun({ ...request, ...execution.request })
+    // Not awaited: the run reports its progress in the database; its own failure is recorded there.
+    void executeMerge(this.db, id, execution.hooks).catch((error: unknown) =>
+      this.options.log?.error({ err: error, runId: id }, 'merge run crashed'),
+    )
+    return this.getRun(id)
+  }
+
+  /** Readies the embedded engines ahead of a run (none on server PostGIS). */
+  prepareEngines(): Promise<{ engines: number }> {
+    return prepareMerges(this.options.driver)
+  }
+
+  async getRun(runId: number): Promise<runs.MergeRunRow> {
+    const run = await runs.findMergeRun(this.db, runId)
+    if (!run) throw new NotFoundError(`No merge run has the id ${runId}`)
+    return run
+  }
+
+  async publishRun(runId: number): Promise<runs.MergeRunRow> {
+    const run = await this.getRun(runId)
+    if (run.status !== 'succeeded')
+      throw new ConflictError(`Merge run ${runId} is ${run.status}: only a succeeded run can be published`)
+    await this.db.transaction().execute((trx) => runs.publishRun(trx, runId))
+    return this.getRun(runId)
+  }
+
+  async listIssues(runId: number, query: MergeIssuesQuery): Promise<MergeIssueList> {
+    await this.getRun(runId)
+    const { kind, department, region, limit = 100, offset = 0 } = query
+    const regionPrefix = region ? codePrefixOf(region) : undefined
+    return issues.findIssues(this.db, runId, { kind, department, regionPrefix, limit, offset })
+  }
+
+  async diffRuns(from: number, to: number): Promise<MergeDiff> {
+    await this.getRun(from)
+    await this.getRun(to)
+    const rows = await diff.diffRuns(this.db, from, to, await runs.findMetricSrid(this.db), 0.01)
+    return {
+      from,
+      to,
+      added: rows.filter((r) => r.change === 'added'),
+      removed: rows.filter((r) => r.change === 'removed'),
+      reshaped: rows.filter((r) => r.change === 'reshaped'),
+    }
+  }
+}

@@ -1,0 +1,21 @@
+// The region tree and each region's figures.
+import type { Kysely } from 'kysely'
+import { findRegion, findRegionFigures, findRegions } from '../../db/repositories/regions.repository.ts'
+import type { Tables } from '../../db/tables.ts'
+import { NotFoundError } from '../../errors.ts'
+import type { RegionDetail, RegionList, RegionQuery } from '../../schemas/regions.schema.ts'
+
+export class RegionService {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  async listRegions(query: RegionQuery): Promise<RegionList> {
+    return { regions: await findRegions(this.db, query) }
+  }
+
+  async describeRegion(code: string): Promise<RegionDetail> {
+    const region = await findRegion(this.db, code)
+    if (!region) throw new NotFoundError(`No region has the code ${code}`)
+    const { children, areaKm2, grids, ...figures } = await findRegionFigures(this.db, code, region.level)
+    return { ...region, children, areaKm2, figures: { ...figures, grids } }
+  }
+}

@@ -1,0 +1,13 @@
+// The district's KPI figures, as a wall display shows them.
+import type { Kysely } from 'kysely'
+import { findSummary } from '../../db/repositories/summary.repository.ts'
+import type { Tables } from '../../db/tables.ts'
+import type { Summary } from '../../schemas/summary.schema.ts'
+
+export class SummaryService {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  getSummary(): Promise<Summary> {
+    return findSummary(this.db)
+  }
+}

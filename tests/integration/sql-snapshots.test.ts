@@ -1,0 +1,191 @@
+// The SQL each repository sends, written to tests/sql/<repository>.sql so that a change to a query
+// shows in review: a small district goes through every service (merge, imports, regions, summary,
+// layers and tiles) on a database that records each statement by the repository function that sent
+// it. Same files on both drivers: the SQL does not depend on the driver. Update with `vitest -u`.
+import { readFileSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import type { Kysely } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../server/db/database.ts'
+import { readRunInputs, readStepInputs } from '../../server/db/repositories/merge-engine.repository.ts'
+import { deleteRunResults, failInterruptedRuns } from '../../server/db/repositories/merge-runs.repository.ts'
+import { findHouseholdNorms } from '../../server/db/repositories/regions.repository.ts'
+import * as siting from '../../server/db/repositories/siting.repository.ts'
+import { findTileFeatures, postgisTileQuery } from '../../server/db/repositories/tiles.repository.ts'
+import type { Tables } from '../../server/db/tables.ts'
+import { ImportService } from '../../server/services/imports/imports.service.ts'
+import { LayerService } from '../../server/services/layers.service.ts'
+import { MergeService } from '../../server/services/merge/merge.service.ts'
+import { RegionService } from '../../server/services/regions/regions.service.ts'
+import { SummaryService } from '../../server/services/summary/summary.service.ts'
+import { tileBounds } from '../../server/services/tiles.ts'
+import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
+import { toLonLat } from '../helpers/local-frame.ts'
+import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
+import { SqlRecorder, repositoriesDir } from '../helpers/sql-recorder.ts'
+import { tileAt } from '../helpers/app.ts'
+
+const repositories = readdirSync(repositoriesDir)
+  .filter((file) => file.endsWith('.repository.ts'))
+  .map((file) => file.replace('.repository.ts', ''))
+  .sort()
+
+/**
+ * Exported repository functions this test does not run, and why. Every other exported function must
+ * have sent SQL (the last test checks).
+ */
+const notRun: Record<string, string> = {
+  // the demo district is loaded by the test setup, before any test file starts
+  'demo.hasAnyRegion': 'demo loader',
+  'demo.insertRegions': 'demo loader',
+  'demo.insertGridLayer': 'demo loader',
+  'demo.countGridPopulation': 'demo loader',
+  'demo.insertPopulation': 'demo loader',
+  'demo.insertPartyOrgs': 'demo loader',
+  'demo.insertUnits': 'demo loader',
+  'demo.insertServiceCenters': 'demo loader',
+  'demo.startImportRun': 'demo loader',
+  'demo.finishImportRun': 'demo loader',
+  'demo.findDemoRegionCodes': 'region import with replaceDemo',
+  'demo.deleteDemoDistrict': 'region import with replaceDemo',
+  // these run inside an embedded engine's worker thread (PGlite only), out of this test's reach
+  'merge-engine.prepareEngine': 'engine thread',
+  'merge-engine.loadRunInputs': 'engine thread',
+  'merge-engine.loadStepInputs': 'engine thread',
+  'merge-engine.readStepResults': 'engine thread',
+  'merge-engine.storeStepResults': 'stores what an engine thread computed',
+  // builders whose SQL is part of their callers' statements
+  'layers.selectLayerRows': 'part of findFeaturesInBbox and findTileFeatures',
+  'layers.envelopeOfBbox': 'part of findFeaturesInBbox',
+  'tiles.encodeTileWithPostgis': 'sends postgisTileQuery, recorded as compiled',
+  // region imports: covered by the grid import's shared statements and its own test file
+  'imports.findRegionLevels': 'region import',
+  'imports.checkRegionShapes': 'region import',
+  'imports.upsertRegions': 'region import',
+  'imports.checkGeometries': 'region import',
+}
+
+/** A GeoJSON layer of one 100 m square grid in community A. */
+function oneGrid(): Uint8Array {
+  const ring = [toLonLat(0, 0), toLonLat(100, 0), toLonLat(100, 100), toLonLat(0, 100), toLonLat(0, 0)]
+  return new TextEncoder().encode(
+    JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { code: `${communityA}901`, name: '快照网格', households: 300 },
+          geometry: { type: 'Polygon', coordinates: [ring] },
+        },
+      ],
+    }),
+  )
+}
+
+describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) => {
+  let database: Database
+  const recorder = new SqlRecorder()
+
+  beforeAll(async () => {
+    database = await openTestDatabase(driver, 'empty')
+    await buildMergeDistrict(database.db)
+    const db: Kysely<Tables> = database.db.withPlugin(recorder)
+
+    const merges = new MergeService(db, { driver })
+    const first = await merges.createRun({ batchSize: 1, snapToleranceM: 0.2 })
+    expect((await merges.executeRun(first)).status).toBe('succeeded')
+    await merges.publishRun(first)
+    const second = await merges.createRun({ strategy: 'household_balanced' })
+    expect((await merges.executeRun(second)).status).toBe('succeeded')
+    await merges.listIssues(second, { kind: 'gap', department: 'party', region: communityA, limit: 10, offset: 0 })
+    await merges.diffRuns(first, second)
+    expect(await failInterruptedRuns(db)).toBe(0)
+    await deleteRunResults(db, 999_999)
+    const run = await merges.getRun(first)
+    await readRunInputs(db, run.layerIds)
+    await readStepInputs(db, { communities: [communityA], layerIds: run.layerIds, previousRunId: first })
+
+    const regions = new RegionService(db)
+    await regions.listRegions({ parent: '410199001000' })
+    await regions.describeRegion(communityA)
+    await findHouseholdNorms(db, [communityA])
+    await new SummaryService(db).getSummary()
+
+    const imports = new ImportService(db)
+    const imported = await imports.importGridLayer({
+      file: { name: 'grids.geojson', data: oneGrid() },
+      department: 'health',
+      dryRun: false,
+    })
+    expect(imported.layer).not.toBeNull()
+    expect((await imports.getImport(imported.id)).status).toBe('succeeded')
+
+    const [lon, lat] = toLonLat(50, 50)
+    const networkId = await siting.insertRoadNetwork(db, { name: '快照路网', source: 'test' }, [
+      { class: 'residential', name: null, coordinates: [toLonLat(0, 0), toLonLat(400, 0)] },
+    ])
+    await siting.findActiveNetwork(db)
+    await siting.findRoadEdges(db, networkId)
+    await siting.findRegion(db, communityA)
+    await siting.findSubregions(db, communityA.slice(0, 9))
+    await siting.findDemand(db, communityA)
+    await siting.findUnifiedGridPoints(db, communityA)
+    await siting.findUnifiedGridCentroids(db, communityA)
+    await siting.findDemandNear(db, lon, lat, 500)
+    await siting.findCentres(db)
+    await siting.findCentresNear(db, lon, lat, 500)
+    await siting.findCentre(db, 1)
+    await siting.replaceCatchments(db, 'radius', [])
+    await siting.findCatchmentAreas(db, 1)
+    const scenario = await siting.insertScenario(db, {
+      name: '快照方案',
+      regionCode: communityA,
+      solver: 'greedy',
+      objective: 'max_covering',
+      method: 'radius',
+      params: {},
+      candidates: [],
+      chosen: [],
+      coveredBefore: 0,
+      coveredAfter: 0,
+      totalResidents: 0,
+      optimalityGap: null,
+      runtimeMs: 0,
+      result: {},
+    })
+    await siting.findScenario(db, scenario)
+    await siting.listScenarios(db, communityA.slice(0, 6))
+
+    const layers = new LayerService(db)
+    const catalog = await layers.list()
+    const unified = catalog.find((layer) => layer.id === 'unified-grids')!
+    const [west, south] = toLonLat(0, 0)
+    const [east, north] = toLonLat(400, 200)
+    await layers.features('unified-grids', `${west},${south},${east},${north}`, 10)
+    await layers.tileJson('unified-grids', 'http://localhost')
+    const { z, x, y } = tileAt(west, south, 14)
+    await findTileFeatures(db, unified.source, tileBounds(z, x, y))
+    recorder.record(
+      'tiles',
+      'postgisTileQuery',
+      postgisTileQuery(unified.source, 'unified', tileBounds(z, x, y)).compile(db).sql,
+    )
+  })
+  afterAll(async () => database?.close())
+
+  it.each(repositories)('writes the SQL of %s.repository to tests/sql', async (repository) => {
+    await expect(recorder.render(repository)).toMatchFileSnapshot(`../sql/${repository}.sql`)
+  })
+
+  it('has run every exported repository function but those it names', () => {
+    const missing = repositories.flatMap((repository) => {
+      const source = readFileSync(path.join(repositoriesDir, `${repository}.repository.ts`), 'utf8')
+      const exported = [...source.matchAll(/^export (?:async )?function (\w+)/gm)].map((m) => m[1])
+      const sent = recorder.statements.get(repository) ?? new Map()
+      return exported
+        .filter((fn) => !sent.has(fn) && !(`${repository}.${fn}` in notRun))
+        .map((fn) => `${repository}.${fn}`)
+    })
+    expect(missing).toEqual([])
+  })
+})
