@@ -11,7 +11,7 @@ import type { Scenario, ScenarioRequest } from '../../schemas/siting.schema.ts'
 import { InvalidInputError, NotFoundError } from '../../errors.ts'
 import { codePrefixLength, isRegionCode } from '../regions/region-codes.ts'
 import { PointGrid, buildCoverageSets, coverageSetsFromPairs, reduceCoverage, validateRadius } from './coverage-sets.ts'
-import { solveMaximalCoveringExact, solveSetCoveringExact } from './exact.ts'
+import { graceSeconds, maximalCoveringExactWithDeadline, setCoveringExactWithDeadline } from './exact-runner.ts'
 import { type SitingSolution, solveMaximalCoveringGreedy, solveSetCoveringGreedy, validateK } from './greedy.ts'
 import {
   type WalkingGraph,
@@ -683,10 +683,36 @@ export class SitingService {
       message: null,
       ...extra,
     })
-    if (objective === 'max_covering') {
-      if (solver !== 'exact') summaries.push(summarize(solveMaximalCoveringGreedy(reduced, input.k!)))
-      if (solver !== 'greedy') {
-        const exact = await solveMaximalCoveringExact(reduced, input.k!, { timeLimitSeconds })
+    // greedy always runs (it is the exact solver's start and the fallback when a solve is stopped)
+    const greedy =
+      objective === 'max_covering'
+        ? solveMaximalCoveringGreedy(reduced, input.k!)
+        : solveSetCoveringGreedy(reduced, input.targetShare!)
+    if ('status' in greedy && greedy.status === 'unreachable')
+      throw new InvalidInputError(greedy.message, [{ field: 'targetShare' }])
+    const greedySolution = greedy as SitingSolution
+    if (solver !== 'exact') summaries.push(summarize(greedySolution))
+    if (solver !== 'greedy') {
+      const exact =
+        objective === 'max_covering'
+          ? await maximalCoveringExactWithDeadline(reduced, input.k!, timeLimitSeconds)
+          : await setCoveringExactWithDeadline(reduced, input.targetShare!, timeLimitSeconds)
+      if (exact === undefined)
+        summaries.push(
+          summarize(
+            {
+              ...greedySolution,
+              solver: 'exact',
+              runtimeMs: (timeLimitSeconds + graceSeconds(timeLimitSeconds)) * 1000,
+            },
+            {
+              status: 'stopped',
+              message: `精确求解超过时限 ${timeLimitSeconds} 秒仍未结束，已终止，返回贪心解; the exact solve overran its time limit and was stopped: greedy's answer is returned`,
+            },
+          ),
+        )
+      else if (exact.status === 'unreachable') throw new InvalidInputError(exact.message, [{ field: 'targetShare' }])
+      else
         summaries.push(
           summarize(exact, {
             status: exact.status,
@@ -695,26 +721,6 @@ export class SitingService {
             message: exact.message ?? null,
           }),
         )
-      }
-    } else {
-      const share = input.targetShare!
-      if (solver !== 'exact') {
-        const greedy = solveSetCoveringGreedy(reduced, share)
-        if (greedy.status === 'unreachable') throw new InvalidInputError(greedy.message, [{ field: 'targetShare' }])
-        summaries.push(summarize(greedy))
-      }
-      if (solver !== 'greedy') {
-        const exact = await solveSetCoveringExact(reduced, share, { timeLimitSeconds })
-        if (exact.status === 'unreachable') throw new InvalidInputError(exact.message, [{ field: 'targetShare' }])
-        summaries.push(
-          summarize(exact, {
-            status: exact.status,
-            gap: exact.gap,
-            bestBound: exact.bestBound,
-            message: exact.message ?? null,
-          }),
-        )
-      }
     }
     // the answer: the exact one when run (never worse than greedy's), else greedy's
     const best = summaries[summaries.length - 1]
