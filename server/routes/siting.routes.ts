@@ -61,7 +61,11 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CatchmentRebuildResult, ...errorResponses },
       },
     },
-    async (request) => siting.rebuildCatchments(request.body.method),
+    async (request) => {
+      const result = await siting.rebuildCatchments(request.body.method)
+      app.invalidateMapData() // the catchment and uncovered-residents layers read what was just stored
+      return result
+    },
   )
 
   app.post(

@@ -6,7 +6,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { LocalFrame } from '../../server/services/siting/siting.service.ts'
-import { buildTestApp } from '../helpers/app.ts'
+import { buildTestApp, tileAt } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 
 const F = new LocalFrame(117.0, 31.8)
@@ -241,6 +241,35 @@ describe.each(testDrivers())('siting scenarios on the demo district on %s', (dri
     const exact = response.json().result.solvers[0]
     expect(exact.status).toBe('time_limit')
     expect(exact.gap).toBeGreaterThan(0)
+  })
+
+  it('serves uncovered residents as points from zoom 13 and 500 m cells below, no tile over 500 KB', async () => {
+    const stored = await app.inject({ method: 'POST', url: '/api/catchments', payload: { method: 'radius' } })
+    expect(stored.json().catchments).toBe(81)
+    const { regions } = (await app.inject('/api/regions?level=district')).json()
+    const [w, s, e, n] = regions[0].bbox
+    const sizes: Record<string, number> = {}
+    for (const [layer, z] of [
+      ['uncovered-residents', 13],
+      ['uncovered-cells', 10],
+      ['uncovered-cells', 12],
+      ['catchments', 10],
+    ] as const)
+      for (const [fx, fy] of [
+        [0.5, 0.5],
+        [0.3, 0.6],
+        [0.7, 0.4],
+      ]) {
+        const { x, y } = tileAt(w + (e - w) * fx, s + (n - s) * fy, z)
+        const tile = await app.inject(`/tiles/${layer}/${z}/${x}/${y}.mvt`)
+        expect(tile.statusCode, `${layer} ${z}/${x}/${y}`).toBe(200)
+        sizes[layer] = Math.max(sizes[layer] ?? 0, tile.rawPayload.length)
+        expect(tile.rawPayload.length, `${layer} ${z}/${x}/${y}`).toBeLessThan(500 * 1024)
+      }
+    // something is drawn: the demo leaves residents outside the circles
+    expect(sizes['uncovered-residents']).toBeGreaterThan(0)
+    expect(sizes['uncovered-cells']).toBeGreaterThan(0)
+    expect(sizes.catchments).toBeGreaterThan(0)
   })
 
   it('exports a scenario as GeoJSON, CSV with a BOM, XLSX and a printable page', async () => {

@@ -208,6 +208,23 @@ describe.each(testDrivers())('siting coverage on hand-built cases on %s', (drive
     expect(circles[1].area / (Math.PI * 600 ** 2)).toBeCloseTo(1, 2)
   })
 
+  it('serves the stored catchments and the residents outside every circle as map layers', async () => {
+    // radius circles were stored by the previous test; the bbox holds the radius case only
+    const bbox = [A.lon(-2500), A.lat(-2500), A.lon(2500), A.lat(2500)].join(',')
+    const features = async (layer: string) => {
+      const response = await app.inject(`/api/layers/${layer}/features?bbox=${bbox}`)
+      expect(response.statusCode, response.body).toBe(200)
+      return response.json().features as { properties: Record<string, unknown> }[]
+    }
+    const uncovered = await features('uncovered-residents')
+    expect(uncovered.map((f) => f.properties.residents)).toEqual([30])
+    const cells = await features('uncovered-cells')
+    expect(cells.reduce((s, f) => s + Number(f.properties.residents), 0)).toBe(30)
+    const catchments = await features('catchments')
+    const circles = catchments.filter((f) => f.properties.band === 'radius').map((f) => f.properties.centerCode)
+    expect(circles.sort()).toEqual(['A', 'B'])
+  })
+
   it('answers a hypothetical centre with the residents it would add', async () => {
     // at 1,400 m east of A with 300 m: the 30 uncovered residents at 1,500 m join
     const p = at(A, 1400, 0)

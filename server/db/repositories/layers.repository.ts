@@ -15,6 +15,11 @@ export type GeometryOutput = (column: RawBuilder<unknown>) => RawBuilder<unknown
 const runFilter = (runId: number | undefined) =>
   runId === undefined ? sql`m.is_published` : sql`m.id = ${runId}::bigint`
 
+/** Outside every stored radius catchment (the circles POST /api/catchments stores). */
+const uncoveredByRadius = sql`NOT EXISTS (SELECT 1 FROM catchments k WHERE k.method = 'radius' AND ST_Intersects(k.geom, p.location))`
+/** Cells of the uncovered-residents aggregate: 0.005° (about 450 × 550 m here). */
+const CELL_DEGREES = sql.lit(0.005)
+
 /** A layer's rows inside an envelope: columns `fid`, the properties, and `geom`. */
 export function selectLayerRows(
   source: LayerSource,
@@ -74,6 +79,27 @@ export function selectLayerRows(
                ${geometry(sql`i.geom`)} AS geom
         FROM merge_issues i JOIN merge_runs m ON m.id = i.merge_run_id AND ${runFilter(source.runId)}
         WHERE i.geom && ${envelope} AND i.kind <> 'sliver'`
+    case 'catchments':
+      return sql`
+        SELECT k.id AS fid, k.id, k.center_id AS "centerId", s.code AS "centerCode", s.name AS "centerName", k.method,
+               coalesce(k.minutes::text, 'radius') AS band, k.minutes, k.radius_m AS "radiusM", ${geometry(sql`k.geom`)} AS geom
+        FROM catchments k JOIN service_centers s ON s.id = k.center_id
+        WHERE k.geom && ${envelope}`
+    case 'uncovered-residents':
+      return sql`
+        SELECT p.id AS fid, p.id, p.residents, p.households, ${geometry(sql`p.location`)} AS geom
+        FROM population_points p
+        WHERE p.location && ${envelope} AND ${uncoveredByRadius}`
+    case 'uncovered-cells':
+      return sql`
+        SELECT (c.i * 1000000 + c.j)::bigint AS fid, sum(c.residents)::int AS residents, count(*)::int AS points,
+               ${geometry(sql`ST_MakeEnvelope(c.i * ${CELL_DEGREES}, c.j * ${CELL_DEGREES}, (c.i + 1) * ${CELL_DEGREES}, (c.j + 1) * ${CELL_DEGREES}, 4326)`)} AS geom
+        FROM (
+          SELECT floor(ST_X(p.location) / ${CELL_DEGREES})::bigint AS i, floor(ST_Y(p.location) / ${CELL_DEGREES})::bigint AS j, p.residents
+          FROM population_points p
+          WHERE p.location && ${envelope} AND ${uncoveredByRadius}
+        ) c
+        GROUP BY c.i, c.j`
     case 'population':
       return sql`
         SELECT p.id AS fid, p.id, p.residents, p.households, ${geometry(sql`p.location`)} AS geom
