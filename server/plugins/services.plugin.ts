@@ -3,12 +3,12 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { canEncodeMvt } from '../db/database.ts'
 import { ImportService } from '../services/imports/imports.service.ts'
-import { LayerService } from '../services/layers.service.ts'
+import { LayerService } from '../services/tiles/layers.service.ts'
 import { MergeService } from '../services/merge/merge.service.ts'
 import { RegionService } from '../services/regions/regions.service.ts'
 import { SitingService, type SitingSettings } from '../services/siting/siting.service.ts'
 import { SummaryService } from '../services/summary/summary.service.ts'
-import { TileService } from '../services/tiles.service.ts'
+import { TileService } from '../services/tiles/tiles.service.ts'
 
 export interface Services {
   merge: MergeService

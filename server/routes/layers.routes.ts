@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { FeatureCollection, FeaturesQuery, LayerCatalog, LayerParams } from '../schemas/layers.schema.ts'
-import { toLayerInfo } from '../services/layer-catalog.ts'
+import { toLayerInfo } from '../services/tiles/layer-registry.ts'
 
 export const layersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

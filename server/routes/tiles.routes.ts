@@ -1,9 +1,10 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
-import { LayerParams, TileJson, TileParams, TileQuery } from '../schemas/layers.schema.ts'
-import { forMergeRun } from '../services/layer-catalog.ts'
-import { assertTileInRange } from '../services/tiles.ts'
+import { LayerParams } from '../schemas/layers.schema.ts'
+import { TileJson, TileParams, TileQuery } from '../schemas/tiles.schema.ts'
+import { forMergeRun } from '../services/tiles/layer-registry.ts'
+import { assertTileInRange } from '../services/tiles/tile-math.ts'
 
 export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

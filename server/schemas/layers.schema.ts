@@ -1,7 +1,38 @@
 import { Type, type Static } from 'typebox'
-import { Bbox, LocalizedText } from './common.schema.ts'
+import { LocalizedText } from './common.schema.ts'
 
 export const LegendItem = Type.Object({ value: Type.String(), label: LocalizedText, color: Type.String() })
+
+/** How the web draws a layer: every paint and layout value comes from these hints. */
+export const LayerStyle = Type.Object({
+  fill: Type.Optional(Type.Object({ opacity: Type.Number(), selectedOpacity: Type.Number() })),
+  line: Type.Optional(
+    Type.Object({
+      width: Type.Number(),
+      selectedWidth: Type.Optional(Type.Number()),
+      dash: Type.Optional(Type.Array(Type.Number())),
+    }),
+  ),
+  circle: Type.Optional(
+    Type.Object({
+      radius: Type.Union([
+        Type.Object({ byZoom: Type.Array(Type.Tuple([Type.Number(), Type.Number()])) }),
+        Type.Object({ property: Type.String(), stops: Type.Array(Type.Tuple([Type.Number(), Type.Number()])) }),
+        Type.Object({
+          property: Type.String(),
+          values: Type.Record(Type.String(), Type.Number()),
+          otherwise: Type.Number(),
+        }),
+      ]),
+      opacity: Type.Number(),
+      strokeWidth: Type.Number(),
+    }),
+  ),
+  label: Type.Optional(
+    Type.Object({ field: Type.String(), size: Type.Number(), minzoom: Type.Number(), maxzoom: Type.Number() }),
+  ),
+})
+export type LayerStyle = Static<typeof LayerStyle>
 
 export const LayerInfo = Type.Object({
   id: Type.String(),
@@ -25,6 +56,7 @@ export const LayerInfo = Type.Object({
     property: Type.Optional(Type.String()),
     items: Type.Optional(Type.Array(LegendItem)),
   }),
+  style: LayerStyle,
 })
 export type LayerInfo = Static<typeof LayerInfo>
 
@@ -32,30 +64,6 @@ export const LayerCatalog = Type.Object({ layers: Type.Array(LayerInfo) })
 export type LayerCatalog = Static<typeof LayerCatalog>
 
 export const LayerParams = Type.Object({ layer: Type.String({ pattern: '^[a-z][a-z0-9-]{1,40}$' }) })
-
-const TileCoordinate = Type.String({
-  pattern: '^[0-9]{1,10}$',
-  description: 'a non-negative integer in decimal digits',
-})
-
-export const TileParams = Type.Object({
-  layer: Type.String({ pattern: '^[a-z][a-z0-9-]{1,40}$' }),
-  // plain decimal digits: ajv's number coercion would take 1e3 or 0x10; the range is checked in the route
-  z: TileCoordinate,
-  x: TileCoordinate,
-  y: TileCoordinate,
-})
-export type TileParams = Static<typeof TileParams>
-
-export const TileQuery = Type.Object({
-  run: Type.Optional(
-    Type.Integer({
-      minimum: 1,
-      maximum: Number.MAX_SAFE_INTEGER,
-      description: 'unified-grids and merge-issues: show this merge run instead of the published one',
-    }),
-  ),
-})
 
 export const FeaturesQuery = Type.Object({
   bbox: Type.String({ description: 'west,south,east,north in WGS84 degrees', examples: ['113.5,34.7,113.7,34.8'] }),
@@ -77,14 +85,3 @@ export const FeatureCollection = Type.Object({
   truncated: Type.Boolean({ description: 'more features match than the limit allowed' }),
 })
 export type FeatureCollection = Static<typeof FeatureCollection>
-
-export const TileJson = Type.Object({
-  tilejson: Type.Literal('3.0.0'),
-  name: Type.String(),
-  tiles: Type.Array(Type.String()),
-  minzoom: Type.Integer(),
-  maxzoom: Type.Integer(),
-  bounds: Type.Optional(Bbox),
-  vector_layers: Type.Array(Type.Object({ id: Type.String(), fields: Type.Record(Type.String(), Type.String()) })),
-})
-export type TileJson = Static<typeof TileJson>

@@ -29,7 +29,7 @@ async function timeToDrawnMap(dataDir: string, port: number): Promise<{ readyMs:
       await page.goto(`http://127.0.0.1:${port}/`)
       await page.waitForFunction(
         () => {
-          const map = window.__wgMap
+          const map = window.__wgMaps?.overview
           return !!map && map.loaded() && map.queryRenderedFeatures({ layers: ['grids-governance-fill'] }).length > 0
         },
         undefined,

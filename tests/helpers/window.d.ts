@@ -3,8 +3,7 @@ import type { Map } from 'maplibre-gl'
 
 declare global {
   interface Window {
-    __wgMap?: Map
-    /** Further maps by name, e.g. the merge workspace's before map. */
+    /** Maps by their MapView testName: overview, and the merge workspace's after and before. */
     __wgMaps?: Record<string, Map>
   }
 }

@@ -124,6 +124,26 @@ describe.each(testDrivers())('API on %s', (driver) => {
       })
     })
 
+    it('gives every layer the style hints the web draws it from', async () => {
+      const { layers } = (await app.inject('/api/layers')).json()
+      const byId = new Map(layers.map((l: { id: string }) => [l.id, l]))
+      expect(byId.get('regions-community')).toMatchObject({
+        style: {
+          fill: { opacity: 0, selectedOpacity: 0.12 },
+          line: { width: 0.8, dash: [3, 2] },
+          label: { field: 'name', size: 12, minzoom: 13, maxzoom: 24 },
+        },
+      })
+      expect(byId.get('grids-urban')).toMatchObject({
+        style: { fill: { opacity: 0.2, selectedOpacity: 0.55 }, line: { width: 1.1, selectedWidth: 3 } },
+      })
+      expect(byId.get('service-centers')).toMatchObject({
+        style: { circle: { radius: { property: 'level', values: { district: 9 }, otherwise: 4 } } },
+      })
+      expect(byId.get('population')).toMatchObject({ style: { circle: { opacity: 0.55, strokeWidth: 0 } } })
+      for (const layer of layers) expect(Object.keys(layer.style).length, layer.id).toBeGreaterThan(0)
+    })
+
     it('serves GeoJSON features of a layer in a bbox', async () => {
       const response = await app.inject(
         `/api/layers/grids-governance/features?bbox=${district.bbox.join(',')}&limit=50`,

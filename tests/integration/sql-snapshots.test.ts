@@ -8,17 +8,18 @@ import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { readRunInputs, readStepInputs } from '../../server/db/repositories/merge-engine.repository.ts'
+import { failInterruptedImports } from '../../server/db/repositories/imports.repository.ts'
 import { deleteRunResults, failInterruptedRuns } from '../../server/db/repositories/merge-runs.repository.ts'
 import { findHouseholdNorms } from '../../server/db/repositories/regions.repository.ts'
 import * as siting from '../../server/db/repositories/siting.repository.ts'
 import { findTileFeatures, postgisTileQuery } from '../../server/db/repositories/tiles.repository.ts'
 import type { Tables } from '../../server/db/tables.ts'
 import { ImportService } from '../../server/services/imports/imports.service.ts'
-import { LayerService } from '../../server/services/layers.service.ts'
+import { LayerService } from '../../server/services/tiles/layers.service.ts'
 import { MergeService } from '../../server/services/merge/merge.service.ts'
 import { RegionService } from '../../server/services/regions/regions.service.ts'
 import { SummaryService } from '../../server/services/summary/summary.service.ts'
-import { tileBounds } from '../../server/services/tiles.ts'
+import { tileBounds } from '../../server/services/tiles/tile-math.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
 import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
@@ -100,6 +101,7 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     await merges.listIssues(second, { kind: 'gap', department: 'party', region: communityA, limit: 10, offset: 0 })
     await merges.diffRuns(first, second)
     expect(await failInterruptedRuns(db)).toBe(0)
+    expect(await failInterruptedImports(db)).toBe(0)
     await deleteRunResults(db, 999_999)
     const run = await merges.getRun(first)
     await readRunInputs(db, run.layerIds)

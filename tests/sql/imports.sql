@@ -14,6 +14,9 @@ SELECT r.index, ST_IsValid(t.g) AS valid, ST_IsValidReason(t.g) AS reason, ST_Is
                   FROM regions o WHERE o.level = 'district' AND ST_Intersects(o.boundary, t.v)) d
     ORDER BY r.index;
 
+-- failInterruptedImports
+update "import_runs" set "status" = $1, "error" = $2, "finished_at" = $3 where "status" = $4 returning "id";
+
 -- findImportRun
 select "id", "kind", "department", "file_name" as "fileName", "format", "source_crs" as "sourceCrs", "dry_run" as "dryRun", "status", "counts", "report", "error", "started_at" as "startedAt", "finished_at" as "finishedAt", "timings" from "import_runs" where "id" = $1;
 
@@ -21,6 +24,8 @@ select "id", "kind", "department", "file_name" as "fileName", "format", "source_
 update "import_runs" set "status" = $1, "source_crs" = $2, "counts" = $3, "report" = $4, "error" = $5, "finished_at" = $6, "timings" = $7 where "id" = $8;
 
 -- insertGridLayerVersion
+SELECT pg_advisory_xact_lock(hashtext('grid_layers:' || $1::text));
+
 SELECT coalesce(max(version), 0)::int + 1 AS version FROM grid_layers WHERE department = $1;
 
 update "grid_layers" set "is_active" = $1 where "department" = $2 and "is_active" = $3;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TileCache } from '../../server/services/tiles.service.ts'
+import { TileCache } from '../../server/services/tiles/tiles.service.ts'
 
 const tile = (bytes: number) => new Uint8Array(bytes)
 

@@ -1,9 +1,8 @@
-// SQL for map layers: one select per layer source, shared by the vector-tile encoders and the
+// SQL for map layers: one select per layer source (the registry entry of each layer names its own), shared by the vector-tile encoders and the
 // GeoJSON features endpoint. Each select filters with `&&` against an envelope in SRID 4326 so the
 // GiST index does the work, and emits the geometry through the expression its caller asks for.
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import type { LayerSource, ActiveDepartmentLayer } from '../../services/layer-catalog.ts'
-import type { Tables } from '../tables.ts'
+import type { RegionLevel, Tables } from '../tables.ts'
 
 export const SRID_WGS84 = 4326
 export const SRID_WEB_MERCATOR = 3857
@@ -11,102 +10,110 @@ export const SRID_WEB_MERCATOR = 3857
 /** Turns a geometry column (SRID 4326) into the geometry the caller wants in the `geom` column. */
 export type GeometryOutput = (column: RawBuilder<unknown>) => RawBuilder<unknown>
 
+/**
+ * A layer's rows inside an envelope: columns `fid`, the properties, and `geom` made by `geometry`.
+ * Each layer's registry entry points at one of the selects below.
+ */
+export type LayerSource = (envelope: RawBuilder<unknown>, geometry: GeometryOutput) => RawBuilder<unknown>
+
 /** One merge run's rows, or the published run's when none is named. */
 const runFilter = (runId: number | undefined) =>
   runId === undefined ? sql`m.is_published` : sql`m.id = ${runId}::bigint`
 
+export const selectRegionRows =
+  (level: Exclude<RegionLevel, 'city'>): LayerSource =>
+  (envelope, geometry) => sql`
+    SELECT r.code::bigint AS fid, r.code, r.name, r.level, r.is_urban AS "isUrban", p.name AS "parentName",
+           ${geometry(sql`r.boundary`)} AS geom
+    FROM regions r LEFT JOIN regions p ON p.code = r.parent_code
+    WHERE r.level = ${level} AND r.boundary && ${envelope}`
+
+export const selectGridRows =
+  (department: string): LayerSource =>
+  (envelope, geometry) => sql`
+    SELECT g.id AS fid, g.id, g.code, g.name, l.department, g.community_code AS "communityCode", c.name AS "communityName",
+           g.households, g.population, chief.name AS "chiefName", chief.masked_phone AS "chiefPhone", l.version,
+           ${geometry(sql`g.boundary`)} AS geom
+    FROM grids g
+    JOIN grid_layers l ON l.id = g.layer_id AND l.is_active AND l.department = ${department}
+    LEFT JOIN regions c ON c.code = g.community_code
+    LEFT JOIN LATERAL (
+      -- phone numbers are personal data: public layers show only the first 3 and last 4 digits
+      SELECT s.name, regexp_replace(s.phone, '^(.{3}).*(.{4})$', '\\1****\\2') AS masked_phone
+      FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'chief' ORDER BY s.id LIMIT 1
+    ) chief ON true
+    WHERE g.boundary && ${envelope}`
+
+export const selectServiceCenterRows: LayerSource = (envelope, geometry) => sql`
+  SELECT s.id AS fid, s.id, s.code, s.name, s.level, s.status, s.floor_area_m2 AS "floorAreaM2", s.radius_m AS "radiusM",
+         r.name AS "regionName", ${geometry(sql`s.location`)} AS geom
+  FROM service_centers s LEFT JOIN regions r ON r.code = s.region_code
+  WHERE s.location && ${envelope}`
+
+export const selectPartyOrgRows: LayerSource = (envelope, geometry) => sql`
+  SELECT o.id AS fid, o.id, o.code, o.name, o.tier, o.domain, o.establishment, o.star_rating AS "starRating", o.status,
+         o.member_count AS "memberCount", r.name AS "regionName", ${geometry(sql`o.location`)} AS geom
+  FROM party_orgs o LEFT JOIN regions r ON r.code = o.region_code
+  WHERE o.location && ${envelope}`
+
+export const selectUnitRows: LayerSource = (envelope, geometry) => sql`
+  SELECT u.id AS fid, u.id, u.code, u.name, u.kind, u.employees, u.formal_party_members AS "formalPartyMembers",
+         coalesce(c.mode, 'none') AS coverage, (u.formal_party_members >= 3 AND c.unit_id IS NULL) AS "shouldEstablish",
+         ${geometry(sql`u.location`)} AS geom
+  FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
+  WHERE u.location && ${envelope}`
+
+/** Stored catchments: radius circles and 5/10/15-minute walking areas (`band`: radius or the minutes). */
+export const selectCatchmentRows: LayerSource = (envelope, geometry) => sql`
+  SELECT k.id AS fid, k.id, k.center_id AS "centerId", s.code AS "centerCode", s.name AS "centerName", k.method,
+         coalesce(k.minutes::text, 'radius') AS band, k.minutes, k.radius_m AS "radiusM", ${geometry(sql`k.geom`)} AS geom
+  FROM catchments k JOIN service_centers s ON s.id = k.center_id
+  WHERE k.geom && ${envelope}`
+
 /** Outside every stored radius catchment (the circles POST /api/catchments stores). */
 const uncoveredByRadius = sql`NOT EXISTS (SELECT 1 FROM catchments k WHERE k.method = 'radius' AND ST_Intersects(k.geom, p.location))`
+
+export const selectUncoveredResidentRows: LayerSource = (envelope, geometry) => sql`
+  SELECT p.id AS fid, p.id, p.residents, p.households, ${geometry(sql`p.location`)} AS geom
+  FROM population_points p
+  WHERE p.location && ${envelope} AND ${uncoveredByRadius}`
+
 /** Cells of the uncovered-residents aggregate: 0.005° (about 450 × 550 m here). */
 const CELL_DEGREES = sql.lit(0.005)
 
-/** A layer's rows inside an envelope: columns `fid`, the properties, and `geom`. */
-export function selectLayerRows(
-  source: LayerSource,
-  envelope: RawBuilder<unknown>,
-  geometry: GeometryOutput,
-): RawBuilder<unknown> {
-  switch (source.kind) {
-    case 'regions':
-      return sql`
-        SELECT r.code::bigint AS fid, r.code, r.name, r.level, r.is_urban AS "isUrban", p.name AS "parentName",
-               ${geometry(sql`r.boundary`)} AS geom
-        FROM regions r LEFT JOIN regions p ON p.code = r.parent_code
-        WHERE r.level = ${source.level} AND r.boundary && ${envelope}`
-    case 'grids':
-      return sql`
-        SELECT g.id AS fid, g.id, g.code, g.name, l.department, g.community_code AS "communityCode", c.name AS "communityName",
-               g.households, g.population, chief.name AS "chiefName", chief.masked_phone AS "chiefPhone", l.version,
-               ${geometry(sql`g.boundary`)} AS geom
-        FROM grids g
-        JOIN grid_layers l ON l.id = g.layer_id AND l.is_active AND l.department = ${source.department}
-        LEFT JOIN regions c ON c.code = g.community_code
-        LEFT JOIN LATERAL (
-          -- phone numbers are personal data: public layers show only the first 3 and last 4 digits
-          SELECT s.name, regexp_replace(s.phone, '^(.{3}).*(.{4})$', '\\1****\\2') AS masked_phone
-          FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'chief' ORDER BY s.id LIMIT 1
-        ) chief ON true
-        WHERE g.boundary && ${envelope}`
-    case 'service-centers':
-      return sql`
-        SELECT s.id AS fid, s.id, s.code, s.name, s.level, s.status, s.floor_area_m2 AS "floorAreaM2", s.radius_m AS "radiusM",
-               r.name AS "regionName", ${geometry(sql`s.location`)} AS geom
-        FROM service_centers s LEFT JOIN regions r ON r.code = s.region_code
-        WHERE s.location && ${envelope}`
-    case 'party-orgs':
-      return sql`
-        SELECT o.id AS fid, o.id, o.code, o.name, o.tier, o.domain, o.establishment, o.star_rating AS "starRating", o.status,
-               o.member_count AS "memberCount", r.name AS "regionName", ${geometry(sql`o.location`)} AS geom
-        FROM party_orgs o LEFT JOIN regions r ON r.code = o.region_code
-        WHERE o.location && ${envelope}`
-    case 'units':
-      return sql`
-        SELECT u.id AS fid, u.id, u.code, u.name, u.kind, u.employees, u.formal_party_members AS "formalPartyMembers",
-               coalesce(c.mode, 'none') AS coverage, (u.formal_party_members >= 3 AND c.unit_id IS NULL) AS "shouldEstablish",
-               ${geometry(sql`u.location`)} AS geom
-        FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
-        WHERE u.location && ${envelope}`
-    case 'unified-grids':
-      return sql`
-        SELECT u.id AS fid, u.id, u.code, u.community_code AS "communityCode", c.name AS "communityName", round(u.area_m2)::int AS "areaM2",
-               u.households, u.population, m.id::int AS version, ${geometry(sql`u.boundary`)} AS geom
-        FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND ${runFilter(source.runId)}
-        LEFT JOIN regions c ON c.code = u.community_code
-        WHERE u.boundary && ${envelope}`
-    case 'merge-issues':
-      return sql`
-        SELECT i.id AS fid, i.id, i.kind, i.department, i.community_code AS "communityCode", round(i.area_m2)::int AS "areaM2", i.note,
-               ${geometry(sql`i.geom`)} AS geom
-        FROM merge_issues i JOIN merge_runs m ON m.id = i.merge_run_id AND ${runFilter(source.runId)}
-        WHERE i.geom && ${envelope} AND i.kind <> 'sliver'`
-    case 'catchments':
-      return sql`
-        SELECT k.id AS fid, k.id, k.center_id AS "centerId", s.code AS "centerCode", s.name AS "centerName", k.method,
-               coalesce(k.minutes::text, 'radius') AS band, k.minutes, k.radius_m AS "radiusM", ${geometry(sql`k.geom`)} AS geom
-        FROM catchments k JOIN service_centers s ON s.id = k.center_id
-        WHERE k.geom && ${envelope}`
-    case 'uncovered-residents':
-      return sql`
-        SELECT p.id AS fid, p.id, p.residents, p.households, ${geometry(sql`p.location`)} AS geom
-        FROM population_points p
-        WHERE p.location && ${envelope} AND ${uncoveredByRadius}`
-    case 'uncovered-cells':
-      return sql`
-        SELECT (c.i * 1000000 + c.j)::bigint AS fid, sum(c.residents)::int AS residents, count(*)::int AS points,
-               ${geometry(sql`ST_MakeEnvelope(c.i * ${CELL_DEGREES}, c.j * ${CELL_DEGREES}, (c.i + 1) * ${CELL_DEGREES}, (c.j + 1) * ${CELL_DEGREES}, 4326)`)} AS geom
-        FROM (
-          SELECT floor(ST_X(p.location) / ${CELL_DEGREES})::bigint AS i, floor(ST_Y(p.location) / ${CELL_DEGREES})::bigint AS j, p.residents
-          FROM population_points p
-          WHERE p.location && ${envelope} AND ${uncoveredByRadius}
-        ) c
-        GROUP BY c.i, c.j`
-    case 'population':
-      return sql`
-        SELECT p.id AS fid, p.id, p.residents, p.households, ${geometry(sql`p.location`)} AS geom
-        FROM population_points p
-        WHERE p.location && ${envelope}`
-  }
-}
+export const selectUncoveredCellRows: LayerSource = (envelope, geometry) => sql`
+  SELECT (c.i * 1000000 + c.j)::bigint AS fid, sum(c.residents)::int AS residents, count(*)::int AS points,
+         ${geometry(sql`ST_MakeEnvelope(c.i * ${CELL_DEGREES}, c.j * ${CELL_DEGREES}, (c.i + 1) * ${CELL_DEGREES}, (c.j + 1) * ${CELL_DEGREES}, 4326)`)} AS geom
+  FROM (
+    SELECT floor(ST_X(p.location) / ${CELL_DEGREES})::bigint AS i, floor(ST_Y(p.location) / ${CELL_DEGREES})::bigint AS j, p.residents
+    FROM population_points p
+    WHERE p.location && ${envelope} AND ${uncoveredByRadius}
+  ) c
+  GROUP BY c.i, c.j`
+
+export const selectPopulationRows: LayerSource = (envelope, geometry) => sql`
+  SELECT p.id AS fid, p.id, p.residents, p.households, ${geometry(sql`p.location`)} AS geom
+  FROM population_points p
+  WHERE p.location && ${envelope}`
+
+/** The unified grids of one merge run, or of the published one. */
+export const selectUnifiedGridRows =
+  (runId?: number): LayerSource =>
+  (envelope, geometry) => sql`
+    SELECT u.id AS fid, u.id, u.code, u.community_code AS "communityCode", c.name AS "communityName", round(u.area_m2)::int AS "areaM2",
+           u.households, u.population, m.id::int AS version, ${geometry(sql`u.boundary`)} AS geom
+    FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND ${runFilter(runId)}
+    LEFT JOIN regions c ON c.code = u.community_code
+    WHERE u.boundary && ${envelope}`
+
+/** The issues of one merge run, or of the published one (slivers are absorbed, not drawn). */
+export const selectMergeIssueRows =
+  (runId?: number): LayerSource =>
+  (envelope, geometry) => sql`
+    SELECT i.id AS fid, i.id, i.kind, i.department, i.community_code AS "communityCode", round(i.area_m2)::int AS "areaM2", i.note,
+           ${geometry(sql`i.geom`)} AS geom
+    FROM merge_issues i JOIN merge_runs m ON m.id = i.merge_run_id AND ${runFilter(runId)}
+    WHERE i.geom && ${envelope} AND i.kind <> 'sliver'`
 
 export function envelopeOfBbox([west, south, east, north]: readonly number[]): RawBuilder<unknown> {
   return sql`ST_MakeEnvelope(${west}::float8, ${south}::float8, ${east}::float8, ${north}::float8, ${sql.lit(SRID_WGS84)})`
@@ -125,11 +132,18 @@ export async function findFeaturesInBbox(
   bbox: readonly number[],
   limit: number,
 ): Promise<FeatureRow[]> {
-  const rows = selectLayerRows(source, envelopeOfBbox(bbox), (column) => sql`ST_AsGeoJSON(${column}, 6)`)
+  const rows = source(envelopeOfBbox(bbox), (column) => sql`ST_AsGeoJSON(${column}, 6)`)
   const { rows: result } = await sql<FeatureRow>`SELECT * FROM (${rows}) t ORDER BY t.fid LIMIT ${limit + 1}`.execute(
     db,
   )
   return result
+}
+
+export interface ActiveDepartmentLayer {
+  department: string
+  name: string
+  color: string
+  version: number
 }
 
 export async function findActiveDepartmentLayers(db: Kysely<Tables>): Promise<ActiveDepartmentLayer[]> {

@@ -2,10 +2,9 @@
 //  - ST_AsMVT/ST_AsMVTGeom where PostGIS has protobuf (server PostGIS);
 //  - tile-space geometry computed in SQL and encoded in Node (PGlite, whose PostGIS lacks protobuf).
 import { type Kysely, sql } from 'kysely'
-import type { LayerSource } from '../../services/layer-catalog.ts'
-import type { TileBounds } from '../../services/tiles.ts'
+import type { TileBounds } from '../../services/tiles/tile-math.ts'
 import type { Tables } from '../tables.ts'
-import { SRID_WEB_MERCATOR, SRID_WGS84, selectLayerRows } from './layers.repository.ts'
+import { type LayerSource, SRID_WEB_MERCATOR, SRID_WGS84 } from './layers.repository.ts'
 
 export const TILE_EXTENT = 4096
 export const TILE_BUFFER = 64
@@ -19,8 +18,7 @@ function tileEnvelope4326(tile: TileBounds) {
 /** The ST_AsMVT query for one layer of one tile (also run bare by the benchmark as its reference). */
 export function postgisTileQuery(source: LayerSource, layerName: string, tile: TileBounds) {
   const { west, south, east, north } = tile.bounds
-  const rows = selectLayerRows(
-    source,
+  const rows = source(
     tileEnvelope4326(tile),
     (column) => sql`ST_AsMVTGeom(
       ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
@@ -63,8 +61,7 @@ export async function findTileFeatures(
   const { west, north } = tile.bounds
   const scale = TILE_EXTENT / (tile.bounds.east - tile.bounds.west)
   const [low, high] = [-TILE_BUFFER, TILE_EXTENT + TILE_BUFFER]
-  const rows = selectLayerRows(
-    source,
+  const rows = source(
     tileEnvelope4326(tile),
     (column) => sql`(
       SELECT CASE WHEN g IS NULL OR ST_IsEmpty(g) OR (ST_Dimension(g) = 2 AND ST_Area(g) = 0) THEN NULL ELSE ST_AsGeoJSON(g, 0) END

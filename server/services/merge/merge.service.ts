@@ -17,7 +17,7 @@ import type {
   MergeRequest,
 } from '../../schemas/merge.schema.ts'
 import { codePrefixOf } from '../regions/region-codes.ts'
-import type { TileService } from '../tiles.service.ts'
+import type { TileService } from '../tiles/tiles.service.ts'
 import { mergeDefaults, toMergeParams } from './merge-params.ts'
 import { type MergeHooks, executeMerge, mergeExecutionFor, prepareMerges } from './merge-run.ts'
 

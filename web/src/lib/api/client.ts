@@ -1,5 +1,5 @@
-// One fetch wrapper: JSON in, JSON out, API errors ({ error, message }) raised as ApiError with the
-// server's message, stale requests cancelled through an AbortSignal.
+// The one fetch wrapper: JSON or multipart in, JSON out; API errors ({ error, message, details })
+// raised as ApiError with the server's message; stale requests cancelled through an AbortSignal.
 import type { ErrorBody } from './types.ts'
 
 export class ApiError extends Error {
@@ -7,23 +7,46 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details?: ErrorBody['details'],
   ) {
     super(message)
     this.name = 'ApiError'
   }
 }
 
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+export interface RequestOptions {
+  /** sent as JSON */
+  body?: unknown
+  /** sent as multipart/form-data */
+  form?: FormData
+  signal?: AbortSignal
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const { body, form, signal } = options
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
   let response: Response
   try {
-    response = await fetch(path, { signal, headers: { Accept: 'application/json' } })
+    response = await fetch(path, {
+      method,
+      signal,
+      headers,
+      body: form ?? (body !== undefined ? JSON.stringify(body) : undefined),
+    })
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error
-    throw new ApiError(0, 'unreachable', (error as Error).message)
+    throw new ApiError(0, 'unreachable', (error as Error).message, undefined)
   }
+  const json = (await response.json().catch(() => undefined)) as unknown
   if (!response.ok) {
-    const body = (await response.json().catch(() => undefined)) as ErrorBody | undefined
-    throw new ApiError(response.status, body?.error ?? 'http_error', body?.message ?? response.statusText)
+    const failure = json as Partial<ErrorBody> | undefined
+    throw new ApiError(
+      response.status,
+      failure?.error ?? 'http_error',
+      failure?.message ?? response.statusText,
+      failure?.details,
+    )
   }
-  return (await response.json()) as T
+  return json as T
 }

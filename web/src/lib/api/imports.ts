@@ -1,9 +1,15 @@
-import { ApiError } from './client.ts'
+import { ApiError, request } from './client.ts'
 import type { ImportReportItem, ImportResult } from './types.ts'
 
 export type { ImportResult }
 
 export type ImportKind = 'grids' | 'regions'
+
+interface RefusedImport {
+  importId: ImportResult['id']
+  errors?: ImportReportItem[]
+  report?: ImportReportItem[]
+}
 
 /**
  * Uploads a department's grid layer (kind grids, with its department) or a region tree (kind
@@ -21,14 +27,14 @@ export async function uploadImport(
   form.append('dryRun', String(fields.dryRun))
   if (fields.replaceDemo) form.append('replaceDemo', 'true')
   form.append('file', file)
-  const response = await fetch('/api/imports', { method: 'POST', body: form })
-  const body = await response.json().catch(() => undefined)
-  if (response.ok) return body as ImportResult
-  const errors = body?.details?.errors as ImportReportItem[] | undefined
-  if (errors) {
-    const report = (body.details.report as ImportReportItem[] | undefined) ?? errors
+  try {
+    return await request<ImportResult>('POST', '/api/imports', { form })
+  } catch (failure) {
+    // a refused file: the server names its errors (and the whole report) in the error's details
+    const details = failure instanceof ApiError ? (failure.details as RefusedImport | undefined) : undefined
+    if (!details?.errors) throw failure
     return {
-      id: body.details.importId,
+      id: details.importId,
       status: 'failed',
       dryRun: fields.dryRun,
       format: '',
@@ -36,8 +42,7 @@ export async function uploadImport(
       encoding: null,
       counts: { features: 0, accepted: 0, repaired: 0, rejected: 0, warnings: 0 },
       layer: null,
-      report,
+      report: details.report ?? details.errors,
     }
   }
-  throw new ApiError(response.status, body?.error ?? 'http_error', body?.message ?? response.statusText)
 }

@@ -1,7 +1,7 @@
-import { getJson } from './client.ts'
+import { request } from './client.ts'
 import type { LayerCatalog } from './types.ts'
 
-export const fetchLayers = (signal?: AbortSignal) => getJson<LayerCatalog>('/api/layers', signal)
+export const fetchLayers = (signal?: AbortSignal) => request<LayerCatalog>('GET', '/api/layers', { signal })
 
 /** Tile URL templates from the catalog are relative to the server; MapLibre wants them absolute. */
 export const absoluteTileUrl = (template: string) =>

@@ -1,5 +1,7 @@
-import { getJson } from './client.ts'
+import { request } from './client.ts'
 import type { RegionList } from './types.ts'
 
-export const fetchDistricts = (signal?: AbortSignal) => getJson<RegionList>('/api/regions?level=district', signal)
-export const fetchStreets = (signal?: AbortSignal) => getJson<RegionList>('/api/regions?level=street', signal)
+export const fetchDistricts = (signal?: AbortSignal) =>
+  request<RegionList>('GET', '/api/regions?level=district', { signal })
+export const fetchStreets = (signal?: AbortSignal) =>
+  request<RegionList>('GET', '/api/regions?level=street', { signal })

@@ -1,4 +1,4 @@
-import { getJson } from './client.ts'
+import { request } from './client.ts'
 import type { Summary } from './types.ts'
 
-export const fetchSummary = (signal?: AbortSignal) => getJson<Summary>('/api/summary', signal)
+export const fetchSummary = (signal?: AbortSignal) => request<Summary>('GET', '/api/summary', { signal })

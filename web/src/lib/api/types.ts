@@ -1,5 +1,10 @@
 // Wire types, borrowed from the server's TypeBox contracts: the web imports types only.
-export type { LayerInfo, LayerCatalog, FeatureCollection } from '../../../../server/schemas/layers.schema.ts'
+export type {
+  LayerInfo,
+  LayerStyle,
+  LayerCatalog,
+  FeatureCollection,
+} from '../../../../server/schemas/layers.schema.ts'
 export type { Region, RegionList, RegionDetail } from '../../../../server/schemas/regions.schema.ts'
 export type { Summary } from '../../../../server/schemas/summary.schema.ts'
 export type { LocalizedText, ErrorBody } from '../../../../server/schemas/common.schema.ts'

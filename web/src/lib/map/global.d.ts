@@ -2,9 +2,7 @@ import type { Map } from 'maplibre-gl'
 
 declare global {
   interface Window {
-    /** The map, for the end-to-end test (see MapView.svelte). */
-    __wgMap?: Map
-    /** Further maps by name, e.g. the merge workspace's before map. */
+    /** Maps by test name, for the end-to-end tests only (set by MapView's `testName`; app code never reads it). */
     __wgMaps?: Record<string, Map>
   }
 }

@@ -1,14 +1,48 @@
-// The style layers that draw one catalog layer, by its kind.
-import type { ExpressionSpecification, LayerSpecification } from 'maplibre-gl'
-import type { LayerInfo } from '../api/types.ts'
+// How a catalog layer is drawn, derived from its style hints (LayerInfo.style) and legend: which
+// MapLibre layers, in which slot, with which paint and layout. No layer is named here: a new layer
+// is drawn from its registry entry alone.
+import type {
+  CircleLayerSpecification,
+  DataDrivenPropertyValueSpecification,
+  ExpressionSpecification,
+  FillLayerSpecification,
+  LineLayerSpecification,
+  SymbolLayerSpecification,
+} from 'maplibre-gl'
+import type { LayerInfo, LayerStyle } from '../api/types.ts'
 import type { Slot } from './context.ts'
 
-export interface StyledLayer {
+type Kind = 'fill' | 'line' | 'circle' | 'symbol'
+
+interface Part<K extends Kind, Paint, Layout> {
+  kind: K
+  /** the MapLibre layer id: the catalog id and the kind (`grids-party-fill`) */
+  id: string
   slot: Slot
-  spec: LayerSpecification
+  paint: Paint
+  layout?: Layout
+  minzoom: number
+  maxzoom?: number
+  /** whether a click or hover on it reports its features */
+  interactive: boolean
 }
 
-function colorOf(layer: LayerInfo): string | ExpressionSpecification {
+export type StylePart =
+  | Part<'fill', FillLayerSpecification['paint'], never>
+  | Part<'line', LineLayerSpecification['paint'], never>
+  | Part<'circle', CircleLayerSpecification['paint'], never>
+  | Part<'symbol', SymbolLayerSpecification['paint'], SymbolLayerSpecification['layout']>
+
+/** The drawing slot of a part: region fills under everything, grids, region lines over them, points, labels. */
+export function slotOf(layer: Pick<LayerInfo, 'group'>, kind: Kind): Slot {
+  if (kind === 'symbol') return 'slot-label'
+  if (kind === 'circle') return 'slot-point'
+  if (layer.group === 'region') return kind === 'fill' ? 'slot-region-fill' : 'slot-region-line'
+  return 'slot-grid'
+}
+
+/** The legend's colour, by its property's value when it has items. */
+export function colorOf(layer: Pick<LayerInfo, 'legend'>): DataDrivenPropertyValueSpecification<string> {
   const { legend } = layer
   if (!legend.property || !legend.items?.length) return legend.color
   return [
@@ -19,94 +53,74 @@ function colorOf(layer: LayerInfo): string | ExpressionSpecification {
   ] as unknown as ExpressionSpecification
 }
 
-const selected = (on: number | string, off: number | string) =>
+/** A value when the feature is selected (feature-state `selected`), another otherwise. */
+export const whenSelected = <T extends number | string>(on: T, off: T): ExpressionSpecification =>
   ['case', ['boolean', ['feature-state', 'selected'], false], on, off] as ExpressionSpecification
 
-export function styleLayers(layer: LayerInfo): StyledLayer[] {
-  const base = { source: layer.id, 'source-layer': layer.sourceLayer, minzoom: layer.minzoom }
-  const color = colorOf(layer)
-  if (layer.group === 'region') {
-    const width = layer.id === 'regions-district' ? 3 : layer.id === 'regions-street' ? 2 : 0.8
-    return [
-      {
-        slot: 'slot-region-fill',
-        spec: {
-          ...base,
-          id: `${layer.id}-fill`,
-          type: 'fill',
-          paint: { 'fill-color': color, 'fill-opacity': selected(0.12, 0) },
-        },
-      },
-      {
-        slot: 'slot-region-line',
-        spec: {
-          ...base,
-          id: `${layer.id}-line`,
-          type: 'line',
-          paint: {
-            'line-color': color,
-            'line-width': width,
-            ...(layer.id === 'regions-community' ? { 'line-dasharray': [3, 2] } : {}),
-          },
-        },
-      },
-      {
-        slot: 'slot-label',
-        spec: {
-          ...base,
-          id: `${layer.id}-label`,
-          type: 'symbol',
-          minzoom: layer.id === 'regions-community' ? 13 : layer.id === 'regions-street' ? 11 : 9,
-          maxzoom: layer.id === 'regions-district' ? 11 : layer.id === 'regions-street' ? 14 : 24,
-          layout: { 'text-field': ['get', 'name'], 'text-size': layer.id === 'regions-community' ? 12 : 15 },
-          paint: { 'text-color': '#263238', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
-        },
-      },
-    ]
-  }
-  if (layer.geometryType === 'polygon') {
-    return [
-      {
-        slot: 'slot-grid',
-        spec: {
-          ...base,
-          id: `${layer.id}-fill`,
-          type: 'fill',
-          paint: { 'fill-color': color, 'fill-opacity': selected(0.55, 0.2) },
-        },
-      },
-      {
-        slot: 'slot-grid',
-        spec: {
-          ...base,
-          id: `${layer.id}-line`,
-          type: 'line',
-          paint: { 'line-color': color, 'line-width': selected(3, 1.1) },
-        },
-      },
-    ]
-  }
-  const radius: ExpressionSpecification =
-    layer.id === 'population'
-      ? ['interpolate', ['linear'], ['get', 'residents'], 1, 1.5, 60, 5]
-      : layer.id === 'service-centers'
-        ? ['match', ['get', 'level'], 'district', 9, 'street', 7, 'community', 5.5, 4]
-        : ['interpolate', ['linear'], ['zoom'], 10, 2.5, 15, 5.5]
+export function circleRadius(radius: NonNullable<LayerStyle['circle']>['radius']): ExpressionSpecification {
+  if ('byZoom' in radius) return ['interpolate', ['linear'], ['zoom'], ...radius.byZoom.flat()]
+  if ('stops' in radius) return ['interpolate', ['linear'], ['get', radius.property], ...radius.stops.flat()]
   return [
-    {
-      slot: 'slot-point',
-      spec: {
-        ...base,
-        id: `${layer.id}-circle`,
-        type: 'circle',
-        paint: {
-          'circle-color': color,
-          'circle-radius': radius,
-          'circle-opacity': layer.id === 'population' ? 0.55 : 0.9,
-          'circle-stroke-color': selected('#111111', '#ffffff'),
-          'circle-stroke-width': selected(2.5, layer.id === 'population' ? 0 : 1),
-        },
+    'match',
+    ['get', radius.property],
+    ...Object.entries(radius.values).flat(),
+    radius.otherwise,
+  ] as unknown as ExpressionSpecification
+}
+
+/** Every MapLibre layer that draws one catalog layer, from its style hints, bottom to top. */
+export function styleParts(layer: LayerInfo): StylePart[] {
+  const { fill, line, circle, label } = layer.style
+  const color = colorOf(layer)
+  const base = { minzoom: layer.minzoom }
+  const parts: StylePart[] = []
+  if (fill)
+    parts.push({
+      ...base,
+      kind: 'fill',
+      id: `${layer.id}-fill`,
+      slot: slotOf(layer, 'fill'),
+      interactive: true,
+      paint: { 'fill-color': color, 'fill-opacity': whenSelected(fill.selectedOpacity, fill.opacity) },
+    })
+  if (line)
+    parts.push({
+      ...base,
+      kind: 'line',
+      id: `${layer.id}-line`,
+      slot: slotOf(layer, 'line'),
+      interactive: false,
+      paint: {
+        'line-color': color,
+        'line-width': line.selectedWidth === undefined ? line.width : whenSelected(line.selectedWidth, line.width),
+        ...(line.dash ? { 'line-dasharray': line.dash } : {}),
       },
-    },
-  ]
+    })
+  if (circle)
+    parts.push({
+      ...base,
+      kind: 'circle',
+      id: `${layer.id}-circle`,
+      slot: slotOf(layer, 'circle'),
+      interactive: true,
+      paint: {
+        'circle-color': color,
+        'circle-radius': circleRadius(circle.radius),
+        'circle-opacity': circle.opacity,
+        'circle-stroke-color': whenSelected('#111111', '#ffffff'),
+        'circle-stroke-width': whenSelected(2.5, circle.strokeWidth),
+      },
+    })
+  if (label)
+    parts.push({
+      kind: 'symbol',
+      id: `${layer.id}-label`,
+      slot: slotOf(layer, 'symbol'),
+      interactive: false,
+      minzoom: label.minzoom,
+      maxzoom: label.maxzoom,
+      layout: { 'text-field': ['get', label.field], 'text-size': label.size },
+      paint: { 'text-color': '#263238', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+    })
+  return parts
 }

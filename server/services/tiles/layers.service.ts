@@ -1,12 +1,17 @@
 // The layer catalog as the map sees it, and GeoJSON features of a layer in a bbox. The catalog is
 // read once and kept until data changes (every tile request looks its layer up).
 import type { Kysely } from 'kysely'
-import type { Tables } from '../db/tables.ts'
-import { findActiveDepartmentLayers, findDataBounds, findFeaturesInBbox } from '../db/repositories/layers.repository.ts'
-import { NotFoundError } from '../errors.ts'
-import type { FeatureCollection, TileJson } from '../schemas/layers.schema.ts'
-import { type Layer, buildCatalog } from './layer-catalog.ts'
-import { parseBbox } from './tiles.ts'
+import type { Tables } from '../../db/tables.ts'
+import {
+  findActiveDepartmentLayers,
+  findDataBounds,
+  findFeaturesInBbox,
+} from '../../db/repositories/layers.repository.ts'
+import { NotFoundError } from '../../errors.ts'
+import type { FeatureCollection } from '../../schemas/layers.schema.ts'
+import type { TileJson } from '../../schemas/tiles.schema.ts'
+import { type Layer, buildCatalog } from './layer-registry.ts'
+import { parseBbox } from './tile-math.ts'
 
 export async function listLayers(db: Kysely<Tables>): Promise<Layer[]> {
   return buildCatalog(await findActiveDepartmentLayers(db))

@@ -235,7 +235,7 @@ describe('the merge workspace in a real browser', () => {
 
     // the map's fill colours the same kinds: a match on kind with a colour of its own for each
     const fill = (await page.evaluate(() =>
-      window.__wgMap!.getPaintProperty('merge-issues-fill', 'fill-color'),
+      window.__wgMaps!.after.getPaintProperty('merge-issues-fill', 'fill-color'),
     )) as unknown[]
     expect(fill[0]).toBe('match')
     const coloured = new Map<string, string>()
@@ -328,7 +328,7 @@ describe('the merge workspace in a real browser', () => {
           page.evaluate(
             (id) =>
               window
-                .__wgMap!.queryRenderedFeatures({ layers: ['merge-issues-fill'] })
+                .__wgMaps!.after.queryRenderedFeatures({ layers: ['merge-issues-fill'] })
                 .some((f) => f.properties.id === id),
             issueId,
           ),
@@ -339,7 +339,9 @@ describe('the merge workspace in a real browser', () => {
 
   it('publishes the run as the current unified grid', async () => {
     await page.getByTestId('merge-publish').click()
-    await expect.poll(() => page.getByTestId('merge-publish').innerText()).toBe('已发布')
+    // publishing waits behind the tiles of both maps zoomed in by the test before (several seconds
+    // on a loaded machine)
+    await expect.poll(() => page.getByTestId('merge-publish').innerText(), { timeout: 30_000 }).toBe('已发布')
     const run = (await app.inject(`/api/merge-runs/${runId}`)).json()
     expect(run.isPublished).toBe(true)
     expect(run.stats.unifiedGrids).toBeGreaterThan(500)
@@ -347,6 +349,52 @@ describe('the merge workspace in a real browser', () => {
     await mkdir(path.join(import.meta.dirname, 'screenshots'), { recursive: true })
     await page.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'merge-workspace.png') })
   })
+
+  it(
+    'draws another run in the same sources, their tiles swapped in place instead of the sources rebuilt',
+    { timeout: 150_000 },
+    async () => {
+      const marked = () =>
+        page.evaluate(() =>
+          ['unified-grids', 'merge-issues'].map(
+            (id) => (window.__wgMaps!.after.getSource(id) as unknown as { e2eMark?: string } | undefined)?.e2eMark,
+          ),
+        )
+      await page.evaluate(() => {
+        for (const id of ['unified-grids', 'merge-issues'])
+          Object.assign(window.__wgMaps!.after.getSource(id)!, { e2eMark: 'first run' })
+      })
+      await page.getByTestId('merge-strategy').selectOption('base_department')
+      await page.getByTestId('merge-choose-grids-party').uncheck()
+      await page.getByTestId('merge-choose-grids-urban').uncheck()
+      const started = page.waitForResponse(
+        (response) => response.url().endsWith('/api/merge-runs') && response.request().method() === 'POST',
+      )
+      await page.getByTestId('merge-run').click()
+      const secondId: number = (await (await started).json()).id
+      expect(secondId).not.toBe(runId)
+      await expect
+        .poll(async () => (await app.inject(`/api/merge-runs/${secondId}`)).json().status, { timeout: 120_000 })
+        .toBe('succeeded')
+      await expect
+        .poll(() => tileRequests.filter((url) => new URL(url).searchParams.get('run') === String(secondId)).length, {
+          timeout: 20_000,
+        })
+        .toBeGreaterThan(0)
+      const versions = () =>
+        page.evaluate(() => [
+          ...new Set(
+            window
+              .__wgMaps!.after.queryRenderedFeatures({ layers: ['unified-grids-fill'] })
+              .map((f) => f.properties.version),
+          ),
+        ])
+      await expect.poll(versions, { timeout: 30_000 }).toEqual([secondId])
+      expect(await marked()).toEqual(['first run', 'first run'])
+      await page.getByTestId('merge-choose-grids-party').check()
+      await page.getByTestId('merge-choose-grids-urban').check()
+    },
+  )
 
   it('checks an uploaded layer first, then imports it as a new version', async () => {
     const { features } = (await app.inject('/api/layers/regions-community/features?bbox=73,18,135,54&limit=1')).json()

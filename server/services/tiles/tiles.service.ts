@@ -2,10 +2,10 @@
 // so that a change (import, merge, publish) invalidates every tile it could touch.
 import vtpbf from 'vt-pbf'
 import type { Kysely } from 'kysely'
-import type { Tables } from '../db/tables.ts'
-import { TILE_EXTENT, encodeTileWithPostgis, findTileFeatures } from '../db/repositories/tiles.repository.ts'
-import type { Layer } from './layer-catalog.ts'
-import { type TileBounds, tileBounds, toTileFeature } from './tiles.ts'
+import type { Tables } from '../../db/tables.ts'
+import { TILE_EXTENT, encodeTileWithPostgis, findTileFeatures } from '../../db/repositories/tiles.repository.ts'
+import type { Layer } from './layer-registry.ts'
+import { type TileBounds, tileBounds, toTileFeature } from './tile-math.ts'
 
 export type TileEncoder = 'postgis' | 'node'
 
@@ -81,7 +81,7 @@ export class TileService {
   }
 
   async getTile(layer: Layer, z: number, x: number, y: number): Promise<{ tile: Uint8Array; cached: boolean }> {
-    const run = 'runId' in layer.source && layer.source.runId !== undefined ? `@${layer.source.runId}` : ''
+    const run = layer.runId !== undefined ? `@${layer.runId}` : ''
     const key = `${this.dataVersion}/${layer.id}${run}/${z}/${x}/${y}`
     const hit = this.cache.get(key)
     if (hit) return { tile: hit, cached: true }

@@ -1,33 +1,35 @@
-// The map layers this product serves, with their titles, legends and zoom ranges. Department grid
+// The layer registry: one entry per map layer, with its title, legend, zoom range, SQL source and
+// style hints; the catalog, the tile queries and the web's paint all come from it. Department grid
 // layers come from the database (one per department with an active layer); the rest are fixed.
-import type { LayerInfo } from '../schemas/layers.schema.ts'
-import type { RegionLevel } from '../db/tables.ts'
+import type { LayerInfo, LayerStyle } from '../../schemas/layers.schema.ts'
+import {
+  type ActiveDepartmentLayer,
+  type LayerSource,
+  selectGridRows,
+  selectMergeIssueRows,
+  selectPartyOrgRows,
+  selectPopulationRows,
+  selectCatchmentRows,
+  selectUncoveredCellRows,
+  selectUncoveredResidentRows,
+  selectRegionRows,
+  selectServiceCenterRows,
+  selectUnifiedGridRows,
+  selectUnitRows,
+} from '../../db/repositories/layers.repository.ts'
 
-/** What a layer reads from the database: the repository turns this into SQL. */
-export type LayerSource =
-  | { kind: 'regions'; level: Exclude<RegionLevel, 'city'> }
-  | { kind: 'grids'; department: string }
-  | { kind: 'service-centers' }
-  | { kind: 'party-orgs' }
-  | { kind: 'units' }
-  | { kind: 'population' }
-  | { kind: 'unified-grids'; runId?: number }
-  | { kind: 'merge-issues'; runId?: number }
-  | { kind: 'catchments' }
-  | { kind: 'uncovered-residents' }
-  | { kind: 'uncovered-cells' }
+export type { ActiveDepartmentLayer, LayerSource }
 
+/** One map layer: what the catalog shows, the SQL of its rows and how the web draws it. */
 export interface Layer extends LayerInfo {
+  /** Its rows in an envelope (a select of `layers.repository.ts`). */
   source: LayerSource
   /** Feature property names and their MVT types (TileJSON vector_layers.fields). */
   fields: Record<string, 'String' | 'Number' | 'Boolean'>
-}
-
-export interface ActiveDepartmentLayer {
-  department: string
-  name: string
-  color: string
-  version: number
+  /** Merge layers: the rows of one merge run instead of the published one. */
+  sourceOfRun?: (runId: number) => LayerSource
+  /** The merge run shown (absent: the published one); part of the tile cache key. */
+  runId?: number
 }
 
 const text = (zh: string, en: string) => ({ 'zh-CN': zh, en })
@@ -43,11 +45,14 @@ const regionFields = {
   parentName: 'String',
 } as const
 
+/** Region boundaries: a fill shown only when selected, a line, and the name as a label. */
 function regionLayer(
   level: 'district' | 'street' | 'community',
   title: ReturnType<typeof text>,
   color: string,
   minzoom: number,
+  line: NonNullable<LayerStyle['line']>,
+  label: Omit<NonNullable<LayerStyle['label']>, 'field'>,
 ): Layer {
   const id = `regions-${level}`
   return {
@@ -61,21 +66,22 @@ function regionLayer(
     maxzoom: 16,
     defaultVisible: true,
     legend: { color },
-    source: { kind: 'regions', level },
+    style: { fill: { opacity: 0, selectedOpacity: 0.12 }, line, label: { field: 'name', ...label } },
+    source: selectRegionRows(level),
     fields: regionFields,
   }
 }
 
-type PointSource = Extract<LayerSource, { kind: 'service-centers' | 'party-orgs' | 'units' | 'population' }>['kind']
-
 function pointLayer(
-  id: PointSource,
+  id: string,
+  source: LayerSource,
   title: ReturnType<typeof text>,
   group: Layer['group'],
   minzoom: number,
   defaultVisible: boolean,
   legend: Layer['legend'],
   fields: Layer['fields'],
+  circle: LayerStyle['circle'] = pointCircle,
 ): Layer {
   return {
     id,
@@ -88,17 +94,55 @@ function pointLayer(
     maxzoom: 16,
     defaultVisible,
     legend,
-    source: { kind: id },
+    style: { circle },
+    source,
     fields,
   }
 }
 
+/** Points grow with the zoom. */
+const pointCircle: LayerStyle['circle'] = {
+  radius: {
+    byZoom: [
+      [10, 2.5],
+      [15, 5.5],
+    ],
+  },
+  opacity: 0.9,
+  strokeWidth: 1,
+}
+
+/** Polygons of the grid slot: a translucent fill and an outline, both stronger when selected. */
+const gridStyle: LayerStyle = { fill: { opacity: 0.2, selectedOpacity: 0.55 }, line: { width: 1.1, selectedWidth: 3 } }
+
 const fixedLayers: Layer[] = [
-  regionLayer('district', text('区县界', 'District boundary'), '#37474f', 0),
-  regionLayer('street', text('街道/乡镇界', 'Street / township boundaries'), '#455a64', 8),
-  regionLayer('community', text('社区/村界', 'Community / village boundaries'), '#90a4ae', 10),
+  regionLayer(
+    'district',
+    text('区县界', 'District boundary'),
+    '#37474f',
+    0,
+    { width: 3 },
+    { size: 15, minzoom: 9, maxzoom: 11 },
+  ),
+  regionLayer(
+    'street',
+    text('街道/乡镇界', 'Street / township boundaries'),
+    '#455a64',
+    8,
+    { width: 2 },
+    { size: 15, minzoom: 11, maxzoom: 14 },
+  ),
+  regionLayer(
+    'community',
+    text('社区/村界', 'Community / village boundaries'),
+    '#90a4ae',
+    10,
+    { width: 0.8, dash: [3, 2] },
+    { size: 12, minzoom: 13, maxzoom: 24 },
+  ),
   pointLayer(
     'service-centers',
+    selectServiceCenterRows,
     text('党群服务中心', 'Party-mass service centers'),
     'service',
     8,
@@ -123,9 +167,15 @@ const fixedLayers: Layer[] = [
       radiusM: 'Number',
       regionName: 'String',
     },
+    {
+      radius: { property: 'level', values: { district: 9, street: 7, community: 5.5 }, otherwise: 4 },
+      opacity: 0.9,
+      strokeWidth: 1,
+    },
   ),
   pointLayer(
     'party-orgs',
+    selectPartyOrgRows,
     text('党组织', 'Party organizations'),
     'party',
     10,
@@ -155,6 +205,7 @@ const fixedLayers: Layer[] = [
   ),
   pointLayer(
     'units',
+    selectUnitRows,
     text('两新组织等单位', 'Units to be covered'),
     'party',
     11,
@@ -183,12 +234,24 @@ const fixedLayers: Layer[] = [
   ),
   pointLayer(
     'population',
+    selectPopulationRows,
     text('人口分布', 'Population'),
     'population',
     13,
     false,
     { color: '#7e57c2' },
     { id: 'Number', residents: 'Number', households: 'Number' },
+    {
+      radius: {
+        property: 'residents',
+        stops: [
+          [1, 1.5],
+          [60, 5],
+        ],
+      },
+      opacity: 0.55,
+      strokeWidth: 0,
+    },
   ),
 ]
 
@@ -218,7 +281,8 @@ const sitingLayers: Layer[] = [
         item('15', '步行15分钟', '15-minute walk', '#a5d6a7'),
       ],
     },
-    source: { kind: 'catchments' },
+    style: { fill: { opacity: 0.18, selectedOpacity: 0.35 }, line: { width: 1, selectedWidth: 2.5 } },
+    source: selectCatchmentRows,
     fields: {
       id: 'Number',
       centerId: 'Number',
@@ -241,7 +305,8 @@ const sitingLayers: Layer[] = [
     maxzoom: 12,
     defaultVisible: false,
     legend: { color: '#d84315' },
-    source: { kind: 'uncovered-cells' },
+    style: { fill: { opacity: 0.45, selectedOpacity: 0.7 }, line: { width: 0.5 } },
+    source: selectUncoveredCellRows,
     fields: { residents: 'Number', points: 'Number' },
   },
   {
@@ -255,7 +320,20 @@ const sitingLayers: Layer[] = [
     maxzoom: 16,
     defaultVisible: false,
     legend: { color: '#d84315' },
-    source: { kind: 'uncovered-residents' },
+    style: {
+      circle: {
+        radius: {
+          property: 'residents',
+          stops: [
+            [1, 2],
+            [60, 6],
+          ],
+        },
+        opacity: 0.8,
+        strokeWidth: 0,
+      },
+    },
+    source: selectUncoveredResidentRows,
     fields: { id: 'Number', residents: 'Number', households: 'Number' },
   },
 ]
@@ -273,7 +351,9 @@ const mergeLayers: Layer[] = [
     maxzoom: 16,
     defaultVisible: false,
     legend: { color: '#6a1b9a' },
-    source: { kind: 'unified-grids' },
+    style: gridStyle,
+    source: selectUnifiedGridRows(),
+    sourceOfRun: selectUnifiedGridRows,
     fields: {
       id: 'Number',
       code: 'String',
@@ -307,7 +387,9 @@ const mergeLayers: Layer[] = [
         item('invalid_input', '无效图形', 'Invalid input', '#000000'),
       ],
     },
-    source: { kind: 'merge-issues' },
+    style: gridStyle,
+    source: selectMergeIssueRows(),
+    sourceOfRun: selectMergeIssueRows,
     fields: {
       id: 'Number',
       kind: 'String',
@@ -347,15 +429,16 @@ export function gridLayer(department: ActiveDepartmentLayer): Layer {
     defaultVisible: true,
     department: department.department,
     legend: { color: department.color },
-    source: { kind: 'grids', department: department.department },
+    style: gridStyle,
+    source: selectGridRows(department.department),
     fields: gridFields,
   }
 }
 
 /** A merge layer showing one run instead of the published one (the merge workspace's preview). */
 export function forMergeRun(layer: Layer, runId: number): Layer {
-  if (layer.source.kind !== 'unified-grids' && layer.source.kind !== 'merge-issues') return layer
-  return { ...layer, source: { ...layer.source, runId } }
+  if (!layer.sourceOfRun) return layer
+  return { ...layer, source: layer.sourceOfRun(runId), runId }
 }
 
 /** The whole catalog in drawing order: region fills, grids, then points. */
@@ -365,6 +448,12 @@ export function buildCatalog(departments: ActiveDepartmentLayer[]): Layer[] {
 }
 
 /** The catalog entry as the API shows it (without the server-side source description). */
-export function toLayerInfo({ source: _source, fields: _fields, ...info }: Layer): LayerInfo {
+export function toLayerInfo({
+  source: _source,
+  fields: _fields,
+  sourceOfRun: _sourceOfRun,
+  runId: _runId,
+  ...info
+}: Layer): LayerInfo {
   return info
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../server/errors.ts'
-import { assertTileInRange, parseBbox, tileBounds, toTileFeature } from '../../server/services/tiles.ts'
+import { assertTileInRange, parseBbox, tileBounds, toTileFeature } from '../../server/services/tiles/tile-math.ts'
 
 describe('tileBounds', () => {
   it('gives the whole Web Mercator square at zoom 0', () => {

@@ -31,7 +31,7 @@ describe('the map in a real browser', () => {
     await page.goto(origin)
     await page.waitForFunction(
       (layers) => {
-        const map = window.__wgMap
+        const map = window.__wgMaps?.overview
         return (
           !!map &&
           map.loaded() &&
@@ -51,7 +51,8 @@ describe('the map in a real browser', () => {
 
   it('draws the grids of all four departments from vector tiles', async () => {
     const counts = await page.evaluate(
-      (layers) => layers.map((id) => window.__wgMap!.queryRenderedFeatures({ layers: [`${id}-fill`] }).length),
+      (layers) =>
+        layers.map((id) => window.__wgMaps!.overview.queryRenderedFeatures({ layers: [`${id}-fill`] }).length),
       gridLayers,
     )
     for (const count of counts) expect(count).toBeGreaterThan(10)
@@ -68,17 +69,17 @@ describe('the map in a real browser', () => {
     const toggle = page.getByTestId('layer-toggle-grids-urban')
     await toggle.uncheck()
     await expect
-      .poll(() => page.evaluate(() => window.__wgMap!.getLayoutProperty('grids-urban-fill', 'visibility')))
+      .poll(() => page.evaluate(() => window.__wgMaps!.overview.getLayoutProperty('grids-urban-fill', 'visibility')))
       .toBe('none')
     await toggle.check()
     await expect
-      .poll(() => page.evaluate(() => window.__wgMap!.getLayoutProperty('grids-urban-fill', 'visibility')))
+      .poll(() => page.evaluate(() => window.__wgMaps!.overview.getLayoutProperty('grids-urban-fill', 'visibility')))
       .not.toBe('none')
   })
 
   it('shows a clicked grid in the inspector with Chinese labels', async () => {
     const point = await page.evaluate(() => {
-      const map = window.__wgMap!
+      const map = window.__wgMaps!.overview
       const [feature] = map.queryRenderedFeatures({ layers: ['grids-governance-fill'] })
       const geometry = feature.geometry as GeoJSON.Polygon | GeoJSON.MultiPolygon
       const ring = geometry.type === 'Polygon' ? geometry.coordinates[0] : geometry.coordinates[0][0]
@@ -94,6 +95,42 @@ describe('the map in a real browser', () => {
     expect(text).toMatch(/网格/)
     expect(await page.getByTestId('inspector-row').count()).toBeGreaterThan(3)
     expect(text).not.toMatch(/\b(households|communityName|chiefPhone)\b/)
+  })
+
+  it('selects the topmost clicked feature through its layer’s own click handler, and a click on nothing clears it', async () => {
+    const box = (await page.getByTestId('map').boundingBox())!
+    const target = await page.evaluate(() => {
+      const map = window.__wgMaps!.overview
+      const [feature] = map.queryRenderedFeatures({ layers: ['grids-party-fill'] })
+      const geometry = feature.geometry as GeoJSON.Polygon | GeoJSON.MultiPolygon
+      const ring = geometry.type === 'Polygon' ? geometry.coordinates[0] : geometry.coordinates[0][0]
+      const lon = ring.reduce((s, p) => s + p[0], 0) / ring.length
+      const lat = ring.reduce((s, p) => s + p[1], 0) / ring.length
+      return map.project([lon, lat])
+    })
+    // what is drawn under the point, topmost first, as MapLibre itself orders it
+    const under = await page.evaluate(
+      ({ x, y }) =>
+        window
+          .__wgMaps!.overview.queryRenderedFeatures([x, y])
+          .filter((f) => f.layer.type === 'fill' || f.layer.type === 'circle')
+          .map((f) => ({ source: f.source, sourceLayer: f.sourceLayer!, id: f.id as number, name: f.properties.name })),
+      target,
+    )
+    expect(under.length).toBeGreaterThan(1)
+    await page.mouse.click(box.x + target.x, box.y + target.y)
+    const top = under[0]
+    await expect.poll(() => page.getByTestId('inspector').locator('h2').innerText()).toBe(String(top.name))
+    const selected = () => page.evaluate((feature) => window.__wgMaps!.overview.getFeatureState(feature).selected, top)
+    expect(await selected()).toBe(true)
+    // every layer under the click reported its features: the others are listed
+    expect(await page.getByTestId('inspector').locator('li').count()).toBe(
+      new Set(under.map((f) => `${f.source}/${f.id}`)).size - 1,
+    )
+    // far outside the district no layer reports anything: the selection and its highlight go
+    await page.mouse.click(box.x + 5, box.y + 5)
+    await page.getByTestId('inspector').waitFor({ state: 'detached', timeout: 10_000 })
+    expect(await selected()).toBe(false)
   })
 
   it('fetches nothing from outside the machine and meets no page or server errors', async () => {

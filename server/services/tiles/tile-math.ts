@@ -1,7 +1,7 @@
 // Pure tile helpers: Web Mercator tile bounds, z/x/y validation, and the conversion of tile-space
 // GeoJSON rows into the feature shape the MVT writer takes.
 import type { GeojsonVtFeature } from 'vt-pbf'
-import { InvalidInputError } from '../errors.ts'
+import { InvalidInputError } from '../../errors.ts'
 
 const HALF_WORLD = 20037508.342789244
 export const MAX_ZOOM = 22

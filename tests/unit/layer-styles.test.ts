@@ -1,0 +1,118 @@
+// The web draws every catalog layer from its style hints: which MapLibre layers, in which slot,
+// with which paint. The expected values are the ones the map drew before the hints existed.
+import { describe, expect, it } from 'vitest'
+import type { LayerInfo } from '../../server/schemas/layers.schema.ts'
+import { buildCatalog, toLayerInfo } from '../../server/services/tiles/layer-registry.ts'
+import { circleRadius, colorOf, slotOf, styleParts, whenSelected } from '../../web/src/lib/map/layer-styles.ts'
+
+const catalog = buildCatalog([{ department: 'party', name: '党建', color: '#c62828', version: 1 }]).map(toLayerInfo)
+const layer = (id: string) => catalog.find((l) => l.id === id)!
+const partsById = (info: LayerInfo) => Object.fromEntries(styleParts(info).map((p) => [p.id, p]))
+
+describe('style hints to MapLibre layers', () => {
+  it('draws a region as a fill seen only when selected, a line and a label, each in its slot', () => {
+    const parts = partsById(layer('regions-community'))
+    expect(Object.keys(parts)).toEqual(['regions-community-fill', 'regions-community-line', 'regions-community-label'])
+    expect(parts['regions-community-fill']).toMatchObject({
+      slot: 'slot-region-fill',
+      interactive: true,
+      paint: { 'fill-color': '#90a4ae', 'fill-opacity': whenSelected(0.12, 0) },
+    })
+    expect(parts['regions-community-line']).toMatchObject({
+      slot: 'slot-region-line',
+      interactive: false,
+      paint: { 'line-color': '#90a4ae', 'line-width': 0.8, 'line-dasharray': [3, 2] },
+    })
+    expect(parts['regions-community-label']).toMatchObject({
+      kind: 'symbol',
+      slot: 'slot-label',
+      minzoom: 13,
+      maxzoom: 24,
+      layout: { 'text-field': ['get', 'name'], 'text-size': 12 },
+    })
+  })
+
+  it('gives the district and street lines their own widths and label zooms, without a dash', () => {
+    const district = partsById(layer('regions-district'))
+    const street = partsById(layer('regions-street'))
+    expect(district['regions-district-line'].paint).toEqual({ 'line-color': '#37474f', 'line-width': 3 })
+    expect(street['regions-street-line'].paint).toEqual({ 'line-color': '#455a64', 'line-width': 2 })
+    expect(district['regions-district-label']).toMatchObject({ minzoom: 9, maxzoom: 11, layout: { 'text-size': 15 } })
+    expect(street['regions-street-label']).toMatchObject({ minzoom: 11, maxzoom: 14, layout: { 'text-size': 15 } })
+  })
+
+  it('draws grid polygons in the grid slot, stronger when selected', () => {
+    const parts = partsById(layer('grids-party'))
+    expect(parts['grids-party-fill']).toMatchObject({
+      slot: 'slot-grid',
+      minzoom: 9,
+      paint: { 'fill-color': '#c62828', 'fill-opacity': whenSelected(0.55, 0.2) },
+    })
+    expect(parts['grids-party-line'].paint).toEqual({ 'line-color': '#c62828', 'line-width': whenSelected(3, 1.1) })
+    expect(parts['grids-party-line'].slot).toBe('slot-grid')
+  })
+
+  it('colours by the legend property when the legend has items', () => {
+    expect(colorOf(layer('merge-issues'))).toEqual([
+      'match',
+      ['get', 'kind'],
+      'gap',
+      '#e53935',
+      'overlap',
+      '#fb8c00',
+      'sliver',
+      '#8e24aa',
+      'crosses_boundary',
+      '#3949ab',
+      'outside_region',
+      '#00897b',
+      'invalid_input',
+      '#000000',
+      '#9e9e9e',
+    ])
+    expect(colorOf(layer('unified-grids'))).toBe('#6a1b9a')
+  })
+
+  it('sizes points by zoom, by a value read as stops, or by a category', () => {
+    expect(
+      circleRadius({
+        byZoom: [
+          [10, 2.5],
+          [15, 5.5],
+        ],
+      }),
+    ).toEqual(['interpolate', ['linear'], ['zoom'], 10, 2.5, 15, 5.5])
+    expect(partsById(layer('population'))['population-circle'].paint).toEqual({
+      'circle-color': '#7e57c2',
+      'circle-radius': ['interpolate', ['linear'], ['get', 'residents'], 1, 1.5, 60, 5],
+      'circle-opacity': 0.55,
+      'circle-stroke-color': whenSelected('#111111', '#ffffff'),
+      'circle-stroke-width': whenSelected(2.5, 0),
+    })
+    expect(partsById(layer('service-centers'))['service-centers-circle'].paint).toMatchObject({
+      'circle-radius': ['match', ['get', 'level'], 'district', 9, 'street', 7, 'community', 5.5, 4],
+      'circle-opacity': 0.9,
+      'circle-stroke-width': whenSelected(2.5, 1),
+    })
+    expect(partsById(layer('party-orgs'))['party-orgs-circle']).toMatchObject({
+      slot: 'slot-point',
+      interactive: true,
+      paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 2.5, 15, 5.5] },
+    })
+  })
+
+  it('draws a new layer from its hints alone, whatever its id', () => {
+    const invented: LayerInfo = {
+      ...layer('grids-party'),
+      id: 'anything-new',
+      sourceLayer: 'anything-new',
+      group: 'service',
+      geometryType: 'point',
+      style: { circle: { radius: { byZoom: [[0, 3]] }, opacity: 0.4, strokeWidth: 2 } },
+    }
+    const parts = styleParts(invented)
+    expect(parts.map((p) => [p.id, p.kind, p.slot])).toEqual([['anything-new-circle', 'circle', 'slot-point']])
+    expect(slotOf({ group: 'region' }, 'line')).toBe('slot-region-line')
+    expect(slotOf({ group: 'grid' }, 'line')).toBe('slot-grid')
+  })
+})
