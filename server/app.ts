@@ -4,11 +4,14 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { type Config, sitingDefaults } from './config.ts'
 import type { Database } from './db/database.ts'
+import authPlugin, { type AuthConfig } from './plugins/auth.plugin.ts'
 import databasePlugin from './plugins/database.plugin.ts'
 import errorsPlugin from './plugins/errors.plugin.ts'
 import openapiPlugin from './plugins/openapi.plugin.ts'
 import servicesPlugin from './plugins/services.plugin.ts'
 import webPlugin from './plugins/web.plugin.ts'
+import { auditRoutes } from './routes/audit.routes.ts'
+import { authRoutes } from './routes/auth.routes.ts'
 import { healthRoutes } from './routes/health.routes.ts'
 import { importsRoutes } from './routes/imports.routes.ts'
 import { layersRoutes } from './routes/layers.routes.ts'
@@ -17,10 +20,12 @@ import { regionsRoutes } from './routes/regions.routes.ts'
 import { sitingRoutes } from './routes/siting.routes.ts'
 import { summaryRoutes } from './routes/summary.routes.ts'
 import { tilesRoutes } from './routes/tiles.routes.ts'
+import { usersRoutes } from './routes/users.routes.ts'
 import { parseLimitsOf } from './services/imports/parse-limits.ts'
 
 export interface BuildAppOptions {
   config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'> &
+    AuthConfig &
     Partial<Pick<Config, 'importMaxFeatures' | 'importMaxVertices' | 'importMaxFeatureVertices' | 'importParseMs'>> &
     Partial<Pick<Config, 'serviceRadii' | 'walkingSpeed' | 'snapDistanceM'>>
   /** A migrated database. */
@@ -45,9 +50,13 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
       snapDistanceM: config.snapDistanceM ?? sitingDefaults.snapDistanceM,
     },
   })
+  await app.register(authPlugin, { config, database })
   await app.register(openapiPlugin)
 
   await app.register(healthRoutes)
+  await app.register(authRoutes, { config })
+  await app.register(usersRoutes)
+  await app.register(auditRoutes)
   await app.register(regionsRoutes)
   await app.register(layersRoutes)
   await app.register(tilesRoutes)

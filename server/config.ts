@@ -23,6 +23,18 @@ export interface Config {
   importMaxVertices: number
   importMaxFeatureVertices: number
   importParseMs: number
+  /** The address people open, e.g. https://grid.example.gov.cn: TileJSON URLs, the CSRF origin check, Secure cookies. */
+  publicUrl: string | undefined
+  /** How long a session lasts, in hours. */
+  sessionHours: number
+  /** The initial administrator, created when the database has no account. */
+  adminUsername: string
+  /** Its password; unset = a random one-time password printed to the log once, to be changed at first sign-in. */
+  adminPassword: string | undefined
+  /** Sign-in attempts allowed per minute, per IP address and per username. */
+  loginRateLimit: number
+  /** Uploads allowed per minute, per account. */
+  uploadRateLimit: number
   /** Service radii by centre level (metres); a centre's own radius_m overrides them. */
   serviceRadii: ServiceRadii
   /** Walking speed for network catchments (m/s) and how far a point may lie from a walkable edge (m). */
@@ -175,6 +187,54 @@ export const settings: { [K in keyof Config]: Setting<K> } = {
     default: '60',
     parse: (raw) => integer(1, 3600)(raw) * 1000,
     doc: 'time budget for parsing one imported file, in seconds (413 beyond)',
+  },
+  publicUrl: {
+    env: 'PUBLIC_URL',
+    default: '',
+    parse: (raw) => {
+      if (raw === '') return undefined
+      let url: URL
+      try {
+        url = new URL(raw)
+      } catch {
+        throw new Error('expected an http(s) URL such as https://grid.example.gov.cn')
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('expected an http(s) URL')
+      return url.origin
+    },
+    doc: "the address people open (https://host[:port]); TileJSON URLs and the CSRF origin check use it; empty = the request's own origin",
+  },
+  sessionHours: { env: 'SESSION_HOURS', default: '12', parse: integer(1, 24 * 30), doc: 'session lifetime, in hours' },
+  adminUsername: {
+    env: 'ADMIN_USERNAME',
+    default: 'admin',
+    parse: (raw) => {
+      if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(raw)) throw new Error('expected 1–64 letters, digits or _.@-')
+      return raw
+    },
+    doc: 'the initial administrator, created when there is no account',
+  },
+  adminPassword: {
+    env: 'ADMIN_PASSWORD',
+    default: '',
+    parse: (raw) => {
+      if (raw === '') return undefined
+      if (Array.from(raw).length < 8) throw new Error('expected at least 8 characters')
+      return raw
+    },
+    doc: "the initial administrator's password; empty = a one-time password printed to the log, changed at first sign-in",
+  },
+  loginRateLimit: {
+    env: 'LOGIN_RATE_LIMIT',
+    default: '10',
+    parse: integer(1, 10000),
+    doc: 'sign-in attempts per minute, per IP address and per username',
+  },
+  uploadRateLimit: {
+    env: 'UPLOAD_RATE_LIMIT',
+    default: '30',
+    parse: integer(1, 10000),
+    doc: 'uploads per minute, per account',
   },
   serviceRadii: {
     env: 'SERVICE_RADII_M',

@@ -289,6 +289,38 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>>
 }
 
+export type UserRole = 'admin' | 'street' | 'community' | 'viewer'
+
+export interface UsersTable {
+  id: Generated<number>
+  username: string
+  display_name: string | null
+  role: UserRole
+  region_code: string | null
+  password_hash: string
+  must_change_password: Generated<boolean>
+  is_active: Generated<boolean>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface SessionsTable {
+  token_hash: string
+  user_id: number
+  created_at: Generated<Date>
+  expires_at: Timestamp
+}
+
+export interface WallTokensTable {
+  id: Generated<number>
+  token_hash: string
+  label: string
+  region_code: string | null
+  created_by: number | null
+  created_at: Generated<Date>
+  revoked_at: Timestamp | null
+}
+
 export interface Tables {
   schema_migrations: SchemaMigrationsTable
   regions: RegionsTable
@@ -311,4 +343,7 @@ export interface Tables {
   road_edges: RoadEdgesTable
   catchments: CatchmentsTable
   audit_log: AuditLogTable
+  users: UsersTable
+  sessions: SessionsTable
+  wall_tokens: WallTokensTable
 }

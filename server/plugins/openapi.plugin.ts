@@ -19,6 +19,7 @@ export default fp(async function openapiPlugin(app: FastifyInstance) {
         { name: 'summary', description: 'KPI figures' },
         { name: 'merge', description: '多网合一: merge department grids into unified grids' },
         { name: 'imports', description: 'uploads of department grids, with validation reports' },
+        { name: 'auth', description: 'signing in, accounts, wall tokens, the audit log' },
       ],
     },
   })

@@ -28,6 +28,11 @@ export const layersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) =>
-      app.services.layers.features(request.params.layer, request.query.bbox, request.query.limit ?? 1000),
+      app.services.layers.features(
+        request.params.layer,
+        request.query.bbox,
+        request.query.limit ?? 1000,
+        request.principal,
+      ),
   )
 }

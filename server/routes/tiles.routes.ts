@@ -49,6 +49,8 @@ export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TileJson, ...errorResponses },
       },
     },
-    async (request) => app.services.layers.tileJson(request.params.layer, `${request.protocol}://${request.host}`),
+    // from configuration, never from the request's Host (a forged Host would poison shared caches);
+    // without PUBLIC_URL the tile URLs are relative to this server
+    async (request) => app.services.layers.tileJson(request.params.layer, app.publicUrl ?? ''),
   )
 }

@@ -5,13 +5,12 @@
 // by side, zoom to an issue, publish; then import a layer and a region tree.
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import type { FastifyInstance } from 'fastify'
 import type { Browser, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { idleEngineCount } from '../../server/services/merge/merge-engine.ts'
 import { defaultMergeParams } from '../../server/services/merge/merge-params.ts'
-import { serveTestApp } from '../helpers/app.ts'
+import { type TestApp, serveTestApp } from '../helpers/app.ts'
 import { openTestDatabase } from '../helpers/databases.ts'
 import { type WatchedPage, launchChromium, openWatchedPage } from '../helpers/browser.ts'
 
@@ -27,7 +26,7 @@ interface IssuePage {
 
 describe('the merge workspace in a real browser', () => {
   let database: Database
-  let app: FastifyInstance
+  let app: TestApp
   let browser: Browser
   let page: Page
   let watched: WatchedPage
@@ -54,7 +53,7 @@ describe('the merge workspace in a real browser', () => {
     database = await openTestDatabase('pglite')
     ;({ app, origin } = await serveTestApp(database, { serveWeb: true }))
     browser = await launchChromium()
-    watched = await openWatchedPage(browser)
+    watched = await openWatchedPage(browser, { origin, credentials: app.credentials })
     page = watched.page
     page.on('request', (request) => {
       if (new URL(request.url()).pathname.startsWith('/tiles/')) tileRequests.push(request.url())

@@ -3,11 +3,10 @@
 // requested from outside the machine.
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
-import { serveTestApp } from '../helpers/app.ts'
+import { type TestApp, serveTestApp } from '../helpers/app.ts'
 import { openTestDatabase } from '../helpers/databases.ts'
 import { type WatchedPage, launchChromium, openWatchedPage } from '../helpers/browser.ts'
 
@@ -16,7 +15,7 @@ const gridLayers = ['grids-party', 'grids-governance', 'grids-urban', 'grids-soc
 
 describe('the map in a real browser', () => {
   let database: Database
-  let app: FastifyInstance
+  let app: TestApp
   let browser: Browser
   let page: Page
   let watched: WatchedPage
@@ -26,7 +25,7 @@ describe('the map in a real browser', () => {
     database = await openTestDatabase('pglite')
     ;({ app, origin } = await serveTestApp(database, { serveWeb: true }))
     browser = await launchChromium()
-    watched = await openWatchedPage(browser)
+    watched = await openWatchedPage(browser, { origin, credentials: app.credentials })
     page = watched.page
     await page.goto(origin)
     await page.waitForFunction(

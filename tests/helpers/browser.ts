@@ -2,6 +2,7 @@
 // would leave the machine (aborted and recorded), uncaught page errors, and 5xx answers.
 import { existsSync } from 'node:fs'
 import { type Browser, type Page, chromium } from 'playwright-core'
+import type { Credentials } from './app.ts'
 
 export const chromiumPath = '/usr/bin/chromium'
 
@@ -32,8 +33,19 @@ export interface WatchedPage {
   serverErrors: string[]
 }
 
-export async function openWatchedPage(browser: Browser): Promise<WatchedPage> {
+/**
+ * A page that watches what it requests; with a session, signed in as that account (its session
+ * cookie set for the app's origin, as the login route would have set it).
+ */
+export async function openWatchedPage(
+  browser: Browser,
+  session?: { origin: string; credentials: Credentials },
+): Promise<WatchedPage> {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+  if (session) {
+    const [name, value] = session.credentials.cookie.split(/=(.*)/s)
+    await page.context().addCookies([{ name, value, url: session.origin, httpOnly: true, sameSite: 'Strict' }])
+  }
   const watched: WatchedPage = { page, outsideRequests: [], pageErrors: [], serverErrors: [] }
   await page.route('**/*', (route) => {
     const url = new URL(route.request().url())

@@ -204,7 +204,8 @@ describe.each(testDrivers())('API on %s', (driver) => {
       expect(features[0].type).toBe(3)
       expect(features[0].properties).toMatchObject({
         department: 'governance',
-        chiefPhone: expect.stringMatching(/^\d{3}\*{4}\d{4}$/),
+        // one mask for every length: at most 3 digits in front and 4 at the end (a 13-digit number hides 6)
+        chiefPhone: expect.stringMatching(/^\d{3}\*{4,}\d{4}$/),
       })
     })
 

@@ -2,6 +2,7 @@
 // GeoJSON features endpoint. Each select filters with `&&` against an envelope in SRID 4326 so the
 // GiST index does the work, and emits the geometry through the expression its caller asks for.
 import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { maskSql } from '../../services/auth/mask.ts'
 import type { RegionLevel, Tables } from '../tables.ts'
 
 export const SRID_WGS84 = 4326
@@ -10,11 +11,21 @@ export const SRID_WEB_MERCATOR = 3857
 /** Turns a geometry column (SRID 4326) into the geometry the caller wants in the `geom` column. */
 export type GeometryOutput = (column: RawBuilder<unknown>) => RawBuilder<unknown>
 
+/** Personal data (names, phone numbers) masked by maskPersonal's rule, or as stored for JSON the service masks per row. */
+export type PersonalData = 'masked' | 'raw'
+
+const personal = (column: RawBuilder<unknown>, mode: PersonalData) => (mode === 'raw' ? column : maskSql(column))
+
 /**
  * A layer's rows inside an envelope: columns `fid`, the properties, and `geom` made by `geometry`.
- * Each layer's registry entry points at one of the selects below.
+ * Each layer's registry entry points at one of the selects below. Tiles always take personal data
+ * masked (the default): the tile cache is shared by every role.
  */
-export type LayerSource = (envelope: RawBuilder<unknown>, geometry: GeometryOutput) => RawBuilder<unknown>
+export type LayerSource = (
+  envelope: RawBuilder<unknown>,
+  geometry: GeometryOutput,
+  personalData?: PersonalData,
+) => RawBuilder<unknown>
 
 /** One merge run's rows, or the published run's when none is named. */
 const runFilter = (runId: number | undefined) =>
@@ -30,16 +41,16 @@ export const selectRegionRows =
 
 export const selectGridRows =
   (department: string): LayerSource =>
-  (envelope, geometry) => sql`
+  (envelope, geometry, personalData = 'masked') => sql`
     SELECT g.id AS fid, g.id, g.code, g.name, l.department, g.community_code AS "communityCode", c.name AS "communityName",
-           g.households, g.population, chief.name AS "chiefName", chief.masked_phone AS "chiefPhone", l.version,
+           g.households, g.population, chief.name AS "chiefName", chief.phone AS "chiefPhone", l.version,
            ${geometry(sql`g.boundary`)} AS geom
     FROM grids g
     JOIN grid_layers l ON l.id = g.layer_id AND l.is_active AND l.department = ${department}
     LEFT JOIN regions c ON c.code = g.community_code
     LEFT JOIN LATERAL (
-      -- phone numbers are personal data: public layers show only the first 3 and last 4 digits
-      SELECT s.name, regexp_replace(s.phone, '^(.{3}).*(.{4})$', '\\1****\\2') AS masked_phone
+      -- names and phone numbers are personal data: masked unless the caller asks for them raw
+      SELECT ${personal(sql`s.name`, personalData)} AS name, ${personal(sql`s.phone`, personalData)} AS phone
       FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'chief' ORDER BY s.id LIMIT 1
     ) chief ON true
     WHERE g.boundary && ${envelope}`
@@ -131,8 +142,9 @@ export async function findFeaturesInBbox(
   source: LayerSource,
   bbox: readonly number[],
   limit: number,
+  personalData: PersonalData = 'masked',
 ): Promise<FeatureRow[]> {
-  const rows = source(envelopeOfBbox(bbox), (column) => sql`ST_AsGeoJSON(${column}, 6)`)
+  const rows = source(envelopeOfBbox(bbox), (column) => sql`ST_AsGeoJSON(${column}, 6)`, personalData)
   const { rows: result } = await sql<FeatureRow>`SELECT * FROM (${rows}) t ORDER BY t.fid LIMIT ${limit + 1}`.execute(
     db,
   )

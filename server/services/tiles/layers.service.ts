@@ -12,6 +12,11 @@ import type { FeatureCollection } from '../../schemas/layers.schema.ts'
 import type { TileJson } from '../../schemas/tiles.schema.ts'
 import { type Layer, buildCatalog } from './layer-registry.ts'
 import { parseBbox } from './tile-math.ts'
+import { maskPersonal } from '../auth/mask.ts'
+import { type Principal, maySeePersonalData } from '../auth/roles.ts'
+
+/** Properties holding personal data, shown only to roles that need them within their scope. */
+const personalProperties = ['chiefName', 'chiefPhone'] as const
 
 export async function listLayers(db: Kysely<Tables>): Promise<Layer[]> {
   return buildCatalog(await findActiveDepartmentLayers(db))
@@ -41,16 +46,18 @@ export class LayerService {
     return layer
   }
 
-  async features(layerId: string, rawBbox: string, limit: number): Promise<FeatureCollection> {
+  async features(layerId: string, rawBbox: string, limit: number, principal?: Principal): Promise<FeatureCollection> {
     const layer = await this.find(layerId)
     const bbox = parseBbox(rawBbox)
-    const rows = await findFeaturesInBbox(this.db, layer.source, bbox, limit)
-    const features = rows.slice(0, limit).map(({ fid, geom, ...properties }) => ({
-      type: 'Feature' as const,
-      id: Number(fid),
-      geometry: JSON.parse(geom) as unknown,
-      properties,
-    }))
+    // officials and administrators may see names and numbers in their scope: read them raw, mask per row
+    const mayUnmask = principal?.kind === 'user' && principal.role !== 'viewer'
+    const rows = await findFeaturesInBbox(this.db, layer.source, bbox, limit, mayUnmask ? 'raw' : 'masked')
+    const features = rows.slice(0, limit).map(({ fid, geom, ...properties }) => {
+      if (mayUnmask && !maySeePersonalData(principal, properties.communityCode as string | null))
+        for (const key of personalProperties)
+          if (typeof properties[key] === 'string') properties[key] = maskPersonal(properties[key])
+      return { type: 'Feature' as const, id: Number(fid), geometry: JSON.parse(geom) as unknown, properties }
+    })
     return { type: 'FeatureCollection', features, numberReturned: features.length, truncated: rows.length > limit }
   }
 

@@ -1,6 +1,14 @@
 // The one fetch wrapper: JSON or multipart in, JSON out; API errors ({ error, message, details })
 // raised as ApiError with the server's message; stale requests cancelled through an AbortSignal.
+import { locale } from '../i18n/index.ts'
 import type { ErrorBody } from './types.ts'
+
+/** The session's CSRF token, sent with every state-changing request (set by the auth feature). */
+let csrfToken: string | undefined
+
+export function useCsrfToken(token: string | undefined): void {
+  csrfToken = token
+}
 
 export class ApiError extends Error {
   constructor(
@@ -24,8 +32,10 @@ export interface RequestOptions {
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const { body, form, signal } = options
-  const headers: Record<string, string> = { Accept: 'application/json' }
+  // the server answers in the language the page speaks, not the browser's default
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': locale }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken
   let response: Response
   try {
     response = await fetch(path, {
