@@ -2,7 +2,7 @@
 // import. Tests build the same app and call app.inject; only main.ts listens on a port.
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Config } from './config.ts'
+import { type Config, sitingDefaults } from './config.ts'
 import type { Database } from './db/database.ts'
 import authPlugin, { type AuthConfig } from './plugins/auth.plugin.ts'
 import databasePlugin from './plugins/database.plugin.ts'
@@ -18,6 +18,7 @@ import { layersRoutes } from './routes/layers.routes.ts'
 import { mergeRoutes } from './routes/merge.routes.ts'
 import { partyRoutes } from './routes/party.routes.ts'
 import { regionsRoutes } from './routes/regions.routes.ts'
+import { sitingRoutes } from './routes/siting.routes.ts'
 import { summaryRoutes } from './routes/summary.routes.ts'
 import { tilesRoutes } from './routes/tiles.routes.ts'
 import { usersRoutes } from './routes/users.routes.ts'
@@ -26,7 +27,8 @@ import { parseLimitsOf } from './services/imports/parse-limits.ts'
 export interface BuildAppOptions {
   config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'> &
     AuthConfig &
-    Partial<Pick<Config, 'importMaxFeatures' | 'importMaxVertices' | 'importMaxFeatureVertices' | 'importParseMs'>>
+    Partial<Pick<Config, 'importMaxFeatures' | 'importMaxVertices' | 'importMaxFeatureVertices' | 'importParseMs'>> &
+    Partial<Pick<Config, 'serviceRadii' | 'walkingSpeed' | 'snapDistanceM'>>
   /** A migrated database. */
   database: Database
   /** Close the database when the app closes (main.ts: yes; tests sharing one database: no). */
@@ -42,7 +44,13 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
 
   await app.register(errorsPlugin)
   await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase })
-  await app.register(servicesPlugin)
+  await app.register(servicesPlugin, {
+    siting: {
+      serviceRadii: config.serviceRadii ?? sitingDefaults.serviceRadii,
+      walkingSpeed: config.walkingSpeed ?? sitingDefaults.walkingSpeed,
+      snapDistanceM: config.snapDistanceM ?? sitingDefaults.snapDistanceM,
+    },
+  })
   await app.register(authPlugin, { config, database })
   await app.register(openapiPlugin)
 
@@ -57,6 +65,7 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(mergeRoutes)
   await app.register(importsRoutes, { parseLimits: parseLimitsOf(config) })
   await app.register(partyRoutes)
+  await app.register(sitingRoutes)
 
   if (config.serveWeb) await app.register(webPlugin)
   return app

@@ -254,6 +254,39 @@ export interface SitingScenariosTable {
   optimality_gap: number | null
   runtime_ms: number | null
   created_at: Generated<Date>
+  objective: Generated<'max_covering' | 'set_covering'>
+  method: Generated<'radius' | 'network'>
+  total_residents: number | null
+  result: Json<Record<string, unknown>>
+}
+
+export interface RoadNetworksTable {
+  id: Generated<number>
+  name: string
+  source: string
+  edge_count: Generated<number>
+  is_active: Generated<boolean>
+  created_at: Generated<Date>
+}
+
+export interface RoadEdgesTable {
+  id: Generated<number>
+  network_id: number
+  class: string
+  name: string | null
+  length_m: number
+  geom: Geometry
+}
+
+export interface CatchmentsTable {
+  id: Generated<number>
+  center_id: number
+  method: 'radius' | 'network'
+  minutes: number | null
+  radius_m: number | null
+  network_id: number | null
+  geom: Geometry
+  created_at: Generated<Date>
 }
 
 export interface AuditLogTable {
@@ -317,6 +350,9 @@ export interface Tables {
   service_centers: ServiceCentersTable
   population_points: PopulationPointsTable
   siting_scenarios: SitingScenariosTable
+  road_networks: RoadNetworksTable
+  road_edges: RoadEdgesTable
+  catchments: CatchmentsTable
   audit_log: AuditLogTable
   users: UsersTable
   sessions: SessionsTable

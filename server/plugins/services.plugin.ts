@@ -7,6 +7,7 @@ import { LayerService } from '../services/tiles/layers.service.ts'
 import { MergeService } from '../services/merge/merge.service.ts'
 import { PartyService } from '../services/party/party.service.ts'
 import { RegionService } from '../services/regions/regions.service.ts'
+import { SitingService, type SitingSettings } from '../services/siting/siting.service.ts'
 import { SummaryService } from '../services/summary/summary.service.ts'
 import { TileService } from '../services/tiles/tiles.service.ts'
 
@@ -15,6 +16,7 @@ export interface Services {
   party: PartyService
   imports: ImportService
   regions: RegionService
+  siting: SitingService
   summary: SummaryService
   layers: LayerService
   tiles: TileService
@@ -29,7 +31,7 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async function servicesPlugin(app: FastifyInstance) {
+  async function servicesPlugin(app: FastifyInstance, options: { siting: SitingSettings }) {
     const { db, driver } = app.database
     const encoder = (await canEncodeMvt(db)) ? 'postgis' : 'node'
     const layers = new LayerService(db)
@@ -39,6 +41,7 @@ export default fp(
       imports: new ImportService(db),
       party: new PartyService(db),
       regions: new RegionService(db),
+      siting: new SitingService(db, options.siting),
       summary: new SummaryService(db),
       layers,
       tiles,

@@ -17,6 +17,7 @@ import {
 import { findRunTiling } from '../../server/db/repositories/merge-tiling.repository.ts'
 import { defaultSliverRule } from '../../server/services/merge/merge-params.ts'
 import { findHouseholdNorms } from '../../server/db/repositories/regions.repository.ts'
+import * as siting from '../../server/db/repositories/siting.repository.ts'
 import { findTileFeatures, postgisTileQuery } from '../../server/db/repositories/tiles.repository.ts'
 import type { Tables } from '../../server/db/tables.ts'
 import { ImportService } from '../../server/services/imports/imports.service.ts'
@@ -190,6 +191,41 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     const [orgLon, orgLat] = toLonLat(50, 50)
     const orgs = `组织编码,组织名称,组织类别,所属领域,党员数,区划代码,经度,纬度\nO1,快照党支部,党支部,非公企业,5,${communityA},${orgLon},${orgLat}\n`
     await party.importRegister({ kind: 'party_orgs', file: { name: 'orgs.csv', data: new TextEncoder().encode(orgs) } })
+    const [lon, lat] = toLonLat(50, 50)
+    const networkId = await siting.insertRoadNetwork(db, { name: '快照路网', source: 'test' }, [
+      { class: 'residential', name: null, coordinates: [toLonLat(0, 0), toLonLat(400, 0)] },
+    ])
+    await siting.findActiveNetwork(db)
+    await siting.findRoadEdges(db, networkId)
+    await siting.findRegion(db, communityA)
+    await siting.findSubregions(db, communityA.slice(0, 9))
+    await siting.findDemand(db, communityA)
+    await siting.findUnifiedGridPoints(db, communityA)
+    await siting.findUnifiedGridCentroids(db, communityA)
+    await siting.findDemandNear(db, lon, lat, 500)
+    await siting.findCentres(db)
+    await siting.findCentresNear(db, lon, lat, 500)
+    await siting.findCentre(db, 1)
+    await siting.replaceCatchments(db, 'radius', [])
+    await siting.findCatchmentAreas(db, 1)
+    const scenario = await siting.insertScenario(db, {
+      name: '快照方案',
+      regionCode: communityA,
+      solver: 'greedy',
+      objective: 'max_covering',
+      method: 'radius',
+      params: {},
+      candidates: [],
+      chosen: [],
+      coveredBefore: 0,
+      coveredAfter: 0,
+      totalResidents: 0,
+      optimalityGap: null,
+      runtimeMs: 0,
+      result: {},
+    })
+    await siting.findScenario(db, scenario)
+    await siting.listScenarios(db, communityA.slice(0, 6))
 
     const layers = new LayerService(db)
     const catalog = await layers.list()

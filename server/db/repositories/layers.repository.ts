@@ -74,6 +74,34 @@ export const selectUnitRows: LayerSource = (envelope, geometry) => sql`
   FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
   WHERE u.location && ${envelope}`
 
+/** Stored catchments: radius circles and 5/10/15-minute walking areas (`band`: radius or the minutes). */
+export const selectCatchmentRows: LayerSource = (envelope, geometry) => sql`
+  SELECT k.id AS fid, k.id, k.center_id AS "centerId", s.code AS "centerCode", s.name AS "centerName", k.method,
+         coalesce(k.minutes::text, 'radius') AS band, k.minutes, k.radius_m AS "radiusM", ${geometry(sql`k.geom`)} AS geom
+  FROM catchments k JOIN service_centers s ON s.id = k.center_id
+  WHERE k.geom && ${envelope}`
+
+/** Outside every stored radius catchment (the circles POST /api/catchments stores). */
+const uncoveredByRadius = sql`NOT EXISTS (SELECT 1 FROM catchments k WHERE k.method = 'radius' AND ST_Intersects(k.geom, p.location))`
+
+export const selectUncoveredResidentRows: LayerSource = (envelope, geometry) => sql`
+  SELECT p.id AS fid, p.id, p.residents, p.households, ${geometry(sql`p.location`)} AS geom
+  FROM population_points p
+  WHERE p.location && ${envelope} AND ${uncoveredByRadius}`
+
+/** Cells of the uncovered-residents aggregate: 0.005° (about 450 × 550 m here). */
+const CELL_DEGREES = sql.lit(0.005)
+
+export const selectUncoveredCellRows: LayerSource = (envelope, geometry) => sql`
+  SELECT (c.i * 1000000 + c.j)::bigint AS fid, sum(c.residents)::int AS residents, count(*)::int AS points,
+         ${geometry(sql`ST_MakeEnvelope(c.i * ${CELL_DEGREES}, c.j * ${CELL_DEGREES}, (c.i + 1) * ${CELL_DEGREES}, (c.j + 1) * ${CELL_DEGREES}, 4326)`)} AS geom
+  FROM (
+    SELECT floor(ST_X(p.location) / ${CELL_DEGREES})::bigint AS i, floor(ST_Y(p.location) / ${CELL_DEGREES})::bigint AS j, p.residents
+    FROM population_points p
+    WHERE p.location && ${envelope} AND ${uncoveredByRadius}
+  ) c
+  GROUP BY c.i, c.j`
+
 export const selectPopulationRows: LayerSource = (envelope, geometry) => sql`
   SELECT p.id AS fid, p.id, p.residents, p.households, ${geometry(sql`p.location`)} AS geom
   FROM population_points p

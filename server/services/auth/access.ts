@@ -63,6 +63,19 @@ export const accessTable: Record<string, AccessEntry> = {
   'GET /api/party/findings.xlsx': { access: 'read', audit: { action: 'export', entity: 'party-findings' } },
   'GET /api/party/joint-committees': { access: 'read' },
   'POST /api/party/imports': { access: 'admin', audit: { action: 'import', entity: 'party-register' } },
+  'GET /api/coverage': { access: 'read' },
+  'GET /api/service-centers/:id': { access: 'read' },
+  'POST /api/catchments': { access: 'admin', audit: { action: 'rebuild', entity: 'catchments' } },
+  // a hypothetical centre changes nothing: any reader may try one
+  'POST /api/siting/what-if': { access: 'read' },
+  'POST /api/siting-scenarios': { access: 'admin', audit: { action: 'run', entity: 'siting-scenario' } },
+  'GET /api/siting-scenarios': { access: 'read' },
+  'GET /api/siting-scenarios/compare': { access: 'read' },
+  'GET /api/siting-scenarios/:id': { access: 'read' },
+  'GET /api/siting-scenarios/:id/export/:format': {
+    access: 'read',
+    audit: { action: 'export', entity: 'siting-scenario' },
+  },
 }
 
 /** GET routes outside /api/ and /tiles/ are the web client's files and the API docs: public. */

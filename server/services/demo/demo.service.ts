@@ -3,7 +3,9 @@
 // benchmark call it to build their databases.
 import type { Kysely } from 'kysely'
 import { type DemoRealism, generateDistrict } from '../../../data/district/index.ts'
+import { generateRoadNetwork } from '../../../data/district/roads.ts'
 import * as demo from '../../db/repositories/demo.repository.ts'
+import { insertRoadNetwork } from '../../db/repositories/siting.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import { refreshStatistics } from '../../db/statistics.ts'
 
@@ -20,6 +22,7 @@ export async function loadDemoDistrict(
 ): Promise<DemoLoadReport> {
   const started = performance.now()
   const district = generateDistrict(options)
+  const roads = generateRoadNetwork(options)
   const counts: Record<string, number> = {
     regions: district.regions.length,
     grids: district.gridLayers.reduce((sum, l) => sum + l.grids.length, 0),
@@ -29,6 +32,7 @@ export async function loadDemoDistrict(
     partyOrgs: district.partyOrgs.length,
     units: district.units.length,
     serviceCenters: district.serviceCenters.length,
+    roadEdges: roads.length,
   }
   await db.transaction().execute(async (trx) => {
     const runId = await demo.startImportRun(trx)
@@ -43,6 +47,7 @@ export async function loadDemoDistrict(
     await demo.insertPartyOrgs(trx, district.partyOrgs)
     await demo.insertUnits(trx, district.units)
     await demo.insertServiceCenters(trx, district.serviceCenters)
+    await insertRoadNetwork(trx, { name: '演示路网', source: 'demo' }, roads)
     await demo.finishImportRun(trx, runId, counts)
   })
   await refreshStatistics(db, demo.districtTables)

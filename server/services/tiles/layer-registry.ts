@@ -9,6 +9,9 @@ import {
   selectMergeIssueRows,
   selectPartyOrgRows,
   selectPopulationRows,
+  selectCatchmentRows,
+  selectUncoveredCellRows,
+  selectUncoveredResidentRows,
   selectRegionRows,
   selectServiceCenterRows,
   selectUnifiedGridRows,
@@ -252,6 +255,89 @@ const fixedLayers: Layer[] = [
   ),
 ]
 
+/**
+ * Catchments and who they leave out: stored circles and walking areas (POST /api/catchments), and the
+ * residents outside every stored radius circle — points from zoom 13, 500 m cells summed below it so
+ * that no tile carries every point of the district.
+ */
+const sitingLayers: Layer[] = [
+  {
+    id: 'catchments',
+    title: text('服务范围', 'Service catchments'),
+    group: 'service',
+    geometryType: 'polygon',
+    tiles: tilesOf('catchments'),
+    sourceLayer: 'catchments',
+    minzoom: 8,
+    maxzoom: 16,
+    defaultVisible: false,
+    legend: {
+      color: '#f9a825',
+      property: 'band',
+      items: [
+        item('radius', '服务半径', 'Service radius', '#f9a825'),
+        item('5', '步行5分钟', '5-minute walk', '#2e7d32'),
+        item('10', '步行10分钟', '10-minute walk', '#66bb6a'),
+        item('15', '步行15分钟', '15-minute walk', '#a5d6a7'),
+      ],
+    },
+    style: { fill: { opacity: 0.18, selectedOpacity: 0.35 }, line: { width: 1, selectedWidth: 2.5 } },
+    source: selectCatchmentRows,
+    fields: {
+      id: 'Number',
+      centerId: 'Number',
+      centerCode: 'String',
+      centerName: 'String',
+      method: 'String',
+      band: 'String',
+      minutes: 'Number',
+      radiusM: 'Number',
+    },
+  },
+  {
+    id: 'uncovered-cells',
+    title: text('未覆盖人口（500米网格）', 'Uncovered residents (500 m cells)'),
+    group: 'population',
+    geometryType: 'polygon',
+    tiles: tilesOf('uncovered-cells'),
+    sourceLayer: 'uncovered-cells',
+    minzoom: 8,
+    maxzoom: 12,
+    defaultVisible: false,
+    legend: { color: '#d84315' },
+    style: { fill: { opacity: 0.45, selectedOpacity: 0.7 }, line: { width: 0.5 } },
+    source: selectUncoveredCellRows,
+    fields: { residents: 'Number', points: 'Number' },
+  },
+  {
+    id: 'uncovered-residents',
+    title: text('未覆盖人口', 'Uncovered residents'),
+    group: 'population',
+    geometryType: 'point',
+    tiles: tilesOf('uncovered-residents'),
+    sourceLayer: 'uncovered-residents',
+    minzoom: 13,
+    maxzoom: 16,
+    defaultVisible: false,
+    legend: { color: '#d84315' },
+    style: {
+      circle: {
+        radius: {
+          property: 'residents',
+          stops: [
+            [1, 2],
+            [60, 6],
+          ],
+        },
+        opacity: 0.8,
+        strokeWidth: 0,
+      },
+    },
+    source: selectUncoveredResidentRows,
+    fields: { id: 'Number', residents: 'Number', households: 'Number' },
+  },
+]
+
 /** The published 多网合一 result: the unified grids and the conflicts found on the way. */
 const mergeLayers: Layer[] = [
   {
@@ -358,7 +444,7 @@ export function forMergeRun(layer: Layer, runId: number): Layer {
 /** The whole catalog in drawing order: region fills, grids, then points. */
 export function buildCatalog(departments: ActiveDepartmentLayer[]): Layer[] {
   const [district, street, community, ...points] = fixedLayers
-  return [district, street, community, ...departments.map(gridLayer), ...mergeLayers, ...points]
+  return [district, street, community, ...departments.map(gridLayer), ...mergeLayers, ...points, ...sitingLayers]
 }
 
 /** The catalog entry as the API shows it (without the server-side source description). */

@@ -1,0 +1,171 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { InvalidInputError } from '../errors.ts'
+import { errorResponses } from '../schemas/common.schema.ts'
+import {
+  CatchmentRebuild,
+  CatchmentRebuildResult,
+  CentreParams,
+  CentreProfile,
+  CompareQuery,
+  Coverage,
+  CoverageQuery,
+  ExportParams,
+  Scenario,
+  ScenarioComparison,
+  ScenarioList,
+  ScenarioListQuery,
+  ScenarioParams,
+  ScenarioRequest,
+  WhatIfRequest,
+  WhatIfResult,
+} from '../schemas/siting.schema.ts'
+import { scenarioCsv, scenarioGeoJson, scenarioHtml, scenarioXlsx } from '../services/siting/scenario-export.ts'
+
+export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const siting = app.services.siting
+  const tags = ['siting']
+
+  app.get(
+    '/api/coverage',
+    {
+      schema: {
+        tags,
+        summary: 'Residents covered, not covered and covered more than once, for a region and each level below it',
+        querystring: CoverageQuery,
+        response: { 200: Coverage, ...errorResponses },
+      },
+    },
+    async (request) => siting.coverage(request.query),
+  )
+
+  app.get(
+    '/api/service-centers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A service center with its radius, where the radius comes from, capacity and stored catchments',
+        params: CentreParams,
+        response: { 200: CentreProfile, ...errorResponses },
+      },
+    },
+    async (request) => siting.centreProfile(request.params.id),
+  )
+
+  app.post(
+    '/api/catchments',
+    {
+      schema: {
+        tags,
+        summary: 'Rebuild and store every centre’s catchments: radius buffers, or 5/10/15-minute walking areas',
+        body: CatchmentRebuild,
+        response: { 200: CatchmentRebuildResult, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const result = await siting.rebuildCatchments(request.body.method)
+      app.invalidateMapData() // the catchment and uncovered-residents layers read what was just stored
+      return result
+    },
+  )
+
+  app.post(
+    '/api/siting/what-if',
+    {
+      schema: {
+        tags,
+        summary: 'Residents a hypothetical centre would add (within its radius, covered by no centre)',
+        body: WhatIfRequest,
+        response: { 200: WhatIfResult, ...errorResponses },
+      },
+    },
+    async (request) => siting.whatIf(request.body),
+  )
+
+  app.post(
+    '/api/siting-scenarios',
+    {
+      schema: {
+        tags,
+        summary: 'Run and save a siting scenario (maximal or set covering; greedy, exact or both)',
+        body: ScenarioRequest,
+        response: { 201: Scenario, ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await siting.createScenario(request.body)),
+  )
+
+  app.get(
+    '/api/siting-scenarios',
+    {
+      schema: {
+        tags,
+        summary: 'Saved siting scenarios, newest first',
+        querystring: ScenarioListQuery,
+        response: { 200: ScenarioList, ...errorResponses },
+      },
+    },
+    async (request) => ({ scenarios: await siting.listScenarios(request.query.region) }),
+  )
+
+  app.get(
+    '/api/siting-scenarios/compare',
+    {
+      schema: {
+        tags,
+        summary: 'Scenarios side by side: covered residents, new sites, cost proxy',
+        querystring: CompareQuery,
+        response: { 200: ScenarioComparison, ...errorResponses },
+      },
+    },
+    async (request) => siting.compareScenarios(request.query.ids.split(',').map(Number)),
+  )
+
+  app.get(
+    '/api/siting-scenarios/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A saved siting scenario with its parameters and results',
+        params: ScenarioParams,
+        response: { 200: Scenario, ...errorResponses },
+      },
+    },
+    async (request) => siting.scenario(request.params.id),
+  )
+
+  app.get(
+    '/api/siting-scenarios/:id/export/:format',
+    {
+      schema: {
+        tags,
+        summary: 'A scenario as GeoJSON, CSV (UTF-8 BOM), XLSX or a printable one-page HTML summary',
+        params: ExportParams,
+      },
+    },
+    async (request, reply) => {
+      const scenario = await siting.scenario(request.params.id)
+      const file = `siting-scenario-${scenario.id}`
+      switch (request.params.format) {
+        case 'geojson':
+          return reply
+            .header('content-type', 'application/geo+json; charset=utf-8')
+            .header('content-disposition', `attachment; filename="${file}.geojson"`)
+            .send(JSON.stringify(scenarioGeoJson(scenario)))
+        case 'csv':
+          return reply
+            .header('content-type', 'text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="${file}.csv"`)
+            .send(scenarioCsv(scenario))
+        case 'xlsx':
+          return reply
+            .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+            .header('content-disposition', `attachment; filename="${file}.xlsx"`)
+            .send(await scenarioXlsx(scenario))
+        case 'html':
+          return reply.header('content-type', 'text/html; charset=utf-8').send(scenarioHtml(scenario))
+        default:
+          throw new InvalidInputError('导出格式必须是 geojson、csv、xlsx 或 html（字段 format）', [{ field: 'format' }])
+      }
+    },
+  )
+}

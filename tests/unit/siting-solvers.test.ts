@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest'
+import { InvalidInputError } from '../../server/errors.ts'
+import { buildCoverageSets, coverageSetsFromPairs, reduceCoverage } from '../../server/services/siting/coverage-sets.ts'
+import { solveMaximalCoveringExact, solveSetCoveringExact } from '../../server/services/siting/exact.ts'
+import {
+  solveMaximalCoveringGreedy,
+  solveSetCoveringGreedy,
+  submodularUpperBound,
+} from '../../server/services/siting/greedy.ts'
+
+function random(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Every k-subset of 0..m-1, in lexicographic order. */
+function* subsets(m: number, k: number, from = 0, chosen: number[] = []): Generator<number[]> {
+  if (chosen.length === k) {
+    yield chosen
+    return
+  }
+  for (let j = from; j <= m - (k - chosen.length); j++) yield* subsets(m, k, j + 1, [...chosen, j])
+}
+
+/** The best coverage of any k candidates, by trying them all. */
+function enumerateOptimum(lists: number[][], weight: number[], k: number): number {
+  let best = 0
+  for (const chosen of subsets(lists.length, k)) {
+    const covered = new Set(chosen.flatMap((j) => lists[j]))
+    const total = [...covered].reduce((sum, i) => sum + weight[i], 0)
+    if (total > best) best = total
+  }
+  return best
+}
+
+/** Explicit sets: candidate j covers lists[j]. */
+function instance(weight: number[], lists: number[][], fixed?: number[]) {
+  const candidate = lists.flatMap((list, j) => list.map(() => j))
+  const demand = lists.flat()
+  const mask = new Uint8Array(weight.length)
+  for (const i of fixed ?? []) mask[i] = 1
+  return reduceCoverage(coverageSetsFromPairs(weight, lists.length, { candidate, demand }, mask))
+}
+
+// Greedy's classic trap: C covers the middle four, but A and B together cover all six.
+const trapWeights = [1, 1, 1, 1, 1, 1]
+const trapLists = [
+  [0, 1, 2], // A
+  [3, 4, 5], // B
+  [1, 2, 3, 4], // C
+  [0], // D
+  [5], // E
+]
+
+describe('maximal covering', () => {
+  it('greedy takes the biggest gain first and falls short where exact finds the optimum', async () => {
+    const reduced = instance(trapWeights, trapLists)
+    const greedy = solveMaximalCoveringGreedy(reduced, 2)
+    expect(greedy.sites).toEqual([2, 0])
+    expect(greedy.gains).toEqual([4, 1])
+    expect(greedy.newlyCoveredWeight).toBe(5)
+    const exact = await solveMaximalCoveringExact(reduced, 2)
+    expect(exact.status).toBe('optimal')
+    expect(exact.returned).toBe('highs')
+    expect(exact.sites).toEqual([0, 1])
+    expect(exact.newlyCoveredWeight).toBe(6)
+    expect(exact.coveredShare).toBe(1)
+    expect(exact.bestBound).toBeCloseTo(6, 6)
+    expect(exact.gap).toBe(0)
+    expect(exact.greedy.newlyCoveredWeight).toBe(5)
+  })
+
+  it('matches the optimum found by enumeration on random instances, and is never below greedy', async () => {
+    let greedyShortOnce = false
+    for (let seed = 1; seed <= 12; seed++) {
+      const next = random(seed)
+      const n = 40
+      const m = 12
+      const weight = Array.from({ length: n }, () => 1 + Math.floor(next() * 9))
+      const lists = Array.from({ length: m }, () => Array.from({ length: n }, (_, i) => i).filter(() => next() < 0.18))
+      const k = 3
+      const optimum = enumerateOptimum(lists, weight, k)
+      const reduced = instance(weight, lists)
+      const greedy = solveMaximalCoveringGreedy(reduced, k)
+      const exact = await solveMaximalCoveringExact(reduced, k)
+      expect(exact.newlyCoveredWeight).toBe(optimum)
+      expect(exact.status).toBe('optimal')
+      expect(exact.newlyCoveredWeight).toBeGreaterThanOrEqual(greedy.newlyCoveredWeight)
+      expect(exact.sites.length).toBeLessThanOrEqual(k)
+      if (greedy.newlyCoveredWeight < optimum) greedyShortOnce = true
+    }
+    // The seeds are chosen so that at least one instance shows greedy below the optimum.
+    expect(greedyShortOnce).toBe(true)
+  })
+
+  it('counts residents a fixed centre already covers as covered, and never as a gain', () => {
+    const reduced = instance(trapWeights, trapLists, [1, 2])
+    const greedy = solveMaximalCoveringGreedy(reduced, 1)
+    // With 1 and 2 covered, C adds {3,4} = 2 and B adds {3,4,5} = 3.
+    expect(greedy.sites).toEqual([1])
+    expect(greedy.newlyCoveredWeight).toBe(3)
+    expect(greedy.coveredWeight).toBe(5)
+  })
+
+  it('breaks equal gains towards the lower candidate index, every time', () => {
+    const reduced = instance([2, 2, 2], [[2], [1], [0], [1]])
+    expect(solveMaximalCoveringGreedy(reduced, 2).sites).toEqual([0, 1])
+    expect(solveMaximalCoveringGreedy(reduced, 3).sites).toEqual([0, 1, 2])
+  })
+
+  it('proposes fewer than k sites when no further candidate adds a resident', () => {
+    const reduced = instance([5, 5], [[0], [0, 1], [1]])
+    const greedy = solveMaximalCoveringGreedy(reduced, 3)
+    expect(greedy.sites).toEqual([1])
+    expect(greedy.newlyCoveredWeight).toBe(10)
+  })
+
+  it('skips HiGHS when k sites can take every useful candidate, and says the answer is greedy’s', async () => {
+    const reduced = instance([5, 5, 7], [[0], [0, 1], [1], []])
+    const exact = await solveMaximalCoveringExact(reduced, 3)
+    expect(exact.status).toBe('optimal')
+    expect(exact.returned).toBe('greedy')
+    expect(exact.boundSource).toBe('greedy-bound')
+    expect(exact.sites).toEqual([1])
+    expect(exact.objective).toBe(10)
+    expect(exact.bestBound).toBe(10)
+  })
+
+  it('reports a time limit hit, keeps an answer at least as good as greedy’s and a bound above it', async () => {
+    const next = random(99)
+    const n = 40_000
+    const demand = {
+      x: Float64Array.from({ length: n }, () => next() * 20_000),
+      y: Float64Array.from({ length: n }, () => next() * 20_000),
+      weight: Float64Array.from({ length: n }, () => 1 + Math.floor(next() * 20)),
+    }
+    const m = 1500
+    const candidates = {
+      x: Float64Array.from({ length: m }, () => next() * 20_000),
+      y: Float64Array.from({ length: m }, () => next() * 20_000),
+      radius: 900,
+    }
+    const reduced = reduceCoverage(buildCoverageSets(demand, candidates))
+    const exact = await solveMaximalCoveringExact(reduced, 25, { timeLimitSeconds: 0.01 })
+    expect(exact.status).toBe('time_limit')
+    expect(exact.message).toMatch(/求解达到时限.*字段 timeLimitSeconds/)
+    expect(exact.newlyCoveredWeight).toBeGreaterThanOrEqual(exact.greedy.newlyCoveredWeight)
+    expect(exact.bestBound).toBeGreaterThanOrEqual(exact.newlyCoveredWeight)
+    // HiGHS stops inside its root LP and proves nothing (its bound is +∞): the bound comes from
+    // greedy's picks, finite and well below every resident a candidate could reach.
+    expect(exact.boundSource).toBe('greedy-bound')
+    expect(exact.bestBound).toBeLessThan(reduced.coverableWeight / 2)
+    expect(exact.gap).toBeCloseTo((exact.bestBound - exact.objective) / exact.objective, 12)
+    expect(exact.gap).toBeLessThan(0.1)
+    expect(['highs', 'greedy']).toContain(exact.returned)
+  })
+})
+
+describe('set covering', () => {
+  it('finds the fewest sites for full coverage where greedy needs one more', async () => {
+    const reduced = instance(trapWeights, trapLists)
+    const greedy = solveSetCoveringGreedy(reduced, 1)
+    expect(greedy.status).toBe('reached')
+    if (greedy.status !== 'reached') return
+    expect(greedy.sites).toEqual([2, 0, 1])
+    const exact = await solveSetCoveringExact(reduced, 1)
+    expect(exact.status).toBe('optimal')
+    if (exact.status === 'unreachable') return
+    expect(exact.sites).toEqual([0, 1])
+    expect(exact.objective).toBe(2)
+    expect(exact.bestBound).toBe(2)
+    expect(exact.coveredShare).toBe(1)
+  })
+
+  it('needs one site for a target the best single site reaches, and none when fixed centres reach it', async () => {
+    const reduced = instance(trapWeights, trapLists, [0])
+    // Residents: 6; fixed covers 1. 5/6 needs C (4 more).
+    const five = await solveSetCoveringExact(reduced, 5 / 6)
+    expect(five.status).toBe('optimal')
+    if (five.status === 'unreachable') return
+    expect(five.sites).toEqual([2])
+    const none = await solveSetCoveringExact(reduced, 1 / 6)
+    if (none.status === 'unreachable') throw new Error('reachable')
+    expect(none.sites).toEqual([])
+  })
+
+  it('says a target is unreachable, with the best share any choice reaches', async () => {
+    // Demand 3 (weight 2 of 8) is covered by no candidate: at most 6/8 = 75 %.
+    const reduced = instance([1, 2, 3, 2], [[0], [1, 2]])
+    const greedy = solveSetCoveringGreedy(reduced, 0.8)
+    expect(greedy.status).toBe('unreachable')
+    const exact = await solveSetCoveringExact(reduced, 0.8)
+    expect(exact.status).toBe('unreachable')
+    if (exact.status !== 'unreachable') return
+    expect(exact.bestShare).toBe(0.75)
+    expect(exact.message).toMatch(/目标覆盖率 80\.00% 无法达到.*75\.00%.*字段 targetShare/)
+  })
+})
+
+describe('bad input', () => {
+  const reduced = instance(trapWeights, trapLists)
+
+  it('refuses k ≤ 0, a fractional k, and k above the candidate count, naming the field k', async () => {
+    for (const k of [0, -1, 1.5, 6]) {
+      expect(() => solveMaximalCoveringGreedy(reduced, k)).toThrow(InvalidInputError)
+      expect(() => solveMaximalCoveringGreedy(reduced, k)).toThrow(/k 必须在 1 到 候选点数（5）之间（字段 k）/)
+      await expect(solveMaximalCoveringExact(reduced, k)).rejects.toThrow(/字段 k/)
+    }
+  })
+
+  it('refuses an instance with no candidates', async () => {
+    const empty = instance([1, 2], [])
+    expect(() => solveMaximalCoveringGreedy(empty, 1)).toThrow(/没有候选点（字段 candidates）/)
+    await expect(solveSetCoveringExact(empty, 0.5)).rejects.toThrow(/没有候选点/)
+  })
+
+  it('refuses a target share outside (0, 1], a time limit or gap out of range', async () => {
+    for (const share of [0, -0.1, 1.2, Number.NaN])
+      expect(() => solveSetCoveringGreedy(reduced, share)).toThrow(/目标覆盖率.*字段 targetShare/)
+    await expect(solveMaximalCoveringExact(reduced, 2, { timeLimitSeconds: 0 })).rejects.toThrow(
+      /字段 timeLimitSeconds/,
+    )
+    await expect(solveMaximalCoveringExact(reduced, 2, { relativeGap: 2 })).rejects.toThrow(/字段 relativeGap/)
+    const lpSolver = 'barrier' as 'ipm'
+    await expect(solveMaximalCoveringExact(reduced, 2, { lpSolver })).rejects.toThrow(/字段 lpSolver/)
+  })
+})
+
+describe('the bound from greedy picks', () => {
+  it('never falls below the optimum found by enumeration', () => {
+    for (let seed = 20; seed < 30; seed++) {
+      const next = random(seed)
+      const weight = Array.from({ length: 30 }, () => 1 + Math.floor(next() * 9))
+      const lists = Array.from({ length: 10 }, () => Array.from({ length: 30 }, (_, i) => i).filter(() => next() < 0.2))
+      const reduced = instance(weight, lists)
+      const greedy = solveMaximalCoveringGreedy(reduced, 3)
+      const picks = greedy.sites.map((original) => reduced.candidateReduced[original])
+      const bound = submodularUpperBound(reduced, picks, 3)
+      expect(bound).toBeGreaterThanOrEqual(enumerateOptimum(lists, weight, 3))
+      expect(bound).toBeGreaterThanOrEqual(greedy.newlyCoveredWeight)
+    }
+  })
+})
