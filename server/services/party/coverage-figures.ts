@@ -4,21 +4,8 @@ import type { CoverageCellRow } from '../../db/repositories/party-coverage.repos
 
 export type CoverageLevel = 'district' | 'street' | 'community' | 'grid'
 
-export interface CoverageCounts {
-  units: number
-  orgCovered: number
-  workOnly: number
-  uncovered: number
-  shouldEstablish: number
-  orgsNormal: number
-  orgsWeak: number
-  orgsRectifying: number
-  orgsHollow: number
-  starSum: number
-  starRated: number
-  members: number
-  residents: number
-}
+/** The counts of one cell, without its place: what every level adds up. */
+export type CoverageCounts = Omit<CoverageCellRow, 'regionCode' | 'gridCode'>
 
 export interface Ratio {
   /** numerator / denominator (× 100 for per-100 figures); null when the denominator is 0 */
