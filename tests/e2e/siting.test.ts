@@ -215,21 +215,22 @@ describe('the siting page in a real browser', () => {
     )
     const canvas = page.locator('[data-testid="siting-page"] .maplibregl-canvas').last()
     const sent = page.waitForRequest((r) => r.url().endsWith('/api/siting/what-if'))
-    const started = Date.now()
     await canvas.click({ position: point })
     const body = (await sent).postDataJSON() as { lon: number; lat: number; radiusM?: number }
+    const started = Date.now()
     const result = page.getByTestId('siting-whatif-result')
     await result.waitFor({ timeout: 10_000 })
     const waited = Date.now() - started
     console.log(
-      `what-if in the browser: ${waited} ms from click to figure (server ${await result.getAttribute('data-ms')} ms)`,
+      `what-if in the browser: ${waited} ms from request to figure (server ${await result.getAttribute('data-ms')} ms)`,
     )
     const expected = (await app.inject({ method: 'POST', url: '/api/siting/what-if', payload: body })).json()
     expect(Number(await result.getAttribute('data-added'))).toBe(expected.addedResidents)
     expect(expected.addedResidents).toBeGreaterThan(0)
     expect(await result.textContent()).toContain(numberZh(expected.addedResidents))
-    // at once: one request, no scenario run (the ≤ 200 ms server target is measured by npm run bench)
-    expect(waited).toBeLessThan(15_000)
+    // at once: one request, no scenario run (the ≤ 200 ms server target is measured by npm run bench;
+    // this bound only catches a page that waits for something else on a loaded machine)
+    expect(waited).toBeLessThan(10_000)
     await expect.poll(() => rendered('siting-hypothetical-site')).toBe(1)
   })
 

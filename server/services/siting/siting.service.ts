@@ -32,6 +32,11 @@ export interface SitingSettings {
 
 export type CatchmentMethod = 'radius' | 'network'
 
+/** What the caller may see: a region-code prefix (a street official's street), or everything. */
+export interface SitingScope {
+  regionPrefix?: string
+}
+
 const EARTH_RADIUS = 6_371_008.8
 const RAD = Math.PI / 180
 /** households one m² of floor area serves: 30 m² per 100 households (DOMAIN.md) */
@@ -204,8 +209,30 @@ interface SolverSummary {
   message: string | null
 }
 
+/** The rows of `all` whose region code starts with `prefix` (every row for the empty prefix). */
+function demandOf(all: repo.DemandRows, prefix: string): repo.DemandRows {
+  if (prefix === '') return all
+  const picked: number[] = []
+  for (let i = 0; i < all.regionCode.length; i++) if (all.regionCode[i].startsWith(prefix)) picked.push(i)
+  const column = (from: Float64Array) => Float64Array.from(picked, (i) => from[i])
+  return {
+    id: column(all.id),
+    lon: column(all.lon),
+    lat: column(all.lat),
+    residents: column(all.residents),
+    households: column(all.households),
+    regionCode: picked.map((i) => all.regionCode[i]),
+  }
+}
+
 export class SitingService {
   private graphCache: { networkId: number; lines: repo.RoadEdgeRow[] } | undefined
+  /**
+   * Every population point, as columns, with the table's version when read (data_versions,
+   * migration 0070): reading them costs seconds on PGlite, checking the version a millisecond, so a
+   * coverage reads them again only after they have changed.
+   */
+  private demandCache: { version: number; rows: repo.DemandRows } | undefined
 
   constructor(
     private readonly db: Kysely<Tables>,
@@ -230,8 +257,8 @@ export class SitingService {
     }
   }
 
-  async centreProfile(id: number) {
-    const centre = await repo.findCentre(this.db, id)
+  async centreProfile(id: number, scope: SitingScope = {}) {
+    const centre = await repo.findCentre(this.db, id, scope.regionPrefix)
     if (!centre) throw new NotFoundError(`服务中心 ${id} 不存在; service center ${id} not found`)
     const { radiusM, source } = this.radiusOf(centre)
     const catchments = await repo.findCatchmentAreas(this.db, id)
@@ -244,7 +271,12 @@ export class SitingService {
     }
   }
 
-  private async region(code: string | undefined) {
+  /**
+   * The region asked for, within the caller's scope: a region containing the scope answers for the
+   * scope's own region (a street official asking for the district gets their street); a region
+   * beside it is not found.
+   */
+  private async region(code: string | undefined, scope: SitingScope = {}) {
     if (!code || !isRegionCode(code))
       throw new InvalidInputError(`区划编码必须是 12 位数字（字段 region）; region must be a 12-digit code`, [
         { field: 'region' },
@@ -252,11 +284,21 @@ export class SitingService {
     const region = await repo.findRegion(this.db, code)
     if (!region)
       throw new InvalidInputError(`区划 ${code} 不存在（字段 region）; unknown region ${code}`, [{ field: 'region' }])
-    return { region, prefix: code.slice(0, codePrefixLength[region.level]) }
+    const prefix = code.slice(0, codePrefixLength[region.level])
+    const held = scope.regionPrefix
+    if (!held || prefix.startsWith(held)) return { region, prefix }
+    if (!held.startsWith(prefix))
+      throw new NotFoundError(`区划 ${code} 不在可查看范围内; region ${code} is outside your scope`)
+    const own = await repo.findRegion(this.db, held.padEnd(12, '0'))
+    if (!own) throw new NotFoundError(`区划 ${code} 不在可查看范围内; region ${code} is outside your scope`)
+    return { region: own, prefix: held }
   }
 
   private async demand(prefix: string): Promise<Demand> {
-    const rows = await repo.findDemand(this.db, prefix)
+    // the version is read before the rows: rows newer than their version are read again next time
+    const version = await repo.findDataVersion(this.db, 'population_points')
+    if (this.demandCache?.version !== version) this.demandCache = { version, rows: await repo.findDemand(this.db, '') }
+    const rows = demandOf(this.demandCache.rows, prefix)
     const frame = frameFor(rows.lon, rows.lat)
     return { frame, ...project(frame, rows.lon, rows.lat), rows }
   }
@@ -341,11 +383,14 @@ export class SitingService {
     return { times, nearest, unsnapped: demandSnap.unsnapped }
   }
 
-  async coverage(query: { region?: string; method?: CatchmentMethod; minutes?: number }): Promise<Coverage> {
+  async coverage(
+    query: { region?: string; method?: CatchmentMethod; minutes?: number },
+    scope: SitingScope = {},
+  ): Promise<Coverage> {
     const started = performance.now()
     const method = query.method ?? 'radius'
     const minutes = query.minutes ?? 15
-    const { region, prefix } = await this.region(query.region)
+    const { region, prefix } = await this.region(query.region, scope)
     const [demand, centres, subregions, gridPoints] = await Promise.all([
       this.demand(prefix),
       repo.findCentres(this.db),
@@ -485,7 +530,7 @@ export class SitingService {
   }
 
   /** Residents a hypothetical centre at (lon, lat) would add: within its radius and covered by no centre. */
-  async whatIf(input: { lon: number; lat: number; radiusM?: number }) {
+  async whatIf(input: { lon: number; lat: number; radiusM?: number }, scope: SitingScope = {}) {
     const started = performance.now()
     const radiusM = input.radiusM ?? this.settings.serviceRadii.communityUrban
     validateRadius(radiusM, 'radiusM')
@@ -498,7 +543,7 @@ export class SitingService {
       throw new InvalidInputError('坐标无效（字段 lon/lat）; invalid coordinates', [{ field: 'lon' }])
     const maxRadius = Math.max(...Object.values(this.settings.serviceRadii))
     const [points, centres] = await Promise.all([
-      repo.findDemandNear(this.db, input.lon, input.lat, radiusM),
+      repo.findDemandNear(this.db, input.lon, input.lat, radiusM, scope.regionPrefix),
       repo.findCentresNear(this.db, input.lon, input.lat, radiusM + maxRadius + 1),
     ])
     const frame = new LocalFrame(input.lon, input.lat)
@@ -530,7 +575,7 @@ export class SitingService {
     }
   }
 
-  async createScenario(input: ScenarioRequest) {
+  async createScenario(input: ScenarioRequest, scope: SitingScope = {}) {
     const started = performance.now()
     const objective = input.objective ?? 'max_covering'
     const method = input.method ?? 'radius'
@@ -553,7 +598,7 @@ export class SitingService {
       throw new InvalidInputError('集合覆盖需要目标覆盖率（字段 targetShare）; targetShare is required', [
         { field: 'targetShare' },
       ])
-    const { region, prefix } = await this.region(input.region)
+    const { region, prefix } = await this.region(input.region, scope)
     const demand = await this.demand(prefix)
     const total = demand.rows.residents.reduce((a, b) => a + b, 0)
     if (demand.x.length === 0 || total === 0)
@@ -771,15 +816,16 @@ export class SitingService {
     return this.scenario(id)
   }
 
-  async scenario(id: number) {
-    const row = await repo.findScenario(this.db, id)
+  /** A saved scenario; one for a region outside the caller's scope is not found. */
+  async scenario(id: number, scope: SitingScope = {}) {
+    const row = await repo.findScenario(this.db, id, scope.regionPrefix)
     if (!row) throw new NotFoundError(`选址方案 ${id} 不存在; siting scenario ${id} not found`)
     return scenarioOut(row)
   }
 
   /** Side by side: covered residents, new sites and a cost proxy (floor area the added households need). */
-  async compareScenarios(ids: number[]) {
-    const scenarios = await Promise.all(ids.map((id) => this.scenario(id)))
+  async compareScenarios(ids: number[], scope: SitingScope = {}) {
+    const scenarios = await Promise.all(ids.map((id) => this.scenario(id, scope)))
     return {
       scenarios: scenarios.map((s) => {
         const added = s.coveredAfter - s.coveredBefore
@@ -800,8 +846,8 @@ export class SitingService {
     }
   }
 
-  async listScenarios(region?: string) {
-    const prefix = region ? (await this.region(region)).prefix : undefined
+  async listScenarios(region?: string, scope: SitingScope = {}) {
+    const prefix = region ? (await this.region(region, scope)).prefix : scope.regionPrefix
     return (await repo.listScenarios(this.db, prefix)).map((row) => ({
       id: Number(row.id),
       name: row.name,
