@@ -25,7 +25,7 @@ describe('the siting page in a real browser', () => {
     page.evaluate(([id, name]) => window.__wgMaps![name].queryRenderedFeatures({ layers: [id] }).length, [layer, map])
   const mapIdle = (map = 'siting') =>
     page.waitForFunction((name) => window.__wgMaps?.[name]?.loaded() && window.__wgMaps[name].areTilesLoaded(), map, {
-      timeout: 30_000,
+      timeout: 60_000,
       polling: 100,
     })
   const numberZh = (value: number) => value.toLocaleString('zh-CN')
@@ -39,8 +39,9 @@ describe('the siting page in a real browser', () => {
     page = watched.page
     await page.goto(`${origin}/`)
     await page.getByTestId('nav-siting').click()
-    await page.getByTestId('siting-page').waitFor({ timeout: 30_000 })
-    await page.waitForFunction(() => window.__wgMaps?.siting?.loaded(), undefined, { timeout: 30_000, polling: 100 })
+    // generous: software WebGL on a machine shared by many test runs
+    await page.getByTestId('siting-page').waitFor({ timeout: 90_000 })
+    await page.waitForFunction(() => window.__wgMaps?.siting?.loaded(), undefined, { timeout: 90_000, polling: 100 })
   })
   let origin: string
 
@@ -173,7 +174,7 @@ describe('the siting page in a real browser', () => {
   it('shows before and after side by side, the two maps moving together', async () => {
     await page.getByTestId('siting-compare-maps').check()
     await page.waitForFunction(() => window.__wgMaps?.['siting-before']?.loaded(), undefined, {
-      timeout: 30_000,
+      timeout: 60_000,
       polling: 100,
     })
     const scenario = (await app.inject(`/api/siting-scenarios/${scenarioIds[1]}`)).json() as Scenario
