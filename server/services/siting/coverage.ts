@@ -101,22 +101,28 @@ export class CoverageReader {
       }
     })
     const { rows } = demand
-    const indexById = new Map<number, number>()
+    // a point's street and community figures, looked up once per region code (not once per point)
+    const placeOf = new Map<string, { street: CoverageFigures | undefined; community: CoverageFigures | undefined }>()
     for (let i = 0; i < times.length; i++) {
       const residents = rows.residents[i]
-      indexById.set(rows.id[i], i)
       addTo(totals, residents, times[i])
       const code = rows.regionCode[i]
-      const street = byCode.get(`${code.slice(0, 9)}000`)
-      if (street && street.code !== code) addTo(street, residents, times[i])
-      const community = byCode.get(code)
-      if (community) addTo(community, residents, times[i])
+      let place = placeOf.get(code)
+      if (!place) {
+        const street = byCode.get(`${code.slice(0, 9)}000`)
+        place = { street: street && street.code !== code ? street : undefined, community: byCode.get(code) }
+        placeOf.set(code, place)
+      }
+      if (place.street) addTo(place.street, residents, times[i])
+      if (place.community) addTo(place.community, residents, times[i])
       if (nearest[i] >= 0) {
         loads[nearest[i]].assignedResidents += residents
         loads[nearest[i]].assignedHouseholds += rows.households[i]
       }
     }
     const grids = new Map<string, CoverageFigures>()
+    const indexById = new Map<number, number>()
+    if (gridPoints.length > 0) for (let i = 0; i < times.length; i++) indexById.set(rows.id[i], i)
     for (const p of gridPoints) {
       const i = indexById.get(p.pointId)
       if (i === undefined) continue
