@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { InvalidInputError } from '../errors.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import {
@@ -19,7 +20,15 @@ import {
   WhatIfRequest,
   WhatIfResult,
 } from '../schemas/siting.schema.ts'
+import { regionPrefixOf } from '../services/auth/roles.ts'
 import { scenarioCsv, scenarioGeoJson, scenarioHtml, scenarioXlsx } from '../services/siting/scenario-export.ts'
+import type { SitingScope } from '../services/siting/siting.service.ts'
+
+/** The caller's region prefix, as party.routes.ts's scopeOf gives it (to be shared: issue 14). */
+function scopeOf(request: FastifyRequest): SitingScope {
+  const prefix = request.principal ? regionPrefixOf(request.principal.scope) : null
+  return prefix ? { regionPrefix: prefix } : {}
+}
 
 export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const siting = app.services.siting
@@ -35,7 +44,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Coverage, ...errorResponses },
       },
     },
-    async (request) => siting.coverage(request.query),
+    async (request) => siting.coverage(request.query, scopeOf(request)),
   )
 
   app.get(
@@ -48,7 +57,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CentreProfile, ...errorResponses },
       },
     },
-    async (request) => siting.centreProfile(request.params.id),
+    async (request) => siting.centreProfile(request.params.id, scopeOf(request)),
   )
 
   app.post(
@@ -78,7 +87,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: WhatIfResult, ...errorResponses },
       },
     },
-    async (request) => siting.whatIf(request.body),
+    async (request) => siting.whatIf(request.body, scopeOf(request)),
   )
 
   app.post(
@@ -91,7 +100,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Scenario, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(await siting.createScenario(request.body)),
+    async (request, reply) => reply.status(201).send(await siting.createScenario(request.body, scopeOf(request))),
   )
 
   app.get(
@@ -104,7 +113,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ScenarioList, ...errorResponses },
       },
     },
-    async (request) => ({ scenarios: await siting.listScenarios(request.query.region) }),
+    async (request) => ({ scenarios: await siting.listScenarios(request.query.region, scopeOf(request)) }),
   )
 
   app.get(
@@ -117,7 +126,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ScenarioComparison, ...errorResponses },
       },
     },
-    async (request) => siting.compareScenarios(request.query.ids.split(',').map(Number)),
+    async (request) => siting.compareScenarios(request.query.ids.split(',').map(Number), scopeOf(request)),
   )
 
   app.get(
@@ -130,7 +139,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Scenario, ...errorResponses },
       },
     },
-    async (request) => siting.scenario(request.params.id),
+    async (request) => siting.scenario(request.params.id, scopeOf(request)),
   )
 
   app.get(
@@ -143,7 +152,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const scenario = await siting.scenario(request.params.id)
+      const scenario = await siting.scenario(request.params.id, scopeOf(request))
       const file = `siting-scenario-${scenario.id}`
       switch (request.params.format) {
         case 'geojson':

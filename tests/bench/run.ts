@@ -8,6 +8,8 @@
 //   BENCH_SKIP_SERVER=1      skip the server-PostGIS figures
 //   BENCH_SKIP_STARTUP=1     skip the npm start timings
 //   BENCH_SKIP_MERGE=1       skip the 多网合一 timings
+//   BENCH_SKIP_SITING=1      skip the siting timings (tests/bench/siting.ts and siting-product.ts)
+//   BENCH_ONLY=siting        only the siting timings (their own switches: see those files)
 import autocannon from 'autocannon'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
@@ -248,7 +250,14 @@ async function benchMergeScales(
   if (figures.length > 1) rows.push(scalingRow(label, figures))
 }
 
+/** The siting figures: the pure core, then the API over the demo district on each driver. */
+async function benchSiting(): Promise<void> {
+  await import('./siting.ts')
+  await import('./siting-product.ts')
+}
+
 async function main() {
+  if (process.env.BENCH_ONLY === 'siting') return benchSiting()
   const header = ['measure', 'n', 'p50 ms (or /s)', 'p95 ms (or ratio)', 'target']
   const rows: (string | number)[][] = process.env.BENCH_SKIP_STARTUP ? [] : await benchStartup()
   const cluster = process.env.BENCH_DATABASE_URL ? undefined : await startThrowawayCluster()
@@ -288,6 +297,7 @@ async function main() {
     await cluster?.stop()
   }
   printTable('网格治理一张图 benchmark (2-core machine; times in ms)', header, rows)
+  if (!process.env.BENCH_SKIP_SITING) await benchSiting()
 }
 
 await main()

@@ -133,6 +133,32 @@ describe.each(testDrivers())('siting coverage on hand-built cases on %s', (drive
       expect(f.covered + f.uncovered, f.code).toBe(f.residents)
   })
 
+  it('answers from the points as they are now: a point added, changed or removed counts at once', async () => {
+    // the service keeps the points in memory between requests (data_versions says when they change)
+    const before = await coverage(`region=${STREET_1}&method=radius`)
+    expect(before.totals).toMatchObject({ residents: 100, covered: 70 })
+    const { rows } = await sql<{ id: string }>`
+      INSERT INTO population_points (region_code, residents, households, location)
+      VALUES (${COMMUNITY_1}, 9, 3, ST_SetSRID(ST_MakePoint(${A.lon(100)}, ${A.lat(0)}), 4326)) RETURNING id::text AS id`.execute(
+      database.db,
+    )
+    const id = rows[0].id
+    try {
+      expect((await coverage(`region=${STREET_1}&method=radius`)).totals).toMatchObject({ residents: 109, covered: 79 })
+      // moved out of every circle
+      await sql`UPDATE population_points SET location = ST_SetSRID(ST_MakePoint(${A.lon(-2000)}, ${A.lat(0)}), 4326)
+                WHERE id = ${id}`.execute(database.db)
+      expect((await coverage(`region=${STREET_1}&method=radius`)).totals).toMatchObject({
+        residents: 109,
+        covered: 70,
+        uncovered: 39,
+      })
+    } finally {
+      await sql`DELETE FROM population_points WHERE id = ${id}`.execute(database.db)
+    }
+    expect((await coverage(`region=${STREET_1}&method=radius`)).totals).toMatchObject({ residents: 100, covered: 70 })
+  })
+
   it('says where each radius comes from and flags centres over capacity by nearest assignment', async () => {
     const c = await coverage(`region=${DISTRICT}&method=radius`)
     const byCode = Object.fromEntries(c.centres.map((x: { code: string }) => [x.code, x]))

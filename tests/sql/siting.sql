@@ -23,6 +23,9 @@ SELECT c.id::int AS id, c.code, c.name, c.level, c.status, c.floor_area_m2 AS "f
   ST_X(c.location) AS lon, ST_Y(c.location) AS lat FROM service_centers c LEFT JOIN regions r ON r.code = c.region_code
     WHERE c.location && ST_MakeEnvelope($1, $2, $3, $4, 4326);
 
+-- findDataVersion
+SELECT version::text AS version FROM data_versions WHERE table_name = $1;
+
 -- findDemand
 SELECT id::float8 AS id, ST_X(location) AS x, ST_Y(location) AS y, residents AS r, households AS h, region_code AS c
     FROM population_points WHERE region_code LIKE $1 ORDER BY id;

@@ -70,6 +70,16 @@ export async function findDemand(db: Db, prefix: string): Promise<DemandRows> {
   return out
 }
 
+/**
+ * The version of a table's rows (migration 0070: bumped by every statement that changes them), for a
+ * service that keeps the rows in memory.
+ */
+export async function findDataVersion(db: Db, table: 'population_points'): Promise<number> {
+  const { rows } = await sql<{ version: string }>`
+    SELECT version::text AS version FROM data_versions WHERE table_name = ${table}`.execute(db)
+  return Number(rows[0]?.version ?? 0)
+}
+
 /** Which published unified grid each population point of the region lies in (points in none are left out). */
 export async function findUnifiedGridPoints(db: Db, prefix: string): Promise<{ pointId: number; code: string }[]> {
   const { rows } = await sql<{ pointId: number; code: string }>`
@@ -100,15 +110,18 @@ function boxAround(lon: number, lat: number, metres: number) {
   return sql`ST_MakeEnvelope(${lon - dLon}, ${lat - dLat}, ${lon + dLon}, ${lat + dLat}, 4326)`
 }
 
+/** Population points near (lon, lat), only those whose region code starts with `prefix` when given. */
 export async function findDemandNear(
   db: Db,
   lon: number,
   lat: number,
   metres: number,
+  prefix?: string,
 ): Promise<{ lon: number; lat: number; residents: number; households: number }[]> {
   const { rows } = await sql<{ lon: number; lat: number; residents: number; households: number }>`
     SELECT ST_X(location) AS lon, ST_Y(location) AS lat, residents, households
-    FROM population_points WHERE location && ${boxAround(lon, lat, metres)}`.execute(db)
+    FROM population_points WHERE location && ${boxAround(lon, lat, metres)}
+    ${prefix ? sql`AND region_code LIKE ${`${prefix}%`}` : sql``}`.execute(db)
   return rows
 }
 
@@ -145,10 +158,11 @@ export async function findCentresNear(db: Db, lon: number, lat: number, metres: 
   return rows
 }
 
-export async function findCentre(db: Db, id: number): Promise<CentreRow | undefined> {
+/** A centre by id; with `prefix`, only when its region code starts with it. */
+export async function findCentre(db: Db, id: number, prefix?: string): Promise<CentreRow | undefined> {
   const { rows } = await sql<CentreRow>`
     SELECT ${centreColumns} FROM service_centers c LEFT JOIN regions r ON r.code = c.region_code
-    WHERE c.id = ${id}`.execute(db)
+    WHERE c.id = ${id} ${prefix ? sql`AND c.region_code LIKE ${`${prefix}%`}` : sql``}`.execute(db)
   return rows[0]
 }
 
@@ -306,8 +320,11 @@ const scenarioColumns = [
   'created_at as createdAt',
 ] as const
 
-export async function findScenario(db: Db, id: number) {
-  return db.selectFrom('siting_scenarios').where('id', '=', id).select(scenarioColumns).executeTakeFirst()
+/** A saved scenario by id; with `prefix`, only when its region code starts with it. */
+export async function findScenario(db: Db, id: number, prefix?: string) {
+  let query = db.selectFrom('siting_scenarios').where('id', '=', id)
+  if (prefix) query = query.where('region_code', 'like', `${prefix}%`)
+  return query.select(scenarioColumns).executeTakeFirst()
 }
 
 export async function listScenarios(db: Db, prefix: string | undefined) {

@@ -1,0 +1,151 @@
+// Coverage of a region (GET /api/coverage): residents covered by at least one centre, not covered
+// and covered more than once, for the region, each street, community and published unified grid,
+// and each centre's load (nearest centre) against its capacity.
+import * as repo from '../../db/repositories/siting.repository.ts'
+import { type CatchmentMethod, HOUSEHOLDS_PER_M2, type SitingData, type SitingScope } from './siting-data.ts'
+
+export interface CoverageFigures {
+  code: string
+  name: string
+  level: string
+  residents: number
+  covered: number
+  uncovered: number
+  coveredMoreThanOnce: number
+  coveredShare: number
+}
+
+export interface CentreLoad {
+  id: number
+  code: string
+  name: string
+  level: string
+  radiusM: number
+  radiusSource: string
+  assignedResidents: number
+  assignedHouseholds: number
+  capacityHouseholds: number | null
+  overCapacity: boolean
+}
+
+export interface Coverage {
+  region: { code: string; name: string; level: string }
+  method: CatchmentMethod
+  minutes: number | null
+  totals: CoverageFigures
+  streets: CoverageFigures[]
+  communities: CoverageFigures[]
+  unifiedGrids: CoverageFigures[]
+  centres: CentreLoad[]
+  /** network: demand points with no walkable edge within the snap distance (counted uncovered) */
+  unsnapped: { points: number; residents: number } | null
+  ms: number
+}
+
+function figures(region: { code: string; name: string; level: string }): CoverageFigures {
+  return { ...region, residents: 0, covered: 0, uncovered: 0, coveredMoreThanOnce: 0, coveredShare: 0 }
+}
+
+function addTo(f: CoverageFigures, residents: number, times: number) {
+  f.residents += residents
+  if (times > 0) f.covered += residents
+  else f.uncovered += residents
+  if (times > 1) f.coveredMoreThanOnce += residents
+}
+
+function finish(f: CoverageFigures): CoverageFigures {
+  f.coveredShare = f.residents > 0 ? f.covered / f.residents : 0
+  return f
+}
+
+export class CoverageReader {
+  constructor(private readonly data: SitingData) {}
+
+  async coverage(
+    query: { region?: string; method?: CatchmentMethod; minutes?: number },
+    scope: SitingScope = {},
+  ): Promise<Coverage> {
+    const started = performance.now()
+    const method = query.method ?? 'radius'
+    const minutes = query.minutes ?? 15
+    const { region, prefix } = await this.data.region(query.region, scope)
+    const [demand, centres, subregions, gridPoints] = await Promise.all([
+      this.data.demand(prefix),
+      repo.findCentres(this.data.db),
+      repo.findSubregions(this.data.db, prefix),
+      repo.findUnifiedGridPoints(this.data.db, prefix),
+    ])
+    const { times, nearest, unsnapped } = await this.data.coverCounts(
+      demand,
+      centres,
+      method,
+      minutes,
+      this.data.settings.walkingSpeed,
+    )
+    const totals = figures(region)
+    const byCode = new Map<string, CoverageFigures>()
+    for (const r of subregions) if (r.code !== region.code) byCode.set(r.code, figures(r))
+    const loads = centres.map((centre) => {
+      const { radiusM, source } = this.data.radiusOf(centre)
+      return {
+        id: centre.id,
+        code: centre.code,
+        name: centre.name,
+        level: centre.level,
+        radiusM,
+        radiusSource: source,
+        assignedResidents: 0,
+        assignedHouseholds: 0,
+        capacityHouseholds: centre.floorAreaM2 === null ? null : Math.floor(centre.floorAreaM2 * HOUSEHOLDS_PER_M2),
+        overCapacity: false,
+      }
+    })
+    const { rows } = demand
+    // a point's street and community figures, looked up once per region code (not once per point)
+    const placeOf = new Map<string, { street: CoverageFigures | undefined; community: CoverageFigures | undefined }>()
+    for (let i = 0; i < times.length; i++) {
+      const residents = rows.residents[i]
+      addTo(totals, residents, times[i])
+      const code = rows.regionCode[i]
+      let place = placeOf.get(code)
+      if (!place) {
+        const street = byCode.get(`${code.slice(0, 9)}000`)
+        place = { street: street && street.code !== code ? street : undefined, community: byCode.get(code) }
+        placeOf.set(code, place)
+      }
+      if (place.street) addTo(place.street, residents, times[i])
+      if (place.community) addTo(place.community, residents, times[i])
+      if (nearest[i] >= 0) {
+        loads[nearest[i]].assignedResidents += residents
+        loads[nearest[i]].assignedHouseholds += rows.households[i]
+      }
+    }
+    const grids = new Map<string, CoverageFigures>()
+    const indexById = new Map<number, number>()
+    if (gridPoints.length > 0) for (let i = 0; i < times.length; i++) indexById.set(rows.id[i], i)
+    for (const p of gridPoints) {
+      const i = indexById.get(p.pointId)
+      if (i === undefined) continue
+      let f = grids.get(p.code)
+      if (!f) grids.set(p.code, (f = figures({ code: p.code, name: p.code, level: 'unified_grid' })))
+      addTo(f, rows.residents[i], times[i])
+    }
+    for (const load of loads)
+      load.overCapacity = load.capacityHouseholds !== null && load.assignedHouseholds > load.capacityHouseholds
+    const all = [...byCode.values()].map(finish)
+    let unsnappedResidents = 0
+    for (const i of unsnapped) unsnappedResidents += rows.residents[i]
+    return {
+      region: { code: region.code, name: region.name, level: region.level },
+      method,
+      minutes: method === 'network' ? minutes : null,
+      totals: finish(totals),
+      streets: all.filter((f) => f.level === 'street'),
+      communities: all.filter((f) => f.level === 'community'),
+      unifiedGrids: [...grids.values()].map(finish).sort((a, b) => a.code.localeCompare(b.code)),
+      centres: loads,
+      unsnapped: method === 'network' ? { points: unsnapped.length, residents: unsnappedResidents } : null,
+      ms: Math.round(performance.now() - started),
+    }
+  }
+}
