@@ -1,6 +1,10 @@
-// The two MVT encoders must agree: ST_AsMVT (server PostGIS) and the Node encoder (PGlite, whose
-// PostGIS lacks protobuf). On server PostGIS both run on the same data and are compared feature by
-// feature; on PGlite the Node tile is checked against the GeoJSON features of the same area.
+// The same tiles from both drivers: ST_AsMVT (server PostGIS) and the Node encoder (PGlite, whose
+// PostGIS lacks protobuf) must hold the same features. Tiny and thin polygons are added to the demo
+// (squares of 0.3–217 m², strips 0.2–6 m wide and 40–1,000 m long at four angles): ST_AsMVTGeom
+// drops those that collapse at tile resolution, and so must the Node encoder. On server PostGIS both
+// encoders run on the same data; across drivers, PGlite's tiles are compared with server PostGIS's
+// at z12 over the whole district, feature set for feature set.
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Database, canEncodeMvt } from '../../server/db/database.ts'
 import { listLayers } from '../../server/services/tiles/layers.service.ts'
@@ -41,6 +45,46 @@ const perimeter = (feature: DecodedFeature) =>
 
 const totalArea = (feature: DecodedFeature) => feature.rings.reduce((sum, ring) => sum + ringArea(ring), 0)
 
+/**
+ * Tiny squares and thin strips in the 综治 layer around the district's centre, the same on every
+ * driver (ids of their own: the drivers' sequences need not agree).
+ */
+async function addTinyAndThinPolygons(database: Database) {
+  await sql`
+    WITH d AS (SELECT ST_X(ST_Centroid(boundary)) AS lon0, ST_Y(ST_Centroid(boundary)) AS lat0
+               FROM regions WHERE level = 'district' ORDER BY code LIMIT 1),
+    l AS (SELECT id FROM grid_layers WHERE department = 'governance' AND is_active),
+    shapes AS (
+      SELECT row_number() OVER (ORDER BY w, h, angle) AS k, w, h, angle FROM (
+        SELECT s AS w, s AS h, a AS angle
+        FROM unnest(ARRAY[0.3, 0.5, 1, 2, 3, 4, 5, 6, 8, 10, 12, 14.7]) s, unnest(ARRAY[0, 30]) a
+        UNION ALL
+        SELECT len, wid, a
+        FROM unnest(ARRAY[40, 100, 300, 1000]) len, unnest(ARRAY[0.2, 0.5, 1, 2, 3, 4, 6]) wid,
+             unnest(ARRAY[0, 10, 45, 80]) a
+      ) t
+    )
+    INSERT INTO grids (id, layer_id, code, name, boundary)
+    SELECT 900000 + k, l.id, 'TINY' || k, '细小网格' || k,
+      ST_Multi(ST_SetSRID(ST_Translate(ST_Scale(
+        ST_Rotate(ST_MakeEnvelope(-w / 2, -h / 2, w / 2, h / 2), radians(angle)),
+        1 / (111320 * cos(radians(lat0))), 1 / 110574.0),
+        lon0 + ((k % 12) - 6) * 0.004 + 0.0001 * k, lat0 + ((k / 12) - 5) * 0.003), 4326))
+    FROM shapes, d, l`.execute(database.db)
+}
+
+/** Every z12 tile over the district's bbox. */
+async function districtTiles(database: Database, z: number) {
+  const [district] = await findRegions(database.db, { level: 'district' })
+  const [w, s, e, n] = district.bbox!
+  const [a, b] = [tileAt(w, n, z), tileAt(e, s, z)]
+  const tiles: { z: number; x: number; y: number }[] = []
+  for (let x = a.x; x <= b.x; x++) for (let y = a.y; y <= b.y; y++) tiles.push({ z, x, y })
+  return tiles
+}
+
+const idsOf = (features: DecodedFeature[]) => features.map((f) => f.id!).sort((a, b) => a - b)
+
 async function sampleTiles(database: Database) {
   const [district] = await findRegions(database.db, { level: 'district' })
   const [w, s, e, n] = district.bbox!
@@ -59,6 +103,7 @@ describe.each(testDrivers())('vector tile encoders on %s', (driver) => {
 
   beforeAll(async () => {
     database = await openTestDatabase(driver)
+    await addTinyAndThinPolygons(database)
     layers = await listLayers(database.db)
     tiles = await sampleTiles(database)
   })
@@ -76,6 +121,7 @@ describe.each(testDrivers())('vector tile encoders on %s', (driver) => {
   if (driver === 'postgres')
     it('finds the same features, properties and shapes with both encoders', async () => {
       let compared = 0
+      let exceptions = 0
       for (const layer of layers.filter((l) => l.id !== 'population')) {
         for (const { z, x, y } of tiles) {
           const bounds = tileBounds(z, x, y)
@@ -83,17 +129,24 @@ describe.each(testDrivers())('vector tile encoders on %s', (driver) => {
             decodeTile(await encodeTile(database.db, 'postgis', layer, bounds))[layer.sourceLayer] ?? []
           const fromNode = decodeTile(await encodeTile(database.db, 'node', layer, bounds))[layer.sourceLayer] ?? []
           const label = `${layer.id} ${z}/${x}/${y}`
-          // Slivers a pixel wide may survive one encoder's snapping and not the other's; all else must match.
-          const significant = (f: DecodedFeature) => f.type !== 3 || Math.abs(totalArea(f)) > 4
-          const ids = (features: DecodedFeature[]) =>
-            features
-              .filter(significant)
-              .map((f) => f.id)
-              .sort((a, b) => a! - b!)
-          expect(ids(fromNode), label).toEqual(ids(fromPostgis))
+          // The same features, every one, with one known exception: a thin strip cut by the
+          // buffer's edge, which ST_AsMVTGeom cuts (truncating) before snap-rounding and the Node
+          // encoder after (at z12, compared over the whole district below, there is none).
+          const cutByBuffer = (f: DecodedFeature) =>
+            f.rings.flat().some(({ x, y }) => Math.min(x, y) <= -64 || Math.max(x, y) >= 4160) &&
+            Math.abs(totalArea(f)) <= perimeter(f)
+          const onlyIn = (a: DecodedFeature[], b: DecodedFeature[]) => {
+            const ids = new Set(b.map((f) => f.id))
+            return a.filter((f) => !ids.has(f.id))
+          }
+          for (const f of [...onlyIn(fromNode, fromPostgis), ...onlyIn(fromPostgis, fromNode)]) {
+            expect(f.id! > 900000 && cutByBuffer(f), `${label}: feature ${f.id} in one encoder only`).toBe(true)
+            exceptions += 1
+          }
           const nodeById = new Map(fromNode.map((f) => [f.id, f]))
-          for (const expected of fromPostgis.filter(significant)) {
-            const actual = nodeById.get(expected.id)!
+          for (const expected of fromPostgis) {
+            const actual = nodeById.get(expected.id)
+            if (!actual) continue // a cut strip, allowed above
             expect(actual.properties, label).toEqual(expected.properties)
             expect(actual.type, label).toBe(expected.type)
             const [x0, y0, x1, y1] = bboxOf(expected)
@@ -114,6 +167,27 @@ describe.each(testDrivers())('vector tile encoders on %s', (driver) => {
         }
       }
       expect(compared).toBeGreaterThan(100)
+      expect(exceptions).toBeLessThanOrEqual(4)
+    })
+
+  if (driver === 'postgres')
+    it('drops exactly the tiny and thin polygons ST_AsMVTGeom drops, in every z12 tile of the district', async () => {
+      const governance = layers.find((l) => l.id === 'grids-governance')!
+      const tiny = await database.db.selectFrom('grids').select('id').where('code', 'like', 'TINY%').execute()
+      const tinyIds = new Set(tiny.map((g) => Number(g.id)))
+      const seen = { kept: new Set<number>(), all: new Set<number>() }
+      for (const { z, x, y } of await districtTiles(database, 12)) {
+        const bounds = tileBounds(z, x, y)
+        const fromPostgis =
+          decodeTile(await encodeTile(database.db, 'postgis', governance, bounds))[governance.sourceLayer] ?? []
+        const fromNode =
+          decodeTile(await encodeTile(database.db, 'node', governance, bounds))[governance.sourceLayer] ?? []
+        expect(idsOf(fromNode), `${z}/${x}/${y}`).toEqual(idsOf(fromPostgis))
+        for (const f of fromPostgis) if (tinyIds.has(f.id!)) seen.kept.add(f.id!)
+      }
+      // the test shapes straddle the threshold: ST_AsMVTGeom keeps some and drops others
+      expect(seen.kept.size).toBeGreaterThan(20)
+      expect(seen.kept.size).toBeLessThan(tinyIds.size - 20)
     })
 
   it('puts in a Node-encoded tile every feature the features endpoint finds inside that tile', async () => {
@@ -136,3 +210,46 @@ describe.each(testDrivers())('vector tile encoders on %s', (driver) => {
     for (const row of inside) expect(tileIds.has(Number(row.fid))).toBe(true)
   })
 })
+
+// Across drivers: PGlite's Node-encoded tiles against server PostGIS's ST_AsMVT tiles of the same
+// data (both built from the same demo, plus the same tiny and thin polygons). Only where both drivers
+// run; without the server tier there is nothing to compare against (it is not skipped).
+if (testDrivers().includes('postgres'))
+  describe('the same tiles from PGlite and server PostGIS', () => {
+    let embedded: Database
+    let server: Database
+
+    beforeAll(async () => {
+      ;[embedded, server] = await Promise.all([openTestDatabase('pglite'), openTestDatabase('postgres')])
+      await addTinyAndThinPolygons(embedded)
+      await addTinyAndThinPolygons(server)
+    })
+
+    afterAll(async () => {
+      await embedded?.close()
+      await server?.close()
+    })
+
+    it('holds the same features in every z12 tile over the district, in every layer', async () => {
+      expect(await canEncodeMvt(embedded.db)).toBe(false)
+      expect(await canEncodeMvt(server.db)).toBe(true)
+      // the same rows on both: ids and codes agree, tiny ones included
+      const codes = async (database: Database) =>
+        (await database.db.selectFrom('grids').select(['id', 'code']).orderBy('id').execute()).map(
+          (g) => `${g.id}:${g.code}`,
+        )
+      expect(await codes(embedded)).toEqual(await codes(server))
+      const layers = (await listLayers(server.db)).filter((l) => l.id !== 'population' && l.minzoom <= 12)
+      expect(layers.length).toBeGreaterThan(8)
+      let features = 0
+      for (const layer of layers)
+        for (const { z, x, y } of await districtTiles(server, 12)) {
+          const bounds = tileBounds(z, x, y)
+          const fromServer = decodeTile(await encodeTile(server.db, 'postgis', layer, bounds))[layer.sourceLayer] ?? []
+          const fromEmbedded = decodeTile(await encodeTile(embedded.db, 'node', layer, bounds))[layer.sourceLayer] ?? []
+          expect(idsOf(fromEmbedded), `${layer.id} ${z}/${x}/${y}`).toEqual(idsOf(fromServer))
+          features += fromServer.length
+        }
+      expect(features).toBeGreaterThan(1000)
+    })
+  })
