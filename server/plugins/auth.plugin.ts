@@ -4,11 +4,16 @@
 // checked for a same-site Origin and the session's CSRF token; text/plain bodies are refused (415).
 // Routes whose entry names an audit action are recorded with the counts they touched. Security
 // headers (helmet) and rate limits on sign-in and uploads are set here too.
+// The guard is cheap on reads (a cached tile is answered thousands of times a second): each route
+// gets its access entry once, when it is registered, as a route hook; the audit hook is attached only
+// to routes with an audit entry; the security headers are computed once by helmet and copied onto
+// every answer; the principal comes from the AuthService's short cache without a query.
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import cookie from '@fastify/cookie'
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, onSendHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
+import helmet, { type HelmetOptions } from 'helmet'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/database.ts'
 import { type AccessEntry, accessEntryOf, refusalFor, stateChangingMethods } from '../services/auth/access.ts'
@@ -92,7 +97,7 @@ export default fp<AuthPluginOptions>(async function authPlugin(app: FastifyInsta
 
   await app.register(cookie)
   const https = config.publicUrl?.startsWith('https:') ?? false
-  await app.register(helmet, {
+  const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -114,6 +119,11 @@ export default fp<AuthPluginOptions>(async function authPlugin(app: FastifyInsta
     },
     referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: https ? { maxAge: 15552000 } : false,
+  })
+  // every answer, a route's or not (404s too)
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaders)
+    done()
   })
 
   // a cross-site form can post text/plain without a preflight: no route reads it
@@ -149,87 +159,106 @@ export default fp<AuthPluginOptions>(async function authPlugin(app: FastifyInsta
     'POST /api/imports': [uploadsPerAccount],
   }
 
-  app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method]
-    for (const method of methods) {
-      if (!accessEntryOf(method, route.url))
-        throw new Error(
-          `${method} ${route.url} has no entry in the access table (server/services/auth/access.ts): say who may call it`,
-        )
-      const limits = rateLimited[`${method} ${route.url}`]
-      if (limits) {
-        const existing = route.preHandler
-          ? Array.isArray(route.preHandler)
-            ? route.preHandler
-            : [route.preHandler]
-          : []
-        route.preHandler = [...(limits as never[]), ...existing]
+  /** Who may call a route, checked before anything else of the route runs. */
+  const guardOf =
+    (entryOf: (method: string) => AccessEntry): onRequestHookHandler =>
+    async (request, reply) => {
+      const entry = entryOf(request.method)
+      const changing = stateChangingMethods.has(request.method)
+      if (changing) {
+        const origin = ownOrigin(request, config.publicUrl)
+        if (!origin || claimedOrigin(request) !== origin) return refuse(request, reply, 403, 'cross_site')
       }
+
+      const sessionToken = request.cookies[sessionCookie]
+      const wallToken = request.cookies[wallCookie]
+      if (sessionToken) {
+        request.principal = await auth.principalOfSession(sessionToken)
+        if (request.principal) request.sessionToken = sessionToken
+      }
+      if (!request.principal && wallToken) request.principal = await auth.principalOfWallToken(wallToken)
+
+      const refusal = refusalFor(entry.access, request.principal)
+      if (refusal) return refuse(request, reply, statusOf[refusal], refusal)
+
+      if (changing && entry.access !== 'public') {
+        const sent = request.headers['x-csrf-token']
+        if (!request.sessionToken || sent !== auth.csrfTokenOf(request.sessionToken))
+          return refuse(request, reply, 403, 'csrf_token')
+      }
+      if (/^text\/plain\b/i.test(request.headers['content-type'] ?? ''))
+        return refuse(request, reply, 415, 'unsupported_media_type')
+
+      if (entry.audit && auditsCounts(entry)) auditBefore.set(request, await audit.counts())
     }
-  })
-
-  app.addHook('onRequest', async (request, reply) => {
-    const url = request.routeOptions.url
-    if (url === undefined) return // no such route: the not-found handler answers
-    const entry = accessEntryOf(request.method, url)
-    if (!entry) return refuse(request, reply, 403, 'forbidden')
-
-    const changing = stateChangingMethods.has(request.method)
-    if (changing) {
-      const origin = ownOrigin(request, config.publicUrl)
-      if (!origin || claimedOrigin(request) !== origin) return refuse(request, reply, 403, 'cross_site')
-    }
-
-    const sessionToken = request.cookies[sessionCookie]
-    const wallToken = request.cookies[wallCookie]
-    if (sessionToken) {
-      request.principal = await auth.principalOfSession(sessionToken)
-      if (request.principal) request.sessionToken = sessionToken
-    }
-    if (!request.principal && wallToken) request.principal = await auth.principalOfWallToken(wallToken)
-
-    const refusal = refusalFor(entry.access, request.principal)
-    if (refusal) return refuse(request, reply, statusOf[refusal], refusal)
-
-    if (changing && entry.access !== 'public') {
-      const sent = request.headers['x-csrf-token']
-      if (!request.sessionToken || sent !== auth.csrfTokenOf(request.sessionToken))
-        return refuse(request, reply, 403, 'csrf_token')
-    }
-    if (/^text\/plain\b/i.test(request.headers['content-type'] ?? ''))
-      return refuse(request, reply, 415, 'unsupported_media_type')
-
-    if (entry.audit && auditsCounts(entry)) auditBefore.set(request, await audit.counts())
-  })
 
   // Recorded before the answer leaves, so a client that reads the audit log next finds the entry.
   const auditBefore = new WeakMap<FastifyRequest, Record<string, unknown>>()
-  app.addHook('onSend', async (request, reply, payload) => {
-    const url = request.routeOptions.url
-    if (url === undefined) return payload
-    const entry = accessEntryOf(request.method, url)
-    if (!entry?.audit) return payload
-    let entityId = (request.params as { id?: string | number } | undefined)?.id
-    if (entityId === undefined && typeof payload === 'string' && reply.statusCode < 300) {
-      try {
-        entityId = (JSON.parse(payload) as { id?: number }).id
-      } catch {
-        // not JSON: no id to record
+  const recorderOf =
+    (entryOf: (method: string) => AccessEntry): onSendHookHandler =>
+    async (request, reply, payload) => {
+      const entry = entryOf(request.method)
+      if (!entry.audit) return payload
+      let entityId = (request.params as { id?: string | number } | undefined)?.id
+      if (entityId === undefined && typeof payload === 'string' && reply.statusCode < 300) {
+        try {
+          entityId = (JSON.parse(payload) as { id?: number }).id
+        } catch {
+          // not JSON: no id to record
+        }
       }
+      const body = request.body as { username?: unknown; dryRun?: unknown } | undefined
+      const before = auditBefore.get(request)
+      await audit.record({
+        actor: request.principal ?? (typeof body?.username === 'string' ? body.username : undefined),
+        action: entry.audit.action,
+        entity: entry.audit.entity,
+        entityId: entityId ?? null,
+        status: reply.statusCode,
+        ...(before ? { before, after: await audit.counts() } : {}),
+      })
+      return payload
     }
-    const body = request.body as { username?: unknown; dryRun?: unknown } | undefined
-    const before = auditBefore.get(request)
-    await audit.record({
-      actor: request.principal ?? (typeof body?.username === 'string' ? body.username : undefined),
-      action: entry.audit.action,
-      entity: entry.audit.entity,
-      entityId: entityId ?? null,
-      status: reply.statusCode,
-      ...(before ? { before, after: await audit.counts() } : {}),
-    })
-    return payload
+
+  const asList = <T>(hooks: T | T[] | undefined): T[] => (hooks ? (Array.isArray(hooks) ? hooks : [hooks]) : [])
+
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    const entries = new Map<string, AccessEntry>()
+    for (const method of methods) {
+      const entry = accessEntryOf(method, route.url)
+      if (!entry)
+        throw new Error(
+          `${method} ${route.url} has no entry in the access table (server/services/auth/access.ts): say who may call it`,
+        )
+      entries.set(method, entry)
+      const limits = rateLimited[`${method} ${route.url}`]
+      if (limits) route.preHandler = [...(limits as never[]), ...asList(route.preHandler)]
+    }
+    // a HEAD route Fastify adds for a GET is registered with the GET's hooks: HEAD shares GET's entry
+    const entryOf = (method: string) => entries.get(method) ?? accessEntryOf(method, route.url)!
+    route.onRequest = [guardOf(entryOf), ...asList(route.onRequest)]
+    if ([...entries.values()].some((entry) => entry.audit))
+      route.onSend = [...asList(route.onSend), recorderOf(entryOf)]
   })
 })
+
+/** The headers helmet sets with these options, computed once instead of on every request. */
+export function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {}
+  const response = {
+    setHeader(name: string, value: string | number) {
+      headers[name.toLowerCase()] = String(value)
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()]
+    },
+  }
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error
+  })
+  return headers
+}
 
 /** Changes to the map's data record the counts they touched before and after. */
 const auditsCounts = (entry: AccessEntry) => entry.audit?.entity === 'import' || entry.audit?.entity === 'merge-run'

@@ -383,6 +383,85 @@ describe.each(testDrivers())('signing in and guarding routes on %s', (driver) =>
     expect((await signIn(app, 'community1', `${password}!`)).response.statusCode).toBe(401)
   })
 
+  // Each principal is read from the short cache first (a tile answered moments before), so these
+  // show that the change empties the cache rather than waiting for it to expire.
+  describe('a cached principal ends the moment its right does', () => {
+    const tile = '/tiles/unified-grids/13/6000/3000.mvt'
+    const read = (credentials: Credentials | { cookie: string }) =>
+      app.inject({ url: tile, anonymous: true, headers: { cookie: credentials.cookie } } as never)
+    const userId = async (username: string) =>
+      ((await app.inject('/api/users')).json().users as { id: number; username: string }[]).find(
+        (u) => u.username === username,
+      )!.id
+
+    it('on signing out', async () => {
+      const reader = await accountOf(app, 'evict-logout', 'viewer', null)
+      expect((await read(reader)).statusCode).toBe(204)
+      expect((await read(reader)).statusCode).toBe(204)
+      expect((await app.inject(as(reader, 'POST', '/api/auth/logout'))).statusCode).toBe(204)
+      const after = await read(reader)
+      expect(after.statusCode).toBe(401)
+      expect(after.json()).toEqual({ error: 'unauthenticated', message: '请先登录' })
+    })
+
+    it('on deactivation, a change of role or region, and a password reset by an administrator', async () => {
+      for (const [username, change] of [
+        ['evict-off', { isActive: false }],
+        ['evict-role', { role: 'street', regionCode: street }],
+        ['evict-region', { regionCode: otherStreet }],
+        ['evict-password', { password: 'another-long-password' }],
+      ] as const) {
+        const role = username === 'evict-region' ? 'street' : 'viewer'
+        const account = await accountOf(app, username, role, role === 'street' ? street : null)
+        expect((await read(account)).statusCode, username).toBe(204)
+        const id = await userId(username)
+        const patched = await app.inject({ method: 'PATCH', url: `/api/users/${id}`, payload: change })
+        expect(patched.statusCode, patched.body).toBe(200)
+        expect((await read(account)).statusCode, username).toBe(401)
+      }
+    })
+
+    it('on changing one’s own password: the other sessions end, this one stays', async () => {
+      const here = await accountOf(app, 'evict-own', 'viewer', null)
+      const elsewhere = await signIn(app, 'evict-own', `${password}!`)
+      expect((await read(here)).statusCode).toBe(204)
+      expect((await read(elsewhere)).statusCode).toBe(204)
+      const changed = await app.inject({
+        ...as(here, 'POST', '/api/auth/password'),
+        payload: { currentPassword: `${password}!`, newPassword: `${password}!!` },
+      })
+      expect(changed.statusCode, changed.body).toBe(204)
+      expect((await read(elsewhere)).statusCode).toBe(401)
+      expect((await read(here)).statusCode).toBe(204)
+    })
+
+    it('on revoking a wall token', async () => {
+      const created = await app.inject({ method: 'POST', url: '/api/wall-tokens', payload: { label: '缓存测试' } })
+      const { id, token } = created.json()
+      const me = await app.inject({ url: `/api/auth/me?wall=${token}`, anonymous: true } as never)
+      const wall = { cookie: `wg_wall=${me.cookies.find((c) => c.name === 'wg_wall')!.value}` }
+      expect((await read(wall)).statusCode).toBe(204)
+      expect((await app.inject({ method: 'DELETE', url: `/api/wall-tokens/${id}` })).statusCode).toBe(200)
+      expect((await read(wall)).statusCode).toBe(401)
+    })
+
+    it('and a session signed out while its lookup was in flight is not cached as alive', async () => {
+      const auth = new AuthService(database.db, app.auth.settings)
+      const session = (await auth.login('viewer1', `${password}!`))!
+      for (let i = 0; i < 5; i++) {
+        const fresh = (await auth.login('viewer1', `${password}!`))!
+        const inFlight = auth.principalOfSession(fresh.token)
+        await auth.logout(fresh.token)
+        await inFlight
+        expect(await auth.principalOfSession(fresh.token)).toBeUndefined()
+      }
+      // a flood of made-up tokens is answered (and bounded), and leaves real sessions alone
+      const madeUp = await Promise.all(Array.from({ length: 50 }, (_, i) => auth.principalOfSession(`made-up-${i}`)))
+      expect(madeUp.every((p) => p === undefined)).toBe(true)
+      expect(await auth.principalOfSession(session.token)).toMatchObject({ username: 'viewer1', role: 'viewer' })
+    })
+  })
+
   it('refuses a street account without a street code, naming the field', async () => {
     const response = await app.inject({
       method: 'POST',

@@ -63,16 +63,24 @@ export async function findTileFeatures(
   const [low, high] = [-TILE_BUFFER, TILE_EXTENT + TILE_BUFFER]
   const rows = source(
     tileEnvelope4326(tile),
+    // a line or polygon less than half a pixel wide and high is dropped before anything else, as
+    // ST_AsMVTGeom does; polygons that fold to nothing when snap-rounded are dropped in Node
+    // (services/tiles/tile-collapse.ts)
     (column) => sql`(
-      SELECT CASE WHEN g IS NULL OR ST_IsEmpty(g) OR (ST_Dimension(g) = 2 AND ST_Area(g) = 0) THEN NULL ELSE ST_AsGeoJSON(g, 0) END
-      FROM (SELECT ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_RemoveRepeatedPoints(ST_SnapToGrid(
+      SELECT CASE WHEN g IS NULL OR ST_IsEmpty(g) OR (ST_Dimension(g) = 2 AND ST_Area(g) = 0)
+                    OR (ST_Dimension(a) > 0 AND ST_XMax(a) - ST_XMin(a) < 0.5 AND ST_YMax(a) - ST_YMin(a) < 0.5)
+                  THEN NULL ELSE ST_AsGeoJSON(g, 0) END
+      FROM (SELECT a, ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_RemoveRepeatedPoints(ST_SnapToGrid(
                      -- snapping can leave a ring touching itself: repair before clipping, as GEOS's
                      -- rectangle clip throws on invalid input (and the embedded PostGIS then fails silently)
-                     ST_ClipByBox2D(ST_MakeValid(
-                       ST_Simplify(ST_SnapToGrid(ST_Affine(ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
-                         ${scale}::float8, 0, 0, -${scale}::float8, -${west * scale}::float8, ${north * scale}::float8), 1), 0)),
-                       ST_MakeEnvelope(${sql.lit(low)}, ${sql.lit(low)}, ${sql.lit(high)}, ${sql.lit(high)})),
-                     1))), ST_Dimension(${column}) + 1)) AS g) tile_geometry)`,
+                     -- the box a hair wider than the buffer: a point on its edge stays, as in
+                     -- ST_AsMVTGeom (PGlite's PostGIS 3.6 rectangle clip drops it; the snap below undoes the hair)
+                     ST_ClipByBox2D(ST_MakeValid(ST_Simplify(ST_SnapToGrid(a, 1), 0)),
+                       ST_MakeEnvelope(${sql.lit(low - 0.001)}, ${sql.lit(low - 0.001)}, ${sql.lit(high + 0.001)}, ${sql.lit(high + 0.001)})),
+                     1))), ST_Dimension(${column}) + 1)) AS g
+            FROM (SELECT ST_Affine(ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
+                    ${scale}::float8, 0, 0, -${scale}::float8, -${west * scale}::float8, ${north * scale}::float8) AS a) pixels
+           ) tile_geometry)`,
   )
   const { rows: result } = await sql<TileFeatureRow>`SELECT * FROM (${rows}) t WHERE t.geom IS NOT NULL`.execute(db)
   return result

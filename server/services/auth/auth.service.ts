@@ -1,7 +1,8 @@
 // Accounts, sessions and wall tokens: signing in and out, who a cookie or wall token belongs to,
 // the initial administrator, and the administrators' account and token management.
-// Principals are cached for a few seconds (every tile request asks); any change to an account,
-// a session or a token clears the cache in this process.
+// Principals are cached for a few seconds, keyed by the token's hash (every tile request asks):
+// one lookup in flight per token, and any change to an account, a session or a token clears the
+// cache in this process at once; a lookup that was in flight during the change is not kept.
 import type { Kysely } from 'kysely'
 import {
   countUsers,
@@ -37,6 +38,15 @@ import {
 import { type Principal, type Role, checkRoleScope } from './roles.ts'
 
 const cacheMs = 10_000
+/** Principals kept at most; the oldest go first (a flood of made-up tokens cannot grow it). */
+const cacheEntries = 10_000
+
+type MaybePromise<T> = T | Promise<T>
+
+interface CachedPrincipal {
+  principal: MaybePromise<Principal | undefined>
+  until: number
+}
 
 export interface AuthSettings {
   sessionHours: number
@@ -71,7 +81,9 @@ const publicUser = (row: NonNullable<Awaited<ReturnType<typeof findUserById>>>) 
 export type PublicUser = ReturnType<typeof publicUser>
 
 export class AuthService {
-  private readonly principals = new Map<string, { principal: Principal | undefined; until: number }>()
+  private readonly principals = new Map<string, CachedPrincipal>()
+  /** Bumped by every change: a lookup started before it is not cached after it. */
+  private generation = 0
 
   constructor(
     private readonly db: Kysely<Tables>,
@@ -79,6 +91,7 @@ export class AuthService {
   ) {}
 
   private forget(): void {
+    this.generation += 1
     this.principals.clear()
   }
 
@@ -123,18 +136,37 @@ export class AuthService {
     return csrfTokenOf(sessionToken)
   }
 
-  private async cached(key: string, load: () => Promise<Principal | undefined>): Promise<Principal | undefined> {
+  /**
+   * The principal a token hash stands for: from the cache while fresh (no promise, no query), else
+   * loaded once however many requests ask meanwhile.
+   */
+  private cached(key: string, load: () => Promise<Principal | undefined>): MaybePromise<Principal | undefined> {
+    const now = Date.now()
     const hit = this.principals.get(key)
-    if (hit && hit.until > Date.now()) return hit.principal
-    const principal = await load()
-    if (this.principals.size > 10_000) this.principals.clear()
-    this.principals.set(key, { principal, until: Date.now() + cacheMs })
-    return principal
+    if (hit && hit.until > now) return hit.principal
+    const generation = this.generation
+    const loading: Promise<Principal | undefined> = load().then(
+      (principal) => {
+        const entry = this.principals.get(key)
+        if (entry?.principal === loading && this.generation === generation)
+          this.principals.set(key, { principal, until: Date.now() + cacheMs })
+        return principal
+      },
+      (error: unknown) => {
+        if (this.principals.get(key)?.principal === loading) this.principals.delete(key)
+        throw error
+      },
+    )
+    this.principals.delete(key)
+    if (this.principals.size >= cacheEntries) this.principals.delete(this.principals.keys().next().value!)
+    this.principals.set(key, { principal: loading, until: now + cacheMs })
+    return loading
   }
 
-  principalOfSession(sessionToken: string): Promise<Principal | undefined> {
-    return this.cached(`s:${sessionToken}`, async () => {
-      const row = await findSessionUser(this.db, hashToken(sessionToken))
+  principalOfSession(sessionToken: string): MaybePromise<Principal | undefined> {
+    const tokenHash = hashToken(sessionToken)
+    return this.cached(`s:${tokenHash}`, async () => {
+      const row = await findSessionUser(this.db, tokenHash)
       if (!row) return undefined
       return {
         kind: 'user',
@@ -148,9 +180,10 @@ export class AuthService {
     })
   }
 
-  principalOfWallToken(wallToken: string): Promise<Principal | undefined> {
-    return this.cached(`w:${wallToken}`, async () => {
-      const row = await findLiveWallToken(this.db, hashToken(wallToken))
+  principalOfWallToken(wallToken: string): MaybePromise<Principal | undefined> {
+    const tokenHash = hashToken(wallToken)
+    return this.cached(`w:${tokenHash}`, async () => {
+      const row = await findLiveWallToken(this.db, tokenHash)
       if (!row) return undefined
       return { kind: 'wall', id: Number(row.id), role: 'viewer', scope: { regionCode: row.regionCode } }
     })

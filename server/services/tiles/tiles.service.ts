@@ -1,10 +1,16 @@
 // Vector tiles for every layer: the encoder the database allows, and a cache keyed by data version
 // so that a change (import, merge, publish) invalidates every tile it could touch.
-import vtpbf from 'vt-pbf'
+import vtpbf, { type GeojsonVtFeature } from 'vt-pbf'
 import type { Kysely } from 'kysely'
 import type { Tables } from '../../db/tables.ts'
-import { TILE_EXTENT, encodeTileWithPostgis, findTileFeatures } from '../../db/repositories/tiles.repository.ts'
+import {
+  TILE_BUFFER,
+  TILE_EXTENT,
+  encodeTileWithPostgis,
+  findTileFeatures,
+} from '../../db/repositories/tiles.repository.ts'
 import type { Layer } from './layer-registry.ts'
+import { collapsesAtTileResolution } from './tile-collapse.ts'
 import { type TileBounds, tileBounds, toTileFeature } from './tile-math.ts'
 
 export type TileEncoder = 'postgis' | 'node'
@@ -17,7 +23,15 @@ export async function encodeTile(
 ): Promise<Uint8Array> {
   if (encoder === 'postgis') return encodeTileWithPostgis(db, layer.source, layer.sourceLayer, tile)
   const rows = await findTileFeatures(db, layer.source, tile)
-  const features = rows.map(toTileFeature).filter((f) => f !== undefined)
+  // polygons that fold to nothing at tile resolution: ST_AsMVTGeom leaves them out, so do we
+  const features = rows
+    .map(toTileFeature)
+    .filter(
+      (f): f is GeojsonVtFeature =>
+        f !== undefined &&
+        (f.type !== 3 ||
+          !collapsesAtTileResolution(f.geometry as number[][][], -TILE_BUFFER, TILE_EXTENT + TILE_BUFFER)),
+    )
   if (features.length === 0) return new Uint8Array()
   return vtpbf.fromGeojsonVt({ [layer.sourceLayer]: { features } }, { version: 2, extent: TILE_EXTENT })
 }
