@@ -12,7 +12,9 @@ import {
   findHollowSuspects,
   findJointCandidates,
   findJointCommittees,
+  findOrgProfile,
   findShouldEstablish,
+  findUnitProfile,
   findTierMismatches,
 } from '../../db/repositories/party.repository.ts'
 import {
@@ -25,8 +27,11 @@ import type {
   PartyCoverage,
   PartyFindings,
   PartyFindingsQuery,
+  PartyOrgProfile,
   PartyRule,
+  UnitProfile,
 } from '../../schemas/party.schema.ts'
+import { maskPersonal } from '../auth/mask.ts'
 import { codePrefixOf, levelOfCode } from '../regions/region-codes.ts'
 import { coverageDefinitions, figuresOf, rollUpCoverage } from './coverage-figures.ts'
 import { defaultJointProposalOptions, proposeJointBranches } from './joint-proposals.ts'
@@ -454,6 +459,80 @@ export class PartyService {
   async listJointCommittees(scope: PartyScope = {}): Promise<JointCommitteeList> {
     const rows = await findJointCommittees(this.db, scope)
     return { committees: rows.map((r) => ({ ...r, area: r.area ? (JSON.parse(r.area) as unknown) : null })) }
+  }
+
+  /**
+   * An organization's profile: tier (and the tier its members call for), members, secretary, parent,
+   * star history, the units it covers and the regions it spans. The secretary's phone is always
+   * masked; the name too unless `personalData` says the caller may see it (maySeePersonalData).
+   * Outside the scope it does not exist (NotFoundError).
+   */
+  async getOrgProfile(
+    code: string,
+    scope: PartyScope = {},
+    personalData: (regionCode: string | null) => boolean = () => false,
+  ): Promise<PartyOrgProfile> {
+    const row = await findOrgProfile(this.db, code, scope)
+    if (!row) throw new NotFoundError(`没有党组织 ${code} / no organization ${code}`)
+    const { lon, lat, secretaryName, secretaryPhone, parentCode, parentName, ...rest } = row
+    const point = pointOf(lon, lat)
+    return {
+      ...rest,
+      establishment: rest.establishment as PartyOrgProfile['establishment'],
+      expectedTier: expectedTierFor(row.members),
+      secretary: {
+        name: personalData(row.regionCode) ? secretaryName : maskPersonal(secretaryName),
+        phone: maskPersonal(secretaryPhone),
+      },
+      parent: parentCode ? { code: parentCode, name: parentName ?? parentCode } : null,
+      point,
+      bbox: bboxOfPoint(point),
+    }
+  }
+
+  /**
+   * A unit's profile: kind, employees, formal members, coverage, 应建未建 (the one SQL definition) and
+   * the organization covering it with its secretary (masked as in getOrgProfile).
+   */
+  async getUnitProfile(
+    code: string,
+    scope: PartyScope = {},
+    personalData: (regionCode: string | null) => boolean = () => false,
+  ): Promise<UnitProfile> {
+    const row = await findUnitProfile(this.db, code, scope)
+    if (!row) throw new NotFoundError(`没有单位 ${code} / no unit ${code}`)
+    const {
+      lon,
+      lat,
+      orgCode,
+      orgName,
+      orgTier,
+      orgStatus,
+      orgStarRating,
+      orgSecretaryName,
+      orgSecretaryPhone,
+      ...rest
+    } = row
+    const point = pointOf(lon, lat)
+    return {
+      ...rest,
+      coveringOrg:
+        orgCode && orgTier && orgStatus
+          ? {
+              code: orgCode,
+              name: orgName ?? orgCode,
+              tier: orgTier,
+              status: orgStatus,
+              starRating: orgStarRating,
+              secretary: {
+                name: personalData(row.regionCode) ? orgSecretaryName : maskPersonal(orgSecretaryName),
+                phone: maskPersonal(orgSecretaryPhone),
+              },
+            }
+          : null,
+      point,
+      bbox: bboxOfPoint(point),
+    }
   }
 
   /**
