@@ -198,8 +198,24 @@ export class PartyService {
     }
   }
 
-  /** One rule's findings, filtered and paged. */
+  /**
+   * One rule's findings, filtered and paged; each row also as the export writes it (headers and
+   * cells from party-columns.ts: the web's lists and the files share one set of labels).
+   */
   async getFindings(query: PartyFindingsQuery, scope: PartyScope = {}): Promise<PartyFindings> {
+    const findings = await this.findFindings(query, scope)
+    const columns = findingColumns[findings.rule] as { header: string; value: (row: never) => Cell }[]
+    return {
+      ...findings,
+      headers: columns.map((c) => c.header),
+      cells: (findings.rows as never[]).map((row) => columns.map((c) => c.value(row))),
+    } as PartyFindings
+  }
+
+  private async findFindings(
+    query: PartyFindingsQuery,
+    scope: PartyScope,
+  ): Promise<DistributiveOmit<PartyFindings, 'headers' | 'cells'>> {
     this.checkFilters(query)
     const filter: PartyFilter & { limit: number; offset: number } = {
       regionPrefix: scope.regionPrefix,
@@ -257,12 +273,7 @@ export class PartyService {
   /** One rule's findings as a table with Chinese headers (every row, up to FINDINGS_EXPORT_LIMIT). */
   async findingsTable(query: PartyFindingsQuery, scope: PartyScope = {}): Promise<Table> {
     const findings = await this.getFindings({ ...query, limit: FINDINGS_EXPORT_LIMIT, offset: 0 }, scope)
-    const columns = findingColumns[findings.rule] as { header: string; value: (row: never) => Cell }[]
-    return {
-      title: findings.title['zh-CN'],
-      headers: columns.map((c) => c.header),
-      rows: (findings.rows as never[]).map((row) => columns.map((c) => c.value(row))),
-    }
+    return { title: findings.title['zh-CN'], headers: findings.headers, rows: findings.cells }
   }
 
   /**
@@ -719,6 +730,8 @@ export interface RegisterImportResult {
   counts: { rows: number; rejected: number; stored: number }
   faults: RegisterFault[]
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 const levelRank = { city: -1, district: 0, street: 1, community: 2, grid: 3 } as const
 
