@@ -246,7 +246,8 @@ const findings = <R extends string, T extends TSchema>(rule: R, row: T) =>
     offset: Count,
     rows: Type.Array(row),
     headers: Type.Array(Type.String(), {
-      description: 'the Chinese column headers of the export (party-columns.ts), for lists that show what the file holds',
+      description:
+        'the Chinese column headers of the export (party-columns.ts), for lists that show what the file holds',
     }),
     cells: Type.Array(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])), {
       description: 'each row as the export writes it, in the order of headers (codes as the words offices use)',

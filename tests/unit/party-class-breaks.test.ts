@@ -1,11 +1,6 @@
 // Choropleth classes against breaks computed by hand.
 import { describe, expect, it } from 'vitest'
-import {
-  classBreaks,
-  classColors,
-  classOf,
-  countPerClass,
-} from '../../web/src/features/party/class-breaks.ts'
+import { classBreaks, classColors, classOf, countPerClass } from '../../web/src/features/party/class-breaks.ts'
 
 const oneToTen = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 
