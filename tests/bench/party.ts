@@ -3,6 +3,7 @@
 //   npx tsx tests/bench/party.ts
 //
 //   PARTY_BENCH_SCALES=1,10   demo sizes on server PostGIS (default 1,10); PGlite runs ×1
+//   PARTY_BENCH_RUNS=12       timed runs per measure (default 12)
 //   PARTY_BENCH_MERGE=0       skip the merge that publishes unified grids (grid figures then empty)
 //   BENCH_DATABASE_URL        an existing server (admin) database URL instead of a throwaway cluster
 //   BENCH_SKIP_PGLITE=1 / BENCH_SKIP_SERVER=1
@@ -64,7 +65,7 @@ async function benchParty(label: string, database: Database, target: string): Pr
     '',
     '—',
   ])
-  const runs = 12
+  const runs = Number(process.env.PARTY_BENCH_RUNS ?? 12)
   const time = async (name: string, fn: () => Promise<unknown>) => {
     await fn() // warm
     const samples: number[] = []

@@ -191,6 +191,21 @@ describe('the party-coverage page in a real browser', () => {
     )
   })
 
+  it('draws only the organizations of the chosen tier', async () => {
+    await page.getByTestId('party-org-tier').selectOption('committee')
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const tiers = window
+            .__wgMaps!.party.queryRenderedFeatures({ layers: ['party-orgs-circle'] })
+            .map((f) => f.properties.tier as string)
+          return tiers.length > 0 && tiers.every((tier) => tier === 'committee')
+        }),
+      )
+      .toBe(true)
+    await page.getByTestId('party-org-tier').selectOption('')
+  })
+
   it('fetches nothing from outside the machine and meets no page or server errors', async () => {
     await mkdir(screenshots, { recursive: true })
     await page.screenshot({ path: path.join(screenshots, 'party.png') })

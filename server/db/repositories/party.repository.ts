@@ -379,17 +379,31 @@ export async function findJointCommittees(db: Kysely<Tables>, filter: PartyScope
                       AND (${prefixOf(filter)}::text IS NULL OR s.region_code LIKE ${prefixOf(filter)}::text || '%'))
       GROUP BY o.id
     ), prefixes AS (
-      SELECT c.id, CASE WHEN right(rc, 6) = '000000' THEN left(rc, 6) WHEN right(rc, 3) = '000' THEN left(rc, 9) ELSE rc END AS prefix
+      -- a region's codes below it share its prefix: a district's 6 digits, a street's 9, a community's 12
+      SELECT DISTINCT c.id, CASE WHEN right(rc, 6) = '000000' THEN left(rc, 6) WHEN right(rc, 3) = '000' THEN left(rc, 9) ELSE rc END AS prefix
       FROM c, unnest(c.region_codes) AS rc
+    ), unit_keys AS (
+      -- each unit under its three prefixes, so that "inside" is an equi-join (hashed), not a LIKE per
+      -- unit and committee (quadratic: minutes at city scale)
+      SELECT u.id, k.prefix FROM units u
+      CROSS JOIN LATERAL (VALUES (u.region_code), (left(u.region_code, 9)), (left(u.region_code, 6))) AS k(prefix)
+      WHERE u.region_code IS NOT NULL
+    ), org_keys AS (
+      SELECT o.id, k.prefix FROM party_orgs o
+      CROSS JOIN LATERAL (VALUES (o.region_code), (left(o.region_code, 9)), (left(o.region_code, 6))) AS k(prefix)
+      WHERE o.region_code IS NOT NULL
+    ), units_inside AS (
+      SELECT p.id, count(DISTINCT k.id)::int AS n FROM prefixes p JOIN unit_keys k ON k.prefix = p.prefix GROUP BY p.id
+    ), orgs_inside AS (
+      SELECT p.id, count(DISTINCT k.id)::int AS n FROM prefixes p JOIN org_keys k ON k.prefix = p.prefix AND k.id <> p.id
+      GROUP BY p.id
     )
     SELECT c.code, c.name, c.tier, c.status, c.members, c.region_codes AS "regionCodes",
       ST_AsGeoJSON(c.area, 6) AS area,
       ST_XMin(c.area) AS xmin, ST_YMin(c.area) AS ymin, ST_XMax(c.area) AS xmax, ST_YMax(c.area) AS ymax,
-      (SELECT count(*)::int FROM party_orgs o WHERE o.id <> c.id AND EXISTS (
-         SELECT 1 FROM prefixes p WHERE p.id = c.id AND o.region_code LIKE p.prefix || '%')) AS "organizationsInside",
-      (SELECT count(*)::int FROM units u WHERE EXISTS (
-         SELECT 1 FROM prefixes p WHERE p.id = c.id AND u.region_code LIKE p.prefix || '%')) AS "unitsInside"
-    FROM c ORDER BY c.code`.execute(db)
+      coalesce(oi.n, 0) AS "organizationsInside", coalesce(ui.n, 0) AS "unitsInside"
+    FROM c LEFT JOIN orgs_inside oi ON oi.id = c.id LEFT JOIN units_inside ui ON ui.id = c.id
+    ORDER BY c.code`.execute(db)
   return rows.map(({ xmin, ymin, xmax, ymax, ...row }) => ({
     ...row,
     bbox: xmin === null ? null : [xmin, ymin!, xmax!, ymax!],

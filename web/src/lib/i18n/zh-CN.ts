@@ -61,6 +61,7 @@ export const zhCN = {
     domain: '领域',
     status: '状态',
     allDomains: '全部领域',
+    allTiers: '全部类别',
     allStatuses: '全部状态',
     total: (n: number) => `共 ${n.toLocaleString('zh-CN')} 条`,
     exportCsv: '导出 CSV',
