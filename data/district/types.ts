@@ -69,6 +69,15 @@ export interface DemoPartyOrg {
   regionCode: string
   lon: number
   lat: number
+  /** last recorded activity (三会一课), YYYY-MM-DD; null when the register does not say */
+  lastActivityOn?: string | null
+  secretaryName?: string | null
+  /** a fake number (000-…), as grid staff's */
+  secretaryPhone?: string | null
+  /** star ratings by year, oldest first; the last is starRating */
+  starHistory?: { year: number; starRating: number }[]
+  /** area-wide joint committees (大党委): the communities the committee spans */
+  regionCodes?: string[]
 }
 
 export interface DemoUnit {
@@ -81,6 +90,8 @@ export interface DemoUnit {
   lon: number
   lat: number
   coverage: { mode: CoverageMode; orgCode: string | null; instructorName: string | null } | null
+  /** parks and office buildings: the site's outline (WGS84), holding the units that sit in it */
+  footprint?: MultiPolygon | null
 }
 
 export interface DemoServiceCenter {

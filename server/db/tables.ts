@@ -194,6 +194,16 @@ export interface PartyOrgsTable {
   last_activity_on: Generated<Date | null>
   /** 0032: a branch committee elected (支部委员会); null when the register does not say */
   has_branch_committee: Generated<boolean | null>
+  /** 0076: the secretary (书记) and a phone number; personal data */
+  secretary_name: Generated<string | null>
+  secretary_phone: Generated<string | null>
+}
+
+/** 0075: star ratings by year (星级评定); party_orgs.star_rating is the current one. */
+export interface PartyOrgStarRatingsTable {
+  party_org_id: number
+  year: number
+  star_rating: number
 }
 
 /** 0030: the regions an area-wide joint committee (大党委/联合党委) spans. */
@@ -345,6 +355,7 @@ export interface Tables {
   grid_staff: GridStaffTable
   party_orgs: PartyOrgsTable
   party_org_regions: PartyOrgRegionsTable
+  party_org_star_ratings: PartyOrgStarRatingsTable
   units: UnitsTable
   unit_coverage: UnitCoverageTable
   service_centers: ServiceCentersTable

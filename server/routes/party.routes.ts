@@ -10,9 +10,12 @@ import {
   PartyCoverageQuery,
   PartyFindings,
   PartyFindingsQuery,
+  PartyCodeParams,
+  PartyOrgProfile,
   RegisterImportResult,
+  UnitProfile,
 } from '../schemas/party.schema.ts'
-import { regionPrefixOf } from '../services/auth/roles.ts'
+import { maySeePersonalData, regionPrefixOf } from '../services/auth/roles.ts'
 import { type Table, writeCsv, writeXlsx } from '../services/party/party-tables.ts'
 import type { PartyScope } from '../db/repositories/party.repository.ts'
 
@@ -136,6 +139,39 @@ export const partyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         scopeOf(request),
       )
     },
+  )
+
+  app.get(
+    '/api/party/orgs/:code',
+    {
+      schema: {
+        tags: ['party'],
+        summary:
+          'An organization’s profile: tier, members, secretary (phone masked), parent, star history, units covered',
+        params: PartyCodeParams,
+        response: { 200: PartyOrgProfile, ...errorResponses },
+      },
+    },
+    async (request) =>
+      party.getOrgProfile(request.params.code, scopeOf(request), (region) =>
+        maySeePersonalData(request.principal, region),
+      ),
+  )
+
+  app.get(
+    '/api/party/units/:code',
+    {
+      schema: {
+        tags: ['party'],
+        summary: 'A unit’s profile: members, coverage, 应建未建, the covering organization and its secretary',
+        params: PartyCodeParams,
+        response: { 200: UnitProfile, ...errorResponses },
+      },
+    },
+    async (request) =>
+      party.getUnitProfile(request.params.code, scopeOf(request), (region) =>
+        maySeePersonalData(request.principal, region),
+      ),
   )
 
   app.get(

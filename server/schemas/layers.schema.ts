@@ -44,7 +44,7 @@ export const LayerInfo = Type.Object({
     Type.Literal('party'),
     Type.Literal('population'),
   ]),
-  geometryType: Type.Union([Type.Literal('polygon'), Type.Literal('point')]),
+  geometryType: Type.Union([Type.Literal('polygon'), Type.Literal('line'), Type.Literal('point')]),
   tiles: Type.String({ description: 'tile URL template, relative to the server' }),
   sourceLayer: Type.String({ description: 'MVT layer name inside each tile' }),
   minzoom: Type.Integer({ minimum: 0, maximum: 22 }),

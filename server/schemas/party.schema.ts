@@ -245,6 +245,13 @@ const findings = <R extends string, T extends TSchema>(rule: R, row: T) =>
     limit: Count,
     offset: Count,
     rows: Type.Array(row),
+    headers: Type.Array(Type.String(), {
+      description:
+        'the Chinese column headers of the export (party-columns.ts), for lists that show what the file holds',
+    }),
+    cells: Type.Array(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])), {
+      description: 'each row as the export writes it, in the order of headers (codes as the words offices use)',
+    }),
   })
 
 export const PartyFindings = Type.Union([
@@ -274,6 +281,66 @@ export const JointCommittee = Type.Object({
 })
 export const JointCommitteeList = Type.Object({ committees: Type.Array(JointCommittee) })
 export type JointCommitteeList = Static<typeof JointCommitteeList>
+
+// ---------------------------------------------------------------------------------------------
+// Profiles
+
+export const PartyCodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) })
+export type PartyCodeParams = Static<typeof PartyCodeParams>
+
+const Secretary = Type.Object(
+  {
+    name: Nullable(Type.String()),
+    phone: Nullable(Type.String({ description: 'always masked (138****5678)' })),
+  },
+  { description: 'the secretary (书记): the name masked unless the caller may see personal data in the region' },
+)
+
+export const PartyOrgProfile = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  tier: PartyOrgTier,
+  domain: PartyOrgDomain,
+  establishment: literals(['own', 'joint', 'affiliated'] as const),
+  status: PartyOrgStatus,
+  starRating: Nullable(Type.Integer()),
+  members: Count,
+  formalMembers: Count,
+  expectedTier: literals(['committee', 'general_branch', 'branch', 'none'] as const),
+  lastActivityOn: Nullable(Type.String()),
+  hasBranchCommittee: Nullable(Type.Boolean()),
+  secretary: Secretary,
+  parent: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+  starHistory: Type.Array(Type.Object({ year: Type.Integer(), starRating: Type.Integer() })),
+  coveredUnits: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), mode: UnitCoverageState })),
+  regionCodes: Type.Array(Type.String(), { description: 'area-wide joint committees: the regions spanned' }),
+  ...Place,
+})
+export type PartyOrgProfile = Static<typeof PartyOrgProfile>
+
+export const UnitProfile = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  kind: Type.String(),
+  employees: Count,
+  members: Count,
+  coverage: UnitCoverageState,
+  shouldEstablish: Type.Boolean({ description: '应建未建: 3+ formal members and no organization of its own' }),
+  instructorName: Nullable(Type.String()),
+  hasFootprint: Type.Boolean(),
+  coveringOrg: Nullable(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      tier: PartyOrgTier,
+      status: PartyOrgStatus,
+      starRating: Nullable(Type.Integer()),
+      secretary: Secretary,
+    }),
+  ),
+  ...Place,
+})
+export type UnitProfile = Static<typeof UnitProfile>
 
 // ---------------------------------------------------------------------------------------------
 // Registers in

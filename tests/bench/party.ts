@@ -3,9 +3,11 @@
 //   npx tsx tests/bench/party.ts
 //
 //   PARTY_BENCH_SCALES=1,10   demo sizes on server PostGIS (default 1,10); PGlite runs ×1
+//   PARTY_BENCH_RUNS=12       timed runs per measure (default 12)
 //   PARTY_BENCH_MERGE=0       skip the merge that publishes unified grids (grid figures then empty)
 //   BENCH_DATABASE_URL        an existing server (admin) database URL instead of a throwaway cluster
 //   BENCH_SKIP_PGLITE=1 / BENCH_SKIP_SERVER=1
+//   PARTY_BENCH_SKIP_BROWSER=1 skip the party page's first map drawn (Chromium, PGlite ×1; needs npm run build)
 //
 // Prints medians and p95 per rule and for all rules in one pass; asserts nothing.
 import pg from 'pg'
@@ -18,6 +20,8 @@ import { MergeService } from '../../server/services/merge/merge.service.ts'
 import { PartyService } from '../../server/services/party/party.service.ts'
 import type { PartyFindingsQuery, PartyRule } from '../../server/schemas/party.schema.ts'
 import { startThrowawayCluster } from '../helpers/postgres-cluster.ts'
+import { serveTestApp } from '../helpers/app.ts'
+import { launchChromium, openWatchedPage } from '../helpers/browser.ts'
 import { median, percentile, printTable, timeIt } from './stats.ts'
 
 const seed = 20241
@@ -61,7 +65,7 @@ async function benchParty(label: string, database: Database, target: string): Pr
     '',
     '—',
   ])
-  const runs = 12
+  const runs = Number(process.env.PARTY_BENCH_RUNS ?? 12)
   const time = async (name: string, fn: () => Promise<unknown>) => {
     await fn() // warm
     const samples: number[] = []
@@ -109,6 +113,43 @@ async function serverDatabase(adminUrl: string, scale: number, rows: (string | n
   return database
 }
 
+/**
+ * The party page's first map drawn: from navigation to the first frame with organizations on it (the
+ * page records it in data-drawn-ms), in Chromium against the app on this database, a fresh page each time.
+ */
+async function benchFirstMapDrawn(label: string, database: Database): Promise<(string | number)[][]> {
+  const { app, origin } = await serveTestApp(database, { serveWeb: true })
+  const browser = await launchChromium()
+  const samples: number[] = []
+  let cold = 0
+  try {
+    for (let i = 0; i < 4; i++) {
+      const { page } = await openWatchedPage(browser, { origin, credentials: app.credentials })
+      await page.goto(`${origin}/#/party`)
+      const drawn = page.getByTestId('party-page').and(page.locator('[data-drawn-ms]'))
+      await drawn.waitFor({ state: 'attached', timeout: 120_000 })
+      const ms = Number(await drawn.getAttribute('data-drawn-ms'))
+      if (i === 0)
+        cold = ms // the first fills the tile cache
+      else samples.push(ms)
+      await page.close()
+    }
+  } finally {
+    await browser.close()
+    await app.close()
+  }
+  return [
+    [`${label} party page first map drawn (cold tile cache)`, 1, cold, '', '—'],
+    [
+      `${label} party page first map drawn (warm tile cache)`,
+      samples.length,
+      median(samples),
+      percentile(samples, 95),
+      '—',
+    ],
+  ]
+}
+
 async function main() {
   const rows: (string | number)[][] = []
   if (!process.env.BENCH_SKIP_SERVER) {
@@ -132,6 +173,7 @@ async function main() {
     if (withMerge)
       rows.push(['pglite ×1: merge + publish (for grid figures)', 1, await publishDemoMerge(database), '', '—'])
     rows.push(...(await benchParty('pglite ×1:', database, '—')))
+    if (!process.env.PARTY_BENCH_SKIP_BROWSER) rows.push(...(await benchFirstMapDrawn('pglite ×1:', database)))
     await database.close()
     await stopIdleEngines()
   }

@@ -68,6 +68,8 @@ const notRun: Record<string, string> = {
   'layers.selectLayerRows': 'part of findFeaturesInBbox and findTileFeatures',
   'layers.envelopeOfBbox': 'part of findFeaturesInBbox',
   'tiles.encodeTileWithPostgis': 'sends postgisTileQuery, recorded as compiled',
+  'party.isShouldEstablish':
+    'the 应建未建 condition, part of findShouldEstablish, countCoverageCells, findSummary and the units layer',
   // register imports with parents or projected coordinates: run by party-imports.test.ts, not yet here
   'party-imports.findStoredOrgCodes': 'register import naming a stored parent organization',
   'party-imports.transformPoints': 'register import with coordinates in another frame',
@@ -191,6 +193,8 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     const [orgLon, orgLat] = toLonLat(50, 50)
     const orgs = `组织编码,组织名称,组织类别,所属领域,党员数,区划代码,经度,纬度\nO1,快照党支部,党支部,非公企业,5,${communityA},${orgLon},${orgLat}\n`
     await party.importRegister({ kind: 'party_orgs', file: { name: 'orgs.csv', data: new TextEncoder().encode(orgs) } })
+    await party.getOrgProfile('O1', { regionPrefix: communityA })
+    await party.getUnitProfile('U1', { regionPrefix: communityA })
     const [lon, lat] = toLonLat(50, 50)
     const networkId = await siting.insertRoadNetwork(db, { name: '快照路网', source: 'test' }, [
       { class: 'residential', name: null, coordinates: [toLonLat(0, 0), toLonLat(400, 0)] },
@@ -235,6 +239,8 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     const [east, north] = toLonLat(400, 200)
     await layers.features('unified-grids', `${west},${south},${east},${north}`, 10)
     await layers.tileJson('unified-grids', 'http://localhost')
+    for (const id of ['party-orgs', 'units', 'party-links', 'joint-committees'])
+      await layers.features(id, `${west},${south},${east},${north}`, 10)
     const { z, x, y } = tileAt(west, south, 14)
     await findTileFeatures(db, unified.source, tileBounds(z, x, y))
     recorder.record(

@@ -23,7 +23,7 @@
         count(*) FILTER (WHERE c.mode IN ('own', 'joint', 'affiliated'))::int AS org_covered,
         count(*) FILTER (WHERE c.mode = 'work')::int AS work_only,
         count(*) FILTER (WHERE c.mode IS NULL)::int AS uncovered,
-        count(*) FILTER (WHERE u.formal_party_members >= 3 AND (c.mode IS NULL OR c.mode <> 'own'))::int AS should_establish
+        count(*) FILTER (WHERE ("u"."formal_party_members" >= 3 AND ("c"."mode" IS NULL OR "c"."mode" <> 'own')))::int AS should_establish
       FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id LEFT JOIN unit_grid ug ON ug.id = u.id
       WHERE u.region_code IS NOT NULL AND ($7::text IS NULL OR u.region_code LIKE $8::text || '%')
       GROUP BY 1, 2

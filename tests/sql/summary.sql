@@ -7,8 +7,9 @@ SELECT
       (SELECT count(*)::int FROM party_orgs WHERE status = 'weak') AS weak,
       (SELECT count(*)::int FROM party_orgs WHERE status = 'hollow') AS hollow,
       (SELECT count(*)::int FROM units) AS units,
-      (SELECT count(*)::int FROM units u WHERE u.formal_party_members >= 3
-         AND NOT EXISTS (SELECT 1 FROM unit_coverage c WHERE c.unit_id = u.id)) AS "shouldEstablish",
+      -- 应建未建 as the party rule counts it (party.repository.ts): 3+ formal members, no organization of its own
+      (SELECT count(*)::int FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
+         WHERE ("u"."formal_party_members" >= 3 AND ("c"."mode" IS NULL OR "c"."mode" <> 'own'))) AS "shouldEstablish",
       (SELECT coalesce(sum(residents), 0)::int FROM population_points) AS residents,
       (SELECT coalesce(sum(households), 0)::int FROM population_points) AS households;
 

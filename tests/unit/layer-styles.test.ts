@@ -94,10 +94,14 @@ describe('style hints to MapLibre layers', () => {
       'circle-opacity': 0.9,
       'circle-stroke-width': whenSelected(2.5, 1),
     })
-    expect(partsById(layer('party-orgs'))['party-orgs-circle']).toMatchObject({
+    expect(partsById(layer('units'))['units-circle']).toMatchObject({
       slot: 'slot-point',
       interactive: true,
       paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 2.5, 15, 5.5] },
+    })
+    // organizations by tier: 党委 largest, 党总支, then branches
+    expect(partsById(layer('party-orgs'))['party-orgs-circle'].paint).toMatchObject({
+      'circle-radius': ['match', ['get', 'tier'], 'committee', 8, 'general_branch', 6, 4.5],
     })
   })
 

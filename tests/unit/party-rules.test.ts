@@ -28,7 +28,61 @@ function candidates(n: number, seed: number): JointCandidate[] {
   }))
 }
 
+/** The grouping by testing every pair of a street (the definition the indexed search must match). */
+function everyPairProposals(units: JointCandidate[], maxDistanceM: number) {
+  const byStreet = new Map<string, JointCandidate[]>()
+  for (const u of units) byStreet.set(u.regionCode.slice(0, 9), [...(byStreet.get(u.regionCode.slice(0, 9)) ?? []), u])
+  const result: string[][] = []
+  for (const street of [...byStreet.keys()].sort()) {
+    const list = byStreet
+      .get(street)!
+      .slice()
+      .sort((a, b) => b.members - a.members || (a.code < b.code ? -1 : 1))
+    const assigned = new Set<string>()
+    for (const pass of ['same_site', 'distance'] as const)
+      for (const host of list) {
+        if (assigned.has(host.code)) continue
+        const others = list
+          .filter((u) => u !== host && !assigned.has(u.code))
+          .map((u) => ({ u, d: distanceM(host, u) }))
+          .filter(({ u, d }) =>
+            pass === 'distance'
+              ? d <= maxDistanceM
+              : host.siteId !== null || u.siteId !== null
+                ? host.siteId === u.siteId
+                : d <= 30,
+          )
+          .sort((a, b) => a.d - b.d || (a.u.code < b.u.code ? -1 : 1))
+        const group = [host]
+        let members = host.members
+        for (const { u } of others) {
+          if (members >= 3) break
+          group.push(u)
+          members += u.members
+        }
+        if (members < 3) continue
+        group.forEach((u) => assigned.add(u.code))
+        result.push(group.map((u) => u.code))
+      }
+  }
+  return result
+}
+
 describe('joint-branch proposals', () => {
+  it('are exactly those of testing every pair, with the neighbour index (dense and sparse, several distances)', () => {
+    for (const [seed, n, maxDistanceM] of [
+      [11, 600, 500],
+      [12, 300, 100],
+      [13, 900, 1500],
+      [14, 200, 40],
+    ] as const) {
+      const units = candidates(n, seed)
+      const indexed = proposeJointBranches(units, { maxDistanceM, sameSiteM: 30, minMembers: 3 })
+      expect(indexed.map((p) => p.units.map((u) => u.code))).toEqual(everyPairProposals(units, maxDistanceM))
+      expect(indexed.length).toBeGreaterThan(0)
+    }
+  })
+
   it('never puts a unit in two proposals, and every proposal reaches 3 members inside one street', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const units = candidates(400, seed)

@@ -118,11 +118,13 @@ export async function insertPopulation(db: Db, points: DemoDistrict['population'
 export async function insertPartyOrgs(db: Db, orgs: DemoDistrict['partyOrgs']): Promise<void> {
   await inBatches(orgs, (json) =>
     sql`
-    INSERT INTO party_orgs (code, name, tier, domain, establishment, star_rating, status, member_count, formal_members, region_code, location)
+    INSERT INTO party_orgs (code, name, tier, domain, establishment, star_rating, status, member_count, formal_members, region_code,
+                            location, last_activity_on, secretary_name, secretary_phone)
     SELECT r.code, r.name, r.tier, r.domain, r.establishment, r."starRating", r.status, r."memberCount", r."formalMembers", r."regionCode",
-           ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)
+           ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), r."lastActivityOn", r."secretaryName", r."secretaryPhone"
     FROM json_to_recordset(${json}::json) AS r(code text, name text, tier text, domain text, establishment text, "starRating" smallint,
-         status text, "memberCount" int, "formalMembers" int, "regionCode" text, lon float8, lat float8)`.execute(db),
+         status text, "memberCount" int, "formalMembers" int, "regionCode" text, lon float8, lat float8, "lastActivityOn" date,
+         "secretaryName" text, "secretaryPhone" text)`.execute(db),
   )
   const links = orgs.filter((o) => o.parentCode).map((o) => ({ code: o.code, parentCode: o.parentCode }))
   await inBatches(links, (json) =>
@@ -132,16 +134,32 @@ export async function insertPartyOrgs(db: Db, orgs: DemoDistrict['partyOrgs']): 
     JOIN party_orgs p ON p.code = r."parentCode"
     WHERE o.code = r.code`.execute(db),
   )
+  const stars = orgs.flatMap((o) => (o.starHistory ?? []).map((h) => ({ code: o.code, ...h })))
+  await inBatches(stars, (json) =>
+    sql`
+    INSERT INTO party_org_star_ratings (party_org_id, year, star_rating)
+    SELECT o.id, r.year, r."starRating"
+    FROM json_to_recordset(${json}::json) AS r(code text, year smallint, "starRating" smallint)
+    JOIN party_orgs o ON o.code = r.code`.execute(db),
+  )
+  const spans = orgs.flatMap((o) => (o.regionCodes ?? []).map((regionCode) => ({ code: o.code, regionCode })))
+  await inBatches(spans, (json) =>
+    sql`
+    INSERT INTO party_org_regions (party_org_id, region_code)
+    SELECT o.id, r."regionCode"
+    FROM json_to_recordset(${json}::json) AS r(code text, "regionCode" text)
+    JOIN party_orgs o ON o.code = r.code`.execute(db),
+  )
 }
 
 export async function insertUnits(db: Db, units: DemoDistrict['units']): Promise<void> {
   await inBatches(units, (json) =>
     sql`
-    INSERT INTO units (code, name, kind, employees, formal_party_members, region_code, location)
-    SELECT r.code, r.name, r.kind, r.employees, r."formalPartyMembers", r."regionCode", ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)
-    FROM json_to_recordset(${json}::json) AS r(code text, name text, kind text, employees int, "formalPartyMembers" int, "regionCode" text, lon float8, lat float8)`.execute(
-      db,
-    ),
+    INSERT INTO units (code, name, kind, employees, formal_party_members, region_code, location, footprint)
+    SELECT r.code, r.name, r.kind, r.employees, r."formalPartyMembers", r."regionCode", ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326),
+           CASE WHEN r.footprint IS NOT NULL THEN ${polygonFrom(sql.ref('r.footprint'))} END
+    FROM json_to_recordset(${json}::json) AS r(code text, name text, kind text, employees int, "formalPartyMembers" int, "regionCode" text,
+         lon float8, lat float8, footprint text)`.execute(db),
   )
   const coverage = units.filter((u) => u.coverage).map((u) => ({ code: u.code, ...u.coverage }))
   await inBatches(coverage, (json) =>

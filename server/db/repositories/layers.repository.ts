@@ -4,6 +4,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { maskSql } from '../../services/auth/mask.ts'
 import type { RegionLevel, Tables } from '../tables.ts'
+import { isShouldEstablish } from './party.repository.ts'
 
 export const SRID_WGS84 = 4326
 export const SRID_WEB_MERCATOR = 3857
@@ -61,18 +62,56 @@ export const selectServiceCenterRows: LayerSource = (envelope, geometry) => sql`
   FROM service_centers s LEFT JOIN regions r ON r.code = s.region_code
   WHERE s.location && ${envelope}`
 
+// Party layers carry "regionCode" (the row's 12-digit region code) so a scope filter on the tile path
+// can keep a street official's tiles to their street: `WHERE t."regionCode" LIKE prefix || '%'`.
+
+/** Organizations by tier and domain, coloured by status; `stars` (★★★) is the label of the star rating. */
 export const selectPartyOrgRows: LayerSource = (envelope, geometry) => sql`
-  SELECT o.id AS fid, o.id, o.code, o.name, o.tier, o.domain, o.establishment, o.star_rating AS "starRating", o.status,
-         o.member_count AS "memberCount", r.name AS "regionName", ${geometry(sql`o.location`)} AS geom
+  SELECT o.id AS fid, o.id, o.code, o.name, o.tier, o.domain, o.establishment, o.star_rating AS "starRating",
+         repeat('★', coalesce(o.star_rating, 0)::int) AS stars, o.status, o.member_count AS "memberCount",
+         r.name AS "regionName", o.region_code AS "regionCode", ${geometry(sql`o.location`)} AS geom
   FROM party_orgs o LEFT JOIN regions r ON r.code = o.region_code
   WHERE o.location && ${envelope}`
 
+/**
+ * Units coloured by `category`: 应建未建 (the party rule, isShouldEstablish) before the coverage mode,
+ * so that 'none' is a unit with no coverage and fewer than 3 formal members, and the categories
+ * partition the units (the map's 应建未建 is the header's).
+ */
 export const selectUnitRows: LayerSource = (envelope, geometry) => sql`
   SELECT u.id AS fid, u.id, u.code, u.name, u.kind, u.employees, u.formal_party_members AS "formalPartyMembers",
-         coalesce(c.mode, 'none') AS coverage, (u.formal_party_members >= 3 AND c.unit_id IS NULL) AS "shouldEstablish",
-         ${geometry(sql`u.location`)} AS geom
-  FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
+         coalesce(c.mode, 'none') AS coverage, ${isShouldEstablish()} AS "shouldEstablish",
+         CASE WHEN ${isShouldEstablish()} THEN 'should_establish' ELSE coalesce(c.mode, 'none') END AS category,
+         o.code AS "orgCode", o.name AS "orgName", u.region_code AS "regionCode", ${geometry(sql`u.location`)} AS geom
+  FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id LEFT JOIN party_orgs o ON o.id = c.party_org_id
   WHERE u.location && ${envelope}`
+
+/** A line from each unit to the organization that covers it (单独建, 联合建, 挂靠建; work coverage has none). */
+export const selectPartyLinkRows: LayerSource = (envelope, geometry) => sql`
+  SELECT u.id AS fid, u.code AS "unitCode", u.name AS "unitName", o.code AS "orgCode", o.name AS "orgName",
+         c.mode, u.region_code AS "regionCode", ${geometry(sql`l.line`)} AS geom
+  FROM unit_coverage c
+  JOIN units u ON u.id = c.unit_id
+  JOIN party_orgs o ON o.id = c.party_org_id AND o.location IS NOT NULL
+  CROSS JOIN LATERAL (SELECT ST_MakeLine(u.location, o.location) AS line) l
+  -- the line's box, not either end's: a link crossing the tile with both ends outside it is drawn too
+  WHERE l.line && ${envelope}`
+
+/**
+ * Area-wide joint committees (大党委/联合党委): the union of the member regions' boundaries, one
+ * polygon per committee, with the number of regions it spans.
+ */
+export const selectJointCommitteeRows: LayerSource = (envelope, geometry) => sql`
+  SELECT o.id AS fid, o.code, o.name, o.tier, o.status, o.member_count AS "memberCount", a.regions,
+         o.region_code AS "regionCode", ${geometry(sql`a.area`)} AS geom
+  FROM party_orgs o
+  CROSS JOIN LATERAL (
+    SELECT count(*)::int AS regions, ST_Multi(ST_Union(ST_MakeValid(r.boundary))) AS area
+    FROM party_org_regions pr JOIN regions r ON r.code = pr.region_code
+    WHERE pr.party_org_id = o.id) a
+  WHERE a.regions > 0 AND EXISTS (
+    SELECT 1 FROM party_org_regions pr JOIN regions r ON r.code = pr.region_code
+    WHERE pr.party_org_id = o.id AND r.boundary && ${envelope})`
 
 /** Stored catchments: radius circles and 5/10/15-minute walking areas (`band`: radius or the minutes). */
 export const selectCatchmentRows: LayerSource = (envelope, geometry) => sql`

@@ -3,7 +3,7 @@
 // communities, streets and districts, so that every level's figures are sums of the same cells.
 import { type Kysely, sql } from 'kysely'
 import type { RegionLevel, Tables } from '../tables.ts'
-import type { PartyScope } from './party.repository.ts'
+import { type PartyScope, isShouldEstablish } from './party.repository.ts'
 
 export interface CoverageCellRow {
   regionCode: string
@@ -58,7 +58,7 @@ export async function countCoverageCells(db: Kysely<Tables>, scope: PartyScope):
         count(*) FILTER (WHERE c.mode IN ('own', 'joint', 'affiliated'))::int AS org_covered,
         count(*) FILTER (WHERE c.mode = 'work')::int AS work_only,
         count(*) FILTER (WHERE c.mode IS NULL)::int AS uncovered,
-        count(*) FILTER (WHERE u.formal_party_members >= 3 AND (c.mode IS NULL OR c.mode <> 'own'))::int AS should_establish
+        count(*) FILTER (WHERE ${isShouldEstablish()})::int AS should_establish
       FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id LEFT JOIN unit_grid ug ON ug.id = u.id
       WHERE u.region_code IS NOT NULL AND ${scoped(p, sql.raw('u.region_code'))}
       GROUP BY 1, 2

@@ -49,6 +49,20 @@ const unitDomainSql = sql`CASE u.kind ${sql.join(
   sql` `,
 )} END`
 
+/** The fewest formal members (正式党员) that call for an organization of the unit's own (党章 第三十条). */
+export const SHOULD_ESTABLISH_MIN_MEMBERS = 3
+
+/**
+ * 应建未建, the one SQL definition (the findings, the coverage figures, the summary's KPI and the units
+ * layer all use it): a unit (alias `unit`) with 3 or more formal party members whose coverage row
+ * (alias `coverage`, LEFT JOINed on unit_id, NULL when none) is not 'own' — no organization of its own.
+ * A unit covered jointly, by affiliation, by work only or not at all counts.
+ */
+export function isShouldEstablish(unit = 'u', coverage = 'c'): RawBuilder<boolean> {
+  const mode = sql.ref(`${coverage}.mode`)
+  return sql<boolean>`(${sql.ref(`${unit}.formal_party_members`)} >= ${sql.lit(SHOULD_ESTABLISH_MIN_MEMBERS)} AND (${mode} IS NULL OR ${mode} <> 'own'))`
+}
+
 /** Organization coverage: the unit is covered by an organization (its own, a joint one, or attached to one). */
 const ORG_MODES = sql`('own', 'joint', 'affiliated')`
 
@@ -104,7 +118,7 @@ export async function findShouldEstablish(
     FROM units u
     LEFT JOIN unit_coverage c ON c.unit_id = u.id
     LEFT JOIN party_orgs o ON o.id = c.party_org_id
-    WHERE u.formal_party_members >= 3 AND (c.mode IS NULL OR c.mode <> 'own')
+    WHERE ${isShouldEstablish()}
       AND ${regionFilter(sql`u.region_code`, filter)}
       AND (${filter.domain ?? null}::text IS NULL OR ${unitDomainSql} = ${filter.domain ?? null}::text)
       AND (${filter.status ?? null}::text IS NULL OR coalesce(c.mode, 'none') = ${filter.status ?? null}::text)
@@ -365,19 +379,122 @@ export async function findJointCommittees(db: Kysely<Tables>, filter: PartyScope
                       AND (${prefixOf(filter)}::text IS NULL OR s.region_code LIKE ${prefixOf(filter)}::text || '%'))
       GROUP BY o.id
     ), prefixes AS (
-      SELECT c.id, CASE WHEN right(rc, 6) = '000000' THEN left(rc, 6) WHEN right(rc, 3) = '000' THEN left(rc, 9) ELSE rc END AS prefix
+      -- a region's codes below it share its prefix: a district's 6 digits, a street's 9, a community's 12
+      SELECT DISTINCT c.id, CASE WHEN right(rc, 6) = '000000' THEN left(rc, 6) WHEN right(rc, 3) = '000' THEN left(rc, 9) ELSE rc END AS prefix
       FROM c, unnest(c.region_codes) AS rc
+    ), unit_keys AS (
+      -- each unit under its three prefixes, so that "inside" is an equi-join (hashed), not a LIKE per
+      -- unit and committee (quadratic: minutes at city scale)
+      SELECT u.id, k.prefix FROM units u
+      CROSS JOIN LATERAL (VALUES (u.region_code), (left(u.region_code, 9)), (left(u.region_code, 6))) AS k(prefix)
+      WHERE u.region_code IS NOT NULL
+    ), org_keys AS (
+      SELECT o.id, k.prefix FROM party_orgs o
+      CROSS JOIN LATERAL (VALUES (o.region_code), (left(o.region_code, 9)), (left(o.region_code, 6))) AS k(prefix)
+      WHERE o.region_code IS NOT NULL
+    ), units_inside AS (
+      SELECT p.id, count(DISTINCT k.id)::int AS n FROM prefixes p JOIN unit_keys k ON k.prefix = p.prefix GROUP BY p.id
+    ), orgs_inside AS (
+      SELECT p.id, count(DISTINCT k.id)::int AS n FROM prefixes p JOIN org_keys k ON k.prefix = p.prefix AND k.id <> p.id
+      GROUP BY p.id
     )
     SELECT c.code, c.name, c.tier, c.status, c.members, c.region_codes AS "regionCodes",
       ST_AsGeoJSON(c.area, 6) AS area,
       ST_XMin(c.area) AS xmin, ST_YMin(c.area) AS ymin, ST_XMax(c.area) AS xmax, ST_YMax(c.area) AS ymax,
-      (SELECT count(*)::int FROM party_orgs o WHERE o.id <> c.id AND EXISTS (
-         SELECT 1 FROM prefixes p WHERE p.id = c.id AND o.region_code LIKE p.prefix || '%')) AS "organizationsInside",
-      (SELECT count(*)::int FROM units u WHERE EXISTS (
-         SELECT 1 FROM prefixes p WHERE p.id = c.id AND u.region_code LIKE p.prefix || '%')) AS "unitsInside"
-    FROM c ORDER BY c.code`.execute(db)
+      coalesce(oi.n, 0) AS "organizationsInside", coalesce(ui.n, 0) AS "unitsInside"
+    FROM c LEFT JOIN orgs_inside oi ON oi.id = c.id LEFT JOIN units_inside ui ON ui.id = c.id
+    ORDER BY c.code`.execute(db)
   return rows.map(({ xmin, ymin, xmax, ymax, ...row }) => ({
     ...row,
     bbox: xmin === null ? null : [xmin, ymin!, xmax!, ymax!],
   }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles (a click on the map)
+
+export interface OrgProfileRow extends PlaceColumns {
+  code: string
+  name: string
+  tier: PartyOrgTier
+  domain: PartyOrgDomain
+  establishment: string
+  status: PartyOrgStatus
+  starRating: number | null
+  members: number
+  formalMembers: number
+  lastActivityOn: string | null
+  hasBranchCommittee: boolean | null
+  /** personal data, as stored: the service masks it */
+  secretaryName: string | null
+  secretaryPhone: string | null
+  parentCode: string | null
+  parentName: string | null
+  starHistory: { year: number; starRating: number }[]
+  coveredUnits: { code: string; name: string; mode: CoverageMode }[]
+  regionCodes: string[]
+}
+
+/** One organization with its parent, star history, the units it covers and the regions it spans; undefined outside the scope. */
+export async function findOrgProfile(
+  db: Kysely<Tables>,
+  code: string,
+  scope: PartyScope,
+): Promise<OrgProfileRow | undefined> {
+  const { rows } = await sql<OrgProfileRow>`
+    SELECT o.code, o.name, o.tier, o.domain, o.establishment, o.status, o.star_rating AS "starRating",
+      o.member_count AS members, o.formal_members AS "formalMembers",
+      to_char(o.last_activity_on, 'YYYY-MM-DD') AS "lastActivityOn", o.has_branch_committee AS "hasBranchCommittee",
+      o.secretary_name AS "secretaryName", o.secretary_phone AS "secretaryPhone",
+      p.code AS "parentCode", p.name AS "parentName",
+      coalesce((SELECT json_agg(json_build_object('year', s.year, 'starRating', s.star_rating) ORDER BY s.year)
+                FROM party_org_star_ratings s WHERE s.party_org_id = o.id), '[]'::json) AS "starHistory",
+      coalesce((SELECT json_agg(json_build_object('code', u.code, 'name', u.name, 'mode', c.mode) ORDER BY u.code)
+                FROM unit_coverage c JOIN units u ON u.id = c.unit_id WHERE c.party_org_id = o.id), '[]'::json) AS "coveredUnits",
+      coalesce((SELECT array_agg(pr.region_code ORDER BY pr.region_code) FROM party_org_regions pr
+                WHERE pr.party_org_id = o.id), '{}') AS "regionCodes",
+      ${placeColumns('o')}
+    FROM party_orgs o LEFT JOIN party_orgs p ON p.id = o.parent_id
+    WHERE o.code = ${code} AND ${regionFilter(sql`o.region_code`, scope)}`.execute(db)
+  return rows[0]
+}
+
+export interface UnitProfileRow extends PlaceColumns {
+  code: string
+  name: string
+  kind: UnitKind
+  employees: number
+  members: number
+  coverage: CoverageMode | 'none'
+  shouldEstablish: boolean
+  instructorName: string | null
+  hasFootprint: boolean
+  orgCode: string | null
+  orgName: string | null
+  orgTier: PartyOrgTier | null
+  orgStatus: PartyOrgStatus | null
+  orgStarRating: number | null
+  /** personal data, as stored: the service masks it */
+  orgSecretaryName: string | null
+  orgSecretaryPhone: string | null
+}
+
+/** One unit with its coverage, 应建未建 (isShouldEstablish) and the organization covering it; undefined outside the scope. */
+export async function findUnitProfile(
+  db: Kysely<Tables>,
+  code: string,
+  scope: PartyScope,
+): Promise<UnitProfileRow | undefined> {
+  const { rows } = await sql<UnitProfileRow>`
+    SELECT u.code, u.name, u.kind, u.employees, u.formal_party_members AS members,
+      coalesce(c.mode, 'none') AS coverage, ${isShouldEstablish()} AS "shouldEstablish",
+      c.instructor_name AS "instructorName", u.footprint IS NOT NULL AS "hasFootprint",
+      o.code AS "orgCode", o.name AS "orgName", o.tier AS "orgTier", o.status AS "orgStatus",
+      o.star_rating AS "orgStarRating", o.secretary_name AS "orgSecretaryName", o.secretary_phone AS "orgSecretaryPhone",
+      ${placeColumns('u')}
+    FROM units u
+    LEFT JOIN unit_coverage c ON c.unit_id = u.id
+    LEFT JOIN party_orgs o ON o.id = c.party_org_id
+    WHERE u.code = ${code} AND ${regionFilter(sql`u.region_code`, scope)}`.execute(db)
+  return rows[0]
 }

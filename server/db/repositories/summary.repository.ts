@@ -2,6 +2,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { Tables } from '../tables.ts'
 import type { Summary } from '../../schemas/summary.schema.ts'
+import { isShouldEstablish } from './party.repository.ts'
 
 export async function findSummary(db: Kysely<Tables>): Promise<Summary> {
   const { rows } = await sql<{
@@ -24,8 +25,9 @@ export async function findSummary(db: Kysely<Tables>): Promise<Summary> {
       (SELECT count(*)::int FROM party_orgs WHERE status = 'weak') AS weak,
       (SELECT count(*)::int FROM party_orgs WHERE status = 'hollow') AS hollow,
       (SELECT count(*)::int FROM units) AS units,
-      (SELECT count(*)::int FROM units u WHERE u.formal_party_members >= 3
-         AND NOT EXISTS (SELECT 1 FROM unit_coverage c WHERE c.unit_id = u.id)) AS "shouldEstablish",
+      -- 应建未建 as the party rule counts it (party.repository.ts): 3+ formal members, no organization of its own
+      (SELECT count(*)::int FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
+         WHERE ${isShouldEstablish()}) AS "shouldEstablish",
       (SELECT coalesce(sum(residents), 0)::int FROM population_points) AS residents,
       (SELECT coalesce(sum(households), 0)::int FROM population_points) AS households`.execute(db)
   const grids = await db

@@ -62,6 +62,8 @@ export const accessTable: Record<string, AccessEntry> = {
   'GET /api/party/findings.csv': { access: 'read', audit: { action: 'export', entity: 'party-findings' } },
   'GET /api/party/findings.xlsx': { access: 'read', audit: { action: 'export', entity: 'party-findings' } },
   'GET /api/party/joint-committees': { access: 'read' },
+  'GET /api/party/orgs/:code': { access: 'read' },
+  'GET /api/party/units/:code': { access: 'read' },
   'POST /api/party/imports': { access: 'admin', audit: { action: 'import', entity: 'party-register' } },
   'GET /api/coverage': { access: 'read' },
   'GET /api/service-centers/:id': { access: 'read' },

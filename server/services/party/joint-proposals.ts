@@ -78,6 +78,7 @@ export function proposeJointBranches<C extends JointCandidate>(
     const sameSite = (host: C, other: C, d: number) =>
       host.siteId !== null || other.siteId !== null ? host.siteId === other.siteId : d <= options.sameSiteM
     const near = (_host: C, _other: C, d: number) => d <= options.maxDistanceM
+    const neighbours = neighbourIndex(units, Math.max(options.maxDistanceM, options.sameSiteM))
     for (const [basis, fits] of [
       ['same_site', sameSite],
       ['distance', near],
@@ -85,7 +86,9 @@ export function proposeJointBranches<C extends JointCandidate>(
       for (const host of units) {
         if (assigned.has(host.code)) continue
         const others: { unit: C; d: number }[] = []
-        for (const unit of units) {
+        for (const unit of basis === 'same_site' && host.siteId !== null
+          ? neighbours.onSite(host.siteId)
+          : neighbours.around(host)) {
           if (unit === host || assigned.has(unit.code)) continue
           const d = distanceM(host, unit)
           if (fits(host, unit, d)) others.push({ unit, d })
@@ -117,4 +120,40 @@ export function proposeJointBranches<C extends JointCandidate>(
     }
   }
   return proposals
+}
+
+/**
+ * Where to look for a host's partners without testing every unit of its street (quadratic at city
+ * scale): square cells `cellM` wide, and the units of each site. A unit within `cellM` of the host is
+ * always in the 3 × 3 cells around the host's: x is scaled by the cosine of the street's largest
+ * latitude, never more than distanceM's own scale, so no x gap is overstated. The callers still test
+ * the exact distance, so the proposals are exactly those of testing every pair.
+ */
+function neighbourIndex<C extends JointCandidate>(units: readonly C[], cellM: number) {
+  const rad = Math.PI / 180
+  const maxLat = Math.max(...units.map((u) => Math.abs(u.lat)))
+  const scaleX = (Math.cos(Math.min(89.9, maxLat + 0.01) * rad) * rad * EARTH_RADIUS_M) / cellM
+  const scaleY = (rad * EARTH_RADIUS_M) / cellM
+  const cellOf = (u: C) => [Math.floor(u.lon * scaleX), Math.floor(u.lat * scaleY)] as const
+  const cells = new Map<string, C[]>()
+  const sites = new Map<number, C[]>()
+  for (const unit of units) {
+    const [i, j] = cellOf(unit)
+    const key = `${i},${j}`
+    const cell = cells.get(key)
+    if (cell) cell.push(unit)
+    else cells.set(key, [unit])
+    if (unit.siteId !== null) {
+      const site = sites.get(unit.siteId)
+      if (site) site.push(unit)
+      else sites.set(unit.siteId, [unit])
+    }
+  }
+  return {
+    onSite: (siteId: number): readonly C[] => sites.get(siteId) ?? [],
+    *around(host: C): Generator<C> {
+      const [i, j] = cellOf(host)
+      for (let di = -1; di <= 1; di++) for (let dj = -1; dj <= 1; dj++) yield* cells.get(`${i + di},${j + dj}`) ?? []
+    },
+  }
 }

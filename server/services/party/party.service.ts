@@ -12,7 +12,9 @@ import {
   findHollowSuspects,
   findJointCandidates,
   findJointCommittees,
+  findOrgProfile,
   findShouldEstablish,
+  findUnitProfile,
   findTierMismatches,
 } from '../../db/repositories/party.repository.ts'
 import {
@@ -25,8 +27,11 @@ import type {
   PartyCoverage,
   PartyFindings,
   PartyFindingsQuery,
+  PartyOrgProfile,
   PartyRule,
+  UnitProfile,
 } from '../../schemas/party.schema.ts'
+import { maskPersonal } from '../auth/mask.ts'
 import { codePrefixOf, levelOfCode } from '../regions/region-codes.ts'
 import { coverageDefinitions, figuresOf, rollUpCoverage } from './coverage-figures.ts'
 import { defaultJointProposalOptions, proposeJointBranches } from './joint-proposals.ts'
@@ -193,8 +198,24 @@ export class PartyService {
     }
   }
 
-  /** One rule's findings, filtered and paged. */
+  /**
+   * One rule's findings, filtered and paged; each row also as the export writes it (headers and
+   * cells from party-columns.ts: the web's lists and the files share one set of labels).
+   */
   async getFindings(query: PartyFindingsQuery, scope: PartyScope = {}): Promise<PartyFindings> {
+    const findings = await this.findFindings(query, scope)
+    const columns = findingColumns[findings.rule] as { header: string; value: (row: never) => Cell }[]
+    return {
+      ...findings,
+      headers: columns.map((c) => c.header),
+      cells: (findings.rows as never[]).map((row) => columns.map((c) => c.value(row))),
+    } as PartyFindings
+  }
+
+  private async findFindings(
+    query: PartyFindingsQuery,
+    scope: PartyScope,
+  ): Promise<DistributiveOmit<PartyFindings, 'headers' | 'cells'>> {
     this.checkFilters(query)
     const filter: PartyFilter & { limit: number; offset: number } = {
       regionPrefix: scope.regionPrefix,
@@ -252,12 +273,7 @@ export class PartyService {
   /** One rule's findings as a table with Chinese headers (every row, up to FINDINGS_EXPORT_LIMIT). */
   async findingsTable(query: PartyFindingsQuery, scope: PartyScope = {}): Promise<Table> {
     const findings = await this.getFindings({ ...query, limit: FINDINGS_EXPORT_LIMIT, offset: 0 }, scope)
-    const columns = findingColumns[findings.rule] as { header: string; value: (row: never) => Cell }[]
-    return {
-      title: findings.title['zh-CN'],
-      headers: columns.map((c) => c.header),
-      rows: (findings.rows as never[]).map((row) => columns.map((c) => c.value(row))),
-    }
+    return { title: findings.title['zh-CN'], headers: findings.headers, rows: findings.cells }
   }
 
   /**
@@ -457,6 +473,80 @@ export class PartyService {
   }
 
   /**
+   * An organization's profile: tier (and the tier its members call for), members, secretary, parent,
+   * star history, the units it covers and the regions it spans. The secretary's phone is always
+   * masked; the name too unless `personalData` says the caller may see it (maySeePersonalData).
+   * Outside the scope it does not exist (NotFoundError).
+   */
+  async getOrgProfile(
+    code: string,
+    scope: PartyScope = {},
+    personalData: (regionCode: string | null) => boolean = () => false,
+  ): Promise<PartyOrgProfile> {
+    const row = await findOrgProfile(this.db, code, scope)
+    if (!row) throw new NotFoundError(`没有党组织 ${code} / no organization ${code}`)
+    const { lon, lat, secretaryName, secretaryPhone, parentCode, parentName, ...rest } = row
+    const point = pointOf(lon, lat)
+    return {
+      ...rest,
+      establishment: rest.establishment as PartyOrgProfile['establishment'],
+      expectedTier: expectedTierFor(row.members),
+      secretary: {
+        name: personalData(row.regionCode) ? secretaryName : maskPersonal(secretaryName),
+        phone: maskPersonal(secretaryPhone),
+      },
+      parent: parentCode ? { code: parentCode, name: parentName ?? parentCode } : null,
+      point,
+      bbox: bboxOfPoint(point),
+    }
+  }
+
+  /**
+   * A unit's profile: kind, employees, formal members, coverage, 应建未建 (the one SQL definition) and
+   * the organization covering it with its secretary (masked as in getOrgProfile).
+   */
+  async getUnitProfile(
+    code: string,
+    scope: PartyScope = {},
+    personalData: (regionCode: string | null) => boolean = () => false,
+  ): Promise<UnitProfile> {
+    const row = await findUnitProfile(this.db, code, scope)
+    if (!row) throw new NotFoundError(`没有单位 ${code} / no unit ${code}`)
+    const {
+      lon,
+      lat,
+      orgCode,
+      orgName,
+      orgTier,
+      orgStatus,
+      orgStarRating,
+      orgSecretaryName,
+      orgSecretaryPhone,
+      ...rest
+    } = row
+    const point = pointOf(lon, lat)
+    return {
+      ...rest,
+      coveringOrg:
+        orgCode && orgTier && orgStatus
+          ? {
+              code: orgCode,
+              name: orgName ?? orgCode,
+              tier: orgTier,
+              status: orgStatus,
+              starRating: orgStarRating,
+              secretary: {
+                name: personalData(row.regionCode) ? orgSecretaryName : maskPersonal(orgSecretaryName),
+                phone: maskPersonal(orgSecretaryPhone),
+              },
+            }
+          : null,
+      point,
+      bbox: bboxOfPoint(point),
+    }
+  }
+
+  /**
    * Registers in: organizations (kind party_orgs) or units (kind units) from CSV (UTF-8 or GBK) or
    * XLSX (every sheet). Every row is checked before anything is stored — required columns, words
    * (组织类别, 所属领域, 单位类别, 覆盖方式 …), whole numbers, duplicate codes, region codes that exist,
@@ -640,6 +730,8 @@ export interface RegisterImportResult {
   counts: { rows: number; rejected: number; stored: number }
   faults: RegisterFault[]
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 const levelRank = { city: -1, district: 0, street: 1, community: 2, grid: 3 } as const
 

@@ -7,6 +7,8 @@ import {
   type LayerSource,
   selectGridRows,
   selectMergeIssueRows,
+  selectJointCommitteeRows,
+  selectPartyLinkRows,
   selectPartyOrgRows,
   selectPopulationRows,
   selectCatchmentRows,
@@ -82,6 +84,7 @@ function pointLayer(
   legend: Layer['legend'],
   fields: Layer['fields'],
   circle: LayerStyle['circle'] = pointCircle,
+  label?: LayerStyle['label'],
 ): Layer {
   return {
     id,
@@ -94,7 +97,7 @@ function pointLayer(
     maxzoom: 16,
     defaultVisible,
     legend,
-    style: { circle },
+    style: label ? { circle, label } : { circle },
     source,
     fields,
   }
@@ -198,10 +201,19 @@ const fixedLayers: Layer[] = [
       domain: 'String',
       establishment: 'String',
       starRating: 'Number',
+      stars: 'String',
       status: 'String',
       memberCount: 'Number',
       regionName: 'String',
+      regionCode: 'String',
     },
+    {
+      // the tier by size: 党委 largest, 党总支, then branches (联合/临时 included)
+      radius: { property: 'tier', values: { committee: 8, general_branch: 6 }, otherwise: 4.5 },
+      opacity: 0.9,
+      strokeWidth: 1,
+    },
+    { field: 'stars', size: 10, minzoom: 14, maxzoom: 24 },
   ),
   pointLayer(
     'units',
@@ -212,13 +224,14 @@ const fixedLayers: Layer[] = [
     false,
     {
       color: '#e53935',
-      property: 'coverage',
+      property: 'category',
       items: [
         item('own', '单独建', 'Own organization', '#1565c0'),
         item('joint', '联合建', 'Joint organization', '#42a5f5'),
         item('affiliated', '挂靠建', 'Affiliated', '#26a69a'),
-        item('work', '工作覆盖', 'Work coverage only', '#ffb300'),
-        item('none', '未覆盖', 'Not covered', '#e53935'),
+        item('work', '仅工作覆盖', 'Work coverage only', '#ffb300'),
+        item('should_establish', '应建未建（党员3人以上）', 'Should establish (3+ members)', '#d50000'),
+        item('none', '未覆盖（党员不足3人）', 'Not covered (under 3 members)', '#9e9e9e'),
       ],
     },
     {
@@ -230,6 +243,10 @@ const fixedLayers: Layer[] = [
       formalPartyMembers: 'Number',
       coverage: 'String',
       shouldEstablish: 'Boolean',
+      category: 'String',
+      orgCode: 'String',
+      orgName: 'String',
+      regionCode: 'String',
     },
   ),
   pointLayer(
@@ -335,6 +352,66 @@ const sitingLayers: Layer[] = [
     },
     source: selectUncoveredResidentRows,
     fields: { id: 'Number', residents: 'Number', households: 'Number' },
+  },
+]
+
+/**
+ * Party coverage beyond the points: a line from each unit to the organization covering it, and the
+ * areas of area-wide joint committees (the union of their member regions).
+ */
+const partyLayers: Layer[] = [
+  {
+    id: 'party-links',
+    title: text('单位—覆盖党组织连线', 'Unit to covering organization'),
+    group: 'party',
+    geometryType: 'line',
+    tiles: tilesOf('party-links'),
+    sourceLayer: 'party-links',
+    minzoom: 12,
+    maxzoom: 16,
+    defaultVisible: false,
+    legend: {
+      color: '#1565c0',
+      property: 'mode',
+      items: [
+        item('own', '单独建', 'Own organization', '#1565c0'),
+        item('joint', '联合建', 'Joint organization', '#42a5f5'),
+        item('affiliated', '挂靠建', 'Affiliated', '#26a69a'),
+      ],
+    },
+    style: { line: { width: 1.2 } },
+    source: selectPartyLinkRows,
+    fields: {
+      unitCode: 'String',
+      unitName: 'String',
+      orgCode: 'String',
+      orgName: 'String',
+      mode: 'String',
+      regionCode: 'String',
+    },
+  },
+  {
+    id: 'joint-committees',
+    title: text('区域化党建联合党委（大党委）', 'Area-wide joint committees'),
+    group: 'party',
+    geometryType: 'polygon',
+    tiles: tilesOf('joint-committees'),
+    sourceLayer: 'joint-committees',
+    minzoom: 8,
+    maxzoom: 16,
+    defaultVisible: false,
+    legend: { color: '#ad1457' },
+    style: { fill: { opacity: 0.12, selectedOpacity: 0.3 }, line: { width: 2, dash: [4, 2] } },
+    source: selectJointCommitteeRows,
+    fields: {
+      code: 'String',
+      name: 'String',
+      tier: 'String',
+      status: 'String',
+      memberCount: 'Number',
+      regions: 'Number',
+      regionCode: 'String',
+    },
   },
 ]
 
@@ -444,7 +521,16 @@ export function forMergeRun(layer: Layer, runId: number): Layer {
 /** The whole catalog in drawing order: region fills, grids, then points. */
 export function buildCatalog(departments: ActiveDepartmentLayer[]): Layer[] {
   const [district, street, community, ...points] = fixedLayers
-  return [district, street, community, ...departments.map(gridLayer), ...mergeLayers, ...points, ...sitingLayers]
+  return [
+    district,
+    street,
+    community,
+    ...departments.map(gridLayer),
+    ...mergeLayers,
+    ...partyLayers,
+    ...points,
+    ...sitingLayers,
+  ]
 }
 
 /** The catalog entry as the API shows it (without the server-side source description). */

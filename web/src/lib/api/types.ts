@@ -16,3 +16,11 @@ export type {
   MergeRequest,
 } from '../../../../server/schemas/merge.schema.ts'
 export type { ImportResult, ImportReportItem } from '../../../../server/schemas/imports.schema.ts'
+export type {
+  PartyCoverage,
+  PartyFindings,
+  PartyFindingsQuery,
+  PartyRule,
+  PartyOrgProfile,
+  UnitProfile,
+} from '../../../../server/schemas/party.schema.ts'
