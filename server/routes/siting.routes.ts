@@ -20,6 +20,7 @@ import {
   WhatIfResult,
 } from '../schemas/siting.schema.ts'
 import { scenarioCsv, scenarioGeoJson, scenarioHtml, scenarioXlsx } from '../services/siting/scenario-export.ts'
+import { scopeOf } from './scope.ts'
 
 export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const siting = app.services.siting
@@ -35,7 +36,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Coverage, ...errorResponses },
       },
     },
-    async (request) => siting.coverage(request.query),
+    async (request) => siting.coverage(request.query, scopeOf(request)),
   )
 
   app.get(
@@ -48,7 +49,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CentreProfile, ...errorResponses },
       },
     },
-    async (request) => siting.centreProfile(request.params.id),
+    async (request) => siting.centreProfile(request.params.id, scopeOf(request)),
   )
 
   app.post(
@@ -78,7 +79,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: WhatIfResult, ...errorResponses },
       },
     },
-    async (request) => siting.whatIf(request.body),
+    async (request) => siting.whatIf(request.body, scopeOf(request)),
   )
 
   app.post(
@@ -104,7 +105,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ScenarioList, ...errorResponses },
       },
     },
-    async (request) => ({ scenarios: await siting.listScenarios(request.query.region) }),
+    async (request) => ({ scenarios: await siting.listScenarios(request.query.region, scopeOf(request)) }),
   )
 
   app.get(
@@ -117,7 +118,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ScenarioComparison, ...errorResponses },
       },
     },
-    async (request) => siting.compareScenarios(request.query.ids.split(',').map(Number)),
+    async (request) => siting.compareScenarios(request.query.ids.split(',').map(Number), scopeOf(request)),
   )
 
   app.get(
@@ -130,7 +131,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Scenario, ...errorResponses },
       },
     },
-    async (request) => siting.scenario(request.params.id),
+    async (request) => siting.scenario(request.params.id, scopeOf(request)),
   )
 
   app.get(
@@ -143,7 +144,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const scenario = await siting.scenario(request.params.id)
+      const scenario = await siting.scenario(request.params.id, scopeOf(request))
       const file = `siting-scenario-${scenario.id}`
       switch (request.params.format) {
         case 'geojson':

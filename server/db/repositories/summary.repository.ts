@@ -1,9 +1,12 @@
-// The KPI figures of a wall display, in as few round trips as the two drivers allow.
+// The KPI figures of a wall display, in as few round trips as the two drivers allow, for the
+// caller's scope (a street official's figures are the street's: every row filtered by region code).
 import { type Kysely, sql } from 'kysely'
+import { type RegionScope, inScope } from '../scope.ts'
 import type { Tables } from '../tables.ts'
 import type { Summary } from '../../schemas/summary.schema.ts'
 
-export async function findSummary(db: Kysely<Tables>): Promise<Summary> {
+export async function findSummary(db: Kysely<Tables>, scope: RegionScope = {}): Promise<Summary> {
+  const at = (column: string) => inScope(sql.ref(column), scope)
   const { rows } = await sql<{
     streets: number
     communities: number
@@ -17,21 +20,24 @@ export async function findSummary(db: Kysely<Tables>): Promise<Summary> {
     households: number
   }>`
     SELECT
-      (SELECT count(*)::int FROM regions WHERE level = 'street') AS streets,
-      (SELECT count(*)::int FROM regions WHERE level = 'community') AS communities,
-      (SELECT count(*)::int FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published) AS "unifiedGrids",
-      (SELECT count(*)::int FROM party_orgs) AS "partyOrgs",
-      (SELECT count(*)::int FROM party_orgs WHERE status = 'weak') AS weak,
-      (SELECT count(*)::int FROM party_orgs WHERE status = 'hollow') AS hollow,
-      (SELECT count(*)::int FROM units) AS units,
-      (SELECT count(*)::int FROM units u WHERE u.formal_party_members >= 3
+      (SELECT count(*)::int FROM regions WHERE level = 'street' AND ${at('code')}) AS streets,
+      (SELECT count(*)::int FROM regions WHERE level = 'community' AND ${at('code')}) AS communities,
+      (SELECT count(*)::int FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+         WHERE ${at('u.community_code')}) AS "unifiedGrids",
+      (SELECT count(*)::int FROM party_orgs WHERE ${at('region_code')}) AS "partyOrgs",
+      (SELECT count(*)::int FROM party_orgs WHERE status = 'weak' AND ${at('region_code')}) AS weak,
+      (SELECT count(*)::int FROM party_orgs WHERE status = 'hollow' AND ${at('region_code')}) AS hollow,
+      (SELECT count(*)::int FROM units WHERE ${at('region_code')}) AS units,
+      (SELECT count(*)::int FROM units u WHERE u.formal_party_members >= 3 AND ${at('u.region_code')}
          AND NOT EXISTS (SELECT 1 FROM unit_coverage c WHERE c.unit_id = u.id)) AS "shouldEstablish",
-      (SELECT coalesce(sum(residents), 0)::int FROM population_points) AS residents,
-      (SELECT coalesce(sum(households), 0)::int FROM population_points) AS households`.execute(db)
+      (SELECT coalesce(sum(residents), 0)::int FROM population_points WHERE ${at('region_code')}) AS residents,
+      (SELECT coalesce(sum(households), 0)::int FROM population_points WHERE ${at('region_code')}) AS households`.execute(
+    db,
+  )
   const grids = await db
     .selectFrom('grid_layers as l')
     .innerJoin('departments as d', 'd.code', 'l.department')
-    .leftJoin('grids as g', 'g.layer_id', 'l.id')
+    .leftJoin('grids as g', (join) => join.onRef('g.layer_id', '=', 'l.id').on(at('g.community_code')))
     .where('l.is_active', '=', true)
     .groupBy(['l.department', 'l.version', 'd.sort_order'])
     .select(['l.department', 'l.version as layerVersion', sql<number>`count(g.id)::int`.as('count')])
@@ -39,6 +45,7 @@ export async function findSummary(db: Kysely<Tables>): Promise<Summary> {
     .execute()
   const serviceCenters = await db
     .selectFrom('service_centers')
+    .where(at('region_code'))
     .groupBy('level')
     .select(['level', sql<number>`count(*)::int`.as('count')])
     .orderBy('level')

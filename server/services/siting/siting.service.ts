@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely'
 import type { ServiceRadii } from '../../config.ts'
 import * as repo from '../../db/repositories/siting.repository.ts'
+import type { RegionScope } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { Scenario, ScenarioRequest } from '../../schemas/siting.schema.ts'
 import { InvalidInputError, NotFoundError } from '../../errors.ts'
@@ -230,8 +231,9 @@ export class SitingService {
     }
   }
 
-  async centreProfile(id: number) {
-    const centre = await repo.findCentre(this.db, id)
+  /** A centre outside the caller's scope is not found (404, as if it did not exist). */
+  async centreProfile(id: number, scope: RegionScope = {}) {
+    const centre = await repo.findCentre(this.db, id, scope)
     if (!centre) throw new NotFoundError(`服务中心 ${id} 不存在; service center ${id} not found`)
     const { radiusM, source } = this.radiusOf(centre)
     const catchments = await repo.findCatchmentAreas(this.db, id)
@@ -244,12 +246,20 @@ export class SitingService {
     }
   }
 
-  private async region(code: string | undefined) {
+  /**
+   * The region asked for, inside the caller's scope. A scoped caller (a street official) who names
+   * no region gets their own; one outside the scope is not found (404, the same answer as for a code
+   * that does not exist, so as not to tell which regions exist).
+   */
+  private async region(code: string | undefined, scope: RegionScope = {}) {
+    code ??= scope.regionPrefix?.padEnd(12, '0')
     if (!code || !isRegionCode(code))
       throw new InvalidInputError(`区划编码必须是 12 位数字（字段 region）; region must be a 12-digit code`, [
         { field: 'region' },
       ])
-    const region = await repo.findRegion(this.db, code)
+    const region = await repo.findRegion(this.db, code, scope)
+    if (!region && scope.regionPrefix)
+      throw new NotFoundError(`区划 ${code} 不在可查看范围内 / region ${code} is outside your scope`)
     if (!region)
       throw new InvalidInputError(`区划 ${code} 不存在（字段 region）; unknown region ${code}`, [{ field: 'region' }])
     return { region, prefix: code.slice(0, codePrefixLength[region.level]) }
@@ -341,11 +351,19 @@ export class SitingService {
     return { times, nearest, unsnapped: demandSnap.unsnapped }
   }
 
-  async coverage(query: { region?: string; method?: CatchmentMethod; minutes?: number }): Promise<Coverage> {
+  /**
+   * Coverage of a region in the caller's scope (default: the caller's own region). Every centre counts
+   * towards coverage (a centre across the boundary still serves residents), but only the centres in
+   * the scope are listed with their loads.
+   */
+  async coverage(
+    query: { region?: string; method?: CatchmentMethod; minutes?: number },
+    scope: RegionScope = {},
+  ): Promise<Coverage> {
     const started = performance.now()
     const method = query.method ?? 'radius'
     const minutes = query.minutes ?? 15
-    const { region, prefix } = await this.region(query.region)
+    const { region, prefix } = await this.region(query.region, scope)
     const [demand, centres, subregions, gridPoints] = await Promise.all([
       this.demand(prefix),
       repo.findCentres(this.db),
@@ -414,7 +432,7 @@ export class SitingService {
       streets: all.filter((f) => f.level === 'street'),
       communities: all.filter((f) => f.level === 'community'),
       unifiedGrids: [...grids.values()].map(finish).sort((a, b) => a.code.localeCompare(b.code)),
-      centres: loads,
+      centres: loads.filter((_, j) => inPrefix(centres[j].regionCode, scope.regionPrefix)),
       unsnapped: method === 'network' ? { points: unsnapped.length, residents: unsnappedResidents } : null,
       ms: Math.round(performance.now() - started),
     }
@@ -485,7 +503,8 @@ export class SitingService {
   }
 
   /** Residents a hypothetical centre at (lon, lat) would add: within its radius and covered by no centre. */
-  async whatIf(input: { lon: number; lat: number; radiusM?: number }) {
+  /** Residents in the caller's scope only (a street official tries a site for their street's residents). */
+  async whatIf(input: { lon: number; lat: number; radiusM?: number }, scope: RegionScope = {}) {
     const started = performance.now()
     const radiusM = input.radiusM ?? this.settings.serviceRadii.communityUrban
     validateRadius(radiusM, 'radiusM')
@@ -498,7 +517,7 @@ export class SitingService {
       throw new InvalidInputError('坐标无效（字段 lon/lat）; invalid coordinates', [{ field: 'lon' }])
     const maxRadius = Math.max(...Object.values(this.settings.serviceRadii))
     const [points, centres] = await Promise.all([
-      repo.findDemandNear(this.db, input.lon, input.lat, radiusM),
+      repo.findDemandNear(this.db, input.lon, input.lat, radiusM, scope),
       repo.findCentresNear(this.db, input.lon, input.lat, radiusM + maxRadius + 1),
     ])
     const frame = new LocalFrame(input.lon, input.lat)
@@ -771,15 +790,16 @@ export class SitingService {
     return this.scenario(id)
   }
 
-  async scenario(id: number) {
-    const row = await repo.findScenario(this.db, id)
+  /** A scenario of a region outside the caller's scope is not found (404). */
+  async scenario(id: number, scope: RegionScope = {}) {
+    const row = await repo.findScenario(this.db, id, scope)
     if (!row) throw new NotFoundError(`选址方案 ${id} 不存在; siting scenario ${id} not found`)
     return scenarioOut(row)
   }
 
   /** Side by side: covered residents, new sites and a cost proxy (floor area the added households need). */
-  async compareScenarios(ids: number[]) {
-    const scenarios = await Promise.all(ids.map((id) => this.scenario(id)))
+  async compareScenarios(ids: number[], scope: RegionScope = {}) {
+    const scenarios = await Promise.all(ids.map((id) => this.scenario(id, scope)))
     return {
       scenarios: scenarios.map((s) => {
         const added = s.coveredAfter - s.coveredBefore
@@ -800,8 +820,9 @@ export class SitingService {
     }
   }
 
-  async listScenarios(region?: string) {
-    const prefix = region ? (await this.region(region)).prefix : undefined
+  /** Scenarios of regions in the caller's scope (and under `region` when named). */
+  async listScenarios(region?: string, scope: RegionScope = {}) {
+    const prefix = region ? (await this.region(region, scope)).prefix : scope.regionPrefix
     return (await repo.listScenarios(this.db, prefix)).map((row) => ({
       id: Number(row.id),
       name: row.name,
@@ -819,6 +840,9 @@ export class SitingService {
     }))
   }
 }
+
+const inPrefix = (code: string | null, prefix: string | undefined) =>
+  prefix === undefined || (code !== null && code.startsWith(prefix))
 
 function share(s: number): string {
   return `${(s * 100).toFixed(1)}%`
