@@ -502,8 +502,10 @@ export class SitingService {
     }
   }
 
-  /** Residents a hypothetical centre at (lon, lat) would add: within its radius and covered by no centre. */
-  /** Residents in the caller's scope only (a street official tries a site for their street's residents). */
+  /**
+   * Residents a hypothetical centre at (lon, lat) would add: within its radius and covered by no centre.
+   * Only the caller's scope's residents count (a street official tries a site for their street).
+   */
   async whatIf(input: { lon: number; lat: number; radiusM?: number }, scope: RegionScope = {}) {
     const started = performance.now()
     const radiusM = input.radiusM ?? this.settings.serviceRadii.communityUrban
