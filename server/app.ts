@@ -28,17 +28,26 @@ export interface BuildAppOptions {
   config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'> &
     AuthConfig &
     Partial<Pick<Config, 'importMaxFeatures' | 'importMaxVertices' | 'importMaxFeatureVertices' | 'importParseMs'>> &
-    Partial<Pick<Config, 'serviceRadii' | 'walkingSpeed' | 'snapDistanceM'>>
+    Partial<Pick<Config, 'serviceRadii' | 'walkingSpeed' | 'snapDistanceM' | 'trustProxy'>>
   /** A migrated database. */
   database: Database
   /** Close the database when the app closes (main.ts: yes; tests sharing one database: no). */
   ownsDatabase?: boolean
 }
 
+/** Fastify's trustProxy: a hop count becomes "the nearest n hops" (as Fastify does with a number). */
+function trustProxyOption(
+  trust: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust
+}
+
 export async function buildApp({ config, database, ownsDatabase = false }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: config.uploadLimitBytes,
+    // behind a reverse proxy, request.ip (the per-IP sign-in limit's key) is the client's only when trusted
+    trustProxy: trustProxyOption(config.trustProxy ?? false),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 

@@ -1,5 +1,6 @@
 // The only reader of process.env. Every setting has its default in one table and is validated once;
 // a bad environment fails at start with one message that lists every bad variable.
+import { isIP } from 'node:net'
 import path from 'node:path'
 import type { DemoRealism } from '../data/district/index.ts'
 
@@ -34,6 +35,12 @@ export interface Config {
   adminUsername: string
   /** Its password; unset = a random one-time password printed to the log once, to be changed at first sign-in. */
   adminPassword: string | undefined
+  /**
+   * Which proxies in front may name the client (X-Forwarded-For, -Proto, -Host): false = none (the
+   * socket's address is the client's), true = any, a hop count, or the proxies' addresses/CIDRs.
+   * The per-IP sign-in limit keys on the client address this yields.
+   */
+  trustProxy: boolean | number | string[]
   /** Sign-in attempts allowed per minute, per IP address and per username. */
   loginRateLimit: number
   /** Uploads allowed per minute, per account. */
@@ -82,6 +89,23 @@ const boolean: Parser<boolean> = (raw) => {
   if (/^(1|true|yes|on)$/i.test(raw)) return true
   if (/^(0|false|no|off)$/i.test(raw)) return false
   throw new Error('expected true or false')
+}
+
+/** TRUST_PROXY: false/true, a hop count (1–10), or comma-separated IP addresses and CIDR ranges. */
+const trustProxy: Parser<boolean | number | string[]> = (raw) => {
+  const value = raw.trim()
+  if (value === '' || value === 'false') return false
+  if (value === 'true') return true
+  if (/^[0-9]+$/.test(value)) return integer(1, 10)(value)
+  const entries = value.split(',').map((entry) => entry.trim())
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/')
+    const family = isIP(address)
+    const maxBits = family === 4 ? 32 : 128
+    if (!family || rest.length > 0 || (bits !== undefined && !(/^[0-9]+$/.test(bits) && Number(bits) <= maxBits)))
+      throw new Error(`expected false, true, a hop count or IP addresses/CIDRs, not "${entry}"`)
+  }
+  return entries
 }
 
 const radius: Parser<number> = (raw) => {
@@ -235,6 +259,12 @@ export const settings: { [K in keyof Config]: Setting<K> } = {
       return raw
     },
     doc: "the initial administrator's password; empty = a one-time password printed to the log, changed at first sign-in",
+  },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    default: 'false',
+    parse: trustProxy,
+    doc: 'proxies trusted to name the client in X-Forwarded-For: false, true, a hop count, or addresses/CIDRs (comma-separated)',
   },
   loginRateLimit: {
     env: 'LOGIN_RATE_LIMIT',

@@ -11,6 +11,7 @@ import {
   MergeRun,
   MergeRunPath,
 } from '../schemas/merge.schema.ts'
+import { scopeOf } from './scope.ts'
 
 export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const merges = app.services.merge
@@ -77,7 +78,7 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MergeIssueList, ...errorResponses },
       },
     },
-    async (request) => merges.listIssues(request.params.id, request.query),
+    async (request) => merges.listIssues(request.params.id, request.query, scopeOf(request)),
   )
 
   app.post(
@@ -107,6 +108,6 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MergeDiff, ...errorResponses },
       },
     },
-    async (request) => merges.diffRuns(request.params.id, request.params.other),
+    async (request) => merges.diffRuns(request.params.id, request.params.other, scopeOf(request)),
   )
 }

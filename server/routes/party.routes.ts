@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { InvalidInputError } from '../errors.ts'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import {
@@ -15,15 +15,9 @@ import {
   RegisterImportResult,
   UnitProfile,
 } from '../schemas/party.schema.ts'
-import { maySeePersonalData, regionPrefixOf } from '../services/auth/roles.ts'
+import { maySeePersonalData } from '../services/auth/roles.ts'
+import { scopeOf } from './scope.ts'
 import { type Table, writeCsv, writeXlsx } from '../services/party/party-tables.ts'
-import type { PartyScope } from '../db/repositories/party.repository.ts'
-
-/** The caller's scope as a region-code prefix (a street official's street, a community worker's community). */
-function scopeOf(request: FastifyRequest): PartyScope {
-  const prefix = request.principal ? regionPrefixOf(request.principal.scope) : null
-  return prefix ? { regionPrefix: prefix } : {}
-}
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const FileResponse = Type.Unknown({ description: 'the file' })

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { InvalidInputError } from '../errors.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import {
@@ -20,15 +19,8 @@ import {
   WhatIfRequest,
   WhatIfResult,
 } from '../schemas/siting.schema.ts'
-import { regionPrefixOf } from '../services/auth/roles.ts'
 import { scenarioCsv, scenarioGeoJson, scenarioHtml, scenarioXlsx } from '../services/siting/scenario-export.ts'
-import type { SitingScope } from '../services/siting/siting.service.ts'
-
-/** The caller's region prefix, as party.routes.ts's scopeOf gives it (to be shared: issue 14). */
-function scopeOf(request: FastifyRequest): SitingScope {
-  const prefix = request.principal ? regionPrefixOf(request.principal.scope) : null
-  return prefix ? { regionPrefix: prefix } : {}
-}
+import { scopeOf } from './scope.ts'
 
 export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const siting = app.services.siting

@@ -5,6 +5,7 @@ import { LayerParams } from '../schemas/layers.schema.ts'
 import { TileJson, TileParams, TileQuery } from '../schemas/tiles.schema.ts'
 import { forMergeRun } from '../services/tiles/layer-registry.ts'
 import { assertTileInRange } from '../services/tiles/tile-math.ts'
+import { scopeOf } from './scope.ts'
 
 export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -28,11 +29,16 @@ export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       assertTileInRange(z, x, y)
       const found = await app.services.layers.find(layerId)
       const layer = request.query.run ? forMergeRun(found, request.query.run) : found
-      const { tile, cached } = await app.services.tiles.getTile(layer, z, x, y)
+      const scope = scopeOf(request)
+      const { tile, cached } = await app.services.tiles.getTile(layer, z, x, y, scope)
       reply
         .header('Content-Type', 'application/vnd.mapbox-vector-tile')
         .header('Cache-Control', 'no-cache')
-        .header('ETag', `"${app.services.tiles.version}-${layerId}-${request.query.run ?? 'published'}-${z}-${x}-${y}"`)
+        // the scope is part of the tag: a browser shared by two accounts must not revalidate one's tile for the other
+        .header(
+          'ETag',
+          `"${app.services.tiles.version}-${scope.regionPrefix ?? 'all'}-${layerId}-${request.query.run ?? 'published'}-${z}-${x}-${y}"`,
+        )
         .header('X-Tile-Cache', cached ? 'hit' : 'miss')
       if (tile.byteLength === 0) return reply.status(204).send(null)
       return reply.send(Buffer.from(tile.buffer, tile.byteOffset, tile.byteLength))
@@ -51,6 +57,7 @@ export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     // from configuration, never from the request's Host (a forged Host would poison shared caches);
     // without PUBLIC_URL the tile URLs are relative to this server
-    async (request) => app.services.layers.tileJson(request.params.layer, app.publicUrl ?? ''),
+    // bounds: the caller's scope (a street official's map opens on the street)
+    async (request) => app.services.layers.tileJson(request.params.layer, app.publicUrl ?? '', scopeOf(request)),
   )
 }

@@ -158,3 +158,28 @@ export async function uploadFile(
     payload: Buffer.from(await request.arrayBuffer()),
   })
 }
+
+/**
+ * An account of a role created by the administrator through the users API, signed in with its
+ * one-time password changed (as a new official does on first sign-in).
+ */
+export async function createAccount(
+  app: TestApp,
+  account: { username: string; role: string; regionCode: string | null },
+  password = 'a-long-enough-password',
+): Promise<Credentials> {
+  const created = await app.inject({ method: 'POST', url: '/api/users', payload: { ...account, password } })
+  if (created.statusCode !== 201) throw new Error(`creating ${account.username}: ${created.body}`)
+  const first = await signIn(app, account.username, password)
+  const changed = await app.inject({
+    method: 'POST',
+    url: '/api/auth/password',
+    headers: credentialHeaders(first, 'POST'),
+    payload: { currentPassword: password, newPassword: `${password}!` },
+    anonymous: true,
+  } as TestInjectOptions)
+  if (changed.statusCode !== 204) throw new Error(`changing ${account.username}'s password: ${changed.body}`)
+  const session = await signIn(app, account.username, `${password}!`)
+  if (session.response.statusCode !== 200) throw new Error(`signing in ${account.username}: ${session.response.body}`)
+  return session
+}

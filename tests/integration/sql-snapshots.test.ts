@@ -114,6 +114,10 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     expect((await merges.executeRun(second)).status).toBe('succeeded')
     await merges.listIssues(second, { kind: 'gap', department: 'party', region: communityA, limit: 10, offset: 0 })
     await merges.diffRuns(first, second)
+    // as a street official: every read filtered by the street's region-code prefix
+    const street = { regionPrefix: communityA.slice(0, 9) }
+    await merges.listIssues(second, { limit: 10, offset: 0 }, street)
+    await merges.diffRuns(first, second, street)
     expect(await failInterruptedRuns(db)).toBe(0)
     expect(await failInterruptedImports(db)).toBe(0)
     await deleteRunResults(db, 999_999)
@@ -125,8 +129,11 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     const regions = new RegionService(db)
     await regions.listRegions({ parent: '410199001000' })
     await regions.describeRegion(communityA)
+    await regions.listRegions({}, street)
+    await regions.describeRegion(communityA, street)
     await findHouseholdNorms(db, [communityA])
     await new SummaryService(db).getSummary()
+    await new SummaryService(db).getSummary(street)
 
     const imports = new ImportService(db)
     const imported = await imports.importGridLayer({
@@ -208,9 +215,12 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     await siting.findUnifiedGridPoints(db, communityA)
     await siting.findUnifiedGridCentroids(db, communityA)
     await siting.findDemandNear(db, lon, lat, 500)
+    await siting.findDemandNear(db, lon, lat, 500, street)
+    await siting.findRegion(db, communityA, street)
     await siting.findCentres(db)
     await siting.findCentresNear(db, lon, lat, 500)
     await siting.findCentre(db, 1)
+    await siting.findCentre(db, 1, street)
     await siting.replaceCatchments(db, 'radius', [])
     await siting.findCatchmentAreas(db, 1)
     const scenario = await siting.insertScenario(db, {
@@ -230,7 +240,8 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
       result: {},
     })
     await siting.findScenario(db, scenario)
-    await siting.listScenarios(db, communityA.slice(0, 6))
+    await siting.findScenario(db, scenario, street)
+    await siting.listScenarios(db, { regionPrefix: communityA.slice(0, 6) })
 
     const layers = new LayerService(db)
     const catalog = await layers.list()
@@ -241,13 +252,23 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     await layers.tileJson('unified-grids', 'http://localhost')
     for (const id of ['party-orgs', 'units', 'party-links', 'joint-committees'])
       await layers.features(id, `${west},${south},${east},${north}`, 10)
+    const official = {
+      kind: 'user',
+      id: 1,
+      role: 'street',
+      scope: { regionCode: `${street.regionPrefix}000` },
+    } as const
+    await layers.features('unified-grids', `${west},${south},${east},${north}`, 10, official)
+    await layers.tileJson('unified-grids', 'http://localhost', street)
     const { z, x, y } = tileAt(west, south, 14)
     await findTileFeatures(db, unified.source, tileBounds(z, x, y))
-    recorder.record(
-      'tiles',
-      'postgisTileQuery',
-      postgisTileQuery(unified.source, 'unified', tileBounds(z, x, y)).compile(db).sql,
-    )
+    await findTileFeatures(db, unified.source, tileBounds(z, x, y), street)
+    for (const scope of [{}, street])
+      recorder.record(
+        'tiles',
+        'postgisTileQuery',
+        postgisTileQuery(unified.source, 'unified', tileBounds(z, x, y), scope).compile(db).sql,
+      )
   })
   afterAll(async () => database?.close())
 

@@ -13,7 +13,11 @@ WITH RECURSIVE chain AS (
 -- findRegion
 select "code", "name", "level", "parent_code" as "parentCode", "is_urban" as "isUrban", CASE WHEN boundary IS NULL THEN NULL
         ELSE json_build_array(round(ST_XMin(boundary)::numeric, 6), round(ST_YMin(boundary)::numeric, 6),
-                              round(ST_XMax(boundary)::numeric, 6), round(ST_YMax(boundary)::numeric, 6)) END as "bbox" from "regions" where "code" = $1;
+                              round(ST_XMax(boundary)::numeric, 6), round(ST_YMax(boundary)::numeric, 6)) END as "bbox" from "regions" where "code" = $1 and TRUE;
+
+select "code", "name", "level", "parent_code" as "parentCode", "is_urban" as "isUrban", CASE WHEN boundary IS NULL THEN NULL
+        ELSE json_build_array(round(ST_XMin(boundary)::numeric, 6), round(ST_YMin(boundary)::numeric, 6),
+                              round(ST_XMax(boundary)::numeric, 6), round(ST_YMax(boundary)::numeric, 6)) END as "bbox" from "regions" where "code" = $1 and left("code", $2::int) = $3::text;
 
 -- findRegionFigures
 SELECT
@@ -30,4 +34,8 @@ select "l"."department", count(*)::int as "count" from "grids" as "g" inner join
 -- findRegions
 select "code", "name", "level", "parent_code" as "parentCode", "is_urban" as "isUrban", CASE WHEN boundary IS NULL THEN NULL
         ELSE json_build_array(round(ST_XMin(boundary)::numeric, 6), round(ST_YMin(boundary)::numeric, 6),
-                              round(ST_XMax(boundary)::numeric, 6), round(ST_YMax(boundary)::numeric, 6)) END as "bbox" from "regions" where "parent_code" = $1 order by "code";
+                              round(ST_XMax(boundary)::numeric, 6), round(ST_YMax(boundary)::numeric, 6)) END as "bbox" from "regions" where TRUE and "parent_code" = $1 order by "code";
+
+select "code", "name", "level", "parent_code" as "parentCode", "is_urban" as "isUrban", CASE WHEN boundary IS NULL THEN NULL
+        ELSE json_build_array(round(ST_XMin(boundary)::numeric, 6), round(ST_YMin(boundary)::numeric, 6),
+                              round(ST_XMax(boundary)::numeric, 6), round(ST_YMax(boundary)::numeric, 6)) END as "bbox" from "regions" where left("code", $1::int) = $2::text order by "code";

@@ -9,7 +9,12 @@ SELECT method, minutes, ST_Area(geom::geography) AS "areaM2" FROM catchments
 SELECT c.id::int AS id, c.code, c.name, c.level, c.status, c.floor_area_m2 AS "floorAreaM2",
   c.radius_m AS "radiusM", c.region_code AS "regionCode", coalesce(r.is_urban, true) AS "isUrban",
   ST_X(c.location) AS lon, ST_Y(c.location) AS lat FROM service_centers c LEFT JOIN regions r ON r.code = c.region_code
-    WHERE c.id = $1;
+    WHERE c.id = $1 AND TRUE;
+
+SELECT c.id::int AS id, c.code, c.name, c.level, c.status, c.floor_area_m2 AS "floorAreaM2",
+  c.radius_m AS "radiusM", c.region_code AS "regionCode", coalesce(r.is_urban, true) AS "isUrban",
+  ST_X(c.location) AS lon, ST_Y(c.location) AS lat FROM service_centers c LEFT JOIN regions r ON r.code = c.region_code
+    WHERE c.id = $1 AND left(c.region_code, $2::int) = $3::text;
 
 -- findCentres
 SELECT c.id::int AS id, c.code, c.name, c.level, c.status, c.floor_area_m2 AS "floorAreaM2",
@@ -32,16 +37,25 @@ SELECT id::float8 AS id, ST_X(location) AS x, ST_Y(location) AS y, residents AS 
 
 -- findDemandNear
 SELECT ST_X(location) AS lon, ST_Y(location) AS lat, residents, households
-    FROM population_points WHERE location && ST_MakeEnvelope($1, $2, $3, $4, 4326);
+    FROM population_points
+    WHERE location && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND TRUE;
+
+SELECT ST_X(location) AS lon, ST_Y(location) AS lat, residents, households
+    FROM population_points
+    WHERE location && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND left(region_code, $5::int) = $6::text;
 
 -- findRegion
-select "code", "name", "level", "is_urban" as "isUrban" from "regions" where "code" = $1;
+select "code", "name", "level", "is_urban" as "isUrban" from "regions" where "code" = $1 and TRUE;
+
+select "code", "name", "level", "is_urban" as "isUrban" from "regions" where "code" = $1 and left("code", $2::int) = $3::text;
 
 -- findRoadEdges
 SELECT class, ST_AsGeoJSON(geom) AS g FROM road_edges WHERE network_id = $1 ORDER BY id;
 
 -- findScenario
-select "id", "name", "region_code" as "regionCode", "solver", "objective", "method", "params", "candidates", "chosen", "covered_before" as "coveredBefore", "covered_after" as "coveredAfter", "total_residents" as "totalResidents", "optimality_gap" as "optimalityGap", "runtime_ms" as "runtimeMs", "result", "created_at" as "createdAt" from "siting_scenarios" where "id" = $1;
+select "id", "name", "region_code" as "regionCode", "solver", "objective", "method", "params", "candidates", "chosen", "covered_before" as "coveredBefore", "covered_after" as "coveredAfter", "total_residents" as "totalResidents", "optimality_gap" as "optimalityGap", "runtime_ms" as "runtimeMs", "result", "created_at" as "createdAt" from "siting_scenarios" where "id" = $1 and TRUE;
+
+select "id", "name", "region_code" as "regionCode", "solver", "objective", "method", "params", "candidates", "chosen", "covered_before" as "coveredBefore", "covered_after" as "coveredAfter", "total_residents" as "totalResidents", "optimality_gap" as "optimalityGap", "runtime_ms" as "runtimeMs", "result", "created_at" as "createdAt" from "siting_scenarios" where "id" = $1 and left("region_code", $2::int) = $3::text;
 
 -- findSubregions
 select "code", "name", "level", "is_urban" as "isUrban" from "regions" where "code" like $1 and "level" in ($2, $3) order by "code";

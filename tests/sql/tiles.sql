@@ -18,7 +18,23 @@ SELECT * FROM (
            ) tile_geometry) AS geom
     FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
     LEFT JOIN regions c ON c.code = u.community_code
-    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($5::float8, $6::float8, $7::float8, $8::float8, 3857), 4326)) t WHERE t.geom IS NOT NULL;
+    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($5::float8, $6::float8, $7::float8, $8::float8, 3857), 4326) AND TRUE) t WHERE t.geom IS NOT NULL;
+
+SELECT * FROM (
+    SELECT u.id AS fid, u.id, u.code, u.community_code AS "communityCode", c.name AS "communityName", round(u.area_m2)::int AS "areaM2",
+           u.households, u.population, m.id::int AS version, (
+      SELECT CASE WHEN g IS NULL OR ST_IsEmpty(g) OR (ST_Dimension(g) = 2 AND ST_Area(g) = 0) THEN NULL ELSE ST_AsGeoJSON(g, 0) END
+      FROM (SELECT ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_RemoveRepeatedPoints(ST_SnapToGrid(
+                     -- snapping can leave a ring touching itself: repair before clipping, as GEOS's
+                     -- rectangle clip throws on invalid input (and the embedded PostGIS then fails silently)
+                     ST_ClipByBox2D(ST_MakeValid(
+                       ST_Simplify(ST_SnapToGrid(ST_Affine(ST_Transform(u.boundary, 3857),
+                         $1::float8, 0, 0, -$2::float8, -$3::float8, $4::float8), 1), 0)),
+                       ST_MakeEnvelope(-64, -64, 4160, 4160)),
+                     1))), ST_Dimension(u.boundary) + 1)) AS g) tile_geometry) AS geom
+    FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+    LEFT JOIN regions c ON c.code = u.community_code
+    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($5::float8, $6::float8, $7::float8, $8::float8, 3857), 4326) AND left(u.community_code, $9::int) = $10::text) t WHERE t.geom IS NOT NULL;
 
 -- postgisTileQuery
 SELECT ST_AsMVT(t, $1::text, 4096, 'geom', 'fid') AS mvt
@@ -30,4 +46,15 @@ SELECT ST_AsMVT(t, $1::text, 4096, 'geom', 'fid') AS mvt
       4096, 64, true) AS geom
     FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
     LEFT JOIN regions c ON c.code = u.community_code
-    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($6::float8, $7::float8, $8::float8, $9::float8, 3857), 4326)) t WHERE t.geom IS NOT NULL;
+    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($6::float8, $7::float8, $8::float8, $9::float8, 3857), 4326) AND TRUE) t WHERE t.geom IS NOT NULL;
+
+SELECT ST_AsMVT(t, $1::text, 4096, 'geom', 'fid') AS mvt
+    FROM (
+    SELECT u.id AS fid, u.id, u.code, u.community_code AS "communityCode", c.name AS "communityName", round(u.area_m2)::int AS "areaM2",
+           u.households, u.population, m.id::int AS version, ST_AsMVTGeom(
+      ST_Transform(u.boundary, 3857),
+      ST_MakeEnvelope($2::float8, $3::float8, $4::float8, $5::float8, 3857)::box2d,
+      4096, 64, true) AS geom
+    FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+    LEFT JOIN regions c ON c.code = u.community_code
+    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($6::float8, $7::float8, $8::float8, $9::float8, 3857), 4326) AND left(u.community_code, $10::int) = $11::text) t WHERE t.geom IS NOT NULL;

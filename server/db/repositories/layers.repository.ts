@@ -3,6 +3,7 @@
 // GiST index does the work, and emits the geometry through the expression its caller asks for.
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { maskSql } from '../../services/auth/mask.ts'
+import { type RegionScope, inScope } from '../scope.ts'
 import type { RegionLevel, Tables } from '../tables.ts'
 import { isShouldEstablish } from './party.repository.ts'
 
@@ -17,15 +18,23 @@ export type PersonalData = 'masked' | 'raw'
 
 const personal = (column: RawBuilder<unknown>, mode: PersonalData) => (mode === 'raw' ? column : maskSql(column))
 
+export interface SourceOptions {
+  /** Tiles always take personal data masked (the default): a tile is shared by every role of a scope. */
+  personalData?: PersonalData
+  /** The caller's scope: every source keeps only rows whose region code starts with its prefix. */
+  scope?: RegionScope
+}
+
 /**
- * A layer's rows inside an envelope: columns `fid`, the properties, and `geom` made by `geometry`.
- * Each layer's registry entry points at one of the selects below. Tiles always take personal data
- * masked (the default): the tile cache is shared by every role.
+ * A layer's rows inside an envelope and the caller's scope: columns `fid`, the properties, and `geom`
+ * made by `geometry`. Each layer's registry entry points at one of the selects below; a new select
+ * must filter by `inScope(<its region-code column>, options.scope)` (tests/integration/scope.test.ts
+ * reads every layer's tiles and features as a street official).
  */
 export type LayerSource = (
   envelope: RawBuilder<unknown>,
   geometry: GeometryOutput,
-  personalData?: PersonalData,
+  options?: SourceOptions,
 ) => RawBuilder<unknown>
 
 /** One merge run's rows, or the published run's when none is named. */
@@ -34,15 +43,15 @@ const runFilter = (runId: number | undefined) =>
 
 export const selectRegionRows =
   (level: Exclude<RegionLevel, 'city'>): LayerSource =>
-  (envelope, geometry) => sql`
+  (envelope, geometry, options = {}) => sql`
     SELECT r.code::bigint AS fid, r.code, r.name, r.level, r.is_urban AS "isUrban", p.name AS "parentName",
            ${geometry(sql`r.boundary`)} AS geom
     FROM regions r LEFT JOIN regions p ON p.code = r.parent_code
-    WHERE r.level = ${level} AND r.boundary && ${envelope}`
+    WHERE r.level = ${level} AND r.boundary && ${envelope} AND ${inScope(sql`r.code`, options.scope)}`
 
 export const selectGridRows =
   (department: string): LayerSource =>
-  (envelope, geometry, personalData = 'masked') => sql`
+  (envelope, geometry, { personalData = 'masked', scope } = {}) => sql`
     SELECT g.id AS fid, g.id, g.code, g.name, l.department, g.community_code AS "communityCode", c.name AS "communityName",
            g.households, g.population, chief.name AS "chiefName", chief.phone AS "chiefPhone", l.version,
            ${geometry(sql`g.boundary`)} AS geom
@@ -54,40 +63,40 @@ export const selectGridRows =
       SELECT ${personal(sql`s.name`, personalData)} AS name, ${personal(sql`s.phone`, personalData)} AS phone
       FROM grid_staff s WHERE s.grid_id = g.id AND s.role = 'chief' ORDER BY s.id LIMIT 1
     ) chief ON true
-    WHERE g.boundary && ${envelope}`
+    WHERE g.boundary && ${envelope} AND ${inScope(sql`g.community_code`, scope)}`
 
-export const selectServiceCenterRows: LayerSource = (envelope, geometry) => sql`
+export const selectServiceCenterRows: LayerSource = (envelope, geometry, options = {}) => sql`
   SELECT s.id AS fid, s.id, s.code, s.name, s.level, s.status, s.floor_area_m2 AS "floorAreaM2", s.radius_m AS "radiusM",
          r.name AS "regionName", ${geometry(sql`s.location`)} AS geom
   FROM service_centers s LEFT JOIN regions r ON r.code = s.region_code
-  WHERE s.location && ${envelope}`
+  WHERE s.location && ${envelope} AND ${inScope(sql`s.region_code`, options.scope)}`
 
 // Party layers carry "regionCode" (the row's 12-digit region code) so a scope filter on the tile path
 // can keep a street official's tiles to their street: `WHERE t."regionCode" LIKE prefix || '%'`.
 
 /** Organizations by tier and domain, coloured by status; `stars` (★★★) is the label of the star rating. */
-export const selectPartyOrgRows: LayerSource = (envelope, geometry) => sql`
+export const selectPartyOrgRows: LayerSource = (envelope, geometry, options = {}) => sql`
   SELECT o.id AS fid, o.id, o.code, o.name, o.tier, o.domain, o.establishment, o.star_rating AS "starRating",
          repeat('★', coalesce(o.star_rating, 0)::int) AS stars, o.status, o.member_count AS "memberCount",
          r.name AS "regionName", o.region_code AS "regionCode", ${geometry(sql`o.location`)} AS geom
   FROM party_orgs o LEFT JOIN regions r ON r.code = o.region_code
-  WHERE o.location && ${envelope}`
+  WHERE o.location && ${envelope} AND ${inScope(sql`o.region_code`, options.scope)}`
 
 /**
  * Units coloured by `category`: 应建未建 (the party rule, isShouldEstablish) before the coverage mode,
  * so that 'none' is a unit with no coverage and fewer than 3 formal members, and the categories
  * partition the units (the map's 应建未建 is the header's).
  */
-export const selectUnitRows: LayerSource = (envelope, geometry) => sql`
+export const selectUnitRows: LayerSource = (envelope, geometry, options = {}) => sql`
   SELECT u.id AS fid, u.id, u.code, u.name, u.kind, u.employees, u.formal_party_members AS "formalPartyMembers",
          coalesce(c.mode, 'none') AS coverage, ${isShouldEstablish()} AS "shouldEstablish",
          CASE WHEN ${isShouldEstablish()} THEN 'should_establish' ELSE coalesce(c.mode, 'none') END AS category,
          o.code AS "orgCode", o.name AS "orgName", u.region_code AS "regionCode", ${geometry(sql`u.location`)} AS geom
   FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id LEFT JOIN party_orgs o ON o.id = c.party_org_id
-  WHERE u.location && ${envelope}`
+  WHERE u.location && ${envelope} AND ${inScope(sql`u.region_code`, options.scope)}`
 
 /** A line from each unit to the organization that covers it (单独建, 联合建, 挂靠建; work coverage has none). */
-export const selectPartyLinkRows: LayerSource = (envelope, geometry) => sql`
+export const selectPartyLinkRows: LayerSource = (envelope, geometry, options = {}) => sql`
   SELECT u.id AS fid, u.code AS "unitCode", u.name AS "unitName", o.code AS "orgCode", o.name AS "orgName",
          c.mode, u.region_code AS "regionCode", ${geometry(sql`l.line`)} AS geom
   FROM unit_coverage c
@@ -95,13 +104,13 @@ export const selectPartyLinkRows: LayerSource = (envelope, geometry) => sql`
   JOIN party_orgs o ON o.id = c.party_org_id AND o.location IS NOT NULL
   CROSS JOIN LATERAL (SELECT ST_MakeLine(u.location, o.location) AS line) l
   -- the line's box, not either end's: a link crossing the tile with both ends outside it is drawn too
-  WHERE l.line && ${envelope}`
+  WHERE l.line && ${envelope} AND ${inScope(sql`u.region_code`, options.scope)}`
 
 /**
  * Area-wide joint committees (大党委/联合党委): the union of the member regions' boundaries, one
  * polygon per committee, with the number of regions it spans.
  */
-export const selectJointCommitteeRows: LayerSource = (envelope, geometry) => sql`
+export const selectJointCommitteeRows: LayerSource = (envelope, geometry, options = {}) => sql`
   SELECT o.id AS fid, o.code, o.name, o.tier, o.status, o.member_count AS "memberCount", a.regions,
          o.region_code AS "regionCode", ${geometry(sql`a.area`)} AS geom
   FROM party_orgs o
@@ -111,59 +120,60 @@ export const selectJointCommitteeRows: LayerSource = (envelope, geometry) => sql
     WHERE pr.party_org_id = o.id) a
   WHERE a.regions > 0 AND EXISTS (
     SELECT 1 FROM party_org_regions pr JOIN regions r ON r.code = pr.region_code
-    WHERE pr.party_org_id = o.id AND r.boundary && ${envelope})`
+    WHERE pr.party_org_id = o.id AND r.boundary && ${envelope})
+    AND ${inScope(sql`o.region_code`, options.scope)}`
 
-/** Stored catchments: radius circles and 5/10/15-minute walking areas (`band`: radius or the minutes). */
-export const selectCatchmentRows: LayerSource = (envelope, geometry) => sql`
+/** Stored catchments: radius circles and 5/10/15-minute walking areas (`band`: radius or the minutes), scoped by their centre. */
+export const selectCatchmentRows: LayerSource = (envelope, geometry, options = {}) => sql`
   SELECT k.id AS fid, k.id, k.center_id AS "centerId", s.code AS "centerCode", s.name AS "centerName", k.method,
          coalesce(k.minutes::text, 'radius') AS band, k.minutes, k.radius_m AS "radiusM", ${geometry(sql`k.geom`)} AS geom
   FROM catchments k JOIN service_centers s ON s.id = k.center_id
-  WHERE k.geom && ${envelope}`
+  WHERE k.geom && ${envelope} AND ${inScope(sql`s.region_code`, options.scope)}`
 
 /** Outside every stored radius catchment (the circles POST /api/catchments stores). */
 const uncoveredByRadius = sql`NOT EXISTS (SELECT 1 FROM catchments k WHERE k.method = 'radius' AND ST_Intersects(k.geom, p.location))`
 
-export const selectUncoveredResidentRows: LayerSource = (envelope, geometry) => sql`
+export const selectUncoveredResidentRows: LayerSource = (envelope, geometry, options = {}) => sql`
   SELECT p.id AS fid, p.id, p.residents, p.households, ${geometry(sql`p.location`)} AS geom
   FROM population_points p
-  WHERE p.location && ${envelope} AND ${uncoveredByRadius}`
+  WHERE p.location && ${envelope} AND ${inScope(sql`p.region_code`, options.scope)} AND ${uncoveredByRadius}`
 
 /** Cells of the uncovered-residents aggregate: 0.005° (about 450 × 550 m here). */
 const CELL_DEGREES = sql.lit(0.005)
 
-export const selectUncoveredCellRows: LayerSource = (envelope, geometry) => sql`
+export const selectUncoveredCellRows: LayerSource = (envelope, geometry, options = {}) => sql`
   SELECT (c.i * 1000000 + c.j)::bigint AS fid, sum(c.residents)::int AS residents, count(*)::int AS points,
          ${geometry(sql`ST_MakeEnvelope(c.i * ${CELL_DEGREES}, c.j * ${CELL_DEGREES}, (c.i + 1) * ${CELL_DEGREES}, (c.j + 1) * ${CELL_DEGREES}, 4326)`)} AS geom
   FROM (
     SELECT floor(ST_X(p.location) / ${CELL_DEGREES})::bigint AS i, floor(ST_Y(p.location) / ${CELL_DEGREES})::bigint AS j, p.residents
     FROM population_points p
-    WHERE p.location && ${envelope} AND ${uncoveredByRadius}
+    WHERE p.location && ${envelope} AND ${inScope(sql`p.region_code`, options.scope)} AND ${uncoveredByRadius}
   ) c
   GROUP BY c.i, c.j`
 
-export const selectPopulationRows: LayerSource = (envelope, geometry) => sql`
+export const selectPopulationRows: LayerSource = (envelope, geometry, options = {}) => sql`
   SELECT p.id AS fid, p.id, p.residents, p.households, ${geometry(sql`p.location`)} AS geom
   FROM population_points p
-  WHERE p.location && ${envelope}`
+  WHERE p.location && ${envelope} AND ${inScope(sql`p.region_code`, options.scope)}`
 
 /** The unified grids of one merge run, or of the published one. */
 export const selectUnifiedGridRows =
   (runId?: number): LayerSource =>
-  (envelope, geometry) => sql`
+  (envelope, geometry, options = {}) => sql`
     SELECT u.id AS fid, u.id, u.code, u.community_code AS "communityCode", c.name AS "communityName", round(u.area_m2)::int AS "areaM2",
            u.households, u.population, m.id::int AS version, ${geometry(sql`u.boundary`)} AS geom
     FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND ${runFilter(runId)}
     LEFT JOIN regions c ON c.code = u.community_code
-    WHERE u.boundary && ${envelope}`
+    WHERE u.boundary && ${envelope} AND ${inScope(sql`u.community_code`, options.scope)}`
 
 /** The issues of one merge run, or of the published one (slivers are absorbed, not drawn). */
 export const selectMergeIssueRows =
   (runId?: number): LayerSource =>
-  (envelope, geometry) => sql`
+  (envelope, geometry, options = {}) => sql`
     SELECT i.id AS fid, i.id, i.kind, i.department, i.community_code AS "communityCode", round(i.area_m2)::int AS "areaM2", i.note,
            ${geometry(sql`i.geom`)} AS geom
     FROM merge_issues i JOIN merge_runs m ON m.id = i.merge_run_id AND ${runFilter(runId)}
-    WHERE i.geom && ${envelope} AND i.kind <> 'sliver'`
+    WHERE i.geom && ${envelope} AND i.kind <> 'sliver' AND ${inScope(sql`i.community_code`, options.scope)}`
 
 export function envelopeOfBbox([west, south, east, north]: readonly number[]): RawBuilder<unknown> {
   return sql`ST_MakeEnvelope(${west}::float8, ${south}::float8, ${east}::float8, ${north}::float8, ${sql.lit(SRID_WGS84)})`
@@ -175,15 +185,15 @@ export interface FeatureRow {
   [property: string]: unknown
 }
 
-/** GeoJSON features of a layer in a bbox, at most `limit` (+1 to tell whether more exist). */
+/** GeoJSON features of a layer in a bbox and the scope, at most `limit` (+1 to tell whether more exist). */
 export async function findFeaturesInBbox(
   db: Kysely<Tables>,
   source: LayerSource,
   bbox: readonly number[],
   limit: number,
-  personalData: PersonalData = 'masked',
+  options: SourceOptions = {},
 ): Promise<FeatureRow[]> {
-  const rows = source(envelopeOfBbox(bbox), (column) => sql`ST_AsGeoJSON(${column}, 6)`, personalData)
+  const rows = source(envelopeOfBbox(bbox), (column) => sql`ST_AsGeoJSON(${column}, 6)`, options)
   const { rows: result } = await sql<FeatureRow>`SELECT * FROM (${rows}) t ORDER BY t.fid LIMIT ${limit + 1}`.execute(
     db,
   )
@@ -207,11 +217,15 @@ export async function findActiveDepartmentLayers(db: Kysely<Tables>): Promise<Ac
     .execute()
 }
 
-/** The bbox of everything on the map (the district), for TileJSON bounds. */
-export async function findDataBounds(db: Kysely<Tables>): Promise<[number, number, number, number] | undefined> {
+/** The bbox of everything on the map in the scope (the district, or the caller's street or community), for TileJSON bounds. */
+export async function findDataBounds(
+  db: Kysely<Tables>,
+  scope: RegionScope = {},
+): Promise<[number, number, number, number] | undefined> {
   const { rows } = await sql<{ w: number | null; s: number | null; e: number | null; n: number | null }>`
     SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n
-    FROM (SELECT ST_Extent(boundary)::geometry AS b FROM regions WHERE level IN ('district', 'street')) t`.execute(db)
+    FROM (SELECT ST_Extent(boundary)::geometry AS b FROM regions
+          WHERE level IN ('district', 'street', 'community') AND ${inScope(sql`code`, scope)}) t`.execute(db)
   const row = rows[0]
   if (!row || row.w === null || row.s === null || row.e === null || row.n === null) return undefined
   return [row.w, row.s, row.e, row.n]

@@ -2,12 +2,11 @@
 // function takes an optional region-code prefix (the caller's scope: a street's first 9 digits, a
 // community's 12) and applies it in SQL to the rows' region_code.
 import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { RegionScope } from '../scope.ts'
 import type { CoverageMode, PartyOrgDomain, PartyOrgStatus, PartyOrgTier, Tables, UnitKind } from '../tables.ts'
 
-export interface PartyScope {
-  /** region-code prefix the rows must start with (the caller's scope); absent = everything */
-  regionPrefix?: string
-}
+/** The caller's scope (server/db/scope.ts): the rows' region code must start with its prefix. */
+export type PartyScope = RegionScope
 
 export interface PartyFilter extends PartyScope {
   /** a street's 12-digit code: rows in that street */

@@ -3,6 +3,7 @@
 import { type Kysely, type Transaction, sql } from 'kysely'
 import type { RegionLevel, Tables } from '../tables.ts'
 import { codePrefixLength } from '../../services/regions/region-codes.ts'
+import { type RegionScope, inScope } from '../scope.ts'
 
 export interface RegionRow {
   code: string
@@ -28,18 +29,27 @@ function selectRegions(db: Kysely<Tables>) {
   ])
 }
 
+/** Regions in the scope (a street official's street and its communities, not its ancestors). */
 export async function findRegions(
   db: Kysely<Tables>,
   filter: { parent?: string; level?: RegionLevel },
+  scope: RegionScope = {},
 ): Promise<RegionRow[]> {
-  let query = selectRegions(db)
+  let query = selectRegions(db).where(inScope(sql.ref('code'), scope))
   if (filter.parent) query = query.where('parent_code', '=', filter.parent)
   if (filter.level) query = query.where('level', '=', filter.level)
   return query.orderBy('code').execute()
 }
 
-export async function findRegion(db: Kysely<Tables>, code: string): Promise<RegionRow | undefined> {
-  return selectRegions(db).where('code', '=', code).executeTakeFirst()
+export async function findRegion(
+  db: Kysely<Tables>,
+  code: string,
+  scope: RegionScope = {},
+): Promise<RegionRow | undefined> {
+  return selectRegions(db)
+    .where('code', '=', code)
+    .where(inScope(sql.ref('code'), scope))
+    .executeTakeFirst()
 }
 
 export interface RegionFigures {

@@ -3,6 +3,7 @@
 // district by its first 6 digits, a street by 9, a community by all 12), so a street's figures are
 // its communities' and nothing else.
 import { type Kysely, type Transaction, sql } from 'kysely'
+import { type RegionScope, inScope } from '../scope.ts'
 import type { RegionLevel, ServiceCenterLevel, Tables } from '../tables.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
@@ -16,10 +17,12 @@ export interface SitingRegion {
   isUrban: boolean
 }
 
-export async function findRegion(db: Db, code: string): Promise<SitingRegion | undefined> {
+/** The region of that code, when it lies in the scope. */
+export async function findRegion(db: Db, code: string, scope: RegionScope = {}): Promise<SitingRegion | undefined> {
   return db
     .selectFrom('regions')
     .where('code', '=', code)
+    .where(inScope(sql.ref('code'), scope))
     .select(['code', 'name', 'level', 'is_urban as isUrban'])
     .executeTakeFirst()
 }
@@ -110,18 +113,18 @@ function boxAround(lon: number, lat: number, metres: number) {
   return sql`ST_MakeEnvelope(${lon - dLon}, ${lat - dLat}, ${lon + dLon}, ${lat + dLat}, 4326)`
 }
 
-/** Population points near (lon, lat), only those whose region code starts with `prefix` when given. */
+/** Population points near (lon, lat) in the scope. */
 export async function findDemandNear(
   db: Db,
   lon: number,
   lat: number,
   metres: number,
-  prefix?: string,
+  scope: RegionScope = {},
 ): Promise<{ lon: number; lat: number; residents: number; households: number }[]> {
   const { rows } = await sql<{ lon: number; lat: number; residents: number; households: number }>`
     SELECT ST_X(location) AS lon, ST_Y(location) AS lat, residents, households
-    FROM population_points WHERE location && ${boxAround(lon, lat, metres)}
-    ${prefix ? sql`AND region_code LIKE ${`${prefix}%`}` : sql``}`.execute(db)
+    FROM population_points
+    WHERE location && ${boxAround(lon, lat, metres)} AND ${inScope(sql`region_code`, scope)}`.execute(db)
   return rows
 }
 
@@ -158,11 +161,11 @@ export async function findCentresNear(db: Db, lon: number, lat: number, metres: 
   return rows
 }
 
-/** A centre by id; with `prefix`, only when its region code starts with it. */
-export async function findCentre(db: Db, id: number, prefix?: string): Promise<CentreRow | undefined> {
+/** The centre of that id, when it lies in the scope. */
+export async function findCentre(db: Db, id: number, scope: RegionScope = {}): Promise<CentreRow | undefined> {
   const { rows } = await sql<CentreRow>`
     SELECT ${centreColumns} FROM service_centers c LEFT JOIN regions r ON r.code = c.region_code
-    WHERE c.id = ${id} ${prefix ? sql`AND c.region_code LIKE ${`${prefix}%`}` : sql``}`.execute(db)
+    WHERE c.id = ${id} AND ${inScope(sql`c.region_code`, scope)}`.execute(db)
   return rows[0]
 }
 
@@ -320,17 +323,21 @@ const scenarioColumns = [
   'created_at as createdAt',
 ] as const
 
-/** A saved scenario by id; with `prefix`, only when its region code starts with it. */
-export async function findScenario(db: Db, id: number, prefix?: string) {
-  let query = db.selectFrom('siting_scenarios').where('id', '=', id)
-  if (prefix) query = query.where('region_code', 'like', `${prefix}%`)
-  return query.select(scenarioColumns).executeTakeFirst()
+/** The scenario of that id, when its region lies in the scope. */
+export async function findScenario(db: Db, id: number, scope: RegionScope = {}) {
+  return db
+    .selectFrom('siting_scenarios')
+    .where('id', '=', id)
+    .where(inScope(sql.ref('region_code'), scope))
+    .select(scenarioColumns)
+    .executeTakeFirst()
 }
 
-export async function listScenarios(db: Db, prefix: string | undefined) {
-  let query = db
+export async function listScenarios(db: Db, scope: RegionScope = {}) {
+  return db
     .selectFrom('siting_scenarios')
     .select(scenarioColumns.filter((c) => c !== 'candidates' && c !== 'result' && c !== 'params'))
-  if (prefix) query = query.where('region_code', 'like', `${prefix}%`)
-  return query.orderBy('id', 'desc').execute()
+    .where(inScope(sql.ref('region_code'), scope))
+    .orderBy('id', 'desc')
+    .execute()
 }

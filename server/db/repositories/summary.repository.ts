@@ -1,10 +1,13 @@
-// The KPI figures of a wall display, in as few round trips as the two drivers allow.
+// The KPI figures of a wall display, in as few round trips as the two drivers allow, for the
+// caller's scope (a street official's figures are the street's: every row filtered by region code).
 import { type Kysely, sql } from 'kysely'
+import { type RegionScope, inScope } from '../scope.ts'
 import type { Tables } from '../tables.ts'
 import type { Summary } from '../../schemas/summary.schema.ts'
 import { isShouldEstablish } from './party.repository.ts'
 
-export async function findSummary(db: Kysely<Tables>): Promise<Summary> {
+export async function findSummary(db: Kysely<Tables>, scope: RegionScope = {}): Promise<Summary> {
+  const at = (column: string) => inScope(sql.ref(column), scope)
   const { rows } = await sql<{
     streets: number
     communities: number
@@ -18,22 +21,25 @@ export async function findSummary(db: Kysely<Tables>): Promise<Summary> {
     households: number
   }>`
     SELECT
-      (SELECT count(*)::int FROM regions WHERE level = 'street') AS streets,
-      (SELECT count(*)::int FROM regions WHERE level = 'community') AS communities,
-      (SELECT count(*)::int FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published) AS "unifiedGrids",
-      (SELECT count(*)::int FROM party_orgs) AS "partyOrgs",
-      (SELECT count(*)::int FROM party_orgs WHERE status = 'weak') AS weak,
-      (SELECT count(*)::int FROM party_orgs WHERE status = 'hollow') AS hollow,
-      (SELECT count(*)::int FROM units) AS units,
+      (SELECT count(*)::int FROM regions WHERE level = 'street' AND ${at('code')}) AS streets,
+      (SELECT count(*)::int FROM regions WHERE level = 'community' AND ${at('code')}) AS communities,
+      (SELECT count(*)::int FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+         WHERE ${at('u.community_code')}) AS "unifiedGrids",
+      (SELECT count(*)::int FROM party_orgs WHERE ${at('region_code')}) AS "partyOrgs",
+      (SELECT count(*)::int FROM party_orgs WHERE status = 'weak' AND ${at('region_code')}) AS weak,
+      (SELECT count(*)::int FROM party_orgs WHERE status = 'hollow' AND ${at('region_code')}) AS hollow,
+      (SELECT count(*)::int FROM units WHERE ${at('region_code')}) AS units,
       -- 应建未建 as the party rule counts it (party.repository.ts): 3+ formal members, no organization of its own
       (SELECT count(*)::int FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
-         WHERE ${isShouldEstablish()}) AS "shouldEstablish",
-      (SELECT coalesce(sum(residents), 0)::int FROM population_points) AS residents,
-      (SELECT coalesce(sum(households), 0)::int FROM population_points) AS households`.execute(db)
+         WHERE ${isShouldEstablish()} AND ${at('u.region_code')}) AS "shouldEstablish",
+      (SELECT coalesce(sum(residents), 0)::int FROM population_points WHERE ${at('region_code')}) AS residents,
+      (SELECT coalesce(sum(households), 0)::int FROM population_points WHERE ${at('region_code')}) AS households`.execute(
+    db,
+  )
   const grids = await db
     .selectFrom('grid_layers as l')
     .innerJoin('departments as d', 'd.code', 'l.department')
-    .leftJoin('grids as g', 'g.layer_id', 'l.id')
+    .leftJoin('grids as g', (join) => join.onRef('g.layer_id', '=', 'l.id').on(at('g.community_code')))
     .where('l.is_active', '=', true)
     .groupBy(['l.department', 'l.version', 'd.sort_order'])
     .select(['l.department', 'l.version as layerVersion', sql<number>`count(g.id)::int`.as('count')])
@@ -41,6 +47,7 @@ export async function findSummary(db: Kysely<Tables>): Promise<Summary> {
     .execute()
   const serviceCenters = await db
     .selectFrom('service_centers')
+    .where(at('region_code'))
     .groupBy('level')
     .select(['level', sql<number>`count(*)::int`.as('count')])
     .orderBy('level')

@@ -1,8 +1,10 @@
 // Vector tiles of a layer. Two encoders over the same layer selects:
 //  - ST_AsMVT/ST_AsMVTGeom where PostGIS has protobuf (server PostGIS);
 //  - tile-space geometry computed in SQL and encoded in Node (PGlite, whose PostGIS lacks protobuf).
+// Both take the caller's scope: a street official's tile holds the rows of that street only.
 import { type Kysely, sql } from 'kysely'
 import type { TileBounds } from '../../services/tiles/tile-math.ts'
+import type { RegionScope } from '../scope.ts'
 import type { Tables } from '../tables.ts'
 import { type LayerSource, SRID_WEB_MERCATOR, SRID_WGS84 } from './layers.repository.ts'
 
@@ -15,8 +17,8 @@ function tileEnvelope4326(tile: TileBounds) {
   return sql`ST_Transform(ST_MakeEnvelope(${west}::float8, ${south}::float8, ${east}::float8, ${north}::float8, ${sql.lit(SRID_WEB_MERCATOR)}), ${sql.lit(SRID_WGS84)})`
 }
 
-/** The ST_AsMVT query for one layer of one tile (also run bare by the benchmark as its reference). */
-export function postgisTileQuery(source: LayerSource, layerName: string, tile: TileBounds) {
+/** The ST_AsMVT query for one layer of one tile in the scope (also run bare by the benchmark as its reference). */
+export function postgisTileQuery(source: LayerSource, layerName: string, tile: TileBounds, scope: RegionScope = {}) {
   const { west, south, east, north } = tile.bounds
   const rows = source(
     tileEnvelope4326(tile),
@@ -24,20 +26,22 @@ export function postgisTileQuery(source: LayerSource, layerName: string, tile: T
       ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
       ST_MakeEnvelope(${west}::float8, ${south}::float8, ${east}::float8, ${north}::float8, ${sql.lit(SRID_WEB_MERCATOR)})::box2d,
       ${sql.lit(TILE_EXTENT)}, ${sql.lit(TILE_BUFFER)}, true)`,
+    { scope },
   )
   return sql<{ mvt: Uint8Array | null }>`
     SELECT ST_AsMVT(t, ${layerName}::text, ${sql.lit(TILE_EXTENT)}, 'geom', 'fid') AS mvt
     FROM (${rows}) t WHERE t.geom IS NOT NULL`
 }
 
-/** One MVT layer encoded by PostGIS. */
+/** One MVT layer encoded by PostGIS: the rows in the scope only. */
 export async function encodeTileWithPostgis(
   db: Kysely<Tables>,
   source: LayerSource,
   layerName: string,
   tile: TileBounds,
+  scope: RegionScope = {},
 ): Promise<Uint8Array> {
-  const { rows } = await postgisTileQuery(source, layerName, tile).execute(db)
+  const { rows } = await postgisTileQuery(source, layerName, tile, scope).execute(db)
   return new Uint8Array(rows[0]?.mvt ?? new Uint8Array())
 }
 
@@ -57,6 +61,7 @@ export async function findTileFeatures(
   db: Kysely<Tables>,
   source: LayerSource,
   tile: TileBounds,
+  scope: RegionScope = {},
 ): Promise<TileFeatureRow[]> {
   const { west, north } = tile.bounds
   const scale = TILE_EXTENT / (tile.bounds.east - tile.bounds.west)
@@ -81,6 +86,7 @@ export async function findTileFeatures(
             FROM (SELECT ST_Affine(ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
                     ${scale}::float8, 0, 0, -${scale}::float8, -${west * scale}::float8, ${north * scale}::float8) AS a) pixels
            ) tile_geometry)`,
+    { scope },
   )
   const { rows: result } = await sql<TileFeatureRow>`SELECT * FROM (${rows}) t WHERE t.geom IS NOT NULL`.execute(db)
   return result

@@ -1,5 +1,8 @@
 // Roles and scopes. A scope is the region a principal may see: null = everything, else a street's
-// or a community's 12-digit code. The repositories filter by regionPrefixOf(scope) (the next step).
+// or a community's 12-digit code (a viewer or a wall token may carry any region's). Every repository
+// that reads regional rows filters by regionPrefixOf(scope), as a RegionScope (server/db/scope.ts);
+// routes take it from the request with scopeOf (server/routes/scope.ts).
+import type { RegionScope } from '../../db/scope.ts'
 import type { UserRole } from '../../db/tables.ts'
 import { codePrefixOf, isRegionCode, levelOfCode } from '../regions/region-codes.ts'
 
@@ -29,6 +32,25 @@ export const everything: Scope = { regionCode: null }
  */
 export function regionPrefixOf(scope: Scope): string | null {
   return scope.regionCode === null ? null : codePrefixOf(scope.regionCode)
+}
+
+/** The scope as the repositories take it: `{ regionPrefix }`, or `{}` for everything (and for no principal). */
+export function regionScopeOf(principal: Principal | undefined): RegionScope {
+  const prefix = principal ? regionPrefixOf(principal.scope) : null
+  return prefix ? { regionPrefix: prefix } : {}
+}
+
+/**
+ * The narrower of the scope and a requested region (its code's prefix); undefined when they do not
+ * meet (the region lies outside the scope: answer 404, not 403, so as not to tell it exists).
+ */
+export function narrowScope(scope: RegionScope, regionCode: string | undefined): RegionScope | undefined {
+  if (!regionCode) return scope
+  const wanted = codePrefixOf(regionCode)
+  const held = scope.regionPrefix
+  if (!held || wanted.startsWith(held)) return { regionPrefix: wanted }
+  if (held.startsWith(wanted)) return { regionPrefix: held }
+  return undefined
 }
 
 /** Whether a region code lies inside the scope. */

@@ -7,6 +7,7 @@ import * as diff from '../../db/repositories/merge-diff.repository.ts'
 import * as issues from '../../db/repositories/merge-issues.repository.ts'
 import * as runs from '../../db/repositories/merge-runs.repository.ts'
 import type { DriverName } from '../../db/database.ts'
+import type { RegionScope } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.ts'
 import type {
@@ -16,7 +17,7 @@ import type {
   MergeIssuesQuery,
   MergeRequest,
 } from '../../schemas/merge.schema.ts'
-import { codePrefixOf } from '../regions/region-codes.ts'
+import { narrowScope } from '../auth/roles.ts'
 import type { TileService } from '../tiles/tiles.service.ts'
 import { mergeDefaults, toMergeParams } from './merge-params.ts'
 import { type MergeHooks, executeMerge, mergeExecutionFor, prepareMerges } from './merge-run.ts'
@@ -116,17 +117,24 @@ export class MergeService {
     return this.getRun(runId)
   }
 
-  async listIssues(runId: number, query: MergeIssuesQuery): Promise<MergeIssueList> {
+  /**
+   * A run's issues in the caller's scope (and the requested region): a street official sees the
+   * issues of their street's communities only; a region outside the scope is not found. (A run itself
+   * — its progress, parameters and district-wide statistics — is no region's and any reader sees it.)
+   */
+  async listIssues(runId: number, query: MergeIssuesQuery, scope: RegionScope = {}): Promise<MergeIssueList> {
     await this.getRun(runId)
     const { kind, department, region, limit = 100, offset = 0 } = query
-    const regionPrefix = region ? codePrefixOf(region) : undefined
-    return issues.findIssues(this.db, runId, { kind, department, regionPrefix, limit, offset })
+    const narrowed = narrowScope(scope, region)
+    if (!narrowed) throw new NotFoundError(`区划 ${region} 不在可查看范围内 / region ${region} is outside your scope`)
+    return issues.findIssues(this.db, runId, { kind, department, regionPrefix: narrowed.regionPrefix, limit, offset })
   }
 
-  async diffRuns(from: number, to: number): Promise<MergeDiff> {
+  /** Unified grids added, removed and reshaped, of the communities in the caller's scope. */
+  async diffRuns(from: number, to: number, scope: RegionScope = {}): Promise<MergeDiff> {
     await this.getRun(from)
     await this.getRun(to)
-    const rows = await diff.diffRuns(this.db, from, to, await runs.findMetricSrid(this.db), 0.01)
+    const rows = await diff.diffRuns(this.db, from, to, await runs.findMetricSrid(this.db), 0.01, scope)
     return {
       from,
       to,

@@ -32,7 +32,8 @@ import type {
   UnitProfile,
 } from '../../schemas/party.schema.ts'
 import { maskPersonal } from '../auth/mask.ts'
-import { codePrefixOf, levelOfCode } from '../regions/region-codes.ts'
+import { levelOfCode } from '../regions/region-codes.ts'
+import { narrowScope } from '../auth/roles.ts'
 import { coverageDefinitions, figuresOf, rollUpCoverage } from './coverage-figures.ts'
 import { defaultJointProposalOptions, proposeJointBranches } from './joint-proposals.ts'
 import { expectedTierFor, tierThresholds, weakShareVerdict, weakShareGuideline } from './org-tiers.ts'
@@ -124,15 +125,8 @@ const filtersOf: Record<PartyRule, readonly ('street' | 'community' | 'domain' |
 const unitStatuses = ['own', 'joint', 'affiliated', 'work', 'none']
 const orgStatuses = ['normal', 'weak', 'rectifying', 'hollow']
 
-/** The narrower of the scope's prefix and a requested region's; undefined when they do not meet. */
-export function narrowScope(scope: PartyScope, regionCode: string | undefined): PartyScope | undefined {
-  if (!regionCode) return scope
-  const wanted = codePrefixOf(regionCode)
-  const held = scope.regionPrefix
-  if (!held || wanted.startsWith(held)) return { regionPrefix: wanted }
-  if (held.startsWith(wanted)) return { regionPrefix: held }
-  return undefined
-}
+/** The narrower of the scope's prefix and a requested region's (shared by every scoped service). */
+export { narrowScope }
 
 const pointOf = (lon: number | null, lat: number | null): [number, number] | null =>
   lon === null || lat === null ? null : [lon, lat]

@@ -143,9 +143,14 @@ export class CoverageReader {
       streets: all.filter((f) => f.level === 'street'),
       communities: all.filter((f) => f.level === 'community'),
       unifiedGrids: [...grids.values()].map(finish).sort((a, b) => a.code.localeCompare(b.code)),
-      centres: loads,
+      // every centre counts towards coverage (one across the boundary still serves residents), but only
+      // the scope's centres are listed with their loads
+      centres: loads.filter((_, j) => inPrefix(centres[j].regionCode, scope.regionPrefix)),
       unsnapped: method === 'network' ? { points: unsnapped.length, residents: unsnappedResidents } : null,
       ms: Math.round(performance.now() - started),
     }
   }
 }
+
+const inPrefix = (code: string | null, prefix: string | undefined) =>
+  prefix === undefined || (code !== null && code.startsWith(prefix))

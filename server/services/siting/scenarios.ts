@@ -313,7 +313,7 @@ export class Scenarios {
 
   /** A saved scenario; one for a region outside the caller's scope is not found. */
   async scenario(id: number, scope: SitingScope = {}) {
-    const row = await repo.findScenario(this.data.db, id, scope.regionPrefix)
+    const row = await repo.findScenario(this.data.db, id, scope)
     if (!row) throw new NotFoundError(`选址方案 ${id} 不存在; siting scenario ${id} not found`)
     return scenarioOut(row)
   }
@@ -343,7 +343,7 @@ export class Scenarios {
 
   async listScenarios(region?: string, scope: SitingScope = {}) {
     const prefix = region ? (await this.data.region(region, scope)).prefix : scope.regionPrefix
-    return (await repo.listScenarios(this.data.db, prefix)).map((row) => ({
+    return (await repo.listScenarios(this.data.db, prefix ? { regionPrefix: prefix } : {})).map((row) => ({
       id: Number(row.id),
       name: row.name,
       regionCode: row.regionCode,

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely'
 import type { ServiceRadii } from '../../config.ts'
 import * as repo from '../../db/repositories/siting.repository.ts'
+import type { RegionScope } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import { InvalidInputError, NotFoundError } from '../../errors.ts'
 import { codePrefixLength, isRegionCode } from '../regions/region-codes.ts'
@@ -28,9 +29,7 @@ export interface SitingSettings {
 export type CatchmentMethod = 'radius' | 'network'
 
 /** What the caller may see: a region-code prefix (a street official's street), or everything. */
-export interface SitingScope {
-  regionPrefix?: string
-}
+export type SitingScope = RegionScope
 
 const EARTH_RADIUS = 6_371_008.8
 const RAD = Math.PI / 180
@@ -141,10 +140,12 @@ export class SitingData {
 
   /**
    * The region asked for, within the caller's scope: a region containing the scope answers for the
-   * scope's own region (a street official asking for the district gets their street); a region
-   * beside it is not found.
+   * scope's own region (a street official asking for the district gets their street), as does naming
+   * none; a region beside it is not found (404, the answer for a code that does not exist to them).
    */
   async region(code: string | undefined, scope: SitingScope = {}) {
+    // a scoped caller who names no region gets their own
+    code ??= scope.regionPrefix?.padEnd(12, '0')
     if (!code || !isRegionCode(code))
       throw new InvalidInputError(`区划编码必须是 12 位数字（字段 region）; region must be a 12-digit code`, [
         { field: 'region' },

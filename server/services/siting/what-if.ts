@@ -22,7 +22,7 @@ export class WhatIf {
       throw new InvalidInputError('坐标无效（字段 lon/lat）; invalid coordinates', [{ field: 'lon' }])
     const maxRadius = Math.max(...Object.values(this.data.settings.serviceRadii))
     const [points, centres] = await Promise.all([
-      repo.findDemandNear(this.data.db, input.lon, input.lat, radiusM, scope.regionPrefix),
+      repo.findDemandNear(this.data.db, input.lon, input.lat, radiusM, scope),
       repo.findCentresNear(this.data.db, input.lon, input.lat, radiusM + maxRadius + 1),
     ])
     const frame = new LocalFrame(input.lon, input.lat)

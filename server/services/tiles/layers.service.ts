@@ -1,6 +1,7 @@
 // The layer catalog as the map sees it, and GeoJSON features of a layer in a bbox. The catalog is
 // read once and kept until data changes (every tile request looks its layer up).
 import type { Kysely } from 'kysely'
+import type { RegionScope } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import {
   findActiveDepartmentLayers,
@@ -13,7 +14,7 @@ import type { TileJson } from '../../schemas/tiles.schema.ts'
 import { type Layer, buildCatalog } from './layer-registry.ts'
 import { parseBbox } from './tile-math.ts'
 import { maskPersonal } from '../auth/mask.ts'
-import { type Principal, maySeePersonalData } from '../auth/roles.ts'
+import { type Principal, maySeePersonalData, regionScopeOf } from '../auth/roles.ts'
 
 /** Properties holding personal data, shown only to roles that need them within their scope. */
 const personalProperties = ['chiefName', 'chiefPhone'] as const
@@ -51,7 +52,11 @@ export class LayerService {
     const bbox = parseBbox(rawBbox)
     // officials and administrators may see names and numbers in their scope: read them raw, mask per row
     const mayUnmask = principal?.kind === 'user' && principal.role !== 'viewer'
-    const rows = await findFeaturesInBbox(this.db, layer.source, bbox, limit, mayUnmask ? 'raw' : 'masked')
+    // the caller's street or community only (filtered in the layer's SQL)
+    const rows = await findFeaturesInBbox(this.db, layer.source, bbox, limit, {
+      personalData: mayUnmask ? 'raw' : 'masked',
+      scope: regionScopeOf(principal),
+    })
     const features = rows.slice(0, limit).map(({ fid, geom, ...properties }) => {
       if (mayUnmask && !maySeePersonalData(principal, properties.communityCode as string | null))
         for (const key of personalProperties)
@@ -61,9 +66,9 @@ export class LayerService {
     return { type: 'FeatureCollection', features, numberReturned: features.length, truncated: rows.length > limit }
   }
 
-  async tileJson(layerId: string, origin: string): Promise<TileJson> {
+  async tileJson(layerId: string, origin: string, scope: RegionScope = {}): Promise<TileJson> {
     const layer = await this.find(layerId)
-    const bounds = await findDataBounds(this.db)
+    const bounds = await findDataBounds(this.db, scope)
     return {
       tilejson: '3.0.0',
       name: layer.title['zh-CN'],

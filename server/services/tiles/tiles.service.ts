@@ -1,7 +1,10 @@
-// Vector tiles for every layer: the encoder the database allows, and a cache keyed by data version
-// so that a change (import, merge, publish) invalidates every tile it could touch.
+// Vector tiles for every layer: the encoder the database allows, and a cache keyed by scope and data
+// version (`scopePrefix|layer|z|x|y|version`): a change (import, merge, publish) invalidates every tile
+// it could touch, and one scope's tile is never served to another (a street official's tiles carry
+// that street's rows only; an administrator's key has an empty prefix).
 import vtpbf, { type GeojsonVtFeature } from 'vt-pbf'
 import type { Kysely } from 'kysely'
+import type { RegionScope } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import {
   TILE_BUFFER,
@@ -20,9 +23,10 @@ export async function encodeTile(
   encoder: TileEncoder,
   layer: Layer,
   tile: TileBounds,
+  scope: RegionScope = {},
 ): Promise<Uint8Array> {
-  if (encoder === 'postgis') return encodeTileWithPostgis(db, layer.source, layer.sourceLayer, tile)
-  const rows = await findTileFeatures(db, layer.source, tile)
+  if (encoder === 'postgis') return encodeTileWithPostgis(db, layer.source, layer.sourceLayer, tile, scope)
+  const rows = await findTileFeatures(db, layer.source, tile, scope)
   // polygons that fold to nothing at tile resolution: ST_AsMVTGeom leaves them out, so do we
   const features = rows
     .map(toTileFeature)
@@ -34,6 +38,12 @@ export async function encodeTile(
     )
   if (features.length === 0) return new Uint8Array()
   return vtpbf.fromGeojsonVt({ [layer.sourceLayer]: { features } }, { version: 2, extent: TILE_EXTENT })
+}
+
+/** `scopePrefix|layer|z|x|y|version` (the layer with `@run` when it shows a merge run): no query, one string. */
+export function tileCacheKey(scope: RegionScope, layer: Layer, z: number, x: number, y: number, version: number) {
+  const run = layer.runId !== undefined ? `@${layer.runId}` : ''
+  return `${scope.regionPrefix ?? ''}|${layer.id}${run}|${z}|${x}|${y}|${version}`
 }
 
 /** A small LRU by bytes: recently used tiles stay, the oldest go first. */
@@ -94,13 +104,18 @@ export class TileService {
     this.cache.clear()
   }
 
-  async getTile(layer: Layer, z: number, x: number, y: number): Promise<{ tile: Uint8Array; cached: boolean }> {
-    const run = layer.runId !== undefined ? `@${layer.runId}` : ''
-    const key = `${this.dataVersion}/${layer.id}${run}/${z}/${x}/${y}`
+  async getTile(
+    layer: Layer,
+    z: number,
+    x: number,
+    y: number,
+    scope: RegionScope = {},
+  ): Promise<{ tile: Uint8Array; cached: boolean }> {
+    const key = tileCacheKey(scope, layer, z, x, y, this.dataVersion)
     const hit = this.cache.get(key)
     if (hit) return { tile: hit, cached: true }
     this.lastRenderedAt = performance.now()
-    const tile = await encodeTile(this.db, this.encoder, layer, tileBounds(z, x, y))
+    const tile = await encodeTile(this.db, this.encoder, layer, tileBounds(z, x, y), scope)
     this.cache.set(key, tile)
     return { tile, cached: false }
   }
