@@ -27,6 +27,7 @@ import { AuthService } from '../../server/services/auth/auth.service.ts'
 import { PartyService } from '../../server/services/party/party.service.ts'
 import { MergeService } from '../../server/services/merge/merge.service.ts'
 import { RegionService } from '../../server/services/regions/regions.service.ts'
+import { SearchService } from '../../server/services/search/search.service.ts'
 import { SummaryService } from '../../server/services/summary/summary.service.ts'
 import { tileBounds } from '../../server/services/tiles/tile-math.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
@@ -123,6 +124,7 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     const regions = new RegionService(db)
     await regions.listRegions({ parent: '410199001000' })
     await regions.describeRegion(communityA)
+    await regions.describeGrids(communityA, undefined)
     await findHouseholdNorms(db, [communityA])
     await new SummaryService(db).getSummary()
 
@@ -234,6 +236,9 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     const [east, north] = toLonLat(400, 200)
     await layers.features('unified-grids', `${west},${south},${east},${north}`, 10)
     await layers.tileJson('unified-grids', 'http://localhost')
+    const search = new SearchService(db)
+    await search.search({ q: '社区' }, null)
+    await search.search({ q: 'sq' }, communityA.slice(0, 9))
     const { z, x, y } = tileAt(west, south, 14)
     await findTileFeatures(db, unified.source, tileBounds(z, x, y))
     recorder.record(

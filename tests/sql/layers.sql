@@ -7,8 +7,18 @@ SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n
 
 -- findFeaturesInBbox
 SELECT * FROM (
-    SELECT u.id AS fid, u.id, u.code, u.community_code AS "communityCode", c.name AS "communityName", round(u.area_m2)::int AS "areaM2",
-           u.households, u.population, m.id::int AS version, ST_AsGeoJSON(u.boundary, 6) AS geom
+    SELECT u.id AS fid, u.id, u.code, right(u.code, 3) AS serial, u.community_code AS "communityCode", c.name AS "communityName",
+           round(u.area_m2)::int AS "areaM2", u.households, u.population, m.id::int AS version,
+           coalesce(u.households < coalesce(c.households_min,
+      (SELECT p.households_min FROM regions p WHERE p.code = c.parent_code),
+      (SELECT g.households_min FROM regions p JOIN regions g ON g.code = p.parent_code WHERE p.code = c.parent_code),
+      CASE WHEN c.is_urban THEN 300 END) OR u.households > coalesce(c.households_max,
+      (SELECT p.households_max FROM regions p WHERE p.code = c.parent_code),
+      (SELECT g.households_max FROM regions p JOIN regions g ON g.code = p.parent_code WHERE p.code = c.parent_code),
+      CASE WHEN c.is_urban THEN 500 END), false) AS "outsideNorm", ST_AsGeoJSON(u.boundary, 6) AS geom
     FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
     LEFT JOIN regions c ON c.code = u.community_code
     WHERE u.boundary && ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, 4326)) t ORDER BY t.fid LIMIT $5;
+
+-- findPublishedRun
+select id::int as "version", to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "publishedAt" from "merge_runs" where "is_published" = $1;

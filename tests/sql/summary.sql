@@ -15,3 +15,5 @@ SELECT
 select "l"."department", "l"."version" as "layerVersion", count(g.id)::int as "count" from "grid_layers" as "l" inner join "departments" as "d" on "d"."code" = "l"."department" left join "grids" as "g" on "g"."layer_id" = "l"."id" where "l"."is_active" = $1 group by "l"."department", "l"."version", "d"."sort_order" order by "d"."sort_order";
 
 select "level", count(*)::int as "count" from "service_centers" group by "level" order by "level";
+
+select id::int as "version", to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "publishedAt" from "merge_runs" where "is_published" = $1;

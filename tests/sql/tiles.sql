@@ -1,7 +1,14 @@
 -- findTileFeatures
 SELECT * FROM (
-    SELECT u.id AS fid, u.id, u.code, u.community_code AS "communityCode", c.name AS "communityName", round(u.area_m2)::int AS "areaM2",
-           u.households, u.population, m.id::int AS version, (
+    SELECT u.id AS fid, u.id, u.code, right(u.code, 3) AS serial, u.community_code AS "communityCode", c.name AS "communityName",
+           round(u.area_m2)::int AS "areaM2", u.households, u.population, m.id::int AS version,
+           coalesce(u.households < coalesce(c.households_min,
+      (SELECT p.households_min FROM regions p WHERE p.code = c.parent_code),
+      (SELECT g.households_min FROM regions p JOIN regions g ON g.code = p.parent_code WHERE p.code = c.parent_code),
+      CASE WHEN c.is_urban THEN 300 END) OR u.households > coalesce(c.households_max,
+      (SELECT p.households_max FROM regions p WHERE p.code = c.parent_code),
+      (SELECT g.households_max FROM regions p JOIN regions g ON g.code = p.parent_code WHERE p.code = c.parent_code),
+      CASE WHEN c.is_urban THEN 500 END), false) AS "outsideNorm", (
       SELECT CASE WHEN g IS NULL OR ST_IsEmpty(g) OR (ST_Dimension(g) = 2 AND ST_Area(g) = 0) THEN NULL ELSE ST_AsGeoJSON(g, 0) END
       FROM (SELECT ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_RemoveRepeatedPoints(ST_SnapToGrid(
                      -- snapping can leave a ring touching itself: repair before clipping, as GEOS's
@@ -18,8 +25,15 @@ SELECT * FROM (
 -- postgisTileQuery
 SELECT ST_AsMVT(t, $1::text, 4096, 'geom', 'fid') AS mvt
     FROM (
-    SELECT u.id AS fid, u.id, u.code, u.community_code AS "communityCode", c.name AS "communityName", round(u.area_m2)::int AS "areaM2",
-           u.households, u.population, m.id::int AS version, ST_AsMVTGeom(
+    SELECT u.id AS fid, u.id, u.code, right(u.code, 3) AS serial, u.community_code AS "communityCode", c.name AS "communityName",
+           round(u.area_m2)::int AS "areaM2", u.households, u.population, m.id::int AS version,
+           coalesce(u.households < coalesce(c.households_min,
+      (SELECT p.households_min FROM regions p WHERE p.code = c.parent_code),
+      (SELECT g.households_min FROM regions p JOIN regions g ON g.code = p.parent_code WHERE p.code = c.parent_code),
+      CASE WHEN c.is_urban THEN 300 END) OR u.households > coalesce(c.households_max,
+      (SELECT p.households_max FROM regions p WHERE p.code = c.parent_code),
+      (SELECT g.households_max FROM regions p JOIN regions g ON g.code = p.parent_code WHERE p.code = c.parent_code),
+      CASE WHEN c.is_urban THEN 500 END), false) AS "outsideNorm", ST_AsMVTGeom(
       ST_Transform(u.boundary, 3857),
       ST_MakeEnvelope($2::float8, $3::float8, $4::float8, $5::float8, 3857)::box2d,
       4096, 64, true) AS geom

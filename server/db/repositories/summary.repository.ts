@@ -1,6 +1,7 @@
 // The KPI figures of a wall display, in as few round trips as the two drivers allow.
 import { type Kysely, sql } from 'kysely'
 import type { Tables } from '../tables.ts'
+import { findPublishedRun } from './layers.repository.ts'
 import type { Summary } from '../../schemas/summary.schema.ts'
 
 export async function findSummary(db: Kysely<Tables>): Promise<Summary> {
@@ -43,11 +44,13 @@ export async function findSummary(db: Kysely<Tables>): Promise<Summary> {
     .select(['level', sql<number>`count(*)::int`.as('count')])
     .orderBy('level')
     .execute()
+  const unifiedGridRun = (await findPublishedRun(db)) ?? null
   const s = rows[0]
   return {
     regions: { streets: s.streets, communities: s.communities },
     grids,
     unifiedGrids: s.unifiedGrids,
+    unifiedGridRun,
     serviceCenters,
     partyOrgs: { total: s.partyOrgs, weak: s.weak, hollow: s.hollow },
     units: { total: s.units, shouldEstablish: s.shouldEstablish },
