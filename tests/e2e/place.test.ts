@@ -23,7 +23,8 @@ async function waitForMap(page: Page): Promise<void> {
       return !!map && map.loaded() && map.queryRenderedFeatures({ layers: ['grids-governance-fill'] }).length > 0
     },
     undefined,
-    { timeout: 60_000, polling: 250 },
+    // the machine may be busy: the first tiles of a cold cache take a while then
+    { timeout: 180_000, polling: 250 },
   )
 }
 
@@ -52,7 +53,7 @@ describe('finding a place in a real browser', () => {
     page = watched.page
     await page.goto(origin)
     await waitForMap(page)
-  })
+  }, 300_000)
 
   afterAll(async () => {
     await browser?.close()
