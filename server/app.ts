@@ -18,6 +18,7 @@ import { layersRoutes } from './routes/layers.routes.ts'
 import { mergeRoutes } from './routes/merge.routes.ts'
 import { partyRoutes } from './routes/party.routes.ts'
 import { regionsRoutes } from './routes/regions.routes.ts'
+import { searchRoutes } from './routes/search.routes.ts'
 import { sitingRoutes } from './routes/siting.routes.ts'
 import { summaryRoutes } from './routes/summary.routes.ts'
 import { tilesRoutes } from './routes/tiles.routes.ts'
@@ -28,7 +29,12 @@ export interface BuildAppOptions {
   config: Pick<Config, 'logLevel' | 'serveWeb' | 'uploadLimitBytes'> &
     AuthConfig &
     Partial<Pick<Config, 'importMaxFeatures' | 'importMaxVertices' | 'importMaxFeatureVertices' | 'importParseMs'>> &
-    Partial<Pick<Config, 'serviceRadii' | 'walkingSpeed' | 'snapDistanceM' | 'trustProxy'>>
+    Partial<
+      Pick<
+        Config,
+        'serviceRadii' | 'walkingSpeed' | 'snapDistanceM' | 'trustProxy' | 'basemapTiles' | 'basemapAttribution'
+      >
+    >
   /** A migrated database. */
   database: Database
   /** Close the database when the app closes (main.ts: yes; tests sharing one database: no). */
@@ -68,13 +74,16 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(usersRoutes)
   await app.register(auditRoutes)
   await app.register(regionsRoutes)
-  await app.register(layersRoutes)
+  await app.register(layersRoutes, {
+    basemap: config.basemapTiles ? { tiles: config.basemapTiles, attribution: config.basemapAttribution ?? '' } : null,
+  })
   await app.register(tilesRoutes)
   await app.register(summaryRoutes)
   await app.register(mergeRoutes)
   await app.register(importsRoutes, { parseLimits: parseLimitsOf(config) })
   await app.register(partyRoutes)
   await app.register(sitingRoutes)
+  await app.register(searchRoutes)
 
   if (config.serveWeb) await app.register(webPlugin)
   return app

@@ -50,6 +50,10 @@ export interface Config {
   /** Walking speed for network catchments (m/s) and how far a point may lie from a walkable edge (m). */
   walkingSpeed: number
   snapDistanceM: number
+  /** A raster basemap's tile URL template ({z}/{x}/{y}), e.g. 天地图 WMTS with its key; none by default. */
+  basemapTiles: string | undefined
+  /** The basemap's attribution, shown on the map when one is set. */
+  basemapAttribution: string
 }
 
 export interface ServiceRadii {
@@ -223,6 +227,29 @@ export const settings: { [K in keyof Config]: Setting<K> } = {
     default: '60',
     parse: (raw) => integer(1, 3600)(raw) * 1000,
     doc: 'time budget for parsing one imported file, in seconds (413 beyond)',
+  },
+  basemapTiles: {
+    env: 'BASEMAP_TILES',
+    default: '',
+    parse: (raw) => {
+      if (raw === '') return undefined
+      let url: URL
+      try {
+        url = new URL(raw.replace(/[{}]/g, ''))
+      } catch {
+        throw new Error('expected an http(s) tile URL template with {z}, {x} and {y}')
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('expected an http(s) URL')
+      for (const part of ['{z}', '{x}', '{y}']) if (!raw.includes(part)) throw new Error(`the template has no ${part}`)
+      return raw
+    },
+    doc: 'raster basemap tiles (a URL template with {z}, {x}, {y}; 天地图 WMTS with tk=your key); empty = no basemap, nothing requested outside',
+  },
+  basemapAttribution: {
+    env: 'BASEMAP_ATTRIBUTION',
+    default: '',
+    parse: (raw) => raw.slice(0, 200),
+    doc: "the basemap's attribution, shown on the map",
   },
   publicUrl: {
     env: 'PUBLIC_URL',

@@ -12,6 +12,8 @@ export default defineConfig({
     outDir: path.join(root, 'dist'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    // font subsets stay files: the map fetches them (connect-src 'self' refuses data: URLs)
+    assetsInlineLimit: (file) => (file.endsWith('.woff2') ? false : undefined),
   },
   server: {
     proxy: { '/api': api, '/tiles': api, '/docs': api },

@@ -42,7 +42,8 @@ export const wallCookie = 'wg_wall'
 export type AuthConfig = Pick<
   Config,
   'publicUrl' | 'sessionHours' | 'adminUsername' | 'adminPassword' | 'loginRateLimit' | 'uploadRateLimit'
->
+> &
+  Partial<Pick<Config, 'basemapTiles'>>
 
 export interface AuthPluginOptions {
   config: AuthConfig
@@ -97,6 +98,8 @@ export default fp<AuthPluginOptions>(async function authPlugin(app: FastifyInsta
 
   await app.register(cookie)
   const https = config.publicUrl?.startsWith('https:') ?? false
+  // a configured basemap is the one host outside this server the page may reach
+  const basemap = config.basemapTiles ? [new URL(config.basemapTiles.replace(/[{}]/g, '')).origin] : []
   const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -105,11 +108,11 @@ export default fp<AuthPluginOptions>(async function authPlugin(app: FastifyInsta
         scriptSrc: ["'self'"],
         // 'unsafe-inline': Swagger UI at /docs sets inline styles (seen in Chromium: blocked without it)
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        imgSrc: ["'self'", 'data:', 'blob:', ...basemap],
         fontSrc: ["'self'", 'data:'],
         workerSrc: ["'self'", 'blob:'],
         childSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'"],
+        connectSrc: ["'self'", ...basemap],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],

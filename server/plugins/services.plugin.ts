@@ -7,6 +7,7 @@ import { LayerService } from '../services/tiles/layers.service.ts'
 import { MergeService } from '../services/merge/merge.service.ts'
 import { PartyService } from '../services/party/party.service.ts'
 import { RegionService } from '../services/regions/regions.service.ts'
+import { SearchService } from '../services/search/search.service.ts'
 import { SitingService, type SitingSettings } from '../services/siting/siting.service.ts'
 import { SummaryService } from '../services/summary/summary.service.ts'
 import { TileService } from '../services/tiles/tiles.service.ts'
@@ -16,6 +17,7 @@ export interface Services {
   party: PartyService
   imports: ImportService
   regions: RegionService
+  search: SearchService
   siting: SitingService
   summary: SummaryService
   layers: LayerService
@@ -36,11 +38,13 @@ export default fp(
     const encoder = (await canEncodeMvt(db)) ? 'postgis' : 'node'
     const layers = new LayerService(db)
     const tiles = new TileService(db, encoder)
+    const search = new SearchService(db)
     app.decorate('services', {
       merge: new MergeService(db, { driver, tiles, log: app.log }),
       imports: new ImportService(db),
       party: new PartyService(db),
       regions: new RegionService(db),
+      search,
       siting: new SitingService(db, options.siting),
       summary: new SummaryService(db),
       layers,
@@ -49,6 +53,7 @@ export default fp(
     app.decorate('invalidateMapData', () => {
       layers.invalidate()
       tiles.invalidate()
+      search.invalidate()
     })
   },
   { dependencies: ['database'] },

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
-import { FeatureCollection, FeaturesQuery, LayerCatalog, LayerParams } from '../schemas/layers.schema.ts'
+import { type Basemap, FeatureCollection, FeaturesQuery, LayerCatalog, LayerParams } from '../schemas/layers.schema.ts'
 import { toLayerInfo } from '../services/tiles/layer-registry.ts'
 
-export const layersRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const layersRoutes: FastifyPluginAsyncTypebox<{ basemap?: Basemap }> = async (app, options) => {
+  const basemap = options.basemap ?? null
   app.get(
     '/api/layers',
     {
@@ -13,7 +14,7 @@ export const layersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: LayerCatalog, 500: errorResponses[500] },
       },
     },
-    async () => ({ layers: (await app.services.layers.list()).map(toLayerInfo) }),
+    async () => ({ layers: (await app.services.layers.list()).map(toLayerInfo), basemap }),
   )
 
   app.get(

@@ -1,7 +1,30 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
-import { RegionDetail, RegionList, RegionParams, RegionQuery } from '../schemas/regions.schema.ts'
+import type { FastifyReply } from 'fastify'
+import { Type } from 'typebox'
+import {
+  RegionDetail,
+  RegionGridFigures,
+  RegionGridList,
+  RegionGridsQuery,
+  RegionList,
+  RegionParams,
+  RegionQuery,
+} from '../schemas/regions.schema.ts'
 import { scopeOf } from './scope.ts'
+import { type Table, writeCsv, writeXlsx } from '../services/party/party-tables.ts'
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+async function sendTable(reply: FastifyReply, table: Table, name: string, format: 'csv' | 'xlsx') {
+  const file = `${name}.${format}`
+  reply.header(
+    'content-disposition',
+    `attachment; filename="${encodeURIComponent(file)}"; filename*=UTF-8''${encodeURIComponent(file)}`,
+  )
+  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(writeCsv(table))
+  return reply.type(XLSX_TYPE).send(await writeXlsx(table))
+}
 
 export const regionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -29,4 +52,50 @@ export const regionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => app.services.regions.describeRegion(request.params.code, scopeOf(request)),
   )
+
+  app.get(
+    '/api/regions/:code/grid-figures',
+    {
+      schema: {
+        tags: ['regions'],
+        summary:
+          'The grids of a region per layer: households against the norm, chiefs, workers (in the caller’s scope)',
+        params: RegionParams,
+        response: { 200: RegionGridFigures, ...errorResponses },
+      },
+    },
+    async (request) => app.services.regions.describeGrids(request.params.code, request.principal),
+  )
+
+  app.get(
+    '/api/regions/:code/grids',
+    {
+      schema: {
+        tags: ['regions'],
+        summary: 'The grids behind a figure: all, outside the norm, without a chief, or understaffed',
+        params: RegionParams,
+        querystring: RegionGridsQuery,
+        response: { 200: RegionGridList, ...errorResponses },
+      },
+    },
+    async (request) => app.services.regions.listGrids(request.params.code, request.query, request.principal),
+  )
+
+  for (const format of ['csv', 'xlsx'] as const)
+    app.get(
+      `/api/regions/:code/grids.${format}`,
+      {
+        schema: {
+          tags: ['regions'],
+          summary: `The same list as ${format.toUpperCase()} with Chinese headers`,
+          params: RegionParams,
+          querystring: RegionGridsQuery,
+          response: { 200: Type.Unknown({ description: 'the file' }), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const table = await app.services.regions.tableOfGrids(request.params.code, request.query, request.principal)
+        return sendTable(reply, table, `${table.title}-${request.params.code}`, format)
+      },
+    )
 }

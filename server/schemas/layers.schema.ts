@@ -11,6 +11,15 @@ export const LayerStyle = Type.Object({
       width: Type.Number(),
       selectedWidth: Type.Optional(Type.Number()),
       dash: Type.Optional(Type.Array(Type.Number())),
+      flag: Type.Optional(
+        Type.Object(
+          { property: Type.String(), color: Type.String(), width: Type.Number() },
+          {
+            description:
+              'features whose boolean property is true are outlined in this colour (e.g. outside the household norm)',
+          },
+        ),
+      ),
     }),
   ),
   circle: Type.Optional(
@@ -29,7 +38,30 @@ export const LayerStyle = Type.Object({
     }),
   ),
   label: Type.Optional(
-    Type.Object({ field: Type.String(), size: Type.Number(), minzoom: Type.Number(), maxzoom: Type.Number() }),
+    Type.Object({
+      field: Type.String(),
+      size: Type.Number(),
+      minzoom: Type.Number(),
+      maxzoom: Type.Number(),
+      detail: Type.Optional(
+        Type.Object(
+          { field: Type.String(), minzoom: Type.Number() },
+          { description: 'from this zoom on the label shows this field instead (e.g. the full code)' },
+        ),
+      ),
+      byProperty: Type.Optional(
+        Type.Object(
+          {
+            property: Type.String(),
+            values: Type.Record(
+              Type.String(),
+              Type.Object({ size: Type.Number(), minzoom: Type.Number(), maxzoom: Type.Number() }),
+            ),
+          },
+          { description: 'size and zoom range by a property (one label layer for streets and communities)' },
+        ),
+      ),
+    }),
   ),
 })
 export type LayerStyle = Static<typeof LayerStyle>
@@ -60,7 +92,16 @@ export const LayerInfo = Type.Object({
 })
 export type LayerInfo = Static<typeof LayerInfo>
 
-export const LayerCatalog = Type.Object({ layers: Type.Array(LayerInfo) })
+export const Basemap = Type.Union(
+  [
+    Type.Object({ tiles: Type.String({ description: 'raster tile URL template' }), attribution: Type.String() }),
+    Type.Null(),
+  ],
+  { description: 'the configured basemap (BASEMAP_TILES), null when none: nothing is then requested outside' },
+)
+export type Basemap = Static<typeof Basemap>
+
+export const LayerCatalog = Type.Object({ layers: Type.Array(LayerInfo), basemap: Type.Optional(Basemap) })
 export type LayerCatalog = Static<typeof LayerCatalog>
 
 export const LayerParams = Type.Object({ layer: Type.String({ pattern: '^[a-z][a-z0-9-]{1,40}$' }) })

@@ -45,3 +45,59 @@ export const RegionDetail = Type.Intersect([
   }),
 ])
 export type RegionDetail = Static<typeof RegionDetail>
+
+export const GridList = Type.Union(
+  [Type.Literal('all'), Type.Literal('outside_norm'), Type.Literal('without_chief'), Type.Literal('understaffed')],
+  {
+    description:
+      'which grids: all, outside the household norm, without a 网格长, or with no full-time 网格员 (fewer workers than one a grid)',
+  },
+)
+export type GridList = Static<typeof GridList>
+
+export const RegionGridsQuery = Type.Object({
+  list: Type.Optional({ ...GridList, default: 'all' }),
+  /** 'unified' for the published unified grids, else a department code */
+  layer: Type.Optional(Type.String({ pattern: '^[a-z][a-z_]{1,30}$', description: "'unified' or a department code" })),
+})
+export type RegionGridsQuery = Static<typeof RegionGridsQuery>
+
+export const RegionGrid = Type.Object({
+  layer: Type.String({ description: "'unified' or the department code" }),
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  communityCode: Type.Union([Type.String(), Type.Null()]),
+  communityName: Type.Union([Type.String(), Type.Null()]),
+  streetName: Type.Union([Type.String(), Type.Null()]),
+  households: Type.Union([Type.Integer(), Type.Null()]),
+  normMin: Type.Union([Type.Integer(), Type.Null()]),
+  normMax: Type.Union([Type.Integer(), Type.Null()]),
+  outsideNorm: Type.Boolean(),
+  chiefName: Type.Union([Type.String(), Type.Null()], { description: 'masked unless the caller may see it' }),
+  fullTimeWorkers: Type.Union([Type.Integer(), Type.Null()], { description: 'null for unified grids (no staff yet)' }),
+  bbox: Bbox,
+})
+export type RegionGrid = Static<typeof RegionGrid>
+
+const Count = Type.Integer({ minimum: 0 })
+
+export const RegionGridFigures = Type.Object({
+  code: Type.String(),
+  layers: Type.Array(
+    Type.Object({
+      layer: Type.String({ description: "'unified' or the department code" }),
+      grids: Count,
+      households: Count,
+      outsideNorm: Count,
+      withoutChief: Type.Union([Count, Type.Null()]),
+      understaffed: Type.Union([Count, Type.Null()]),
+      /** grids by households: [from, to) in steps of 100, the last open-ended */
+      histogram: Type.Array(Type.Object({ from: Count, to: Type.Union([Count, Type.Null()]), grids: Count })),
+    }),
+  ),
+})
+export type RegionGridFigures = Static<typeof RegionGridFigures>
+
+export const RegionGridList = Type.Object({ grids: Type.Array(RegionGrid) })
+export type RegionGridList = Static<typeof RegionGridList>

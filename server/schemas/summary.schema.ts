@@ -6,6 +6,10 @@ export const Summary = Type.Object({
   regions: Type.Object({ streets: Count, communities: Count }),
   grids: Type.Array(Type.Object({ department: Type.String(), layerVersion: Type.Integer(), count: Count })),
   unifiedGrids: Count,
+  unifiedGridRun: Type.Union(
+    [Type.Object({ version: Type.Integer(), publishedAt: Type.Union([Type.String(), Type.Null()]) }), Type.Null()],
+    { description: 'the published merge run the unified grids come from (null before any publish)' },
+  ),
   serviceCenters: Type.Array(Type.Object({ level: Type.String(), count: Count })),
   partyOrgs: Type.Object({ total: Count, weak: Count, hollow: Count }),
   units: Type.Object({ total: Count, shouldEstablish: Count }),

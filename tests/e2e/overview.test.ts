@@ -1,5 +1,5 @@
-// A real browser opens the built product: the map draws the department grids from vector tiles,
-// the layer panel toggles them, the inspector shows a clicked grid in Chinese, and nothing is
+// A real browser opens the built product: before any publish the map draws the base department's
+// grids from vector tiles, the layer panel toggles the others, the inspector shows a clicked grid in Chinese, and nothing is
 // requested from outside the machine.
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
@@ -12,6 +12,8 @@ import { type WatchedPage, launchChromium, openWatchedPage } from '../helpers/br
 
 const screenshots = path.join(import.meta.dirname, 'screenshots')
 const gridLayers = ['grids-party', 'grids-governance', 'grids-urban', 'grids-social']
+/** the merge's default base department: the first screen's grid layer before any publish */
+const baseLayer = 'grids-governance'
 
 describe('the map in a real browser', () => {
   let database: Database
@@ -37,7 +39,7 @@ describe('the map in a real browser', () => {
           layers.every((id) => map.queryRenderedFeatures({ layers: [`${id}-fill`] }).length > 0)
         )
       },
-      gridLayers,
+      [baseLayer],
       { timeout: 60_000, polling: 250 },
     )
   })
@@ -48,32 +50,43 @@ describe('the map in a real browser', () => {
     await database?.close()
   })
 
-  it('draws the grids of all four departments from vector tiles', async () => {
+  it('draws the base department’s grids from vector tiles, and no other department’s, before any publish', async () => {
     const counts = await page.evaluate(
       (layers) =>
         layers.map((id) => window.__wgMaps!.overview.queryRenderedFeatures({ layers: [`${id}-fill`] }).length),
       gridLayers,
     )
-    for (const count of counts) expect(count).toBeGreaterThan(10)
+    expect(Object.fromEntries(gridLayers.map((id, i) => [id, counts[i] > 10]))).toEqual({
+      'grids-party': false,
+      'grids-governance': true,
+      'grids-urban': false,
+      'grids-social': false,
+    })
   })
 
-  it('lists the departments in the layer panel, each with a toggle', async () => {
+  it('lists the departments in the layer panel, each with a toggle, the base department on', async () => {
     const panel = page.getByTestId('layer-panel')
     for (const name of ['党建网格', '综治网格', '城管网格', '社保网格'])
       await expect(panel.getByText(name).count()).resolves.toBeGreaterThan(0)
-    for (const id of gridLayers) await expect(page.getByTestId(`layer-toggle-${id}`).isChecked()).resolves.toBe(true)
+    for (const id of gridLayers)
+      await expect(page.getByTestId(`layer-toggle-${id}`).isChecked()).resolves.toBe(id === baseLayer)
   })
 
-  it('hides a department layer when its toggle is cleared, and shows it again', async () => {
+  it('shows a department layer one click away, and hides it again', async () => {
     const toggle = page.getByTestId('layer-toggle-grids-urban')
-    await toggle.uncheck()
-    await expect
-      .poll(() => page.evaluate(() => window.__wgMaps!.overview.getLayoutProperty('grids-urban-fill', 'visibility')))
-      .toBe('none')
     await toggle.check()
     await expect
       .poll(() => page.evaluate(() => window.__wgMaps!.overview.getLayoutProperty('grids-urban-fill', 'visibility')))
       .not.toBe('none')
+    await expect
+      .poll(() =>
+        page.evaluate(() => window.__wgMaps!.overview.queryRenderedFeatures({ layers: ['grids-urban-line'] }).length),
+      )
+      .toBeGreaterThan(10)
+    await toggle.uncheck()
+    await expect
+      .poll(() => page.evaluate(() => window.__wgMaps!.overview.getLayoutProperty('grids-urban-fill', 'visibility')))
+      .toBe('none')
   })
 
   it('shows a clicked grid in the inspector with Chinese labels', async () => {
@@ -100,7 +113,7 @@ describe('the map in a real browser', () => {
     const box = (await page.getByTestId('map').boundingBox())!
     const target = await page.evaluate(() => {
       const map = window.__wgMaps!.overview
-      const [feature] = map.queryRenderedFeatures({ layers: ['grids-party-fill'] })
+      const [feature] = map.queryRenderedFeatures({ layers: ['grids-governance-fill'] })
       const geometry = feature.geometry as GeoJSON.Polygon | GeoJSON.MultiPolygon
       const ring = geometry.type === 'Polygon' ? geometry.coordinates[0] : geometry.coordinates[0][0]
       const lon = ring.reduce((s, p) => s + p[0], 0) / ring.length

@@ -6,11 +6,13 @@ import type { Credentials } from './app.ts'
 
 export const chromiumPath = '/usr/bin/chromium'
 
-export async function launchChromium(): Promise<Browser> {
+/** Chromium; `env` for its process (e.g. FONTCONFIG_FILE to hide the system's fonts). */
+export async function launchChromium(env?: Record<string, string>): Promise<Browser> {
   if (!existsSync(chromiumPath))
     throw new Error(`Chromium is missing at ${chromiumPath}: apt-get install chromium (.ci/run does)`)
   return chromium.launch({
     executablePath: chromiumPath,
+    ...(env ? { env: { ...(process.env as Record<string, string>), ...env } } : {}),
     // software WebGL for MapLibre; no background traffic to Google's hosts on a closed network
     args: [
       '--no-sandbox',
@@ -40,8 +42,9 @@ export interface WatchedPage {
 export async function openWatchedPage(
   browser: Browser,
   session?: { origin: string; credentials: Credentials },
+  viewport = { width: 1600, height: 1000 },
 ): Promise<WatchedPage> {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+  const page = await browser.newPage({ viewport })
   if (session) {
     const [name, value] = session.credentials.cookie.split(/=(.*)/s)
     await page.context().addCookies([{ name, value, url: session.origin, httpOnly: true, sameSite: 'Strict' }])

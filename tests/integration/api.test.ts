@@ -128,14 +128,19 @@ describe.each(testDrivers())('API on %s', (driver) => {
       const { layers } = (await app.inject('/api/layers')).json()
       const byId = new Map(layers.map((l: { id: string }) => [l.id, l]))
       expect(byId.get('regions-community')).toMatchObject({
-        style: {
-          fill: { opacity: 0, selectedOpacity: 0.12 },
-          line: { width: 0.8, dash: [3, 2] },
-          label: { field: 'name', size: 12, minzoom: 13, maxzoom: 24 },
-        },
+        style: { fill: { opacity: 0, selectedOpacity: 0.12 }, line: { width: 0.8, dash: [3, 2] } },
       })
+      // street and community names: one label point each, from their own layer
+      expect(byId.get('region-labels')).toMatchObject({
+        geometryType: 'point',
+        style: { label: { field: 'name', byProperty: { property: 'level' } } },
+      })
+      // department grids: outlines (a transparent fill to click), red where outside the household norm
       expect(byId.get('grids-urban')).toMatchObject({
-        style: { fill: { opacity: 0.2, selectedOpacity: 0.55 }, line: { width: 1.1, selectedWidth: 3 } },
+        style: {
+          fill: { opacity: 0, selectedOpacity: 0.45 },
+          line: { width: 1.2, selectedWidth: 3, flag: { property: 'outsideNorm' } },
+        },
       })
       expect(byId.get('service-centers')).toMatchObject({
         style: { circle: { radius: { property: 'level', values: { district: 9 }, otherwise: 4 } } },

@@ -27,6 +27,7 @@ import { AuthService } from '../../server/services/auth/auth.service.ts'
 import { PartyService } from '../../server/services/party/party.service.ts'
 import { MergeService } from '../../server/services/merge/merge.service.ts'
 import { RegionService } from '../../server/services/regions/regions.service.ts'
+import { SearchService } from '../../server/services/search/search.service.ts'
 import { SummaryService } from '../../server/services/summary/summary.service.ts'
 import { tileBounds } from '../../server/services/tiles/tile-math.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
@@ -131,6 +132,7 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     await regions.describeRegion(communityA)
     await regions.listRegions({}, street)
     await regions.describeRegion(communityA, street)
+    await regions.describeGrids(communityA, undefined)
     await findHouseholdNorms(db, [communityA])
     await new SummaryService(db).getSummary()
     await new SummaryService(db).getSummary(street)
@@ -260,6 +262,9 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     } as const
     await layers.features('unified-grids', `${west},${south},${east},${north}`, 10, official)
     await layers.tileJson('unified-grids', 'http://localhost', street)
+    const search = new SearchService(db)
+    await search.search({ q: '社区' }, null)
+    await search.search({ q: 'sq' }, communityA.slice(0, 9))
     const { z, x, y } = tileAt(west, south, 14)
     await findTileFeatures(db, unified.source, tileBounds(z, x, y))
     await findTileFeatures(db, unified.source, tileBounds(z, x, y), street)

@@ -10,9 +10,9 @@ const layer = (id: string) => catalog.find((l) => l.id === id)!
 const partsById = (info: LayerInfo) => Object.fromEntries(styleParts(info).map((p) => [p.id, p]))
 
 describe('style hints to MapLibre layers', () => {
-  it('draws a region as a fill seen only when selected, a line and a label, each in its slot', () => {
+  it('draws a region as a fill seen only when selected and a line, each in its slot', () => {
     const parts = partsById(layer('regions-community'))
-    expect(Object.keys(parts)).toEqual(['regions-community-fill', 'regions-community-line', 'regions-community-label'])
+    expect(Object.keys(parts)).toEqual(['regions-community-fill', 'regions-community-line'])
     expect(parts['regions-community-fill']).toMatchObject({
       slot: 'slot-region-fill',
       interactive: true,
@@ -23,33 +23,79 @@ describe('style hints to MapLibre layers', () => {
       interactive: false,
       paint: { 'line-color': '#90a4ae', 'line-width': 0.8, 'line-dasharray': [3, 2] },
     })
-    expect(parts['regions-community-label']).toMatchObject({
+  })
+
+  it('names each street and community once, from its label point, streets larger and earlier', () => {
+    const parts = partsById(layer('region-labels'))
+    expect(Object.keys(parts)).toEqual(['region-labels-label-street', 'region-labels-label-community'])
+    expect(parts['region-labels-label-street']).toMatchObject({
       kind: 'symbol',
       slot: 'slot-label',
+      minzoom: 10,
+      maxzoom: 14,
+      filter: ['==', ['get', 'level'], 'street'],
+      layout: { 'text-field': ['get', 'name'], 'text-size': 15, 'text-font': ['Noto Sans SC'] },
+    })
+    expect(parts['region-labels-label-community']).toMatchObject({
       minzoom: 13,
       maxzoom: 24,
-      layout: { 'text-field': ['get', 'name'], 'text-size': 12 },
+      filter: ['==', ['get', 'level'], 'community'],
+      layout: { 'text-size': 12 },
     })
   })
 
-  it('gives the district and street lines their own widths and label zooms, without a dash', () => {
+  it('gives the district and street lines their own widths, without a dash, and the district its label', () => {
     const district = partsById(layer('regions-district'))
     const street = partsById(layer('regions-street'))
     expect(district['regions-district-line'].paint).toEqual({ 'line-color': '#37474f', 'line-width': 3 })
     expect(street['regions-street-line'].paint).toEqual({ 'line-color': '#455a64', 'line-width': 2 })
     expect(district['regions-district-label']).toMatchObject({ minzoom: 9, maxzoom: 11, layout: { 'text-size': 15 } })
-    expect(street['regions-street-label']).toMatchObject({ minzoom: 11, maxzoom: 14, layout: { 'text-size': 15 } })
+    expect(street['regions-street-label']).toBeUndefined()
   })
 
-  it('draws grid polygons in the grid slot, stronger when selected', () => {
+  it('draws department grids as outlines only (a transparent fill to click), stronger when selected', () => {
     const parts = partsById(layer('grids-party'))
     expect(parts['grids-party-fill']).toMatchObject({
       slot: 'slot-grid',
       minzoom: 9,
-      paint: { 'fill-color': '#c62828', 'fill-opacity': whenSelected(0.55, 0.2) },
+      paint: { 'fill-color': '#c62828', 'fill-opacity': whenSelected(0.45, 0) },
     })
-    expect(parts['grids-party-line'].paint).toEqual({ 'line-color': '#c62828', 'line-width': whenSelected(3, 1.1) })
     expect(parts['grids-party-line'].slot).toBe('slot-grid')
+  })
+
+  it('outlines a grid outside its household norm in red and wider', () => {
+    const outsideNorm = ['boolean', ['get', 'outsideNorm'], false]
+    for (const id of ['grids-party', 'unified-grids'])
+      expect(partsById(layer(id))[`${id}-line`].paint).toMatchObject({
+        'line-color': ['case', outsideNorm, '#d50000', id === 'grids-party' ? '#c62828' : '#6a1b9a'],
+        'line-width': [
+          'case',
+          ['boolean', ['feature-state', 'selected'], false],
+          3,
+          ['case', outsideNorm, 2.5, id === 'grids-party' ? 1.2 : 1.1],
+        ],
+      })
+  })
+
+  it('labels a unified grid with its serial, and with its full code from zoom 16', () => {
+    expect(partsById(layer('unified-grids'))['unified-grids-label'].layout).toMatchObject({
+      'text-field': ['step', ['zoom'], ['get', 'serial'], 16, ['get', 'code']],
+    })
+  })
+
+  it('shows the base department first before any publish, the unified grid alone after one', () => {
+    const departments = ['party', 'governance', 'urban'].map((department) => ({
+      department,
+      name: department,
+      color: '#000000',
+      version: 1,
+    }))
+    const visible = (published: boolean) =>
+      buildCatalog(departments, published)
+        .filter((l) => l.group === 'grid' && l.defaultVisible)
+        .map((l) => l.id)
+    expect(visible(false)).toEqual(['grids-governance'])
+    expect(visible(true)).toEqual(['unified-grids'])
   })
 
   it('colours by the legend property when the legend has items', () => {

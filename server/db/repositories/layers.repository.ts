@@ -6,6 +6,7 @@ import { maskSql } from '../../services/auth/mask.ts'
 import { type RegionScope, inScope } from '../scope.ts'
 import type { RegionLevel, Tables } from '../tables.ts'
 import { isShouldEstablish } from './party.repository.ts'
+import { urbanHouseholdNorm } from './regions.repository.ts'
 
 export const SRID_WGS84 = 4326
 export const SRID_WEB_MERCATOR = 3857
@@ -49,11 +50,43 @@ export const selectRegionRows =
     FROM regions r LEFT JOIN regions p ON p.code = r.parent_code
     WHERE r.level = ${level} AND r.boundary && ${envelope} AND ${inScope(sql`r.code`, options.scope)}`
 
+/**
+ * One label point per street and community, inside it (ST_PointOnSurface of the whole boundary), so a
+ * name is drawn once however many tiles its polygon spans.
+ */
+export const selectRegionLabelRows: LayerSource = (envelope, geometry, options = {}) => sql`
+  SELECT l.fid, l.code, l.name, l.level, ${geometry(sql`l.point`)} AS geom
+  FROM (
+    SELECT r.code::bigint AS fid, r.code, r.name, r.level, ST_PointOnSurface(r.boundary) AS point
+    FROM regions r
+    WHERE r.level IN ('street', 'community') AND r.boundary && ${envelope} AND ${inScope(sql`r.code`, options.scope)}
+  ) l
+  WHERE l.point && ${envelope}`
+
+/**
+ * A community's households-per-grid norm in SQL, as findHouseholdNorms reads it: its own or its
+ * nearest ancestor's, else the urban default for an urban community, else none (NULL).
+ */
+const normOf = (bound: 'min' | 'max', community: string) => {
+  const column = sql.raw(`households_${bound}`)
+  const c = sql.raw(community)
+  const urban = urbanHouseholdNorm[bound]
+  return sql`coalesce(${c}.${column},
+      (SELECT p.${column} FROM regions p WHERE p.code = ${c}.parent_code),
+      (SELECT g.${column} FROM regions p JOIN regions g ON g.code = p.parent_code WHERE p.code = ${c}.parent_code),
+      CASE WHEN ${c}.is_urban THEN ${sql.lit(urban)} END)`
+}
+
+/** Whether a grid's households lie outside its community's norm (false where there is none). */
+const outsideNormOf = (households: RawBuilder<unknown>, community: string) =>
+  sql`coalesce(${households} < ${normOf('min', community)} OR ${households} > ${normOf('max', community)}, false)`
+
 export const selectGridRows =
   (department: string): LayerSource =>
   (envelope, geometry, { personalData = 'masked', scope } = {}) => sql`
     SELECT g.id AS fid, g.id, g.code, g.name, l.department, g.community_code AS "communityCode", c.name AS "communityName",
            g.households, g.population, chief.name AS "chiefName", chief.phone AS "chiefPhone", l.version,
+           ${outsideNormOf(sql`g.households`, 'c')} AS "outsideNorm",
            ${geometry(sql`g.boundary`)} AS geom
     FROM grids g
     JOIN grid_layers l ON l.id = g.layer_id AND l.is_active AND l.department = ${department}
@@ -160,8 +193,9 @@ export const selectPopulationRows: LayerSource = (envelope, geometry, options = 
 export const selectUnifiedGridRows =
   (runId?: number): LayerSource =>
   (envelope, geometry, options = {}) => sql`
-    SELECT u.id AS fid, u.id, u.code, u.community_code AS "communityCode", c.name AS "communityName", round(u.area_m2)::int AS "areaM2",
-           u.households, u.population, m.id::int AS version, ${geometry(sql`u.boundary`)} AS geom
+    SELECT u.id AS fid, u.id, u.code, right(u.code, 3) AS serial, u.community_code AS "communityCode", c.name AS "communityName",
+           round(u.area_m2)::int AS "areaM2", u.households, u.population, m.id::int AS version,
+           ${outsideNormOf(sql`u.households`, 'c')} AS "outsideNorm", ${geometry(sql`u.boundary`)} AS geom
     FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND ${runFilter(runId)}
     LEFT JOIN regions c ON c.code = u.community_code
     WHERE u.boundary && ${envelope} AND ${inScope(sql`u.community_code`, options.scope)}`
@@ -198,6 +232,20 @@ export async function findFeaturesInBbox(
     db,
   )
   return result
+}
+
+/** The published merge run (its id is the unified grids' version), if any. */
+export async function findPublishedRun(
+  db: Kysely<Tables>,
+): Promise<{ version: number; publishedAt: string | null } | undefined> {
+  return db
+    .selectFrom('merge_runs')
+    .where('is_published', '=', true)
+    .select([
+      sql<number>`id::int`.as('version'),
+      sql<string | null>`to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as('publishedAt'),
+    ])
+    .executeTakeFirst()
 }
 
 export interface ActiveDepartmentLayer {

@@ -139,3 +139,46 @@ export async function findHouseholdNorms(
   }
   return norms
 }
+
+export interface RegionGridRow {
+  layer: string
+  id: number
+  code: string
+  name: string
+  communityCode: string | null
+  communityName: string | null
+  streetName: string | null
+  households: number | null
+  /** as stored (personal data: the service masks it) */
+  chiefName: string | null
+  fullTimeWorkers: number | null
+  bbox: [number, number, number, number]
+}
+
+/**
+ * The published unified grids and the active department grids whose community lies under a code
+ * prefix (a region's, or the caller's scope narrowed to it), with their chief and full-time workers.
+ */
+export async function findRegionGrids(db: Kysely<Tables>, prefix: string): Promise<RegionGridRow[]> {
+  const inPrefix = (column: string) => sql<boolean>`left(${sql.ref(column)}, ${prefix.length}) = ${prefix}`
+  const bboxOf = (column: string) =>
+    sql`json_build_array(round(ST_XMin(${sql.ref(column)})::numeric, 6), round(ST_YMin(${sql.ref(column)})::numeric, 6),
+                         round(ST_XMax(${sql.ref(column)})::numeric, 6), round(ST_YMax(${sql.ref(column)})::numeric, 6))`
+  const { rows } = await sql<RegionGridRow>`
+    SELECT 'unified' AS layer, u.id::int AS id, u.code, c.name || '第' || right(u.code, 3) || '网格' AS name,
+           u.community_code AS "communityCode", c.name AS "communityName", s.name AS "streetName", u.households,
+           NULL::text AS "chiefName", NULL::int AS "fullTimeWorkers", ${bboxOf('u.boundary')} AS bbox
+    FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+    LEFT JOIN regions c ON c.code = u.community_code LEFT JOIN regions s ON s.code = c.parent_code
+    WHERE ${inPrefix('u.community_code')}
+    UNION ALL
+    SELECT l.department, g.id::int, g.code, g.name, g.community_code, c.name, s.name, g.households,
+           (SELECT st.name FROM grid_staff st WHERE st.grid_id = g.id AND st.role = 'chief' ORDER BY st.id LIMIT 1),
+           (SELECT count(*)::int FROM grid_staff st WHERE st.grid_id = g.id AND st.role = 'full_time'),
+           ${bboxOf('g.boundary')}
+    FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.is_active
+    LEFT JOIN regions c ON c.code = g.community_code LEFT JOIN regions s ON s.code = c.parent_code
+    WHERE ${inPrefix('g.community_code')}
+    ORDER BY layer, code`.execute(db)
+  return rows
+}

@@ -3,6 +3,7 @@
 import { type Kysely, sql } from 'kysely'
 import { type RegionScope, inScope } from '../scope.ts'
 import type { Tables } from '../tables.ts'
+import { findPublishedRun } from './layers.repository.ts'
 import type { Summary } from '../../schemas/summary.schema.ts'
 import { isShouldEstablish } from './party.repository.ts'
 
@@ -52,11 +53,13 @@ export async function findSummary(db: Kysely<Tables>, scope: RegionScope = {}): 
     .select(['level', sql<number>`count(*)::int`.as('count')])
     .orderBy('level')
     .execute()
+  const unifiedGridRun = (await findPublishedRun(db)) ?? null
   const s = rows[0]
   return {
     regions: { streets: s.streets, communities: s.communities },
     grids,
     unifiedGrids: s.unifiedGrids,
+    unifiedGridRun,
     serviceCenters,
     partyOrgs: { total: s.partyOrgs, weak: s.weak, hollow: s.hollow },
     units: { total: s.units, shouldEstablish: s.shouldEstablish },

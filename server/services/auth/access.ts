@@ -38,11 +38,16 @@ export const accessTable: Record<string, AccessEntry> = {
 
   'GET /api/regions': { access: 'read' },
   'GET /api/regions/:code': { access: 'read' },
+  'GET /api/regions/:code/grid-figures': { access: 'read' },
+  'GET /api/regions/:code/grids': { access: 'read' },
+  'GET /api/regions/:code/grids.csv': { access: 'read', audit: { action: 'export', entity: 'region-grids' } },
+  'GET /api/regions/:code/grids.xlsx': { access: 'read', audit: { action: 'export', entity: 'region-grids' } },
   'GET /api/layers': { access: 'read' },
   'GET /api/layers/:layer/features': { access: 'read' },
   'GET /tiles/:layer/:z/:x/:y.mvt': { access: 'read' },
   'GET /tiles/:layer.json': { access: 'read' },
   'GET /api/summary': { access: 'read' },
+  'GET /api/search': { access: 'read' },
 
   'POST /api/imports': { access: 'admin', audit: { action: 'import', entity: 'import' } },
   'GET /api/imports/:id': { access: 'admin' },

@@ -2,6 +2,7 @@
 // style hints; the catalog, the tile queries and the web's paint all come from it. Department grid
 // layers come from the database (one per department with an active layer); the rest are fixed.
 import type { LayerInfo, LayerStyle } from '../../schemas/layers.schema.ts'
+import { MergeRequest } from '../../schemas/merge.schema.ts'
 import {
   type ActiveDepartmentLayer,
   type LayerSource,
@@ -14,6 +15,7 @@ import {
   selectCatchmentRows,
   selectUncoveredCellRows,
   selectUncoveredResidentRows,
+  selectRegionLabelRows,
   selectRegionRows,
   selectServiceCenterRows,
   selectUnifiedGridRows,
@@ -21,6 +23,9 @@ import {
 } from '../../db/repositories/layers.repository.ts'
 
 export type { ActiveDepartmentLayer, LayerSource }
+
+/** The merge's default base department (its request schema states it). */
+const defaultBaseDepartment = (MergeRequest.properties.baseDepartment as { default?: string }).default
 
 /** One map layer: what the catalog shows, the SQL of its rows and how the web draws it. */
 export interface Layer extends LayerInfo {
@@ -47,14 +52,17 @@ const regionFields = {
   parentName: 'String',
 } as const
 
-/** Region boundaries: a fill shown only when selected, a line, and the name as a label. */
+/**
+ * Region boundaries: a fill shown only when selected and a line; the district's name as a label
+ * (street and community names come from `region-labels`, one point each).
+ */
 function regionLayer(
   level: 'district' | 'street' | 'community',
   title: ReturnType<typeof text>,
   color: string,
   minzoom: number,
   line: NonNullable<LayerStyle['line']>,
-  label: Omit<NonNullable<LayerStyle['label']>, 'field'>,
+  label?: Omit<NonNullable<LayerStyle['label']>, 'field'>,
 ): Layer {
   const id = `regions-${level}`
   return {
@@ -68,7 +76,11 @@ function regionLayer(
     maxzoom: 16,
     defaultVisible: true,
     legend: { color },
-    style: { fill: { opacity: 0, selectedOpacity: 0.12 }, line, label: { field: 'name', ...label } },
+    style: {
+      fill: { opacity: 0, selectedOpacity: 0.12 },
+      line,
+      ...(label ? { label: { field: 'name', ...label } } : {}),
+    },
     source: selectRegionRows(level),
     fields: regionFields,
   }
@@ -118,6 +130,26 @@ const pointCircle: LayerStyle['circle'] = {
 /** Polygons of the grid slot: a translucent fill and an outline, both stronger when selected. */
 const gridStyle: LayerStyle = { fill: { opacity: 0.2, selectedOpacity: 0.55 }, line: { width: 1.1, selectedWidth: 3 } }
 
+/** Grids outside their community's household norm are outlined in red. */
+const normFlag = { property: 'outsideNorm', color: '#d50000', width: 2.5 }
+
+/**
+ * Department grids: outlines only (four departments' fills over each other make a muddy map); the
+ * fill stays, transparent, so that a click still finds the grid.
+ */
+const departmentGridStyle: LayerStyle = {
+  fill: { opacity: 0, selectedOpacity: 0.45 },
+  line: { width: 1.2, selectedWidth: 3, flag: normFlag },
+  label: { field: 'name', size: 11, minzoom: 15, maxzoom: 24 },
+}
+
+/** The unified grid: fill and outline; its serial from zoom 14, the full code from zoom 16. */
+const unifiedGridStyle: LayerStyle = {
+  fill: { opacity: 0.2, selectedOpacity: 0.55 },
+  line: { width: 1.1, selectedWidth: 3, flag: normFlag },
+  label: { field: 'serial', size: 11, minzoom: 14, maxzoom: 24, detail: { field: 'code', minzoom: 16 } },
+}
+
 const fixedLayers: Layer[] = [
   regionLayer(
     'district',
@@ -127,22 +159,37 @@ const fixedLayers: Layer[] = [
     { width: 3 },
     { size: 15, minzoom: 9, maxzoom: 11 },
   ),
-  regionLayer(
-    'street',
-    text('街道/乡镇界', 'Street / township boundaries'),
-    '#455a64',
-    8,
-    { width: 2 },
-    { size: 15, minzoom: 11, maxzoom: 14 },
-  ),
-  regionLayer(
-    'community',
-    text('社区/村界', 'Community / village boundaries'),
-    '#90a4ae',
-    10,
-    { width: 0.8, dash: [3, 2] },
-    { size: 12, minzoom: 13, maxzoom: 24 },
-  ),
+  regionLayer('street', text('街道/乡镇界', 'Street / township boundaries'), '#455a64', 8, { width: 2 }),
+  regionLayer('community', text('社区/村界', 'Community / village boundaries'), '#90a4ae', 10, {
+    width: 0.8,
+    dash: [3, 2],
+  }),
+  {
+    id: 'region-labels',
+    title: text('街道/社区名称', 'Street / community names'),
+    group: 'region',
+    geometryType: 'point',
+    tiles: tilesOf('region-labels'),
+    sourceLayer: 'region-labels',
+    minzoom: 8,
+    maxzoom: 16,
+    defaultVisible: true,
+    legend: { color: '#263238' },
+    style: {
+      label: {
+        field: 'name',
+        size: 12,
+        minzoom: 10,
+        maxzoom: 24,
+        byProperty: {
+          property: 'level',
+          values: { street: { size: 15, minzoom: 10, maxzoom: 14 }, community: { size: 12, minzoom: 13, maxzoom: 24 } },
+        },
+      },
+    },
+    source: selectRegionLabelRows,
+    fields: { code: 'String', name: 'String', level: 'String' },
+  },
   pointLayer(
     'service-centers',
     selectServiceCenterRows,
@@ -428,12 +475,14 @@ const mergeLayers: Layer[] = [
     maxzoom: 16,
     defaultVisible: false,
     legend: { color: '#6a1b9a' },
-    style: gridStyle,
+    style: unifiedGridStyle,
     source: selectUnifiedGridRows(),
     sourceOfRun: selectUnifiedGridRows,
     fields: {
       id: 'Number',
       code: 'String',
+      serial: 'String',
+      outsideNorm: 'Boolean',
       communityCode: 'String',
       communityName: 'String',
       areaM2: 'Number',
@@ -490,9 +539,10 @@ const gridFields = {
   chiefName: 'String',
   chiefPhone: 'String',
   version: 'Number',
+  outsideNorm: 'Boolean',
 } as const
 
-export function gridLayer(department: ActiveDepartmentLayer): Layer {
+export function gridLayer(department: ActiveDepartmentLayer, defaultVisible = true): Layer {
   const id = `grids-${department.department}`
   return {
     id,
@@ -503,10 +553,10 @@ export function gridLayer(department: ActiveDepartmentLayer): Layer {
     sourceLayer: id,
     minzoom: 9,
     maxzoom: 16,
-    defaultVisible: true,
+    defaultVisible,
     department: department.department,
     legend: { color: department.color },
-    style: gridStyle,
+    style: departmentGridStyle,
     source: selectGridRows(department.department),
     fields: gridFields,
   }
@@ -518,19 +568,17 @@ export function forMergeRun(layer: Layer, runId: number): Layer {
   return { ...layer, source: layer.sourceOfRun(runId), runId }
 }
 
-/** The whole catalog in drawing order: region fills, grids, then points. */
-export function buildCatalog(departments: ActiveDepartmentLayer[]): Layer[] {
-  const [district, street, community, ...points] = fixedLayers
-  return [
-    district,
-    street,
-    community,
-    ...departments.map(gridLayer),
-    ...mergeLayers,
-    ...partyLayers,
-    ...points,
-    ...sitingLayers,
-  ]
+/**
+ * The whole catalog in drawing order: region fills, grids, then points. The first screen shows the
+ * published unified grid when there is one; before any publish, the base department's layer (the
+ * merge's default base, else the first department); the other departments are one click away.
+ */
+export function buildCatalog(departments: ActiveDepartmentLayer[], published = false): Layer[] {
+  const [district, street, community, labels, ...points] = fixedLayers
+  const base = departments.find((d) => d.department === defaultBaseDepartment) ?? departments[0]
+  const grids = departments.map((d) => gridLayer(d, !published && d === base))
+  const merge = mergeLayers.map((l) => (l.id === 'unified-grids' ? { ...l, defaultVisible: published } : l))
+  return [district, street, community, ...grids, ...merge, ...partyLayers, labels, ...points, ...sitingLayers]
 }
 
 /** The catalog entry as the API shows it (without the server-side source description). */

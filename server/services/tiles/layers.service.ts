@@ -7,6 +7,7 @@ import {
   findActiveDepartmentLayers,
   findDataBounds,
   findFeaturesInBbox,
+  findPublishedRun,
 } from '../../db/repositories/layers.repository.ts'
 import { NotFoundError } from '../../errors.ts'
 import type { FeatureCollection } from '../../schemas/layers.schema.ts'
@@ -20,7 +21,8 @@ import { type Principal, maySeePersonalData, regionScopeOf } from '../auth/roles
 const personalProperties = ['chiefName', 'chiefPhone'] as const
 
 export async function listLayers(db: Kysely<Tables>): Promise<Layer[]> {
-  return buildCatalog(await findActiveDepartmentLayers(db))
+  const [departments, published] = await Promise.all([findActiveDepartmentLayers(db), findPublishedRun(db)])
+  return buildCatalog(departments, published !== undefined)
 }
 
 export class LayerService {

@@ -1,27 +1,33 @@
 import { request } from './client.ts'
-import type { Region, RegionList } from './types.ts'
+import type { Region, RegionDetail, RegionGridFigures, RegionGridList, RegionGridsQuery, RegionList } from './types.ts'
 
 export const fetchDistricts = (signal?: AbortSignal) =>
   request<RegionList>('GET', '/api/regions?level=district', { signal })
 export const fetchStreets = (signal?: AbortSignal) =>
   request<RegionList>('GET', '/api/regions?level=street', { signal })
 
-type Bbox = NonNullable<Region['bbox']>
+const levels = ['district', 'street', 'community']
 
 /**
  * Where the map opens: the district, or — for an account scoped to a street or community, whose
- * region list holds no district — the bounds of every region it may see.
+ * region list holds no district — the widest region it may see (its own).
  */
-export async function fetchScopeBounds(signal?: AbortSignal): Promise<Bbox | null> {
+export async function fetchHomeRegion(signal?: AbortSignal): Promise<Region | undefined> {
   const districts = await fetchDistricts(signal)
-  if (districts.regions[0]?.bbox) return districts.regions[0].bbox
+  if (districts.regions[0]) return districts.regions[0]
   const visible = await request<RegionList>('GET', '/api/regions', { signal })
-  const boxes = visible.regions.flatMap((r) => (r.bbox ? [r.bbox] : []))
-  if (boxes.length === 0) return null
-  return [
-    Math.min(...boxes.map((b) => b[0])),
-    Math.min(...boxes.map((b) => b[1])),
-    Math.max(...boxes.map((b) => b[2])),
-    Math.max(...boxes.map((b) => b[3])),
-  ]
+  return [...visible.regions].sort((a, b) => levels.indexOf(a.level) - levels.indexOf(b.level))[0]
 }
+export const fetchRegion = (code: string, signal?: AbortSignal) =>
+  request<RegionDetail>('GET', `/api/regions/${code}`, { signal })
+export const fetchChildren = (code: string, signal?: AbortSignal) =>
+  request<RegionList>('GET', `/api/regions?parent=${code}`, { signal })
+export const fetchGridFigures = (code: string, signal?: AbortSignal) =>
+  request<RegionGridFigures>('GET', `/api/regions/${code}/grid-figures`, { signal })
+export const gridListQuery = (query: RegionGridsQuery) =>
+  new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined) as [string, string][]).toString()
+export const fetchGridList = (code: string, query: RegionGridsQuery, signal?: AbortSignal) =>
+  request<RegionGridList>('GET', `/api/regions/${code}/grids?${gridListQuery(query)}`, { signal })
+/** The list as a file (the server audits the export and keeps it inside the caller's scope). */
+export const gridExportUrl = (code: string, query: RegionGridsQuery, format: 'csv' | 'xlsx') =>
+  `/api/regions/${code}/grids.${format}?${gridListQuery(query)}`

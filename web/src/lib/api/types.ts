@@ -4,9 +4,19 @@ export type {
   LayerStyle,
   LayerCatalog,
   FeatureCollection,
+  Basemap,
 } from '../../../../server/schemas/layers.schema.ts'
-export type { Region, RegionList, RegionDetail } from '../../../../server/schemas/regions.schema.ts'
+export type {
+  Region,
+  RegionList,
+  RegionDetail,
+  RegionGrid,
+  RegionGridFigures,
+  RegionGridList,
+  RegionGridsQuery,
+} from '../../../../server/schemas/regions.schema.ts'
 export type { Summary } from '../../../../server/schemas/summary.schema.ts'
+export type { SearchHit, SearchKind, SearchResult } from '../../../../server/schemas/search.schema.ts'
 export type { LocalizedText, ErrorBody } from '../../../../server/schemas/common.schema.ts'
 export type {
   MergeDefaults,

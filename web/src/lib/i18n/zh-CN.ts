@@ -90,10 +90,48 @@ export const zhCN = {
     regions: '覆盖区域',
     place: '所在',
     loading: '加载中…',
-    expectedTierWords: { committee: '党委', general_branch: '党总支', branch: '党支部', none: '不足3人' } as Record<
+    expectedTierWords: {
+      committee: '党委',
+      general_branch: '党总支',
+      branch: '党支部',
+      none: '不足3人',
+    } as Record<string, string>,
+  },
+  place: {
+    breadcrumb: '当前位置',
+    residents: '常住人口',
+    households: '户数',
+    serviceCenters: '党群服务中心',
+    partyOrgs: '党组织',
+    children: { district: '街道/乡镇', street: '社区/村' } as Record<string, string>,
+  },
+  figures: {
+    title: '网格情况',
+    grids: '网格数',
+    outsideNorm: '户数超标准',
+    withoutChief: '无网格长',
+    understaffed: '无专职网格员',
+    households: '户',
+    histogram: '各网格户数分布（绿色：300–500户）',
+    filter: '筛选 编码、名称、社区、网格长',
+    unified: '全科网格',
+    columns: { code: '编码', name: '名称', communityName: '社区', households: '户数', chiefName: '网格长' } as Record<
       string,
       string
     >,
+  },
+  search: {
+    placeholder: '搜索 名称、编码、网格长、地名或拼音首字母',
+    none: '没有找到',
+    chief: '网格长',
+    kinds: {
+      region: '行政区划',
+      unifiedGrid: '全科网格',
+      grid: '部门网格',
+      serviceCenter: '党群服务中心',
+      partyOrg: '党组织',
+      unit: '单位',
+    } as Record<string, string>,
   },
   merge: {
     title: '多网合一工作台',
@@ -247,7 +285,9 @@ export const zhCN = {
       `${accepted}/${total} 个${kind === 'regions' ? '区划' : '网格'}可用`,
   },
   kpi: {
-    grids: '部门网格',
+    unifiedGrids: '全科网格',
+    unifiedGridRun: (version: number, date: string | null) => `第 ${version} 版${date ? ` · ${date} 发布` : ''}`,
+    notPublished: '尚未发布',
     serviceCenters: '党群服务中心',
     partyOrgs: '党组织',
     weak: '软弱涣散',

@@ -6,11 +6,13 @@ import type {
   DataDrivenPropertyValueSpecification,
   ExpressionSpecification,
   FillLayerSpecification,
+  FilterSpecification,
   LineLayerSpecification,
   SymbolLayerSpecification,
 } from 'maplibre-gl'
 import type { LayerInfo, LayerStyle } from '../api/types.ts'
 import type { Slot } from './context.ts'
+import { labelFont } from './style.ts'
 
 type Kind = 'fill' | 'line' | 'circle' | 'symbol'
 
@@ -25,6 +27,7 @@ interface Part<K extends Kind, Paint, Layout> {
   maxzoom?: number
   /** whether a click or hover on it reports its features */
   interactive: boolean
+  filter?: FilterSpecification
 }
 
 export type StylePart =
@@ -91,8 +94,8 @@ export function styleParts(layer: LayerInfo): StylePart[] {
       slot: slotOf(layer, 'line'),
       interactive: false,
       paint: {
-        'line-color': color,
-        'line-width': line.selectedWidth === undefined ? line.width : whenSelected(line.selectedWidth, line.width),
+        'line-color': line.flag ? flagged(line.flag.property, line.flag.color, color) : color,
+        'line-width': lineWidth(line),
         ...(line.dash ? { 'line-dasharray': line.dash } : {}),
       },
     })
@@ -111,16 +114,51 @@ export function styleParts(layer: LayerInfo): StylePart[] {
         'circle-stroke-width': whenSelected(2.5, circle.strokeWidth),
       },
     })
-  if (label)
-    parts.push({
+  if (label) parts.push(...labelParts(layer, label))
+  return parts
+}
+
+/** A colour for features whose boolean property is true, another otherwise. */
+const flagged = (property: string, on: string, off: DataDrivenPropertyValueSpecification<string>) =>
+  ['case', ['boolean', ['get', property], false], on, off] as unknown as ExpressionSpecification
+
+function lineWidth(line: NonNullable<LayerStyle['line']>): DataDrivenPropertyValueSpecification<number> {
+  const base: ExpressionSpecification | number = line.flag
+    ? ([
+        'case',
+        ['boolean', ['get', line.flag.property], false],
+        line.flag.width,
+        line.width,
+      ] as ExpressionSpecification)
+    : line.width
+  return line.selectedWidth === undefined
+    ? base
+    : (['case', ['boolean', ['feature-state', 'selected'], false], line.selectedWidth, base] as ExpressionSpecification)
+}
+
+/**
+ * The label layers of a catalog layer: one, or one per value of `byProperty` (streets and
+ * communities differ in size and zoom range); the field gives way to `detail.field` from its zoom.
+ */
+function labelParts(layer: LayerInfo, label: NonNullable<LayerStyle['label']>): StylePart[] {
+  const field: ExpressionSpecification = label.detail
+    ? ['step', ['zoom'], ['get', label.field], label.detail.minzoom, ['get', label.detail.field]]
+    : ['get', label.field]
+  const part = (id: string, size: number, minzoom: number, maxzoom: number, filter?: FilterSpecification) =>
+    ({
       kind: 'symbol',
-      id: `${layer.id}-label`,
+      id,
       slot: slotOf(layer, 'symbol'),
       interactive: false,
-      minzoom: label.minzoom,
-      maxzoom: label.maxzoom,
-      layout: { 'text-field': ['get', label.field], 'text-size': label.size },
+      minzoom,
+      maxzoom,
+      filter,
+      layout: { 'text-field': field, 'text-size': size, 'text-font': labelFont },
       paint: { 'text-color': '#263238', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
-    })
-  return parts
+    }) satisfies StylePart
+  const by = label.byProperty
+  if (!by) return [part(`${layer.id}-label`, label.size, label.minzoom, label.maxzoom)]
+  return Object.entries(by.values).map(([value, v]) =>
+    part(`${layer.id}-label-${value}`, v.size, v.minzoom, v.maxzoom, ['==', ['get', by.property], value]),
+  )
 }
