@@ -8,6 +8,8 @@
 //   BENCH_SKIP_SERVER=1      skip the server-PostGIS figures
 //   BENCH_SKIP_STARTUP=1     skip the npm start timings
 //   BENCH_SKIP_MERGE=1       skip the 多网合一 timings
+//   BENCH_SKIP_IMPORTS=1     skip the import figures (check phase, reads during a large dry run, raw→published)
+//   BENCH_IMPORTS_ONLY=1     only the import figures
 import autocannon from 'autocannon'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
@@ -21,6 +23,7 @@ import type { Layer } from '../../server/services/tiles/layer-registry.ts'
 import { listLayers } from '../../server/services/tiles/layers.service.ts'
 import { tileBounds } from '../../server/services/tiles/tile-math.ts'
 import { startThrowawayCluster } from '../helpers/postgres-cluster.ts'
+import { benchImportChecks, benchRawToPublished, benchReadsDuringImport, storeRegionsOnly } from './imports.ts'
 import { type MergeFigures, benchMerge, scalingRow } from './merge.ts'
 import { benchStartup } from './startup.ts'
 import { median, percentile, printTable, timeIt } from './stats.ts'
@@ -248,12 +251,60 @@ async function benchMergeScales(
   if (figures.length > 1) rows.push(scalingRow(label, figures))
 }
 
+/** An empty migrated server database of this name (dropped first if it exists). */
+async function emptyServerDatabase(adminUrl: string, name: string): Promise<Database> {
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`)
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  const database = await createPostgresDatabase(url.href)
+  await migrate(database.db)
+  return database
+}
+
+/**
+ * The import: the check phase of a 10,000-grid layer (×13 district) on each driver; on PGlite the
+ * summary while 200,000 tiny polygons are dry-run; raw department files to a published run (×1).
+ */
+async function benchImports(adminUrl: string, rows: (string | number)[][]) {
+  if (!process.env.BENCH_SKIP_SERVER) {
+    const database = await emptyServerDatabase(adminUrl, 'bench_imports')
+    const district = await storeRegionsOnly(database, 13, seed)
+    rows.push(...(await benchImportChecks('server ×13:', database, district)))
+    await database.close()
+    const raw = await emptyServerDatabase(adminUrl, 'bench_raw')
+    rows.push(...(await benchRawToPublished('server ×1:', raw, 1, seed, 'postgres')))
+    await raw.close()
+  }
+  if (!process.env.BENCH_SKIP_PGLITE) {
+    const database = await createPgliteDatabase('memory://')
+    await migrate(database.db)
+    const district = await storeRegionsOnly(database, 13, seed)
+    rows.push(...(await benchImportChecks('pglite ×13:', database, district)))
+    const { app, origin } = await serveTestApp(database)
+    signIn(app)
+    rows.push(...(await benchReadsDuringImport('pglite ×13:', app, origin, signedIn, district, 200_000)))
+    await app.close()
+    await database.close()
+    const raw = await createPgliteDatabase('memory://')
+    await migrate(raw.db)
+    rows.push(...(await benchRawToPublished('pglite ×1:', raw, 1, seed, 'pglite')))
+    await raw.close()
+  }
+}
+
 async function main() {
   const header = ['measure', 'n', 'p50 ms (or /s)', 'p95 ms (or ratio)', 'target']
-  const rows: (string | number)[][] = process.env.BENCH_SKIP_STARTUP ? [] : await benchStartup()
+  const importsOnly = !!process.env.BENCH_IMPORTS_ONLY
+  const rows: (string | number)[][] = process.env.BENCH_SKIP_STARTUP || importsOnly ? [] : await benchStartup()
   const cluster = process.env.BENCH_DATABASE_URL ? undefined : await startThrowawayCluster()
   const adminUrl = process.env.BENCH_DATABASE_URL ?? cluster!.url
   try {
+    if (!process.env.BENCH_SKIP_IMPORTS) await benchImports(adminUrl, rows)
+    if (importsOnly) return printTable('网格治理一张图 benchmark: imports (2-core machine; times in ms)', header, rows)
     for (const scale of process.env.BENCH_SKIP_SERVER ? [] : scales) {
       const { database, url } = await openServerDatabase(adminUrl, `bench_scale_${scale}`, scale, rows)
       const bareClient = new pg.Client({ connectionString: url })
