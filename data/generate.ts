@@ -9,7 +9,9 @@ import { generateDistrict } from './district/index.ts'
 import { rawGridProperties } from './district/raw-files.ts'
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm run generate -- [--scale 1-100] [--seed N] [--realism clean|real] [--raw] --out DIR`)
+  console.error(
+    `${message}\nusage: npm run generate -- [--scale 1-100] [--seed N] [--realism clean|real] [--raw] --out DIR`,
+  )
   process.exit(2)
 }
 

@@ -32,10 +32,16 @@ export function layerFile(district: District, department: string, options: { raw
   const layer = district.gridLayers.find((l) => l.department === department)!
   const features = layer.grids.map((g, index) => ({
     type: 'Feature',
-    properties: options.raw ? rawGridProperties(g, index) : { code: g.code, name: g.name, community_code: g.communityCode },
+    properties: options.raw
+      ? rawGridProperties(g, index)
+      : { code: g.code, name: g.name, community_code: g.communityCode },
     geometry: g.boundary,
   }))
-  return { name: `${department}.geojson`, data: encode({ type: 'FeatureCollection', features }), count: features.length }
+  return {
+    name: `${department}.geojson`,
+    data: encode({ type: 'FeatureCollection', features }),
+    count: features.length,
+  }
 }
 
 /** The check phase of dry runs of the 综治 layer (about 10,000 grids at scale 13), with codes and raw. */

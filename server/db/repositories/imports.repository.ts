@@ -1,6 +1,6 @@
 // SQL of imports: checking geometries before anything is stored, storing a department's grid layer
 // as a new version, and upserting a region tree, each in one transaction.
-import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
+import { type Kysely, type Transaction, sql } from 'kysely'
 import type { ImportTimings } from '../../schemas/imports.schema.ts'
 import type { RegionLevel, Tables } from '../tables.ts'
 
@@ -17,10 +17,6 @@ export interface GeometryRow {
   /** GeoJSON in the source frame (GCJ-02/BD-09 already converted to WGS84) */
   geometry: string
   srid: number
-}
-
-export interface GridGeometryRow extends GeometryRow {
-  communityCode: string | null
 }
 
 /** What every import learns about a geometry once in WGS84: validity, area after repair, extent. */
