@@ -14,6 +14,8 @@ import { buildMergeDistrict, communityA, communityB } from '../helpers/merge-dis
 import { type ShapefileOptions, encodeGbk, writePolygonShapefile } from '../helpers/shapefile.ts'
 import initSqlJs from 'sql.js'
 import { writeGeoPackageBlob } from '../../server/db/wkb.ts'
+import { failInterruptedImports } from '../../server/db/repositories/imports.repository.ts'
+import { checkBatchSize } from '../../server/services/imports/imports.service.ts'
 
 type Ring = [number, number][]
 const square = (x0: number, y0: number, size: number): Ring => [
@@ -1210,6 +1212,60 @@ describe.each(testDrivers())('imports on %s', (driver) => {
       await uploadFile(app, { name: 'noprj.zip', data }, { department: 'party', dryRun: 'true', crs: 'EPSG:4326' })
     ).json()
     expect(result).toMatchObject({ status: 'succeeded', sourceCrs: 'EPSG:4326', counts: { accepted: 1 } })
+  })
+
+  it('checks a file larger than one batch as one, and leaves nothing staged once a run ends', async () => {
+    // more features than a batch: staged and checked batch by batch, the verdicts still per feature
+    const count = checkBatchSize + 5
+    const features = Array.from({ length: count }, (_, i) => ({
+      code: `B-${i}`,
+      // the last one lies outside the district: its warning names its own feature
+      ring: lonLatRing(i === count - 1 ? square(1400, 20, 4) : square((i % 40) * 5, Math.floor(i / 40) * 5, 4)),
+    }))
+    const result = (
+      await uploadFile(
+        app,
+        { name: 'batches.geojson', data: featureCollection(features) },
+        { department: 'party', dryRun: 'true' },
+      )
+    ).json()
+    expect(result).toMatchObject({ status: 'succeeded', counts: { features: count, accepted: count, warnings: 1 } })
+    expect(result.report).toEqual([
+      expect.objectContaining({
+        feature: count - 1,
+        message: 'the grid lies wholly outside the stored districts: it belongs to no community',
+      }),
+    ])
+    const staged = async () =>
+      Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_staging`.execute(database.db)).rows[0].n)
+    expect(await staged()).toBe(0)
+    // refused: nothing staged either
+    const refused = await uploadFile(
+      app,
+      { name: 'dup.geojson', data: featureCollection([features[0], features[0]]) },
+      { department: 'party' },
+    )
+    expect(refused.statusCode).toBe(400)
+    expect(await staged()).toBe(0)
+    // rows a stop left behind go at the next start, with their run marked failed
+    const { id } = await database.db
+      .insertInto('import_runs')
+      .values({
+        kind: 'grids',
+        department: 'party',
+        file_name: 'x',
+        format: 'geojson',
+        dry_run: true,
+        counts: '{}',
+        report: '[]',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await sql`INSERT INTO import_staging (import_run_id, index, valid, empty, boundary)
+              VALUES (${id}, 0, true, false, ST_MakeEnvelope(113, 34, 113.001, 34.001, 4326))`.execute(database.db)
+    expect(await staged()).toBe(1)
+    expect(await failInterruptedImports(database.db)).toBe(1)
+    expect(await staged()).toBe(0)
   })
 
   it('answers 404 for an import id that does not exist and 400 for one that is not a number', async () => {
