@@ -1,13 +1,17 @@
 // npm run generate -- --scale N --seed S --out DIR: writes the demo district as GeoJSON files, one
-// per layer, to look at in a GIS or to feed the importer.
+// per layer, to look at in a GIS or to feed the importer. With --raw the grid layers are written as
+// departments send them: their own running number (OBJECTID), no grid code, no community code.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Feature, FeatureCollection, Geometry } from 'geojson'
 import { generateDistrict } from './district/index.ts'
+import { rawGridProperties } from './district/raw-files.ts'
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm run generate -- [--scale 1-100] [--seed N] [--realism clean|real] --out DIR`)
+  console.error(
+    `${message}\nusage: npm run generate -- [--scale 1-100] [--seed N] [--realism clean|real] [--raw] --out DIR`,
+  )
   process.exit(2)
 }
 
@@ -16,6 +20,7 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1' },
     seed: { type: 'string', default: '20241' },
     realism: { type: 'string', default: 'clean' },
+    raw: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 })
@@ -43,10 +48,16 @@ const files: Record<string, FeatureCollection> = {
     district.gridLayers.map((layer) => [
       `grids-${layer.department}.geojson`,
       collection(
-        layer.grids.map(({ boundary, staff, attributes, ...properties }) => ({
+        layer.grids.map((grid, index) => ({
           type: 'Feature',
-          geometry: boundary,
-          properties: { ...properties, ...attributes, chiefPhone: staff[0]?.phone },
+          geometry: grid.boundary,
+          properties: values.raw
+            ? rawGridProperties(grid, index)
+            : (({ boundary: _boundary, staff, attributes, ...properties }) => ({
+                ...properties,
+                ...attributes,
+                chiefPhone: staff[0]?.phone,
+              }))(grid),
         })),
       ),
     ]),

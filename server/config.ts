@@ -159,7 +159,21 @@ export const settings: { [K in keyof Config]: Setting<K> } = {
     default: '',
     parse: (raw) => {
       if (raw === '') return undefined
-      if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error('expected postgres://user:password@host:port/database')
+      const expected = 'expected postgres://user:password@host:port/database'
+      if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error(expected)
+      let url: URL
+      try {
+        // a Unix socket (postgres://user@/db?host=/run/postgresql) has no host part for URL to read
+        url = new URL(/[?&]host=/.test(raw) ? raw.replace(/@\//, '@socket/') : raw)
+      } catch {
+        throw new Error(`not a readable URL: ${expected}`)
+      }
+      // the driver would otherwise guess (the system user, localhost) and fail later with a stack trace
+      if (!url.username) throw new Error(`names no user: ${expected}`)
+      if (!url.hostname && !url.searchParams.get('host')) throw new Error(`names no host: ${expected}`)
+      if (url.pathname.length <= 1) throw new Error(`names no database: ${expected}`)
+      if (url.port && !(Number(url.port) >= 1 && Number(url.port) <= 65535))
+        throw new Error(`port ${url.port} is not a port: ${expected}`)
       return raw
     },
     doc: 'server PostgreSQL + PostGIS; empty = embedded PGlite',
@@ -337,6 +351,11 @@ export const sitingDefaults = {
   snapDistanceM: Number(settings.snapDistanceM.default),
 }
 
+/** A value as a message may show it: the password of a URL (user:password@) hidden. */
+export function hidePassword(raw: string): string {
+  return raw.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@')
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
@@ -355,7 +374,7 @@ export function loadConfig(
     try {
       config[key] = setting.parse(raw)
     } catch (error) {
-      problems.push(`${setting.env}=${JSON.stringify(raw)}: ${(error as Error).message}`)
+      problems.push(`${setting.env}=${JSON.stringify(hidePassword(raw))}: ${(error as Error).message}`)
     }
   }
   if (problems.length > 0) throw new ConfigError(problems)

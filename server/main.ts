@@ -1,7 +1,7 @@
 // Entry point: load config, open and migrate the database, load the demo district into an empty
 // one, build the app, listen, and close gracefully on SIGINT/SIGTERM.
 import { buildApp } from './app.ts'
-import { ConfigError, loadConfig } from './config.ts'
+import { ConfigError, hidePassword, loadConfig } from './config.ts'
 import { createDatabase } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
 import { districtTables } from './db/repositories/demo.repository.ts'
@@ -10,11 +10,28 @@ import { failInterruptedRuns } from './db/repositories/merge-runs.repository.ts'
 import { analyseNeverAnalysed } from './db/statistics.ts'
 import { hasAnyRegion, loadDemoDistrict } from './services/demo/demo.service.ts'
 
+/**
+ * The database, migrated. A server database that cannot be reached or used stops the start with
+ * the configuration message naming DATABASE_URL (its password hidden), not a driver stack trace.
+ */
+async function openDatabase(config: ReturnType<typeof loadConfig>) {
+  let database: Awaited<ReturnType<typeof createDatabase>> | undefined
+  try {
+    database = await createDatabase(config)
+    return { database, applied: await migrate(database.db) }
+  } catch (error) {
+    if (!config.databaseUrl) throw error
+    await database?.close().catch(() => undefined)
+    throw new ConfigError([
+      `DATABASE_URL=${JSON.stringify(hidePassword(config.databaseUrl))}: cannot use the database: ${(error as Error).message}`,
+    ])
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now()
   const config = loadConfig()
-  const database = await createDatabase(config)
-  const applied = await migrate(database.db)
+  const { database, applied } = await openDatabase(config)
   const where = config.databaseUrl ? 'server PostgreSQL' : `PGlite at ${config.dataDir}`
   console.log(
     `database: ${where}; ${applied.length} migration(s) applied (${Math.round(performance.now() - started)} ms)`,

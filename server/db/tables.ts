@@ -119,6 +119,23 @@ export interface GridsTable {
   boundary: Geometry
   /** ST_IsValidReason of the geometry as imported when it had to be repaired, else null */
   repair_note: string | null
+  /** the department's own identifier of the grid (OBJECTID, 原编号, …) as its file gave it, else null */
+  source_id: string | null
+}
+
+/** An import's features while they are checked (unlogged; rows live as long as their run). */
+export interface ImportStagingTable {
+  import_run_id: number
+  index: number
+  community_code: string | null
+  valid: boolean
+  reason: string | null
+  empty: boolean
+  west: number | null
+  south: number | null
+  east: number | null
+  north: number | null
+  boundary: Geometry | null
 }
 
 export interface MergeRunsTable {
@@ -346,6 +363,7 @@ export interface Tables {
   regions: RegionsTable
   departments: DepartmentsTable
   import_runs: ImportRunsTable
+  import_staging: ImportStagingTable
   grid_layers: GridLayersTable
   grids: GridsTable
   merge_runs: MergeRunsTable

@@ -35,6 +35,9 @@ export const ImportResult = Type.Object({
     repaired: Type.Integer(),
     rejected: Type.Integer(),
     warnings: Type.Integer(),
+    assigned: Type.Optional(
+      Type.Integer({ description: 'grids that had no code and were given one (community code + serial)' }),
+    ),
   }),
   layer: Type.Union([Type.Object({ department: Type.String(), version: Type.Integer() }), Type.Null()]),
   regions: Type.Optional(

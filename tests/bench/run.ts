@@ -9,11 +9,13 @@
 //   BENCH_SKIP_STARTUP=1     skip the npm start timings
 //   BENCH_SKIP_MERGE=1       skip the 多网合一 timings
 //   BENCH_SKIP_SITING=1      skip the siting timings (tests/bench/siting.ts and siting-product.ts)
-//   BENCH_ONLY=tiles,soak    run only these parts (startup, tiles, merge, soak, siting); default all
+//   BENCH_ONLY=tiles,soak    run only these parts (startup, tiles, merge, soak, siting, imports); default all
 //                            (tiles: cold tiles with the API ÷ bare ratio, cached tiles under load, summary)
 //   BENCH_SOAK_MINUTES=10    issue 14's load test: 60 s of tiles + summary while merging, then the same
 //                            load up to this many minutes, the server's memory before and after
 //   BENCH_SOAK_DRIVERS=server,pglite  the drivers the load test runs on
+//   BENCH_SKIP_IMPORTS=1     skip the import figures (check phase, reads during a large dry run, raw→published);
+//                            BENCH_ONLY=imports for only them
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { type TestApp, credentialHeaders, serveTestApp } from '../helpers/app.ts'
@@ -27,6 +29,7 @@ import { listLayers } from '../../server/services/tiles/layers.service.ts'
 import { tileBounds } from '../../server/services/tiles/tile-math.ts'
 import { startThrowawayCluster } from '../helpers/postgres-cluster.ts'
 import { failuresOf, runLoad } from './load.ts'
+import { benchImportChecks, benchRawToPublished, benchReadsDuringImport, storeRegionsOnly } from './imports.ts'
 import { type MergeFigures, benchMerge, scalingRow } from './merge.ts'
 import { benchSoak } from './soak.ts'
 import { benchStartup } from './startup.ts'
@@ -39,7 +42,7 @@ interface Tile {
 }
 
 const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim())
-const runs = (part: 'startup' | 'tiles' | 'merge' | 'soak' | 'siting') => !only || only.includes(part)
+const runs = (part: 'startup' | 'tiles' | 'merge' | 'soak' | 'siting' | 'imports') => !only || only.includes(part)
 const scales = (process.env.BENCH_SCALES ?? '1').split(',').map(Number)
 const mergeScales =
   process.env.BENCH_SKIP_MERGE || !runs('merge')
@@ -287,6 +290,51 @@ async function benchSiting(): Promise<void> {
   await import('./siting-product.ts')
 }
 
+/** An empty migrated server database of this name (dropped first if it exists). */
+async function emptyServerDatabase(adminUrl: string, name: string): Promise<Database> {
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`)
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  const database = await createPostgresDatabase(url.href)
+  await migrate(database.db)
+  return database
+}
+
+/**
+ * The import: the check phase of a 10,000-grid layer (×13 district) on each driver; on PGlite the
+ * summary while 200,000 tiny polygons are dry-run; raw department files to a published run (×1).
+ */
+async function benchImports(adminUrl: string, rows: (string | number)[][]) {
+  if (!process.env.BENCH_SKIP_SERVER) {
+    const database = await emptyServerDatabase(adminUrl, 'bench_imports')
+    const district = await storeRegionsOnly(database, 13, seed)
+    rows.push(...(await benchImportChecks('server ×13:', database, district)))
+    await database.close()
+    const raw = await emptyServerDatabase(adminUrl, 'bench_raw')
+    rows.push(...(await benchRawToPublished('server ×1:', raw, 1, seed, 'postgres')))
+    await raw.close()
+  }
+  if (!process.env.BENCH_SKIP_PGLITE) {
+    const database = await createPgliteDatabase('memory://')
+    await migrate(database.db)
+    const district = await storeRegionsOnly(database, 13, seed)
+    rows.push(...(await benchImportChecks('pglite ×13:', database, district)))
+    const { app, origin } = await serveTestApp(database)
+    signIn(app)
+    rows.push(...(await benchReadsDuringImport('pglite ×13:', app, origin, signedIn, district, 200_000)))
+    await app.close()
+    await database.close()
+    const raw = await createPgliteDatabase('memory://')
+    await migrate(raw.db)
+    rows.push(...(await benchRawToPublished('pglite ×1:', raw, 1, seed, 'pglite')))
+    await raw.close()
+  }
+}
+
 async function main() {
   // the siting parts open their own databases
   if (only?.every((part) => part === 'siting')) return benchSiting()
@@ -296,6 +344,7 @@ async function main() {
   const adminUrl = process.env.BENCH_DATABASE_URL ?? cluster!.url
   const servedParts = runs('tiles') || soakDrivers.length > 0
   try {
+    if (!process.env.BENCH_SKIP_IMPORTS && runs('imports')) await benchImports(adminUrl, rows)
     for (const scale of process.env.BENCH_SKIP_SERVER || !servedParts ? [] : scales) {
       const soakHere = soakDrivers.includes('server') && scale === scales[0]
       if (!runs('tiles') && !soakHere) continue

@@ -10,10 +10,12 @@ import { crsFromPrj, gcj02ToBd09, wgs84ToGcj02 } from '../../server/services/imp
 import { buildTestApp, uploadFile } from '../helpers/app.ts'
 import { openTestDatabase, plannerEstimate, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
-import { buildMergeDistrict, communityA } from '../helpers/merge-district.ts'
+import { buildMergeDistrict, communityA, communityB } from '../helpers/merge-district.ts'
 import { type ShapefileOptions, encodeGbk, writePolygonShapefile } from '../helpers/shapefile.ts'
 import initSqlJs from 'sql.js'
 import { writeGeoPackageBlob } from '../../server/db/wkb.ts'
+import { failInterruptedImports } from '../../server/db/repositories/imports.repository.ts'
+import { checkBatchSize } from '../../server/services/imports/imports.service.ts'
 
 type Ring = [number, number][]
 const square = (x0: number, y0: number, size: number): Ring => [
@@ -805,11 +807,44 @@ describe.each(testDrivers())('imports on %s', (driver) => {
       { feature: 1, field: 'code' },
     ],
     [
-      'a missing grid code',
-      { name: 'nocode.geojson', data: featureCollection([{ ring: lonLatRing(square(10, 10, 40)) }]) },
+      'a grid with no code lying in no community to assign one from',
+      { name: 'nocode.geojson', data: featureCollection([{ ring: lonLatRing(square(1400, 20, 40)) }]) },
       { department: 'party' },
-      /no grid code/,
+      /^no grid code \(field code \/ 网格编码\), and the grid lies in no community to assign one from$/,
       { feature: 0, field: 'code' },
+    ],
+    [
+      'a malformed code in the scheme (14 digits)',
+      {
+        name: 'short.geojson',
+        data: featureCollection([{ code: `${communityA}01`, ring: lonLatRing(square(10, 10, 40)) }]),
+      },
+      { department: 'party' },
+      /^grid code "41019900100101" is malformed: a code in the scheme is the 12-digit code of its community and a 3-digit serial$/,
+      { feature: 0, field: 'code' },
+    ],
+    [
+      'a code in the scheme whose first 12 digits are no community',
+      {
+        name: 'street.geojson',
+        data: featureCollection([{ code: '410199001000001', ring: lonLatRing(square(10, 10, 40)) }]),
+      },
+      { department: 'party' },
+      /^grid code "410199001000001" is malformed/,
+      { feature: 0, field: 'code' },
+    ],
+    [
+      'a duplicate code in the scheme',
+      {
+        name: 'dupscheme.geojson',
+        data: featureCollection([
+          { code: `${communityA}007`, ring: lonLatRing(square(10, 10, 40)) },
+          { code: `${communityA}007`, ring: lonLatRing(square(60, 10, 40)) },
+        ]),
+      },
+      { department: 'party' },
+      /^duplicate grid code "410199001001007" \(also feature 0\)$/,
+      { feature: 1, field: 'code' },
     ],
     [
       'an unknown frame',
@@ -1034,7 +1069,8 @@ describe.each(testDrivers())('imports on %s', (driver) => {
       'the department',
       { code: 'M-1' },
       { department: "party'; DROP TABLE grids; --" },
-      /Unknown department "party'; DROP TABLE grids; --"/,
+      // the valid codes are listed
+      /^Unknown department "party'; DROP TABLE grids; --": use one of [a-z, ]*\bgovernance\b[a-z, ]*\bparty\b/,
       'department',
     ],
     [
@@ -1071,6 +1107,166 @@ describe.each(testDrivers())('imports on %s', (driver) => {
       expect(await snapshot(database.db)).toEqual(before)
     },
   )
+
+  it('gives a raw file (no codes, its own ids, no communities) codes in the scheme, keeps its ids, and keeps them on the next version', async () => {
+    const raw = (ids: number[]) =>
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          // two in community A, one in B: each gets the code of the community it lies in
+          { id: ids[0], ring: square(10, 10, 80) },
+          { id: ids[1], ring: square(110, 10, 80) },
+          { id: ids[2], ring: square(250, 10, 120) },
+        ].map((f) => ({
+          type: 'Feature',
+          properties: { OBJECTID: f.id, 户数: 300 },
+          geometry: { type: 'Polygon', coordinates: [lonLatRing(f.ring)] },
+        })),
+      })
+    const stored = async (layerVersion: number) =>
+      database.db
+        .selectFrom('grids as g')
+        .innerJoin('grid_layers as l', 'l.id', 'g.layer_id')
+        .select(['g.code', 'g.source_id as sourceId', 'g.community_code as community', 'g.name'])
+        .where('l.department', '=', 'urban')
+        .where('l.version', '=', layerVersion)
+        .orderBy('g.code')
+        .execute()
+    const first = (
+      await uploadFile(app, { name: 'raw.geojson', data: raw([17, 4, 99]) }, { department: 'urban' })
+    ).json()
+    expect(first).toMatchObject({ status: 'succeeded', counts: { features: 3, accepted: 3, assigned: 3, warnings: 1 } })
+    expect(first.report).toEqual([
+      {
+        level: 'warning',
+        file: 'raw.geojson',
+        field: 'code',
+        message:
+          "3 grid(s) had no code: each was given its community's code and a serial (the department's own identifier is kept as source_id)",
+      },
+    ])
+    // the stored 城管 layer had UA1/UB1-like codes outside the scheme: serials start at 001
+    const version = first.layer.version
+    expect(await stored(version)).toEqual([
+      { code: `${communityA}001`, sourceId: '17', community: communityA, name: `${communityA}001` },
+      { code: `${communityA}002`, sourceId: '4', community: communityA, name: `${communityA}002` },
+      { code: `${communityB}001`, sourceId: '99', community: communityB, name: `${communityB}001` },
+    ])
+    // the next version: the same own ids keep their codes, a new one gets the next serial
+    const second = (
+      await uploadFile(app, { name: 'raw2.geojson', data: raw([4, 17, 55]) }, { department: 'urban' })
+    ).json()
+    expect(second.counts.assigned).toBe(3)
+    expect(await stored(second.layer.version)).toEqual([
+      { code: `${communityA}001`, sourceId: '17', community: communityA, name: `${communityA}001` },
+      { code: `${communityA}002`, sourceId: '4', community: communityA, name: `${communityA}002` },
+      { code: `${communityB}002`, sourceId: '55', community: communityB, name: `${communityB}002` },
+    ])
+  })
+
+  it('assigns serials after the codes in the scheme a file already has, and says nothing when none is missing', async () => {
+    const body = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        { properties: { code: `${communityA}005` }, ring: square(10, 10, 80) },
+        { properties: { 编号: 'X-7' }, ring: square(110, 10, 80) },
+      ].map((f) => ({
+        type: 'Feature',
+        properties: f.properties,
+        geometry: { type: 'Polygon', coordinates: [lonLatRing(f.ring)] },
+      })),
+    })
+    const result = (
+      await uploadFile(app, { name: 'mixed.geojson', data: body }, { department: 'social', dryRun: 'true' })
+    ).json()
+    expect(result).toMatchObject({ status: 'succeeded', dryRun: true, counts: { accepted: 2, assigned: 1 } })
+    const layers = (await uploadFile(app, { name: 'mixed.geojson', data: body }, { department: 'social' })).json()
+    const codes = await database.db
+      .selectFrom('grids as g')
+      .innerJoin('grid_layers as l', 'l.id', 'g.layer_id')
+      .select(['g.code', 'g.source_id as sourceId'])
+      .where('l.department', '=', 'social')
+      .where('l.version', '=', layers.layer.version)
+      .orderBy('g.code')
+      .execute()
+    expect(codes).toEqual([
+      { code: `${communityA}005`, sourceId: null },
+      { code: `${communityA}006`, sourceId: 'X-7' },
+    ])
+    const coded = featureCollection([{ code: 'C-1', ring: lonLatRing(square(10, 10, 40)) }])
+    const plain = (
+      await uploadFile(app, { name: 'coded.geojson', data: coded }, { department: 'social', dryRun: 'true' })
+    ).json()
+    expect(plain.counts.assigned).toBe(0)
+    expect(plain.report).toEqual([])
+  })
+
+  it('takes the frame from the crs field when a Shapefile has no .prj', async () => {
+    const data = zipShapefile([{ ring: square(10, 10, 40), attributes: { code: utf8('NP-1') } }], { leaveOut: '.prj' })
+    const refused = await uploadFile(app, { name: 'noprj.zip', data }, { department: 'party', dryRun: 'true' })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.json().details.errors[0].message).toBe(
+      'noprj.zip: the Shapefile is incomplete: missing .prj (or name the frame in the crs field, e.g. crs=EPSG:4547)',
+    )
+    const result = (
+      await uploadFile(app, { name: 'noprj.zip', data }, { department: 'party', dryRun: 'true', crs: 'EPSG:4326' })
+    ).json()
+    expect(result).toMatchObject({ status: 'succeeded', sourceCrs: 'EPSG:4326', counts: { accepted: 1 } })
+  })
+
+  it('checks a file larger than one batch as one, and leaves nothing staged once a run ends', async () => {
+    // more features than a batch: staged and checked batch by batch, the verdicts still per feature
+    const count = checkBatchSize + 5
+    const features = Array.from({ length: count }, (_, i) => ({
+      code: `B-${i}`,
+      // the last one lies outside the district: its warning names its own feature
+      ring: lonLatRing(i === count - 1 ? square(1400, 20, 4) : square((i % 40) * 5, Math.floor(i / 40) * 5, 4)),
+    }))
+    const result = (
+      await uploadFile(
+        app,
+        { name: 'batches.geojson', data: featureCollection(features) },
+        { department: 'party', dryRun: 'true' },
+      )
+    ).json()
+    expect(result).toMatchObject({ status: 'succeeded', counts: { features: count, accepted: count, warnings: 1 } })
+    expect(result.report).toEqual([
+      expect.objectContaining({
+        feature: count - 1,
+        message: 'the grid lies wholly outside the stored districts: it belongs to no community',
+      }),
+    ])
+    const staged = async () =>
+      Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_staging`.execute(database.db)).rows[0].n)
+    expect(await staged()).toBe(0)
+    // refused: nothing staged either
+    const refused = await uploadFile(
+      app,
+      { name: 'dup.geojson', data: featureCollection([features[0], features[0]]) },
+      { department: 'party' },
+    )
+    expect(refused.statusCode).toBe(400)
+    expect(await staged()).toBe(0)
+    // rows a stop left behind go at the next start, with their run marked failed
+    const { id } = await database.db
+      .insertInto('import_runs')
+      .values({
+        kind: 'grids',
+        department: 'party',
+        file_name: 'x',
+        format: 'geojson',
+        dry_run: true,
+        counts: '{}',
+        report: '[]',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await sql`INSERT INTO import_staging (import_run_id, index, valid, empty, boundary)
+              VALUES (${id}, 0, true, false, ST_MakeEnvelope(113, 34, 113.001, 34.001, 4326))`.execute(database.db)
+    expect(await staged()).toBe(1)
+    expect(await failInterruptedImports(database.db)).toBe(1)
+    expect(await staged()).toBe(0)
+  })
 
   it('answers 404 for an import id that does not exist and 400 for one that is not a number', async () => {
     const missing = await app.inject('/api/imports/987654321')

@@ -78,7 +78,8 @@ const notRun: Record<string, string> = {
   'imports.findRegionLevels': 'region import',
   'imports.checkRegionShapes': 'region import',
   'imports.upsertRegions': 'region import',
-  'imports.checkGeometries': 'region import',
+  'imports.checkStagedGeometries': 'region import',
+  'imports.findActiveGridCodes': 'grid import of a file without codes (imports.test.ts)',
 }
 
 /** A GeoJSON layer of one 100 m square grid in community A. */

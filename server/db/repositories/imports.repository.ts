@@ -1,6 +1,6 @@
 // SQL of imports: checking geometries before anything is stored, storing a department's grid layer
 // as a new version, and upserting a region tree, each in one transaction.
-import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
+import { type Kysely, type Transaction, sql } from 'kysely'
 import type { ImportTimings } from '../../schemas/imports.schema.ts'
 import type { RegionLevel, Tables } from '../tables.ts'
 
@@ -17,10 +17,6 @@ export interface GeometryRow {
   /** GeoJSON in the source frame (GCJ-02/BD-09 already converted to WGS84) */
   geometry: string
   srid: number
-}
-
-export interface GridGeometryRow extends GeometryRow {
-  communityCode: string | null
 }
 
 /** What every import learns about a geometry once in WGS84: validity, area after repair, extent. */
@@ -45,55 +41,98 @@ export interface GridPlacement {
   containingCommunity: string | null
 }
 
-/** The geometry of each row in WGS84 as t.g, repaired as t.v, next to the row r; `extra` adds columns. */
-async function checkGeometryRows<T>(
-  db: Db,
-  rows: GeometryRow[],
-  extra: RawBuilder<unknown>,
-  joins: RawBuilder<unknown> = sql``,
-): Promise<T[]> {
-  const { rows: checks } = await sql<T>`
-    SELECT r.index, ST_IsValid(t.g) AS valid, ST_IsValidReason(t.g) AS reason, ST_IsEmpty(t.g) AS empty,
-           coalesce(ST_Area(t.v::geography), 0) AS "areaM2",
-           ST_XMin(t.g) AS west, ST_YMin(t.g) AS south, ST_XMax(t.g) AS east, ST_YMax(t.g) AS north${extra}
-    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(index int, geometry text, srid int, "communityCode" text),
-         LATERAL (SELECT i.g, ST_CollectionExtract(ST_MakeValid(i.g), 3) AS v FROM (SELECT ${asImported} AS g) i) t${joins}
-    ORDER BY r.index`.execute(db)
-  return checks
-}
-
-/** Validity, area after repair and extent of each geometry once in WGS84. */
-export function checkGeometries(db: Db, rows: GeometryRow[]): Promise<GeometryCheck[]> {
-  return checkGeometryRows<GeometryCheck>(db, rows, sql``)
+/** A feature staged for its checks: its geometry, and the community its file names, if any. */
+export interface StagedRow extends GeometryRow {
+  communityCode?: string | null
 }
 
 /**
- * The checks of checkGeometries, and where each grid lies among the stored regions. The share
- * outside the districts is measured (an overlay) only for a grid that touches one without lying
- * inside it; a grid that touches none is wholly outside.
+ * Stages the rows of an import run in one batch insert: each geometry once in WGS84 as imported,
+ * its validity (the reason when invalid), emptiness and extent, and the geometry repaired with
+ * ST_MakeValid (only when invalid) and kept polygonal. The checks then read the staged rows.
  */
-export function checkGridGeometries(db: Db, rows: GridGeometryRow[]): Promise<(GeometryCheck & GridPlacement)[]> {
-  return checkGeometryRows<GeometryCheck & GridPlacement>(
-    db,
-    rows,
-    sql`,
-           CASE WHEN d.touching = 0 OR ST_IsEmpty(t.v) THEN 1 WHEN d.covered THEN 0
-                ELSE (SELECT greatest(0, least(1, ST_Area(ST_Difference(t.v, ST_Union(o.boundary))::geography) / nullif(ST_Area(t.v::geography), 0)))
-                      FROM regions o WHERE o.level = 'district' AND ST_Intersects(o.boundary, t.v)) END AS "outsideShare",
-           (r."communityCode" IS NULL OR EXISTS (SELECT 1 FROM regions c WHERE c.code = r."communityCode" AND c.level = 'community')) AS "communityKnown",
-           (SELECT c.code FROM regions c WHERE c.level = 'community' AND c.boundary && t.v
-            ORDER BY ST_Area(ST_Intersection(c.boundary, t.v, 0.0000001)) DESC LIMIT 1) AS "containingCommunity"`,
-    sql`,
-         LATERAL (SELECT count(*) AS touching, coalesce(bool_or(ST_CoveredBy(t.v, o.boundary)), false) AS covered
-                  FROM regions o WHERE o.level = 'district' AND ST_Intersects(o.boundary, t.v)) d`,
-  )
+export async function stageGeometries(db: Db, runId: number, rows: StagedRow[]): Promise<void> {
+  await sql`
+    INSERT INTO import_staging (import_run_id, index, community_code, valid, reason, empty, west, south, east, north, boundary)
+    SELECT ${runId}::bigint, r.index, r."communityCode", t.valid, CASE WHEN t.valid THEN NULL ELSE ST_IsValidReason(t.g) END,
+           ST_IsEmpty(t.g), ST_XMin(t.g), ST_YMin(t.g), ST_XMax(t.g), ST_YMax(t.g),
+           ST_CollectionExtract(CASE WHEN t.valid THEN t.g ELSE ST_MakeValid(t.g) END, 3)
+    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(index int, geometry text, srid int, "communityCode" text),
+         LATERAL (SELECT i.g, ST_IsValid(i.g) AS valid FROM (SELECT ${asImported} AS g) i) t`.execute(db)
 }
 
-export interface GridInsert extends GridGeometryRow {
+/** The staged rows of a run, as many as the import keeps no longer (the run is over). */
+export async function deleteStaged(db: Db, runId: number): Promise<void> {
+  await db.deleteFrom('import_staging').where('import_run_id', '=', runId).execute()
+}
+
+/** Validity, area after repair and extent of each staged geometry of the run with an index in [from, to). */
+export async function checkStagedGeometries(db: Db, runId: number, from: number, to: number): Promise<GeometryCheck[]> {
+  const { rows } = await sql<GeometryCheck>`
+    SELECT s.index, s.valid, coalesce(s.reason, 'Valid Geometry') AS reason, s.empty,
+           coalesce(ST_Area(s.boundary::geography), 0) AS "areaM2", s.west, s.south, s.east, s.north
+    FROM import_staging s
+    WHERE s.import_run_id = ${runId} AND s.index >= ${from} AND s.index < ${to}
+    ORDER BY s.index`.execute(db)
+  return rows
+}
+
+/**
+ * The checks of checkStagedGeometries, and where each grid lies among the stored regions, as joins:
+ * a grid covered by a district lies 0 outside; the share outside is measured (an overlay) only for a
+ * grid that touches one without lying inside it; a grid that touches none is wholly outside. The
+ * community a grid mostly lies in is looked for only when its file names none: the one that covers
+ * it, else the one it overlaps most.
+ */
+export async function checkStagedGrids(
+  db: Db,
+  runId: number,
+  from: number,
+  to: number,
+): Promise<(GeometryCheck & GridPlacement)[]> {
+  const { rows } = await sql<GeometryCheck & GridPlacement>`
+    SELECT s.index, s.valid, coalesce(s.reason, 'Valid Geometry') AS reason, s.empty,
+           coalesce(ST_Area(s.boundary::geography), 0) AS "areaM2", s.west, s.south, s.east, s.north,
+           CASE WHEN ST_IsEmpty(s.boundary) THEN 1
+                WHEN EXISTS (SELECT 1 FROM regions o WHERE o.level = 'district' AND ST_CoveredBy(s.boundary, o.boundary)) THEN 0
+                ELSE (SELECT CASE WHEN count(*) = 0 THEN 1 ELSE greatest(0, least(1, ST_Area(ST_Difference(s.boundary, ST_Union(o.boundary))::geography) / nullif(ST_Area(s.boundary::geography), 0))) END
+                      FROM regions o WHERE o.level = 'district' AND ST_Intersects(o.boundary, s.boundary)) END AS "outsideShare",
+           (s.community_code IS NULL OR EXISTS (SELECT 1 FROM regions c WHERE c.code = s.community_code AND c.level = 'community')) AS "communityKnown",
+           CASE WHEN s.community_code IS NULL THEN coalesce(
+             (SELECT min(c.code) FROM regions c WHERE c.level = 'community' AND ST_CoveredBy(s.boundary, c.boundary)),
+             (SELECT c.code FROM regions c WHERE c.level = 'community' AND c.boundary && s.boundary
+              ORDER BY ST_Area(ST_Intersection(c.boundary, s.boundary, 0.0000001)) DESC LIMIT 1)) END AS "containingCommunity"
+    FROM import_staging s
+    WHERE s.import_run_id = ${runId} AND s.index >= ${from} AND s.index < ${to}
+    ORDER BY s.index`.execute(db)
+  return rows
+}
+
+export interface GridInsert {
+  /** the feature's index in its file: its geometry is the staged row of the import run with this index */
+  index: number
+  communityCode: string | null
   code: string
   name: string
   households: number | null
   attributes: Record<string, unknown>
+  /** the department's own identifier of the grid, kept beside the code in the scheme */
+  sourceId: string | null
+}
+
+/** The codes of the department's active layer, with the department's own identifier of each grid. */
+export async function findActiveGridCodes(
+  db: Db,
+  department: string,
+): Promise<{ code: string; sourceId: string | null }[]> {
+  return db
+    .selectFrom('grids as g')
+    .innerJoin('grid_layers as l', 'l.id', 'g.layer_id')
+    .select(['g.code', 'g.source_id as sourceId'])
+    .where('l.department', '=', department)
+    .where('l.is_active', '=', true)
+    .orderBy('g.code')
+    .execute()
 }
 
 /** A new version of the department's layer, made active; the previous version stays, inactive. */
@@ -131,15 +170,16 @@ export async function insertGridLayerVersion(
     .executeTakeFirstOrThrow()
   for (let start = 0; start < grids.length; start += 2000) {
     const batch = grids.slice(start, start + 2000)
-    // the repair note is the reason the geometry as imported was invalid, as the import report said
+    // the geometry is the one staged (and checked) by this import run; the repair note is the reason
+    // the geometry as imported was invalid, as the import report said
     await sql`
-      INSERT INTO grids (layer_id, code, name, community_code, households, attributes, boundary, repair_note)
+      INSERT INTO grids (layer_id, code, name, community_code, households, attributes, boundary, repair_note, source_id)
       SELECT ${id}::bigint, r.code, r.name, r."communityCode", r.households, r.attributes,
-             ST_Multi(ST_CollectionExtract(ST_MakeValid(t.g), 3)),
-             CASE WHEN ST_IsValid(t.g) THEN NULL ELSE ST_IsValidReason(t.g) END
+             ST_Multi(s.boundary), s.reason, r."sourceId"
       FROM json_to_recordset(${JSON.stringify(batch)}::json)
-        AS r(code text, name text, "communityCode" text, households int, attributes jsonb, geometry text, srid int),
-        LATERAL (SELECT ${asImported} AS g) t`.execute(trx)
+        AS r(index int, code text, name text, "communityCode" text, households int, attributes jsonb, "sourceId" text)
+      JOIN import_staging s ON s.import_run_id = ${layer.importRunId}::bigint AND s.index = r.index
+      ORDER BY r.index`.execute(trx)
   }
   return { layerId: id, version }
 }
@@ -201,6 +241,11 @@ export async function failInterruptedImports(db: Db): Promise<number> {
     .set({ status: 'failed', error: 'interrupted: the server stopped during the import', finished_at: new Date() })
     .where('status', '=', 'running')
     .returning('id')
+    .execute()
+  // what those imports had staged for their checks
+  await db
+    .deleteFrom('import_staging')
+    .where('import_run_id', 'not in', db.selectFrom('import_runs').select('id').where('status', '=', 'running'))
     .execute()
   return rows.length
 }

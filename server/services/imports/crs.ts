@@ -263,3 +263,7 @@ export function gcj02ToBd09(lon: number, lat: number): [number, number] {
 }
 
 export const bd09ToWgs84 = (lon: number, lat: number) => gcj02ToWgs84(...bd09ToGcj02(lon, lat))
+
+/** The frames an import accepts, as a person reads them in a message. */
+export const acceptedFrames =
+  'EPSG:4326, EPSG:4490, a CGCS2000 Gauss-Krüger zone (EPSG:4491–4554), EPSG:3857, GCJ-02 or BD-09'

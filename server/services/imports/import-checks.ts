@@ -5,7 +5,7 @@ import type { Geometry, Position } from 'geojson'
 import { InvalidInputError } from '../../errors.ts'
 import type { GeometryCheck } from '../../db/repositories/imports.repository.ts'
 import type { ImportReportItem } from '../../schemas/imports.schema.ts'
-import { type SourceCrs, bd09ToWgs84, gcj02ToWgs84, isInChina, parseCrs } from './crs.ts'
+import { type SourceCrs, acceptedFrames, bd09ToWgs84, gcj02ToWgs84, isInChina, parseCrs } from './crs.ts'
 import type { ParsedFeature } from './import-formats.ts'
 
 /** The first property whose name (trimmed, case-insensitive) is one of the aliases. */
@@ -107,7 +107,7 @@ export function settleCrs(
     const crs = parseCrs(requested)
     if (!crs)
       throw new InvalidInputError(
-        `${file}: unknown coordinate reference system "${requested}": use EPSG:4326, EPSG:4490, a CGCS2000 Gauss-Krüger zone (EPSG:4491–4554), EPSG:3857, GCJ-02 or BD-09`,
+        `${file}: unknown coordinate reference system "${requested}": use ${acceptedFrames}`,
         [{ file, field: 'crs' }],
       )
     return crs

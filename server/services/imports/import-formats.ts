@@ -6,7 +6,7 @@ import { unzipSync } from 'fflate'
 import { open as openShapefile } from 'shapefile'
 import initSqlJs, { type SqlJsStatic } from 'sql.js'
 import { InvalidInputError } from '../../errors.ts'
-import { type SourceCrs, crsFromPrj, parseCrs } from './crs.ts'
+import { type SourceCrs, acceptedFrames, crsFromPrj, parseCrs } from './crs.ts'
 import { readGeoPackageBlob } from '../../db/wkb.ts'
 import { type ParseLimits, ParseBudget, parseLimitsOf } from './parse-limits.ts'
 import { dbfRecordCount, scanShpRecords, shxRecordCount } from './shapefile-counts.ts'
@@ -56,11 +56,15 @@ export function decodeText(bytes: Uint8Array, declared?: string): { text: string
 }
 
 /** Reads an upload into features, refusing it (413) once it passes a cap of `limits`. */
-export async function parseUpload(file: ImportFile, limits: ParseLimits = parseLimitsOf()): Promise<ParsedLayer> {
+export async function parseUpload(
+  file: ImportFile,
+  limits: ParseLimits = parseLimitsOf(),
+  options: { crsGiven?: boolean } = {},
+): Promise<ParsedLayer> {
   const name = file.name.toLowerCase()
   if (name.endsWith('.geojson') || name.endsWith('.json')) return parseGeoJson(file, limits)
   if (name.endsWith('.csv')) return parseCsv(file, limits)
-  if (name.endsWith('.zip')) return parseShapefileZip(file, limits)
+  if (name.endsWith('.zip')) return parseShapefileZip(file, limits, options.crsGiven ?? false)
   if (name.endsWith('.gpkg')) return parseGeoPackage(file, limits)
   return fail(
     file.name,
@@ -81,7 +85,8 @@ function parseGeoJson(file: ImportFile, limits: ParseLimits): ParsedLayer {
     return fail(file.name, 'not a GeoJSON FeatureCollection', 'type')
   const crsName = collection.crs?.properties?.name
   const crs = typeof crsName === 'string' ? parseCrs(crsName) : undefined
-  if (typeof crsName === 'string' && !crs) fail(file.name, `unknown coordinate reference system "${crsName}"`, 'crs')
+  if (typeof crsName === 'string' && !crs)
+    fail(file.name, `unknown coordinate reference system "${crsName}": use ${acceptedFrames}`, 'crs')
   const budget = new ParseBudget(file.name, limits)
   budget.refuseFeatureCount(collection.features.length)
   const features = (collection.features as unknown[]).map((raw, index): ParsedFeature => {
@@ -201,7 +206,8 @@ export function parseWkt(wkt: string): Geometry {
     : { type: 'MultiPolygon', coordinates: coordinates as number[][][][] }
 }
 
-async function parseShapefileZip(file: ImportFile, limits: ParseLimits): Promise<ParsedLayer> {
+/** A zipped Shapefile; its .prj may be left out when the request names the frame (`crsGiven`). */
+async function parseShapefileZip(file: ImportFile, limits: ParseLimits, crsGiven: boolean): Promise<ParsedLayer> {
   // the size of the .shx index, listed in the archive, says how many records the .shp holds:
   // refuse a file over the cap before inflating anything (a broken archive is reported below)
   const indexes: { name: string; size: number }[] = []
@@ -240,16 +246,26 @@ async function parseShapefileZip(file: ImportFile, limits: ParseLimits): Promise
   }
   const byExtension = (ext: string) => Object.entries(entries).find(([name]) => name.toLowerCase().endsWith(ext))
   const shp = byExtension('.shp')
-  const missing = ['.shp', '.shx', '.dbf', '.prj'].filter((ext) => !byExtension(ext))
-  if (missing.length > 0) return fail(file.name, `the Shapefile is incomplete: missing ${missing.join(', ')}`)
+  // the crs field stands in for a missing .prj
+  const missing = ['.shp', '.shx', '.dbf', ...(crsGiven ? [] : ['.prj'])].filter((ext) => !byExtension(ext))
+  if (missing.length > 0)
+    return fail(
+      file.name,
+      `the Shapefile is incomplete: missing ${missing.join(', ')}${missing.includes('.prj') && missing.length === 1 ? ' (or name the frame in the crs field, e.g. crs=EPSG:4547)' : ''}`,
+    )
   const [shpName, shpBytes] = shp!
   const dbfBytes = byExtension('.dbf')![1]
-  const prj = new TextDecoder().decode(byExtension('.prj')![1])
-  const prjFile = `${file.name}/${shpName.replace(/\.shp$/i, '.prj')}`
-  const reading = crsFromPrj(prj)
-  if (!reading) return fail(prjFile, `unknown coordinate reference system: ${prj.slice(0, 60)}…`, 'prj')
-  if ('problem' in reading) return fail(prjFile, `impossible coordinate reference system: ${reading.problem}`, 'prj')
-  const crs = reading
+  const prjEntry = byExtension('.prj')
+  let crs: SourceCrs | undefined
+  if (prjEntry) {
+    const prj = new TextDecoder().decode(prjEntry[1])
+    const prjFile = `${file.name}/${shpName.replace(/\.shp$/i, '.prj')}`
+    const reading = crsFromPrj(prj)
+    if (!reading)
+      return fail(prjFile, `unknown coordinate reference system: ${prj.slice(0, 60)}…: use ${acceptedFrames}`, 'prj')
+    if ('problem' in reading) return fail(prjFile, `impossible coordinate reference system: ${reading.problem}`, 'prj')
+    crs = reading
+  }
   const cpg = byExtension('.cpg')
   const declared = cpg ? new TextDecoder().decode(cpg[1]).trim() : undefined
   // no .cpg: read the attributes (field names and values) as UTF-8 if they are valid UTF-8, else as GBK

@@ -46,7 +46,12 @@ const gridFields = {
   name: ['name', 'grid_name', '网格名称', 'wgmc'],
   communityCode: ['community_code', 'communitycode', 'community', '社区编码', '所属社区编码', 'sqbm'],
   households: ['households', '户数', 'hs'],
+  /** the department's own identifier, kept beside the code in the scheme */
+  sourceId: ['objectid', 'fid', 'id', 'gid', 'ogc_fid', '编号', '原编号', '网格编号', '要素编号', 'bh'],
 } as const
+
+/** A grid code in the scheme: the 12-digit code of its community and a 3-digit serial. */
+const schemeCode = /^(\d{12})(\d{3})$/
 
 const regionFields = {
   code: ['code', '区划代码', '统计用区划代码', 'qhdm'],
@@ -62,7 +67,14 @@ const regionFields = {
 const gridCodeRule = {
   noun: 'grid code',
   fields: 'code / 网格编码',
-  problem: (code: string) => (code.length > 40 ? 'is longer than 40 characters' : undefined),
+  problem: (code: string) => {
+    if (code.length > 40) return 'is longer than 40 characters'
+    // twelve digits or more mean a code in the scheme: it must be one
+    const scheme = schemeCode.exec(code)
+    if (/^\d{12,}$/.test(code) && !(scheme && levelOfCode(scheme[1]) === 'community'))
+      return 'is malformed: a code in the scheme is the 12-digit code of its community and a 3-digit serial'
+    return undefined
+  },
 }
 const regionCodeRule = {
   noun: 'region code',
@@ -92,8 +104,24 @@ interface ImportContext {
 interface CheckedImport {
   accepted: number
   repaired: number
+  /** grids that had no code and were given one in the scheme (grid imports only) */
+  assigned?: number
   /** stores everything, all or nothing; called only when there is no error and no dry run */
   store: () => Promise<Pick<ImportResult, 'layer' | 'regions'>>
+}
+
+/** Features staged or checked per statement: each takes a fraction of a second, and reads get in between. */
+export const checkBatchSize = 1000
+
+/**
+ * Runs `step` on the items in batches of checkBatchSize, in order, yielding between batches so
+ * that requests waiting meanwhile (tiles, the summary) get the database first, as the merge does.
+ */
+async function inBatches<T>(items: T[], step: (batch: T[]) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += checkBatchSize) {
+    await step(items.slice(start, start + checkBatchSize))
+    await new Promise((resolve) => setImmediate(resolve))
+  }
 }
 
 /** Milliseconds since `start`, to a tenth. */
@@ -118,7 +146,7 @@ async function runImport(
   let phase: 'parseMs' | 'checkMs' | 'storeMs' = 'parseMs'
   let phaseStart = performance.now()
   try {
-    const parsed = await parseUpload(request.file, request.limits)
+    const parsed = await parseUpload(request.file, request.limits, { crsGiven: !!request.crs })
     const crs = settleCrs(request.crs, parsed.crs, parsed.features, parsed.file)
     timings.parseMs = msSince(phaseStart)
     await db.updateTable('import_runs').set({ format: parsed.format }).where('id', '=', runId).execute()
@@ -136,12 +164,14 @@ async function runImport(
       repaired: checked.repaired,
       rejected: parsed.features.length - checked.accepted,
       warnings: report.items.length - errors,
+      ...(checked.assigned === undefined ? {} : { assigned: checked.assigned }),
     }
     phase = 'storeMs'
     phaseStart = performance.now()
     const storing = errors === 0 && !request.dryRun
     const stored = storing ? await checked.store() : { layer: null }
     if (storing) timings.storeMs = msSince(phaseStart)
+    await imports.deleteStaged(db, runId)
     const status = errors === 0 ? 'succeeded' : 'failed'
     const removed = Object.fromEntries(
       Object.entries(stored.regions?.removed ?? {}).map(([k, v]) => [`removed.${k}`, v]),
@@ -169,6 +199,7 @@ async function runImport(
   } catch (failure) {
     // the phase that failed is timed up to its failure
     timings[phase] ??= msSince(phaseStart)
+    await imports.deleteStaged(db, runId)
     const message = (failure as Error).message
     const details =
       failure instanceof InvalidInputError && Array.isArray(failure.details)
@@ -204,15 +235,23 @@ async function importGridLayer(
     .select(['code', 'name'])
     .where('code', '=', request.department)
     .executeTakeFirst()
-  if (!department) throw new InvalidInputError(`Unknown department "${request.department}"`, [{ field: 'department' }])
+  if (!department) {
+    const known = await db.selectFrom('departments').select('code').orderBy('code').execute()
+    throw new InvalidInputError(
+      `Unknown department "${request.department}": use one of ${known.map((d) => d.code).join(', ')}`,
+      [{ field: 'department' }],
+    )
+  }
   const result = await runImport(
     db,
     { ...request, kind: 'grids' },
     async ({ runId, parsed, crs, sourceCrs, report }) => {
-      const candidates: imports.GridInsert[] = []
+      const candidates: (imports.GridInsert & imports.StagedRow)[] = []
       const seenCodes = new Map<string, number>()
       for (const feature of parsed.features) {
-        const codeText = readUniqueCode(feature, gridFields.code, seenCodes, report, gridCodeRule)
+        // a grid without a code gets one in the scheme once its community is known
+        const givenCode = textOf(field(feature.properties, gridFields.code))
+        const codeText = givenCode ? readUniqueCode(feature, gridFields.code, seenCodes, report, gridCodeRule) : null
         if (codeText === undefined) continue
         const prepared = prepareGeometry(feature, crs)
         if ('error' in prepared) {
@@ -234,14 +273,24 @@ async function importGridLayer(
           index: feature.index,
           ...prepared,
           communityCode: textOf(field(feature.properties, gridFields.communityCode)) || null,
-          code: codeText,
-          name: textOf(field(feature.properties, gridFields.name)) || codeText,
+          code: codeText ?? '',
+          name: textOf(field(feature.properties, gridFields.name)) || codeText || '',
           households: householdCount,
           attributes: feature.properties,
+          sourceId: textOf(field(feature.properties, gridFields.sourceId)).slice(0, 100) || null,
         })
       }
 
-      const checks = candidates.length > 0 ? await imports.checkGridGeometries(db, candidates) : []
+      // staged and checked in batches as joins, letting reads through between batches
+      await inBatches(candidates, async (batch) => {
+        await imports.stageGeometries(db, runId, batch)
+        // the geometry lives on in the staged row: the file's copy is no longer needed
+        for (const candidate of batch) candidate.geometry = ''
+      })
+      const checks: (imports.GeometryCheck & imports.GridPlacement)[] = []
+      await inBatches(candidates, async (batch) => {
+        checks.push(...(await imports.checkStagedGrids(db, runId, batch[0].index, batch.at(-1)!.index + 1)))
+      })
       const communityOf = (i: number) => candidates[i].communityCode ?? checks[i].containingCommunity
       const norms = await findHouseholdNorms(db, [
         ...new Set(checks.map((_, i) => communityOf(i)).filter((c): c is string => c !== null)),
@@ -249,7 +298,7 @@ async function importGridLayer(
       const accepted: imports.GridInsert[] = []
       let repaired = 0
       for (const [i, check] of checks.entries()) {
-        const candidate = candidates[i]
+        const { geometry: _geometry, srid: _srid, ...candidate } = candidates[i]
         const community = communityOf(i)
         if (!judgeGeometry(check, report, sourceCrs, 'grid')) continue
         if (!check.valid) repaired += 1
@@ -281,11 +330,21 @@ async function importGridLayer(
             `${candidate.households} households: outside the ${describeNorm(norm, community!)}`,
           )
         }
+        if (!candidate.code && !community) {
+          report.error(
+            check.index,
+            'code',
+            'no grid code (field code / 网格编码), and the grid lies in no community to assign one from',
+          )
+          continue
+        }
         accepted.push({ ...candidate, communityCode: community })
       }
+      const assigned = await assignGridCodes(db, request.department, accepted, report)
       return {
         accepted: accepted.length,
         repaired,
+        assigned,
         // all or nothing: a failure here rolls the whole layer back
         store: async () => {
           const stored = await db.transaction().execute((trx) =>
@@ -321,7 +380,7 @@ async function importRegionTree(
   const result = await runImport(
     db,
     { ...request, kind: 'regions', department: null },
-    async ({ parsed, crs, sourceCrs, report }) => {
+    async ({ runId, parsed, crs, sourceCrs, report }) => {
       // regions about to be deleted neither count as known parents nor as neighbours to compare with
       const leavingOut = request.replaceDemo ? await demo.findDemoRegionCodes(db) : []
       if (request.replaceDemo && leavingOut.length === 0)
@@ -453,13 +512,17 @@ async function importRegionTree(
         placed.push(candidate)
       }
 
-      const checks =
-        placed.length > 0
-          ? await imports.checkGeometries(
-              db,
-              placed.map(({ index, geometry, srid }) => ({ index, geometry, srid })),
-            )
-          : []
+      await inBatches(placed, (batch) =>
+        imports.stageGeometries(
+          db,
+          runId,
+          batch.map(({ index, geometry, srid }) => ({ index, geometry, srid })),
+        ),
+      )
+      const checks: imports.GeometryCheck[] = []
+      await inBatches(placed, async (batch) => {
+        checks.push(...(await imports.checkStagedGeometries(db, runId, batch[0].index, batch.at(-1)!.index + 1)))
+      })
       const accepted: imports.RegionUpsert[] = []
       let repaired = 0
       for (const [i, check] of checks.entries()) {
@@ -483,13 +546,17 @@ async function importRegionTree(
               regionShapeTolerance,
             )
           : []
+      const regionAt = new Map(accepted.map((r) => [r.index, r]))
       for (const finding of findings) {
+        // the region itself is named, not only its parent or sibling
+        const region = regionAt.get(finding.index)
+        const named = region ? `${region.name} (${region.code}): ` : ''
         report.warn(
           finding.index,
           'geometry',
           finding.kind === 'outside_parent'
-            ? `${(finding.share * 100).toFixed(1)} % of the region lies outside its parent ${finding.other}`
-            : `overlaps its sibling ${finding.other} by ${(finding.share * 100).toFixed(1)} % of the smaller one's area`,
+            ? `${named}${(finding.share * 100).toFixed(1)} % of the region lies outside its parent ${finding.other}`
+            : `${named}overlaps its sibling ${finding.other} by ${(finding.share * 100).toFixed(1)} % of the smaller one's area`,
         )
       }
       return {
@@ -512,6 +579,55 @@ async function importRegionTree(
     },
   )
   return refuseFailed(result)
+}
+
+/**
+ * Codes in the scheme for the accepted grids that have none, by the community each lies in (as its
+ * file says, else where it mostly lies): the code the department's active layer gave the same own
+ * identifier if it is free, else the community's code and the next serial after every serial in
+ * use (in the file or the active layer). Reported as one warning; a serial beyond 999 is an error.
+ * Returns how many were assigned.
+ */
+async function assignGridCodes(
+  db: Kysely<Tables>,
+  department: string,
+  grids: imports.GridInsert[],
+  report: ImportReport,
+): Promise<number> {
+  const missing = grids.filter((g) => !g.code)
+  if (missing.length === 0) return 0
+  const active = await imports.findActiveGridCodes(db, department)
+  const taken = new Set(grids.filter((g) => g.code).map((g) => g.code))
+  const lastSerial = new Map<string, number>()
+  for (const code of [...taken, ...active.map((a) => a.code)]) {
+    const scheme = schemeCode.exec(code)
+    if (scheme) lastSerial.set(scheme[1], Math.max(lastSerial.get(scheme[1]) ?? 0, Number(scheme[2])))
+  }
+  const before = new Map(active.filter((a) => a.sourceId !== null).map((a) => [a.sourceId!, a.code]))
+  let assigned = 0
+  for (const grid of missing) {
+    const community = grid.communityCode!
+    const kept = grid.sourceId !== null ? before.get(grid.sourceId) : undefined
+    if (kept && kept.startsWith(community) && !taken.has(kept)) grid.code = kept
+    else {
+      const serial = (lastSerial.get(community) ?? 0) + 1
+      if (serial > 999) {
+        report.error(grid.index, 'code', `community ${community} has no grid serial left (001–999) to assign`)
+        continue
+      }
+      lastSerial.set(community, serial)
+      grid.code = `${community}${String(serial).padStart(3, '0')}`
+    }
+    taken.add(grid.code)
+    grid.name ||= grid.code
+    assigned += 1
+  }
+  report.warn(
+    undefined,
+    'code',
+    `${assigned.toLocaleString('en-US')} grid(s) had no code: each was given its community's code and a serial (the department's own identifier is kept as source_id)`,
+  )
+  return assigned
 }
 
 /** "300–500 norm of an urban community (the default)", "100–200 norm set by street 东村镇 (410188002000)". */
