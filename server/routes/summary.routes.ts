@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { Summary } from '../schemas/summary.schema.ts'
+import { regionPrefixOf } from '../services/auth/roles.ts'
 
 export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -12,6 +13,8 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Summary, 500: errorResponses[500] },
       },
     },
-    async () => app.services.summary.getSummary(),
+    // cached per data version and caller scope (see SummaryService)
+    async (request) =>
+      app.services.summary.getSummary(request.principal ? regionPrefixOf(request.principal.scope) : null),
   )
 }

@@ -1,5 +1,10 @@
 import { mount } from 'svelte'
 import Root from './features/auth/Root.svelte'
+import WallRoot from './features/wall/WallRoot.svelte'
 import './app.css'
 
-mount(Root, { target: document.getElementById('app')! })
+// /wall (and ?view=wall on any link, e.g. /?wall=TOKEN&view=wall) is the command center's wall: its own root
+const { pathname, search } = window.location
+const wall = pathname === '/wall' || new URLSearchParams(search).get('view') === 'wall'
+
+mount(wall ? WallRoot : Root, { target: document.getElementById('app')! })

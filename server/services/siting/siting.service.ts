@@ -3,6 +3,7 @@
 // hypothetical-centre gain. Reads through the siting repository, computes with the pure core in
 // this folder, in a local metric frame (metres east/north of the region's points: within 0.2 % of
 // true distance over a district).
+import type { ChangeRecorder } from '../events/events.service.ts'
 import type { Kysely } from 'kysely'
 import type { ServiceRadii } from '../../config.ts'
 import * as repo from '../../db/repositories/siting.repository.ts'
@@ -210,6 +211,8 @@ export class SitingService {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly settings: SitingSettings,
+    /** told of stored catchments and scenarios, and of a run's stages */
+    private readonly events?: ChangeRecorder,
   ) {}
 
   /** A centre's radius and where it comes from (its own override, or the level default). */
@@ -422,6 +425,24 @@ export class SitingService {
 
   /** Rebuilds the stored catchments of one method for every centre. */
   async rebuildCatchments(method: CatchmentMethod) {
+    this.events?.progress({ type: 'siting-progress', task: 'catchments', stage: 'started', region: null })
+    try {
+      const result = await this.storeCatchments(method)
+      this.events?.progress({ type: 'siting-progress', task: 'catchments', stage: 'stored', region: null })
+      await this.events?.recordChange({
+        kind: 'catchments',
+        layers: ['catchments', 'uncovered-cells', 'uncovered-residents'],
+        regions: [],
+        details: { method, catchments: result.catchments },
+      })
+      return result
+    } catch (error) {
+      this.events?.progress({ type: 'siting-progress', task: 'catchments', stage: 'failed', region: null })
+      throw error
+    }
+  }
+
+  private async storeCatchments(method: CatchmentMethod) {
     const started = performance.now()
     const centres = await repo.findCentres(this.db)
     if (method === 'radius') {
@@ -554,6 +575,7 @@ export class SitingService {
         { field: 'targetShare' },
       ])
     const { region, prefix } = await this.region(input.region)
+    this.events?.progress({ type: 'siting-progress', task: 'scenario', stage: 'started', region: region.code })
     const demand = await this.demand(prefix)
     const total = demand.rows.residents.reduce((a, b) => a + b, 0)
     if (demand.x.length === 0 || total === 0)
@@ -683,6 +705,7 @@ export class SitingService {
       message: null,
       ...extra,
     })
+    this.events?.progress({ type: 'siting-progress', task: 'scenario', stage: 'solving', region: region.code })
     // greedy always runs (it is the exact solver's start and the fallback when a solve is stopped)
     const greedy =
       objective === 'max_covering'
@@ -767,6 +790,13 @@ export class SitingService {
       optimalityGap: best.gap,
       runtimeMs,
       result,
+    })
+    this.events?.progress({ type: 'siting-progress', task: 'scenario', stage: 'stored', region: region.code })
+    await this.events?.recordChange({
+      kind: 'siting',
+      layers: [],
+      regions: [region.code],
+      details: { scenarioId: id },
     })
     return this.scenario(id)
   }

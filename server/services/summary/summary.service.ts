@@ -1,13 +1,40 @@
-// The district's KPI figures, as a wall display shows them.
+// The district's KPI figures, as a wall display shows them: read once per data version and caller
+// scope, then served from memory until the event bus announces a change (a wall of screens and
+// every open page ask often; the figures change only when data does).
 import type { Kysely } from 'kysely'
 import { findSummary } from '../../db/repositories/summary.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { Summary } from '../../schemas/summary.schema.ts'
 
 export class SummaryService {
+  /** keyed by `${data version}|${scope prefix or *}` */
+  private readonly cache = new Map<string, Promise<Summary>>()
+  private version = 0
+  /** figures read from the database (not from the cache), for tests and the bench */
+  reads = 0
+
   constructor(private readonly db: Kysely<Tables>) {}
 
-  getSummary(): Promise<Summary> {
-    return findSummary(this.db)
+  /**
+   * The figures for a caller scoped to `prefix` (a region-code prefix; null = the whole district).
+   * Region scoping of the figures themselves is the repository's; the cache only keeps scopes apart.
+   */
+  getSummary(prefix: string | null = null): Promise<Summary> {
+    const key = `${this.version}|${prefix ?? '*'}`
+    let figures = this.cache.get(key)
+    if (!figures) {
+      this.reads += 1
+      figures = findSummary(this.db)
+      this.cache.set(key, figures)
+      // a failed read is not kept: the next call asks the database again
+      figures.catch(() => this.cache.get(key) === figures && this.cache.delete(key))
+    }
+    return figures
+  }
+
+  /** Data changed (the event bus says so): figures of older versions are dropped. */
+  invalidate(version: number): void {
+    this.version = Math.max(this.version + 1, version)
+    this.cache.clear()
   }
 }
