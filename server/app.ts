@@ -20,6 +20,7 @@ import { mergeRoutes } from './routes/merge.routes.ts'
 import { partyRoutes } from './routes/party.routes.ts'
 import { regionsRoutes } from './routes/regions.routes.ts'
 import { sitingRoutes } from './routes/siting.routes.ts'
+import { serviceMapsRoutes } from './routes/service-maps.routes.ts'
 import { summaryRoutes } from './routes/summary.routes.ts'
 import { tilesRoutes } from './routes/tiles.routes.ts'
 import { usersRoutes } from './routes/users.routes.ts'
@@ -66,6 +67,7 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(summaryRoutes)
   await app.register(eventsRoutes)
   await app.register(wallRoutes)
+  await app.register(serviceMapsRoutes)
   await app.register(mergeRoutes)
   await app.register(importsRoutes, { parseLimits: parseLimitsOf(config) })
   await app.register(partyRoutes)

@@ -7,6 +7,7 @@ import { ImportService } from '../services/imports/imports.service.ts'
 import { LayerService } from '../services/tiles/layers.service.ts'
 import { MergeService } from '../services/merge/merge.service.ts'
 import { PartyService } from '../services/party/party.service.ts'
+import { ServiceMapService } from '../services/print/service-map.service.ts'
 import { RegionService } from '../services/regions/regions.service.ts'
 import { SitingService, type SitingSettings } from '../services/siting/siting.service.ts'
 import { SummaryService } from '../services/summary/summary.service.ts'
@@ -24,6 +25,7 @@ export interface Services {
   layers: LayerService
   tiles: TileService
   wallTours: WallTourService
+  serviceMaps: ServiceMapService
 }
 
 declare module 'fastify' {
@@ -53,6 +55,7 @@ export default fp(
       summary,
       layers,
       tiles,
+      serviceMaps: new ServiceMapService(db),
       wallTours: new WallTourService(db, async () => (await layers.list()).map((l) => l.id)),
     })
     app.decorate('invalidateMapData', () => {

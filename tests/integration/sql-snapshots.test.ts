@@ -30,6 +30,7 @@ import { RegionService } from '../../server/services/regions/regions.service.ts'
 import { SummaryService } from '../../server/services/summary/summary.service.ts'
 import { EventService } from '../../server/services/events/events.service.ts'
 import { WallTourService } from '../../server/services/wall/wall-tours.service.ts'
+import { ServiceMapService } from '../../server/services/print/service-map.service.ts'
 import { tileBounds } from '../../server/services/tiles/tile-math.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
@@ -112,6 +113,17 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     const first = await merges.createRun({ batchSize: 1, snapToleranceM: 0.2 })
     expect((await merges.executeRun(first)).status).toBe('succeeded')
     await merges.publishRun(first)
+    // the printed service maps of the published run: one grid, and its community
+    const printed = await database.db
+      .selectFrom('unified_grids')
+      .select('code')
+      .where('merge_run_id', '=', first)
+      .where('community_code', '=', communityA)
+      .orderBy('code')
+      .executeTakeFirstOrThrow()
+    const maps = new ServiceMapService(db)
+    await maps.gridPdf(printed.code, null, {})
+    await maps.communityPdf(communityA, '410199001', {})
     const second = await merges.createRun({ strategy: 'household_balanced' })
     expect((await merges.executeRun(second)).status).toBe('succeeded')
     await merges.listIssues(second, { kind: 'gap', department: 'party', region: communityA, limit: 10, offset: 0 })
