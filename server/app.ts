@@ -12,6 +12,7 @@ import servicesPlugin from './plugins/services.plugin.ts'
 import webPlugin from './plugins/web.plugin.ts'
 import { auditRoutes } from './routes/audit.routes.ts'
 import { authRoutes } from './routes/auth.routes.ts'
+import { eventsRoutes } from './routes/events.routes.ts'
 import { healthRoutes } from './routes/health.routes.ts'
 import { importsRoutes } from './routes/imports.routes.ts'
 import { layersRoutes } from './routes/layers.routes.ts'
@@ -20,9 +21,11 @@ import { partyRoutes } from './routes/party.routes.ts'
 import { regionsRoutes } from './routes/regions.routes.ts'
 import { searchRoutes } from './routes/search.routes.ts'
 import { sitingRoutes } from './routes/siting.routes.ts'
+import { serviceMapsRoutes } from './routes/service-maps.routes.ts'
 import { summaryRoutes } from './routes/summary.routes.ts'
 import { tilesRoutes } from './routes/tiles.routes.ts'
 import { usersRoutes } from './routes/users.routes.ts'
+import { wallRoutes } from './routes/wall.routes.ts'
 import { parseLimitsOf } from './services/imports/parse-limits.ts'
 
 export interface BuildAppOptions {
@@ -79,6 +82,9 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   })
   await app.register(tilesRoutes)
   await app.register(summaryRoutes)
+  await app.register(eventsRoutes)
+  await app.register(wallRoutes)
+  await app.register(serviceMapsRoutes)
   await app.register(mergeRoutes)
   await app.register(importsRoutes, { parseLimits: parseLimitsOf(config) })
   await app.register(partyRoutes)

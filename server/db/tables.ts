@@ -358,6 +358,26 @@ export interface WallTokensTable {
   revoked_at: Timestamp | null
 }
 
+export type DataChangeKind = 'import' | 'region-import' | 'publish' | 'party-import' | 'catchments' | 'siting'
+
+export interface DataChangesTable {
+  id: Generated<number>
+  at: Generated<Date>
+  kind: DataChangeKind
+  layers: Json<string[]>
+  regions: Json<string[]>
+  details: Json<Record<string, unknown>>
+}
+
+export interface WallToursTable {
+  id: Generated<number>
+  name: string
+  steps: Json<unknown[]>
+  created_by: number | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
 export interface Tables {
   schema_migrations: SchemaMigrationsTable
   regions: RegionsTable
@@ -386,4 +406,6 @@ export interface Tables {
   users: UsersTable
   sessions: SessionsTable
   wall_tokens: WallTokensTable
+  data_changes: DataChangesTable
+  wall_tours: WallToursTable
 }

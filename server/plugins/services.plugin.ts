@@ -2,17 +2,21 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { canEncodeMvt } from '../db/database.ts'
+import { EventService } from '../services/events/events.service.ts'
 import { ImportService } from '../services/imports/imports.service.ts'
 import { LayerService } from '../services/tiles/layers.service.ts'
 import { MergeService } from '../services/merge/merge.service.ts'
 import { PartyService } from '../services/party/party.service.ts'
+import { ServiceMapService } from '../services/print/service-map.service.ts'
 import { RegionService } from '../services/regions/regions.service.ts'
 import { SearchService } from '../services/search/search.service.ts'
 import { SitingService, type SitingSettings } from '../services/siting/siting.service.ts'
 import { SummaryService } from '../services/summary/summary.service.ts'
 import { TileService } from '../services/tiles/tiles.service.ts'
+import { WallTourService } from '../services/wall/wall-tours.service.ts'
 
 export interface Services {
+  events: EventService
   merge: MergeService
   party: PartyService
   imports: ImportService
@@ -22,6 +26,8 @@ export interface Services {
   summary: SummaryService
   layers: LayerService
   tiles: TileService
+  wallTours: WallTourService
+  serviceMaps: ServiceMapService
 }
 
 declare module 'fastify' {
@@ -39,21 +45,34 @@ export default fp(
     const layers = new LayerService(db)
     const tiles = new TileService(db, encoder)
     const search = new SearchService(db)
+    const summary = new SummaryService(db)
+    // every data change is recorded once, by the service making it, on this bus
+    const events = new EventService(db, app.log)
     app.decorate('services', {
-      merge: new MergeService(db, { driver, tiles, log: app.log }),
-      imports: new ImportService(db),
-      party: new PartyService(db),
+      events,
+      merge: new MergeService(db, { driver, tiles, log: app.log, events }),
+      imports: new ImportService(db, events),
+      party: new PartyService(db, events),
       regions: new RegionService(db),
       search,
-      siting: new SitingService(db, options.siting),
-      summary: new SummaryService(db),
+      siting: new SitingService(db, options.siting, events),
+      summary,
       layers,
       tiles,
+      serviceMaps: new ServiceMapService(db),
+      wallTours: new WallTourService(db, async () => (await layers.list()).map((l) => l.id)),
     })
-    app.decorate('invalidateMapData', () => {
+    const invalidateMapData = () => {
       layers.invalidate()
       tiles.invalidate()
       search.invalidate()
+    }
+    app.decorate('invalidateMapData', invalidateMapData)
+    // caches keyed by data version drop what a change made stale before any page hears of it
+    events.subscribe((event) => {
+      if (event.type !== 'data-changed') return
+      invalidateMapData()
+      summary.invalidate(event.version)
     })
   },
   { dependencies: ['database'] },

@@ -42,11 +42,8 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
       const kind = fields.kind ?? 'grids'
       const yes = (value: string | undefined) => /^(1|true|yes|on)$/i.test(value ?? '')
       const common = { file, crs: fields.crs || undefined, dryRun: yes(fields.dryRun), limits: options.parseLimits }
-      if (kind === 'regions') {
-        const result = await app.services.imports.importRegionTree({ ...common, replaceDemo: yes(fields.replaceDemo) })
-        if (result.regions) app.invalidateMapData()
-        return result
-      }
+      if (kind === 'regions')
+        return app.services.imports.importRegionTree({ ...common, replaceDemo: yes(fields.replaceDemo) })
       if (kind !== 'grids')
         throw new InvalidInputError(`Importing "${kind}" is not supported yet: kind must be grids or regions`, [
           { field: 'kind' },
@@ -55,9 +52,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
         throw new InvalidInputError('Name the department whose grids these are (field "department", e.g. governance)', [
           { field: 'department' },
         ])
-      const result = await app.services.imports.importGridLayer({ ...common, department: fields.department })
-      if (result.layer) app.invalidateMapData()
-      return result
+      return app.services.imports.importGridLayer({ ...common, department: fields.department })
     },
   )
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { type Basemap, FeatureCollection, FeaturesQuery, LayerCatalog, LayerParams } from '../schemas/layers.schema.ts'
+import { layerVersionOf, versionedTiles } from '../services/events/events.service.ts'
 import { toLayerInfo } from '../services/tiles/layer-registry.ts'
 
 export const layersRoutes: FastifyPluginAsyncTypebox<{ basemap?: Basemap }> = async (app, options) => {
@@ -10,11 +11,22 @@ export const layersRoutes: FastifyPluginAsyncTypebox<{ basemap?: Basemap }> = as
     {
       schema: {
         tags: ['layers'],
-        summary: 'Layer catalog: id, title, geometry type, tile URL template, zoom range, legend',
+        summary:
+          'Layer catalog: id, title, geometry type, tile URL template (with ?v= the layer’s data version), zoom range, legend',
         response: { 200: LayerCatalog, 500: errorResponses[500] },
       },
     },
-    async () => ({ layers: (await app.services.layers.list()).map(toLayerInfo), basemap }),
+    // tile URLs carry their layer's data version: a change gives pages URLs they have not cached
+    async () => {
+      const [layers, versions] = await Promise.all([app.services.layers.list(), app.services.events.dataVersions()])
+      return {
+        layers: layers.map((layer) => ({
+          ...toLayerInfo(layer),
+          tiles: versionedTiles(layer.tiles, layerVersionOf(versions, layer.id)),
+        })),
+        basemap,
+      }
+    },
   )
 
   app.get(

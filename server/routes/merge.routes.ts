@@ -91,11 +91,7 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MergeRun, 409: errorResponses[400], ...errorResponses },
       },
     },
-    async (request) => {
-      const run = await merges.publishRun(request.params.id)
-      app.invalidateMapData()
-      return run
-    },
+    async (request) => merges.publishRun(request.params.id),
   )
 
   app.get(

@@ -62,11 +62,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CatchmentRebuildResult, ...errorResponses },
       },
     },
-    async (request) => {
-      const result = await siting.rebuildCatchments(request.body.method)
-      app.invalidateMapData() // the catchment and uncovered-residents layers read what was just stored
-      return result
-    },
+    async (request) => siting.rebuildCatchments(request.body.method),
   )
 
   app.post(

@@ -14,5 +14,15 @@ export const Summary = Type.Object({
   partyOrgs: Type.Object({ total: Count, weak: Count, hollow: Count }),
   units: Type.Object({ total: Count, shouldEstablish: Count }),
   population: Type.Object({ residents: Count, households: Count }),
+  publishedRun: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'the published merge run (its issues: GET /api/merge-runs/{id}/issues), null before the first',
+  }),
+  householdNorm: Type.Object(
+    { below: Count, within: Count, above: Count, noNorm: Count },
+    {
+      description:
+        'published unified grids by households against their community’s norm (its own, else its street’s or district’s, else 300–500 when urban; rural without one: noNorm)',
+    },
+  ),
 })
 export type Summary = Static<typeof Summary>

@@ -24,6 +24,13 @@ export const TileQuery = Type.Object({
       description: 'unified-grids and merge-issues: show this merge run instead of the published one',
     }),
   ),
+  v: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: 'the layer’s data version (from the catalog): a new version is a URL no cache holds',
+    }),
+  ),
 })
 
 export const TileJson = Type.Object({

@@ -118,7 +118,7 @@ describe.each(testDrivers())('API on %s', (driver) => {
       const party = layers.find((l: { id: string }) => l.id === 'grids-party')
       expect(party).toMatchObject({
         geometryType: 'polygon',
-        tiles: '/tiles/grids-party/{z}/{x}/{y}.mvt',
+        tiles: '/tiles/grids-party/{z}/{x}/{y}.mvt?v=0',
         department: 'party',
         title: { 'zh-CN': '党建网格' },
       })

@@ -29,6 +29,9 @@ import { MergeService } from '../../server/services/merge/merge.service.ts'
 import { RegionService } from '../../server/services/regions/regions.service.ts'
 import { SearchService } from '../../server/services/search/search.service.ts'
 import { SummaryService } from '../../server/services/summary/summary.service.ts'
+import { EventService } from '../../server/services/events/events.service.ts'
+import { WallTourService } from '../../server/services/wall/wall-tours.service.ts'
+import { ServiceMapService } from '../../server/services/print/service-map.service.ts'
 import { tileBounds } from '../../server/services/tiles/tile-math.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
@@ -108,10 +111,23 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     await buildMergeDistrict(database.db)
     const db: Kysely<Tables> = database.db.withPlugin(recorder)
 
-    const merges = new MergeService(db, { driver })
+    // data changes: each publish and import below is logged with its layers and regions
+    const events = new EventService(db)
+    const merges = new MergeService(db, { driver, events })
     const first = await merges.createRun({ batchSize: 1, snapToleranceM: 0.2 })
     expect((await merges.executeRun(first)).status).toBe('succeeded')
     await merges.publishRun(first)
+    // the printed service maps of the published run: one grid, and its community
+    const printed = await database.db
+      .selectFrom('unified_grids')
+      .select('code')
+      .where('merge_run_id', '=', first)
+      .where('community_code', '=', communityA)
+      .orderBy('code')
+      .executeTakeFirstOrThrow()
+    const maps = new ServiceMapService(db)
+    await maps.gridPdf(printed.code, null, {})
+    await maps.communityPdf(communityA, '410199001', {})
     const second = await merges.createRun({ strategy: 'household_balanced' })
     expect((await merges.executeRun(second)).status).toBe('succeeded')
     await merges.listIssues(second, { kind: 'gap', department: 'party', region: communityA, limit: 10, offset: 0 })
@@ -138,7 +154,7 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     await new SummaryService(db).getSummary()
     await new SummaryService(db).getSummary(street)
 
-    const imports = new ImportService(db)
+    const imports = new ImportService(db, events)
     const imported = await imports.importGridLayer({
       file: { name: 'grids.geojson', data: oneGrid() },
       department: 'health',
@@ -146,6 +162,14 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     })
     expect(imported.layer).not.toBeNull()
     expect((await imports.getImport(imported.id)).status).toBe('succeeded')
+    expect((await events.dataVersions()).layers['grids-health']).toBeGreaterThan(0)
+
+    const tours = new WallTourService(db, async () => ['grids-health'])
+    const step = { region: communityA, layers: ['grids-health'], panel: 'orgs' as const, dwellSeconds: 30 }
+    const tour = await tours.create({ name: '快照巡游', steps: [step] }, null)
+    await tours.update(tour.id, { name: '快照巡游', steps: [step, { ...step, region: null }] })
+    expect(await tours.list()).toHaveLength(1)
+    await tours.remove(tour.id)
 
     const auth = new AuthService(db, { sessionHours: 1, adminUsername: 'admin', adminPassword: 'snapshot-password' })
     await auth.ensureInitialAdmin()

@@ -20,6 +20,7 @@ export async function findSummary(db: Kysely<Tables>, scope: RegionScope = {}): 
     shouldEstablish: number
     residents: number
     households: number
+    publishedRun: number | null
   }>`
     SELECT
       (SELECT count(*)::int FROM regions WHERE level = 'street' AND ${at('code')}) AS streets,
@@ -34,9 +35,25 @@ export async function findSummary(db: Kysely<Tables>, scope: RegionScope = {}): 
       (SELECT count(*)::int FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
          WHERE ${isShouldEstablish()} AND ${at('u.region_code')}) AS "shouldEstablish",
       (SELECT coalesce(sum(residents), 0)::int FROM population_points WHERE ${at('region_code')}) AS residents,
-      (SELECT coalesce(sum(households), 0)::int FROM population_points WHERE ${at('region_code')}) AS households`.execute(
-    db,
-  )
+      (SELECT coalesce(sum(households), 0)::int FROM population_points WHERE ${at('region_code')}) AS households,
+      (SELECT id::int FROM merge_runs WHERE is_published LIMIT 1) AS "publishedRun"`.execute(db)
+  // the norm climbs community → street → district; both bounds are set together on a region
+  const norms = await sql<{ below: number; within: number; above: number; noNorm: number }>`
+    SELECT
+      count(*) FILTER (WHERE n.min IS NOT NULL AND u.households < n.min)::int AS below,
+      count(*) FILTER (WHERE u.households BETWEEN n.min AND n.max)::int AS within,
+      count(*) FILTER (WHERE u.households > n.max)::int AS above,
+      count(*) FILTER (WHERE n.min IS NULL)::int AS "noNorm"
+    FROM unified_grids u
+    JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+    JOIN regions c ON c.code = u.community_code
+    LEFT JOIN regions s ON s.code = c.parent_code
+    LEFT JOIN regions d ON d.code = s.parent_code
+    CROSS JOIN LATERAL (
+      SELECT coalesce(c.households_min, s.households_min, d.households_min, CASE WHEN c.is_urban THEN 300 END) AS min,
+             coalesce(c.households_max, s.households_max, d.households_max, CASE WHEN c.is_urban THEN 500 END) AS max
+    ) n
+    WHERE ${at('u.community_code')}`.execute(db)
   const grids = await db
     .selectFrom('grid_layers as l')
     .innerJoin('departments as d', 'd.code', 'l.department')
@@ -64,5 +81,7 @@ export async function findSummary(db: Kysely<Tables>, scope: RegionScope = {}): 
     partyOrgs: { total: s.partyOrgs, weak: s.weak, hollow: s.hollow },
     units: { total: s.units, shouldEstablish: s.shouldEstablish },
     population: { residents: s.residents, households: s.households },
+    publishedRun: s.publishedRun,
+    householdNorm: norms.rows[0],
   }
 }

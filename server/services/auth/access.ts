@@ -48,6 +48,17 @@ export const accessTable: Record<string, AccessEntry> = {
   'GET /tiles/:layer.json': { access: 'read' },
   'GET /api/summary': { access: 'read' },
   'GET /api/search': { access: 'read' },
+  'GET /api/events': { access: 'read' },
+  'GET /api/wall-tours': { access: 'read' },
+  'GET /api/wall-tours/:id': { access: 'read' },
+  'POST /api/wall-tours': { access: 'admin', audit: { action: 'create', entity: 'wall-tour' } },
+  'PUT /api/wall-tours/:id': { access: 'admin', audit: { action: 'update', entity: 'wall-tour' } },
+  'DELETE /api/wall-tours/:id': { access: 'admin', audit: { action: 'delete', entity: 'wall-tour' } },
+  'GET /api/service-maps/grid/:code.pdf': { access: 'read', audit: { action: 'export', entity: 'service-map' } },
+  'GET /api/service-maps/community/:code.pdf': {
+    access: 'read',
+    audit: { action: 'export', entity: 'service-map' },
+  },
 
   'POST /api/imports': { access: 'admin', audit: { action: 'import', entity: 'import' } },
   'GET /api/imports/:id': { access: 'admin' },

@@ -2,6 +2,8 @@
 // feature before anything is stored (the dry run stops there), then store it in one transaction.
 // Errors reject the import (400, naming the file, feature and field, with the whole report);
 // warnings (repairs, norms) don't.
+import { findLayerCommunities } from '../../db/repositories/data-changes.repository.ts'
+import type { ChangeRecorder } from '../events/events.service.ts'
 import type { Kysely } from 'kysely'
 import * as demo from '../../db/repositories/demo.repository.ts'
 import * as imports from '../../db/repositories/imports.repository.ts'
@@ -700,14 +702,37 @@ async function getImport(db: Kysely<Tables>, id: number) {
 
 /** Imports of department grid layers and of the region tree: checked, reported, stored or refused whole. */
 export class ImportService {
-  constructor(private readonly db: Kysely<Tables>) {}
+  constructor(
+    private readonly db: Kysely<Tables>,
+    /** told of every stored import (the data version, caches, open pages) */
+    private readonly events?: ChangeRecorder,
+  ) {}
 
-  importGridLayer(request: Parameters<typeof importGridLayer>[1]): Promise<ImportResult> {
-    return importGridLayer(this.db, request)
+  async importGridLayer(request: Parameters<typeof importGridLayer>[1]): Promise<ImportResult> {
+    const result = await importGridLayer(this.db, request)
+    if (result.layer && this.events) {
+      const { department, version } = result.layer
+      await this.events.recordChange({
+        kind: 'import',
+        layers: [`grids-${department}`],
+        regions: await findLayerCommunities(this.db, department, version),
+        details: { importId: result.id, department, version },
+      })
+    }
+    return result
   }
 
-  importRegionTree(request: Parameters<typeof importRegionTree>[1]): Promise<ImportResult> {
-    return importRegionTree(this.db, request)
+  async importRegionTree(request: Parameters<typeof importRegionTree>[1]): Promise<ImportResult> {
+    const result = await importRegionTree(this.db, request)
+    if (result.regions && this.events)
+      // the region tree underlies every layer: a district-wide change
+      await this.events.recordChange({
+        kind: 'region-import',
+        layers: result.regions.replacedDemo ? ['*'] : ['regions-district', 'regions-street', 'regions-community'],
+        regions: [],
+        details: { importId: result.id, stored: result.regions.stored, replacedDemo: result.regions.replacedDemo },
+      })
+    return result
   }
 
   getImport(id: number) {

@@ -3,6 +3,7 @@
 // short per-batch transactions (PGlite has one connection, so the map keeps being served), writes
 // only rows of its own, and is published by switching the active version.
 import type { Kysely } from 'kysely'
+import { findRunCommunities } from '../../db/repositories/data-changes.repository.ts'
 import * as diff from '../../db/repositories/merge-diff.repository.ts'
 import * as issues from '../../db/repositories/merge-issues.repository.ts'
 import * as runs from '../../db/repositories/merge-runs.repository.ts'
@@ -18,6 +19,8 @@ import type {
   MergeRequest,
 } from '../../schemas/merge.schema.ts'
 import { narrowScope } from '../auth/roles.ts'
+import { codePrefixOf } from '../regions/region-codes.ts'
+import type { ChangeRecorder } from '../events/events.service.ts'
 import type { TileService } from '../tiles/tiles.service.ts'
 import { mergeDefaults, toMergeParams } from './merge-params.ts'
 import { type MergeHooks, executeMerge, mergeExecutionFor, prepareMerges } from './merge-run.ts'
@@ -29,6 +32,8 @@ export interface MergeServiceOptions {
   tiles?: Pick<TileService, 'renderedWithin'>
   /** where a run started in the background reports a crash (its own failure is recorded in its row) */
   log?: { error(details: object, message: string): void }
+  /** told of each step of a background run and of every publish */
+  events?: ChangeRecorder
 }
 
 export class MergeService {
@@ -91,9 +96,18 @@ export class MergeService {
   async startRun(request: MergeRequest): Promise<runs.MergeRunRow> {
     const execution = mergeExecutionFor(this.options.driver, this.options.tiles)
     const id = await this.createRun({ ...request, ...execution.request })
+    const events = this.options.events
+    const hooks: MergeHooks = {
+      ...execution.hooks,
+      onStep: (step) => events?.progress({ type: 'merge-progress', ...step, status: 'running' }),
+    }
     // Not awaited: the run reports its progress in the database; its own failure is recorded there.
-    void executeMerge(this.db, id, execution.hooks).catch((error: unknown) =>
-      this.options.log?.error({ err: error, runId: id }, 'merge run crashed'),
+    void executeMerge(this.db, id, hooks).then(
+      (run) => events?.progress({ type: 'merge-progress', runId: id, done: 1, total: 1, status: run.status }),
+      (error: unknown) => {
+        events?.progress({ type: 'merge-progress', runId: id, done: 0, total: 1, status: 'failed' })
+        this.options.log?.error({ err: error, runId: id }, 'merge run crashed')
+      },
     )
     return this.getRun(id)
   }
@@ -114,6 +128,12 @@ export class MergeService {
     if (run.status !== 'succeeded')
       throw new ConflictError(`Merge run ${runId} is ${run.status}: only a succeeded run can be published`)
     await this.db.transaction().execute((trx) => runs.publishRun(trx, runId))
+    await this.options.events?.recordChange({
+      kind: 'publish',
+      layers: ['unified-grids', 'merge-issues'],
+      regions: await findRunCommunities(this.db, runId),
+      details: { runId },
+    })
     return this.getRun(runId)
   }
 

@@ -1,6 +1,7 @@
 // PartyService: the rules of party-organization coverage over the database. Each rule is a method;
 // its definition is in its doc comment and in README.md beside this file. Every method takes the
 // caller's scope (a region-code prefix) and never returns rows outside it.
+import type { ChangeRecorder } from '../events/events.service.ts'
 import type { Kysely } from 'kysely'
 import type { Tables } from '../../db/tables.ts'
 import { NotFoundError, InvalidInputError } from '../../errors.ts'
@@ -134,7 +135,11 @@ const bboxOfPoint = (p: [number, number] | null): [number, number, number, numbe
   p ? [p[0], p[1], p[0], p[1]] : null
 
 export class PartyService {
-  constructor(private readonly db: Kysely<Tables>) {}
+  constructor(
+    private readonly db: Kysely<Tables>,
+    /** told of every stored register import (ratings and statuses arrive with the organizations' register) */
+    private readonly events?: ChangeRecorder,
+  ) {}
 
   /**
    * Figures per district, street, community and published unified grid under `region` (default:
@@ -682,6 +687,13 @@ export class PartyService {
               )
       })
     const id = await recordRegisterImport(this.db, { ...run, status: 'succeeded', counts, report: [], error: null })
+    if (!run.dryRun)
+      await this.events?.recordChange({
+        kind: 'party-import',
+        layers: request.kind === 'party_orgs' ? ['party-orgs'] : ['units'],
+        regions: records.map((r) => r.regionCode).filter((code): code is string => code !== null),
+        details: { importId: id, kind: request.kind, stored: counts.stored },
+      })
     return { id, ...run, encoding: read.encoding, counts, faults: [] }
   }
 

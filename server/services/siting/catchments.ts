@@ -29,8 +29,27 @@ export class Catchments {
     }
   }
 
-  /** Rebuilds the stored catchments of one method for every centre. */
+  /** Rebuilds the stored catchments of one method for every centre, and says so on the event bus. */
   async rebuildCatchments(method: CatchmentMethod) {
+    const events = this.data.events
+    events?.progress({ type: 'siting-progress', task: 'catchments', stage: 'started', region: null })
+    try {
+      const result = await this.storeCatchments(method)
+      events?.progress({ type: 'siting-progress', task: 'catchments', stage: 'stored', region: null })
+      await events?.recordChange({
+        kind: 'catchments',
+        layers: ['catchments', 'uncovered-cells', 'uncovered-residents'],
+        regions: [],
+        details: { method, catchments: result.catchments },
+      })
+      return result
+    } catch (error) {
+      events?.progress({ type: 'siting-progress', task: 'catchments', stage: 'failed', region: null })
+      throw error
+    }
+  }
+
+  private async storeCatchments(method: CatchmentMethod) {
     const started = performance.now()
     const centres = await repo.findCentres(this.data.db)
     if (method === 'radius') {

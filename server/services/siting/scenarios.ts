@@ -94,6 +94,7 @@ export class Scenarios {
         { field: 'targetShare' },
       ])
     const { region, prefix } = await this.data.region(input.region, scope)
+    this.data.events?.progress({ type: 'siting-progress', task: 'scenario', stage: 'started', region: region.code })
     const demand = await this.data.demand(prefix)
     const total = demand.rows.residents.reduce((a, b) => a + b, 0)
     if (demand.x.length === 0 || total === 0)
@@ -223,6 +224,7 @@ export class Scenarios {
       message: null,
       ...extra,
     })
+    this.data.events?.progress({ type: 'siting-progress', task: 'scenario', stage: 'solving', region: region.code })
     // greedy always runs (it is the exact solver's start and the fallback when a solve is stopped)
     const greedy =
       objective === 'max_covering'
@@ -307,6 +309,13 @@ export class Scenarios {
       optimalityGap: best.gap,
       runtimeMs,
       result,
+    })
+    this.data.events?.progress({ type: 'siting-progress', task: 'scenario', stage: 'stored', region: region.code })
+    await this.data.events?.recordChange({
+      kind: 'siting',
+      layers: [],
+      regions: [region.code],
+      details: { scenarioId: id },
     })
     return this.scenario(id)
   }

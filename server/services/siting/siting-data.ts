@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely'
 import type { ServiceRadii } from '../../config.ts'
 import * as repo from '../../db/repositories/siting.repository.ts'
 import type { RegionScope } from '../../db/scope.ts'
+import type { ChangeRecorder } from '../events/events.service.ts'
 import type { Tables } from '../../db/tables.ts'
 import { InvalidInputError, NotFoundError } from '../../errors.ts'
 import { codePrefixLength, isRegionCode } from '../regions/region-codes.ts'
@@ -118,6 +119,8 @@ export class SitingData {
   constructor(
     readonly db: Kysely<Tables>,
     readonly settings: SitingSettings,
+    /** told of stored catchments and scenarios, and of a run's stages */
+    readonly events?: ChangeRecorder,
   ) {}
 
   /** A centre's radius and where it comes from (its own override, or the level default). */

@@ -6,6 +6,7 @@
 // coverage.ts, catchments.ts, what-if.ts and scenarios.ts.
 import type { Kysely } from 'kysely'
 import type { Tables } from '../../db/tables.ts'
+import type { ChangeRecorder } from '../events/events.service.ts'
 import type { ScenarioRequest } from '../../schemas/siting.schema.ts'
 import { Catchments } from './catchments.ts'
 import { CoverageReader } from './coverage.ts'
@@ -25,8 +26,8 @@ export class SitingService {
   private readonly whatIfs: WhatIf
   private readonly scenarios: Scenarios
 
-  constructor(db: Kysely<Tables>, settings: SitingSettings) {
-    this.data = new SitingData(db, settings)
+  constructor(db: Kysely<Tables>, settings: SitingSettings, events?: ChangeRecorder) {
+    this.data = new SitingData(db, settings, events)
     this.coverageReader = new CoverageReader(this.data)
     this.catchments = new Catchments(this.data)
     this.whatIfs = new WhatIf(this.data)

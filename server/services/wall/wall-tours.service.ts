@@ -1,0 +1,65 @@
+// Wall tours: playlists of saved views (place, layers, chart) and dwell times, kept on the server
+// so that every wall plays the same; administrators edit them. A step must name a region and
+// layers that exist: a tour that cannot be shown is refused whole, naming the step and field.
+import type { Kysely } from 'kysely'
+import * as repo from '../../db/repositories/wall-tours.repository.ts'
+import type { Tables } from '../../db/tables.ts'
+import { InvalidInputError, NotFoundError } from '../../errors.ts'
+import type { Tour, TourInput } from '../../schemas/wall.schema.ts'
+
+export class WallTourService {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    /** the catalog's layer ids (steps may switch on only these) */
+    private readonly layerIds: () => Promise<string[]>,
+  ) {}
+
+  list(): Promise<Tour[]> {
+    return repo.findTours(this.db)
+  }
+
+  async get(id: number): Promise<Tour> {
+    const tour = await repo.findTour(this.db, id)
+    if (!tour) throw new NotFoundError(`没有编号为 ${id} 的巡游 / no wall tour has the id ${id}`)
+    return tour
+  }
+
+  async create(input: TourInput, createdBy: number | null): Promise<Tour> {
+    await this.check(input)
+    return this.get(await repo.insertTour(this.db, { name: input.name.trim(), steps: input.steps, createdBy }))
+  }
+
+  async update(id: number, input: TourInput): Promise<Tour> {
+    await this.check(input)
+    if (!(await repo.updateTour(this.db, id, { name: input.name.trim(), steps: input.steps })))
+      throw new NotFoundError(`没有编号为 ${id} 的巡游 / no wall tour has the id ${id}`)
+    return this.get(id)
+  }
+
+  async remove(id: number): Promise<void> {
+    if (!(await repo.deleteTour(this.db, id)))
+      throw new NotFoundError(`没有编号为 ${id} 的巡游 / no wall tour has the id ${id}`)
+  }
+
+  private async check(input: TourInput): Promise<void> {
+    if (input.name.trim() === '')
+      throw new InvalidInputError('巡游名称不能为空 / the tour needs a name', [{ field: 'name' }])
+    const regions = new Set(
+      await repo.findExistingRegions(this.db, [...new Set(input.steps.flatMap((s) => (s.region ? [s.region] : [])))]),
+    )
+    const layers = new Set(await this.layerIds())
+    input.steps.forEach((step, i) => {
+      if (step.region && !regions.has(step.region))
+        throw new InvalidInputError(
+          `第 ${i + 1} 站：区划 ${step.region} 不存在 / step ${i + 1}: no region has the code ${step.region}`,
+          [{ field: `steps/${i}/region` }],
+        )
+      const unknown = step.layers.find((id) => !layers.has(id))
+      if (unknown)
+        throw new InvalidInputError(
+          `第 ${i + 1} 站：图层 ${unknown} 不存在 / step ${i + 1}: no layer has the id ${unknown} (GET /api/layers)`,
+          [{ field: `steps/${i}/layers` }],
+        )
+    })
+  }
+}
