@@ -19,7 +19,6 @@ import type {
   MergeRequest,
 } from '../../schemas/merge.schema.ts'
 import { narrowScope } from '../auth/roles.ts'
-import { codePrefixOf } from '../regions/region-codes.ts'
 import type { ChangeRecorder } from '../events/events.service.ts'
 import type { TileService } from '../tiles/tiles.service.ts'
 import { mergeDefaults, toMergeParams } from './merge-params.ts'
