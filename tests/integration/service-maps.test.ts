@@ -51,8 +51,10 @@ describe.each(testDrivers())('service maps on %s', (driver) => {
     await sql`INSERT INTO grid_staff (grid_id, role, name, phone) VALUES
       (${source.rows[0].gridId}, 'chief', '张网格', '13812345678'),
       (${source.rows[0].gridId}, 'full_time', '李专职', '13987654321')`.execute(database.db)
-    await sql`INSERT INTO party_orgs (code, name, tier, domain, establishment, member_count, formal_members, region_code, location)
-      SELECT 'SM-1', '示意第一党支部', 'branch', 'community', 'own', 12, 11, ${communityA}, ST_PointOnSurface(boundary)
+    await sql`INSERT INTO party_orgs (code, name, tier, domain, establishment, member_count, formal_members, region_code,
+                                      secretary_name, secretary_phone, location)
+      SELECT 'SM-1', '示意第一党支部', 'branch', 'community', 'own', 12, 11, ${communityA}, '王书记', '13700001111',
+             ST_PointOnSurface(boundary)
       FROM unified_grids WHERE id = ${grid.id}`.execute(database.db)
   })
 
@@ -76,6 +78,8 @@ describe.each(testDrivers())('service maps on %s', (driver) => {
       '13812345678',
       '李专职',
       '示意第一党支部',
+      '书记：王书记',
+      '13700001111',
     ])
       expect(text).toContain(expected)
     // the font is embedded (a subset), and the page holds no image: text and vectors only
@@ -106,6 +110,9 @@ describe.each(testDrivers())('service maps on %s', (driver) => {
     expect(text).not.toContain('13812345678')
     expect(text).not.toContain('张网格')
     expect(text).toContain('138****5678')
+    expect(text).not.toContain('王书记')
+    expect(text).not.toContain('13700001111')
+    expect(text).toContain('137****1111')
   })
 
   it('prints a community as one PDF, a page per grid, and refuses what is not there', async () => {

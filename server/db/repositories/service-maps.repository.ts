@@ -96,6 +96,8 @@ export interface BranchRow {
   name: string
   tier: PartyOrgTier
   memberCount: number
+  secretaryName: string | null
+  secretaryPhone: string | null
 }
 
 /**
@@ -108,7 +110,8 @@ export async function findGridBranch(
   communityCode: string,
 ): Promise<BranchRow | undefined> {
   const { rows } = await sql<BranchRow>`
-    SELECT o.name, o.tier, o.member_count::int AS "memberCount"
+    SELECT o.name, o.tier, o.member_count::int AS "memberCount", o.secretary_name AS "secretaryName",
+           o.secretary_phone AS "secretaryPhone"
     FROM party_orgs o, unified_grids g
     WHERE g.id = ${gridId}
       AND ((o.location IS NOT NULL AND ST_Intersects(o.location, g.boundary)) OR o.region_code = ${communityCode})

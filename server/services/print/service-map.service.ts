@@ -227,10 +227,13 @@ export class ServiceMapService {
     heading('党组织')
     if (branch) {
       line(`${branch.name}（${tierNames[branch.tier] ?? branch.tier}，党员 ${branch.memberCount} 名）`)
-      line('书记：未登记（党组织名册尚无书记一栏）', 11)
+      if (branch.secretaryName === null) line('书记：未登记', 11)
+      else line(`书记：${personal(branch.secretaryName)}\u3000电话：${personal(branch.secretaryPhone)}`, 11)
     } else line('本网格内暂无党组织')
 
-    const link = `${options.publicUrl ?? ''}/?grid=${encodeURIComponent(grid.code)}`
+    // the map opened on the grid's community with the unified grids drawn (the web's URL state:
+    // web/src/features/overview/url-state.ts); a grid is not yet a place of its own there
+    const link = `${options.publicUrl ?? ''}/#/?place=${grid.communityCode}&layers=unified-grids`
     drawQr(doc, link, panelX, page.height - 230, 150)
     doc
       .font('cjk')
