@@ -1,7 +1,6 @@
 import multipart from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { InvalidInputError } from '../errors.ts'
-import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import {
@@ -17,20 +16,9 @@ import {
 } from '../schemas/party.schema.ts'
 import { maySeePersonalData } from '../services/auth/roles.ts'
 import { scopeOf } from './scope.ts'
-import { type Table, writeCsv, writeXlsx } from '../services/party/party-tables.ts'
+import { sendTable } from './downloads.ts'
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const FileResponse = Type.Unknown({ description: 'the file' })
-
-async function sendTable(reply: FastifyReply, table: Table, name: string, format: 'csv' | 'xlsx') {
-  const file = `${name}.${format}`
-  reply.header(
-    'content-disposition',
-    `attachment; filename="${encodeURIComponent(file)}"; filename*=UTF-8''${encodeURIComponent(file)}`,
-  )
-  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(writeCsv(table))
-  return reply.type(XLSX_TYPE).send(await writeXlsx(table))
-}
 
 export const partyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { party } = app.services

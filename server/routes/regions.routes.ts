@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
-import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import {
   RegionDetail,
@@ -12,19 +11,7 @@ import {
   RegionQuery,
 } from '../schemas/regions.schema.ts'
 import { scopeOf } from './scope.ts'
-import { type Table, writeCsv, writeXlsx } from '../services/party/party-tables.ts'
-
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-
-async function sendTable(reply: FastifyReply, table: Table, name: string, format: 'csv' | 'xlsx') {
-  const file = `${name}.${format}`
-  reply.header(
-    'content-disposition',
-    `attachment; filename="${encodeURIComponent(file)}"; filename*=UTF-8''${encodeURIComponent(file)}`,
-  )
-  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(writeCsv(table))
-  return reply.type(XLSX_TYPE).send(await writeXlsx(table))
-}
+import { sendTable } from './downloads.ts'
 
 export const regionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

@@ -11,15 +11,10 @@ const CommunityCode = Type.Object({ code: Type.String({ pattern: '^[0-9]{12}$' }
 const Pdf = Type.Unknown({ description: 'application/pdf (A3 landscape)' })
 
 function sendPdf(reply: FastifyReply, pdf: Buffer, name: string) {
-  const file = `${name}.pdf`
-  return reply
-    .type('application/pdf')
-    .header(
-      'content-disposition',
-      `attachment; filename="${encodeURIComponent(file)}"; filename*=UTF-8''${encodeURIComponent(file)}`,
-    )
-    .send(pdf)
+  return attachment(reply, `${name}.pdf`, 'pdf').send(pdf)
 }
+
+import { attachment } from './downloads.ts'
 
 export const serviceMapsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const maps = app.services.serviceMaps

@@ -20,6 +20,7 @@ import {
   WhatIfResult,
 } from '../schemas/siting.schema.ts'
 import { scenarioCsv, scenarioGeoJson, scenarioHtml, scenarioXlsx } from '../services/siting/scenario-export.ts'
+import { attachment } from './downloads.ts'
 import { scopeOf } from './scope.ts'
 
 export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -144,20 +145,11 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const file = `siting-scenario-${scenario.id}`
       switch (request.params.format) {
         case 'geojson':
-          return reply
-            .header('content-type', 'application/geo+json; charset=utf-8')
-            .header('content-disposition', `attachment; filename="${file}.geojson"`)
-            .send(JSON.stringify(scenarioGeoJson(scenario)))
+          return attachment(reply, `${file}.geojson`, 'geojson').send(JSON.stringify(scenarioGeoJson(scenario)))
         case 'csv':
-          return reply
-            .header('content-type', 'text/csv; charset=utf-8')
-            .header('content-disposition', `attachment; filename="${file}.csv"`)
-            .send(scenarioCsv(scenario))
+          return attachment(reply, `${file}.csv`, 'csv').send(scenarioCsv(scenario))
         case 'xlsx':
-          return reply
-            .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-            .header('content-disposition', `attachment; filename="${file}.xlsx"`)
-            .send(await scenarioXlsx(scenario))
+          return attachment(reply, `${file}.xlsx`, 'xlsx').send(await scenarioXlsx(scenario))
         case 'html':
           return reply.header('content-type', 'text/html; charset=utf-8').send(scenarioHtml(scenario))
         default:
