@@ -655,6 +655,63 @@ describe.each(testDrivers())('every route read as a street official and a commun
     }
   })
 
+  it('names no other street’s organization beside a unit of the scope, nor its units beside an organization', async () => {
+    // the demo covers each unit from its own community; a register import may cross streets: make one
+    const db = database.db
+    const official = users[0]
+    const rowIn = async (table: 'units' | 'party_orgs', prefix: string) =>
+      db
+        .selectFrom(table)
+        .select(['id', 'code'])
+        .where('region_code', 'like', `${prefix}%`)
+        .where('location', 'is not', null)
+        .orderBy('id')
+        .executeTakeFirstOrThrow()
+    const otherPrefix = otherStreet.slice(0, 9)
+    const [unit, otherUnit, org, otherOrg] = [
+      await rowIn('units', official.prefix),
+      await rowIn('units', otherPrefix),
+      await rowIn('party_orgs', official.prefix),
+      await rowIn('party_orgs', otherPrefix),
+    ]
+    const units = [unit.id, otherUnit.id]
+    const saved = await db.selectFrom('unit_coverage').selectAll().where('unit_id', 'in', units).execute()
+    await db.deleteFrom('unit_coverage').where('unit_id', 'in', units).execute()
+    await db
+      .insertInto('unit_coverage')
+      .values([
+        { unit_id: unit.id, party_org_id: otherOrg.id, mode: 'affiliated', instructor_name: null },
+        { unit_id: otherUnit.id, party_org_id: org.id, mode: 'affiliated', instructor_name: null },
+      ])
+      .execute()
+    try {
+      const profile = (await readAs(official, 'GET /api/party/units/:code', `/api/party/units/${unit.code}`)).json as {
+        coverage: string
+        coveringOrg: unknown
+      }
+      expect(profile).toMatchObject({ coverage: 'affiliated', coveringOrg: null })
+      const orgProfile = (await readAs(official, 'GET /api/party/orgs/:code', `/api/party/orgs/${org.code}`)).text
+      expect(orgProfile.includes(otherUnit.code)).toBe(false)
+      const features = async (who: Credentials | null, layer: string) => {
+        const url = `/api/layers/${layer}/features?bbox=${district.bbox.join(',')}&limit=10000`
+        const response = who ? await get(who, url) : await app.inject(url)
+        expect(response.statusCode, response.body.slice(0, 200)).toBe(200)
+        return response.json().features as { id: number; properties: Record<string, unknown> }[]
+      }
+      const own = (await features(official.credentials, 'units')).find((f) => Number(f.id) === unit.id)!
+      expect(own.properties).toMatchObject({ coverage: 'affiliated', orgCode: null })
+      const links = (await features(official.credentials, 'party-links')).filter((f) => Number(f.id) === unit.id)
+      expect(links).toEqual([])
+      // the administrator sees the link: the row is there, the scope keeps it from the official
+      const all = (await features(null, 'party-links')).filter((f) => Number(f.id) === unit.id)
+      expect(all.map((f) => f.properties.orgCode)).toEqual([otherOrg.code])
+    } finally {
+      await db.deleteFrom('unit_coverage').where('unit_id', 'in', units).execute()
+      if (saved.length > 0) await db.insertInto('unit_coverage').values(saved).execute()
+      app.services.tiles.invalidate()
+    }
+  })
+
   it('finds only the scope’s places and things in search', async () => {
     const db = database.db
     const otherNames = namesByStreet.get(otherStreet)!
