@@ -20,3 +20,17 @@ export function inScope(column: RawBuilder<unknown>, scope: RegionScope | undefi
   if (!prefix) return sql<boolean>`TRUE`
   return sql<boolean>`left(${column}, ${prefix.length}::int) = ${prefix}::text`
 }
+
+/**
+ * `column` (a 12-digit region code) lies in the scope or is one of its ancestors (the district or
+ * street the scope lies in, whose code's significant digits begin the prefix): what may be named
+ * beside the scope's own rows, as where they belong (a district-level organization covering a unit of
+ * the street). TRUE without a prefix; a NULL region code is in no scope.
+ */
+export function inScopeOrAbove(column: RawBuilder<unknown>, scope: RegionScope | undefined): RawBuilder<boolean> {
+  const prefix = scope?.regionPrefix
+  if (!prefix) return sql<boolean>`TRUE`
+  const significant = sql`CASE WHEN right(${column}, 6) = '000000' THEN left(${column}, 6)
+    WHEN right(${column}, 3) = '000' THEN left(${column}, 9) ELSE ${column} END`
+  return sql<boolean>`(${inScope(column, scope)} OR left(${prefix}::text, length(${significant})) = ${significant})`
+}

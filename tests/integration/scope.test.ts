@@ -35,7 +35,7 @@ type Bbox = [number, number, number, number]
 async function idsInScope(db: Kysely<Tables>, layer: string, prefix: string): Promise<Set<number>> {
   const p = `${prefix}%`
   const query = (() => {
-    if (layer.startsWith('regions-'))
+    if (layer.startsWith('regions-') || layer === 'region-labels')
       return sql<{ id: number }>`SELECT code::bigint AS id FROM regions WHERE code LIKE ${p}`
     if (layer.startsWith('grids-')) return sql<{ id: number }>`SELECT id FROM grids WHERE community_code LIKE ${p}`
     switch (layer) {
@@ -44,7 +44,10 @@ async function idsInScope(db: Kysely<Tables>, layer: string, prefix: string): Pr
       case 'party-orgs':
         return sql<{ id: number }>`SELECT id FROM party_orgs WHERE region_code LIKE ${p}`
       case 'units':
+      case 'party-links': // a link is its unit's (fid = the unit's id)
         return sql<{ id: number }>`SELECT id FROM units WHERE region_code LIKE ${p}`
+      case 'joint-committees': // fid = the committee's id
+        return sql<{ id: number }>`SELECT id FROM party_orgs WHERE region_code LIKE ${p}`
       case 'population':
       case 'uncovered-residents':
         return sql<{ id: number }>`SELECT id FROM population_points WHERE region_code LIKE ${p}`
@@ -381,6 +384,21 @@ describe.each(testDrivers())('every route read as a street official and a commun
     const unitIds = (features.json as { features: { id: number }[] }).features.map((f) => Number(f.id))
     expect(unitIds.length).toBeGreaterThan(0)
     expect(unitIds.filter((id) => !ids.has(id))).toEqual([])
+    // the routes of the street official's map and the party profiles, as the wall token
+    const found = (await readAs(wall, 'GET /api/search', `/api/search?q=${encodeURIComponent('社区')}&limit=50`))
+      .json as { groups: { hits: { regionCode: string | null }[] }[] }
+    const hits = found.groups.flatMap((g) => g.hits)
+    expect(hits.length).toBeGreaterThan(0)
+    expect(hits.filter((h) => !h.regionCode?.startsWith(wall.prefix))).toEqual([])
+    await readAs(wall, 'GET /api/regions/:code/grid-figures', `/api/regions/${street}/grid-figures`)
+    await readAs(wall, 'GET /api/regions/:code/grids.csv', `/api/regions/${district.code}/grids.csv`)
+    await readAs(wall, 'GET /api/regions/:code/grids', `/api/regions/${otherStreet}/grids`, 404)
+    const otherOrg = await database.db
+      .selectFrom('party_orgs')
+      .select('code')
+      .where('region_code', 'like', `${otherStreet.slice(0, 9)}%`)
+      .executeTakeFirstOrThrow()
+    await readAs(wall, 'GET /api/party/orgs/:code', `/api/party/orgs/${otherOrg.code}`, 404)
   })
 
   it('draws only rows of the scope in every layer’s features, tiles and TileJSON, cached per scope', async () => {
@@ -438,7 +456,11 @@ describe.each(testDrivers())('every route read as a street official and a commun
               drawn += features.length
             }
           }
-        if (['regions-community', 'service-centers', 'party-orgs', 'units', 'unified-grids'].includes(layer.id))
+        if (
+          ['regions-community', 'region-labels', 'service-centers', 'party-orgs', 'units', 'unified-grids'].includes(
+            layer.id,
+          )
+        )
           expect(drawn, `${user.name} sees their own ${layer.id}`).toBeGreaterThan(0)
 
         const tileJson = await readAs(user, 'GET /tiles/:layer.json', `/tiles/${layer.id}.json`)
@@ -542,8 +564,11 @@ describe.each(testDrivers())('every route read as a street official and a commun
       const coverage = await readAs(user, 'GET /api/coverage', `/api/coverage?region=${community}`)
       const c = coverage.json as { totals: { residents: number }; centres: { id: number }[] }
       expect(c.totals.residents).toBeGreaterThan(0)
-      for (const code of [otherStreet, otherCommunity, district.code])
+      for (const code of [otherStreet, otherCommunity])
         await readAs(user, 'GET /api/coverage', `/api/coverage?region=${code}`, 404)
+      // the district's coverage is the scope's own (tests/integration/siting-scope.test.ts)
+      const narrowed = await readAs(user, 'GET /api/coverage', `/api/coverage?region=${district.code}`)
+      expect((narrowed.json as { totals: { code: string } }).totals.code.startsWith(user.prefix)).toBe(true)
 
       const centre = 'GET /api/service-centers/:id'
       const own = user.prefix.length === 9 ? centres.own : centres.community
@@ -577,6 +602,190 @@ describe.each(testDrivers())('every route read as a street official and a commun
         const route = 'GET /api/siting-scenarios/:id/export/:format'
         await readAs(user, route, `/api/siting-scenarios/${scenarios.own}/export/${format}`)
         await readAs(user, route, `/api/siting-scenarios/${scenarios.other}/export/${format}`, 404)
+      }
+    }
+  })
+
+  it('opens the profiles of the scope’s organizations and units only; another street’s answer 404', async () => {
+    const db = database.db
+    // in the scope: an organization covering units of another street, if any, and a unit covered from
+    // another street, if any (what the profiles must not carry across), else the first row
+    const orgs = (
+      await sql<{ code: string; region_code: string; outside: number }>`
+        SELECT o.code, o.region_code, count(u.id) FILTER (WHERE left(u.region_code, 9) <> left(o.region_code, 9))::int AS outside
+        FROM party_orgs o LEFT JOIN unit_coverage c ON c.party_org_id = o.id LEFT JOIN units u ON u.id = c.unit_id
+        WHERE o.region_code IS NOT NULL GROUP BY o.id ORDER BY outside DESC, o.code`.execute(db)
+    ).rows
+    const units = (
+      await sql<{ code: string; region_code: string; outside: boolean }>`
+        SELECT u.code, u.region_code,
+          coalesce(right(o.region_code, 6) <> '000000' AND left(o.region_code, 9) <> left(u.region_code, 9), false) AS outside
+        FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id LEFT JOIN party_orgs o ON o.id = c.party_org_id
+        WHERE u.region_code IS NOT NULL ORDER BY outside DESC, u.code`.execute(db)
+    ).rows
+    const otherPrefix = otherStreet.slice(0, 9)
+    for (const user of users) {
+      const ownOrg = orgs.find((o) => o.region_code.startsWith(user.prefix))
+      const ownUnit = units.find((u) => u.region_code.startsWith(user.prefix))
+      expect(ownUnit, `${user.name} has a unit`).toBeDefined()
+      if (ownOrg) {
+        const profile = (await readAs(user, 'GET /api/party/orgs/:code', `/api/party/orgs/${ownOrg.code}`)).json as {
+          coveredUnits: { code: string }[]
+          regionCodes: string[]
+        }
+        const inScope = new Set(units.filter((u) => u.region_code.startsWith(user.prefix)).map((u) => u.code))
+        expect(profile.coveredUnits.filter((u) => !inScope.has(u.code)).slice(0, 5)).toEqual([])
+        expect(profile.regionCodes.filter((c) => !c.startsWith(user.prefix))).toEqual([])
+      }
+      const unit = (await readAs(user, 'GET /api/party/units/:code', `/api/party/units/${ownUnit!.code}`)).json as {
+        regionCode: string
+      }
+      expect(unit.regionCode.startsWith(user.prefix)).toBe(true)
+      const otherOrg = orgs.find((o) => o.region_code.startsWith(otherPrefix))!
+      const otherUnit = units.find((u) => u.region_code.startsWith(otherPrefix))!
+      await readAs(user, 'GET /api/party/orgs/:code', `/api/party/orgs/${otherOrg.code}`, 404)
+      await readAs(user, 'GET /api/party/units/:code', `/api/party/units/${otherUnit.code}`, 404)
+    }
+    // a unit of the street covered by another street's organization: its secretary is not the official's to read
+    const crossing = units.find((u) => u.outside && u.region_code.startsWith(users[0].prefix))
+    if (crossing) {
+      const profile = (await readAs(users[0], 'GET /api/party/units/:code', `/api/party/units/${crossing.code}`))
+        .json as { coveringOrg: unknown }
+      expect(profile.coveringOrg).toBeNull()
+    }
+  })
+
+  it('names no other street’s organization beside a unit of the scope, nor its units beside an organization', async () => {
+    // the demo covers each unit from its own community; a register import may cross streets: make one
+    const db = database.db
+    const official = users[0]
+    const rowIn = async (table: 'units' | 'party_orgs', prefix: string) =>
+      db
+        .selectFrom(table)
+        .select(['id', 'code'])
+        .where('region_code', 'like', `${prefix}%`)
+        .where('location', 'is not', null)
+        .orderBy('id')
+        .executeTakeFirstOrThrow()
+    const otherPrefix = otherStreet.slice(0, 9)
+    const [unit, otherUnit, org, otherOrg] = [
+      await rowIn('units', official.prefix),
+      await rowIn('units', otherPrefix),
+      await rowIn('party_orgs', official.prefix),
+      await rowIn('party_orgs', otherPrefix),
+    ]
+    const units = [unit.id, otherUnit.id]
+    const saved = await db.selectFrom('unit_coverage').selectAll().where('unit_id', 'in', units).execute()
+    await db.deleteFrom('unit_coverage').where('unit_id', 'in', units).execute()
+    await db
+      .insertInto('unit_coverage')
+      .values([
+        { unit_id: unit.id, party_org_id: otherOrg.id, mode: 'affiliated', instructor_name: null },
+        { unit_id: otherUnit.id, party_org_id: org.id, mode: 'affiliated', instructor_name: null },
+      ])
+      .execute()
+    try {
+      const profile = (await readAs(official, 'GET /api/party/units/:code', `/api/party/units/${unit.code}`)).json as {
+        coverage: string
+        coveringOrg: unknown
+      }
+      expect(profile).toMatchObject({ coverage: 'affiliated', coveringOrg: null })
+      const orgProfile = (await readAs(official, 'GET /api/party/orgs/:code', `/api/party/orgs/${org.code}`)).text
+      expect(orgProfile.includes(otherUnit.code)).toBe(false)
+      const features = async (who: Credentials | null, layer: string) => {
+        const url = `/api/layers/${layer}/features?bbox=${district.bbox.join(',')}&limit=10000`
+        const response = who ? await get(who, url) : await app.inject(url)
+        expect(response.statusCode, response.body.slice(0, 200)).toBe(200)
+        return response.json().features as { id: number; properties: Record<string, unknown> }[]
+      }
+      const own = (await features(official.credentials, 'units')).find((f) => Number(f.id) === unit.id)!
+      expect(own.properties).toMatchObject({ coverage: 'affiliated', orgCode: null })
+      const links = (await features(official.credentials, 'party-links')).filter((f) => Number(f.id) === unit.id)
+      expect(links).toEqual([])
+      // the administrator sees the link: the row is there, the scope keeps it from the official
+      const all = (await features(null, 'party-links')).filter((f) => Number(f.id) === unit.id)
+      expect(all.map((f) => f.properties.orgCode)).toEqual([otherOrg.code])
+    } finally {
+      await db.deleteFrom('unit_coverage').where('unit_id', 'in', units).execute()
+      if (saved.length > 0) await db.insertInto('unit_coverage').values(saved).execute()
+      app.services.tiles.invalidate()
+    }
+  })
+
+  it('finds only the scope’s places and things in search', async () => {
+    const db = database.db
+    const otherNames = namesByStreet.get(otherStreet)!
+    const otherOrg = await db
+      .selectFrom('party_orgs')
+      .select(['code', 'name'])
+      .where('region_code', 'like', `${otherStreet.slice(0, 9)}%`)
+      .orderBy('code')
+      .executeTakeFirstOrThrow()
+    const queries = ['社区', '街道', '网格', '党', '委', 'sq', 'jd', street.slice(0, 6)]
+    for (const user of users) {
+      let hits = 0
+      for (const q of queries) {
+        const { json } = await readAs(user, 'GET /api/search', `/api/search?q=${encodeURIComponent(q)}&limit=50`)
+        const groups = (json as { groups: { hits: { regionCode: string | null; code: string }[] }[] }).groups
+        for (const hit of groups.flatMap((g) => g.hits)) {
+          expect(hit.regionCode?.startsWith(user.prefix), `${user.name} search ${q}: ${hit.code}`).toBe(true)
+          hits += 1
+        }
+      }
+      expect(hits, `${user.name} finds their own`).toBeGreaterThan(0)
+      for (const q of [otherOrg.name, ...otherNames.slice(0, 3)]) {
+        const response = await get(user.credentials, `/api/search?q=${encodeURIComponent(q)}`)
+        const groups = response.json().groups as { hits: { regionCode: string | null }[] }[]
+        expect(groups.flatMap((g) => g.hits).filter((h) => !h.regionCode?.startsWith(user.prefix))).toEqual([])
+      }
+      // the other street's code and an organization of it find nothing (the body echoes the query)
+      for (const q of [otherStreet, otherOrg.code]) {
+        const response = await get(user.credentials, `/api/search?q=${q}`)
+        expect(response.statusCode).toBe(200)
+        expect(response.json().groups).toEqual([])
+      }
+    }
+  })
+
+  it('gives grid figures, lists and their exports for the scope only; another street’s region 404', async () => {
+    const db = database.db
+    for (const user of users) {
+      const p = `${user.prefix}%`
+      const { rows } = await sql<{ n: number }>`SELECT
+          (SELECT count(*) FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+           WHERE u.community_code LIKE ${p})
+        + (SELECT count(*) FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.is_active
+           WHERE g.community_code LIKE ${p}) AS n`.execute(db)
+      const expected = Number(rows[0].n)
+      expect(expected).toBeGreaterThan(0)
+      // the scope's own region, and the district (narrowed to the scope)
+      for (const code of [user.prefix.length === 9 ? street : community, district.code]) {
+        const figures = (await readAs(user, 'GET /api/regions/:code/grid-figures', `/api/regions/${code}/grid-figures`))
+          .json as { layers: { grids: number }[] }
+        expect(
+          figures.layers.reduce((sum, l) => sum + l.grids, 0),
+          `${user.name} grid figures of ${code}`,
+        ).toBe(expected)
+        for (const list of ['all', 'outside_norm', 'without_chief', 'understaffed']) {
+          const grids = (await readAs(user, 'GET /api/regions/:code/grids', `/api/regions/${code}/grids?list=${list}`))
+            .json as { grids: { communityCode: string | null }[] }
+          for (const g of grids.grids) expect(g.communityCode?.startsWith(user.prefix)).toBe(true)
+          if (list === 'all') expect(grids.grids.length).toBe(expected)
+          for (const format of ['csv', 'xlsx']) {
+            const file = await readAs(
+              user,
+              `GET /api/regions/:code/grids.${format}`,
+              `/api/regions/${code}/grids.${format}?list=${list}`,
+            )
+            if (list === 'all') expect(file.text.split('\n').filter((l) => l.trim() !== '').length).toBeGreaterThan(1)
+          }
+        }
+      }
+      for (const code of [otherStreet, otherCommunity]) {
+        await readAs(user, 'GET /api/regions/:code/grid-figures', `/api/regions/${code}/grid-figures`, 404)
+        await readAs(user, 'GET /api/regions/:code/grids', `/api/regions/${code}/grids`, 404)
+        for (const format of ['csv', 'xlsx'])
+          await readAs(user, `GET /api/regions/:code/grids.${format}`, `/api/regions/${code}/grids.${format}`, 404)
       }
     }
   })

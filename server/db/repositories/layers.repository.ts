@@ -3,7 +3,7 @@
 // GiST index does the work, and emits the geometry through the expression its caller asks for.
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { maskSql } from '../../services/auth/mask.ts'
-import { type RegionScope, inScope } from '../scope.ts'
+import { type RegionScope, inScope, inScopeOrAbove } from '../scope.ts'
 import type { RegionLevel, Tables } from '../tables.ts'
 import { isShouldEstablish } from './party.repository.ts'
 import { urbanHouseholdNorm } from './regions.repository.ts'
@@ -125,7 +125,9 @@ export const selectUnitRows: LayerSource = (envelope, geometry, options = {}) =>
          coalesce(c.mode, 'none') AS coverage, ${isShouldEstablish()} AS "shouldEstablish",
          CASE WHEN ${isShouldEstablish()} THEN 'should_establish' ELSE coalesce(c.mode, 'none') END AS category,
          o.code AS "orgCode", o.name AS "orgName", u.region_code AS "regionCode", ${geometry(sql`u.location`)} AS geom
-  FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id LEFT JOIN party_orgs o ON o.id = c.party_org_id
+  FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
+  -- the covering organization named if it lies in the scope or above it (not another street's)
+  LEFT JOIN party_orgs o ON o.id = c.party_org_id AND ${inScopeOrAbove(sql`o.region_code`, options.scope)}
   WHERE u.location && ${envelope} AND ${inScope(sql`u.region_code`, options.scope)}`
 
 /** A line from each unit to the organization that covers it (单独建, 联合建, 挂靠建; work coverage has none). */
@@ -134,7 +136,9 @@ export const selectPartyLinkRows: LayerSource = (envelope, geometry, options = {
          c.mode, u.region_code AS "regionCode", ${geometry(sql`l.line`)} AS geom
   FROM unit_coverage c
   JOIN units u ON u.id = c.unit_id
+  -- a link to another street's organization is not drawn for a scoped caller (its end lies there)
   JOIN party_orgs o ON o.id = c.party_org_id AND o.location IS NOT NULL
+    AND ${inScopeOrAbove(sql`o.region_code`, options.scope)}
   CROSS JOIN LATERAL (SELECT ST_MakeLine(u.location, o.location) AS line) l
   -- the line's box, not either end's: a link crossing the tile with both ends outside it is drawn too
   WHERE l.line && ${envelope} AND ${inScope(sql`u.region_code`, options.scope)}`

@@ -2,7 +2,7 @@
 // function takes an optional region-code prefix (the caller's scope: a street's first 9 digits, a
 // community's 12) and applies it in SQL to the rows' region_code.
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import type { RegionScope } from '../scope.ts'
+import { type RegionScope, inScope, inScopeOrAbove } from '../scope.ts'
 import type { CoverageMode, PartyOrgDomain, PartyOrgStatus, PartyOrgTier, Tables, UnitKind } from '../tables.ts'
 
 /** The caller's scope (server/db/scope.ts): the rows' region code must start with its prefix. */
@@ -386,18 +386,20 @@ export async function findJointCommittees(db: Kysely<Tables>, filter: PartyScope
       -- unit and committee (quadratic: minutes at city scale)
       SELECT u.id, k.prefix FROM units u
       CROSS JOIN LATERAL (VALUES (u.region_code), (left(u.region_code, 9)), (left(u.region_code, 6))) AS k(prefix)
-      WHERE u.region_code IS NOT NULL
+      WHERE u.region_code IS NOT NULL AND ${inScope(sql`u.region_code`, filter)}
     ), org_keys AS (
       SELECT o.id, k.prefix FROM party_orgs o
       CROSS JOIN LATERAL (VALUES (o.region_code), (left(o.region_code, 9)), (left(o.region_code, 6))) AS k(prefix)
-      WHERE o.region_code IS NOT NULL
+      WHERE o.region_code IS NOT NULL AND ${inScope(sql`o.region_code`, filter)}
     ), units_inside AS (
       SELECT p.id, count(DISTINCT k.id)::int AS n FROM prefixes p JOIN unit_keys k ON k.prefix = p.prefix GROUP BY p.id
     ), orgs_inside AS (
       SELECT p.id, count(DISTINCT k.id)::int AS n FROM prefixes p JOIN org_keys k ON k.prefix = p.prefix AND k.id <> p.id
       GROUP BY p.id
     )
-    SELECT c.code, c.name, c.tier, c.status, c.members, c.region_codes AS "regionCodes",
+    -- within a scope: its member regions and what lies inside them counted in the scope only
+    SELECT c.code, c.name, c.tier, c.status, c.members,
+      ARRAY(SELECT rc FROM unnest(c.region_codes) AS rc WHERE ${inScope(sql`rc`, filter)} ORDER BY rc) AS "regionCodes",
       ST_AsGeoJSON(c.area, 6) AS area,
       ST_XMin(c.area) AS xmin, ST_YMin(c.area) AS ymin, ST_XMax(c.area) AS xmax, ST_YMax(c.area) AS ymax,
       coalesce(oi.n, 0) AS "organizationsInside", coalesce(ui.n, 0) AS "unitsInside"
@@ -434,7 +436,7 @@ export interface OrgProfileRow extends PlaceColumns {
   regionCodes: string[]
 }
 
-/** One organization with its parent, star history, the units it covers and the regions it spans; undefined outside the scope. */
+/** One organization with its parent, star history, the units it covers and the regions it spans (those in the scope); undefined outside the scope. */
 export async function findOrgProfile(
   db: Kysely<Tables>,
   code: string,
@@ -449,9 +451,10 @@ export async function findOrgProfile(
       coalesce((SELECT json_agg(json_build_object('year', s.year, 'starRating', s.star_rating) ORDER BY s.year)
                 FROM party_org_star_ratings s WHERE s.party_org_id = o.id), '[]'::json) AS "starHistory",
       coalesce((SELECT json_agg(json_build_object('code', u.code, 'name', u.name, 'mode', c.mode) ORDER BY u.code)
-                FROM unit_coverage c JOIN units u ON u.id = c.unit_id WHERE c.party_org_id = o.id), '[]'::json) AS "coveredUnits",
+                FROM unit_coverage c JOIN units u ON u.id = c.unit_id
+                WHERE c.party_org_id = o.id AND ${inScope(sql`u.region_code`, scope)}), '[]'::json) AS "coveredUnits",
       coalesce((SELECT array_agg(pr.region_code ORDER BY pr.region_code) FROM party_org_regions pr
-                WHERE pr.party_org_id = o.id), '{}') AS "regionCodes",
+                WHERE pr.party_org_id = o.id AND ${inScope(sql`pr.region_code`, scope)}), '{}') AS "regionCodes",
       ${placeColumns('o')}
     FROM party_orgs o LEFT JOIN party_orgs p ON p.id = o.parent_id
     WHERE o.code = ${code} AND ${regionFilter(sql`o.region_code`, scope)}`.execute(db)
@@ -476,9 +479,11 @@ export interface UnitProfileRow extends PlaceColumns {
   /** personal data, as stored: the service masks it */
   orgSecretaryName: string | null
   orgSecretaryPhone: string | null
+  /** the covering organization's region: whether its secretary's name may be read is decided by it */
+  orgRegionCode: string | null
 }
 
-/** One unit with its coverage, 应建未建 (isShouldEstablish) and the organization covering it; undefined outside the scope. */
+/** One unit with its coverage, 应建未建 (isShouldEstablish) and the organization covering it (named if in or above the scope); undefined outside the scope. */
 export async function findUnitProfile(
   db: Kysely<Tables>,
   code: string,
@@ -490,10 +495,12 @@ export async function findUnitProfile(
       c.instructor_name AS "instructorName", u.footprint IS NOT NULL AS "hasFootprint",
       o.code AS "orgCode", o.name AS "orgName", o.tier AS "orgTier", o.status AS "orgStatus",
       o.star_rating AS "orgStarRating", o.secretary_name AS "orgSecretaryName", o.secretary_phone AS "orgSecretaryPhone",
+      o.region_code AS "orgRegionCode",
       ${placeColumns('u')}
     FROM units u
     LEFT JOIN unit_coverage c ON c.unit_id = u.id
-    LEFT JOIN party_orgs o ON o.id = c.party_org_id
+    -- the covering organization if it lies in the scope or above it (another street's is not named)
+    LEFT JOIN party_orgs o ON o.id = c.party_org_id AND ${inScopeOrAbove(sql`o.region_code`, scope)}
     WHERE u.code = ${code} AND ${regionFilter(sql`u.region_code`, scope)}`.execute(db)
   return rows[0]
 }

@@ -521,6 +521,7 @@ export class PartyService {
       orgStarRating,
       orgSecretaryName,
       orgSecretaryPhone,
+      orgRegionCode,
       ...rest
     } = row
     const point = pointOf(lon, lat)
@@ -535,7 +536,7 @@ export class PartyService {
               status: orgStatus,
               starRating: orgStarRating,
               secretary: {
-                name: personalData(row.regionCode) ? orgSecretaryName : maskPersonal(orgSecretaryName),
+                name: personalData(orgRegionCode) ? orgSecretaryName : maskPersonal(orgSecretaryName),
                 phone: maskPersonal(orgSecretaryPhone),
               },
             }
