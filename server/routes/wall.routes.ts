@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { Tour, TourInput, TourList, TourParams } from '../schemas/wall.schema.ts'
+import { scopeOf } from './scope.ts'
 
 export const wallRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tours = app.services.wallTours
@@ -16,13 +17,13 @@ export const wallRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TourList, ...errorResponses },
       },
     },
-    async () => ({ tours: await tours.list() }),
+    async (request) => ({ tours: await tours.list(scopeOf(request)) }),
   )
 
   app.get(
     '/api/wall-tours/:id',
     { schema: { tags, summary: 'A wall tour', params: TourParams, response: { 200: Tour, ...errorResponses } } },
-    async (request) => tours.get(request.params.id),
+    async (request) => tours.get(request.params.id, scopeOf(request)),
   )
 
   app.post(

@@ -25,7 +25,14 @@ import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { decodeTile } from '../helpers/mvt.ts'
 
 /** GET routes of the access table this test does not read, and why. */
-const notRead: Record<string, string> = {}
+const notRead: Record<string, string> = {
+  'GET /api/events':
+    "an endless Server-Sent Events stream: events.test.ts reads it as a street official and sees only its street's changes",
+  'GET /api/service-maps/grid/:code.pdf':
+    'a PDF (text read back with pdf.js): service-maps.test.ts prints nothing of another street for a street official',
+  'GET /api/service-maps/community/:code.pdf':
+    'a PDF (text read back with pdf.js): service-maps.test.ts prints nothing of another street for a street official',
+}
 
 const partyRules = (PartyRule as unknown as { enum: string[] }).enum
 
@@ -283,6 +290,39 @@ describe.each(testDrivers())('every route read as a street official and a commun
       expect(me.json).toMatchObject({ scope: { regionCode: user.prefix.padEnd(12, '0') } })
       await readAs(user, 'GET /api/layers', '/api/layers')
       await readAs(user, 'GET /api/merge-runs/defaults', '/api/merge-runs/defaults')
+    }
+  })
+
+  it('plays only the steps of a wall tour that lie in the scope', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/wall-tours',
+      payload: {
+        name: '全区巡游',
+        steps: [
+          { region: community, layers: [], panel: null, dwellSeconds: 30 },
+          { region: otherCommunity, layers: [], panel: null, dwellSeconds: 30 },
+          { region: null, layers: [], panel: null, dwellSeconds: 30 },
+        ],
+      },
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    const id = created.json().id
+    try {
+      for (const user of users) {
+        const list = (await readAs(user, 'GET /api/wall-tours', '/api/wall-tours')).json as {
+          tours: { steps: { region: string | null }[] }[]
+        }
+        const one = (await readAs(user, 'GET /api/wall-tours/:id', `/api/wall-tours/${id}`)).json as {
+          steps: { region: string | null }[]
+        }
+        for (const steps of [list.tours[0].steps, one.steps])
+          expect(steps.map((step) => step.region)).toEqual(
+            community.startsWith(user.prefix) ? [community, null] : [null],
+          )
+      }
+    } finally {
+      await app.inject({ method: 'DELETE', url: `/api/wall-tours/${id}` })
     }
   })
 

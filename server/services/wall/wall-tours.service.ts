@@ -5,7 +5,19 @@ import type { Kysely } from 'kysely'
 import * as repo from '../../db/repositories/wall-tours.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import { InvalidInputError, NotFoundError } from '../../errors.ts'
+import type { RegionScope } from '../../db/scope.ts'
 import type { Tour, TourInput } from '../../schemas/wall.schema.ts'
+
+/**
+ * A tour as a scoped caller (a street's wall token, a street official) may play it: the steps in
+ * their region, or naming none (the caller's own place). Steps live in one jsonb column, so they are
+ * filtered here rather than in SQL.
+ */
+function stepsInScope(tour: Tour, scope: RegionScope): Tour {
+  const prefix = scope.regionPrefix
+  if (!prefix) return tour
+  return { ...tour, steps: tour.steps.filter((step) => !step.region || step.region.startsWith(prefix)) }
+}
 
 export class WallTourService {
   constructor(
@@ -14,14 +26,15 @@ export class WallTourService {
     private readonly layerIds: () => Promise<string[]>,
   ) {}
 
-  list(): Promise<Tour[]> {
-    return repo.findTours(this.db)
+  /** Every tour, each as the caller's scope shows it (see `inScope`). */
+  async list(scope: RegionScope = {}): Promise<Tour[]> {
+    return (await repo.findTours(this.db)).map((tour) => stepsInScope(tour, scope))
   }
 
-  async get(id: number): Promise<Tour> {
+  async get(id: number, scope: RegionScope = {}): Promise<Tour> {
     const tour = await repo.findTour(this.db, id)
     if (!tour) throw new NotFoundError(`没有编号为 ${id} 的巡游 / no wall tour has the id ${id}`)
-    return tour
+    return stepsInScope(tour, scope)
   }
 
   async create(input: TourInput, createdBy: number | null): Promise<Tour> {
