@@ -8,15 +8,15 @@ export const Summary = Type.Object({
   unifiedGrids: Count,
   unifiedGridRun: Type.Union(
     [Type.Object({ version: Type.Integer(), publishedAt: Type.Union([Type.String(), Type.Null()]) }), Type.Null()],
-    { description: 'the published merge run the unified grids come from (null before any publish)' },
+    {
+      description:
+        'the published merge run the unified grids come from (its issues: GET /api/merge-runs/{version}/issues), null before any publish',
+    },
   ),
   serviceCenters: Type.Array(Type.Object({ level: Type.String(), count: Count })),
   partyOrgs: Type.Object({ total: Count, weak: Count, hollow: Count }),
   units: Type.Object({ total: Count, shouldEstablish: Count }),
   population: Type.Object({ residents: Count, households: Count }),
-  publishedRun: Type.Union([Type.Integer(), Type.Null()], {
-    description: 'the published merge run (its issues: GET /api/merge-runs/{id}/issues), null before the first',
-  }),
   householdNorm: Type.Object(
     { below: Count, within: Count, above: Count, noNorm: Count },
     {

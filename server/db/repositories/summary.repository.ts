@@ -20,7 +20,6 @@ export async function findSummary(db: Kysely<Tables>, scope: RegionScope = {}): 
     shouldEstablish: number
     residents: number
     households: number
-    publishedRun: number | null
   }>`
     SELECT
       (SELECT count(*)::int FROM regions WHERE level = 'street' AND ${at('code')}) AS streets,
@@ -35,8 +34,9 @@ export async function findSummary(db: Kysely<Tables>, scope: RegionScope = {}): 
       (SELECT count(*)::int FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
          WHERE ${isShouldEstablish()} AND ${at('u.region_code')}) AS "shouldEstablish",
       (SELECT coalesce(sum(residents), 0)::int FROM population_points WHERE ${at('region_code')}) AS residents,
-      (SELECT coalesce(sum(households), 0)::int FROM population_points WHERE ${at('region_code')}) AS households,
-      (SELECT id::int FROM merge_runs WHERE is_published LIMIT 1) AS "publishedRun"`.execute(db)
+      (SELECT coalesce(sum(households), 0)::int FROM population_points WHERE ${at('region_code')}) AS households`.execute(
+    db,
+  )
   // the norm climbs community → street → district; both bounds are set together on a region
   const norms = await sql<{ below: number; within: number; above: number; noNorm: number }>`
     SELECT
@@ -81,7 +81,6 @@ export async function findSummary(db: Kysely<Tables>, scope: RegionScope = {}): 
     partyOrgs: { total: s.partyOrgs, weak: s.weak, hollow: s.hollow },
     units: { total: s.units, shouldEstablish: s.shouldEstablish },
     population: { residents: s.residents, households: s.households },
-    publishedRun: s.publishedRun,
     householdNorm: norms.rows[0],
   }
 }

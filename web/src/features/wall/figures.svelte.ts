@@ -66,7 +66,7 @@ export class WallFigures {
         this.party = await request<PartyCoverage>('GET', '/api/party/coverage', { signal: signal() })
       }),
       read('issues', async () => {
-        const run = this.summary?.publishedRun
+        const run = this.summary?.unifiedGridRun?.version
         this.issues = run
           ? await request<MergeIssueList>('GET', `/api/merge-runs/${run}/issues?limit=1`, { signal: signal() })
           : undefined
