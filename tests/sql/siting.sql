@@ -86,7 +86,7 @@ INSERT INTO road_edges (network_id, class, name, length_m, geom)
 insert into "siting_scenarios" ("name", "region_code", "solver", "objective", "method", "params", "candidates", "chosen", "covered_before", "covered_after", "total_residents", "optimality_gap", "runtime_ms", "result") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning "id";
 
 -- listScenarios
-select "id", "name", "region_code" as "regionCode", "solver", "objective", "method", "chosen", "covered_before" as "coveredBefore", "covered_after" as "coveredAfter", "total_residents" as "totalResidents", "optimality_gap" as "optimalityGap", "runtime_ms" as "runtimeMs", "created_at" as "createdAt" from "siting_scenarios" where "region_code" like $1 order by "id" desc;
+select "id", "name", "region_code" as "regionCode", "solver", "objective", "method", "chosen", "covered_before" as "coveredBefore", "covered_after" as "coveredAfter", "total_residents" as "totalResidents", "optimality_gap" as "optimalityGap", "runtime_ms" as "runtimeMs", "created_at" as "createdAt" from "siting_scenarios" where left("region_code", $1::int) = $2::text order by "id" desc;
 
 -- replaceCatchments
 delete from "catchments" where "method" = $1;

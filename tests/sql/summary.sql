@@ -8,14 +8,17 @@ SELECT
       (SELECT count(*)::int FROM party_orgs WHERE status = 'weak' AND TRUE) AS weak,
       (SELECT count(*)::int FROM party_orgs WHERE status = 'hollow' AND TRUE) AS hollow,
       (SELECT count(*)::int FROM units WHERE TRUE) AS units,
-      (SELECT count(*)::int FROM units u WHERE u.formal_party_members >= 3 AND TRUE
-         AND NOT EXISTS (SELECT 1 FROM unit_coverage c WHERE c.unit_id = u.id)) AS "shouldEstablish",
+      -- 应建未建 as the party rule counts it (party.repository.ts): 3+ formal members, no organization of its own
+      (SELECT count(*)::int FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
+         WHERE ("u"."formal_party_members" >= 3 AND ("c"."mode" IS NULL OR "c"."mode" <> 'own')) AND TRUE) AS "shouldEstablish",
       (SELECT coalesce(sum(residents), 0)::int FROM population_points WHERE TRUE) AS residents,
       (SELECT coalesce(sum(households), 0)::int FROM population_points WHERE TRUE) AS households;
 
 select "l"."department", "l"."version" as "layerVersion", count(g.id)::int as "count" from "grid_layers" as "l" inner join "departments" as "d" on "d"."code" = "l"."department" left join "grids" as "g" on "g"."layer_id" = "l"."id" and TRUE where "l"."is_active" = $1 group by "l"."department", "l"."version", "d"."sort_order" order by "d"."sort_order";
 
 select "level", count(*)::int as "count" from "service_centers" where TRUE group by "level" order by "level";
+
+select id::int as "version", to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "publishedAt" from "merge_runs" where "is_published" = $1;
 
 SELECT
       (SELECT count(*)::int FROM regions WHERE level = 'street' AND left("code", $1::int) = $2::text) AS streets,
@@ -26,8 +29,9 @@ SELECT
       (SELECT count(*)::int FROM party_orgs WHERE status = 'weak' AND left("region_code", $9::int) = $10::text) AS weak,
       (SELECT count(*)::int FROM party_orgs WHERE status = 'hollow' AND left("region_code", $11::int) = $12::text) AS hollow,
       (SELECT count(*)::int FROM units WHERE left("region_code", $13::int) = $14::text) AS units,
-      (SELECT count(*)::int FROM units u WHERE u.formal_party_members >= 3 AND left("u"."region_code", $15::int) = $16::text
-         AND NOT EXISTS (SELECT 1 FROM unit_coverage c WHERE c.unit_id = u.id)) AS "shouldEstablish",
+      -- 应建未建 as the party rule counts it (party.repository.ts): 3+ formal members, no organization of its own
+      (SELECT count(*)::int FROM units u LEFT JOIN unit_coverage c ON c.unit_id = u.id
+         WHERE ("u"."formal_party_members" >= 3 AND ("c"."mode" IS NULL OR "c"."mode" <> 'own')) AND left("u"."region_code", $15::int) = $16::text) AS "shouldEstablish",
       (SELECT coalesce(sum(residents), 0)::int FROM population_points WHERE left("region_code", $17::int) = $18::text) AS residents,
       (SELECT coalesce(sum(households), 0)::int FROM population_points WHERE left("region_code", $19::int) = $20::text) AS households;
 
