@@ -1,5 +1,6 @@
 -- findGridBranch
-SELECT o.name, o.tier, o.member_count::int AS "memberCount"
+SELECT o.name, o.tier, o.member_count::int AS "memberCount", o.secretary_name AS "secretaryName",
+           o.secretary_phone AS "secretaryPhone"
     FROM party_orgs o, unified_grids g
     WHERE g.id = $1
       AND ((o.location IS NOT NULL AND ST_Intersects(o.location, g.boundary)) OR o.region_code = $2)

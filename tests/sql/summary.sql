@@ -14,6 +14,22 @@ SELECT
       (SELECT coalesce(sum(residents), 0)::int FROM population_points WHERE TRUE) AS residents,
       (SELECT coalesce(sum(households), 0)::int FROM population_points WHERE TRUE) AS households;
 
+SELECT
+      count(*) FILTER (WHERE n.min IS NOT NULL AND u.households < n.min)::int AS below,
+      count(*) FILTER (WHERE u.households BETWEEN n.min AND n.max)::int AS within,
+      count(*) FILTER (WHERE u.households > n.max)::int AS above,
+      count(*) FILTER (WHERE n.min IS NULL)::int AS "noNorm"
+    FROM unified_grids u
+    JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+    JOIN regions c ON c.code = u.community_code
+    LEFT JOIN regions s ON s.code = c.parent_code
+    LEFT JOIN regions d ON d.code = s.parent_code
+    CROSS JOIN LATERAL (
+      SELECT coalesce(c.households_min, s.households_min, d.households_min, CASE WHEN c.is_urban THEN 300 END) AS min,
+             coalesce(c.households_max, s.households_max, d.households_max, CASE WHEN c.is_urban THEN 500 END) AS max
+    ) n
+    WHERE TRUE;
+
 select "l"."department", "l"."version" as "layerVersion", count(g.id)::int as "count" from "grid_layers" as "l" inner join "departments" as "d" on "d"."code" = "l"."department" left join "grids" as "g" on "g"."layer_id" = "l"."id" and TRUE where "l"."is_active" = $1 group by "l"."department", "l"."version", "d"."sort_order" order by "d"."sort_order";
 
 select "level", count(*)::int as "count" from "service_centers" where TRUE group by "level" order by "level";
@@ -34,6 +50,22 @@ SELECT
          WHERE ("u"."formal_party_members" >= 3 AND ("c"."mode" IS NULL OR "c"."mode" <> 'own')) AND left("u"."region_code", $15::int) = $16::text) AS "shouldEstablish",
       (SELECT coalesce(sum(residents), 0)::int FROM population_points WHERE left("region_code", $17::int) = $18::text) AS residents,
       (SELECT coalesce(sum(households), 0)::int FROM population_points WHERE left("region_code", $19::int) = $20::text) AS households;
+
+SELECT
+      count(*) FILTER (WHERE n.min IS NOT NULL AND u.households < n.min)::int AS below,
+      count(*) FILTER (WHERE u.households BETWEEN n.min AND n.max)::int AS within,
+      count(*) FILTER (WHERE u.households > n.max)::int AS above,
+      count(*) FILTER (WHERE n.min IS NULL)::int AS "noNorm"
+    FROM unified_grids u
+    JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+    JOIN regions c ON c.code = u.community_code
+    LEFT JOIN regions s ON s.code = c.parent_code
+    LEFT JOIN regions d ON d.code = s.parent_code
+    CROSS JOIN LATERAL (
+      SELECT coalesce(c.households_min, s.households_min, d.households_min, CASE WHEN c.is_urban THEN 300 END) AS min,
+             coalesce(c.households_max, s.households_max, d.households_max, CASE WHEN c.is_urban THEN 500 END) AS max
+    ) n
+    WHERE left("u"."community_code", $1::int) = $2::text;
 
 select "l"."department", "l"."version" as "layerVersion", count(g.id)::int as "count" from "grid_layers" as "l" inner join "departments" as "d" on "d"."code" = "l"."department" left join "grids" as "g" on "g"."layer_id" = "l"."id" and left("g"."community_code", $1::int) = $2::text where "l"."is_active" = $3 group by "l"."department", "l"."version", "d"."sort_order" order by "d"."sort_order";
 
