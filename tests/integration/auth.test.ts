@@ -10,7 +10,7 @@ import { loadConfig } from '../../server/config.ts'
 import type { Database } from '../../server/db/database.ts'
 import { accessTable } from '../../server/services/auth/access.ts'
 import { AuthService } from '../../server/services/auth/auth.service.ts'
-import { maskPersonal, maskSql } from '../../server/services/auth/mask.ts'
+import { maskPersonal, maskSql } from '../../server/db/mask.ts'
 import {
   type Credentials,
   type TestApp,

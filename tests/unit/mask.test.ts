@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { maskPersonal } from '../../server/services/auth/mask.ts'
+import { maskPersonal } from '../../server/db/mask.ts'
 
 describe('maskPersonal', () => {
   it.each([

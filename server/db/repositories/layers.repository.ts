@@ -2,7 +2,7 @@
 // GeoJSON features endpoint. Each select filters with `&&` against an envelope in SRID 4326 so the
 // GiST index does the work, and emits the geometry through the expression its caller asks for.
 import { type Kysely, type RawBuilder, sql } from 'kysely'
-import { maskSql } from '../../services/auth/mask.ts'
+import { maskSql } from '../mask.ts'
 import { type RegionScope, inScope, inScopeOrAbove } from '../scope.ts'
 import type { RegionLevel, Tables } from '../tables.ts'
 import { isShouldEstablish } from './party.repository.ts'

@@ -32,7 +32,7 @@ import type {
   PartyRule,
   UnitProfile,
 } from '../../schemas/party.schema.ts'
-import { maskPersonal } from '../auth/mask.ts'
+import { maskPersonal } from '../../db/mask.ts'
 import { levelOfCode } from '../regions/region-codes.ts'
 import { narrowScope } from '../auth/roles.ts'
 import { coverageDefinitions, figuresOf, rollUpCoverage } from './coverage-figures.ts'

@@ -12,7 +12,7 @@ import QRCode from 'qrcode'
 import * as repo from '../../db/repositories/service-maps.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import { NotFoundError } from '../../errors.ts'
-import { maskPersonal } from '../auth/mask.ts'
+import { maskPersonal } from '../../db/mask.ts'
 import { type Principal, maySeePersonalData } from '../auth/roles.ts'
 
 const require = createRequire(import.meta.url)

@@ -20,7 +20,7 @@ import type {
   RegionList,
   RegionQuery,
 } from '../../schemas/regions.schema.ts'
-import { maskPersonal } from '../auth/mask.ts'
+import { maskPersonal } from '../../db/mask.ts'
 import { type Principal, maySeePersonalData, regionPrefixOf } from '../auth/roles.ts'
 import type { Table } from '../party/party-tables.ts'
 import { codePrefixLength } from './region-codes.ts'

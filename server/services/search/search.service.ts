@@ -6,7 +6,7 @@ import { pinyin } from 'pinyin-pro'
 import { type SearchEntryRow, findSearchEntries } from '../../db/repositories/search.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { SearchHit, SearchKind, SearchQuery, SearchResult } from '../../schemas/search.schema.ts'
-import { maskPersonal } from '../auth/mask.ts'
+import { maskPersonal } from '../../db/mask.ts'
 import { type Principal, maySeePersonalData } from '../auth/roles.ts'
 
 interface IndexedEntry extends SearchEntryRow {

@@ -14,7 +14,7 @@ import type { FeatureCollection } from '../../schemas/layers.schema.ts'
 import type { TileJson } from '../../schemas/tiles.schema.ts'
 import { type Layer, buildCatalog } from './layer-registry.ts'
 import { parseBbox } from './tile-math.ts'
-import { maskPersonal } from '../auth/mask.ts'
+import { maskPersonal } from '../../db/mask.ts'
 import { type Principal, maySeePersonalData, regionScopeOf } from '../auth/roles.ts'
 
 /** Properties holding personal data, shown only to roles that need them within their scope. */
