@@ -151,7 +151,8 @@ function kthLargest(values: Float64Array, length: number, k: number, scratch: Fl
 /** A node of the search: each site free (0), in (1) or out (−1), and the multipliers to start from. */
 interface Node {
   state: Int8Array
-  lambda: Float64Array
+  /** the parent's best multipliers (single precision), or none past the memory budget */
+  lambda: Float32Array | Float64Array | undefined
   /** the parent's bound: what this subtree can at most reach */
   bound: number
 }
@@ -182,6 +183,7 @@ export function solveMaximalCoveringLagrangian(
   // Scratch shared by every node.
   const score = new Float64Array(m)
   let improvedSinceSearch = false
+  let rootBestLambda = new Float64Array(rows)
   const freeScores = new Float64Array(m)
   const freeIndex = new Int32Array(m)
   const scratch = new Float64Array(m)
@@ -348,26 +350,42 @@ export function solveMaximalCoveringLagrangian(
     }
   }
 
-  // Depth-first search from the root.
+  // The search: dive depth-first (the "in" child first, which finds incumbents), and after each
+  // dive take the open node with the highest bound (which lowers the proven bound).
   const rootLambda = new Float64Array(rows)
   for (let r = 0; r < rows; r++) rootLambda[r] = rowWeight[r] / Math.max(1, rowStarts[r + 1] - rowStarts[r])
-  const stack: Node[] = [{ state: new Int8Array(m), lambda: rootLambda, bound: Infinity }]
+  const open: Node[] = []
+  let dive: Node | undefined = { state: new Int8Array(m), lambda: rootLambda, bound: Infinity }
   let rootBound = Infinity
   let rootFixedIn = 0
   let rootFixedOut = 0
-  while (stack.length > 0) {
+  // Open nodes keep their parent's multipliers as a warm start, up to a memory budget.
+  const keepLambda = () => open.length * rows < 50_000_000
+  while (dive || open.length > 0) {
     if (performance.now() > options.deadline) {
       timedOut = true
       break
     }
-    const node = stack.pop()!
+    let node: Node
+    if (dive) {
+      node = dive
+      dive = undefined
+    } else {
+      let at = 0
+      for (let q = 1; q < open.length; q++) if (open[q].bound > open[at].bound) at = q
+      node = open[at]
+      open[at] = open[open.length - 1]
+      open.pop()
+    }
     if (roundBound(node.bound) <= closeAt()) {
       closedMax = Math.max(closedMax, roundBound(node.bound))
       continue
     }
     nodes += 1
     const isRoot = nodes === 1
-    const result = evaluate(node.state, node.lambda, isRoot ? 3000 : 150, !isRoot)
+    const lambda = node.lambda ? Float64Array.from(node.lambda) : Float64Array.from(rootBestLambda)
+    const result = evaluate(node.state, lambda, isRoot ? 3000 : 60, !isRoot)
+    if (isRoot) rootBestLambda = Float64Array.from(lambda)
     if (improvedSinceSearch) {
       improvedSinceSearch = false
       const better = swapLocalSearch(reduced, incumbent, options.deadline)
@@ -379,7 +397,7 @@ export function solveMaximalCoveringLagrangian(
     const bound = Math.min(result.bound, roundBound(node.bound))
     if (isRoot) rootBound = bound
     if (timedOut) {
-      stack.push({ ...node, bound })
+      open.push({ ...node, bound })
       break
     }
     if (result.leaf || bound <= closeAt()) {
@@ -388,8 +406,8 @@ export function solveMaximalCoveringLagrangian(
     }
     // Fixing: a free site outside the top k whose forced entry cannot reach past the incumbent is
     // out; one inside whose forced exit cannot is in. `result.rawBound` is L at the best λ.
-    const raw = result.rawBound ?? bound
-    scoresAt(node.state, node.lambda)
+    const raw = result.rawBound
+    scoresAt(node.state, lambda)
     const state = node.state.slice()
     let kFree = k
     for (let j = 0; j < m; j++) if (state[j] === 1) kFree -= 1
@@ -412,23 +430,28 @@ export function solveMaximalCoveringLagrangian(
         if (state[j] === -1) rootFixedOut += 1
       }
     }
+    const stored = Float32Array.from(lambda)
     // Branch on the free top-k site with the largest score: in first (a dive), then out.
     let branch = -1
     for (const j of inTop) if (state[j] === 0 && (branch === -1 || score[j] > score[branch])) branch = j
     if (branch === -1) {
       // Fixing settled every top site: the node, re-evaluated, is what is left.
-      stack.push({ state, lambda: node.lambda, bound })
+      dive = { state, lambda: stored, bound }
       continue
     }
     const out = state.slice()
     out[branch] = -1
     const into = state
     into[branch] = 1
-    stack.push({ state: out, lambda: node.lambda.slice(), bound })
-    stack.push({ state: into, lambda: node.lambda, bound })
+    // the out child's bound at these multipliers: the site's score replaced by the next best
+    const outBound = Math.min(bound, roundBound(raw - score[branch] + result.next))
+    if (outBound <= closeAt()) closedMax = Math.max(closedMax, outBound)
+    else open.push({ state: out, lambda: keepLambda() ? stored : undefined, bound: outBound })
+    dive = { state: into, lambda: stored, bound }
   }
   let bound = Math.max(incumbentValue, closedMax)
-  for (const node of stack) bound = Math.max(bound, roundBound(node.bound))
+  for (const node of open) bound = Math.max(bound, roundBound(node.bound))
+  if (dive) bound = Math.max(bound, roundBound(dive.bound))
   if (!Number.isFinite(bound)) bound = Math.max(incumbentValue, rootBound)
   const gap = incumbentValue > 0 ? (bound - incumbentValue) / incumbentValue : bound > 0 ? Infinity : 0
   return {
@@ -436,7 +459,7 @@ export function solveMaximalCoveringLagrangian(
     value: incumbentValue,
     bound,
     proven: gap <= options.relativeGap + 1e-12,
-    method: nodes <= 1 && stack.length === 0 ? 'lagrangian' : 'branch-and-bound',
+    method: nodes <= 1 && open.length === 0 && !dive ? 'lagrangian' : 'branch-and-bound',
     nodes,
     iterations,
     timedOut,
