@@ -19,14 +19,13 @@ import {
 import { solveMaximalCoveringExact } from '../../server/services/siting/exact.ts'
 import { pickMaximalCoveringGreedy, solveMaximalCoveringGreedy } from '../../server/services/siting/greedy.ts'
 import { projectRoadsToLocalMetres, readOsmRoads } from '../../server/services/siting/osm-reader.ts'
+import { metresInMinutes } from '../../server/services/siting/walkability.ts'
 import {
   assignNearestCentres,
-  buildWalkingGraph,
   computeServiceAreas,
   findCatchmentPairs,
-  metresInMinutes,
-  snapPoints,
-} from '../../server/services/siting/walking-graph.ts'
+} from '../../server/services/siting/walking-areas.ts'
+import { buildWalkingGraph, snapPoints } from '../../server/services/siting/walking-graph.ts'
 import { median, percentile, printTable } from './stats.ts'
 
 const repeats = Number(process.env.BENCH_SITING_REPEATS ?? 3)

@@ -8,7 +8,9 @@ import { buildCoverageSets, coverageSetsFromPairs, reduceCoverage, validateRadiu
 import { graceSeconds, maximalCoveringExactWithDeadline, setCoveringExactWithDeadline } from './exact-runner.ts'
 import { type SitingSolution, solveMaximalCoveringGreedy, solveSetCoveringGreedy, validateK } from './greedy.ts'
 import { type SitingData, type SitingScope, project } from './siting-data.ts'
-import { findCatchmentPairs, metresInMinutes, snapPoints, validateSpeed } from './walking-graph.ts'
+import { metresInMinutes, validateSpeed } from './walkability.ts'
+import { findCatchmentPairs } from './walking-areas.ts'
+import { snapPoints } from './walking-graph.ts'
 
 /** Ray casting over GeoJSON polygon rings (lon/lat): is the point inside (holes excluded)? */
 function inPolygon(lon: number, lat: number, rings: number[][][]): boolean {
