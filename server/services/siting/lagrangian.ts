@@ -85,7 +85,7 @@ export function swapLocalSearch(
   }
   let value = coverageValue(reduced, chosen)
   const tolerance = 1e-9 * Math.max(1, value)
-  for (let improved = true; improved && performance.now() < deadline; ) {
+  for (let improved = true; improved && performance.now() < deadline;) {
     improved = false
     for (let p = 0; p < chosen.length; p++) {
       const s = chosen[p]
@@ -190,9 +190,8 @@ export function solveMaximalCoveringLagrangian(
   const freePick = new Uint8Array(m)
   const freeStarts = new Int32Array(m + 1)
   const freeRows = new Int32Array(candidateRows.length)
-  const activeRows = new Int32Array(rows)
+  const activeRows = new Int32Array(rows) // not covered, and some free site covers them
   const rowCovered = new Uint8Array(rows) // by a site fixed in
-  const rowActive = new Uint8Array(rows) // not covered, and some free site covers it
   const hits = new Int32Array(rows)
   const bestLambda = new Float64Array(rows)
 
@@ -338,7 +337,6 @@ export function solveMaximalCoveringLagrangian(
     if (Number.isFinite(best)) lambda.set(bestLambda)
     return { bound: roundBound(best), leaf: false, threshold: bestThreshold, next: bestNext, rawBound: best }
   }
-
 
   /** Scores at the node's best multipliers (after `evaluate`), for fixing and branching. */
   function scoresAt(state: Int8Array, lambda: Float64Array): void {
