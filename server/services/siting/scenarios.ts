@@ -66,6 +66,8 @@ interface SolverSummary {
   runtimeMs: number
   gap: number | null
   bestBound: number | null
+  /** where the exact solver's bound comes from (lagrangian, branch-and-bound, highs, greedy-bound) */
+  boundMethod: string | null
   message: string | null
 }
 
@@ -223,6 +225,7 @@ export class Scenarios {
       runtimeMs: Math.round(solution.runtimeMs),
       gap: null,
       bestBound: null,
+      boundMethod: null,
       message: null,
       ...extra,
     })
@@ -262,6 +265,7 @@ export class Scenarios {
             status: exact.status,
             gap: exact.gap,
             bestBound: exact.bestBound,
+            boundMethod: exact.boundSource,
             message: exact.message ?? null,
           }),
         )
