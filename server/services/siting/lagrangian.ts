@@ -358,7 +358,7 @@ export function solveMaximalCoveringLagrangian(
   let rootFixedIn = 0
   let rootFixedOut = 0
   // Open nodes keep their parent's multipliers as a warm start, up to a memory budget.
-  const keepLambda = () => open.length * rows < 50_000_000
+  const keepLambda = () => open.length * rows < 20_000_000
   while (dive || open.length > 0) {
     if (performance.now() > options.deadline) {
       timedOut = true
