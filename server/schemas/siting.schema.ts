@@ -141,6 +141,8 @@ const SolverSummary = Type.Object({
   runtimeMs: Type.Number(),
   gap: Type.Union([Type.Number(), Type.Null()]),
   bestBound: Type.Union([Type.Number(), Type.Null()]),
+  /** where the exact bound comes from; absent on scenarios saved before it was reported */
+  boundMethod: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   message: Type.Union([Type.String(), Type.Null()]),
 })
 

@@ -235,6 +235,80 @@ describe('the siting page in a real browser', () => {
     await expect.poll(() => rendered('siting-hypothetical-site')).toBe(1)
   })
 
+  it('draws an exclusion mask loaded from a GeoJSON file, and a scenario run with it proposes no site inside', async () => {
+    await page.getByTestId('siting-whatif').click() // placing off
+    const first = ((await app.inject(`/api/siting-scenarios/${scenarioIds[0]}`)).json() as Scenario).chosen[0]
+    const d = 0.003
+    const square = [
+      [first.lon - d, first.lat - d],
+      [first.lon + d, first.lat - d],
+      [first.lon + d, first.lat + d],
+      [first.lon - d, first.lat + d],
+      [first.lon - d, first.lat - d],
+    ]
+    const file = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { kind: 'water' }, geometry: { type: 'Polygon', coordinates: [square] } },
+      ],
+    }
+    await page.getByTestId('siting-exclusion').setInputFiles({
+      name: 'water.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify(file)),
+    })
+    expect(await page.getByTestId('siting-exclusion-loaded').textContent()).toContain('water.geojson')
+    await page.evaluate(
+      ([lon, lat]) => window.__wgMaps!.siting.jumpTo({ center: [lon, lat], zoom: 14 }),
+      [first.lon, first.lat],
+    )
+    await mapIdle()
+    await expect.poll(() => rendered('siting-exclusion-fill'), { timeout: 10_000 }).toBeGreaterThan(0)
+    expect(await rendered('siting-exclusion-line')).toBeGreaterThan(0)
+    // run with the mask: the site it covers is no longer a candidate
+    await page.getByTestId('siting-k').fill('3')
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/siting-scenarios') && r.method() === 'POST')
+    const answer = page.waitForResponse(
+      (r) => r.url().endsWith('/api/siting-scenarios') && r.request().method() === 'POST',
+      { timeout: 60_000 },
+    )
+    await page.getByTestId('siting-run').click()
+    expect((await sent).postDataJSON().exclusion).toEqual({ type: 'MultiPolygon', coordinates: [[square]] })
+    const masked = (await (await answer).json()) as Scenario
+    await page.locator(`[data-testid="siting-result"][data-id="${masked.id}"]`).waitFor({ timeout: 30_000 })
+    expect(masked.result.excludedCandidates).toBeGreaterThan(0)
+    expect(await page.getByTestId('siting-excluded').textContent()).toContain(
+      numberZh(masked.result.excludedCandidates),
+    )
+    for (const site of masked.chosen)
+      expect(Math.abs(site.lon - first.lon) <= d && Math.abs(site.lat - first.lat) <= d).toBe(false)
+    await mapIdle()
+    expect(await rendered('siting-exclusion-fill')).toBeGreaterThan(0)
+  })
+
+  it('draws the 5-, 10- and 15-minute walking service areas as areas when the page uses the network', async () => {
+    await page.getByTestId('siting-method').selectOption('network')
+    const stored = page.waitForResponse((r) => r.url().endsWith('/api/catchments') && r.request().method() === 'POST', {
+      timeout: 120_000,
+    })
+    await page.getByTestId('siting-rebuild').click()
+    const answer = await stored
+    expect(answer.status()).toBe(200)
+    await page.getByTestId('siting-walking-legend').waitFor({ timeout: 10_000 })
+    const [west, south, east, north] = (await app.inject(`/api/regions?level=district`)).json().regions[0].bbox
+    await page.evaluate(
+      (box) => window.__wgMaps!.siting.fitBounds(box as [number, number, number, number], { animate: false }),
+      [west, south, east, north],
+    )
+    await mapIdle()
+    for (const band of ['5', '10', '15'])
+      await expect
+        .poll(() => rendered(`walking-area-${band}`), { timeout: 30_000, message: `${band}-minute areas` })
+        .toBeGreaterThan(0)
+    // radius circles are not drawn over the walking areas
+    expect(await rendered('catchment-fill')).toBe(0)
+  })
+
   it('asked for nothing outside the machine, threw nothing and met no server error', () => {
     expect(watched.outsideRequests).toEqual([])
     expect(watched.pageErrors).toEqual([])

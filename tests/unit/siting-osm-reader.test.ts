@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../server/errors.ts'
 import { projectRoadsToLocalMetres, readOsmRoads } from '../../server/services/siting/osm-reader.ts'
-import { assignNearestCentres, buildWalkingGraph, snapPoints } from '../../server/services/siting/walking-graph.ts'
+import { assignNearestCentres } from '../../server/services/siting/walking-areas.ts'
+import { buildWalkingGraph, snapPoints } from '../../server/services/siting/walking-graph.ts'
 
 const fixtures = join(import.meta.dirname, '../../data/osm')
 

@@ -3,6 +3,11 @@ import { InvalidInputError } from '../../server/errors.ts'
 import { buildCoverageSets, coverageSetsFromPairs, reduceCoverage } from '../../server/services/siting/coverage-sets.ts'
 import { solveMaximalCoveringExact, solveSetCoveringExact } from '../../server/services/siting/exact.ts'
 import {
+  coverageValue,
+  solveMaximalCoveringLagrangian,
+  swapLocalSearch,
+} from '../../server/services/siting/lagrangian.ts'
+import {
   solveMaximalCoveringGreedy,
   solveSetCoveringGreedy,
   submodularUpperBound,
@@ -67,7 +72,8 @@ describe('maximal covering', () => {
     expect(greedy.newlyCoveredWeight).toBe(5)
     const exact = await solveMaximalCoveringExact(reduced, 2)
     expect(exact.status).toBe('optimal')
-    expect(exact.returned).toBe('highs')
+    expect(exact.returned).toBe('search')
+    expect(['lagrangian', 'branch-and-bound']).toContain(exact.boundSource)
     expect(exact.sites).toEqual([0, 1])
     expect(exact.newlyCoveredWeight).toBe(6)
     expect(exact.coveredShare).toBe(1)
@@ -159,6 +165,89 @@ describe('maximal covering', () => {
     expect(exact.gap).toBeCloseTo((exact.bestBound - exact.objective) / exact.objective, 12)
     expect(exact.gap).toBeLessThan(0.1)
     expect(['highs', 'greedy']).toContain(exact.returned)
+  })
+})
+
+describe('maximal covering by Lagrangian bound and branch and bound', () => {
+  it('swaps its way out of greedy’s trap: one exchange turns C + A into A + B', () => {
+    const reduced = instance(trapWeights, trapLists)
+    const greedy = solveMaximalCoveringGreedy(reduced, 2)
+    const start = greedy.sites.map((j) => reduced.candidateReduced[j])
+    expect(coverageValue(reduced, start)).toBe(5)
+    const swapped = swapLocalSearch(reduced, start)
+    expect(swapped.value).toBe(6)
+    expect([...swapped.sites].sort()).toEqual([0, 1])
+  })
+
+  it('proves disjoint sets optimal at the root: the Lagrangian bound alone closes the gap', () => {
+    const reduced = instance([3, 4, 5, 6, 7], [[0], [1], [2], [3], [4]])
+    const result = solveMaximalCoveringLagrangian(reduced, 2, { relativeGap: 0, deadline: Infinity, start: [] })
+    expect(result.value).toBe(13)
+    expect(result.bound).toBe(13)
+    expect(result.proven).toBe(true)
+    expect(result.method).toBe('lagrangian')
+    expect(result.nodes).toBe(1)
+  })
+
+  it('finds the enumerated optimum at a zero gap, its bound never below it, branching when the root cannot', async () => {
+    let branched = false
+    for (let seed = 21; seed <= 32; seed++) {
+      const next = random(seed)
+      const n = 60
+      const m = 14
+      const weight = Array.from({ length: n }, () => 1 + Math.floor(next() * 9))
+      const lists = Array.from({ length: m }, () => Array.from({ length: n }, (_, i) => i).filter(() => next() < 0.22))
+      const k = 4
+      const optimum = enumerateOptimum(lists, weight, k)
+      const reduced = instance(weight, lists)
+      const greedy = solveMaximalCoveringGreedy(reduced, k)
+      const start = greedy.sites.map((j) => reduced.candidateReduced[j])
+      const result = solveMaximalCoveringLagrangian(reduced, k, { relativeGap: 0, deadline: Infinity, start })
+      expect(result.value).toBe(optimum)
+      expect(result.proven).toBe(true)
+      expect(result.bound).toBe(optimum)
+      expect(result.rootBound).toBeGreaterThanOrEqual(optimum)
+      expect(coverageValue(reduced, result.sites)).toBe(optimum)
+      expect(result.sites.length).toBeLessThanOrEqual(k)
+      if (result.method === 'branch-and-bound') branched = true
+      const exact = await solveMaximalCoveringExact(reduced, k, { relativeGap: 0 })
+      expect(exact.objective).toBe(optimum)
+      expect(exact.status).toBe('optimal')
+      expect(exact.bestBound).toBe(optimum)
+      expect(exact.objective).toBeGreaterThanOrEqual(exact.greedy.newlyCoveredWeight)
+    }
+    expect(branched).toBe(true)
+  })
+
+  it('stops at its deadline with a valid bound and an answer no worse than its start', () => {
+    const next = random(7)
+    const n = 20_000
+    const demand = {
+      x: Float64Array.from({ length: n }, () => next() * 10_000),
+      y: Float64Array.from({ length: n }, () => next() * 10_000),
+      weight: Float64Array.from({ length: n }, () => 1 + Math.floor(next() * 20)),
+    }
+    const m = 800
+    const candidates = {
+      x: Float64Array.from({ length: m }, () => next() * 10_000),
+      y: Float64Array.from({ length: m }, () => next() * 10_000),
+      radius: 700,
+    }
+    const reduced = reduceCoverage(buildCoverageSets(demand, candidates))
+    const greedy = solveMaximalCoveringGreedy(reduced, 15)
+    const start = greedy.sites.map((j) => reduced.candidateReduced[j])
+    const started = performance.now()
+    const result = solveMaximalCoveringLagrangian(reduced, 15, {
+      relativeGap: 0,
+      deadline: performance.now() + 300,
+      start,
+    })
+    // a pass of local search or a batch of iterations may run past the deadline, not seconds past it
+    expect(performance.now() - started).toBeLessThan(5_000)
+    expect(result.value).toBeGreaterThanOrEqual(greedy.newlyCoveredWeight)
+    expect(result.bound).toBeGreaterThanOrEqual(result.value)
+    expect(Number.isFinite(result.bound)).toBe(true)
+    expect(coverageValue(reduced, result.sites)).toBe(result.value)
   })
 })
 

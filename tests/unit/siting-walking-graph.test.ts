@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../server/errors.ts'
+import { type RoadLine, walkabilityOf } from '../../server/services/siting/walkability.ts'
 import {
-  type RoadLine,
   assignNearestCentres,
-  buildWalkingGraph,
   computeServiceAreas,
   findCatchmentPairs,
-  snapPoints,
-  walkabilityOf,
-} from '../../server/services/siting/walking-graph.ts'
+} from '../../server/services/siting/walking-areas.ts'
+import { buildWalkingGraph, snapPoints } from '../../server/services/siting/walking-graph.ts'
 
 /** Total length of segments x1 y1 x2 y2 …, optionally only those whose midpoint passes `keep`. */
 function lengthOf(segments: Float64Array, keep: (x: number, y: number) => boolean = () => true): number {

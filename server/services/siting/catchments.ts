@@ -10,7 +10,8 @@ import {
   frameFor,
   project,
 } from './siting-data.ts'
-import { computeServiceAreas, snapPoints } from './walking-graph.ts'
+import { computeServiceAreas } from './walking-areas.ts'
+import { snapPoints } from './walking-graph.ts'
 
 export class Catchments {
   constructor(private readonly data: SitingData) {}

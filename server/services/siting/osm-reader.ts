@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
 import osmRead from 'osm-read'
 import { InvalidInputError } from '../../errors.ts'
-import type { RoadLine } from './walking-graph.ts'
+import type { RoadLine } from './walkability.ts'
 
 /** A highway way in longitude/latitude (WGS84), split where the file lacks some of its nodes. */
 export interface OsmRoad {

@@ -8,7 +8,9 @@ import { buildCoverageSets, coverageSetsFromPairs, reduceCoverage, validateRadiu
 import { graceSeconds, maximalCoveringExactWithDeadline, setCoveringExactWithDeadline } from './exact-runner.ts'
 import { type SitingSolution, solveMaximalCoveringGreedy, solveSetCoveringGreedy, validateK } from './greedy.ts'
 import { type SitingData, type SitingScope, project } from './siting-data.ts'
-import { findCatchmentPairs, metresInMinutes, snapPoints, validateSpeed } from './walking-graph.ts'
+import { metresInMinutes, validateSpeed } from './walkability.ts'
+import { findCatchmentPairs } from './walking-areas.ts'
+import { snapPoints } from './walking-graph.ts'
 
 /** Ray casting over GeoJSON polygon rings (lon/lat): is the point inside (holes excluded)? */
 function inPolygon(lon: number, lat: number, rings: number[][][]): boolean {
@@ -64,6 +66,8 @@ interface SolverSummary {
   runtimeMs: number
   gap: number | null
   bestBound: number | null
+  /** where the exact solver's bound comes from (lagrangian, branch-and-bound, highs, greedy-bound) */
+  boundMethod: string | null
   message: string | null
 }
 
@@ -221,6 +225,7 @@ export class Scenarios {
       runtimeMs: Math.round(solution.runtimeMs),
       gap: null,
       bestBound: null,
+      boundMethod: null,
       message: null,
       ...extra,
     })
@@ -260,6 +265,7 @@ export class Scenarios {
             status: exact.status,
             gap: exact.gap,
             bestBound: exact.bestBound,
+            boundMethod: exact.boundSource,
             message: exact.message ?? null,
           }),
         )

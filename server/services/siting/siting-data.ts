@@ -11,15 +11,9 @@ import type { Tables } from '../../db/tables.ts'
 import { InvalidInputError, NotFoundError } from '../../errors.ts'
 import { codePrefixLength, isRegionCode } from '../regions/region-codes.ts'
 import { PointGrid } from './coverage-sets.ts'
-import {
-  type WalkingGraph,
-  assignNearestCentres,
-  buildWalkingGraph,
-  findCatchmentPairs,
-  metresInMinutes,
-  snapPoints,
-  validateSpeed,
-} from './walking-graph.ts'
+import { metresInMinutes, validateSpeed } from './walkability.ts'
+import { assignNearestCentres, findCatchmentPairs } from './walking-areas.ts'
+import { type WalkingGraph, buildWalkingGraph, snapPoints } from './walking-graph.ts'
 
 export interface SitingSettings {
   serviceRadii: ServiceRadii

@@ -44,3 +44,47 @@ export function sitesCollection(
 
 export const numberZh = (value: number) => value.toLocaleString('zh-CN')
 export const percent = (share: number) => `${(share * 100).toFixed(1)}%`
+
+/** An exclusion mask: the polygons of a GeoJSON file, as one MultiPolygon. */
+export interface ExclusionMask {
+  type: 'MultiPolygon'
+  coordinates: number[][][][]
+}
+
+/**
+ * Reads an exclusion mask from GeoJSON text (a Polygon or MultiPolygon geometry, a Feature or a
+ * FeatureCollection of them). Anything else is an error naming the file and the feature.
+ */
+export function exclusionMaskOf(text: string, fileName: string): ExclusionMask {
+  const fail = (where: string) => new Error(`排除区文件 ${fileName}${where}不是面（Polygon/MultiPolygon）`)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new Error(`排除区文件 ${fileName} 不是有效的 GeoJSON`)
+  }
+  const polygons: number[][][][] = []
+  const add = (geometry: unknown, where: string) => {
+    const g = geometry as { type?: string; coordinates?: unknown } | null
+    if (g?.type === 'Polygon' && Array.isArray(g.coordinates)) polygons.push(g.coordinates as number[][][])
+    else if (g?.type === 'MultiPolygon' && Array.isArray(g.coordinates))
+      polygons.push(...(g.coordinates as number[][][][]))
+    else throw fail(where)
+  }
+  const root = parsed as { type?: string; features?: { geometry?: unknown }[]; geometry?: unknown }
+  if (root?.type === 'FeatureCollection' && Array.isArray(root.features))
+    root.features.forEach((feature, n) => add(feature?.geometry, ` 第 ${n + 1} 个要素`))
+  else if (root?.type === 'Feature') add(root.geometry, ' 的要素')
+  else add(root, ' ')
+  if (polygons.length === 0) throw fail(' ')
+  return { type: 'MultiPolygon', coordinates: polygons }
+}
+
+/** The mask as a collection to draw. */
+export function maskCollection(mask: { type: string; coordinates: unknown[] } | null | undefined): FeatureCollection {
+  if (!mask) return { type: 'FeatureCollection', features: [] }
+  return {
+    type: 'FeatureCollection',
+    features: [{ type: 'Feature', properties: {}, geometry: mask as Feature['geometry'] }],
+  }
+}

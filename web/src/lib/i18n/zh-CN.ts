@@ -243,8 +243,8 @@ export const zhCN = {
     coveredOf: (covered: number, total: number) =>
       `覆盖 ${covered.toLocaleString('zh-CN')} / ${total.toLocaleString('zh-CN')} 人（${total > 0 ? ((covered / total) * 100).toFixed(1) : '0.0'}%）`,
     compareMaps: '现状与建设后对照',
-    solverLine: (solver: string, ms: number, gap: number | null) =>
-      `${solver === 'exact' ? '精确' : '贪心'}：${(ms / 1000).toFixed(2)} 秒${gap === null ? '' : `，最优性差距 ${(gap * 100).toFixed(2)}%`}`,
+    solverLine: (solver: string, ms: number, gap: number | null, boundMethod: string | null = null) =>
+      `${solver === 'exact' ? '精确' : '贪心'}：${(ms / 1000).toFixed(2)} 秒${gap === null ? '' : `，最优性差距 ${(gap * 100).toFixed(2)}%`}${boundMethod ? `（界：${boundMethod}）` : ''}`,
     exports: '导出',
     saved: '已保存的方案',
     none: '暂无方案',
@@ -259,6 +259,17 @@ export const zhCN = {
     whatIfOff: '结束放置',
     whatIfResult: (added: number, within: number, radius: number) =>
       `半径 ${radius.toLocaleString('zh-CN')} 米内 ${within.toLocaleString('zh-CN')} 人，其中新增覆盖 ${added.toLocaleString('zh-CN')} 人`,
+    walkingAreas: '步行服务范围：5 / 10 / 15 分钟',
+    exclusion: '排除区（GeoJSON 面：水域、公园、工业用地）',
+    exclusionClear: '清除排除区',
+    exclusionLoaded: (name: string, polygons: number) => `${name}：${polygons.toLocaleString('zh-CN')} 个面`,
+    excludedCandidates: (count: number) => `排除区内候选点 ${count.toLocaleString('zh-CN')} 个已剔除`,
+    boundMethods: {
+      lagrangian: '拉格朗日松弛界',
+      'branch-and-bound': '分支定界',
+      highs: 'HiGHS 对偶界',
+      'greedy-bound': '贪心上界',
+    } as Record<string, string>,
   },
   imports: {
     title: '导入网格或区划',
