@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { canEncodeMvt } from '../db/database.ts'
+import { NotificationListener } from '../db/notification-listener.ts'
 import { EventService } from '../services/events/events.service.ts'
 import { ImportService } from '../services/imports/imports.service.ts'
 import { LayerService } from '../services/tiles/layers.service.ts'
@@ -74,6 +75,24 @@ export default fp(
       invalidateMapData()
       summary.invalidate(event.version)
     })
+    // several API processes on one server PostgreSQL: a change made by another process is heard
+    // (NOTIFY data_changes) and announced on this bus too, so these caches and open pages follow it
+    const pool = app.database.pool
+    if (driver === 'postgres' && pool) {
+      const listener = new NotificationListener({
+        connection: pool.options,
+        channel: 'data_changes',
+        onNotification: (payload) => void events.heard(Number(payload)),
+        onReconnected: () => void events.catchUp(),
+        log: (message) => app.log.warn(message),
+      })
+      await listener.start()
+      // the version this process begins with, read once listening: the catch-up after an outage starts there
+      await events.dataVersions().catch(() => undefined)
+      events.crossProcess = () => listener.state
+      events.listenerPid = () => listener.backendPid()
+      app.addHook('onClose', () => listener.close())
+    }
   },
   { dependencies: ['database'] },
 )

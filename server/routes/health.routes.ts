@@ -36,6 +36,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...versions,
         migration: (await currentMigration(db)) ?? null,
         tileEncoder: app.services.tiles.encoder,
+        events: app.services.events.crossProcess(),
       }
     },
   )

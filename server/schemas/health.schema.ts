@@ -9,6 +9,21 @@ export const Health = Type.Object({
   tileEncoder: Type.Union([Type.Literal('postgis'), Type.Literal('node')], {
     description: 'ST_AsMVT where the database has protobuf support, else the Node encoder',
   }),
+  events: Type.Optional(
+    Type.Union(
+      [
+        Type.Literal('in-process'),
+        Type.Literal('listening'),
+        Type.Literal('connecting'),
+        Type.Literal('reconnecting'),
+        Type.Literal('closed'),
+      ],
+      {
+        description:
+          'how changes made by other API processes reach this one: in-process (PGlite, one process), or the state of the LISTEN connection on server PostgreSQL (reconnecting: it lost its connection and is coming back by itself)',
+      },
+    ),
+  ),
 })
 export type Health = Static<typeof Health>
 

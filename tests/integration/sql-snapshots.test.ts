@@ -163,6 +163,9 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     expect(imported.layer).not.toBeNull()
     expect((await imports.getImport(imported.id)).status).toBe('succeeded')
     expect((await events.dataVersions()).layers['grids-health']).toBeGreaterThan(0)
+    // another process's change, heard (NOTIFY) and after a lost listener (the catch-up): read from the log
+    await events.heard(999_999)
+    await events.catchUp()
 
     const tours = new WallTourService(db, async () => ['grids-health'])
     const step = { region: communityA, layers: ['grids-health'], panel: 'orgs' as const, dwellSeconds: 30 }

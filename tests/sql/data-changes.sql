@@ -1,3 +1,6 @@
+-- findDataChangesAfter
+select "id", "at", "kind", "layers", "regions" from "data_changes" where "id" > $1 order by "id" limit $2;
+
 -- findDataVersions
 select "id", "at" from "data_changes" order by "id" desc limit $1;
 

@@ -28,6 +28,29 @@ export async function insertDataChange(db: Kysely<Tables>, change: DataChangeInp
     .executeTakeFirstOrThrow()
 }
 
+export interface StoredDataChange {
+  id: number
+  at: Date
+  kind: DataChangeKind
+  layers: string[]
+  regions: string[]
+}
+
+/** Changes logged after `afterId` (oldest first, at most `limit`): what another process announced. */
+export async function findDataChangesAfter(
+  db: Kysely<Tables>,
+  afterId: number,
+  limit = 500,
+): Promise<StoredDataChange[]> {
+  return db
+    .selectFrom('data_changes')
+    .select(['id', 'at', 'kind', 'layers', 'regions'])
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+}
+
 export interface DataVersionRows {
   /** the newest change (0 and null before the first) */
   version: number

@@ -423,6 +423,11 @@ export const zhCN = {
     isUrban: { true: '城镇', false: '农村' },
     boolean: { true: '是', false: '否' },
   } as Record<string, Record<string, string>>,
+  print: {
+    grid: '打印服务示意图',
+    community: '打印本社区网格服务示意图',
+    hint: '全科网格服务示意图（A3 PDF）',
+  },
 }
 
 export type Messages = typeof zhCN
