@@ -283,7 +283,8 @@ const registry: (LayerEntry | typeof departmentGrids)[] = [
     title: text('街道/社区名称', 'Street / community names'),
     group: 'region',
     geometryType: 'point',
-    minzoom: 8,
+    // no label is drawn below zoom 10 (the style's minzoom): no tiles to fetch there either
+    minzoom: 10,
     legend: { color: '#263238' },
     style: {
       label: {
@@ -474,7 +475,8 @@ const registry: (LayerEntry | typeof departmentGrids)[] = [
     title: text('未覆盖人口（500米网格）', 'Uncovered residents (500 m cells)'),
     group: 'population',
     geometryType: 'polygon',
-    minzoom: 8,
+    // below zoom 10 a cell is one or two pixels, and a tile would sum every point of the district
+    minzoom: 10,
     maxzoom: 12,
     defaultVisible: false,
     legend: { color: '#d84315' },
