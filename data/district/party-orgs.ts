@@ -2,6 +2,7 @@
 // per community, offices and schools, units of every kind, and their coverage (own, joint,
 // affiliated, work-only or none).
 import type { CoverageMode, PartyOrgDomain, PartyOrgStatus, PartyOrgTier, UnitKind } from '../../server/db/tables.ts'
+import { domainOfUnitKind } from '../../server/db/repositories/party.repository.ts'
 import { businessName, personName } from './names.ts'
 import type { Random } from './random.ts'
 import { type Community, type Street, lonLat, pad, randomPointIn } from './frame.ts'
@@ -66,20 +67,6 @@ const unitNoun: Record<UnitKind, string> = {
   market: '商贸市场',
   property_company: '物业服务有限公司',
   mobile_member_cluster: '流动党员服务站',
-}
-
-const domainOfUnit: Record<UnitKind, PartyOrgDomain> = {
-  private_enterprise: 'private_enterprise',
-  social_org: 'social_org',
-  cooperative: 'rural',
-  industry_association: 'social_org',
-  courier_hub: 'new_economy',
-  ecommerce: 'new_economy',
-  industrial_park: 'park_building',
-  office_building: 'park_building',
-  market: 'private_enterprise',
-  property_company: 'private_enterprise',
-  mobile_member_cluster: 'mobile_members',
 }
 
 export function generatePartyOrganizations(
@@ -215,7 +202,7 @@ export function generatePartyOrganizations(
           name: `中共${unit.name}${tierWord[tier]}`,
           parentCode: parent,
           tier,
-          domain: domainOfUnit[unit.kind],
+          domain: domainOfUnitKind[unit.kind],
           establishment: 'own',
           memberCount: members,
           regionCode: unit.regionCode,
@@ -247,7 +234,7 @@ export function generatePartyOrganizations(
         name: `中共${community.name}${temporary ? '项目' : '非公企业'}${tierWord[temporary ? 'temporary_branch' : 'joint_branch']}`,
         parentCode: streetCommittee.get(community.streetIndex)!.code,
         tier: temporary ? 'temporary_branch' : 'joint_branch',
-        domain: domainOfUnit[members[0].kind],
+        domain: domainOfUnitKind[members[0].kind],
         establishment: 'joint',
         memberCount,
         regionCode,
