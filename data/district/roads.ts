@@ -3,7 +3,8 @@
 // outside it, some blocks gated (an edge left out), a river across the district and a railway
 // through it that paths cross only at a few bridges and underpasses far apart. The river and the
 // railway come with the network as barrier lines (not walkable) so the map can draw them.
-import { toLonLat, type Frame } from './geometry.ts'
+import { FRAME } from './frame.ts'
+import { toLonLat } from './geometry.ts'
 import { createRandom, deriveSeed } from './random.ts'
 
 export interface DemoRoad {
@@ -13,9 +14,6 @@ export interface DemoRoad {
   /** WGS84 lon/lat vertices */
   coordinates: [number, number][]
 }
-
-/** The generator's frame (index.ts): metres east/north of this point. */
-const FRAME: Frame = { lon0: 113.58, lat0: 34.62 }
 
 /** Metres between lattice nodes; outside the urban core only every third line is a road. */
 const STEP = 200

@@ -116,3 +116,9 @@ export interface DemoDistrict {
   units: DemoUnit[]
   serviceCenters: DemoServiceCenter[]
 }
+
+/**
+ * 'clean': the departments' grids share the exact community edges (jittered a little); 'real': as
+ * departments' files really are (hand-drawn.ts), the demo's default at start.
+ */
+export type DemoRealism = 'clean' | 'real'

@@ -12,6 +12,15 @@ export interface RegionScope {
 export const everywhere: RegionScope = {}
 
 /**
+ * The key of a cached answer (a tile, the KPI figures, a search index): the scope's prefix first (empty
+ * for everything), then the parts, joined by `|`. Every cache of the server builds its keys here, so
+ * that one scope's entry is never served to another.
+ */
+export function scopedCacheKey(scope: RegionScope, ...parts: (string | number)[]): string {
+  return [scope.regionPrefix ?? '', ...parts].join('|')
+}
+
+/**
  * `column` lies in the scope: TRUE without a prefix, else its first digits are the prefix (a NULL
  * region code is in no scope). `column` comes from code, never from a request.
  */

@@ -30,17 +30,16 @@ export const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const found = await app.services.layers.find(layerId)
       const layer = request.query.run ? forMergeRun(found, request.query.run) : found
       const scope = scopeOf(request)
-      const { tile, cached } = await app.services.tiles.getTile(layer, z, x, y, scope)
+      const { tile, cached, key } = await app.services.tiles.getTile(layer, z, x, y, scope)
       reply
         .header('Content-Type', 'application/vnd.mapbox-vector-tile')
         .header('Cache-Control', 'no-cache')
-        // the scope is part of the tag: a browser shared by two accounts must not revalidate one's tile for the other
-        .header(
-          'ETag',
-          `"${app.services.tiles.version}-${scope.regionPrefix ?? 'all'}-${layerId}-${request.query.run ?? 'published'}-${z}-${x}-${y}"`,
-        )
+        // the tag is the cache key, scope and data version in it: a browser shared by two accounts
+        // must not revalidate one's tile for the other
+        .header('ETag', `"${key}"`)
         .header('X-Tile-Cache', cached ? 'hit' : 'miss')
-      if (tile.byteLength === 0) return reply.status(204).send(null)
+      // no payload at all, not null: the HEAD route Fastify derives from this GET fails on a null body
+      if (tile.byteLength === 0) return reply.status(204).send(undefined as unknown as null)
       return reply.send(Buffer.from(tile.buffer, tile.byteOffset, tile.byteLength))
     },
   )

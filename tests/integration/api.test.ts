@@ -229,6 +229,20 @@ describe.each(testDrivers())('API on %s', (driver) => {
       expect(response.statusCode).toBe(204)
     })
 
+    it('answers HEAD with the status and headers of GET, without a body, for an empty tile and a full one', async () => {
+      const empty = await app.inject({ method: 'HEAD', url: '/tiles/grids-party/10/0/0.mvt' })
+      expect(empty.statusCode).toBe(204)
+      expect(empty.rawPayload.byteLength).toBe(0)
+      expect(empty.headers['content-type']).toBe('application/vnd.mapbox-vector-tile')
+      const [lon, lat] = center()
+      const { z, x, y } = tileAt(lon, lat, 13)
+      const url = `/tiles/grids-governance/${z}/${x}/${y}.mvt`
+      const full = await app.inject({ method: 'HEAD', url })
+      expect(full.statusCode).toBe(200)
+      expect(full.rawPayload.byteLength).toBe(0)
+      expect(full.headers.etag).toBe((await app.inject(url)).headers.etag)
+    })
+
     it.each([
       ['zoom above 22', '/tiles/grids-party/23/0/0.mvt', 400],
       ['x beyond the zoom level', '/tiles/grids-party/2/4/0.mvt', 400],

@@ -1,5 +1,5 @@
 -- findTileFeatures
-SELECT * FROM (
+SELECT * FROM (SELECT * FROM (
     SELECT u.id AS fid, u.id, u.code, right(u.code, 3) AS serial, u.community_code AS "communityCode", c.name AS "communityName",
            round(u.area_m2)::int AS "areaM2", u.households, u.population, m.id::int AS version,
            coalesce(u.households < coalesce(c.households_min,
@@ -25,9 +25,9 @@ SELECT * FROM (
            ) tile_geometry) AS geom
     FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
     LEFT JOIN regions c ON c.code = u.community_code
-    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($5::float8, $6::float8, $7::float8, $8::float8, 3857), 4326) AND TRUE) t WHERE t.geom IS NOT NULL;
+    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($5::float8, $6::float8, $7::float8, $8::float8, 3857), 4326) AND TRUE) r OFFSET 0) t WHERE t.geom IS NOT NULL;
 
-SELECT * FROM (
+SELECT * FROM (SELECT * FROM (
     SELECT u.id AS fid, u.id, u.code, right(u.code, 3) AS serial, u.community_code AS "communityCode", c.name AS "communityName",
            round(u.area_m2)::int AS "areaM2", u.households, u.population, m.id::int AS version,
            coalesce(u.households < coalesce(c.households_min,
@@ -53,11 +53,11 @@ SELECT * FROM (
            ) tile_geometry) AS geom
     FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
     LEFT JOIN regions c ON c.code = u.community_code
-    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($5::float8, $6::float8, $7::float8, $8::float8, 3857), 4326) AND left(u.community_code, $9::int) = $10::text) t WHERE t.geom IS NOT NULL;
+    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($5::float8, $6::float8, $7::float8, $8::float8, 3857), 4326) AND left(u.community_code, $9::int) = $10::text) r OFFSET 0) t WHERE t.geom IS NOT NULL;
 
 -- postgisTileQuery
 SELECT ST_AsMVT(t, $1::text, 4096, 'geom', 'fid') AS mvt
-    FROM (
+    FROM (SELECT * FROM (
     SELECT u.id AS fid, u.id, u.code, right(u.code, 3) AS serial, u.community_code AS "communityCode", c.name AS "communityName",
            round(u.area_m2)::int AS "areaM2", u.households, u.population, m.id::int AS version,
            coalesce(u.households < coalesce(c.households_min,
@@ -72,10 +72,10 @@ SELECT ST_AsMVT(t, $1::text, 4096, 'geom', 'fid') AS mvt
       4096, 64, true) AS geom
     FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
     LEFT JOIN regions c ON c.code = u.community_code
-    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($6::float8, $7::float8, $8::float8, $9::float8, 3857), 4326) AND TRUE) t WHERE t.geom IS NOT NULL;
+    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($6::float8, $7::float8, $8::float8, $9::float8, 3857), 4326) AND TRUE) r OFFSET 0) t WHERE t.geom IS NOT NULL;
 
 SELECT ST_AsMVT(t, $1::text, 4096, 'geom', 'fid') AS mvt
-    FROM (
+    FROM (SELECT * FROM (
     SELECT u.id AS fid, u.id, u.code, right(u.code, 3) AS serial, u.community_code AS "communityCode", c.name AS "communityName",
            round(u.area_m2)::int AS "areaM2", u.households, u.population, m.id::int AS version,
            coalesce(u.households < coalesce(c.households_min,
@@ -90,4 +90,4 @@ SELECT ST_AsMVT(t, $1::text, 4096, 'geom', 'fid') AS mvt
       4096, 64, true) AS geom
     FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
     LEFT JOIN regions c ON c.code = u.community_code
-    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($6::float8, $7::float8, $8::float8, $9::float8, 3857), 4326) AND left(u.community_code, $10::int) = $11::text) t WHERE t.geom IS NOT NULL;
+    WHERE u.boundary && ST_Transform(ST_MakeEnvelope($6::float8, $7::float8, $8::float8, $9::float8, 3857), 4326) AND left(u.community_code, $10::int) = $11::text) r OFFSET 0) t WHERE t.geom IS NOT NULL;

@@ -7,6 +7,7 @@ import { type SearchEntryRow, findSearchEntries } from '../../db/repositories/se
 import type { Tables } from '../../db/tables.ts'
 import type { SearchHit, SearchKind, SearchQuery, SearchResult } from '../../schemas/search.schema.ts'
 import { maskPersonal } from '../../db/mask.ts'
+import { scopedCacheKey } from '../../db/scope.ts'
 import { type Principal, maySeePersonalData } from '../auth/roles.ts'
 
 interface IndexedEntry extends SearchEntryRow {
@@ -47,7 +48,7 @@ export class SearchService {
   }
 
   private index(regionPrefix: string | null): Promise<IndexedEntry[]> {
-    const key = regionPrefix ?? ''
+    const key = scopedCacheKey({ regionPrefix: regionPrefix ?? undefined })
     let index = this.indexes.get(key)
     if (!index) {
       index = findSearchEntries(this.db, regionPrefix).then((rows) =>

@@ -3,12 +3,12 @@
 // every open page ask often; the figures change only when data does).
 import type { Kysely } from 'kysely'
 import { findSummary } from '../../db/repositories/summary.repository.ts'
-import type { RegionScope } from '../../db/scope.ts'
+import { type RegionScope, scopedCacheKey } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { Summary } from '../../schemas/summary.schema.ts'
 
 export class SummaryService {
-  /** keyed by `${data version}|${scope prefix or *}` */
+  /** keyed by scope and data version (scopedCacheKey) */
   private readonly cache = new Map<string, Promise<Summary>>()
   private version = 0
   /** figures read from the database (not from the cache), for tests and the bench */
@@ -21,7 +21,7 @@ export class SummaryService {
    * filters them; the cache keeps each scope's apart.
    */
   getSummary(scope: RegionScope = {}): Promise<Summary> {
-    const key = `${this.version}|${scope.regionPrefix ?? '*'}`
+    const key = scopedCacheKey(scope, this.version)
     let figures = this.cache.get(key)
     if (!figures) {
       this.reads += 1

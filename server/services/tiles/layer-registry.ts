@@ -1,6 +1,8 @@
-// The layer registry: one entry per map layer, with its title, legend, zoom range, SQL source and
-// style hints; the catalog, the tile queries and the web's paint all come from it. Department grid
-// layers come from the database (one per department with an active layer); the rest are fixed.
+// The layer registry: one entry per map layer, as data — its title, group, legend, zoom range, SQL
+// source (a select of layers.repository.ts, which also holds its scope column), feature properties
+// and style hints; the catalog, the tile queries and the web's paint all come from it. Adding a layer
+// is one entry in `registry`, at its place in the drawing order. Department grid layers come from the
+// database (one per department with an active layer) and are drawn where `departmentGrids` stands.
 import type { LayerInfo, LayerStyle } from '../../schemas/layers.schema.ts'
 import { MergeRequest } from '../../schemas/merge.schema.ts'
 import {
@@ -44,6 +46,47 @@ const item = (value: string, zh: string, en: string, color: string) => ({ value,
 
 const tilesOf = (id: string) => `/tiles/${id}/{z}/{x}/{y}.mvt`
 
+/**
+ * One registry entry: what varies from layer to layer. The tile URL and source-layer name follow from
+ * the id; the max zoom is 16 and the layer shows at start unless the entry says otherwise.
+ */
+interface LayerEntry {
+  id: string
+  title: LayerInfo['title']
+  group: LayerInfo['group']
+  geometryType: LayerInfo['geometryType']
+  minzoom: number
+  /** 16 when absent */
+  maxzoom?: number
+  /** true when absent; 'published' for a layer shown at start only once a merge is published */
+  defaultVisible?: boolean | 'published'
+  legend: LayerInfo['legend']
+  style: LayerStyle
+  source: LayerSource
+  sourceOfRun?: (runId: number) => LayerSource
+  fields: Layer['fields']
+}
+
+function layerOf(entry: LayerEntry, published: boolean): Layer {
+  const { id, title, group, geometryType, minzoom, maxzoom = 16, defaultVisible = true, legend, style } = entry
+  return {
+    id,
+    title,
+    group,
+    geometryType,
+    tiles: tilesOf(id),
+    sourceLayer: id,
+    minzoom,
+    maxzoom,
+    defaultVisible: defaultVisible === 'published' ? published : defaultVisible,
+    legend,
+    style,
+    source: entry.source,
+    ...(entry.sourceOfRun ? { sourceOfRun: entry.sourceOfRun } : {}),
+    fields: entry.fields,
+  }
+}
+
 const regionFields = {
   code: 'String',
   name: 'String',
@@ -52,68 +95,8 @@ const regionFields = {
   parentName: 'String',
 } as const
 
-/**
- * Region boundaries: a fill shown only when selected and a line; the district's name as a label
- * (street and community names come from `region-labels`, one point each).
- */
-function regionLayer(
-  level: 'district' | 'street' | 'community',
-  title: ReturnType<typeof text>,
-  color: string,
-  minzoom: number,
-  line: NonNullable<LayerStyle['line']>,
-  label?: Omit<NonNullable<LayerStyle['label']>, 'field'>,
-): Layer {
-  const id = `regions-${level}`
-  return {
-    id,
-    title,
-    group: 'region',
-    geometryType: 'polygon',
-    tiles: tilesOf(id),
-    sourceLayer: id,
-    minzoom,
-    maxzoom: 16,
-    defaultVisible: true,
-    legend: { color },
-    style: {
-      fill: { opacity: 0, selectedOpacity: 0.12 },
-      line,
-      ...(label ? { label: { field: 'name', ...label } } : {}),
-    },
-    source: selectRegionRows(level),
-    fields: regionFields,
-  }
-}
-
-function pointLayer(
-  id: string,
-  source: LayerSource,
-  title: ReturnType<typeof text>,
-  group: Layer['group'],
-  minzoom: number,
-  defaultVisible: boolean,
-  legend: Layer['legend'],
-  fields: Layer['fields'],
-  circle: LayerStyle['circle'] = pointCircle,
-  label?: LayerStyle['label'],
-): Layer {
-  return {
-    id,
-    title,
-    group,
-    geometryType: 'point',
-    tiles: tilesOf(id),
-    sourceLayer: id,
-    minzoom,
-    maxzoom: 16,
-    defaultVisible,
-    legend,
-    style: label ? { circle, label } : { circle },
-    source,
-    fields,
-  }
-}
+/** Region boundaries: a fill shown only when selected (a click still finds the region) and a line. */
+const regionFill = { opacity: 0, selectedOpacity: 0.12 }
 
 /** Points grow with the zoom. */
 const pointCircle: LayerStyle['circle'] = {
@@ -150,30 +133,158 @@ const unifiedGridStyle: LayerStyle = {
   label: { field: 'serial', size: 11, minzoom: 14, maxzoom: 24, detail: { field: 'code', minzoom: 16 } },
 }
 
-const fixedLayers: Layer[] = [
-  regionLayer(
-    'district',
-    text('区县界', 'District boundary'),
-    '#37474f',
-    0,
-    { width: 3 },
-    { size: 15, minzoom: 9, maxzoom: 11 },
-  ),
-  regionLayer('street', text('街道/乡镇界', 'Street / township boundaries'), '#455a64', 8, { width: 2 }),
-  regionLayer('community', text('社区/村界', 'Community / village boundaries'), '#90a4ae', 10, {
-    width: 0.8,
-    dash: [3, 2],
-  }),
+/** Where the department grid layers (one per active department, from the database) are drawn. */
+const departmentGrids = 'department-grids'
+
+/** Every layer, in drawing order: region outlines, grids, party areas, labels, points, then siting. */
+const registry: (LayerEntry | typeof departmentGrids)[] = [
+  // the district's name as a label; street and community names come from `region-labels`, one point each
+  {
+    id: 'regions-district',
+    title: text('区县界', 'District boundary'),
+    group: 'region',
+    geometryType: 'polygon',
+    minzoom: 0,
+    legend: { color: '#37474f' },
+    style: { fill: regionFill, line: { width: 3 }, label: { field: 'name', size: 15, minzoom: 9, maxzoom: 11 } },
+    source: selectRegionRows('district'),
+    fields: regionFields,
+  },
+  {
+    id: 'regions-street',
+    title: text('街道/乡镇界', 'Street / township boundaries'),
+    group: 'region',
+    geometryType: 'polygon',
+    minzoom: 8,
+    legend: { color: '#455a64' },
+    style: { fill: regionFill, line: { width: 2 } },
+    source: selectRegionRows('street'),
+    fields: regionFields,
+  },
+  {
+    id: 'regions-community',
+    title: text('社区/村界', 'Community / village boundaries'),
+    group: 'region',
+    geometryType: 'polygon',
+    minzoom: 10,
+    legend: { color: '#90a4ae' },
+    style: { fill: regionFill, line: { width: 0.8, dash: [3, 2] } },
+    source: selectRegionRows('community'),
+    fields: regionFields,
+  },
+  departmentGrids,
+  // the published 多网合一 result: the unified grids and the conflicts found on the way
+  {
+    id: 'unified-grids',
+    title: text('全科网格（已发布）', 'Unified grids (published)'),
+    group: 'grid',
+    geometryType: 'polygon',
+    minzoom: 9,
+    defaultVisible: 'published',
+    legend: { color: '#6a1b9a' },
+    style: unifiedGridStyle,
+    source: selectUnifiedGridRows(),
+    sourceOfRun: selectUnifiedGridRows,
+    fields: {
+      id: 'Number',
+      code: 'String',
+      serial: 'String',
+      outsideNorm: 'Boolean',
+      communityCode: 'String',
+      communityName: 'String',
+      areaM2: 'Number',
+      households: 'Number',
+      population: 'Number',
+      version: 'Number',
+    },
+  },
+  {
+    id: 'merge-issues',
+    title: text('多网合一问题', 'Merge issues'),
+    group: 'grid',
+    geometryType: 'polygon',
+    minzoom: 9,
+    defaultVisible: false,
+    legend: {
+      color: '#9e9e9e',
+      property: 'kind',
+      items: [
+        item('gap', '空白点', 'Gap', '#e53935'),
+        item('overlap', '重叠', 'Overlap', '#fb8c00'),
+        item('sliver', '碎片', 'Sliver', '#8e24aa'),
+        item('crosses_boundary', '跨社区', 'Crosses community', '#3949ab'),
+        item('outside_region', '超出辖区', 'Outside district', '#00897b'),
+        item('invalid_input', '无效图形', 'Invalid input', '#000000'),
+      ],
+    },
+    style: gridStyle,
+    source: selectMergeIssueRows(),
+    sourceOfRun: selectMergeIssueRows,
+    fields: {
+      id: 'Number',
+      kind: 'String',
+      department: 'String',
+      communityCode: 'String',
+      areaM2: 'Number',
+      note: 'String',
+    },
+  },
+  // party coverage beyond the points: a line from each unit to the organization covering it, and the
+  // areas of area-wide joint committees (the union of their member regions)
+  {
+    id: 'party-links',
+    title: text('单位—覆盖党组织连线', 'Unit to covering organization'),
+    group: 'party',
+    geometryType: 'line',
+    minzoom: 12,
+    defaultVisible: false,
+    legend: {
+      color: '#1565c0',
+      property: 'mode',
+      items: [
+        item('own', '单独建', 'Own organization', '#1565c0'),
+        item('joint', '联合建', 'Joint organization', '#42a5f5'),
+        item('affiliated', '挂靠建', 'Affiliated', '#26a69a'),
+      ],
+    },
+    style: { line: { width: 1.2 } },
+    source: selectPartyLinkRows,
+    fields: {
+      unitCode: 'String',
+      unitName: 'String',
+      orgCode: 'String',
+      orgName: 'String',
+      mode: 'String',
+      regionCode: 'String',
+    },
+  },
+  {
+    id: 'joint-committees',
+    title: text('区域化党建联合党委（大党委）', 'Area-wide joint committees'),
+    group: 'party',
+    geometryType: 'polygon',
+    minzoom: 8,
+    defaultVisible: false,
+    legend: { color: '#ad1457' },
+    style: { fill: { opacity: 0.12, selectedOpacity: 0.3 }, line: { width: 2, dash: [4, 2] } },
+    source: selectJointCommitteeRows,
+    fields: {
+      code: 'String',
+      name: 'String',
+      tier: 'String',
+      status: 'String',
+      memberCount: 'Number',
+      regions: 'Number',
+      regionCode: 'String',
+    },
+  },
   {
     id: 'region-labels',
     title: text('街道/社区名称', 'Street / community names'),
     group: 'region',
     geometryType: 'point',
-    tiles: tilesOf('region-labels'),
-    sourceLayer: 'region-labels',
-    minzoom: 8,
-    maxzoom: 16,
-    defaultVisible: true,
+    // no label is drawn below zoom 10 (the style's minzoom): no tiles to fetch there either
+    minzoom: 10,
     legend: { color: '#263238' },
     style: {
       label: {
@@ -190,14 +301,13 @@ const fixedLayers: Layer[] = [
     source: selectRegionLabelRows,
     fields: { code: 'String', name: 'String', level: 'String' },
   },
-  pointLayer(
-    'service-centers',
-    selectServiceCenterRows,
-    text('党群服务中心', 'Party-mass service centers'),
-    'service',
-    8,
-    true,
-    {
+  {
+    id: 'service-centers',
+    title: text('党群服务中心', 'Party-mass service centers'),
+    group: 'service',
+    geometryType: 'point',
+    minzoom: 8,
+    legend: {
       color: '#8d6e63',
       property: 'level',
       items: [
@@ -207,7 +317,15 @@ const fixedLayers: Layer[] = [
         item('station', '小区·楼宇·园区站点', 'Station', '#8d6e63'),
       ],
     },
-    {
+    style: {
+      circle: {
+        radius: { property: 'level', values: { district: 9, street: 7, community: 5.5 }, otherwise: 4 },
+        opacity: 0.9,
+        strokeWidth: 1,
+      },
+    },
+    source: selectServiceCenterRows,
+    fields: {
       id: 'Number',
       code: 'String',
       name: 'String',
@@ -217,20 +335,14 @@ const fixedLayers: Layer[] = [
       radiusM: 'Number',
       regionName: 'String',
     },
-    {
-      radius: { property: 'level', values: { district: 9, street: 7, community: 5.5 }, otherwise: 4 },
-      opacity: 0.9,
-      strokeWidth: 1,
-    },
-  ),
-  pointLayer(
-    'party-orgs',
-    selectPartyOrgRows,
-    text('党组织', 'Party organizations'),
-    'party',
-    10,
-    true,
-    {
+  },
+  {
+    id: 'party-orgs',
+    title: text('党组织', 'Party organizations'),
+    group: 'party',
+    geometryType: 'point',
+    minzoom: 10,
+    legend: {
       color: '#c62828',
       property: 'status',
       items: [
@@ -240,7 +352,17 @@ const fixedLayers: Layer[] = [
         item('hollow', '空壳', 'Hollow', '#616161'),
       ],
     },
-    {
+    style: {
+      circle: {
+        // the tier by size: 党委 largest, 党总支, then branches (联合/临时 included)
+        radius: { property: 'tier', values: { committee: 8, general_branch: 6 }, otherwise: 4.5 },
+        opacity: 0.9,
+        strokeWidth: 1,
+      },
+      label: { field: 'stars', size: 10, minzoom: 14, maxzoom: 24 },
+    },
+    source: selectPartyOrgRows,
+    fields: {
       id: 'Number',
       code: 'String',
       name: 'String',
@@ -254,22 +376,15 @@ const fixedLayers: Layer[] = [
       regionName: 'String',
       regionCode: 'String',
     },
-    {
-      // the tier by size: 党委 largest, 党总支, then branches (联合/临时 included)
-      radius: { property: 'tier', values: { committee: 8, general_branch: 6 }, otherwise: 4.5 },
-      opacity: 0.9,
-      strokeWidth: 1,
-    },
-    { field: 'stars', size: 10, minzoom: 14, maxzoom: 24 },
-  ),
-  pointLayer(
-    'units',
-    selectUnitRows,
-    text('两新组织等单位', 'Units to be covered'),
-    'party',
-    11,
-    false,
-    {
+  },
+  {
+    id: 'units',
+    title: text('两新组织等单位', 'Units to be covered'),
+    group: 'party',
+    geometryType: 'point',
+    minzoom: 11,
+    defaultVisible: false,
+    legend: {
       color: '#e53935',
       property: 'category',
       items: [
@@ -281,7 +396,9 @@ const fixedLayers: Layer[] = [
         item('none', '未覆盖（党员不足3人）', 'Not covered (under 3 members)', '#9e9e9e'),
       ],
     },
-    {
+    style: { circle: pointCircle },
+    source: selectUnitRows,
+    fields: {
       id: 'Number',
       code: 'String',
       name: 'String',
@@ -295,45 +412,40 @@ const fixedLayers: Layer[] = [
       orgName: 'String',
       regionCode: 'String',
     },
-  ),
-  pointLayer(
-    'population',
-    selectPopulationRows,
-    text('人口分布', 'Population'),
-    'population',
-    13,
-    false,
-    { color: '#7e57c2' },
-    { id: 'Number', residents: 'Number', households: 'Number' },
-    {
-      radius: {
-        property: 'residents',
-        stops: [
-          [1, 1.5],
-          [60, 5],
-        ],
+  },
+  {
+    id: 'population',
+    title: text('人口分布', 'Population'),
+    group: 'population',
+    geometryType: 'point',
+    minzoom: 13,
+    defaultVisible: false,
+    legend: { color: '#7e57c2' },
+    style: {
+      circle: {
+        radius: {
+          property: 'residents',
+          stops: [
+            [1, 1.5],
+            [60, 5],
+          ],
+        },
+        opacity: 0.55,
+        strokeWidth: 0,
       },
-      opacity: 0.55,
-      strokeWidth: 0,
     },
-  ),
-]
-
-/**
- * Catchments and who they leave out: stored circles and walking areas (POST /api/catchments), and the
- * residents outside every stored radius circle — points from zoom 13, 500 m cells summed below it so
- * that no tile carries every point of the district.
- */
-const sitingLayers: Layer[] = [
+    source: selectPopulationRows,
+    fields: { id: 'Number', residents: 'Number', households: 'Number' },
+  },
+  // catchments and who they leave out: stored circles and walking areas (POST /api/catchments), and
+  // the residents outside every stored radius circle — points from zoom 13, 500 m cells summed below
+  // it so that no tile carries every point of the district
   {
     id: 'catchments',
     title: text('服务范围', 'Service catchments'),
     group: 'service',
     geometryType: 'polygon',
-    tiles: tilesOf('catchments'),
-    sourceLayer: 'catchments',
     minzoom: 8,
-    maxzoom: 16,
     defaultVisible: false,
     legend: {
       color: '#f9a825',
@@ -363,9 +475,8 @@ const sitingLayers: Layer[] = [
     title: text('未覆盖人口（500米网格）', 'Uncovered residents (500 m cells)'),
     group: 'population',
     geometryType: 'polygon',
-    tiles: tilesOf('uncovered-cells'),
-    sourceLayer: 'uncovered-cells',
-    minzoom: 8,
+    // below zoom 10 a cell is one or two pixels, and a tile would sum every point of the district
+    minzoom: 10,
     maxzoom: 12,
     defaultVisible: false,
     legend: { color: '#d84315' },
@@ -378,10 +489,7 @@ const sitingLayers: Layer[] = [
     title: text('未覆盖人口', 'Uncovered residents'),
     group: 'population',
     geometryType: 'point',
-    tiles: tilesOf('uncovered-residents'),
-    sourceLayer: 'uncovered-residents',
     minzoom: 13,
-    maxzoom: 16,
     defaultVisible: false,
     legend: { color: '#d84315' },
     style: {
@@ -402,131 +510,6 @@ const sitingLayers: Layer[] = [
   },
 ]
 
-/**
- * Party coverage beyond the points: a line from each unit to the organization covering it, and the
- * areas of area-wide joint committees (the union of their member regions).
- */
-const partyLayers: Layer[] = [
-  {
-    id: 'party-links',
-    title: text('单位—覆盖党组织连线', 'Unit to covering organization'),
-    group: 'party',
-    geometryType: 'line',
-    tiles: tilesOf('party-links'),
-    sourceLayer: 'party-links',
-    minzoom: 12,
-    maxzoom: 16,
-    defaultVisible: false,
-    legend: {
-      color: '#1565c0',
-      property: 'mode',
-      items: [
-        item('own', '单独建', 'Own organization', '#1565c0'),
-        item('joint', '联合建', 'Joint organization', '#42a5f5'),
-        item('affiliated', '挂靠建', 'Affiliated', '#26a69a'),
-      ],
-    },
-    style: { line: { width: 1.2 } },
-    source: selectPartyLinkRows,
-    fields: {
-      unitCode: 'String',
-      unitName: 'String',
-      orgCode: 'String',
-      orgName: 'String',
-      mode: 'String',
-      regionCode: 'String',
-    },
-  },
-  {
-    id: 'joint-committees',
-    title: text('区域化党建联合党委（大党委）', 'Area-wide joint committees'),
-    group: 'party',
-    geometryType: 'polygon',
-    tiles: tilesOf('joint-committees'),
-    sourceLayer: 'joint-committees',
-    minzoom: 8,
-    maxzoom: 16,
-    defaultVisible: false,
-    legend: { color: '#ad1457' },
-    style: { fill: { opacity: 0.12, selectedOpacity: 0.3 }, line: { width: 2, dash: [4, 2] } },
-    source: selectJointCommitteeRows,
-    fields: {
-      code: 'String',
-      name: 'String',
-      tier: 'String',
-      status: 'String',
-      memberCount: 'Number',
-      regions: 'Number',
-      regionCode: 'String',
-    },
-  },
-]
-
-/** The published 多网合一 result: the unified grids and the conflicts found on the way. */
-const mergeLayers: Layer[] = [
-  {
-    id: 'unified-grids',
-    title: text('全科网格（已发布）', 'Unified grids (published)'),
-    group: 'grid',
-    geometryType: 'polygon',
-    tiles: tilesOf('unified-grids'),
-    sourceLayer: 'unified-grids',
-    minzoom: 9,
-    maxzoom: 16,
-    defaultVisible: false,
-    legend: { color: '#6a1b9a' },
-    style: unifiedGridStyle,
-    source: selectUnifiedGridRows(),
-    sourceOfRun: selectUnifiedGridRows,
-    fields: {
-      id: 'Number',
-      code: 'String',
-      serial: 'String',
-      outsideNorm: 'Boolean',
-      communityCode: 'String',
-      communityName: 'String',
-      areaM2: 'Number',
-      households: 'Number',
-      population: 'Number',
-      version: 'Number',
-    },
-  },
-  {
-    id: 'merge-issues',
-    title: text('多网合一问题', 'Merge issues'),
-    group: 'grid',
-    geometryType: 'polygon',
-    tiles: tilesOf('merge-issues'),
-    sourceLayer: 'merge-issues',
-    minzoom: 9,
-    maxzoom: 16,
-    defaultVisible: false,
-    legend: {
-      color: '#9e9e9e',
-      property: 'kind',
-      items: [
-        item('gap', '空白点', 'Gap', '#e53935'),
-        item('overlap', '重叠', 'Overlap', '#fb8c00'),
-        item('sliver', '碎片', 'Sliver', '#8e24aa'),
-        item('crosses_boundary', '跨社区', 'Crosses community', '#3949ab'),
-        item('outside_region', '超出辖区', 'Outside district', '#00897b'),
-        item('invalid_input', '无效图形', 'Invalid input', '#000000'),
-      ],
-    },
-    style: gridStyle,
-    source: selectMergeIssueRows(),
-    sourceOfRun: selectMergeIssueRows,
-    fields: {
-      id: 'Number',
-      kind: 'String',
-      department: 'String',
-      communityCode: 'String',
-      areaM2: 'Number',
-      note: 'String',
-    },
-  },
-]
-
 const gridFields = {
   id: 'Number',
   code: 'String',
@@ -542,6 +525,7 @@ const gridFields = {
   outsideNorm: 'Boolean',
 } as const
 
+/** The one kind of layer made per database row: a department's grids. */
 export function gridLayer(department: ActiveDepartmentLayer, defaultVisible = true): Layer {
   const id = `grids-${department.department}`
   return {
@@ -569,16 +553,17 @@ export function forMergeRun(layer: Layer, runId: number): Layer {
 }
 
 /**
- * The whole catalog in drawing order: region fills, grids, then points. The first screen shows the
- * published unified grid when there is one; before any publish, the base department's layer (the
- * merge's default base, else the first department); the other departments are one click away.
+ * The whole catalog in drawing order. The first screen shows the published unified grid when there
+ * is one; before any publish, the base department's layer (the merge's default base, else the first
+ * department); the other departments are one click away.
  */
 export function buildCatalog(departments: ActiveDepartmentLayer[], published = false): Layer[] {
-  const [district, street, community, labels, ...points] = fixedLayers
   const base = departments.find((d) => d.department === defaultBaseDepartment) ?? departments[0]
-  const grids = departments.map((d) => gridLayer(d, !published && d === base))
-  const merge = mergeLayers.map((l) => (l.id === 'unified-grids' ? { ...l, defaultVisible: published } : l))
-  return [district, street, community, ...grids, ...merge, ...partyLayers, labels, ...points, ...sitingLayers]
+  return registry.flatMap((entry) =>
+    entry === departmentGrids
+      ? departments.map((d) => gridLayer(d, !published && d === base))
+      : [layerOf(entry, published)],
+  )
 }
 
 /** The catalog entry as the API shows it (without the server-side source description). */

@@ -1,27 +1,13 @@
 // Pure tile helpers: Web Mercator tile bounds, z/x/y validation, and the conversion of tile-space
 // GeoJSON rows into the feature shape the MVT writer takes.
 import type { GeojsonVtFeature } from 'vt-pbf'
+import type { Box, TileBounds } from '../../db/tile-bounds.ts'
 import { InvalidInputError } from '../../errors.ts'
 
 const HALF_WORLD = 20037508.342789244
 export const MAX_ZOOM = 22
 
-export interface Box {
-  west: number
-  south: number
-  east: number
-  north: number
-}
-
-export interface TileBounds {
-  z: number
-  x: number
-  y: number
-  /** The tile in EPSG:3857 metres. */
-  bounds: Box
-  /** The tile grown by `bufferPixels` of a 4096-pixel tile, for clipping. */
-  buffered: Box
-}
+export type { Box, TileBounds }
 
 export function assertTileInRange(z: number, x: number, y: number): void {
   if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM)

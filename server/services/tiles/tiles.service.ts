@@ -4,7 +4,7 @@
 // that street's rows only; an administrator's key has an empty prefix).
 import vtpbf, { type GeojsonVtFeature } from 'vt-pbf'
 import type { Kysely } from 'kysely'
-import type { RegionScope } from '../../db/scope.ts'
+import { type RegionScope, scopedCacheKey } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import {
   TILE_BUFFER,
@@ -43,7 +43,7 @@ export async function encodeTile(
 /** `scopePrefix|layer|z|x|y|version` (the layer with `@run` when it shows a merge run): no query, one string. */
 export function tileCacheKey(scope: RegionScope, layer: Layer, z: number, x: number, y: number, version: number) {
   const run = layer.runId !== undefined ? `@${layer.runId}` : ''
-  return `${scope.regionPrefix ?? ''}|${layer.id}${run}|${z}|${x}|${y}|${version}`
+  return scopedCacheKey(scope, `${layer.id}${run}`, z, x, y, version)
 }
 
 /** A small LRU by bytes: recently used tiles stay, the oldest go first. */
@@ -110,14 +110,14 @@ export class TileService {
     x: number,
     y: number,
     scope: RegionScope = {},
-  ): Promise<{ tile: Uint8Array; cached: boolean }> {
+  ): Promise<{ tile: Uint8Array; cached: boolean; key: string }> {
     const key = tileCacheKey(scope, layer, z, x, y, this.dataVersion)
     const hit = this.cache.get(key)
-    if (hit) return { tile: hit, cached: true }
+    if (hit) return { tile: hit, cached: true, key }
     this.lastRenderedAt = performance.now()
     const tile = await encodeTile(this.db, this.encoder, layer, tileBounds(z, x, y), scope)
     this.cache.set(key, tile)
-    return { tile, cached: false }
+    return { tile, cached: false, key }
   }
 
   /** Whether a tile had to be rendered (not served from the cache) in the last `ms` milliseconds. */
