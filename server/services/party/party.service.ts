@@ -14,10 +14,10 @@ import {
   countOrgStatusByStreet,
   findHollowSuspects,
   findJointCandidates,
-  findJointCommittees,
   findShouldEstablish,
   findTierMismatches,
 } from '../../db/repositories/party.repository.ts'
+import { findJointCommittees } from '../../db/repositories/party-committees.repository.ts'
 import {
   countCoverageCells,
   findCoverageRegions,
