@@ -8,13 +8,16 @@ import { describeCrs, parseCrs } from '../imports/crs.ts'
 import {
   findRegionPoints,
   findStoredOrgCodes,
+  findStoredOrgRegions,
   findStoredRegionCodes,
   recordRegisterImport,
   transformPoints,
   upsertOrgs,
+  upsertStarRatings,
   upsertUnits,
 } from '../../db/repositories/party-imports.repository.ts'
 import {
+  type OrgRecord,
   type RegisterFault,
   type RegisterKind,
   RegisterFileError,
@@ -22,6 +25,7 @@ import {
   checkPoint,
   readOrgRecords,
   readRegister,
+  readStarRecords,
   readUnitRecords,
   toWgs84,
 } from './party-registers.ts'
@@ -64,13 +68,19 @@ export async function importRegister(
     throw error
   }
   const faults = checkHeaders(request.kind, read.headers)
+  const headersOk = faults.length === 0
   const records =
     faults.length > 0
       ? []
       : request.kind === 'party_orgs'
         ? readOrgRecords(read.rows, read.headers, faults)
         : readUnitRecords(read.rows, read.headers, faults)
-  if (faults.length === 0 && records.length === 0)
+  // star ratings by year from star-history sheets (organizations' register only)
+  const stars =
+    headersOk && request.kind === 'party_orgs'
+      ? readStarRecords(read.rows, read.headers, records as OrgRecord[], faults)
+      : []
+  if (faults.length === 0 && records.length === 0 && stars.length === 0)
     faults.push({ sheet: request.file.name, row: 2, column: '', message: '没有数据行 / no records' })
   const fault = (r: { sheet: string; row: number }, column: string, message: string) =>
     faults.push({ sheet: r.sheet, row: r.row, column, message })
@@ -105,6 +115,18 @@ export async function importRegister(
       )
   })
 
+  // star-history rows: their organization in the file, or stored and in the caller's scope
+  const storedStarOrgs = await findStoredOrgRegions(db, [
+    ...new Set(stars.map((s) => s.code).filter((code) => !inFile.has(code))),
+  ])
+  for (const s of stars) {
+    if (inFile.has(s.code)) continue
+    const region = storedStarOrgs.get(s.code)
+    if (region === undefined) fault(s, '组织编码', `没有党组织 ${s.code} / no such organization`)
+    else if (scope.regionPrefix && !region?.startsWith(scope.regionPrefix))
+      fault(s, '组织编码', `${s.code} 不在可管理范围内 / outside your scope`)
+  }
+
   // coordinates: converted to WGS84, checked; else the community's point
   const withXy = records.filter((r) => r.x !== null || r.y !== null)
   for (const r of withXy)
@@ -137,7 +159,11 @@ export async function importRegister(
   }
 
   faults.sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row || a.column.localeCompare(b.column))
-  const counts = { rows: records.length, rejected: new Set(faults.map((f) => `${f.sheet}|${f.row}`)).size, stored: 0 }
+  const counts = {
+    rows: records.length + stars.length,
+    rejected: new Set(faults.map((f) => `${f.sheet}|${f.row}`)).size,
+    stored: 0,
+  }
   const run = {
     kind: request.kind,
     fileName: request.file.name,
@@ -178,13 +204,23 @@ export async function importRegister(
                 lat: points.get(r)![1],
               })),
             )
+      if (request.kind === 'party_orgs') {
+        const ratings = [
+          ...(records as OrgRecord[]).flatMap((r) => r.starHistory.map((s) => ({ code: r.code, ...s }))),
+          ...stars,
+        ]
+        counts.stored += await upsertStarRatings(trx, ratings)
+      }
     })
   const id = await recordRegisterImport(db, { ...run, status: 'succeeded', counts, report: [], error: null })
   if (!run.dryRun)
     await events?.recordChange({
       kind: 'party-import',
       layers: request.kind === 'party_orgs' ? ['party-orgs'] : ['units'],
-      regions: records.map((r) => r.regionCode).filter((code): code is string => code !== null),
+      regions: [
+        ...records.map((r) => r.regionCode).filter((code): code is string => code !== null),
+        ...[...storedStarOrgs.values()].filter((code): code is string => !!code),
+      ],
       details: { importId: id, kind: request.kind, stored: counts.stored },
     })
   return { id, ...run, encoding: read.encoding, counts, faults: [] }
