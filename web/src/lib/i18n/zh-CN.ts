@@ -283,6 +283,7 @@ export const zhCN = {
     partyOrgs: '党组织',
     weak: '软弱涣散',
     shouldEstablish: '应建未建',
+    shouldEstablishNote: '正式党员≥3人、未单独建；地图“未覆盖”是党员不足3人的无覆盖单位',
     residents: '常住人口',
   },
   properties: {
