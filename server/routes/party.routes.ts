@@ -11,17 +11,32 @@ import {
   PartyFindingsQuery,
   PartyCodeParams,
   PartyOrgProfile,
+  PartyVocabulary,
   RegisterImportResult,
   UnitProfile,
 } from '../schemas/party.schema.ts'
 import { maySeePersonalData } from '../services/auth/roles.ts'
 import { scopeOf } from './scope.ts'
 import { sendTable } from './downloads.ts'
+import { partyVocabulary } from '../services/party/party-vocabulary.ts'
 
 const FileResponse = Type.Unknown({ description: 'the file' })
 
 export const partyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { party } = app.services
+
+  app.get(
+    '/api/party/vocabulary',
+    {
+      schema: {
+        tags: ['party'],
+        summary:
+          'The words of party coverage with zh-CN and en labels: tiers, statuses, domains, coverage modes and categories, unit kinds, rule names',
+        response: { 200: PartyVocabulary, ...errorResponses },
+      },
+    },
+    async () => partyVocabulary,
+  )
 
   app.get(
     '/api/party/coverage',

@@ -364,3 +364,20 @@ export const RegisterImportResult = Type.Object({
   faults: Type.Array(RegisterFault),
 })
 export type RegisterImportResult = Static<typeof RegisterImportResult>
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary (GET /api/party/vocabulary): every table code → { zh-CN, en }
+
+const VocabularyTable = Type.Record(Type.String(), LocalizedText)
+export const PartyVocabulary = Type.Object({
+  tiers: VocabularyTable,
+  expectedTiers: VocabularyTable,
+  domains: VocabularyTable,
+  statuses: VocabularyTable,
+  establishments: VocabularyTable,
+  coverageModes: VocabularyTable,
+  coverageCategories: VocabularyTable,
+  unitKinds: VocabularyTable,
+  rules: VocabularyTable,
+})
+export type PartyVocabulary = Static<typeof PartyVocabulary>

@@ -16,6 +16,9 @@
 //   BENCH_SOAK_DRIVERS=server,pglite  the drivers the load test runs on
 //   BENCH_SKIP_IMPORTS=1     skip the import figures (check phase, reads during a large dry run, raw→published);
 //                            BENCH_ONLY=imports for only them
+//   BENCH_SKIP_PARTY=1       skip the party-coverage rules (tests/bench/party.ts: ×1 and ×10 on server PostGIS,
+//                            ×1 on PGlite, the party page's first map drawn; its own PARTY_BENCH_* switches);
+//                            BENCH_ONLY=party for only them
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { type TestApp, credentialHeaders, serveTestApp } from '../helpers/app.ts'
@@ -42,7 +45,8 @@ interface Tile {
 }
 
 const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim())
-const runs = (part: 'startup' | 'tiles' | 'merge' | 'soak' | 'siting' | 'imports') => !only || only.includes(part)
+const runs = (part: 'startup' | 'tiles' | 'merge' | 'soak' | 'siting' | 'imports' | 'party') =>
+  !only || only.includes(part)
 const scales = (process.env.BENCH_SCALES ?? '1').split(',').map(Number)
 const mergeScales =
   process.env.BENCH_SKIP_MERGE || !runs('merge')
@@ -336,8 +340,12 @@ async function benchImports(adminUrl: string, rows: (string | number)[][]) {
 }
 
 async function main() {
-  // the siting parts open their own databases
-  if (only?.every((part) => part === 'siting')) return benchSiting()
+  // the siting and party parts open their own databases
+  if (only?.every((part) => part === 'siting' || part === 'party')) {
+    if (runs('siting')) await benchSiting()
+    if (runs('party')) await import('./party.ts')
+    return
+  }
   const header = ['measure', 'n', 'p50 ms (or /s)', 'p95 ms (or ratio)', 'target']
   const rows: (string | number)[][] = process.env.BENCH_SKIP_STARTUP || !runs('startup') ? [] : await benchStartup()
   const cluster = process.env.BENCH_DATABASE_URL ? undefined : await startThrowawayCluster()
@@ -396,6 +404,7 @@ async function main() {
   }
   printTable('网格治理一张图 benchmark (2-core machine; times in ms)', header, rows)
   if (!process.env.BENCH_SKIP_SITING && runs('siting')) await benchSiting()
+  if (!process.env.BENCH_SKIP_PARTY && runs('party')) await import('./party.ts')
 }
 
 await main()

@@ -65,6 +65,10 @@ describe('the party-coverage page in a real browser', () => {
     expect(summary.units.shouldEstablish).toBe(district.figures.shouldEstablish)
     expect(await page.getByTestId('figure-uncovered').innerText()).toBe(formatCount(district.figures.uncovered))
     expect(await page.getByTestId('figure-explain').innerText()).toMatch(/应建未建[\s\S]*未覆盖/)
+    // the header's tile says the same beside its figure
+    const tile = await page.getByTestId('kpi-should-establish').innerText()
+    expect(tile).toContain(formatCount(summary.units.shouldEstablish))
+    expect(tile).toMatch(/应建未建[\s\S]*未覆盖/)
   })
 
   it('follows the chosen street: its figures, and the lists filtered to it', async () => {

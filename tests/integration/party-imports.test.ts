@@ -238,4 +238,111 @@ describe.each(testDrivers())('party register imports on %s', (driver) => {
     expect(other.statusCode).toBe(400)
     expect(other.json().message).toContain('.xlsx')
   })
+
+  describe('secretaries and star history', () => {
+    const stars = async (code: string) =>
+      (
+        await sql<{ year: number; star: number }>`
+          SELECT s.year::int AS year, s.star_rating::int AS star FROM party_org_star_ratings s
+          JOIN party_orgs o ON o.id = s.party_org_id WHERE o.code = ${code} ORDER BY s.year`.execute(database.db)
+      ).rows
+    const secretary = async (code: string) =>
+      (
+        await sql<{ name: string | null; phone: string | null }>`
+          SELECT secretary_name AS name, secretary_phone AS phone FROM party_orgs WHERE code = ${code}`.execute(
+          database.db,
+        )
+      ).rows[0]
+
+    it('imports the secretary and star ratings by year from a GBK CSV (columns like 2024年星级); the profile masks the phone', async () => {
+      const csv = [
+        '组织编码,组织名称,组织类别,所属领域,党员数,区划代码,书记姓名,书记电话,2023年星级,2024年星级,2025年度星级',
+        `SEC-O1,中共某某社区第一支部,党支部,社区,15,${C11},张书记,138-1234-5678,3,4,`,
+        `SEC-O2,中共某某社区第二支部,党支部,社区,9,${C11},李书记,0371-12345678,,,5`,
+      ].join('\r\n')
+      const response = await upload(app, '党组织书记与星级.csv', iconv.encode(csv, 'gbk'), { kind: 'party_orgs' })
+      expect(response.statusCode, response.body).toBe(200)
+      // 2 organizations and 3 ratings
+      expect(response.json()).toMatchObject({ encoding: 'gbk', counts: { rows: 2, rejected: 0, stored: 5 } })
+      expect(await secretary('SEC-O1')).toEqual({ name: '张书记', phone: '138-1234-5678' })
+      expect(await stars('SEC-O1')).toEqual([
+        { year: 2023, star: 3 },
+        { year: 2024, star: 4 },
+      ])
+      expect(await stars('SEC-O2')).toEqual([{ year: 2025, star: 5 }])
+      const profile = (await app.inject('/api/party/orgs/SEC-O1')).json()
+      expect(profile.starHistory).toEqual([
+        { year: 2023, starRating: 3 },
+        { year: 2024, starRating: 4 },
+      ])
+      expect(profile.secretary.phone).not.toContain('1234')
+      // a register without the secretary columns keeps the stored secretary
+      const again = await upload(
+        app,
+        'o.csv',
+        `组织编码,组织名称,组织类别,所属领域,党员数,区划代码\nSEC-O1,中共某某社区第一支部,党支部,社区,16,${C11}\n`,
+        { kind: 'party_orgs' },
+      )
+      expect(again.statusCode, again.body).toBe(200)
+      expect(await secretary('SEC-O1')).toEqual({ name: '张书记', phone: '138-1234-5678' })
+    })
+
+    it('imports a star-history sheet (组织编码, 年度, 星级) beside the register sheet of an XLSX, replacing a year', async () => {
+      const data = await workbook({
+        党组织: [
+          ['组织编码', '组织名称', '组织类别', '所属领域', '党员数', '区划代码'],
+          ['SEC-X1', '某园区支部', '党支部', '园区楼宇', 7, C12],
+        ],
+        星级评定: [
+          ['组织编码', '年度', '星级'],
+          ['SEC-X1', 2024, 2],
+          ['SEC-O1', 2024, 5],
+        ],
+      })
+      const response = await upload(app, '星级.xlsx', data, { kind: 'party_orgs' })
+      expect(response.statusCode, response.body).toBe(200)
+      expect(response.json()).toMatchObject({ counts: { rows: 3, rejected: 0, stored: 3 } })
+      expect(await stars('SEC-X1')).toEqual([{ year: 2024, star: 2 }])
+      expect(await stars('SEC-O1')).toEqual([
+        { year: 2023, star: 3 },
+        { year: 2024, star: 5 },
+      ])
+    })
+
+    it('refuses bad secretary and star rows, naming sheet, row and column, and stores nothing (dry run checks the same)', async () => {
+      const before = { orgs: await count('party_orgs'), stars: await stars('SEC-O1'), sec: await secretary('SEC-O1') }
+      const data = await workbook({
+        党组织: [
+          ['组织编码', '组织名称', '组织类别', '所属领域', '党员数', '区划代码', '书记', '联系电话', '2024年星级'],
+          ['SEC-B1', '好支部', '党支部', '社区', 5, C11, '王书记', '13912345678', 4],
+          ['SEC-B2', '坏支部', '党支部', '社区', 5, C11, '赵书记', '12345', 6],
+        ],
+        星级评定: [
+          ['组织编码', '年度', '星级'],
+          ['SEC-O1', 2023, 0],
+          ['NO-SUCH-ORG', 2024, 3],
+          ['SEC-B1', 2024, 3],
+        ],
+      })
+      for (const dryRun of ['true', 'false']) {
+        const response = await upload(app, '坏星级.xlsx', data, { kind: 'party_orgs', dryRun })
+        expect(response.statusCode).toBe(400)
+        const errors: { sheet: string; row: number; column: string }[] = response.json().details.errors
+        expect(errors).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ sheet: '党组织', row: 3, column: '联系电话' }),
+            expect.objectContaining({ sheet: '党组织', row: 3, column: '2024年星级' }),
+            expect.objectContaining({ sheet: '星级评定', row: 2, column: '星级' }),
+            expect.objectContaining({ sheet: '星级评定', row: 3, column: '组织编码' }),
+            // SEC-B1's 2024 rating is already in its 2024年星级 column
+            expect.objectContaining({ sheet: '星级评定', row: 4, column: '年度' }),
+          ]),
+        )
+        expect(errors.some((e) => e.sheet === '党组织' && e.row === 2)).toBe(false)
+      }
+      expect(await count('party_orgs')).toBe(before.orgs)
+      expect(await stars('SEC-O1')).toEqual(before.stars)
+      expect(await secretary('SEC-O1')).toEqual(before.sec)
+    })
+  })
 })

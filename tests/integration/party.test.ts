@@ -349,4 +349,45 @@ describe.each(testDrivers())('party coverage on %s', (driver) => {
       expect(districtRow.getCell(5).value).toBe(17)
     })
   })
+
+  describe('vocabulary', () => {
+    it('serves every word of party coverage with zh-CN and en labels, the same words the exports write', async () => {
+      const response = await app.inject({ url: '/api/party/vocabulary', headers: { 'accept-language': 'en' } })
+      expect(response.statusCode).toBe(200)
+      const vocabulary = response.json() as Record<string, Record<string, { 'zh-CN': string; en: string }>>
+      expect(Object.keys(vocabulary).sort()).toEqual(
+        [
+          'coverageCategories',
+          'coverageModes',
+          'domains',
+          'establishments',
+          'expectedTiers',
+          'rules',
+          'statuses',
+          'tiers',
+          'unitKinds',
+        ].sort(),
+      )
+      for (const table of Object.values(vocabulary))
+        for (const label of Object.values(table)) {
+          expect(label['zh-CN']).toMatch(/\S/)
+          expect(label.en).toMatch(/^[\x20-\x7e–]+$/)
+        }
+      expect(vocabulary.tiers.branch).toEqual({ 'zh-CN': '党支部', en: 'Branch' })
+      expect(vocabulary.statuses.weak['zh-CN']).toBe('软弱涣散')
+      expect(vocabulary.coverageCategories.should_establish['zh-CN']).toBe('应建未建')
+      expect(Object.keys(vocabulary.rules).sort()).toEqual([
+        'hollow_suspects',
+        'joint_proposals',
+        'new_economy',
+        'should_establish',
+        'tier_mismatch',
+        'weak_share',
+      ])
+      // the export writes the served word: U-5JOINT's coverage, joint
+      const csv = await app.inject('/api/party/findings.csv?rule=should_establish')
+      const [, ...rows] = parseCsvRows(csv.rawPayload.toString('utf8').slice(1))
+      expect(rows.find((r) => r[0] === 'U-5JOINT')![5]).toBe(vocabulary.coverageModes.joint['zh-CN'])
+    })
+  })
 })

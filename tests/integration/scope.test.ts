@@ -596,6 +596,7 @@ describe.each(testDrivers())('every route read as a street official and a commun
         }
       }
       await readAs(user, 'GET /api/party/joint-committees', '/api/party/joint-committees')
+      await readAs(user, 'GET /api/party/vocabulary', '/api/party/vocabulary')
     }
   })
 

@@ -74,6 +74,7 @@ const notRun: Record<string, string> = {
   'tiles.encodeTileWithPostgis': 'sends postgisTileQuery, recorded as compiled',
   'party.isShouldEstablish':
     'the 应建未建 condition, part of findShouldEstablish, countCoverageCells, findSummary and the units layer',
+  'party.regionFilter': 'the scope and street/community condition, part of every party query',
   // register imports with parents or projected coordinates: run by party-imports.test.ts, not yet here
   'party-imports.findStoredOrgCodes': 'register import naming a stored parent organization',
   'party-imports.transformPoints': 'register import with coordinates in another frame',
@@ -230,6 +231,11 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     const [orgLon, orgLat] = toLonLat(50, 50)
     const orgs = `组织编码,组织名称,组织类别,所属领域,党员数,区划代码,经度,纬度\nO1,快照党支部,党支部,非公企业,5,${communityA},${orgLon},${orgLat}\n`
     await party.importRegister({ kind: 'party_orgs', file: { name: 'orgs.csv', data: new TextEncoder().encode(orgs) } })
+    // a star-history file for a stored organization (its region looked up), its ratings upserted
+    await party.importRegister({
+      kind: 'party_orgs',
+      file: { name: 'stars.csv', data: new TextEncoder().encode('组织编码,年度,星级\nO1,2024,4\n') },
+    })
     await party.getOrgProfile('O1', { regionPrefix: communityA })
     await party.getUnitProfile('U1', { regionPrefix: communityA })
     const [lon, lat] = toLonLat(50, 50)

@@ -16,6 +16,13 @@ export async function findStoredOrgCodes(db: Db, codes: string[]): Promise<Set<s
   return new Set(rows.map((r) => r.code))
 }
 
+/** Stored organizations' region codes by code (null: recorded without one); codes not stored are absent. */
+export async function findStoredOrgRegions(db: Db, codes: string[]): Promise<Map<string, string | null>> {
+  if (!codes.length) return new Map()
+  const rows = await db.selectFrom('party_orgs').select(['code', 'region_code']).where('code', 'in', codes).execute()
+  return new Map(rows.map((r) => [r.code, r.region_code]))
+}
+
 /** A point inside each community (ST_PointOnSurface of its boundary): where a row without coordinates goes. */
 export async function findRegionPoints(db: Db, codes: string[]): Promise<Map<string, [number, number]>> {
   if (!codes.length) return new Map()
@@ -54,6 +61,9 @@ export interface StoredOrg {
   lat: number
   lastActivityOn: string | null
   hasBranchCommittee: boolean | null
+  /** undefined: not in the file, the stored secretary stays */
+  secretaryName?: string | null
+  secretaryPhone?: string | null
 }
 
 /** Inserts or updates organizations by code, then links parents (in the file or stored). */
@@ -61,15 +71,20 @@ export async function upsertOrgs(trx: Transaction<Tables>, orgs: StoredOrg[]): P
   for (const o of orgs)
     await sql`
       INSERT INTO party_orgs (code, name, tier, domain, establishment, star_rating, status, member_count, formal_members,
-        region_code, location, last_activity_on, has_branch_committee)
+        region_code, location, last_activity_on, has_branch_committee, secretary_name, secretary_phone)
       VALUES (${o.code}, ${o.name}, ${o.tier}, ${o.domain}, ${o.establishment}, ${o.starRating}::smallint, ${o.status},
         ${o.memberCount}::int, ${o.formalMembers}::int, ${o.regionCode}::text,
-        ST_SetSRID(ST_MakePoint(${o.lon}::float8, ${o.lat}::float8), 4326), ${o.lastActivityOn}::date, ${o.hasBranchCommittee}::boolean)
+        ST_SetSRID(ST_MakePoint(${o.lon}::float8, ${o.lat}::float8), 4326), ${o.lastActivityOn}::date, ${o.hasBranchCommittee}::boolean,
+        ${o.secretaryName ?? null}::text, ${o.secretaryPhone ?? null}::text)
       ON CONFLICT (code) DO UPDATE SET name = excluded.name, tier = excluded.tier, domain = excluded.domain,
         establishment = excluded.establishment, star_rating = excluded.star_rating, status = excluded.status,
         member_count = excluded.member_count, formal_members = excluded.formal_members, region_code = excluded.region_code,
         location = excluded.location, last_activity_on = excluded.last_activity_on,
-        has_branch_committee = excluded.has_branch_committee`.execute(trx)
+        has_branch_committee = excluded.has_branch_committee,
+        secretary_name = CASE WHEN ${o.secretaryName !== undefined}::boolean THEN excluded.secretary_name ELSE party_orgs.secretary_name END,
+        secretary_phone = CASE WHEN ${o.secretaryPhone !== undefined}::boolean THEN excluded.secretary_phone ELSE party_orgs.secretary_phone END`.execute(
+      trx,
+    )
   const linked = orgs.filter((o) => o.parentCode)
   if (linked.length)
     await sql`
@@ -78,6 +93,26 @@ export async function upsertOrgs(trx: Transaction<Tables>, orgs: StoredOrg[]): P
       JOIN party_orgs p ON p.code = l.parent
       WHERE o.code = l.code`.execute(trx)
   return orgs.length
+}
+
+/** Star ratings by year (星级评定), inserted or replaced per organization and year; organizations by code. */
+export async function upsertStarRatings(
+  trx: Transaction<Tables>,
+  ratings: { code: string; year: number; starRating: number }[],
+): Promise<number> {
+  if (!ratings.length) return 0
+  const { rows } = await sql<{ n: number }>`
+    WITH stored AS (
+      INSERT INTO party_org_star_ratings (party_org_id, year, star_rating)
+      SELECT o.id, r.year, r.star_rating
+      FROM unnest(${ratings.map((r) => r.code)}::text[], ${ratings.map((r) => r.year)}::smallint[],
+                  ${ratings.map((r) => r.starRating)}::smallint[]) AS r(code, year, star_rating)
+      JOIN party_orgs o ON o.code = r.code
+      ON CONFLICT (party_org_id, year) DO UPDATE SET star_rating = excluded.star_rating
+      RETURNING 1
+    )
+    SELECT count(*)::int AS n FROM stored`.execute(trx)
+  return rows[0].n
 }
 
 export interface StoredUnit {

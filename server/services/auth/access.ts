@@ -81,6 +81,7 @@ export const accessTable: Record<string, AccessEntry> = {
   'GET /api/party/orgs/:code': { access: 'read' },
   'GET /api/party/units/:code': { access: 'read' },
   'POST /api/party/imports': { access: 'admin', audit: { action: 'import', entity: 'party-register' } },
+  'GET /api/party/vocabulary': { access: 'read' },
   'GET /api/coverage': { access: 'read' },
   'GET /api/service-centers/:id': { access: 'read' },
   'POST /api/catchments': { access: 'admin', audit: { action: 'rebuild', entity: 'catchments' } },

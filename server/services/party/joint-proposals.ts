@@ -36,6 +36,7 @@ export interface JointProposal<C extends JointCandidate = JointCandidate> {
 }
 
 const EARTH_RADIUS_M = 6_371_008.8
+const metresPerDegree = (Math.PI / 180) * EARTH_RADIUS_M
 
 /** Metres between two WGS84 points (equirectangular: well within 0.1 % at a few kilometres). */
 export function distanceM(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
@@ -74,40 +75,65 @@ export function proposeJointBranches<C extends JointCandidate>(
   const proposals: JointProposal<C>[] = []
   for (const street of [...byStreet.keys()].sort()) {
     const units = byStreet.get(street)!.slice().sort(byHostOrder)
-    const assigned = new Set<string>()
-    const sameSite = (host: C, other: C, d: number) =>
-      host.siteId !== null || other.siteId !== null ? host.siteId === other.siteId : d <= options.sameSiteM
-    const near = (_host: C, _other: C, d: number) => d <= options.maxDistanceM
-    const neighbours = neighbourIndex(units, Math.max(options.maxDistanceM, options.sameSiteM))
-    for (const [basis, fits] of [
-      ['same_site', sameSite],
-      ['distance', near],
-    ] as const) {
-      for (const host of units) {
-        if (assigned.has(host.code)) continue
-        const others: { unit: C; d: number }[] = []
-        for (const unit of basis === 'same_site' && host.siteId !== null
-          ? neighbours.onSite(host.siteId)
-          : neighbours.around(host)) {
-          if (unit === host || assigned.has(unit.code)) continue
+    const taken = new Uint8Array(units.length)
+    // partners within maxDistanceM; co-located points without a footprint (within sameSiteM); each site's units
+    const near = neighbourIndex(units, options.maxDistanceM, () => true)
+    const close = neighbourIndex(units, options.sameSiteM, (u) => u.siteId === null)
+    const sites = new Map<number, number[]>()
+    units.forEach((u, i) => {
+      if (u.siteId === null) return
+      const site = sites.get(u.siteId)
+      if (site) site.push(i)
+      else sites.set(u.siteId, [i])
+    })
+    // every unit brings at least one member: a host needs at most (minMembers − its members) partners,
+    // the nearest ones, so only that many are kept (not every neighbour sorted)
+    const allPositive = units.every((u) => u.members >= 1)
+    for (const basis of ['same_site', 'distance'] as const) {
+      for (let h = 0; h < units.length; h++) {
+        if (taken[h]) continue
+        const host = units[h]
+        const pool =
+          basis === 'distance'
+            ? near.around(host)
+            : host.siteId !== null
+              ? (sites.get(host.siteId) ?? [])
+              : close.around(host)
+        const limit = basis === 'distance' ? options.maxDistanceM : options.sameSiteM
+        const keep = allPositive ? Math.max(0, options.minMembers - host.members) : Infinity
+        const best: { i: number; d: number }[] = []
+        const consider = (i: number) => {
+          if (i === h || taken[i]) return
+          const unit = units[i]
+          // a cheap lower bound first (north–south gap), then the exact distance
+          if (Math.abs(unit.lat - host.lat) * metresPerDegree > limit && (basis === 'distance' || host.siteId === null))
+            return
           const d = distanceM(host, unit)
-          if (fits(host, unit, d)) others.push({ unit, d })
+          if ((basis === 'distance' || host.siteId === null) && d > limit) return
+          if (best.length >= keep && !closer(d, i, best[best.length - 1])) return
+          let at = best.length
+          while (at > 0 && closer(d, i, best[at - 1])) at--
+          best.splice(at, 0, { i, d })
+          if (best.length > keep) best.pop()
         }
-        others.sort((a, b) => a.d - b.d || (a.unit.code < b.unit.code ? -1 : 1))
+        if (Array.isArray(pool)) for (const i of pool) consider(i)
+        else for (const cell of pool.cells) for (let k = 0; k < cell.length; k++) consider(cell[k])
         const group = [{ ...host, distanceM: 0 }]
-        let members = host.members
-        for (const { unit, d } of others) {
-          if (members >= options.minMembers) break
-          group.push({ ...unit, distanceM: d })
-          members += unit.members
+        const members = [h]
+        let count = host.members
+        for (const { i, d } of best) {
+          if (count >= options.minMembers) break
+          group.push({ ...units[i], distanceM: d })
+          members.push(i)
+          count += units[i].members
         }
-        if (members < options.minMembers) continue
-        for (const u of group) assigned.add(u.code)
+        if (count < options.minMembers) continue
+        for (const i of members) taken[i] = 1
         proposals.push({
           streetCode: street,
           basis,
           units: group,
-          members,
+          members: count,
           location: [host.lon, host.lat],
           bbox: [
             Math.min(...group.map((u) => u.lon)),
@@ -118,42 +144,46 @@ export function proposeJointBranches<C extends JointCandidate>(
         })
       }
     }
+    function closer(d: number, i: number, than: { i: number; d: number }) {
+      return d < than.d || (d === than.d && units[i].code < units[than.i].code)
+    }
   }
   return proposals
 }
 
 /**
  * Where to look for a host's partners without testing every unit of its street (quadratic at city
- * scale): square cells `cellM` wide, and the units of each site. A unit within `cellM` of the host is
- * always in the 3 × 3 cells around the host's: x is scaled by the cosine of the street's largest
- * latitude, never more than distanceM's own scale, so no x gap is overstated. The callers still test
- * the exact distance, so the proposals are exactly those of testing every pair.
+ * scale): square cells `cellM` wide holding the indices of the units that pass `admit`. A unit within
+ * `cellM` of the host is always in the 3 × 3 cells around the host's: x is scaled by the cosine of the
+ * street's largest latitude, never more than distanceM's own scale, so no x gap is overstated. The
+ * callers still test the exact distance, so the proposals are exactly those of testing every pair.
  */
-function neighbourIndex<C extends JointCandidate>(units: readonly C[], cellM: number) {
+function neighbourIndex<C extends JointCandidate>(units: readonly C[], cellM: number, admit: (unit: C) => boolean) {
   const rad = Math.PI / 180
   const maxLat = Math.max(...units.map((u) => Math.abs(u.lat)))
-  const scaleX = (Math.cos(Math.min(89.9, maxLat + 0.01) * rad) * rad * EARTH_RADIUS_M) / cellM
-  const scaleY = (rad * EARTH_RADIUS_M) / cellM
+  const scaleX = (Math.cos(Math.min(89.9, maxLat + 0.01) * rad) * rad * EARTH_RADIUS_M) / Math.max(cellM, 1e-3)
+  const scaleY = (rad * EARTH_RADIUS_M) / Math.max(cellM, 1e-3)
   const cellOf = (u: C) => [Math.floor(u.lon * scaleX), Math.floor(u.lat * scaleY)] as const
-  const cells = new Map<string, C[]>()
-  const sites = new Map<number, C[]>()
-  for (const unit of units) {
+  const cells = new Map<string, number[]>()
+  units.forEach((unit, index) => {
+    if (!admit(unit)) return
     const [i, j] = cellOf(unit)
     const key = `${i},${j}`
     const cell = cells.get(key)
-    if (cell) cell.push(unit)
-    else cells.set(key, [unit])
-    if (unit.siteId !== null) {
-      const site = sites.get(unit.siteId)
-      if (site) site.push(unit)
-      else sites.set(unit.siteId, [unit])
-    }
-  }
+    if (cell) cell.push(index)
+    else cells.set(key, [index])
+  })
   return {
-    onSite: (siteId: number): readonly C[] => sites.get(siteId) ?? [],
-    *around(host: C): Generator<C> {
+    /** the 3 × 3 cells around the host's (only those holding units) */
+    around(host: C): { cells: number[][] } {
       const [i, j] = cellOf(host)
-      for (let di = -1; di <= 1; di++) for (let dj = -1; dj <= 1; dj++) yield* cells.get(`${i + di},${j + dj}`) ?? []
+      const around: number[][] = []
+      for (let di = -1; di <= 1; di++)
+        for (let dj = -1; dj <= 1; dj++) {
+          const cell = cells.get(`${i + di},${j + dj}`)
+          if (cell) around.push(cell)
+        }
+      return { cells: around }
     },
   }
 }

@@ -2,53 +2,15 @@
 // for codes (tiers, domains, statuses, kinds) are the ones offices use.
 import type { PartyCoverage, PartyFindings, PartyRule } from '../../schemas/party.schema.ts'
 import type { Cell } from './party-tables.ts'
+import { wordsOf } from './party-vocabulary.ts'
 
-export const tierWords: Record<string, string> = {
-  committee: '党委',
-  general_branch: '党总支',
-  branch: '党支部',
-  joint_branch: '联合党支部',
-  temporary_branch: '临时党支部',
-  none: '不足3人，不单独建',
-}
-export const domainWords: Record<string, string> = {
-  rural: '农村',
-  community: '社区',
-  government: '机关',
-  institution: '事业单位',
-  state_enterprise: '国企',
-  private_enterprise: '非公企业',
-  social_org: '社会组织',
-  new_economy: '新业态',
-  park_building: '园区楼宇',
-  mobile_members: '流动党员',
-}
-export const statusWords: Record<string, string> = {
-  normal: '正常',
-  weak: '软弱涣散',
-  rectifying: '整顿中',
-  hollow: '空壳',
-}
-export const coverageWords: Record<string, string> = {
-  own: '单独建',
-  joint: '联合建',
-  affiliated: '挂靠建',
-  work: '工作覆盖',
-  none: '未覆盖',
-}
-export const kindWords: Record<string, string> = {
-  private_enterprise: '非公企业',
-  social_org: '社会组织',
-  cooperative: '专业合作社',
-  industry_association: '产业协会',
-  courier_hub: '快递物流网点',
-  ecommerce: '电商',
-  industrial_park: '园区',
-  office_building: '商务楼宇',
-  market: '商圈市场',
-  property_company: '物业企业',
-  mobile_member_cluster: '流动党员聚集点',
-}
+// the words of party-vocabulary.ts (one source with the web's), in Chinese
+export const tierWords: Record<string, string> = wordsOf('expectedTiers')
+Object.assign(tierWords, wordsOf('tiers'))
+export const domainWords: Record<string, string> = wordsOf('domains')
+export const statusWords: Record<string, string> = wordsOf('statuses')
+export const coverageWords: Record<string, string> = wordsOf('coverageModes')
+export const kindWords: Record<string, string> = wordsOf('unitKinds')
 const levelWords: Record<string, string> = { district: '区县', street: '街道/乡镇', community: '社区/村', grid: '网格' }
 const verdictWords: Record<string, string> = {
   below: '低于5%',

@@ -1,10 +1,12 @@
 // PartyService: the rules of party-organization coverage over the database. Each rule is a method;
 // its definition is in its doc comment and in README.md beside this file. Every method takes the
-// caller's scope (a region-code prefix) and never returns rows outside it.
+// caller's scope (a region-code prefix) and never returns rows outside it. Rule texts and filters,
+// profiles and the register import live beside it (party-rule-texts.ts, party-profiles.ts,
+// party-register-import.ts).
 import type { ChangeRecorder } from '../events/events.service.ts'
 import type { Kysely } from 'kysely'
 import type { Tables } from '../../db/tables.ts'
-import { NotFoundError, InvalidInputError } from '../../errors.ts'
+import { NotFoundError } from '../../errors.ts'
 import {
   type PartyFilter,
   type PartyScope,
@@ -12,12 +14,10 @@ import {
   countOrgStatusByStreet,
   findHollowSuspects,
   findJointCandidates,
-  findJointCommittees,
-  findOrgProfile,
   findShouldEstablish,
-  findUnitProfile,
   findTierMismatches,
 } from '../../db/repositories/party.repository.ts'
+import { findJointCommittees } from '../../db/repositories/party-committees.repository.ts'
 import {
   countCoverageCells,
   findCoverageRegions,
@@ -28,111 +28,23 @@ import type {
   PartyCoverage,
   PartyFindings,
   PartyFindingsQuery,
-  PartyOrgProfile,
-  PartyRule,
-  UnitProfile,
 } from '../../schemas/party.schema.ts'
-import { maskPersonal } from '../../db/mask.ts'
-import { levelOfCode } from '../regions/region-codes.ts'
 import { narrowScope } from '../auth/roles.ts'
 import { coverageDefinitions, figuresOf, rollUpCoverage } from './coverage-figures.ts'
 import { defaultJointProposalOptions, proposeJointBranches } from './joint-proposals.ts'
 import { expectedTierFor, tierThresholds, weakShareVerdict, weakShareGuideline } from './org-tiers.ts'
 import { type Cell, type Table } from './party-tables.ts'
-import { describeCrs, parseCrs } from '../imports/crs.ts'
-import {
-  findRegionPoints,
-  findStoredOrgCodes,
-  findStoredRegionCodes,
-  recordRegisterImport,
-  transformPoints,
-  upsertOrgs,
-  upsertUnits,
-} from '../../db/repositories/party-imports.repository.ts'
-import {
-  type RegisterFault,
-  type RegisterKind,
-  RegisterFileError,
-  checkHeaders,
-  checkPoint,
-  readOrgRecords,
-  readRegister,
-  readUnitRecords,
-  toWgs84,
-} from './party-registers.ts'
+import type { RegisterKind } from './party-registers.ts'
 import { findingColumns, coverageColumns } from './party-columns.ts'
+import { FINDINGS_EXPORT_LIMIT, checkFindingsFilters, ruleTexts } from './party-rule-texts.ts'
+import { bboxOfPoint, getOrgProfile, getUnitProfile, pointOf } from './party-profiles.ts'
+import { type RegisterImportResult, importRegister } from './party-register-import.ts'
 
-type Text = { 'zh-CN': string; en: string }
-
-/** The most rows one findings request or export returns. */
-export const FINDINGS_EXPORT_LIMIT = 100_000
-
-export const ruleTexts: Record<PartyRule, { title: Text; description: Text }> = {
-  should_establish: {
-    title: { 'zh-CN': '应建未建', en: 'Should establish' },
-    description: {
-      'zh-CN': '正式党员3人以上、没有单独建立党组织（覆盖方式不是“单独建”）的单位',
-      en: 'Units with 3 or more formal party members and no organization of their own (coverage mode other than “own”)',
-    },
-  },
-  joint_proposals: {
-    title: { 'zh-CN': '联合党支部建议', en: 'Joint-branch proposals' },
-    description: {
-      'zh-CN':
-        '正式党员1–2人、无组织覆盖的单位，在同一街道内先按同一楼宇/园区、再按距离（默认500米）组合，党员合计3人以上；每个单位至多进入一个建议',
-      en: 'Units with 1–2 formal members and no organization coverage, grouped inside one street by same building or park first, then by distance (500 m by default), with 3 or more members in all; each unit in at most one proposal',
-    },
-  },
-  tier_mismatch: {
-    title: { 'zh-CN': '组织层级与党员数不符', en: 'Tier mismatches' },
-    description: {
-      'zh-CN': '党支部3–49人，党总支50人以上，党委100人以上；党员7人以上的支部设支部委员会，不足7人不设',
-      en: 'A branch has 3–49 members, a general branch 50+, a committee 100+; a branch with 7+ members elects a branch committee, one with fewer does not',
-    },
-  },
-  weak_share: {
-    title: { 'zh-CN': '软弱涣散占比', en: 'Weak-and-lax share' },
-    description: {
-      'zh-CN': '每个区县、街道中软弱涣散与整顿中的党组织占全部党组织的比例，对照5%–10%的整顿指引',
-      en: 'Share of organizations flagged weak or under rectification per district and street, against the 5–10 % rectification guideline',
-    },
-  },
-  hollow_suspects: {
-    title: { 'zh-CN': '疑似空壳支部', en: 'Hollow-branch suspects' },
-    description: {
-      'zh-CN':
-        '没有党员的党组织，或有党员但最近一次有记录的活动早于设定月数（默认12个月）的党组织；未记录活动日期的不据此判断',
-      en: 'Organizations with no members, or with members and a last recorded activity older than the set months (12 by default); an organization with no activity date recorded is not judged on it',
-    },
-  },
-  new_economy: {
-    title: { 'zh-CN': '新业态新就业群体覆盖', en: 'New-economy coverage' },
-    description: {
-      'zh-CN': '每个街道的快递物流网点（快递员、外卖骑手、网约车和货车司机的站点）按覆盖方式计数，以及新业态领域党组织',
-      en: 'Per street: courier hubs (stations of couriers, riders and drivers) by coverage, and organizations of the new-economy domain',
-    },
-  },
-}
-
-/** The filters each rule understands; any other given filter is refused, not silently ignored. */
-const filtersOf: Record<PartyRule, readonly ('street' | 'community' | 'domain' | 'status')[]> = {
-  should_establish: ['street', 'community', 'domain', 'status'],
-  joint_proposals: ['street', 'community'],
-  tier_mismatch: ['street', 'community', 'domain', 'status'],
-  weak_share: ['street', 'domain'],
-  hollow_suspects: ['street', 'community', 'domain', 'status'],
-  new_economy: ['street'],
-}
-const unitStatuses = ['own', 'joint', 'affiliated', 'work', 'none']
-const orgStatuses = ['normal', 'weak', 'rectifying', 'hollow']
+export { FINDINGS_EXPORT_LIMIT, ruleTexts } from './party-rule-texts.ts'
+export type { RegisterImportResult } from './party-register-import.ts'
 
 /** The narrower of the scope's prefix and a requested region's (shared by every scoped service). */
 export { narrowScope }
-
-const pointOf = (lon: number | null, lat: number | null): [number, number] | null =>
-  lon === null || lat === null ? null : [lon, lat]
-const bboxOfPoint = (p: [number, number] | null): [number, number, number, number] | null =>
-  p ? [p[0], p[1], p[0], p[1]] : null
 
 export class PartyService {
   constructor(
@@ -215,7 +127,7 @@ export class PartyService {
     query: PartyFindingsQuery,
     scope: PartyScope,
   ): Promise<DistributiveOmit<PartyFindings, 'headers' | 'cells'>> {
-    this.checkFilters(query)
+    checkFindingsFilters(query)
     const filter: PartyFilter & { limit: number; offset: number } = {
       regionPrefix: scope.regionPrefix,
       street: query.street,
@@ -471,271 +383,31 @@ export class PartyService {
     return { committees: rows.map((r) => ({ ...r, area: r.area ? (JSON.parse(r.area) as unknown) : null })) }
   }
 
-  /**
-   * An organization's profile: tier (and the tier its members call for), members, secretary, parent,
-   * star history, the units it covers and the regions it spans. The secretary's phone is always
-   * masked; the name too unless `personalData` says the caller may see it (maySeePersonalData).
-   * Outside the scope it does not exist (NotFoundError).
-   */
-  async getOrgProfile(
+  /** An organization's profile (party-profiles.ts): the secretary's phone always masked, the name unless `personalData`. */
+  getOrgProfile(
     code: string,
     scope: PartyScope = {},
     personalData: (regionCode: string | null) => boolean = () => false,
-  ): Promise<PartyOrgProfile> {
-    const row = await findOrgProfile(this.db, code, scope)
-    if (!row) throw new NotFoundError(`没有党组织 ${code} / no organization ${code}`)
-    const { lon, lat, secretaryName, secretaryPhone, parentCode, parentName, ...rest } = row
-    const point = pointOf(lon, lat)
-    return {
-      ...rest,
-      establishment: rest.establishment as PartyOrgProfile['establishment'],
-      expectedTier: expectedTierFor(row.members),
-      secretary: {
-        name: personalData(row.regionCode) ? secretaryName : maskPersonal(secretaryName),
-        phone: maskPersonal(secretaryPhone),
-      },
-      parent: parentCode ? { code: parentCode, name: parentName ?? parentCode } : null,
-      point,
-      bbox: bboxOfPoint(point),
-    }
+  ) {
+    return getOrgProfile(this.db, code, scope, personalData)
   }
 
-  /**
-   * A unit's profile: kind, employees, formal members, coverage, 应建未建 (the one SQL definition) and
-   * the organization covering it with its secretary (masked as in getOrgProfile).
-   */
-  async getUnitProfile(
+  /** A unit's profile (party-profiles.ts), its covering organization's secretary masked as in getOrgProfile. */
+  getUnitProfile(
     code: string,
     scope: PartyScope = {},
     personalData: (regionCode: string | null) => boolean = () => false,
-  ): Promise<UnitProfile> {
-    const row = await findUnitProfile(this.db, code, scope)
-    if (!row) throw new NotFoundError(`没有单位 ${code} / no unit ${code}`)
-    const {
-      lon,
-      lat,
-      orgCode,
-      orgName,
-      orgTier,
-      orgStatus,
-      orgStarRating,
-      orgSecretaryName,
-      orgSecretaryPhone,
-      orgRegionCode,
-      ...rest
-    } = row
-    const point = pointOf(lon, lat)
-    return {
-      ...rest,
-      coveringOrg:
-        orgCode && orgTier && orgStatus
-          ? {
-              code: orgCode,
-              name: orgName ?? orgCode,
-              tier: orgTier,
-              status: orgStatus,
-              starRating: orgStarRating,
-              secretary: {
-                name: personalData(orgRegionCode) ? orgSecretaryName : maskPersonal(orgSecretaryName),
-                phone: maskPersonal(orgSecretaryPhone),
-              },
-            }
-          : null,
-      point,
-      bbox: bboxOfPoint(point),
-    }
+  ) {
+    return getUnitProfile(this.db, code, scope, personalData)
   }
 
-  /**
-   * Registers in: organizations (kind party_orgs) or units (kind units) from CSV (UTF-8 or GBK) or
-   * XLSX (every sheet). Every row is checked before anything is stored — required columns, words
-   * (组织类别, 所属领域, 单位类别, 覆盖方式 …), whole numbers, duplicate codes, region codes that exist,
-   * parents and covering organizations in the file or stored, coordinates in China after conversion
-   * from `crs` (default WGS84), else the community's point; one fault refuses the whole file with
-   * every fault named by sheet, row and column. A dry run stops after the checks. Rows are upserted
-   * by code in one transaction; the run is recorded in import_runs either way.
-   */
-  async importRegister(
+  /** Registers in (party-register-import.ts): organizations or units from CSV (UTF-8 or GBK) or XLSX, checked whole. */
+  importRegister(
     request: { kind: RegisterKind; file: { name: string; data: Uint8Array }; crs?: string; dryRun?: boolean },
     scope: PartyScope = {},
   ): Promise<RegisterImportResult> {
-    const crs = request.crs ? parseCrs(request.crs) : { kind: 'epsg' as const, srid: 4326 }
-    if (!crs)
-      throw new InvalidInputError(`未知坐标系“${request.crs}” / unknown coordinate reference system`, [
-        { field: 'crs' },
-      ])
-    let read: Awaited<ReturnType<typeof readRegister>>
-    try {
-      read = await readRegister(request.file)
-    } catch (error) {
-      if (error instanceof RegisterFileError) throw new InvalidInputError(error.message, [{ file: request.file.name }])
-      throw error
-    }
-    const faults = checkHeaders(request.kind, read.headers)
-    const records =
-      faults.length > 0
-        ? []
-        : request.kind === 'party_orgs'
-          ? readOrgRecords(read.rows, read.headers, faults)
-          : readUnitRecords(read.rows, read.headers, faults)
-    if (faults.length === 0 && records.length === 0)
-      faults.push({ sheet: request.file.name, row: 2, column: '', message: '没有数据行 / no records' })
-    const fault = (r: { sheet: string; row: number }, column: string, message: string) =>
-      faults.push({ sheet: r.sheet, row: r.row, column, message })
-
-    // regions exist and lie in the caller's scope
-    const regionCodes = [...new Set(records.map((r) => r.regionCode).filter((c): c is string => !!c))]
-    const storedRegions = await findStoredRegionCodes(this.db, regionCodes)
-    for (const r of records) {
-      if (!r.regionCode) continue
-      if (!storedRegions.has(r.regionCode)) fault(r, '区划代码', `没有区划 ${r.regionCode} / no such region`)
-      else if (scope.regionPrefix && !r.regionCode.startsWith(scope.regionPrefix))
-        fault(r, '区划代码', `${r.regionCode} 不在可管理范围内 / outside your scope`)
-    }
-    if (scope.regionPrefix)
-      for (const r of records)
-        if (!r.regionCode) fault(r, '区划代码', '须填写区划代码 / a region code is required in a scoped account')
-
-    // references: parents (organizations) or covering organizations (units), in the file or stored
-    const referenced =
-      request.kind === 'party_orgs'
-        ? records.map((r) => ('parentCode' in r ? r.parentCode : null))
-        : records.map((r) => ('orgCode' in r ? r.orgCode : null))
-    const inFile = new Set(request.kind === 'party_orgs' ? records.map((r) => r.code) : [])
-    const storedOrgs = await findStoredOrgCodes(this.db, [...new Set(referenced.filter((c): c is string => !!c))])
-    records.forEach((r, i) => {
-      const code = referenced[i]
-      if (code && !inFile.has(code) && !storedOrgs.has(code))
-        fault(
-          r,
-          request.kind === 'party_orgs' ? '上级组织编码' : '覆盖组织编码',
-          `没有党组织 ${code} / no such organization`,
-        )
-    })
-
-    // coordinates: converted to WGS84, checked; else the community's point
-    const withXy = records.filter((r) => r.x !== null || r.y !== null)
-    for (const r of withXy)
-      if (r.x === null || r.y === null)
-        fault(r, r.x === null ? '经度' : '纬度', '经纬度须成对填写 / give both coordinates')
-    const complete = withXy.filter((r) => r.x !== null && r.y !== null)
-    const converted =
-      crs.kind === 'epsg' && crs.srid !== 4326 && crs.srid !== 4490
-        ? await transformPoints(
-            this.db,
-            crs.srid,
-            complete.map((r) => r.x!),
-            complete.map((r) => r.y!),
-          )
-        : complete.map((r) => toWgs84(crs, r.x!, r.y!))
-    const points = new Map<(typeof records)[number], [number, number]>()
-    complete.forEach((r, i) => {
-      const problem = checkPoint(...converted[i])
-      if (problem) fault(r, '经度', problem)
-      else points.set(r, converted[i])
-    })
-    const fallbacks = await findRegionPoints(this.db, [
-      ...new Set(records.filter((r) => r.x === null && r.y === null && r.regionCode).map((r) => r.regionCode!)),
-    ])
-    for (const r of records) {
-      if (r.x !== null || r.y !== null) continue
-      const p = r.regionCode ? fallbacks.get(r.regionCode) : undefined
-      if (p) points.set(r, p)
-      else if (!r.regionCode) fault(r, '经度', '没有坐标也没有区划代码 / neither coordinates nor a region code')
-    }
-
-    faults.sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row || a.column.localeCompare(b.column))
-    const counts = { rows: records.length, rejected: new Set(faults.map((f) => `${f.sheet}|${f.row}`)).size, stored: 0 }
-    const run = {
-      kind: request.kind,
-      fileName: request.file.name,
-      format: read.format,
-      sourceCrs: describeCrs(crs),
-      dryRun: request.dryRun ?? false,
-    }
-    if (faults.length) {
-      const id = await recordRegisterImport(this.db, {
-        ...run,
-        status: 'failed',
-        counts,
-        report: faults,
-        error: `${faults.length} faults`,
-      })
-      throw new InvalidInputError(
-        `${request.file.name}：${faults.length} 处错误，未导入任何数据（首个：${faults[0].sheet} 第 ${faults[0].row} 行 ${faults[0].column}：${faults[0].message}）`,
-        { importId: id, errors: faults },
-      )
-    }
-    if (!run.dryRun)
-      await this.db.transaction().execute(async (trx) => {
-        counts.stored =
-          request.kind === 'party_orgs'
-            ? await upsertOrgs(
-                trx,
-                (records as ReturnType<typeof readOrgRecords>).map((r) => ({
-                  ...r,
-                  lon: points.get(r)![0],
-                  lat: points.get(r)![1],
-                })),
-              )
-            : await upsertUnits(
-                trx,
-                (records as ReturnType<typeof readUnitRecords>).map((r) => ({
-                  ...r,
-                  lon: points.get(r)![0],
-                  lat: points.get(r)![1],
-                })),
-              )
-      })
-    const id = await recordRegisterImport(this.db, { ...run, status: 'succeeded', counts, report: [], error: null })
-    if (!run.dryRun)
-      await this.events?.recordChange({
-        kind: 'party-import',
-        layers: request.kind === 'party_orgs' ? ['party-orgs'] : ['units'],
-        regions: records.map((r) => r.regionCode).filter((code): code is string => code !== null),
-        details: { importId: id, kind: request.kind, stored: counts.stored },
-      })
-    return { id, ...run, encoding: read.encoding, counts, faults: [] }
+    return importRegister(this.db, this.events, request, scope)
   }
-
-  private checkFilters(query: PartyFindingsQuery) {
-    const allowed = filtersOf[query.rule]
-    for (const key of ['street', 'community', 'domain', 'status'] as const) {
-      if (query[key] !== undefined && !allowed.includes(key))
-        throw new InvalidInputError(
-          `规则 ${query.rule} 不支持按 ${key} 筛选 / rule ${query.rule} cannot be filtered by ${key}`,
-          [{ field: key }],
-        )
-    }
-    if (query.street && levelOfCode(query.street) !== 'street')
-      throw new InvalidInputError(`${query.street} 不是街道编码 / ${query.street} is not a street code`, [
-        { field: 'street' },
-      ])
-    if (query.community && levelOfCode(query.community) !== 'community')
-      throw new InvalidInputError(`${query.community} 不是社区编码 / ${query.community} is not a community code`, [
-        { field: 'community' },
-      ])
-    if (query.status) {
-      const valid = query.rule === 'should_establish' ? unitStatuses : orgStatuses
-      if (!valid.includes(query.status))
-        throw new InvalidInputError(
-          `规则 ${query.rule} 的状态须为 ${valid.join('、')} / status for ${query.rule} must be one of ${valid.join(', ')}`,
-          [{ field: 'status' }],
-        )
-    }
-  }
-}
-
-export interface RegisterImportResult {
-  id: number
-  kind: RegisterKind
-  fileName: string
-  format: 'csv' | 'xlsx'
-  encoding: string | null
-  sourceCrs: string | null
-  dryRun: boolean
-  counts: { rows: number; rejected: number; stored: number }
-  faults: RegisterFault[]
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never

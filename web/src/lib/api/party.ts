@@ -1,5 +1,5 @@
 import { request } from './client.ts'
-import type { PartyCoverage, PartyFindings, PartyOrgProfile, PartyRule, UnitProfile } from './types.ts'
+import type { PartyCoverage, PartyFindings, PartyOrgProfile, PartyRule, PartyVocabulary, UnitProfile } from './types.ts'
 
 /** The filters of a findings list (the export links take the same). */
 export interface FindingsFilter {
@@ -35,3 +35,7 @@ export const fetchOrgProfile = (code: string, signal?: AbortSignal) =>
 
 export const fetchUnitProfile = (code: string, signal?: AbortSignal) =>
   request<UnitProfile>('GET', `/api/party/units/${encodeURIComponent(code)}`, { signal })
+
+/** The words of party coverage (tiers, statuses, domains, coverage, kinds, rule names), one source on the server. */
+export const fetchPartyVocabulary = (signal?: AbortSignal) =>
+  request<PartyVocabulary>('GET', '/api/party/vocabulary', { signal })

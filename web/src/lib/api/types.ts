@@ -32,5 +32,6 @@ export type {
   PartyFindingsQuery,
   PartyRule,
   PartyOrgProfile,
+  PartyVocabulary,
   UnitProfile,
 } from '../../../../server/schemas/party.schema.ts'

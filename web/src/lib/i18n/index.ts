@@ -1,6 +1,7 @@
 // The active language and the helpers that turn feature properties into readable text.
 import type { LocalizedText } from '../api/types.ts'
 import { zhCN } from './zh-CN.ts'
+import { propertyTable, wordsOf } from './vocabulary.svelte.ts'
 
 export const locale = 'zh-CN' as const
 export const t = zhCN
@@ -12,7 +13,7 @@ function valueTable(layerId: string, key: string): Record<string, string> | unde
   if (layerId === 'service-centers' && key === 'level') return t.values.centerLevel
   if (layerId === 'service-centers' && key === 'status') return t.values.centerStatus
   if (layerId === 'merge-issues' && key === 'kind') return t.values.issueKind
-  return t.values[key]
+  return t.values[key] ?? (propertyTable[key] ? wordsOf(propertyTable[key]) : undefined)
 }
 
 export function formatProperty(layerId: string, key: string, value: unknown): string {

@@ -1,0 +1,227 @@
+// Registers in: organizations or units from CSV/XLSX, checked whole, stored in one transaction.
+import type { Kysely } from 'kysely'
+import type { ChangeRecorder } from '../events/events.service.ts'
+import type { Tables } from '../../db/tables.ts'
+import { InvalidInputError } from '../../errors.ts'
+import type { PartyScope } from '../../db/repositories/party.repository.ts'
+import { describeCrs, parseCrs } from '../imports/crs.ts'
+import {
+  findRegionPoints,
+  findStoredOrgCodes,
+  findStoredOrgRegions,
+  findStoredRegionCodes,
+  recordRegisterImport,
+  transformPoints,
+  upsertOrgs,
+  upsertStarRatings,
+  upsertUnits,
+} from '../../db/repositories/party-imports.repository.ts'
+import {
+  type OrgRecord,
+  type RegisterFault,
+  type RegisterKind,
+  RegisterFileError,
+  checkHeaders,
+  checkPoint,
+  readOrgRecords,
+  readRegister,
+  readStarRecords,
+  readUnitRecords,
+  toWgs84,
+} from './party-registers.ts'
+
+export interface RegisterImportResult {
+  id: number
+  kind: RegisterKind
+  fileName: string
+  format: 'csv' | 'xlsx'
+  encoding: string | null
+  sourceCrs: string | null
+  dryRun: boolean
+  counts: { rows: number; rejected: number; stored: number }
+  faults: RegisterFault[]
+}
+
+/**
+ * Registers in: organizations (kind party_orgs) or units (kind units) from CSV (UTF-8 or GBK) or
+ * XLSX (every sheet). Every row is checked before anything is stored — required columns, words
+ * (组织类别, 所属领域, 单位类别, 覆盖方式 …), whole numbers, duplicate codes, region codes that exist,
+ * parents and covering organizations in the file or stored, coordinates in China after conversion
+ * from `crs` (default WGS84), else the community's point; one fault refuses the whole file with
+ * every fault named by sheet, row and column. A dry run stops after the checks. Rows are upserted
+ * by code in one transaction; the run is recorded in import_runs either way.
+ */
+export async function importRegister(
+  db: Kysely<Tables>,
+  events: ChangeRecorder | undefined,
+  request: { kind: RegisterKind; file: { name: string; data: Uint8Array }; crs?: string; dryRun?: boolean },
+  scope: PartyScope = {},
+): Promise<RegisterImportResult> {
+  const crs = request.crs ? parseCrs(request.crs) : { kind: 'epsg' as const, srid: 4326 }
+  if (!crs)
+    throw new InvalidInputError(`未知坐标系“${request.crs}” / unknown coordinate reference system`, [{ field: 'crs' }])
+  let read: Awaited<ReturnType<typeof readRegister>>
+  try {
+    read = await readRegister(request.file)
+  } catch (error) {
+    if (error instanceof RegisterFileError) throw new InvalidInputError(error.message, [{ file: request.file.name }])
+    throw error
+  }
+  const faults = checkHeaders(request.kind, read.headers)
+  const headersOk = faults.length === 0
+  const records =
+    faults.length > 0
+      ? []
+      : request.kind === 'party_orgs'
+        ? readOrgRecords(read.rows, read.headers, faults)
+        : readUnitRecords(read.rows, read.headers, faults)
+  // star ratings by year from star-history sheets (organizations' register only)
+  const stars =
+    headersOk && request.kind === 'party_orgs'
+      ? readStarRecords(read.rows, read.headers, records as OrgRecord[], faults)
+      : []
+  if (faults.length === 0 && records.length === 0 && stars.length === 0)
+    faults.push({ sheet: request.file.name, row: 2, column: '', message: '没有数据行 / no records' })
+  const fault = (r: { sheet: string; row: number }, column: string, message: string) =>
+    faults.push({ sheet: r.sheet, row: r.row, column, message })
+
+  // regions exist and lie in the caller's scope
+  const regionCodes = [...new Set(records.map((r) => r.regionCode).filter((c): c is string => !!c))]
+  const storedRegions = await findStoredRegionCodes(db, regionCodes)
+  for (const r of records) {
+    if (!r.regionCode) continue
+    if (!storedRegions.has(r.regionCode)) fault(r, '区划代码', `没有区划 ${r.regionCode} / no such region`)
+    else if (scope.regionPrefix && !r.regionCode.startsWith(scope.regionPrefix))
+      fault(r, '区划代码', `${r.regionCode} 不在可管理范围内 / outside your scope`)
+  }
+  if (scope.regionPrefix)
+    for (const r of records)
+      if (!r.regionCode) fault(r, '区划代码', '须填写区划代码 / a region code is required in a scoped account')
+
+  // references: parents (organizations) or covering organizations (units), in the file or stored
+  const referenced =
+    request.kind === 'party_orgs'
+      ? records.map((r) => ('parentCode' in r ? r.parentCode : null))
+      : records.map((r) => ('orgCode' in r ? r.orgCode : null))
+  const inFile = new Set(request.kind === 'party_orgs' ? records.map((r) => r.code) : [])
+  const storedOrgs = await findStoredOrgCodes(db, [...new Set(referenced.filter((c): c is string => !!c))])
+  records.forEach((r, i) => {
+    const code = referenced[i]
+    if (code && !inFile.has(code) && !storedOrgs.has(code))
+      fault(
+        r,
+        request.kind === 'party_orgs' ? '上级组织编码' : '覆盖组织编码',
+        `没有党组织 ${code} / no such organization`,
+      )
+  })
+
+  // star-history rows: their organization in the file, or stored and in the caller's scope
+  const storedStarOrgs = await findStoredOrgRegions(db, [
+    ...new Set(stars.map((s) => s.code).filter((code) => !inFile.has(code))),
+  ])
+  for (const s of stars) {
+    if (inFile.has(s.code)) continue
+    const region = storedStarOrgs.get(s.code)
+    if (region === undefined) fault(s, '组织编码', `没有党组织 ${s.code} / no such organization`)
+    else if (scope.regionPrefix && !region?.startsWith(scope.regionPrefix))
+      fault(s, '组织编码', `${s.code} 不在可管理范围内 / outside your scope`)
+  }
+
+  // coordinates: converted to WGS84, checked; else the community's point
+  const withXy = records.filter((r) => r.x !== null || r.y !== null)
+  for (const r of withXy)
+    if (r.x === null || r.y === null)
+      fault(r, r.x === null ? '经度' : '纬度', '经纬度须成对填写 / give both coordinates')
+  const complete = withXy.filter((r) => r.x !== null && r.y !== null)
+  const converted =
+    crs.kind === 'epsg' && crs.srid !== 4326 && crs.srid !== 4490
+      ? await transformPoints(
+          db,
+          crs.srid,
+          complete.map((r) => r.x!),
+          complete.map((r) => r.y!),
+        )
+      : complete.map((r) => toWgs84(crs, r.x!, r.y!))
+  const points = new Map<(typeof records)[number], [number, number]>()
+  complete.forEach((r, i) => {
+    const problem = checkPoint(...converted[i])
+    if (problem) fault(r, '经度', problem)
+    else points.set(r, converted[i])
+  })
+  const fallbacks = await findRegionPoints(db, [
+    ...new Set(records.filter((r) => r.x === null && r.y === null && r.regionCode).map((r) => r.regionCode!)),
+  ])
+  for (const r of records) {
+    if (r.x !== null || r.y !== null) continue
+    const p = r.regionCode ? fallbacks.get(r.regionCode) : undefined
+    if (p) points.set(r, p)
+    else if (!r.regionCode) fault(r, '经度', '没有坐标也没有区划代码 / neither coordinates nor a region code')
+  }
+
+  faults.sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row || a.column.localeCompare(b.column))
+  const counts = {
+    rows: records.length + stars.length,
+    rejected: new Set(faults.map((f) => `${f.sheet}|${f.row}`)).size,
+    stored: 0,
+  }
+  const run = {
+    kind: request.kind,
+    fileName: request.file.name,
+    format: read.format,
+    sourceCrs: describeCrs(crs),
+    dryRun: request.dryRun ?? false,
+  }
+  if (faults.length) {
+    const id = await recordRegisterImport(db, {
+      ...run,
+      status: 'failed',
+      counts,
+      report: faults,
+      error: `${faults.length} faults`,
+    })
+    throw new InvalidInputError(
+      `${request.file.name}：${faults.length} 处错误，未导入任何数据（首个：${faults[0].sheet} 第 ${faults[0].row} 行 ${faults[0].column}：${faults[0].message}）`,
+      { importId: id, errors: faults },
+    )
+  }
+  if (!run.dryRun)
+    await db.transaction().execute(async (trx) => {
+      counts.stored =
+        request.kind === 'party_orgs'
+          ? await upsertOrgs(
+              trx,
+              (records as ReturnType<typeof readOrgRecords>).map((r) => ({
+                ...r,
+                lon: points.get(r)![0],
+                lat: points.get(r)![1],
+              })),
+            )
+          : await upsertUnits(
+              trx,
+              (records as ReturnType<typeof readUnitRecords>).map((r) => ({
+                ...r,
+                lon: points.get(r)![0],
+                lat: points.get(r)![1],
+              })),
+            )
+      if (request.kind === 'party_orgs') {
+        const ratings = [
+          ...(records as OrgRecord[]).flatMap((r) => r.starHistory.map((s) => ({ code: r.code, ...s }))),
+          ...stars,
+        ]
+        counts.stored += await upsertStarRatings(trx, ratings)
+      }
+    })
+  const id = await recordRegisterImport(db, { ...run, status: 'succeeded', counts, report: [], error: null })
+  if (!run.dryRun)
+    await events?.recordChange({
+      kind: 'party-import',
+      layers: request.kind === 'party_orgs' ? ['party-orgs'] : ['units'],
+      regions: [
+        ...records.map((r) => r.regionCode).filter((code): code is string => code !== null),
+        ...[...storedStarOrgs.values()].filter((code): code is string => !!code),
+      ],
+      details: { importId: id, kind: request.kind, stored: counts.stored },
+    })
+  return { id, ...run, encoding: read.encoding, counts, faults: [] }
+}
