@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth.routes.ts'
 import { eventsRoutes } from './routes/events.routes.ts'
 import { healthRoutes } from './routes/health.routes.ts'
 import { importsRoutes } from './routes/imports.routes.ts'
+import { basemapRoutes, basemapArchivePath } from './routes/basemap.routes.ts'
 import { layersRoutes } from './routes/layers.routes.ts'
 import { mergeRoutes } from './routes/merge.routes.ts'
 import { partyRoutes } from './routes/party.routes.ts'
@@ -35,7 +36,14 @@ export interface BuildAppOptions {
     Partial<
       Pick<
         Config,
-        'serviceRadii' | 'walkingSpeed' | 'snapDistanceM' | 'trustProxy' | 'basemapTiles' | 'basemapAttribution'
+        | 'serviceRadii'
+        | 'walkingSpeed'
+        | 'snapDistanceM'
+        | 'trustProxy'
+        | 'basemapTiles'
+        | 'basemapAttribution'
+        | 'basemapStyle'
+        | 'basemapPmtiles'
       >
     >
   /** A migrated database. */
@@ -77,9 +85,17 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(usersRoutes)
   await app.register(auditRoutes)
   await app.register(regionsRoutes)
+  const attribution = config.basemapAttribution ?? ''
   await app.register(layersRoutes, {
-    basemap: config.basemapTiles ? { tiles: config.basemapTiles, attribution: config.basemapAttribution ?? '' } : null,
+    basemap: config.basemapTiles
+      ? { tiles: config.basemapTiles, attribution }
+      : config.basemapStyle
+        ? { style: config.basemapStyle, attribution }
+        : config.basemapPmtiles
+          ? { pmtiles: basemapArchivePath, attribution }
+          : null,
   })
+  await app.register(basemapRoutes, { archive: config.basemapPmtiles })
   await app.register(tilesRoutes)
   await app.register(summaryRoutes)
   await app.register(eventsRoutes)

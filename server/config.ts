@@ -54,6 +54,10 @@ export interface Config {
   basemapTiles: string | undefined
   /** The basemap's attribution, shown on the map when one is set. */
   basemapAttribution: string
+  /** A self-hosted MapLibre style's URL: its sources and layers go under the grids; none by default. */
+  basemapStyle: string | undefined
+  /** A local PMTiles archive of raster tiles, served by this server; none by default. */
+  basemapPmtiles: string | undefined
 }
 
 export interface ServiceRadii {
@@ -265,6 +269,33 @@ export const settings: { [K in keyof Config]: Setting<K> } = {
     parse: (raw) => raw.slice(0, 200),
     doc: "the basemap's attribution, shown on the map",
   },
+  basemapStyle: {
+    env: 'BASEMAP_STYLE',
+    default: '',
+    parse: (raw) => {
+      if (raw === '') return undefined
+      let url: URL
+      try {
+        url = new URL(raw)
+      } catch {
+        throw new Error('expected the http(s) URL of a MapLibre style (style.json)')
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('expected an http(s) URL')
+      return raw
+    },
+    doc: "a self-hosted MapLibre style (its URL): its sources and layers are drawn under the grids, and the page's CSP allows that style's host only",
+  },
+  basemapPmtiles: {
+    env: 'BASEMAP_PMTILES',
+    default: '',
+    parse: (raw) => {
+      if (raw === '') return undefined
+      const file = path.resolve(projectRoot, raw)
+      if (!file.endsWith('.pmtiles')) throw new Error('expected the path of a .pmtiles file')
+      return file
+    },
+    doc: 'a local PMTiles archive of raster tiles (path; relative to the project), served by this server at /api/basemap.pmtiles: nothing requested outside',
+  },
   publicUrl: {
     env: 'PUBLIC_URL',
     default: '',
@@ -377,6 +408,9 @@ export function loadConfig(
       problems.push(`${setting.env}=${JSON.stringify(hidePassword(raw))}: ${(error as Error).message}`)
     }
   }
+  const basemaps = (['basemapTiles', 'basemapStyle', 'basemapPmtiles'] as const).filter((key) => config[key])
+  if (basemaps.length > 1)
+    problems.push(`${basemaps.map((key) => settings[key].env).join(' and ')}: set one basemap at most`)
   if (problems.length > 0) throw new ConfigError(problems)
   return { ...(config as Config), ...overrides }
 }

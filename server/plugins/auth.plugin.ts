@@ -43,7 +43,7 @@ export type AuthConfig = Pick<
   Config,
   'publicUrl' | 'sessionHours' | 'adminUsername' | 'adminPassword' | 'loginRateLimit' | 'uploadRateLimit'
 > &
-  Partial<Pick<Config, 'basemapTiles'>>
+  Partial<Pick<Config, 'basemapTiles' | 'basemapStyle'>>
 
 export interface AuthPluginOptions {
   config: AuthConfig
@@ -99,7 +99,11 @@ export default fp<AuthPluginOptions>(async function authPlugin(app: FastifyInsta
   await app.register(cookie)
   const https = config.publicUrl?.startsWith('https:') ?? false
   // a configured basemap is the one host outside this server the page may reach
-  const basemap = config.basemapTiles ? [new URL(config.basemapTiles.replace(/[{}]/g, '')).origin] : []
+  const basemap = config.basemapTiles
+    ? [new URL(config.basemapTiles.replace(/[{}]/g, '')).origin]
+    : config.basemapStyle
+      ? [new URL(config.basemapStyle).origin]
+      : []
   const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,

@@ -95,9 +95,17 @@ export type LayerInfo = Static<typeof LayerInfo>
 export const Basemap = Type.Union(
   [
     Type.Object({ tiles: Type.String({ description: 'raster tile URL template' }), attribution: Type.String() }),
+    Type.Object({ style: Type.String({ description: 'a MapLibre style URL' }), attribution: Type.String() }),
+    Type.Object({
+      pmtiles: Type.String({ description: "this server's path of a raster PMTiles archive" }),
+      attribution: Type.String(),
+    }),
     Type.Null(),
   ],
-  { description: 'the configured basemap (BASEMAP_TILES), null when none: nothing is then requested outside' },
+  {
+    description:
+      'the configured basemap (BASEMAP_TILES, BASEMAP_STYLE or BASEMAP_PMTILES), null when none: nothing is then requested outside',
+  },
 )
 export type Basemap = Static<typeof Basemap>
 

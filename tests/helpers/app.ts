@@ -115,7 +115,7 @@ export async function buildTestApp(
 /** The app listening on a free loopback port, with the built web client when asked for. */
 export async function serveTestApp(
   database: Database,
-  options: { serveWeb?: boolean } = {},
+  options: { serveWeb?: boolean; config?: Partial<Config> } = {},
 ): Promise<{ app: TestApp; origin: string }> {
   if (options.serveWeb && !existsSync(path.join(webDist, 'index.html')))
     throw new Error(`The web client is not built (${webDist}): npm test runs npm run build first`)

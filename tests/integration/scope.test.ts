@@ -32,6 +32,8 @@ const notRead: Record<string, string> = {
     'a PDF (text read back with pdf.js): service-maps.test.ts prints nothing of another street for a street official',
   'GET /api/service-maps/community/:code.pdf':
     'a PDF (text read back with pdf.js): service-maps.test.ts prints nothing of another street for a street official',
+  'GET /api/basemap.pmtiles':
+    'the configured basemap archive (BASEMAP_PMTILES, a route only when set): background imagery, no region of anyone; basemap.test.ts reads it',
 }
 
 const partyRules = (PartyRule as unknown as { enum: string[] }).enum

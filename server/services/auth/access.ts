@@ -44,6 +44,7 @@ export const accessTable: Record<string, AccessEntry> = {
   'GET /api/regions/:code/grids.xlsx': { access: 'read', audit: { action: 'export', entity: 'region-grids' } },
   'GET /api/layers': { access: 'read' },
   'GET /api/layers/:layer/features': { access: 'read' },
+  'GET /api/basemap.pmtiles': { access: 'read' },
   'GET /tiles/:layer/:z/:x/:y.mvt': { access: 'read' },
   'GET /tiles/:layer.json': { access: 'read' },
   'GET /api/summary': { access: 'read' },
