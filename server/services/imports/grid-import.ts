@@ -6,12 +6,13 @@ import * as imports from '../../db/repositories/imports.repository.ts'
 import { type HouseholdNorm, findHouseholdNorms } from '../../db/repositories/regions.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import { refreshStatistics } from '../../db/statistics.ts'
-import { InvalidInputError } from '../../errors.ts'
+import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, textOf } from './import-checks.ts'
+import { say } from './messages.ts'
 import type { ImportFile } from './import-formats.ts'
 import { inBatches, refuseFailed, runImport } from './import-run.ts'
 import type { ParseLimits } from './parse-limits.ts'
-import { levelOfCode } from '../regions/region-codes.ts'
+import { levelNames, levelOfCode } from '../regions/region-codes.ts'
 import type { ImportResult } from '../../schemas/imports.schema.ts'
 
 /** The share of a grid's area that may lie outside the district (boundaries drawn apart) before a warning. */
@@ -30,14 +31,17 @@ const gridFields = {
 const schemeCode = /^(\d{12})(\d{3})$/
 
 const gridCodeRule = {
-  noun: 'grid code',
+  noun: say('网格编码', 'grid code'),
   fields: 'code / 网格编码',
   problem: (code: string) => {
-    if (code.length > 40) return 'is longer than 40 characters'
+    if (code.length > 40) return say('超过 40 个字符', 'is longer than 40 characters')
     // twelve digits or more mean a code in the scheme: it must be one
     const scheme = schemeCode.exec(code)
     if (/^\d{12,}$/.test(code) && !(scheme && levelOfCode(scheme[1]) === 'community'))
-      return 'is malformed: a code in the scheme is the 12-digit code of its community and a 3-digit serial'
+      return say(
+        '格式不对：规范的网格编码是所在社区的 12 位代码加 3 位序号',
+        'is malformed: a code in the scheme is the 12-digit code of its community and a 3-digit serial',
+      )
     return undefined
   },
 }
@@ -53,8 +57,12 @@ export async function importGridLayer(
     .executeTakeFirst()
   if (!department) {
     const known = await db.selectFrom('departments').select('code').orderBy('code').execute()
-    throw new InvalidInputError(
-      `Unknown department "${request.department}": use one of ${known.map((d) => d.code).join(', ')}`,
+    const codes = known.map((d) => d.code).join(', ')
+    throw new LocalizedInputError(
+      say(
+        `未知的部门“${request.department}”：可用的部门代码为 ${codes}`,
+        `Unknown department "${request.department}": use one of ${codes}`,
+      ),
       [{ field: 'department' }],
     )
   }
@@ -78,10 +86,11 @@ export async function importGridLayer(
         const householdCount =
           households && households.value !== '' && households.value !== null ? Number(households.value) : null
         if (householdCount !== null && (!Number.isInteger(householdCount) || householdCount < 0)) {
+          const given = String(households!.value)
           report.error(
             feature.index,
             households!.key,
-            `households must be a whole number ≥ 0, got "${String(households!.value)}"`,
+            say(`户数须为不小于 0 的整数，实际为“${given}”`, `households must be a whole number ≥ 0, got "${given}"`),
           )
           continue
         }
@@ -119,20 +128,30 @@ export async function importGridLayer(
         if (!judgeGeometry(check, report, sourceCrs, 'grid')) continue
         if (!check.valid) repaired += 1
         if (!check.communityKnown) {
-          report.error(check.index, 'community_code', `unknown community code "${candidate.communityCode}"`)
+          report.error(
+            check.index,
+            'community_code',
+            say(`未知的社区代码“${candidate.communityCode}”`, `unknown community code "${candidate.communityCode}"`),
+          )
           continue
         }
         if (check.outsideShare >= 1)
           report.warn(
             check.index,
             'geometry',
-            `the grid lies wholly outside the stored districts${candidate.communityCode ? '' : ': it belongs to no community'}`,
+            say(
+              `该网格完全位于已存辖区之外${candidate.communityCode ? '' : '，不属于任何社区'}`,
+              `the grid lies wholly outside the stored districts${candidate.communityCode ? '' : ': it belongs to no community'}`,
+            ),
           )
         else if (check.outsideShare > gridOutsideTolerance)
           report.warn(
             check.index,
             'geometry',
-            `${(check.outsideShare * 100).toFixed(1)} % of the grid lies outside the district`,
+            say(
+              `该网格有 ${(check.outsideShare * 100).toFixed(1)} % 的面积位于辖区之外`,
+              `${(check.outsideShare * 100).toFixed(1)} % of the grid lies outside the district`,
+            ),
           )
         const norm = community ? norms.get(community) : null
         if (
@@ -143,14 +162,20 @@ export async function importGridLayer(
           report.warn(
             check.index,
             'households',
-            `${candidate.households} households: outside the ${describeNorm(norm, community!)}`,
+            say(
+              `${candidate.households.toLocaleString('zh-CN')} 户：超出${describeNorm(norm, community!)['zh-CN']}`,
+              `${candidate.households.toLocaleString('en-US')} households: outside the ${describeNorm(norm, community!).en}`,
+            ),
           )
         }
         if (!candidate.code && !community) {
           report.error(
             check.index,
             'code',
-            'no grid code (field code / 网格编码), and the grid lies in no community to assign one from',
+            say(
+              '缺少网格编码（字段 code / 网格编码），且该网格不在任何社区内，无法为它编码',
+              'no grid code (field code / 网格编码), and the grid lies in no community to assign one from',
+            ),
           )
           continue
         }
@@ -215,7 +240,14 @@ async function assignGridCodes(
     else {
       const serial = (lastSerial.get(community) ?? 0) + 1
       if (serial > 999) {
-        report.error(grid.index, 'code', `community ${community} has no grid serial left (001–999) to assign`)
+        report.error(
+          grid.index,
+          'code',
+          say(
+            `社区 ${community} 的网格序号（001–999）已用完，无法再编码`,
+            `community ${community} has no grid serial left (001–999) to assign`,
+          ),
+        )
         continue
       }
       lastSerial.set(community, serial)
@@ -228,14 +260,23 @@ async function assignGridCodes(
   report.warn(
     undefined,
     'code',
-    `${assigned.toLocaleString('en-US')} grid(s) had no code: each was given its community's code and a serial (the department's own identifier is kept as source_id)`,
+    say(
+      `${assigned.toLocaleString('zh-CN')} 个网格没有编码：已按所在社区代码加序号编码（部门原编号保留在 source_id）`,
+      `${assigned.toLocaleString('en-US')} grid(s) had no code: each was given its community's code and a serial (the department's own identifier is kept as source_id)`,
+    ),
   )
   return assigned
 }
 
 /** "300–500 norm of an urban community (the default)", "100–200 norm set by street 东村镇 (410188002000)". */
-function describeNorm(norm: HouseholdNorm, community: string): string {
-  if (!norm.setBy) return `${norm.min}–${norm.max} norm of an urban community (the default)`
-  const by = norm.setBy.code === community ? 'its community' : norm.setBy.level
-  return `${norm.min}–${norm.max} norm set by ${by} ${norm.setBy.name} (${norm.setBy.code})`
+function describeNorm(norm: HouseholdNorm, community: string): LocalizedText {
+  const range = `${norm.min.toLocaleString('en-US')}–${norm.max.toLocaleString('en-US')}`
+  if (!norm.setBy) return say(`城市社区默认户数标准 ${range}`, `${range} norm of an urban community (the default)`)
+  const own = norm.setBy.code === community
+  const by = own ? 'its community' : norm.setBy.level
+  const byZh = own ? '本社区' : levelNames[norm.setBy.level as keyof typeof levelNames]
+  return say(
+    `${byZh}${norm.setBy.name}（${norm.setBy.code}）设定的户数标准 ${range}`,
+    `${range} norm set by ${by} ${norm.setBy.name} (${norm.setBy.code})`,
+  )
 }

@@ -3,9 +3,10 @@
 import type { Kysely } from 'kysely'
 import * as imports from '../../db/repositories/imports.repository.ts'
 import type { Tables } from '../../db/tables.ts'
-import { InvalidInputError, LocalizedInputError } from '../../errors.ts'
+import { InvalidInputError, LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import { type SourceCrs, describeCrs } from './crs.ts'
-import { ImportReport, settleCrs } from './import-checks.ts'
+import { ImportReport, type StoredReportItem, settleCrs } from './import-checks.ts'
+import { featureNo, say } from './messages.ts'
 import { type ImportFile, type ParsedLayer, parseUpload } from './import-formats.ts'
 import type { ParseLimits } from './parse-limits.ts'
 import type { ImportResult, ImportTimings } from '../../schemas/imports.schema.ts'
@@ -45,11 +46,32 @@ export const checkBatchSize = 1000
  * Runs `step` on the items in batches of checkBatchSize, in order, yielding between batches so
  * that requests waiting meanwhile (tiles, the summary) get the database first, as the merge does.
  */
-export async function inBatches<T>(items: T[], step: (batch: T[]) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += checkBatchSize) {
-    await step(items.slice(start, start + checkBatchSize))
+export async function inBatches<T>(
+  items: T[],
+  step: (batch: T[]) => Promise<void>,
+  size = checkBatchSize,
+): Promise<void> {
+  for (let start = 0; start < items.length; start += size) {
+    await step(items.slice(start, start + size))
     await new Promise((resolve) => setImmediate(resolve))
   }
+}
+
+/**
+ * Deletes a run's staged rows a batch of indexes at a time, yielding between batches: one DELETE of
+ * 200,000 rows (and their spatial index entries) held the embedded database for tens of seconds.
+ */
+async function deleteStagedInBatches(db: Kysely<Tables>, runId: number, count: number): Promise<void> {
+  const indexes = Array.from({ length: Math.ceil(count / checkBatchSize) }, (_, i) => i * checkBatchSize)
+  await inBatches(
+    indexes,
+    async ([from]) => {
+      await imports.deleteStaged(db, runId, { from, to: from + checkBatchSize })
+    },
+    1,
+  )
+  // anything left (none when the file's indexes are 0…count-1)
+  await imports.deleteStaged(db, runId)
 }
 
 /** Milliseconds since `start`, to a tenth. */
@@ -82,7 +104,8 @@ export async function runImport(
     report = new ImportReport(parsed.file)
     phase = 'checkMs'
     phaseStart = performance.now()
-    if (parsed.features.length === 0) report.error(undefined, undefined, 'the file holds no features')
+    if (parsed.features.length === 0)
+      report.error(undefined, undefined, say('文件中没有任何要素', 'the file holds no features'))
     const checked = await check({ runId, parsed, crs, sourceCrs, report })
     timings.checkMs = msSince(phaseStart)
     const errors = report.errorCount
@@ -99,7 +122,7 @@ export async function runImport(
     const storing = errors === 0 && !request.dryRun
     const stored = storing ? await checked.store() : { layer: null }
     if (storing) timings.storeMs = msSince(phaseStart)
-    await imports.deleteStaged(db, runId)
+    await deleteStagedInBatches(db, runId, parsed.features.length)
     const status = errors === 0 ? 'succeeded' : 'failed'
     const removed = Object.fromEntries(
       Object.entries(stored.regions?.removed ?? {}).map(([k, v]) => [`removed.${k}`, v]),
@@ -133,12 +156,13 @@ export async function runImport(
       failure instanceof InvalidInputError && Array.isArray(failure.details)
         ? failure.details
         : [{ file: request.file.name }]
-    const item = {
+    const item: StoredReportItem = {
       level: 'error' as const,
       file: details[0]?.file ?? request.file.name,
       feature: details[0]?.feature,
       field: details[0]?.field,
       message,
+      ...(failure instanceof LocalizedInputError ? { text: failure.text } : {}),
     }
     await imports.finishImportRun(db, runId, {
       status: 'failed',
@@ -157,9 +181,15 @@ export async function runImport(
 /** An import with errors is refused (400) with the first error named and the whole report in the details. */
 export function refuseFailed(result: ImportResult): ImportResult {
   if (result.status !== 'failed') return result
-  const errors = result.report.filter((r) => r.level === 'error')
-  throw new InvalidInputError(
-    `${errors.length} error(s) in ${errors[0].file}, nothing was stored: ${errors[0].feature !== undefined ? `feature ${errors[0].feature} ` : ''}${errors[0].field ? `field "${errors[0].field}" ` : ''}${errors[0].message}`,
+  const errors = result.report.filter((r) => r.level === 'error') as StoredReportItem[]
+  const first = errors[0]
+  const where: LocalizedText = first.feature !== undefined ? featureNo(first.feature) : say('', '')
+  const text = first.text ?? say(first.message, first.message)
+  throw new LocalizedInputError(
+    say(
+      `文件 ${first.file} 被拒收，有 ${errors.length.toLocaleString('zh-CN')} 处错误，未保存任何内容：${where['zh-CN']}${first.field ? `字段“${first.field}”` : ''}${where['zh-CN'] || first.field ? '：' : ''}${text['zh-CN']}`,
+      `${errors.length.toLocaleString('en-US')} error(s) in ${first.file}, nothing was stored: ${where.en ? `${where.en} ` : ''}${first.field ? `field "${first.field}" ` : ''}${text.en}`,
+    ),
     { importId: result.id, errors, report: result.report },
   )
 }

@@ -7,6 +7,7 @@ import * as imports from '../../db/repositories/imports.repository.ts'
 import type { RegionLevel, Tables } from '../../db/tables.ts'
 import { refreshStatistics } from '../../db/statistics.ts'
 import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, textOf } from './import-checks.ts'
+import { say } from './messages.ts'
 import type { ImportFile, ParsedFeature } from './import-formats.ts'
 import { inBatches, refuseFailed, runImport } from './import-run.ts'
 import type { ParseLimits } from './parse-limits.ts'
@@ -37,9 +38,10 @@ const regionFields = {
 } as const
 
 const regionCodeRule = {
-  noun: 'region code',
+  noun: say('区划代码', 'region code'),
   fields: 'code / 区划代码',
-  problem: (code: string) => (isRegionCode(code) ? undefined : 'is not 12 digits (统计用区划代码)'),
+  problem: (code: string) =>
+    isRegionCode(code) ? undefined : say('不是 12 位数字（统计用区划代码）', 'is not 12 digits (统计用区划代码)'),
 }
 
 /**
@@ -58,7 +60,11 @@ export async function importRegionTree(
       // regions about to be deleted neither count as known parents nor as neighbours to compare with
       const leavingOut = request.replaceDemo ? await demo.findDemoRegionCodes(db) : []
       if (request.replaceDemo && leavingOut.length === 0)
-        report.warn(undefined, 'replaceDemo', 'no demo district is loaded: nothing to replace')
+        report.warn(
+          undefined,
+          'replaceDemo',
+          say('未加载示例辖区：没有可替换的内容', 'no demo district is loaded: nothing to replace'),
+        )
       const candidates: (imports.RegionUpsert & { parentField: string; parentGiven: boolean })[] = []
       const levels = new Map<string, RegionLevel>()
       const seenCodes = new Map<string, number>()
@@ -69,14 +75,14 @@ export async function importRegionTree(
         levels.set(codeText, level)
         const name = textOf(field(feature.properties, regionFields.name))
         if (!name) {
-          report.error(feature.index, 'name', 'no name (field name / 名称)')
+          report.error(feature.index, 'name', say('缺少名称（字段 name / 名称）', 'no name (field name / 名称)'))
           continue
         }
         if (name.length > 100) {
           report.error(
             feature.index,
             field(feature.properties, regionFields.name)!.key,
-            'the name is longer than 100 characters',
+            say('名称超过 100 个字符', 'the name is longer than 100 characters'),
           )
           continue
         }
@@ -87,7 +93,10 @@ export async function importRegionTree(
           report.error(
             feature.index,
             levelField!.key,
-            `unknown level "${levelText}": use city/district/street/community or 市/区县/街道/乡镇/社区/村`,
+            say(
+              `未知的级别“${levelText}”：可用 市/区县/街道/乡镇/社区/村 或 city/district/street/community`,
+              `unknown level "${levelText}": use city/district/street/community or 市/区县/街道/乡镇/社区/村`,
+            ),
           )
           continue
         }
@@ -95,14 +104,24 @@ export async function importRegionTree(
           report.error(
             feature.index,
             levelField!.key,
-            `level "${levelText}" contradicts the code ${codeText}, which names a ${level} (${levelNames[level]})`,
+            say(
+              `级别“${levelText}”与代码 ${codeText} 不符：该代码表示${levelNames[level]}`,
+              `level "${levelText}" contradicts the code ${codeText}, which names a ${level} (${levelNames[level]})`,
+            ),
           )
           continue
         }
         const parentField = field(feature.properties, regionFields.parentCode)
         const parentText = textOf(parentField)
         if (parentText && !isRegionCode(parentText)) {
-          report.error(feature.index, parentField!.key, `parent code "${parentText.slice(0, 20)}" is not 12 digits`)
+          report.error(
+            feature.index,
+            parentField!.key,
+            say(
+              `上级代码“${parentText.slice(0, 20)}”不是 12 位数字`,
+              `parent code "${parentText.slice(0, 20)}" is not 12 digits`,
+            ),
+          )
           continue
         }
         const urbanField = field(feature.properties, regionFields.isUrban)
@@ -117,7 +136,10 @@ export async function importRegionTree(
           report.error(
             feature.index,
             (urbanField ?? urbanRuralField)!.key,
-            `unreadable urban/rural value "${textOf(urbanField) || textOf(urbanRuralField)}": use is_urban true/false or a 城乡分类代码 1xx/2xx`,
+            say(
+              `无法识别的城乡属性“${textOf(urbanField) || textOf(urbanRuralField)}”：请用 is_urban true/false 或城乡分类代码 1xx/2xx`,
+              `unreadable urban/rural value "${textOf(urbanField) || textOf(urbanRuralField)}": use is_urban true/false or a 城乡分类代码 1xx/2xx`,
+            ),
           )
           continue
         }
@@ -155,15 +177,23 @@ export async function importRegionTree(
           : undefined
         const expected = parentLevelOf[candidate.level]
         const where = candidate.parentGiven
-          ? `parent ${candidate.parentCode}`
-          : `parent ${candidate.parentCode} (read off the code)`
+          ? say(`上级 ${candidate.parentCode}`, `parent ${candidate.parentCode}`)
+          : say(`上级 ${candidate.parentCode}（由代码推得）`, `parent ${candidate.parentCode} (read off the code)`)
+        const named = `${candidate.name} (${candidate.code})`
         if (candidate.parentCode && !parentLevel) {
           // a district may stand without its city; any other region needs its parent
           if (candidate.level === 'district' && !candidate.parentGiven) {
             placed.push({ ...candidate, parentCode: null })
             continue
           }
-          report.error(candidate.index, candidate.parentField, `${where} is neither in the file nor stored`)
+          report.error(
+            candidate.index,
+            candidate.parentField,
+            say(
+              `${named}：${where['zh-CN']}既不在文件中，也未入库`,
+              `${named}: ${where.en} is neither in the file nor stored`,
+            ),
+          )
           continue
         }
         if (candidate.parentCode && parentLevel !== expected) {
@@ -171,8 +201,14 @@ export async function importRegionTree(
             candidate.index,
             candidate.parentField,
             expected
-              ? `${where} is a ${parentLevel} (${levelNames[parentLevel!]}): the parent of a ${candidate.level} must be a ${expected} (${levelNames[expected]})`
-              : `${where}: a city has no parent region in the tree`,
+              ? say(
+                  `${named}：${where['zh-CN']}是${levelNames[parentLevel!]}，而${levelNames[candidate.level]}的上级须是${levelNames[expected]}`,
+                  `${named}: ${where.en} is a ${parentLevel} (${levelNames[parentLevel!]}): the parent of a ${candidate.level} must be a ${expected} (${levelNames[expected]})`,
+                )
+              : say(
+                  `${named}：${where['zh-CN']}——市在区划树中没有上级`,
+                  `${named}: ${where.en}: a city has no parent region in the tree`,
+                ),
           )
           continue
         }
@@ -181,7 +217,10 @@ export async function importRegionTree(
           report.warn(
             candidate.index,
             candidate.parentField,
-            `the code ${candidate.code} does not begin with its parent's prefix ${parentPrefix}`,
+            say(
+              `${candidate.name}：代码 ${candidate.code} 不以上级的前缀 ${parentPrefix} 开头`,
+              `${candidate.name}: the code ${candidate.code} does not begin with its parent's prefix ${parentPrefix}`,
+            ),
           )
         placed.push(candidate)
       }
@@ -221,16 +260,30 @@ export async function importRegionTree(
             )
           : []
       const regionAt = new Map(accepted.map((r) => [r.index, r]))
+      // parents and siblings named too: from the file, else as stored
+      const otherCodes = [...new Set(findings.map((f) => f.other))]
+      const nameOf = new Map<string, string>([
+        ...(await imports.findRegionNames(db, otherCodes)),
+        ...accepted.map((r): [string, string] => [r.code, r.name]),
+      ])
       for (const finding of findings) {
         // the region itself is named, not only its parent or sibling
         const region = regionAt.get(finding.index)
-        const named = region ? `${region.name} (${region.code}): ` : ''
+        const named = region ? `${region.name} (${region.code})` : ''
+        const other = nameOf.get(finding.other) ? `${nameOf.get(finding.other)} (${finding.other})` : finding.other
+        const share = (finding.share * 100).toFixed(1)
         report.warn(
           finding.index,
           'geometry',
           finding.kind === 'outside_parent'
-            ? `${named}${(finding.share * 100).toFixed(1)} % of the region lies outside its parent ${finding.other}`
-            : `${named}overlaps its sibling ${finding.other} by ${(finding.share * 100).toFixed(1)} % of the smaller one's area`,
+            ? say(
+                `${named}：该区划有 ${share} % 的面积位于上级 ${other} 之外`,
+                `${named}: ${share} % of the region lies outside its parent ${other}`,
+              )
+            : say(
+                `${named}：与同级区划 ${other} 重叠，重叠面积为两者中较小者的 ${share} %`,
+                `${named}: overlaps its sibling ${other} by ${share} % of the smaller one's area`,
+              ),
         )
       }
       return {
@@ -274,7 +327,10 @@ function readHouseholdNorm(
       report.error(
         feature.index,
         bound.key,
-        `households per grid must be a whole number ≥ 0, got "${bound.text.slice(0, 20)}"`,
+        say(
+          `每格户数须为不小于 0 的整数，实际为“${bound.text.slice(0, 20)}”`,
+          `households per grid must be a whole number ≥ 0, got "${bound.text.slice(0, 20)}"`,
+        ),
       )
       return undefined
     }
@@ -284,7 +340,10 @@ function readHouseholdNorm(
     report.error(
       feature.index,
       given.key,
-      `a household norm needs both bounds: ${given.key} is given, ${missing.key} is not`,
+      say(
+        `户数标准须同时给出上下限：给了 ${given.key}，缺少 ${missing.key}`,
+        `a household norm needs both bounds: ${given.key} is given, ${missing.key} is not`,
+      ),
     )
     return undefined
   }
@@ -293,7 +352,10 @@ function readHouseholdNorm(
     report.error(
       feature.index,
       min.key,
-      `the household norm ${min.value}–${max.value} is empty: ${min.key} must not exceed ${max.key}, and ${max.key} must be at least 1`,
+      say(
+        `户数标准 ${min.value}–${max.value} 无效：${min.key} 不能大于 ${max.key}，且 ${max.key} 至少为 1`,
+        `the household norm ${min.value}–${max.value} is empty: ${min.key} must not exceed ${max.key}, and ${max.key} must be at least 1`,
+      ),
     )
     return undefined
   }
