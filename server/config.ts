@@ -58,6 +58,18 @@ export interface Config {
   basemapStyle: string | undefined
   /** A local PMTiles archive of raster tiles, served by this server; none by default. */
   basemapPmtiles: string | undefined
+  /** Single sign-on through the site's OIDC provider; unset = local accounts only (see services/auth/oidc.service.ts). */
+  oidcIssuer: string | undefined
+  oidcClientId: string | undefined
+  oidcClientSecret: string | undefined
+  /** The callback the provider sends people back to: PUBLIC_URL/api/auth/oidc/callback. */
+  oidcRedirectUrl: string | undefined
+  /** The ID token claim that names the role (admin/street/community/viewer, or a value OIDC_ROLE_MAP maps). */
+  oidcRoleClaim: string
+  /** The claim that holds the scope's 12-digit region code. */
+  oidcScopeClaim: string
+  /** Provider values to roles, e.g. "grid-admins=admin,street-staff=street"; the role's own name always maps. */
+  oidcRoleMap: Record<string, string>
 }
 
 export interface ServiceRadii {
@@ -97,6 +109,40 @@ const boolean: Parser<boolean> = (raw) => {
   if (/^(1|true|yes|on)$/i.test(raw)) return true
   if (/^(0|false|no|off)$/i.test(raw)) return false
   throw new Error('expected true or false')
+}
+
+/** An http(s) URL, or undefined when empty. */
+const optionalUrl: Parser<string | undefined> = (raw) => {
+  if (raw.trim() === '') return undefined
+  let url: URL
+  try {
+    url = new URL(raw.trim())
+  } catch {
+    throw new Error('expected an http(s) URL')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('expected an http(s) URL')
+  return url.href
+}
+
+const claimName: Parser<string> = (raw) => {
+  if (!/^[A-Za-z0-9_:./-]{1,100}$/.test(raw)) throw new Error('expected a claim name')
+  return raw
+}
+
+/** OIDC_ROLE_MAP: value=role pairs, comma-separated. */
+const roleMap: Parser<Record<string, string>> = (raw) => {
+  const map: Record<string, string> = {}
+  for (const pair of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const at = pair.lastIndexOf('=')
+    const role = pair.slice(at + 1).trim()
+    if (at <= 0 || !['admin', 'street', 'community', 'viewer'].includes(role))
+      throw new Error(`expected value=role pairs (roles admin, street, community, viewer), not "${pair}"`)
+    map[pair.slice(0, at).trim()] = role
+  }
+  return map
 }
 
 /** TRUST_PROXY: false/true, a hop count (1–10), or comma-separated IP addresses and CIDR ranges. */
@@ -350,6 +396,48 @@ export const settings: { [K in keyof Config]: Setting<K> } = {
     parse: integer(1, 10000),
     doc: 'uploads per minute, per account',
   },
+  oidcIssuer: {
+    env: 'OIDC_ISSUER',
+    default: '',
+    parse: optionalUrl,
+    doc: "the OIDC provider's issuer URL (https://sso.example.gov.cn/realms/gov); empty = no single sign-on",
+  },
+  oidcClientId: {
+    env: 'OIDC_CLIENT_ID',
+    default: '',
+    parse: (raw) => raw.trim() || undefined,
+    doc: 'the client id registered with the OIDC provider',
+  },
+  oidcClientSecret: {
+    env: 'OIDC_CLIENT_SECRET',
+    default: '',
+    parse: (raw) => raw || undefined,
+    doc: 'its client secret (empty = a public client, PKCE only)',
+  },
+  oidcRedirectUrl: {
+    env: 'OIDC_REDIRECT_URL',
+    default: '',
+    parse: optionalUrl,
+    doc: 'the callback registered with the provider: PUBLIC_URL/api/auth/oidc/callback',
+  },
+  oidcRoleClaim: {
+    env: 'OIDC_ROLE_CLAIM',
+    default: 'role',
+    parse: claimName,
+    doc: 'the ID token claim naming the role (a string or a list); absent = viewer',
+  },
+  oidcScopeClaim: {
+    env: 'OIDC_SCOPE_CLAIM',
+    default: 'region_code',
+    parse: claimName,
+    doc: "the claim holding the scope's 12-digit region code (street and community roles need one)",
+  },
+  oidcRoleMap: {
+    env: 'OIDC_ROLE_MAP',
+    default: '',
+    parse: roleMap,
+    doc: 'provider values to roles, e.g. grid-admins=admin,street-staff=street (admin/street/community/viewer map to themselves)',
+  },
   serviceRadii: {
     env: 'SERVICE_RADII_M',
     default: 'community=500,village=2000,street=1000,district=1000,station=300',
@@ -411,6 +499,8 @@ export function loadConfig(
   const basemaps = (['basemapTiles', 'basemapStyle', 'basemapPmtiles'] as const).filter((key) => config[key])
   if (basemaps.length > 1)
     problems.push(`${basemaps.map((key) => settings[key].env).join(' and ')}: set one basemap at most`)
+  if (config.oidcIssuer && (!config.oidcClientId || !config.oidcRedirectUrl))
+    problems.push('OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_REDIRECT_URL are needed too')
   if (problems.length > 0) throw new ConfigError(problems)
   return { ...(config as Config), ...overrides }
 }

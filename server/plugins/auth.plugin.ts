@@ -20,12 +20,15 @@ import { type AccessEntry, accessEntryOf, refusalFor, stateChangingMethods } fro
 import { AuditService } from '../services/auth/audit.service.ts'
 import { AuthService } from '../services/auth/auth.service.ts'
 import { type AuthMessage, messageFor } from '../services/auth/messages.ts'
+import { type OidcSettings, OidcService } from '../services/auth/oidc.service.ts'
 import type { Principal } from '../services/auth/roles.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     auth: AuthService
     audit: AuditService
+    /** single sign-on through the site's OIDC provider (enabled when OIDC_ISSUER is set) */
+    oidc: OidcService
     /** PUBLIC_URL's origin: absolute URLs the server hands out start with it, never with the request's Host. */
     publicUrl: string | undefined
   }
@@ -43,7 +46,8 @@ export type AuthConfig = Pick<
   Config,
   'publicUrl' | 'sessionHours' | 'adminUsername' | 'adminPassword' | 'loginRateLimit' | 'uploadRateLimit'
 > &
-  Partial<Pick<Config, 'basemapTiles' | 'basemapStyle'>>
+  Partial<Pick<Config, 'basemapTiles' | 'basemapStyle'>> &
+  Partial<OidcSettings>
 
 export interface AuthPluginOptions {
   config: AuthConfig
@@ -86,6 +90,21 @@ export default fp<AuthPluginOptions>(async function authPlugin(app: FastifyInsta
   const audit = new AuditService(database.db)
   app.decorate('auth', auth)
   app.decorate('audit', audit)
+  app.decorate(
+    'oidc',
+    new OidcService(
+      {
+        oidcIssuer: config.oidcIssuer,
+        oidcClientId: config.oidcClientId,
+        oidcClientSecret: config.oidcClientSecret,
+        oidcRedirectUrl: config.oidcRedirectUrl,
+        oidcRoleClaim: config.oidcRoleClaim ?? 'role',
+        oidcScopeClaim: config.oidcScopeClaim ?? 'region_code',
+        oidcRoleMap: config.oidcRoleMap ?? {},
+      },
+      auth,
+    ),
+  )
   app.decorate('publicUrl', config.publicUrl)
   app.decorateRequest('principal', undefined)
   app.decorateRequest('sessionToken', undefined)
@@ -163,6 +182,7 @@ export default fp<AuthPluginOptions>(async function authPlugin(app: FastifyInsta
   })
   const rateLimited: Record<string, ((...args: never[]) => unknown)[]> = {
     'POST /api/auth/login': [loginPerAddress, loginPerUsername],
+    'GET /api/auth/oidc/callback': [loginPerAddress],
     'POST /api/imports': [uploadsPerAccount],
   }
 

@@ -11,7 +11,7 @@ import {
   SilentDatabaseFailureError,
   TooLargeError,
 } from '../errors.ts'
-import { localize } from './language.ts'
+import { localize, localizeDetails } from './language.ts'
 
 /** What a client reads while the database cannot be reached (server PostgreSQL dropped or restarting). */
 export const databaseUnavailable = {
@@ -27,7 +27,7 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
       return reply.status(error instanceof TooLargeError ? 413 : 400).send({
         error: error instanceof TooLargeError ? 'too_large' : error.code,
         message: localize(error.text, request.headers['accept-language']),
-        details: error.details,
+        details: localizeDetails(error.details, request.headers['accept-language']),
       })
     }
     if (error instanceof InvalidInputError) {

@@ -19,3 +19,22 @@ export function preferredLanguage(acceptLanguage: string | undefined): keyof Loc
 export function localize(text: LocalizedText, acceptLanguage: string | undefined): string {
   return text[preferredLanguage(acceptLanguage)]
 }
+
+/** Report items (imports) carry their text in both languages: the message in the request's, `text` dropped. */
+export function localizeItems<T extends { message: string; text?: LocalizedText }>(
+  items: T[],
+  acceptLanguage: string | undefined,
+): Omit<T, 'text'>[] {
+  return items.map(({ text, ...item }) => (text ? { ...item, message: localize(text, acceptLanguage) } : item))
+}
+
+/** An error's details with any report items in them localized (`errors`, `report`, or the details themselves). */
+export function localizeDetails(details: unknown, acceptLanguage: string | undefined): unknown {
+  const isItems = (value: unknown): value is { message: string; text?: LocalizedText }[] =>
+    Array.isArray(value) && value.some((v) => v && typeof v === 'object' && 'text' in v)
+  if (isItems(details)) return localizeItems(details, acceptLanguage)
+  if (!details || typeof details !== 'object' || Array.isArray(details)) return details
+  return Object.fromEntries(
+    Object.entries(details).map(([key, value]) => [key, isItems(value) ? localizeItems(value, acceptLanguage) : value]),
+  )
+}

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { cookieOptions, refuse, sessionCookie, wallCookie, type AuthConfig } from '../plugins/auth.plugin.ts'
 import { ErrorBody, errorResponses } from '../schemas/common.schema.ts'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import {
   ChangePasswordRequest,
   CreateWallTokenRequest,
@@ -13,7 +14,13 @@ import {
   WallToken,
   WallTokenList,
 } from '../schemas/auth.schema.ts'
+import { type AuthMessage, messageFor } from '../services/auth/messages.ts'
+import { OidcError, type OidcTransaction } from '../services/auth/oidc.service.ts'
 import type { Principal } from '../services/auth/roles.ts'
+
+/** The OIDC sign-in in flight: state, nonce and PKCE verifier, until the provider sends the person back. */
+export const oidcCookie = 'wg_oidc'
+const oidcPath = '/api/auth/oidc'
 
 const refusals = { 401: ErrorBody, 403: ErrorBody, 429: ErrorBody }
 
@@ -45,6 +52,118 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = asy
       reply.setCookie(sessionCookie, session.token, cookieOptions(config, config.sessionHours * 3600))
       reply.clearCookie(wallCookie, cookieOptions(config))
       return me(session.principal, session.token)
+    },
+  )
+
+  const oidcCookieOptions = (maxAgeSeconds?: number) => ({
+    ...cookieOptions(config, maxAgeSeconds),
+    path: oidcPath,
+    // the provider sends the person back with a cross-site redirect: a Strict cookie would stay behind
+    sameSite: 'lax' as const,
+  })
+
+  /** A refused OIDC sign-in: a short page for the browser that was sent here, JSON for anything else. */
+  const refuseOidc = (request: FastifyRequest, reply: FastifyReply, status: number, key: AuthMessage) => {
+    const message = messageFor(key, request.headers['accept-language'])
+    if (!/text\/html/.test(request.headers.accept ?? '')) return reply.status(status).send({ error: key, message })
+    const back = messageFor('oidc_back', request.headers['accept-language'])
+    const escaped = message.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
+    return reply
+      .status(status)
+      .type('text/html; charset=utf-8')
+      .send(
+        `<!doctype html><meta charset="utf-8"><title>${escaped}</title><p>${escaped}</p><p><a href="/">${back}</a></p>`,
+      )
+  }
+
+  app.get(
+    '/api/auth/providers',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'How one may sign in here: local accounts always, the OIDC provider when configured',
+        response: { 200: Type.Object({ local: Type.Boolean(), oidc: Type.Boolean() }) },
+      },
+    },
+    async () => ({ local: true, oidc: app.oidc.enabled }),
+  )
+
+  app.get(
+    `${oidcPath}/start`,
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          "Single sign-on: redirects to the OIDC provider (authorization code with PKCE, state and nonce); 404 when not configured, 503 when the provider can't be reached",
+        response: { 302: Type.Null(), 404: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const { url, transaction } = await app.oidc.start()
+        reply.setCookie(
+          oidcCookie,
+          Buffer.from(JSON.stringify(transaction)).toString('base64url'),
+          oidcCookieOptions(600),
+        )
+        return reply.redirect(url, 302)
+      } catch (error) {
+        if (error instanceof OidcError) {
+          if (error.status === 503) request.log.warn({ err: error.cause }, 'OIDC provider unreachable')
+          return refuseOidc(request, reply, error.status, error.key)
+        }
+        throw error
+      }
+    },
+  )
+
+  app.get(
+    `${oidcPath}/callback`,
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Single sign-on: where the provider sends the person back; checks state, exchanges the code, verifies the ID token and nonce, maps the role and scope claims, sets the session cookie and redirects to the map',
+        querystring: Type.Object(
+          {
+            code: Type.Optional(Type.String({ maxLength: 2000 })),
+            state: Type.Optional(Type.String({ maxLength: 500 })),
+            iss: Type.Optional(Type.String({ maxLength: 500 })),
+            error: Type.Optional(Type.String({ maxLength: 200 })),
+            error_description: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: true },
+        ),
+        response: { 302: Type.Null(), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      let transaction: OidcTransaction | undefined
+      try {
+        const raw = request.cookies[oidcCookie]
+        transaction = raw ? (JSON.parse(Buffer.from(raw, 'base64url').toString()) as OidcTransaction) : undefined
+      } catch {
+        transaction = undefined
+      }
+      // one attempt per transaction, whatever its outcome
+      reply.clearCookie(oidcCookie, oidcCookieOptions())
+      try {
+        const query = Object.fromEntries(
+          Object.entries(request.query as Record<string, unknown>).filter(([, v]) => typeof v === 'string'),
+        ) as Record<string, string>
+        const session = await app.oidc.finish(query, transaction)
+        // the audit log records who signed in
+        request.principal = session.principal
+        reply.setCookie(sessionCookie, session.token, cookieOptions(config, config.sessionHours * 3600))
+        reply.clearCookie(wallCookie, cookieOptions(config))
+        return reply.redirect('/', 302)
+      } catch (error) {
+        if (error instanceof OidcError) {
+          request.log.warn({ err: error.cause, key: error.key }, 'OIDC sign-in refused')
+          return refuseOidc(request, reply, error.status, error.key)
+        }
+        throw error
+      }
     },
   )
 

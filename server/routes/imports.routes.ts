@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { InvalidInputError } from '../errors.ts'
+import { LocalizedInputError, type LocalizedText } from '../errors.ts'
+import { localizeItems } from '../plugins/language.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { ImportParams, ImportRecord, ImportResult } from '../schemas/imports.schema.ts'
 import type { ParseLimits } from '../services/imports/parse-limits.ts'
@@ -24,35 +25,57 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
       },
     },
     async (request) => {
+      const lang = request.headers['accept-language']
+      const say = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en })
+      const localized = (result: ImportResult) => ({ ...result, report: localizeItems(result.report, lang) })
       const fields: Record<string, string> = {}
       let file: { name: string; data: Uint8Array } | undefined
       for await (const part of request.parts()) {
         if (part.type === 'file') {
           const data = await part.toBuffer()
           if (part.file.truncated)
-            throw new InvalidInputError(
-              `${part.filename}: larger than the upload limit of ${app.initialConfig.bodyLimit} bytes`,
+            throw new LocalizedInputError(
+              say(
+                `${part.filename}：超过上传上限 ${(app.initialConfig.bodyLimit ?? 0).toLocaleString('zh-CN')} 字节`,
+                `${part.filename}: larger than the upload limit of ${(app.initialConfig.bodyLimit ?? 0).toLocaleString('en-US')} bytes`,
+              ),
               [{ file: part.filename }],
             )
           file = { name: part.filename, data: new Uint8Array(data) }
         } else fields[part.fieldname] = String(part.value)
       }
       if (!file)
-        throw new InvalidInputError('No file: send the layer in a multipart field named "file"', [{ field: 'file' }])
+        throw new LocalizedInputError(
+          say(
+            '没有文件：请在名为 file 的表单字段中上传图层',
+            'No file: send the layer in a multipart field named "file"',
+          ),
+          [{ field: 'file' }],
+        )
       const kind = fields.kind ?? 'grids'
       const yes = (value: string | undefined) => /^(1|true|yes|on)$/i.test(value ?? '')
       const common = { file, crs: fields.crs || undefined, dryRun: yes(fields.dryRun), limits: options.parseLimits }
       if (kind === 'regions')
-        return app.services.imports.importRegionTree({ ...common, replaceDemo: yes(fields.replaceDemo) })
+        return localized(
+          await app.services.imports.importRegionTree({ ...common, replaceDemo: yes(fields.replaceDemo) }),
+        )
       if (kind !== 'grids')
-        throw new InvalidInputError(`Importing "${kind}" is not supported yet: kind must be grids or regions`, [
-          { field: 'kind' },
-        ])
+        throw new LocalizedInputError(
+          say(
+            `暂不支持导入“${kind}”：kind 须为 grids（网格）或 regions（区划）`,
+            `Importing "${kind}" is not supported yet: kind must be grids or regions`,
+          ),
+          [{ field: 'kind' }],
+        )
       if (!fields.department)
-        throw new InvalidInputError('Name the department whose grids these are (field "department", e.g. governance)', [
-          { field: 'department' },
-        ])
-      return app.services.imports.importGridLayer({ ...common, department: fields.department })
+        throw new LocalizedInputError(
+          say(
+            '请注明这些网格属于哪个部门（字段 department，如 governance）',
+            'Name the department whose grids these are (field "department", e.g. governance)',
+          ),
+          [{ field: 'department' }],
+        )
+      return localized(await app.services.imports.importGridLayer({ ...common, department: fields.department }))
     },
   )
 
@@ -70,7 +93,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
       const run = await app.services.imports.getImport(request.params.id)
       return {
         ...run,
-        report: run.report as unknown[],
+        report: localizeItems(run.report as ImportResult['report'], request.headers['accept-language']),
         counts: run.counts as Record<string, number>,
       }
     },

@@ -88,7 +88,7 @@ export async function benchImportChecks(label: string, database: Database, distr
 }
 
 /** `count` squares of 5 m in rows across the district's middle, with codes, as one GeoJSON file. */
-function tinyPolygons(district: District, count: number) {
+export function tinyPolygons(district: District, count: number) {
   const community = district.regions.find((r) => r.level === 'community' && r.boundary)!
   const [lon0, lat0] = community.boundary!.coordinates[0][0][0]
   const step = 0.00006

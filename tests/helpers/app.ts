@@ -137,11 +137,15 @@ export function tileAt(lon: number, lat: number, z: number): { z: number; x: num
   }
 }
 
-/** POST /api/imports with a file and form fields, as the web page's form sends them. */
+/**
+ * POST /api/imports with a file and form fields, as the web page's form sends them. The answer's
+ * messages in English unless `language` asks for another (zh-CN is the server's default).
+ */
 export async function uploadFile(
   app: FastifyInstance,
   file: { name: string; data: Uint8Array | string },
   fields: Record<string, string>,
+  language = 'en',
 ) {
   const form = new FormData()
   for (const [k, v] of Object.entries(fields)) form.append(k, v)
@@ -154,7 +158,7 @@ export async function uploadFile(
   return app.inject({
     method: 'POST',
     url: '/api/imports',
-    headers: { 'content-type': request.headers.get('content-type')! },
+    headers: { 'content-type': request.headers.get('content-type')!, 'accept-language': language },
     payload: Buffer.from(await request.arrayBuffer()),
   })
 }

@@ -619,7 +619,8 @@ describe.each(testDrivers())('imports on %s', (driver) => {
         data: '{"type": "FeatureCollection", "features": [{"type": "Point", "coordinates": [113.6, 34.6]}]}',
       },
       { department: 'party' },
-      /feature 0 field "type": not a GeoJSON Feature/,
+      // the text counts features from 1 (people do); the feature field is the 0-based index
+      /feature 1 field "type": not a GeoJSON Feature/,
       { feature: 0, field: 'type' },
     ],
     [
@@ -843,7 +844,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
         ]),
       },
       { department: 'party' },
-      /^duplicate grid code "410199001001007" \(also feature 0\)$/,
+      /^duplicate grid code "410199001001007" \(also feature 1\)$/,
       { feature: 1, field: 'code' },
     ],
     [

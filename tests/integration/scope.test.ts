@@ -292,6 +292,11 @@ describe.each(testDrivers())('every route read as a street official and a commun
       expect(me.json).toMatchObject({ scope: { regionCode: user.prefix.padEnd(12, '0') } })
       await readAs(user, 'GET /api/layers', '/api/layers')
       await readAs(user, 'GET /api/merge-runs/defaults', '/api/merge-runs/defaults')
+      const providers = await readAs(user, 'GET /api/auth/providers', '/api/auth/providers')
+      expect(providers.json).toEqual({ local: true, oidc: false })
+      // no OIDC provider configured here: oidc.test.ts walks the sign-in against a real one
+      await readAs(user, 'GET /api/auth/oidc/start', '/api/auth/oidc/start', 404)
+      await readAs(user, 'GET /api/auth/oidc/callback', '/api/auth/oidc/callback?code=x&state=y', 404)
     }
   })
 

@@ -15,6 +15,8 @@ SELECT s.index, s.valid, coalesce(s.reason, 'Valid Geometry') AS reason, s.empty
     ORDER BY s.index;
 
 -- deleteStaged
+delete from "import_staging" where "import_run_id" = $1 and "index" >= $2 and "index" < $3;
+
 delete from "import_staging" where "import_run_id" = $1;
 
 -- failInterruptedImports

@@ -61,9 +61,14 @@ export async function stageGeometries(db: Db, runId: number, rows: StagedRow[]):
          LATERAL (SELECT i.g, ST_IsValid(i.g) AS valid FROM (SELECT ${asImported} AS g) i) t`.execute(db)
 }
 
-/** The staged rows of a run, as many as the import keeps no longer (the run is over). */
-export async function deleteStaged(db: Db, runId: number): Promise<void> {
-  await db.deleteFrom('import_staging').where('import_run_id', '=', runId).execute()
+/**
+ * The staged rows of a run the import keeps no longer (the run is over): all of them, or those with
+ * an index in [from, to) — a large run's rows go in batches, so that reads get in between.
+ */
+export async function deleteStaged(db: Db, runId: number, range?: { from: number; to: number }): Promise<void> {
+  let query = db.deleteFrom('import_staging').where('import_run_id', '=', runId)
+  if (range) query = query.where('index', '>=', range.from).where('index', '<', range.to)
+  await query.execute()
 }
 
 /** Validity, area after repair and extent of each staged geometry of the run with an index in [from, to). */
@@ -368,4 +373,15 @@ export async function upsertRegions(trx: Transaction<Tables>, regions: RegionUps
       trx,
     )
   }
+}
+
+/** The stored names of regions by code (a warning names a region's parent or sibling by name). */
+export async function findRegionNames(db: Db, codes: string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('regions')
+    .select(['code', 'name'])
+    .where('code', '=', sql<string>`ANY(${codes}::text[])`)
+    .execute()
+  return new Map(rows.map((r) => [r.code, r.name]))
 }

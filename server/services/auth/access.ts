@@ -1,7 +1,7 @@
 // Every route and the right it needs, in one table. The auth plugin refuses to start an app with a
 // route missing here (so a route added later is born guarded) and enforces the table on every
 // request: 401 when not signed in, 403 when signed in without the right.
-//   public — anyone: health, login, who-am-I, the docs and the web client's own files
+//   public — anyone: health, login (local and OIDC), who-am-I, the docs and the web client's own files
 //   read   — any signed-in account or wall token
 //   user   — any signed-in account (not a wall token): its own password, signing out
 //   admin  — 区/市 administrators: imports, merges, publishing, accounts, wall tokens, the audit log
@@ -27,6 +27,9 @@ export const accessTable: Record<string, AccessEntry> = {
   'POST /api/auth/logout': { access: 'user' },
   'GET /api/auth/me': { access: 'public' },
   'POST /api/auth/password': { access: 'user', audit: { action: 'change-password', entity: 'user' } },
+  'GET /api/auth/providers': { access: 'public' },
+  'GET /api/auth/oidc/start': { access: 'public' },
+  'GET /api/auth/oidc/callback': { access: 'public', audit: { action: 'login-oidc', entity: 'session' } },
 
   'GET /api/users': { access: 'admin' },
   'POST /api/users': { access: 'admin', audit: { action: 'create', entity: 'user' } },

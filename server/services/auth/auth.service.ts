@@ -127,6 +127,43 @@ export class AuthService {
     return { token, principal: (await this.principalOfSession(token))! }
   }
 
+  /**
+   * A new session for an account an identity provider vouched for (OIDC): the local row is created
+   * on first sign-in and its name, role and scope follow the provider's claims at every sign-in; its
+   * password is random and never told (it signs in only through the provider). Undefined when an
+   * administrator has deactivated the account.
+   */
+  async loginExternal(user: {
+    username: string
+    displayName: string | null
+    role: Role
+    regionCode: string | null
+  }): Promise<{ token: string; principal: Principal } | undefined> {
+    let row = await findUserForLogin(this.db, user.username)
+    if (!row) {
+      await insertUser(this.db, { ...user, passwordHash: await hashPassword(newToken()), mustChangePassword: false })
+      row = (await findUserForLogin(this.db, user.username))!
+    } else if (row.isActive) {
+      const { displayName, role, regionCode } = user
+      if (row.displayName !== displayName || row.role !== role || row.regionCode !== regionCode) {
+        await updateUser(this.db, Number(row.id), { displayName, role, regionCode })
+        // sessions granted under the old role or scope end
+        await deleteSessionsOf(this.db, Number(row.id))
+      }
+    }
+    if (!row.isActive) return undefined
+    const token = newToken()
+    await deleteExpiredSessions(this.db)
+    await insertSession(
+      this.db,
+      hashToken(token),
+      Number(row.id),
+      new Date(Date.now() + this.settings.sessionHours * 3600_000),
+    )
+    this.forget()
+    return { token, principal: (await this.principalOfSession(token))! }
+  }
+
   async logout(sessionToken: string): Promise<void> {
     await deleteSession(this.db, hashToken(sessionToken))
     this.forget()

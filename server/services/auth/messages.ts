@@ -40,6 +40,39 @@ export const authMessages = {
     'zh-CN': '不能停用自己或取消自己的管理员角色',
     en: 'You cannot deactivate yourself or take away your own administrator role',
   },
+  oidc_not_configured: {
+    'zh-CN': '本站未配置单位统一身份登录（OIDC）',
+    en: 'Single sign-on (OIDC) is not configured on this site',
+  },
+  oidc_unreachable: {
+    'zh-CN': '暂时无法连接单位统一身份认证服务，请稍后再试或使用本地账号登录',
+    en: 'The identity provider cannot be reached; try again later or sign in with a local account',
+  },
+  oidc_state: {
+    'zh-CN': '统一身份登录已失效或被篡改（state 不符），请重新登录',
+    en: 'The single sign-on attempt expired or was tampered with (state mismatch); sign in again',
+  },
+  oidc_rejected: {
+    'zh-CN': '统一身份认证的应答未通过校验（授权码、签名或 nonce 不符），请重新登录',
+    en: "The identity provider's answer failed verification (code, signature or nonce); sign in again",
+  },
+  oidc_denied: {
+    'zh-CN': '统一身份认证服务拒绝了登录',
+    en: 'The identity provider refused the sign-in',
+  },
+  oidc_role: {
+    'zh-CN': '统一身份中的角色未被本系统识别：请管理员配置 OIDC_ROLE_MAP（可用角色 admin、street、community、viewer）',
+    en: 'The role the identity provider gives is not known here: an administrator sets OIDC_ROLE_MAP (roles admin, street, community, viewer)',
+  },
+  oidc_scope: {
+    'zh-CN': '统一身份中的角色与辖区不符：街道账号需街道代码，社区账号需社区代码',
+    en: 'The role and region the identity provider gives disagree: a street account needs a street code, a community account a community code',
+  },
+  oidc_back: { 'zh-CN': '返回登录页', en: 'Back to the sign-in page' },
+  oidc_inactive: {
+    'zh-CN': '该账号已被管理员停用',
+    en: 'An administrator has deactivated this account',
+  },
 } as const
 
 export type AuthMessage = keyof typeof authMessages

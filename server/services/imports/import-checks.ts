@@ -2,11 +2,12 @@
 // its aliases, settling the coordinate frame, the per-feature geometry checks before and after
 // PostGIS has seen the geometry, and the report that names file, feature and field. Pure: no database.
 import type { Geometry, Position } from 'geojson'
-import { InvalidInputError } from '../../errors.ts'
+import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import type { GeometryCheck } from '../../db/repositories/imports.repository.ts'
 import type { ImportReportItem } from '../../schemas/imports.schema.ts'
 import { type SourceCrs, acceptedFrames, bd09ToWgs84, gcj02ToWgs84, isInChina, parseCrs } from './crs.ts'
 import type { ParsedFeature } from './import-formats.ts'
+import { featureNo, say } from './messages.ts'
 
 /** The first property whose name (trimmed, case-insensitive) is one of the aliases. */
 export function field(
@@ -31,43 +32,59 @@ export function readUniqueCode(
   names: readonly string[],
   seen: Map<string, number>,
   report: ImportReport,
-  rule: { noun: string; fields: string; problem: (code: string) => string | undefined },
+  rule: { noun: LocalizedText; fields: string; problem: (code: string) => LocalizedText | undefined },
 ): string | undefined {
   const code = field(feature.properties, names)
   const text = textOf(code)
   if (!text) {
-    report.error(feature.index, 'code', `no ${rule.noun} (field ${rule.fields})`)
+    report.error(
+      feature.index,
+      'code',
+      say(`缺少${rule.noun['zh-CN']}（字段 ${rule.fields}）`, `no ${rule.noun.en} (field ${rule.fields})`),
+    )
     return undefined
   }
   const problem = rule.problem(text)
   if (problem) {
+    const shown = text.length > 20 ? `${text.slice(0, 20)}…` : text
     report.error(
       feature.index,
       code!.key,
-      `${rule.noun} "${text.length > 20 ? `${text.slice(0, 20)}…` : text}" ${problem}`,
+      say(`${rule.noun['zh-CN']}“${shown}”${problem['zh-CN']}`, `${rule.noun.en} "${shown}" ${problem.en}`),
     )
     return undefined
   }
   if (seen.has(text)) {
-    report.error(feature.index, code!.key, `duplicate ${rule.noun} "${text}" (also feature ${seen.get(text)})`)
+    const other = featureNo(seen.get(text)!)
+    report.error(
+      feature.index,
+      code!.key,
+      say(
+        `${rule.noun['zh-CN']}“${text}”重复（${other['zh-CN']}也用了它）`,
+        `duplicate ${rule.noun.en} "${text}" (also ${other.en})`,
+      ),
+    )
     return undefined
   }
   seen.set(text, feature.index)
   return text
 }
 
+/** A report item as stored: the message in zh-CN, and both texts for the answer in the asker's language. */
+export type StoredReportItem = ImportReportItem & { text?: LocalizedText }
+
 /** The validation report of one file: errors reject the import, warnings don't. */
 export class ImportReport {
-  readonly items: ImportReportItem[] = []
+  readonly items: StoredReportItem[] = []
 
   constructor(readonly file: string) {}
 
-  error(feature: number | undefined, fieldName: string | undefined, message: string): void {
-    this.items.push({ level: 'error', file: this.file, feature, field: fieldName, message })
+  error(feature: number | undefined, fieldName: string | undefined, text: LocalizedText): void {
+    this.items.push({ level: 'error', file: this.file, feature, field: fieldName, message: text['zh-CN'], text })
   }
 
-  warn(feature: number | undefined, fieldName: string | undefined, message: string): void {
-    this.items.push({ level: 'warning', file: this.file, feature, field: fieldName, message })
+  warn(feature: number | undefined, fieldName: string | undefined, text: LocalizedText): void {
+    this.items.push({ level: 'warning', file: this.file, feature, field: fieldName, message: text['zh-CN'], text })
   }
 
   get errorCount(): number {
@@ -106,8 +123,11 @@ export function settleCrs(
   if (requested) {
     const crs = parseCrs(requested)
     if (!crs)
-      throw new InvalidInputError(
-        `${file}: unknown coordinate reference system "${requested}": use ${acceptedFrames}`,
+      throw new LocalizedInputError(
+        say(
+          `${file}：不认识的坐标系“${requested}”，可用：${acceptedFrames}`,
+          `${file}: unknown coordinate reference system "${requested}": use ${acceptedFrames}`,
+        ),
         [{ file, field: 'crs' }],
       )
     return crs
@@ -118,8 +138,11 @@ export function settleCrs(
   // beyond ±180 in either number the data is projected (a swapped pair stays within ±180 and is
   // reported per feature)
   if (first && (Math.abs(first[0]) > 180 || Math.abs(first[1]) > 180)) {
-    throw new InvalidInputError(
-      `${file}: the coordinates are projected (e.g. ${first[0]}, ${first[1]}) but the file names no frame: say which (e.g. crs=EPSG:4547)`,
+    throw new LocalizedInputError(
+      say(
+        `${file}：坐标是投影坐标（如 ${first[0]}, ${first[1]}），但文件没有注明坐标系：请在 crs 字段中指定（如 crs=EPSG:4547）`,
+        `${file}: the coordinates are projected (e.g. ${first[0]}, ${first[1]}) but the file names no frame: say which (e.g. crs=EPSG:4547)`,
+      ),
       [{ file, field: 'crs' }],
     )
   }
@@ -133,21 +156,28 @@ export interface PreparedGeometry {
 }
 
 /** No geometry at all, or one with no coordinates (`{"type": "Polygon", "coordinates": []}`, POLYGON EMPTY). */
-function emptiness(geometry: Geometry | null): string | undefined {
-  if (!geometry) return 'empty geometry (the feature has none)'
+function emptiness(geometry: Geometry | null): LocalizedText | undefined {
+  if (!geometry) return say('几何为空（该要素没有几何）', 'empty geometry (the feature has none)')
   const empty =
     geometry.type === 'GeometryCollection'
       ? Array.isArray(geometry.geometries) && geometry.geometries.length === 0
       : Array.isArray(geometry.coordinates) && geometry.coordinates.flat(3).length === 0
-  return empty ? `empty geometry (a ${geometry.type} with no coordinates)` : undefined
+  return empty
+    ? say(`几何为空（${geometry.type} 没有坐标）`, `empty geometry (a ${geometry.type} with no coordinates)`)
+    : undefined
 }
 
 /** The checks that need no database: a polygon with numbers, and in a geographic frame, lon/lat in China and not swapped. */
-export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): PreparedGeometry | { error: string } {
+export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): PreparedGeometry | { error: LocalizedText } {
   const empty = emptiness(feature.geometry)
   if (empty) return { error: empty }
   if (!isWellFormedPolygon(feature.geometry))
-    return { error: 'not a polygon (Polygon or MultiPolygon with numeric coordinates)' }
+    return {
+      error: say(
+        '不是面要素（需为坐标是数字的 Polygon 或 MultiPolygon）',
+        'not a polygon (Polygon or MultiPolygon with numeric coordinates)',
+      ),
+    }
   let geometry = feature.geometry
   if (crs.kind !== 'epsg' || crs.srid === 4326 || crs.srid === 4490) {
     const positions = positionsOf(geometry)
@@ -156,8 +186,14 @@ export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): Prepare
       const swapped = positions.every(([x, y]) => isInChina(y, x))
       return {
         error: swapped
-          ? `longitude and latitude are swapped (first point ${positions[0][0]}, ${positions[0][1]})`
-          : `coordinates outside China (e.g. ${outside[0][0]}, ${outside[0][1]})`,
+          ? say(
+              `经度与纬度颠倒了（第一个点 ${positions[0][0]}, ${positions[0][1]}）`,
+              `longitude and latitude are swapped (first point ${positions[0][0]}, ${positions[0][1]})`,
+            )
+          : say(
+              `坐标在中国境外（如 ${outside[0][0]}, ${outside[0][1]}）`,
+              `coordinates outside China (e.g. ${outside[0][0]}, ${outside[0][1]})`,
+            ),
       }
     }
     if (crs.kind === 'gcj02') geometry = mapPositions(geometry, ([x, y]) => gcj02ToWgs84(x, y))
@@ -175,13 +211,22 @@ export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): Prepare
  * China rejects the feature; an invalid one is repaired with ST_MakeValid and reported. Returns
  * false when the feature is rejected.
  */
-export function judgeGeometry(check: GeometryCheck, report: ImportReport, sourceCrs: string, noun: string): boolean {
+export function judgeGeometry(
+  check: GeometryCheck,
+  report: ImportReport,
+  sourceCrs: string,
+  noun: 'grid' | 'region',
+): boolean {
   if (check.empty) {
-    report.error(check.index, 'geometry', 'empty geometry')
+    report.error(check.index, 'geometry', say('几何为空', 'empty geometry'))
     return false
   }
   if (check.areaM2 <= 0) {
-    report.error(check.index, 'geometry', 'zero-area polygon (its points lie on a line or on one spot)')
+    report.error(
+      check.index,
+      'geometry',
+      say('面积为零的多边形（各点共线或重合）', 'zero-area polygon (its points lie on a line or on one spot)'),
+    )
     return false
   }
   // the centre of the extent: a border region's corners may well lie abroad, a wrong frame's centre does too
@@ -189,11 +234,21 @@ export function judgeGeometry(check: GeometryCheck, report: ImportReport, source
     report.error(
       check.index,
       'geometry',
-      `after conversion from ${sourceCrs} the ${noun} lies outside China: is the frame right?`,
+      say(
+        `从 ${sourceCrs} 转换后，该${noun === 'grid' ? '网格' : '区划'}位于中国境外：坐标系是否正确？`,
+        `after conversion from ${sourceCrs} the ${noun} lies outside China: is the frame right?`,
+      ),
     )
     return false
   }
   if (!check.valid)
-    report.warn(check.index, 'geometry', `invalid geometry (${check.reason}): repaired with ST_MakeValid`)
+    report.warn(
+      check.index,
+      'geometry',
+      say(
+        `几何无效（${check.reason}），已用 ST_MakeValid 修复`,
+        `invalid geometry (${check.reason}): repaired with ST_MakeValid`,
+      ),
+    )
   return true
 }

@@ -5,7 +5,8 @@ import type { Geometry } from 'geojson'
 import { unzipSync } from 'fflate'
 import { open as openShapefile } from 'shapefile'
 import initSqlJs, { type SqlJsStatic } from 'sql.js'
-import { InvalidInputError } from '../../errors.ts'
+import { InvalidInputError, LocalizedInputError, type LocalizedText } from '../../errors.ts'
+import { featureNo, say } from './messages.ts'
 import { type SourceCrs, acceptedFrames, crsFromPrj, parseCrs } from './crs.ts'
 import { readGeoPackageBlob } from '../../db/wkb.ts'
 import { type ParseLimits, ParseBudget, parseLimitsOf } from './parse-limits.ts'
@@ -38,9 +39,15 @@ export interface ImportFile {
 /** Uncompressed bytes a zip may unpack to, and the largest compression ratio believed. */
 export const zipLimits = { maxBytes: 512 * 1024 * 1024, maxRatio: 200 }
 
-const fail = (file: string, message: string, field?: string, feature?: number): never => {
-  throw new InvalidInputError(
-    `${file}${feature !== undefined ? ` feature ${feature}` : ''}${field ? ` field "${field}"` : ''}: ${message}`,
+/** Refuses the file: `message` in zh-CN and English, or one text for both (a parser's own words). */
+const fail = (file: string, message: LocalizedText | string, field?: string, feature?: number): never => {
+  const text = typeof message === 'string' ? { 'zh-CN': message, en: message } : message
+  const at = feature !== undefined ? featureNo(feature) : undefined
+  throw new LocalizedInputError(
+    {
+      'zh-CN': `${file}${at ? ` ${at['zh-CN']}` : ''}${field ? ` 字段“${field}”` : ''}：${text['zh-CN']}`,
+      en: `${file}${at ? ` ${at.en}` : ''}${field ? ` field "${field}"` : ''}: ${text.en}`,
+    },
     [{ file, feature, field }],
   )
 }
@@ -68,7 +75,10 @@ export async function parseUpload(
   if (name.endsWith('.gpkg')) return parseGeoPackage(file, limits)
   return fail(
     file.name,
-    'unsupported file type: upload .geojson, .json, .csv (with a WKT column), a zipped Shapefile (.zip) or a GeoPackage (.gpkg)',
+    say(
+      '不支持的文件类型：请上传 .geojson、.json、.csv（含 WKT 列）、压缩的 Shapefile（.zip）或 GeoPackage（.gpkg）',
+      'unsupported file type: upload .geojson, .json, .csv (with a WKT column), a zipped Shapefile (.zip) or a GeoPackage (.gpkg)',
+    ),
   )
 }
 
@@ -78,20 +88,31 @@ function parseGeoJson(file: ImportFile, limits: ParseLimits): ParsedLayer {
   try {
     json = JSON.parse(text)
   } catch (error) {
-    return fail(file.name, `malformed JSON: ${(error as Error).message}`)
+    return fail(
+      file.name,
+      say(`JSON 格式错误：${(error as Error).message}`, `malformed JSON: ${(error as Error).message}`),
+    )
   }
   const collection = json as { type?: unknown; features?: unknown; crs?: { properties?: { name?: unknown } } }
   if (collection?.type !== 'FeatureCollection' || !Array.isArray(collection.features))
-    return fail(file.name, 'not a GeoJSON FeatureCollection', 'type')
+    return fail(file.name, say('不是 GeoJSON FeatureCollection', 'not a GeoJSON FeatureCollection'), 'type')
   const crsName = collection.crs?.properties?.name
   const crs = typeof crsName === 'string' ? parseCrs(crsName) : undefined
   if (typeof crsName === 'string' && !crs)
-    fail(file.name, `unknown coordinate reference system "${crsName}": use ${acceptedFrames}`, 'crs')
+    fail(
+      file.name,
+      say(
+        `不认识的坐标系“${crsName}”，可用：${acceptedFrames}`,
+        `unknown coordinate reference system "${crsName}": use ${acceptedFrames}`,
+      ),
+      'crs',
+    )
   const budget = new ParseBudget(file.name, limits)
   budget.refuseFeatureCount(collection.features.length)
   const features = (collection.features as unknown[]).map((raw, index): ParsedFeature => {
     const feature = raw as { type?: unknown; geometry?: unknown; properties?: unknown }
-    if (feature?.type !== 'Feature') fail(file.name, 'not a GeoJSON Feature', 'type', index)
+    if (feature?.type !== 'Feature')
+      fail(file.name, say('不是 GeoJSON Feature', 'not a GeoJSON Feature'), 'type', index)
     budget.addFeature(index, feature.geometry as Geometry | null, feature.properties)
     return {
       index,
@@ -136,9 +157,14 @@ export function parseCsvRows(text: string): string[][] {
 function parseCsv(file: ImportFile, limits: ParseLimits): ParsedLayer {
   const { text, encoding } = decodeText(file.data)
   const [header, ...rows] = parseCsvRows(text)
-  if (!header) return fail(file.name, 'the file is empty')
+  if (!header) return fail(file.name, say('文件是空的', 'the file is empty'))
   const wktColumn = header.findIndex((h) => /^(wkt|geometry|geom|the_geom|shape)$/i.test(h.trim()))
-  if (wktColumn < 0) return fail(file.name, 'no geometry column: name one of wkt, geometry, geom', 'wkt')
+  if (wktColumn < 0)
+    return fail(
+      file.name,
+      say('没有几何列：请将其命名为 wkt、geometry 或 geom', 'no geometry column: name one of wkt, geometry, geom'),
+      'wkt',
+    )
   const budget = new ParseBudget(file.name, limits)
   budget.refuseFeatureCount(rows.length)
   const features = rows.map((cells, index): ParsedFeature => {
@@ -232,8 +258,11 @@ async function parseShapefileZip(file: ImportFile, limits: ParseLimits, crsGiven
       filter: (entry) => {
         unpacked += entry.originalSize
         if (unpacked > zipLimits.maxBytes || (entry.size > 0 && entry.originalSize / entry.size > zipLimits.maxRatio)) {
-          throw new InvalidInputError(
-            `${file.name}: refused: the archive would unpack to more than ${zipLimits.maxBytes / 1024 / 1024} MiB or compresses suspiciously well (a zip bomb?)`,
+          throw new LocalizedInputError(
+            say(
+              `${file.name}：已拒收：该压缩包解压后将超过 ${zipLimits.maxBytes / 1024 / 1024} MiB，或压缩率异常地高（疑似 zip 炸弹）`,
+              `${file.name}: refused: the archive would unpack to more than ${zipLimits.maxBytes / 1024 / 1024} MiB or compresses suspiciously well (a zip bomb?)`,
+            ),
             [{ file: file.name }],
           )
         }
@@ -242,7 +271,13 @@ async function parseShapefileZip(file: ImportFile, limits: ParseLimits, crsGiven
     })
   } catch (error) {
     if (error instanceof InvalidInputError) throw error
-    return fail(file.name, `not a readable zip archive: ${(error as Error).message}`)
+    return fail(
+      file.name,
+      say(
+        `无法读取的 zip 压缩包：${(error as Error).message}`,
+        `not a readable zip archive: ${(error as Error).message}`,
+      ),
+    )
   }
   const byExtension = (ext: string) => Object.entries(entries).find(([name]) => name.toLowerCase().endsWith(ext))
   const shp = byExtension('.shp')
@@ -251,7 +286,10 @@ async function parseShapefileZip(file: ImportFile, limits: ParseLimits, crsGiven
   if (missing.length > 0)
     return fail(
       file.name,
-      `the Shapefile is incomplete: missing ${missing.join(', ')}${missing.includes('.prj') && missing.length === 1 ? ' (or name the frame in the crs field, e.g. crs=EPSG:4547)' : ''}`,
+      say(
+        `Shapefile 不完整：缺少 ${missing.join('、')}${missing.includes('.prj') && missing.length === 1 ? '（或在 crs 字段中注明坐标系，如 crs=EPSG:4547）' : ''}`,
+        `the Shapefile is incomplete: missing ${missing.join(', ')}${missing.includes('.prj') && missing.length === 1 ? ' (or name the frame in the crs field, e.g. crs=EPSG:4547)' : ''}`,
+      ),
     )
   const [shpName, shpBytes] = shp!
   const dbfBytes = byExtension('.dbf')![1]
@@ -262,8 +300,20 @@ async function parseShapefileZip(file: ImportFile, limits: ParseLimits, crsGiven
     const prjFile = `${file.name}/${shpName.replace(/\.shp$/i, '.prj')}`
     const reading = crsFromPrj(prj)
     if (!reading)
-      return fail(prjFile, `unknown coordinate reference system: ${prj.slice(0, 60)}…: use ${acceptedFrames}`, 'prj')
-    if ('problem' in reading) return fail(prjFile, `impossible coordinate reference system: ${reading.problem}`, 'prj')
+      return fail(
+        prjFile,
+        say(
+          `不认识的坐标系：${prj.slice(0, 60)}…，可用：${acceptedFrames}`,
+          `unknown coordinate reference system: ${prj.slice(0, 60)}…: use ${acceptedFrames}`,
+        ),
+        'prj',
+      )
+    if ('problem' in reading)
+      return fail(
+        prjFile,
+        say(`不可能的坐标系：${reading.problem}`, `impossible coordinate reference system: ${reading.problem}`),
+        'prj',
+      )
     crs = reading
   }
   const cpg = byExtension('.cpg')
@@ -295,7 +345,10 @@ async function parseShapefileZip(file: ImportFile, limits: ParseLimits, crsGiven
     }
   } catch (error) {
     if (error instanceof InvalidInputError) throw error
-    return fail(`${file.name}/${shpName}`, `unreadable Shapefile: ${(error as Error).message}`)
+    return fail(
+      `${file.name}/${shpName}`,
+      say(`无法读取的 Shapefile：${(error as Error).message}`, `unreadable Shapefile: ${(error as Error).message}`),
+    )
   }
   return { file: `${file.name}/${shpName}`, format: 'shapefile', features, crs, encoding }
 }
@@ -336,7 +389,13 @@ async function parseGeoPackage(file: ImportFile, limits: ParseLimits): Promise<P
   try {
     database = new SQL.Database(file.data)
   } catch (error) {
-    return fail(file.name, `not a readable GeoPackage: ${(error as Error).message}`)
+    return fail(
+      file.name,
+      say(
+        `无法读取的 GeoPackage：${(error as Error).message}`,
+        `not a readable GeoPackage: ${(error as Error).message}`,
+      ),
+    )
   }
   try {
     let tables
@@ -346,10 +405,16 @@ async function parseGeoPackage(file: ImportFile, limits: ParseLimits): Promise<P
         LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id
         WHERE c.data_type = 'features' ORDER BY c.table_name`)
     } catch (error) {
-      return fail(file.name, `not a GeoPackage (no gpkg_contents / gpkg_geometry_columns): ${(error as Error).message}`)
+      return fail(
+        file.name,
+        say(
+          `不是 GeoPackage（没有 gpkg_contents / gpkg_geometry_columns）：${(error as Error).message}`,
+          `not a GeoPackage (no gpkg_contents / gpkg_geometry_columns): ${(error as Error).message}`,
+        ),
+      )
     }
     const first = tables[0]?.values[0]
-    if (!first) return fail(file.name, 'the GeoPackage holds no feature table')
+    if (!first) return fail(file.name, say('GeoPackage 中没有要素表', 'the GeoPackage holds no feature table'))
     const [table, geometryColumn, , organization, coordsysId] = first as [
       string,
       string,
@@ -362,7 +427,10 @@ async function parseGeoPackage(file: ImportFile, limits: ParseLimits): Promise<P
     if (!crs)
       fail(
         `${file.name}/${table}`,
-        `unknown coordinate reference system ${organization ?? '?'}:${coordsysId ?? '?'}`,
+        say(
+          `不认识的坐标系 ${organization ?? '?'}:${coordsysId ?? '?'}，可用：${acceptedFrames}`,
+          `unknown coordinate reference system ${organization ?? '?'}:${coordsysId ?? '?'}: use ${acceptedFrames}`,
+        ),
         'srs_id',
       )
     // identifiers come from the file's own catalogue, quoted as SQLite wants

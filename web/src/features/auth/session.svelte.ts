@@ -59,3 +59,12 @@ export async function logout(): Promise<void> {
   await request('POST', '/api/auth/logout').catch(() => undefined)
   signedIn(undefined)
 }
+
+/** Whether this site signs people in through its OIDC provider (the login screen then offers it). */
+export async function oidcOffered(): Promise<boolean> {
+  try {
+    return (await request<{ local: boolean; oidc: boolean }>('GET', '/api/auth/providers')).oidc
+  } catch {
+    return false
+  }
+}

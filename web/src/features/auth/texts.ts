@@ -14,6 +14,8 @@ const texts = {
     currentPassword: '当前密码',
     newPassword: '新密码（至少 8 位）',
     change: '修改密码',
+    oidc: '使用单位统一身份登录',
+    or: '或',
     roles: { admin: '管理员', street: '街道', community: '社区', viewer: '只读', wall: '大屏' } as Record<
       string,
       string
@@ -31,6 +33,8 @@ const texts = {
     currentPassword: 'Current password',
     newPassword: 'New password (8 or more characters)',
     change: 'Change password',
+    oidc: 'Sign in with your organisation account',
+    or: 'or',
     roles: {
       admin: 'Administrator',
       street: 'Street',

@@ -1,0 +1,109 @@
+// Issue 14, "heavy work must not starve reads", on PGlite (it shares the server's thread): the app
+// listening on loopback over an embedded database with a ×13 district's regions, a dry run of
+// 200,000 tiny polygons (as npm run generate would lay them out) while a client polls /api/summary
+// every 200 ms from another process; prints the largest wait and when it came, and the dry run's phases. Then one polygon
+// of 1,000,000 vertices checked (a dry run). Asserts nothing.
+//   npx tsx tests/bench/import-reads.ts        (IMPORT_READS_COUNT=200000, IMPORT_READS_VERTICES=1000000)
+import { spawn } from 'node:child_process'
+import { createPgliteDatabase } from '../../server/db/database.ts'
+import { migrate } from '../../server/db/migrate.ts'
+import { parseLimitsOf } from '../../server/services/imports/parse-limits.ts'
+import { credentialHeaders, serveTestApp } from '../helpers/app.ts'
+import { storeRegionsOnly, tinyPolygons } from './imports.ts'
+
+const count = Number(process.env.IMPORT_READS_COUNT ?? 200_000)
+const vertices = Number(process.env.IMPORT_READS_VERTICES ?? 1_000_000)
+
+const database = await createPgliteDatabase('memory://')
+await migrate(database.db)
+const district = await storeRegionsOnly(database, 13, 42)
+const { app, origin } = await serveTestApp(database)
+const headers = credentialHeaders(app.credentials)
+const summary = async () => {
+  const start = performance.now()
+  const response = await fetch(`${origin}/api/summary`, { headers })
+  await response.arrayBuffer()
+  if (!response.ok) throw new Error(`summary: ${response.status}`)
+  return performance.now() - start
+}
+for (let i = 0; i < 5; i++) await summary()
+
+const file = tinyPolygons(district, count)
+const limits = { ...parseLimitsOf(), maxFeatures: count, maxVertices: count * 5, parseMs: 600_000 }
+const started = performance.now()
+const run = app.services.imports.importGridLayer({ file, department: 'governance', dryRun: true, limits })
+// the client polls from its own process: one in the server's process would stall with it and not see the wait
+const poller = spawn(
+  process.execPath,
+  [
+    '-e',
+    `const waits = []; let errors = 0; let stop = false; const t0 = Date.now()
+     process.stdin.on('data', () => { stop = true }); process.stdin.resume()
+     ;(async () => {
+       while (!stop) {
+         const at = Date.now() - t0, start = performance.now()
+         try { const r = await fetch(process.argv[1], { headers: JSON.parse(process.argv[2]) }); await r.arrayBuffer(); if (!r.ok) errors++ } catch { errors++ }
+         waits.push({ at, ms: performance.now() - start })
+         await new Promise((resolve) => setTimeout(resolve, 200))
+       }
+       process.stdout.write(JSON.stringify({ waits, errors })); process.exit(0)
+     })()`,
+    `${origin}/api/summary`,
+    JSON.stringify(headers),
+  ],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+)
+let output = ''
+poller.stdout.on('data', (chunk) => (output += chunk))
+const polled = new Promise<void>((resolve) => poller.on('exit', () => resolve()))
+const result = await run
+const total = performance.now() - started
+poller.stdin.write('stop\n')
+await polled
+const { waits, errors } = JSON.parse(output) as { waits: { at: number; ms: number }[]; errors: number }
+const worst = waits.reduce((a, b) => (b.ms > a.ms ? b : a))
+const sorted = waits.map((w) => w.ms).sort((a, b) => a - b)
+console.log(
+  `${count.toLocaleString('en-US')}-polygon dry run: ${Math.round(total)} ms (parse ${result.timings!.parseMs}, check ${result.timings!.checkMs}); ` +
+    `/api/summary polled ${waits.length}× (${errors} errors): p50 ${Math.round(sorted[Math.floor(sorted.length / 2)])} ms, max ${Math.round(worst.ms)} ms, ` +
+    `asked at ${Math.round(worst.at)} ms (${Math.round(total - worst.at - worst.ms)} ms before the run ended); rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`,
+)
+
+if (vertices > 0) {
+  const community = district.regions.find((r) => r.level === 'community' && r.boundary)!
+  const [lon0, lat0] = community.boundary!.coordinates[0][0][0]
+  const ring = Array.from({ length: vertices }, (_, i) => {
+    const angle = (2 * Math.PI * i) / vertices
+    return [lon0 + 0.002 + 0.001 * Math.cos(angle), lat0 + 0.002 + 0.001 * Math.sin(angle)]
+  })
+  ring.push(ring[0])
+  const big = {
+    name: 'one-big.geojson',
+    data: new TextEncoder().encode(
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', properties: { code: 'BIG1' }, geometry: { type: 'Polygon', coordinates: [ring] } },
+        ],
+      }),
+    ),
+  }
+  const bigLimits = {
+    ...parseLimitsOf(),
+    maxVertices: vertices + 10,
+    maxFeatureVertices: vertices + 10,
+    parseMs: 600_000,
+  }
+  const start = performance.now()
+  const checked = await app.services.imports.importGridLayer({
+    file: big,
+    department: 'governance',
+    dryRun: true,
+    limits: bigLimits,
+  })
+  console.log(
+    `one polygon of ${vertices.toLocaleString('en-US')} vertices, dry run: ${Math.round(performance.now() - start)} ms (parse ${checked.timings!.parseMs}, check ${checked.timings!.checkMs}), status ${checked.status}`,
+  )
+}
+await app.close()
+await database.close()
