@@ -85,11 +85,17 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
         'issues',
         'issuesMs',
         'metricSrid',
+        'tiling',
+        'tilingMs',
         'totalMs',
         'unifiedGrids',
         'unifyMs',
       ].sort(),
     )
+    // the stored result measured against its communities: within the limits, or the run had failed
+    expect(run.stats.tiling.maxSymDifferenceM2).toBeLessThanOrEqual(0.5)
+    expect(run.stats.tiling.maxOverlapM2).toBeLessThanOrEqual(0.01)
+    expect(run.stats.tiling.maxVertexOutsideM).toBeLessThanOrEqual(0.05)
     for (const time of [run.startedAt, run.finishedAt]) expect(new Date(time).toISOString()).toBe(time)
     expect(run.publishedAt).toBeNull()
   })

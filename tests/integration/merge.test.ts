@@ -265,8 +265,12 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     expect(await stored()).toBe(0)
     expect(await db.selectFrom('merge_issues').select('id').where('merge_run_id', '=', runId).execute()).toEqual([])
     expect(
-      await db.selectFrom('merge_runs').select(['status', 'error']).where('id', '=', runId).executeTakeFirst(),
-    ).toEqual({ status: 'failed', error: 'interrupted: the server stopped during the run' })
+      await db.selectFrom('merge_runs').select(['status', 'error', 'error_en']).where('id', '=', runId).executeTakeFirst(),
+    ).toEqual({
+      status: 'failed',
+      error: '服务器在合并运行期间停止，本次合并未完成',
+      error_en: 'interrupted: the server stopped during the run',
+    })
     resume(new Error('the old process is gone'))
     expect((await run).status).toBe('failed')
   })

@@ -39,7 +39,29 @@ describe('the sliver rule', () => {
 })
 
 describe('absorbIntoNeighbours', () => {
-  it('gives a sliver to the neighbour it shares the longest edge with', () => {
+  it('gives a crumb to the neighbour it shares the longest edge with, whatever grid it came from', () => {
+    const faces = [
+      face(1, { baseGridId: 10 }),
+      face(2, { baseGridId: 20 }),
+      // the piece of grid 30 here is a 50 m² strip: a crumb
+      face(3, { areaM2: 50, perimeterM: 201, baseGridId: 30 }),
+    ]
+    const labels = absorbIntoNeighbours(
+      faces,
+      [
+        { a: 1, b: 3, sharedM: 20 },
+        { a: 2, b: 3, sharedM: 100 },
+      ],
+      new Map([
+        [1, 10],
+        [2, 20],
+        [3, 30],
+      ]),
+    )
+    expect(labels.get(3)).toBe(20)
+  })
+
+  it('keeps a thin face with its own grid where the grid’s piece as a whole is no crumb', () => {
     const faces = [
       face(1, { baseGridId: 10 }),
       face(2, { baseGridId: 20 }),
@@ -57,7 +79,45 @@ describe('absorbIntoNeighbours', () => {
         [3, 10],
       ]),
     )
-    expect(labels.get(3)).toBe(20)
+    expect(labels.get(3)).toBe(10)
+  })
+
+  it('judges a grid cut into crumbs by further layers by its whole piece: it stays one grid', () => {
+    // a 30 m² piece of grid 10 (5 × 6 m) cut by other layers into three 10 m² faces, each a sliver
+    // alone; beside it a large grid 20
+    const faces = [
+      face(1, { areaM2: 10, perimeterM: 14, baseGridId: 10 }),
+      face(2, { areaM2: 10, perimeterM: 14, baseGridId: 10 }),
+      face(3, { areaM2: 10, perimeterM: 14, baseGridId: 10 }),
+      face(4, { baseGridId: 20 }),
+    ]
+    const edges = [
+      { a: 1, b: 2, sharedM: 5 },
+      { a: 2, b: 3, sharedM: 5 },
+      { a: 1, b: 4, sharedM: 2 },
+      { a: 2, b: 4, sharedM: 2 },
+      { a: 3, b: 4, sharedM: 2 },
+    ]
+    const labels = absorbIntoNeighbours(faces, edges, new Map(faces.map((f) => [f.id, f.baseGridId!])))
+    expect([1, 2, 3].map((id) => labels.get(id))).toEqual([10, 10, 10])
+    // under 20 m² as a whole, the same piece is a crumb and joins grid 20
+    const small = faces.map((f) => (f.id === 4 ? f : { ...f, areaM2: 6 }))
+    const absorbed = absorbIntoNeighbours(small, edges, new Map(faces.map((f) => [f.id, f.baseGridId!])))
+    expect([1, 2, 3].map((id) => absorbed.get(id))).toEqual([20, 20, 20])
+  })
+
+  it('makes an uncovered island of several faces one group, not one per face', () => {
+    const faces = [face(1, { baseGridId: 7 }), face(2), face(3), face(4)]
+    const labels = absorbIntoNeighbours(
+      faces,
+      [
+        { a: 2, b: 3, sharedM: 10 },
+        { a: 3, b: 4, sharedM: 10 },
+      ],
+      new Map([[1, 7]]),
+    )
+    expect(labels.get(1)).toBe(7)
+    expect(new Set([2, 3, 4].map((id) => labels.get(id)))).toEqual(new Set([-2]))
   })
 
   it('passes labels along a chain of uncovered faces', () => {

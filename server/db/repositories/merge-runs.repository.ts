@@ -4,6 +4,7 @@ import { type Kysely, type Transaction, sql } from 'kysely'
 import type { Tables } from '../tables.ts'
 import type {
   DepartmentAlignment,
+  HouseholdSource,
   MergeRunParams,
   MergeRunStats,
   MergeRunStatus,
@@ -22,7 +23,11 @@ export interface MergeRunRow {
   /** empty until the run succeeded */
   stats: Partial<MergeRunStats>
   alignment: DepartmentAlignment[]
+  /** why it failed, in zh-CN */
   error: string | null
+  /** the same in English */
+  errorEn: string | null
+  householdSource: HouseholdSource | null
   isPublished: boolean
   startedAt: Date
   finishedAt: Date | null
@@ -42,6 +47,8 @@ const selectRun = (db: Db) =>
       'stats',
       'alignment',
       'error',
+      'error_en as errorEn',
+      'household_source as householdSource',
       'is_published as isPublished',
       'started_at as startedAt',
       'finished_at as finishedAt',
@@ -91,6 +98,8 @@ export async function updateMergeRun(
     stats?: MergeRunStats
     alignment?: DepartmentAlignment[]
     error?: string | null
+    errorEn?: string | null
+    householdSource?: HouseholdSource | null
     finished?: boolean
   },
 ): Promise<void> {
@@ -102,6 +111,8 @@ export async function updateMergeRun(
       ...(changes.stats ? { stats: JSON.stringify(changes.stats) } : {}),
       ...(changes.alignment ? { alignment: JSON.stringify(changes.alignment) } : {}),
       ...(changes.error !== undefined ? { error: changes.error } : {}),
+      ...(changes.errorEn !== undefined ? { error_en: changes.errorEn } : {}),
+      ...(changes.householdSource !== undefined ? { household_source: changes.householdSource } : {}),
       ...(changes.finished ? { finished_at: new Date() } : {}),
     })
     .where('id', '=', id)
@@ -123,7 +134,8 @@ export async function failInterruptedRuns(db: Kysely<Tables>): Promise<number> {
       await deleteRunResults(trx, id)
       await updateMergeRun(trx, id, {
         status: 'failed',
-        error: 'interrupted: the server stopped during the run',
+        error: '服务器在合并运行期间停止，本次合并未完成',
+        errorEn: 'interrupted: the server stopped during the run',
         finished: true,
       })
     }
