@@ -205,6 +205,7 @@ export const MergeIssueList = Type.Object({
       id: Type.Integer(),
       kind: MergeIssueKind,
       communityCode: Type.Union([Type.String(), Type.Null()]),
+      communityName: Type.Union([Type.String(), Type.Null()], { description: 'the community’s name (名称)' }),
       department: Type.Union([Type.String(), Type.Null()]),
       areaM2: Type.Number(),
       gridIds: Type.Array(Type.Integer()),

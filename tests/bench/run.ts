@@ -8,6 +8,7 @@
 //   BENCH_SKIP_SERVER=1      skip the server-PostGIS figures
 //   BENCH_SKIP_STARTUP=1     skip the npm start timings
 //   BENCH_SKIP_MERGE=1       skip the 多网合一 timings
+//   BENCH_MERGE_ONLY=1       the 多网合一 timings only (no tile, cached-throughput or summary figures)
 import autocannon from 'autocannon'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
@@ -254,7 +255,7 @@ async function main() {
   const cluster = process.env.BENCH_DATABASE_URL ? undefined : await startThrowawayCluster()
   const adminUrl = process.env.BENCH_DATABASE_URL ?? cluster!.url
   try {
-    for (const scale of process.env.BENCH_SKIP_SERVER ? [] : scales) {
+    for (const scale of process.env.BENCH_SKIP_SERVER || process.env.BENCH_MERGE_ONLY ? [] : scales) {
       const { database, url } = await openServerDatabase(adminUrl, `bench_scale_${scale}`, scale, rows)
       const bareClient = new pg.Client({ connectionString: url })
       await bareClient.connect()
@@ -273,7 +274,9 @@ async function main() {
         async (scale) => (await openServerDatabase(adminUrl, `bench_merge_${scale}`, scale, rows)).database,
         rows,
       )
-    if (!process.env.BENCH_SKIP_PGLITE) {
+    if (!process.env.BENCH_SKIP_PGLITE && process.env.BENCH_MERGE_ONLY) {
+      await benchMergeScales('pglite', (scale) => openPgliteDatabase(scale, rows), rows)
+    } else if (!process.env.BENCH_SKIP_PGLITE) {
       const database = await openPgliteDatabase(1, rows)
       const { app, origin } = await serveTestApp(database)
       signIn(app)

@@ -205,9 +205,7 @@ describe.each(testDrivers())('a merge whose stored result does not tile its comm
         await sql`
           UPDATE unified_grids SET boundary = ST_Translate(boundary, 0.00002, 0)
           WHERE id = (SELECT id FROM unified_grids WHERE merge_run_id = ${runId}::bigint AND community_code = ${A}
-                      ORDER BY ST_XMax(boundary) DESC, id LIMIT 1)`.execute(
-          database.db,
-        )
+                      ORDER BY ST_XMax(boundary) DESC, id LIMIT 1)`.execute(database.db)
       },
     })
     expect(run.status).toBe('failed')
@@ -218,9 +216,9 @@ describe.each(testDrivers())('a merge whose stored result does not tile its comm
     expect(run.error).toMatch(/顶点超出社区 [\d.,]+ cm（上限 5 cm）/)
     const {
       rows: [left],
-    } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM unified_grids WHERE merge_run_id = ${runId}::bigint`.execute(
-      database.db,
-    )
+    } = await sql<{
+      n: number
+    }>`SELECT count(*)::int AS n FROM unified_grids WHERE merge_run_id = ${runId}::bigint`.execute(database.db)
     expect(left.n).toBe(0)
     const publish = await app.inject({ method: 'POST', url: `/api/merge-runs/${runId}/publish` })
     expect(publish.statusCode).toBe(409)

@@ -20,7 +20,7 @@ const [A, B] = [communityA, communityB]
 /** Areas from the hand-built frame are within half a percent of the UTM ones. */
 const expectArea = (actual: number | undefined, expected: number) => {
   expect(actual).toBeDefined()
-  expect(Math.abs(actual! - expected) / expected).toBeLessThan(0.015)
+  expect(Math.abs(actual! - expected) / expected).toBeLessThan(0.005)
 }
 
 describe.each(testDrivers())('多网合一 on %s', (driver) => {
@@ -265,7 +265,11 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     expect(await stored()).toBe(0)
     expect(await db.selectFrom('merge_issues').select('id').where('merge_run_id', '=', runId).execute()).toEqual([])
     expect(
-      await db.selectFrom('merge_runs').select(['status', 'error', 'error_en']).where('id', '=', runId).executeTakeFirst(),
+      await db
+        .selectFrom('merge_runs')
+        .select(['status', 'error', 'error_en'])
+        .where('id', '=', runId)
+        .executeTakeFirst(),
     ).toEqual({
       status: 'failed',
       error: '服务器在合并运行期间停止，本次合并未完成',

@@ -5,9 +5,10 @@ import {
   balanceHouseholds,
   findIssuePieces,
   isSliver,
+  sliverNote,
   thinness,
 } from '../../server/services/merge/merge-grouping.ts'
-import { buildFaceMesh, outlinesOf } from '../../server/services/merge/merge-face-mesh.ts'
+import { buildFaceMesh, outlinesOf, settleOnBoundary } from '../../server/services/merge/merge-face-mesh.ts'
 
 const face = (id: number, over: Partial<Face> = {}): Face => ({
   id,
@@ -496,7 +497,50 @@ describe('findIssuePieces', () => {
       { kind: 'gap', department: 'party', gridIds: [], faceIds: [3], areaM2: 10_000 },
     ])
     expect(pieces.filter((p) => p.kind === 'sliver')).toEqual([
-      { kind: 'sliver', department: null, gridIds: [10], faceIds: [4], areaM2: 150 },
+      {
+        kind: 'sliver',
+        department: null,
+        gridIds: [10],
+        faceIds: [4],
+        areaM2: 150,
+        note: '细长：4πA/P² = 0.021，小于 0.12（面积 150 m²）',
+      },
     ])
+  })
+})
+
+describe('settleOnBoundary', () => {
+  // a 100 × 100 m community (its boundary with a vertex every 20 m along the bottom) split by a grid
+  // edge at x = 50.0003 that the noding ended 0.6 mm below the bottom edge, and a vertex 0.4 mm off
+  // the corner (0, 100)
+  const boundary = Float64Array.from([0, 0, 20, 0, 40, 0, 60, 0, 80, 0, 100, 0, 100, 100, 0, 100, 0, 0])
+  const left = Float64Array.from([0, 0, 20, 0, 40, 0, 50.0003, -0.0006, 50.0003, 100, 0.0004, 100, 0, 0])
+  const right = Float64Array.from([50.0003, -0.0006, 60, 0, 80, 0, 100, 0, 100, 100, 50.0003, 100, 50.0003, -0.0006])
+  it('puts a vertex the noding left off the boundary onto its edge, and leaves those at its vertices', () => {
+    const mesh = buildFaceMesh([
+      { id: 1, rings: [left] },
+      { id: 2, rings: [right] },
+    ])
+    expect(settleOnBoundary(mesh, [boundary])).toBe(1)
+    const points = new Set<string>()
+    for (let s = 0; s < mesh.segmentCount; s++)
+      for (const end of [0, 1]) points.add(`${mesh.ends[4 * s + 2 * end]},${mesh.ends[4 * s + 2 * end + 1]}`)
+    expect(points).toContain('50.0003,0')
+    expect(points).not.toContain('50.0003,-0.0006')
+    // within a millimetre of the corner: left for the snap onto the vertex as stored
+    expect(points).toContain('0.0004,100')
+  })
+})
+
+describe('sliverNote', () => {
+  const rule = { minAreaM2: 20, thinMaxAreaM2: 2000, maxThinness: 0.12 }
+  it('says which rule made a piece a sliver: a chain, too small, or too thin', () => {
+    expect(sliverNote({ faces: [1, 2, 3], areaM2: 1234.5, perimeterM: 900 }, rule)).toBe(
+      '碎片链：3 个碎片面相连（共 1,234.5 m²），每个面都小于 20 m² 或细长',
+    )
+    expect(sliverNote({ faces: [1], areaM2: 5, perimeterM: 9 }, rule)).toBe('面积 5 m² 小于 20 m²')
+    expect(sliverNote({ faces: [1], areaM2: 1500, perimeterM: 1000 }, rule)).toBe(
+      '细长：4πA/P² = 0.019，小于 0.12（面积 1,500 m²）',
+    )
   })
 })

@@ -70,7 +70,12 @@ export async function findLatestSucceededRun(db: Db): Promise<MergeRunRow | unde
 
 export async function insertMergeRun(
   db: Db,
-  run: { strategy: MergeStrategy; params: MergeRunParams; layerIds: number[] },
+  run: {
+    strategy: MergeStrategy
+    params: MergeRunParams
+    layerIds: number[]
+    householdSource?: HouseholdSource | null
+  },
 ): Promise<number> {
   const { id } = await db
     .insertInto('merge_runs')
@@ -81,6 +86,7 @@ export async function insertMergeRun(
       stats: '{}',
       alignment: '[]',
       error: null,
+      household_source: run.householdSource ?? null,
       finished_at: null,
       published_at: null,
     })
@@ -224,4 +230,26 @@ export async function publishRun(db: Db, runId: number): Promise<void> {
     .set({ is_published: true, published_at: new Date() })
     .where('id', '=', runId)
     .execute()
+}
+
+/**
+ * What households a household-balanced run can draw on: the merged layers every grid of which has
+ * its households (户数), and whether the district has population points.
+ */
+export async function findHouseholdData(
+  db: Db,
+  layerIds: number[],
+): Promise<{ layersWithHouseholds: { id: number; department: string }[]; populationPoints: boolean }> {
+  const { rows } = await sql<{ id: number; department: string }>`
+    SELECT l.id, l.department FROM grid_layers l JOIN grids g ON g.layer_id = l.id
+    WHERE l.id = ANY(${layerIds}::bigint[])
+    GROUP BY l.id, l.department HAVING count(*) = count(g.households)
+    ORDER BY l.department`.execute(db)
+  const {
+    rows: [points],
+  } = await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM population_points) AS any`.execute(db)
+  return {
+    layersWithHouseholds: rows.map((r) => ({ id: Number(r.id), department: r.department })),
+    populationPoints: points.any,
+  }
 }

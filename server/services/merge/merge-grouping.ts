@@ -312,6 +312,8 @@ export interface GridCover {
   department: string
   gridId: number
   faceIds: number[]
+  /** the community the grid belongs to (its code), where known */
+  gridCommunity?: string | null
 }
 
 export interface IssuePiece {
@@ -320,6 +322,17 @@ export interface IssuePiece {
   gridIds: number[]
   faceIds: number[]
   areaM2: number
+  /** a sliver: which rule made it one (a chain of sliver faces, too small, or too thin) */
+  note?: string
+}
+
+/** Why a sliver piece is one, as the issue list says it. */
+export function sliverNote(piece: { faces: unknown[]; areaM2: number; perimeterM: number }, rule: SliverRule): string {
+  const area = piece.areaM2.toLocaleString('zh-CN', { maximumFractionDigits: 2 })
+  if (piece.faces.length > 1)
+    return `碎片链：${piece.faces.length.toLocaleString('zh-CN')} 个碎片面相连（共 ${area} m²），每个面都小于 ${rule.minAreaM2} m² 或细长`
+  if (piece.areaM2 < rule.minAreaM2) return `面积 ${area} m² 小于 ${rule.minAreaM2} m²`
+  return `细长：4πA/P² = ${thinness(piece.areaM2, piece.perimeterM).toFixed(3)}，小于 ${rule.maxThinness}（面积 ${area} m²）`
 }
 
 /**
@@ -461,6 +474,7 @@ export function findIssuePieces(
       gridIds: [...touched].sort((a, b) => a - b),
       faceIds: faceIds(piece.faces),
       areaM2: piece.areaM2,
+      note: sliverNote(piece, rule),
     })
   }
   return issues

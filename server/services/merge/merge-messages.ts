@@ -23,7 +23,8 @@ const statusNames: Record<string, LocalizedText> = {
 }
 
 const zhDepartment = (code: string) => (departmentNames[code] ? `${departmentNames[code]}（${code}）` : `“${code}”`)
-const list = (codes: string[], zh: boolean) => codes.map((c) => (zh ? zhDepartment(c) : `"${c}"`)).join(zh ? '、' : ', ')
+const list = (codes: string[], zh: boolean) =>
+  codes.map((c) => (zh ? zhDepartment(c) : `"${c}"`)).join(zh ? '、' : ', ')
 
 export const mergeMessages = {
   notFound: (runId: number): LocalizedText => ({

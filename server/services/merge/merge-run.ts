@@ -11,6 +11,7 @@ import type { MergeRunStats } from '../../schemas/merge.schema.ts'
 import { NotFoundError } from '../../errors.ts'
 import type { TileService } from '../tiles/tiles.service.ts'
 import { embeddedEngines, idleEngineCount } from './merge-engine.ts'
+import { planHouseholds } from './merge-households.ts'
 import { mergeMessages } from './merge-messages.ts'
 import { type MergeParams, defaultMergeParams } from './merge-params.ts'
 import { runInParallel, stepsOf } from './merge-scheduling.ts'
@@ -100,6 +101,11 @@ export async function executeMerge(
             ]),
           )
         : undefined
+    // the household source the run was created with, its department chosen by the same rule
+    const householdDepartment =
+      params.strategy === 'household_balanced' && run.householdSource === 'grid_layers'
+        ? (planHouseholds(await runs.findHouseholdData(db, run.layerIds), params.baseDepartment)?.department ?? null)
+        : null
     const context: StepContext = {
       runId,
       layerIds: run.layerIds,
@@ -108,6 +114,7 @@ export async function executeMerge(
       previousRunId,
       params,
       householdNorms,
+      householdDepartment,
     }
     let done = 0
     let faceCount = 0

@@ -2,7 +2,11 @@
 // the stored rows in EPSG:4326 (findRunTiling), per community. A run over a limit fails with the
 // communities named, so it can never be published.
 import type { Kysely } from 'kysely'
-import { type CommunityTiling, type TilingSliverRule, findRunTiling } from '../../db/repositories/merge-tiling.repository.ts'
+import {
+  type CommunityTiling,
+  type TilingSliverRule,
+  findRunTiling,
+} from '../../db/repositories/merge-tiling.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { LocalizedText } from '../../errors.ts'
 
@@ -18,7 +22,10 @@ export interface RunTiling {
 }
 
 /** A community over one limit or more, with its figures. */
-export type TilingBreach = Pick<CommunityTiling, 'code' | 'name' | 'symDifferenceM2' | 'maxOverlapM2' | 'maxVertexOutsideM'>
+export type TilingBreach = Pick<
+  CommunityTiling,
+  'code' | 'name' | 'symDifferenceM2' | 'maxOverlapM2' | 'maxVertexOutsideM'
+>
 
 /** The communities over a limit, in code order. */
 export function tilingBreaches(tiling: CommunityTiling[]): TilingBreach[] {

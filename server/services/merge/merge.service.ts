@@ -15,9 +15,11 @@ import type {
   MergeIssueList,
   MergeIssuesQuery,
   MergeRequest,
+  HouseholdSource,
 } from '../../schemas/merge.schema.ts'
 import { codePrefixOf } from '../regions/region-codes.ts'
 import type { TileService } from '../tiles/tiles.service.ts'
+import { planHouseholds } from './merge-households.ts'
 import { mergeMessages } from './merge-messages.ts'
 import { mergeDefaults, toMergeParams } from './merge-params.ts'
 import { type MergeHooks, executeMerge, mergeExecutionFor, prepareMerges } from './merge-run.ts'
@@ -72,11 +74,23 @@ export class MergeService {
         field: 'baseDepartment',
       })
     }
+    // household-balanced: households from the layers' 户数, else the population points, else refused
+    let householdSource: HouseholdSource | null = null
+    if (params.strategy === 'household_balanced') {
+      const data = await runs.findHouseholdData(
+        this.db,
+        layers.map((l) => l.id),
+      )
+      const plan = planHouseholds(data, params.baseDepartment)
+      if (!plan) throw new LocalizedInputError(mergeMessages.noHouseholds(departmentsOf(layers)), { field: 'strategy' })
+      householdSource = plan.source
+    }
     const { layerIds: _layerIds, departments: _departments, ...stored } = params
     return runs.insertMergeRun(this.db, {
       strategy: params.strategy,
       params: stored,
       layerIds: layers.map((l) => l.id),
+      householdSource,
     })
   }
 
@@ -109,8 +123,7 @@ export class MergeService {
 
   async publishRun(runId: number): Promise<runs.MergeRunRow> {
     const run = await this.getRun(runId)
-    if (run.status !== 'succeeded')
-      throw new ConflictError(mergeMessages.notPublishable(runId, run.status))
+    if (run.status !== 'succeeded') throw new ConflictError(mergeMessages.notPublishable(runId, run.status))
     await this.db.transaction().execute((trx) => runs.publishRun(trx, runId))
     return this.getRun(runId)
   }
