@@ -21,7 +21,7 @@ describe.each(testDrivers())('faces along a community boundary on %s', (driver) 
   beforeAll(async () => {
     database = await openTestDatabase(driver, 'empty')
     await loadDemoDistrict(database.db, { seed: 20241, scale: 3 })
-  }, 120_000)
+  }, 300_000)
 
   afterAll(async () => database?.close())
 

@@ -225,7 +225,7 @@ describe.each(testDrivers())('多网合一 on %s', (driver) => {
     expect(published).toEqual([{ id: baseRun }])
     const kept = await db.selectFrom('unified_grids').select('code').where('merge_run_id', '=', baseRun).execute()
     expect(kept).toHaveLength(3)
-    await expect(merges(db).publishRun(failing)).rejects.toThrow(/failed/)
+    await expect(merges(db).publishRun(failing)).rejects.toThrow(/状态为“失败”：只有成功的合并运行才能发布/)
   })
 
   it('fails a run whose steps run two at a time when one of them fails, leaving nothing behind', async () => {

@@ -24,15 +24,16 @@ export const GRID_SIZE_M = 0.001
  * or an issue built from its outline).
  */
 /**
- * The longest edge of a community boundary taken into the metric frame, in degrees (about 10 m),
+ * The longest edge of a community boundary taken into the metric frame, in degrees (about 5 m),
  * chosen from the tolerance: an edge straight in lon/lat and its UTM chord part by the square of its
  * length (0.15 mm at 0.001°, 6 µm at 0.0002°, 1.5 µm at 0.0001° at the demo's latitude), and a
  * vertex the millimetre noding left up to 0.7 mm off the boundary and that settleOnBoundary puts back
  * on the chord stays that near the stored edge. Shorter edges are left as they are (ST_Segmentize
  * splits only the longer ones). Coarser steps were measured to leave more than 0.01 m² between
- * neighbouring communities' grids on the ×1 demo (0.027 m² at 0.0005°).
+ * neighbouring communities' grids on the ×1 demo (0.027 m² at 0.0005° on PGlite; at 0.0001°, within
+ * 0.01 m² on PGlite but over it in two communities on server PostGIS).
  */
-const STORED_EDGE_STEP_DEGREES = 0.0001
+const STORED_EDGE_STEP_DEGREES = 0.00005
 
 /**
  * How far (in degrees, about 2 mm) a unified grid's vertex may lie from a vertex of its community's
@@ -68,7 +69,7 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   await dropStepTables(trx)
   // The boundary densified in EPSG:4326 before it goes to the metric frame: an edge kilometres long
   // is straight in lon/lat as stored but not in UTM, where the two part by metres in the middle;
-  // with a vertex every 0.0001° (about 10 m) they coincide to micrometres (see
+  // with a vertex every 0.00005° (about 5 m) they coincide to micrometres (see
   // insertUnifiedGrids for the way back). stored_outline: that densified boundary as stored.
   await sql`
     CREATE TEMP TABLE merge_community AS
