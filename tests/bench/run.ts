@@ -16,6 +16,7 @@
 //   BENCH_SOAK_DRIVERS=server,pglite  the drivers the load test runs on
 //   BENCH_SKIP_IMPORTS=1     skip the import figures (check phase, reads during a large dry run, raw→published);
 //                            BENCH_ONLY=imports for only them
+//   BENCH_MERGE_ONLY=1       the 多网合一 timings and tiling figures only (the same as BENCH_ONLY=merge)
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { type TestApp, credentialHeaders, serveTestApp } from '../helpers/app.ts'
@@ -41,7 +42,9 @@ interface Tile {
   y: number
 }
 
-const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim())
+const only = process.env.BENCH_MERGE_ONLY
+  ? ['merge']
+  : process.env.BENCH_ONLY?.split(',').map((part) => part.trim())
 const runs = (part: 'startup' | 'tiles' | 'merge' | 'soak' | 'siting' | 'imports') => !only || only.includes(part)
 const scales = (process.env.BENCH_SCALES ?? '1').split(',').map(Number)
 const mergeScales =
