@@ -42,9 +42,7 @@ interface Tile {
   y: number
 }
 
-const only = process.env.BENCH_MERGE_ONLY
-  ? ['merge']
-  : process.env.BENCH_ONLY?.split(',').map((part) => part.trim())
+const only = process.env.BENCH_MERGE_ONLY ? ['merge'] : process.env.BENCH_ONLY?.split(',').map((part) => part.trim())
 const runs = (part: 'startup' | 'tiles' | 'merge' | 'soak' | 'siting' | 'imports') => !only || only.includes(part)
 const scales = (process.env.BENCH_SCALES ?? '1').split(',').map(Number)
 const mergeScales =

@@ -6,7 +6,7 @@
 // are dropped when the step ends, when the next one starts, and when a run fails.
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { Tables } from '../tables.ts'
-import type { Face, GridCover, IssuePiece } from '../../services/merge/merge-grouping.ts'
+import type { Face, GridCover, IssuePiece } from '../merge-graph.ts'
 import { readPolygonSequence } from '../wkb.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>

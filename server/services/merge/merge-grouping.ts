@@ -3,18 +3,9 @@
 import type { Adjacency, FaceMesh } from './merge-face-mesh.ts'
 import { outlinesOf } from './merge-face-mesh.ts'
 import { type MergeParams, type SliverRule, defaultSliverRule } from './merge-params.ts'
+import type { Face, GridCover, IssuePiece } from '../../db/merge-graph.ts'
 
-export interface Face {
-  id: number
-  areaM2: number
-  perimeterM: number
-  households: number
-  /** the base department's grid that covers the face, if one does */
-  baseGridId: number | null
-  /** a point of the face, for a stable spatial order */
-  x: number
-  y: number
-}
+export type { Face, GridCover, IssuePiece } from '../../db/merge-graph.ts'
 
 export function thinness(areaM2: number, perimeterM: number): number {
   return perimeterM > 0 ? (4 * Math.PI * areaM2) / (perimeterM * perimeterM) : 0
@@ -305,25 +296,6 @@ function moveBoundaryFaces(
       }
     }
   }
-}
-
-/** The faces a grid of a department covers (in one community; a face may have no grid of a department, or several). */
-export interface GridCover {
-  department: string
-  gridId: number
-  faceIds: number[]
-  /** the community the grid belongs to (its code), where known */
-  gridCommunity?: string | null
-}
-
-export interface IssuePiece {
-  kind: 'gap' | 'overlap' | 'sliver'
-  department: string | null
-  gridIds: number[]
-  faceIds: number[]
-  areaM2: number
-  /** a sliver: which rule made it one (a chain of sliver faces, too small, or too thin) */
-  note?: string
 }
 
 /** Why a sliver piece is one, as the issue list says it. */

@@ -186,7 +186,7 @@ export const zhCN = {
     previous: '上一页',
     next: '下一页',
     progress: (share: number) => `已完成 ${Math.round(share * 100)}%`,
-    starting: '正在启动合并引擎，稍候开始计算…',
+    starting: '引擎启动中，稍候开始计算…',
     householdSource: '户数来源',
     householdSources: {
       grid_layers: '部门网格的户数字段',
