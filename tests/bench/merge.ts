@@ -140,6 +140,7 @@ export async function benchMerge(
         '',
         '—',
       ],
+      balancedTilingRow(label, balanced.run),
       [`${label} cold tile while idle`, idle.length, median(idle), percentile(idle, 95), '—'],
       [
         `${label} cold tile during a second merge (p95 ratio ${(percentile(busy, 95) / percentile(idle, 95)).toFixed(2)}×)`,
@@ -151,6 +152,20 @@ export async function benchMerge(
       [`${label} that merge, serving those ${busy.length} tiles meanwhile`, 1, underLoad.ms, '', '—'],
     ],
   }
+}
+
+/** The household-balanced run's tiling figures from the stored rows, or why it failed. */
+function balancedTilingRow(label: string, run: { status: string; error: string | null; stats: unknown }) {
+  const tiling = (run.stats as { tiling?: RunTiling }).tiling
+  return [
+    `${label} household-balanced tiling (stored rows): symmetric difference m² / overlap m² / vertex outside cm; crumbs`,
+    1,
+    tiling
+      ? `${tiling.maxSymDifferenceM2.toFixed(3)} / ${tiling.maxOverlapM2.toFixed(4)} / ${(tiling.maxVertexOutsideM * 100).toFixed(2)}; ${tiling.slivers}`
+      : `${run.status}: ${run.error ?? ''}`,
+    '',
+    '≤ 0.5 / ≤ 0.01 / ≤ 5; 0',
+  ]
 }
 
 /** Time growth against input growth between the smallest and the largest merge of one driver. */

@@ -84,22 +84,45 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
     expect(await codesOf(second.id)).toEqual(await codesOf(first.id))
   }, 300_000)
 
-  it('fails the household-balanced run of the demo where its regrouped grids overlap, naming the communities', async () => {
-    // Known defect found by the tiling check of issue 19 (item 1): the household-balanced regrouping
-    // of the ×1 demo leaves two unified grids overlapping by 0.023 m² in three communities, on both
-    // drivers; the run fails and names them. Until that is fixed this pins the failure; the checks of
-    // the regrouping itself (norm share ≥ 94.5 %, contiguity, rural grids) are in git history
-    // (tests/integration/merge-demo.test.ts before this commit) and come back with the fix.
+  it('regroups each urban community into contiguous grids within the 300–500 household norm with the household-balanced strategy, and keeps the base grids of rural ones', async () => {
+    // until issue 19's fix of the way back to EPSG:4326 this run failed its own tiling check: grids
+    // overlapping by 0.023 m² in 紫川, 庆畈 and 竹川 (a snapped shape left invalid was dropped for the
+    // unsnapped one, a millimetre off the community boundary all along it)
     const execution = mergeExecutionFor(database.driver)
     const run = await merges(database.db).executeRun(
       await merges(database.db).createRun({ ...execution.request, strategy: 'household_balanced' }),
       execution.hooks,
     )
-    expect(run.status).toBe('failed')
-    expect(run.error).toBe(
-      '合并结果未能无缝拼接社区，本次合并失败，不可发布。共 3 个社区超出限值：紫川社区（410199001015）网格重叠 0.023 m²（上限 0.01 m²）；庆畈社区（410199002003）网格重叠 0.023 m²（上限 0.01 m²）；竹川社区（410199002006）网格重叠 0.023 m²（上限 0.01 m²）',
-    )
+    expect(run.error).toBeNull()
+    expect(run.status).toBe('succeeded')
     expect(run.householdSource).toBe('grid_layers')
+    await expectSeamlessTiling(database.db, run.id, 110)
+    const {
+      rows: [urban],
+    } = await sql<{ grids: number; within: number }>`
+      SELECT count(*)::int AS grids, count(*) FILTER (WHERE u.households BETWEEN 300 AND 500)::int AS within
+      FROM unified_grids u JOIN regions r ON r.code = u.community_code AND r.is_urban WHERE u.merge_run_id = ${run.id}`.execute(
+      database.db,
+    )
+    // 95 % before the community boundary was densified in EPSG:4326 (issue 19): the finer faces along
+    // it leave 94.97 % within the norm on the ×1 demo; the balancing has not been re-tuned for them
+    expect(urban.within / urban.grids).toBeGreaterThan(0.945)
+    // contiguous: no regrouped grid in several parts (no community of the demo is in several parts;
+    // rural communities keep the base department's grids, which may be)
+    const {
+      rows: [parts],
+    } = await sql<{ split: number }>`
+      SELECT count(*)::int AS split FROM unified_grids u JOIN regions r ON r.code = u.community_code AND r.is_urban
+      WHERE u.merge_run_id = ${run.id} AND ST_NumGeometries(u.boundary) > 1`.execute(database.db)
+    expect(parts.split).toBe(0)
+    // and the rural communities keep one grid per 综治 grid of their own
+    const {
+      rows: [rural],
+    } = await sql<{ unified: number; governance: number }>`
+      SELECT (SELECT count(*)::int FROM unified_grids u JOIN regions r ON r.code = u.community_code AND NOT r.is_urban WHERE u.merge_run_id = ${run.id}) AS unified,
+             (SELECT count(*)::int FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.is_active AND l.department = 'governance'
+              JOIN regions r ON r.code = g.community_code AND NOT r.is_urban) AS governance`.execute(database.db)
+    expect(rural.unified).toBe(rural.governance)
   }, 300_000)
 
   it('gives the same unified grids with its steps on embedded engines in worker threads as on its own connection, whatever the step size', async () => {

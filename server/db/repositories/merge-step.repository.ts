@@ -24,16 +24,18 @@ export const GRID_SIZE_M = 0.001
  * or an issue built from its outline).
  */
 /**
- * The longest edge of a community boundary taken into the metric frame, in degrees (about 5 m),
- * chosen from the tolerance: an edge straight in lon/lat and its UTM chord part by the square of its
- * length (0.15 mm at 0.001°, 6 µm at 0.0002°, 1.5 µm at 0.0001° at the demo's latitude), and a
- * vertex the millimetre noding left up to 0.7 mm off the boundary and that settleOnBoundary puts back
- * on the chord stays that near the stored edge. Shorter edges are left as they are (ST_Segmentize
- * splits only the longer ones). Coarser steps were measured to leave more than 0.01 m² between
- * neighbouring communities' grids on the ×1 demo (0.027 m² at 0.0005° on PGlite; at 0.0001°, within
- * 0.01 m² on PGlite but over it in two communities on server PostGIS).
+ * The longest edge of a community boundary taken into the metric frame, in degrees (about 11 m):
+ * ST_Segmentize splits only the edges longer than that. An edge straight in lon/lat and its UTM chord
+ * part by the square of its length (0.15 mm at 0.001°, 1.5 µm at 0.0001° at the demo's latitude), and
+ * a vertex the millimetre noding left up to 0.7 mm off the boundary and that settleOnBoundary puts
+ * back on the chord stays that near the stored edge. Measured on the ×1 demo, server PostGIS, both
+ * strategies (issue 19): at 0.0001° the largest overlap between grids is 0.0051 m² (limit 0.01); at
+ * 0.0002° and 0.0005° up to 0.027–0.040 m², over the limit in 3 to 13 communities. (0.00005° had
+ * been chosen when a snapped shape left invalid was dropped for the unsnapped one, see
+ * insertUnifiedGrids: that, not the step, put grids 0.023 m² over each other; it took the merge from
+ * 2.1 s to 4.7 s.)
  */
-const STORED_EDGE_STEP_DEGREES = 0.00005
+const STORED_EDGE_STEP_DEGREES = 0.0001
 
 /**
  * How far (in degrees, about 2 mm) a unified grid's vertex may lie from a vertex of its community's
@@ -458,7 +460,18 @@ export async function insertUnifiedGrids(
       -- vertices (there they were, to the millimetre): its edges and the grids' then coincide as stored
       SELECT r.*, ST_Multi(ST_Snap(r.boundary, r.stored_outline, ${STORED_SNAP_DEGREES}::float8)) AS snapped FROM r
     ), u AS MATERIALIZED (
-      SELECT code, community_code, area, CASE WHEN ST_IsValid(snapped) THEN snapped ELSE boundary END AS boundary FROM s
+      -- a snap that leaves the shape invalid (two vertices within the tolerance of one boundary vertex
+      -- make a spike) is repaired, not dropped: the shape as transformed lies up to a millimetre off the
+      -- boundary all along it and overlaps the neighbouring community's grids by that much (0.023 m² in
+      -- three communities of the household-balanced demo). Only if repair changes the area (by more than
+      -- a millionth) does the unsnapped shape stay.
+      SELECT code, community_code, area,
+             CASE WHEN ST_IsValid(snapped) THEN snapped
+                  ELSE (SELECT CASE WHEN ST_IsValid(r.shape) AND NOT ST_IsEmpty(r.shape)
+                                         AND abs(ST_Area(r.shape) - ST_Area(s.boundary)) <= 1e-6 * ST_Area(s.boundary)
+                                    THEN r.shape ELSE s.boundary END
+                        FROM (SELECT ST_Multi(ST_CollectionExtract(ST_MakeValid(snapped), 3)) AS shape) r) END AS boundary
+      FROM s
     ), inserted AS (
       INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, households, population, boundary)
       SELECT ${runId}::bigint, u.code, u.community_code, u.area, coalesce(${households ? sql`l.households` : sql`h.households`}, 0), coalesce(h.residents, 0), u.boundary
