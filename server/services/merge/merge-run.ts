@@ -11,8 +11,11 @@ import type { MergeRunStats } from '../../schemas/merge.schema.ts'
 import { NotFoundError } from '../../errors.ts'
 import type { TileService } from '../tiles/tiles.service.ts'
 import { embeddedEngines, idleEngineCount } from './merge-engine.ts'
+import { planHouseholds } from './merge-households.ts'
+import { mergeMessages } from './merge-messages.ts'
 import { type MergeParams, defaultMergeParams } from './merge-params.ts'
 import { runInParallel, stepsOf } from './merge-scheduling.ts'
+import { TilingError, checkRunTiling } from './merge-tiling.ts'
 import { type MergeEngineFactory, type StepContext, type StepReport, runMergeStep } from './merge-step.ts'
 
 /**
@@ -77,7 +80,7 @@ export async function executeMerge(
   hooks: MergeHooks = {},
 ): Promise<runs.MergeRunRow> {
   const run = await runs.findMergeRun(db, runId)
-  if (!run) throw new NotFoundError(`No merge run has the id ${runId}`)
+  if (!run) throw new NotFoundError(mergeMessages.notFound(runId))
   const params = { ...defaultMergeParams, ...(run.params as Partial<MergeParams>), strategy: run.strategy }
   const timings = { facesMs: 0, groupingMs: 0, unifyMs: 0, issuesMs: 0 }
   const started = performance.now()
@@ -98,6 +101,11 @@ export async function executeMerge(
             ]),
           )
         : undefined
+    // the household source the run was created with, its department chosen by the same rule
+    const householdDepartment =
+      params.strategy === 'household_balanced' && run.householdSource === 'grid_layers'
+        ? (planHouseholds(await runs.findHouseholdData(db, run.layerIds), params.baseDepartment)?.department ?? null)
+        : null
     const context: StepContext = {
       runId,
       layerIds: run.layerIds,
@@ -106,6 +114,7 @@ export async function executeMerge(
       previousRunId,
       params,
       householdNorms,
+      householdDepartment,
     }
     let done = 0
     let faceCount = 0
@@ -129,6 +138,9 @@ export async function executeMerge(
     } finally {
       await engines?.close()
     }
+    const tiled = performance.now()
+    const tiling = await checkRunTiling(db, runId, communities, params.sliver, srid)
+    const tilingMs = performance.now() - tiled
     await merge.insertRunGridIssues(db, runId, run.layerIds, srid)
     await refreshStatistics(db, ['unified_grids', 'unified_grid_sources', 'merge_issues'])
     const t = performance.now()
@@ -147,13 +159,19 @@ export async function executeMerge(
       unifyMs: ms(timings.unifyMs),
       issuesMs: ms(timings.issuesMs),
       alignmentMs: ms(alignmentMs),
+      tiling,
+      tilingMs: ms(tilingMs),
     }
     await runs.updateMergeRun(db, runId, { status: 'succeeded', progress: 1, stats, alignment, finished: true })
   } catch (error) {
     // a failed run leaves nothing behind but its record; the published version was never touched
     await merge.dropStepTables(db)
     await runs.deleteRunResults(db, runId)
-    await runs.updateMergeRun(db, runId, { status: 'failed', error: (error as Error).message, finished: true })
+    const failure =
+      error instanceof TilingError
+        ? { error: error.text['zh-CN'], errorEn: error.text.en }
+        : { error: (error as Error).message, errorEn: null }
+    await runs.updateMergeRun(db, runId, { status: 'failed', ...failure, finished: true })
   }
   return (await runs.findMergeRun(db, runId))!
 }
