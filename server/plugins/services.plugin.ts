@@ -9,6 +9,7 @@ import { MergeService } from '../services/merge/merge.service.ts'
 import { PartyService } from '../services/party/party.service.ts'
 import { ServiceMapService } from '../services/print/service-map.service.ts'
 import { RegionService } from '../services/regions/regions.service.ts'
+import { PlaceService } from '../services/regions/place.service.ts'
 import { SearchService } from '../services/search/search.service.ts'
 import { SitingService, type SitingSettings } from '../services/siting/siting.service.ts'
 import { SummaryService } from '../services/summary/summary.service.ts'
@@ -28,6 +29,7 @@ export interface Services {
   tiles: TileService
   wallTours: WallTourService
   serviceMaps: ServiceMapService
+  place: PlaceService
 }
 
 declare module 'fastify' {
@@ -48,19 +50,23 @@ export default fp(
     const summary = new SummaryService(db)
     // every data change is recorded once, by the service making it, on this bus
     const events = new EventService(db, app.log)
+    const merge = new MergeService(db, { driver, tiles, log: app.log, events })
+    const party = new PartyService(db, events)
+    const siting = new SitingService(db, options.siting, events)
     app.decorate('services', {
       events,
-      merge: new MergeService(db, { driver, tiles, log: app.log, events }),
+      merge,
       imports: new ImportService(db, events),
-      party: new PartyService(db, events),
+      party,
       regions: new RegionService(db),
       search,
-      siting: new SitingService(db, options.siting, events),
+      siting,
       summary,
       layers,
       tiles,
       serviceMaps: new ServiceMapService(db),
       wallTours: new WallTourService(db, async () => (await layers.list()).map((l) => l.id)),
+      place: new PlaceService(db, { siting, party, merge }),
     })
     const invalidateMapData = () => {
       layers.invalidate()
