@@ -53,6 +53,7 @@ export default fp(
     const merge = new MergeService(db, { driver, tiles, log: app.log, events })
     const party = new PartyService(db, events)
     const siting = new SitingService(db, options.siting, events)
+    const place = new PlaceService(db, { siting, party, merge })
     app.decorate('services', {
       events,
       merge,
@@ -66,7 +67,7 @@ export default fp(
       tiles,
       serviceMaps: new ServiceMapService(db),
       wallTours: new WallTourService(db, async () => (await layers.list()).map((l) => l.id)),
-      place: new PlaceService(db, { siting, party, merge }),
+      place,
     })
     const invalidateMapData = () => {
       layers.invalidate()
@@ -79,6 +80,7 @@ export default fp(
       if (event.type !== 'data-changed') return
       invalidateMapData()
       summary.invalidate(event.version)
+      place.invalidate(event.version, event.layers)
     })
   },
   { dependencies: ['database'] },

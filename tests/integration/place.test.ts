@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
+import { findDepartmentMatches } from '../../server/db/repositories/place.repository.ts'
 import type { PlaceFigures, PlaceList } from '../../server/schemas/place.schema.ts'
 import { parseCsvRows } from '../../server/services/imports/import-formats.ts'
 import { type TestApp, buildTestApp, credentialHeaders, signIn } from '../helpers/app.ts'
@@ -87,6 +88,46 @@ describe.each(testDrivers())('the figures of a place on %s', (driver) => {
   }
   const inStreet = (street: string) => (community: unknown) =>
     typeof community === 'string' && communities.get(community)?.startsWith(street.slice(0, 9)) === true
+
+  it(
+    'computes the department overlay once per data version, each place filtering it',
+    { timeout: 600_000 },
+    async () => {
+      const { place, siting, party, merge } = app.services
+      const prefix = district.slice(0, 6)
+      // what each figure source of the district costs (printed for the report: machine load inflates it)
+      const timed = async <T>(label: string, read: () => Promise<T>) => {
+        const started = performance.now()
+        const value = await read()
+        console.info(`place figures on ${driver}: ${label} ${Math.round(performance.now() - started)} ms`)
+        return value
+      }
+      const before = place.overlays
+      const run = (await sql<{ id: number }>`SELECT id FROM merge_runs WHERE is_published`.execute(database.db)).rows[0]
+      await timed('centre coverage', () => siting.coverage({ region: district }, {}))
+      await timed('party coverage', () => party.getCoverage({ region: district }, {}))
+      await timed('merge issues', () => merge.listIssues(run.id, { region: district, limit: 1 }, {}))
+      const whole = await timed('department overlay (first)', () => place.departmentMatches(prefix))
+      await timed('department overlay (cached)', () => place.departmentMatches(prefix))
+      await timed('district figures (cached overlay)', () => figuresOf(district))
+      for (const street of streets) await figuresOf(street.code)
+      expect(place.overlays - before).toBe(1)
+      // a street's rows are the district's under its prefix, as the repository reads them for that prefix
+      const street = streets[0].code.slice(0, 9)
+      const own = await place.departmentMatches(street)
+      expect(own.length).toBeGreaterThan(0)
+      expect(own).toEqual(whole.filter((r) => r.communityCode?.startsWith(street)))
+      expect(own).toEqual(await findDepartmentMatches(database.db, street))
+      // a change of what it reads (a department layer) drops it, the next read computes it again; a
+      // change of other data (catchments) keeps it
+      place.invalidate(0, ['catchments', 'uncovered-cells'])
+      await place.departmentMatches(street)
+      expect(place.overlays - before).toBe(1)
+      place.invalidate(0, ['grids-party'])
+      expect(await place.departmentMatches(street)).toEqual(own)
+      expect(place.overlays - before).toBe(2)
+    },
+  )
 
   it('adds the streets’ figures up to the district’s, every share in [0, 1]', { timeout: 300_000 }, async () => {
     const whole = await figuresOf(district)

@@ -57,6 +57,15 @@ const share = (key: string, header: string): Column => ({ key, header, type: 'sh
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits
 
 export class PlaceService {
+  /**
+   * The department-vs-unified overlay of the whole district, keyed by `${data version}|${published run}`:
+   * computed once (seconds on Postgres, minutes on PGlite), each place's figures filter it by prefix.
+   */
+  private readonly matches = new Map<string, Promise<DepartmentMatchRow[]>>()
+  private version = 0
+  /** overlays computed (not served from the cache), for tests and the bench */
+  overlays = 0
+
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly capabilities: { siting: SitingService; party: PartyService; merge: MergeService },
@@ -81,13 +90,41 @@ export class PlaceService {
     return (await findPublishedRun(this.db)) ?? (await findLatestSucceededRun(this.db))
   }
 
+  /** The department grids of communities under `prefix` against the published unified grids. */
+  async departmentMatches(prefix: string): Promise<DepartmentMatchRow[]> {
+    const run = await findPublishedRun(this.db)
+    const key = `${this.version}|${run?.id ?? '-'}`
+    let all = this.matches.get(key)
+    if (!all) {
+      this.matches.clear()
+      this.overlays += 1
+      all = findDepartmentMatches(this.db, '')
+      this.matches.set(key, all)
+      // a failed overlay is not kept: the next call computes it again
+      const failed = all
+      failed.catch(() => this.matches.get(key) === failed && this.matches.delete(key))
+    }
+    return (await all).filter((r) => r.communityCode !== null && r.communityCode.startsWith(prefix))
+  }
+
+  /**
+   * Data changed (the event bus says so): the overlay is dropped when the change touched what it reads
+   * (department or unified grids, the regions, or everything), not for a party or siting change.
+   */
+  invalidate(version: number, layers: readonly string[] = ['*']): void {
+    if (!layers.some((l) => l === '*' || l === 'unified-grids' || l.startsWith('grids-') || l.startsWith('regions-')))
+      return
+    this.version = Math.max(this.version + 1, version)
+    this.matches.clear()
+  }
+
   async figures(code: string, principal: Principal | undefined): Promise<PlaceFigures> {
     const place = await this.placeOf(code, principal)
     const { siting, party, merge } = this.capabilities
     const [centres, partyCoverage, matches, run] = await Promise.all([
       siting.coverage({ region: place.code }, place.scope),
       party.getCoverage({ region: place.code }, place.scope),
-      findDepartmentMatches(this.db, place.prefix),
+      this.departmentMatches(place.prefix),
       this.issueRun(),
     ])
     const own = partyCoverage.rows.find((r) => r.code === place.code && !r.remainder)
@@ -121,7 +158,7 @@ export class PlaceService {
     const place = await this.placeOf(code, principal)
     const base = { list, code: place.code, title: titles[list] }
     if (list === 'department_grids') {
-      const rows = (await findDepartmentMatches(this.db, place.prefix)).filter(
+      const rows = (await this.departmentMatches(place.prefix)).filter(
         (r) => query.department === undefined || r.department === query.department,
       )
       return {
