@@ -20,6 +20,7 @@ import { layersRoutes } from './routes/layers.routes.ts'
 import { mergeRoutes } from './routes/merge.routes.ts'
 import { partyRoutes } from './routes/party.routes.ts'
 import { regionsRoutes } from './routes/regions.routes.ts'
+import { placeRoutes } from './routes/place.routes.ts'
 import { searchRoutes } from './routes/search.routes.ts'
 import { sitingRoutes } from './routes/siting.routes.ts'
 import { serviceMapsRoutes } from './routes/service-maps.routes.ts'
@@ -86,6 +87,7 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(auditRoutes)
   await app.register(regionsRoutes)
   const attribution = config.basemapAttribution ?? ''
+  await app.register(placeRoutes)
   await app.register(layersRoutes, {
     basemap: config.basemapTiles
       ? { tiles: config.basemapTiles, attribution }

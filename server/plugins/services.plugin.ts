@@ -10,6 +10,7 @@ import { MergeService } from '../services/merge/merge.service.ts'
 import { PartyService } from '../services/party/party.service.ts'
 import { ServiceMapService } from '../services/print/service-map.service.ts'
 import { RegionService } from '../services/regions/regions.service.ts'
+import { PlaceService } from '../services/regions/place.service.ts'
 import { SearchService } from '../services/search/search.service.ts'
 import { SitingService, type SitingSettings } from '../services/siting/siting.service.ts'
 import { SummaryService } from '../services/summary/summary.service.ts'
@@ -29,6 +30,7 @@ export interface Services {
   tiles: TileService
   wallTours: WallTourService
   serviceMaps: ServiceMapService
+  place: PlaceService
 }
 
 declare module 'fastify' {
@@ -49,19 +51,24 @@ export default fp(
     const summary = new SummaryService(db)
     // every data change is recorded once, by the service making it, on this bus
     const events = new EventService(db, app.log)
+    const merge = new MergeService(db, { driver, tiles, log: app.log, events })
+    const party = new PartyService(db, events)
+    const siting = new SitingService(db, options.siting, events)
+    const place = new PlaceService(db, { siting, party, merge })
     app.decorate('services', {
       events,
-      merge: new MergeService(db, { driver, tiles, log: app.log, events }),
+      merge,
       imports: new ImportService(db, events),
-      party: new PartyService(db, events),
+      party,
       regions: new RegionService(db),
       search,
-      siting: new SitingService(db, options.siting, events),
+      siting,
       summary,
       layers,
       tiles,
       serviceMaps: new ServiceMapService(db),
       wallTours: new WallTourService(db, async () => (await layers.list()).map((l) => l.id)),
+      place,
     })
     const invalidateMapData = () => {
       layers.invalidate()
@@ -74,6 +81,7 @@ export default fp(
       if (event.type !== 'data-changed') return
       invalidateMapData()
       summary.invalidate(event.version)
+      place.invalidate(event.version, event.layers)
     })
     // several API processes on one server PostgreSQL: a change made by another process is heard
     // (NOTIFY data_changes) and announced on this bus too, so these caches and open pages follow it

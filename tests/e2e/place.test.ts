@@ -3,9 +3,11 @@
 // URL holds the place, layers and view so that a link shows the same screen; search by pinyin
 // initials and Enter goes to the first result; nothing is fetched from outside the machine.
 import { readFile } from 'node:fs/promises'
+import ExcelJS from 'exceljs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
+import type { PlaceFigures, PlaceList } from '../../server/schemas/place.schema.ts'
 import type { RegionGridFigures } from '../../server/schemas/regions.schema.ts'
 import type { SearchResult } from '../../server/schemas/search.schema.ts'
 import type { Summary } from '../../server/schemas/summary.schema.ts'
@@ -193,17 +195,65 @@ describe('finding a place in a real browser', () => {
         .toContain(governance.grids.toLocaleString('zh-CN'))
       expect(await section.getByTestId('figure-outside-norm').innerText()).toContain(String(governance.outsideNorm))
       await section.getByTestId('figure-grids').click()
-      await expect.poll(() => page.getByTestId('grid-row').count(), { timeout: 30_000 }).toBe(governance.grids)
-      const first = await page.getByTestId('grid-row').first().locator('td').first().innerText()
-      await page.getByTestId('grid-list-filter').fill(first)
-      await expect.poll(() => page.getByTestId('grid-row').count()).toBe(1)
-      await page.getByTestId('grid-list-filter').fill('')
+      await expect.poll(() => page.getByTestId('item-row').count(), { timeout: 30_000 }).toBe(governance.grids)
+      const first = await page.getByTestId('item-row').first().locator('td').first().innerText()
+      await page.getByTestId('item-list-filter').fill(first)
+      await expect.poll(() => page.getByTestId('item-row').count()).toBe(1)
+      await page.getByTestId('item-list-filter').fill('')
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
       const bytes = await readFile((await download.path())!)
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
       const lines = bytes.toString('utf8').trim().split(/\r\n/)
       expect(lines[0]).toContain('网格编码')
       expect(lines).toHaveLength(governance.grids + 1)
+    },
+  )
+
+  it(
+    'shows the place’s coverage, party and department figures; each opens its list, exported and read back',
+    { timeout: 180_000 },
+    async () => {
+      const code = urlPlace(page)!
+      const figures = (await app.inject({ url: `/api/regions/${code}/place-figures` })).json() as PlaceFigures
+      const list = async (name: string, query = '') =>
+        (await app.inject({ url: `/api/regions/${code}/lists/${name}?${query}` })).json() as PlaceList
+      await page.getByTestId('place-more-figures').waitFor({ timeout: 60_000 })
+      // uncovered residents: the figure, then its cells
+      const uncovered = page.getByTestId('figure-centre-uncovered')
+      await expect
+        .poll(() => uncovered.innerText())
+        .toContain(Math.round(figures.centreCoverage.uncovered).toLocaleString('zh-CN'))
+      await uncovered.click()
+      const cells = await list('uncovered_residents')
+      await expect.poll(() => page.getByTestId('item-row').count(), { timeout: 30_000 }).toBe(cells.rows.length)
+      // 应建未建: the figure counts the units its list holds; the XLSX export reads back
+      const should = page.getByTestId('figure-place-should-establish')
+      expect(await should.innerText()).toContain(figures.partyCoverage!.shouldEstablish.toLocaleString('zh-CN'))
+      await should.click()
+      await expect
+        .poll(() => page.getByTestId('item-row').count(), { timeout: 30_000 })
+        .toBe(figures.partyCoverage!.shouldEstablish)
+      const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()])
+      const workbook = new ExcelJS.Workbook()
+      await workbook.xlsx.load((await readFile((await xlsx.path())!)) as unknown as ArrayBuffer)
+      expect(workbook.worksheets[0].getRow(1).getCell(2).value).toBe('单位名称')
+      expect(workbook.worksheets[0].rowCount - 1).toBe(figures.partyCoverage!.shouldEstablish)
+      // a department's grids and how each matches the unified grid; sorted by a click; the CSV reads back
+      const layer = figures.departments.layers.find((l) => l.department === 'governance')!
+      await page.getByTestId('figure-department-governance').click()
+      await expect.poll(() => page.getByTestId('item-row').count(), { timeout: 30_000 }).toBe(layer.grids)
+      // ascending by code (as the server sends it), then a second click turns it round
+      await page.getByTestId('sort-code').click()
+      await page.getByTestId('sort-code').click()
+      await expect.poll(() => page.getByTestId('sort-code').innerText()).toContain('▼')
+      const codes = await page.getByTestId('item-row').locator('td:nth-child(2)').allInnerTexts()
+      expect(codes).toEqual([...codes].sort((a, b) => b.localeCompare(a, 'zh-CN')))
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
+      const bytes = await readFile((await csv.path())!)
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+      const lines = bytes.toString('utf8').trim().split(/\r\n/)
+      expect(lines[0]).toMatch(/^\uFEFF?部门,网格编码,网格名称,社区/)
+      expect(lines).toHaveLength(layer.grids + 1)
     },
   )
 

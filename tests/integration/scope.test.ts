@@ -838,6 +838,49 @@ describe.each(testDrivers())('every route read as a street official and a commun
     }
   })
 
+  it(
+    'gives the place’s other figures, the lists behind them and their exports for the scope only',
+    { timeout: 600_000 },
+    async () => {
+      for (const user of users) {
+        for (const code of [user.prefix.length === 9 ? street : community, district.code]) {
+          const own = code !== district.code
+          const figures = (
+            await readAs(user, 'GET /api/regions/:code/place-figures', `/api/regions/${code}/place-figures`)
+          ).json as { code: string; departments: { layers: { grids: number }[] } }
+          expect(figures.code.startsWith(user.prefix)).toBe(true)
+          for (const list of ['merge_issues', 'uncovered_residents', 'should_establish', 'department_grids']) {
+            const found = (
+              await readAs(user, 'GET /api/regions/:code/lists/:list', `/api/regions/${code}/lists/${list}`)
+            ).json as { code: string; rows: unknown[] }
+            expect(found.code, `${user.name} ${list}`).toBe(figures.code)
+            if (list === 'department_grids')
+              expect(found.rows.length).toBe(figures.departments.layers.reduce((s, l) => s + l.grids, 0))
+            // the exports once, of the scope's own region (the district's, narrowed, is the same list)
+            if (own)
+              for (const format of ['csv', 'xlsx'])
+                await readAs(
+                  user,
+                  `GET /api/regions/:code/lists/:list.${format}`,
+                  `/api/regions/${code}/lists/${list}.${format}`,
+                )
+          }
+        }
+        for (const code of [otherStreet, otherCommunity]) {
+          await readAs(user, 'GET /api/regions/:code/place-figures', `/api/regions/${code}/place-figures`, 404)
+          await readAs(user, 'GET /api/regions/:code/lists/:list', `/api/regions/${code}/lists/merge_issues`, 404)
+          for (const format of ['csv', 'xlsx'])
+            await readAs(
+              user,
+              `GET /api/regions/:code/lists/:list.${format}`,
+              `/api/regions/${code}/lists/should_establish.${format}`,
+              404,
+            )
+        }
+      }
+    },
+  )
+
   // last: every GET route of the access table was read above or is listed with a reason
   it('has read every GET route of the access table', () => {
     const unread = Object.keys(accessTable).filter(

@@ -17,6 +17,7 @@ import {
 import { findRunTiling } from '../../server/db/repositories/merge-tiling.repository.ts'
 import { defaultSliverRule } from '../../server/services/merge/merge-params.ts'
 import { findHouseholdNorms } from '../../server/db/repositories/regions.repository.ts'
+import { findDepartmentMatches } from '../../server/db/repositories/place.repository.ts'
 import * as siting from '../../server/db/repositories/siting.repository.ts'
 import { findTileFeatures, postgisTileQuery } from '../../server/db/repositories/tiles.repository.ts'
 import type { Tables } from '../../server/db/tables.ts'
@@ -160,6 +161,7 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     await regions.describeRegion(communityA, street)
     await regions.describeGrids(communityA, undefined)
     await findHouseholdNorms(db, [communityA])
+    await findDepartmentMatches(db, communityA.slice(0, 9))
     await new SummaryService(db).getSummary()
     await new SummaryService(db).getSummary(street)
 

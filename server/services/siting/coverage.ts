@@ -152,5 +152,86 @@ export class CoverageReader {
   }
 }
 
+export interface UncoveredCell {
+  /** the mean position of the cell's uncovered points */
+  lon: number
+  lat: number
+  points: number
+  residents: number
+  households: number
+  bbox: [number, number, number, number]
+}
+
+export interface UncoveredCells {
+  region: { code: string; name: string; level: string }
+  cellM: number
+  /** all the region's uncovered points and residents (the cells listed may be fewer: see truncated) */
+  points: number
+  residents: number
+  /** how many cells hold uncovered residents (the cells listed may be fewer: see truncated) */
+  cellCount: number
+  cells: UncoveredCell[]
+  truncated: boolean
+}
+
+/**
+ * The residents no centre covers (by radius), added up in square cells of `cellM` metres of the
+ * region's local frame, most residents first, at most `limit` cells.
+ */
+export async function uncoveredCells(
+  data: SitingData,
+  query: { region?: string; cellM: number; limit: number },
+  scope: SitingScope = {},
+): Promise<UncoveredCells> {
+  const { region, prefix } = await data.region(query.region, scope)
+  const [demand, centres] = await Promise.all([data.demand(prefix), repo.findCentres(data.db)])
+  const { times } = await data.coverCounts(demand, centres, 'radius', 15, data.settings.walkingSpeed)
+  const { rows } = demand
+  const cells = new Map<string, UncoveredCell & { lonSum: number; latSum: number }>()
+  let points = 0
+  let residents = 0
+  for (let i = 0; i < times.length; i++) {
+    if (times[i] > 0) continue
+    points++
+    residents += rows.residents[i]
+    const key = `${Math.floor(demand.x[i] / query.cellM)},${Math.floor(demand.y[i] / query.cellM)}`
+    let cell = cells.get(key)
+    if (!cell) {
+      const [lon, lat] = [rows.lon[i], rows.lat[i]]
+      cells.set(
+        key,
+        (cell = { lon, lat, lonSum: 0, latSum: 0, points: 0, residents: 0, households: 0, bbox: [lon, lat, lon, lat] }),
+      )
+    }
+    cell.points++
+    cell.residents += rows.residents[i]
+    cell.households += rows.households[i]
+    cell.lonSum += rows.lon[i]
+    cell.latSum += rows.lat[i]
+    cell.bbox = [
+      Math.min(cell.bbox[0], rows.lon[i]),
+      Math.min(cell.bbox[1], rows.lat[i]),
+      Math.max(cell.bbox[2], rows.lon[i]),
+      Math.max(cell.bbox[3], rows.lat[i]),
+    ]
+  }
+  const sorted = [...cells.values()]
+    .map(({ lonSum, latSum, ...cell }) => ({
+      ...cell,
+      lon: Math.round((lonSum / cell.points) * 1e6) / 1e6,
+      lat: Math.round((latSum / cell.points) * 1e6) / 1e6,
+    }))
+    .sort((a, b) => b.residents - a.residents || a.lon - b.lon || a.lat - b.lat)
+  return {
+    region: { code: region.code, name: region.name, level: region.level },
+    cellM: query.cellM,
+    points,
+    residents,
+    cellCount: sorted.length,
+    cells: sorted.slice(0, query.limit),
+    truncated: sorted.length > query.limit,
+  }
+}
+
 const inPrefix = (code: string | null, prefix: string | undefined) =>
   prefix === undefined || (code !== null && code.startsWith(prefix))

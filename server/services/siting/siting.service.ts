@@ -9,12 +9,12 @@ import type { Tables } from '../../db/tables.ts'
 import type { ChangeRecorder } from '../events/events.service.ts'
 import type { ScenarioRequest } from '../../schemas/siting.schema.ts'
 import { Catchments } from './catchments.ts'
-import { CoverageReader } from './coverage.ts'
+import { CoverageReader, uncoveredCells } from './coverage.ts'
 import { Scenarios } from './scenarios.ts'
 import { type CatchmentMethod, SitingData, type SitingScope, type SitingSettings } from './siting-data.ts'
 import { WhatIf } from './what-if.ts'
 
-export type { CentreLoad, Coverage, CoverageFigures } from './coverage.ts'
+export type { CentreLoad, Coverage, CoverageFigures, UncoveredCells } from './coverage.ts'
 export type { ProposedSite } from './scenarios.ts'
 export { LocalFrame } from './siting-data.ts'
 export type { CatchmentMethod, SitingScope, SitingSettings } from './siting-data.ts'
@@ -45,6 +45,11 @@ export class SitingService {
 
   coverage(query: { region?: string; method?: CatchmentMethod; minutes?: number }, scope: SitingScope = {}) {
     return this.coverageReader.coverage(query, scope)
+  }
+
+  /** The residents no centre covers (by radius), in cells of `cellM` metres, most residents first. */
+  uncoveredCells(query: { region?: string; cellM: number; limit: number }, scope: SitingScope = {}) {
+    return uncoveredCells(this.data, query, scope)
   }
 
   rebuildCatchments(method: CatchmentMethod) {

@@ -1,5 +1,16 @@
 import { request } from './client.ts'
-import type { Region, RegionDetail, RegionGridFigures, RegionGridList, RegionGridsQuery, RegionList } from './types.ts'
+import type {
+  PlaceFigures,
+  PlaceList,
+  PlaceListName,
+  PlaceListQuery,
+  Region,
+  RegionDetail,
+  RegionGridFigures,
+  RegionGridList,
+  RegionGridsQuery,
+  RegionList,
+} from './types.ts'
 
 export const fetchDistricts = (signal?: AbortSignal) =>
   request<RegionList>('GET', '/api/regions?level=district', { signal })
@@ -24,10 +35,17 @@ export const fetchChildren = (code: string, signal?: AbortSignal) =>
   request<RegionList>('GET', `/api/regions?parent=${code}`, { signal })
 export const fetchGridFigures = (code: string, signal?: AbortSignal) =>
   request<RegionGridFigures>('GET', `/api/regions/${code}/grid-figures`, { signal })
-export const gridListQuery = (query: RegionGridsQuery) =>
+export const gridListQuery = (query: RegionGridsQuery | PlaceListQuery) =>
   new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined) as [string, string][]).toString()
 export const fetchGridList = (code: string, query: RegionGridsQuery, signal?: AbortSignal) =>
   request<RegionGridList>('GET', `/api/regions/${code}/grids?${gridListQuery(query)}`, { signal })
 /** The list as a file (the server audits the export and keeps it inside the caller's scope). */
 export const gridExportUrl = (code: string, query: RegionGridsQuery, format: 'csv' | 'xlsx') =>
   `/api/regions/${code}/grids.${format}?${gridListQuery(query)}`
+export const fetchPlaceFigures = (code: string, signal?: AbortSignal) =>
+  request<PlaceFigures>('GET', `/api/regions/${code}/place-figures`, { signal })
+export const fetchPlaceList = (code: string, list: PlaceListName, query: PlaceListQuery, signal?: AbortSignal) =>
+  request<PlaceList>('GET', `/api/regions/${code}/lists/${list}?${gridListQuery(query)}`, { signal })
+/** A place list as a file (audited by the server, inside the caller's scope). */
+export const placeExportUrl = (code: string, list: PlaceListName, query: PlaceListQuery, format: 'csv' | 'xlsx') =>
+  `/api/regions/${code}/lists/${list}.${format}?${gridListQuery(query)}`

@@ -1,0 +1,59 @@
+// The place panel's other sections and the lists behind them (GET /api/regions/:code/place-figures,
+// /api/regions/:code/lists/:list and its CSV and XLSX), in the caller's scope.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { errorResponses } from '../schemas/common.schema.ts'
+import { PlaceFigures, PlaceList, PlaceListParams, PlaceListQuery } from '../schemas/place.schema.ts'
+import { RegionParams } from '../schemas/regions.schema.ts'
+import { sendTable } from './downloads.ts'
+
+export const placeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/regions/:code/place-figures',
+    {
+      schema: {
+        tags: ['regions'],
+        summary:
+          'A region’s residents covered by 党群服务中心, party-organization coverage, department grids against the unified grids, and open merge issues (in the caller’s scope)',
+        params: RegionParams,
+        response: { 200: PlaceFigures, ...errorResponses },
+      },
+    },
+    async (request) => app.services.place.figures(request.params.code, request.principal),
+  )
+
+  app.get(
+    '/api/regions/:code/lists/:list',
+    {
+      schema: {
+        tags: ['regions'],
+        summary:
+          'The items behind a place figure: merge issues, uncovered residents (in cells), 应建未建 units, department grids with their match',
+        params: PlaceListParams,
+        querystring: PlaceListQuery,
+        response: { 200: PlaceList, ...errorResponses },
+      },
+    },
+    async (request) =>
+      app.services.place.list(request.params.code, request.params.list, request.query, request.principal),
+  )
+
+  for (const format of ['csv', 'xlsx'] as const)
+    app.get(
+      `/api/regions/:code/lists/:list.${format}`,
+      {
+        schema: {
+          tags: ['regions'],
+          summary: `The same list as ${format.toUpperCase()} with Chinese headers`,
+          params: PlaceListParams,
+          querystring: PlaceListQuery,
+          response: { 200: Type.Unknown({ description: 'the file' }), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const { code, list } = request.params
+        const table = await app.services.place.table(code, list, request.query, request.principal)
+        return sendTable(reply, table, `${table.title}-${table.code}`, format)
+      },
+    )
+}

@@ -1,0 +1,272 @@
+// The place panel's other sections on both drivers: residents covered by 党群服务中心, party
+// coverage, department grids against the unified ones, open merge issues. A street's figures add up
+// to the district's, shares lie in [0, 1], each figure matches the list behind it, the lists hold the
+// street's items only, exports read back (CSV with BOM, XLSX, Chinese headers, audited), born scoped.
+import ExcelJS from 'exceljs'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../server/db/database.ts'
+import { findDepartmentMatches } from '../../server/db/repositories/place.repository.ts'
+import type { PlaceFigures, PlaceList } from '../../server/schemas/place.schema.ts'
+import { parseCsvRows } from '../../server/services/imports/import-formats.ts'
+import { type TestApp, buildTestApp, credentialHeaders, signIn } from '../helpers/app.ts'
+import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
+
+describe.each(testDrivers())('the figures of a place on %s', (driver) => {
+  let database: Database
+  let app: TestApp
+  let district: string
+  let streets: { code: string; name: string }[]
+  let communities: Map<string, string>
+  let bowTie: string
+
+  beforeAll(async () => {
+    database = await openTestDatabase(driver)
+    app = await buildTestApp(database)
+    const db = database.db
+    district = (await sql<{ code: string }>`SELECT code FROM regions WHERE level = 'district'`.execute(db)).rows[0].code
+    streets = (
+      await sql<{
+        code: string
+        name: string
+      }>`SELECT code, name FROM regions WHERE level = 'street' ORDER BY code`.execute(db)
+    ).rows
+    communities = new Map(
+      (
+        await sql<{ code: string; name: string }>`SELECT code, name FROM regions WHERE level = 'community'`.execute(db)
+      ).rows.map((r) => [r.name, r.code]),
+    )
+    // a published unified grid to match the department grids against, and its run's issues
+    const started = await app.inject({
+      method: 'POST',
+      url: '/api/merge-runs',
+      payload: { departments: ['governance', 'party'] },
+    })
+    expect(started.statusCode, started.body).toBe(202)
+    const id = started.json().id as number
+    const deadline = Date.now() + 280_000
+    let status = ''
+    while (Date.now() < deadline && status !== 'succeeded' && status !== 'failed') {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      status = (await app.inject(`/api/merge-runs/${id}`)).json().status
+    }
+    expect(status).toBe('succeeded')
+    expect((await app.inject({ method: 'POST', url: `/api/merge-runs/${id}/publish` })).statusCode).toBe(200)
+    // a department grid redrawn as a bow tie (a self-crossing ring) after the merge: measured as made valid
+    bowTie = (
+      await sql<{ code: string }>`
+        UPDATE grids SET boundary = ST_Multi(ST_SetSRID(ST_MakePolygon(ST_MakeLine(ARRAY[
+          ST_MakePoint(ST_XMin(boundary), ST_YMin(boundary)), ST_MakePoint(ST_XMax(boundary), ST_YMax(boundary)),
+          ST_MakePoint(ST_XMax(boundary), ST_YMin(boundary)), ST_MakePoint(ST_XMin(boundary), ST_YMax(boundary)),
+          ST_MakePoint(ST_XMin(boundary), ST_YMin(boundary))])), 4326))
+        WHERE id = (SELECT g.id FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.is_active
+                    WHERE l.department = 'party' AND left(g.community_code, 9) = ${streets[0].code.slice(0, 9)}
+                    ORDER BY g.id LIMIT 1)
+        RETURNING code`.execute(db)
+    ).rows[0].code
+  }, 300_000)
+
+  afterAll(async () => {
+    await app?.close()
+    await database?.close()
+  })
+
+  const figuresOf = async (code: string, headers: Record<string, string> = {}) => {
+    const response = await app.inject({ url: `/api/regions/${code}/place-figures`, headers })
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json() as PlaceFigures
+  }
+  const listOf = async (code: string, list: string, query = '', headers: Record<string, string> = {}) => {
+    const response = await app.inject({ url: `/api/regions/${code}/lists/${list}?${query}`, headers })
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json() as PlaceList
+  }
+  const column = (list: PlaceList, key: string) => {
+    const i = list.columns.findIndex((c) => c.key === key)
+    expect(i, key).toBeGreaterThanOrEqual(0)
+    return list.rows.map((r) => r.cells[i])
+  }
+  const inStreet = (street: string) => (community: unknown) =>
+    typeof community === 'string' && communities.get(community)?.startsWith(street.slice(0, 9)) === true
+
+  it(
+    'computes the department overlay once per data version, each place filtering it',
+    { timeout: 600_000 },
+    async () => {
+      const { place, siting, party, merge } = app.services
+      const prefix = district.slice(0, 6)
+      // what each figure source of the district costs (printed for the report: machine load inflates it)
+      const timed = async <T>(label: string, read: () => Promise<T>) => {
+        const started = performance.now()
+        const value = await read()
+        console.info(`place figures on ${driver}: ${label} ${Math.round(performance.now() - started)} ms`)
+        return value
+      }
+      const before = place.overlays
+      const run = (await sql<{ id: number }>`SELECT id FROM merge_runs WHERE is_published`.execute(database.db)).rows[0]
+      await timed('centre coverage', () => siting.coverage({ region: district }, {}))
+      await timed('party coverage', () => party.getCoverage({ region: district }, {}))
+      await timed('merge issues', () => merge.listIssues(run.id, { region: district, limit: 1 }, {}))
+      const whole = await timed('department overlay (first)', () => place.departmentMatches(prefix))
+      await timed('department overlay (cached)', () => place.departmentMatches(prefix))
+      await timed('district figures (cached overlay)', () => figuresOf(district))
+      for (const street of streets) await figuresOf(street.code)
+      expect(place.overlays - before).toBe(1)
+      // a street's rows are the district's under its prefix, as the repository reads them for that prefix
+      const street = streets[0].code.slice(0, 9)
+      const own = await place.departmentMatches(street)
+      expect(own.length).toBeGreaterThan(0)
+      expect(own).toEqual(whole.filter((r) => r.communityCode?.startsWith(street)))
+      expect(own).toEqual(await findDepartmentMatches(database.db, street))
+      // a change of what it reads (a department layer) drops it, the next read computes it again; a
+      // change of other data (catchments) keeps it
+      place.invalidate(0, ['catchments', 'uncovered-cells'])
+      await place.departmentMatches(street)
+      expect(place.overlays - before).toBe(1)
+      place.invalidate(0, ['grids-party'])
+      expect(await place.departmentMatches(street)).toEqual(own)
+      expect(place.overlays - before).toBe(2)
+    },
+  )
+
+  it('adds the streets’ figures up to the district’s, every share in [0, 1]', { timeout: 300_000 }, async () => {
+    const whole = await figuresOf(district)
+    const parts = await Promise.all(streets.map((s) => figuresOf(s.code)))
+    const sum = (pick: (f: PlaceFigures) => number) => parts.reduce((s, f) => s + pick(f), 0)
+    expect(sum((f) => f.centreCoverage.residents)).toBeCloseTo(whole.centreCoverage.residents, 3)
+    // each place's distances are measured in its own local frame (within 0.2 % of true distance, see
+    // server/services/siting): a point at a radius's very edge may fall either side
+    for (const key of ['covered', 'uncovered', 'coveredMoreThanOnce'] as const)
+      expect(Math.abs(sum((f) => f.centreCoverage[key]) - whole.centreCoverage[key]), key).toBeLessThanOrEqual(
+        whole.centreCoverage.residents * 0.002,
+      )
+    expect(whole.centreCoverage.residents).toBeGreaterThan(0)
+    expect(whole.partyCoverage).not.toBeNull()
+    expect(sum((f) => f.partyCoverage?.shouldEstablish ?? 0)).toBeLessThanOrEqual(whole.partyCoverage!.shouldEstablish)
+    expect(sum((f) => f.partyCoverage?.units ?? 0)).toBeLessThanOrEqual(whole.partyCoverage!.units)
+    expect(whole.departments.layers.length).toBeGreaterThan(0)
+    for (const layer of whole.departments.layers)
+      expect(sum((f) => f.departments.layers.find((l) => l.department === layer.department)?.grids ?? 0)).toBe(
+        layer.grids,
+      )
+    expect(whole.mergeIssues).not.toBeNull()
+    expect(sum((f) => f.mergeIssues?.total ?? 0)).toBe(whole.mergeIssues!.total)
+    for (const f of [whole, ...parts]) {
+      for (const share of [
+        f.centreCoverage.coveredShare,
+        ...f.departments.layers.flatMap((l) => [l.matchedShare, l.meanIou]),
+      ]) {
+        expect(share).toBeGreaterThanOrEqual(0)
+        expect(share).toBeLessThanOrEqual(1)
+      }
+      for (const rate of [f.partyCoverage?.orgCoverageRate.value, f.partyCoverage?.workCoverageRate.value])
+        if (rate != null) expect(rate >= 0 && rate <= 1).toBe(true)
+      expect(f.centreCoverage.covered + f.centreCoverage.uncovered).toBeCloseTo(f.centreCoverage.residents, 3)
+    }
+  })
+
+  it('matches each figure with the list behind it, the street’s items only', { timeout: 300_000 }, async () => {
+    const street = streets[0]
+    const figures = await figuresOf(street.code)
+    expect(figures.departments.published).toBe(true)
+    for (const layer of figures.departments.layers) {
+      const list = await listOf(street.code, 'department_grids', `department=${layer.department}`)
+      expect(list.total).toBe(layer.grids)
+      expect(list.rows).toHaveLength(layer.grids)
+      const shares = column(list, 'share') as number[]
+      expect(shares.filter((s) => s >= 0.9)).toHaveLength(layer.wellMatched)
+      for (const s of [...shares, ...(column(list, 'iou') as number[])]) expect(s >= 0 && s <= 1).toBe(true)
+      expect(column(list, 'community').every(inStreet(street.code))).toBe(true)
+    }
+
+    const party = await listOf(street.code, 'department_grids', 'department=party')
+    expect(column(party, 'code'), 'the bow-tie grid is listed, its share measured').toContain(bowTie)
+
+    const issues = await listOf(street.code, 'merge_issues')
+    expect(issues.total).toBe(figures.mergeIssues!.total)
+    expect(issues.rows.length).toBe(Math.min(issues.total, 1000))
+    expect(column(issues, 'community').every(inStreet(street.code))).toBe(true)
+    for (const [kind, n] of Object.entries(figures.mergeIssues!.byKind))
+      expect((await listOf(street.code, 'merge_issues', `kind=${kind}`)).total).toBe(n)
+
+    const units = await listOf(street.code, 'should_establish')
+    expect(units.total).toBe(figures.partyCoverage!.shouldEstablish)
+    expect(column(units, 'street').every((s) => s === street.name)).toBe(true)
+
+    const cells = await listOf(street.code, 'uncovered_residents')
+    expect(cells.truncated).toBe(false)
+    const residents = (column(cells, 'residents') as number[]).reduce((s, n) => s + n, 0)
+    expect(Math.abs(residents - figures.centreCoverage.uncovered)).toBeLessThanOrEqual(cells.rows.length)
+    for (const row of cells.rows) expect(row.bbox).not.toBeNull()
+  })
+
+  it('exports a street’s list as CSV (UTF-8 with BOM, Chinese headers) and XLSX, read back, and audits them', async () => {
+    const street = streets[0]
+    const list = await listOf(street.code, 'department_grids')
+    const csv = await app.inject({ url: `/api/regions/${street.code}/lists/department_grids.csv` })
+    expect(csv.statusCode, csv.body).toBe(200)
+    expect(csv.headers['content-type']).toMatch(/text\/csv/)
+    expect(csv.headers['content-disposition']).toContain(encodeURIComponent('部门网格与全科网格匹配'))
+    expect([...csv.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const [headers, ...rows] = parseCsvRows(csv.rawPayload.toString('utf8').replace(/^\uFEFF/, ''))
+    expect(headers).toEqual(list.columns.map((c) => c.header))
+    expect(headers[0]).toBe('部门')
+    const data = rows.filter((r) => r.length > 1)
+    expect(data).toHaveLength(list.rows.length)
+    for (const row of data) expect(inStreet(street.code)(row[3])).toBe(true)
+
+    const units = await listOf(street.code, 'should_establish')
+    const xlsx = await app.inject({ url: `/api/regions/${street.code}/lists/should_establish.xlsx` })
+    expect(xlsx.statusCode, xlsx.body).toBe(200)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
+    const sheet = workbook.worksheets[0]
+    expect(sheet.name).toBe('应建未建单位')
+    expect(sheet.getRow(1).getCell(1).value).toBe('单位编码')
+    expect(sheet.getRow(1).getCell(3).value).toBe('街道')
+    expect(sheet.rowCount - 1).toBe(units.rows.length)
+    for (let i = 0; i < units.rows.length; i++) expect(sheet.getRow(i + 2).getCell(3).value).toBe(street.name)
+
+    const audit = (await app.inject('/api/audit?limit=5')).json() as { entries: { action: string; entity: string }[] }
+    expect(audit.entries.filter((e) => e.action === 'export' && e.entity === 'region-list').length).toBeGreaterThan(1)
+  })
+
+  it('shows a street official their own street only', async () => {
+    const username = `place-${driver}`
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      payload: { username, role: 'street', regionCode: streets[0].code, password: 'street-password-1' },
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    const first = await signIn(app, username, 'street-password-1')
+    await app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: credentialHeaders(first, 'POST'),
+      payload: { currentPassword: 'street-password-1', newPassword: 'street-password-2' },
+      anonymous: true,
+    } as never)
+    const headers = { cookie: (await signIn(app, username, 'street-password-2')).cookie }
+    expect((await app.inject({ url: `/api/regions/${streets[1].code}/place-figures`, headers })).statusCode).toBe(404)
+    expect(
+      (await app.inject({ url: `/api/regions/${streets[1].code}/lists/merge_issues.csv`, headers })).statusCode,
+    ).toBe(404)
+    // the district, as they see it, is their street
+    const wide = await figuresOf(district, headers)
+    expect(wide).toEqual(await figuresOf(streets[0].code))
+    const issues = await listOf(district, 'merge_issues', '', headers)
+    expect(issues.code).toBe(streets[0].code)
+    expect(column(issues, 'community').every(inStreet(streets[0].code))).toBe(true)
+  })
+
+  it('refuses an unknown list or kind, naming the field, and an unknown region', async () => {
+    const bad = await app.inject({ url: `/api/regions/${streets[0].code}/lists/bogus` })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toMatch(/list/)
+    const kind = await app.inject({ url: `/api/regions/${streets[0].code}/lists/merge_issues?kind=bogus` })
+    expect(kind.statusCode).toBe(400)
+    expect(kind.body).toMatch(/kind/)
+    expect((await app.inject({ url: '/api/regions/999999999999/place-figures' })).statusCode).toBe(404)
+  })
+})
