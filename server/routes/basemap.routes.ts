@@ -1,14 +1,24 @@
 // The local PMTiles basemap (BASEMAP_PMTILES), served from this server: the page's pmtiles protocol
-// reads the archive's header, directories and tiles by HTTP range requests. Absent unless configured.
+// reads the archive's header, directories and tiles by HTTP range requests. Without one configured the
+// route answers 404 (it is still registered, so it is guarded like every route in the access table).
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { NotFoundError } from '../errors.ts'
 
 /** Where the page reads the configured archive. */
 export const basemapArchivePath = '/api/basemap.pmtiles'
 
 export const basemapRoutes: FastifyPluginAsyncTypebox<{ archive?: string }> = async (app, { archive }) => {
-  if (!archive) return
+  if (!archive) {
+    app.get(basemapArchivePath, { schema: { hide: true } }, async () => {
+      throw new NotFoundError({
+        'zh-CN': '未配置 PMTiles 底图（BASEMAP_PMTILES）',
+        en: 'no PMTiles basemap is configured (BASEMAP_PMTILES)',
+      })
+    })
+    return
+  }
   // a missing or unreadable archive stops the start, naming the file and the setting
   const size = await stat(archive).then(
     (info) => info.size,

@@ -11,12 +11,15 @@ import { migrate } from '../../server/db/migrate.ts'
 import { failInterruptedImports, insertGridLayerVersion } from '../../server/db/repositories/imports.repository.ts'
 import { mergeExecutionFor } from '../../server/services/merge/merge-run.ts'
 import { MergeService } from '../../server/services/merge/merge.service.ts'
-import { buildTestApp, uploadFile } from '../helpers/app.ts'
+import { buildTestApp, uploadFile as uploadFileIn } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
 import { buildMergeDistrict } from '../helpers/merge-district.ts'
 import { type Cluster, startThrowawayCluster } from '../helpers/postgres-cluster.ts'
 import { writePolygonShapefile } from '../helpers/shapefile.ts'
+
+/** Uploads read back in zh-CN, the product's first language: the caps' messages are asserted in it. */
+const uploadFile = (...[app, file, fields]: Parameters<typeof uploadFileIn>) => uploadFileIn(app, file, fields, 'zh-CN')
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
