@@ -1,6 +1,7 @@
 // Party-coverage rules, figures and exports on a hand-built world with known answers, on both drivers.
 import ExcelJS from 'exceljs'
 import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { PartyService } from '../../server/services/party/party.service.ts'
@@ -252,6 +253,46 @@ describe.each(testDrivers())('party coverage on %s', (driver) => {
       const response = await app.inject('/api/party/coverage?region=410199009000')
       expect(response.statusCode).toBe(404)
       expect(response.json().message).toMatch(/没有区划/)
+    })
+
+    it('follows a unit moved out of its grid and new residents after the figures were read (kept per data version)', async () => {
+      const figuresOf = (
+        rows: Awaited<ReturnType<PartyService['getCoverage']>>['rows'],
+        code: string,
+        remainder = false,
+      ) => rows.find((r) => r.code === code && r.level === 'grid' && Boolean(r.remainder) === remainder)?.figures
+      const before = await party.getCoverage({})
+      const { rows } = await sql<{ id: string }>`
+        SELECT u.id::text AS id FROM units u JOIN unified_grids g ON g.code = ${`${C11}001`}
+          AND ST_Covers(g.boundary, u.location)
+        ORDER BY u.id LIMIT 1`.execute(database.db)
+      // 1° east: in its community still, in none of its grids
+      await sql`UPDATE units SET location = ST_Translate(location, 1, 0) WHERE id = ${rows[0].id}::bigint`.execute(
+        database.db,
+      )
+      const { rows: added } = await sql<{ id: string }>`
+        INSERT INTO population_points (region_code, residents, households, location)
+        VALUES (${C11}, 90, 30, ST_SetSRID(ST_MakePoint(150, 10), 4326)) RETURNING id::text AS id`.execute(database.db)
+      try {
+        const moved = await party.getCoverage({})
+        expect(figuresOf(moved.rows, `${C11}001`)!.orgCoverageRate.denominator).toBe(
+          figuresOf(before.rows, `${C11}001`)!.orgCoverageRate.denominator - 1,
+        )
+        const outside = (rows: typeof moved.rows) => figuresOf(rows, C11, true)?.orgCoverageRate.denominator ?? 0
+        expect(outside(moved.rows)).toBe(outside(before.rows) + 1)
+        const c11 = (rows: typeof moved.rows) => rows.find((r) => r.level === 'community' && r.code === C11)!.figures
+        expect(c11(moved.rows).membersPer100Residents.denominator).toBe(
+          c11(before.rows).membersPer100Residents.denominator + 90,
+        )
+        // the same figures as a service that has kept nothing
+        expect(moved).toEqual(await new PartyService(database.db).getCoverage({}))
+      } finally {
+        await sql`UPDATE units SET location = ST_Translate(location, -1, 0) WHERE id = ${rows[0].id}::bigint`.execute(
+          database.db,
+        )
+        await sql`DELETE FROM population_points WHERE id = ${added[0].id}::bigint`.execute(database.db)
+      }
+      expect(await party.getCoverage({})).toEqual(before)
     })
   })
 

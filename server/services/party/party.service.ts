@@ -19,9 +19,12 @@ import {
 } from '../../db/repositories/party.repository.ts'
 import { findJointCommittees } from '../../db/repositories/party-committees.repository.ts'
 import {
+  type CoverageGridAssignment,
   countCoverageCells,
+  findCoverageGridAssignment,
   findCoverageRegions,
   findPublishedGrids,
+  readCoverageGridVersion,
 } from '../../db/repositories/party-coverage.repository.ts'
 import type {
   JointCommitteeList,
@@ -53,6 +56,30 @@ export class PartyService {
     private readonly events?: ChangeRecorder,
   ) {}
 
+  /** Rows → published grid per scope prefix, for one version of the grids and the rows' places. */
+  private gridAssignments: { version: string; byPrefix: Map<string, Promise<CoverageGridAssignment>> } = {
+    version: '',
+    byPrefix: new Map(),
+  }
+
+  /**
+   * The grid assignment of the coverage figures, computed once per version (readCoverageGridVersion:
+   * the published runs and the data versions of units, organizations, grids and population points) and scope prefix.
+   */
+  private async gridAssignment(scope: PartyScope): Promise<CoverageGridAssignment> {
+    const version = await readCoverageGridVersion(this.db)
+    if (this.gridAssignments.version !== version) this.gridAssignments = { version, byPrefix: new Map() }
+    const key = scope.regionPrefix ?? ''
+    let assignment = this.gridAssignments.byPrefix.get(key)
+    if (!assignment) {
+      assignment = findCoverageGridAssignment(this.db, scope)
+      this.gridAssignments.byPrefix.set(key, assignment)
+      // a failed read is not kept
+      assignment.catch(() => this.gridAssignments.byPrefix.delete(key))
+    }
+    return assignment
+  }
+
   /**
    * Figures per district, street, community and published unified grid under `region` (default:
    * everything in scope). Every row's figures are sums of the same cells (a region code and a grid),
@@ -63,7 +90,7 @@ export class PartyService {
     if (!narrowed)
       throw new NotFoundError(`区划 ${query.region} 不在可查看范围内 / region ${query.region} is outside your scope`)
     const [cells, regions, grids] = await Promise.all([
-      countCoverageCells(this.db, narrowed),
+      this.gridAssignment(narrowed).then((assignment) => countCoverageCells(this.db, narrowed, assignment)),
       findCoverageRegions(this.db, narrowed),
       findPublishedGrids(this.db, narrowed),
     ])
