@@ -18,12 +18,7 @@ WITH dg AS (
            json_build_array(round(ST_XMin(dg.boundary)::numeric, 6), round(ST_YMin(dg.boundary)::numeric, 6),
                             round(ST_XMax(dg.boundary)::numeric, 6), round(ST_YMax(dg.boundary)::numeric, 6)) AS bbox
     FROM dg LEFT JOIN LATERAL (
-      -- a grid lying wholly in the unified one (or holding it whole) needs no overlay: a covers test is
-      -- far cheaper than a precision-grid intersection, and most grids of a well-drawn layer pass it
-      SELECT u.code, ST_Area(u.boundary) AS area,
-             CASE WHEN ST_CoveredBy(dg.boundary, u.boundary) THEN dg.area
-                  WHEN ST_CoveredBy(u.boundary, dg.boundary) THEN ST_Area(u.boundary)
-                  ELSE ST_Area(ST_Intersection(u.boundary, dg.boundary, 0.0000001)) END AS inter
+      SELECT u.code, ST_Area(u.boundary) AS area, ST_Area(ST_Intersection(u.boundary, dg.boundary, 0.0000001)) AS inter
       FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
       WHERE u.community_code = dg.community_code AND u.boundary && dg.boundary AND ST_Intersects(u.boundary, dg.boundary)
       ORDER BY inter DESC, u.code LIMIT 1
