@@ -20,6 +20,9 @@
 //                            ×1 on PGlite, the party page's first map drawn; its own PARTY_BENCH_* switches);
 //                            BENCH_ONLY=party for only them
 //   BENCH_MERGE_ONLY=1       the 多网合一 timings and tiling figures only (the same as BENCH_ONLY=merge)
+//   BENCH_ONLY=import-reads  only when named: /api/summary polled from another process during a 200,000-polygon
+//                            dry run on PGlite, then one polygon of 1,000,000 vertices (tests/bench/import-reads.ts;
+//                            IMPORT_READS_COUNT, IMPORT_READS_VERTICES)
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { type TestApp, credentialHeaders, serveTestApp } from '../helpers/app.ts'
@@ -36,6 +39,7 @@ import { failuresOf, runLoad } from './load.ts'
 import { benchImportChecks, benchRawToPublished, benchReadsDuringImport, storeRegionsOnly } from './imports.ts'
 import { type MergeFigures, benchMerge, scalingRow } from './merge.ts'
 import { benchSoak } from './soak.ts'
+import { benchImportReads } from './import-reads.ts'
 import { benchStartup } from './startup.ts'
 import { median, percentile, printTable, timeIt } from './stats.ts'
 
@@ -348,7 +352,12 @@ async function main() {
     return
   }
   const header = ['measure', 'n', 'p50 ms (or /s)', 'p95 ms (or ratio)', 'target']
+  // its own embedded database, and long: run only when named
+  const importReads = only?.includes('import-reads') ? await benchImportReads() : []
+  if (only?.every((part) => part === 'import-reads'))
+    return printTable('网格治理一张图 benchmark (2-core machine; times in ms)', header, importReads)
   const rows: (string | number)[][] = process.env.BENCH_SKIP_STARTUP || !runs('startup') ? [] : await benchStartup()
+  rows.push(...importReads)
   const cluster = process.env.BENCH_DATABASE_URL ? undefined : await startThrowawayCluster()
   const adminUrl = process.env.BENCH_DATABASE_URL ?? cluster!.url
   const servedParts = runs('tiles') || soakDrivers.length > 0

@@ -11,6 +11,7 @@ import { type SourceCrs, acceptedFrames, crsFromPrj, parseCrs } from './crs.ts'
 import { readGeoPackageBlob } from '../../db/wkb.ts'
 import { type ParseLimits, ParseBudget, parseLimitsOf } from './parse-limits.ts'
 import { dbfRecordCount, scanShpRecords, shxRecordCount } from './shapefile-counts.ts'
+import { Pace } from './pace.ts'
 
 export type ImportFormat = 'geojson' | 'shapefile' | 'csv' | 'geopackage'
 
@@ -82,7 +83,9 @@ export async function parseUpload(
   )
 }
 
-function parseGeoJson(file: ImportFile, limits: ParseLimits): ParsedLayer {
+async function parseGeoJson(file: ImportFile, limits: ParseLimits): Promise<ParsedLayer> {
+  // timed from here: a long decode and JSON.parse spend the first slice, and reads get a turn after them
+  const pace = new Pace()
   const { text } = decodeText(file.data, 'utf-8')
   let json: unknown
   try {
@@ -109,17 +112,20 @@ function parseGeoJson(file: ImportFile, limits: ParseLimits): ParsedLayer {
     )
   const budget = new ParseBudget(file.name, limits)
   budget.refuseFeatureCount(collection.features.length)
-  const features = (collection.features as unknown[]).map((raw, index): ParsedFeature => {
+  // yielding now and then: reads queued meanwhile are answered while a large file is checked
+  const features: ParsedFeature[] = []
+  for (const [index, raw] of (collection.features as unknown[]).entries()) {
+    await pace.step()
     const feature = raw as { type?: unknown; geometry?: unknown; properties?: unknown }
     if (feature?.type !== 'Feature')
       fail(file.name, say('不是 GeoJSON Feature', 'not a GeoJSON Feature'), 'type', index)
     budget.addFeature(index, feature.geometry as Geometry | null, feature.properties)
-    return {
+    features.push({
       index,
       geometry: (feature.geometry ?? null) as Geometry | null,
       properties: (feature.properties ?? {}) as Record<string, unknown>,
-    }
-  })
+    })
+  }
   return { file: file.name, format: 'geojson', features, crs }
 }
 
@@ -154,7 +160,7 @@ export function parseCsvRows(text: string): string[][] {
   return rows
 }
 
-function parseCsv(file: ImportFile, limits: ParseLimits): ParsedLayer {
+async function parseCsv(file: ImportFile, limits: ParseLimits): Promise<ParsedLayer> {
   const { text, encoding } = decodeText(file.data)
   const [header, ...rows] = parseCsvRows(text)
   if (!header) return fail(file.name, say('文件是空的', 'the file is empty'))
@@ -167,7 +173,10 @@ function parseCsv(file: ImportFile, limits: ParseLimits): ParsedLayer {
     )
   const budget = new ParseBudget(file.name, limits)
   budget.refuseFeatureCount(rows.length)
-  const features = rows.map((cells, index): ParsedFeature => {
+  const pace = new Pace()
+  const features: ParsedFeature[] = []
+  for (const [index, cells] of rows.entries()) {
+    await pace.step()
     const properties: Record<string, unknown> = {}
     header.forEach((h, i) => {
       if (i !== wktColumn) properties[h.trim()] = cells[i] ?? ''
@@ -180,8 +189,8 @@ function parseCsv(file: ImportFile, limits: ParseLimits): ParsedLayer {
       fail(file.name, (error as Error).message, header[wktColumn], index)
     }
     budget.addFeature(index, geometry)
-    return { index, geometry, properties }
-  })
+    features.push({ index, geometry, properties })
+  }
   return { file: file.name, format: 'csv', features, encoding }
 }
 
@@ -333,7 +342,10 @@ async function parseShapefileZip(file: ImportFile, limits: ParseLimits, crsGiven
   try {
     // record by record, so that parsing stops as soon as a cap is passed
     const source = await openShapefile(toBuffer(shpBytes), toBuffer(dbfBytes), { encoding })
+    // source.read() settles in microtasks, which let no request in: a turn every ~20 ms
+    const pace = new Pace()
     for (let index = 0; ; index++) {
+      await pace.step()
       const next = await source.read()
       if (next.done) break
       budget.addFeature(index, next.value.geometry as Geometry | null, next.value.properties)
@@ -440,7 +452,9 @@ async function parseGeoPackage(file: ImportFile, limits: ParseLimits): Promise<P
     const statement = database.prepare(`SELECT * FROM ${quote(table)}`)
     const features: ParsedFeature[] = []
     try {
+      const pace = new Pace()
       for (let index = 0; statement.step(); index++) {
+        await pace.step()
         const row = statement.getAsObject()
         const blob = row[geometryColumn]
         let geometry: ParsedFeature['geometry'] = null

@@ -10,6 +10,7 @@ import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, te
 import { say } from './messages.ts'
 import type { ImportFile, ParsedFeature } from './import-formats.ts'
 import { inBatches, refuseFailed, runImport } from './import-run.ts'
+import { Pace } from './pace.ts'
 import type { ParseLimits } from './parse-limits.ts'
 import {
   codePrefixLength,
@@ -68,7 +69,10 @@ export async function importRegionTree(
       const candidates: (imports.RegionUpsert & { parentField: string; parentGiven: boolean })[] = []
       const levels = new Map<string, RegionLevel>()
       const seenCodes = new Map<string, number>()
+      // a turn for queued reads every ~20 ms of checking
+      const pace = new Pace()
       for (const feature of parsed.features) {
+        await pace.step()
         const codeText = readUniqueCode(feature, regionFields.code, seenCodes, report, regionCodeRule)
         if (codeText === undefined) continue
         const level = levelOfCode(codeText)
@@ -172,6 +176,7 @@ export async function importRegionTree(
       const stored = await imports.findRegionLevels(db, parentCodes, leavingOut)
       const placed: typeof candidates = []
       for (const candidate of candidates) {
+        await pace.step()
         const parentLevel = candidate.parentCode
           ? (levels.get(candidate.parentCode) ?? stored.get(candidate.parentCode))
           : undefined
