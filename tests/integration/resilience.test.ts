@@ -148,7 +148,7 @@ describe.each(serverTier)('a dropped database connection on %s', () => {
       await pause(100)
     }
     expect(run.status).toBe('failed')
-    expect(run.error).toMatch(/terminat|Connection/i)
+    expect(run.error).toMatch(/^合并中断：数据库连接断开（.+），已发布的版本未受影响/)
     const left = await sql<{ grids: number; issues: number }>`
       SELECT (SELECT count(*)::int FROM unified_grids WHERE merge_run_id = ${runId}) AS grids,
              (SELECT count(*)::int FROM merge_issues WHERE merge_run_id = ${runId}) AS issues`.execute(database.db)

@@ -17,6 +17,7 @@ import { type MergeParams, defaultMergeParams } from './merge-params.ts'
 import { runInParallel, stepsOf } from './merge-scheduling.ts'
 import { TilingError, checkRunTiling } from './merge-tiling.ts'
 import { type MergeEngineFactory, type StepContext, type StepReport, runMergeStep } from './merge-step.ts'
+import { describeConnectionError, isConnectionError } from '../../db/connection-health.ts'
 
 /**
  * PGlite: communities a step. The engines' steps do not hold the app's connection, but its inputs
@@ -170,8 +171,18 @@ export async function executeMerge(
     const failure =
       error instanceof TilingError
         ? { error: error.text['zh-CN'], errorEn: error.text.en }
-        : { error: (error as Error).message, errorEn: null }
+        : isConnectionError(error)
+          ? cutOff(describeConnectionError(error))
+          : { error: (error as Error).message, errorEn: null }
     await runs.updateMergeRun(db, runId, { status: 'failed', ...failure, finished: true })
   }
   return (await runs.findMergeRun(db, runId))!
+}
+
+/** A run whose database connection was lost mid-way: said so in both languages, with the driver's short reason. */
+function cutOff(reason: string) {
+  return {
+    error: `合并中断：数据库连接断开（${reason}），已发布的版本未受影响，请在数据库恢复后重新运行`,
+    errorEn: `the merge was cut off: the database connection was lost (${reason}); the published version is unchanged, run it again once the database is back`,
+  }
 }
