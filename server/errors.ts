@@ -9,11 +9,8 @@ export interface InputLocation {
 
 export class NotFoundError extends Error {
   readonly code = 'not_found'
-  /** The message in zh-CN and English, when given so (the message is then the zh-CN text). */
-  readonly text?: LocalizedText
-  constructor(message: string | LocalizedText) {
-    super(typeof message === 'string' ? message : message['zh-CN'])
-    if (typeof message !== 'string') this.text = message
+  constructor(message: string) {
+    super(message)
     this.name = 'NotFoundError'
   }
 }
@@ -47,11 +44,8 @@ export class SilentDatabaseFailureError extends Error {
 /** The request is well formed but the resource is not in a state that allows it (e.g. publishing a failed run). */
 export class ConflictError extends Error {
   readonly code = 'conflict'
-  /** The message in zh-CN and English, when given so (the message is then the zh-CN text). */
-  readonly text?: LocalizedText
-  constructor(message: string | LocalizedText) {
-    super(typeof message === 'string' ? message : message['zh-CN'])
-    if (typeof message !== 'string') this.text = message
+  constructor(message: string) {
+    super(message)
     this.name = 'ConflictError'
   }
 }
