@@ -150,12 +150,11 @@ describe('the wall in a real browser', () => {
     console.log(
       `import → wall: answered in ${Math.round(answered - started)} ms, on the wall ${Math.round(shown - answered)} ms later`,
     )
-    // the party layer's tiles moved to the new version
+    // the party layer's tiles move to the new version too (the counter may land a moment before them)
     const version = await page.getByTestId('wall').getAttribute('data-version')
-    const tileUrl = await page.evaluate(
-      () => (window.__wgMaps!.wall.getSource('grids-party') as unknown as { tiles: string[] }).tiles[0],
-    )
-    expect(tileUrl).toContain(`v=${version}`)
+    const tileUrl = () =>
+      page.evaluate(() => (window.__wgMaps!.wall.getSource('grids-party') as unknown as { tiles: string[] }).tiles[0])
+    await expect.poll(tileUrl, { timeout: 5_000, interval: 50 }).toContain(`v=${version}`)
     expect(reloads).toEqual([])
     expect(pageErrors).toEqual([])
     await page.close()
