@@ -2,7 +2,7 @@
 // a bad environment fails at start with one message that lists every bad variable.
 import { isIP } from 'node:net'
 import path from 'node:path'
-import type { DemoRealism } from '../data/district/index.ts'
+import type { DemoRealism } from './types/demo.ts'
 
 export interface Config {
   port: number
