@@ -1,5 +1,5 @@
 // Signing in: sessions, the initial administrator, and single sign-on through the site's OIDC provider.
-import { type Parser, type Settings, integer } from './parsers.ts'
+import { type Parser, type Settings, httpUrl, integer } from './parsers.ts'
 
 export interface AuthConfig {
   /** How long a session lasts, in hours. */
@@ -25,14 +25,7 @@ export interface AuthConfig {
 /** An http(s) URL, or undefined when empty. */
 const optionalUrl: Parser<string | undefined> = (raw) => {
   if (raw.trim() === '') return undefined
-  let url: URL
-  try {
-    url = new URL(raw.trim())
-  } catch {
-    throw new Error('expected an http(s) URL')
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('expected an http(s) URL')
-  return url.href
+  return httpUrl(raw.trim(), 'expected an http(s) URL').href
 }
 
 const claimName: Parser<string> = (raw) => {

@@ -1,7 +1,7 @@
 // The basemap under the grids: raster tiles, a self-hosted MapLibre style or a local PMTiles archive,
 // one at most; none by default (nothing requested outside).
 import path from 'node:path'
-import { type Settings, projectRoot } from './parsers.ts'
+import { type Settings, httpUrl, projectRoot } from './parsers.ts'
 
 export interface BasemapConfig {
   /** A raster basemap's tile URL template ({z}/{x}/{y}), e.g. 天地图 WMTS with its key; none by default. */
@@ -20,13 +20,7 @@ export const basemapSettings: Settings<BasemapConfig> = {
     default: '',
     parse: (raw) => {
       if (raw === '') return undefined
-      let url: URL
-      try {
-        url = new URL(raw.replace(/[{}]/g, ''))
-      } catch {
-        throw new Error('expected an http(s) tile URL template with {z}, {x} and {y}')
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('expected an http(s) URL')
+      httpUrl(raw.replace(/[{}]/g, ''), 'expected an http(s) tile URL template with {z}, {x} and {y}')
       for (const part of ['{z}', '{x}', '{y}']) if (!raw.includes(part)) throw new Error(`the template has no ${part}`)
       return raw
     },
@@ -43,13 +37,7 @@ export const basemapSettings: Settings<BasemapConfig> = {
     default: '',
     parse: (raw) => {
       if (raw === '') return undefined
-      let url: URL
-      try {
-        url = new URL(raw)
-      } catch {
-        throw new Error('expected the http(s) URL of a MapLibre style (style.json)')
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('expected an http(s) URL')
+      httpUrl(raw, 'expected the http(s) URL of a MapLibre style (style.json)')
       return raw
     },
     doc: "a self-hosted MapLibre style (its URL): its sources and layers are drawn under the grids, and the page's CSP allows that style's host only",

@@ -25,6 +25,18 @@ export const integer =
     return value
   }
 
+/** `text` read as an http(s) URL: `unreadable` when URL cannot read it, else refused for another scheme. */
+export function httpUrl(text: string, unreadable: string): URL {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new Error(unreadable)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('expected an http(s) URL')
+  return url
+}
+
 export const boolean: Parser<boolean> = (raw) => {
   if (/^(1|true|yes|on)$/i.test(raw)) return true
   if (/^(0|false|no|off)$/i.test(raw)) return false

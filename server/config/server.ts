@@ -1,7 +1,7 @@
 // The HTTP front: where the server listens, what it logs and serves, the address people open and the
 // proxies in front of it.
 import { isIP } from 'node:net'
-import { type Settings, boolean, integer, type Parser } from './parsers.ts'
+import { type Parser, type Settings, boolean, httpUrl, integer } from './parsers.ts'
 
 export interface ServerConfig {
   port: number
@@ -65,14 +65,7 @@ export const serverSettings: Settings<ServerConfig> = {
     default: '',
     parse: (raw) => {
       if (raw === '') return undefined
-      let url: URL
-      try {
-        url = new URL(raw)
-      } catch {
-        throw new Error('expected an http(s) URL such as https://grid.example.gov.cn')
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('expected an http(s) URL')
-      return url.origin
+      return httpUrl(raw, 'expected an http(s) URL such as https://grid.example.gov.cn').origin
     },
     doc: "the address people open (https://host[:port]); TileJSON URLs and the CSRF origin check use it; empty = the request's own origin",
   },
