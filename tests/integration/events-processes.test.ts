@@ -12,7 +12,7 @@ import type { TestApp } from '../helpers/app.ts'
 import { serveTestApp, tileAt, uploadFile } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { decodeTile } from '../helpers/mvt.ts'
-import { EventStream } from '../helpers/event-stream.ts'
+import { EventStream, firstCommunity, oneGridLayer } from '../helpers/events.ts'
 
 const serverTier = testDrivers().includes('postgres') ? ['postgres' as const] : []
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -31,10 +31,7 @@ describe.each(serverTier)('two API processes on one %s database', () => {
     databaseB = await createPostgresDatabase(databaseA.pool!.options.connectionString!)
     ;({ app: a } = await serveTestApp(databaseA))
     ;({ app: b, origin: originB } = await serveTestApp(databaseB))
-    const { rows } = await sql<{ code: string; lon: number; lat: number }>`
-      SELECT code, ST_X(ST_PointOnSurface(boundary)) AS lon, ST_Y(ST_PointOnSurface(boundary)) AS lat
-      FROM regions WHERE level = 'community' ORDER BY code LIMIT 1`.execute(databaseA.db)
-    community = rows[0]
+    community = await firstCommunity(databaseA.db)
   })
 
   afterAll(async () => {
@@ -45,27 +42,7 @@ describe.each(serverTier)('two API processes on one %s database', () => {
   })
 
   /** A one-grid party layer: a 40 m square inside the first community. */
-  const gridLayer = (code: string) => {
-    const d = 0.0002
-    const { lon, lat } = community
-    const ring = [
-      [lon - d, lat - d],
-      [lon + d, lat - d],
-      [lon + d, lat + d],
-      [lon - d, lat + d],
-      [lon - d, lat - d],
-    ]
-    return JSON.stringify({
-      type: 'FeatureCollection',
-      features: [
-        {
-          type: 'Feature',
-          properties: { code, name: `网格${code}`, households: 400 },
-          geometry: { type: 'Polygon', coordinates: [ring] },
-        },
-      ],
-    })
-  }
+  const gridLayer = (code: string) => oneGridLayer(community, code)
 
   /** B's party-grid tile at the community: the grid codes in it and whether B's cache served it. */
   const tileOnB = async () => {

@@ -9,7 +9,7 @@ import type { Database } from '../../server/db/database.ts'
 import { heartbeatMs } from '../../server/routes/events.routes.ts'
 import { type TestApp, credentialHeaders, serveTestApp, signIn, uploadFile } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
-import { EventStream } from '../helpers/event-stream.ts'
+import { EventStream, firstCommunity, oneGridLayer } from '../helpers/events.ts'
 
 describe.each(testDrivers())('data versions and events on %s', (driver) => {
   let database: Database
@@ -20,10 +20,8 @@ describe.each(testDrivers())('data versions and events on %s', (driver) => {
   beforeAll(async () => {
     database = await openTestDatabase(driver)
     ;({ app, origin } = await serveTestApp(database))
-    const { rows } = await sql<{ code: string; lon: number; lat: number }>`
-      SELECT code, ST_X(ST_PointOnSurface(boundary)) AS lon, ST_Y(ST_PointOnSurface(boundary)) AS lat
-      FROM regions WHERE level = 'community' ORDER BY code LIMIT 1`.execute(database.db)
-    community = { ...rows[0], street: `${rows[0].code.slice(0, 9)}000` }
+    const first = await firstCommunity(database.db)
+    community = { ...first, street: `${first.code.slice(0, 9)}000` }
   })
 
   afterAll(async () => {
@@ -32,27 +30,7 @@ describe.each(testDrivers())('data versions and events on %s', (driver) => {
   })
 
   /** A one-grid party layer: a 40 m square inside the first community. */
-  const gridLayer = (code: string) => {
-    const d = 0.0002
-    const { lon, lat } = community
-    const ring = [
-      [lon - d, lat - d],
-      [lon + d, lat - d],
-      [lon + d, lat + d],
-      [lon - d, lat + d],
-      [lon - d, lat - d],
-    ]
-    return JSON.stringify({
-      type: 'FeatureCollection',
-      features: [
-        {
-          type: 'Feature',
-          properties: { code, name: `网格${code}`, households: 400 },
-          geometry: { type: 'Polygon', coordinates: [ring] },
-        },
-      ],
-    })
-  }
+  const gridLayer = (code: string) => oneGridLayer(community, code)
 
   it('serves the summary from its cache until an import, then the new figures at once', async () => {
     const summary = app.services.summary

@@ -1,5 +1,8 @@
-// An open event stream (GET /api/events) read with fetch, as a page's EventSource would be: the
-// events as they arrive, each with the time it came, and a wait for the next one of a name.
+// What the events tests share: an open event stream (GET /api/events) read with fetch, as a page's
+// EventSource would be (the events as they arrive, each with the time it came, and a wait for the next
+// one of a name), and the one-grid layer whose import makes a change near the first community.
+import { type Kysely, sql } from 'kysely'
+import type { Tables } from '../../server/db/tables.ts'
 import type { Credentials } from './app.ts'
 
 export interface SseEvent {
@@ -68,4 +71,35 @@ export class EventStream {
   close(): void {
     this.controller.abort()
   }
+}
+
+/** The first community (by code) and a point inside it. */
+export async function firstCommunity(db: Kysely<Tables>): Promise<{ code: string; lon: number; lat: number }> {
+  const { rows } = await sql<{ code: string; lon: number; lat: number }>`
+    SELECT code, ST_X(ST_PointOnSurface(boundary)) AS lon, ST_Y(ST_PointOnSurface(boundary)) AS lat
+    FROM regions WHERE level = 'community' ORDER BY code LIMIT 1`.execute(db)
+  return rows[0]
+}
+
+/** A one-grid party layer as GeoJSON: a 40 m square around `at` (a point inside a community). */
+export function oneGridLayer(at: { lon: number; lat: number }, code: string): string {
+  const d = 0.0002
+  const { lon, lat } = at
+  const ring = [
+    [lon - d, lat - d],
+    [lon + d, lat - d],
+    [lon + d, lat + d],
+    [lon - d, lat + d],
+    [lon - d, lat - d],
+  ]
+  return JSON.stringify({
+    type: 'FeatureCollection',
+    features: [
+      {
+        type: 'Feature',
+        properties: { code, name: `网格${code}`, households: 400 },
+        geometry: { type: 'Polygon', coordinates: [ring] },
+      },
+    ],
+  })
 }
