@@ -234,7 +234,7 @@ describe('finding a place in a real browser', () => {
       const partyText = await page.getByTestId('party-coverage').innerText()
       expect(Object.keys(figures.partyCoverage!.orgsByStatus).length).toBeGreaterThan(0)
       for (const [status, count] of Object.entries(figures.partyCoverage!.orgsByStatus))
-        expect(partyText).toContain(`${count.toLocaleString('zh-CN')}${statuses[status]['zh-CN']}`)
+        expect(partyText).toMatch(new RegExp(`${count.toLocaleString('zh-CN')}\\s*${statuses[status]['zh-CN']}`))
       await should.click()
       await expect
         .poll(() => page.getByTestId('item-row').count(), { timeout: 30_000 })
