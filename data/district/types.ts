@@ -117,8 +117,5 @@ export interface DemoDistrict {
   serviceCenters: DemoServiceCenter[]
 }
 
-/**
- * 'clean': the departments' grids share the exact community edges (jittered a little); 'real': as
- * departments' files really are (hand-drawn.ts), the demo's default at start.
- */
-export type DemoRealism = 'clean' | 'real'
+/** 'clean' or 'real' (hand-drawn.ts): declared with the server's settings, which name it. */
+export type { DemoRealism } from '../../server/types/demo.ts'

@@ -2,10 +2,19 @@
 // a community's 12, a district's 6) that the rows' region code must start with; absent = everything.
 // Region codes are hierarchical, so "inside my street" is a prefix test on the code — no geometry.
 import { type RawBuilder, sql } from 'kysely'
+import type { RegionLevel } from './tables.ts'
 
 export interface RegionScope {
   /** region-code prefix the rows must start with (the caller's scope); absent = everything */
   regionPrefix?: string
+}
+
+/** Digits of a 12-digit region code that a region's descendants share, by the region's level. */
+export const codePrefixLength: Record<RegionLevel, number> = { city: 4, district: 6, street: 9, community: 12 }
+
+/** The prefix a region of `level` shares with its descendants: the first digits of its code. */
+export function regionCodePrefix(code: string, level: RegionLevel): string {
+  return code.slice(0, codePrefixLength[level])
 }
 
 /** Everything: administrators, and the server's own work (merges, imports, the demo loader). */

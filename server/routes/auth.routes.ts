@@ -14,6 +14,7 @@ import {
   WallToken,
   WallTokenList,
 } from '../schemas/auth.schema.ts'
+import { allowedActions } from '../services/auth/access.ts'
 import { type AuthMessage, messageFor } from '../services/auth/messages.ts'
 import { OidcError, type OidcTransaction } from '../services/auth/oidc.service.ts'
 import type { Principal } from '../services/auth/roles.ts'
@@ -34,6 +35,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ config: AuthConfig }> = asy
     scope: principal.scope,
     mustChangePassword: principal.mustChangePassword ?? false,
     csrfToken: sessionToken ? app.auth.csrfTokenOf(sessionToken) : null,
+    actions: allowedActions(principal),
   })
 
   app.post(

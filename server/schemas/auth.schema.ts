@@ -12,6 +12,10 @@ const Password = Type.String({ minLength: 1, maxLength: 1024 })
 export const LoginRequest = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Password })
 export type LoginRequest = Static<typeof LoginRequest>
 
+/** What the web offers as a button of its own: each is a route of the access table (access.ts). */
+export const Action = Type.Union([Type.Literal('print-grid-map'), Type.Literal('print-community-map')])
+export type Action = Static<typeof Action>
+
 export const Me = Type.Object({
   kind: Type.Union([Type.Literal('user'), Type.Literal('wall')]),
   id: Type.Integer(),
@@ -22,6 +26,9 @@ export const Me = Type.Object({
   mustChangePassword: Type.Boolean(),
   csrfToken: Type.Union([Type.String(), Type.Null()], {
     description: 'send it as X-CSRF-Token with every POST, PATCH, PUT and DELETE (null for a wall token)',
+  }),
+  actions: Type.Array(Action, {
+    description: "the actions the web offers that this caller may take, decided by the server's access table",
   }),
 })
 export type Me = Static<typeof Me>

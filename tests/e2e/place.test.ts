@@ -229,6 +229,12 @@ describe('finding a place in a real browser', () => {
       // 应建未建: the figure counts the units its list holds; the XLSX export reads back
       const should = page.getByTestId('figure-place-should-establish')
       expect(await should.innerText()).toContain(figures.partyCoverage!.shouldEstablish.toLocaleString('zh-CN'))
+      // the organizations by status, named in the words GET /api/party/vocabulary serves
+      const statuses = (await app.inject({ url: '/api/party/vocabulary' })).json().statuses
+      const partyText = await page.getByTestId('party-coverage').innerText()
+      expect(Object.keys(figures.partyCoverage!.orgsByStatus).length).toBeGreaterThan(0)
+      for (const [status, count] of Object.entries(figures.partyCoverage!.orgsByStatus))
+        expect(partyText).toMatch(new RegExp(`${count.toLocaleString('zh-CN')}\\s*${statuses[status]['zh-CN']}`))
       await should.click()
       await expect
         .poll(() => page.getByTestId('item-row').count(), { timeout: 30_000 })

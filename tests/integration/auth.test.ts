@@ -357,6 +357,8 @@ describe.each(testDrivers())('signing in and guarding routes on %s', (driver) =>
     const { id, token } = created.json()
     const me = await app.inject({ url: `/api/auth/me?wall=${token}`, anonymous: true } as never)
     expect(me.json()).toMatchObject({ kind: 'wall', role: 'viewer', csrfToken: null })
+    // the print buttons' rights, from the access table: a wall token may print a service map
+    expect(me.json().actions).toEqual(['print-grid-map', 'print-community-map'])
     const wallCookie = me.cookies.find((c) => c.name === 'wg_wall')!
     expect(wallCookie.httpOnly).toBe(true)
     const headers = { cookie: `wg_wall=${wallCookie.value}`, origin: injectOrigin }
@@ -524,6 +526,8 @@ describe.each(testDrivers())('the initial administrator on %s', (driver) => {
     app = await buildApp({ config: loadConfig({}, { logLevel: 'silent', serveWeb: false }), database })
     const session = await signIn(app, 'root', created!.oneTimePassword!)
     expect(session.response.json()).toMatchObject({ username: 'root', role: 'admin', mustChangePassword: true })
+    // nothing to offer before the one-time password is changed
+    expect(session.response.json().actions).toEqual([])
     const blocked = await app.inject({ url: '/api/regions', headers: credentialHeaders(session) })
     expect(blocked.statusCode).toBe(403)
     expect(blocked.json().error).toBe('password_change_required')

@@ -8,67 +8,11 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type Database, createPostgresDatabase } from '../../server/db/database.ts'
-import type { Credentials, TestApp } from '../helpers/app.ts'
+import type { TestApp } from '../helpers/app.ts'
 import { serveTestApp, tileAt, uploadFile } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { decodeTile } from '../helpers/mvt.ts'
-
-interface SseEvent {
-  event: string
-  data: Record<string, unknown>
-  at: number
-}
-
-/** One open event stream read with fetch, as a page's EventSource would be. */
-class EventStream {
-  readonly events: SseEvent[] = []
-  private readonly controller = new AbortController()
-  opened: Promise<void>
-
-  constructor(origin: string, credentials: Credentials) {
-    this.opened = this.read(origin, credentials)
-  }
-
-  private async read(origin: string, credentials: Credentials): Promise<void> {
-    const response = await fetch(`${origin}/api/events`, {
-      headers: { cookie: credentials.cookie, accept: 'text/event-stream' },
-      signal: this.controller.signal,
-    })
-    if (response.status !== 200) throw new Error(`/api/events answered ${response.status}`)
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
-    let buffer = ''
-    void (async () => {
-      for (;;) {
-        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }))
-        if (done) return
-        buffer += value
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          const event = /^event: (.*)$/m.exec(block)?.[1]
-          const data = /^data: (.*)$/m.exec(block)?.[1]
-          if (event && data) this.events.push({ event, data: JSON.parse(data), at: performance.now() })
-        }
-      }
-    })()
-  }
-
-  /** The first `name` event after the first `since` events, waiting up to `timeoutMs`. */
-  async next(name: string, since = 0, timeoutMs = 10_000): Promise<SseEvent> {
-    const deadline = performance.now() + timeoutMs
-    for (;;) {
-      const found = this.events.slice(since).find((e) => e.event === name)
-      if (found) return found
-      if (performance.now() > deadline) throw new Error(`no ${name} event within ${timeoutMs} ms`)
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
-  }
-
-  close(): void {
-    this.controller.abort()
-  }
-}
+import { EventStream, firstCommunity, oneGridLayer } from '../helpers/events.ts'
 
 const serverTier = testDrivers().includes('postgres') ? ['postgres' as const] : []
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -87,10 +31,7 @@ describe.each(serverTier)('two API processes on one %s database', () => {
     databaseB = await createPostgresDatabase(databaseA.pool!.options.connectionString!)
     ;({ app: a } = await serveTestApp(databaseA))
     ;({ app: b, origin: originB } = await serveTestApp(databaseB))
-    const { rows } = await sql<{ code: string; lon: number; lat: number }>`
-      SELECT code, ST_X(ST_PointOnSurface(boundary)) AS lon, ST_Y(ST_PointOnSurface(boundary)) AS lat
-      FROM regions WHERE level = 'community' ORDER BY code LIMIT 1`.execute(databaseA.db)
-    community = rows[0]
+    community = await firstCommunity(databaseA.db)
   })
 
   afterAll(async () => {
@@ -101,27 +42,7 @@ describe.each(serverTier)('two API processes on one %s database', () => {
   })
 
   /** A one-grid party layer: a 40 m square inside the first community. */
-  const gridLayer = (code: string) => {
-    const d = 0.0002
-    const { lon, lat } = community
-    const ring = [
-      [lon - d, lat - d],
-      [lon + d, lat - d],
-      [lon + d, lat + d],
-      [lon - d, lat + d],
-      [lon - d, lat - d],
-    ]
-    return JSON.stringify({
-      type: 'FeatureCollection',
-      features: [
-        {
-          type: 'Feature',
-          properties: { code, name: `网格${code}`, households: 400 },
-          geometry: { type: 'Polygon', coordinates: [ring] },
-        },
-      ],
-    })
-  }
+  const gridLayer = (code: string) => oneGridLayer(community, code)
 
   /** B's party-grid tile at the community: the grid codes in it and whether B's cache served it. */
   const tileOnB = async () => {
@@ -158,7 +79,7 @@ describe.each(serverTier)('two API processes on one %s database', () => {
       .json()
       .layers.find((l: { id: string }) => l.id === 'grids-party').tiles
 
-    const stream = new EventStream(originB, b.credentials)
+    const stream = new EventStream(originB, b.credentials, 10_000)
     await stream.opened
     await stream.next('hello')
     const startedAt = performance.now()
@@ -203,7 +124,7 @@ describe.each(serverTier)('two API processes on one %s database', () => {
   })
 
   it('keeps hearing changes after B’s listening connection is terminated', async () => {
-    const stream = new EventStream(originB, b.credentials)
+    const stream = new EventStream(originB, b.credentials, 10_000)
     await stream.opened
     await stream.next('hello')
     await terminateListenerOfB()

@@ -7,70 +7,9 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { heartbeatMs } from '../../server/routes/events.routes.ts'
-import { type Credentials, type TestApp, credentialHeaders, serveTestApp, signIn, uploadFile } from '../helpers/app.ts'
+import { type TestApp, credentialHeaders, serveTestApp, signIn, uploadFile } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
-
-interface SseEvent {
-  event: string
-  data: Record<string, unknown>
-  at: number
-}
-
-/** One open event stream read with fetch, as a page's EventSource would be. */
-class EventStream {
-  readonly events: SseEvent[] = []
-  private readonly controller = new AbortController()
-  private waiters: (() => void)[] = []
-  opened: Promise<void>
-
-  constructor(origin: string, credentials: Credentials) {
-    this.opened = this.read(origin, credentials)
-  }
-
-  private async read(origin: string, credentials: Credentials): Promise<void> {
-    const response = await fetch(`${origin}/api/events`, {
-      headers: { cookie: credentials.cookie, accept: 'text/event-stream' },
-      signal: this.controller.signal,
-    })
-    if (response.status !== 200) throw new Error(`/api/events answered ${response.status}`)
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
-    let buffer = ''
-    const pump = async () => {
-      for (;;) {
-        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }))
-        if (done) return
-        buffer += value
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          const event = /^event: (.*)$/m.exec(block)?.[1]
-          const data = /^data: (.*)$/m.exec(block)?.[1]
-          if (event && data) this.events.push({ event, data: JSON.parse(data), at: performance.now() })
-          for (const wake of this.waiters.splice(0)) wake()
-        }
-      }
-    }
-    void pump()
-  }
-
-  async next(name: string, since = 0, timeoutMs = 20_000): Promise<SseEvent> {
-    const deadline = performance.now() + timeoutMs
-    for (;;) {
-      const found = this.events.slice(since).find((e) => e.event === name)
-      if (found) return found
-      if (performance.now() > deadline) throw new Error(`no ${name} event within ${timeoutMs} ms`)
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve)
-        setTimeout(resolve, 200)
-      })
-    }
-  }
-
-  close(): void {
-    this.controller.abort()
-  }
-}
+import { EventStream, firstCommunity, oneGridLayer } from '../helpers/events.ts'
 
 describe.each(testDrivers())('data versions and events on %s', (driver) => {
   let database: Database
@@ -81,10 +20,8 @@ describe.each(testDrivers())('data versions and events on %s', (driver) => {
   beforeAll(async () => {
     database = await openTestDatabase(driver)
     ;({ app, origin } = await serveTestApp(database))
-    const { rows } = await sql<{ code: string; lon: number; lat: number }>`
-      SELECT code, ST_X(ST_PointOnSurface(boundary)) AS lon, ST_Y(ST_PointOnSurface(boundary)) AS lat
-      FROM regions WHERE level = 'community' ORDER BY code LIMIT 1`.execute(database.db)
-    community = { ...rows[0], street: `${rows[0].code.slice(0, 9)}000` }
+    const first = await firstCommunity(database.db)
+    community = { ...first, street: `${first.code.slice(0, 9)}000` }
   })
 
   afterAll(async () => {
@@ -93,27 +30,7 @@ describe.each(testDrivers())('data versions and events on %s', (driver) => {
   })
 
   /** A one-grid party layer: a 40 m square inside the first community. */
-  const gridLayer = (code: string) => {
-    const d = 0.0002
-    const { lon, lat } = community
-    const ring = [
-      [lon - d, lat - d],
-      [lon + d, lat - d],
-      [lon + d, lat + d],
-      [lon - d, lat + d],
-      [lon - d, lat - d],
-    ]
-    return JSON.stringify({
-      type: 'FeatureCollection',
-      features: [
-        {
-          type: 'Feature',
-          properties: { code, name: `网格${code}`, households: 400 },
-          geometry: { type: 'Polygon', coordinates: [ring] },
-        },
-      ],
-    })
-  }
+  const gridLayer = (code: string) => oneGridLayer(community, code)
 
   it('serves the summary from its cache until an import, then the new figures at once', async () => {
     const summary = app.services.summary

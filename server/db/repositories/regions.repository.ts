@@ -2,8 +2,7 @@
 // is a prefix test on the code: no geometry needed for figures by region.
 import { type Kysely, type Transaction, sql } from 'kysely'
 import type { RegionLevel, Tables } from '../tables.ts'
-import { codePrefixLength } from '../../services/regions/region-codes.ts'
-import { type RegionScope, inScope } from '../scope.ts'
+import { type RegionScope, inScope, regionCodePrefix } from '../scope.ts'
 
 export interface RegionRow {
   code: string
@@ -64,7 +63,7 @@ export interface RegionFigures {
 }
 
 export async function findRegionFigures(db: Kysely<Tables>, code: string, level: RegionLevel): Promise<RegionFigures> {
-  const prefix = code.slice(0, codePrefixLength[level])
+  const prefix = regionCodePrefix(code, level)
   const inRegion = (column: string) => sql<boolean>`left(${sql.ref(column)}, ${prefix.length}) = ${prefix}`
   const { rows } = await sql<Omit<RegionFigures, 'grids'>>`
     SELECT

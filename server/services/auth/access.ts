@@ -6,6 +6,7 @@
 //   user   — any signed-in account (not a wall token): its own password, signing out
 //   admin  — 区/市 administrators: imports, merges, publishing, accounts, wall tokens, the audit log
 // An entry's audit names the action the audit log records for it (every change and every export).
+import type { Action } from '../../schemas/auth.schema.ts'
 import type { Principal } from './roles.ts'
 
 export type Access = 'public' | 'read' | 'user' | 'admin'
@@ -126,6 +127,20 @@ export function refusalFor(access: Access, principal: Principal | undefined): Re
   if (access === 'user') return undefined
   if (principal.mustChangePassword) return 'password_change_required'
   return principal.role === 'admin' ? undefined : 'forbidden'
+}
+
+/** The route behind each action the web offers as a button (GET /api/auth/me says which the caller may take). */
+export const actionRoutes: Record<Action, string> = {
+  'print-grid-map': 'GET /api/service-maps/grid/:code.pdf',
+  'print-community-map': 'GET /api/service-maps/community/:code.pdf',
+}
+
+/** The actions `principal` may take: those whose route this table would serve it. */
+export function allowedActions(principal: Principal | undefined): Action[] {
+  return (Object.keys(actionRoutes) as Action[]).filter((action) => {
+    const entry = accessTable[actionRoutes[action]]
+    return !!principal && !!entry && refusalFor(entry.access, principal) === undefined
+  })
 }
 
 export const stateChangingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely'
 import * as demo from '../../db/repositories/demo.repository.ts'
 import * as imports from '../../db/repositories/imports.repository.ts'
 import type { RegionLevel, Tables } from '../../db/tables.ts'
+import { regionCodePrefix } from '../../db/scope.ts'
 import { refreshStatistics } from '../../db/statistics.ts'
 import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, textOf } from './import-checks.ts'
 import { say } from './messages.ts'
@@ -13,7 +14,6 @@ import { inBatches, refuseFailed, runImport } from './import-run.ts'
 import { Pace } from './pace.ts'
 import type { ParseLimits } from './parse-limits.ts'
 import {
-  codePrefixLength,
   decideUrban,
   isRegionCode,
   levelNames,
@@ -217,7 +217,7 @@ export async function importRegionTree(
           )
           continue
         }
-        const parentPrefix = candidate.parentCode ? candidate.parentCode.slice(0, codePrefixLength[parentLevel!]) : ''
+        const parentPrefix = candidate.parentCode ? regionCodePrefix(candidate.parentCode, parentLevel!) : ''
         if (!candidate.code.startsWith(parentPrefix))
           report.warn(
             candidate.index,

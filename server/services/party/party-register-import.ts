@@ -16,19 +16,16 @@ import {
   upsertStarRatings,
   upsertUnits,
 } from '../../db/repositories/party-imports.repository.ts'
+import { type RegisterFault, type RegisterKind, RegisterFileError, readRegister } from './party-registers.ts'
 import {
   type OrgRecord,
-  type RegisterFault,
-  type RegisterKind,
-  RegisterFileError,
   checkHeaders,
   checkPoint,
   readOrgRecords,
-  readRegister,
   readStarRecords,
   readUnitRecords,
   toWgs84,
-} from './party-registers.ts'
+} from './party-registers-checks.ts'
 
 export interface RegisterImportResult {
   id: number

@@ -1,7 +1,7 @@
 // The words of party-organization coverage, written once with zh-CN and en labels: tiers, statuses,
 // domains, establishment and coverage modes, the units layer's categories, unit kinds, regions'
 // levels and the rules' names. The exports (party-columns.ts), the register import's word lookup
-// (party-registers.ts) and the web (GET /api/party/vocabulary) all read them from here.
+// (party-registers-checks.ts) and the web (GET /api/party/vocabulary) all read them from here.
 import type { PartyRule } from '../../schemas/party.schema.ts'
 import { ruleTexts } from './party-rule-texts.ts'
 

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely'
 import { type DepartmentMatchRow, findDepartmentMatches } from '../../db/repositories/place.repository.ts'
 import { findRegion, findRegions } from '../../db/repositories/regions.repository.ts'
 import { findLatestSucceededRun, findPublishedRun } from '../../db/repositories/merge-runs.repository.ts'
-import type { RegionScope } from '../../db/scope.ts'
+import { type RegionScope, regionCodePrefix } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import { NotFoundError } from '../../errors.ts'
 import type { PlaceFigures, PlaceList, PlaceListName, PlaceListQuery } from '../../schemas/place.schema.ts'
@@ -15,7 +15,6 @@ import type { MergeService } from '../merge/merge.service.ts'
 import type { PartyService } from '../party/party.service.ts'
 import type { Table } from '../party/party-tables.ts'
 import type { SitingService } from '../siting/siting.service.ts'
-import { codePrefixLength } from './region-codes.ts'
 
 /** Uncovered residents are added up in cells of this many metres, at most this many cells listed. */
 export const UNCOVERED_CELL_M = 250
@@ -78,7 +77,7 @@ export class PlaceService {
   private async placeOf(code: string, principal: Principal | undefined) {
     const region = await findRegion(this.db, code)
     if (!region) throw new NotFoundError(`没有区划 ${code} / no region ${code}`)
-    const own = code.slice(0, codePrefixLength[region.level])
+    const own = regionCodePrefix(code, region.level)
     const held = principal ? regionPrefixOf(principal.scope) : null
     if (!held || own.startsWith(held)) return { code, prefix: own, scope: { regionPrefix: held ?? undefined } }
     if (!held.startsWith(own))

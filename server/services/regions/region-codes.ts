@@ -2,13 +2,11 @@
 // district, street/township, community/village) and the words a region file uses for levels and
 // urban/rural. Pure functions.
 import type { RegionLevel } from '../../db/tables.ts'
-
-/** Digits of the code that a region's descendants share. */
-export const codePrefixLength: Record<RegionLevel, number> = { city: 4, district: 6, street: 9, community: 12 }
+import { regionCodePrefix } from '../../db/scope.ts'
 
 /** The prefix a region's descendants share, read off the code itself (its level: trailing zero groups). */
 export function codePrefixOf(code: string): string {
-  return code.slice(0, codePrefixLength[levelOfCode(code)])
+  return regionCodePrefix(code, levelOfCode(code))
 }
 
 export const isRegionCode = (code: string) => /^[0-9]{12}$/.test(code)

@@ -8,7 +8,7 @@ import {
   findRegionGrids,
   findRegions,
 } from '../../db/repositories/regions.repository.ts'
-import type { RegionScope } from '../../db/scope.ts'
+import { type RegionScope, regionCodePrefix } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import { NotFoundError } from '../../errors.ts'
 import type {
@@ -23,7 +23,6 @@ import type {
 import { maskPersonal } from '../../db/mask.ts'
 import { type Principal, maySeePersonalData, regionPrefixOf } from '../auth/roles.ts'
 import type { Table } from '../party/party-tables.ts'
-import { codePrefixLength } from './region-codes.ts'
 
 /** Grids by households in steps of this many, the last bin open-ended. */
 const HISTOGRAM_STEP = 100
@@ -59,7 +58,7 @@ export class RegionService {
   private async gridsOf(code: string, principal: Principal | undefined): Promise<RegionGrid[]> {
     const region = await findRegion(this.db, code)
     if (!region) throw new NotFoundError(`No region has the code ${code}`)
-    const own = code.slice(0, codePrefixLength[region.level])
+    const own = regionCodePrefix(code, region.level)
     const scope = principal ? regionPrefixOf(principal.scope) : null
     let prefix = own
     if (scope && scope.startsWith(own)) prefix = scope

@@ -5,11 +5,11 @@
 import type { Kysely } from 'kysely'
 import type { ServiceRadii } from '../../config.ts'
 import * as repo from '../../db/repositories/siting.repository.ts'
-import type { RegionScope } from '../../db/scope.ts'
+import { type RegionScope, regionCodePrefix } from '../../db/scope.ts'
 import type { ChangeRecorder } from '../events/events.service.ts'
 import type { Tables } from '../../db/tables.ts'
 import { InvalidInputError, NotFoundError } from '../../errors.ts'
-import { codePrefixLength, isRegionCode } from '../regions/region-codes.ts'
+import { isRegionCode } from '../regions/region-codes.ts'
 import { PointGrid } from './coverage-sets.ts'
 import { metresInMinutes, validateSpeed } from './walkability.ts'
 import { assignNearestCentres, findCatchmentPairs } from './walking-areas.ts'
@@ -150,7 +150,7 @@ export class SitingData {
     const region = await repo.findRegion(this.db, code)
     if (!region)
       throw new InvalidInputError(`区划 ${code} 不存在（字段 region）; unknown region ${code}`, [{ field: 'region' }])
-    const prefix = code.slice(0, codePrefixLength[region.level])
+    const prefix = regionCodePrefix(code, region.level)
     const held = scope.regionPrefix
     if (!held || prefix.startsWith(held)) return { region, prefix }
     if (!held.startsWith(prefix))

@@ -1,20 +1,18 @@
 // The printable service maps (全科网格服务示意图) as the app links them: their addresses, and whether
-// the signed-in account may fetch them, decided by the server's own access table (access.ts), so a
-// button is shown exactly to those the route would serve.
-import { accessTable, refusalFor } from '../../../../server/services/auth/access.ts'
+// the signed-in account may fetch them, as /api/auth/me says (its `actions`, decided by the server's
+// access table), so a button is shown exactly to those the route would serve.
 import type { Me } from '../auth/session.svelte.ts'
 
 export type PrintKind = 'grid' | 'community'
 
-const routes: Record<PrintKind, string> = {
-  grid: 'GET /api/service-maps/grid/:code.pdf',
-  community: 'GET /api/service-maps/community/:code.pdf',
+const actions: Record<PrintKind, Me['actions'][number]> = {
+  grid: 'print-grid-map',
+  community: 'print-community-map',
 }
 
 /** Whether `me` may print this kind of service map (no account: no). */
 export function mayPrint(kind: PrintKind, me: Me | undefined): boolean {
-  const entry = accessTable[routes[kind]]
-  return !!me && !!entry && refusalFor(entry.access, me) === undefined
+  return !!me && me.actions.includes(actions[kind])
 }
 
 /** The PDF of one unified grid, or of every grid of a community (a page each). */

@@ -390,7 +390,6 @@ export const zhCN = {
       shouldEstablish: '应建未建',
       shouldEstablishExplain: '正式党员3人以上、但没有单独建立党组织的单位数；点击列出',
       statusExplain: '党组织按状态计数',
-      status: { normal: '正常', weak: '软弱涣散', rectifying: '整顿中', hollow: '空壳' } as Record<string, string>,
     },
     departments: {
       title: '部门网格与全科网格的吻合程度',

@@ -1,0 +1,366 @@
+// Registers in, the checks: rows of cells (party-registers.ts) read into organization, star-rating and
+// unit records, every bad cell a fault naming sheet, row and column; the words as offices write them,
+// whole numbers, duplicate codes, region codes, phones, and points in China.
+import { type SourceCrs, bd09ToWgs84, gcj02ToWgs84, isInChina } from '../imports/crs.ts'
+import { isRegionCode } from '../regions/region-codes.ts'
+import { coverageWords, domainWords, kindWords, statusWords, tierWords } from './party-columns.ts'
+import { type RegisterFault, type RegisterKind, type SheetRow, registerColumns } from './party-registers.ts'
+
+const reverse = (words: Record<string, string>) =>
+  Object.fromEntries(Object.entries(words).flatMap(([key, word]) => [[word, key] as const, [key, key] as const]))
+const tierOf = reverse(Object.fromEntries(Object.entries(tierWords).filter(([tier]) => tier !== 'none')))
+const domainOf = reverse(domainWords)
+const statusOf = reverse(statusWords)
+const kindOf = reverse(kindWords)
+const coverageOf = reverse(coverageWords)
+const establishmentOf = reverse({ own: '单独建', joint: '联合建', affiliated: '挂靠建' })
+
+export interface OrgRecord {
+  sheet: string
+  row: number
+  code: string
+  name: string
+  tier: string
+  domain: string
+  establishment: string
+  starRating: number | null
+  status: string
+  memberCount: number
+  formalMembers: number
+  parentCode: string | null
+  regionCode: string | null
+  x: number | null
+  y: number | null
+  lastActivityOn: string | null
+  hasBranchCommittee: boolean | null
+  /** undefined: the file has no such column (the stored value stays) */
+  secretaryName: string | null | undefined
+  secretaryPhone: string | null | undefined
+  /** star ratings by year from columns like 2024年星级 */
+  starHistory: { year: number; starRating: number }[]
+}
+
+/** A star rating of one year from a star-history sheet (组织编码, 年度, 星级). */
+export interface StarRecord {
+  sheet: string
+  row: number
+  code: string
+  year: number
+  starRating: number
+}
+
+export interface UnitRecord {
+  sheet: string
+  row: number
+  code: string
+  name: string
+  kind: string
+  employees: number
+  formalPartyMembers: number
+  regionCode: string | null
+  x: number | null
+  y: number | null
+  coverage: string
+  orgCode: string | null
+  instructorName: string | null
+}
+
+/** A row's cells by field name, with faults for what cannot be read. */
+class RowReader {
+  constructor(
+    private readonly row: SheetRow,
+    private readonly headerOf: Record<string, string | undefined>,
+    private readonly faults: RegisterFault[],
+  ) {}
+
+  fault(field: string, message: string) {
+    this.faults.push({ sheet: this.row.sheet, row: this.row.row, column: this.headerOf[field] ?? field, message })
+  }
+
+  has(field: string): boolean {
+    return this.headerOf[field] !== undefined
+  }
+
+  text(field: string): string {
+    const header = this.headerOf[field]
+    return header ? (this.row.cells[header] ?? '') : ''
+  }
+
+  required(field: string): string {
+    const value = this.text(field)
+    if (!value) this.fault(field, '必填 / required')
+    return value
+  }
+
+  word(field: string, words: Record<string, string>, fallback?: string): string {
+    const raw = this.text(field)
+    if (!raw && fallback) return fallback
+    if (!raw) {
+      this.fault(field, '必填 / required')
+      return ''
+    }
+    const value = words[raw]
+    if (!value) {
+      const allowed = [...new Set(Object.keys(words).filter((k) => [...k].some((ch) => ch.charCodeAt(0) > 127)))].join(
+        '、',
+      )
+      this.fault(field, `无法识别“${raw}”，应为 ${allowed} / unknown value "${raw}"`)
+    }
+    return value ?? ''
+  }
+
+  integer(
+    field: string,
+    options: { required?: boolean; min?: number; max?: number; fallback?: number },
+  ): number | null {
+    const raw = this.text(field)
+    if (!raw) {
+      if (options.required) this.fault(field, '必填 / required')
+      return options.fallback ?? null
+    }
+    const value = Number(raw)
+    if (!Number.isInteger(value)) {
+      this.fault(field, `“${raw}”不是整数 / not a whole number`)
+      return null
+    }
+    if ((options.min !== undefined && value < options.min) || (options.max !== undefined && value > options.max)) {
+      this.fault(field, `${value} 超出范围 ${options.min ?? ''}–${options.max ?? ''} / out of range`)
+      return null
+    }
+    return value
+  }
+
+  number(field: string): number | null {
+    const raw = this.text(field)
+    if (!raw) return null
+    const value = Number(raw)
+    if (!Number.isFinite(value)) {
+      this.fault(field, `“${raw}”不是数字 / not a number`)
+      return null
+    }
+    return value
+  }
+
+  regionCode(): string | null {
+    const raw = this.text('region_code')
+    if (!raw) return null
+    if (!isRegionCode(raw)) {
+      this.fault('region_code', `“${raw}”不是12位区划代码 / not a 12-digit region code`)
+      return null
+    }
+    return raw
+  }
+}
+
+function headerMap(kind: RegisterKind, headers: string[]): Record<string, string | undefined> {
+  return Object.fromEntries(
+    registerColumns[kind].map((c) => [
+      c.field,
+      headers.find((h) => c.headers.some((x) => x.toLowerCase() === h.toLowerCase())),
+    ]),
+  )
+}
+
+/** Checks the file's headers: every required column present. */
+export function checkHeaders(kind: RegisterKind, headers: Map<string, string[]>): RegisterFault[] {
+  const faults: RegisterFault[] = []
+  if (headers.size === 0) faults.push({ sheet: '', row: 1, column: '', message: '文件为空 / the file is empty' })
+  for (const [sheet, names] of headers) {
+    if (kind === 'party_orgs' && isStarSheet(names)) continue
+    const map = headerMap(kind, names)
+    for (const column of registerColumns[kind])
+      if (column.required && !map[column.field])
+        faults.push({
+          sheet,
+          row: 1,
+          column: column.headers[0],
+          message: `缺少列“${column.headers[0]}” / missing column`,
+        })
+  }
+  return faults
+}
+
+/** Reads organization rows; faults for every bad cell. */
+export function readOrgRecords(rows: SheetRow[], headers: Map<string, string[]>, faults: RegisterFault[]): OrgRecord[] {
+  const maps = new Map([...headers].map(([sheet, names]) => [sheet, headerMap('party_orgs', names)]))
+  const starColumns = new Map([...headers].map(([sheet, names]) => [sheet, starYearColumns(names)]))
+  const seen = new Map<string, SheetRow>()
+  return rows
+    .filter((row) => !isStarSheet(headers.get(row.sheet)!))
+    .map((row) => {
+      const r = new RowReader(row, maps.get(row.sheet)!, faults)
+      const code = r.required('code')
+      const first = seen.get(code)
+      if (code && first) r.fault('code', `编码重复（第 ${first.row} 行已有）/ duplicate code (row ${first.row})`)
+      else seen.set(code, row)
+      const memberCount = r.integer('member_count', { required: true, min: 0, max: 1_000_000 }) ?? 0
+      const formalMembers = r.integer('formal_members', { min: 0, fallback: memberCount }) ?? memberCount
+      if (formalMembers > memberCount)
+        r.fault('formal_members', '正式党员数大于党员数 / more formal members than members')
+      const committee = r.text('has_branch_committee')
+      let hasBranchCommittee: boolean | null = null
+      if (committee) {
+        if (/^(是|有|true|1|yes)$/i.test(committee)) hasBranchCommittee = true
+        else if (/^(否|无|false|0|no)$/i.test(committee)) hasBranchCommittee = false
+        else r.fault('has_branch_committee', `“${committee}”应为 是 或 否 / expected yes or no`)
+      }
+      const activity = r.text('last_activity_on')
+      if (activity && !/^\d{4}-\d{2}-\d{2}$/.test(activity))
+        r.fault('last_activity_on', `“${activity}”不是日期（YYYY-MM-DD）/ not a date`)
+      return {
+        sheet: row.sheet,
+        row: row.row,
+        code,
+        name: r.required('name'),
+        tier: r.word('tier', tierOf),
+        domain: r.word('domain', domainOf),
+        establishment: r.word('establishment', establishmentOf, 'own'),
+        starRating: r.integer('star_rating', { min: 1, max: 5 }),
+        status: r.word('status', statusOf, 'normal'),
+        memberCount,
+        formalMembers,
+        parentCode: r.text('parent_code') || null,
+        regionCode: r.regionCode(),
+        x: r.number('x'),
+        y: r.number('y'),
+        lastActivityOn: activity || null,
+        hasBranchCommittee,
+        secretaryName: r.has('secretary_name') ? r.text('secretary_name') || null : undefined,
+        secretaryPhone: r.has('secretary_phone') ? phoneOf(r) : undefined,
+        starHistory: starColumns.get(row.sheet)!.flatMap(({ header, year }) => {
+          const raw = row.cells[header] ?? ''
+          if (!raw) return []
+          const value = Number(raw)
+          if (!Number.isInteger(value) || value < 1 || value > 5) {
+            faults.push({
+              sheet: row.sheet,
+              row: row.row,
+              column: header,
+              message: `“${raw}”应为 1–5 星 / a rating of 1–5`,
+            })
+            return []
+          }
+          return [{ year, starRating: value }]
+        }),
+      }
+    })
+}
+
+/** Columns of star ratings by year: 2024年星级, 2024年度星级, 2024星级, star_2024. */
+function starYearColumns(names: string[]): { header: string; year: number }[] {
+  return names.flatMap((header) => {
+    const match = /^(\d{4})\s*年?度?\s*星级$/.exec(header) ?? /^star_(\d{4})$/i.exec(header)
+    const year = match ? Number(match[1]) : NaN
+    return year >= 1949 && year <= 2100 ? [{ header, year }] : []
+  })
+}
+
+const starSheetColumns = {
+  code: ['组织编码', '党组织编码', 'code'],
+  year: ['年度', '年份', '评定年度', 'year'],
+  star_rating: ['星级', '评定星级', 'star_rating'],
+}
+
+/** A star-history sheet: organization code, year and rating, and no organization name (not a register sheet). */
+export function isStarSheet(names: string[]): boolean {
+  const has = (aliases: string[]) => names.some((n) => aliases.some((a) => a.toLowerCase() === n.toLowerCase()))
+  return has(starSheetColumns.code) && has(starSheetColumns.year) && !has(registerColumns.party_orgs[1].headers)
+}
+
+/** A secretary's phone: a mobile (11 digits from 1) or a landline with its area code, separators allowed. */
+function phoneOf(r: RowReader): string | null {
+  const raw = r.text('secretary_phone')
+  if (!raw) return null
+  const digits = raw.replace(/[\s-]/g, '')
+  if (/^1[3-9]\d{9}$/.test(digits) || /^0\d{9,11}$/.test(digits) || /^\d{7,8}$/.test(digits)) return raw
+  r.fault('secretary_phone', `“${raw}”不是电话号码 / not a phone number`)
+  return null
+}
+
+/**
+ * Reads the star-history sheets of an organizations' register: one rating per organization and year
+ * (组织编码, 年度, 星级 1–5); the same organization and year twice, here or in a year column, is a fault.
+ */
+export function readStarRecords(
+  rows: SheetRow[],
+  headers: Map<string, string[]>,
+  orgs: OrgRecord[],
+  faults: RegisterFault[],
+): StarRecord[] {
+  const seen = new Map<string, string>()
+  for (const o of orgs) for (const s of o.starHistory) seen.set(`${o.code}|${s.year}`, `${o.sheet} 第 ${o.row} 行`)
+  const records: StarRecord[] = []
+  for (const row of rows) {
+    const names = headers.get(row.sheet)!
+    if (!isStarSheet(names)) continue
+    const headerOf = Object.fromEntries(
+      Object.entries(starSheetColumns).map(([field, aliases]) => [
+        field,
+        names.find((n) => aliases.some((a) => a.toLowerCase() === n.toLowerCase())),
+      ]),
+    )
+    const r = new RowReader(row, headerOf, faults)
+    const code = r.required('code')
+    const year = r.integer('year', { required: true, min: 1949, max: 2100 })
+    const starRating = r.integer('star_rating', { required: true, min: 1, max: 5 })
+    if (!code || year === null || starRating === null) continue
+    const key = `${code}|${year}`
+    const first = seen.get(key)
+    if (first) r.fault('year', `${code} ${year} 年的星级重复（${first}已有）/ the same year twice`)
+    else seen.set(key, `${row.sheet} 第 ${row.row} 行`)
+    records.push({ sheet: row.sheet, row: row.row, code, year, starRating })
+  }
+  return records
+}
+
+/** Reads unit rows; faults for every bad cell. */
+export function readUnitRecords(
+  rows: SheetRow[],
+  headers: Map<string, string[]>,
+  faults: RegisterFault[],
+): UnitRecord[] {
+  const maps = new Map([...headers].map(([sheet, names]) => [sheet, headerMap('units', names)]))
+  const seen = new Map<string, SheetRow>()
+  return rows.map((row) => {
+    const r = new RowReader(row, maps.get(row.sheet)!, faults)
+    const code = r.required('code')
+    const first = seen.get(code)
+    if (code && first) r.fault('code', `编码重复（第 ${first.row} 行已有）/ duplicate code (row ${first.row})`)
+    else seen.set(code, row)
+    const coverage = r.word('coverage', coverageOf, 'none')
+    const orgCode = r.text('org_code') || null
+    if (['own', 'joint', 'affiliated'].includes(coverage) && !orgCode)
+      r.fault('org_code', '组织覆盖须填写覆盖组织编码 / organization coverage needs the organization code')
+    if ((coverage === 'work' || coverage === 'none') && orgCode)
+      r.fault('org_code', '工作覆盖或未覆盖的单位不应填写覆盖组织 / work-only or uncovered units have no organization')
+    return {
+      sheet: row.sheet,
+      row: row.row,
+      code,
+      name: r.required('name'),
+      kind: r.word('kind', kindOf),
+      employees: r.integer('employees', { min: 0, max: 10_000_000, fallback: 0 }) ?? 0,
+      formalPartyMembers: r.integer('formal_party_members', { required: true, min: 0, max: 1_000_000 }) ?? 0,
+      regionCode: r.regionCode(),
+      x: r.number('x'),
+      y: r.number('y'),
+      coverage,
+      orgCode,
+      instructorName: r.text('instructor_name') || null,
+    }
+  })
+}
+
+/** A record's coordinates in WGS84, converted in TypeScript for GCJ-02/BD-09 (EPSG frames go through the database). */
+export function toWgs84(crs: SourceCrs, x: number, y: number): [number, number] {
+  if (crs.kind === 'gcj02') return gcj02ToWgs84(x, y)
+  if (crs.kind === 'bd09') return bd09ToWgs84(x, y)
+  return [x, y]
+}
+
+/** Faults for a converted point: outside China, or lon/lat swapped. */
+export function checkPoint(lon: number, lat: number): string | undefined {
+  if (isInChina(lon, lat)) return undefined
+  if (isInChina(lat, lon)) return '经纬度可能颠倒 / longitude and latitude look swapped'
+  return `(${lon}, ${lat}) 不在中国境内 / outside China`
+}
