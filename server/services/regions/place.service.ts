@@ -208,7 +208,7 @@ export class PlaceService {
             orgsByStatus: own.figures.orgsByStatus,
           }
         : null,
-      departments: { published: true, layers: summarizeMatches(matches) },
+      departments: { published, layers: summarizeMatches(matches) },
       mergeIssues: run && issues ? { runId: run.id, total: issues.total, byKind: issues.byKind } : null,
     }
   }
