@@ -57,6 +57,20 @@ async function main() {
     rows.push([`${label}: warm`, runs, median(samples), '—'])
   }
   await measure('district place figures', `/api/regions/${district}/place-figures`)
+  // what the district's figures read, each alone and warm: the centre coverage is what every request
+  // computed before it was kept per data version
+  const { siting, party, place } = app.services
+  const part = async (label: string, read: () => Promise<unknown>) => {
+    await read()
+    const samples: number[] = []
+    for (let i = 0; i < runs; i++) samples.push((await timeIt(read)).ms)
+    rows.push([`  district ${label}: warm`, runs, median(samples), '—'])
+  }
+  await part('centre coverage computed (siting.coverage, as every request did before)', () =>
+    siting.coverage({ region: district }, {}),
+  )
+  await part('party coverage', () => party.getCoverage({ region: district }, {}))
+  await part('department overlay (kept per version)', () => place.departmentMatches(district.slice(0, 6)))
   await measure('street place figures', `/api/regions/${street}/place-figures`)
   if (process.env.PLACE_BENCH_GRID !== '0') await measure('unified grid as a place', `/api/unified-grids/${grid}`)
   // a data change (a population point moved): the centre coverage is computed again once, then cached
