@@ -164,7 +164,7 @@ describe('printing service maps from the app', () => {
   })
 
   it(
-    'enters a grid by the inspector and by a double click on the map; back goes back',
+    'enters a grid by a double click on the map, by the inspector and by the tree; back goes back',
     { timeout: 240_000 },
     async () => {
       await page.goto(`${origin}/#/?place=${communityA}&layers=unified-grids`)
@@ -210,6 +210,13 @@ describe('printing service maps from the app', () => {
       await expect.poll(currentPlace, { timeout: 60_000 }).toBe(second.code)
       await page.getByTestId(`crumb-${communityA}`).click()
       await expect.poll(currentPlace, { timeout: 60_000 }).toBe(communityA)
+      // the tree's last level: the community's grids, one click enters one
+      await expect
+        .poll(() => page.getByTestId('grid-tree').locator('li').count(), { timeout: 30_000 })
+        .toBe(grids.length)
+      await page.getByTestId(`region-${first.code}`).click()
+      await expect.poll(currentPlace, { timeout: 60_000 }).toBe(first.code)
+      expect(urlPlace()).toBe(first.code)
       expect(watched.outsideRequests).toEqual([])
       expect(watched.pageErrors).toEqual([])
       expect(watched.serverErrors).toEqual([])

@@ -91,6 +91,7 @@ export const zhCN = {
     partyOrgs: '党组织',
     children: { district: '街道/乡镇', street: '社区/村' } as Record<string, string>,
     enterGrid: '进入此网格',
+    grids: '全科网格',
   },
   gridPlace: {
     title: '全科网格',
