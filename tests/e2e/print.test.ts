@@ -217,6 +217,10 @@ describe('printing service maps from the app', () => {
       await page.getByTestId(`region-${first.code}`).click()
       await expect.poll(currentPlace, { timeout: 60_000 }).toBe(first.code)
       expect(urlPlace()).toBe(first.code)
+      // in a grid, its neighbours of the community are a click away
+      await page.getByTestId(`region-${second.code}`).click()
+      await expect.poll(currentPlace, { timeout: 60_000 }).toBe(second.code)
+      expect(urlPlace()).toBe(second.code)
       expect(watched.outsideRequests).toEqual([])
       expect(watched.pageErrors).toEqual([])
       expect(watched.serverErrors).toEqual([])
