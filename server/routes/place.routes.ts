@@ -3,7 +3,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
-import { PlaceFigures, PlaceList, PlaceListParams, PlaceListQuery } from '../schemas/place.schema.ts'
+import {
+  GridParams,
+  GridPlace,
+  PlaceFigures,
+  PlaceList,
+  PlaceListParams,
+  PlaceListQuery,
+} from '../schemas/place.schema.ts'
 import { RegionParams } from '../schemas/regions.schema.ts'
 import { sendTable } from './downloads.ts'
 
@@ -23,12 +30,26 @@ export const placeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
+    '/api/unified-grids/:code',
+    {
+      schema: {
+        tags: ['regions'],
+        summary:
+          'A published unified grid as a place: households against the norm, 网格长 and workers, residents and centre coverage, organizations and units, matching department grids, merge issues (in the caller’s scope)',
+        params: GridParams,
+        response: { 200: GridPlace, ...errorResponses },
+      },
+    },
+    async (request) => app.services.place.grid(request.params.code, request.principal),
+  )
+
+  app.get(
     '/api/regions/:code/lists/:list',
     {
       schema: {
         tags: ['regions'],
         summary:
-          'The items behind a place figure: merge issues, uncovered residents (in cells), 应建未建 units, department grids with their match',
+          'The items behind a place figure (a region’s 12-digit code or a unified grid’s 15): merge issues, uncovered residents (in cells), 应建未建 units, department grids with their match, organizations by status, units by coverage',
         params: PlaceListParams,
         querystring: PlaceListQuery,
         response: { 200: PlaceList, ...errorResponses },

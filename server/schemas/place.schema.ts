@@ -59,14 +59,31 @@ export const PlaceListName = Type.Union([
   Type.Literal('uncovered_residents'),
   Type.Literal('should_establish'),
   Type.Literal('department_grids'),
+  Type.Literal('party_orgs'),
+  Type.Literal('units'),
 ])
 export type PlaceListName = Static<typeof PlaceListName>
 
-export const PlaceListParams = Type.Object({ code: Type.String({ pattern: '^[0-9]{12}$' }), list: PlaceListName })
+/** A region's 12-digit code, or a published unified grid's 15 (a grid as a place: its lists). */
+export const PlaceListParams = Type.Object({
+  code: Type.String({ pattern: '^[0-9]{12}([0-9]{3})?$' }),
+  list: PlaceListName,
+})
+
+export const OrgStatus = Type.Union([
+  Type.Literal('normal'),
+  Type.Literal('weak'),
+  Type.Literal('rectifying'),
+  Type.Literal('hollow'),
+])
 
 export const PlaceListQuery = Type.Object({
   kind: Type.Optional(MergeIssueKind),
   department: Type.Optional(Type.String({ pattern: '^[a-z][a-z_]{1,30}$' })),
+  /** party_orgs: the organizations of one status */
+  status: Type.Optional(OrgStatus),
+  /** units: covered by an organization (org), by one or an instructor alone (work), by nothing (none); all when absent */
+  coverage: Type.Optional(Type.Union([Type.Literal('org'), Type.Literal('work'), Type.Literal('none')])),
 })
 export type PlaceListQuery = Static<typeof PlaceListQuery>
 
@@ -91,3 +108,50 @@ export const PlaceList = Type.Object({
   truncated: Type.Boolean(),
 })
 export type PlaceList = Static<typeof PlaceList>
+
+export const GridParams = Type.Object({ code: Type.String({ pattern: '^[0-9]{15}$' }) })
+
+const Names = Type.Object({ code: Type.String(), name: Type.Union([Type.String(), Type.Null()]) })
+
+/** A published unified grid as a place: where it lies, its figures, the items in it. */
+export const GridPlace = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  community: Names,
+  street: Names,
+  bbox: Bbox,
+  /** its boundary (GeoJSON Polygon or MultiPolygon, EPSG:4326): the map dims what lies outside */
+  geometry: Type.Unknown(),
+  areaKm2: Type.Number({ minimum: 0 }),
+  households: Type.Object({
+    count: Count,
+    /** the community's norm (300–500 for an urban one by default); null: none (a rural grid) */
+    normMin: Type.Union([Count, Type.Null()]),
+    normMax: Type.Union([Count, Type.Null()]),
+    outsideNorm: Type.Boolean(),
+  }),
+  staff: Type.Object({
+    /** masked unless the caller may see personal data */
+    chief: Type.Union([Type.String(), Type.Null()]),
+    chiefs: Count,
+    fullTime: Count,
+    partTime: Count,
+    instructors: Count,
+    /** full-time workers a grid should have at least (one 专职网格员 a grid) */
+    fullTimeNorm: Count,
+    understaffed: Type.Boolean(),
+  }),
+  /** population points inside it, their residents and households */
+  population: Type.Object({ points: Count, residents: Count, households: Count }),
+  centreCoverage: Type.Object({
+    residents: Type.Number({ minimum: 0 }),
+    covered: Type.Number({ minimum: 0 }),
+    uncovered: Type.Number({ minimum: 0 }),
+    coveredMoreThanOnce: Type.Number({ minimum: 0 }),
+    coveredShare: Share,
+  }),
+  partyCoverage: PlaceFigures.properties.partyCoverage,
+  departments: PlaceFigures.properties.departments,
+  mergeIssues: PlaceFigures.properties.mergeIssues,
+})
+export type GridPlace = Static<typeof GridPlace>

@@ -19,6 +19,8 @@
 //   BENCH_SKIP_PARTY=1       skip the party-coverage rules (tests/bench/party.ts: ×1 and ×10 on server PostGIS,
 //                            ×1 on PGlite, the party page's first map drawn; its own PARTY_BENCH_* switches);
 //                            BENCH_ONLY=party for only them
+//   BENCH_SKIP_PLACE=1       skip the place panel's figures on PGlite (tests/bench/place.ts: district, street and
+//                            unified grid, cold and warm; its own PLACE_BENCH_* switches); BENCH_ONLY=place for only them
 //   BENCH_ONLY=import-reads  only when named: /api/summary polled from another process during a 200,000-polygon
 //                            dry run on PGlite, then one polygon of 1,000,000 vertices (tests/bench/import-reads.ts;
 //                            IMPORT_READS_COUNT, IMPORT_READS_VERTICES)
@@ -49,7 +51,7 @@ interface Tile {
 }
 
 const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim())
-const runs = (part: 'startup' | 'tiles' | 'merge' | 'soak' | 'siting' | 'imports' | 'party') =>
+const runs = (part: 'startup' | 'tiles' | 'merge' | 'soak' | 'siting' | 'imports' | 'party' | 'place') =>
   !only || only.includes(part)
 const scales = (process.env.BENCH_SCALES ?? '1').split(',').map(Number)
 const mergeScales =
@@ -414,6 +416,7 @@ async function main() {
   printTable('网格治理一张图 benchmark (2-core machine; times in ms)', header, rows)
   if (!process.env.BENCH_SKIP_SITING && runs('siting')) await benchSiting()
   if (!process.env.BENCH_SKIP_PARTY && runs('party')) await import('./party.ts')
+  if (!process.env.BENCH_SKIP_PLACE && runs('place')) await import('./place.ts')
 }
 
 await main()

@@ -263,6 +263,35 @@ describe('finding a place in a real browser', () => {
     },
   )
 
+  it(
+    'lists the organizations behind each status count and the units behind each coverage rate, exported',
+    { timeout: 180_000 },
+    async () => {
+      const code = urlPlace(page)!
+      const figures = (await app.inject({ url: `/api/regions/${code}/place-figures` })).json() as PlaceFigures
+      const party = figures.partyCoverage!
+      await page.getByTestId('party-coverage').waitFor({ timeout: 60_000 })
+      for (const [status, count] of Object.entries(party.orgsByStatus)) {
+        const figure = page.getByTestId(`figure-orgs-${status}`)
+        expect(await figure.innerText()).toContain(count.toLocaleString('zh-CN'))
+        await figure.click()
+        await expect.poll(() => page.getByTestId('item-row').count(), { timeout: 30_000 }).toBe(count)
+      }
+      for (const [id, rate] of [
+        ['figure-org-rate', party.orgCoverageRate],
+        ['figure-work-rate', party.workCoverageRate],
+      ] as const) {
+        expect(await page.getByTestId(id).getAttribute('data-numerator')).toBe(String(rate.numerator))
+        await page.getByTestId(id).click()
+        await expect.poll(() => page.getByTestId('item-row').count(), { timeout: 30_000 }).toBe(rate.numerator)
+      }
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
+      const lines = (await readFile((await csv.path())!)).toString('utf8').trim().split(/\r\n/)
+      expect(lines[0]).toMatch(/^\uFEFF?单位编码,单位名称/)
+      expect(lines).toHaveLength(party.workCoverageRate.numerator + 1)
+    },
+  )
+
   it('fetches nothing from outside the machine and meets no page or server errors', () => {
     expect(watched.outsideRequests).toEqual([])
     expect(watched.pageErrors).toEqual([])

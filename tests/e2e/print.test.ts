@@ -1,12 +1,15 @@
 // The print buttons in a real browser: on a community the place panel offers its grids' service
 // maps as one PDF, on a selected unified grid the inspector offers that grid's; each click downloads
-// an A3 PDF whose text (Chinese embedded as text) is read back with pdf.js.
+// an A3 PDF whose text (Chinese embedded as text) is read back with pdf.js. The address its QR code
+// encodes (printed beside it) opens the grid as a place: entered by that link, by the inspector and by
+// a double click on the map, left by the back button, its figures those of the API.
 import { readFile } from 'node:fs/promises'
 import { sql } from 'kysely'
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
+import type { GridPlace } from '../../server/schemas/place.schema.ts'
 import { type TestApp, serveTestApp } from '../helpers/app.ts'
 import { type WatchedPage, launchChromium, openWatchedPage } from '../helpers/browser.ts'
 import { openTestDatabase } from '../helpers/databases.ts'
@@ -105,8 +108,122 @@ describe('printing service maps from the app', () => {
     expect(pages).toHaveLength(1)
     expect(pages[0]).toContain('全科网格服务示意图')
     expect(pages[0]).toContain(grid.code)
-    expect(watched.outsideRequests).toEqual([])
-    expect(watched.pageErrors).toEqual([])
-    expect(watched.serverErrors).toEqual([])
+    // the address the QR code encodes is printed beside it: the grid's own page
+    const link = /\/#\/\?place=(\d{15})&layers=unified-grids/.exec(pages[0])
+    expect(link?.[1]).toBe(grid.code)
+    printedLink = link![0]
   })
+
+  let printedLink = ''
+  const urlPlace = () => new URLSearchParams(new URL(page.url()).hash.split('?')[1] ?? '').get('place')
+  const currentPlace = () => page.getByTestId('current-place').getAttribute('data-code')
+  const format = (n: number) => Math.round(n).toLocaleString('zh-CN')
+
+  it('opens the grid’s page from the printed link, its figures those of the API', { timeout: 180_000 }, async () => {
+    const grid = grids[0]
+    await page.goto(`${origin}${printedLink}`)
+    await expect.poll(currentPlace, { timeout: 60_000 }).toBe(grid.code)
+    const api = (await app.inject({ url: `/api/unified-grids/${grid.code}` })).json() as GridPlace
+    // the breadcrumb: 区 › 街道 › 社区 › 网格, the community a way back up
+    const crumbs = await page.getByTestId('breadcrumb').innerText()
+    expect(crumbs).toContain(api.community.name!)
+    expect(crumbs).toContain(api.street.name!)
+    expect(crumbs).toContain(api.name)
+    await page.getByTestId(`crumb-${api.community.code}`).waitFor()
+    const panel = page.getByTestId('grid-place')
+    expect(await panel.getAttribute('data-code')).toBe(grid.code)
+    expect(await page.getByTestId('grid-households').innerText()).toBe(format(api.households.count))
+    expect(await page.getByTestId('grid-chief').innerText()).toBe(api.staff.chief ?? '未登记')
+    expect(await page.getByTestId('grid-full-time').innerText()).toBe(format(api.staff.fullTime))
+    expect(await page.getByTestId('grid-points').innerText()).toBe(format(api.population.points))
+    expect(await page.getByTestId('grid-residents').innerText()).toBe(format(api.population.residents))
+    expect(await page.getByTestId('figure-centre-covered').innerText()).toBe(format(api.centreCoverage.covered))
+    // the map fits the grid: its middle is on screen, and the map dims what lies outside it
+    await page.waitForFunction(
+      ([lon, lat]) => {
+        const map = window.__wgMaps?.overview
+        if (!map || !map.getBounds().contains([lon, lat])) return false
+        const inside = map.queryRenderedFeatures(map.project([lon, lat]), { layers: ['place-mask'] })
+        const corner = map.queryRenderedFeatures([3, 3], { layers: ['place-mask'] })
+        return inside.length === 0 && corner.length > 0
+      },
+      [grid.lon, grid.lat] as const,
+      { timeout: 60_000, polling: 250 },
+    )
+    // each count opens the grid's list behind it
+    for (const layer of api.departments.layers) {
+      await page.getByTestId(`figure-department-${layer.department}`).click()
+      await expect.poll(() => page.getByTestId('item-row').count(), { timeout: 30_000 }).toBe(layer.grids)
+    }
+    if (api.mergeIssues) {
+      await page.getByTestId('figure-issues-total').click()
+      await expect.poll(() => page.getByTestId('item-row').count(), { timeout: 30_000 }).toBe(api.mergeIssues.total)
+    }
+    // the grid's own print button names this grid
+    expect(await page.getByTestId('print-grid').first().getAttribute('href')).toContain(grid.code)
+  })
+
+  it(
+    'enters a grid by a double click on the map, by the inspector and by the tree; back goes back',
+    { timeout: 240_000 },
+    async () => {
+      await page.goto(`${origin}/#/?place=${communityA}&layers=unified-grids`)
+      await expect.poll(currentPlace, { timeout: 60_000 }).toBe(communityA)
+      const onScreen = async (lon: number, lat: number) => {
+        const point = await page.evaluate(([x, y]) => window.__wgMaps!.overview.project([x, y]), [lon, lat] as const)
+        const box = (await page.locator('.maplibregl-canvas').first().boundingBox())!
+        return { x: box.x + point.x, y: box.y + point.y }
+      }
+      const drawn = () =>
+        page.waitForFunction(
+          () => {
+            const map = window.__wgMaps?.overview
+            return !!map && map.loaded() && map.queryRenderedFeatures({ layers: ['unified-grids-fill'] }).length > 0
+          },
+          undefined,
+          { timeout: 150_000, polling: 250 },
+        )
+      await drawn()
+      const [first, second] = grids
+      // a double click on a grid of the community enters it
+      let at = await onScreen(first.lon, first.lat)
+      await page.mouse.dblclick(at.x, at.y)
+      await expect.poll(currentPlace, { timeout: 60_000 }).toBe(first.code)
+      expect(urlPlace()).toBe(first.code)
+      // back: the community again
+      await page.goBack()
+      await expect.poll(currentPlace, { timeout: 60_000 }).toBe(communityA)
+      expect(urlPlace()).toBe(communityA)
+      // a click selects a grid; the inspector enters it
+      await drawn()
+      await page.waitForTimeout(500)
+      at = await onScreen(second.lon, second.lat)
+      await page.mouse.click(at.x, at.y)
+      await page.getByTestId('enter-grid').first().waitFor({ timeout: 30_000 })
+      await page.getByTestId('enter-grid').first().click()
+      await expect.poll(currentPlace, { timeout: 60_000 }).toBe(second.code)
+      expect(urlPlace()).toBe(second.code)
+      // back and forward, then up by the breadcrumb
+      await page.goBack()
+      await expect.poll(currentPlace, { timeout: 60_000 }).toBe(communityA)
+      await page.goForward()
+      await expect.poll(currentPlace, { timeout: 60_000 }).toBe(second.code)
+      await page.getByTestId(`crumb-${communityA}`).click()
+      await expect.poll(currentPlace, { timeout: 60_000 }).toBe(communityA)
+      // the tree's last level: the community's grids, one click enters one
+      await expect
+        .poll(() => page.getByTestId('grid-tree').locator('li').count(), { timeout: 30_000 })
+        .toBe(grids.length)
+      await page.getByTestId(`region-${first.code}`).click()
+      await expect.poll(currentPlace, { timeout: 60_000 }).toBe(first.code)
+      expect(urlPlace()).toBe(first.code)
+      // in a grid, its neighbours of the community are a click away
+      await page.getByTestId(`region-${second.code}`).click()
+      await expect.poll(currentPlace, { timeout: 60_000 }).toBe(second.code)
+      expect(urlPlace()).toBe(second.code)
+      expect(watched.outsideRequests).toEqual([])
+      expect(watched.pageErrors).toEqual([])
+      expect(watched.serverErrors).toEqual([])
+    },
+  )
 })

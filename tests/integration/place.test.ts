@@ -7,7 +7,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { findDepartmentMatches } from '../../server/db/repositories/place.repository.ts'
-import type { PlaceFigures, PlaceList } from '../../server/schemas/place.schema.ts'
+import type { GridPlace, PlaceFigures, PlaceList } from '../../server/schemas/place.schema.ts'
 import { parseCsvRows } from '../../server/services/imports/import-formats.ts'
 import { type TestApp, buildTestApp, credentialHeaders, signIn } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
@@ -258,6 +258,204 @@ describe.each(testDrivers())('the figures of a place on %s', (driver) => {
     const issues = await listOf(district, 'merge_issues', '', headers)
     expect(issues.code).toBe(streets[0].code)
     expect(column(issues, 'community').every(inStreet(streets[0].code))).toBe(true)
+  })
+
+  const gridOf = async (code: string, headers: Record<string, string> = {}) => {
+    const response = await app.inject({ url: `/api/unified-grids/${code}`, headers })
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json() as GridPlace
+  }
+  const streetHeaders = async (name: string, street: string) => {
+    const username = `${name}-${driver}`
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      payload: { username, role: 'street', regionCode: street, password: 'street-password-1' },
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    const first = await signIn(app, username, 'street-password-1')
+    await app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: credentialHeaders(first, 'POST'),
+      payload: { currentPassword: 'street-password-1', newPassword: 'street-password-2' },
+      anonymous: true,
+    } as never)
+    return { cookie: (await signIn(app, username, 'street-password-2')).cookie }
+  }
+
+  it(
+    'lists the organizations behind each status count and the units behind each coverage rate',
+    { timeout: 300_000 },
+    async () => {
+      for (const code of [district, streets[0].code, streets[1].code]) {
+        const party = (await figuresOf(code)).partyCoverage!
+        for (const [status, n] of Object.entries(party.orgsByStatus)) {
+          const orgs = await listOf(code, 'party_orgs', `status=${status}`)
+          expect(orgs.total, `${code} ${status}`).toBe(n)
+          expect(orgs.rows.length).toBe(Math.min(n, 1000))
+          expect(orgs.truncated).toBe(n > 1000)
+        }
+        const all = (await listOf(code, 'party_orgs')).total
+        expect(all).toBe(Object.values(party.orgsByStatus).reduce((a, b) => a + b, 0))
+        expect((await listOf(code, 'units', 'coverage=org')).total).toBe(party.orgCoverageRate.numerator)
+        expect((await listOf(code, 'units', 'coverage=work')).total).toBe(party.workCoverageRate.numerator)
+        expect((await listOf(code, 'units')).total).toBe(party.orgCoverageRate.denominator)
+        expect((await listOf(code, 'units', 'coverage=none')).total).toBe(party.uncovered)
+      }
+      // a street's lists hold its items only, and their exports read back with the same rows
+      const street = streets[0]
+      const weak = await listOf(street.code, 'units', 'coverage=org')
+      expect(weak.rows.length).toBeGreaterThan(0)
+      expect(column(weak, 'street').every((s) => s === street.name)).toBe(true)
+      expect(column(weak, 'coverage').every((c) => ['单独建', '联合建', '挂靠建'].includes(String(c)))).toBe(true)
+      const csv = await app.inject({ url: `/api/regions/${street.code}/lists/units.csv?coverage=org` })
+      expect(csv.statusCode, csv.body).toBe(200)
+      const [headers, ...rows] = parseCsvRows(csv.rawPayload.toString('utf8').replace(/^\uFEFF/, ''))
+      expect(headers[0]).toBe('单位编码')
+      expect(rows.filter((r) => r.length > 1)).toHaveLength(weak.rows.length)
+      const orgs = await listOf(street.code, 'party_orgs')
+      const xlsx = await app.inject({ url: `/api/regions/${street.code}/lists/party_orgs.xlsx` })
+      expect(xlsx.statusCode, xlsx.body).toBe(200)
+      const workbook = new ExcelJS.Workbook()
+      await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
+      expect(workbook.worksheets[0].getRow(1).getCell(1).value).toBe('党组织编码')
+      expect(workbook.worksheets[0].rowCount - 1).toBe(orgs.rows.length)
+      const bad = await app.inject({ url: `/api/regions/${street.code}/lists/party_orgs?status=bogus` })
+      expect(bad.statusCode).toBe(400)
+      expect(bad.body).toMatch(/status/)
+    },
+  )
+
+  it(
+    'opens a published unified grid as a place: its figures add up against its community and its lists',
+    { timeout: 600_000 },
+    async () => {
+      const db = database.db
+      const community = (
+        await sql<{ code: string }>`
+          SELECT u.community_code AS code FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+          GROUP BY u.community_code HAVING count(*) > 1 ORDER BY count(*) DESC, u.community_code LIMIT 1`.execute(db)
+      ).rows[0].code
+      const stored = (
+        await sql<{ id: number; code: string; households: number }>`
+          SELECT u.id::int AS id, u.code, u.households FROM unified_grids u
+          JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+          WHERE u.community_code = ${community} ORDER BY u.code`.execute(db)
+      ).rows
+      const grids = [] as GridPlace[]
+      for (const g of stored) grids.push(await gridOf(g.code))
+      const whole = await figuresOf(community)
+      const sum = (pick: (g: GridPlace) => number) => grids.reduce((s, g) => s + pick(g), 0)
+      for (const [i, grid] of grids.entries()) {
+        expect(grid.code).toBe(stored[i].code)
+        expect(grid.community.code).toBe(community)
+        expect(grid.street.code).toBe(`${community.slice(0, 9)}000`)
+        expect(grid.households.count).toBe(stored[i].households)
+        if (grid.households.normMin !== null)
+          expect(grid.households.outsideNorm).toBe(
+            grid.households.count < grid.households.normMin || grid.households.count > grid.households.normMax!,
+          )
+        // the residents inside it are those the centre coverage counts there
+        expect(grid.centreCoverage.residents).toBe(grid.population.residents)
+        expect(grid.centreCoverage.covered + grid.centreCoverage.uncovered).toBeCloseTo(
+          grid.centreCoverage.residents,
+          3,
+        )
+        const staff = (
+          await sql<{ role: string; n: number }>`
+            SELECT st.role, count(DISTINCT (st.role, st.name, st.phone))::int AS n FROM unified_grid_sources src
+            JOIN grid_staff st ON st.grid_id = src.grid_id WHERE src.unified_grid_id = ${stored[i].id} GROUP BY st.role`.execute(
+            db,
+          )
+        ).rows
+        const n = (role: string) => staff.find((r) => r.role === role)?.n ?? 0
+        expect([grid.staff.chiefs, grid.staff.fullTime, grid.staff.partTime]).toEqual([
+          n('chief'),
+          n('full_time'),
+          n('part_time'),
+        ])
+        expect(grid.staff.understaffed).toBe(grid.staff.fullTime < grid.staff.fullTimeNorm)
+        // each figure is the length of the list behind it
+        for (const layer of grid.departments.layers) {
+          const list = await listOf(grid.code, 'department_grids', `department=${layer.department}`)
+          expect(list.code).toBe(grid.code)
+          expect(list.total).toBe(layer.grids)
+          expect(column(list, 'unifiedCode').every((c) => c === grid.code)).toBe(true)
+        }
+        expect((await listOf(grid.code, 'merge_issues')).total).toBe(grid.mergeIssues?.total ?? 0)
+        if (grid.partyCoverage) {
+          for (const [status, count] of Object.entries(grid.partyCoverage.orgsByStatus))
+            expect((await listOf(grid.code, 'party_orgs', `status=${status}`)).total).toBe(count)
+          expect((await listOf(grid.code, 'units')).total).toBe(grid.partyCoverage.units)
+          expect((await listOf(grid.code, 'units', 'coverage=org')).total).toBe(
+            grid.partyCoverage.orgCoverageRate.numerator,
+          )
+        }
+      }
+      // the community's department grids matched to one of its grids, and its residents, are the grids' sums
+      const matched = (await listOf(community, 'department_grids')).rows.filter(
+        (_, i, rows) => rows[i].cells[5] !== null,
+      ).length
+      expect(sum((g) => g.departments.layers.reduce((s, l) => s + l.grids, 0))).toBe(matched)
+      expect(sum((g) => g.centreCoverage.residents)).toBeLessThanOrEqual(whole.centreCoverage.residents)
+      expect(sum((g) => g.partyCoverage?.units ?? 0)).toBeLessThanOrEqual(whole.partyCoverage!.units)
+      // a grid's exports carry its code and its rows
+      const csv = await app.inject({ url: `/api/regions/${grids[0].code}/lists/units.csv` })
+      expect(csv.statusCode, csv.body).toBe(200)
+      expect(csv.headers['content-disposition']).toContain(grids[0].code)
+      // not a list of a grid, a code of no grid, a code of the wrong length: clear refusals
+      const cells = await app.inject({ url: `/api/regions/${grids[0].code}/lists/uncovered_residents` })
+      expect(cells.statusCode).toBe(400)
+      expect(cells.body).toMatch(/list/)
+      expect((await app.inject({ url: `/api/unified-grids/${community}999` })).statusCode).toBe(404)
+      const short = await app.inject({ url: `/api/unified-grids/${community}9` })
+      expect(short.statusCode).toBe(400)
+      expect(short.body).toMatch(/code/)
+    },
+  )
+
+  it('shows a street official the grids of their own street only (404 for another street’s)', async () => {
+    const db = database.db
+    const gridIn = async (street: string) =>
+      (
+        await sql<{ code: string }>`
+          SELECT u.code FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+          WHERE left(u.community_code, 9) = ${street.slice(0, 9)} ORDER BY u.code LIMIT 1`.execute(db)
+      ).rows[0].code
+    const own = await gridIn(streets[0].code)
+    const other = await gridIn(streets[1].code)
+    const headers = await streetHeaders('grid-place', streets[0].code)
+    const mine = await gridOf(own, headers)
+    const asAdmin = await gridOf(own)
+    expect({ ...mine, staff: { ...mine.staff, chief: null } }).toEqual({
+      ...asAdmin,
+      staff: { ...asAdmin.staff, chief: null },
+    })
+    expect((await app.inject({ url: `/api/unified-grids/${other}`, headers })).statusCode).toBe(404)
+    expect((await app.inject({ url: `/api/regions/${other}/lists/units`, headers })).statusCode).toBe(404)
+    expect((await app.inject({ url: `/api/regions/${other}/lists/party_orgs.csv`, headers })).statusCode).toBe(404)
+    expect((await app.inject({ url: `/api/unified-grids/${own}`, anonymous: true } as never)).statusCode).toBe(401)
+  })
+
+  it('computes the centre coverage once per data version of what it reads', { timeout: 300_000 }, async () => {
+    const { place } = app.services
+    const street = streets[0].code
+    await figuresOf(street)
+    const before = place.centreCoverages
+    const first = await figuresOf(street)
+    expect(place.centreCoverages).toBe(before)
+    // a centre moved a metre and back (migration 0140 versions the centres): computed again, same figures
+    await sql`UPDATE service_centers SET location = ST_Translate(location, 0.00001, 0) WHERE id = (SELECT min(id) FROM service_centers)`.execute(
+      database.db,
+    )
+    await sql`UPDATE service_centers SET location = ST_Translate(location, -0.00001, 0) WHERE id = (SELECT min(id) FROM service_centers)`.execute(
+      database.db,
+    )
+    expect(await figuresOf(street)).toEqual(first)
+    expect(place.centreCoverages).toBe(before + 1)
+    await figuresOf(street)
+    expect(place.centreCoverages).toBe(before + 1)
   })
 
   it('refuses an unknown list or kind, naming the field, and an unknown region', async () => {

@@ -866,6 +866,26 @@ describe.each(testDrivers())('every route read as a street official and a commun
                 )
           }
         }
+        // a unified grid as a place: one of the scope's, and one of another street (404, its lists too)
+        const gridIn = async (prefix: string) =>
+          (
+            await sql<{ code: string }>`
+              SELECT u.code FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+              WHERE u.community_code LIKE ${`${prefix}%`} ORDER BY u.code LIMIT 1`.execute(database.db)
+          ).rows[0]?.code
+        const ownGrid = await gridIn(user.prefix)
+        const otherGrid = await gridIn(otherStreet.slice(0, 9))
+        if (ownGrid) {
+          const grid = (await readAs(user, 'GET /api/unified-grids/:code', `/api/unified-grids/${ownGrid}`)).json as {
+            community: { code: string }
+          }
+          expect(grid.community.code.startsWith(user.prefix)).toBe(true)
+          await readAs(user, 'GET /api/regions/:code/lists/:list', `/api/regions/${ownGrid}/lists/party_orgs`)
+        }
+        if (otherGrid) {
+          await readAs(user, 'GET /api/unified-grids/:code', `/api/unified-grids/${otherGrid}`, 404)
+          await readAs(user, 'GET /api/regions/:code/lists/:list', `/api/regions/${otherGrid}/lists/units`, 404)
+        }
         for (const code of [otherStreet, otherCommunity]) {
           await readAs(user, 'GET /api/regions/:code/place-figures', `/api/regions/${code}/place-figures`, 404)
           await readAs(user, 'GET /api/regions/:code/lists/:list', `/api/regions/${code}/lists/merge_issues`, 404)

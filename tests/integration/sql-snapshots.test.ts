@@ -17,7 +17,14 @@ import {
 import { findRunTiling } from '../../server/db/repositories/merge-tiling.repository.ts'
 import { defaultSliverRule } from '../../server/services/merge/merge-params.ts'
 import { findHouseholdNorms } from '../../server/db/repositories/regions.repository.ts'
-import { findDepartmentMatches } from '../../server/db/repositories/place.repository.ts'
+import {
+  findDepartmentMatches,
+  findGridIssues,
+  findPlaceOrgs,
+  findPlaceUnits,
+  findUnifiedGridPlace,
+  readPlaceCoverageVersion,
+} from '../../server/db/repositories/place.repository.ts'
 import * as siting from '../../server/db/repositories/siting.repository.ts'
 import { findTileFeatures, postgisTileQuery } from '../../server/db/repositories/tiles.repository.ts'
 import type { Tables } from '../../server/db/tables.ts'
@@ -131,6 +138,13 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     const maps = new ServiceMapService(db)
     await maps.gridPdf(printed.code, null, {})
     await maps.communityPdf(communityA, '410199001', {})
+    // a unified grid as a place, its organizations and units, the merge issues touching it
+    const gridPlace = await findUnifiedGridPlace(db, printed.code, '410199001')
+    expect(gridPlace?.code).toBe(printed.code)
+    await findGridIssues(db, first, gridPlace!.id)
+    await findPlaceOrgs(db, { prefix: communityA, status: 'weak', grid: printed.code, limit: 10 })
+    await findPlaceUnits(db, { prefix: communityA.slice(0, 9), coverage: 'org', limit: 10 })
+    await readPlaceCoverageVersion(db)
     const second = await merges.createRun({ strategy: 'household_balanced' })
     expect((await merges.executeRun(second)).status).toBe('succeeded')
     await merges.listIssues(second, { kind: 'gap', department: 'party', region: communityA, limit: 10, offset: 0 })

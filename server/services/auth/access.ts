@@ -50,6 +50,7 @@ export const accessTable: Record<string, AccessEntry> = {
   'GET /api/regions/:code/lists/:list': { access: 'read' },
   'GET /api/regions/:code/lists/:list.csv': { access: 'read', audit: { action: 'export', entity: 'region-list' } },
   'GET /api/regions/:code/lists/:list.xlsx': { access: 'read', audit: { action: 'export', entity: 'region-list' } },
+  'GET /api/unified-grids/:code': { access: 'read' },
   'GET /api/layers': { access: 'read' },
   'GET /api/layers/:layer/features': { access: 'read' },
   'GET /api/basemap.pmtiles': { access: 'read' },

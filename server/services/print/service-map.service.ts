@@ -231,9 +231,9 @@ export class ServiceMapService {
       else line(`书记：${personal(branch.secretaryName)}\u3000电话：${personal(branch.secretaryPhone)}`, 11)
     } else line('本网格内暂无党组织')
 
-    // the map opened on the grid's community with the unified grids drawn (the web's URL state:
-    // web/src/features/overview/url-state.ts); a grid is not yet a place of its own there
-    const link = `${options.publicUrl ?? ''}/#/?place=${grid.communityCode}&layers=unified-grids`
+    // the map opened on the grid itself as a place, with the unified grids drawn (the web's URL state:
+    // web/src/lib/stores/url-state.ts, a 15-digit place is a unified grid)
+    const link = serviceMapLink(options.publicUrl, grid.code)
     drawQr(doc, link, panelX, page.height - 230, 150)
     doc
       .font('cjk')
@@ -247,6 +247,10 @@ export class ServiceMapService {
       .text(`打印时间 ${new Date().toLocaleString('zh-CN', { hour12: false })}`, panelX, page.height - 60)
   }
 }
+
+/** The grid's page on the map, which the QR code and the printed address name. */
+export const serviceMapLink = (publicUrl: string | undefined, gridCode: string) =>
+  `${publicUrl ?? ''}/#/?place=${gridCode}&layers=unified-grids`
 
 /** A QR code drawn as filled squares (vectors), runs of dark modules merged into one rectangle. */
 function drawQr(doc: PDFKit.PDFDocument, text: string, left: number, top: number, size: number): void {

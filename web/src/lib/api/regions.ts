@@ -1,5 +1,6 @@
 import { request } from './client.ts'
 import type {
+  GridPlace,
   PlaceFigures,
   PlaceList,
   PlaceListName,
@@ -42,6 +43,9 @@ export const fetchGridList = (code: string, query: RegionGridsQuery, signal?: Ab
 /** The list as a file (the server audits the export and keeps it inside the caller's scope). */
 export const gridExportUrl = (code: string, query: RegionGridsQuery, format: 'csv' | 'xlsx') =>
   `/api/regions/${code}/grids.${format}?${gridListQuery(query)}`
+/** A published unified grid as a place (its 15-digit code): where it lies, its figures. */
+export const fetchGridPlace = (code: string, signal?: AbortSignal) =>
+  request<GridPlace>('GET', `/api/unified-grids/${code}`, { signal })
 export const fetchPlaceFigures = (code: string, signal?: AbortSignal) =>
   request<PlaceFigures>('GET', `/api/regions/${code}/place-figures`, { signal })
 export const fetchPlaceList = (code: string, list: PlaceListName, query: PlaceListQuery, signal?: AbortSignal) =>

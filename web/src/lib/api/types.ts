@@ -15,7 +15,13 @@ export type {
   RegionGridList,
   RegionGridsQuery,
 } from '../../../../server/schemas/regions.schema.ts'
-export type { PlaceFigures, PlaceList, PlaceListName, PlaceListQuery } from '../../../../server/schemas/place.schema.ts'
+export type {
+  GridPlace,
+  PlaceFigures,
+  PlaceList,
+  PlaceListName,
+  PlaceListQuery,
+} from '../../../../server/schemas/place.schema.ts'
 export type { Summary } from '../../../../server/schemas/summary.schema.ts'
 export type { SearchHit, SearchKind, SearchResult } from '../../../../server/schemas/search.schema.ts'
 export type { LocalizedText, ErrorBody } from '../../../../server/schemas/common.schema.ts'

@@ -16,7 +16,8 @@ export function readScreen(hash = location.hash): ScreenState {
   const place = params.get('place')
   return {
     page: path.replace(/^\//, ''),
-    place: place && /^\d{12}$/.test(place) ? place : null,
+    // a region's 12-digit code, or a published unified grid's 15 (its community's code and a serial)
+    place: place && /^\d{12}(\d{3})?$/.test(place) ? place : null,
     layers: params.has('layers') ? (params.get('layers') ?? '').split(',').filter(Boolean) : null,
     view: view ? { zoom: Number(view[1]), center: [Number(view[2]), Number(view[3])] } : null,
   }
