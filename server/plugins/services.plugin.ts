@@ -46,7 +46,7 @@ export default fp(
     const { db, driver } = app.database
     const encoder = (await canEncodeMvt(db)) ? 'postgis' : 'node'
     const layers = new LayerService(db)
-    const tiles = new TileService(db, encoder)
+    const tiles = new TileService(db, encoder, app.database.pool)
     const search = new SearchService(db)
     const summary = new SummaryService(db)
     // every data change is recorded once, by the service making it, on this bus

@@ -14,15 +14,13 @@ SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n
 SELECT * FROM (
     SELECT u.id AS fid, u.id, u.code, right(u.code, 3) AS serial, u.community_code AS "communityCode", c.name AS "communityName",
            round(u.area_m2)::int AS "areaM2", u.households, u.population, m.id::int AS version,
-           coalesce(u.households < coalesce(c.households_min,
-      (SELECT p.households_min FROM regions p WHERE p.code = c.parent_code),
-      (SELECT g.households_min FROM regions p JOIN regions g ON g.code = p.parent_code WHERE p.code = c.parent_code),
-      CASE WHEN c.is_urban THEN 300 END) OR u.households > coalesce(c.households_max,
-      (SELECT p.households_max FROM regions p WHERE p.code = c.parent_code),
-      (SELECT g.households_max FROM regions p JOIN regions g ON g.code = p.parent_code WHERE p.code = c.parent_code),
+           coalesce(u.households < coalesce(c.households_min, c_parent.households_min, c_grandparent.households_min,
+      CASE WHEN c.is_urban THEN 300 END) OR u.households > coalesce(c.households_max, c_parent.households_max, c_grandparent.households_max,
       CASE WHEN c.is_urban THEN 500 END), false) AS "outsideNorm", ST_AsGeoJSON(u.boundary, 6) AS geom
     FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
     LEFT JOIN regions c ON c.code = u.community_code
+    LEFT JOIN regions c_parent ON c_parent.code = c.parent_code
+    LEFT JOIN regions c_grandparent ON c_grandparent.code = c_parent.parent_code
     WHERE u.boundary && ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, 4326) AND TRUE) t ORDER BY t.fid LIMIT $5;
 
 SELECT * FROM (
@@ -70,15 +68,13 @@ SELECT * FROM (
 SELECT * FROM (
     SELECT u.id AS fid, u.id, u.code, right(u.code, 3) AS serial, u.community_code AS "communityCode", c.name AS "communityName",
            round(u.area_m2)::int AS "areaM2", u.households, u.population, m.id::int AS version,
-           coalesce(u.households < coalesce(c.households_min,
-      (SELECT p.households_min FROM regions p WHERE p.code = c.parent_code),
-      (SELECT g.households_min FROM regions p JOIN regions g ON g.code = p.parent_code WHERE p.code = c.parent_code),
-      CASE WHEN c.is_urban THEN 300 END) OR u.households > coalesce(c.households_max,
-      (SELECT p.households_max FROM regions p WHERE p.code = c.parent_code),
-      (SELECT g.households_max FROM regions p JOIN regions g ON g.code = p.parent_code WHERE p.code = c.parent_code),
+           coalesce(u.households < coalesce(c.households_min, c_parent.households_min, c_grandparent.households_min,
+      CASE WHEN c.is_urban THEN 300 END) OR u.households > coalesce(c.households_max, c_parent.households_max, c_grandparent.households_max,
       CASE WHEN c.is_urban THEN 500 END), false) AS "outsideNorm", ST_AsGeoJSON(u.boundary, 6) AS geom
     FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
     LEFT JOIN regions c ON c.code = u.community_code
+    LEFT JOIN regions c_parent ON c_parent.code = c.parent_code
+    LEFT JOIN regions c_grandparent ON c_grandparent.code = c_parent.parent_code
     WHERE u.boundary && ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, 4326) AND left(u.community_code, $5::int) = $6::text) t ORDER BY t.fid LIMIT $7;
 
 -- findPublishedRun

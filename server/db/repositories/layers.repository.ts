@@ -65,16 +65,23 @@ export const selectRegionLabelRows: LayerSource = (envelope, geometry, options =
 
 /**
  * A community's households-per-grid norm in SQL, as findHouseholdNorms reads it: its own or its
- * nearest ancestor's, else the urban default for an urban community, else none (NULL).
+ * nearest ancestor's, else the urban default for an urban community, else none (NULL). The
+ * ancestors come from `ancestorsOf(community)`, joined once per row: as subqueries per row they
+ * took most of a grid tile's time (a hash of the regions built for every grid).
  */
 const normOf = (bound: 'min' | 'max', community: string) => {
   const column = sql.raw(`households_${bound}`)
   const c = sql.raw(community)
   const urban = urbanHouseholdNorm[bound]
-  return sql`coalesce(${c}.${column},
-      (SELECT p.${column} FROM regions p WHERE p.code = ${c}.parent_code),
-      (SELECT g.${column} FROM regions p JOIN regions g ON g.code = p.parent_code WHERE p.code = ${c}.parent_code),
+  return sql`coalesce(${c}.${column}, ${sql.raw(`${community}_parent`)}.${column}, ${sql.raw(`${community}_grandparent`)}.${column},
       CASE WHEN ${c}.is_urban THEN ${sql.lit(urban)} END)`
+}
+
+/** The joins normOf reads: the community's parent and grandparent regions (`<community>_parent`, `_grandparent`). */
+const ancestorsOf = (community: string) => {
+  const [c, parent, grandparent] = [community, `${community}_parent`, `${community}_grandparent`].map((a) => sql.raw(a))
+  return sql`LEFT JOIN regions ${parent} ON ${parent}.code = ${c}.parent_code
+    LEFT JOIN regions ${grandparent} ON ${grandparent}.code = ${parent}.parent_code`
 }
 
 /** Whether a grid's households lie outside its community's norm (false where there is none). */
@@ -91,6 +98,7 @@ export const selectGridRows =
     FROM grids g
     JOIN grid_layers l ON l.id = g.layer_id AND l.is_active AND l.department = ${department}
     LEFT JOIN regions c ON c.code = g.community_code
+    ${ancestorsOf('c')}
     LEFT JOIN LATERAL (
       -- names and phone numbers are personal data: masked unless the caller asks for them raw
       SELECT ${personal(sql`s.name`, personalData)} AS name, ${personal(sql`s.phone`, personalData)} AS phone
@@ -202,6 +210,7 @@ export const selectUnifiedGridRows =
            ${outsideNormOf(sql`u.households`, 'c')} AS "outsideNorm", ${geometry(sql`u.boundary`)} AS geom
     FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND ${runFilter(runId)}
     LEFT JOIN regions c ON c.code = u.community_code
+    ${ancestorsOf('c')}
     WHERE u.boundary && ${envelope} AND ${inScope(sql`u.community_code`, options.scope)}`
 
 /** The issues of one merge run, or of the published one (slivers are absorbed, not drawn). */

@@ -2,7 +2,9 @@
 //  - ST_AsMVT/ST_AsMVTGeom where PostGIS has protobuf (server PostGIS);
 //  - tile-space geometry computed in SQL and encoded in Node (PGlite, whose PostGIS lacks protobuf).
 // Both take the caller's scope: a street official's tile holds the rows of that street only.
+import { createHash } from 'node:crypto'
 import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type pg from 'pg'
 import type { TileBounds } from '../tile-bounds.ts'
 import type { RegionScope } from '../scope.ts'
 import type { Tables } from '../tables.ts'
@@ -41,16 +43,43 @@ export function postgisTileQuery(source: LayerSource, layerName: string, tile: T
     FROM (${fenced(rows)}) t WHERE t.geom IS NOT NULL`
 }
 
-/** One MVT layer encoded by PostGIS: the rows in the scope only. */
+/** A prepared statement's name per distinct tile SQL (one per layer, scoped or not): a hash of the text. */
+const statementNames = new Map<string, string>()
+function statementNameOf(text: string): string {
+  let name = statementNames.get(text)
+  if (!name) {
+    name = `tile_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`
+    statementNames.set(text, name)
+  }
+  return name
+}
+
+/**
+ * One MVT layer encoded by PostGIS: the rows in the scope only. With the server's pool, the query runs
+ * as a named prepared statement: each connection parses it once per layer, and PostgreSQL may keep its
+ * plan, where parsing and planning the layer's SQL took about as long as running it for a small tile.
+ */
 export async function encodeTileWithPostgis(
   db: Kysely<Tables>,
   source: LayerSource,
   layerName: string,
   tile: TileBounds,
   scope: RegionScope = {},
+  pool?: pg.Pool,
 ): Promise<Uint8Array> {
-  const { rows } = await postgisTileQuery(source, layerName, tile, scope).execute(db)
-  return new Uint8Array(rows[0]?.mvt ?? new Uint8Array())
+  const query = postgisTileQuery(source, layerName, tile, scope)
+  let mvt: Uint8Array | null | undefined
+  if (pool) {
+    const { sql: text, parameters } = query.compile(db)
+    const { rows } = await pool.query<{ mvt: Uint8Array | null }>({
+      name: statementNameOf(text),
+      text,
+      values: [...parameters],
+    })
+    mvt = rows[0]?.mvt
+  } else mvt = (await query.execute(db)).rows[0]?.mvt
+  // a copy: the driver's buffer may be a view into a shared slab, which the tile cache would keep alive
+  return new Uint8Array(mvt ?? new Uint8Array())
 }
 
 export interface TileFeatureRow {
@@ -62,8 +91,10 @@ export interface TileFeatureRow {
 
 /**
  * A layer's features in tile pixels (0..4096, y down) as ST_AsMVTGeom makes them, written with
- * functions PGlite has: scale to the tile, snap to whole pixels, drop collinear points, clip to the
- * buffered tile, snap again, repair, and orient exterior rings as MVT wants them.
+ * functions PGlite has: `tile_pixel_geojson` (migrations/0150) scales to the tile, snaps to whole
+ * pixels, drops collinear points, clips to the buffered tile, snaps again, repairs, and orients
+ * exterior rings as MVT wants them; NULL when nothing is left. Polygons that fold to nothing when
+ * snap-rounded are dropped in Node (services/tiles/tile-collapse.ts).
  */
 export async function findTileFeatures(
   db: Kysely<Tables>,
@@ -73,27 +104,10 @@ export async function findTileFeatures(
 ): Promise<TileFeatureRow[]> {
   const { west, north } = tile.bounds
   const scale = TILE_EXTENT / (tile.bounds.east - tile.bounds.west)
-  const [low, high] = [-TILE_BUFFER, TILE_EXTENT + TILE_BUFFER]
   const rows = source(
     tileEnvelope4326(tile),
-    // a line or polygon less than half a pixel wide and high is dropped before anything else, as
-    // ST_AsMVTGeom does; polygons that fold to nothing when snap-rounded are dropped in Node
-    // (services/tiles/tile-collapse.ts)
-    (column) => sql`(
-      SELECT CASE WHEN g IS NULL OR ST_IsEmpty(g) OR (ST_Dimension(g) = 2 AND ST_Area(g) = 0)
-                    OR (ST_Dimension(a) > 0 AND ST_XMax(a) - ST_XMin(a) < 0.5 AND ST_YMax(a) - ST_YMin(a) < 0.5)
-                  THEN NULL ELSE ST_AsGeoJSON(g, 0) END
-      FROM (SELECT a, ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(ST_RemoveRepeatedPoints(ST_SnapToGrid(
-                     -- snapping can leave a ring touching itself: repair before clipping, as GEOS's
-                     -- rectangle clip throws on invalid input (and the embedded PostGIS then fails silently)
-                     -- the box a hair wider than the buffer: a point on its edge stays, as in
-                     -- ST_AsMVTGeom (PGlite's PostGIS 3.6 rectangle clip drops it; the snap below undoes the hair)
-                     ST_ClipByBox2D(ST_MakeValid(ST_Simplify(ST_SnapToGrid(a, 1), 0)),
-                       ST_MakeEnvelope(${sql.lit(low - 0.001)}, ${sql.lit(low - 0.001)}, ${sql.lit(high + 0.001)}, ${sql.lit(high + 0.001)})),
-                     1))), ST_Dimension(${column}) + 1)) AS g
-            FROM (SELECT ST_Affine(ST_Transform(${column}, ${sql.lit(SRID_WEB_MERCATOR)}),
-                    ${scale}::float8, 0, 0, -${scale}::float8, -${west * scale}::float8, ${north * scale}::float8) AS a) pixels
-           ) tile_geometry)`,
+    (column) =>
+      sql`tile_pixel_geojson(${column}, ${scale}::float8, ${-west * scale}::float8, ${north * scale}::float8, ${sql.lit(TILE_EXTENT)}, ${sql.lit(TILE_BUFFER)})`,
     { scope },
   )
   const { rows: result } =

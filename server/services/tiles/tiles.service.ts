@@ -4,6 +4,7 @@
 // that street's rows only; an administrator's key has an empty prefix).
 import vtpbf, { type GeojsonVtFeature } from 'vt-pbf'
 import type { Kysely } from 'kysely'
+import type pg from 'pg'
 import { type RegionScope, scopedCacheKey } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import {
@@ -24,8 +25,9 @@ export async function encodeTile(
   layer: Layer,
   tile: TileBounds,
   scope: RegionScope = {},
+  pool?: pg.Pool,
 ): Promise<Uint8Array> {
-  if (encoder === 'postgis') return encodeTileWithPostgis(db, layer.source, layer.sourceLayer, tile, scope)
+  if (encoder === 'postgis') return encodeTileWithPostgis(db, layer.source, layer.sourceLayer, tile, scope, pool)
   const rows = await findTileFeatures(db, layer.source, tile, scope)
   // polygons that fold to nothing at tile resolution: ST_AsMVTGeom leaves them out, so do we
   const features = rows
@@ -92,6 +94,8 @@ export class TileService {
   constructor(
     private readonly db: Kysely<Tables>,
     readonly encoder: TileEncoder,
+    /** The server's pg pool, for tile queries as prepared statements (absent on PGlite). */
+    private readonly pool?: pg.Pool,
   ) {}
 
   /** The version tiles are cached under: it changes whenever data on the map changes. */
@@ -115,7 +119,7 @@ export class TileService {
     const hit = this.cache.get(key)
     if (hit) return { tile: hit, cached: true, key }
     this.lastRenderedAt = performance.now()
-    const tile = await encodeTile(this.db, this.encoder, layer, tileBounds(z, x, y), scope)
+    const tile = await encodeTile(this.db, this.encoder, layer, tileBounds(z, x, y), scope, this.pool)
     this.cache.set(key, tile)
     return { tile, cached: false, key }
   }
