@@ -1,6 +1,7 @@
 // Registers in, the checks: rows of cells (party-registers.ts) read into organization, star-rating and
 // unit records, every bad cell a fault naming sheet, row and column; the words as offices write them,
 // whole numbers, duplicate codes, region codes, phones, and points in China.
+import type { StoredOrg, StoredUnit } from '../../db/repositories/party-imports.repository.ts'
 import { type SourceCrs, bd09ToWgs84, gcj02ToWgs84, isInChina } from '../imports/crs.ts'
 import { isRegionCode } from '../regions/region-codes.ts'
 import { coverageWords, domainWords, kindWords, statusWords, tierWords } from './party-columns.ts'
@@ -15,24 +16,12 @@ const kindOf = reverse(kindWords)
 const coverageOf = reverse(coverageWords)
 const establishmentOf = reverse({ own: '单独建', joint: '联合建', affiliated: '挂靠建' })
 
-export interface OrgRecord {
+/** An organization as a row of the register reads: the stored fields, its place in the file, its point as written. */
+export interface OrgRecord extends Omit<StoredOrg, 'lon' | 'lat' | 'secretaryName' | 'secretaryPhone'> {
   sheet: string
   row: number
-  code: string
-  name: string
-  tier: string
-  domain: string
-  establishment: string
-  starRating: number | null
-  status: string
-  memberCount: number
-  formalMembers: number
-  parentCode: string | null
-  regionCode: string | null
   x: number | null
   y: number | null
-  lastActivityOn: string | null
-  hasBranchCommittee: boolean | null
   /** undefined: the file has no such column (the stored value stays) */
   secretaryName: string | null | undefined
   secretaryPhone: string | null | undefined
@@ -49,20 +38,12 @@ export interface StarRecord {
   starRating: number
 }
 
-export interface UnitRecord {
+/** A unit as a row of the register reads: the stored fields, its place in the file, its point as written. */
+export interface UnitRecord extends Omit<StoredUnit, 'lon' | 'lat'> {
   sheet: string
   row: number
-  code: string
-  name: string
-  kind: string
-  employees: number
-  formalPartyMembers: number
-  regionCode: string | null
   x: number | null
   y: number | null
-  coverage: string
-  orgCode: string | null
-  instructorName: string | null
 }
 
 /** A row's cells by field name, with faults for what cannot be read. */
