@@ -10,12 +10,8 @@
 //   BENCH_SITING_SKIP_LARGE=1    skip the 100,000 × 5,000 exact solve
 //   BENCH_SITING_SCALE=0.01      shrink every instance (a quick smoke run; figures then mean nothing)
 import { join } from 'node:path'
-import {
-  type CoverageMatrix,
-  asCoverageMatrix,
-  buildCoverageSets,
-  reduceCoverage,
-} from '../../server/services/siting/coverage-sets.ts'
+import { reduceCoverage } from '../../server/services/siting/coverage-reduction.ts'
+import { type CoverageMatrix, asCoverageMatrix, buildCoverageSets } from '../../server/services/siting/coverage-sets.ts'
 import { solveMaximalCoveringExact } from '../../server/services/siting/exact.ts'
 import { pickMaximalCoveringGreedy, solveMaximalCoveringGreedy } from '../../server/services/siting/greedy.ts'
 import { projectRoadsToLocalMetres, readOsmRoads } from '../../server/services/siting/osm-reader.ts'
