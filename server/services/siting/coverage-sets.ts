@@ -133,8 +133,14 @@ export function buildCoverageSets(demand: Demand, candidates: Sites, fixed?: Sit
   const covered = new IntList(m * 64)
   let found = new Int32Array(1024)
   const { cellSize, columns, rows: gridRows, cellStarts, cellPoints } = grid
-  const dx = grid.x
-  const dy = grid.y
+  // the coordinates in the grid's cell order: a candidate's scan then reads memory in sequence, and
+  // only a point within the radius costs a random read (1,000,000 points: 16 MB, mostly cache misses)
+  const gx = new Float64Array(n)
+  const gy = new Float64Array(n)
+  for (let q = 0; q < n; q++) {
+    gx[q] = grid.x[cellPoints[q]]
+    gy[q] = grid.y[cellPoints[q]]
+  }
   for (let j = 0; j < m; j++) {
     let count = 0
     const px = candidates.x[j]
@@ -155,10 +161,12 @@ export function buildCoverageSets(demand: Demand, candidates: Sites, fixed?: Sit
         found = grown
       }
       for (let q = from; q < to; q++) {
-        const i = cellPoints[q]
-        const ex = dx[i] - px
-        const ey = dy[i] - py
-        if (ex * ex + ey * ey <= r2 && coveredByFixed[i] === 0) found[count++] = i
+        const ex = gx[q] - px
+        const ey = gy[q] - py
+        if (ex * ex + ey * ey <= r2) {
+          const i = cellPoints[q]
+          if (coveredByFixed[i] === 0) found[count++] = i
+        }
       }
     }
     // Cells are visited row by row, so indexes are ascending only within a cell: sort once here.
