@@ -137,3 +137,112 @@ export function reduceCoverage(sets: CoverageSets): ReducedCoverage {
     originalCandidateCount: m,
   }
 }
+
+/**
+ * Candidates whose rows are a subset of another kept candidate's rows (equal sets: the lower index
+ * stays) cannot be needed by a maximal or set covering: swapping one for its dominator never covers
+ * fewer residents nor adds a site. Returns each reduced candidate's kept dominator (itself when
+ * kept): every chain of dominators ends at a kept candidate, so all can be dropped at once.
+ */
+export function findDominators(reduced: ReducedCoverage): Int32Array {
+  const m = reduced.candidateCount
+  const { candidateStarts: cs, candidateRows: cr, rowStarts: rs, rowCandidates: rc } = reduced
+  const mark = new Int32Array(reduced.rowWeight.length).fill(-1)
+  const dominator = new Int32Array(m)
+  for (let j = 0; j < m; j++) {
+    dominator[j] = j
+    const size = cs[j + 1] - cs[j]
+    if (size === 0) continue
+    for (let q = cs[j]; q < cs[j + 1]; q++) mark[cr[q]] = j
+    // a dominator covers j's first row, so only that row's candidates need a look
+    const first = cr[cs[j]]
+    for (let p = rs[first]; p < rs[first + 1]; p++) {
+      const o = rc[p]
+      const otherSize = cs[o + 1] - cs[o]
+      if (o === j || otherSize < size || (otherSize === size && o > j)) continue
+      let shared = 0
+      for (let q = cs[o]; q < cs[o + 1] && shared < size; q++) if (mark[cr[q]] === j) shared += 1
+      if (shared === size) {
+        dominator[j] = o
+        break
+      }
+    }
+  }
+  // follow each chain to its end (a candidate nothing dominates); strictly larger sets or lower
+  // indexes along the way, so it ends
+  for (let j = 0; j < m; j++) {
+    let d = dominator[j]
+    while (dominator[d] !== d) d = dominator[d]
+    dominator[j] = d
+  }
+  return dominator
+}
+
+/**
+ * The reduced instance without dominated candidates (`findDominators`), rows whose candidate lists
+ * became equal merged again. Same optimum for maximal and set covering; mappings are to the
+ * original candidates and demand, as `reduceCoverage`'s. `dominator` maps each candidate of
+ * `reduced` to its index in the returned instance.
+ */
+export function dropDominatedCandidates(reduced: ReducedCoverage): {
+  reduced: ReducedCoverage
+  dominator: Int32Array
+} {
+  const m = reduced.candidateCount
+  const dominatorOld = findDominators(reduced)
+  const keptOld: number[] = []
+  const keptIndex = new Int32Array(m).fill(-1)
+  for (let j = 0; j < m; j++)
+    if (dominatorOld[j] === j) {
+      keptIndex[j] = keptOld.length
+      keptOld.push(j)
+    }
+  // the rows as demand and the kept candidates as candidates: reduceCoverage merges equal rows
+  const starts = new Int32Array(keptOld.length + 1)
+  for (let c = 0; c < keptOld.length; c++)
+    starts[c + 1] = starts[c] + reduced.candidateStarts[keptOld[c] + 1] - reduced.candidateStarts[keptOld[c]]
+  const rowsOf = new Int32Array(starts[keptOld.length])
+  for (let c = 0; c < keptOld.length; c++)
+    rowsOf.set(
+      reduced.candidateRows.subarray(reduced.candidateStarts[keptOld[c]], reduced.candidateStarts[keptOld[c] + 1]),
+      starts[c],
+    )
+  const rows = reduced.rowWeight.length
+  const again = reduceCoverage({
+    demandCount: rows,
+    candidateCount: keptOld.length,
+    weight: reduced.rowWeight,
+    coveredByFixed: new Uint8Array(rows),
+    candidateStarts: starts,
+    candidateDemand: rowsOf,
+    totalWeight: reduced.coverableWeight,
+    fixedCoveredWeight: 0,
+  })
+  const candidateReduced = new Int32Array(reduced.originalCandidateCount).fill(-1)
+  for (let original = 0; original < candidateReduced.length; original++) {
+    const old = reduced.candidateReduced[original]
+    if (old >= 0 && keptIndex[old] >= 0) candidateReduced[original] = again.candidateReduced[keptIndex[old]]
+  }
+  const demandRow = reduced.demandRow.map((r) => (r >= 0 ? again.demandRow[r] : -1))
+  const dominator = new Int32Array(m)
+  for (let j = 0; j < m; j++) dominator[j] = again.candidateReduced[keptIndex[dominatorOld[j]]]
+  return {
+    reduced: {
+      candidateCount: again.candidateCount,
+      rowWeight: again.rowWeight,
+      candidateStarts: again.candidateStarts,
+      candidateRows: again.candidateRows,
+      candidateOriginal: Int32Array.from(again.candidateOriginal, (c) => reduced.candidateOriginal[keptOld[c]]),
+      candidateReduced,
+      rowStarts: again.rowStarts,
+      rowCandidates: again.rowCandidates,
+      demandRow,
+      uncoverableWeight: reduced.uncoverableWeight,
+      coverableWeight: reduced.coverableWeight,
+      totalWeight: reduced.totalWeight,
+      fixedCoveredWeight: reduced.fixedCoveredWeight,
+      originalCandidateCount: reduced.originalCandidateCount,
+    },
+    dominator,
+  }
+}

@@ -14,7 +14,7 @@
 // a bound computed from greedy's picks, said so).
 
 import { InvalidInputError } from '../../errors.ts'
-import type { ReducedCoverage } from './coverage-reduction.ts'
+import { type ReducedCoverage, dropDominatedCandidates } from './coverage-reduction.ts'
 import {
   type ExactOptions,
   type ExactStatus,
@@ -201,12 +201,14 @@ export async function solveMaximalCoveringExact(
       'greedy-bound',
     )
 
-  const m = reduced.candidateCount
-  // Lagrangian bound, swap local search and branch and bound (lagrangian.ts), within the time limit.
-  const search = solveMaximalCoveringLagrangian(reduced, k, {
+  // Dominated candidates out (a subset of another's residents: same optimum), then the Lagrangian
+  // bound, swap local search and branch and bound (lagrangian.ts) within the time limit, starting
+  // from greedy's sites (a dominated one replaced by its dominator).
+  const { reduced: model, dominator } = dropDominatedCandidates(reduced)
+  const search = solveMaximalCoveringLagrangian(model, k, {
     relativeGap: settings.relativeGap,
     deadline: startedAt + settings.timeLimitSeconds * 1000,
-    start: greedyPicks.sites,
+    start: [...new Set(greedyPicks.sites.map((j) => dominator[j]))],
   })
   const seconds = (performance.now() - startedAt) / 1000
   const best = Math.max(search.value, greedyPicks.coveredWeight)
@@ -228,7 +230,7 @@ export async function solveMaximalCoveringExact(
   if (search.value > greedyPicks.coveredWeight)
     return {
       ...finish(
-        sitesOf(reduced, toMask(m, search.sites)),
+        sitesOf(model, toMask(model.candidateCount, search.sites)),
         search.value,
         status,
         'search',
