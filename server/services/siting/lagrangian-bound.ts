@@ -107,7 +107,14 @@ export function lagrangianBound(
    * to the best multipliers). Returns the node's bound, or −Infinity when the node is a leaf
    * evaluated exactly.
    */
-  function evaluate(state: Int8Array, lambda: Float64Array, maxIterations: number, warm: boolean): NodeBound {
+  function evaluate(
+    state: Int8Array,
+    lambda: Float64Array,
+    maxIterations: number,
+    warm: boolean,
+    /** `performance.now()` past which the node stops improving its bound (the search goes on) */
+    enough = Infinity,
+  ): NodeBound {
     rowCovered.fill(0)
     let base = 0
     let kFree = k
@@ -173,9 +180,13 @@ export function lagrangianBound(
     const floor = warm ? 1e-3 : 1e-5
     for (let it = 0; it < maxIterations; it++) {
       shared.iterations += 1
-      if ((shared.iterations & 15) === 0 && performance.now() > deadline) {
-        shared.timedOut = true
-        break
+      if ((shared.iterations & 15) === 0) {
+        const now = performance.now()
+        if (now > deadline) {
+          shared.timedOut = true
+          break
+        }
+        if (now > enough) break
       }
       // L(λ): direct part and site scores.
       let direct = 0
