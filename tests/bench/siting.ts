@@ -9,13 +9,10 @@
 //                                target: the row reports the gap proven within it)
 //   BENCH_SITING_SKIP_LARGE=1    skip the 100,000 × 5,000 exact solve
 //   BENCH_SITING_SCALE=0.01      shrink every instance (a quick smoke run; figures then mean nothing)
+//   BENCH_SITING_ONLY=greedy,exact  run only these parts (greedy, exact, large, walking); default all
 import { join } from 'node:path'
-import {
-  type CoverageMatrix,
-  asCoverageMatrix,
-  buildCoverageSets,
-  reduceCoverage,
-} from '../../server/services/siting/coverage-sets.ts'
+import { reduceCoverage } from '../../server/services/siting/coverage-reduction.ts'
+import { type CoverageMatrix, asCoverageMatrix, buildCoverageSets } from '../../server/services/siting/coverage-sets.ts'
 import { solveMaximalCoveringExact } from '../../server/services/siting/exact.ts'
 import { pickMaximalCoveringGreedy, solveMaximalCoveringGreedy } from '../../server/services/siting/greedy.ts'
 import { projectRoadsToLocalMetres, readOsmRoads } from '../../server/services/siting/osm-reader.ts'
@@ -310,10 +307,12 @@ async function benchWalking(rows: (string | number)[][]): Promise<void> {
 
 const rows: (string | number)[][] = []
 const started = performance.now()
-await benchGreedyMillion(rows)
-await benchExactTenThousand(rows)
-if (!process.env.BENCH_SITING_SKIP_LARGE) await benchExactLarge(rows)
-await benchWalking(rows)
+const only = process.env.BENCH_SITING_ONLY?.split(',').map((part) => part.trim())
+const runs = (part: 'greedy' | 'exact' | 'large' | 'walking') => !only || only.includes(part)
+if (runs('greedy')) await benchGreedyMillion(rows)
+if (runs('exact')) await benchExactTenThousand(rows)
+if (runs('large') && !process.env.BENCH_SITING_SKIP_LARGE) await benchExactLarge(rows)
+if (runs('walking')) await benchWalking(rows)
 printTable(
   `Siting (pure core), ${repeats} runs per figure, ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
   ['what', 'runs', 'median ms', 'p95 ms', 'ratio to reference', 'target / note'],

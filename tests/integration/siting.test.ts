@@ -203,6 +203,49 @@ describe.each(testDrivers())('siting coverage on hand-built cases on %s', (drive
     expect(radius.totals).toMatchObject({ covered: 12 })
   })
 
+  it('keeps figures per data version: the same answer again, and a centre or network change counts at once', async () => {
+    // the service keeps each point's covering-centre count per region and method while the versions
+    // of the points, centres, regions, unified grids and road network stand (migration 0135)
+    const { ms: _first, ...first } = await coverage(`region=${STREET_1}&method=radius`)
+    const { ms: _again, ...again } = await coverage(`region=${STREET_1}&method=radius`)
+    expect(again).toEqual(first)
+    // B's own radius 600 → 900 m: the point 700 m east of B is covered, the one at A 800 m from B twice
+    await sql`UPDATE service_centers SET radius_m = 900 WHERE code = 'B'`.execute(database.db)
+    try {
+      expect((await coverage(`region=${STREET_1}&method=radius`)).totals).toMatchObject({
+        residents: 100,
+        covered: 100,
+        uncovered: 0,
+        coveredMoreThanOnce: 30,
+      })
+    } finally {
+      await sql`UPDATE service_centers SET radius_m = 600 WHERE code = 'B'`.execute(database.db)
+    }
+    expect((await coverage(`region=${STREET_1}&method=radius`)).totals).toEqual(first.totals)
+    // a network without the bridge: M (across the river) is out of reach within 15 minutes
+    const fifteen = `region=${RIVER_COMMUNITY}&method=network&minutes=15`
+    expect((await coverage(fifteen)).totals).toMatchObject({ covered: 16, uncovered: 7 })
+    const active = await sql<{ id: string }>`SELECT id::text AS id FROM road_networks WHERE is_active`.execute(
+      database.db,
+    )
+    const road = (y: number) => ({
+      class: 'residential',
+      name: null,
+      coordinates: [
+        [R.lon(-1000), R.lat(y)],
+        [R.lon(1000), R.lat(y)],
+      ] as [number, number][],
+    })
+    await insertRoadNetwork(database.db, { name: '无桥路网', source: 'test' }, [road(0), road(200)])
+    try {
+      expect((await coverage(fifteen)).totals).toMatchObject({ covered: 5, uncovered: 18 })
+    } finally {
+      await sql`UPDATE road_networks SET is_active = false WHERE is_active`.execute(database.db)
+      await sql`UPDATE road_networks SET is_active = true WHERE id = ${active.rows[0].id}::bigint`.execute(database.db)
+    }
+    expect((await coverage(fifteen)).totals).toMatchObject({ covered: 16, uncovered: 7 })
+  })
+
   it('stores walking areas smaller than the circle of the same distance, leaving out the far bank', async () => {
     const response = await app.inject({ method: 'POST', url: '/api/catchments', payload: { method: 'network' } })
     expect(response.statusCode, response.body).toBe(200)

@@ -265,6 +265,7 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     await siting.findSubregions(db, communityA.slice(0, 9))
     await siting.findDemand(db, communityA)
     await siting.findDataVersion(db, 'population_points')
+    await siting.findCoverageInputVersion(db)
     await siting.findUnifiedGridPoints(db, communityA)
     await siting.findUnifiedGridCentroids(db, communityA)
     await siting.findDemandNear(db, lon, lat, 500)

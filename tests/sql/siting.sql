@@ -28,6 +28,12 @@ SELECT c.id::int AS id, c.code, c.name, c.level, c.status, c.floor_area_m2 AS "f
   ST_X(c.location) AS lon, ST_Y(c.location) AS lat FROM service_centers c LEFT JOIN regions r ON r.code = c.region_code
     WHERE c.location && ST_MakeEnvelope($1, $2, $3, $4, 4326);
 
+-- findCoverageInputVersion
+SELECT coalesce(string_agg(table_name || ':' || version, ',' ORDER BY table_name), '') AS version
+    FROM data_versions
+    WHERE table_name IN ('merge_runs', 'population_points', 'regions', 'road_edges', 'road_networks',
+                         'service_centers', 'unified_grids');
+
 -- findDataVersion
 SELECT version::text AS version FROM data_versions WHERE table_name = $1;
 

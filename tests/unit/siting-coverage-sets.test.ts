@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../server/errors.ts'
-import { buildCoverageSets, coverageSetsFromPairs, reduceCoverage } from '../../server/services/siting/coverage-sets.ts'
+import { reduceCoverage } from '../../server/services/siting/coverage-reduction.ts'
+import { buildCoverageSets, coverageSetsFromPairs } from '../../server/services/siting/coverage-sets.ts'
 
 /** A small seeded generator (mulberry32) so random cases repeat exactly. */
 function random(seed: number): () => number {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../server/errors.ts'
-import { buildCoverageSets, coverageSetsFromPairs, reduceCoverage } from '../../server/services/siting/coverage-sets.ts'
+import { reduceCoverage } from '../../server/services/siting/coverage-reduction.ts'
+import { buildCoverageSets, coverageSetsFromPairs } from '../../server/services/siting/coverage-sets.ts'
 import { solveMaximalCoveringExact, solveSetCoveringExact } from '../../server/services/siting/exact.ts'
 import {
   coverageValue,

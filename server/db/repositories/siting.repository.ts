@@ -83,6 +83,19 @@ export async function findDataVersion(db: Db, table: 'population_points'): Promi
   return Number(rows[0]?.version ?? 0)
 }
 
+/**
+ * The versions of every table the coverage figures read (data_versions, migrations 0070, 0105, 0135):
+ * points, centres, regions, published unified grids and the road network, as one string.
+ */
+export async function findCoverageInputVersion(db: Db): Promise<string> {
+  const { rows } = await sql<{ version: string }>`
+    SELECT coalesce(string_agg(table_name || ':' || version, ',' ORDER BY table_name), '') AS version
+    FROM data_versions
+    WHERE table_name IN ('merge_runs', 'population_points', 'regions', 'road_edges', 'road_networks',
+                         'service_centers', 'unified_grids')`.execute(db)
+  return rows[0]?.version ?? ''
+}
+
 /** Which published unified grid each population point of the region lies in (points in none are left out). */
 export async function findUnifiedGridPoints(db: Db, prefix: string): Promise<{ pointId: number; code: string }[]> {
   const { rows } = await sql<{ pointId: number; code: string }>`

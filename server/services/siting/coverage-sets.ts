@@ -1,9 +1,11 @@
-// Who each site covers within its radius, and the reduction both solvers start from. Pure and
+// Who each site covers within its radius (the reduction both solvers start from is in
+// coverage-reduction.ts, the grid in point-grid.ts). Pure and
 // database-free: points arrive in a metric frame (metres), so "within the radius" is a plain
 // Euclidean test. Candidate→demand lists are found through a uniform grid over the demand points,
 // never by testing every pair (1,000,000 × 5,000 pairs would take minutes).
 
 import { InvalidInputError } from '../../errors.ts'
+import { IntList, PointGrid } from './point-grid.ts'
 
 /** Demand points (residents) in a metric frame. `weight` is the number of residents at the point. */
 export interface Demand {
@@ -92,109 +94,6 @@ function validateDemand(demand: Demand): void {
   }
 }
 
-/**
- * A uniform grid over points: cell → point indexes in compressed rows. Cell size near the typical
- * radius keeps a circle query to about nine cells.
- */
-export class PointGrid {
-  readonly cellSize: number
-  readonly minX: number
-  readonly minY: number
-  readonly columns: number
-  readonly rows: number
-  readonly cellStarts: Int32Array
-  readonly cellPoints: Int32Array
-
-  constructor(
-    readonly x: ArrayLike<number>,
-    readonly y: ArrayLike<number>,
-    cellSize: number,
-  ) {
-    const n = x.length
-    let minX = Infinity
-    let minY = Infinity
-    let maxX = -Infinity
-    let maxY = -Infinity
-    for (let i = 0; i < n; i++) {
-      if (x[i] < minX) minX = x[i]
-      if (x[i] > maxX) maxX = x[i]
-      if (y[i] < minY) minY = y[i]
-      if (y[i] > maxY) maxY = y[i]
-    }
-    if (n === 0) minX = minY = maxX = maxY = 0
-    // Cap the cell count so a tiny radius over a wide area cannot allocate a huge grid.
-    const span = Math.max(maxX - minX, maxY - minY, 1)
-    this.cellSize = Math.max(cellSize, span / 4096)
-    this.minX = minX
-    this.minY = minY
-    this.columns = Math.floor((maxX - minX) / this.cellSize) + 1
-    this.rows = Math.floor((maxY - minY) / this.cellSize) + 1
-    const cellOf = new Int32Array(n)
-    const counts = new Int32Array(this.columns * this.rows + 1)
-    for (let i = 0; i < n; i++) {
-      const c = Math.floor((y[i] - minY) / this.cellSize) * this.columns + Math.floor((x[i] - minX) / this.cellSize)
-      cellOf[i] = c
-      counts[c + 1] += 1
-    }
-    for (let c = 0; c < this.columns * this.rows; c++) counts[c + 1] += counts[c]
-    this.cellStarts = counts
-    const fill = counts.slice(0, this.columns * this.rows)
-    this.cellPoints = new Int32Array(n)
-    // Points enter their cell in index order, so every query below visits ascending indexes per cell.
-    for (let i = 0; i < n; i++) this.cellPoints[fill[cellOf[i]]++] = i
-  }
-
-  /** Calls `visit(i, squaredDistance)` for every point within `radius` of (px, py). */
-  forEachWithin(px: number, py: number, radius: number, visit: (i: number, d2: number) => void): void {
-    const r2 = radius * radius
-    const c0 = Math.max(0, Math.floor((px - radius - this.minX) / this.cellSize))
-    const c1 = Math.min(this.columns - 1, Math.floor((px + radius - this.minX) / this.cellSize))
-    const r0 = Math.max(0, Math.floor((py - radius - this.minY) / this.cellSize))
-    const r1 = Math.min(this.rows - 1, Math.floor((py + radius - this.minY) / this.cellSize))
-    const { x, y, cellStarts, cellPoints } = this
-    for (let r = r0; r <= r1; r++)
-      for (let c = c0; c <= c1; c++) {
-        const cell = r * this.columns + c
-        for (let k = cellStarts[cell]; k < cellStarts[cell + 1]; k++) {
-          const i = cellPoints[k]
-          const dx = x[i] - px
-          const dy = y[i] - py
-          const d2 = dx * dx + dy * dy
-          if (d2 <= r2) visit(i, d2)
-        }
-      }
-  }
-}
-
-/** A growable Int32Array: millions of pairs without a boxed number each. */
-export class IntList {
-  data: Int32Array
-  length = 0
-  constructor(capacity = 1024) {
-    this.data = new Int32Array(Math.max(16, capacity))
-  }
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2)
-      grown.set(this.data)
-      this.data = grown
-    }
-    this.data[this.length++] = value
-  }
-  pushAll(values: Int32Array): void {
-    if (this.length + values.length > this.data.length) {
-      const grown = new Int32Array(Math.max(this.data.length * 2, this.length + values.length))
-      grown.set(this.data.subarray(0, this.length))
-      this.data = grown
-    }
-    this.data.set(values, this.length)
-    this.length += values.length
-  }
-  toArray(): Int32Array {
-    return this.data.slice(0, this.length)
-  }
-}
-
 function maxRadius(sites: Sites): number {
   if (typeof sites.radius === 'number') return sites.radius
   let max = 0
@@ -234,8 +133,14 @@ export function buildCoverageSets(demand: Demand, candidates: Sites, fixed?: Sit
   const covered = new IntList(m * 64)
   let found = new Int32Array(1024)
   const { cellSize, columns, rows: gridRows, cellStarts, cellPoints } = grid
-  const dx = grid.x
-  const dy = grid.y
+  // the coordinates in the grid's cell order: a candidate's scan then reads memory in sequence, and
+  // only a point within the radius costs a random read (1,000,000 points: 16 MB, mostly cache misses)
+  const gx = new Float64Array(n)
+  const gy = new Float64Array(n)
+  for (let q = 0; q < n; q++) {
+    gx[q] = grid.x[cellPoints[q]]
+    gy[q] = grid.y[cellPoints[q]]
+  }
   for (let j = 0; j < m; j++) {
     let count = 0
     const px = candidates.x[j]
@@ -256,10 +161,12 @@ export function buildCoverageSets(demand: Demand, candidates: Sites, fixed?: Sit
         found = grown
       }
       for (let q = from; q < to; q++) {
-        const i = cellPoints[q]
-        const ex = dx[i] - px
-        const ey = dy[i] - py
-        if (ex * ex + ey * ey <= r2 && coveredByFixed[i] === 0) found[count++] = i
+        const ex = gx[q] - px
+        const ey = gy[q] - py
+        if (ex * ex + ey * ey <= r2) {
+          const i = cellPoints[q]
+          if (coveredByFixed[i] === 0) found[count++] = i
+        }
       }
     }
     // Cells are visited row by row, so indexes are ascending only within a cell: sort once here.
@@ -347,139 +254,5 @@ export function asCoverageMatrix(sets: CoverageSets): CoverageMatrix {
     rowWeight: sets.weight,
     candidateStarts: sets.candidateStarts,
     candidateRows: sets.candidateDemand,
-  }
-}
-
-/**
- * The reduced instance: demand no candidate covers dropped, demand points covered by exactly the
- * same candidates merged into one weighted row, candidates that cover nothing dropped. A MIP over
- * it has one y per distinct coverage pattern instead of one per point.
- */
-export interface ReducedCoverage extends CoverageMatrix {
-  /** reduced candidate index → original candidate index */
-  candidateOriginal: Int32Array
-  /** original candidate index → reduced index, or -1 when dropped */
-  candidateReduced: Int32Array
-  /** row → candidates covering it (reduced indexes), compressed rows */
-  rowStarts: Int32Array
-  rowCandidates: Int32Array
-  /** original demand index → its row, or -1 (covered by a fixed centre, or by no candidate) */
-  demandRow: Int32Array
-  /** residents no candidate and no fixed centre covers: beyond any choice of sites */
-  uncoverableWeight: number
-  /** residents some candidate covers (the most any choice of sites can add) */
-  coverableWeight: number
-  totalWeight: number
-  fixedCoveredWeight: number
-  originalCandidateCount: number
-}
-
-/** Reduces coverage sets for the solvers (see `ReducedCoverage`). */
-export function reduceCoverage(sets: CoverageSets): ReducedCoverage {
-  const n = sets.demandCount
-  const m = sets.candidateCount
-  const { candidateStarts, candidateDemand, weight } = sets
-
-  // Transpose: demand → candidates, ascending (candidates are visited in order).
-  const demandStarts = new Int32Array(n + 1)
-  for (let k = 0; k < candidateDemand.length; k++) demandStarts[candidateDemand[k] + 1] += 1
-  for (let i = 0; i < n; i++) demandStarts[i + 1] += demandStarts[i]
-  const fill = demandStarts.slice(0, n)
-  const demandCandidates = new Int32Array(candidateDemand.length)
-  for (let j = 0; j < m; j++)
-    for (let k = candidateStarts[j]; k < candidateStarts[j + 1]; k++) demandCandidates[fill[candidateDemand[k]]++] = j
-
-  // Candidates that cover something keep a reduced index, in original order (deterministic).
-  const candidateReduced = new Int32Array(m).fill(-1)
-  const kept: number[] = []
-  for (let j = 0; j < m; j++)
-    if (candidateStarts[j + 1] > candidateStarts[j]) {
-      candidateReduced[j] = kept.length
-      kept.push(j)
-    }
-
-  // Group demand by its candidate list: a hash of the list, then an exact comparison on collision.
-  const demandRow = new Int32Array(n).fill(-1)
-  const groupsByHash = new Map<number, number[]>()
-  const rowFirstDemand: number[] = []
-  const rowWeights: number[] = []
-  let uncoverableWeight = 0
-  let coverableWeight = 0
-  const sameList = (a: number, b: number) => {
-    const la = demandStarts[a + 1] - demandStarts[a]
-    if (la !== demandStarts[b + 1] - demandStarts[b]) return false
-    for (let k = 0; k < la; k++)
-      if (demandCandidates[demandStarts[a] + k] !== demandCandidates[demandStarts[b] + k]) return false
-    return true
-  }
-  for (let i = 0; i < n; i++) {
-    if (sets.coveredByFixed[i] === 1) continue
-    const from = demandStarts[i]
-    const to = demandStarts[i + 1]
-    if (from === to) {
-      uncoverableWeight += weight[i]
-      continue
-    }
-    coverableWeight += weight[i]
-    let h = 0x811c9dc5 ^ (to - from)
-    for (let k = from; k < to; k++) h = Math.imul(h ^ demandCandidates[k], 0x01000193)
-    let bucket = groupsByHash.get(h)
-    if (!bucket) {
-      bucket = []
-      groupsByHash.set(h, bucket)
-    }
-    let row = -1
-    for (const r of bucket)
-      if (sameList(rowFirstDemand[r], i)) {
-        row = r
-        break
-      }
-    if (row === -1) {
-      row = rowFirstDemand.length
-      rowFirstDemand.push(i)
-      rowWeights.push(0)
-      bucket.push(row)
-    }
-    rowWeights[row] += weight[i]
-    demandRow[i] = row
-  }
-
-  const rowCount = rowFirstDemand.length
-  const rowStarts = new Int32Array(rowCount + 1)
-  for (let r = 0; r < rowCount; r++) {
-    const i = rowFirstDemand[r]
-    rowStarts[r + 1] = rowStarts[r] + demandStarts[i + 1] - demandStarts[i]
-  }
-  const rowCandidates = new Int32Array(rowStarts[rowCount])
-  for (let r = 0; r < rowCount; r++) {
-    const i = rowFirstDemand[r]
-    for (let k = 0; k < demandStarts[i + 1] - demandStarts[i]; k++)
-      rowCandidates[rowStarts[r] + k] = candidateReduced[demandCandidates[demandStarts[i] + k]]
-  }
-  // And the candidate → rows view the greedy reads.
-  const reducedCount = kept.length
-  const cStarts = new Int32Array(reducedCount + 1)
-  for (let k = 0; k < rowCandidates.length; k++) cStarts[rowCandidates[k] + 1] += 1
-  for (let c = 0; c < reducedCount; c++) cStarts[c + 1] += cStarts[c]
-  const cFill = cStarts.slice(0, reducedCount)
-  const cRows = new Int32Array(rowCandidates.length)
-  for (let r = 0; r < rowCount; r++)
-    for (let k = rowStarts[r]; k < rowStarts[r + 1]; k++) cRows[cFill[rowCandidates[k]]++] = r
-
-  return {
-    candidateCount: reducedCount,
-    rowWeight: Float64Array.from(rowWeights),
-    candidateStarts: cStarts,
-    candidateRows: cRows,
-    candidateOriginal: Int32Array.from(kept),
-    candidateReduced,
-    rowStarts,
-    rowCandidates,
-    demandRow,
-    uncoverableWeight,
-    coverableWeight,
-    totalWeight: sets.totalWeight,
-    fixedCoveredWeight: sets.fixedCoveredWeight,
-    originalCandidateCount: m,
   }
 }

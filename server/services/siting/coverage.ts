@@ -69,18 +69,11 @@ export class CoverageReader {
     const method = query.method ?? 'radius'
     const minutes = query.minutes ?? 15
     const { region, prefix } = await this.data.region(query.region, scope)
-    const [demand, centres, subregions, gridPoints] = await Promise.all([
-      this.data.demand(prefix),
-      repo.findCentres(this.data.db),
-      repo.findSubregions(this.data.db, prefix),
-      repo.findUnifiedGridPoints(this.data.db, prefix),
-    ])
-    const { times, nearest, unsnapped } = await this.data.coverCounts(
-      demand,
-      centres,
+    // everything but the sums is kept per data version (SitingData.coverageInputs)
+    const { demand, centres, subregions, gridPoints, times, nearest, unsnapped } = await this.data.coverageInputs(
+      prefix,
       method,
       minutes,
-      this.data.settings.walkingSpeed,
     )
     const totals = figures(region)
     const byCode = new Map<string, CoverageFigures>()

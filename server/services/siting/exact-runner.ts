@@ -2,7 +2,7 @@
 // plus a grace period the thread is terminated and the caller gets `undefined` (the service then
 // reports greedy's answer and says the exact solve was stopped).
 import { Worker } from 'node:worker_threads'
-import type { ReducedCoverage } from './coverage-sets.ts'
+import type { ReducedCoverage } from './coverage-reduction.ts'
 import type { ExactSetCoveringResult, ExactSolution } from './exact.ts'
 import type { ExactJob } from './exact.worker.ts'
 

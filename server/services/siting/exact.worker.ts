@@ -1,7 +1,7 @@
 // The exact solver in a thread of its own, so the caller can stop it: HiGHS (WebAssembly) overshoots
 // its own time limit by a wide margin on hard instances, and a request must never hang on it.
 import { parentPort } from 'node:worker_threads'
-import type { ReducedCoverage } from './coverage-sets.ts'
+import type { ReducedCoverage } from './coverage-reduction.ts'
 import { type ExactOptions, solveMaximalCoveringExact, solveSetCoveringExact } from './exact.ts'
 
 export type ExactJob =

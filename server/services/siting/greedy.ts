@@ -5,7 +5,8 @@
 // same input always gives the same sites.
 
 import { InvalidInputError } from '../../errors.ts'
-import type { CoverageMatrix, ReducedCoverage } from './coverage-sets.ts'
+import type { ReducedCoverage } from './coverage-reduction.ts'
+import type { CoverageMatrix } from './coverage-sets.ts'
 
 /** A max-heap of candidates keyed by gain bound; equal bounds order by lower index first. */
 class GainHeap {

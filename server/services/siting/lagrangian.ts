@@ -15,7 +15,10 @@
 // incumbent; the gap reported is the largest bound left open or closed against the final incumbent.
 // Everything works on typed arrays over the reduced instance (merged demand rows).
 
-import type { ReducedCoverage } from './coverage-sets.ts'
+import type { ReducedCoverage } from './coverage-reduction.ts'
+import { type SearchState, coverageValue, lagrangianBound } from './lagrangian-bound.ts'
+
+export { coverageValue } from './lagrangian-bound.ts'
 
 export interface LagrangianOptions {
   /** relative gap at which a node is closed (0.001 = 0.1 %) */
@@ -51,21 +54,6 @@ export interface LagrangianResult {
   /** sites the root's bound fixed in and out */
   rootFixedIn: number
   rootFixedOut: number
-}
-
-/** Residents a choice covers, counted on the rows. */
-export function coverageValue(reduced: ReducedCoverage, sites: readonly number[]): number {
-  const covered = new Uint8Array(reduced.rowWeight.length)
-  let value = 0
-  for (const j of sites)
-    for (let q = reduced.candidateStarts[j]; q < reduced.candidateStarts[j + 1]; q++) {
-      const r = reduced.candidateRows[q]
-      if (covered[r] === 0) {
-        covered[r] = 1
-        value += reduced.rowWeight[r]
-      }
-    }
-  return value
 }
 
 /**
@@ -122,34 +110,6 @@ export function swapLocalSearch(
   return { sites: chosen, value: coverageValue(reduced, chosen) }
 }
 
-/** The k-th largest of `values[0..length)` (quickselect on a scratch copy). */
-function kthLargest(values: Float64Array, length: number, k: number, scratch: Float64Array): number {
-  scratch.set(values.subarray(0, length))
-  let lo = 0
-  let hi = length - 1
-  const target = k - 1
-  while (lo < hi) {
-    const pivot = scratch[(lo + hi) >> 1]
-    let i = lo
-    let j = hi
-    while (i <= j) {
-      while (scratch[i] > pivot) i++
-      while (scratch[j] < pivot) j--
-      if (i <= j) {
-        const t = scratch[i]
-        scratch[i] = scratch[j]
-        scratch[j] = t
-        i++
-        j--
-      }
-    }
-    if (target <= j) hi = j
-    else if (target >= i) lo = i
-    else break
-  }
-  return scratch[target]
-}
-
 /** A node of the search: each site free (0), in (1) or out (−1), and the multipliers to start from. */
 interface Node {
   state: Int8Array
@@ -165,190 +125,28 @@ export function solveMaximalCoveringLagrangian(
   k: number,
   options: LagrangianOptions,
 ): LagrangianResult {
-  const { candidateCount: m, candidateStarts, candidateRows, rowWeight, rowStarts, rowCandidates } = reduced
+  const { candidateCount: m, rowWeight, rowStarts } = reduced
   const rows = rowWeight.length
   const integral = rowWeight.every((w) => Number.isInteger(w))
   const roundBound = (b: number) => (integral ? Math.floor(b + 1e-7) : b)
 
   // The incumbent: greedy's start improved by swaps.
-  const localStarted = performance.now()
+  const started = performance.now()
+  const localStarted = started
   const local = swapLocalSearch(reduced, options.start, options.deadline)
   const localSearchMs = performance.now() - localStarted
-  let incumbent = local.sites
-  let incumbentValue = local.value
-  const closeAt = () => incumbentValue * (1 + options.relativeGap) + 1e-9
+  const shared: SearchState = {
+    sites: local.sites,
+    value: local.value,
+    improved: false,
+    iterations: 0,
+    timedOut: false,
+  }
+  const closeAt = () => shared.value * (1 + options.relativeGap) + 1e-9
   let closedMax = -Infinity // the largest bound of any subtree closed (pruned or fixed away)
   let nodes = 0
-  let iterations = 0
-  let timedOut = false
-
-  // Scratch shared by every node.
-  const score = new Float64Array(m)
-  let improvedSinceSearch = false
+  const { evaluate, scoresAt, score } = lagrangianBound(reduced, k, shared, closeAt, roundBound, options.deadline)
   let rootBestLambda = new Float64Array(rows)
-  const freeScores = new Float64Array(m)
-  const freeIndex = new Int32Array(m)
-  const scratch = new Float64Array(m)
-  const freePick = new Uint8Array(m)
-  const freeStarts = new Int32Array(m + 1)
-  const freeRows = new Int32Array(candidateRows.length)
-  const activeRows = new Int32Array(rows) // not covered, and some free site covers them
-  const rowCovered = new Uint8Array(rows) // by a site fixed in
-  const hits = new Int32Array(rows)
-  const bestLambda = new Float64Array(rows)
-
-  /**
-   * Runs the subgradient search at a node (state fixed), starting from `lambda` (updated in place
-   * to the best multipliers). Returns the node's bound, or −Infinity when the node is a leaf
-   * evaluated exactly.
-   */
-  function evaluate(state: Int8Array, lambda: Float64Array, maxIterations: number, warm: boolean) {
-    rowCovered.fill(0)
-    let base = 0
-    let kFree = k
-    const fixedIn: number[] = []
-    for (let j = 0; j < m; j++)
-      if (state[j] === 1) {
-        kFree -= 1
-        fixedIn.push(j)
-        for (let q = candidateStarts[j]; q < candidateStarts[j + 1]; q++) {
-          const r = candidateRows[q]
-          if (rowCovered[r] === 0) {
-            rowCovered[r] = 1
-            base += rowWeight[r]
-          }
-        }
-      }
-    let free = 0
-    for (let j = 0; j < m; j++) if (state[j] === 0) freeIndex[free++] = j
-    // A leaf: every free site fits (or none is left to choose); its value is its bound.
-    if (kFree <= 0 || free <= kFree) {
-      const sites = [...fixedIn]
-      for (let f = 0; f < free && kFree > 0; f++) sites.push(freeIndex[f])
-      const value = coverageValue(reduced, sites)
-      if (value > incumbentValue) {
-        incumbentValue = value
-        incumbent = sites
-      }
-      return { bound: value, leaf: true, threshold: 0, next: 0, rawBound: value }
-    }
-    // The node's compact view: active rows (uncovered, reachable by a free site) and, per free
-    // site, its active rows.
-    let active = 0
-    for (let r = 0; r < rows; r++) {
-      let on = 0
-      if (rowCovered[r] === 0)
-        for (let q = rowStarts[r]; q < rowStarts[r + 1]; q++)
-          if (state[rowCandidates[q]] === 0) {
-            on = 1
-            break
-          }
-      if (on === 1) activeRows[active++] = r
-      else lambda[r] = 0
-    }
-    let nnz = 0
-    for (let f = 0; f < free; f++) {
-      const j = freeIndex[f]
-      freeStarts[f] = nnz
-      for (let q = candidateStarts[j]; q < candidateStarts[j + 1]; q++)
-        if (rowCovered[candidateRows[q]] === 0) freeRows[nnz++] = candidateRows[q]
-    }
-    freeStarts[free] = nnz
-    let best = Infinity
-    let bestThreshold = 0
-    let bestNext = 0
-    let mu = warm ? 0.5 : 2
-    let stale = 0
-    const patience = warm ? 8 : 20
-    for (let it = 0; it < maxIterations; it++) {
-      iterations += 1
-      if ((iterations & 15) === 0 && performance.now() > options.deadline) {
-        timedOut = true
-        break
-      }
-      // L(λ): direct part and site scores.
-      let direct = 0
-      for (let a = 0; a < active; a++) {
-        const r = activeRows[a]
-        if (rowWeight[r] > lambda[r]) direct += rowWeight[r] - lambda[r]
-      }
-      for (let f = 0; f < free; f++) {
-        let s = 0
-        for (let q = freeStarts[f]; q < freeStarts[f + 1]; q++) s += lambda[freeRows[q]]
-        freeScores[f] = s
-      }
-      const threshold = kthLargest(freeScores, free, kFree, scratch)
-      let top = 0
-      let chosen = 0
-      for (let f = 0; f < free; f++) {
-        const on = freeScores[f] > threshold ? 1 : 0
-        freePick[f] = on
-        if (on === 1) {
-          top += freeScores[f]
-          chosen += 1
-        }
-      }
-      for (let f = 0; f < free && chosen < kFree; f++)
-        if (freePick[f] === 0 && freeScores[f] === threshold) {
-          freePick[f] = 1
-          top += threshold
-          chosen += 1
-        }
-      // the largest score below the top k (for fixing sites in)
-      let next = -Infinity
-      for (let f = 0; f < free; f++) if (freePick[f] === 0 && freeScores[f] > next) next = freeScores[f]
-      const bound = base + direct + top
-      if (bound < best - 1e-9 * Math.max(1, Math.abs(bound))) {
-        best = bound
-        bestThreshold = threshold
-        bestNext = next
-        bestLambda.set(lambda)
-        stale = 0
-      } else if (++stale >= patience) {
-        mu /= 2
-        stale = 0
-      }
-      // The top-k sites with the fixed ones are a feasible choice: count what they cover.
-      for (let a = 0; a < active; a++) hits[activeRows[a]] = 0
-      for (let f = 0; f < free; f++)
-        if (freePick[f] === 1) for (let q = freeStarts[f]; q < freeStarts[f + 1]; q++) hits[freeRows[q]] += 1
-      let value = base
-      let norm = 0
-      for (let a = 0; a < active; a++) {
-        const r = activeRows[a]
-        if (hits[r] > 0) value += rowWeight[r]
-        const g = (rowWeight[r] > lambda[r] ? 1 : 0) - hits[r]
-        norm += g * g
-      }
-      if (value > incumbentValue) {
-        incumbentValue = value
-        incumbent = [...fixedIn]
-        for (let f = 0; f < free; f++) if (freePick[f] === 1) incumbent.push(freeIndex[f])
-        improvedSinceSearch = true
-      }
-      if (roundBound(best) <= closeAt() || norm === 0 || mu < 1e-3) break
-      const step = (mu * Math.max(bound - incumbentValue, 1e-6 * Math.max(1, bound))) / norm
-      for (let a = 0; a < active; a++) {
-        const r = activeRows[a]
-        const g = (rowWeight[r] > lambda[r] ? 1 : 0) - hits[r]
-        if (g === 0) continue
-        const updated = lambda[r] + step * g
-        lambda[r] = updated < 0 ? 0 : updated > rowWeight[r] ? rowWeight[r] : updated
-      }
-    }
-    if (Number.isFinite(best)) lambda.set(bestLambda)
-    return { bound: roundBound(best), leaf: false, threshold: bestThreshold, next: bestNext, rawBound: best }
-  }
-
-  /** Scores at the node's best multipliers (after `evaluate`), for fixing and branching. */
-  function scoresAt(state: Int8Array, lambda: Float64Array): void {
-    for (let j = 0; j < m; j++) {
-      if (state[j] !== 0) continue
-      let s = 0
-      for (let q = candidateStarts[j]; q < candidateStarts[j + 1]; q++) s += lambda[candidateRows[q]]
-      score[j] = s
-    }
-  }
 
   // The search: dive depth-first (the "in" child first, which finds incumbents), and after each
   // dive take the open node with the highest bound (which lowers the proven bound).
@@ -365,7 +163,7 @@ export function solveMaximalCoveringLagrangian(
   const keepLambda = () => open.length * rows < 20_000_000
   while (dive || open.length > 0) {
     if (performance.now() > options.deadline || nodes >= (options.maxNodes ?? Infinity)) {
-      timedOut = true
+      shared.timedOut = true
       break
     }
     let node: Node
@@ -386,19 +184,22 @@ export function solveMaximalCoveringLagrangian(
     nodes += 1
     const isRoot = nodes === 1
     const lambda = node.lambda ? Float64Array.from(node.lambda) : Float64Array.from(rootBestLambda)
-    const result = evaluate(node.state, lambda, isRoot ? 3000 : 60, !isRoot)
+    // the root's bound gets at most a third of the time left: dives after it find the incumbents
+    // (on the 10,000 × 1,000 bench at a 2 s limit the root alone used it all, leaving greedy's answer)
+    const enough = isRoot ? started + (options.deadline - started) / 3 : Infinity
+    const result = evaluate(node.state, lambda, isRoot ? 3000 : 60, !isRoot, enough)
     if (isRoot) rootBestLambda = Float64Array.from(lambda)
-    if (improvedSinceSearch) {
-      improvedSinceSearch = false
-      const better = swapLocalSearch(reduced, incumbent, options.deadline)
-      if (better.value > incumbentValue) {
-        incumbentValue = better.value
-        incumbent = better.sites
+    if (shared.improved) {
+      shared.improved = false
+      const better = swapLocalSearch(reduced, shared.sites, options.deadline)
+      if (better.value > shared.value) {
+        shared.value = better.value
+        shared.sites = better.sites
       }
     }
     const bound = Math.min(result.bound, roundBound(node.bound))
     if (isRoot) rootBound = bound
-    if (timedOut) {
+    if (shared.timedOut) {
       open.push({ ...node, bound })
       break
     }
@@ -451,20 +252,20 @@ export function solveMaximalCoveringLagrangian(
     else open.push({ state: out, lambda: keepLambda() ? stored : undefined, bound: outBound })
     dive = { state: into, lambda: stored, bound }
   }
-  let bound = Math.max(incumbentValue, closedMax)
+  let bound = Math.max(shared.value, closedMax)
   for (const node of open) bound = Math.max(bound, roundBound(node.bound))
   if (dive) bound = Math.max(bound, roundBound(dive.bound))
-  if (!Number.isFinite(bound)) bound = Math.max(incumbentValue, rootBound)
-  const gap = incumbentValue > 0 ? (bound - incumbentValue) / incumbentValue : bound > 0 ? Infinity : 0
+  if (!Number.isFinite(bound)) bound = Math.max(shared.value, rootBound)
+  const gap = shared.value > 0 ? (bound - shared.value) / shared.value : bound > 0 ? Infinity : 0
   return {
-    sites: [...incumbent].sort((a, b) => a - b),
-    value: incumbentValue,
+    sites: [...shared.sites].sort((a, b) => a - b),
+    value: shared.value,
     bound,
     proven: gap <= options.relativeGap + 1e-12,
     method: nodes <= 1 && open.length === 0 && !dive ? 'lagrangian' : 'branch-and-bound',
     nodes,
-    iterations,
-    timedOut,
+    iterations: shared.iterations,
+    timedOut: shared.timedOut,
     rootBound,
     localSearchValue: local.value,
     localSearchMs,

@@ -10,7 +10,7 @@ import type { ChangeRecorder } from '../events/events.service.ts'
 import type { Tables } from '../../db/tables.ts'
 import { InvalidInputError, NotFoundError } from '../../errors.ts'
 import { isRegionCode } from '../regions/region-codes.ts'
-import { PointGrid } from './coverage-sets.ts'
+import { PointGrid } from './point-grid.ts'
 import { metresInMinutes, validateSpeed } from './walkability.ts'
 import { assignNearestCentres, findCatchmentPairs } from './walking-areas.ts'
 import { type WalkingGraph, buildWalkingGraph, snapPoints } from './walking-graph.ts'
@@ -101,6 +101,16 @@ function demandOf(all: repo.DemandRows, prefix: string): repo.DemandRows {
   }
 }
 
+export interface CoverageInputs {
+  demand: Demand
+  centres: repo.CentreRow[]
+  subregions: repo.SitingRegion[]
+  gridPoints: { pointId: number; code: string }[]
+  times: Uint16Array
+  nearest: Int32Array
+  unsnapped: number[]
+}
+
 export class SitingData {
   private graphCache: { networkId: number; lines: repo.RoadEdgeRow[] } | undefined
   /**
@@ -109,6 +119,13 @@ export class SitingData {
    * coverage reads them again only after they have changed.
    */
   private demandCache: { version: number; rows: repo.DemandRows } | undefined
+  /**
+   * Per region and catchment method, what a coverage needs besides the summing: the points, centres,
+   * subregions, unified-grid membership and each point's covering-centre count and nearest centre.
+   * Kept while the versions of every table they come from stand (findCoverageInputVersion), so a
+   * repeated coverage only sums; a change anywhere empties the cache.
+   */
+  private coverageCache: { version: string; entries: Map<string, Promise<CoverageInputs>> } | undefined
 
   constructor(
     readonly db: Kysely<Tables>,
@@ -200,6 +217,38 @@ export class SitingData {
       throw new InvalidInputError('步行时间必须是 1 到 60 分钟的整数（字段 minutes）; minutes must be 1–60', [
         { field: 'minutes' },
       ])
+  }
+
+  /** What a coverage of the prefix by the method needs (see `coverageCache`), read once per data version. */
+  async coverageInputs(prefix: string, method: CatchmentMethod, minutes: number): Promise<CoverageInputs> {
+    // the version is read before the rows: inputs newer than their version are read again next time
+    const version = await repo.findCoverageInputVersion(this.db)
+    if (this.coverageCache?.version !== version) this.coverageCache = { version, entries: new Map() }
+    const { entries } = this.coverageCache
+    const key = method === 'radius' ? `${prefix}|radius` : `${prefix}|network|${minutes}`
+    let entry = entries.get(key)
+    if (!entry) {
+      entry = this.readCoverageInputs(prefix, method, minutes)
+      // a handful of regions and methods are asked for again and again; keep the latest 64
+      if (entries.size >= 64) entries.delete(entries.keys().next().value!)
+      entries.set(key, entry)
+      // a failed read (no network, bad minutes) is not kept
+      entry.catch(() => {
+        if (entries.get(key) === entry) entries.delete(key)
+      })
+    }
+    return entry
+  }
+
+  private async readCoverageInputs(prefix: string, method: CatchmentMethod, minutes: number): Promise<CoverageInputs> {
+    const [demand, centres, subregions, gridPoints] = await Promise.all([
+      this.demand(prefix),
+      repo.findCentres(this.db),
+      repo.findSubregions(this.db, prefix),
+      repo.findUnifiedGridPoints(this.db, prefix),
+    ])
+    const counts = await this.coverCounts(demand, centres, method, minutes, this.settings.walkingSpeed)
+    return { demand, centres, subregions, gridPoints, ...counts }
   }
 
   /** How many centres cover each demand point, and each point's nearest centre. */

@@ -3,7 +3,7 @@
 // (centre, point) pair within a distance. Pure and database-free; split out of walking-graph.ts
 // unchanged.
 
-import { IntList } from './coverage-sets.ts'
+import { IntList } from './point-grid.ts'
 import { metresInMinutes, validateBands, validateSpeed, walkingDefaults } from './walkability.ts'
 import { type SnappedPoints, type WalkingGraph, WalkingSearch } from './walking-graph.ts'
 /** Walking distance from the search's seeds to a snapped point, through either end of its edge. */

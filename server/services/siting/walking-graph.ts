@@ -8,7 +8,7 @@
 // heap, so a search allocates nothing per step.
 
 import { InvalidInputError } from '../../errors.ts'
-import { IntList } from './coverage-sets.ts'
+import { IntList } from './point-grid.ts'
 import { type RoadLine, type Walkability, validateSnapDistance, walkabilityOf, walkingDefaults } from './walkability.ts'
 /** The walking graph: nodes, straight edges between them, and each node's incident edges. */
 export interface WalkingGraph {
