@@ -445,7 +445,7 @@ describe.each(testDrivers())('the figures of a place on %s', (driver) => {
     const before = place.centreCoverages
     const first = await figuresOf(street)
     expect(place.centreCoverages).toBe(before)
-    // a centre moved a metre and back (migration 0140 versions the centres): computed again, same figures
+    // a centre moved a metre and back (migration 0135 versions the centres): computed again, same figures
     await sql`UPDATE service_centers SET location = ST_Translate(location, 0.00001, 0) WHERE id = (SELECT min(id) FROM service_centers)`.execute(
       database.db,
     )

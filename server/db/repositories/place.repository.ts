@@ -230,7 +230,7 @@ export async function findGridIssues(db: Kysely<Tables>, runId: number, gridId: 
 
 /**
  * What a place's centre coverage reads, as one version string: the data versions (migrations 0070,
- * 0105, 0140) of the population points, the service centres, the published unified grids and the regions.
+ * 0105, 0135) of the population points, the service centres, the published unified grids and the regions.
  */
 export async function readPlaceCoverageVersion(db: Kysely<Tables>): Promise<string> {
   const { rows } = await sql<{ version: string | null }>`
