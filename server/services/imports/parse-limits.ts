@@ -169,13 +169,14 @@ export class ParseBudget {
 
   /** Refuses a feature with too many vertices, or a file whose vertices add up to too many. */
   countVertices(index: number, count: number, file = this.file): void {
-    // counted from 1 in the text, as people count; the details keep the 0-based index
-    const at = featureNo(index)
+    // counted from 1 in the text, as people count; the details keep the 0-based index (said only
+    // when refusing: toLocaleString for every feature of a large file costs seconds)
+    const at = () => featureNo(index)
     if (count > this.limits.maxFeatureVertices)
       throw new TooLargeError(
         {
-          'zh-CN': `${file} ${at['zh-CN']}：${count} 个顶点，超过单个要素的上限 ${this.limits.maxFeatureVertices}（${settingName.maxFeatureVertices}），未导入任何数据`,
-          en: `${file} ${at.en}: ${count} vertices, over the limit of ${this.limits.maxFeatureVertices} per feature (${settingName.maxFeatureVertices}): nothing was stored`,
+          'zh-CN': `${file} ${at()['zh-CN']}：${count} 个顶点，超过单个要素的上限 ${this.limits.maxFeatureVertices}（${settingName.maxFeatureVertices}），未导入任何数据`,
+          en: `${file} ${at().en}: ${count} vertices, over the limit of ${this.limits.maxFeatureVertices} per feature (${settingName.maxFeatureVertices}): nothing was stored`,
         },
         [{ file, feature: index, field: 'geometry' }],
       )
@@ -183,8 +184,8 @@ export class ParseBudget {
     if (this.vertices > this.limits.maxVertices)
       throw new TooLargeError(
         {
-          'zh-CN': `${file}：到${at['zh-CN']}为止顶点总数已超过整个文件的上限 ${this.limits.maxVertices}（${settingName.maxVertices}），未导入任何数据`,
-          en: `${file}: the vertices up to ${at.en} pass the limit of ${this.limits.maxVertices} per file (${settingName.maxVertices}): nothing was stored`,
+          'zh-CN': `${file}：到${at()['zh-CN']}为止顶点总数已超过整个文件的上限 ${this.limits.maxVertices}（${settingName.maxVertices}），未导入任何数据`,
+          en: `${file}: the vertices up to ${at().en} pass the limit of ${this.limits.maxVertices} per file (${settingName.maxVertices}): nothing was stored`,
         },
         [{ file, feature: index, field: 'geometry' }],
       )
