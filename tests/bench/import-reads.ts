@@ -1,8 +1,10 @@
 // Issue 14, "heavy work must not starve reads", on PGlite (it shares the server's thread): the app
 // listening on loopback over an embedded database with a ×13 district's regions, a dry run of
 // 200,000 tiny polygons (as npm run generate would lay them out) while a client polls /api/summary
-// every 200 ms from another process; prints the largest wait and when it came, and the dry run's phases. Then one polygon
-// of 1,000,000 vertices checked (a dry run). Asserts nothing.
+// every 200 ms from another process; prints the largest wait and when it came, the event loop's
+// longest stall and the dry run's phases. Then one polygon of 1,000,000 vertices: at the default
+// caps (refused), then with the caps raised (checked, a dry run). Each figure with the load average.
+// Asserts nothing.
 //   npx tsx tests/bench/import-reads.ts        (IMPORT_READS_COUNT=200000, IMPORT_READS_VERTICES=1000000)
 //   BENCH_ONLY=import-reads npm run bench      the same, as rows of the bench's table
 import { spawn } from 'node:child_process'
