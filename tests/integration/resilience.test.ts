@@ -439,7 +439,7 @@ describe.each(testDrivers())('hostile and unlucky input on %s', (driver) => {
     )
     expect(response.statusCode).toBe(413)
     expect(response.json().details.errors[0]).toMatchObject({ file: 'dense.geojson', feature: 1, field: 'geometry' })
-    expect(response.json().message).toMatch(/dense\.geojson 要素 1：60 个顶点/)
+    expect(response.json().message).toMatch(/dense\.geojson 第 2 个要素：60 个顶点/)
     expect(await storedCounts()).toEqual(before)
   })
 
@@ -454,7 +454,108 @@ describe.each(testDrivers())('hostile and unlucky input on %s', (driver) => {
       { department: 'party' },
     )
     expect(response.statusCode).toBe(413)
-    expect(response.json().message).toMatch(/heavy\.geojson：到要素 3 为止顶点总数已超过整个文件的上限 100/)
+    expect(response.json().message).toMatch(/heavy\.geojson：到第 4 个要素为止顶点总数已超过整个文件的上限 100/)
+    expect(await storedCounts()).toEqual(before)
+  })
+
+  // the GeoJSON reader parses feature by feature: a fault far into a file is met after the features
+  // before it are read, and must refuse the file as a whole just the same
+  const threeFeatures = geojson([
+    { type: 'Polygon', coordinates: [ring(8)] },
+    { type: 'Polygon', coordinates: [ring(8, 100)] },
+    { type: 'Polygon', coordinates: [ring(8, 200)] },
+  ])
+
+  it.each([
+    [
+      'breaks off inside the third feature',
+      threeFeatures.slice(0, threeFeatures.lastIndexOf('[[') + 5),
+      { feature: 2, field: 'geometry' },
+      /^broken\.geojson 第 3 个要素 字段“geometry”：JSON 格式错误：文件在此要素中途结束（第 1 行第 \d+ 列）$/,
+      /^broken\.geojson feature 3 field "geometry": malformed JSON: the file ends inside this feature \(line 1, column \d+\)$/,
+    ],
+    [
+      'has a bad token in the second feature’s properties',
+      threeFeatures.replace('"code":"R-1"', '"code":R-1'),
+      { feature: 1, field: 'properties' },
+      /^broken\.geojson 第 2 个要素 字段“properties”：JSON 格式错误：.*R-1/,
+      /^broken\.geojson feature 2 field "properties": malformed JSON: .*R-1/,
+    ],
+    [
+      'lacks the comma after the first feature',
+      threeFeatures.replace('},{"type":"Feature"', '} {"type":"Feature"'),
+      { feature: 0 },
+      /^broken\.geojson 第 1 个要素：JSON 格式错误：此要素之后应为“,”或“\]”，出现了“\{”（第 1 行第 \d+ 列）$/,
+      /^broken\.geojson feature 1: malformed JSON: expected "," or "\]" after this feature, found "\{" \(line 1, column \d+\)$/,
+    ],
+    [
+      'has a bracket that does not match in the third feature',
+      threeFeatures.replace(/\]\]\}\}\]\}$/, ']}}]}'),
+      { feature: 2, field: 'geometry' },
+      /^broken\.geojson 第 3 个要素 字段“geometry”：JSON 格式错误：括号不配对，出现了“\}”/,
+      /^broken\.geojson feature 3 field "geometry": malformed JSON: brackets do not match, found "\}"/,
+    ],
+    [
+      'has more after its end',
+      `${threeFeatures}\n{}`,
+      {},
+      /^broken\.geojson：JSON 格式错误：JSON 结束之后还有内容，出现了“\{”（第 2 行第 1 列）$/,
+      /^broken\.geojson: malformed JSON: more after the end of the JSON, found "\{" \(line 2, column 1\)$/,
+    ],
+  ])(
+    'refuses a GeoJSON that %s: 400 naming the file, feature and field in zh-CN and English, nothing stored',
+    async (_, data, where, zh, en) => {
+      const before = await storedCounts()
+      const file = { name: 'broken.geojson', data }
+      const refused = await uploadFile(app, file, { department: 'party' })
+      expect(refused.statusCode).toBe(400)
+      expect(refused.json().message).toMatch(zh)
+      expect(refused.json().details.errors[0]).toEqual(expect.objectContaining({ file: 'broken.geojson', ...where }))
+      const english = await uploadFileIn(app, file, { department: 'party' }, 'en')
+      expect(english.statusCode).toBe(400)
+      expect(english.json().message).toMatch(en)
+      expect(await storedCounts()).toEqual(before)
+      const run = (await app.inject(`/api/imports/${refused.json().details.importId}`)).json()
+      expect(run).toMatchObject({ status: 'failed' })
+    },
+  )
+
+  it('stores the features of a well-formed file read feature by feature, as they were', async () => {
+    const response = await uploadFile(app, { name: 'three.geojson', data: threeFeatures }, { department: 'party' })
+    expect(response.statusCode, response.body).toBe(200)
+    expect(response.json()).toMatchObject({ status: 'succeeded', counts: { features: 3, accepted: 3 } })
+    const codes = await database.db
+      .selectFrom('grids as g')
+      .innerJoin('grid_layers as l', 'l.id', 'g.layer_id')
+      .select('g.code')
+      .where('l.department', '=', 'party')
+      .where('l.version', '=', response.json().layer.version)
+      .orderBy('g.code')
+      .execute()
+    expect(codes.map((g) => g.code)).toEqual(['R-0', 'R-1', 'R-2'])
+  })
+
+  it('refuses a GeoJSON over the feature cap with its whole count, without parsing the features past the cap', async () => {
+    const before = await storedCounts()
+    const features = Array.from({ length: 7 }, (_, i) => ({ type: 'Polygon', coordinates: [ring(5, i * 70)] }))
+    // the seventh feature is not JSON: only counted, never parsed, it cannot be what refuses the file
+    const data = geojson(features).replace('"code":"R-6"', '"code":R-6')
+    const response = await uploadFile(capped, { name: 'many.geojson', data }, { department: 'party' })
+    expect(response.statusCode).toBe(413)
+    expect(response.json().message).toMatch(/many\.geojson：共 7 个要素，超过上限 5（IMPORT_MAX_FEATURES）/)
+    expect(await storedCounts()).toEqual(before)
+  })
+
+  it('refuses a feature over the vertex cap before parsing it', async () => {
+    const before = await storedCounts()
+    const data = geojson([
+      { type: 'Polygon', coordinates: [ring(8)] },
+      { type: 'Polygon', coordinates: [ring(60, 200)] },
+    ]).replace('"code":"R-1"', '"code":R-1')
+    const response = await uploadFile(capped, { name: 'dense.geojson', data }, { department: 'party' })
+    expect(response.statusCode).toBe(413)
+    expect(response.json().details.errors[0]).toMatchObject({ file: 'dense.geojson', feature: 1, field: 'geometry' })
+    expect(response.json().message).toMatch(/dense\.geojson 第 2 个要素：60 个顶点/)
     expect(await storedCounts()).toEqual(before)
   })
 

@@ -54,8 +54,8 @@ insert into "import_runs" ("kind", "department", "file_name", "format", "dry_run
 
 -- stageGeometries
 INSERT INTO import_staging (import_run_id, index, community_code, valid, reason, empty, west, south, east, north, boundary)
-    SELECT $1::bigint, r.index, r."communityCode", t.valid, CASE WHEN t.valid THEN NULL ELSE ST_IsValidReason(t.g) END,
-           ST_IsEmpty(t.g), ST_XMin(t.g), ST_YMin(t.g), ST_XMax(t.g), ST_YMax(t.g),
-           ST_CollectionExtract(CASE WHEN t.valid THEN t.g ELSE ST_MakeValid(t.g) END, 3)
+    SELECT $1::bigint, r.index, r."communityCode", i.valid, CASE WHEN i.valid THEN NULL ELSE ST_IsValidReason(i.g) END,
+           ST_IsEmpty(i.g), ST_XMin(i.g), ST_YMin(i.g), ST_XMax(i.g), ST_YMax(i.g),
+           ST_CollectionExtract(CASE WHEN i.valid THEN i.g ELSE ST_MakeValid(i.g) END, 3)
     FROM json_to_recordset($2::json) AS r(index int, geometry text, srid int, "communityCode" text),
-         LATERAL (SELECT i.g, ST_IsValid(i.g) AS valid FROM (SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), r.srid), 4326) AS g) i) t;
+         LATERAL (SELECT x.g, ST_IsValid(x.g) AS valid FROM (SELECT ST_Transform(ST_SetSRID(ST_GeomFromWKB(decode(r.geometry, 'hex')), r.srid), 4326) AS g OFFSET 0) x OFFSET 0) i;

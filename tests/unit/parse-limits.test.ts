@@ -75,7 +75,8 @@ describe('ParseBudget', () => {
   })
 
   it('refuses a feature over the vertex cap, and a file whose features add up over it', () => {
-    expect(() => new ParseBudget('a', limits).countVertices(2, 11)).toThrow(/要素 2：11 个顶点/)
+    // the text counts features from 1: index 2 is the third
+    expect(() => new ParseBudget('a', limits).countVertices(2, 11)).toThrow(/a 第 3 个要素：11 个顶点/)
     const budget = new ParseBudget('a', limits)
     budget.countVertices(0, 10)
     budget.countVertices(1, 10)

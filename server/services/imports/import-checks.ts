@@ -1,10 +1,11 @@
 // What every import checks the same way, whatever it imports (grids, regions): reading a field by
 // its aliases, settling the coordinate frame, the per-feature geometry checks before and after
 // PostGIS has seen the geometry, and the report that names file, feature and field. Pure: no database.
-import type { Geometry, Position } from 'geojson'
+import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson'
 import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import type { GeometryCheck } from '../../db/repositories/imports.repository.ts'
 import type { ImportReportItem } from '../../schemas/imports.schema.ts'
+import { writeWkb } from '../../db/wkb.ts'
 import { type SourceCrs, acceptedFrames, bd09ToWgs84, gcj02ToWgs84, isInChina, parseCrs } from './crs.ts'
 import type { ParsedFeature } from './import-formats.ts'
 import { featureNo, say } from './messages.ts'
@@ -149,7 +150,7 @@ export function settleCrs(
   return { kind: 'epsg', srid: 4326 }
 }
 
-/** A feature's polygon ready for PostGIS: GeoJSON in an SRID PostGIS knows, GCJ-02/BD-09 already converted to WGS84. */
+/** A feature's polygon ready for PostGIS: 2D WKB in hex, in an SRID PostGIS knows, GCJ-02/BD-09 already converted to WGS84. */
 export interface PreparedGeometry {
   geometry: string
   srid: number
@@ -201,7 +202,8 @@ export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): Prepare
   }
   // CGCS2000 differs from WGS84 by centimetres: stored as WGS84 without a datum shift
   return {
-    geometry: JSON.stringify(geometry),
+    // WKB: PostGIS reads it several times faster than GeoJSON, and Node writes it faster than JSON
+    geometry: Buffer.from(writeWkb(geometry as Polygon | MultiPolygon)).toString('hex'),
     srid: crs.kind === 'epsg' ? (crs.srid === 4490 ? 4326 : crs.srid) : 4326,
   }
 }

@@ -5,7 +5,7 @@
 import { say } from './messages.ts'
 import { type ParseLimits, parseLimitsOf } from './parse-limits.ts'
 import { type ImportFile, type ParsedLayer, fail } from './import-formats-common.ts'
-import { parseGeoJson } from './import-formats-geojson.ts'
+import { readGeoJson } from './geojson-reader.ts'
 import { parseCsv } from './import-formats-csv.ts'
 import { parseShapefileZip } from './import-formats-shapefile.ts'
 import { parseGeoPackage } from './import-formats-geopackage.ts'
@@ -22,7 +22,7 @@ export async function parseUpload(
   options: { crsGiven?: boolean } = {},
 ): Promise<ParsedLayer> {
   const name = file.name.toLowerCase()
-  if (name.endsWith('.geojson') || name.endsWith('.json')) return parseGeoJson(file, limits)
+  if (name.endsWith('.geojson') || name.endsWith('.json')) return readGeoJson(file, limits)
   if (name.endsWith('.csv')) return parseCsv(file, limits)
   if (name.endsWith('.zip')) return parseShapefileZip(file, limits, options.crsGiven ?? false)
   if (name.endsWith('.gpkg')) return parseGeoPackage(file, limits)

@@ -7,6 +7,7 @@
 import type { Geometry } from 'geojson'
 import { type Config, settings } from '../../config.ts'
 import { LocalizedInputError, TooLargeError } from '../../errors.ts'
+import { featureNo } from './messages.ts'
 
 export interface ParseLimits {
   maxFeatures: number
@@ -168,11 +169,14 @@ export class ParseBudget {
 
   /** Refuses a feature with too many vertices, or a file whose vertices add up to too many. */
   countVertices(index: number, count: number, file = this.file): void {
+    // counted from 1 in the text, as people count; the details keep the 0-based index (said only
+    // when refusing: toLocaleString for every feature of a large file costs seconds)
+    const at = () => featureNo(index)
     if (count > this.limits.maxFeatureVertices)
       throw new TooLargeError(
         {
-          'zh-CN': `${file} 要素 ${index}：${count} 个顶点，超过单个要素的上限 ${this.limits.maxFeatureVertices}（${settingName.maxFeatureVertices}），未导入任何数据`,
-          en: `${file} feature ${index}: ${count} vertices, over the limit of ${this.limits.maxFeatureVertices} per feature (${settingName.maxFeatureVertices}): nothing was stored`,
+          'zh-CN': `${file} ${at()['zh-CN']}：${count} 个顶点，超过单个要素的上限 ${this.limits.maxFeatureVertices}（${settingName.maxFeatureVertices}），未导入任何数据`,
+          en: `${file} ${at().en}: ${count} vertices, over the limit of ${this.limits.maxFeatureVertices} per feature (${settingName.maxFeatureVertices}): nothing was stored`,
         },
         [{ file, feature: index, field: 'geometry' }],
       )
@@ -180,8 +184,8 @@ export class ParseBudget {
     if (this.vertices > this.limits.maxVertices)
       throw new TooLargeError(
         {
-          'zh-CN': `${file}：到要素 ${index} 为止顶点总数已超过整个文件的上限 ${this.limits.maxVertices}（${settingName.maxVertices}），未导入任何数据`,
-          en: `${file}: the vertices up to feature ${index} pass the limit of ${this.limits.maxVertices} per file (${settingName.maxVertices}): nothing was stored`,
+          'zh-CN': `${file}：到${at()['zh-CN']}为止顶点总数已超过整个文件的上限 ${this.limits.maxVertices}（${settingName.maxVertices}），未导入任何数据`,
+          en: `${file}: the vertices up to ${at().en} pass the limit of ${this.limits.maxVertices} per file (${settingName.maxVertices}): nothing was stored`,
         },
         [{ file, feature: index, field: 'geometry' }],
       )
@@ -193,8 +197,8 @@ export class ParseBudget {
     const seconds = Math.round(this.limits.parseMs / 100) / 10
     throw new TooLargeError(
       {
-        'zh-CN': `${this.file}：解析超过时间预算 ${seconds} 秒（${settingName.parseMs}），在要素 ${index} 处停止，未导入任何数据`,
-        en: `${this.file}: parsing took longer than its budget of ${seconds} s (${settingName.parseMs}); stopped at feature ${index}: nothing was stored`,
+        'zh-CN': `${this.file}：解析超过时间预算 ${seconds} 秒（${settingName.parseMs}），在${featureNo(index)['zh-CN']}处停止，未导入任何数据`,
+        en: `${this.file}: parsing took longer than its budget of ${seconds} s (${settingName.parseMs}); stopped at ${featureNo(index).en}: nothing was stored`,
       },
       [{ file: this.file, feature: index }],
     )
@@ -207,8 +211,8 @@ export class ParseBudget {
     if ('problem' in measure)
       throw new LocalizedInputError(
         {
-          'zh-CN': `${this.file} 要素 ${index} 字段 "${measure.field}"：${measure.problem['zh-CN']}`,
-          en: `${this.file} feature ${index} field "${measure.field}": ${measure.problem.en}`,
+          'zh-CN': `${this.file} ${featureNo(index)['zh-CN']} 字段“${measure.field}”：${measure.problem['zh-CN']}`,
+          en: `${this.file} ${featureNo(index).en} field "${measure.field}": ${measure.problem.en}`,
         },
         [{ file: this.file, feature: index, field: measure.field }],
       )
@@ -216,8 +220,8 @@ export class ParseBudget {
     if (properties !== undefined && nestsDeeperThan(properties, maxPropertyDepth))
       throw new LocalizedInputError(
         {
-          'zh-CN': `${this.file} 要素 ${index} 字段 "properties"：属性嵌套超过 ${maxPropertyDepth} 层`,
-          en: `${this.file} feature ${index} field "properties": properties nested deeper than ${maxPropertyDepth} levels`,
+          'zh-CN': `${this.file} ${featureNo(index)['zh-CN']} 字段“properties”：属性嵌套超过 ${maxPropertyDepth} 层`,
+          en: `${this.file} ${featureNo(index).en} field "properties": properties nested deeper than ${maxPropertyDepth} levels`,
         },
         [{ file: this.file, feature: index, field: 'properties' }],
       )
