@@ -19,6 +19,7 @@
 //   BENCH_SKIP_PARTY=1       skip the party-coverage rules (tests/bench/party.ts: ×1 and ×10 on server PostGIS,
 //                            ×1 on PGlite, the party page's first map drawn; its own PARTY_BENCH_* switches);
 //                            BENCH_ONLY=party for only them
+//   BENCH_MERGE_ONLY=1       the 多网合一 timings and tiling figures only (the same as BENCH_ONLY=merge)
 //   BENCH_ONLY=import-reads  only when named: /api/summary polled from another process during a 200,000-polygon
 //                            dry run on PGlite, then one polygon of 1,000,000 vertices (tests/bench/import-reads.ts;
 //                            IMPORT_READS_COUNT, IMPORT_READS_VERTICES)
@@ -48,7 +49,7 @@ interface Tile {
   y: number
 }
 
-const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim())
+const only = process.env.BENCH_MERGE_ONLY ? ['merge'] : process.env.BENCH_ONLY?.split(',').map((part) => part.trim())
 const runs = (part: 'startup' | 'tiles' | 'merge' | 'soak' | 'siting' | 'imports' | 'party') =>
   !only || only.includes(part)
 const scales = (process.env.BENCH_SCALES ?? '1').split(',').map(Number)
