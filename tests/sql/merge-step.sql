@@ -175,20 +175,26 @@ SELECT count(*)::int AS n FROM merge_unified;
 
 UPDATE merge_unified u SET geom = r.geom, boundary = ST_Transform(r.geom, 4326), valid = ST_IsValid(ST_Transform(r.geom, 4326))
     FROM (
-      SELECT community_code, label, ST_BuildArea(ST_UnaryUnion(outline, $1::float8)) AS geom FROM merge_unified
-      WHERE outline IS NOT NULL AND geom IS NOT NULL AND NOT valid
+      SELECT community_code, label, (SELECT CASE WHEN outline IS NOT NULL AND ST_IsValid(back) AND ST_IsValid(ST_Transform(back, 4326))
+                   AND NOT abs(ST_Area(back) - ST_Area(rounded)) > $1::float8 * ST_Perimeter(back) + 0.01 THEN back ELSE rounded END
+       FROM (SELECT ST_Snap(rounded, outline, $2::float8) AS back) b) AS geom
+      FROM (SELECT community_code, label, outline, ST_BuildArea(ST_UnaryUnion(outline, $3::float8)) AS rounded FROM merge_unified
+            WHERE outline IS NOT NULL AND geom IS NOT NULL AND NOT valid) b
     ) r
     WHERE u.community_code = r.community_code AND u.label = r.label;
 
 WITH bad AS MATERIALIZED (
-      SELECT community_code, label FROM merge_unified
+      SELECT community_code, label, outline FROM merge_unified
       WHERE geom IS NULL OR abs(ST_Area(geom) - area) > $1::float8 * ST_Perimeter(geom) + 0.01 OR NOT valid
     )
     UPDATE merge_unified u SET geom = r.geom, boundary = ST_Transform(r.geom, 4326), valid = ST_IsValid(ST_Transform(r.geom, 4326))
     FROM (
-      SELECT f.community_code, l.label, ST_Union(f.geom, $2::float8) AS geom
-      FROM bad JOIN merge_label l ON l.label = bad.label JOIN merge_face f ON f.face_id = l."faceId" AND f.community_code = bad.community_code
-      GROUP BY f.community_code, l.label
+      SELECT community_code, label, (SELECT CASE WHEN outline IS NOT NULL AND ST_IsValid(back) AND ST_IsValid(ST_Transform(back, 4326))
+                   AND NOT abs(ST_Area(back) - ST_Area(rounded)) > $2::float8 * ST_Perimeter(back) + 0.01 THEN back ELSE rounded END
+       FROM (SELECT ST_Snap(rounded, outline, $3::float8) AS back) b) AS geom
+      FROM (SELECT f.community_code, l.label, bad.outline, ST_Union(f.geom, $4::float8) AS rounded
+            FROM bad JOIN merge_label l ON l.label = bad.label JOIN merge_face f ON f.face_id = l."faceId" AND f.community_code = bad.community_code
+            GROUP BY f.community_code, l.label, bad.outline) b
     ) r
     WHERE u.community_code = r.community_code AND u.label = r.label;
 
