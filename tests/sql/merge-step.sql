@@ -231,8 +231,13 @@ UPDATE merge_unified u SET code = a.code
       FROM merge_unified u JOIN merge_community c ON c.code = u.community_code
     ), s AS MATERIALIZED (
       -- back in EPSG:4326, the vertices along the community boundary are put exactly on its densified
-      -- vertices (there they were, to the millimetre): its edges and the grids' then coincide as stored
-      SELECT r.*, ST_Multi(ST_Snap(r.boundary, r.stored_outline, $1::float8)) AS snapped FROM r
+      -- vertices (there they were, to the millimetre): its edges and the grids' then coincide as stored.
+      -- Vertex onto vertex only: ST_Snap also inserts a reference vertex into any edge of the shape
+      -- within the tolerance of it, unless the shape has that vertex already, so two grids sharing an
+      -- edge a hair from a boundary vertex part there (see storedCorners)
+      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, (SELECT ST_Collect(p.geom) FROM ST_DumpPoints(r.stored_outline) p, (SELECT ST_Points(r.boundary) AS corners) v
+       WHERE p.geom && ST_Expand(r.boundary, $1::float8) AND ST_DWithin(p.geom, v.corners, $2::float8)), $3::float8), r.boundary)) AS snapped
+      FROM r
     ), u AS MATERIALIZED (
       -- a snap that leaves the shape invalid (two vertices within the tolerance of one boundary vertex
       -- make a spike) is repaired, not dropped: the shape as transformed lies up to a millimetre off the
@@ -254,7 +259,7 @@ UPDATE merge_unified u SET code = a.code
       FROM s
     ), inserted AS (
       INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, households, population, boundary)
-      SELECT $2::bigint, u.code, u.community_code, u.area, coalesce(h.households, 0), coalesce(h.residents, 0), u.boundary
+      SELECT $4::bigint, u.code, u.community_code, u.area, coalesce(h.households, 0), coalesce(h.residents, 0), u.boundary
       FROM u
 
       LEFT JOIN LATERAL (
@@ -265,8 +270,8 @@ UPDATE merge_unified u SET code = a.code
     ), mapped AS (
       INSERT INTO unified_grid_sources (unified_grid_id, grid_id, overlap_m2, share)
       SELECT i.id, s."gridId", s."overlapM2", least(1, s."overlapM2" / nullif(i.area_m2, 0))
-      FROM unnest($3::text[], $4::int[],
-                  $5::bigint[], $6::float8[]) AS s(community, label, "gridId", "overlapM2")
+      FROM unnest($5::text[], $6::int[],
+                  $7::bigint[], $8::float8[]) AS s(community, label, "gridId", "overlapM2")
       JOIN merge_unified mu ON mu.community_code = s.community AND mu.label = s.label
       JOIN inserted i ON i.code = mu.code
     )
@@ -279,8 +284,13 @@ UPDATE merge_unified u SET code = a.code
       FROM merge_unified u JOIN merge_community c ON c.code = u.community_code
     ), s AS MATERIALIZED (
       -- back in EPSG:4326, the vertices along the community boundary are put exactly on its densified
-      -- vertices (there they were, to the millimetre): its edges and the grids' then coincide as stored
-      SELECT r.*, ST_Multi(ST_Snap(r.boundary, r.stored_outline, $1::float8)) AS snapped FROM r
+      -- vertices (there they were, to the millimetre): its edges and the grids' then coincide as stored.
+      -- Vertex onto vertex only: ST_Snap also inserts a reference vertex into any edge of the shape
+      -- within the tolerance of it, unless the shape has that vertex already, so two grids sharing an
+      -- edge a hair from a boundary vertex part there (see storedCorners)
+      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, (SELECT ST_Collect(p.geom) FROM ST_DumpPoints(r.stored_outline) p, (SELECT ST_Points(r.boundary) AS corners) v
+       WHERE p.geom && ST_Expand(r.boundary, $1::float8) AND ST_DWithin(p.geom, v.corners, $2::float8)), $3::float8), r.boundary)) AS snapped
+      FROM r
     ), u AS MATERIALIZED (
       -- a snap that leaves the shape invalid (two vertices within the tolerance of one boundary vertex
       -- make a spike) is repaired, not dropped: the shape as transformed lies up to a millimetre off the
@@ -302,12 +312,12 @@ UPDATE merge_unified u SET code = a.code
       FROM s
     ), inserted AS (
       INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, households, population, boundary)
-      SELECT $2::bigint, u.code, u.community_code, u.area, coalesce(l.households, 0), coalesce(h.residents, 0), u.boundary
+      SELECT $4::bigint, u.code, u.community_code, u.area, coalesce(l.households, 0), coalesce(h.residents, 0), u.boundary
       FROM u
       LEFT JOIN (
         SELECT mu.code, l.households FROM merge_unified mu
-        JOIN unnest($3::text[], $4::int[],
-                    $5::int[]) AS l(community, label, households)
+        JOIN unnest($5::text[], $6::int[],
+                    $7::int[]) AS l(community, label, households)
           ON l.community = mu.community_code AND l.label = mu.label
       ) l ON l.code = u.code
       LEFT JOIN LATERAL (
@@ -318,8 +328,8 @@ UPDATE merge_unified u SET code = a.code
     ), mapped AS (
       INSERT INTO unified_grid_sources (unified_grid_id, grid_id, overlap_m2, share)
       SELECT i.id, s."gridId", s."overlapM2", least(1, s."overlapM2" / nullif(i.area_m2, 0))
-      FROM unnest($6::text[], $7::int[],
-                  $8::bigint[], $9::float8[]) AS s(community, label, "gridId", "overlapM2")
+      FROM unnest($8::text[], $9::int[],
+                  $10::bigint[], $11::float8[]) AS s(community, label, "gridId", "overlapM2")
       JOIN merge_unified mu ON mu.community_code = s.community AND mu.label = s.label
       JOIN inserted i ON i.code = mu.code
     )
