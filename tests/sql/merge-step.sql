@@ -235,8 +235,9 @@ UPDATE merge_unified u SET code = a.code
       -- Vertex onto vertex only: ST_Snap also inserts a reference vertex into any edge of the shape
       -- within the tolerance of it, unless the shape has that vertex already, so two grids sharing an
       -- edge a hair from a boundary vertex part there (see storedCorners)
-      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, (SELECT ST_Collect(p.geom) FROM ST_DumpPoints(r.stored_outline) p, (SELECT ST_Points(r.boundary) AS corners) v
-       WHERE p.geom && ST_Expand(r.boundary, $1::float8) AND ST_DWithin(p.geom, v.corners, $2::float8)), $3::float8), r.boundary)) AS snapped
+      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, (SELECT ST_Collect(p.geom) FROM ST_DumpPoints(r.stored_outline) p,
+         (SELECT ST_Points(r.boundary) AS corners, ST_Expand(r.boundary, $1::float8) AS box) v
+       WHERE p.geom && v.box AND ST_DWithin(p.geom, v.corners, $2::float8)), $3::float8), r.boundary)) AS snapped
       FROM r
     ), u AS MATERIALIZED (
       -- a snap that leaves the shape invalid (two vertices within the tolerance of one boundary vertex
@@ -288,8 +289,9 @@ UPDATE merge_unified u SET code = a.code
       -- Vertex onto vertex only: ST_Snap also inserts a reference vertex into any edge of the shape
       -- within the tolerance of it, unless the shape has that vertex already, so two grids sharing an
       -- edge a hair from a boundary vertex part there (see storedCorners)
-      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, (SELECT ST_Collect(p.geom) FROM ST_DumpPoints(r.stored_outline) p, (SELECT ST_Points(r.boundary) AS corners) v
-       WHERE p.geom && ST_Expand(r.boundary, $1::float8) AND ST_DWithin(p.geom, v.corners, $2::float8)), $3::float8), r.boundary)) AS snapped
+      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, (SELECT ST_Collect(p.geom) FROM ST_DumpPoints(r.stored_outline) p,
+         (SELECT ST_Points(r.boundary) AS corners, ST_Expand(r.boundary, $1::float8) AS box) v
+       WHERE p.geom && v.box AND ST_DWithin(p.geom, v.corners, $2::float8)), $3::float8), r.boundary)) AS snapped
       FROM r
     ), u AS MATERIALIZED (
       -- a snap that leaves the shape invalid (two vertices within the tolerance of one boundary vertex
