@@ -9,8 +9,11 @@ export interface InputLocation {
 
 export class NotFoundError extends Error {
   readonly code = 'not_found'
-  constructor(message: string) {
-    super(message)
+  /** The message in zh-CN and English, when given so (the message is then the zh-CN text). */
+  readonly text?: LocalizedText
+  constructor(message: string | LocalizedText) {
+    super(typeof message === 'string' ? message : message['zh-CN'])
+    if (typeof message !== 'string') this.text = message
     this.name = 'NotFoundError'
   }
 }
@@ -44,8 +47,11 @@ export class SilentDatabaseFailureError extends Error {
 /** The request is well formed but the resource is not in a state that allows it (e.g. publishing a failed run). */
 export class ConflictError extends Error {
   readonly code = 'conflict'
-  constructor(message: string) {
-    super(message)
+  /** The message in zh-CN and English, when given so (the message is then the zh-CN text). */
+  readonly text?: LocalizedText
+  constructor(message: string | LocalizedText) {
+    super(typeof message === 'string' ? message : message['zh-CN'])
+    if (typeof message !== 'string') this.text = message
     this.name = 'ConflictError'
   }
 }

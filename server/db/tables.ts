@@ -3,6 +3,7 @@
 import type { ColumnType, Generated } from 'kysely'
 import type {
   DepartmentAlignment,
+  HouseholdSource,
   MergeIssueKind,
   MergeRunParams,
   MergeRunStats,
@@ -149,6 +150,10 @@ export interface MergeRunsTable {
   stats: Json<Partial<MergeRunStats>>
   alignment: Json<DepartmentAlignment[]>
   error: string | null
+  /** the English text of a failure whose zh-CN text is `error` (0125) */
+  error_en: Generated<string | null>
+  /** where a household-balanced run took its household figures from (0125) */
+  household_source: Generated<HouseholdSource | null>
   is_published: Generated<boolean>
   published_at: Timestamp | null
   started_at: Generated<Date>

@@ -21,8 +21,14 @@ export const databaseUnavailable = {
 
 export default fp(async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof NotFoundError) return reply.status(404).send({ error: error.code, message: error.message })
-    if (error instanceof ConflictError) return reply.status(409).send({ error: error.code, message: error.message })
+    if (error instanceof NotFoundError) {
+      const message = error.text ? localize(error.text, request.headers['accept-language']) : error.message
+      return reply.status(404).send({ error: error.code, message })
+    }
+    if (error instanceof ConflictError) {
+      const message = error.text ? localize(error.text, request.headers['accept-language']) : error.message
+      return reply.status(409).send({ error: error.code, message })
+    }
     if (error instanceof LocalizedInputError) {
       return reply.status(error instanceof TooLargeError ? 413 : 400).send({
         error: error instanceof TooLargeError ? 'too_large' : error.code,

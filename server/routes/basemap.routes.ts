@@ -12,9 +12,10 @@ export const basemapArchivePath = '/api/basemap.pmtiles'
 export const basemapRoutes: FastifyPluginAsyncTypebox<{ archive?: string }> = async (app, { archive }) => {
   if (!archive) {
     app.get(basemapArchivePath, { schema: { hide: true } }, async () => {
-      throw new NotFoundError(
-        '未配置 PMTiles 底图（BASEMAP_PMTILES）; no PMTiles basemap is configured (BASEMAP_PMTILES)',
-      )
+      throw new NotFoundError({
+        'zh-CN': '未配置 PMTiles 底图（BASEMAP_PMTILES）',
+        en: 'no PMTiles basemap is configured (BASEMAP_PMTILES)',
+      })
     })
     return
   }

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { preferredLanguage } from '../plugins/language.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import {
   MergeDefaults,
@@ -12,6 +14,12 @@ import {
   MergeRunPath,
 } from '../schemas/merge.schema.ts'
 import { scopeOf } from './scope.ts'
+
+/** A run as the request reads it: why it failed in English when the request prefers English. */
+function inLanguage<T extends { error: string | null; errorEn: string | null }>(run: T, request: FastifyRequest): T {
+  const english = preferredLanguage(request.headers['accept-language']) === 'en'
+  return english && run.errorEn ? { ...run, error: run.errorEn } : run
+}
 
 export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const merges = app.services.merge
@@ -38,7 +46,7 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 202: MergeRun, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(202).send(await merges.startRun(request.body)),
+    async (request, reply) => reply.status(202).send(inLanguage(await merges.startRun(request.body), request)),
   )
 
   app.post(
@@ -64,7 +72,7 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MergeRun, ...errorResponses },
       },
     },
-    async (request) => merges.getRun(request.params.id),
+    async (request) => inLanguage(await merges.getRun(request.params.id), request),
   )
 
   app.get(
@@ -91,7 +99,7 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MergeRun, 409: errorResponses[400], ...errorResponses },
       },
     },
-    async (request) => merges.publishRun(request.params.id),
+    async (request) => inLanguage(await merges.publishRun(request.params.id), request),
   )
 
   app.get(

@@ -26,6 +26,10 @@ export const MergeRunStatus = Type.Union([
 ])
 export type MergeRunStatus = Static<typeof MergeRunStatus>
 
+/** Where a household-balanced run took its households from: the grid layers' 户数, or population points. */
+export const HouseholdSource = Type.Union([Type.Literal('grid_layers'), Type.Literal('population_points')])
+export type HouseholdSource = Static<typeof HouseholdSource>
+
 const departmentPattern = '^[a-z][a-z_]{1,30}$'
 
 /** The body of POST /api/merge-runs: flat (external clients rely on it); toMergeParams shapes it. */
@@ -124,6 +128,19 @@ export const MergeRunStats = Type.Object({
   unifyMs: Type.Integer(),
   issuesMs: Type.Integer(),
   alignmentMs: Type.Integer(),
+  tiling: Type.Object(
+    {
+      maxSymDifferenceM2: Type.Number(),
+      maxOverlapM2: Type.Number(),
+      maxVertexOutsideM: Type.Number(),
+      slivers: Type.Integer(),
+    },
+    {
+      description:
+        'the stored result against its communities in EPSG:4326: largest symmetric difference, overlap and vertex outside, and unified grids under the sliver thresholds (a run over 0.5 m², 0.01 m² or 5 cm fails)',
+    },
+  ),
+  tilingMs: Type.Integer(),
 })
 export type MergeRunStats = Static<typeof MergeRunStats>
 
@@ -151,7 +168,12 @@ export const MergeRun = Type.Object({
   progress: Type.Number({ minimum: 0, maximum: 1 }),
   stats: Type.Partial(MergeRunStats, { description: 'empty until the run succeeded' }),
   alignment: Type.Array(DepartmentAlignment),
-  error: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()], {
+    description: 'why the run failed, in the language the request asks for (zh-CN unless English)',
+  }),
+  householdSource: Type.Union([HouseholdSource, Type.Null()], {
+    description: 'household-balanced: where the households per face came from (null for the base strategy)',
+  }),
   isPublished: Type.Boolean(),
   startedAt: DateTime,
   finishedAt: Type.Union([DateTime, Type.Null()]),
@@ -183,6 +205,7 @@ export const MergeIssueList = Type.Object({
       id: Type.Integer(),
       kind: MergeIssueKind,
       communityCode: Type.Union([Type.String(), Type.Null()]),
+      communityName: Type.Union([Type.String(), Type.Null()], { description: 'the community’s name (名称)' }),
       department: Type.Union([Type.String(), Type.Null()]),
       areaM2: Type.Number(),
       gridIds: Type.Array(Type.Integer()),

@@ -5,6 +5,7 @@ import type { Database } from '../../server/db/database.ts'
 import { stopIdleEngines } from '../../server/services/merge/merge-engine.ts'
 import type { MergeRequest } from '../../server/schemas/merge.schema.ts'
 import { mergeExecutionFor, prepareMerges } from '../../server/services/merge/merge-run.ts'
+import type { RunTiling } from '../../server/services/merge/merge-tiling.ts'
 import { type TestApp, credentialHeaders } from '../helpers/app.ts'
 import { median, percentile, timeIt } from './stats.ts'
 
@@ -84,6 +85,7 @@ export async function benchMerge(
   const underLoad = await loaded
   const balanced = await runMerge(database, app, { strategy: 'household_balanced' })
   const stats = alone.run.stats as Record<string, number> & { issues: Record<string, number> }
+  const tiling = (alone.run.stats as { tiling: RunTiling }).tiling
   const grids = (alone.run.alignment as { grids: number }[]).reduce((sum, a) => sum + a.grids, 0)
   const summed = alone.parallel > 1 ? `, summed over ${alone.parallel} parallel steps` : ''
   return {
@@ -115,6 +117,21 @@ export async function benchMerge(
         '—',
       ],
       [`${label}   phase: alignment`, 1, stats.alignmentMs, '', '—'],
+      [`${label}   phase: tiling check from the stored rows`, 1, stats.tilingMs, '', '—'],
+      [
+        `${label} tiling (stored rows, EPSG:4326, largest per community): symmetric difference m² / overlap m² / vertex outside cm`,
+        1,
+        `${tiling.maxSymDifferenceM2.toFixed(3)} / ${tiling.maxOverlapM2.toFixed(4)} / ${(tiling.maxVertexOutsideM * 100).toFixed(2)}`,
+        '',
+        '≤ 0.5 / ≤ 0.01 / ≤ 5',
+      ],
+      [
+        `${label} crumbs: unified grids under the sliver thresholds (not a whole community or island part)`,
+        1,
+        tiling.slivers,
+        '',
+        '0',
+      ],
       [`${label}   publish`, 1, alone.publishMs, '', '—'],
       [
         `${label} the same merge with the household-balanced strategy (${(balanced.run.stats as { unifiedGrids: number }).unifiedGrids} unified)`,
@@ -123,6 +140,7 @@ export async function benchMerge(
         '',
         '—',
       ],
+      balancedTilingRow(label, balanced.run),
       [`${label} cold tile while idle`, idle.length, median(idle), percentile(idle, 95), '—'],
       [
         `${label} cold tile during a second merge (p95 ratio ${(percentile(busy, 95) / percentile(idle, 95)).toFixed(2)}×)`,
@@ -134,6 +152,20 @@ export async function benchMerge(
       [`${label} that merge, serving those ${busy.length} tiles meanwhile`, 1, underLoad.ms, '', '—'],
     ],
   }
+}
+
+/** The household-balanced run's tiling figures from the stored rows, or why it failed. */
+function balancedTilingRow(label: string, run: { status: string; error: string | null; stats: unknown }) {
+  const tiling = (run.stats as { tiling?: RunTiling }).tiling
+  return [
+    `${label} household-balanced tiling (stored rows): symmetric difference m² / overlap m² / vertex outside cm; crumbs`,
+    1,
+    tiling
+      ? `${tiling.maxSymDifferenceM2.toFixed(3)} / ${tiling.maxOverlapM2.toFixed(4)} / ${(tiling.maxVertexOutsideM * 100).toFixed(2)}; ${tiling.slivers}`
+      : `${run.status}: ${run.error ?? ''}`,
+    '',
+    '≤ 0.5 / ≤ 0.01 / ≤ 5; 0',
+  ]
 }
 
 /** Time growth against input growth between the smallest and the largest merge of one driver. */

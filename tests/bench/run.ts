@@ -21,6 +21,7 @@
 //                            BENCH_ONLY=party for only them
 //   BENCH_SKIP_PLACE=1       skip the place panel's figures on PGlite (tests/bench/place.ts: district, street and
 //                            unified grid, cold and warm; its own PLACE_BENCH_* switches); BENCH_ONLY=place for only them
+//   BENCH_MERGE_ONLY=1       the 多网合一 timings and tiling figures only (the same as BENCH_ONLY=merge)
 //   BENCH_ONLY=import-reads  only when named: /api/summary polled from another process during a 200,000-polygon
 //                            dry run on PGlite, then one polygon of 1,000,000 vertices (tests/bench/import-reads.ts;
 //                            IMPORT_READS_COUNT, IMPORT_READS_VERTICES)
@@ -50,7 +51,7 @@ interface Tile {
   y: number
 }
 
-const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim())
+const only = process.env.BENCH_MERGE_ONLY ? ['merge'] : process.env.BENCH_ONLY?.split(',').map((part) => part.trim())
 const runs = (part: 'startup' | 'tiles' | 'merge' | 'soak' | 'siting' | 'imports' | 'party' | 'place') =>
   !only || only.includes(part)
 const scales = (process.env.BENCH_SCALES ?? '1').split(',').map(Number)

@@ -101,6 +101,23 @@ describe('the merge workspace in a real browser', () => {
       defaultMergeParams.baseDepartment,
     )
     expect(form).toContain('默认 综治')
+    // the department pickers start on a real choice; the base department offers the departments
+    // that have layers, each once
+    const optionsOf = (testId: string) =>
+      page
+        .getByTestId(testId)
+        .locator('option')
+        .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value))
+    const layered = await database.db
+      .selectFrom('grid_layers')
+      .select('department')
+      .distinct()
+      .where('is_active', '=', true)
+      .execute()
+    expect([...(await optionsOf('merge-param-baseDepartment'))].sort()).toEqual(layered.map((l) => l.department).sort())
+    const importDepartments = await optionsOf('import-department')
+    await expect(page.getByTestId('import-department').inputValue()).resolves.toBe(importDepartments[0])
+    expect(importDepartments[0]).not.toBe('')
     await expect(page.getByTestId('merge-param-targetHouseholds').count()).resolves.toBe(0)
 
     await page.getByTestId('merge-strategy').selectOption('household_balanced')
@@ -125,6 +142,10 @@ describe('the merge workspace in a real browser', () => {
       await page.getByTestId('merge-run').click()
       runId = (await (await started).json()).id
       await page.getByTestId('merge-progress').waitFor({ timeout: 10_000 })
+      // while the engines start the run has no progress yet: the workspace says so, not 已完成 0%
+      const firstProgress = await page.getByTestId('merge-progress-text').innerText()
+      expect(firstProgress).not.toBe('已完成 0%')
+      expect(firstProgress).toMatch(/^(引擎启动中，稍候开始计算…|已完成 [1-9]\d*%)$/)
       await page.getByTestId('merge-stats').waitFor({ timeout: 120_000 })
       expect(await page.locator('.controls').innerText()).toContain('已完成 100%')
 
@@ -132,6 +153,13 @@ describe('the merge workspace in a real browser', () => {
       expect(run.strategy).toBe('household_balanced')
       expect(run.params.targetHouseholds).toBe(300)
       expect(run.params.sliver).toEqual({ ...defaultMergeParams.sliver, maxThinness: 0.1 })
+      // where the households came from, as the run recorded it
+      const sources: Record<string, string> = {
+        grid_layers: '部门网格的户数字段',
+        population_points: '人口点（落在各叠加面内）',
+      }
+      expect(Object.keys(sources)).toContain(run.householdSource)
+      expect(await page.getByTestId('merge-household-source').innerText()).toBe(sources[run.householdSource])
       const active = await database.db
         .selectFrom('grid_layers')
         .select(['id', 'department'])

@@ -14,15 +14,15 @@ import { toLonLat } from '../helpers/local-frame.ts'
 import { decodeTile } from '../helpers/mvt.ts'
 import { tileAt, uploadFile } from '../helpers/app.ts'
 
-/** The run once it ended, within 45 s (engines may be starting while other test files run). */
+/** The run once it ended, within 150 s (engines may be starting while other test files run). */
 async function waitForRun(app: FastifyInstance, id: number) {
-  const deadline = Date.now() + 45_000
+  const deadline = Date.now() + 150_000
   while (Date.now() < deadline) {
     const run = (await app.inject(`/api/merge-runs/${id}`)).json()
     if (run.status === 'succeeded' || run.status === 'failed') return run
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  throw new Error(`merge run ${id} did not finish within 45 s`)
+  throw new Error(`merge run ${id} did not finish within 150 s`)
 }
 
 describe.each(testDrivers())('merge API on %s', (driver) => {
@@ -85,11 +85,17 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
         'issues',
         'issuesMs',
         'metricSrid',
+        'tiling',
+        'tilingMs',
         'totalMs',
         'unifiedGrids',
         'unifyMs',
       ].sort(),
     )
+    // the stored result measured against its communities: within the limits, or the run had failed
+    expect(run.stats.tiling.maxSymDifferenceM2).toBeLessThanOrEqual(0.5)
+    expect(run.stats.tiling.maxOverlapM2).toBeLessThanOrEqual(0.01)
+    expect(run.stats.tiling.maxVertexOutsideM).toBeLessThanOrEqual(0.05)
     for (const time of [run.startedAt, run.finishedAt]) expect(new Date(time).toISOString()).toBe(time)
     expect(run.publishedAt).toBeNull()
   })
@@ -120,7 +126,12 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     // the district and the grid drawn outside it
     expect(byKind).toMatchObject({ gap: 1, outside_region: 2 })
     expect(byKind.overlap ?? 0).toBe(0)
-    expect(issues[0]).toMatchObject({ kind: 'gap', department: 'party', communityCode: communityA })
+    expect(issues[0]).toMatchObject({
+      kind: 'gap',
+      department: 'party',
+      communityCode: communityA,
+      communityName: '甲社区',
+    })
     expect(issues[0].bbox).toHaveLength(4)
   })
 
@@ -178,10 +189,69 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     expect(diff.statusCode).toBe(200)
     const { added, removed, reshaped } = diff.json()
     // 乙社区 has no households: its one grid stays; 甲社区's grids are regrouped by households
-    const all = [...added, ...removed, ...reshaped].map((r: { code: string }) => r.code)
-    expect(all.length).toBeGreaterThan(0)
-    expect(all.every((code: string) => code.startsWith(communityA))).toBe(true)
+    const codes = (rows: { code: string }[]) => rows.map((r) => r.code).sort()
+    expect({ added: codes(added), removed: codes(removed), reshaped: codes(reshaped) }).toEqual({
+      added: [],
+      removed: [],
+      reshaped: [`${communityA}001`, `${communityA}002`],
+    })
   })
+
+  it('records where a household-balanced run took its households from, and refuses one with none', async () => {
+    // the district's layers carry no 户数: the population points inside each face
+    expect((await waitForRun(app, second)).householdSource).toBe('population_points')
+    expect((await waitForRun(app, runId)).householdSource).toBeNull()
+    // with 户数 on every 综治 grid, those (500 a grid in 甲社区, as the points say too)
+    const { sql } = await import('kysely')
+    await sql`UPDATE grids g SET households = CASE WHEN g.community_code = ${communityA} THEN 500 ELSE 0 END
+              FROM grid_layers l WHERE l.id = g.layer_id AND l.department = 'governance'`.execute(database.db)
+    try {
+      const fromLayer = (
+        await app.inject({ method: 'POST', url: '/api/merge-runs', payload: { strategy: 'household_balanced' } })
+      ).json()
+      expect(fromLayer.householdSource).toBe('grid_layers')
+      const done = await waitForRun(app, fromLayer.id)
+      expect(done).toMatchObject({ status: 'succeeded', householdSource: 'grid_layers' })
+      const { rows } = await sql<{ households: number }>`
+        SELECT sum(households)::int AS households FROM unified_grids WHERE merge_run_id = ${fromLayer.id}::bigint AND community_code = ${communityA}`.execute(
+        database.db,
+      )
+      expect(rows[0].households).toBe(1000)
+      // neither 户数 nor population points: refused, naming what is missing, and nothing stored
+      await sql`UPDATE grids SET households = NULL`.execute(database.db)
+      await sql`CREATE TEMP TABLE kept_points AS SELECT * FROM population_points`.execute(database.db)
+      await sql`DELETE FROM population_points`.execute(database.db)
+      try {
+        const runsBefore = await sql<{ n: number }>`SELECT count(*)::int AS n FROM merge_runs`.execute(database.db)
+        const refused = await app.inject({
+          method: 'POST',
+          url: '/api/merge-runs',
+          payload: { strategy: 'household_balanced' },
+        })
+        expect(refused.statusCode).toBe(400)
+        expect(refused.json().message).toMatch(
+          /^按户数均衡合并需要户数：所选图层（.*综治（governance）.*）都没有户数字段，辖区也没有人口点数据/,
+        )
+        expect(refused.json().details).toEqual({ field: 'strategy' })
+        const english = await app.inject({
+          method: 'POST',
+          url: '/api/merge-runs',
+          payload: { strategy: 'household_balanced' },
+          headers: { 'accept-language': 'en' },
+        })
+        expect(english.json().message).toMatch(
+          /^The household-balanced strategy needs households: none of the layers merged/,
+        )
+        const runsAfter = await sql<{ n: number }>`SELECT count(*)::int AS n FROM merge_runs`.execute(database.db)
+        expect(runsAfter.rows[0].n).toBe(runsBefore.rows[0].n)
+      } finally {
+        await sql`INSERT INTO population_points SELECT * FROM kept_points`.execute(database.db)
+        await sql`DROP TABLE kept_points`.execute(database.db)
+      }
+    } finally {
+      await sql`UPDATE grids SET households = NULL`.execute(database.db)
+    }
+  }, 120_000)
 
   it('publishes another run: the active version switches, and the previous one stays queryable', async () => {
     const published = await app.inject({ method: 'POST', url: `/api/merge-runs/${second}/publish` })
@@ -264,18 +334,42 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     expect(issues[0]).toMatchObject({ gridIds: [bowtie.id], department: 'social', communityCode: communityA })
     expect(issues[0].note).toMatch(/^Self-intersection.*repaired with ST_MakeValid/)
     expect(issues[0].areaM2).toBeCloseTo(20_000, -3)
-  }, 60_000)
+  }, 300_000)
 
   it.each([
-    ['an unknown strategy', { strategy: 'magic' }],
-    ['a layer that does not exist', { layerIds: [9999] }],
-    ['a negative tolerance', { snapToleranceM: -1 }],
-    ['an unknown field', { colour: 'red' }],
-    ['a base department with no layer', { baseDepartment: 'health' }],
-  ])('rejects %s with 400', async (_case, payload) => {
+    ['an unknown strategy', { strategy: 'magic' }, /^Invalid body: .*strategy/],
+    ['a layer that does not exist', { layerIds: [9999] }, /^没有编号为 9999 的网格图层（字段 layerIds）$/],
+    ['a negative tolerance', { snapToleranceM: -1 }, /^Invalid body: .*snapToleranceM.*>= 0/],
+    ['an unknown field', { colour: 'red' }, /^Invalid body: .*additional properties/],
+    [
+      'a base department with no layer',
+      { baseDepartment: 'health' },
+      /^基准部门 卫健（health） 不在本次合并的图层中（字段 baseDepartment）；可选：综治（governance）、党建（party）、社保（social）、城管（urban）$/,
+    ],
+    [
+      'a department with no layer',
+      { departments: ['governance', 'emergency'] },
+      /^以下部门没有启用的网格图层：应急（emergency）（字段 departments）；有图层的部门：/,
+    ],
+  ])('rejects %s with 400, saying what is wrong', async (_case, payload, message) => {
+    const runs = () => database.db.selectFrom('merge_runs').select('id').execute()
+    const before = await runs()
     const response = await app.inject({ method: 'POST', url: '/api/merge-runs', payload })
     expect(response.statusCode).toBe(400)
-    expect(response.json().message).toBeTruthy()
+    expect(response.json().message).toMatch(message)
+    // nothing stored
+    expect(await runs()).toEqual(before)
+  })
+
+  it('says the same in English when asked', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/merge-runs',
+      payload: { layerIds: [9999] },
+      headers: { 'accept-language': 'en-US,en;q=0.9' },
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.json().message).toBe('No grid layer has the id 9999 (field layerIds)')
   })
 
   it('starts the embedded engines when asked ahead of a run, once however often asked, and the run takes them', async () => {
@@ -298,7 +392,7 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     expect((await app.inject({ method: 'POST', url: '/api/merge-engines' })).json().engines).toBe(expected)
     await stopIdleEngines()
     expect(idleEngineCount()).toBe(0)
-  }, 60_000)
+  }, 300_000)
 
   it('starts no more engines when warmed while a run holds them (a workspace left open during a run)', async () => {
     await waitForRun(app, runId)
@@ -314,7 +408,7 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     expect(warmings.length).toBeGreaterThan(1)
     expect(idleEngineCount()).toBe(2)
     await stopIdleEngines()
-  }, 60_000)
+  }, 300_000)
 
   it('answers 404 for a run that does not exist, and 409 for publishing a failed one', async () => {
     expect((await app.inject('/api/merge-runs/999999')).statusCode).toBe(404)
@@ -327,6 +421,13 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
     )
     const response = await app.inject({ method: 'POST', url: `/api/merge-runs/${rows[0].id}/publish` })
     expect(response.statusCode).toBe(409)
-    expect(response.json().message).toContain('failed')
+    expect(response.json().message).toBe(`合并运行 ${rows[0].id} 状态为“失败”：只有成功的合并运行才能发布`)
+    const english = await app.inject({
+      method: 'POST',
+      url: `/api/merge-runs/${rows[0].id}/publish`,
+      headers: { 'accept-language': 'en' },
+    })
+    expect(english.json().message).toBe(`Merge run ${rows[0].id} is failed: only a succeeded run can be published`)
+    expect((await app.inject('/api/merge-runs/999999')).json().message).toBe('没有编号为 999999 的合并运行')
   })
 })

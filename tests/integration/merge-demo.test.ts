@@ -5,7 +5,8 @@ import { type Kysely, sql } from 'kysely'
 import type { Tables } from '../../server/db/tables.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
-import { type MergeRunRow } from '../../server/db/repositories/merge-runs.repository.ts'
+import { type MergeRunRow, findMetricSrid } from '../../server/db/repositories/merge-runs.repository.ts'
+import { findRunTiling } from '../../server/db/repositories/merge-tiling.repository.ts'
 import { embeddedEngines } from '../../server/services/merge/merge-engine.ts'
 import { MergeService } from '../../server/services/merge/merge.service.ts'
 import { type MergeHooks, mergeExecutionFor } from '../../server/services/merge/merge-run.ts'
@@ -35,7 +36,7 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
   beforeAll(async () => {
     database = await openTestDatabase(driver, 'demo')
     first = await runMerge()
-  }, 120_000)
+  }, 300_000)
 
   afterAll(async () => {
     await database?.close()
@@ -82,31 +83,32 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
     const second = await runMerge()
     expect(second.error).toBeNull()
     expect(await codesOf(second.id)).toEqual(await codesOf(first.id))
-  }, 120_000)
+  }, 300_000)
 
   it('regroups each urban community into contiguous grids within the 300–500 household norm with the household-balanced strategy, and keeps the base grids of rural ones', async () => {
+    // until issue 19's fix of the way back to EPSG:4326 this run failed its own tiling check: grids
+    // overlapping by 0.023 m² in 紫川, 庆畈 and 竹川 (a snapped shape left invalid was dropped for the
+    // unsnapped one, a millimetre off the community boundary all along it)
     const execution = mergeExecutionFor(database.driver)
     const run = await merges(database.db).executeRun(
       await merges(database.db).createRun({ ...execution.request, strategy: 'household_balanced' }),
       execution.hooks,
     )
     expect(run.error).toBeNull()
+    expect(run.status).toBe('succeeded')
+    expect(run.householdSource).toBe('grid_layers')
     await expectSeamlessTiling(database.db, run.id, 110)
     const {
       rows: [urban],
-    } = await sql<{ grids: number; within: number; households: number; points: number }>`
-      SELECT count(*)::int AS grids, count(*) FILTER (WHERE u.households BETWEEN 300 AND 500)::int AS within, sum(u.households)::int AS households,
-             (SELECT sum(p.households)::int FROM population_points p JOIN regions r ON r.code = p.region_code AND r.is_urban AND ST_Intersects(r.boundary, p.location)) AS points
+    } = await sql<{ grids: number; within: number }>`
+      SELECT count(*)::int AS grids, count(*) FILTER (WHERE u.households BETWEEN 300 AND 500)::int AS within
       FROM unified_grids u JOIN regions r ON r.code = u.community_code AND r.is_urban WHERE u.merge_run_id = ${run.id}`.execute(
       database.db,
     )
-    // every household inside its community counted in one grid (but for a point or two on a crumb of
-    // a face that the noding puts outside the community); a grid outside the norm only where the
-    // faces cannot be split finer
-    expect(Math.abs(urban.households - urban.points)).toBeLessThanOrEqual(urban.points * 0.0001)
-    // 95 % before the community boundary was densified in EPSG:4326 (issue 19): the finer faces along
-    // it leave 94.97 % within the norm on the ×1 demo; the balancing has not been re-tuned for them
-    expect(urban.within / urban.grids).toBeGreaterThan(0.945)
+    // 95 % with households from the population points; 94.97 % once the community boundary was
+    // densified in EPSG:4326; 93.5 % (server PostGIS, ×1 demo) since the households come from the
+    // 综治 layer's 户数 shared out over the faces (issue 19 item 3). Not re-tuned for either.
+    expect(urban.within / urban.grids).toBeGreaterThan(0.93)
     // contiguous: no regrouped grid in several parts (no community of the demo is in several parts;
     // rural communities keep the base department's grids, which may be)
     const {
@@ -115,6 +117,16 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
       SELECT count(*)::int AS split FROM unified_grids u JOIN regions r ON r.code = u.community_code AND r.is_urban
       WHERE u.merge_run_id = ${run.id} AND ST_NumGeometries(u.boundary) > 1`.execute(database.db)
     expect(parts.split).toBe(0)
+    // nor any grid with a crumb of a part: repairing a snapped shape cut a 13 mm² spike off one urban
+    // grid as a part of its own on server PostGIS until the repair was kept to the shape's own parts
+    const {
+      rows: [crumbs],
+    } = await sql<{ parts: number }>`
+      SELECT count(*)::int AS parts FROM unified_grids u CROSS JOIN LATERAL ST_Dump(u.boundary) d
+      WHERE u.merge_run_id = ${run.id} AND ST_NumGeometries(u.boundary) > 1 AND ST_Area(d.geom::geography) < 0.01`.execute(
+      database.db,
+    )
+    expect(crumbs.parts).toBe(0)
     // and the rural communities keep one grid per 综治 grid of their own
     const {
       rows: [rural],
@@ -123,7 +135,35 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
              (SELECT count(*)::int FROM grids g JOIN grid_layers l ON l.id = g.layer_id AND l.is_active AND l.department = 'governance'
               JOIN regions r ON r.code = g.community_code AND NOT r.is_urban) AS governance`.execute(database.db)
     expect(rural.unified).toBe(rural.governance)
-  }, 120_000)
+  }, 300_000)
+
+  it('tiles 翠湾社区 in the merge workspace’s own household-balanced run (governance, urban and party, target 300, thinness 0.1)', async () => {
+    // this run failed its tiling check with 0.012 m² of overlap between grids 006 and 007 of 翠湾社区:
+    // going back to EPSG:4326, the snap onto the stored community boundary inserted a boundary vertex
+    // into one grid's edge 1.3 mm from it, and not into the same edge of its neighbour, which had
+    // that vertex already (see storedCorners in merge-step.repository.ts)
+    const execution = mergeExecutionFor(database.driver)
+    const run = await merges(database.db).executeRun(
+      await merges(database.db).createRun({
+        ...execution.request,
+        strategy: 'household_balanced',
+        departments: ['governance', 'urban', 'party'],
+        targetHouseholds: 300,
+        sliverMaxThinness: 0.1,
+      }),
+      execution.hooks,
+    )
+    expect(run.error).toBeNull()
+    expect(run.status).toBe('succeeded')
+    await expectSeamlessTiling(database.db, run.id, 110)
+    // measured from the stored rows as the check measures them: no overlap left at all, not just under the limit
+    const [cuiwan] = await findRunTiling(database.db, run.id, run.params.sliver, {
+      srid: await findMetricSrid(database.db),
+      communities: ['410199001016'],
+    })
+    expect(cuiwan.grids).toBeGreaterThan(1)
+    expect(cuiwan.maxOverlapM2).toBeLessThan(0.001)
+  }, 300_000)
 
   it('gives the same unified grids with its steps on embedded engines in worker threads as on its own connection, whatever the step size', async () => {
     const runWith = async (batchSize: number, hooks: MergeHooks) =>
@@ -184,5 +224,5 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
       ),
     ).toEqual([first.id])
     expect(await codesOf(first.id)).toEqual(published)
-  }, 120_000)
+  }, 300_000)
 })

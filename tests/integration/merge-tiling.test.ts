@@ -13,6 +13,7 @@ import { findMetricSrid } from '../../server/db/repositories/merge-runs.reposito
 import { defaultSliverRule } from '../../server/services/merge/merge-params.ts'
 import { MergeService } from '../../server/services/merge/merge.service.ts'
 import { mergeExecutionFor } from '../../server/services/merge/merge-run.ts'
+import { type TestApp, buildTestApp } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
 
@@ -128,6 +129,7 @@ async function buildDistrict(db: Kysely<Tables>): Promise<void> {
 
 describe.each(testDrivers())('the stored result of a merge tiles each community in EPSG:4326 on %s', (driver) => {
   let database: Database
+  let app: TestApp
   let tiling: CommunityTiling[]
 
   beforeAll(async () => {
@@ -139,9 +141,16 @@ describe.each(testDrivers())('the stored result of a merge tiles each community 
     const run = await merges.executeRun(runId, execution.hooks)
     expect(run.error).toBeNull()
     tiling = await findRunTiling(database.db, runId, defaultSliverRule, { srid: await findMetricSrid(database.db) })
-  }, 120_000)
+    // what the run recorded is what the stored rows measure
+    const recorded = (run.stats as { tiling: { maxSymDifferenceM2: number } }).tiling
+    expect(recorded.maxSymDifferenceM2).toBeCloseTo(Math.max(...tiling.map((c) => c.symDifferenceM2)), 6)
+    app = await buildTestApp(database)
+  }, 300_000)
 
-  afterAll(async () => database?.close())
+  afterAll(async () => {
+    await app?.close()
+    await database?.close()
+  })
 
   it('measures both communities, the island in two parts', async () => {
     expect(tiling.map((c) => c.code)).toEqual([A, B])
@@ -166,4 +175,63 @@ describe.each(testDrivers())('the stored result of a merge tiles each community 
   it('makes no unified grid under the sliver thresholds but whole communities or island parts', () => {
     for (const c of tiling) expect(c.slivers, c.code).toBe(0)
   })
+})
+
+describe.each(testDrivers())('a merge whose stored result does not tile its communities on %s', (driver) => {
+  let database: Database
+  let app: TestApp
+
+  beforeAll(async () => {
+    database = await openTestDatabase(driver, 'empty')
+    await buildDistrict(database.db)
+    app = await buildTestApp(database)
+  }, 300_000)
+
+  afterAll(async () => {
+    await app?.close()
+    await database?.close()
+  })
+
+  it('fails naming the community, leaves no unified grid behind, and cannot be published', async () => {
+    const execution = mergeExecutionFor(database.driver)
+    const merges = new MergeService(database.db, { driver: database.driver })
+    const runId = await merges.createRun({ ...execution.request, strategy: 'base_department' })
+    // once every step has stored its grids, A's easternmost grid is moved 0.00002° (about 2 m) east, as
+    // an overlay gone wrong would leave it: over A's edge with 乙社区, leaving a gap behind it
+    const run = await merges.executeRun(runId, {
+      ...execution.hooks,
+      onStep: async ({ done, total }) => {
+        if (done < total) return
+        await sql`
+          UPDATE unified_grids SET boundary = ST_Translate(boundary, 0.00002, 0)
+          WHERE id = (SELECT id FROM unified_grids WHERE merge_run_id = ${runId}::bigint AND community_code = ${A}
+                      ORDER BY ST_XMax(boundary) DESC, id LIMIT 1)`.execute(database.db)
+      },
+    })
+    expect(run.status).toBe('failed')
+    expect(run.error).toMatch(/^合并结果未能无缝拼接社区，本次合并失败，不可发布。/)
+    expect(run.error).toContain(`甲社区（${A}）`)
+    expect(run.error).toMatch(/与社区边界相差 [\d.,]+ m²（上限 0\.5 m²）/)
+    expect(run.error).toMatch(/网格重叠 [\d.,]+ m²（上限 0\.01 m²）/)
+    expect(run.error).toMatch(/顶点超出社区 [\d.,]+ cm（上限 5 cm）/)
+    const {
+      rows: [left],
+    } = await sql<{
+      n: number
+    }>`SELECT count(*)::int AS n FROM unified_grids WHERE merge_run_id = ${runId}::bigint`.execute(database.db)
+    expect(left.n).toBe(0)
+    const publish = await app.inject({ method: 'POST', url: `/api/merge-runs/${runId}/publish` })
+    expect(publish.statusCode).toBe(409)
+    expect(publish.json().message).toBe(`合并运行 ${runId} 状态为“失败”：只有成功的合并运行才能发布`)
+    const english = await app.inject({
+      method: 'POST',
+      url: `/api/merge-runs/${runId}/publish`,
+      headers: { 'accept-language': 'en' },
+    })
+    expect(english.json().message).toBe(`Merge run ${runId} is failed: only a succeeded run can be published`)
+    const {
+      rows: [published],
+    } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM merge_runs WHERE is_published`.execute(database.db)
+    expect(published.n).toBe(0)
+  }, 300_000)
 })

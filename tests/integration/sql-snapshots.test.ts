@@ -4,7 +4,7 @@
 // it. Same files on both drivers: the SQL does not depend on the driver. Update with `vitest -u`.
 import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import { readRunInputs, readStepInputs } from '../../server/db/repositories/merge-engine.repository.ts'
@@ -147,6 +147,13 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     await readPlaceCoverageVersion(db)
     const second = await merges.createRun({ strategy: 'household_balanced' })
     expect((await merges.executeRun(second)).status).toBe('succeeded')
+    // households from a grid layer's 户数 (findPieceHouseholds), then back to none
+    await sql`UPDATE grids SET households = 500 FROM grid_layers l WHERE l.id = grids.layer_id AND l.department = 'governance'`.execute(
+      database.db,
+    )
+    const fromLayer = await merges.createRun({ strategy: 'household_balanced' })
+    expect((await merges.executeRun(fromLayer)).householdSource).toBe('grid_layers')
+    await sql`UPDATE grids SET households = NULL`.execute(database.db)
     await merges.listIssues(second, { kind: 'gap', department: 'party', region: communityA, limit: 10, offset: 0 })
     await merges.diffRuns(first, second)
     // as a street official: every read filtered by the street's region-code prefix

@@ -29,8 +29,16 @@ WITH s AS (
 -- findCommunityCodes
 select "code" from "regions" where "level" = $1 and "boundary" is not null order by "code";
 
+-- findHouseholdData
+SELECT l.id, l.department FROM grid_layers l JOIN grids g ON g.layer_id = l.id
+    WHERE l.id = ANY($1::bigint[])
+    GROUP BY l.id, l.department HAVING count(*) = count(g.households)
+    ORDER BY l.department;
+
+SELECT EXISTS (SELECT 1 FROM population_points) AS any;
+
 -- findLatestSucceededRun
-select "id", "status", "strategy", "params", "layer_ids" as "layerIds", "progress", "stats", "alignment", "error", "is_published" as "isPublished", "started_at" as "startedAt", "finished_at" as "finishedAt", "published_at" as "publishedAt" from "merge_runs" where "status" = $1 order by "id" desc limit $2;
+select "id", "status", "strategy", "params", "layer_ids" as "layerIds", "progress", "stats", "alignment", "error", "error_en" as "errorEn", "household_source" as "householdSource", "is_published" as "isPublished", "started_at" as "startedAt", "finished_at" as "finishedAt", "published_at" as "publishedAt" from "merge_runs" where "status" = $1 order by "id" desc limit $2;
 
 -- findLayersForMerge
 select "id", "department" from "grid_layers" where "is_active" = $1 order by "department";
@@ -38,16 +46,16 @@ select "id", "department" from "grid_layers" where "is_active" = $1 order by "de
 select "id", "department" from "grid_layers" where "id" in ($1, $2, $3, $4) order by "department";
 
 -- findMergeRun
-select "id", "status", "strategy", "params", "layer_ids" as "layerIds", "progress", "stats", "alignment", "error", "is_published" as "isPublished", "started_at" as "startedAt", "finished_at" as "finishedAt", "published_at" as "publishedAt" from "merge_runs" where "id" = $1;
+select "id", "status", "strategy", "params", "layer_ids" as "layerIds", "progress", "stats", "alignment", "error", "error_en" as "errorEn", "household_source" as "householdSource", "is_published" as "isPublished", "started_at" as "startedAt", "finished_at" as "finishedAt", "published_at" as "publishedAt" from "merge_runs" where "id" = $1;
 
 -- findMetricSrid
 SELECT ST_X(ST_Centroid(ST_Extent(boundary)::geometry)) AS lon FROM regions WHERE level = 'community';
 
 -- findPublishedRun
-select "id", "status", "strategy", "params", "layer_ids" as "layerIds", "progress", "stats", "alignment", "error", "is_published" as "isPublished", "started_at" as "startedAt", "finished_at" as "finishedAt", "published_at" as "publishedAt" from "merge_runs" where "is_published" = $1;
+select "id", "status", "strategy", "params", "layer_ids" as "layerIds", "progress", "stats", "alignment", "error", "error_en" as "errorEn", "household_source" as "householdSource", "is_published" as "isPublished", "started_at" as "startedAt", "finished_at" as "finishedAt", "published_at" as "publishedAt" from "merge_runs" where "is_published" = $1;
 
 -- insertMergeRun
-insert into "merge_runs" ("strategy", "params", "layer_ids", "stats", "alignment", "error", "finished_at", "published_at") values ($1, $2, $3, $4, $5, $6, $7, $8) returning "id";
+insert into "merge_runs" ("strategy", "params", "layer_ids", "stats", "alignment", "error", "household_source", "finished_at", "published_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning "id";
 
 -- publishRun
 update "merge_runs" set "is_published" = $1 where "is_published" = $2;

@@ -5,9 +5,10 @@ import {
   balanceHouseholds,
   findIssuePieces,
   isSliver,
+  sliverNote,
   thinness,
 } from '../../server/services/merge/merge-grouping.ts'
-import { buildFaceMesh, outlinesOf } from '../../server/services/merge/merge-face-mesh.ts'
+import { buildFaceMesh, outlinesOf, settleOnBoundary } from '../../server/services/merge/merge-face-mesh.ts'
 
 const face = (id: number, over: Partial<Face> = {}): Face => ({
   id,
@@ -39,7 +40,29 @@ describe('the sliver rule', () => {
 })
 
 describe('absorbIntoNeighbours', () => {
-  it('gives a sliver to the neighbour it shares the longest edge with', () => {
+  it('gives a crumb to the neighbour it shares the longest edge with, whatever grid it came from', () => {
+    const faces = [
+      face(1, { baseGridId: 10 }),
+      face(2, { baseGridId: 20 }),
+      // the piece of grid 30 here is a 50 m² strip: a crumb
+      face(3, { areaM2: 50, perimeterM: 201, baseGridId: 30 }),
+    ]
+    const labels = absorbIntoNeighbours(
+      faces,
+      [
+        { a: 1, b: 3, sharedM: 20 },
+        { a: 2, b: 3, sharedM: 100 },
+      ],
+      new Map([
+        [1, 10],
+        [2, 20],
+        [3, 30],
+      ]),
+    )
+    expect(labels.get(3)).toBe(20)
+  })
+
+  it('keeps a thin face with its own grid where the grid’s piece as a whole is no crumb', () => {
     const faces = [
       face(1, { baseGridId: 10 }),
       face(2, { baseGridId: 20 }),
@@ -57,7 +80,45 @@ describe('absorbIntoNeighbours', () => {
         [3, 10],
       ]),
     )
-    expect(labels.get(3)).toBe(20)
+    expect(labels.get(3)).toBe(10)
+  })
+
+  it('judges a grid cut into crumbs by further layers by its whole piece: it stays one grid', () => {
+    // a 30 m² piece of grid 10 (5 × 6 m) cut by other layers into three 10 m² faces, each a sliver
+    // alone; beside it a large grid 20
+    const faces = [
+      face(1, { areaM2: 10, perimeterM: 14, baseGridId: 10 }),
+      face(2, { areaM2: 10, perimeterM: 14, baseGridId: 10 }),
+      face(3, { areaM2: 10, perimeterM: 14, baseGridId: 10 }),
+      face(4, { baseGridId: 20 }),
+    ]
+    const edges = [
+      { a: 1, b: 2, sharedM: 5 },
+      { a: 2, b: 3, sharedM: 5 },
+      { a: 1, b: 4, sharedM: 2 },
+      { a: 2, b: 4, sharedM: 2 },
+      { a: 3, b: 4, sharedM: 2 },
+    ]
+    const labels = absorbIntoNeighbours(faces, edges, new Map(faces.map((f) => [f.id, f.baseGridId!])))
+    expect([1, 2, 3].map((id) => labels.get(id))).toEqual([10, 10, 10])
+    // under 20 m² as a whole, the same piece is a crumb and joins grid 20
+    const small = faces.map((f) => (f.id === 4 ? f : { ...f, areaM2: 6 }))
+    const absorbed = absorbIntoNeighbours(small, edges, new Map(faces.map((f) => [f.id, f.baseGridId!])))
+    expect([1, 2, 3].map((id) => absorbed.get(id))).toEqual([20, 20, 20])
+  })
+
+  it('makes an uncovered island of several faces one group, not one per face', () => {
+    const faces = [face(1, { baseGridId: 7 }), face(2), face(3), face(4)]
+    const labels = absorbIntoNeighbours(
+      faces,
+      [
+        { a: 2, b: 3, sharedM: 10 },
+        { a: 3, b: 4, sharedM: 10 },
+      ],
+      new Map([[1, 7]]),
+    )
+    expect(labels.get(1)).toBe(7)
+    expect(new Set([2, 3, 4].map((id) => labels.get(id)))).toEqual(new Set([-2]))
   })
 
   it('passes labels along a chain of uncovered faces', () => {
@@ -436,7 +497,50 @@ describe('findIssuePieces', () => {
       { kind: 'gap', department: 'party', gridIds: [], faceIds: [3], areaM2: 10_000 },
     ])
     expect(pieces.filter((p) => p.kind === 'sliver')).toEqual([
-      { kind: 'sliver', department: null, gridIds: [10], faceIds: [4], areaM2: 150 },
+      {
+        kind: 'sliver',
+        department: null,
+        gridIds: [10],
+        faceIds: [4],
+        areaM2: 150,
+        note: '细长：4πA/P² = 0.021，小于 0.12（面积 150 m²）',
+      },
     ])
+  })
+})
+
+describe('settleOnBoundary', () => {
+  // a 100 × 100 m community (its boundary with a vertex every 20 m along the bottom) split by a grid
+  // edge at x = 50.0003 that the noding ended 0.6 mm below the bottom edge, and a vertex 0.4 mm off
+  // the corner (0, 100)
+  const boundary = Float64Array.from([0, 0, 20, 0, 40, 0, 60, 0, 80, 0, 100, 0, 100, 100, 0, 100, 0, 0])
+  const left = Float64Array.from([0, 0, 20, 0, 40, 0, 50.0003, -0.0006, 50.0003, 100, 0.0004, 100, 0, 0])
+  const right = Float64Array.from([50.0003, -0.0006, 60, 0, 80, 0, 100, 0, 100, 100, 50.0003, 100, 50.0003, -0.0006])
+  it('puts a vertex the noding left off the boundary onto its edge, and leaves those at its vertices', () => {
+    const mesh = buildFaceMesh([
+      { id: 1, rings: [left] },
+      { id: 2, rings: [right] },
+    ])
+    expect(settleOnBoundary(mesh, [boundary])).toBe(1)
+    const points = new Set<string>()
+    for (let s = 0; s < mesh.segmentCount; s++)
+      for (const end of [0, 1]) points.add(`${mesh.ends[4 * s + 2 * end]},${mesh.ends[4 * s + 2 * end + 1]}`)
+    expect(points).toContain('50.0003,0')
+    expect(points).not.toContain('50.0003,-0.0006')
+    // within a millimetre of the corner: left for the snap onto the vertex as stored
+    expect(points).toContain('0.0004,100')
+  })
+})
+
+describe('sliverNote', () => {
+  const rule = { minAreaM2: 20, thinMaxAreaM2: 2000, maxThinness: 0.12 }
+  it('says which rule made a piece a sliver: a chain, too small, or too thin', () => {
+    expect(sliverNote({ faces: [1, 2, 3], areaM2: 1234.5, perimeterM: 900 }, rule)).toBe(
+      '碎片链：3 个碎片面相连（共 1,234.5 m²），每个面都小于 20 m² 或细长',
+    )
+    expect(sliverNote({ faces: [1], areaM2: 5, perimeterM: 9 }, rule)).toBe('面积 5 m² 小于 20 m²')
+    expect(sliverNote({ faces: [1], areaM2: 1500, perimeterM: 1000 }, rule)).toBe(
+      '细长：4πA/P² = 0.019，小于 0.12（面积 1,500 m²）',
+    )
   })
 })

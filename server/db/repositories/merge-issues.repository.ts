@@ -8,6 +8,7 @@ export interface IssueRow {
   id: number
   kind: MergeIssueKind
   communityCode: string | null
+  communityName: string | null
   department: string | null
   areaM2: number
   gridIds: number[]
@@ -40,6 +41,7 @@ export async function findIssues(
       'id',
       'kind',
       'community_code as communityCode',
+      sql<string | null>`(SELECT r.name FROM regions r WHERE r.code = merge_issues.community_code)`.as('communityName'),
       'department',
       'area_m2 as areaM2',
       'grid_ids as gridIds',

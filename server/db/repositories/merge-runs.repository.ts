@@ -4,6 +4,7 @@ import { type Kysely, type Transaction, sql } from 'kysely'
 import type { Tables } from '../tables.ts'
 import type {
   DepartmentAlignment,
+  HouseholdSource,
   MergeRunParams,
   MergeRunStats,
   MergeRunStatus,
@@ -22,7 +23,11 @@ export interface MergeRunRow {
   /** empty until the run succeeded */
   stats: Partial<MergeRunStats>
   alignment: DepartmentAlignment[]
+  /** why it failed, in zh-CN */
   error: string | null
+  /** the same in English */
+  errorEn: string | null
+  householdSource: HouseholdSource | null
   isPublished: boolean
   startedAt: Date
   finishedAt: Date | null
@@ -42,6 +47,8 @@ const selectRun = (db: Db) =>
       'stats',
       'alignment',
       'error',
+      'error_en as errorEn',
+      'household_source as householdSource',
       'is_published as isPublished',
       'started_at as startedAt',
       'finished_at as finishedAt',
@@ -63,7 +70,12 @@ export async function findLatestSucceededRun(db: Db): Promise<MergeRunRow | unde
 
 export async function insertMergeRun(
   db: Db,
-  run: { strategy: MergeStrategy; params: MergeRunParams; layerIds: number[] },
+  run: {
+    strategy: MergeStrategy
+    params: MergeRunParams
+    layerIds: number[]
+    householdSource?: HouseholdSource | null
+  },
 ): Promise<number> {
   const { id } = await db
     .insertInto('merge_runs')
@@ -74,6 +86,7 @@ export async function insertMergeRun(
       stats: '{}',
       alignment: '[]',
       error: null,
+      household_source: run.householdSource ?? null,
       finished_at: null,
       published_at: null,
     })
@@ -91,6 +104,8 @@ export async function updateMergeRun(
     stats?: MergeRunStats
     alignment?: DepartmentAlignment[]
     error?: string | null
+    errorEn?: string | null
+    householdSource?: HouseholdSource | null
     finished?: boolean
   },
 ): Promise<void> {
@@ -102,6 +117,8 @@ export async function updateMergeRun(
       ...(changes.stats ? { stats: JSON.stringify(changes.stats) } : {}),
       ...(changes.alignment ? { alignment: JSON.stringify(changes.alignment) } : {}),
       ...(changes.error !== undefined ? { error: changes.error } : {}),
+      ...(changes.errorEn !== undefined ? { error_en: changes.errorEn } : {}),
+      ...(changes.householdSource !== undefined ? { household_source: changes.householdSource } : {}),
       ...(changes.finished ? { finished_at: new Date() } : {}),
     })
     .where('id', '=', id)
@@ -123,7 +140,8 @@ export async function failInterruptedRuns(db: Kysely<Tables>): Promise<number> {
       await deleteRunResults(trx, id)
       await updateMergeRun(trx, id, {
         status: 'failed',
-        error: 'interrupted: the server stopped during the run',
+        error: '服务器在合并运行期间停止，本次合并未完成',
+        errorEn: 'interrupted: the server stopped during the run',
         finished: true,
       })
     }
@@ -212,4 +230,26 @@ export async function publishRun(db: Db, runId: number): Promise<void> {
     .set({ is_published: true, published_at: new Date() })
     .where('id', '=', runId)
     .execute()
+}
+
+/**
+ * What households a household-balanced run can draw on: the merged layers every grid of which has
+ * its households (户数), and whether the district has population points.
+ */
+export async function findHouseholdData(
+  db: Db,
+  layerIds: number[],
+): Promise<{ layersWithHouseholds: { id: number; department: string }[]; populationPoints: boolean }> {
+  const { rows } = await sql<{ id: number; department: string }>`
+    SELECT l.id, l.department FROM grid_layers l JOIN grids g ON g.layer_id = l.id
+    WHERE l.id = ANY(${layerIds}::bigint[])
+    GROUP BY l.id, l.department HAVING count(*) = count(g.households)
+    ORDER BY l.department`.execute(db)
+  const {
+    rows: [points],
+  } = await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM population_points) AS any`.execute(db)
+  return {
+    layersWithHouseholds: rows.map((r) => ({ id: Number(r.id), department: r.department })),
+    populationPoints: points.any,
+  }
 }

@@ -6,7 +6,7 @@
 // are dropped when the step ends, when the next one starts, and when a run fails.
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { Tables } from '../tables.ts'
-import type { Face, GridCover, IssuePiece } from '../../services/merge/merge-grouping.ts'
+import type { Face, GridCover, IssuePiece } from '../merge-graph.ts'
 import { readPolygonSequence } from '../wkb.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
@@ -24,10 +24,18 @@ export const GRID_SIZE_M = 0.001
  * or an issue built from its outline).
  */
 /**
- * The longest edge of a community boundary taken into the metric frame, in degrees (about 20 m):
- * between vertices that close, a lon/lat-straight edge and a UTM-straight one part by micrometres.
+ * The longest edge of a community boundary taken into the metric frame, in degrees (about 11 m):
+ * ST_Segmentize splits only the edges longer than that. An edge straight in lon/lat and its UTM chord
+ * part by the square of its length (0.15 mm at 0.001°, 1.5 µm at 0.0001° at the demo's latitude), and
+ * a vertex the millimetre noding left up to 0.7 mm off the boundary and that settleOnBoundary puts
+ * back on the chord stays that near the stored edge. Measured on the ×1 demo, server PostGIS, both
+ * strategies (issue 19): at 0.0001° the largest overlap between grids is 0.0051 m² (limit 0.01); at
+ * 0.0002° and 0.0005° up to 0.027–0.040 m², over the limit in 3 to 13 communities. (0.00005° had
+ * been chosen when a snapped shape left invalid was dropped for the unsnapped one, see
+ * insertUnifiedGrids: that, not the step, put grids 0.023 m² over each other; it took the merge from
+ * 2.1 s to 4.7 s.)
  */
-const STORED_EDGE_STEP_DEGREES = 0.0002
+const STORED_EDGE_STEP_DEGREES = 0.0001
 
 /**
  * How far (in degrees, about 2 mm) a unified grid's vertex may lie from a vertex of its community's
@@ -36,8 +44,42 @@ const STORED_EDGE_STEP_DEGREES = 0.0002
  */
 const STORED_SNAP_DEGREES = 0.00000002
 
+/**
+ * The vertices of the stored (densified) community boundary `storedOutline` that lie within
+ * STORED_SNAP_DEGREES of a vertex of `shape` (NULL if none): the snap reference that puts those
+ * vertices onto the boundary's and inserts nothing. Given the whole outline, ST_Snap also inserts a
+ * boundary vertex into every edge of the shape that passes within the tolerance of it, unless the
+ * shape has that vertex already; two grids sharing that edge then part. In 翠湾社区 (the
+ * household-balanced merge of governance, urban and party, target 300) a sliver face ran 18 m along
+ * the boundary to a vertex 2.3 mm inside it and went to grid 007, which so had the boundary vertex M
+ * between; grid 006's edge along that sliver, 1.3 mm from M, had M inserted and covered the sliver:
+ * 0.012 m² of overlap in the stored rows. Vertex onto vertex, every grid moves a shared vertex alike and
+ * shared edges stay one vertex list.
+ */
+const storedCorners = (shape: RawBuilder<unknown>, storedOutline: RawBuilder<unknown>) =>
+  sql`(SELECT ST_Collect(p.geom) FROM ST_DumpPoints(${storedOutline}) p,
+         (SELECT ST_Points(${shape}) AS corners, ST_Expand(${shape}, ${STORED_SNAP_DEGREES}::float8) AS box) v
+       WHERE p.geom && v.box AND ST_DWithin(p.geom, v.corners, ${STORED_SNAP_DEGREES}::float8))`
+
 const areaIsOff = (shape: RawBuilder<unknown>, expected: RawBuilder<unknown>) =>
   sql<boolean>`abs(ST_Area(${shape}) - ${expected}) > ${GRID_SIZE_M}::float8 * ST_Perimeter(${shape}) + 0.01`
+
+/** How far a rebuilt grid's vertex moves back onto its outline's: the millimetre grid's half diagonal, and a little. */
+const SNAP_BACK_M = 0.0008
+
+/**
+ * A unified grid rebuilt on the millimetre grid (`rounded`), its vertices put back where its outline
+ * (`outline`, the mesh edges as settled) has them, if it stays valid here and in WGS84. The rounding
+ * moves the vertices settleOnBoundary put on the community boundary by up to 0.7 mm; the
+ * neighbouring grid keeps them, and an edge they share kilometres long then parts from its
+ * neighbour's by that much at one end: 0.228 m² of overlap on a 1.3 km edge of 银湾村 (issue 19).
+ * Vertices that the rounding added (a vertex a hair off an edge, noded onto it) lie on the
+ * outline's vertices already and stay.
+ */
+const backOnOutline = (rounded: RawBuilder<unknown>, outline: RawBuilder<unknown>) =>
+  sql`(SELECT CASE WHEN ${outline} IS NOT NULL AND ST_IsValid(back) AND ST_IsValid(ST_Transform(back, 4326))
+                   AND NOT ${areaIsOff(sql`back`, sql`ST_Area(${rounded})`)} THEN back ELSE ${rounded} END
+       FROM (SELECT ST_Snap(${rounded}, ${outline}, ${SNAP_BACK_M}::float8) AS back) b)`
 
 const stepTables = ['merge_community', 'merge_piece', 'merge_face', 'merge_point', 'merge_label', 'merge_unified']
 
@@ -63,7 +105,7 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   await dropStepTables(trx)
   // The boundary densified in EPSG:4326 before it goes to the metric frame: an edge kilometres long
   // is straight in lon/lat as stored but not in UTM, where the two part by metres in the middle;
-  // with a vertex every 0.0002° (about 20 m) they coincide to micrometres (see
+  // with a vertex every 0.00005° (about 5 m) they coincide to micrometres (see
   // insertUnifiedGrids for the way back). stored_outline: that densified boundary as stored.
   await sql`
     CREATE TEMP TABLE merge_community AS
@@ -216,6 +258,27 @@ export async function findFaceGraph(
   return { faces, shapes, covers }
 }
 
+/**
+ * The step's community boundaries in the metric frame, densified as they went there: their rings as
+ * flat x, y pairs.
+ */
+export async function findCommunityRings(trx: Db): Promise<Float64Array[]> {
+  const {
+    rows: [row],
+  } = await sql<{ shapes: Uint8Array | null }>`
+    SELECT string_agg(ST_AsBinary(d.geom), ''::bytea ORDER BY c.code, d.path) AS shapes
+    FROM merge_community c CROSS JOIN LATERAL ST_Dump(c.geom) d`.execute(trx)
+  return row?.shapes ? readPolygonSequence(row.shapes).flat() : []
+}
+
+/** The households (户数) of the department's grids cut into the step's communities, by grid id. */
+export async function findPieceHouseholds(trx: Db, department: string): Promise<Map<number, number>> {
+  const { rows } = await sql<{ id: number; households: number }>`
+    SELECT DISTINCT g.id, g.households FROM merge_piece p JOIN grids g ON g.id = p.grid_id
+    WHERE p.department = ${department} AND g.households IS NOT NULL`.execute(trx)
+  return new Map(rows.map((r) => [Number(r.id), Number(r.households)]))
+}
+
 /** Bytes of a face's figures: id and community number (int4), area, perimeter, x, y (float8), households (int4). */
 const FACE_RECORD_BYTES = 4 + 4 + 4 * 8 + 4
 
@@ -339,11 +402,17 @@ export interface GroupSource {
 export async function insertUnifiedGrids(
   trx: Db,
   runId: number,
-  groups: { labels: { faceId: number; label: number }[]; outlines: GroupOutline[]; sources: GroupSource[] },
+  groups: {
+    labels: { faceId: number; label: number }[]
+    outlines: GroupOutline[]
+    sources: GroupSource[]
+    /** each unified grid's households where they come from a grid layer (else: the points inside it) */
+    households?: { community: string; label: number; households: number }[]
+  },
   previousRunId: number | null,
   srid: number,
 ): Promise<number> {
-  const { labels, outlines, sources } = groups
+  const { labels, outlines, sources, households } = groups
   await sql`
     CREATE TEMP TABLE merge_label AS
     SELECT * FROM unnest(${numberArray(labels.map((l) => l.faceId))}::int[], ${numberArray(labels.map((l) => l.label))}::int[]) AS r("faceId", label)`.execute(
@@ -390,22 +459,24 @@ export async function insertUnifiedGrids(
   await sql`
     UPDATE merge_unified u SET ${shaped(sql`r.geom`)}
     FROM (
-      SELECT community_code, label, ST_BuildArea(ST_UnaryUnion(outline, ${GRID_SIZE_M}::float8)) AS geom FROM merge_unified
-      WHERE outline IS NOT NULL AND geom IS NOT NULL AND NOT valid
+      SELECT community_code, label, ${backOnOutline(sql`rounded`, sql`outline`)} AS geom
+      FROM (SELECT community_code, label, outline, ST_BuildArea(ST_UnaryUnion(outline, ${GRID_SIZE_M}::float8)) AS rounded FROM merge_unified
+            WHERE outline IS NOT NULL AND geom IS NOT NULL AND NOT valid) b
     ) r
     WHERE u.community_code = r.community_code AND u.label = r.label`.execute(trx)
   // Any grid still without a shape that gives back its faces' area and stays valid in WGS84 (a GEOS
   // failure, say) is unioned from its faces on the millimetre grid: slowest, so only for those.
   await sql`
     WITH bad AS MATERIALIZED (
-      SELECT community_code, label FROM merge_unified
+      SELECT community_code, label, outline FROM merge_unified
       WHERE geom IS NULL OR ${areaIsOff(sql`geom`, sql`area`)} OR NOT valid
     )
     UPDATE merge_unified u SET ${shaped(sql`r.geom`)}
     FROM (
-      SELECT f.community_code, l.label, ST_Union(f.geom, ${GRID_SIZE_M}::float8) AS geom
-      FROM bad JOIN merge_label l ON l.label = bad.label JOIN merge_face f ON f.face_id = l."faceId" AND f.community_code = bad.community_code
-      GROUP BY f.community_code, l.label
+      SELECT community_code, label, ${backOnOutline(sql`rounded`, sql`outline`)} AS geom
+      FROM (SELECT f.community_code, l.label, bad.outline, ST_Union(f.geom, ${GRID_SIZE_M}::float8) AS rounded
+            FROM bad JOIN merge_label l ON l.label = bad.label JOIN merge_face f ON f.face_id = l."faceId" AND f.community_code = bad.community_code
+            GROUP BY f.community_code, l.label, bad.outline) b
     ) r
     WHERE u.community_code = r.community_code AND u.label = r.label`.execute(trx)
   await sql`ANALYZE merge_unified (community_code, label)`.execute(trx)
@@ -422,14 +493,45 @@ export async function insertUnifiedGrids(
       FROM merge_unified u JOIN merge_community c ON c.code = u.community_code
     ), s AS MATERIALIZED (
       -- back in EPSG:4326, the vertices along the community boundary are put exactly on its densified
-      -- vertices (there they were, to the millimetre): its edges and the grids' then coincide as stored
-      SELECT r.*, ST_Multi(ST_Snap(r.boundary, r.stored_outline, ${STORED_SNAP_DEGREES}::float8)) AS snapped FROM r
+      -- vertices (there they were, to the millimetre): its edges and the grids' then coincide as stored.
+      -- Vertex onto vertex only: ST_Snap also inserts a reference vertex into any edge of the shape
+      -- within the tolerance of it, unless the shape has that vertex already, so two grids sharing an
+      -- edge a hair from a boundary vertex part there (see storedCorners)
+      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, ${storedCorners(sql`r.boundary`, sql`r.stored_outline`)}, ${STORED_SNAP_DEGREES}::float8), r.boundary)) AS snapped
+      FROM r
     ), u AS MATERIALIZED (
-      SELECT code, community_code, area, CASE WHEN ST_IsValid(snapped) THEN snapped ELSE boundary END AS boundary FROM s
+      -- a snap that leaves the shape invalid (two vertices within the tolerance of one boundary vertex
+      -- make a spike) is repaired, not dropped: the shape as transformed lies up to a millimetre off the
+      -- boundary all along it and overlaps the neighbouring community's grids by that much (0.023 m² in
+      -- three communities of the household-balanced demo). Repair adds no part: where it cuts the spike
+      -- off as a part of its own (a 13 mm² triangle touching the grid at one point, in one urban grid of
+      -- that demo on server PostGIS) only the shape's own parts, the largest, are kept; the spike's
+      -- sliver of area is left out. Only if repair changes the area (by more than a millionth) does the
+      -- unsnapped shape stay.
+      SELECT code, community_code, area,
+             CASE WHEN ST_IsValid(snapped) THEN snapped
+                  ELSE (SELECT CASE WHEN ST_IsValid(r.shape) AND NOT ST_IsEmpty(r.shape)
+                                         AND abs(ST_Area(r.shape) - ST_Area(s.boundary)) <= 1e-6 * ST_Area(s.boundary)
+                                    THEN r.shape ELSE s.boundary END
+                        FROM (SELECT ST_Multi(ST_Collect(p.geom)) AS shape
+                              FROM (SELECT d.geom, row_number() OVER (ORDER BY ST_Area(d.geom) DESC) AS n
+                                    FROM ST_Dump(ST_CollectionExtract(ST_MakeValid(snapped), 3)) d) p
+                              WHERE p.n <= ST_NumGeometries(s.boundary)) r) END AS boundary
+      FROM s
     ), inserted AS (
       INSERT INTO unified_grids (merge_run_id, code, community_code, area_m2, households, population, boundary)
-      SELECT ${runId}::bigint, u.code, u.community_code, u.area, coalesce(h.households, 0), coalesce(h.residents, 0), u.boundary
+      SELECT ${runId}::bigint, u.code, u.community_code, u.area, coalesce(${households ? sql`l.households` : sql`h.households`}, 0), coalesce(h.residents, 0), u.boundary
       FROM u
+      ${
+        households
+          ? sql`LEFT JOIN (
+        SELECT mu.code, l.households FROM merge_unified mu
+        JOIN unnest(${textArray(households.map((h) => h.community))}::text[], ${numberArray(households.map((h) => h.label))}::int[],
+                    ${numberArray(households.map((h) => h.households))}::int[]) AS l(community, label, households)
+          ON l.community = mu.community_code AND l.label = mu.label
+      ) l ON l.code = u.code`
+          : sql``
+      }
       LEFT JOIN LATERAL (
         SELECT sum(p.households)::int AS households, sum(p.residents)::int AS residents
         FROM population_points p WHERE p.location && u.boundary AND ST_Intersects(u.boundary, p.location) AND p.region_code = u.community_code
@@ -467,6 +569,7 @@ export async function insertIssuePieces(
     grid_ids: p.gridIds,
     area: p.areaM2,
     faces: p.faceIds,
+    note: p.note ?? null,
     outline: hex(p.outline),
   }))
   const {
@@ -476,14 +579,14 @@ export async function insertIssuePieces(
       SELECT r.*, CASE WHEN cardinality(r.faces) = 1 THEN (SELECT f.geom FROM merge_face f WHERE f.face_id = r.faces[1])
                        ELSE ST_BuildArea(ST_GeomFromWKB(decode(r.outline, 'hex'), ${sql.lit(srid)})) END AS built
       FROM json_to_recordset(${JSON.stringify(rows)}::json)
-        AS r(n int, kind text, community text, department text, grid_ids bigint[], area float8, faces int[], outline text)
+        AS r(n int, kind text, community text, department text, grid_ids bigint[], area float8, faces int[], note text, outline text)
     ), shaped AS (
       SELECT p.*, CASE WHEN p.built IS NOT NULL AND NOT ${areaIsOff(sql`p.built`, sql`p.area`)} THEN p.built
                        ELSE (SELECT ST_Union(f.geom, ${GRID_SIZE_M}::float8) FROM merge_face f WHERE f.face_id = ANY(p.faces)) END AS geom
       FROM piece p
     ), stored AS (
       INSERT INTO merge_issues (merge_run_id, kind, community_code, department, area_m2, grid_ids, note, geom)
-      SELECT ${runId}::bigint, kind, community, department, area, grid_ids, NULL, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(geom, 4326)), 3))
+      SELECT ${runId}::bigint, kind, community, department, area, grid_ids, note, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(geom, 4326)), 3))
       FROM shaped
       RETURNING 1
     )

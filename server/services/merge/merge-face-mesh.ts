@@ -222,3 +222,103 @@ function multiLineStringWkb(counts: number[], points: Float64Array): Uint8Array 
   }
   return new Uint8Array(view.buffer)
 }
+
+/**
+ * Puts the mesh's vertices on the community boundary back onto it (in place, in `mesh.ends`). The
+ * millimetre noding leaves a vertex where a grid's edge meets the boundary up to 0.7 mm off it; the
+ * grid of the neighbouring community, whose edge runs straight along the boundary there, would
+ * overlap it or leave a gap by that much along the boundary's edge (0.007 m² on an edge of 20 m).
+ * A vertex within a millimetre of a vertex of the boundary stays (it goes back onto that vertex as
+ * stored, see insertUnifiedGrids); any other vertex of a segment with a face on one side only is
+ * moved onto the nearest edge of `boundaries` (each community's rings as flat x, y pairs, the
+ * boundary densified as it went to the metric frame), if that edge lies within `withinM`.
+ * Answers how many vertices moved.
+ */
+export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[], withinM = 0.002): number {
+  // the boundary's edges in buckets of a 10 m grid (the vertices are within 2 mm of their edge)
+  const cell = 10
+  const bucket = (x: number, y: number) => `${Math.floor(x / cell)},${Math.floor(y / cell)}`
+  const edges = new Map<string, number[]>()
+  const corners = new Set<string>()
+  const flat: number[] = []
+  for (const ring of boundaries) {
+    for (let i = 0; i + 3 < ring.length; i += 2) {
+      const [ax, ay, bx, by] = [ring[i], ring[i + 1], ring[i + 2], ring[i + 3]]
+      corners.add(`${Math.round(ax * 1000)},${Math.round(ay * 1000)}`)
+      const n = flat.length / 4
+      flat.push(ax, ay, bx, by)
+      // every cell the edge's box (widened by withinM) touches
+      const [x0, x1] = [
+        Math.floor((Math.min(ax, bx) - withinM) / cell),
+        Math.floor((Math.max(ax, bx) + withinM) / cell),
+      ]
+      const [y0, y1] = [
+        Math.floor((Math.min(ay, by) - withinM) / cell),
+        Math.floor((Math.max(ay, by) + withinM) / cell),
+      ]
+      if ((x1 - x0 + 1) * (y1 - y0 + 1) > 64) {
+        // a long diagonal edge: the cells along it and their neighbours only
+        const steps = Math.ceil(Math.hypot(bx - ax, by - ay) / (cell / 2))
+        for (let k = 0; k <= steps; k++) {
+          const [x, y] = [ax + ((bx - ax) * k) / steps, ay + ((by - ay) * k) / steps]
+          for (const dx of [-cell, 0, cell])
+            for (const dy of [-cell, 0, cell]) {
+              const key = bucket(x + dx, y + dy)
+              const list = edges.get(key)
+              if (!list) edges.set(key, [n])
+              else if (list[list.length - 1] !== n) list.push(n)
+            }
+        }
+        continue
+      }
+      for (let x = x0; x <= x1; x++)
+        for (let y = y0; y <= y1; y++) {
+          const key = `${x},${y}`
+          const list = edges.get(key)
+          if (list) list.push(n)
+          else edges.set(key, [n])
+        }
+    }
+  }
+  const { sides, ends, vertices, segmentCount } = mesh
+  const moved = new Map<number, [number, number]>()
+  const seen = new Set<number>()
+  for (let s = 0; s < segmentCount; s++) {
+    if (sides[2 * s + 1] >= 0) continue
+    for (const end of [0, 1]) {
+      const v = vertices[2 * s + end]
+      if (seen.has(v)) continue
+      seen.add(v)
+      const [x, y] = [ends[4 * s + 2 * end], ends[4 * s + 2 * end + 1]]
+      // on (within a millimetre of) a vertex of the boundary: left to the snap as stored
+      let nearCorner = false
+      for (let dx = -1; dx <= 1 && !nearCorner; dx++)
+        for (let dy = -1; dy <= 1 && !nearCorner; dy++)
+          nearCorner = corners.has(`${Math.round(x * 1000) + dx},${Math.round(y * 1000) + dy}`)
+      if (nearCorner) continue
+      let best: [number, number] | undefined
+      let bestDistance = withinM
+      for (const n of edges.get(bucket(x, y)) ?? []) {
+        const [ax, ay, bx, by] = [flat[4 * n], flat[4 * n + 1], flat[4 * n + 2], flat[4 * n + 3]]
+        const [ex, ey] = [bx - ax, by - ay]
+        const length2 = ex * ex + ey * ey
+        if (length2 === 0) continue
+        const t = Math.max(0, Math.min(1, ((x - ax) * ex + (y - ay) * ey) / length2))
+        const [px, py] = [ax + t * ex, ay + t * ey]
+        const distance = Math.hypot(x - px, y - py)
+        if (distance < bestDistance) [best, bestDistance] = [[px, py], distance]
+      }
+      if (best && bestDistance > 1e-9) moved.set(v, best)
+    }
+  }
+  if (moved.size === 0) return 0
+  for (let s = 0; s < segmentCount; s++) {
+    for (const end of [0, 1]) {
+      const to = moved.get(vertices[2 * s + end])
+      if (!to) continue
+      ends[4 * s + 2 * end] = to[0]
+      ends[4 * s + 2 * end + 1] = to[1]
+    }
+  }
+  return moved.size
+}

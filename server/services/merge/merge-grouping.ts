@@ -3,18 +3,9 @@
 import type { Adjacency, FaceMesh } from './merge-face-mesh.ts'
 import { outlinesOf } from './merge-face-mesh.ts'
 import { type MergeParams, type SliverRule, defaultSliverRule } from './merge-params.ts'
+import type { Face, GridCover, IssuePiece } from '../../db/merge-graph.ts'
 
-export interface Face {
-  id: number
-  areaM2: number
-  perimeterM: number
-  households: number
-  /** the base department's grid that covers the face, if one does */
-  baseGridId: number | null
-  /** a point of the face, for a stable spatial order */
-  x: number
-  y: number
-}
+export type { Face, GridCover, IssuePiece } from '../../db/merge-graph.ts'
 
 export function thinness(areaM2: number, perimeterM: number): number {
   return perimeterM > 0 ? (4 * Math.PI * areaM2) / (perimeterM * perimeterM) : 0
@@ -43,10 +34,57 @@ function neighboursOf(adjacency: Adjacency[]): Map<number, { id: number; sharedM
 }
 
 /**
- * Gives every face a label. Labelled faces keep theirs, except slivers; each unlabelled face or
- * sliver takes the label of the neighbour with which it shares the longest edge, repeatedly, so
- * chains of slivers and gaps reach a real grid. A community whose faces carry no label at all
- * becomes one group.
+ * The connected pieces of the faces `inPiece` puts in the same piece (undefined: in none), through
+ * edges of positive length, each with its area and the perimeter of its outline (its faces'
+ * perimeters less twice the edges they share).
+ */
+function piecesOf(
+  faces: Face[],
+  neighbours: Map<number, { id: number; sharedM: number }[]>,
+  inPiece: (face: Face) => number | undefined,
+): { faces: Face[]; areaM2: number; perimeterM: number }[] {
+  const byId = new Map(faces.map((f) => [f.id, f]))
+  const seen = new Set<number>()
+  const pieces: { faces: Face[]; areaM2: number; perimeterM: number }[] = []
+  for (const start of faces) {
+    const key = inPiece(start)
+    if (key === undefined || seen.has(start.id)) continue
+    const members: Face[] = []
+    let areaM2 = 0
+    let perimeterM = 0
+    const stack = [start]
+    seen.add(start.id)
+    while (stack.length > 0) {
+      const face = stack.pop()!
+      members.push(face)
+      areaM2 += face.areaM2
+      perimeterM += face.perimeterM
+      for (const n of neighbours.get(face.id) ?? []) {
+        const other = byId.get(n.id)
+        if (!other || inPiece(other) !== key) continue
+        // each shared edge is met from both of its faces: once from each, so the outline loses it twice
+        perimeterM -= n.sharedM
+        if (!seen.has(other.id)) {
+          seen.add(other.id)
+          stack.push(other)
+        }
+      }
+    }
+    pieces.push({ faces: members, areaM2, perimeterM })
+  }
+  return pieces
+}
+
+/**
+ * Gives every face a label (base strategy: `initial`, the base department's grid of the face's own
+ * community). The faces are judged by piece, not one by one: each connected piece of a labelled grid
+ * keeps its label unless the piece as a whole is under the sliver thresholds (a crumb); so further
+ * layers, which only cut faces finer, never turn a grid's piece into crumbs nor make more grids.
+ * Each face of a crumb and each unlabelled face then takes the label of the neighbour with which it
+ * shares the longest edge, whatever department its grid came from, repeatedly, so chains of crumbs
+ * and gaps reach a real grid. Faces that reach no labelled face (an island part of the community
+ * without a grid) become one group per connected piece; a community whose faces carry no label at
+ * all, one group.
  */
 export function absorbIntoNeighbours(
   faces: Face[],
@@ -55,16 +93,16 @@ export function absorbIntoNeighbours(
   rule: SliverRule = defaultSliverRule,
 ): Map<number, number> {
   const labels = new Map<number, number>()
-  for (const face of faces) {
-    const label = initial.get(face.id)
-    if (label !== undefined && !isSliver(face, rule)) labels.set(face.id, label)
+  const neighbours = neighboursOf(adjacency)
+  for (const piece of piecesOf(faces, neighbours, (f) => initial.get(f.id))) {
+    if (isSliver(piece, rule)) continue
+    for (const face of piece.faces) labels.set(face.id, initial.get(face.id)!)
   }
   if (labels.size === 0) {
     // nothing to attach to: the largest face anchors the community
     const largest = faces.reduce((best, f) => (f.areaM2 > best.areaM2 ? f : best), faces[0])
     if (largest) labels.set(largest.id, initial.get(largest.id) ?? -largest.id)
   }
-  const neighbours = neighboursOf(adjacency)
   let pending = faces.filter((f) => !labels.has(f.id))
   while (pending.length > 0) {
     const next: Face[] = []
@@ -79,8 +117,12 @@ export function absorbIntoNeighbours(
       else next.push(face)
     }
     if (next.length === pending.length) {
-      // islands with no labelled neighbour (a hole, say): each becomes its own group
-      for (const face of next) labels.set(face.id, -face.id)
+      // parts with no labelled neighbour (an island, a hole): each connected piece becomes one group
+      const unreached = new Set(next.map((f) => f.id))
+      for (const piece of piecesOf(next, neighbours, (f) => (unreached.has(f.id) ? 0 : undefined))) {
+        const label = -Math.min(...piece.faces.map((f) => f.id))
+        for (const face of piece.faces) labels.set(face.id, label)
+      }
       break
     }
     pending = next
@@ -256,19 +298,13 @@ function moveBoundaryFaces(
   }
 }
 
-/** The faces a grid of a department covers (in one community; a face may have no grid of a department, or several). */
-export interface GridCover {
-  department: string
-  gridId: number
-  faceIds: number[]
-}
-
-export interface IssuePiece {
-  kind: 'gap' | 'overlap' | 'sliver'
-  department: string | null
-  gridIds: number[]
-  faceIds: number[]
-  areaM2: number
+/** Why a sliver piece is one, as the issue list says it. */
+export function sliverNote(piece: { faces: unknown[]; areaM2: number; perimeterM: number }, rule: SliverRule): string {
+  const area = piece.areaM2.toLocaleString('zh-CN', { maximumFractionDigits: 2 })
+  if (piece.faces.length > 1)
+    return `碎片链：${piece.faces.length.toLocaleString('zh-CN')} 个碎片面相连（共 ${area} m²），每个面都小于 ${rule.minAreaM2} m² 或细长`
+  if (piece.areaM2 < rule.minAreaM2) return `面积 ${area} m² 小于 ${rule.minAreaM2} m²`
+  return `细长：4πA/P² = ${thinness(piece.areaM2, piece.perimeterM).toFixed(3)}，小于 ${rule.maxThinness}（面积 ${area} m²）`
 }
 
 /**
@@ -410,6 +446,7 @@ export function findIssuePieces(
       gridIds: [...touched].sort((a, b) => a - b),
       faceIds: faceIds(piece.faces),
       areaM2: piece.areaM2,
+      note: sliverNote(piece, rule),
     })
   }
   return issues

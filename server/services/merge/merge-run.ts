@@ -11,8 +11,11 @@ import type { MergeRunStats } from '../../schemas/merge.schema.ts'
 import { NotFoundError } from '../../errors.ts'
 import type { TileService } from '../tiles/tiles.service.ts'
 import { embeddedEngines, idleEngineCount } from './merge-engine.ts'
+import { planHouseholds } from './merge-households.ts'
+import { mergeMessages } from './merge-messages.ts'
 import { type MergeParams, defaultMergeParams } from './merge-params.ts'
 import { runInParallel, stepsOf } from './merge-scheduling.ts'
+import { TilingError, checkRunTiling } from './merge-tiling.ts'
 import { type MergeEngineFactory, type StepContext, type StepReport, runMergeStep } from './merge-step.ts'
 import { describeConnectionError, isConnectionError } from '../../db/connection-health.ts'
 
@@ -78,7 +81,7 @@ export async function executeMerge(
   hooks: MergeHooks = {},
 ): Promise<runs.MergeRunRow> {
   const run = await runs.findMergeRun(db, runId)
-  if (!run) throw new NotFoundError(`No merge run has the id ${runId}`)
+  if (!run) throw new NotFoundError(mergeMessages.notFound(runId))
   const params = { ...defaultMergeParams, ...(run.params as Partial<MergeParams>), strategy: run.strategy }
   const timings = { facesMs: 0, groupingMs: 0, unifyMs: 0, issuesMs: 0 }
   const started = performance.now()
@@ -99,6 +102,11 @@ export async function executeMerge(
             ]),
           )
         : undefined
+    // the household source the run was created with, its department chosen by the same rule
+    const householdDepartment =
+      params.strategy === 'household_balanced' && run.householdSource === 'grid_layers'
+        ? (planHouseholds(await runs.findHouseholdData(db, run.layerIds), params.baseDepartment)?.department ?? null)
+        : null
     const context: StepContext = {
       runId,
       layerIds: run.layerIds,
@@ -107,6 +115,7 @@ export async function executeMerge(
       previousRunId,
       params,
       householdNorms,
+      householdDepartment,
     }
     let done = 0
     let faceCount = 0
@@ -130,6 +139,9 @@ export async function executeMerge(
     } finally {
       await engines?.close()
     }
+    const tiled = performance.now()
+    const tiling = await checkRunTiling(db, runId, communities, params.sliver, srid)
+    const tilingMs = performance.now() - tiled
     await merge.insertRunGridIssues(db, runId, run.layerIds, srid)
     await refreshStatistics(db, ['unified_grids', 'unified_grid_sources', 'merge_issues'])
     const t = performance.now()
@@ -148,22 +160,29 @@ export async function executeMerge(
       unifyMs: ms(timings.unifyMs),
       issuesMs: ms(timings.issuesMs),
       alignmentMs: ms(alignmentMs),
+      tiling,
+      tilingMs: ms(tilingMs),
     }
     await runs.updateMergeRun(db, runId, { status: 'succeeded', progress: 1, stats, alignment, finished: true })
   } catch (error) {
     // a failed run leaves nothing behind but its record; the published version was never touched
     await merge.dropStepTables(db)
     await runs.deleteRunResults(db, runId)
-    const message = isConnectionError(error) ? cutOff(describeConnectionError(error)) : (error as Error).message
-    await runs.updateMergeRun(db, runId, { status: 'failed', error: message, finished: true })
+    const failure =
+      error instanceof TilingError
+        ? { error: error.text['zh-CN'], errorEn: error.text.en }
+        : isConnectionError(error)
+          ? cutOff(describeConnectionError(error))
+          : { error: (error as Error).message, errorEn: null }
+    await runs.updateMergeRun(db, runId, { status: 'failed', ...failure, finished: true })
   }
   return (await runs.findMergeRun(db, runId))!
 }
 
-/** A run whose database connection was lost mid-way: said so in zh-CN and English, with the driver's short reason. */
-function cutOff(reason: string): string {
-  return (
-    `合并中断：数据库连接断开（${reason}），已发布的版本未受影响，请在数据库恢复后重新运行; ` +
-    `the merge was cut off: the database connection was lost (${reason}); the published version is unchanged`
-  )
+/** A run whose database connection was lost mid-way: said so in both languages, with the driver's short reason. */
+function cutOff(reason: string) {
+  return {
+    error: `合并中断：数据库连接断开（${reason}），已发布的版本未受影响，请在数据库恢复后重新运行`,
+    errorEn: `the merge was cut off: the database connection was lost (${reason}); the published version is unchanged, run it again once the database is back`,
+  }
 }

@@ -3,8 +3,9 @@
 import type { Kysely, Transaction } from 'kysely'
 import * as merge from '../../db/repositories/merge-step.repository.ts'
 import type { Tables } from '../../db/tables.ts'
-import { buildFaceMesh } from './merge-face-mesh.ts'
+import { buildFaceMesh, settleOnBoundary } from './merge-face-mesh.ts'
 import { type HouseholdNorms, groupFaces } from './merge-grouping.ts'
+import { householdsFromLayer } from './merge-households.ts'
 import type { MergeParams } from './merge-params.ts'
 
 /** Engines that run the steps of a run; the results are stored in the app's database. */
@@ -33,6 +34,8 @@ export interface StepContext {
   params: MergeParams
   /** household-balanced strategy: each community's household norm (null: rural, none) */
   householdNorms?: HouseholdNorms
+  /** household-balanced strategy: the department whose grids' 户数 count (null: population points) */
+  householdDepartment?: string | null
 }
 
 export interface StepReport {
@@ -59,11 +62,24 @@ export async function runMergeStep(
     baseDepartment: params.baseDepartment,
     withHouseholds: params.strategy === 'household_balanced',
   }
+  const householdDepartment = options.withHouseholds ? (context.householdDepartment ?? null) : null
   const timings = { facesMs: 0, groupingMs: 0, unifyMs: 0, issuesMs: 0 }
   let t = performance.now()
   await merge.buildFaces(trx, options)
   const { faces, shapes, covers } = await merge.findFaceGraph(trx, options)
+  if (householdDepartment) {
+    // households from the department's grids, shared out over their faces (the points' as weights)
+    const shares = householdsFromLayer(
+      faces,
+      covers,
+      householdDepartment,
+      await merge.findPieceHouseholds(trx, householdDepartment),
+    )
+    for (const face of faces) face.households = shares.get(face.id) ?? 0
+  }
   const mesh = buildFaceMesh(faces.map(({ id, communityCode }, n) => ({ id, part: communityCode, rings: shapes[n] })))
+  // the vertices the noding left a hair off the community boundary, back on it
+  settleOnBoundary(mesh, await merge.findCommunityRings(trx))
   timings.facesMs = performance.now() - t
   t = performance.now()
   const { labels, outlines, sources, pieces } = groupFaces(
@@ -76,7 +92,21 @@ export async function runMergeStep(
   )
   timings.groupingMs = performance.now() - t
   t = performance.now()
-  await merge.insertUnifiedGrids(trx, runId, { labels, outlines, sources }, context.previousRunId, srid)
+  // households from a grid layer: each unified grid's, its faces' shares summed (whole households)
+  let households: { community: string; label: number; households: number }[] | undefined
+  if (householdDepartment) {
+    const face = new Map(faces.map((f) => [f.id, f]))
+    const sums = new Map<string, { community: string; label: number; households: number }>()
+    for (const { faceId, label } of labels) {
+      const { communityCode, households: share } = face.get(faceId)!
+      const key = `${communityCode}/${label}`
+      const sum = sums.get(key) ?? { community: communityCode, label, households: 0 }
+      sum.households += share
+      sums.set(key, sum)
+    }
+    households = [...sums.values()].map((h) => ({ ...h, households: Math.round(h.households) }))
+  }
+  await merge.insertUnifiedGrids(trx, runId, { labels, outlines, sources, households }, context.previousRunId, srid)
   timings.unifyMs = performance.now() - t
   t = performance.now()
   await merge.insertIssuePieces(trx, runId, pieces, srid)

@@ -10,17 +10,20 @@ import * as runs from '../../db/repositories/merge-runs.repository.ts'
 import type { DriverName } from '../../db/database.ts'
 import type { RegionScope } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
-import { ConflictError, InvalidInputError, NotFoundError } from '../../errors.ts'
+import { ConflictError, LocalizedInputError, NotFoundError } from '../../errors.ts'
 import type {
   MergeDefaults,
   MergeDiff,
   MergeIssueList,
   MergeIssuesQuery,
   MergeRequest,
+  HouseholdSource,
 } from '../../schemas/merge.schema.ts'
 import { narrowScope } from '../auth/roles.ts'
 import type { ChangeRecorder } from '../events/events.service.ts'
 import type { TileService } from '../tiles/tiles.service.ts'
+import { planHouseholds } from './merge-households.ts'
+import { mergeMessages } from './merge-messages.ts'
 import { mergeDefaults, toMergeParams } from './merge-params.ts'
 import { type MergeHooks, executeMerge, mergeExecutionFor, prepareMerges } from './merge-run.ts'
 
@@ -53,36 +56,46 @@ export class MergeService {
   async createRun(request: MergeRequest & { batchSize?: number }): Promise<number> {
     const params = toMergeParams(request)
     let layers = await runs.findLayersForMerge(this.db, params.layerIds)
+    const departmentsOf = (of: { department: string }[]) => [...new Set(of.map((l) => l.department))].sort()
     if (params.departments) {
       const wanted = new Set(params.departments)
       const missing = params.departments.filter((d) => !layers.some((l) => l.department === d))
       if (missing.length > 0)
-        throw new InvalidInputError(`No active grid layer for department ${missing.join(', ')}`, {
+        throw new LocalizedInputError(mergeMessages.noLayerForDepartment(missing, departmentsOf(layers)), {
           field: 'departments',
         })
       layers = layers.filter((l) => wanted.has(l.department))
     }
     if (params.layerIds && layers.length !== new Set(params.layerIds).size) {
       const missing = params.layerIds.filter((id) => !layers.some((l) => l.id === id))
-      throw new InvalidInputError(`No grid layer has the id ${missing.join(', ')}`, { field: 'layerIds' })
+      throw new LocalizedInputError(mergeMessages.noLayerWithId(missing), { field: 'layerIds' })
     }
-    if (layers.length === 0)
-      throw new InvalidInputError('There are no grid layers to merge: import department grids first', {
-        field: 'layerIds',
-      })
-    if (new Set(layers.map((l) => l.department)).size !== layers.length) {
-      throw new InvalidInputError('Choose one layer per department', { field: 'layerIds' })
-    }
+    if (layers.length === 0) throw new LocalizedInputError(mergeMessages.noLayers(), { field: 'layerIds' })
+    const doubled = departmentsOf(layers).filter((d) => layers.filter((l) => l.department === d).length > 1)
+    if (doubled.length > 0)
+      throw new LocalizedInputError(mergeMessages.oneLayerPerDepartment(doubled), { field: 'layerIds' })
     if (params.strategy === 'base_department' && !layers.some((l) => l.department === params.baseDepartment)) {
-      throw new InvalidInputError(`The base department "${params.baseDepartment}" has no layer among those merged`, {
+      throw new LocalizedInputError(mergeMessages.baseDepartmentMissing(params.baseDepartment, departmentsOf(layers)), {
         field: 'baseDepartment',
       })
+    }
+    // household-balanced: households from the layers' 户数, else the population points, else refused
+    let householdSource: HouseholdSource | null = null
+    if (params.strategy === 'household_balanced') {
+      const data = await runs.findHouseholdData(
+        this.db,
+        layers.map((l) => l.id),
+      )
+      const plan = planHouseholds(data, params.baseDepartment)
+      if (!plan) throw new LocalizedInputError(mergeMessages.noHouseholds(departmentsOf(layers)), { field: 'strategy' })
+      householdSource = plan.source
     }
     const { layerIds: _layerIds, departments: _departments, ...stored } = params
     return runs.insertMergeRun(this.db, {
       strategy: params.strategy,
       params: stored,
       layerIds: layers.map((l) => l.id),
+      householdSource,
     })
   }
 
@@ -118,14 +131,13 @@ export class MergeService {
 
   async getRun(runId: number): Promise<runs.MergeRunRow> {
     const run = await runs.findMergeRun(this.db, runId)
-    if (!run) throw new NotFoundError(`No merge run has the id ${runId}`)
+    if (!run) throw new NotFoundError(mergeMessages.notFound(runId))
     return run
   }
 
   async publishRun(runId: number): Promise<runs.MergeRunRow> {
     const run = await this.getRun(runId)
-    if (run.status !== 'succeeded')
-      throw new ConflictError(`Merge run ${runId} is ${run.status}: only a succeeded run can be published`)
+    if (run.status !== 'succeeded') throw new ConflictError(mergeMessages.notPublishable(runId, run.status))
     await this.db.transaction().execute((trx) => runs.publishRun(trx, runId))
     await this.options.events?.recordChange({
       kind: 'publish',

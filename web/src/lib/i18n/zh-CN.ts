@@ -193,6 +193,12 @@ export const zhCN = {
     previous: '上一页',
     next: '下一页',
     progress: (share: number) => `已完成 ${Math.round(share * 100)}%`,
+    starting: '引擎启动中，稍候开始计算…',
+    householdSource: '户数来源',
+    householdSources: {
+      grid_layers: '部门网格的户数字段',
+      population_points: '人口点（落在各叠加面内）',
+    } as Record<string, string>,
     chooseOne: '请至少选择一个部门的网格',
     showOnMap: '在地图上叠加显示',
   },
