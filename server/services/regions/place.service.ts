@@ -79,6 +79,41 @@ const FULL_TIME_NORM = 1
 type Column = PlaceList['columns'][number]
 const text = (key: string, header: string): Column => ({ key, header, type: 'text' })
 const number = (key: string, header: string): Column => ({ key, header, type: 'number' })
+
+/** A list of units: the same columns wherever units are listed (应建未建, units by coverage). */
+interface UnitListRow {
+  code: string
+  name: string
+  streetName: string | null
+  communityName: string | null
+  members: number
+  coverage: string
+  orgName: string | null
+  bbox: PlaceList['rows'][number]['bbox']
+}
+const unitTable = (units: UnitListRow[]): Pick<PlaceList, 'columns' | 'rows'> => ({
+  columns: [
+    text('code', '单位编码'),
+    text('name', '单位名称'),
+    text('street', '街道'),
+    text('community', '社区'),
+    number('members', '正式党员数'),
+    text('coverage', '覆盖方式'),
+    text('org', '覆盖党组织'),
+  ],
+  rows: units.map((u) => ({
+    cells: [
+      u.code,
+      u.name,
+      u.streetName,
+      u.communityName,
+      u.members,
+      coverageModes[u.coverage] ?? u.coverage,
+      u.orgName,
+    ],
+    bbox: u.bbox,
+  })),
+})
 const share = (key: string, header: string): Column => ({ key, header, type: 'share' })
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits
@@ -367,27 +402,7 @@ export class PlaceService {
     })
     return {
       ...base,
-      columns: [
-        text('code', '单位编码'),
-        text('name', '单位名称'),
-        text('street', '街道'),
-        text('community', '社区'),
-        number('members', '正式党员数'),
-        text('coverage', '覆盖方式'),
-        text('org', '覆盖党组织'),
-      ],
-      rows: units.map((u) => ({
-        cells: [
-          u.code,
-          u.name,
-          u.streetName,
-          u.communityName,
-          u.members,
-          coverageModes[u.coverage] ?? u.coverage,
-          u.orgName,
-        ],
-        bbox: u.bbox,
-      })),
+      ...unitTable(units),
       total: units[0]?.total ?? 0,
       truncated: (units[0]?.total ?? 0) > units.length,
     }
@@ -473,27 +488,7 @@ export class PlaceService {
     return {
       ...base,
       title: query.coverage ? `${base.title}（${unitCoverages[query.coverage]}）` : base.title,
-      columns: [
-        text('code', '单位编码'),
-        text('name', '单位名称'),
-        text('street', '街道'),
-        text('community', '社区'),
-        number('members', '正式党员数'),
-        text('coverage', '覆盖方式'),
-        text('org', '覆盖党组织'),
-      ],
-      rows: units.map((u) => ({
-        cells: [
-          u.code,
-          u.name,
-          u.streetName,
-          u.communityName,
-          u.members,
-          coverageModes[u.coverage] ?? u.coverage,
-          u.orgName,
-        ],
-        bbox: u.bbox,
-      })),
+      ...unitTable(units),
       total,
       truncated: total > units.length,
     }
