@@ -24,6 +24,7 @@ import {
 } from '../../server/services/siting/walking-areas.ts'
 import { buildWalkingGraph, snapPoints } from '../../server/services/siting/walking-graph.ts'
 import { median, percentile, printTable } from './stats.ts'
+import { createRandom } from '../../data/district/random.ts'
 
 const repeats = Number(process.env.BENCH_SITING_REPEATS ?? 3)
 const capSeconds = Number(process.env.BENCH_SITING_CAP_SECONDS ?? 60)
@@ -31,16 +32,8 @@ const smallCapSeconds = Number(process.env.BENCH_SITING_SMALL_CAP_SECONDS ?? 2)
 const scale = Number(process.env.BENCH_SITING_SCALE ?? 1)
 const sized = (count: number) => Math.max(50, Math.round(count * scale))
 
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded sequence (mulberry32, the demo generator's), so random cases repeat exactly. */
+const random = (seed: number): (() => number) => createRandom(seed).next
 
 /**
  * A clustered city: `n` demand points (1–20 residents each) in blobs of 150–1,200 m spread whose

@@ -4,16 +4,10 @@ import { type JointCandidate, distanceM, proposeJointBranches } from '../../serv
 import { figuresOf, rollUpCoverage } from '../../server/services/party/coverage-figures.ts'
 import { expectedTierFor, weakShareVerdict } from '../../server/services/party/org-tiers.ts'
 import type { CoverageCellRow } from '../../server/db/repositories/party-coverage.repository.ts'
+import { createRandom } from '../../data/district/random.ts'
 
-/** A seeded pseudo-random sequence (mulberry32). */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded sequence (mulberry32, the demo generator's), so random cases repeat exactly. */
+const random = (seed: number): (() => number) => createRandom(seed).next
 
 function candidates(n: number, seed: number): JointCandidate[] {
   const next = random(seed)

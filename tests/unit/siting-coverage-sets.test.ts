@@ -2,18 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../server/errors.ts'
 import { reduceCoverage } from '../../server/services/siting/coverage-reduction.ts'
 import { buildCoverageSets, coverageSetsFromPairs } from '../../server/services/siting/coverage-sets.ts'
+import { createRandom } from '../../data/district/random.ts'
 
-/** A small seeded generator (mulberry32) so random cases repeat exactly. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded sequence (mulberry32, the demo generator's), so random cases repeat exactly. */
+const random = (seed: number): (() => number) => createRandom(seed).next
 
 function listsOf(starts: Int32Array, items: Int32Array): number[][] {
   return Array.from({ length: starts.length - 1 }, (_, j) => Array.from(items.subarray(starts[j], starts[j + 1])))

@@ -10,17 +10,10 @@ import {
 } from '../../server/services/siting/coverage-reduction.ts'
 import { coverageSetsFromPairs } from '../../server/services/siting/coverage-sets.ts'
 import { solveMaximalCoveringExact } from '../../server/services/siting/exact.ts'
+import { createRandom } from '../../data/district/random.ts'
 
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded sequence (mulberry32, the demo generator's), so random cases repeat exactly. */
+const random = (seed: number): (() => number) => createRandom(seed).next
 
 function* subsets(m: number, k: number, from = 0, chosen: number[] = []): Generator<number[]> {
   if (chosen.length === k || from === m) {
