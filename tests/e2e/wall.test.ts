@@ -282,9 +282,15 @@ describe('the wall in a real browser', () => {
     expect(created.statusCode, created.body).toBe(201)
     // two hours of 60 s stops = 120 stops, at ×240 (a stop a quarter of a second, as fast as the page
     // draws them); the first round warms the caches (tiles, regions), the heap is measured after it
-    const { page } = await openWall(`&tour=${created.json().id}&speed=240`, { width: 960, height: 540 })
+    // the heap is read with the tour paused (a key press, as someone at the wall would) once the
+    // stop's tiles and figures have landed: what is kept, not what is in flight at that instant;
+    // the tour resumes by itself 3 s later (resume=3)
+    const { page } = await openWall(`&tour=${created.json().id}&speed=240&resume=3`, { width: 960, height: 540 })
     const cdp = await page.context().newCDPSession(page)
     const heap = async () => {
+      await page.keyboard.press('Shift')
+      await expect.poll(() => page.getByTestId('wall-tour').getAttribute('data-paused')).toBe('true')
+      await page.waitForTimeout(2_000)
       await cdp.send('HeapProfiler.collectGarbage')
       return (await cdp.send('Runtime.getHeapUsage')).usedSize
     }
