@@ -565,6 +565,21 @@ describe('settleOnBoundary', () => {
     expect(signed(settled)).toBeCloseTo(signed(ring), 6)
     expect(signed(ring)).toBeGreaterThan(0.01)
   })
+
+  it('still settles a vertex whose twin on the same point belongs to the neighbouring community', () => {
+    // the first test's community and its neighbour below (y < 0), in one step: each has the vertex
+    // the noding left at (50.0003, −0.0006), a vertex of its own part
+    const below = Float64Array.from([0, 0, 0, -100, 100, -100, 100, 0, 50.0003, -0.0006, 0, 0])
+    const belowBoundary = Float64Array.from([0, 0, 0, -100, 100, -100, 100, 0, 80, 0, 60, 0, 40, 0, 20, 0, 0, 0])
+    const mesh = buildFaceMesh([
+      { id: 1, part: 'a', rings: [left] },
+      { id: 2, part: 'a', rings: [right] },
+      { id: 3, part: 'b', rings: [below] },
+    ])
+    expect(settleOnBoundary(mesh, [boundary, belowBoundary])).toBe(2)
+    for (let s = 0; s < mesh.segmentCount; s++)
+      for (const end of [0, 1]) expect(mesh.ends[4 * s + 2 * end + 1]).not.toBe(-0.0006)
+  })
 })
 
 describe('sliverNote', () => {

@@ -32,6 +32,8 @@ export interface FaceMesh {
   /** the segments of the face of index f, in the order of its rings: segmentList[segmentStart[f] … segmentStart[f + 1]) */
   segmentList: Int32Array
   segmentStart: Int32Array
+  /** the part (community) of the face of index f, numbered in the order the parts first appear */
+  faceParts: Int32Array
 }
 
 /**
@@ -71,8 +73,12 @@ export function buildFaceMesh(faces: { id: number; part?: string; rings: ArrayLi
   const bySegment = new PairIndex(pointCount)
   const shared = new PairIndex(pointCount)
   const adjacency: Adjacency[] = []
+  const faceParts = new Int32Array(faces.length)
+  const partNumbers = new Map<string | undefined, number>()
   for (const [f, face] of faces.entries()) {
     segmentStart[f] = listed
+    if (!partNumbers.has(face.part)) partNumbers.set(face.part, partNumbers.size)
+    faceParts[f] = partNumbers.get(face.part)!
     let own = partVertices.get(face.part)
     if (own === undefined)
       partVertices.set(
@@ -122,6 +128,7 @@ export function buildFaceMesh(faces: { id: number; part?: string; rings: ArrayLi
     vertexCount,
     segmentList: segmentList.subarray(0, listed),
     segmentStart,
+    faceParts,
   }
 }
 
@@ -287,10 +294,15 @@ export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[]
   // two vertices 1 mm apart at a corner, 1.3 and 0.3 mm off the boundary, went onto it 0.13 mm apart
   // the other way round; the 230 m edge that grid 009 runs from one of them and grid 007's sliver
   // faces beside it then folded over each other: 0.015 m² of overlap (0.040 m² as stored).
+  // (Of one part: the neighbouring community's vertex on the same point is another vertex.)
   const outer = new Map<number, [number, number]>()
+  const partOf = new Map<number, number>()
   for (let s = 0; s < segmentCount; s++) {
     if (sides[2 * s + 1] >= 0) continue
-    for (const end of [0, 1]) outer.set(vertices[2 * s + end], [ends[4 * s + 2 * end], ends[4 * s + 2 * end + 1]])
+    for (const end of [0, 1]) {
+      outer.set(vertices[2 * s + end], [ends[4 * s + 2 * end], ends[4 * s + 2 * end + 1]])
+      partOf.set(vertices[2 * s + end], mesh.faceParts[sides[2 * s]])
+    }
   }
   const cells = new Map<string, number[]>()
   const cellOf = (x: number, y: number) => `${Math.round(x * 1000)},${Math.round(y * 1000)}`
@@ -305,7 +317,7 @@ export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[]
     for (let dx = -reach; dx <= reach; dx++)
       for (let dy = -reach; dy <= reach; dy++)
         for (const w of cells.get(`${cx + dx},${cy + dy}`) ?? []) {
-          if (w === v) continue
+          if (w === v || partOf.get(w) !== partOf.get(v)) continue
           const [wx, wy] = outer.get(w)!
           if (Math.hypot(wx - x, wy - y) <= withinM) return true
         }
