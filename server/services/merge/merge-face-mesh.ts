@@ -289,12 +289,13 @@ export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[]
   }
   const { sides, ends, vertices, segmentCount } = mesh
   // The vertices of segments with a face on one side only, by their millimetre cell. Two of them
-  // within withinM of each other stay where they are: each moved onto the boundary on its own, the
-  // pair can swap sides of a long edge that leaves one of them. In 晨坊社区 (×13 demo, base strategy)
-  // two vertices 1 mm apart at a corner, 1.3 and 0.3 mm off the boundary, went onto it 0.13 mm apart
-  // the other way round; the 230 m edge that grid 009 runs from one of them and grid 007's sliver
-  // faces beside it then folded over each other: 0.015 m² of overlap (0.040 m² as stored).
-  // (Of one part: the neighbouring community's vertex on the same point is another vertex.)
+  // within withinM of each other that the move would put less than half as far apart (one beside
+  // the other across the boundary, not along it) both stay where they are: moved onto the boundary
+  // each on its own, the pair can swap sides of a long edge that leaves one of them. In 晨坊社区 (×13
+  // demo, base strategy) two vertices 1 mm apart at a corner, 1.3 and 0.3 mm off the boundary, went
+  // onto it 0.13 mm apart the other way round; the 230 m edge that grid 009 runs from one of them and
+  // grid 007's sliver faces beside it then folded over each other: 0.015 m² of overlap (0.040 m² as
+  // stored). (Of one part: the neighbouring community's vertex on the same point is another vertex.)
   const outer = new Map<number, [number, number]>()
   const partOf = new Map<number, number>()
   for (let s = 0; s < segmentCount; s++) {
@@ -312,16 +313,17 @@ export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[]
     else cells.set(cellOf(x, y), [v])
   }
   const reach = Math.ceil(withinM * 1000)
-  const crowded = (v: number, x: number, y: number) => {
+  const nearby = (v: number, x: number, y: number) => {
+    const found: number[] = []
     const [cx, cy] = [Math.round(x * 1000), Math.round(y * 1000)]
     for (let dx = -reach; dx <= reach; dx++)
       for (let dy = -reach; dy <= reach; dy++)
         for (const w of cells.get(`${cx + dx},${cy + dy}`) ?? []) {
           if (w === v || partOf.get(w) !== partOf.get(v)) continue
           const [wx, wy] = outer.get(w)!
-          if (Math.hypot(wx - x, wy - y) <= withinM) return true
+          if (Math.hypot(wx - x, wy - y) <= withinM) found.push(w)
         }
-    return false
+    return found
   }
   const moved = new Map<number, [number, number]>()
   const seen = new Set<number>()
@@ -332,7 +334,6 @@ export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[]
       if (seen.has(v)) continue
       seen.add(v)
       const [x, y] = [ends[4 * s + 2 * end], ends[4 * s + 2 * end + 1]]
-      if (crowded(v, x, y)) continue
       // on (within a millimetre of) a vertex of the boundary: left to the snap as stored
       let nearCorner = false
       for (let dx = -1; dx <= 1 && !nearCorner; dx++)
@@ -354,6 +355,16 @@ export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[]
       if (best && bestDistance > 1e-9) moved.set(v, best)
     }
   }
+  const squeezed = new Set<number>()
+  for (const [v, [tx, ty]] of moved) {
+    const [x, y] = outer.get(v)!
+    for (const w of nearby(v, x, y)) {
+      const [wx, wy] = outer.get(w)!
+      const [ux, uy] = moved.get(w) ?? [wx, wy]
+      if (Math.hypot(ux - tx, uy - ty) < Math.hypot(wx - x, wy - y) / 2) squeezed.add(v).add(w)
+    }
+  }
+  for (const v of squeezed) moved.delete(v)
   if (moved.size === 0) return 0
   for (let s = 0; s < segmentCount; s++) {
     for (const end of [0, 1]) {
