@@ -530,6 +530,56 @@ describe('settleOnBoundary', () => {
     // within a millimetre of the corner: left for the snap onto the vertex as stored
     expect(points).toContain('0.0004,100')
   })
+
+  it('leaves two vertices a millimetre apart where they are: moved one by one, a sliver beside a long edge folds over', () => {
+    // the top edge y = 100 − 0.137 x; P1 1.3 mm and P2 0.3 mm below it at x = 0; a 228 m edge from
+    // A up to P1 between the left face and a sliver triangle (A, P1, P2) whose P2 lies 0.12 mm east of
+    // it. Each put onto the edge on its own, P1 would land 0.13 mm east of P2 (晨坊社区, ×13 demo)
+    const top = (x: number) => 100 - 0.137 * x
+    const boundary = Float64Array.from([-100, -128, 100, -128, 100, top(100), -100, top(-100), -100, -128])
+    const [a, p1, p2] = [
+      [27.6, -128],
+      [0, 100 - 0.0013],
+      [0, 100 - 0.0003],
+    ]
+    const mesh = buildFaceMesh([
+      { id: 1, rings: [Float64Array.from([-100, -128, ...a, ...p1, -100, top(-100), -100, -128])] },
+      { id: 2, rings: [Float64Array.from([...a, ...p2, ...p1, ...a])] },
+      { id: 3, rings: [Float64Array.from([...a, 100, -128, 100, top(100), ...p2, ...a])] },
+    ])
+    expect(settleOnBoundary(mesh, [boundary])).toBe(0)
+    // the sliver keeps its orientation: its outline, built again, has the area it had (counter-clockwise)
+    const ring = [a, p2, p1]
+    const signed = (points: number[][]) =>
+      points.reduce((sum, [x, y], i) => {
+        const [nx, ny] = points[(i + 1) % points.length]
+        return sum + (x * ny - nx * y) / 2
+      }, 0)
+    const settled = ring.map(([x, y]) => {
+      for (let s = 0; s < mesh.segmentCount; s++)
+        for (const end of [0, 1])
+          if (Math.abs(mesh.ends[4 * s + 2 * end] - x) < 0.001 && Math.abs(mesh.ends[4 * s + 2 * end + 1] - y) < 0.001)
+            return [mesh.ends[4 * s + 2 * end], mesh.ends[4 * s + 2 * end + 1]]
+      throw new Error(`no vertex near ${x}, ${y}`)
+    })
+    expect(signed(settled)).toBeCloseTo(signed(ring), 6)
+    expect(signed(ring)).toBeGreaterThan(0.01)
+  })
+
+  it('still settles a vertex whose twin on the same point belongs to the neighbouring community', () => {
+    // the first test's community and its neighbour below (y < 0), in one step: each has the vertex
+    // the noding left at (50.0003, −0.0006), a vertex of its own part
+    const below = Float64Array.from([0, 0, 0, -100, 100, -100, 100, 0, 50.0003, -0.0006, 0, 0])
+    const belowBoundary = Float64Array.from([0, 0, 0, -100, 100, -100, 100, 0, 80, 0, 60, 0, 40, 0, 20, 0, 0, 0])
+    const mesh = buildFaceMesh([
+      { id: 1, part: 'a', rings: [left] },
+      { id: 2, part: 'a', rings: [right] },
+      { id: 3, part: 'b', rings: [below] },
+    ])
+    expect(settleOnBoundary(mesh, [boundary, belowBoundary])).toBe(2)
+    for (let s = 0; s < mesh.segmentCount; s++)
+      for (const end of [0, 1]) expect(mesh.ends[4 * s + 2 * end + 1]).not.toBe(-0.0006)
+  })
 })
 
 describe('sliverNote', () => {
