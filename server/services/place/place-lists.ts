@@ -8,6 +8,7 @@ import { findRegions } from '../../db/repositories/regions.repository.ts'
 import type { RegionScope } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { PlaceList, PlaceListName, PlaceListQuery } from '../../schemas/place.schema.ts'
+import { wordsOf } from '../party/party-vocabulary.ts'
 
 /** Uncovered residents are added up in cells of this many metres, at most this many cells listed. */
 export const UNCOVERED_CELL_M = 250
@@ -24,13 +25,7 @@ const issueKinds: Record<string, string> = {
   invalid_input: '无效图形',
 }
 
-const coverageModes: Record<string, string> = {
-  own: '单独建',
-  joint: '联合建',
-  affiliated: '挂靠建',
-  work: '工作覆盖',
-  none: '未覆盖',
-}
+const coverageModes = wordsOf('coverageModes')
 
 export const titles: Record<PlaceListName, string> = {
   merge_issues: '多网合一问题',
@@ -41,14 +36,9 @@ export const titles: Record<PlaceListName, string> = {
   units: '单位',
 }
 
-const orgStatuses: Record<string, string> = { normal: '正常', weak: '软弱涣散', rectifying: '整顿中', hollow: '空壳' }
-const orgTiers: Record<string, string> = {
-  committee: '党委',
-  general_branch: '党总支',
-  branch: '党支部',
-  joint_branch: '联合党支部',
-  temporary_branch: '临时党支部',
-}
+/** the party's words (party-vocabulary.ts), as the party's own exports write them */
+const orgStatuses = wordsOf('statuses')
+const orgTiers = wordsOf('tiers')
 const unitCoverages: Record<string, string> = { org: '组织覆盖', work: '组织覆盖或工作覆盖', none: '未覆盖' }
 
 type Column = PlaceList['columns'][number]

@@ -18,7 +18,7 @@ import type { GridPlace, PlaceFigures, PlaceList, PlaceListName, PlaceListQuery 
 import { type Principal, regionPrefixOf } from '../auth/roles.ts'
 import type { MergeService } from '../merge/merge.service.ts'
 import type { PartyService } from '../party/party.service.ts'
-import type { Table } from '../party/party-tables.ts'
+import type { Table } from '../../types/table.ts'
 import type { Coverage, SitingService } from '../siting/siting.service.ts'
 import { GridPlaceService } from './grid-place.service.ts'
 import { centreFiguresOf, partyFiguresOf, summarizeMatches } from './place-figures.ts'
