@@ -2,9 +2,11 @@
 // east/north of a point), the streets and communities it builds, and small helpers.
 import { type Frame, type Ring, type Shape, bboxOfShape, centroidOf, pointInShape, toLonLat } from './geometry.ts'
 import type { Random } from './random.ts'
+import { DISTRICT_CODE } from '../../server/db/demo-rows.ts'
 
-/** 41 01 99: a province and city prefix with a county number no real county uses. */
-export const DISTRICT_CODE = '410199000000'
+/** The district's code: declared beside the rows the demo repository inserts, which looks it up. */
+export { DISTRICT_CODE }
+
 export const FRAME: Frame = { lon0: 113.58, lat0: 34.62 }
 
 export interface Community {

@@ -8,16 +8,20 @@ const Count = Type.Integer({ minimum: 0 })
 const Share = Type.Number({ minimum: 0, maximum: 1 })
 const Ratio = Type.Object({ value: Type.Union([Type.Number(), Type.Null()]), numerator: Count, denominator: Count })
 
+/** Residents of a place covered by 党群服务中心 (by radius): the same figures for a region and a grid. */
+export const CentreCoverage = Type.Object({
+  residents: Type.Number({ minimum: 0 }),
+  covered: Type.Number({ minimum: 0 }),
+  uncovered: Type.Number({ minimum: 0 }),
+  coveredMoreThanOnce: Type.Number({ minimum: 0 }),
+  coveredShare: Share,
+})
+export type CentreCoverage = Static<typeof CentreCoverage>
+
 export const PlaceFigures = Type.Object({
   /** the place the figures are of: the requested region, or the caller's own inside it */
   code: Type.String(),
-  centreCoverage: Type.Object({
-    residents: Type.Number({ minimum: 0 }),
-    covered: Type.Number({ minimum: 0 }),
-    uncovered: Type.Number({ minimum: 0 }),
-    coveredMoreThanOnce: Type.Number({ minimum: 0 }),
-    coveredShare: Share,
-  }),
+  centreCoverage: CentreCoverage,
   partyCoverage: Type.Union([
     Type.Object({
       units: Count,
@@ -143,13 +147,7 @@ export const GridPlace = Type.Object({
   }),
   /** population points inside it, their residents and households */
   population: Type.Object({ points: Count, residents: Count, households: Count }),
-  centreCoverage: Type.Object({
-    residents: Type.Number({ minimum: 0 }),
-    covered: Type.Number({ minimum: 0 }),
-    uncovered: Type.Number({ minimum: 0 }),
-    coveredMoreThanOnce: Type.Number({ minimum: 0 }),
-    coveredShare: Share,
-  }),
+  centreCoverage: CentreCoverage,
   partyCoverage: PlaceFigures.properties.partyCoverage,
   departments: PlaceFigures.properties.departments,
   mergeIssues: PlaceFigures.properties.mergeIssues,

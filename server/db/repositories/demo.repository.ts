@@ -1,7 +1,7 @@
 // Bulk inserts of the demo district. Each batch travels as ONE bound JSON parameter unpacked by
 // json_to_recordset, which is fast on both drivers and never builds SQL from data.
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
-import { DISTRICT_CODE, type DemoDistrict, type DemoGridLayer } from '../../../data/district/index.ts'
+import { DISTRICT_CODE, type DemoDistrict, type DemoGridLayer } from '../demo-rows.ts'
 import type { Tables } from '../tables.ts'
 
 const BATCH = 5000

@@ -1,15 +1,9 @@
 // Findings and figures as tables with Chinese headers, written as CSV (UTF-8 with a BOM, so Excel
 // opens it as UTF-8) or XLSX (exceljs).
 import ExcelJS from 'exceljs'
+import type { Cell, Table } from '../../types/table.ts'
 
-export type Cell = string | number | boolean | null
-
-export interface Table {
-  /** the sheet's name (Excel allows 31 characters, no []:*?/\) */
-  title: string
-  headers: string[]
-  rows: Cell[][]
-}
+export type { Cell, Table }
 
 /** A cell a spreadsheet would read as a formula is written as text (a leading apostrophe). */
 function safeText(value: string): string {

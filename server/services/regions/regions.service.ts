@@ -22,7 +22,7 @@ import type {
 } from '../../schemas/regions.schema.ts'
 import { maskPersonal } from '../../db/mask.ts'
 import { type Principal, maySeePersonalData, regionPrefixOf } from '../auth/roles.ts'
-import type { Table } from '../party/party-tables.ts'
+import type { Table } from '../../types/table.ts'
 
 /** Grids by households in steps of this many, the last bin open-ended. */
 const HISTOGRAM_STEP = 100

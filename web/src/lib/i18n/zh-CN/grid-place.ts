@@ -1,0 +1,20 @@
+// zh-CN texts. A published unified grid as a place.
+export const gridPlace = {
+  title: '全科网格',
+  households: '户数',
+  householdsExplain: '本网格户数与所在社区的户数标准（城市社区默认300–500户）比较',
+  norm: '标准 {min}–{max} 户',
+  noNorm: '无户数标准（农村网格按自然村划分）',
+  outsideNorm: '超出标准',
+  chief: '网格长',
+  noChief: '未登记',
+  fullTime: '专职网格员',
+  fullTimeNorm: '标准至少 {n} 名',
+  partTime: '兼职网格员',
+  instructors: '网格指导员',
+  staffExplain: '组成本网格的部门网格登记的网格力量',
+  population: '人口点',
+  populationExplain: '落在本网格内的人口点及其居民、户数',
+  residents: '居民',
+  area: '面积（平方公里）',
+}
