@@ -246,3 +246,63 @@ export function dropDominatedCandidates(reduced: ReducedCoverage): {
     dominator,
   }
 }
+
+/** A maximal covering instance with sites fixed in and out folded away (`restrictToFree`). */
+export interface RestrictedCoverage {
+  /** the free sites and the rows no site fixed in covers; candidate indexes are positions in `free` */
+  reduced: ReducedCoverage
+  /** reduced candidate indexes of `reduced`'s candidates in the instance restricted: `free[c]` */
+  free: Int32Array
+  /** the sites fixed in, and the residents they cover */
+  fixedIn: number[]
+  fixedInWeight: number
+}
+
+/**
+ * Folds a node's fixing into a smaller instance: sites fixed in are taken (their rows, covered,
+ * leave with their weight), sites fixed out leave, and rows no free site covers leave. A choice of
+ * k − |fixed in| free sites then covers `fixedInWeight` + its value in the smaller instance.
+ * Dominance is not applied (a dominator may be fixed out): `dropDominatedCandidates` may follow.
+ */
+export function restrictToFree(reduced: ReducedCoverage, state: Int8Array): RestrictedCoverage {
+  const { candidateCount: m, candidateStarts: cs, candidateRows: cr, rowWeight } = reduced
+  const rows = rowWeight.length
+  const covered = new Uint8Array(rows)
+  const fixedIn: number[] = []
+  let fixedInWeight = 0
+  for (let j = 0; j < m; j++)
+    if (state[j] === 1) {
+      fixedIn.push(j)
+      for (let q = cs[j]; q < cs[j + 1]; q++)
+        if (covered[cr[q]] === 0) {
+          covered[cr[q]] = 1
+          fixedInWeight += rowWeight[cr[q]]
+        }
+    }
+  const free: number[] = []
+  for (let j = 0; j < m; j++) if (state[j] === 0) free.push(j)
+  const starts = new Int32Array(free.length + 1)
+  const demand: number[] = []
+  for (let c = 0; c < free.length; c++) {
+    for (let q = cs[free[c]]; q < cs[free[c] + 1]; q++) if (covered[cr[q]] === 0) demand.push(cr[q])
+    starts[c + 1] = demand.length
+  }
+  let open = 0
+  for (let r = 0; r < rows; r++) if (covered[r] === 0) open += rowWeight[r]
+  const again = reduceCoverage({
+    demandCount: rows,
+    candidateCount: free.length,
+    weight: rowWeight,
+    coveredByFixed: covered,
+    candidateStarts: starts,
+    candidateDemand: Int32Array.from(demand),
+    totalWeight: open,
+    fixedCoveredWeight: 0,
+  })
+  return {
+    reduced: { ...again, candidateOriginal: Int32Array.from(again.candidateOriginal, (c) => free[c]) },
+    free: Int32Array.from(again.candidateOriginal, (c) => free[c]),
+    fixedIn,
+    fixedInWeight,
+  }
+}

@@ -16,6 +16,7 @@
 // Everything works on typed arrays over the reduced instance (merged demand rows).
 
 import type { ReducedCoverage } from './coverage-reduction.ts'
+import { interchangeSearch } from './interchange.ts'
 import { type SearchState, coverageValue, lagrangianBound } from './lagrangian-bound.ts'
 
 export { coverageValue } from './lagrangian-bound.ts'
@@ -54,6 +55,11 @@ export interface LagrangianResult {
   /** sites the root's bound fixed in and out */
   rootFixedIn: number
   rootFixedOut: number
+  /**
+   * each site after the root's fixing: 1 in, −1 out, 0 free (all free when the root was not
+   * finished); a choice better than the incumbent by more than the gap uses no site fixed out
+   */
+  rootState: Int8Array
 }
 
 /**
@@ -133,7 +139,13 @@ export function solveMaximalCoveringLagrangian(
   // The incumbent: greedy's start improved by swaps.
   const started = performance.now()
   const localStarted = started
-  const local = swapLocalSearch(reduced, options.start, options.deadline)
+  // Interchange with a tabu memory (interchange.ts) for up to a fifth of the time: plain 1-swap
+  // stopped 1 % below the optimum on clustered 10,000 × 1,000 instances, the tabu search ~0.05 %.
+  const local = interchangeSearch(reduced, options.start, {
+    deadline: Math.min(options.deadline, started + (options.deadline - started) * 0.2),
+    patience: 1000,
+    tenure: Math.max(1, Math.floor(0.75 * k)),
+  })
   const localSearchMs = performance.now() - localStarted
   const shared: SearchState = {
     sites: local.sites,
@@ -159,6 +171,7 @@ export function solveMaximalCoveringLagrangian(
   let rootBound = Infinity
   let rootFixedIn = 0
   let rootFixedOut = 0
+  let rootState = new Int8Array(m)
   // Open nodes keep their parent's multipliers as a warm start, up to a memory budget.
   const keepLambda = () => open.length * rows < 20_000_000
   while (dive || open.length > 0) {
@@ -191,7 +204,7 @@ export function solveMaximalCoveringLagrangian(
     if (isRoot) rootBestLambda = Float64Array.from(lambda)
     if (shared.improved) {
       shared.improved = false
-      const better = swapLocalSearch(reduced, shared.sites, options.deadline)
+      const better = interchangeSearch(reduced, shared.sites, { deadline: options.deadline, patience: 0 })
       if (better.value > shared.value) {
         shared.value = better.value
         shared.sites = better.sites
@@ -226,6 +239,7 @@ export function solveMaximalCoveringLagrangian(
       }
     }
     if (isRoot) {
+      rootState = state.slice()
       rootFixedIn = 0
       rootFixedOut = 0
       for (let j = 0; j < m; j++) {
@@ -271,5 +285,6 @@ export function solveMaximalCoveringLagrangian(
     localSearchMs,
     rootFixedIn,
     rootFixedOut,
+    rootState,
   }
 }
