@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { reduceCoverage, restrictToFree } from '../../server/services/siting/coverage-reduction.ts'
+import { reduceCoverage } from '../../server/services/siting/coverage-reduction.ts'
 import { coverageSetsFromPairs } from '../../server/services/siting/coverage-sets.ts'
 import { solveMaximalCoveringGreedy } from '../../server/services/siting/greedy.ts'
 import { interchangeSearch } from '../../server/services/siting/interchange.ts'
@@ -110,33 +110,5 @@ describe('fixing sites at the root of the Lagrangian search', () => {
     }
     // not vacuous: the instances do fix sites
     expect(fixed).toBeGreaterThan(20)
-  })
-
-  it('folds fixed sites into a smaller instance with the same best value (by enumeration)', () => {
-    for (let seed = 81; seed <= 92; seed++) {
-      const { reduced } = randomInstance(seed, 60, 13, 0.14)
-      const k = 4
-      const next = random(seed + 1000)
-      const state = Int8Array.from({ length: reduced.candidateCount }, () => {
-        const u = next()
-        return u < 0.15 ? 1 : u < 0.45 ? -1 : 0
-      })
-      const fixedIn = [...state.keys()].filter((j) => state[j] === 1).slice(0, 2)
-      state.forEach((s, j) => {
-        if (s === 1 && !fixedIn.includes(j)) state[j] = 0
-      })
-      const consistent = (sites: number[]) =>
-        sites.every((j) => state[j] !== -1) && fixedIn.every((j) => sites.includes(j))
-      const expected = enumerateBest(reduced, k, consistent)
-      const restricted = restrictToFree(reduced, state)
-      expect(restricted.fixedIn).toEqual(fixedIn)
-      expect(restricted.fixedInWeight).toBe(coverageValue(reduced, fixedIn))
-      const small = restricted.reduced
-      const left = Math.min(k - fixedIn.length, small.candidateCount)
-      const smallBest = enumerateBest(small, left, () => true)
-      expect(restricted.fixedInWeight + smallBest).toBe(expected)
-      // the free sites map back to the sites of the instance restricted
-      for (let c = 0; c < small.candidateCount; c++) expect(state[restricted.free[c]]).toBe(0)
-    }
   })
 })
