@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
 import type { Tables } from '../../server/db/tables.ts'
 import { accessTable } from '../../server/services/auth/access.ts'
-import { codePrefixOf } from '../../server/services/regions/region-codes.ts'
+import { codePrefixOf } from '../../server/db/region-codes.ts'
 import { PartyRule } from '../../server/schemas/party.schema.ts'
 import {
   type Credentials,

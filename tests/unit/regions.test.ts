@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { codePrefixOf } from '../../server/services/regions/region-codes.ts'
+import { codePrefixOf } from '../../server/db/region-codes.ts'
 
 describe('codePrefixOf', () => {
   it.each([

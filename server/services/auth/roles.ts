@@ -4,7 +4,7 @@
 // routes take it from the request with scopeOf (server/routes/scope.ts).
 import type { RegionScope } from '../../db/scope.ts'
 import type { UserRole } from '../../db/tables.ts'
-import { codePrefixOf, isRegionCode, levelOfCode } from '../regions/region-codes.ts'
+import { codePrefixOf, isRegionCode, levelOfCode } from '../../db/region-codes.ts'
 
 export type Role = UserRole
 

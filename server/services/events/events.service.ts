@@ -17,7 +17,7 @@ import {
 } from '../../db/repositories/data-changes.repository.ts'
 import type { DataChangeKind, Tables } from '../../db/tables.ts'
 import type { MergeRunStatus } from '../../schemas/merge.schema.ts'
-import { codePrefixOf, isRegionCode } from '../regions/region-codes.ts'
+import { codePrefixOf, isRegionCode } from '../../db/region-codes.ts'
 
 export type { DataChangeKind }
 

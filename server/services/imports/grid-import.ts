@@ -13,7 +13,7 @@ import type { ImportFile } from './import-formats.ts'
 import { inBatches, refuseFailed, runImport } from './import-run.ts'
 import { Pace } from './pace.ts'
 import type { ParseLimits } from './parse-limits.ts'
-import { levelNames, levelOfCode } from '../regions/region-codes.ts'
+import { levelNames, levelOfCode } from '../../db/region-codes.ts'
 import type { ImportResult } from '../../schemas/imports.schema.ts'
 
 /** The share of a grid's area that may lie outside the district (boundaries drawn apart) before a warning. */

@@ -21,7 +21,7 @@ import {
   parentCodeOf,
   parentLevelOf,
   parseLevel,
-} from '../regions/region-codes.ts'
+} from '../../db/region-codes.ts'
 import type { ImportResult } from '../../schemas/imports.schema.ts'
 
 /** The share of a region's area that may lie outside its parent, or overlap a sibling, before a warning. */

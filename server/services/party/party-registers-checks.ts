@@ -3,7 +3,7 @@
 // whole numbers, duplicate codes, region codes, phones, and points in China.
 import type { StoredOrg, StoredUnit } from '../../db/repositories/party-imports.repository.ts'
 import { type SourceCrs, bd09ToWgs84, gcj02ToWgs84, isInChina } from '../imports/crs.ts'
-import { isRegionCode } from '../regions/region-codes.ts'
+import { isRegionCode } from '../../db/region-codes.ts'
 import { coverageWords, domainWords, kindWords, statusWords, tierWords } from './party-columns.ts'
 import { type RegisterFault, type RegisterKind, type SheetRow, registerColumns } from './party-registers.ts'
 

@@ -1,7 +1,7 @@
 // The rules' titles and descriptions (zh-CN and en) and the filters each rule understands.
 import type { PartyFindingsQuery, PartyRule } from '../../schemas/party.schema.ts'
 import { InvalidInputError } from '../../errors.ts'
-import { levelOfCode } from '../regions/region-codes.ts'
+import { levelOfCode } from '../../db/region-codes.ts'
 type Text = { 'zh-CN': string; en: string }
 
 /** The most rows one findings request or export returns. */

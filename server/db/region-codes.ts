@@ -1,8 +1,8 @@
 // Reading the 12-digit statistical region code (统计用区划代码: PP CC DD SSS CCC — province, city,
 // district, street/township, community/village) and the words a region file uses for levels and
 // urban/rural. Pure functions.
-import type { RegionLevel } from '../../db/tables.ts'
-import { regionCodePrefix } from '../../db/scope.ts'
+import type { RegionLevel } from './tables.ts'
+import { regionCodePrefix } from './scope.ts'
 
 /** The prefix a region's descendants share, read off the code itself (its level: trailing zero groups). */
 export function codePrefixOf(code: string): string {
