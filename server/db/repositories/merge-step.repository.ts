@@ -40,7 +40,15 @@ const STORED_EDGE_STEP_DEGREES = 0.0001
 export const areaIsOff = (shape: RawBuilder<unknown>, expected: RawBuilder<unknown>) =>
   sql<boolean>`abs(ST_Area(${shape}) - ${expected}) > ${GRID_SIZE_M}::float8 * ST_Perimeter(${shape}) + 0.01`
 
-const stepTables = ['merge_community', 'merge_piece', 'merge_face', 'merge_point', 'merge_label', 'merge_unified']
+const stepTables = [
+  'merge_community',
+  'merge_piece',
+  'merge_face',
+  'merge_point',
+  'merge_label',
+  'merge_unified',
+  'merge_outline_point',
+]
 
 /** Drops the temp tables a step leaves behind (before a step, and when a run ends). */
 export async function dropStepTables(db: Db): Promise<void> {

@@ -16,21 +16,26 @@ type Db = Kysely<Tables> | Transaction<Tables>
 const STORED_SNAP_DEGREES = 0.00000002
 
 /**
- * The vertices of the stored (densified) community boundary `storedOutline` that lie within
- * STORED_SNAP_DEGREES of a vertex of `shape` (NULL if none): the snap reference that puts those
- * vertices onto the boundary's and inserts nothing. Given the whole outline, ST_Snap also inserts a
- * boundary vertex into every edge of the shape that passes within the tolerance of it, unless the
- * shape has that vertex already; two grids sharing that edge then part. In 翠湾社区 (the
- * household-balanced merge of governance, urban and party, target 300) a sliver face ran 18 m along
- * the boundary to a vertex 2.3 mm inside it and went to grid 007, which so had the boundary vertex M
- * between; grid 006's edge along that sliver, 1.3 mm from M, had M inserted and covered the sliver:
- * 0.012 m² of overlap in the stored rows. Vertex onto vertex, every grid moves a shared vertex alike and
- * shared edges stay one vertex list.
+ * The vertices of the stored (densified) community boundary of `community` (merge_outline_point) that
+ * lie within STORED_SNAP_DEGREES of a vertex of `shape` (NULL if none), in the boundary's order: the
+ * snap reference that puts those vertices onto the boundary's and inserts nothing. Given the whole
+ * outline, ST_Snap also inserts a boundary vertex into every edge of the shape that passes within the
+ * tolerance of it, unless the shape has that vertex already; two grids sharing that edge then part. In
+ * 翠湾社区 (the household-balanced merge of governance, urban and party, target 300) a sliver face ran
+ * 18 m along the boundary to a vertex 2.3 mm inside it and went to grid 007, which so had the boundary
+ * vertex M between; grid 006's edge along that sliver, 1.3 mm from M, had M inserted and covered the
+ * sliver: 0.012 m² of overlap in the stored rows. Vertex onto vertex, every grid moves a shared vertex
+ * alike and shared edges stay one vertex list. Each vertex of the shape looks its boundary vertices up
+ * through the points' index (every boundary vertex tested against every grid's vertices took a third
+ * of a step).
  */
-const storedCorners = (shape: RawBuilder<unknown>, storedOutline: RawBuilder<unknown>) =>
-  sql`(SELECT ST_Collect(p.geom) FROM ST_DumpPoints(${storedOutline}) p,
-         (SELECT ST_Points(${shape}) AS corners, ST_Expand(${shape}, ${STORED_SNAP_DEGREES}::float8) AS box) v
-       WHERE p.geom && v.box AND ST_DWithin(p.geom, v.corners, ${STORED_SNAP_DEGREES}::float8))`
+const storedCorners = (shape: RawBuilder<unknown>, community: RawBuilder<unknown>) =>
+  sql`(SELECT ST_Collect(m.geom ORDER BY m.path)
+       FROM (SELECT DISTINCT ON (p.path) p.path, p.geom
+             FROM ST_DumpPoints(${shape}) v
+             JOIN merge_outline_point p ON p.code = ${community} AND p.geom && ST_Expand(v.geom, ${STORED_SNAP_DEGREES}::float8)
+                                       AND ST_DWithin(p.geom, v.geom, ${STORED_SNAP_DEGREES}::float8)
+             ORDER BY p.path) m)`
 
 /** How far a rebuilt grid's vertex moves back onto its outline's: the millimetre grid's half diagonal, and a little. */
 const SNAP_BACK_M = 0.0008
@@ -224,6 +229,13 @@ export async function insertUnifiedGrids(
     WHERE u.community_code = r.community_code AND u.label = r.label`.execute(trx)
   await sql`ANALYZE merge_unified (community_code, label)`.execute(trx)
   await assignStableCodes(trx, previousRunId, srid)
+  // the stored boundary's vertices, by community, for storedCorners
+  await sql`
+    CREATE TEMP TABLE merge_outline_point AS
+    SELECT c.code, p.path, p.geom FROM merge_community c CROSS JOIN LATERAL ST_DumpPoints(c.stored_outline) p`.execute(
+    trx,
+  )
+  await sql`CREATE INDEX ON merge_outline_point USING gist (geom)`.execute(trx)
   // households and residents of each unified grid: the population points inside it, counted grid
   // by grid (one shape against many points: PostGIS prepares it once); and its mapping rows, joined
   // to the grids as they are inserted (not looked up in unified_grids, which grows through the run
@@ -231,8 +243,7 @@ export async function insertUnifiedGrids(
   const { rows } = await sql<{ n: number }>`
     -- materialized: a subquery's shape would be recomputed for every point it is tested against
     WITH r AS MATERIALIZED (
-      SELECT u.code, u.community_code, u.area, ST_Multi(CASE WHEN u.valid THEN u.boundary ELSE ST_CollectionExtract(ST_MakeValid(u.boundary), 3) END) AS boundary,
-             c.stored_outline
+      SELECT u.code, u.community_code, u.area, ST_Multi(CASE WHEN u.valid THEN u.boundary ELSE ST_CollectionExtract(ST_MakeValid(u.boundary), 3) END) AS boundary
       FROM merge_unified u JOIN merge_community c ON c.code = u.community_code
     ), s AS MATERIALIZED (
       -- back in EPSG:4326, the vertices along the community boundary are put exactly on its densified
@@ -240,7 +251,7 @@ export async function insertUnifiedGrids(
       -- Vertex onto vertex only: ST_Snap also inserts a reference vertex into any edge of the shape
       -- within the tolerance of it, unless the shape has that vertex already, so two grids sharing an
       -- edge a hair from a boundary vertex part there (see storedCorners)
-      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, ${storedCorners(sql`r.boundary`, sql`r.stored_outline`)}, ${STORED_SNAP_DEGREES}::float8), r.boundary)) AS snapped
+      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, ${storedCorners(sql`r.boundary`, sql`r.community_code`)}, ${STORED_SNAP_DEGREES}::float8), r.boundary)) AS snapped
       FROM r
     ), u AS MATERIALIZED (
       -- a snap that leaves the shape invalid (two vertices within the tolerance of one boundary vertex
