@@ -8,8 +8,56 @@ import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { Tables } from '../tables.ts'
 import type { Face, GridCover, IssuePiece } from '../merge-graph.ts'
 import { readPolygonSequence } from '../wkb.ts'
+import { SilentDatabaseFailureError } from '../../errors.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
+
+/**
+ * Whether a statement failed in GEOS (a TopologyException, an invalid input to an overlay): server
+ * PostGIS raises it; PGlite's PostGIS answers with no result, which its driver raises as a
+ * SilentDatabaseFailureError (or, for a CREATE TABLE … AS, with no table: see overlayWithFallback).
+ */
+export function isGeometryFailure(error: unknown): boolean {
+  return error instanceof SilentDatabaseFailureError || /GEOS|TopologyException/.test((error as Error)?.message ?? '')
+}
+
+/**
+ * Runs an overlay statement (`attempt(false)`) and, where GEOS fails on it, once more robustly
+ * (`attempt(true)`: its inputs repaired with ST_MakeValid and the overlay snap-rounded on the
+ * millimetre grid), in a savepoint when `db` is a transaction, so that the failure leaves the rest of
+ * the step intact. Answers whether the robust statement ran. `creates`: the temp table the statement
+ * creates, whose absence afterwards is PGlite's answer to a GEOS failure of a CREATE TABLE … AS.
+ * GEOS's float overlay of valid input rarely throws (issue 19 saw one TopologyException in six runs of
+ * the demo on server PostGIS); an input left invalid by the way into the metric frame always does.
+ */
+export async function overlayWithFallback(
+  db: Db,
+  attempt: (robust: boolean) => Promise<unknown>,
+  creates?: string,
+): Promise<boolean> {
+  const savepoint = db.isTransaction
+  const run = async (robust: boolean) => {
+    await attempt(robust)
+    if (creates) {
+      const { rows } = await sql<{
+        found: boolean
+      }>`SELECT to_regclass(${`pg_temp.${creates}`}) IS NOT NULL AS found`.execute(db)
+      if (!rows[0]?.found) throw new SilentDatabaseFailureError(`CREATE TEMP TABLE ${creates} AS …`)
+    }
+  }
+  if (savepoint) await sql`SAVEPOINT merge_overlay`.execute(db)
+  try {
+    await run(false)
+    if (savepoint) await sql`RELEASE SAVEPOINT merge_overlay`.execute(db)
+    return false
+  } catch (error) {
+    if (!isGeometryFailure(error)) throw error
+    if (savepoint) await sql`ROLLBACK TO SAVEPOINT merge_overlay`.execute(db)
+    await run(true)
+    if (savepoint) await sql`RELEASE SAVEPOINT merge_overlay`.execute(db)
+    return true
+  }
+}
 
 /**
  * Overlays of shapes that share nearly-identical edges (two versions of a grid, a grid and its
@@ -86,14 +134,24 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   // Each grid reaching more than a millimetre into the community (not the neighbours' grids that
   // merely touch it), repaired (ST_MakeValid before any overlay: PGlite would fail silently otherwise),
   // its vertices snapped onto the community boundary where within tolerance, and cut to the community.
-  await sql`
+  // A float overlay: where GEOS throws on it, again with the community repaired, on the millimetre grid.
+  await overlayWithFallback(
+    trx,
+    (robust) =>
+      sql`
     CREATE TEMP TABLE merge_piece AS
     SELECT g.id AS grid_id, l.department, c.code AS community_code, g.community_code AS grid_community,
-           ST_CollectionExtract(ST_Intersection(
-             ST_MakeValid(ST_Snap(ST_MakeValid(ST_Transform(g.boundary, ${srid})), c.outline, ${o.snapM}::float8)), c.geom), 3) AS geom
+           ST_CollectionExtract(${
+             robust
+               ? sql`ST_Intersection(ST_MakeValid(ST_Snap(ST_MakeValid(ST_Transform(g.boundary, ${srid})), c.outline, ${o.snapM}::float8)),
+                                     ST_MakeValid(c.geom), ${GRID_SIZE_M}::float8)`
+               : sql`ST_Intersection(ST_MakeValid(ST_Snap(ST_MakeValid(ST_Transform(g.boundary, ${srid})), c.outline, ${o.snapM}::float8)), c.geom)`
+           }, 3) AS geom
     FROM merge_community c
     JOIN grids g ON g.boundary && c.core4326 AND ST_Intersects(g.boundary, c.core4326)
-    JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])`.execute(trx)
+    JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])`.execute(trx),
+    'merge_piece',
+  )
   // Then the other departments' edges snap onto the base department's where within tolerance, so
   // that boundaries drawn "the same" by two departments become one line instead of a sliver. Lines
   // are collected in grid order here and below: snapping and noding depend on the order of their

@@ -54,17 +54,21 @@ const MEASURE_GRID_M = 0.0001
  * PostGIS to fail on float overlays of such grids. Uncovered land is the community's area less its
  * grids' areas inside it, plus what they cover twice. A vertex's distance outside is to the nearest
  * point of the planar (lon/lat) boundary, measured on the spheroid: geography reads an edge as a great
- * circle, centimetres off a lon/lat-straight edge kilometres long.
+ * circle, centimetres off a lon/lat-straight edge kilometres long. `robust`: every shape repaired
+ * (ST_MakeValid) in the metric frame before it is overlaid, for a second try where GEOS threw.
  */
 export async function findRunTiling(
   db: Db,
   runId: number,
   rule: TilingSliverRule,
-  options: { srid: number; communities?: string[] },
+  options: { srid: number; communities?: string[]; robust?: boolean },
 ): Promise<CommunityTiling[]> {
   const only = options.communities ? sql`AND code = ANY(${options.communities}::text[])` : sql``
-  const metric = (shape: RawBuilder<unknown>) =>
+  const transformed = (shape: RawBuilder<unknown>) =>
     sql`ST_Transform(ST_Segmentize(${shape}, ${STORED_EDGE_STEP_DEGREES}::float8), ${sql.lit(options.srid)})`
+  // robust: the shapes repaired in the metric frame first (where GEOS threw on them as they are)
+  const metric = (shape: RawBuilder<unknown>) =>
+    options.robust ? sql`ST_MakeValid(${transformed(shape)})` : transformed(shape)
   const { rows } = await sql<CommunityTiling>`
     WITH community AS MATERIALIZED (
       SELECT code, name, boundary, geom, ST_Area(geom) AS area

@@ -7,6 +7,7 @@ import {
   type TilingSliverRule,
   findRunTiling,
 } from '../../db/repositories/merge-tiling.repository.ts'
+import { isGeometryFailure } from '../../db/repositories/merge-step.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { LocalizedText } from '../../errors.ts'
 
@@ -110,7 +111,15 @@ export async function checkRunTiling(
     sorted.slice(n * size, (n + 1) * size),
   )
   const tiling = (
-    await Promise.all(parts.map((part) => findRunTiling(db, runId, sliver, { srid, communities: part })))
+    await Promise.all(
+      parts.map((part) =>
+        findRunTiling(db, runId, sliver, { srid, communities: part }).catch((error: unknown) => {
+          // GEOS threw on a shape (issue 19): measured again with every shape repaired first
+          if (!isGeometryFailure(error)) throw error
+          return findRunTiling(db, runId, sliver, { srid, communities: part, robust: true })
+        }),
+      ),
+    )
   ).flat()
   const breaches = tilingBreaches(tiling)
   if (breaches.length > 0) throw new TilingError(tilingFailureText(breaches), breaches)
