@@ -39,10 +39,15 @@ export async function overlayWithFallback(
   const run = async (robust: boolean) => {
     await attempt(robust)
     if (creates) {
-      const { rows } = await sql<{
-        found: boolean
-      }>`SELECT to_regclass(${`pg_temp.${creates}`}) IS NOT NULL AS found`.execute(db)
-      if (!rows[0]?.found) throw new SilentDatabaseFailureError(`CREATE TEMP TABLE ${creates} AS …`)
+      // after a GEOS failure it swallowed, PGlite may also refuse the next statement ('portal "" does
+      // not exist'): either way the table is not there
+      const found = await sql<{ found: boolean }>`SELECT to_regclass(${`pg_temp.${creates}`}) IS NOT NULL AS found`
+        .execute(db)
+        .then(
+          ({ rows }) => rows[0]?.found === true,
+          () => false,
+        )
+      if (!found) throw new SilentDatabaseFailureError(`CREATE TEMP TABLE ${creates} AS …`)
     }
   }
   if (savepoint) await sql`SAVEPOINT merge_overlay`.execute(db)
