@@ -11,12 +11,22 @@ WITH community AS MATERIALIZED (
         FROM unified_grids u JOIN community c ON c.code = u.community_code
         WHERE u.merge_run_id = $6::bigint
       ) g JOIN community c ON c.code = g.community_code
-    ), pair AS MATERIALIZED (
-      -- every pair of the run's grids whose shapes meet, the community's grid on either side
-      SELECT g.id, g.community_code, o.community_code AS other_community, o.id AS other,
+    ), measured AS (
+      SELECT array_agg(code) AS codes FROM community
+    ), met AS MATERIALIZED (
+      -- every pair of the run's grids whose shapes meet, overlaid once: a pair of two measured grids
+      -- from the side of the lower id, one with a grid of a community not measured here from the
+      -- measured side
+      SELECT g.id, g.community_code, o.community_code AS other_community, o.id AS other, o.community_code = ANY(m.codes) AS measured,
              ST_Area(ST_Intersection(g.geom, ST_Transform(ST_Segmentize(o.boundary, $7::float8), 32649), $8::float8)) AS area
-      FROM grid g
+      FROM grid g CROSS JOIN measured m
       JOIN unified_grids o ON o.merge_run_id = $9::bigint AND o.id <> g.id AND o.boundary && g.boundary AND ST_Intersects(o.boundary, g.boundary)
+      WHERE g.id < o.id OR NOT o.community_code = ANY(m.codes)
+    ), pair AS (
+      -- each pair met from either of its grids, the community's grid on either side
+      SELECT id, community_code, other_community, other, area FROM met
+      UNION ALL
+      SELECT other, other_community, community_code, id, area FROM met WHERE measured
     ), overlap AS (
       SELECT community_code, max(area) AS largest,
              -- each pair of the community's own grids once, for the land they cover twice

@@ -47,23 +47,28 @@ const MEASURE_GRID_M = 0.0001
  *
  * The stored shapes are densified in EPSG:4326 (a vertex every 0.0002°, so that their lon/lat-straight
  * edges stay so to micrometres) and overlaid in the metric frame `srid`, one grid at a time (with its
- * community, or with one other grid), on a 0.1 mm grid. Not a union of a community's grids, and not in
+ * community, or with one other grid: each pair once), on a 0.1 mm grid. Not a union of a community's grids,
+ * and not in
  * lon/lat: GEOS 3.11 was seen to answer a floating-point union of 57 grids sharing nearly identical
  * edges 49 m² off, a difference on a 1e-10° grid to leave out a 34 m² part outside, and the embedded
  * PostGIS to fail on float overlays of such grids. Uncovered land is the community's area less its
  * grids' areas inside it, plus what they cover twice. A vertex's distance outside is to the nearest
  * point of the planar (lon/lat) boundary, measured on the spheroid: geography reads an edge as a great
- * circle, centimetres off a lon/lat-straight edge kilometres long.
+ * circle, centimetres off a lon/lat-straight edge kilometres long. `robust`: every shape repaired
+ * (ST_MakeValid) in the metric frame before it is overlaid, for a second try where GEOS threw.
  */
 export async function findRunTiling(
   db: Db,
   runId: number,
   rule: TilingSliverRule,
-  options: { srid: number; communities?: string[] },
+  options: { srid: number; communities?: string[]; robust?: boolean },
 ): Promise<CommunityTiling[]> {
   const only = options.communities ? sql`AND code = ANY(${options.communities}::text[])` : sql``
-  const metric = (shape: RawBuilder<unknown>) =>
+  const transformed = (shape: RawBuilder<unknown>) =>
     sql`ST_Transform(ST_Segmentize(${shape}, ${STORED_EDGE_STEP_DEGREES}::float8), ${sql.lit(options.srid)})`
+  // robust: the shapes repaired in the metric frame first (where GEOS threw on them as they are)
+  const metric = (shape: RawBuilder<unknown>) =>
+    options.robust ? sql`ST_MakeValid(${transformed(shape)})` : transformed(shape)
   const { rows } = await sql<CommunityTiling>`
     WITH community AS MATERIALIZED (
       SELECT code, name, boundary, geom, ST_Area(geom) AS area
@@ -77,12 +82,22 @@ export async function findRunTiling(
         FROM unified_grids u JOIN community c ON c.code = u.community_code
         WHERE u.merge_run_id = ${runId}::bigint
       ) g JOIN community c ON c.code = g.community_code
-    ), pair AS MATERIALIZED (
-      -- every pair of the run's grids whose shapes meet, the community's grid on either side
-      SELECT g.id, g.community_code, o.community_code AS other_community, o.id AS other,
+    ), measured AS (
+      SELECT array_agg(code) AS codes FROM community
+    ), met AS MATERIALIZED (
+      -- every pair of the run's grids whose shapes meet, overlaid once: a pair of two measured grids
+      -- from the side of the lower id, one with a grid of a community not measured here from the
+      -- measured side
+      SELECT g.id, g.community_code, o.community_code AS other_community, o.id AS other, o.community_code = ANY(m.codes) AS measured,
              ST_Area(ST_Intersection(g.geom, ${metric(sql`o.boundary`)}, ${MEASURE_GRID_M}::float8)) AS area
-      FROM grid g
+      FROM grid g CROSS JOIN measured m
       JOIN unified_grids o ON o.merge_run_id = ${runId}::bigint AND o.id <> g.id AND o.boundary && g.boundary AND ST_Intersects(o.boundary, g.boundary)
+      WHERE g.id < o.id OR NOT o.community_code = ANY(m.codes)
+    ), pair AS (
+      -- each pair met from either of its grids, the community's grid on either side
+      SELECT id, community_code, other_community, other, area FROM met
+      UNION ALL
+      SELECT other, other_community, community_code, id, area FROM met WHERE measured
     ), overlap AS (
       SELECT community_code, max(area) AS largest,
              -- each pair of the community's own grids once, for the land they cover twice

@@ -140,7 +140,8 @@ export async function executeMerge(
       await engines?.close()
     }
     const tiled = performance.now()
-    const tiling = await checkRunTiling(db, runId, communities, params.sliver, srid)
+    // server PostGIS: measured on as many pooled connections as the steps ran on
+    const tiling = await checkRunTiling(db, runId, communities, params.sliver, srid, hooks.engines ? 1 : parallel)
     const tilingMs = performance.now() - tiled
     await merge.insertRunGridIssues(db, runId, run.layerIds, srid)
     await refreshStatistics(db, ['unified_grids', 'unified_grid_sources', 'merge_issues'])

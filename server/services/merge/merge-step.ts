@@ -2,6 +2,7 @@
 // (merge-engine.ts implements it for PGlite; server PostGIS runs steps on pooled connections).
 import type { Kysely, Transaction } from 'kysely'
 import * as merge from '../../db/repositories/merge-step.repository.ts'
+import { insertUnifiedGrids } from '../../db/repositories/merge-unified.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import { buildFaceMesh, settleOnBoundary } from './merge-face-mesh.ts'
 import { type HouseholdNorms, groupFaces } from './merge-grouping.ts'
@@ -106,7 +107,7 @@ export async function runMergeStep(
     }
     households = [...sums.values()].map((h) => ({ ...h, households: Math.round(h.households) }))
   }
-  await merge.insertUnifiedGrids(trx, runId, { labels, outlines, sources, households }, context.previousRunId, srid)
+  await insertUnifiedGrids(trx, runId, { labels, outlines, sources, households }, context.previousRunId, srid)
   timings.unifyMs = performance.now() - t
   t = performance.now()
   await merge.insertIssuePieces(trx, runId, pieces, srid)

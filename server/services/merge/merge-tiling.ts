@@ -7,6 +7,7 @@ import {
   type TilingSliverRule,
   findRunTiling,
 } from '../../db/repositories/merge-tiling.repository.ts'
+import { isGeometryFailure } from '../../db/repositories/merge-step.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { LocalizedText } from '../../errors.ts'
 
@@ -92,7 +93,9 @@ export class TilingError extends Error {
 
 /**
  * Measures the run's stored result in `communities` and answers its largest figures, or throws a
- * TilingError naming every community over a limit.
+ * TilingError naming every community over a limit. `parallel`: connections measuring at once (server
+ * PostGIS: the pool's), each a contiguous run of the communities in code order, so that few pairs of
+ * grids across two communities are met by both.
  */
 export async function checkRunTiling(
   db: Kysely<Tables>,
@@ -100,8 +103,24 @@ export async function checkRunTiling(
   communities: string[],
   sliver: TilingSliverRule,
   srid: number,
+  parallel = 1,
 ): Promise<RunTiling> {
-  const tiling = await findRunTiling(db, runId, sliver, { srid, communities })
+  const sorted = [...communities].sort()
+  const size = Math.ceil(sorted.length / Math.max(1, parallel))
+  const parts = Array.from({ length: Math.ceil(sorted.length / size) }, (_, n) =>
+    sorted.slice(n * size, (n + 1) * size),
+  )
+  const tiling = (
+    await Promise.all(
+      parts.map((part) =>
+        findRunTiling(db, runId, sliver, { srid, communities: part }).catch((error: unknown) => {
+          // GEOS threw on a shape (issue 19): measured again with every shape repaired first
+          if (!isGeometryFailure(error)) throw error
+          return findRunTiling(db, runId, sliver, { srid, communities: part, robust: true })
+        }),
+      ),
+    )
+  ).flat()
   const breaches = tilingBreaches(tiling)
   if (breaches.length > 0) throw new TilingError(tilingFailureText(breaches), breaches)
   const largest = (pick: (c: CommunityTiling) => number) => tiling.reduce((m, c) => Math.max(m, pick(c)), 0)
