@@ -425,7 +425,14 @@ async function main() {
         }
         if (soakDrivers.includes('pglite'))
           rows.push(
-            ...(await benchSoak('pglite ×1:', app, origin, await cachedTilePaths(database, origin), soakMinutes)),
+            ...(await benchSoak(
+              'pglite ×1:',
+              app,
+              origin,
+              await cachedTilePaths(database, origin),
+              soakMinutes,
+              database,
+            )),
           )
         await app.close()
         await database.close()
