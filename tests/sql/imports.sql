@@ -55,10 +55,6 @@ INSERT INTO grids (layer_id, code, name, community_code, households, attributes,
 -- insertImportRun
 insert into "import_runs" ("kind", "department", "file_name", "format", "dry_run", "counts", "report", "source_crs", "error", "finished_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning "id";
 
--- measureStagedAreas
-UPDATE import_staging s SET area_m2 = coalesce(ST_Area(s.boundary::geography), 0)
-    WHERE s.import_run_id = $1 AND s.index >= $2 AND s.index < $3;
-
 -- stageGeometries
 INSERT INTO import_staging (import_run_id, index, community_code, valid, reason, empty, west, south, east, north, boundary)
     SELECT $1::bigint, r.index, r."communityCode", i.valid, CASE WHEN i.valid THEN NULL ELSE ST_IsValidReason(i.g) END,

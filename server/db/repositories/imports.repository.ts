@@ -81,14 +81,15 @@ export async function deleteStaged(db: Db, runId: number, range?: { from: number
 }
 
 /**
- * Measures the area on the spheroid of the staged geometries of the run with an index in [from, to)
- * (0 when empty), once, in a statement of its own: for a polygon of 1,000,000 vertices it takes
- * seconds, which the staging statement and each check would otherwise add to theirs.
+ * Measures the area on the spheroid of the run's staged geometries with these indexes (0 when
+ * empty), once, in a statement of its own: for a polygon of 1,000,000 vertices it takes seconds,
+ * which the staging statement and each check would otherwise add to theirs. Rows left unmeasured
+ * (light ones) have their area measured by the check that reads them.
  */
-export async function measureStagedAreas(db: Db, runId: number, from: number, to: number): Promise<void> {
+export async function measureStagedAreas(db: Db, runId: number, indexes: number[]): Promise<void> {
   await sql`
     UPDATE import_staging s SET area_m2 = coalesce(ST_Area(s.boundary::geography), 0)
-    WHERE s.import_run_id = ${runId} AND s.index >= ${from} AND s.index < ${to}`.execute(db)
+    WHERE s.import_run_id = ${runId} AND s.index = ANY(${indexes}::int[])`.execute(db)
 }
 
 /** Validity, area after repair and extent of each staged geometry of the run with an index in [from, to). */

@@ -95,6 +95,9 @@ export class StatementBudget {
 /** A staged feature's weight for the budget: the bytes of its WKB hex and a row's fixed cost. */
 export const stagedWeight = (geometry: string) => geometry.length + 256
 
+/** A staged feature heavier than this (~4,000 vertices) has its area measured by a statement of its own. */
+export const heavyWeight = 64 * 1024
+
 /** Budget bounds for statements over staged features weighed by stagedWeight (~150 tiny polygons first). */
 export const featureBudget: BudgetBounds = { initial: 64 * 1024, min: 4 * 1024, max: 16 * 1024 * 1024 }
 
