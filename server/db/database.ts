@@ -69,6 +69,16 @@ export async function createPgliteDatabase(dataDir: string, loadDataDir?: Blob):
   return { db, driver: 'pglite', pglite, close: () => db.destroy() }
 }
 
+/**
+ * Bytes of a PGlite's WebAssembly memory (its Postgres heap: shared buffers, caches, sort and
+ * geometry memory). WebAssembly memory grows and never shrinks, so this is the engine's high-water
+ * mark, at most 2 GB (PGlite's maximum of 32,768 pages); the process's RSS carries it.
+ */
+export function pgliteMemoryBytes(pglite: PGlite): number {
+  const mod = (pglite as unknown as { mod?: { HEAPU8?: Uint8Array } }).mod
+  return mod?.HEAPU8?.buffer.byteLength ?? 0
+}
+
 export interface DatabaseVersions {
   postgres: string
   postgis: string

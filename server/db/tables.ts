@@ -137,6 +137,8 @@ export interface ImportStagingTable {
   east: number | null
   north: number | null
   boundary: Geometry | null
+  /** the repaired geometry's area on the spheroid, m² (measureStagedAreas) */
+  area_m2: number | null
 }
 
 export interface MergeRunsTable {

@@ -12,7 +12,8 @@
 //   BENCH_ONLY=tiles,soak    run only these parts (startup, tiles, merge, soak, siting, imports); default all
 //                            (tiles: cold tiles with the API ÷ bare ratio, cached tiles under load, summary)
 //   BENCH_SOAK_MINUTES=10    issue 14's load test: 60 s of tiles + summary while merging, then the same
-//                            load up to this many minutes, the server's memory before and after
+//                            load up to this many minutes, the server's memory before and after, and every
+//                            minute RSS, heap, external and (PGlite) the engine's WASM memory (tests/bench/soak.ts)
 //   BENCH_SOAK_DRIVERS=server,pglite  the drivers the load test runs on
 //   BENCH_SKIP_IMPORTS=1     skip the import figures (check phase, reads during a large dry run, raw→published);
 //                            BENCH_ONLY=imports for only them
@@ -425,7 +426,14 @@ async function main() {
         }
         if (soakDrivers.includes('pglite'))
           rows.push(
-            ...(await benchSoak('pglite ×1:', app, origin, await cachedTilePaths(database, origin), soakMinutes)),
+            ...(await benchSoak(
+              'pglite ×1:',
+              app,
+              origin,
+              await cachedTilePaths(database, origin),
+              soakMinutes,
+              database,
+            )),
           )
         await app.close()
         await database.close()

@@ -1,16 +1,19 @@
 -- checkStagedGrids
 SELECT s.index, s.valid, coalesce(s.reason, 'Valid Geometry') AS reason, s.empty,
-           coalesce(ST_Area(s.boundary::geography), 0) AS "areaM2", s.west, s.south, s.east, s.north,
+           coalesce(s.area_m2, ST_Area(s.boundary::geography), 0) AS "areaM2", s.west, s.south, s.east, s.north,
            CASE WHEN ST_IsEmpty(s.boundary) THEN 1
                 WHEN EXISTS (SELECT 1 FROM regions o WHERE o.level = 'district' AND ST_CoveredBy(s.boundary, o.boundary)) THEN 0
-                ELSE (SELECT CASE WHEN count(*) = 0 THEN 1 ELSE greatest(0, least(1, ST_Area(ST_Difference(s.boundary, ST_Union(o.boundary))::geography) / nullif(ST_Area(s.boundary::geography), 0))) END
+                ELSE (SELECT CASE WHEN count(*) = 0 THEN 1 ELSE greatest(0, least(1, ST_Area(ST_Difference(s.boundary, ST_Union(o.boundary))::geography) / nullif(coalesce(s.area_m2, ST_Area(s.boundary::geography)), 0))) END
                       FROM regions o WHERE o.level = 'district' AND ST_Intersects(o.boundary, s.boundary)) END AS "outsideShare",
            (s.community_code IS NULL OR EXISTS (SELECT 1 FROM regions c WHERE c.code = s.community_code AND c.level = 'community')) AS "communityKnown",
            CASE WHEN s.community_code IS NULL THEN coalesce(
              (SELECT min(c.code) FROM regions c WHERE c.level = 'community' AND ST_CoveredBy(s.boundary, c.boundary)),
              (SELECT c.code FROM regions c WHERE c.level = 'community' AND c.boundary && s.boundary
-              ORDER BY ST_Area(ST_Intersection(c.boundary, s.boundary, 0.0000001)) DESC LIMIT 1)) END AS "containingCommunity"
-    FROM import_staging s
+              ORDER BY ST_Area(ST_Intersection(c.boundary, ranked.g, 0.0000001)) DESC LIMIT 1)) END AS "containingCommunity"
+    FROM import_staging s,
+         LATERAL (SELECT CASE WHEN s.community_code IS NULL AND ST_NPoints(s.boundary) > 10000
+                              THEN ST_SimplifyPreserveTopology(s.boundary, 0.00001)
+                              ELSE s.boundary END AS g OFFSET 0) ranked
     WHERE s.import_run_id = $1 AND s.index >= $2 AND s.index < $3
     ORDER BY s.index;
 

@@ -6,6 +6,7 @@ import {
   crsFromPrj,
   gcj02ToBd09,
   gcj02ToWgs84,
+  isBoxInChina,
   isInChina,
   parseCrs,
   wgs84ToGcj02,
@@ -169,5 +170,37 @@ describe('isInChina', () => {
     }
     // China's outline covers about 10.5 million km², some 17,000 cells of 0.25° at these latitudes
     expect(inside).toBeGreaterThan(15_000)
+  })
+})
+
+describe('isBoxInChina', () => {
+  it('holds a box around 郑州 and refuses boxes across the border or outside', () => {
+    expect(isBoxInChina(113.5, 34.6, 113.8, 34.9)).toBe(true)
+    // from 内蒙古 across into Mongolia
+    expect(isBoxInChina(110, 41, 112, 46)).toBe(false)
+    // the Sea of Japan
+    expect(isBoxInChina(133, 38, 134, 39)).toBe(false)
+  })
+
+  it('never holds a box with a point outside China (boxes at random over its bounds)', () => {
+    let seed = 42
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    let held = 0
+    for (let i = 0; i < 400; i++) {
+      const [west, south] = [74 + random() * 60, 18 + random() * 36]
+      const [east, north] = [west + random() * 4, south + random() * 4]
+      if (!isBoxInChina(west, south, east, north)) continue
+      held++
+      for (let k = 0; k <= 10; k++)
+        for (const [x, y] of [
+          [west + ((east - west) * k) / 10, south],
+          [west + ((east - west) * k) / 10, north],
+          [west, south + ((north - south) * k) / 10],
+          [east, south + ((north - south) * k) / 10],
+          [west + (east - west) * random(), south + (north - south) * random()],
+        ])
+          expect(isInChina(x, y)).toBe(true)
+    }
+    expect(held).toBeGreaterThan(20)
   })
 })

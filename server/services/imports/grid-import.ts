@@ -10,7 +10,7 @@ import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, textOf } from './import-checks.ts'
 import { say } from './messages.ts'
 import type { ImportFile } from './import-formats.ts'
-import { inBatches, refuseFailed, runImport } from './import-run.ts'
+import { inBatches, refuseFailed, heavyWeight, runImport, stagedWeight } from './import-run.ts'
 import { Pace } from './pace.ts'
 import type { ParseLimits } from './parse-limits.ts'
 import { levelNames, levelOfCode } from '../../db/region-codes.ts'
@@ -110,16 +110,38 @@ export async function importGridLayer(
         })
       }
 
-      // staged and checked in batches as joins, letting reads through between batches
-      await inBatches(candidates, async (batch) => {
-        await imports.stageGeometries(db, runId, batch)
-        // the geometry lives on in the staged row: the file's copy is no longer needed
-        for (const candidate of batch) candidate.geometry = ''
-      })
+      // staged and checked as joins in time-bounded batches (weighed by their WKB), letting reads
+      // through between batches
+      const weights = candidates.map((c) => stagedWeight(c.geometry))
+      const weight = (_: unknown, i: number) => weights[i]
+      await inBatches(
+        candidates,
+        async (batch) => {
+          await imports.stageGeometries(db, runId, batch)
+          // the geometry lives on in the staged row: the file's copy is no longer needed
+          for (const candidate of batch) candidate.geometry = ''
+        },
+        { weight },
+      )
+      // a heavy feature's area on the spheroid once, in statements of their own (seconds for a huge polygon)
+      await inBatches(
+        candidates.flatMap((c, i) => (weights[i] > heavyWeight ? [{ index: c.index, weight: weights[i] }] : [])),
+        (batch) =>
+          imports.measureStagedAreas(
+            db,
+            runId,
+            batch.map((c) => c.index),
+          ),
+        { weight: (c) => c.weight },
+      )
       const checks: (imports.GeometryCheck & imports.GridPlacement)[] = []
-      await inBatches(candidates, async (batch) => {
-        checks.push(...(await imports.checkStagedGrids(db, runId, batch[0].index, batch.at(-1)!.index + 1)))
-      })
+      await inBatches(
+        candidates,
+        async (batch) => {
+          checks.push(...(await imports.checkStagedGrids(db, runId, batch[0].index, batch.at(-1)!.index + 1)))
+        },
+        { weight },
+      )
       const communityOf = (i: number) => candidates[i].communityCode ?? checks[i].containingCommunity
       const norms = await findHouseholdNorms(db, [
         ...new Set(checks.map((_, i) => communityOf(i)).filter((c): c is string => c !== null)),

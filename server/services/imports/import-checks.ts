@@ -6,7 +6,7 @@ import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import type { GeometryCheck } from '../../db/repositories/imports.repository.ts'
 import type { ImportReportItem } from '../../schemas/imports.schema.ts'
 import { writeWkb } from '../../db/wkb.ts'
-import { type SourceCrs, acceptedFrames, bd09ToWgs84, gcj02ToWgs84, isInChina, parseCrs } from './crs.ts'
+import { type SourceCrs, acceptedFrames, bd09ToWgs84, gcj02ToWgs84, isBoxInChina, isInChina, parseCrs } from './crs.ts'
 import type { ParsedFeature } from './import-formats.ts'
 import { featureNo, say } from './messages.ts'
 
@@ -99,6 +99,19 @@ function positionsOf(geometry: Geometry): Position[] {
   return []
 }
 
+/** Whether the box of the positions lies wholly in China (one pass over them, then the outline's edges). */
+function inChinaBox(positions: Position[]): boolean {
+  let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const [x, y] of positions) {
+    if (!(Number.isFinite(x) && Number.isFinite(y))) return false
+    if (x < west) west = x
+    if (x > east) east = x
+    if (y < south) south = y
+    if (y > north) north = y
+  }
+  return positions.length > 0 && isBoxInChina(west, south, east, north)
+}
+
 function mapPositions(geometry: Geometry, f: (p: Position) => Position): Geometry {
   if (geometry.type === 'Polygon') return { type: 'Polygon', coordinates: geometry.coordinates.map((r) => r.map(f)) }
   if (geometry.type === 'MultiPolygon')
@@ -182,7 +195,8 @@ export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): Prepare
   let geometry = feature.geometry
   if (crs.kind !== 'epsg' || crs.srid === 4326 || crs.srid === 4490) {
     const positions = positionsOf(geometry)
-    const outside = positions.filter(([x, y]) => !isInChina(x, y))
+    // a box wholly in China holds no position outside it: the positions are tested one by one only otherwise
+    const outside = inChinaBox(positions) ? [] : positions.filter(([x, y]) => !isInChina(x, y))
     if (outside.length > 0) {
       const swapped = positions.every(([x, y]) => isInChina(y, x))
       return {

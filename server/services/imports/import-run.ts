@@ -39,36 +39,108 @@ export interface CheckedImport {
   store: () => Promise<Pick<ImportResult, 'layer' | 'regions'>>
 }
 
-/** Features staged or checked per statement: each takes a fraction of a second, and reads get in between. */
+/** Staged rows deleted per statement at most, and the rows of the first such statement. */
 export const checkBatchSize = 1000
 
 /**
- * Runs `step` on the items in batches of checkBatchSize, in order, yielding between batches so
- * that requests waiting meanwhile (tiles, the summary) get the database first, as the merge does.
+ * The longest one staging, check or clean-up statement should hold the database: PGlite has a single
+ * connection, and a read that arrives meanwhile waits for the statement to end.
+ */
+export const statementTargetMs = 100
+
+/** Bounds of a statement budget, in the units of its weights. */
+export interface BudgetBounds {
+  initial: number
+  min: number
+  max: number
+}
+
+/**
+ * How much work goes into the next statement so that each takes about `targetMs`: measured, not
+ * guessed. After each statement the budget becomes what the measured rate would have done in
+ * `targetMs`, grown at most ×2 and shrunk at most ÷4 a step, within [min, max]. A batch always takes
+ * one item at least (a single huge feature is one statement however long it takes).
+ */
+export class StatementBudget {
+  budget: number
+
+  constructor(
+    private readonly bounds: BudgetBounds,
+    private readonly targetMs = statementTargetMs,
+  ) {
+    this.budget = bounds.initial
+  }
+
+  /** How many of the items from `from` on go into the next statement (weights by index). */
+  take(weightOf: (i: number) => number, from: number, length: number): { count: number; weight: number } {
+    let count = 0
+    let weight = 0
+    while (from + count < length) {
+      const next = weightOf(from + count)
+      if (count > 0 && weight + next > this.budget) break
+      weight += next
+      count++
+    }
+    return { count, weight }
+  }
+
+  /** Learns from a statement of `weight` that took `ms`. */
+  record(weight: number, ms: number): void {
+    const wanted = (weight / Math.max(ms, 1)) * this.targetMs
+    const bounded = Math.min(this.budget * 2, Math.max(this.budget / 4, wanted))
+    this.budget = Math.min(this.bounds.max, Math.max(this.bounds.min, bounded))
+  }
+}
+
+/** A staged feature's weight for the budget: the bytes of its WKB hex and a row's fixed cost. */
+export const stagedWeight = (geometry: string) => geometry.length + 256
+
+/** A staged feature heavier than this (~4,000 vertices) has its area measured by a statement of its own. */
+export const heavyWeight = 64 * 1024
+
+/** Budget bounds for statements over staged features weighed by stagedWeight (~150 tiny polygons first). */
+export const featureBudget: BudgetBounds = { initial: 64 * 1024, min: 4 * 1024, max: 16 * 1024 * 1024 }
+
+/**
+ * Runs `step` on the items in order, in batches that each take about statementTargetMs (a
+ * StatementBudget over `weight`, one per item by default), yielding between batches so that requests
+ * waiting meanwhile (tiles, the summary) get the database first, as the merge does. Each batch is
+ * timed with the wait for the connection: when reads queue, batches shrink, and reads come first.
  */
 export async function inBatches<T>(
   items: T[],
   step: (batch: T[]) => Promise<void>,
-  size = checkBatchSize,
+  options: { weight?: (item: T, i: number) => number; bounds?: BudgetBounds; sizes?: number[] } = {},
 ): Promise<void> {
-  for (let start = 0; start < items.length; start += size) {
-    await step(items.slice(start, start + size))
+  const weight = options.weight ?? (() => 1)
+  const budget = new StatementBudget(options.bounds ?? featureBudget)
+  for (let start = 0; start < items.length;) {
+    const { count, weight: batchWeight } = budget.take((i) => weight(items[i], i), start, items.length)
+    const began = performance.now()
+    await step(items.slice(start, start + count))
+    budget.record(batchWeight, performance.now() - began)
+    options.sizes?.push(count)
+    start += count
     await new Promise((resolve) => setImmediate(resolve))
   }
 }
 
+/** Rows per DELETE of staged rows: 200 first, within [50, checkBatchSize]. */
+const deleteBudget: BudgetBounds = { initial: 200, min: 50, max: checkBatchSize }
+
 /**
- * Deletes a run's staged rows a batch of indexes at a time, yielding between batches: one DELETE of
- * 200,000 rows (and their spatial index entries) held the embedded database for tens of seconds.
+ * Deletes a run's staged rows a batch of indexes at a time, each DELETE time-bounded, yielding
+ * between them: one DELETE of 200,000 rows (and their spatial index entries) held the embedded
+ * database for tens of seconds.
  */
 async function deleteStagedInBatches(db: Kysely<Tables>, runId: number, count: number): Promise<void> {
-  const indexes = Array.from({ length: Math.ceil(count / checkBatchSize) }, (_, i) => i * checkBatchSize)
+  const indexes = Array.from({ length: count }, (_, i) => i)
   await inBatches(
     indexes,
-    async ([from]) => {
-      await imports.deleteStaged(db, runId, { from, to: from + checkBatchSize })
+    async (batch) => {
+      await imports.deleteStaged(db, runId, { from: batch[0], to: batch.at(-1)! + 1 })
     },
-    1,
+    { bounds: deleteBudget },
   )
   // anything left (none when the file's indexes are 0…count-1)
   await imports.deleteStaged(db, runId)

@@ -10,7 +10,7 @@ import { refreshStatistics } from '../../db/statistics.ts'
 import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, textOf } from './import-checks.ts'
 import { say } from './messages.ts'
 import type { ImportFile, ParsedFeature } from './import-formats.ts'
-import { inBatches, refuseFailed, runImport } from './import-run.ts'
+import { inBatches, refuseFailed, heavyWeight, runImport, stagedWeight } from './import-run.ts'
 import { Pace } from './pace.ts'
 import type { ParseLimits } from './parse-limits.ts'
 import {
@@ -230,17 +230,37 @@ export async function importRegionTree(
         placed.push(candidate)
       }
 
-      await inBatches(placed, (batch) =>
-        imports.stageGeometries(
-          db,
-          runId,
-          batch.map(({ index, geometry, srid }) => ({ index, geometry, srid })),
-        ),
+      // staged and checked in time-bounded batches, weighed by their WKB
+      const weight = (row: (typeof placed)[number]) => stagedWeight(row.geometry)
+      await inBatches(
+        placed,
+        (batch) =>
+          imports.stageGeometries(
+            db,
+            runId,
+            batch.map(({ index, geometry, srid }) => ({ index, geometry, srid })),
+          ),
+        { weight },
+      )
+      // a heavy feature's area on the spheroid once, in statements of their own (seconds for a huge polygon)
+      await inBatches(
+        placed.filter((row) => weight(row) > heavyWeight),
+        (batch) =>
+          imports.measureStagedAreas(
+            db,
+            runId,
+            batch.map((row) => row.index),
+          ),
+        { weight },
       )
       const checks: imports.GeometryCheck[] = []
-      await inBatches(placed, async (batch) => {
-        checks.push(...(await imports.checkStagedGeometries(db, runId, batch[0].index, batch.at(-1)!.index + 1)))
-      })
+      await inBatches(
+        placed,
+        async (batch) => {
+          checks.push(...(await imports.checkStagedGeometries(db, runId, batch[0].index, batch.at(-1)!.index + 1)))
+        },
+        { weight },
+      )
       const accepted: imports.RegionUpsert[] = []
       let repaired = 0
       for (const [i, check] of checks.entries()) {
