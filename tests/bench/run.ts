@@ -2,7 +2,10 @@
 // same run. Prints medians, p95 and ratios; asserts nothing (timings are not tests).
 //
 //   BENCH_SCALES=1,10        demo district sizes for the tile figures on server PostGIS (default 1)
-//   BENCH_MERGE_SCALES=1,13  demo sizes merged on each driver (default 1,13; 13 ≈ 4 × 10,000 grids)
+//   BENCH_MERGE_SCALES=1,13  demo sizes merged on each driver (default 1,13; 13 ≈ 4 × 10,000 grids); each
+//                            row is printed as it is measured, and again in the table at the end
+//   BENCH_MERGE_LIMIT_SECONDS=1200  time limit of each merge scale on each driver (after its demo load):
+//                            a merge still running then is stopped, "over N s" printed, the scale's rest skipped
 //   BENCH_DATABASE_URL       an existing server database to use instead of a throwaway cluster
 //   BENCH_SKIP_PGLITE=1      skip the embedded-database figures
 //   BENCH_SKIP_SERVER=1      skip the server-PostGIS figures
@@ -39,11 +42,11 @@ import { tileBounds } from '../../server/services/tiles/tile-math.ts'
 import { startThrowawayCluster } from '../helpers/postgres-cluster.ts'
 import { failuresOf, runLoad } from './load.ts'
 import { benchImportChecks, benchRawToPublished, benchReadsDuringImport, storeRegionsOnly } from './imports.ts'
-import { type MergeFigures, benchMerge, scalingRow } from './merge.ts'
+import { type BenchRow, type MergeFigures, benchMerge, scalingRow } from './merge.ts'
 import { benchSoak } from './soak.ts'
 import { benchImportReads } from './import-reads.ts'
 import { benchStartup } from './startup.ts'
-import { median, percentile, printTable, timeIt } from './stats.ts'
+import { median, percentile, printRow, printTable, timeIt } from './stats.ts'
 
 interface Tile {
   z: number
@@ -59,6 +62,7 @@ const mergeScales =
   process.env.BENCH_SKIP_MERGE || !runs('merge')
     ? []
     : (process.env.BENCH_MERGE_SCALES ?? '1,13').split(',').map(Number)
+const mergeLimitSeconds = Number(process.env.BENCH_MERGE_LIMIT_SECONDS ?? 1200)
 const soakMinutes = Number(process.env.BENCH_SOAK_MINUTES ?? 10)
 const soakDrivers = runs('soak') ? (process.env.BENCH_SOAK_DRIVERS ?? 'server,pglite').split(',') : []
 const seed = 20241
@@ -295,24 +299,35 @@ async function openPgliteDatabase(scale: number, rows: (string | number)[][]): P
   return created.value
 }
 
-/** 多网合一 at each merge scale, tiles served meanwhile, and how time grows with the input. */
+/**
+ * 多网合一 at each merge scale, tiles served meanwhile, and how time grows with the input. Each row
+ * is printed as soon as it is measured (a ×13 scale takes many minutes), and a scale stops at its
+ * time limit with a row saying so.
+ */
 async function benchMergeScales(
   label: string,
   open: (scale: number) => Promise<Database>,
   rows: (string | number)[][],
 ) {
   const figures: MergeFigures[] = []
+  const emit = (row: BenchRow) => {
+    rows.push(row)
+    printRow(row)
+  }
   for (const scale of mergeScales) {
+    const loaded = rows.length
     const database = await open(scale)
+    for (const row of rows.slice(loaded)) printRow(row)
     const { app, origin } = await serveTestApp(database)
     signIn(app)
-    const result = await benchMerge(`${label} ×${scale}:`, database, app, origin, await gridTilePaths(database))
-    rows.push(...result.rows)
-    figures.push(result)
+    const budget = { deadline: performance.now() + mergeLimitSeconds * 1000, limitSeconds: mergeLimitSeconds }
+    const paths = await gridTilePaths(database)
+    const result = await benchMerge(`${label} ×${scale}:`, database, app, origin, paths, budget, emit)
+    if (result) figures.push(result)
     await app.close()
     await database.close()
   }
-  if (figures.length > 1) rows.push(scalingRow(label, figures))
+  if (figures.length > 1) emit(scalingRow(label, figures))
 }
 
 /** The siting figures: the pure core, then the API over the demo district on each driver. */
