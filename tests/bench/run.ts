@@ -18,7 +18,7 @@
 //                            load up to this many minutes, the server's memory before and after
 //   BENCH_SOAK_DRIVERS=server,pglite  the drivers the load test runs on
 //   BENCH_SKIP_IMPORTS=1     skip the import figures (check phase, reads during a large dry run, raw→published);
-//                            BENCH_ONLY=imports for only them
+//                            BENCH_ONLY=imports for only them; BENCH_IMPORT_CHECKS_ONLY=1 for the check phase alone
 //   BENCH_SKIP_PARTY=1       skip the party-coverage rules (tests/bench/party.ts: ×1 and ×10 on server PostGIS,
 //                            ×1 on PGlite, the party page's first map drawn; its own PARTY_BENCH_* switches);
 //                            BENCH_ONLY=party for only them
@@ -355,11 +355,14 @@ async function emptyServerDatabase(adminUrl: string, name: string): Promise<Data
  * summary while 200,000 tiny polygons are dry-run; raw department files to a published run (×1).
  */
 async function benchImports(adminUrl: string, rows: (string | number)[][]) {
+  const checksOnly = Boolean(process.env.BENCH_IMPORT_CHECKS_ONLY)
   if (!process.env.BENCH_SKIP_SERVER) {
     const database = await emptyServerDatabase(adminUrl, 'bench_imports')
     const district = await storeRegionsOnly(database, 13, seed)
     rows.push(...(await benchImportChecks('server ×13:', database, district)))
     await database.close()
+  }
+  if (!process.env.BENCH_SKIP_SERVER && !checksOnly) {
     const raw = await emptyServerDatabase(adminUrl, 'bench_raw')
     rows.push(...(await benchRawToPublished('server ×1:', raw, 1, seed, 'postgres')))
     await raw.close()
@@ -369,6 +372,10 @@ async function benchImports(adminUrl: string, rows: (string | number)[][]) {
     await migrate(database.db)
     const district = await storeRegionsOnly(database, 13, seed)
     rows.push(...(await benchImportChecks('pglite ×13:', database, district)))
+    if (checksOnly) {
+      await database.close()
+      return
+    }
     const { app, origin } = await serveTestApp(database)
     signIn(app)
     rows.push(...(await benchReadsDuringImport('pglite ×13:', app, origin, signedIn, district, 200_000)))
