@@ -163,6 +163,7 @@ export async function benchMerge(
     const first = await runMerge(database, app, budget)
     if (first.onEngines) {
       emit([`${label} the first merge, which starts the engines (kept 2 min after a run)`, 1, first.ms, '', '—'])
+      emitAlone(`${label} [the first merge]`, first, emit)
       doing = 'the merge on its own'
     }
     const alone = first.onEngines ? await runMerge(database, app, budget) : first
