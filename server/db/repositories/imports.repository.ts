@@ -113,7 +113,7 @@ export async function checkStagedGrids(
              (c.boundary ~ b.boundary AND ST_CoveredBy(b.boundary, c.boundary)) AS covers
       FROM import_staging b JOIN regions c ON c.level = 'community' AND c.boundary && b.boundary
       WHERE b.import_run_id = ${runId} AND b.index >= ${from} AND b.index < ${to} AND b.community_code IS NULL
-    ), placed AS (
+    ), placed AS MATERIALIZED (
       -- a covering community first (the smallest code), else the largest overlap: measured only for a
       -- grid no community covers, by GEOS's robust overlay (3.9 and later; no precision grid: about
       -- twice as fast as snap-rounding on these small shapes, and the same winners)
