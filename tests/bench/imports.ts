@@ -2,6 +2,7 @@
 // dry run) against a district of the same scale; how /api/summary answers while a dry run of 200,000
 // tiny polygons goes on (PGlite: it shares the thread); and raw department files (no codes) in,
 // merged and published, end to end. Prints figures; asserts nothing.
+import { readFileSync } from 'node:fs'
 import { sql } from 'kysely'
 import type { Database } from '../../server/db/database.ts'
 import { insertRegions } from '../../server/db/repositories/demo.repository.ts'
@@ -57,9 +58,34 @@ function cpuMs(): number {
 }
 
 /**
+ * CPU milliseconds the server database's backends of this database have used (server PostGIS on
+ * this machine: read from /proc), or undefined (PGlite, or a server elsewhere).
+ */
+async function databaseCpuMs(database: Database): Promise<number | undefined> {
+  if (database.driver === 'pglite') return undefined
+  const { rows } = await sql<{
+    pid: number
+  }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(database.db)
+  let ticks = 0
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      return undefined
+    }
+  }
+  return (ticks * 1000) / clockTicksPerSecond
+}
+
+/** The kernel's clock ticks a second for /proc CPU times (USER_HZ: 100 on Linux). */
+const clockTicksPerSecond = 100
+
+/**
  * The check phase of dry runs of the 综治 layer (about 10,000 grids at scale 13), with codes and raw,
  * and the CPU time this process spent on each run (on PGlite, the database's work too: a figure
- * that load from other processes on the machine does not inflate as it does the wall clock).
+ * that load from other processes on the machine does not inflate as it does the wall clock); on
+ * server PostGIS also the CPU time of the database's backends.
  */
 export async function benchImportChecks(label: string, database: Database, district: District): Promise<Row[]> {
   const service = new ImportService(database.db)
@@ -68,14 +94,22 @@ export async function benchImportChecks(label: string, database: Database, distr
     const file = layerFile(district, 'governance', { raw })
     const checks: number[] = []
     const cpu: number[] = []
+    const databaseCpu: number[] = []
     for (let i = 0; i < 3; i++) {
       const before = cpuMs()
+      const databaseBefore = await databaseCpuMs(database)
       const result = await service.importGridLayer({ file, department: 'governance', dryRun: true })
       cpu.push(cpuMs() - before)
+      const databaseAfter = await databaseCpuMs(database)
+      if (databaseBefore !== undefined && databaseAfter !== undefined) databaseCpu.push(databaseAfter - databaseBefore)
       checks.push(result.timings!.checkMs!)
     }
+    const ofDatabase =
+      databaseCpu.length > 0
+        ? `, of the database p50 ${Math.round(median(databaseCpu)).toLocaleString('en-US')} ms`
+        : ''
     const row: Row = [
-      `${label} import check, ${file.count.toLocaleString('en-US')} grids${raw ? ' (raw: codes assigned)' : ''} (whole dry run, CPU of this process p50 ${Math.round(median(cpu)).toLocaleString('en-US')} ms)`,
+      `${label} import check, ${file.count.toLocaleString('en-US')} grids${raw ? ' (raw: codes assigned)' : ''} (whole dry run, CPU of this process p50 ${Math.round(median(cpu)).toLocaleString('en-US')} ms${ofDatabase})`,
       checks.length,
       median(checks),
       Math.max(...checks),

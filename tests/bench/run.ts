@@ -2,7 +2,10 @@
 // same run. Prints medians, p95 and ratios; asserts nothing (timings are not tests).
 //
 //   BENCH_SCALES=1,10        demo district sizes for the tile figures on server PostGIS (default 1)
-//   BENCH_MERGE_SCALES=1,13  demo sizes merged on each driver (default 1,13; 13 ≈ 4 × 10,000 grids)
+//   BENCH_MERGE_SCALES=1,13  demo sizes merged on each driver (default 1,13; 13 ≈ 4 × 10,000 grids); each
+//                            row is printed as it is measured, and again in the table at the end
+//   BENCH_MERGE_LIMIT_SECONDS=1200  time limit of each merge scale on each driver (after its demo load):
+//                            a merge still running then is stopped, "over N s" printed, the scale's rest skipped
 //   BENCH_DATABASE_URL       an existing server database to use instead of a throwaway cluster
 //   BENCH_SKIP_PGLITE=1      skip the embedded-database figures
 //   BENCH_SKIP_SERVER=1      skip the server-PostGIS figures
@@ -16,7 +19,7 @@
 //                            minute RSS, heap, external and (PGlite) the engine's WASM memory (tests/bench/soak.ts)
 //   BENCH_SOAK_DRIVERS=server,pglite  the drivers the load test runs on
 //   BENCH_SKIP_IMPORTS=1     skip the import figures (check phase, reads during a large dry run, raw→published);
-//                            BENCH_ONLY=imports for only them
+//                            BENCH_ONLY=imports for only them; BENCH_IMPORT_CHECKS_ONLY=1 for the check phase alone
 //   BENCH_SKIP_PARTY=1       skip the party-coverage rules (tests/bench/party.ts: ×1 and ×10 on server PostGIS,
 //                            ×1 on PGlite, the party page's first map drawn; its own PARTY_BENCH_* switches);
 //                            BENCH_ONLY=party for only them
@@ -40,11 +43,11 @@ import { tileBounds } from '../../server/services/tiles/tile-math.ts'
 import { startThrowawayCluster } from '../helpers/postgres-cluster.ts'
 import { failuresOf, runLoad } from './load.ts'
 import { benchImportChecks, benchRawToPublished, benchReadsDuringImport, storeRegionsOnly } from './imports.ts'
-import { type MergeFigures, benchMerge, scalingRow } from './merge.ts'
+import { type BenchRow, type MergeFigures, benchMerge, scalingRow } from './merge.ts'
 import { benchSoak } from './soak.ts'
 import { benchImportReads } from './import-reads.ts'
 import { benchStartup } from './startup.ts'
-import { median, percentile, printTable, timeIt } from './stats.ts'
+import { median, percentile, printRow, printTable, timeIt } from './stats.ts'
 
 interface Tile {
   z: number
@@ -60,6 +63,7 @@ const mergeScales =
   process.env.BENCH_SKIP_MERGE || !runs('merge')
     ? []
     : (process.env.BENCH_MERGE_SCALES ?? '1,13').split(',').map(Number)
+const mergeLimitSeconds = Number(process.env.BENCH_MERGE_LIMIT_SECONDS ?? 1200)
 const soakMinutes = Number(process.env.BENCH_SOAK_MINUTES ?? 10)
 const soakDrivers = runs('soak') ? (process.env.BENCH_SOAK_DRIVERS ?? 'server,pglite').split(',') : []
 const seed = 20241
@@ -296,24 +300,35 @@ async function openPgliteDatabase(scale: number, rows: (string | number)[][]): P
   return created.value
 }
 
-/** 多网合一 at each merge scale, tiles served meanwhile, and how time grows with the input. */
+/**
+ * 多网合一 at each merge scale, tiles served meanwhile, and how time grows with the input. Each row
+ * is printed as soon as it is measured (a ×13 scale takes many minutes), and a scale stops at its
+ * time limit with a row saying so.
+ */
 async function benchMergeScales(
   label: string,
   open: (scale: number) => Promise<Database>,
   rows: (string | number)[][],
 ) {
   const figures: MergeFigures[] = []
+  const emit = (row: BenchRow) => {
+    rows.push(row)
+    printRow(row)
+  }
   for (const scale of mergeScales) {
+    const loaded = rows.length
     const database = await open(scale)
+    for (const row of rows.slice(loaded)) printRow(row)
     const { app, origin } = await serveTestApp(database)
     signIn(app)
-    const result = await benchMerge(`${label} ×${scale}:`, database, app, origin, await gridTilePaths(database))
-    rows.push(...result.rows)
-    figures.push(result)
+    const budget = { deadline: performance.now() + mergeLimitSeconds * 1000, limitSeconds: mergeLimitSeconds }
+    const paths = await gridTilePaths(database)
+    const result = await benchMerge(`${label} ×${scale}:`, database, app, origin, paths, budget, emit)
+    if (result) figures.push(result)
     await app.close()
     await database.close()
   }
-  if (figures.length > 1) rows.push(scalingRow(label, figures))
+  if (figures.length > 1) emit(scalingRow(label, figures))
 }
 
 /** The siting figures: the pure core, then the API over the demo district on each driver. */
@@ -341,11 +356,14 @@ async function emptyServerDatabase(adminUrl: string, name: string): Promise<Data
  * summary while 200,000 tiny polygons are dry-run; raw department files to a published run (×1).
  */
 async function benchImports(adminUrl: string, rows: (string | number)[][]) {
+  const checksOnly = Boolean(process.env.BENCH_IMPORT_CHECKS_ONLY)
   if (!process.env.BENCH_SKIP_SERVER) {
     const database = await emptyServerDatabase(adminUrl, 'bench_imports')
     const district = await storeRegionsOnly(database, 13, seed)
     rows.push(...(await benchImportChecks('server ×13:', database, district)))
     await database.close()
+  }
+  if (!process.env.BENCH_SKIP_SERVER && !checksOnly) {
     const raw = await emptyServerDatabase(adminUrl, 'bench_raw')
     rows.push(...(await benchRawToPublished('server ×1:', raw, 1, seed, 'postgres')))
     await raw.close()
@@ -355,6 +373,10 @@ async function benchImports(adminUrl: string, rows: (string | number)[][]) {
     await migrate(database.db)
     const district = await storeRegionsOnly(database, 13, seed)
     rows.push(...(await benchImportChecks('pglite ×13:', database, district)))
+    if (checksOnly) {
+      await database.close()
+      return
+    }
     const { app, origin } = await serveTestApp(database)
     signIn(app)
     rows.push(...(await benchReadsDuringImport('pglite ×13:', app, origin, signedIn, district, 200_000)))

@@ -25,6 +25,11 @@ export function printTable(title: string, header: string[], rows: (string | numb
   }
 }
 
+/** One row as soon as it is measured (long parts), its cells apart by " | ". */
+export function printRow(row: (string | number)[]): void {
+  console.log(row.map((c) => (typeof c === 'number' ? formatNumber(c) : c)).join(' | '))
+}
+
 function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return '—'
   if (Number.isInteger(n)) return n.toLocaleString('en-US')

@@ -1202,6 +1202,46 @@ describe.each(testDrivers())('imports on %s', (driver) => {
     expect(plain.report).toEqual([])
   })
 
+  it('codes a raw grid by the community that covers it, else the one it overlaps most', async () => {
+    // A is x 0–200 m, B x 200–400 m, y 0–200 m
+    const features = [
+      { id: 1, ring: square(130, 20, 100) }, // 70 m in A, 30 m in B
+      { id: 2, ring: square(170, 20, 100) }, // 30 m in A, 70 m in B
+      { id: 3, ring: square(100, 130, 60) }, // inside A
+      { id: 4, ring: square(110, 130, 90) }, // covered by A, touching B along x = 200
+      { id: 5, ring: square(-40, 130, 60) }, // 20 m west of the district, 40 m in A
+      { id: 6, ring: square(330, 130, 60) }, // inside B
+    ]
+    const body = JSON.stringify({
+      type: 'FeatureCollection',
+      features: features.map((f) => ({
+        type: 'Feature',
+        properties: { OBJECTID: f.id },
+        geometry: { type: 'Polygon', coordinates: [lonLatRing(f.ring)] },
+      })),
+    })
+    const result = (
+      await uploadFile(app, { name: 'straddling.geojson', data: body }, { department: 'emergency' })
+    ).json()
+    expect(result).toMatchObject({ status: 'succeeded', counts: { features: 6, accepted: 6, assigned: 6 } })
+    const codes = await database.db
+      .selectFrom('grids as g')
+      .innerJoin('grid_layers as l', 'l.id', 'g.layer_id')
+      .select(['g.source_id as sourceId', 'g.code', 'g.community_code as community'])
+      .where('l.department', '=', 'emergency')
+      .where('l.version', '=', result.layer.version)
+      .orderBy('g.source_id')
+      .execute()
+    expect(codes).toEqual([
+      { sourceId: '1', code: `${communityA}001`, community: communityA },
+      { sourceId: '2', code: `${communityB}001`, community: communityB },
+      { sourceId: '3', code: `${communityA}002`, community: communityA },
+      { sourceId: '4', code: `${communityA}003`, community: communityA },
+      { sourceId: '5', code: `${communityA}004`, community: communityA },
+      { sourceId: '6', code: `${communityB}002`, community: communityB },
+    ])
+  })
+
   it('takes the frame from the crs field when a Shapefile has no .prj', async () => {
     const data = zipShapefile([{ ring: square(10, 10, 40), attributes: { code: utf8('NP-1') } }], { leaveOut: '.prj' })
     const refused = await uploadFile(app, { name: 'noprj.zip', data }, { department: 'party', dryRun: 'true' })
