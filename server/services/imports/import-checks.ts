@@ -99,8 +99,16 @@ function positionsOf(geometry: Geometry): Position[] {
   return []
 }
 
+/**
+ * Positions from which a feature's box is tested against China's outline before its points: the box
+ * test walks every edge of the outline (~180 µs, as long as ~200 points one by one), so for the many
+ * small grids of a layer it costs more than it saves (10,151 grids: 1.8 s of CPU against 0.3 s).
+ */
+const boxTestFrom = 1_000
+
 /** Whether the box of the positions lies wholly in China (one pass over them, then the outline's edges). */
 function inChinaBox(positions: Position[]): boolean {
+  if (positions.length < boxTestFrom) return false
   let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity]
   for (const [x, y] of positions) {
     if (!(Number.isFinite(x) && Number.isFinite(y))) return false
