@@ -15,6 +15,16 @@ export const departmentNames: Record<string, string> = {
   environment: '环保',
 }
 
+/** Merge issue kinds as a person reads them (the place lists, the workspace's web twin in i18n). */
+export const issueKindNames: Record<string, string> = {
+  gap: '空白点',
+  overlap: '重叠',
+  sliver: '碎片',
+  crosses_boundary: '跨社区',
+  outside_region: '超出辖区',
+  invalid_input: '无效图形',
+}
+
 const statusNames: Record<string, LocalizedText> = {
   pending: { 'zh-CN': '待运行', en: 'pending' },
   running: { 'zh-CN': '运行中', en: 'running' },

@@ -8,6 +8,7 @@ import { findRegions } from '../../db/repositories/regions.repository.ts'
 import type { RegionScope } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { PlaceList, PlaceListName, PlaceListQuery } from '../../schemas/place.schema.ts'
+import { issueKindNames } from '../merge/merge-messages.ts'
 import { wordsOf } from '../party/party-vocabulary.ts'
 
 /** Uncovered residents are added up in cells of this many metres, at most this many cells listed. */
@@ -15,15 +16,6 @@ export const UNCOVERED_CELL_M = 250
 export const UNCOVERED_CELL_LIMIT = 500
 /** At most this many rows in any other list (and its export). */
 export const PLACE_LIST_LIMIT = 1000
-
-const issueKinds: Record<string, string> = {
-  gap: '空白点',
-  overlap: '重叠',
-  sliver: '碎片',
-  crosses_boundary: '跨社区',
-  outside_region: '超出辖区',
-  invalid_input: '无效图形',
-}
 
 const coverageModes = wordsOf('coverageModes')
 
@@ -109,7 +101,7 @@ export const issueTable = (issues: IssueListRow[]): Pick<PlaceList, 'columns' | 
   ],
   rows: issues.map((issue) => ({
     cells: [
-      issueKinds[issue.kind] ?? issue.kind,
+      issueKindNames[issue.kind] ?? issue.kind,
       issue.community,
       issue.department,
       Math.round(issue.areaM2),

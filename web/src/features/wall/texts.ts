@@ -1,5 +1,6 @@
 // The wall's texts, zh-CN first; English beside them in the same shape.
 import { locale } from '../../lib/i18n/index.ts'
+import { zhCN } from '../../lib/i18n/zh-CN.ts'
 
 const texts = {
   'zh-CN': {
@@ -25,14 +26,7 @@ const texts = {
     } as Record<string, string>,
     norm: { below: '低于标准', within: '符合标准', above: '超出标准', noNorm: '无标准' } as Record<string, string>,
     status: { normal: '正常', weak: '软弱涣散', rectifying: '整顿中', hollow: '空壳' } as Record<string, string>,
-    issueKind: {
-      gap: '空白点',
-      overlap: '重叠',
-      sliver: '碎片',
-      crosses_boundary: '跨社区',
-      outside_region: '超出辖区',
-      invalid_input: '无效图形',
-    } as Record<string, string>,
+    issueKind: zhCN.values.issueKind as Record<string, string>,
     notPublished: '尚未发布全科网格',
     noCatchments: '尚未生成服务范围',
     tour: {
