@@ -8,8 +8,8 @@ type Db = Kysely<Tables> | Transaction<Tables>
 
 /**
  * Row r's geometry in WGS84 as imported, before any repair (r has the columns geometry, hex WKB, and
- * srid). WKB, not GeoJSON: PostGIS read a polygon of 1,000,000 vertices from WKB in ~4 s where
- * ST_GeomFromGeoJSON took ~19 s (PGlite, under load).
+ * srid). WKB, not GeoJSON: PostGIS reads a huge polygon from WKB several times faster than
+ * ST_GeomFromGeoJSON parses it.
  */
 const asImported = sql`ST_Transform(ST_SetSRID(ST_GeomFromWKB(decode(r.geometry, 'hex')), r.srid), 4326)`
 
@@ -55,8 +55,7 @@ export interface StagedRow extends GeometryRow {
  * its validity (the reason when invalid), emptiness and extent, and the geometry repaired with
  * ST_MakeValid (only when invalid) and kept polygonal. The checks then read the staged rows.
  * `OFFSET 0` keeps the planner from pulling the subqueries up: pulled up, the parse and transform
- * were written into each of the eight places that read them and run eight times (a polygon of
- * 1,000,000 vertices took ~90 s to stage instead of ~28 s, under load, when it was still GeoJSON).
+ * were written into each of the eight places that read them and run eight times.
  */
 export async function stageGeometries(db: Db, runId: number, rows: StagedRow[]): Promise<void> {
   await sql`
@@ -116,8 +115,9 @@ const rankedTolerance = 0.00001
  * covers it wins (the smallest code if several do) with no overlay at all, and only a grid that no
  * community covers (it straddles a boundary) has its overlap with each candidate measured, the
  * largest winning (ties to the smaller code). A grid of more than rankedPointsMax points is measured
- * on a copy simplified to ~1 m (the overlay of a polygon of 1,000,000 vertices with its communities
- * took ~25 s under load; simplified, a fraction of a second). The area is the one measureStagedAreas kept.
+ * on a copy simplified to ~1 m: the overlay of a polygon of a million vertices with its communities
+ * held the embedded database for many seconds; simplified, a fraction of one. The area is the one
+ * measureStagedAreas kept.
  */
 export async function checkStagedGrids(
   db: Db,

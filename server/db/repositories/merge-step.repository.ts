@@ -76,12 +76,8 @@ export const GRID_SIZE_M = 0.001
  * ST_Segmentize splits only the edges longer than that. An edge straight in lon/lat and its UTM chord
  * part by the square of its length (0.15 mm at 0.001°, 1.5 µm at 0.0001° at the demo's latitude), and
  * a vertex the millimetre noding left up to 0.7 mm off the boundary and that settleOnBoundary puts
- * back on the chord stays that near the stored edge. Measured on the ×1 demo, server PostGIS, both
- * strategies (issue 19): at 0.0001° the largest overlap between grids is 0.0051 m² (limit 0.01); at
- * 0.0002° and 0.0005° up to 0.027–0.040 m², over the limit in 3 to 13 communities. (0.00005° had
- * been chosen when a snapped shape left invalid was dropped for the unsnapped one, see
- * insertUnifiedGrids: that, not the step, put grids 0.023 m² over each other; it took the merge from
- * 2.1 s to 4.7 s.)
+ * back on the chord stays that near the stored edge. Coarser steps put grids over each other beyond the
+ * tiling check's overlap limit (issue 19; the merge bench prints the tiling figures).
  */
 const STORED_EDGE_STEP_DEGREES = 0.0001
 

@@ -6,8 +6,8 @@
 // over the reduced instance (rows = merged demand patterns), so y needs no integrality once x is
 // binary. Maximal covering is solved here (lagrangian.ts): a Lagrangian relaxation of the coverage
 // rows bounds it from above, greedy with swap local search from below, and a branch and bound on
-// the sites closes the gap; HiGHS's root LP alone took longer than the whole 2 s target on
-// clustered 10,000 × 1,000 instances. Set covering goes to HiGHS (the `highs` package, WebAssembly)
+// the sites closes the gap; HiGHS's root LP alone takes longer than the whole time target on
+// the bench's clustered instances. Set covering goes to HiGHS (the `highs` package, WebAssembly)
 // as compressed columns, greedy's answer as the MIP start. Either way greedy's answer is kept when
 // the solver ends with nothing better, so the exact result is never worse than greedy's, and the
 // bound is reported with where it comes from (and, when a solve stops before proving a useful one,

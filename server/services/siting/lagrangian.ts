@@ -15,12 +15,10 @@
 // incumbent; the gap reported is the largest bound left open or closed against the final incumbent.
 // Everything works on typed arrays over the reduced instance (merged demand rows).
 //
-// Where the gap of a short solve sits (clustered 10,000 × 1,000, k = 20, 500 m, bench seeds
-// 101–103): the subproblem has the integrality property, so no λ bounds below the LP relaxation
-// (HiGHS: 51,337 / 47,755 / 50,297), and that LP lies 0.27 % (seed 101: optimum 51,198–51,223,
-// HiGHS on the root-fixed model) to ~0.6–0.7 % above the best solutions known. The incumbent is
-// near the optimum within 2 s (51,105–51,200 on seed 101); the bound is what stays open, and only
-// branching lowers it below the LP, slowly (20 s CPU: 51,306–51,321).
+// Where the gap of a short solve sits (the bench's clustered instances, tests/bench/siting.ts): the
+// subproblem has the integrality property, so no λ bounds below the LP relaxation, and on clustered
+// demand that LP lies some tenths of a per cent above the best solutions known. The incumbent comes
+// near the optimum early; the bound is what stays open, and only branching lowers it below the LP.
 
 import type { ReducedCoverage } from './coverage-reduction.ts'
 import { interchangeSearch } from './interchange.ts'
@@ -146,10 +144,8 @@ export function solveMaximalCoveringLagrangian(
   // The incumbent: greedy's start improved by swaps.
   const started = performance.now()
   const localStarted = started
-  // Interchange with a tabu memory (interchange.ts) for up to a tenth of the time: on clustered
-  // 10,000 × 1,000 instances plain 1-swap stopped ~1 % below the optimum, the tabu search (1,000
-  // moves) 0.05–0.5 % below; a fifth of a 2 s limit left the root bound unconverged (0.57–1.54 %
-  // gaps against 0.34–0.86 % at a tenth, CPU-time deadlines on a loaded machine).
+  // Interchange with a tabu memory (interchange.ts) for up to a tenth of the time: it escapes where
+  // plain 1-swap stops, and a larger share starves the root bound (tests/bench/siting.ts measures both).
   const local = interchangeSearch(reduced, options.start, {
     deadline: Math.min(options.deadline, started + (options.deadline - started) * 0.1),
     patience: 1000,
@@ -209,7 +205,7 @@ export function solveMaximalCoveringLagrangian(
     const isRoot = nodes === 1
     const lambda = node.lambda ? Float64Array.from(node.lambda) : Float64Array.from(rootBestLambda)
     // the root's bound gets at most a third of the time left: dives after it find the incumbents
-    // (on the 10,000 × 1,000 bench at a 2 s limit the root alone used it all, leaving greedy's answer)
+    // (uncapped, a short limit went all to the root, leaving greedy's answer)
     const enough = isRoot ? started + (options.deadline - started) / 3 : Infinity
     const result = evaluate(node.state, lambda, isRoot ? 3000 : 60, !isRoot, enough)
     if (isRoot) rootBestLambda = Float64Array.from(lambda)
@@ -276,8 +272,7 @@ export function solveMaximalCoveringLagrangian(
     if (outBound <= closeAt()) closedMax = Math.max(closedMax, outBound)
     else open.push({ state: out, lambda: keepLambda() ? stored : undefined, bound: outBound })
     // The first nodes dive (incumbents); past them both children wait in the open list and the
-    // highest bound goes first (20 s CPU on a clustered 10,000 × 1,000 instance: bound 51,306
-    // against 51,316 diving throughout).
+    // highest bound goes first, which lowers the bound faster than diving throughout.
     if (nodes <= diveNodes) dive = { state: into, lambda: stored, bound }
     else open.push({ state: into, lambda: keepLambda() ? stored : undefined, bound })
   }
