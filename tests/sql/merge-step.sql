@@ -13,7 +13,9 @@ SAVEPOINT merge_overlay;
 
 CREATE TEMP TABLE merge_piece AS
     SELECT g.id AS grid_id, l.department, c.code AS community_code, g.community_code AS grid_community,
-           ST_CollectionExtract(ST_Intersection(ST_MakeValid(ST_Snap(ST_MakeValid(ST_Transform(g.boundary, 32649)), c.outline, $1::float8)), c.geom), 3) AS geom
+           ST_CollectionExtract(ST_Intersection(
+             ST_MakeValid(ST_Snap(ST_MakeValid(ST_Transform(g.boundary, 32649)), c.outline, $1::float8)),
+             c.geom), 3) AS geom
     FROM merge_community c
     JOIN grids g ON g.boundary && c.core4326 AND ST_Intersects(g.boundary, c.core4326)
     JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY($2::bigint[]);

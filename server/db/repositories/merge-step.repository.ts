@@ -142,12 +142,9 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
       sql`
     CREATE TEMP TABLE merge_piece AS
     SELECT g.id AS grid_id, l.department, c.code AS community_code, g.community_code AS grid_community,
-           ST_CollectionExtract(${
-             robust
-               ? sql`ST_Intersection(ST_MakeValid(ST_Snap(ST_MakeValid(ST_Transform(g.boundary, ${srid})), c.outline, ${o.snapM}::float8)),
-                                     ST_MakeValid(c.geom), ${GRID_SIZE_M}::float8)`
-               : sql`ST_Intersection(ST_MakeValid(ST_Snap(ST_MakeValid(ST_Transform(g.boundary, ${srid})), c.outline, ${o.snapM}::float8)), c.geom)`
-           }, 3) AS geom
+           ST_CollectionExtract(ST_Intersection(
+             ST_MakeValid(ST_Snap(ST_MakeValid(ST_Transform(g.boundary, ${srid})), c.outline, ${o.snapM}::float8)),
+             ${robust ? sql`ST_MakeValid(c.geom), ${GRID_SIZE_M}::float8` : sql`c.geom`}), 3) AS geom
     FROM merge_community c
     JOIN grids g ON g.boundary && c.core4326 AND ST_Intersects(g.boundary, c.core4326)
     JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])`.execute(trx),

@@ -47,9 +47,8 @@ const MEASURE_GRID_M = 0.0001
  *
  * The stored shapes are densified in EPSG:4326 (a vertex every 0.0002°, so that their lon/lat-straight
  * edges stay so to micrometres) and overlaid in the metric frame `srid`, one grid at a time (with its
- * community, or with one other grid: each pair once), on a 0.1 mm grid. Not a union of a community's grids,
- * and not in
- * lon/lat: GEOS 3.11 was seen to answer a floating-point union of 57 grids sharing nearly identical
+ * community, or with one other grid: each pair once), on a 0.1 mm grid. Not a union of a
+ * community's grids, and not in lon/lat: GEOS 3.11 was seen to answer a floating-point union of 57 grids sharing nearly identical
  * edges 49 m² off, a difference on a 1e-10° grid to leave out a 34 m² part outside, and the embedded
  * PostGIS to fail on float overlays of such grids. Uncovered land is the community's area less its
  * grids' areas inside it, plus what they cover twice. A vertex's distance outside is to the nearest

@@ -10,7 +10,7 @@ import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, textOf } from './import-checks.ts'
 import { say } from './messages.ts'
 import type { ImportFile } from './import-formats.ts'
-import { inBatches, refuseFailed, heavyWeight, runImport, stagedWeight } from './import-run.ts'
+import { inBatches, measureHeavyAreas, refuseFailed, runImport, stagedWeight } from './import-run.ts'
 import { Pace } from './pace.ts'
 import type { ParseLimits } from './parse-limits.ts'
 import { levelNames, levelOfCode } from '../../db/region-codes.ts'
@@ -123,16 +123,10 @@ export async function importGridLayer(
         },
         { weight },
       )
-      // a heavy feature's area on the spheroid once, in statements of their own (seconds for a huge polygon)
-      await inBatches(
-        candidates.flatMap((c, i) => (weights[i] > heavyWeight ? [{ index: c.index, weight: weights[i] }] : [])),
-        (batch) =>
-          imports.measureStagedAreas(
-            db,
-            runId,
-            batch.map((c) => c.index),
-          ),
-        { weight: (c) => c.weight },
+      await measureHeavyAreas(
+        db,
+        runId,
+        candidates.map((c, i) => ({ index: c.index, weight: weights[i] })),
       )
       const checks: (imports.GeometryCheck & imports.GridPlacement)[] = []
       await inBatches(

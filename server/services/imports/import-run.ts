@@ -96,7 +96,28 @@ export class StatementBudget {
 export const stagedWeight = (geometry: string) => geometry.length + 256
 
 /** A staged feature heavier than this (~4,000 vertices) has its area measured by a statement of its own. */
-export const heavyWeight = 64 * 1024
+const heavyWeight = 64 * 1024
+
+/**
+ * The area on the spheroid of each staged feature heavier than heavyWeight, measured once in
+ * time-bounded statements of their own (seconds for a huge polygon), for the checks to read.
+ */
+export async function measureHeavyAreas(
+  db: Kysely<Tables>,
+  runId: number,
+  staged: { index: number; weight: number }[],
+): Promise<void> {
+  await inBatches(
+    staged.filter((row) => row.weight > heavyWeight),
+    (batch) =>
+      imports.measureStagedAreas(
+        db,
+        runId,
+        batch.map((row) => row.index),
+      ),
+    { weight: (row) => row.weight },
+  )
+}
 
 /** Budget bounds for statements over staged features weighed by stagedWeight (~150 tiny polygons first). */
 export const featureBudget: BudgetBounds = { initial: 64 * 1024, min: 4 * 1024, max: 16 * 1024 * 1024 }

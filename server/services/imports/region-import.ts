@@ -10,7 +10,7 @@ import { refreshStatistics } from '../../db/statistics.ts'
 import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, textOf } from './import-checks.ts'
 import { say } from './messages.ts'
 import type { ImportFile, ParsedFeature } from './import-formats.ts'
-import { inBatches, refuseFailed, heavyWeight, runImport, stagedWeight } from './import-run.ts'
+import { inBatches, measureHeavyAreas, refuseFailed, runImport, stagedWeight } from './import-run.ts'
 import { Pace } from './pace.ts'
 import type { ParseLimits } from './parse-limits.ts'
 import {
@@ -242,16 +242,10 @@ export async function importRegionTree(
           ),
         { weight },
       )
-      // a heavy feature's area on the spheroid once, in statements of their own (seconds for a huge polygon)
-      await inBatches(
-        placed.filter((row) => weight(row) > heavyWeight),
-        (batch) =>
-          imports.measureStagedAreas(
-            db,
-            runId,
-            batch.map((row) => row.index),
-          ),
-        { weight },
+      await measureHeavyAreas(
+        db,
+        runId,
+        placed.map((row) => ({ index: row.index, weight: weight(row) })),
       )
       const checks: imports.GeometryCheck[] = []
       await inBatches(

@@ -1,6 +1,7 @@
 // How the steps of a run are cut and run side by side: generic, no merge rule in here.
 
-function chunks<T>(items: T[], size: number): T[][] {
+/** The items in batches of `size`, in order. */
+export function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = []
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
   return out

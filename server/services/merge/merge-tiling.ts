@@ -8,6 +8,7 @@ import {
   findRunTiling,
 } from '../../db/repositories/merge-tiling.repository.ts'
 import { isGeometryFailure } from '../../db/repositories/merge-step.repository.ts'
+import { chunks } from './merge-scheduling.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { LocalizedText } from '../../errors.ts'
 
@@ -107,9 +108,7 @@ export async function checkRunTiling(
 ): Promise<RunTiling> {
   const sorted = [...communities].sort()
   const size = Math.ceil(sorted.length / Math.max(1, parallel))
-  const parts = Array.from({ length: Math.ceil(sorted.length / size) }, (_, n) =>
-    sorted.slice(n * size, (n + 1) * size),
-  )
+  const parts = chunks(sorted, size)
   const tiling = (
     await Promise.all(
       parts.map((part) =>
