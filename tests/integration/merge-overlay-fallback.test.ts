@@ -7,7 +7,11 @@
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
-import { isGeometryFailure, overlayWithFallback } from '../../server/db/repositories/merge-step.repository.ts'
+import {
+  isGeometryFailure,
+  overlayWithFallback,
+  reachesCore,
+} from '../../server/db/repositories/merge-step.repository.ts'
 import type { Tables } from '../../server/db/tables.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 
@@ -97,5 +101,67 @@ describe.each(testDrivers())('an overlay GEOS throws on, on %s', (driver) => {
           ),
         ),
     ).rejects.toThrow(/no_such_table/)
+  })
+})
+
+// The join that finds the grids reaching into a community's core, as a step writes it: GEOS's predicate in
+// EPSG:4326, and on the second try the overlay snap-rounded in the metric frame. A bow-tie grid whose node
+// meets a vertex of the core makes GEOS 3.11's predicate throw "side location conflict" (the
+// intermittent failure of the demo merge on server PostGIS); PGlite's GEOS 3.14 answers it.
+const bowTie = 'POLYGON((113.5 34.5, 113.625 34.625, 113.625 34.5, 113.5 34.625, 113.5 34.5))'
+const cores = [
+  {
+    name: 'a core whose vertex is the grid’s node',
+    core: 'POLYGON((113.5625 34.5625, 113.75 34.5, 113.75 34.625, 113.5625 34.5625))',
+    meets: true,
+  },
+  {
+    name: 'a core across the grid',
+    core: 'POLYGON((113.55 34.4, 113.6 34.4, 113.6 34.7, 113.55 34.7, 113.55 34.4))',
+    meets: true,
+  },
+  // in the bow-tie's box, in the wedge above its node
+  {
+    name: 'a core in the grid’s box that it does not reach',
+    core: 'POLYGON((113.555 34.59, 113.57 34.59, 113.57 34.61, 113.555 34.61, 113.555 34.59))',
+    meets: false,
+  },
+]
+
+describe.each(testDrivers())('the grids reaching into a community’s core, on %s', (driver) => {
+  let database: Database
+
+  beforeAll(async () => {
+    database = await openTestDatabase(driver, 'empty')
+  }, 300_000)
+
+  afterAll(async () => database?.close())
+
+  const reaches = (core: string, robust: boolean) => {
+    const core4326 = sql`ST_GeomFromText(${core}, 4326)`
+    return sql<{ meets: boolean }>`SELECT ${reachesCore(
+      sql`ST_GeomFromText(${bowTie}, 4326)`,
+      { core4326, core: sql`ST_Transform(${core4326}, 32649)` },
+      32649,
+      robust,
+    )} AS meets`
+      .execute(database.db)
+      .then(({ rows }) => rows[0].meets)
+  }
+
+  it('throws in GEOS 3.11’s predicate where the grid’s node meets the core’s vertex, and PGlite’s answers', async () => {
+    const plain = reaches(cores[0].core, false)
+    if (driver === 'postgres') await expect(plain).rejects.toThrow(/side location conflict/)
+    else expect(await plain).toBe(true)
+  })
+
+  for (const { name, core, meets } of cores) {
+    it(`answers on the second try: ${name}`, async () => {
+      expect(await reaches(core, true)).toBe(meets)
+    })
+  }
+
+  it('answers as the predicate does where it does not throw', async () => {
+    for (const { core, meets } of cores.slice(1)) expect(await reaches(core, false)).toBe(meets)
   })
 })

@@ -131,16 +131,19 @@ describe.each(testDrivers())('the stored result of a merge tiles each community 
   let database: Database
   let app: TestApp
   let tiling: CommunityTiling[]
+  let runId: number
+  let srid: number
 
   beforeAll(async () => {
     database = await openTestDatabase(driver, 'empty')
     await buildDistrict(database.db)
     const execution = mergeExecutionFor(database.driver)
     const merges = new MergeService(database.db, { driver: database.driver })
-    const runId = await merges.createRun({ ...execution.request, strategy: 'base_department' })
+    runId = await merges.createRun({ ...execution.request, strategy: 'base_department' })
     const run = await merges.executeRun(runId, execution.hooks)
     expect(run.error).toBeNull()
-    tiling = await findRunTiling(database.db, runId, defaultSliverRule, { srid: await findMetricSrid(database.db) })
+    srid = await findMetricSrid(database.db)
+    tiling = await findRunTiling(database.db, runId, defaultSliverRule, { srid })
     // what the run recorded is what the stored rows measure
     const recorded = (run.stats as { tiling: { maxSymDifferenceM2: number } }).tiling
     expect(recorded.maxSymDifferenceM2).toBeCloseTo(Math.max(...tiling.map((c) => c.symDifferenceM2)), 6)
@@ -174,6 +177,15 @@ describe.each(testDrivers())('the stored result of a merge tiles each community 
 
   it('makes no unified grid under the sliver thresholds but whole communities or island parts', () => {
     for (const c of tiling) expect(c.slivers, c.code).toBe(0)
+  })
+
+  it('measures the same on its second try, every shape repaired and every pair of grids met by its box', async () => {
+    const robust = await findRunTiling(database.db, runId, defaultSliverRule, { srid, robust: true })
+    expect(robust.map((c) => [c.code, c.grids, c.slivers])).toEqual(tiling.map((c) => [c.code, c.grids, c.slivers]))
+    for (const [i, c] of robust.entries()) {
+      for (const figure of ['symDifferenceM2', 'maxOverlapM2', 'maxVertexOutsideM', 'smallestGridM2'] as const)
+        expect(c[figure] ?? 0, `${c.code} ${figure}`).toBeCloseTo(tiling[i][figure] ?? 0, 4)
+    }
   })
 })
 

@@ -2,7 +2,7 @@
 DROP TABLE IF EXISTS "merge_community", "merge_piece", "merge_face", "merge_point", "merge_label", "merge_unified", "merge_outline_point";
 
 CREATE TEMP TABLE merge_community AS
-    SELECT code, name, geom, outline, core, ST_Transform(core, 4326) AS core4326, stored_outline
+    SELECT code, name, geom, outline, core, ST_MakeValid(ST_Transform(core, 4326)) AS core4326, stored_outline
     FROM (
       SELECT code, name, geom, ST_Boundary(geom) AS outline, ST_Buffer(geom, -$1::float8) AS core, stored_outline
       FROM (SELECT code, name, ST_Transform(d.boundary, 32649) AS geom, ST_Boundary(d.boundary) AS stored_outline

@@ -20,7 +20,10 @@ WITH community AS MATERIALIZED (
       SELECT g.id, g.community_code, o.community_code AS other_community, o.id AS other, o.community_code = ANY(m.codes) AS measured,
              ST_Area(ST_Intersection(g.geom, ST_Transform(ST_Segmentize(o.boundary, $7::float8), 32649), $8::float8)) AS area
       FROM grid g CROSS JOIN measured m
-      JOIN unified_grids o ON o.merge_run_id = $9::bigint AND o.id <> g.id AND o.boundary && g.boundary AND ST_Intersects(o.boundary, g.boundary)
+      JOIN unified_grids o ON o.merge_run_id = $9::bigint AND o.id <> g.id AND o.boundary && g.boundary
+       -- robust: every pair whose boxes meet is overlaid (a pair that does not meet adds nothing), as
+       -- GEOS 3.11's predicate can throw "side location conflict" where grids meet at a node
+       AND ST_Intersects(o.boundary, g.boundary)
       WHERE g.id < o.id OR NOT o.community_code = ANY(m.codes)
     ), pair AS (
       -- each pair met from either of its grids, the community's grid on either side

@@ -89,6 +89,22 @@ const STORED_EDGE_STEP_DEGREES = 0.0001
 export const areaIsOff = (shape: RawBuilder<unknown>, expected: RawBuilder<unknown>) =>
   sql<boolean>`abs(ST_Area(${shape}) - ${expected}) > ${GRID_SIZE_M}::float8 * ST_Perimeter(${shape}) + 0.01`
 
+/**
+ * Whether a stored grid (EPSG:4326) reaches into a community's core (`core4326` as stored, `core` in the
+ * metric frame `srid`): GEOS's predicate, or, `robust`, the overlay with the metric core snap-rounded on
+ * the millimetre grid, for where the predicate threw (GEOS 3.11's throws "side location conflict" where a
+ * self-crossing grid's node meets a vertex of the core; the snap-rounded overlay does not).
+ */
+export const reachesCore = (
+  grid: RawBuilder<unknown>,
+  core: { core4326: RawBuilder<unknown>; core: RawBuilder<unknown> },
+  srid: number,
+  robust: boolean,
+) =>
+  robust
+    ? sql<boolean>`NOT ST_IsEmpty(ST_Intersection(ST_MakeValid(ST_Transform(${grid}, ${sql.lit(srid)})), ${core.core}, ${GRID_SIZE_M}::float8))`
+    : sql<boolean>`ST_Intersects(${grid}, ${core.core4326})`
+
 const stepTables = [
   'merge_community',
   'merge_piece',
@@ -126,7 +142,7 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   // boundary as stored.
   await sql`
     CREATE TEMP TABLE merge_community AS
-    SELECT code, name, geom, outline, core, ST_Transform(core, 4326) AS core4326, stored_outline
+    SELECT code, name, geom, outline, core, ST_MakeValid(ST_Transform(core, 4326)) AS core4326, stored_outline
     FROM (
       SELECT code, name, geom, ST_Boundary(geom) AS outline, ST_Buffer(geom, -${GRID_SIZE_M}::float8) AS core, stored_outline
       FROM (SELECT code, name, ST_Transform(d.boundary, ${srid}) AS geom, ST_Boundary(d.boundary) AS stored_outline
@@ -135,7 +151,8 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
   // Each grid reaching more than a millimetre into the community (not the neighbours' grids that
   // merely touch it), repaired (ST_MakeValid before any overlay: PGlite would fail silently otherwise),
   // its vertices snapped onto the community boundary where within tolerance, and cut to the community.
-  // A float overlay: where GEOS throws on it, again with the community repaired, on the millimetre grid.
+  // A float overlay: where GEOS throws on it, again with the community repaired, on the millimetre grid,
+  // and the grids reaching in found by such an overlay too (see reachesCore).
   await overlayWithFallback(
     trx,
     (robust) =>
@@ -146,7 +163,7 @@ export async function buildFaces(trx: Db, o: StepOptions): Promise<void> {
              ST_MakeValid(ST_Snap(ST_MakeValid(ST_Transform(g.boundary, ${srid})), c.outline, ${o.snapM}::float8)),
              ${robust ? sql`ST_MakeValid(c.geom), ${GRID_SIZE_M}::float8` : sql`c.geom`}), 3) AS geom
     FROM merge_community c
-    JOIN grids g ON g.boundary && c.core4326 AND ST_Intersects(g.boundary, c.core4326)
+    JOIN grids g ON g.boundary && c.core4326 AND ${reachesCore(sql`g.boundary`, { core4326: sql`c.core4326`, core: sql`c.core` }, o.srid, robust)}
     JOIN grid_layers l ON l.id = g.layer_id AND l.id = ANY(${o.layerIds}::bigint[])`.execute(trx),
     'merge_piece',
   )

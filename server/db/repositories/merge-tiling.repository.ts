@@ -54,7 +54,8 @@ const MEASURE_GRID_M = 0.0001
  * grids' areas inside it, plus what they cover twice. A vertex's distance outside is to the nearest
  * point of the planar (lon/lat) boundary, measured on the spheroid: geography reads an edge as a great
  * circle, centimetres off a lon/lat-straight edge kilometres long. `robust`: every shape repaired
- * (ST_MakeValid) in the metric frame before it is overlaid, for a second try where GEOS threw.
+ * (ST_MakeValid) in the metric frame before it is overlaid, and the pairs of grids met by their boxes
+ * alone, for a second try where GEOS threw.
  */
 export async function findRunTiling(
   db: Db,
@@ -90,7 +91,10 @@ export async function findRunTiling(
       SELECT g.id, g.community_code, o.community_code AS other_community, o.id AS other, o.community_code = ANY(m.codes) AS measured,
              ST_Area(ST_Intersection(g.geom, ${metric(sql`o.boundary`)}, ${MEASURE_GRID_M}::float8)) AS area
       FROM grid g CROSS JOIN measured m
-      JOIN unified_grids o ON o.merge_run_id = ${runId}::bigint AND o.id <> g.id AND o.boundary && g.boundary AND ST_Intersects(o.boundary, g.boundary)
+      JOIN unified_grids o ON o.merge_run_id = ${runId}::bigint AND o.id <> g.id AND o.boundary && g.boundary
+       -- robust: every pair whose boxes meet is overlaid (a pair that does not meet adds nothing), as
+       -- GEOS 3.11's predicate can throw "side location conflict" where grids meet at a node
+       ${options.robust ? sql`` : sql`AND ST_Intersects(o.boundary, g.boundary)`}
       WHERE g.id < o.id OR NOT o.community_code = ANY(m.codes)
     ), pair AS (
       -- each pair met from either of its grids, the community's grid on either side
