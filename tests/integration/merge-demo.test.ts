@@ -201,7 +201,7 @@ describe.each(testDrivers())('多网合一 of the demo district on %s', (driver)
     for (const [kind, n] of Object.entries(onConnection.stats.issues as Record<string, number>)) {
       expect((onEngines.stats.issues as Record<string, number>)[kind], kind).toBeCloseTo(n, -1)
     }
-  }, 180_000)
+  }, 400_000)
 
   it('fails a run on the embedded engines when a step fails midway, leaving nothing behind and the published version in place', async () => {
     await merges(database.db).publishRun(first.id)
