@@ -52,6 +52,8 @@ export const siting = {
   compareMaps: '现状与建设后对照',
   solverLine: (solver: string, ms: number, gap: number | null, boundMethod: string | null = null) =>
     `${solver === 'exact' ? '精确' : '贪心'}：${(ms / 1000).toFixed(2)} 秒${gap === null ? '' : `，最优性差距 ${(gap * 100).toFixed(2)}%`}${boundMethod ? `（界：${boundMethod}）` : ''}`,
+  heuristicLine: (label: string, newly: number, greedy: number | null) =>
+    `快速求解方法：${label}，新增覆盖 ${newly.toLocaleString('zh-CN')} 人${greedy === null ? '' : `（纯贪心 ${greedy.toLocaleString('zh-CN')} 人）`}`,
   exports: '导出',
   saved: '已保存的方案',
   none: '暂无方案',
