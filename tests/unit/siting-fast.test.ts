@@ -9,6 +9,7 @@ import {
   solveMaximalCoveringGreedy,
 } from '../../server/services/siting/greedy.ts'
 import { interchangeSearch, withRowIndex } from '../../server/services/siting/interchange.ts'
+import { exactAtLeastFast } from '../../server/services/siting/scenarios.ts'
 import { createRandom } from '../../data/district/random.ts'
 
 /** Every k-subset of 0..m-1, in lexicographic order. */
@@ -169,5 +170,29 @@ describe('fast maximal covering: greedy + interchange', () => {
     const stopped = interchangeSearch(reduced, start, { deadline: performance.now() - 1 })
     expect(stopped.value).toBe(5)
     expect(stopped.moves).toBe(0)
+  })
+
+  it('keeps the exact answer never worse than the fast one: a search stopped at greedy gives way to the polish', () => {
+    const reduced = instance(trapWeights, trapLists)
+    const fast = solveMaximalCoveringFast(reduced, 2)
+    // an exact search stopped at greedy's C + A (5) with the bound 6 still open
+    const stopped = {
+      ...solveMaximalCoveringGreedy(reduced, 2),
+      solver: 'exact' as const,
+      status: 'time_limit',
+      gap: 0.2,
+      bestBound: 6,
+      boundSource: 'lagrangian',
+      message: '求解达到时限',
+    }
+    const taken = exactAtLeastFast(stopped, fast)
+    expect(taken.solution).toMatchObject({ solver: 'exact', sites: [0, 1], newlyCoveredWeight: 6 })
+    expect(taken).toMatchObject({ status: 'optimal', gap: 0, bestBound: 6, boundMethod: 'lagrangian' })
+    expect(taken.message).toMatch(/返回快速求解的结果.*the fast solver's answer/)
+    // an exact answer at least as good is reported as it is
+    const solved = { ...stopped, sites: [0, 1], newlyCoveredWeight: 6, status: 'optimal', gap: 0, message: undefined }
+    const kept = exactAtLeastFast(solved, fast)
+    expect(kept.solution).toBe(solved)
+    expect(kept).toMatchObject({ status: 'optimal', gap: 0, message: null })
   })
 })
