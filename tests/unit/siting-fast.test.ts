@@ -158,6 +158,11 @@ describe('fast maximal covering: greedy + interchange', () => {
     expect(onRaw.greedy.coveredWeight).toBe(onReduced.greedy.coveredWeight)
     expect(onRaw.coveredWeight).toBeGreaterThanOrEqual(onRaw.greedy.coveredWeight)
     expect(onRaw.coveredWeight).toBeLessThanOrEqual(enumerateOptimum(lists, weight, 5))
+    // without an index the polish builds one itself, to the same picks
+    const lazy = pickMaximalCoveringPolished(asCoverageMatrix(raw), 5, { polishMs: 10_000 })
+    expect(lazy.heuristic).toBe('greedy+interchange')
+    expect(lazy.sites).toEqual(onRaw.sites)
+    expect(lazy.coveredWeight).toBe(onRaw.coveredWeight)
   })
 
   it('interchange with patience 0 is a plain descent: it stops at the first local optimum', () => {

@@ -13,7 +13,7 @@
 import { InvalidInputError } from '../../errors.ts'
 import type { ReducedCoverage } from './coverage-reduction.ts'
 import type { CoverageMatrix } from './coverage-sets.ts'
-import { type IndexedCoverage, interchangeSearch } from './interchange.ts'
+import { type IndexedCoverage, interchangeSearch, withRowIndex } from './interchange.ts'
 
 /** A max-heap of candidates keyed by gain bound; equal bounds order by lower index first. */
 class GainHeap {
@@ -283,18 +283,21 @@ function inGreedyOrder(matrix: CoverageMatrix, sites: readonly number[]): Greedy
  * Greedy k picks polished by interchange (interchange.ts) for at most `polishMs` milliseconds: never
  * worse than greedy's, and greedy's own picks when the polish finds nothing better. No polish when
  * greedy stopped short of k (every coverable resident is then covered) or k takes every candidate.
+ * A matrix without a row index gets one inside the polish's time (the greedy alone does not need it).
  */
 export function pickMaximalCoveringPolished(
-  matrix: IndexedCoverage,
+  matrix: CoverageMatrix | IndexedCoverage,
   k: number,
   options: PolishOptions = {},
 ): PolishedPicks {
   const greedy = pickMaximalCoveringGreedy(matrix, k)
   const started = performance.now()
   const deadline = Math.min(options.deadline ?? Infinity, started + (options.polishMs ?? defaultPolishMs))
-  if (greedy.sites.length < k || k >= matrix.candidateCount || deadline <= started)
-    return { ...greedy, heuristic: 'greedy', greedy, moves: 0, polishMs: 0 }
-  const polished = interchangeSearch(matrix, greedy.sites, { deadline })
+  const unpolished = { ...greedy, heuristic: 'greedy' as const, greedy, moves: 0, polishMs: 0 }
+  if (greedy.sites.length < k || k >= matrix.candidateCount || deadline <= started) return unpolished
+  const indexed = 'rowStarts' in matrix ? matrix : withRowIndex(matrix)
+  if (performance.now() >= deadline) return { ...unpolished, polishMs: performance.now() - started }
+  const polished = interchangeSearch(indexed, greedy.sites, { deadline })
   const polishMs = performance.now() - started
   const found =
     polished.value > greedy.coveredWeight
