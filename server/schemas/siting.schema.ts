@@ -1,7 +1,7 @@
 // Wire contracts of catchments and siting. Ranges (k, radius, speed, minutes, share) are checked by
 // the service so that each bad value gets its own zh-CN message naming the field.
 import { Type, type Static } from 'typebox'
-import { DateTime, Id } from './common.schema.ts'
+import { DateTime, Id, LocalizedText } from './common.schema.ts'
 
 const Count = Type.Number({ minimum: 0 })
 export const CatchmentMethod = Type.Union([Type.Literal('radius'), Type.Literal('network')], {
@@ -133,6 +133,11 @@ const ProposedSite = Type.Object({
 
 const SolverSummary = Type.Object({
   solver: Type.String(),
+  /** the fast solver's heuristic ('greedy', 'greedy+interchange'); absent on scenarios saved before it was reported */
+  heuristic: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  heuristicLabel: Type.Optional(Type.Union([LocalizedText, Type.Null()])),
+  /** residents pure greedy's picks add, before the fast solver's polish */
+  greedyNewlyCovered: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
   status: Type.String(),
   sites: Type.Array(ProposedSite),
   newlyCovered: Type.Number(),

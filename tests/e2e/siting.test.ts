@@ -141,6 +141,13 @@ describe('the siting page in a real browser', () => {
       .evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-gain'))))
     expect(gains).toEqual(scenario.chosen.map((s) => s.gain))
     expect(gains.reduce((a, b) => a + b, 0)).toBe(scenario.coveredAfter - scenario.coveredBefore)
+    // the panel names the fast solver's heuristic and pure greedy's own figure
+    const [fast] = scenario.result.solvers
+    const heuristic = page.getByTestId('siting-heuristic')
+    expect(await heuristic.getAttribute('data-heuristic')).toBe(fast.heuristic)
+    expect(await heuristic.textContent()).toBe(
+      `快速求解方法：${fast.heuristicLabel?.['zh-CN']}，新增覆盖 ${numberZh(fast.newlyCovered)} 人（纯贪心 ${numberZh(fast.greedyNewlyCovered!)} 人）`,
+    )
     await mapIdle()
     await expect.poll(() => rendered('siting-proposed-site'), { timeout: 10_000 }).toBe(3)
     expect(await rendered('siting-proposed-area')).toBeGreaterThanOrEqual(3)

@@ -73,6 +73,14 @@ describe.each(testDrivers())('siting scenarios on a hand-built instance on %s', 
     expect(s).toMatchObject({ coveredBefore: 0, coveredAfter: 160, totalResidents: 210, objective: 'max_covering' })
     expect(s.result.solvers.map((x: { solver: string }) => x.solver)).toEqual(['greedy', 'exact'])
     expect(s.result.solvers[1]).toMatchObject({ covered: 160, status: 'optimal' })
+    // the fast solver says which heuristic ran, in both languages, and pure greedy's own figure
+    expect(s.result.solvers[0]).toMatchObject({
+      heuristic: 'greedy+interchange',
+      heuristicLabel: { 'zh-CN': '贪心 + 交换优化', en: 'greedy + interchange' },
+      greedyNewlyCovered: 160,
+      newlyCovered: 160,
+    })
+    expect(s.result.solvers[1]).toMatchObject({ heuristic: null, heuristicLabel: null, greedyNewlyCovered: null })
     const two = (await run({ k: 2, candidates, solver: 'exact' })).json()
     expect(two.coveredAfter).toBe(210)
     const stored = (await app.inject(`/api/siting-scenarios/${s.id}`)).json()
@@ -82,6 +90,11 @@ describe.each(testDrivers())('siting scenarios on a hand-built instance on %s', 
   it('set covering returns the fewest sites reaching the target share', async () => {
     const half = (await run({ objective: 'set_covering', targetShare: 0.7, candidates })).json()
     expect(half.chosen).toHaveLength(1) // 160 / 210 = 76 %
+    // set covering is greedy alone (the interchange polish keeps k fixed)
+    expect(half.result.solvers[0]).toMatchObject({
+      heuristic: 'greedy',
+      heuristicLabel: { 'zh-CN': '贪心', en: 'greedy' },
+    })
     const all = (await run({ objective: 'set_covering', targetShare: 1, candidates, solver: 'both' })).json()
     expect(all.chosen).toHaveLength(2)
     expect(all.coveredAfter).toBe(210)
@@ -208,6 +221,9 @@ describe.each(testDrivers())('siting scenarios on the demo district on %s', (dri
     const s = response.json()
     const [greedy, exact] = s.result.solvers
     expect(exact.covered).toBeGreaterThanOrEqual(greedy.covered)
+    expect(greedy.heuristic).toBe('greedy+interchange')
+    expect(greedy.greedyNewlyCovered).toBeGreaterThan(0)
+    expect(greedy.newlyCovered).toBeGreaterThanOrEqual(greedy.greedyNewlyCovered)
     expect(s.coveredAfter).toBe(exact.covered)
     expect(s.coveredAfter - s.coveredBefore).toBe(exact.newlyCovered)
     expect(greedy.sites.reduce((a: number, x: { gain: number }) => a + x.gain, 0)).toBe(greedy.newlyCovered)
@@ -291,6 +307,7 @@ describe.each(testDrivers())('siting scenarios on the demo district on %s', (dri
     const html = await app.inject(`/api/siting-scenarios/${s.id}/export/html`)
     expect(html.headers['content-type']).toMatch(/text\/html/)
     expect(html.body).toContain('导出')
+    expect(html.body).toContain('<tr><th>快速求解方法</th><td>贪心 + 交换优化</td></tr>')
     expect((await app.inject(`/api/siting-scenarios/999999`)).statusCode).toBe(404)
   })
 })

@@ -3,11 +3,8 @@ import { InvalidInputError } from '../../server/errors.ts'
 import { reduceCoverage } from '../../server/services/siting/coverage-reduction.ts'
 import { buildCoverageSets, coverageSetsFromPairs } from '../../server/services/siting/coverage-sets.ts'
 import { solveMaximalCoveringExact, solveSetCoveringExact } from '../../server/services/siting/exact.ts'
-import {
-  coverageValue,
-  solveMaximalCoveringLagrangian,
-  swapLocalSearch,
-} from '../../server/services/siting/lagrangian.ts'
+import { coverageValue, solveMaximalCoveringLagrangian } from '../../server/services/siting/lagrangian.ts'
+import { interchangeSearch } from '../../server/services/siting/interchange.ts'
 import {
   solveMaximalCoveringGreedy,
   solveSetCoveringGreedy,
@@ -168,7 +165,7 @@ describe('maximal covering by Lagrangian bound and branch and bound', () => {
     const greedy = solveMaximalCoveringGreedy(reduced, 2)
     const start = greedy.sites.map((j) => reduced.candidateReduced[j])
     expect(coverageValue(reduced, start)).toBe(5)
-    const swapped = swapLocalSearch(reduced, start)
+    const swapped = interchangeSearch(reduced, start, { patience: 0 })
     expect(swapped.value).toBe(6)
     expect([...swapped.sites].sort()).toEqual([0, 1])
   })

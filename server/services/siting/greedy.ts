@@ -3,10 +3,17 @@
 // can only shrink as others are chosen (coverage is submodular), so a stale gain is an upper bound:
 // only the top of a max-heap of bounds is re-evaluated. Ties go to the lower candidate index, so the
 // same input always gives the same sites.
+//
+// The fast maximal covering solver is greedy followed by a time-bounded interchange polish (the tabu
+// interchange of interchange.ts): on clustered demand greedy alone ends up to 3 % short of the
+// optimum, a few hundred swaps bring it within 2 % (tests/bench/siting.ts measures both per seed).
+// The polish stops when it has gone `patience` moves without improving or at its deadline; only the
+// deadline makes a result depend on the machine's speed, and the solution says which heuristic ran.
 
 import { InvalidInputError } from '../../errors.ts'
 import type { ReducedCoverage } from './coverage-reduction.ts'
 import type { CoverageMatrix } from './coverage-sets.ts'
+import { type IndexedCoverage, interchangeSearch, withRowIndex } from './interchange.ts'
 
 /** A max-heap of candidates keyed by gain bound; equal bounds order by lower index first. */
 class GainHeap {
@@ -164,8 +171,21 @@ export function pickMaximalCoveringGreedy(matrix: CoverageMatrix, k: number): Gr
   return runLazyGreedy(matrix, (_, picks) => picks >= k)
 }
 
+/** What produced a fast solve's sites: greedy alone, or greedy polished by interchange. */
+export type Heuristic = 'greedy' | 'greedy+interchange'
+
+/** The heuristic's name for people, in both languages. */
+export const heuristicLabels: Record<Heuristic, { 'zh-CN': string; en: string }> = {
+  greedy: { 'zh-CN': '贪心', en: 'greedy' },
+  'greedy+interchange': { 'zh-CN': '贪心 + 交换优化', en: 'greedy + interchange' },
+}
+
 export interface SitingSolution {
   solver: 'greedy' | 'exact'
+  /** for the fast solver: the heuristic that ran */
+  heuristic?: Heuristic
+  /** for the fast solver: residents pure greedy's picks added, before any polish */
+  greedyNewlyCoveredWeight?: number
   /** original candidate indexes chosen, in the order a greedy picked them (ascending for exact) */
   sites: number[]
   /** residents each chosen site adds in that order */
@@ -187,6 +207,8 @@ function toSolution(reduced: ReducedCoverage, picks: GreedyPicks, startedAt: num
   const covered = reduced.fixedCoveredWeight + picks.coveredWeight
   return {
     solver: 'greedy',
+    heuristic: 'greedy',
+    greedyNewlyCoveredWeight: picks.coveredWeight,
     sites: picks.sites.map((j) => reduced.candidateOriginal[j]),
     gains: picks.gains,
     newlyCoveredWeight: picks.coveredWeight,
@@ -205,6 +227,102 @@ export function solveMaximalCoveringGreedy(reduced: ReducedCoverage, k: number):
   validateK(k, reduced.originalCandidateCount)
   const startedAt = performance.now()
   return toSolution(reduced, pickMaximalCoveringGreedy(reduced, k), startedAt)
+}
+
+/** How long the fast solver's interchange polish may run by default, milliseconds. */
+export const defaultPolishMs = 500
+
+export interface PolishOptions {
+  /** milliseconds the polish may take at most (0: greedy alone); default `defaultPolishMs` */
+  polishMs?: number
+  /** a `performance.now()` deadline the polish also stops at (a caller's overall budget) */
+  deadline?: number
+}
+
+export interface PolishedPicks extends GreedyPicks {
+  heuristic: Heuristic
+  /** pure greedy's picks, before the polish */
+  greedy: GreedyPicks
+  /** interchange moves made */
+  moves: number
+  polishMs: number
+}
+
+/** Orders chosen sites greedily among themselves: each next the one adding the most (ties: lower index). */
+function inGreedyOrder(matrix: CoverageMatrix, sites: readonly number[]): GreedyPicks {
+  const sorted = [...sites].sort((a, b) => a - b)
+  const starts = new Int32Array(sorted.length + 1)
+  for (let p = 0; p < sorted.length; p++)
+    starts[p + 1] = starts[p] + matrix.candidateStarts[sorted[p] + 1] - matrix.candidateStarts[sorted[p]]
+  const rows = new Int32Array(starts[sorted.length])
+  for (let p = 0; p < sorted.length; p++)
+    rows.set(
+      matrix.candidateRows.subarray(matrix.candidateStarts[sorted[p]], matrix.candidateStarts[sorted[p] + 1]),
+      starts[p],
+    )
+  const sub = {
+    candidateCount: sorted.length,
+    rowWeight: matrix.rowWeight,
+    candidateStarts: starts,
+    candidateRows: rows,
+  }
+  const picks = runLazyGreedy(sub, (_, count) => count >= sorted.length)
+  const taken = new Set(picks.sites)
+  const order = picks.sites.map((p) => sorted[p])
+  const gains = [...picks.gains]
+  // a chosen site that adds nobody beside the others still belongs to the choice
+  for (let p = 0; p < sorted.length; p++)
+    if (!taken.has(p)) {
+      order.push(sorted[p])
+      gains.push(0)
+    }
+  return { sites: order, gains, coveredWeight: picks.coveredWeight, evaluations: picks.evaluations }
+}
+
+/**
+ * Greedy k picks polished by interchange (interchange.ts) for at most `polishMs` milliseconds: never
+ * worse than greedy's, and greedy's own picks when the polish finds nothing better. No polish when
+ * greedy stopped short of k (every coverable resident is then covered) or k takes every candidate.
+ * A matrix without a row index gets one inside the polish's time (the greedy alone does not need it).
+ */
+export function pickMaximalCoveringPolished(
+  matrix: CoverageMatrix | IndexedCoverage,
+  k: number,
+  options: PolishOptions = {},
+): PolishedPicks {
+  const greedy = pickMaximalCoveringGreedy(matrix, k)
+  const started = performance.now()
+  const deadline = Math.min(options.deadline ?? Infinity, started + (options.polishMs ?? defaultPolishMs))
+  const unpolished = { ...greedy, heuristic: 'greedy' as const, greedy, moves: 0, polishMs: 0 }
+  if (greedy.sites.length < k || k >= matrix.candidateCount || deadline <= started) return unpolished
+  const indexed = 'rowStarts' in matrix ? matrix : withRowIndex(matrix)
+  if (performance.now() >= deadline) return { ...unpolished, polishMs: performance.now() - started }
+  const polished = interchangeSearch(indexed, greedy.sites, { deadline })
+  const polishMs = performance.now() - started
+  const found =
+    polished.value > greedy.coveredWeight
+      ? { ...inGreedyOrder(matrix, polished.sites), evaluations: greedy.evaluations }
+      : greedy
+  return { ...found, heuristic: 'greedy+interchange', greedy, moves: polished.moves, polishMs }
+}
+
+/**
+ * Maximal covering by the fast solver: lazy greedy, then interchange for at most `polishMs`
+ * (`defaultPolishMs`). Up to k new sites, existing centres fixed, in the order a greedy takes them.
+ */
+export function solveMaximalCoveringFast(
+  reduced: ReducedCoverage,
+  k: number,
+  options: PolishOptions = {},
+): SitingSolution {
+  validateK(k, reduced.originalCandidateCount)
+  const startedAt = performance.now()
+  const picks = pickMaximalCoveringPolished(reduced, k, options)
+  return {
+    ...toSolution(reduced, picks, startedAt),
+    heuristic: picks.heuristic,
+    greedyNewlyCoveredWeight: picks.greedy.coveredWeight,
+  }
 }
 
 export type SetCoveringResult =

@@ -1,5 +1,7 @@
-// The incumbent of the exact maximal covering search: Teitz–Bart interchange (one site out, one in)
-// with a short tabu memory, over the reduced instance.
+// Teitz–Bart interchange (one site out, one in) with a short tabu memory: the incumbent of the exact
+// maximal covering search, and the polish of the fast solver's greedy picks (greedy.ts). It runs on
+// any coverage matrix that also indexes each row's candidates (the reduced instance does; `withRowIndex`
+// adds the index to a plain matrix).
 //
 // A swap's effect is computed, not tried: with count[r] the chosen sites covering row r,
 //
@@ -15,8 +17,41 @@
 // optima that plain 1-swap stops in (on clustered 10,000 × 1,000 instances 1-swap ends 1 % below the
 // optimum). The best choice seen is returned. Deterministic: ties go to the lower index.
 
-import type { ReducedCoverage } from './coverage-reduction.ts'
-import { coverageValue } from './lagrangian-bound.ts'
+import type { CoverageMatrix } from './coverage-sets.ts'
+
+/** A coverage matrix that also lists, for each row, the candidates covering it (compressed rows). */
+export interface IndexedCoverage extends CoverageMatrix {
+  rowStarts: Int32Array
+  rowCandidates: Int32Array
+}
+
+/** Adds the row → candidates index to a coverage matrix (one counting pass over its pairs). */
+export function withRowIndex(matrix: CoverageMatrix): IndexedCoverage {
+  const { candidateCount: m, candidateStarts: cs, candidateRows: cr } = matrix
+  const rows = matrix.rowWeight.length
+  const rowStarts = new Int32Array(rows + 1)
+  for (let q = 0; q < cr.length; q++) rowStarts[cr[q] + 1] += 1
+  for (let r = 0; r < rows; r++) rowStarts[r + 1] += rowStarts[r]
+  const fill = rowStarts.slice(0, rows)
+  const rowCandidates = new Int32Array(cr.length)
+  for (let j = 0; j < m; j++) for (let q = cs[j]; q < cs[j + 1]; q++) rowCandidates[fill[cr[q]]++] = j
+  return { ...matrix, rowStarts, rowCandidates }
+}
+
+/** Residents a choice of sites covers, each row counted once. */
+function valueOf(matrix: CoverageMatrix, sites: readonly number[]): number {
+  const covered = new Uint8Array(matrix.rowWeight.length)
+  let value = 0
+  for (const j of sites)
+    for (let q = matrix.candidateStarts[j]; q < matrix.candidateStarts[j + 1]; q++) {
+      const r = matrix.candidateRows[q]
+      if (covered[r] === 0) {
+        covered[r] = 1
+        value += matrix.rowWeight[r]
+      }
+    }
+  return value
+}
 
 export interface InterchangeOptions {
   /** `performance.now()` milliseconds past which the search stops */
@@ -34,11 +69,11 @@ export interface InterchangeResult {
 }
 
 /**
- * Improves `sites` (reduced candidate indexes, at most the candidate count) by interchange with a
+ * Improves `sites` (matrix candidate indexes, at most the candidate count) by interchange with a
  * tabu memory; never returns a worse choice than it was given.
  */
 export function interchangeSearch(
-  reduced: ReducedCoverage,
+  reduced: IndexedCoverage,
   sites: readonly number[],
   options: InterchangeOptions = {},
 ): InterchangeResult {
@@ -49,7 +84,7 @@ export function interchangeSearch(
   const tenure = options.tenure ?? Math.max(3, Math.min(10, Math.floor(sites.length / 2)))
   const chosen = [...new Set(sites)]
   const k = chosen.length
-  if (k === 0 || k >= m) return { sites: chosen, value: coverageValue(reduced, chosen), moves: 0 }
+  if (k === 0 || k >= m) return { sites: chosen, value: valueOf(reduced, chosen), moves: 0 }
 
   const isChosen = new Uint8Array(m)
   const count = new Int32Array(w.length)
@@ -66,6 +101,9 @@ export function interchangeSearch(
     }
   }
   for (let c = 0; c < m; c++) {
+    // a pass over every pair: on a million demand points it can outlast a short deadline
+    if ((c & 255) === 0 && performance.now() > deadline)
+      return { sites: chosen, value: valueOf(reduced, chosen), moves: 0 }
     let g = 0
     for (let q = cs[c]; q < cs[c + 1]; q++) if (count[cr[q]] === 0) g += w[cr[q]]
     gain[c] = g
@@ -85,7 +123,8 @@ export function interchangeSearch(
   let sinceBest = 0
   let moves = 0
   for (;;) {
-    if ((moves & 7) === 0 && performance.now() > deadline) break
+    // checked every move: on a million demand points one move costs milliseconds
+    if (performance.now() > deadline) break
     let moveOut = -1
     let moveIn = -1
     let moveDelta = -Infinity
@@ -149,6 +188,6 @@ export function interchangeSearch(
     } else if (++sinceBest >= patience) break
   }
   // counted again on the rows: the running sum only steers the search
-  const exact = coverageValue(reduced, bestSites)
+  const exact = valueOf(reduced, bestSites)
   return { sites: bestSites, value: exact, moves }
 }

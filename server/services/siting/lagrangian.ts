@@ -22,7 +22,7 @@
 
 import type { ReducedCoverage } from './coverage-reduction.ts'
 import { interchangeSearch } from './interchange.ts'
-import { type SearchState, coverageValue, lagrangianBound } from './lagrangian-bound.ts'
+import { type SearchState, lagrangianBound } from './lagrangian-bound.ts'
 
 export { coverageValue } from './lagrangian-bound.ts'
 
@@ -65,60 +65,6 @@ export interface LagrangianResult {
    * finished); a choice better than the incumbent by more than the gap uses no site fixed out
    */
   rootState: Int8Array
-}
-
-/**
- * 1-opt exchange: replace one chosen site by the unchosen one that adds the most, while that
- * strictly improves coverage. Returns the improved choice and its value.
- */
-export function swapLocalSearch(
-  reduced: ReducedCoverage,
-  sites: readonly number[],
-  deadline = Infinity,
-): { sites: number[]; value: number } {
-  const { candidateCount: m, candidateStarts, candidateRows, rowWeight } = reduced
-  const chosen = [...sites]
-  const isChosen = new Uint8Array(m)
-  const count = new Int32Array(rowWeight.length)
-  for (const j of chosen) {
-    isChosen[j] = 1
-    for (let q = candidateStarts[j]; q < candidateStarts[j + 1]; q++) count[candidateRows[q]] += 1
-  }
-  let value = coverageValue(reduced, chosen)
-  const tolerance = 1e-9 * Math.max(1, value)
-  for (let improved = true; improved && performance.now() < deadline;) {
-    improved = false
-    for (let p = 0; p < chosen.length; p++) {
-      const s = chosen[p]
-      let loss = 0
-      for (let q = candidateStarts[s]; q < candidateStarts[s + 1]; q++) {
-        const r = candidateRows[q]
-        if (--count[r] === 0) loss += rowWeight[r]
-      }
-      let best = -1
-      let bestGain = loss + tolerance
-      for (let c = 0; c < m; c++) {
-        if (isChosen[c] === 1) continue
-        let gain = 0
-        for (let q = candidateStarts[c]; q < candidateStarts[c + 1]; q++)
-          if (count[candidateRows[q]] === 0) gain += rowWeight[candidateRows[q]]
-        if (gain > bestGain) {
-          bestGain = gain
-          best = c
-        }
-      }
-      const next = best === -1 ? s : best
-      for (let q = candidateStarts[next]; q < candidateStarts[next + 1]; q++) count[candidateRows[q]] += 1
-      if (best !== -1) {
-        isChosen[s] = 0
-        isChosen[best] = 1
-        chosen[p] = best
-        value += bestGain - loss
-        improved = true
-      }
-    }
-  }
-  return { sites: chosen, value: coverageValue(reduced, chosen) }
 }
 
 /** A node of the search: each site free (0), in (1) or out (−1), and the multipliers to start from. */

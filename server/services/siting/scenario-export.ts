@@ -30,6 +30,17 @@ export function scenarioCsv(s: Scenario): string {
   return `\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`
 }
 
+/** The fast solver's heuristic and pure greedy's figure, when the scenario reports them. */
+function fastRows(s: Scenario): [string, string | number][] {
+  const fast = s.result.solvers.find((solver) => solver.heuristicLabel)
+  if (!fast?.heuristicLabel) return []
+  return [
+    ['快速求解方法', fast.heuristicLabel['zh-CN']],
+    ['纯贪心新增覆盖', fast.greedyNewlyCovered ?? '—'],
+    ['快速求解新增覆盖', fast.newlyCovered],
+  ]
+}
+
 function summaryRows(s: Scenario): [string, string | number][] {
   return [
     ['方案', s.name],
@@ -37,6 +48,7 @@ function summaryRows(s: Scenario): [string, string | number][] {
     ['目标', objectiveNames[s.objective] ?? s.objective],
     ['服务范围', methodNames[s.method] ?? s.method],
     ['求解器', s.solver],
+    ...fastRows(s),
     ['新建数量', s.chosen.length],
     ['常住人口', s.totalResidents],
     ['现状覆盖', s.coveredBefore],

@@ -34,7 +34,10 @@ export const siting = {
   targetShare: '目标覆盖率（%）',
   radiusM: '新中心服务半径（米）',
   solver: '求解方法',
-  solvers: { greedy: '贪心（快速）', exact: '精确（混合整数规划）', both: '两者都算' } as Record<string, string>,
+  solvers: { greedy: '快速（贪心，最大覆盖另加交换优化）', exact: '精确（混合整数规划）', both: '两者都算' } as Record<
+    string,
+    string
+  >,
   timeLimit: '求解时限（秒）',
   candidates: '候选点',
   generate: { cells: '未覆盖人口所在网格（500米）', unified_grids: '有未覆盖人口的全科网格' } as Record<string, string>,
@@ -51,7 +54,9 @@ export const siting = {
     `覆盖 ${covered.toLocaleString('zh-CN')} / ${total.toLocaleString('zh-CN')} 人（${total > 0 ? ((covered / total) * 100).toFixed(1) : '0.0'}%）`,
   compareMaps: '现状与建设后对照',
   solverLine: (solver: string, ms: number, gap: number | null, boundMethod: string | null = null) =>
-    `${solver === 'exact' ? '精确' : '贪心'}：${(ms / 1000).toFixed(2)} 秒${gap === null ? '' : `，最优性差距 ${(gap * 100).toFixed(2)}%`}${boundMethod ? `（界：${boundMethod}）` : ''}`,
+    `${solver === 'exact' ? '精确' : '快速'}：${(ms / 1000).toFixed(2)} 秒${gap === null ? '' : `，最优性差距 ${(gap * 100).toFixed(2)}%`}${boundMethod ? `（界：${boundMethod}）` : ''}`,
+  heuristicLine: (label: string, newly: number, greedy: number | null) =>
+    `快速求解方法：${label}，新增覆盖 ${newly.toLocaleString('zh-CN')} 人${greedy === null ? '' : `（纯贪心 ${greedy.toLocaleString('zh-CN')} 人）`}`,
   exports: '导出',
   saved: '已保存的方案',
   none: '暂无方案',
