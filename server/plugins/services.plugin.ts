@@ -54,6 +54,7 @@ export default fp(
     const merge = new MergeService(db, { driver, tiles, log: app.log, events })
     const party = new PartyService(db, events)
     const siting = new SitingService(db, options.siting, events)
+    app.addHook('onClose', () => siting.close())
     const place = new PlaceService(db, { siting, party, merge })
     app.decorate('services', {
       events,

@@ -35,6 +35,8 @@ export interface LagrangianOptions {
   start: readonly number[]
   /** nodes to evaluate at most (1: the root's bound only); default unlimited */
   maxNodes?: number
+  /** nodes searched depth first before best bound first (default 50) */
+  diveNodes?: number
 }
 
 export interface LagrangianResult {
@@ -126,7 +128,7 @@ export function solveMaximalCoveringLagrangian(
   let rootState = new Int8Array(m)
   // Open nodes keep their parent's multipliers as a warm start, up to a memory budget.
   const keepLambda = () => open.length * rows < 20_000_000
-  const diveNodes = 50
+  const diveNodes = options.diveNodes ?? 50
   while (dive || open.length > 0) {
     if (performance.now() > options.deadline || nodes >= (options.maxNodes ?? Infinity)) {
       shared.timedOut = true
@@ -201,9 +203,17 @@ export function solveMaximalCoveringLagrangian(
       }
     }
     const stored = Float32Array.from(lambda)
-    // Branch on the free top-k site with the largest score: in first (a dive), then out.
+    // Branch on a free top-k site, in first (a dive), then out. A dive takes the largest score: its
+    // in children find incumbents. Past the dives, the smallest (the site nearest the threshold, the
+    // Lagrangian's most fractional one): on the bench's clustered 10,000 × 1,000 instances the bound
+    // after 1,000 nodes then ends 11–25 residents lower on each of seeds 101–103 (3 at 150 nodes),
+    // the incumbents unchanged; branching on the smallest in the dives too lowers the bound further
+    // but finds worse incumbents.
+    const marginal = nodes > diveNodes
     let branch = -1
-    for (const j of inTop) if (state[j] === 0 && (branch === -1 || score[j] > score[branch])) branch = j
+    for (const j of inTop)
+      if (state[j] === 0 && (branch === -1 || (marginal ? score[j] < score[branch] : score[j] > score[branch])))
+        branch = j
     if (branch === -1) {
       // Fixing settled every top site: the node, re-evaluated, is what is left.
       dive = { state, lambda: stored, bound }

@@ -6,7 +6,7 @@ import { InvalidInputError, NotFoundError } from '../../errors.ts'
 import type { Scenario, ScenarioRequest } from '../../schemas/siting.schema.ts'
 import { reduceCoverage } from './coverage-reduction.ts'
 import { buildCoverageSets, coverageSetsFromPairs, validateRadius } from './coverage-sets.ts'
-import { graceSeconds, maximalCoveringExactWithDeadline, setCoveringExactWithDeadline } from './exact-runner.ts'
+import { ExactRunner, graceSeconds } from './exact-runner.ts'
 import {
   type Heuristic,
   type SitingSolution,
@@ -127,7 +127,11 @@ export function exactAtLeastFast(exact: ExactAnswer, fast: SitingSolution): Exac
 }
 
 export class Scenarios {
-  constructor(private readonly data: SitingData) {}
+  constructor(
+    private readonly data: SitingData,
+    /** the exact solver's threads (kept warm between solves) */
+    private readonly exactRunner = new ExactRunner(),
+  ) {}
 
   async createScenario(input: ScenarioRequest, scope: SitingScope = {}) {
     const started = performance.now()
@@ -301,8 +305,8 @@ export class Scenarios {
     if (solver !== 'greedy') {
       const exact =
         objective === 'max_covering'
-          ? await maximalCoveringExactWithDeadline(reduced, input.k!, timeLimitSeconds)
-          : await setCoveringExactWithDeadline(reduced, input.targetShare!, timeLimitSeconds)
+          ? await this.exactRunner.maximalCovering(reduced, input.k!, timeLimitSeconds)
+          : await this.exactRunner.setCovering(reduced, input.targetShare!, timeLimitSeconds)
       if (exact === undefined)
         summaries.push(
           summarize(

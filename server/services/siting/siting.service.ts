@@ -10,6 +10,7 @@ import type { ChangeRecorder } from '../events/events.service.ts'
 import type { ScenarioRequest } from '../../schemas/siting.schema.ts'
 import { Catchments } from './catchments.ts'
 import { CoverageReader, uncoveredCells } from './coverage.ts'
+import { ExactRunner } from './exact-runner.ts'
 import { Scenarios } from './scenarios.ts'
 import { type CatchmentMethod, SitingData, type SitingScope, type SitingSettings } from './siting-data.ts'
 import { WhatIf } from './what-if.ts'
@@ -25,13 +26,20 @@ export class SitingService {
   private readonly catchments: Catchments
   private readonly whatIfs: WhatIf
   private readonly scenarios: Scenarios
+  /** the exact solver's threads, kept warm between solves and stopped by `close` */
+  readonly exactRunner = new ExactRunner()
 
   constructor(db: Kysely<Tables>, settings: SitingSettings, events?: ChangeRecorder) {
     this.data = new SitingData(db, settings, events)
     this.coverageReader = new CoverageReader(this.data)
     this.catchments = new Catchments(this.data)
     this.whatIfs = new WhatIf(this.data)
-    this.scenarios = new Scenarios(this.data)
+    this.scenarios = new Scenarios(this.data, this.exactRunner)
+  }
+
+  /** Stops the exact solver's threads (the app's close). */
+  close(): Promise<void> {
+    return this.exactRunner.close()
   }
 
   /** A centre's radius and where it comes from (its own override, or the level default). */
