@@ -7,7 +7,7 @@ import { type HouseholdNorm, findHouseholdNorms } from '../../db/repositories/re
 import type { Tables } from '../../db/tables.ts'
 import { refreshStatistics } from '../../db/statistics.ts'
 import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
-import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, textOf } from './import-checks.ts'
+import { ImportReport, field, judgeGeometry, prepareGeometryPaced, readUniqueCode, textOf } from './import-checks.ts'
 import { say } from './messages.ts'
 import type { ImportFile } from './import-formats.ts'
 import { inBatches, measureHeavyAreas, refuseFailed, runImport, stagedWeight } from './import-run.ts'
@@ -89,7 +89,7 @@ export async function importGridLayer(
         const givenCode = textOf(field(feature.properties, gridFields.code))
         const codeText = givenCode ? readUniqueCode(feature, gridFields.code, seenCodes, report, gridCodeRule) : null
         if (codeText === undefined) continue
-        const prepared = prepareGeometry(feature, crs)
+        const prepared = await prepareGeometryPaced(feature, crs, pace)
         // the WKB carries the geometry on: the parsed one (a million positions, for a huge grid) can go
         feature.geometry = null
         if ('error' in prepared) {

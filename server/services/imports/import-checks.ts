@@ -9,6 +9,7 @@ import { writeWkb } from '../../db/wkb.ts'
 import { type SourceCrs, acceptedFrames, bd09ToWgs84, gcj02ToWgs84, isBoxInChina, isInChina, parseCrs } from './crs.ts'
 import type { ParsedFeature } from './import-formats.ts'
 import { featureNo, say } from './messages.ts'
+import type { Pace } from './pace.ts'
 
 /** The first property whose name (trimmed, case-insensitive) is one of the aliases. */
 export function field(
@@ -138,11 +139,11 @@ function inChinaBox(geometry: Geometry, count: number): boolean {
   if (count < boxTestFrom) return false
   let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity]
   for (const ring of ringsOf(geometry) as Position[][])
-    for (const [x, y] of ring) {
-      if (x < west) west = x
-      if (x > east) east = x
-      if (y < south) south = y
-      if (y > north) north = y
+    for (const p of ring) {
+      if (p[0] < west) west = p[0]
+      if (p[0] > east) east = p[0]
+      if (p[1] < south) south = p[1]
+      if (p[1] > north) north = p[1]
     }
   return isBoxInChina(west, south, east, north)
 }
@@ -227,8 +228,15 @@ function emptiness(geometry: Geometry | null): LocalizedText | undefined {
     : undefined
 }
 
-/** The checks that need no database: a polygon with numbers, and in a geographic frame, lon/lat in China and not swapped. */
-export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): PreparedGeometry | { error: LocalizedText } {
+/**
+ * The checks that need no database, pass by pass over the positions (each a step, so that a huge
+ * feature's passes can be paced): a polygon with numbers, and in a geographic frame, lon/lat in China
+ * and not swapped; then its WKB.
+ */
+function* preparing(
+  feature: ParsedFeature,
+  crs: SourceCrs,
+): Generator<void, PreparedGeometry | { error: LocalizedText }> {
   const empty = emptiness(feature.geometry)
   if (empty) return { error: empty }
   const count = isPolygonal(feature.geometry) ? countWellFormedPositions(feature.geometry) : -1
@@ -240,6 +248,7 @@ export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): Prepare
       ),
     }
   let geometry: Geometry = feature.geometry!
+  yield
   if (crs.kind !== 'epsg' || crs.srid === 4326 || crs.srid === 4490) {
     // a box wholly in China holds no position outside it: the positions are tested one by one only otherwise
     const positions = inChinaBox(geometry, count) ? [] : positionsOf(geometry)
@@ -261,11 +270,37 @@ export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): Prepare
     if (crs.kind === 'gcj02') geometry = mapPositions(geometry, ([x, y]) => gcj02ToWgs84(x, y))
     if (crs.kind === 'bd09') geometry = mapPositions(geometry, ([x, y]) => bd09ToWgs84(x, y))
   }
+  yield
+  // WKB: PostGIS reads it several times faster than GeoJSON, and Node writes it faster than JSON
+  const wkb = writeWkb(geometry as Polygon | MultiPolygon)
+  yield
   // CGCS2000 differs from WGS84 by centimetres: stored as WGS84 without a datum shift
   return {
-    // WKB: PostGIS reads it several times faster than GeoJSON, and Node writes it faster than JSON
-    geometry: Buffer.from(writeWkb(geometry as Polygon | MultiPolygon)).toString('hex'),
+    geometry: Buffer.from(wkb).toString('hex'),
     srid: crs.kind === 'epsg' ? (crs.srid === 4490 ? 4326 : crs.srid) : 4326,
+  }
+}
+
+/** The checks that need no database, and the WKB for PostGIS (see `preparing`). */
+export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): PreparedGeometry | { error: LocalizedText } {
+  const steps = preparing(feature, crs)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+  }
+}
+
+/** prepareGeometry giving the event loop a turn between its passes once a slice of `pace` is spent (a huge feature's take ~0.1 s each). */
+export async function prepareGeometryPaced(
+  feature: ParsedFeature,
+  crs: SourceCrs,
+  pace: Pace,
+): Promise<PreparedGeometry | { error: LocalizedText }> {
+  const steps = preparing(feature, crs)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+    await pace.step()
   }
 }
 
