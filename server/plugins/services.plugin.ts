@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import { canEncodeMvt } from '../db/database.ts'
 import { NotificationListener } from '../db/notification-listener.ts'
 import { EventService } from '../services/events/events.service.ts'
-import { ImportService } from '../services/imports/imports.service.ts'
+import { ImportService, offThreadFrom } from '../services/imports/imports.service.ts'
 import { LayerService } from '../services/tiles/layers.service.ts'
 import { MergeService } from '../services/merge/merge.service.ts'
 import { PartyService } from '../services/party/party.service.ts'
@@ -59,7 +59,7 @@ export default fp(
     app.decorate('services', {
       events,
       merge,
-      imports: new ImportService(db, events),
+      imports: new ImportService(db, events, { offThreadFrom: driver === 'pglite' ? offThreadFrom : null }),
       party,
       regions: new RegionService(db),
       search,

@@ -672,16 +672,35 @@ describe.each(testDrivers())('hostile and unlucky input on %s', (driver) => {
       .returning('id')
       .executeTakeFirstOrThrow()
     const layer = { department: 'social', title: 't', importRunId: run.id, sourceCrs: 'EPSG:4326' }
-    // the first holds its transaction open after storing; the second starts meanwhile
+    // the first holds its transaction open after storing until the second is seen waiting: on server
+    // PostgreSQL for the department's lock; on PGlite its one connection queues the second anyway
+    let stored!: () => void
+    const firstStored = new Promise<void>((resolve) => (stored = resolve))
+    let issued!: () => void
+    const secondIssued = new Promise<void>((resolve) => (issued = resolve))
+    const lockWaiters = async () =>
+      (
+        await sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM pg_locks
+          WHERE locktype = 'advisory' AND NOT granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`.execute(database.db)
+      ).rows[0].n
     const first = database.db.transaction().execute(async (trx) => {
-      const stored = await insertGridLayerVersion(trx, layer, [])
-      await pause(300)
-      return stored.version
+      const mine = await insertGridLayerVersion(trx, layer, [])
+      stored()
+      await secondIssued
+      if (driver === 'postgres')
+        for (let tries = 0; (await lockWaiters()) === 0; tries++) {
+          if (tries > 1000) throw new Error('the second store never waited for the first')
+          await new Promise((resolve) => setTimeout(resolve, 10))
+        }
+      return mine.version
     })
-    await pause(50)
+    await firstStored
     const second = database.db
       .transaction()
       .execute(async (trx) => (await insertGridLayerVersion(trx, layer, [])).version)
+    issued()
     const [a, b] = await Promise.all([first, second])
     expect(b).toBe(a + 1)
   })

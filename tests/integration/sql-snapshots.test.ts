@@ -94,6 +94,10 @@ const notRun: Record<string, string> = {
   'imports.checkStagedGeometries': 'region import',
   'imports.findActiveGridCodes': 'grid import of a file without codes (imports.test.ts)',
   'imports.measureStagedAreas': 'features of more than ~4,000 vertices only (import-statements.test.ts)',
+  'imports.readStagedCopy': 'engine thread (import-off-thread.test.ts)',
+  'imports.replaceEngineRegions': 'engine thread (import-off-thread.test.ts)',
+  'merge-engine.rowsAsJson': 'sends its SQL for readRunInputs and imports.findRegionsAround, recorded under them',
+  'merge-engine.insertJsonRows': 'engine thread',
   // the merge step's GEOS fallback (merge-overlay-fallback.test.ts)
   'merge-step.overlayWithFallback': 'part of buildFaces (its savepoint statements are recorded there)',
   'merge-step.isGeometryFailure': 'sends no SQL: tells a GEOS failure from other errors',
@@ -192,6 +196,14 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     expect(imported.layer).not.toBeNull()
     expect((await imports.getImport(imported.id)).status).toBe('succeeded')
     expect((await events.dataVersions()).layers['grids-health']).toBeGreaterThan(0)
+    // the same grid staged and checked on an engine thread (as a huge one is on PGlite): what the app's
+    // connection sends for it
+    const offThread = await new ImportService(db, events, { offThreadFrom: 1 }).importGridLayer({
+      file: { name: 'grids.geojson', data: oneGrid() },
+      department: 'health',
+      dryRun: false,
+    })
+    expect(offThread.layer!.version).toBe(imported.layer!.version + 1)
     // another process's change, heard (NOTIFY) and after a lost listener (the catch-up): read from the log
     await events.heard(999_999)
     await events.catchUp()

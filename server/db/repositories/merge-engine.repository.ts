@@ -38,7 +38,7 @@ export interface JsonRows {
 const noRows: JsonRows = { json: null, count: 0 }
 
 /** The rows of `table` that `where` selects. */
-async function rowsAsJson(db: Db, table: CopiedTable, where = sql`true`): Promise<JsonRows> {
+export async function rowsAsJson(db: Db, table: CopiedTable, where = sql`true`): Promise<JsonRows> {
   const { columns, shape } = copied[table]
   const shapeColumn = shape ? sql`, encode(ST_AsEWKB(${sql.ref(shape)}), 'hex') AS ${sql.ref(shape)}` : sql``
   const {
@@ -52,7 +52,7 @@ async function rowsAsJson(db: Db, table: CopiedTable, where = sql`true`): Promis
 }
 
 /** Inserts rows read by `rowsAsJson`, all of them or an error. */
-async function insertJsonRows(db: Db, table: CopiedTable, rows: JsonRows): Promise<void> {
+export async function insertJsonRows(db: Db, table: CopiedTable, rows: JsonRows): Promise<void> {
   if (rows.json === null) return
   const { columns, shape } = copied[table]
   const all = sql.join([...columns, ...(shape ? [shape] : [])].map((c) => sql.ref(c)))

@@ -12,6 +12,7 @@ import { type ImportFile, type ParsedFeature, type ParsedLayer, fail } from './i
 import { say } from './messages.ts'
 import { type ParseLimits, ParseBudget } from './parse-limits.ts'
 import { Pace } from './pace.ts'
+import { parseJsonPaced } from './paced-json.ts'
 import {
   FeatureTrack,
   Scanner,
@@ -29,6 +30,12 @@ import {
 /** Features parsed in one JSON.parse, and the bytes after which a batch is closed (~10 ms of parsing). */
 const batchFeatures = 256
 const batchBytes = 1 << 20
+
+/**
+ * Positions from which a feature is parsed paced (parseJsonPaced), giving the event loop turns, not
+ * by one JSON.parse: that took about a second for a polygon of a million vertices.
+ */
+const pacedFrom = 50_000
 
 /** The value of JSON text, or the refusal naming the feature and the member it fails in. */
 function parseJson(
@@ -169,14 +176,21 @@ export async function readGeoJson(file: ImportFile, limits: ParseLimits): Promis
         more = false
       }
       if (batch.length > 0) {
-        let values: unknown[]
-        try {
-          values = JSON.parse(`[${scanner.text(batch[0].start, batch.at(-1)!.end)}]`) as unknown[]
-        } catch (error) {
-          // one by one, to name the feature and field at fault
-          for (const [k, { start, end, track }] of batch.entries()) parseJson(scanner, start, end, index + k, track)
-          throw error
-        }
+        let values: unknown[] = []
+        if (batch.some(({ track }) => track.vertices >= pacedFrom))
+          // one by one, a huge feature paced; a fault is named by JSON.parse as below
+          for (const [k, { start, end, track }] of batch.entries()) {
+            const paced = track.vertices >= pacedFrom ? await parseJsonPaced(scanner.text(start, end), pace) : undefined
+            values.push(paced ? paced.value : parseJson(scanner, start, end, index + k, track))
+          }
+        else
+          try {
+            values = JSON.parse(`[${scanner.text(batch[0].start, batch.at(-1)!.end)}]`) as unknown[]
+          } catch (error) {
+            // one by one, to name the feature and field at fault
+            for (const [k, { start, end, track }] of batch.entries()) parseJson(scanner, start, end, index + k, track)
+            throw error
+          }
         for (const [k, value] of values.entries()) {
           await pace.step()
           const raw = value as { type?: unknown; geometry?: unknown; properties?: unknown } | null

@@ -7,11 +7,12 @@ import { type HouseholdNorm, findHouseholdNorms } from '../../db/repositories/re
 import type { Tables } from '../../db/tables.ts'
 import { refreshStatistics } from '../../db/statistics.ts'
 import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
-import { ImportReport, field, judgeGeometry, prepareGeometry, readUniqueCode, textOf } from './import-checks.ts'
+import { ImportReport, field, judgeGeometry, prepareGeometryPaced, readUniqueCode, textOf } from './import-checks.ts'
 import { say } from './messages.ts'
 import type { ImportFile } from './import-formats.ts'
 import { inBatches, measureHeavyAreas, refuseFailed, runImport, stagedWeight } from './import-run.ts'
 import { Pace } from './pace.ts'
+import { checkGridsOffThread, positionsOfWkb } from './import-engine.ts'
 import type { ParseLimits } from './parse-limits.ts'
 import { levelNames, levelOfCode } from '../../db/region-codes.ts'
 import type { ImportResult } from '../../schemas/imports.schema.ts'
@@ -47,9 +48,16 @@ const gridCodeRule = {
   },
 }
 
+/** How grid imports run here. */
+export interface GridImportOptions {
+  /** positions from which a grid is staged and checked on an engine thread (import-engine.ts); null: never */
+  offThreadFrom: number | null
+}
+
 export async function importGridLayer(
   db: Kysely<Tables>,
   request: { file: ImportFile; department: string; crs?: string; dryRun: boolean; limits?: ParseLimits },
+  options: GridImportOptions = { offThreadFrom: null },
 ): Promise<ImportResult> {
   const department = await db
     .selectFrom('departments')
@@ -81,7 +89,9 @@ export async function importGridLayer(
         const givenCode = textOf(field(feature.properties, gridFields.code))
         const codeText = givenCode ? readUniqueCode(feature, gridFields.code, seenCodes, report, gridCodeRule) : null
         if (codeText === undefined) continue
-        const prepared = prepareGeometry(feature, crs)
+        const prepared = await prepareGeometryPaced(feature, crs, pace)
+        // the WKB carries the geometry on: the parsed one (a million positions, for a huge grid) can go
+        feature.geometry = null
         if ('error' in prepared) {
           report.error(feature.index, 'geometry', prepared.error)
           continue
@@ -110,12 +120,23 @@ export async function importGridLayer(
         })
       }
 
+      // a huge grid is staged and checked on an engine thread (on PGlite), the others here
+      const from = options.offThreadFrom
+      const huge = from === null ? [] : candidates.filter((c) => positionsOfWkb(c.geometry) >= from)
+      const here = huge.length === 0 ? candidates : candidates.filter((c) => !huge.includes(c))
+      const offThread = await checkGridsOffThread(
+        db,
+        runId,
+        huge.map(({ index, geometry, srid, communityCode }) => ({ index, geometry, srid, communityCode })),
+        !request.dryRun,
+      )
+      for (const candidate of huge) candidate.geometry = ''
       // staged and checked as joins in time-bounded batches (weighed by their WKB), letting reads
       // through between batches
-      const weights = candidates.map((c) => stagedWeight(c.geometry))
+      const weights = here.map((c) => stagedWeight(c.geometry))
       const weight = (_: unknown, i: number) => weights[i]
       await inBatches(
-        candidates,
+        here,
         async (batch) => {
           await imports.stageGeometries(db, runId, batch)
           // the geometry lives on in the staged row: the file's copy is no longer needed
@@ -126,16 +147,20 @@ export async function importGridLayer(
       await measureHeavyAreas(
         db,
         runId,
-        candidates.map((c, i) => ({ index: c.index, weight: weights[i] })),
+        here.map((c, i) => ({ index: c.index, weight: weights[i] })),
       )
-      const checks: (imports.GeometryCheck & imports.GridPlacement)[] = []
+      const checkedHere = new Map<number, imports.GeometryCheck & imports.GridPlacement>()
       await inBatches(
-        candidates,
+        here,
         async (batch) => {
-          checks.push(...(await imports.checkStagedGrids(db, runId, batch[0].index, batch.at(-1)!.index + 1)))
+          const found = await imports.checkStagedGrids(db, runId, batch[0].index, batch.at(-1)!.index + 1)
+          for (const check of found) checkedHere.set(check.index, check)
         },
         { weight },
       )
+      const checks = candidates.map((c) => checkedHere.get(c.index) ?? offThread.get(c.index)!.check)
+      // the huge grids' staged rows, as the engine made them, for the store
+      for (const { copy } of offThread.values()) if (copy) await imports.insertStagedCopy(db, runId, copy)
       const communityOf = (i: number) => candidates[i].communityCode ?? checks[i].containingCommunity
       const norms = await findHouseholdNorms(db, [
         ...new Set(checks.map((_, i) => communityOf(i)).filter((c): c is string => c !== null)),

@@ -9,6 +9,7 @@ import { writeWkb } from '../../db/wkb.ts'
 import { type SourceCrs, acceptedFrames, bd09ToWgs84, gcj02ToWgs84, isBoxInChina, isInChina, parseCrs } from './crs.ts'
 import type { ParsedFeature } from './import-formats.ts'
 import { featureNo, say } from './messages.ts'
+import type { Pace } from './pace.ts'
 
 /** The first property whose name (trimmed, case-insensitive) is one of the aliases. */
 export function field(
@@ -106,18 +107,45 @@ function positionsOf(geometry: Geometry): Position[] {
  */
 const boxTestFrom = 1_000
 
-/** Whether the box of the positions lies wholly in China (one pass over them, then the outline's edges). */
-function inChinaBox(positions: Position[]): boolean {
-  if (positions.length < boxTestFrom) return false
-  let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity]
-  for (const [x, y] of positions) {
-    if (!(Number.isFinite(x) && Number.isFinite(y))) return false
-    if (x < west) west = x
-    if (x > east) east = x
-    if (y < south) south = y
-    if (y > north) north = y
+/** Each ring of a Polygon or MultiPolygon (its items as they are: each is checked by the caller). */
+function ringsOf(geometry: Geometry): unknown[] {
+  if (geometry.type === 'Polygon') return geometry.coordinates
+  if (geometry.type === 'MultiPolygon') return geometry.coordinates.flat()
+  return []
+}
+
+/**
+ * The positions of a Polygon or MultiPolygon, each a pair of finite numbers at least, counted in
+ * one pass over the rings (no flattened copy: a polygon of a million vertices is read as it is);
+ * -1 when a position is not one.
+ */
+function countWellFormedPositions(geometry: Geometry): number {
+  let count = 0
+  const wellFormed = (p: unknown) => Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1])
+  for (const ring of ringsOf(geometry)) {
+    if (!Array.isArray(ring)) {
+      if (!wellFormed(ring)) return -1
+      count++
+      continue
+    }
+    for (const p of ring) if (!wellFormed(p)) return -1
+    count += ring.length
   }
-  return positions.length > 0 && isBoxInChina(west, south, east, north)
+  return count
+}
+
+/** Whether the box of a polygon of well-formed positions lies wholly in China (one pass over them, then the outline's edges). */
+function inChinaBox(geometry: Geometry, count: number): boolean {
+  if (count < boxTestFrom) return false
+  let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const ring of ringsOf(geometry) as Position[][])
+    for (const p of ring) {
+      if (p[0] < west) west = p[0]
+      if (p[0] > east) east = p[0]
+      if (p[1] < south) south = p[1]
+      if (p[1] > north) north = p[1]
+    }
+  return isBoxInChina(west, south, east, north)
 }
 
 function mapPositions(geometry: Geometry, f: (p: Position) => Position): Geometry {
@@ -127,13 +155,24 @@ function mapPositions(geometry: Geometry, f: (p: Position) => Position): Geometr
   return geometry
 }
 
-const isWellFormedPolygon = (geometry: Geometry | null): geometry is Geometry =>
-  !!geometry &&
-  (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') &&
-  positionsOf(geometry).every(
-    (p) => Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]),
-  ) &&
-  positionsOf(geometry).length >= 4
+const isPolygonal = (geometry: Geometry | null): geometry is Polygon | MultiPolygon =>
+  !!geometry && (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon')
+
+/** What `array.flat(depth)[0]` is, without the flattened copy. */
+function firstFlat(items: unknown[], depth: number): unknown {
+  for (const item of items) {
+    if (!Array.isArray(item) || depth === 0) return item
+    const found = firstFlat(item, depth - 1)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+/** The first position of a Polygon or MultiPolygon, if any (positionsOf(geometry)[0] without the copy). */
+function firstPosition(geometry: Geometry): Position | undefined {
+  if (!isPolygonal(geometry) || !Array.isArray(geometry.coordinates)) return undefined
+  return firstFlat(geometry.coordinates, geometry.type === 'Polygon' ? 1 : 2) as Position | undefined
+}
 
 /** The frame: what the request says, else what the file says, else WGS84 when the numbers are degrees. */
 export function settleCrs(
@@ -155,8 +194,8 @@ export function settleCrs(
     return crs
   }
   if (declared) return declared
-  const sample = features.find((f) => f.geometry && positionsOf(f.geometry).length > 0)
-  const first = sample ? positionsOf(sample.geometry!)[0] : undefined
+  const sample = features.find((f) => f.geometry && firstPosition(f.geometry) !== undefined)
+  const first = sample ? firstPosition(sample.geometry!) : undefined
   // beyond ±180 in either number the data is projected (a swapped pair stays within ±180 and is
   // reported per feature)
   if (first && (Math.abs(first[0]) > 180 || Math.abs(first[1]) > 180)) {
@@ -183,28 +222,37 @@ function emptiness(geometry: Geometry | null): LocalizedText | undefined {
   const empty =
     geometry.type === 'GeometryCollection'
       ? Array.isArray(geometry.geometries) && geometry.geometries.length === 0
-      : Array.isArray(geometry.coordinates) && geometry.coordinates.flat(3).length === 0
+      : Array.isArray(geometry.coordinates) && firstFlat(geometry.coordinates, 3) === undefined
   return empty
     ? say(`几何为空（${geometry.type} 没有坐标）`, `empty geometry (a ${geometry.type} with no coordinates)`)
     : undefined
 }
 
-/** The checks that need no database: a polygon with numbers, and in a geographic frame, lon/lat in China and not swapped. */
-export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): PreparedGeometry | { error: LocalizedText } {
+/**
+ * The checks that need no database, pass by pass over the positions (each a step, so that a huge
+ * feature's passes can be paced): a polygon with numbers, and in a geographic frame, lon/lat in China
+ * and not swapped; then its WKB.
+ */
+function* preparing(
+  feature: ParsedFeature,
+  crs: SourceCrs,
+): Generator<void, PreparedGeometry | { error: LocalizedText }> {
   const empty = emptiness(feature.geometry)
   if (empty) return { error: empty }
-  if (!isWellFormedPolygon(feature.geometry))
+  const count = isPolygonal(feature.geometry) ? countWellFormedPositions(feature.geometry) : -1
+  if (count < 4)
     return {
       error: say(
         '不是面要素（需为坐标是数字的 Polygon 或 MultiPolygon）',
         'not a polygon (Polygon or MultiPolygon with numeric coordinates)',
       ),
     }
-  let geometry = feature.geometry
+  let geometry: Geometry = feature.geometry!
+  yield
   if (crs.kind !== 'epsg' || crs.srid === 4326 || crs.srid === 4490) {
-    const positions = positionsOf(geometry)
     // a box wholly in China holds no position outside it: the positions are tested one by one only otherwise
-    const outside = inChinaBox(positions) ? [] : positions.filter(([x, y]) => !isInChina(x, y))
+    const positions = inChinaBox(geometry, count) ? [] : positionsOf(geometry)
+    const outside = positions.filter(([x, y]) => !isInChina(x, y))
     if (outside.length > 0) {
       const swapped = positions.every(([x, y]) => isInChina(y, x))
       return {
@@ -222,11 +270,37 @@ export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): Prepare
     if (crs.kind === 'gcj02') geometry = mapPositions(geometry, ([x, y]) => gcj02ToWgs84(x, y))
     if (crs.kind === 'bd09') geometry = mapPositions(geometry, ([x, y]) => bd09ToWgs84(x, y))
   }
+  yield
+  // WKB: PostGIS reads it several times faster than GeoJSON, and Node writes it faster than JSON
+  const wkb = writeWkb(geometry as Polygon | MultiPolygon)
+  yield
   // CGCS2000 differs from WGS84 by centimetres: stored as WGS84 without a datum shift
   return {
-    // WKB: PostGIS reads it several times faster than GeoJSON, and Node writes it faster than JSON
-    geometry: Buffer.from(writeWkb(geometry as Polygon | MultiPolygon)).toString('hex'),
+    geometry: Buffer.from(wkb).toString('hex'),
     srid: crs.kind === 'epsg' ? (crs.srid === 4490 ? 4326 : crs.srid) : 4326,
+  }
+}
+
+/** The checks that need no database, and the WKB for PostGIS (see `preparing`). */
+export function prepareGeometry(feature: ParsedFeature, crs: SourceCrs): PreparedGeometry | { error: LocalizedText } {
+  const steps = preparing(feature, crs)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+  }
+}
+
+/** prepareGeometry giving the event loop a turn between its passes once a slice of `pace` is spent (a huge feature's take ~0.1 s each). */
+export async function prepareGeometryPaced(
+  feature: ParsedFeature,
+  crs: SourceCrs,
+  pace: Pace,
+): Promise<PreparedGeometry | { error: LocalizedText }> {
+  const steps = preparing(feature, crs)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+    await pace.step()
   }
 }
 

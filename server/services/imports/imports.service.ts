@@ -9,13 +9,14 @@ import type { Kysely } from 'kysely'
 import * as imports from '../../db/repositories/imports.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import { NotFoundError } from '../../errors.ts'
-import { importGridLayer } from './grid-import.ts'
+import { type GridImportOptions, importGridLayer } from './grid-import.ts'
 import { importRegionTree } from './region-import.ts'
 import type { ImportResult } from '../../schemas/imports.schema.ts'
 
 export type { ImportResult }
 export { checkBatchSize } from './import-run.ts'
 export { gridOutsideTolerance } from './grid-import.ts'
+export { offThreadFrom } from './import-engine.ts'
 export { regionShapeTolerance } from './region-import.ts'
 
 async function getImport(db: Kysely<Tables>, id: number) {
@@ -30,10 +31,12 @@ export class ImportService {
     private readonly db: Kysely<Tables>,
     /** told of every stored import (the data version, caches, open pages) */
     private readonly events?: ChangeRecorder,
+    /** how grid imports run: on PGlite, huge grids are checked on an engine thread (import-engine.ts) */
+    private readonly gridOptions: GridImportOptions = { offThreadFrom: null },
   ) {}
 
   async importGridLayer(request: Parameters<typeof importGridLayer>[1]): Promise<ImportResult> {
-    const result = await importGridLayer(this.db, request)
+    const result = await importGridLayer(this.db, request, this.gridOptions)
     if (result.layer && this.events) {
       const { department, version } = result.layer
       await this.events.recordChange({

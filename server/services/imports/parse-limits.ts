@@ -91,33 +91,46 @@ export function measureGeometry(geometry: Geometry | null | undefined): Geometry
     if (depth === undefined) continue
     const where = `${field}.coordinates`
     const levels: { node: unknown; level: number }[] = [{ node: coordinates, level: 0 }]
+    const nestedWrongly = {
+      problem: {
+        'zh-CN': `${where} 嵌套层数不对：${type} 的坐标应嵌套 ${depth} 层`,
+        en: `${where} is nested wrongly: a ${type}'s coordinates are arrays nested ${depth} deep`,
+      },
+      field: where,
+    }
+    const nestedTooDeep = {
+      problem: {
+        'zh-CN': `${where} 嵌套过深：${type} 的坐标应嵌套 ${depth} 层`,
+        en: `${where} is nested too deep: a ${type}'s coordinates are arrays nested ${depth} deep`,
+      },
+      field: where,
+    }
+    // a position: numbers (or whatever the checks will call not a number), never arrays
+    const isPosition = (item: unknown[]) => !item.some((member) => Array.isArray(member))
     while (levels.length > 0) {
       const { node: item, level } = levels.pop()!
       if (!Array.isArray(item))
-        return {
-          problem:
-            level === 0
-              ? {
-                  'zh-CN': `${where} 缺失或不是数组（${type} 的坐标必须是嵌套 ${depth} 层的数组）`,
-                  en: `${where} is missing or not an array (a ${type}'s coordinates are arrays nested ${depth} deep)`,
-                }
-              : {
-                  'zh-CN': `${where} 嵌套层数不对：${type} 的坐标应嵌套 ${depth} 层`,
-                  en: `${where} is nested wrongly: a ${type}'s coordinates are arrays nested ${depth} deep`,
-                },
-          field: where,
-        }
+        return level === 0
+          ? {
+              problem: {
+                'zh-CN': `${where} 缺失或不是数组（${type} 的坐标必须是嵌套 ${depth} 层的数组）`,
+                en: `${where} is missing or not an array (a ${type}'s coordinates are arrays nested ${depth} deep)`,
+              },
+              field: where,
+            }
+          : nestedWrongly
       if (level === depth - 1) {
-        // a position: numbers (or whatever the checks will call not a number), never arrays
-        if (item.some((member) => Array.isArray(member)))
-          return {
-            problem: {
-              'zh-CN': `${where} 嵌套过深：${type} 的坐标应嵌套 ${depth} 层`,
-              en: `${where} is nested too deep: a ${type}'s coordinates are arrays nested ${depth} deep`,
-            },
-            field: where,
-          }
+        if (!isPosition(item)) return nestedTooDeep
         vertices += 1
+        continue
+      }
+      if (level === depth - 2) {
+        // a ring's (or a line's) positions, read in place: a million of them were a million items stacked
+        for (const position of item) {
+          if (!Array.isArray(position)) return nestedWrongly
+          if (!isPosition(position)) return nestedTooDeep
+        }
+        vertices += item.length
         continue
       }
       for (let i = item.length - 1; i >= 0; i--) levels.push({ node: item[i], level: level + 1 })

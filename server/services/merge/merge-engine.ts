@@ -26,11 +26,14 @@ export type EngineRequest =
   | { type: 'open'; template: Uint8Array<ArrayBuffer> | null }
   | { type: 'run'; context: StepContext; inputs: RunInputs }
   | { type: 'step'; communities: string[]; inputs: StepInputs }
+  /** another service's work: `name`, exported by `module`, called with the engine's database and `args` */
+  | { type: 'call'; module: string; name: string; args: unknown[] }
 
 export interface EngineAnswers {
   open: { template: Uint8Array<ArrayBuffer> | null }
   run: null
   step: { report: StepReport; results: StepResults }
+  call: unknown
 }
 
 /**
@@ -206,6 +209,28 @@ export function idleEngineCount(): number {
 export async function stopIdleEngines(): Promise<void> {
   await warming?.catch(() => undefined) // (its failure was reported to whoever asked for it)
   await Promise.all(idle.splice(0).map((thread) => thread.close()))
+}
+
+/** Calls `name`, exported by the module at `module` (a URL), in an engine's thread: name(db, ...args). */
+export type EngineCall = (module: string, name: string, ...args: unknown[]) => Promise<unknown>
+
+/**
+ * Lends one engine (an idle one, or a new one) to other work than a merge, such as an import's huge
+ * feature: `use` calls functions in its thread, on its database, which they leave as the next run
+ * expects (a merge run reloads its inputs). The engine is then kept for the next run, or stopped
+ * after a failure.
+ */
+export async function withEngine<T>(use: (call: EngineCall) => Promise<T>): Promise<T> {
+  const threads = await takeThreads(1)
+  const call: EngineCall = (module, name, ...args) => threads[0].ask({ type: 'call', module, name, args })
+  try {
+    const result = await use(call)
+    await release(threads, true)
+    return result
+  } catch (error) {
+    await release(threads, false)
+    throw error
+  }
 }
 
 /**

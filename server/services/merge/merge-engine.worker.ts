@@ -1,6 +1,7 @@
 // A merge engine (see merge-engine.ts): an in-memory PGlite + PostGIS with the app's schema, in a
 // worker thread. It answers one request at a time: open (from the template, or made from scratch and
-// then dumped as the template), run (the run's inputs) and step (a step's inputs in, its results out).
+// then dumped as the template), run (the run's inputs), step (a step's inputs in, its results out) and
+// call (another service's function on the engine's database, see withEngine).
 import { parentPort } from 'node:worker_threads'
 import { type Database, createPgliteDatabase } from '../../db/database.ts'
 import { migrate } from '../../db/migrate.ts'
@@ -32,6 +33,10 @@ async function answer(request: EngineRequest): Promise<EngineAnswers[EngineReque
   if (request.type === 'open') return open(request.template)
   if (!database) throw new Error('not open')
   const { db } = database
+  if (request.type === 'call') {
+    const module = (await import(request.module)) as Record<string, (...args: unknown[]) => Promise<unknown>>
+    return module[request.name](db, ...request.args)
+  }
   if (request.type === 'run') {
     context = request.context
     await loadRunInputs(db, request.inputs)

@@ -1,0 +1,194 @@
+// A huge grid staged and checked on an engine thread (import-engine.ts; PGlite's path, forced here on
+// both drivers by a lowered threshold) gives the same report and the same stored grids as the same
+// grids staged and checked on the app's connection, and reads are answered while it runs.
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../server/db/database.ts'
+import { ImportService } from '../../server/services/imports/imports.service.ts'
+import { stopIdleEngines } from '../../server/services/merge/merge-engine.ts'
+import type { ImportResult } from '../../server/services/imports/imports.service.ts'
+import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
+import { toLonLat } from '../helpers/local-frame.ts'
+import { buildMergeDistrict, communityA, communityB } from '../helpers/merge-district.ts'
+
+type Ring = [number, number][]
+
+/** From `a` to `b` (local metres) in `points` steps, `b` left out. */
+const edge = ([x0, y0]: number[], [x1, y1]: number[], points: number): Ring =>
+  Array.from({ length: points }, (_, i) => [x0 + ((x1 - x0) * i) / points, y0 + ((y1 - y0) * i) / points])
+
+/** A closed ring through these corners, its first side carrying `points` points. */
+const denseRing = (corners: number[][], points: number): Ring => {
+  const ring: Ring = [
+    ...edge(corners[0], corners[1], points),
+    ...corners.slice(1).map(([x, y]) => [x, y] as [number, number]),
+  ]
+  ring.push(ring[0])
+  return ring.map(([x, y]) => toLonLat(x, y))
+}
+
+/** Positions from which the grids are checked on an engine thread in this test. */
+const from = 1_000
+
+const grids = [
+  // mostly in B (50 m in A, 100 m in B), no community named: ranked
+  {
+    code: 'H0',
+    households: 300,
+    ring: denseRing(
+      [
+        [150, 10],
+        [300, 10],
+        [300, 110],
+        [150, 110],
+      ],
+      3_000,
+    ),
+  },
+  // a bow tie in A: invalid, repaired
+  {
+    code: 'H1',
+    households: 350,
+    ring: denseRing(
+      [
+        [20, 20],
+        [80, 80],
+        [80, 20],
+        [20, 80],
+      ],
+      2_000,
+    ),
+  },
+  // three quarters outside the district: a warning with the share
+  {
+    code: 'H2',
+    households: 400,
+    ring: denseRing(
+      [
+        [350, 150],
+        [450, 150],
+        [450, 250],
+        [350, 250],
+      ],
+      1_500,
+    ),
+  },
+  // a small one, named in A: checked here on both paths
+  {
+    code: 'S3',
+    households: 320,
+    community_code: communityA,
+    ring: [
+      [100, 100],
+      [120, 100],
+      [120, 120],
+      [100, 120],
+      [100, 100],
+    ].map(([x, y]) => toLonLat(x, y)),
+  },
+]
+
+const fileOf = (name: string, features = grids) => ({
+  name,
+  data: new TextEncoder().encode(
+    JSON.stringify({
+      type: 'FeatureCollection',
+      features: features.map(({ ring, ...properties }) => ({
+        type: 'Feature',
+        properties,
+        geometry: { type: 'Polygon', coordinates: [ring] },
+      })),
+    }),
+  ),
+})
+
+/** A result without what differs from run to run (its id, its timings). */
+const comparable = ({ id: _id, timings: _timings, ...result }: ImportResult) => result
+
+describe.each(testDrivers())('a huge grid checked on an engine thread on %s', (driver) => {
+  let database: Database
+  /** the app's connection only */
+  let here: ImportService
+  /** grids of `from` positions or more on an engine thread */
+  let offThread: ImportService
+
+  beforeAll(async () => {
+    database = await openTestDatabase(driver, 'empty')
+    await buildMergeDistrict(database.db)
+    here = new ImportService(database.db)
+    offThread = new ImportService(database.db, undefined, { offThreadFrom: from })
+  })
+
+  afterAll(async () => {
+    await database?.close()
+  })
+
+  const storedGrids = async (department: string, version: number) =>
+    (
+      await sql<Record<string, unknown>>`
+        SELECT g.code, g.name, g.community_code, g.households, g.repair_note, ST_NPoints(g.boundary) AS points,
+               encode(ST_AsEWKB(g.boundary), 'hex') AS boundary
+        FROM grids g JOIN grid_layers l ON l.id = g.layer_id
+        WHERE l.department = ${department} AND l.version = ${version}
+        ORDER BY g.code`.execute(database.db)
+    ).rows
+
+  it('reports a dry run as the app connection does', async () => {
+    const request = { file: fileOf('huge.geojson'), department: 'urban', dryRun: true }
+    const a = await here.importGridLayer(request)
+    const b = await offThread.importGridLayer(request)
+    expect(comparable(b)).toEqual(comparable(a))
+    // what the checks found, so that the comparison compares something
+    expect(a.counts).toMatchObject({ features: 4, accepted: 4, repaired: 1 })
+    const texts = a.report.map((r) => `${r.feature}: ${r.message}`)
+    expect(texts.some((t) => t.startsWith('1: 几何无效'))).toBe(true)
+    expect(texts.some((t) => /^2: 该网格有 \d+\.\d % 的面积位于辖区之外/.test(t))).toBe(true)
+    // nothing stays staged on either side
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_staging`.execute(database.db)
+    expect(rows[0].n).toBe(0)
+  })
+
+  it('stores the same grids, the huge ones as the engine staged them', async () => {
+    const a = await here.importGridLayer({ file: fileOf('huge.geojson'), department: 'social', dryRun: false })
+    const b = await offThread.importGridLayer({ file: fileOf('huge.geojson'), department: 'social', dryRun: false })
+    expect(b.layer!.version).toBe(a.layer!.version + 1)
+    const [storedA, storedB] = [
+      await storedGrids('social', a.layer!.version),
+      await storedGrids('social', b.layer!.version),
+    ]
+    expect(storedB).toEqual(storedA)
+    expect(storedA.map((g) => [g.code, g.community_code])).toEqual([
+      ['H0', communityB],
+      ['H1', communityA],
+      ['H2', communityB],
+      ['S3', communityA],
+    ])
+    expect(storedA.find((g) => g.code === 'H1')!.repair_note).not.toBeNull()
+    expect(Number(storedA.find((g) => g.code === 'H0')!.points)).toBeGreaterThan(3_000)
+  })
+
+  it('answers a read asked while the engine checks, before the import ends', async () => {
+    // no engine waiting: this import starts one (a thread, its PostGIS) while the read is asked
+    await stopIdleEngines()
+    const order: string[] = []
+    const file = fileOf('huge-read.geojson', grids.slice(0, 1))
+    const importing = offThread.importGridLayer({ file, department: 'urban', dryRun: true }).then((result) => {
+      order.push('import')
+      return result
+    })
+    // once the run is under way, a read
+    const running = () =>
+      database.db
+        .selectFrom('import_runs')
+        .select('id')
+        .where('file_name', '=', 'huge-read.geojson')
+        .where('status', '=', 'running')
+        .executeTakeFirst()
+    while (!(await running())) if (order.length > 0) throw new Error('the import ended before it was seen running')
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM regions`.execute(database.db)
+    order.push('read')
+    expect(rows[0].n).toBe(4)
+    expect((await importing).status).toBe('succeeded')
+    expect(order).toEqual(['read', 'import'])
+  })
+})
