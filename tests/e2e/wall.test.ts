@@ -186,6 +186,11 @@ describe('the wall in a real browser', () => {
     await expect
       .poll(() => page.getByTestId('wall-panel-issues').innerText(), { timeout: 5_000 })
       .toContain(issues.total.toLocaleString('zh-CN'))
+    // each kind's bar is named as the server names it (GET /api/merge-runs/vocabulary)
+    const names = (await app.inject('/api/merge-runs/vocabulary')).json().issueKinds as Record<string, string>
+    const text = await page.getByTestId('wall-panel-issues').innerText()
+    for (const [kind, count] of Object.entries(issues.byKind as Record<string, number>))
+      if (count > 0) expect(text).toContain(names[kind])
     await page.close()
   })
 
