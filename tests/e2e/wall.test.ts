@@ -125,6 +125,13 @@ describe('the wall in a real browser', () => {
       expect(size).toEqual([3840, 2160])
       expect(await page.getByTestId('wall-clock').innerText()).toMatch(/^\d{2}:\d{2}:\d{2}$/)
       expect(await page.getByTestId('wall-as-of').innerText()).toContain('数据更新于')
+      // the organizations' statuses are named as the party vocabulary names them
+      const { statuses } = (await app.inject('/api/party/vocabulary')).json() as {
+        statuses: Record<string, { 'zh-CN': string }>
+      }
+      await expect
+        .poll(() => page.getByTestId('wall-panel-orgs').innerText(), { timeout: 10_000 })
+        .toContain(statuses.normal['zh-CN'])
       // a wall token reads; it is no administrator: no editor
       expect(await page.getByTestId('wall-edit-tours').count()).toBe(0)
       await mkdir(screenshots, { recursive: true })
