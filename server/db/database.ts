@@ -72,7 +72,8 @@ export async function createPgliteDatabase(dataDir: string, loadDataDir?: Blob):
 /**
  * Bytes of a PGlite's WebAssembly memory (its Postgres heap: shared buffers, caches, sort and
  * geometry memory). WebAssembly memory grows and never shrinks, so this is the engine's high-water
- * mark, at most 2 GB (PGlite's maximum of 32,768 pages); the process's RSS carries it.
+ * mark, at most 2 GB (PGlite's maximum of 32,768 pages); the process's RSS carries it. GET /api/health
+ * reports it (and the soak bench samples it).
  */
 export function pgliteMemoryBytes(pglite: PGlite): number {
   const mod = (pglite as unknown as { mod?: { HEAPU8?: Uint8Array } }).mod

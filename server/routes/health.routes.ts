@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { probeDatabase } from '../db/connection-health.ts'
-import { readVersions } from '../db/database.ts'
+import { pgliteMemoryBytes, readVersions } from '../db/database.ts'
 import { currentMigration } from '../db/migrate.ts'
 import { localize } from '../plugins/language.ts'
 import { databaseUnavailable } from '../plugins/errors.plugin.ts'
@@ -18,7 +18,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { db, driver } = app.database
+      const { db, driver, pglite } = app.database
       // probed on every call: the answer turns back to ok as soon as the database answers again
       const probe = await probeDatabase(db)
       if (!probe.ok) {
@@ -37,6 +37,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         migration: (await currentMigration(db)) ?? null,
         tileEncoder: app.services.tiles.encoder,
         events: app.services.events.crossProcess(),
+        wasmMemoryBytes: pglite ? pgliteMemoryBytes(pglite) : null,
       }
     },
   )

@@ -12,7 +12,9 @@ import {
   MergeRequest,
   MergeRun,
   MergeRunPath,
+  MergeVocabulary,
 } from '../schemas/merge.schema.ts'
+import { mergeVocabularyIn } from '../services/merge/merge-vocabulary.ts'
 import { scopeOf } from './scope.ts'
 
 /** A run as the request reads it: why it failed in English when the request prefers English. */
@@ -34,6 +36,19 @@ export const mergeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => merges.defaults(),
+  )
+
+  app.get(
+    '/api/merge-runs/vocabulary',
+    {
+      schema: {
+        tags: ['merge'],
+        summary:
+          'Department and merge issue kind names in the request’s language (zh-CN, or English by Accept-Language)',
+        response: { 200: MergeVocabulary, ...errorResponses },
+      },
+    },
+    async (request) => mergeVocabularyIn(preferredLanguage(request.headers['accept-language'])),
   )
 
   app.post(

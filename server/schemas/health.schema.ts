@@ -24,6 +24,12 @@ export const Health = Type.Object({
       },
     ),
   ),
+  wasmMemoryBytes: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+      description:
+        'the embedded database’s (PGlite) WebAssembly memory in bytes: its high-water mark, since that memory grows and never shrinks; null on server PostgreSQL',
+    }),
+  ),
 })
 export type Health = Static<typeof Health>
 

@@ -230,3 +230,8 @@ export const MergeDiff = Type.Object({
   reshaped: Type.Array(DiffRow),
 })
 export type MergeDiff = Static<typeof MergeDiff>
+
+const MergeWords = Type.Record(Type.String(), Type.String(), { description: 'code → name in the request’s language' })
+/** The merge's words in the request's language (Accept-Language): department and issue kind names. */
+export const MergeVocabulary = Type.Object({ departments: MergeWords, issueKinds: MergeWords })
+export type MergeVocabulary = Static<typeof MergeVocabulary>

@@ -118,6 +118,13 @@ describe('the merge workspace in a real browser', () => {
     const importDepartments = await optionsOf('import-department')
     await expect(page.getByTestId('import-department').inputValue()).resolves.toBe(importDepartments[0])
     expect(importDepartments[0]).not.toBe('')
+    // the import offers every department the server names, by its name (GET /api/merge-runs/vocabulary)
+    const vocabulary = await app.inject('/api/merge-runs/vocabulary')
+    const departmentNames = vocabulary.json().departments as Record<string, string>
+    expect(importDepartments).toEqual(Object.keys(departmentNames))
+    expect(await page.getByTestId('import-department').locator('option').allInnerTexts()).toEqual(
+      Object.values(departmentNames),
+    )
     await expect(page.getByTestId('merge-param-targetHouseholds').count()).resolves.toBe(0)
 
     await page.getByTestId('merge-strategy').selectOption('household_balanced')

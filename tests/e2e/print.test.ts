@@ -156,6 +156,10 @@ describe('printing service maps from the app', () => {
       await expect.poll(() => page.getByTestId('item-row').count(), { timeout: 30_000 }).toBe(layer.grids)
     }
     if (api.mergeIssues) {
+      // each kind's count is named as the server names it (GET /api/merge-runs/vocabulary)
+      const names = (await app.inject('/api/merge-runs/vocabulary')).json().issueKinds as Record<string, string>
+      for (const kind of Object.keys(api.mergeIssues.byKind))
+        expect(await page.getByTestId(`figure-issues-${kind}`).innerText()).toContain(names[kind])
       await page.getByTestId('figure-issues-total').click()
       await expect.poll(() => page.getByTestId('item-row').count(), { timeout: 30_000 }).toBe(api.mergeIssues.total)
     }

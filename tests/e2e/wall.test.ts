@@ -125,6 +125,13 @@ describe('the wall in a real browser', () => {
       expect(size).toEqual([3840, 2160])
       expect(await page.getByTestId('wall-clock').innerText()).toMatch(/^\d{2}:\d{2}:\d{2}$/)
       expect(await page.getByTestId('wall-as-of').innerText()).toContain('数据更新于')
+      // the organizations' statuses are named as the party vocabulary names them
+      const { statuses } = (await app.inject('/api/party/vocabulary')).json() as {
+        statuses: Record<string, { 'zh-CN': string }>
+      }
+      await expect
+        .poll(() => page.getByTestId('wall-panel-orgs').innerText(), { timeout: 10_000 })
+        .toContain(statuses.normal['zh-CN'])
       // a wall token reads; it is no administrator: no editor
       expect(await page.getByTestId('wall-edit-tours').count()).toBe(0)
       await mkdir(screenshots, { recursive: true })
@@ -186,6 +193,11 @@ describe('the wall in a real browser', () => {
     await expect
       .poll(() => page.getByTestId('wall-panel-issues').innerText(), { timeout: 5_000 })
       .toContain(issues.total.toLocaleString('zh-CN'))
+    // each kind's bar is named as the server names it (GET /api/merge-runs/vocabulary)
+    const names = (await app.inject('/api/merge-runs/vocabulary')).json().issueKinds as Record<string, string>
+    const text = await page.getByTestId('wall-panel-issues').innerText()
+    for (const [kind, count] of Object.entries(issues.byKind as Record<string, number>))
+      if (count > 0) expect(text).toContain(names[kind])
     await page.close()
   })
 

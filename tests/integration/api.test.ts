@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '../../server/db/database.ts'
+import { type Database, pgliteMemoryBytes } from '../../server/db/database.ts'
 import { listMigrations } from '../../server/db/migrate.ts'
 import { buildTestApp, tileAt } from '../helpers/app.ts'
 import { openTestDatabase, plannerEstimate, testDrivers } from '../helpers/databases.ts'
@@ -37,6 +37,18 @@ describe.each(testDrivers())('API on %s', (driver) => {
     expect(health.migration).toBe((await listMigrations()).at(-1)!.version)
     expect(health.migration).toMatch(/^\d{4}$/)
     expect(health.tileEncoder).toBe(driver === 'postgres' ? 'postgis' : 'node')
+  })
+
+  it('reports the embedded database’s WebAssembly memory in whole 64 KiB pages, null on server PostgreSQL', async () => {
+    const { wasmMemoryBytes } = (await app.inject('/api/health')).json()
+    if (driver === 'postgres') expect(wasmMemoryBytes).toBeNull()
+    else {
+      // at least the 16 MB a PostgreSQL heap starts from, at most PGlite's 2 GB, and what the engine holds now
+      expect(wasmMemoryBytes).toBeGreaterThanOrEqual(16 * 1024 * 1024)
+      expect(wasmMemoryBytes).toBeLessThanOrEqual(2 ** 31)
+      expect(wasmMemoryBytes % 65_536).toBe(0)
+      expect(wasmMemoryBytes).toBe(pgliteMemoryBytes(database.pglite!))
+    }
   })
 
   it('has planner statistics for the demo district it loaded (PGlite has no autovacuum to gather them)', async () => {

@@ -285,13 +285,14 @@ describe.each(testDrivers())('every route read as a street official and a commun
     }
   })
 
-  it('reads health, who-am-I, the layer catalog and the merge defaults with nothing of another street', async () => {
+  it('reads health, who-am-I, the layer catalog and the merge defaults and words with nothing of another street', async () => {
     for (const user of users) {
       await readAs(user, 'GET /api/health', '/api/health')
       const me = await readAs(user, 'GET /api/auth/me', '/api/auth/me')
       expect(me.json).toMatchObject({ scope: { regionCode: user.prefix.padEnd(12, '0') } })
       await readAs(user, 'GET /api/layers', '/api/layers')
       await readAs(user, 'GET /api/merge-runs/defaults', '/api/merge-runs/defaults')
+      await readAs(user, 'GET /api/merge-runs/vocabulary', '/api/merge-runs/vocabulary')
       const providers = await readAs(user, 'GET /api/auth/providers', '/api/auth/providers')
       expect(providers.json).toEqual({ local: true, oidc: false })
       // no OIDC provider configured here: oidc.test.ts walks the sign-in against a real one

@@ -76,6 +76,7 @@ export const accessTable: Record<string, AccessEntry> = {
   'POST /api/merge-runs': { access: 'admin', audit: { action: 'start', entity: 'merge-run' } },
   'POST /api/merge-engines': { access: 'admin' },
   'GET /api/merge-runs/defaults': { access: 'read' },
+  'GET /api/merge-runs/vocabulary': { access: 'read' },
   'GET /api/merge-runs/:id': { access: 'read' },
   'GET /api/merge-runs/:id/issues': { access: 'read' },
   'POST /api/merge-runs/:id/publish': { access: 'admin', audit: { action: 'publish', entity: 'merge-run' } },

@@ -1,29 +1,9 @@
 // What the merge tells a person, in zh-CN first and English on Accept-Language (see plugins/language.ts).
 import type { LocalizedText } from '../../errors.ts'
+import { mergeWordsOf } from './merge-vocabulary.ts'
 
 /** Department names as the workspace shows them (the codes stay in English). */
-export const departmentNames: Record<string, string> = {
-  party: '党建',
-  governance: '综治',
-  urban: '城管',
-  social: '社保',
-  emergency: '应急',
-  market: '市场监管',
-  civil: '民政',
-  petition: '信访',
-  health: '卫健',
-  environment: '环保',
-}
-
-/** Merge issue kinds as a person reads them (the place lists, the workspace's web twin in i18n). */
-export const issueKindNames: Record<string, string> = {
-  gap: '空白点',
-  overlap: '重叠',
-  sliver: '碎片',
-  crosses_boundary: '跨社区',
-  outside_region: '超出辖区',
-  invalid_input: '无效图形',
-}
+export const departmentNames = mergeWordsOf('departments')
 
 const statusNames: Record<string, LocalizedText> = {
   pending: { 'zh-CN': '待运行', en: 'pending' },

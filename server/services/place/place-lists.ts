@@ -8,7 +8,7 @@ import { findRegions } from '../../db/repositories/regions.repository.ts'
 import type { RegionScope } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { PlaceList, PlaceListName, PlaceListQuery } from '../../schemas/place.schema.ts'
-import { issueKindNames } from '../merge/merge-messages.ts'
+import { mergeWordsOf } from '../merge/merge-vocabulary.ts'
 import { wordsOf } from '../party/party-vocabulary.ts'
 
 /** Uncovered residents are added up in cells of this many metres, at most this many cells listed. */
@@ -18,6 +18,7 @@ export const UNCOVERED_CELL_LIMIT = 500
 export const PLACE_LIST_LIMIT = 1000
 
 const coverageModes = wordsOf('coverageModes')
+const issueKindNames = mergeWordsOf('issueKinds')
 
 export const titles: Record<PlaceListName, string> = {
   merge_issues: '多网合一问题',

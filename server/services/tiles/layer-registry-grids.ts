@@ -9,6 +9,8 @@ import {
   selectUnifiedGridRows,
 } from '../../db/repositories/layers.repository.ts'
 import type { LayerStyle } from '../../schemas/layers.schema.ts'
+import type { MergeIssueKind } from '../../schemas/merge.schema.ts'
+import { mergeVocabulary } from '../merge/merge-vocabulary.ts'
 import { type Layer, type LayerEntry, item, text, tilesOf } from './layer-registry-entry.ts'
 
 const regionFields = {
@@ -108,6 +110,12 @@ export const unifiedGrids: LayerEntry = {
   },
 }
 
+/** A merge issue kind's legend entry, named as the merge's vocabulary names it. */
+function issueKindItem(kind: MergeIssueKind, color: string) {
+  const label = mergeVocabulary.issueKinds[kind]
+  return item(kind, label['zh-CN'], label.en, color)
+}
+
 export const mergeIssues: LayerEntry = {
   id: 'merge-issues',
   title: text('多网合一问题', 'Merge issues'),
@@ -119,12 +127,12 @@ export const mergeIssues: LayerEntry = {
     color: '#9e9e9e',
     property: 'kind',
     items: [
-      item('gap', '空白点', 'Gap', '#e53935'),
-      item('overlap', '重叠', 'Overlap', '#fb8c00'),
-      item('sliver', '碎片', 'Sliver', '#8e24aa'),
-      item('crosses_boundary', '跨社区', 'Crosses community', '#3949ab'),
-      item('outside_region', '超出辖区', 'Outside district', '#00897b'),
-      item('invalid_input', '无效图形', 'Invalid input', '#000000'),
+      issueKindItem('gap', '#e53935'),
+      issueKindItem('overlap', '#fb8c00'),
+      issueKindItem('sliver', '#8e24aa'),
+      issueKindItem('crosses_boundary', '#3949ab'),
+      issueKindItem('outside_region', '#00897b'),
+      issueKindItem('invalid_input', '#000000'),
     ],
   },
   style: gridStyle,

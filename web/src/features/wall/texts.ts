@@ -1,6 +1,6 @@
-// The wall's texts, zh-CN first; English beside them in the same shape.
+// The wall's texts, zh-CN first; English beside them in the same shape (organization statuses and
+// issue kind names come from the server: lib/i18n/vocabulary.svelte.ts).
 import { locale } from '../../lib/i18n/index.ts'
-import { zhCN } from '../../lib/i18n/zh-CN.ts'
 
 const texts = {
   'zh-CN': {
@@ -25,8 +25,6 @@ const texts = {
       issues: '多网合一待处理问题',
     } as Record<string, string>,
     norm: { below: '低于标准', within: '符合标准', above: '超出标准', noNorm: '无标准' } as Record<string, string>,
-    status: { normal: '正常', weak: '软弱涣散', rectifying: '整顿中', hollow: '空壳' } as Record<string, string>,
-    issueKind: zhCN.values.issueKind as Record<string, string>,
     notPublished: '尚未发布全科网格',
     noCatchments: '尚未生成服务范围',
     tour: {
@@ -72,15 +70,6 @@ const texts = {
       issues: 'Open merge issues',
     } as Record<string, string>,
     norm: { below: 'Below', within: 'Within', above: 'Above', noNorm: 'No norm' } as Record<string, string>,
-    status: { normal: 'Normal', weak: 'Weak', rectifying: 'Rectifying', hollow: 'Hollow' } as Record<string, string>,
-    issueKind: {
-      gap: 'Gap',
-      overlap: 'Overlap',
-      sliver: 'Sliver',
-      crosses_boundary: 'Crosses community',
-      outside_region: 'Outside district',
-      invalid_input: 'Invalid input',
-    } as Record<string, string>,
     notPublished: 'No unified grid published yet',
     noCatchments: 'No catchments built yet',
     tour: {

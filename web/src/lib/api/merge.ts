@@ -1,5 +1,12 @@
 import { request } from './client.ts'
-import type { MergeDefaults, MergeIssueList, MergeIssuesQuery, MergeRequest, MergeRun } from './types.ts'
+import type {
+  MergeDefaults,
+  MergeIssueList,
+  MergeIssuesQuery,
+  MergeRequest,
+  MergeRun,
+  MergeVocabulary,
+} from './types.ts'
 
 export type { MergeDefaults, MergeIssueList, MergeRequest, MergeRun }
 
@@ -8,6 +15,9 @@ export type MergeIssue = MergeIssueList['issues'][number]
 /** Every merge parameter's default and bounds, as the server's request schema states them. */
 export const fetchMergeDefaults = (signal?: AbortSignal) =>
   request<MergeDefaults>('GET', '/api/merge-runs/defaults', { signal })
+/** Department and issue kind names in the page's language (one source on the server: merge-vocabulary.ts). */
+export const fetchMergeVocabulary = (signal?: AbortSignal) =>
+  request<MergeVocabulary>('GET', '/api/merge-runs/vocabulary', { signal })
 export const startMerge = (merge: MergeRequest) => request<MergeRun>('POST', '/api/merge-runs', { body: merge })
 /** Starts the embedded merge engines ahead of a run (a no-op on server PostGIS). */
 export const prepareMerges = () => request<{ engines: number }>('POST', '/api/merge-engines')

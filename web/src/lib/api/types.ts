@@ -31,6 +31,7 @@ export type {
   MergeIssueList,
   MergeIssuesQuery,
   MergeRequest,
+  MergeVocabulary,
 } from '../../../../server/schemas/merge.schema.ts'
 export type { ImportResult, ImportReportItem } from '../../../../server/schemas/imports.schema.ts'
 export type {

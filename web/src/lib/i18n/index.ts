@@ -8,11 +8,12 @@ export const t = zhCN
 
 export const localized = (text: LocalizedText) => text[locale]
 
-/** Which value table translates a property on a layer (a center's level reads differently). */
+/** Which value table translates a property on a layer (a center's level, an issue's kind read differently). */
 function valueTable(layerId: string, key: string): Record<string, string> | undefined {
   if (layerId === 'service-centers' && key === 'level') return t.values.centerLevel
   if (layerId === 'service-centers' && key === 'status') return t.values.centerStatus
-  if (layerId === 'merge-issues' && key === 'kind') return t.values.issueKind
+  if (layerId === 'merge-issues' && key === 'kind') return wordsOf('issueKinds')
+  if (key === 'department') return wordsOf('departments')
   return t.values[key] ?? (propertyTable[key] ? wordsOf(propertyTable[key]) : undefined)
 }
 

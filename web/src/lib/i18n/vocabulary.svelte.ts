@@ -1,20 +1,29 @@
-// The words of party coverage as the server gives them (GET /api/party/vocabulary, party-vocabulary.ts
-// on the server: one source for the exports, the register import and this client), in the active
-// language. App.svelte loads them with the catalog; until then a code reads as itself.
-import type { PartyVocabulary } from '../api/types.ts'
+// The words the server names (one source for its exports, imports and this client), in the active
+// language: party coverage's (GET /api/party/vocabulary, both languages, this side picks) and the
+// merge's department and issue kind names (GET /api/merge-runs/vocabulary, in the request's language).
+// App.svelte (and the wall) load them with the catalog; until then a code reads as itself.
+import type { MergeVocabulary, PartyVocabulary } from '../api/types.ts'
 
-type Table = keyof PartyVocabulary
+type Table = keyof PartyVocabulary | keyof MergeVocabulary
 
 const state = $state<{ words: Partial<Record<Table, Record<string, string>>> }>({ words: {} })
 
-/** Takes the server's vocabulary, keeping the labels of `language`. */
+/** Takes the server's party vocabulary, keeping the labels of `language`. */
 export function useVocabulary(vocabulary: PartyVocabulary, language: 'zh-CN' | 'en'): void {
-  state.words = Object.fromEntries(
-    Object.entries(vocabulary).map(([table, labels]) => [
-      table,
-      Object.fromEntries(Object.entries(labels).map(([code, label]) => [code, label[language]])),
-    ]),
-  )
+  state.words = {
+    ...state.words,
+    ...Object.fromEntries(
+      Object.entries(vocabulary).map(([table, labels]) => [
+        table,
+        Object.fromEntries(Object.entries(labels).map(([code, label]) => [code, label[language]])),
+      ]),
+    ),
+  }
+}
+
+/** Takes the merge's words, already in the page's language (the request said which). */
+export function useMergeVocabulary(vocabulary: MergeVocabulary): void {
+  state.words = { ...state.words, ...vocabulary }
 }
 
 /** One table's words (code → label); empty until loaded. */

@@ -42,30 +42,11 @@ export const properties = {
   regions: '覆盖区域数',
 } as Record<string, string>
 
+// department and merge issue kind names come from the server (lib/i18n/vocabulary.svelte.ts)
 export const values = {
   level: { district: '区县', street: '街道·乡镇', community: '社区·村', city: '市' },
   centerLevel: { district: '区县级', street: '街道·乡镇级', community: '社区·村级', station: '小区·楼宇·园区站点' },
   centerStatus: { in_use: '在用', new: '新建', rebuilt: '改扩建', planned: '规划' },
-  department: {
-    party: '党建',
-    governance: '综治',
-    urban: '城管',
-    social: '社保',
-    emergency: '应急',
-    market: '市场监管',
-    civil: '民政',
-    petition: '信访',
-    health: '卫健',
-    environment: '环保',
-  },
-  issueKind: {
-    gap: '空白点',
-    overlap: '重叠',
-    sliver: '碎片',
-    crosses_boundary: '跨社区',
-    outside_region: '超出辖区',
-    invalid_input: '无效图形',
-  },
   isUrban: { true: '城镇', false: '农村' },
   boolean: { true: '是', false: '否' },
 } as Record<string, Record<string, string>>
