@@ -6,6 +6,7 @@
 //   npx tsx tests/bench/merge-profile.ts --driver pglite|server [--scale 1] [--statements] [--out FILE]
 //     [--cache DIR]  (PGlite: the loaded demo kept as a dump there; server: PROFILE_DATABASE_URL's cluster)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
@@ -78,7 +79,7 @@ async function open(): Promise<{ database: Database; done: () => Promise<void> }
 
 const { database, done } = await open()
 try {
-  const load = (await sql<{ l: string }>`SELECT 1 AS l`.execute(database.db), await import('node:os')).loadavg()
+  const load = loadavg()
   const execution = mergeExecutionFor(database.driver)
   const merges = new MergeService(database.db, { driver: database.driver })
   const runId = await merges.createRun({ ...execution.request })
@@ -86,7 +87,7 @@ try {
   if (merged.value.status !== 'succeeded') throw new Error(`merge failed: ${merged.value.error}`)
   const stats = merged.value.stats as Record<string, unknown>
   const published = await timeIt(() => merges.publishRun(runId))
-  const after = (await import('node:os')).loadavg()
+  const after = loadavg()
   console.log(
     JSON.stringify({
       driver: database.driver,
