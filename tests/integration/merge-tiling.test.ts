@@ -13,6 +13,7 @@ import { findMetricSrid } from '../../server/db/repositories/merge-runs.reposito
 import { defaultSliverRule } from '../../server/services/merge/merge-params.ts'
 import { MergeService } from '../../server/services/merge/merge.service.ts'
 import { mergeExecutionFor } from '../../server/services/merge/merge-run.ts'
+import type { RunTiling } from '../../server/services/merge/merge-tiling.ts'
 import { type TestApp, buildTestApp } from '../helpers/app.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 import { toLonLat } from '../helpers/local-frame.ts'
@@ -139,14 +140,19 @@ describe.each(testDrivers())('the stored result of a merge tiles each community 
     await buildDistrict(database.db)
     const execution = mergeExecutionFor(database.driver)
     const merges = new MergeService(database.db, { driver: database.driver })
-    runId = await merges.createRun({ ...execution.request, strategy: 'base_department' })
+    // a community a step: on PGlite the engines then measure A and B apart, each pair of grids across
+    // their edge from both sides
+    runId = await merges.createRun({ ...execution.request, batchSize: 1, strategy: 'base_department' })
     const run = await merges.executeRun(runId, execution.hooks)
     expect(run.error).toBeNull()
     srid = await findMetricSrid(database.db)
     tiling = await findRunTiling(database.db, runId, defaultSliverRule, { srid })
     // what the run recorded is what the stored rows measure
-    const recorded = (run.stats as { tiling: { maxSymDifferenceM2: number } }).tiling
+    // (on PGlite measured on the merge engines, a step's communities at a time)
+    const recorded = (run.stats as { tiling: RunTiling }).tiling
     expect(recorded.maxSymDifferenceM2).toBeCloseTo(Math.max(...tiling.map((c) => c.symDifferenceM2)), 6)
+    expect(recorded.maxOverlapM2).toBeCloseTo(Math.max(...tiling.map((c) => c.maxOverlapM2)), 6)
+    expect(recorded.maxVertexOutsideM).toBeCloseTo(Math.max(...tiling.map((c) => c.maxVertexOutsideM)), 6)
     app = await buildTestApp(database)
   }, 300_000)
 

@@ -7,7 +7,11 @@ import path from 'node:path'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
-import { readRunInputs, readStepInputs } from '../../server/db/repositories/merge-engine.repository.ts'
+import {
+  readRunInputs,
+  readStepInputs,
+  readTilingInputs,
+} from '../../server/db/repositories/merge-engine.repository.ts'
 import { failInterruptedImports } from '../../server/db/repositories/imports.repository.ts'
 import {
   deleteRunResults,
@@ -76,6 +80,7 @@ const notRun: Record<string, string> = {
   'merge-engine.loadStepInputs': 'engine thread',
   'merge-engine.readStepResults': 'engine thread',
   'merge-engine.storeStepResults': 'stores what an engine thread computed',
+  'merge-engine.loadTilingInputs': 'engine thread',
   // builders whose SQL is part of their callers' statements
   'layers.selectLayerRows': 'part of findFeaturesInBbox and findTileFeatures',
   'layers.envelopeOfBbox': 'part of findFeaturesInBbox',
@@ -174,6 +179,7 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     const run = await merges.getRun(first)
     await readRunInputs(db, run.layerIds)
     await readStepInputs(db, { communities: [communityA], layerIds: run.layerIds, previousRunId: first })
+    await readTilingInputs(db, first, [communityA])
     await findRunTiling(db, first, defaultSliverRule, { srid: await findMetricSrid(db), communities: [communityA] })
 
     const regions = new RegionService(db)

@@ -16,3 +16,13 @@ SELECT json_agg(t)::text AS json, count(*)::int AS count
 
 SELECT json_agg(t)::text AS json, count(*)::int AS count
     FROM (SELECT "merge_run_id", "code", "community_code", "area_m2", "households", "population", encode(ST_AsEWKB("boundary"), 'hex') AS "boundary" FROM "unified_grids" WHERE merge_run_id = $1::bigint AND community_code = ANY($2::text[])) t;
+
+-- readTilingInputs
+WITH own AS MATERIALIZED (
+      SELECT boundary FROM unified_grids WHERE merge_run_id = $1::bigint AND community_code = ANY($2::text[])
+    )
+    SELECT json_agg(t)::text AS json, count(*)::int AS count
+    FROM (SELECT u.id, "u"."merge_run_id", "u"."code", "u"."community_code", "u"."area_m2", "u"."households", "u"."population", encode(ST_AsEWKB(u.boundary), 'hex') AS boundary
+          FROM unified_grids u
+          WHERE u.merge_run_id = $3::bigint
+            AND (u.community_code = ANY($4::text[]) OR EXISTS (SELECT 1 FROM own WHERE own.boundary && u.boundary))) t;

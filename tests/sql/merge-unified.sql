@@ -87,12 +87,10 @@ CREATE INDEX ON merge_outline_point USING gist (geom);
       -- Vertex onto vertex only: ST_Snap also inserts a reference vertex into any edge of the shape
       -- within the tolerance of it, unless the shape has that vertex already, so two grids sharing an
       -- edge a hair from a boundary vertex part there (see storedCorners)
-      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, (SELECT ST_Collect(m.geom ORDER BY m.path)
-       FROM (SELECT DISTINCT ON (p.path) p.path, p.geom
-             FROM ST_DumpPoints(r.boundary) v
-             JOIN merge_outline_point p ON p.code = r.community_code AND p.geom && ST_Expand(v.geom, $1::float8)
-                                       AND ST_DWithin(p.geom, v.geom, $2::float8)
-             ORDER BY p.path) m), $3::float8), r.boundary)) AS snapped
+      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, (SELECT ST_Collect(p.geom ORDER BY p.path)
+       FROM (SELECT ST_Points(r.boundary) AS points OFFSET 0) v
+       JOIN merge_outline_point p ON p.code = r.community_code AND p.geom && ST_Expand(r.boundary, $1::float8)
+                                 AND ST_DWithin(p.geom, v.points, $2::float8)), $3::float8), r.boundary)) AS snapped
       FROM r
     ), u AS MATERIALIZED (
       -- a snap that leaves the shape invalid (two vertices within the tolerance of one boundary vertex
@@ -143,12 +141,10 @@ CREATE INDEX ON merge_outline_point USING gist (geom);
       -- Vertex onto vertex only: ST_Snap also inserts a reference vertex into any edge of the shape
       -- within the tolerance of it, unless the shape has that vertex already, so two grids sharing an
       -- edge a hair from a boundary vertex part there (see storedCorners)
-      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, (SELECT ST_Collect(m.geom ORDER BY m.path)
-       FROM (SELECT DISTINCT ON (p.path) p.path, p.geom
-             FROM ST_DumpPoints(r.boundary) v
-             JOIN merge_outline_point p ON p.code = r.community_code AND p.geom && ST_Expand(v.geom, $1::float8)
-                                       AND ST_DWithin(p.geom, v.geom, $2::float8)
-             ORDER BY p.path) m), $3::float8), r.boundary)) AS snapped
+      SELECT r.*, ST_Multi(coalesce(ST_Snap(r.boundary, (SELECT ST_Collect(p.geom ORDER BY p.path)
+       FROM (SELECT ST_Points(r.boundary) AS points OFFSET 0) v
+       JOIN merge_outline_point p ON p.code = r.community_code AND p.geom && ST_Expand(r.boundary, $1::float8)
+                                 AND ST_DWithin(p.geom, v.points, $2::float8)), $3::float8), r.boundary)) AS snapped
       FROM r
     ), u AS MATERIALIZED (
       -- a snap that leaves the shape invalid (two vertices within the tolerance of one boundary vertex

@@ -160,6 +160,42 @@ export async function readStepResults(engine: Db, runId: number): Promise<StepRe
   }
 }
 
+/**
+ * What a tiling check of `communities` reads (merge-tiling.repository findRunTiling): the run's
+ * unified grids of these communities and every grid of the run whose box meets one of theirs, with
+ * their ids (a pair of grids is overlaid from the side of the lower id, as on the app's connection).
+ */
+export async function readTilingInputs(db: Db, runId: number, communities: string[]): Promise<JsonRows> {
+  const { columns } = copied.unified_grids
+  const {
+    rows: [rows],
+  } = await sql<JsonRows>`
+    WITH own AS MATERIALIZED (
+      SELECT boundary FROM unified_grids WHERE merge_run_id = ${runId}::bigint AND community_code = ANY(${communities}::text[])
+    )
+    SELECT json_agg(t)::text AS json, count(*)::int AS count
+    FROM (SELECT u.id, ${sql.join(columns.map((c) => sql.ref(`u.${c}`)))}, encode(ST_AsEWKB(u.boundary), 'hex') AS boundary
+          FROM unified_grids u
+          WHERE u.merge_run_id = ${runId}::bigint
+            AND (u.community_code = ANY(${communities}::text[]) OR EXISTS (SELECT 1 FROM own WHERE own.boundary && u.boundary))) t`.execute(
+    db,
+  )
+  return rows ?? noRows
+}
+
+/** Replaces an engine's unified grids with those a tiling check reads (readTilingInputs). */
+export async function loadTilingInputs(engine: Db, grids: JsonRows): Promise<void> {
+  await sql`TRUNCATE unified_grids CASCADE`.execute(engine)
+  if (grids.json === null) return
+  const all = sql.join(['id', ...copied.unified_grids.columns, 'boundary'].map((c) => sql.ref(c)))
+  const result =
+    await sql`INSERT INTO unified_grids (${all}) SELECT ${all} FROM json_populate_recordset(NULL::unified_grids, ${grids.json}::json)`.execute(
+      engine,
+    )
+  if (Number(result.numAffectedRows) !== grids.count)
+    throw new Error(`Stored ${result.numAffectedRows} of ${grids.count} rows of unified_grids`)
+}
+
 /** Stores a step's results under the run; the mapping rows find their unified grid by its code. */
 export async function storeStepResults(db: Db, results: StepResults): Promise<void> {
   const { unified, sources, issues } = results

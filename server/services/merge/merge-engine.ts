@@ -11,13 +11,16 @@ import { projectRoot } from '../../config.ts'
 import { cachePath, isCached, readCached, writeCached } from '../../db/cache-files.ts'
 import { listMigrations } from '../../db/migrate.ts'
 import {
+  type JsonRows,
   type RunInputs,
   type StepInputs,
   type StepResults,
   readRunInputs,
   readStepInputs,
+  readTilingInputs,
   storeStepResults,
 } from '../../db/repositories/merge-engine.repository.ts'
+import type { CommunityTiling } from '../../db/repositories/merge-tiling.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { MergeEngineFactory, MergeEngines, StepContext, StepReport } from './merge-step.ts'
 
@@ -28,12 +31,14 @@ export type EngineRequest =
   | { type: 'step'; communities: string[]; inputs: StepInputs }
   /** another service's work: `name`, exported by `module`, called with the engine's database and `args` */
   | { type: 'call'; module: string; name: string; args: unknown[] }
+  | { type: 'tiling'; communities: string[]; grids: JsonRows }
 
 export interface EngineAnswers {
   open: { template: Uint8Array<ArrayBuffer> | null }
   run: null
   step: { report: StepReport; results: StepResults }
   call: unknown
+  tiling: CommunityTiling[]
 }
 
 /**
@@ -282,6 +287,12 @@ export function embeddedEngines(count: number): MergeEngineFactory {
           stored.catch(() => (failed = true))
           if (failed) await stored
           return report
+        },
+        async measureTiling(engine, communities) {
+          // every step's results stored first: the grids of the neighbouring communities too
+          await stored
+          const grids = await readTilingInputs(db, context.runId, communities)
+          return threads[engine].ask({ type: 'tiling', communities, grids })
         },
         close: async () => {
           try {

@@ -8,11 +8,13 @@ import { migrate } from '../../db/migrate.ts'
 import {
   loadRunInputs,
   loadStepInputs,
+  loadTilingInputs,
   prepareEngine,
   readStepResults,
 } from '../../db/repositories/merge-engine.repository.ts'
 import type { EngineAnswers, EngineRequest } from './merge-engine.ts'
 import { type StepContext, runMergeStep } from './merge-step.ts'
+import { measureTiling } from './merge-tiling.ts'
 
 let database: Database | undefined
 let context: StepContext | undefined
@@ -44,6 +46,10 @@ async function answer(request: EngineRequest): Promise<EngineAnswers[EngineReque
   }
   if (!context) throw new Error('no run')
   const run = context
+  if (request.type === 'tiling') {
+    await loadTilingInputs(db, request.grids)
+    return measureTiling(db, run.runId, run.params.sliver, run.srid, request.communities)
+  }
   await loadStepInputs(db, request.inputs)
   const report = await db.transaction().execute((trx) => runMergeStep(trx, run, request.communities))
   return { report, results: await readStepResults(db, run.runId) }

@@ -231,6 +231,25 @@ function multiLineStringWkb(counts: number[], points: Float64Array): Uint8Array 
 }
 
 /**
+ * Values by a cell of a grid (a pair of whole numbers): a map of maps, not a map by the pair as text,
+ * whose keys, built and hashed for every lookup, took most of settleOnBoundary's time (a second of a
+ * six-second step of the ×1 demo on server PostGIS).
+ */
+class CellMap<T> {
+  private readonly rows = new Map<number, Map<number, T>>()
+
+  get(x: number, y: number): T | undefined {
+    return this.rows.get(x)?.get(y)
+  }
+
+  set(x: number, y: number, value: T): void {
+    const row = this.rows.get(x)
+    if (row) row.set(y, value)
+    else this.rows.set(x, new Map([[y, value]]))
+  }
+}
+
+/**
  * Puts the mesh's vertices on the community boundary back onto it (in place, in `mesh.ends`). The
  * millimetre noding leaves a vertex where a grid's edge meets the boundary up to 0.7 mm off it; the
  * grid of the neighbouring community, whose edge runs straight along the boundary there, would
@@ -244,14 +263,13 @@ function multiLineStringWkb(counts: number[], points: Float64Array): Uint8Array 
 export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[], withinM = 0.002): number {
   // the boundary's edges in buckets of a 10 m grid (the vertices are within 2 mm of their edge)
   const cell = 10
-  const bucket = (x: number, y: number) => `${Math.floor(x / cell)},${Math.floor(y / cell)}`
-  const edges = new Map<string, number[]>()
-  const corners = new Set<string>()
+  const edges = new CellMap<number[]>()
+  const corners = new CellMap<true>()
   const flat: number[] = []
   for (const ring of boundaries) {
     for (let i = 0; i + 3 < ring.length; i += 2) {
       const [ax, ay, bx, by] = [ring[i], ring[i + 1], ring[i + 2], ring[i + 3]]
-      corners.add(`${Math.round(ax * 1000)},${Math.round(ay * 1000)}`)
+      corners.set(Math.round(ax * 1000), Math.round(ay * 1000), true)
       const n = flat.length / 4
       flat.push(ax, ay, bx, by)
       // every cell the edge's box (widened by withinM) touches
@@ -270,9 +288,9 @@ export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[]
           const [x, y] = [ax + ((bx - ax) * k) / steps, ay + ((by - ay) * k) / steps]
           for (const dx of [-cell, 0, cell])
             for (const dy of [-cell, 0, cell]) {
-              const key = bucket(x + dx, y + dy)
-              const list = edges.get(key)
-              if (!list) edges.set(key, [n])
+              const [kx, ky] = [Math.floor((x + dx) / cell), Math.floor((y + dy) / cell)]
+              const list = edges.get(kx, ky)
+              if (!list) edges.set(kx, ky, [n])
               else if (list[list.length - 1] !== n) list.push(n)
             }
         }
@@ -280,10 +298,9 @@ export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[]
       }
       for (let x = x0; x <= x1; x++)
         for (let y = y0; y <= y1; y++) {
-          const key = `${x},${y}`
-          const list = edges.get(key)
+          const list = edges.get(x, y)
           if (list) list.push(n)
-          else edges.set(key, [n])
+          else edges.set(x, y, [n])
         }
     }
   }
@@ -305,12 +322,11 @@ export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[]
       partOf.set(vertices[2 * s + end], mesh.faceParts[sides[2 * s]])
     }
   }
-  const cells = new Map<string, number[]>()
-  const cellOf = (x: number, y: number) => `${Math.round(x * 1000)},${Math.round(y * 1000)}`
+  const cells = new CellMap<number[]>()
   for (const [v, [x, y]] of outer) {
-    const list = cells.get(cellOf(x, y))
+    const list = cells.get(Math.round(x * 1000), Math.round(y * 1000))
     if (list) list.push(v)
-    else cells.set(cellOf(x, y), [v])
+    else cells.set(Math.round(x * 1000), Math.round(y * 1000), [v])
   }
   const reach = Math.ceil(withinM * 1000)
   const nearby = (v: number, x: number, y: number) => {
@@ -318,7 +334,7 @@ export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[]
     const [cx, cy] = [Math.round(x * 1000), Math.round(y * 1000)]
     for (let dx = -reach; dx <= reach; dx++)
       for (let dy = -reach; dy <= reach; dy++)
-        for (const w of cells.get(`${cx + dx},${cy + dy}`) ?? []) {
+        for (const w of cells.get(cx + dx, cy + dy) ?? []) {
           if (w === v || partOf.get(w) !== partOf.get(v)) continue
           const [wx, wy] = outer.get(w)!
           if (Math.hypot(wx - x, wy - y) <= withinM) found.push(w)
@@ -338,11 +354,11 @@ export function settleOnBoundary(mesh: FaceMesh, boundaries: ArrayLike<number>[]
       let nearCorner = false
       for (let dx = -1; dx <= 1 && !nearCorner; dx++)
         for (let dy = -1; dy <= 1 && !nearCorner; dy++)
-          nearCorner = corners.has(`${Math.round(x * 1000) + dx},${Math.round(y * 1000) + dy}`)
+          nearCorner = corners.get(Math.round(x * 1000) + dx, Math.round(y * 1000) + dy) !== undefined
       if (nearCorner) continue
       let best: [number, number] | undefined
       let bestDistance = withinM
-      for (const n of edges.get(bucket(x, y)) ?? []) {
+      for (const n of edges.get(Math.floor(x / cell), Math.floor(y / cell)) ?? []) {
         const [ax, ay, bx, by] = [flat[4 * n], flat[4 * n + 1], flat[4 * n + 2], flat[4 * n + 3]]
         const [ex, ey] = [bx - ax, by - ay]
         const length2 = ex * ex + ey * ey

@@ -15,7 +15,7 @@ import { planHouseholds } from './merge-households.ts'
 import { mergeMessages } from './merge-messages.ts'
 import { type MergeParams, defaultMergeParams } from './merge-params.ts'
 import { runInParallel, stepsOf } from './merge-scheduling.ts'
-import { TilingError, checkRunTiling } from './merge-tiling.ts'
+import { type RunTiling, TilingError, checkRunTiling } from './merge-tiling.ts'
 import { type MergeEngineFactory, type StepContext, type StepReport, runMergeStep } from './merge-step.ts'
 import { describeConnectionError, isConnectionError } from '../../db/connection-health.ts'
 
@@ -134,14 +134,29 @@ export async function executeMerge(
       await runs.updateMergeRun(db, runId, { progress: done / communities.length })
       await hooks.onStep?.({ runId, done, total: communities.length })
     }
+    let tiled = 0
+    let tiling: RunTiling | undefined
     try {
       await runInParallel(steps, parallel, runStep, hooks.mapInUse)
+      // on engines (PGlite): measured there, a step's worth of communities at a time
+      const measure = engines?.measureTiling?.bind(engines)
+      if (measure) {
+        tiled = performance.now()
+        tiling = await checkRunTiling(db, runId, communities, params.sliver, srid, 1, {
+          parallel,
+          size: params.batchSize,
+          measure,
+          holdBack: hooks.mapInUse,
+        })
+      }
     } finally {
       await engines?.close()
     }
-    const tiled = performance.now()
-    // server PostGIS: measured on as many pooled connections as the steps ran on
-    const tiling = await checkRunTiling(db, runId, communities, params.sliver, srid, hooks.engines ? 1 : parallel)
+    if (!tiling) {
+      tiled = performance.now()
+      // server PostGIS: measured on as many pooled connections as the steps ran on
+      tiling = await checkRunTiling(db, runId, communities, params.sliver, srid, parallel)
+    }
     const tilingMs = performance.now() - tiled
     await merge.insertRunGridIssues(db, runId, run.layerIds, srid)
     await refreshStatistics(db, ['unified_grids', 'unified_grid_sources', 'merge_issues'])

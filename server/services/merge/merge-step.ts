@@ -3,6 +3,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import * as merge from '../../db/repositories/merge-step.repository.ts'
 import { insertUnifiedGrids } from '../../db/repositories/merge-unified.repository.ts'
+import type { CommunityTiling } from '../../db/repositories/merge-tiling.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import { buildFaceMesh, settleOnBoundary } from './merge-face-mesh.ts'
 import { type HouseholdNorms, groupFaces } from './merge-grouping.ts'
@@ -12,6 +13,8 @@ import type { MergeParams } from './merge-params.ts'
 /** Engines that run the steps of a run; the results are stored in the app's database. */
 export interface MergeEngines {
   runStep(engine: number, communities: string[]): Promise<StepReport>
+  /** the tiling figures of the run's stored result in `communities`, measured on the engine once every step's results are stored */
+  measureTiling?(engine: number, communities: string[]): Promise<CommunityTiling[]>
   close(): Promise<void>
 }
 

@@ -8,7 +8,7 @@ import {
   findRunTiling,
 } from '../../db/repositories/merge-tiling.repository.ts'
 import { isGeometryFailure } from '../../db/repositories/merge-step.repository.ts'
-import { chunks } from './merge-scheduling.ts'
+import { chunks, runInParallel } from './merge-scheduling.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { LocalizedText } from '../../errors.ts'
 
@@ -92,11 +92,40 @@ export class TilingError extends Error {
   }
 }
 
+/** The tiling figures of `communities` measured on `db`, and again robustly where GEOS threw. */
+export function measureTiling(
+  db: Kysely<Tables>,
+  runId: number,
+  sliver: TilingSliverRule,
+  srid: number,
+  communities: string[],
+): Promise<CommunityTiling[]> {
+  return findRunTiling(db, runId, sliver, { srid, communities }).catch((error: unknown) => {
+    // GEOS threw on a shape (issue 19): measured again with every shape repaired first
+    if (!isGeometryFailure(error)) throw error
+    return findRunTiling(db, runId, sliver, { srid, communities, robust: true })
+  })
+}
+
+/**
+ * Measuring on engines of their own (PGlite's merge engines, see merge-engine.ts) instead of on the
+ * app's connection: `parallel` of them, each asked for parts of `size` communities in turn.
+ */
+export interface TilingEngines {
+  parallel: number
+  size: number
+  measure(engine: number, communities: string[]): Promise<CommunityTiling[]>
+  /** while this answers true, one engine measures at a time (see runInParallel) */
+  holdBack?: () => boolean
+}
+
 /**
  * Measures the run's stored result in `communities` and answers its largest figures, or throws a
  * TilingError naming every community over a limit. `parallel`: connections measuring at once (server
  * PostGIS: the pool's), each a contiguous run of the communities in code order, so that few pairs of
- * grids across two communities are met by both.
+ * grids across two communities are met by both. `engines`: measured there, in parts (the app's
+ * connection only reads each part's grids; on PGlite it measured the ×13 demo alone, on one core,
+ * for longer than both engines took for the steps).
  */
 export async function checkRunTiling(
   db: Kysely<Tables>,
@@ -105,21 +134,25 @@ export async function checkRunTiling(
   sliver: TilingSliverRule,
   srid: number,
   parallel = 1,
+  engines?: TilingEngines,
 ): Promise<RunTiling> {
   const sorted = [...communities].sort()
-  const size = Math.ceil(sorted.length / Math.max(1, parallel))
-  const parts = chunks(sorted, size)
-  const tiling = (
-    await Promise.all(
-      parts.map((part) =>
-        findRunTiling(db, runId, sliver, { srid, communities: part }).catch((error: unknown) => {
-          // GEOS threw on a shape (issue 19): measured again with every shape repaired first
-          if (!isGeometryFailure(error)) throw error
-          return findRunTiling(db, runId, sliver, { srid, communities: part, robust: true })
-        }),
-      ),
+  let tiling: CommunityTiling[]
+  if (engines) {
+    const parts = chunks(sorted, Math.max(1, engines.size))
+    const measured = new Map<string[], CommunityTiling[]>()
+    await runInParallel(
+      parts,
+      engines.parallel,
+      async (part, engine) => void measured.set(part, await engines.measure(engine, part)),
+      engines.holdBack,
     )
-  ).flat()
+    tiling = parts.flatMap((part) => measured.get(part)!)
+  } else {
+    const size = Math.ceil(sorted.length / Math.max(1, parallel))
+    const parts = chunks(sorted, size)
+    tiling = (await Promise.all(parts.map((part) => measureTiling(db, runId, sliver, srid, part)))).flat()
+  }
   const breaches = tilingBreaches(tiling)
   if (breaches.length > 0) throw new TilingError(tilingFailureText(breaches), breaches)
   const largest = (pick: (c: CommunityTiling) => number) => tiling.reduce((m, c) => Math.max(m, pick(c)), 0)
