@@ -7,11 +7,7 @@
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
-import {
-  isGeometryFailure,
-  overlayWithFallback,
-  reachesCore,
-} from '../../server/db/repositories/merge-step.repository.ts'
+import { isGeometryFailure, overlayWithFallback, reachesCore } from '../../server/db/merge-overlay.ts'
 import type { Tables } from '../../server/db/tables.ts'
 import { openTestDatabase, testDrivers } from '../helpers/databases.ts'
 

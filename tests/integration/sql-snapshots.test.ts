@@ -99,13 +99,10 @@ const notRun: Record<string, string> = {
   'imports.checkStagedGeometries': 'region import',
   'imports.findActiveGridCodes': 'grid import of a file without codes (imports.test.ts)',
   'imports.measureStagedAreas': 'features of more than ~4,000 vertices only (import-statements.test.ts)',
-  'imports.readStagedCopy': 'engine thread (import-off-thread.test.ts)',
-  'imports.replaceEngineRegions': 'engine thread (import-off-thread.test.ts)',
-  'merge-engine.rowsAsJson': 'sends its SQL for readRunInputs and imports.findRegionsAround, recorded under them',
+  'import-engine.readStagedCopy': 'engine thread (import-off-thread.test.ts)',
+  'import-engine.replaceEngineRegions': 'engine thread (import-off-thread.test.ts)',
+  'merge-engine.rowsAsJson': 'sends its SQL for readRunInputs and import-engine.findRegionsAround, recorded under them',
   'merge-engine.insertJsonRows': 'engine thread',
-  // the merge step's GEOS fallback (merge-overlay-fallback.test.ts)
-  'merge-step.overlayWithFallback': 'part of buildFaces (its savepoint statements are recorded there)',
-  'merge-step.isGeometryFailure': 'sends no SQL: tells a GEOS failure from other errors',
 }
 
 /** A GeoJSON layer of one 100 m square grid in community A. */

@@ -42,12 +42,6 @@ delete from "import_staging" where "import_run_id" not in (select "id" from "imp
 -- findImportRun
 select "id", "kind", "department", "file_name" as "fileName", "format", "source_crs" as "sourceCrs", "dry_run" as "dryRun", "status", "counts", "report", "error", "started_at" as "startedAt", "finished_at" as "finishedAt", "timings" from "import_runs" where "id" = $1;
 
--- findRegionsAround
-SELECT json_agg(t)::text AS json, count(*)::int AS count
-    FROM (SELECT "code", "name", "level", "parent_code", "is_urban", encode(ST_AsEWKB("boundary"), 'hex') AS "boundary" FROM "regions" WHERE (level IN ('community', 'district')
-          AND boundary && ST_Expand(ST_MakeEnvelope($1, $2, $3, $4, 4326), 0.00001))
-        OR (level = 'community' AND code = $5::text)) t;
-
 -- finishImportRun
 update "import_runs" set "status" = $1, "source_crs" = $2, "counts" = $3, "report" = $4, "error" = $5, "finished_at" = $6, "timings" = $7 where "id" = $8;
 
@@ -70,11 +64,6 @@ INSERT INTO grids (layer_id, code, name, community_code, households, attributes,
 
 -- insertImportRun
 insert into "import_runs" ("kind", "department", "file_name", "format", "dry_run", "counts", "report", "source_crs", "error", "finished_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning "id";
-
--- insertStagedCopy
-INSERT INTO import_staging (import_run_id, index, community_code, valid, reason, empty, west, south, east, north, area_m2, boundary)
-    VALUES ($1, $2, $3, $4, $5, $6,
-            $7, $8, $9, $10, $11, $12::geometry);
 
 -- stageGeometries
 INSERT INTO import_staging (import_run_id, index, community_code, valid, reason, empty, west, south, east, north, boundary)

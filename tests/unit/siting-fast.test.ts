@@ -9,7 +9,7 @@ import {
   solveMaximalCoveringGreedy,
 } from '../../server/services/siting/greedy.ts'
 import { interchangeSearch, withRowIndex } from '../../server/services/siting/interchange.ts'
-import { exactAtLeastFast } from '../../server/services/siting/scenarios.ts'
+import { exactAtLeastFast } from '../../server/services/siting/exact-answer.ts'
 import { createRandom } from '../../data/district/random.ts'
 
 /** Every k-subset of 0..m-1, in lexicographic order. */

@@ -2,7 +2,7 @@
 import { type Kysely, type Transaction, sql } from 'kysely'
 import { type RegionScope, inScope } from '../scope.ts'
 import type { Tables } from '../tables.ts'
-import { GRID_SIZE_M } from './merge-step.repository.ts'
+import { GRID_SIZE_M } from '../merge-overlay.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
 

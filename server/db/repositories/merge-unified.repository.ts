@@ -4,7 +4,8 @@
 // on the temp tables of the step's overlay (merge-step.repository: merge_community, merge_face).
 import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely'
 import type { Tables } from '../tables.ts'
-import { GRID_SIZE_M, areaIsOff, hex } from './merge-step.repository.ts'
+import { GRID_SIZE_M } from '../merge-overlay.ts'
+import { areaIsOff, hex } from './merge-step.repository.ts'
 
 type Db = Kysely<Tables> | Transaction<Tables>
 

@@ -2,6 +2,7 @@
 // geometry against the stored regions, set-based, through the staged rows), codes in the scheme
 // assigned to grids without one, and the layer stored as a new version.
 import type { Kysely } from 'kysely'
+import { insertStagedCopy } from '../../db/repositories/import-engine.repository.ts'
 import * as imports from '../../db/repositories/imports.repository.ts'
 import { type HouseholdNorm, findHouseholdNorms } from '../../db/repositories/regions.repository.ts'
 import type { Tables } from '../../db/tables.ts'
@@ -160,7 +161,7 @@ export async function importGridLayer(
       )
       const checks = candidates.map((c) => checkedHere.get(c.index) ?? offThread.get(c.index)!.check)
       // the huge grids' staged rows, as the engine made them, for the store
-      for (const { copy } of offThread.values()) if (copy) await imports.insertStagedCopy(db, runId, copy)
+      for (const { copy } of offThread.values()) if (copy) await insertStagedCopy(db, runId, copy)
       const communityOf = (i: number) => candidates[i].communityCode ?? checks[i].containingCommunity
       const norms = await findHouseholdNorms(db, [
         ...new Set(checks.map((_, i) => communityOf(i)).filter((c): c is string => c !== null)),

@@ -8,6 +8,7 @@
 // stored, writes the staged row as the engine made it. Same SQL, same PostGIS build: the same
 // results as staging and checking it on the app's connection.
 import type { Kysely } from 'kysely'
+import * as engineRows from '../../db/repositories/import-engine.repository.ts'
 import * as imports from '../../db/repositories/imports.repository.ts'
 import type { JsonRows } from '../../db/repositories/merge-engine.repository.ts'
 import type { Tables } from '../../db/tables.ts'
@@ -25,7 +26,7 @@ export const positionsOfWkb = (hex: string) => Math.floor(hex.length / 32)
 /** What a grid checked on an engine thread comes back with: its checks, and its staged row when it may be stored. */
 export interface HeavyGridChecked {
   check: imports.GeometryCheck & imports.GridPlacement
-  copy: imports.StagedCopy | null
+  copy: engineRows.StagedCopy | null
 }
 
 /** Engine side: stages the row and measures its area, as the app's connection would; answers its extent. */
@@ -49,9 +50,9 @@ export async function checkHeavyGrid(
   regions: JsonRows,
   keep: boolean,
 ): Promise<HeavyGridChecked> {
-  await imports.replaceEngineRegions(engine, regions)
+  await engineRows.replaceEngineRegions(engine, regions)
   const [check] = await imports.checkStagedGrids(engine, runId, index, index + 1)
-  const copy = keep ? await imports.readStagedCopy(engine, runId, index) : null
+  const copy = keep ? await engineRows.readStagedCopy(engine, runId, index) : null
   await imports.deleteStaged(engine, runId)
   return { check, copy }
 }
@@ -73,7 +74,7 @@ export async function checkGridsOffThread(
       const staged = (await call(self, 'stageHeavyGrid', runId, row)) as imports.GeometryCheck
       // an empty geometry has no extent: only the community its file names is read
       const box = Number.isFinite(staged.west) ? staged : { west: 0, south: 0, east: 0, north: 0 }
-      const regions = await imports.findRegionsAround(db, box, row.communityCode ?? null)
+      const regions = await engineRows.findRegionsAround(db, box, row.communityCode ?? null)
       checked.set(row.index, (await call(self, 'checkHeavyGrid', runId, row.index, regions, keep)) as HeavyGridChecked)
     }
   })

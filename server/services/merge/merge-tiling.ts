@@ -7,7 +7,7 @@ import {
   type TilingSliverRule,
   findRunTiling,
 } from '../../db/repositories/merge-tiling.repository.ts'
-import { isGeometryFailure } from '../../db/repositories/merge-step.repository.ts'
+import { isGeometryFailure } from '../../db/merge-overlay.ts'
 import { chunks, runInParallel } from './merge-scheduling.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { LocalizedText } from '../../errors.ts'

@@ -6,6 +6,7 @@ import { InvalidInputError, NotFoundError } from '../../errors.ts'
 import type { Scenario, ScenarioRequest } from '../../schemas/siting.schema.ts'
 import { reduceCoverage } from './coverage-reduction.ts'
 import { buildCoverageSets, coverageSetsFromPairs, validateRadius } from './coverage-sets.ts'
+import { exactAtLeastFast, exactReport } from './exact-answer.ts'
 import { ExactRunner, graceSeconds } from './exact-runner.ts'
 import {
   type Heuristic,
@@ -82,48 +83,6 @@ interface SolverSummary {
   /** where the exact solver's bound comes from (lagrangian, branch-and-bound, highs, greedy-bound) */
   boundMethod: string | null
   message: string | null
-}
-
-/** An exact solve as the scenarios read it (exact.ts's answer). */
-interface ExactAnswer extends SitingSolution {
-  status: string
-  gap: number
-  bestBound: number
-  boundSource: string
-  message?: string
-}
-
-type ExactReport = Pick<SolverSummary, 'status' | 'gap' | 'bestBound' | 'boundMethod' | 'message'>
-
-function exactReport(exact: ExactAnswer): ExactReport {
-  return {
-    status: exact.status,
-    gap: exact.gap,
-    bestBound: exact.bestBound,
-    boundMethod: exact.boundSource,
-    message: exact.message ?? null,
-  }
-}
-
-/**
- * Maximal covering's exact answer, never worse than the fast solver's: the exact solver starts from
- * plain greedy, so a search stopped early may end below greedy + interchange; then the fast answer
- * is returned as the exact one, checked against the exact bound (its gap, optimal when it meets it).
- */
-export function exactAtLeastFast(exact: ExactAnswer, fast: SitingSolution): ExactReport & { solution: SitingSolution } {
-  if (exact.newlyCoveredWeight >= fast.newlyCoveredWeight) return { solution: exact, ...exactReport(exact) }
-  const value = fast.newlyCoveredWeight
-  const bound = Math.max(exact.bestBound, value)
-  const gap = value > 0 ? (bound - value) / value : 0
-  const gapText = `${(gap * 100).toFixed(2)}%`
-  return {
-    solution: { ...fast, solver: 'exact', runtimeMs: exact.runtimeMs + fast.runtimeMs },
-    status: gap <= 1e-12 ? 'optimal' : exact.status,
-    gap,
-    bestBound: bound,
-    boundMethod: exact.boundSource,
-    message: `精确求解的最好解不如快速求解，返回快速求解的结果，相对间隙 ${gapText}; the exact search ended below the fast solver's answer, which is returned, gap ${gapText}`,
-  }
 }
 
 export class Scenarios {

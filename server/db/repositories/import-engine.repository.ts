@@ -1,0 +1,68 @@
+// SQL of a huge grid's checks on an engine thread (services/imports/import-engine.ts): the regions
+// around it read from the app's database and put in place of the engine's own, and its staged row
+// carried whole from the engine to the app's staging table.
+import { type Kysely, type Transaction, sql } from 'kysely'
+import type { Tables } from '../tables.ts'
+import { type JsonRows, insertJsonRows, rowsAsJson } from './merge-engine.repository.ts'
+
+type Db = Kysely<Tables> | Transaction<Tables>
+
+/** A staged row as it travels between an engine thread and the app (see imports/import-engine.ts): the shape as hex EWKB. */
+export interface StagedCopy {
+  index: number
+  communityCode: string | null
+  valid: boolean
+  reason: string | null
+  empty: boolean
+  west: number | null
+  south: number | null
+  east: number | null
+  north: number | null
+  areaM2: number | null
+  boundary: string | null
+}
+
+/** A staged row of the run whole, its shape as hex EWKB (exact): read in an engine thread. */
+export async function readStagedCopy(db: Db, runId: number, index: number): Promise<StagedCopy> {
+  const { rows } = await sql<StagedCopy>`
+    SELECT s.index, s.community_code AS "communityCode", s.valid, s.reason, s.empty, s.west, s.south, s.east, s.north,
+           s.area_m2 AS "areaM2", encode(ST_AsEWKB(s.boundary), 'hex') AS boundary
+    FROM import_staging s WHERE s.import_run_id = ${runId} AND s.index = ${index}`.execute(db)
+  return rows[0]
+}
+
+/**
+ * Stages a row as an engine thread staged and measured it: no parse, check or measure here, only
+ * the shape's bytes written (seconds still for a polygon of a million vertices).
+ */
+export async function insertStagedCopy(db: Db, runId: number, row: StagedCopy): Promise<void> {
+  await sql`
+    INSERT INTO import_staging (import_run_id, index, community_code, valid, reason, empty, west, south, east, north, area_m2, boundary)
+    VALUES (${runId}, ${row.index}, ${row.communityCode}, ${row.valid}, ${row.reason}, ${row.empty},
+            ${row.west}, ${row.south}, ${row.east}, ${row.north}, ${row.areaM2}, ${row.boundary}::geometry)`.execute(db)
+}
+
+/**
+ * The regions the checks of a staged grid within this box read (checkStagedGrids): the communities
+ * and districts whose shape meets the box (widened by ~1 m), and the community its file names; rows
+ * as engine threads load them (merge-engine.repository).
+ */
+export async function findRegionsAround(
+  db: Db,
+  box: { west: number; south: number; east: number; north: number },
+  communityCode: string | null,
+): Promise<JsonRows> {
+  return rowsAsJson(
+    db,
+    'regions',
+    sql`(level IN ('community', 'district')
+          AND boundary && ST_Expand(ST_MakeEnvelope(${box.west}, ${box.south}, ${box.east}, ${box.north}, 4326), 0.00001))
+        OR (level = 'community' AND code = ${communityCode}::text)`,
+  )
+}
+
+/** Puts these regions (rows of findRegionsAround) in place of an engine thread's own, for checkStagedGrids there. */
+export async function replaceEngineRegions(engine: Db, regions: JsonRows): Promise<void> {
+  await sql`TRUNCATE regions CASCADE`.execute(engine)
+  await insertJsonRows(engine, 'regions', regions)
+}
