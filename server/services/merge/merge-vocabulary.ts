@@ -39,6 +39,14 @@ export function mergeWordsOf(
   return Object.fromEntries(Object.entries(labels).map(([code, label]) => [code, label[language]]))
 }
 
+/**
+ * A department's name in `language` (what users read wherever a department is shown: the place lists,
+ * the grid exports, the layer titles); a code the vocabulary does not know reads as `otherwise`, else as itself.
+ */
+export function departmentName(code: string, language: keyof LocalizedText, otherwise?: string | null): string {
+  return mergeVocabulary.departments[code]?.[language] ?? otherwise ?? code
+}
+
 /** Every table in one language: what GET /api/merge-runs/vocabulary answers. */
 export function mergeVocabularyIn(language: keyof LocalizedText): Record<MergeVocabularyTable, Record<string, string>> {
   return { departments: mergeWordsOf('departments', language), issueKinds: mergeWordsOf('issueKinds', language) }
