@@ -16,6 +16,15 @@ export function preferredLanguage(acceptLanguage: string | undefined): keyof Loc
   return en > zh ? 'en' : 'zh-CN'
 }
 
+/** A request's language: its `lang` query where it states one (a download link cannot set a header), else Accept-Language. */
+export function requestLanguage(request: {
+  query: unknown
+  headers: { 'accept-language'?: string }
+}): keyof LocalizedText {
+  const stated = (request.query as { lang?: unknown } | undefined)?.lang
+  return stated === 'en' || stated === 'zh-CN' ? stated : preferredLanguage(request.headers['accept-language'])
+}
+
 export function localize(text: LocalizedText, acceptLanguage: string | undefined): string {
   return text[preferredLanguage(acceptLanguage)]
 }

@@ -2,7 +2,7 @@
 // /api/regions/:code/lists/:list and its CSV and XLSX), in the caller's scope.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { preferredLanguage } from '../plugins/language.ts'
+import { requestLanguage } from '../plugins/language.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import {
   GridParams,
@@ -27,12 +27,7 @@ export const placeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PlaceFigures, ...errorResponses },
       },
     },
-    async (request) =>
-      app.services.place.figures(
-        request.params.code,
-        request.principal,
-        preferredLanguage(request.headers['accept-language']),
-      ),
+    async (request) => app.services.place.figures(request.params.code, request.principal, requestLanguage(request)),
   )
 
   app.get(
@@ -46,12 +41,7 @@ export const placeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: GridPlace, ...errorResponses },
       },
     },
-    async (request) =>
-      app.services.place.grid(
-        request.params.code,
-        request.principal,
-        preferredLanguage(request.headers['accept-language']),
-      ),
+    async (request) => app.services.place.grid(request.params.code, request.principal, requestLanguage(request)),
   )
 
   app.get(
@@ -72,7 +62,7 @@ export const placeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.params.list,
         request.query,
         request.principal,
-        preferredLanguage(request.headers['accept-language']),
+        requestLanguage(request),
       ),
   )
 
@@ -90,7 +80,7 @@ export const placeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request, reply) => {
         const { code, list } = request.params
-        const language = preferredLanguage(request.headers['accept-language'])
+        const language = requestLanguage(request)
         const table = await app.services.place.table(code, list, request.query, request.principal, language)
         return sendTable(reply, table, `${table.title}-${table.code}`, format)
       },

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { preferredLanguage } from '../plugins/language.ts'
+import { requestLanguage } from '../plugins/language.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { Type } from 'typebox'
 import {
@@ -82,7 +82,7 @@ export const regionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request, reply) => {
-        const language = preferredLanguage(request.headers['accept-language'])
+        const language = requestLanguage(request)
         const table = await app.services.regions.tableOfGrids(
           request.params.code,
           request.query,

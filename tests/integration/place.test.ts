@@ -275,6 +275,19 @@ describe.each(testDrivers())('the figures of a place on %s', (driver) => {
     const data = rows.filter((r) => r.length > 1)
     expect(data.map((r) => [r[0], r.at(-1)])).toEqual(list.rows.map((r) => [r.cells[0], r.cells.at(-1)]))
     for (const row of data) expect(row[0]).toBe(en[row.at(-1)!])
+    // a download link cannot set Accept-Language: `lang` states the language, over the header
+    const stated = async (url: string, headers: Record<string, string> = {}) => {
+      const response = await app.inject({ url, headers })
+      expect(response.statusCode, response.body).toBe(200)
+      return parseCsvRows(response.rawPayload.toString('utf8').replace(/^\uFEFF/, '')).filter((r) => r.length > 1)
+    }
+    const inChinese = await stated(`/api/regions/${street.code}/lists/department_grids.csv?lang=zh-CN`, english)
+    for (const row of inChinese.slice(1)) expect(row[0]).toBe(zh[row.at(-1)!])
+    const inEnglish = await stated(`/api/regions/${street.code}/lists/department_grids.csv?lang=en`)
+    expect(inEnglish.slice(1).map((r) => r[0])).toEqual(data.map((r) => r[0]))
+    const refused = await app.inject({ url: `/api/regions/${street.code}/lists/department_grids.csv?lang=fr` })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('lang')
     const xlsx = await app.inject({ url: `/api/regions/${street.code}/lists/merge_issues.xlsx` })
     expect(xlsx.statusCode, xlsx.body).toBe(200)
     const workbook = new ExcelJS.Workbook()
