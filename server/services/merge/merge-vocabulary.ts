@@ -2,6 +2,7 @@
 // and the kinds of issue a merge finds. The merge's messages (merge-messages.ts), the place lists, the
 // merge-issues layer's legend and the web (GET /api/merge-runs/vocabulary) all read them from here.
 import type { LocalizedText } from '../../errors.ts'
+import { wordsIn } from '../../plugins/language.ts'
 import type { MergeIssueKind } from '../../schemas/merge.schema.ts'
 
 export const mergeVocabulary = {
@@ -35,8 +36,7 @@ export function mergeWordsOf(
   table: MergeVocabularyTable,
   language: keyof LocalizedText = 'zh-CN',
 ): Record<string, string> {
-  const labels: Record<string, LocalizedText> = mergeVocabulary[table]
-  return Object.fromEntries(Object.entries(labels).map(([code, label]) => [code, label[language]]))
+  return wordsIn(mergeVocabulary[table], language)
 }
 
 /**
