@@ -16,8 +16,22 @@ export function preferredLanguage(acceptLanguage: string | undefined): keyof Loc
   return en > zh ? 'en' : 'zh-CN'
 }
 
+/** A request's language: its `lang` query where it states one (a download link cannot set a header), else Accept-Language. */
+export function requestLanguage(request: {
+  query: unknown
+  headers: { 'accept-language'?: string }
+}): keyof LocalizedText {
+  const stated = (request.query as { lang?: unknown } | undefined)?.lang
+  return stated === 'en' || stated === 'zh-CN' ? stated : preferredLanguage(request.headers['accept-language'])
+}
+
 export function localize(text: LocalizedText, acceptLanguage: string | undefined): string {
   return text[preferredLanguage(acceptLanguage)]
+}
+
+/** A table of words (code → its label in both languages) in one language: code → label. */
+export function wordsIn(words: Record<string, LocalizedText>, language: keyof LocalizedText): Record<string, string> {
+  return Object.fromEntries(Object.entries(words).map(([code, label]) => [code, label[language]]))
 }
 
 /** Report items (imports) carry their text in both languages: the message in the request's, `text` dropped. */

@@ -2,6 +2,7 @@
 // /api/regions/:code/lists/:list and its CSV and XLSX), in the caller's scope.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { requestLanguage } from '../plugins/language.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import {
   GridParams,
@@ -26,7 +27,7 @@ export const placeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PlaceFigures, ...errorResponses },
       },
     },
-    async (request) => app.services.place.figures(request.params.code, request.principal),
+    async (request) => app.services.place.figures(request.params.code, request.principal, requestLanguage(request)),
   )
 
   app.get(
@@ -40,7 +41,7 @@ export const placeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: GridPlace, ...errorResponses },
       },
     },
-    async (request) => app.services.place.grid(request.params.code, request.principal),
+    async (request) => app.services.place.grid(request.params.code, request.principal, requestLanguage(request)),
   )
 
   app.get(
@@ -56,7 +57,13 @@ export const placeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) =>
-      app.services.place.list(request.params.code, request.params.list, request.query, request.principal),
+      app.services.place.list(
+        request.params.code,
+        request.params.list,
+        request.query,
+        request.principal,
+        requestLanguage(request),
+      ),
   )
 
   for (const format of ['csv', 'xlsx'] as const)
@@ -73,7 +80,8 @@ export const placeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request, reply) => {
         const { code, list } = request.params
-        const table = await app.services.place.table(code, list, request.query, request.principal)
+        const language = requestLanguage(request)
+        const table = await app.services.place.table(code, list, request.query, request.principal, language)
         return sendTable(reply, table, `${table.title}-${table.code}`, format)
       },
     )

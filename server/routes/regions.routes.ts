@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { requestLanguage } from '../plugins/language.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { Type } from 'typebox'
 import {
@@ -81,7 +82,13 @@ export const regionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request, reply) => {
-        const table = await app.services.regions.tableOfGrids(request.params.code, request.query, request.principal)
+        const language = requestLanguage(request)
+        const table = await app.services.regions.tableOfGrids(
+          request.params.code,
+          request.query,
+          request.principal,
+          language,
+        )
         return sendTable(reply, table, `${table.title}-${request.params.code}`, format)
       },
     )

@@ -36,3 +36,11 @@ export const Bbox = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Typ
  * a Date of a date-time string as toISOString() does).
  */
 export const DateTime = Type.Unsafe<Date | string>(Type.String({ format: 'date-time' }))
+
+/**
+ * The language of what a user reads in an answer (department names in a list or its export): zh-CN or
+ * English. A download link cannot set Accept-Language, so the page states its own language here.
+ */
+export const AnswerLanguage = Type.Union([Type.Literal('zh-CN'), Type.Literal('en')], {
+  description: 'zh-CN or en; overrides Accept-Language (a download link cannot set it)',
+})

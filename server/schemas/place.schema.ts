@@ -1,7 +1,7 @@
 // The place panel's sections beyond the grid figures (coverage by 党群服务中心, party-organization
 // coverage, department grids against the unified one, open merge issues) and the lists behind them.
 import { Type, type Static } from 'typebox'
-import { Bbox } from './common.schema.ts'
+import { AnswerLanguage, Bbox } from './common.schema.ts'
 import { MergeIssueKind } from './merge.schema.ts'
 
 const Count = Type.Integer({ minimum: 0 })
@@ -88,6 +88,7 @@ export const PlaceListQuery = Type.Object({
   status: Type.Optional(OrgStatus),
   /** units: covered by an organization (org), by one or an instructor alone (work), by nothing (none); all when absent */
   coverage: Type.Optional(Type.Union([Type.Literal('org'), Type.Literal('work'), Type.Literal('none')])),
+  lang: Type.Optional(AnswerLanguage),
 })
 export type PlaceListQuery = Static<typeof PlaceListQuery>
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Bbox } from './common.schema.ts'
+import { AnswerLanguage, Bbox } from './common.schema.ts'
 
 export const RegionLevel = Type.Union([
   Type.Literal('city'),
@@ -59,6 +59,7 @@ export const RegionGridsQuery = Type.Object({
   list: Type.Optional({ ...GridList, default: 'all' }),
   /** 'unified' for the published unified grids, else a department code */
   layer: Type.Optional(Type.String({ pattern: '^[a-z][a-z_]{1,30}$', description: "'unified' or a department code" })),
+  lang: Type.Optional(AnswerLanguage),
 })
 export type RegionGridsQuery = Static<typeof RegionGridsQuery>
 

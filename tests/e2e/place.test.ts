@@ -260,6 +260,18 @@ describe('finding a place in a real browser', () => {
       const lines = bytes.toString('utf8').trim().split(/\r\n/)
       expect(lines[0]).toMatch(/^\uFEFF?部门,网格编码,网格名称,社区/)
       expect(lines).toHaveLength(layer.grids + 1)
+      // the department by name wherever a user reads it (the figure, the list); its code only in the export's last column
+      const name = (await app.inject({ url: '/api/merge-runs/vocabulary' })).json().departments.governance as string
+      expect(name).toBe('综治')
+      expect(await page.getByTestId('department-match').innerText()).toContain(name)
+      expect(await page.getByTestId('item-list').locator('th').allInnerTexts()).not.toContain('部门编码')
+      const shown = await page.getByTestId('item-row').locator('td:nth-child(1)').allInnerTexts()
+      expect(shown).toEqual(Array(layer.grids).fill(name))
+      expect(await page.getByTestId('item-list').innerText()).not.toContain('governance')
+      // the file speaks the page's language whatever the browser's (a link cannot send Accept-Language)
+      expect(await page.getByTestId('export-csv').getAttribute('href')).toContain('lang=zh-CN')
+      expect(lines[0]).toMatch(/,部门编码$/)
+      for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`^${name},.*,governance$`))
     },
   )
 

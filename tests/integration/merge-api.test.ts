@@ -240,7 +240,7 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
           headers: { 'accept-language': 'en' },
         })
         expect(english.json().message).toMatch(
-          /^The household-balanced strategy needs households: none of the layers merged/,
+          /^The household-balanced strategy needs households: none of the layers merged \(.*Comprehensive governance \("governance"\).*\)/,
         )
         const runsAfter = await sql<{ n: number }>`SELECT count(*)::int AS n FROM merge_runs`.execute(database.db)
         expect(runsAfter.rows[0].n).toBe(runsBefore.rows[0].n)

@@ -231,6 +231,92 @@ describe.each(testDrivers())('the figures of a place on %s', (driver) => {
     expect(audit.entries.filter((e) => e.action === 'export' && e.entity === 'region-list').length).toBeGreaterThan(1)
   })
 
+  it('names departments where a user reads them (zh-CN, English by Accept-Language), codes in their own column', async () => {
+    const street = streets[0]
+    const english = { 'accept-language': 'en-US,en;q=0.9,zh;q=0.5' }
+    const words = async (headers: Record<string, string>) =>
+      (await app.inject({ url: '/api/merge-runs/vocabulary', headers })).json().departments as Record<string, string>
+    const [zh, en] = [await words({}), await words(english)]
+    // the figures: each department by name
+    for (const [headers, names] of [
+      [{}, zh],
+      [english, en],
+    ] as const) {
+      const figures = await figuresOf(street.code, headers)
+      expect(figures.departments.layers.length).toBeGreaterThan(0)
+      for (const layer of figures.departments.layers) expect(layer.name).toBe(names[layer.department])
+      const grid = (
+        await sql<{ code: string }>`
+        SELECT u.code FROM unified_grids u JOIN merge_runs m ON m.id = u.merge_run_id AND m.is_published
+        WHERE left(u.community_code, 9) = ${street.code.slice(0, 9)} ORDER BY u.code LIMIT 1`.execute(database.db)
+      ).rows[0].code
+      for (const layer of (await gridOf(grid, headers)).departments.layers)
+        expect(layer.name).toBe(names[layer.department])
+      // the lists (of a street and of a unified grid): the name where a user reads it, the code last
+      for (const [code, list] of [
+        [street.code, 'department_grids'],
+        [street.code, 'merge_issues'],
+        [grid, 'department_grids'],
+        [grid, 'merge_issues'],
+      ]) {
+        const found = await listOf(code, list, '', headers)
+        expect(found.columns.at(-1)).toEqual({ key: 'departmentCode', header: '部门编码', type: 'text' })
+        const [shown, codes] = [column(found, 'department'), column(found, 'departmentCode')]
+        for (const [i, c] of codes.entries()) expect(shown[i]).toBe(c === null ? null : names[c as string])
+        if (list === 'department_grids') expect(codes.filter((c) => c !== null).length).toBeGreaterThan(0)
+      }
+    }
+    // the exports: CSV and XLSX, the department's name in English and its code last
+    const list = await listOf(street.code, 'department_grids', '', english)
+    const csv = await app.inject({ url: `/api/regions/${street.code}/lists/department_grids.csv`, headers: english })
+    expect(csv.statusCode, csv.body).toBe(200)
+    const [headers, ...rows] = parseCsvRows(csv.rawPayload.toString('utf8').replace(/^\uFEFF/, ''))
+    expect([headers[0], headers.at(-1)]).toEqual(['部门', '部门编码'])
+    const data = rows.filter((r) => r.length > 1)
+    expect(data.map((r) => [r[0], r.at(-1)])).toEqual(list.rows.map((r) => [r.cells[0], r.cells.at(-1)]))
+    for (const row of data) expect(row[0]).toBe(en[row.at(-1)!])
+    // a download link cannot set Accept-Language: `lang` states the language, over the header
+    const stated = async (url: string, headers: Record<string, string> = {}) => {
+      const response = await app.inject({ url, headers })
+      expect(response.statusCode, response.body).toBe(200)
+      return parseCsvRows(response.rawPayload.toString('utf8').replace(/^\uFEFF/, '')).filter((r) => r.length > 1)
+    }
+    const inChinese = await stated(`/api/regions/${street.code}/lists/department_grids.csv?lang=zh-CN`, english)
+    for (const row of inChinese.slice(1)) expect(row[0]).toBe(zh[row.at(-1)!])
+    const inEnglish = await stated(`/api/regions/${street.code}/lists/department_grids.csv?lang=en`)
+    expect(inEnglish.slice(1).map((r) => r[0])).toEqual(data.map((r) => r[0]))
+    const refused = await app.inject({ url: `/api/regions/${street.code}/lists/department_grids.csv?lang=fr` })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('lang')
+    const xlsx = await app.inject({ url: `/api/regions/${street.code}/lists/merge_issues.xlsx` })
+    expect(xlsx.statusCode, xlsx.body).toBe(200)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
+    const sheet = workbook.worksheets[0]
+    const last = sheet.getRow(1).cellCount
+    expect([sheet.getRow(1).getCell(3).value, sheet.getRow(1).getCell(last).value]).toEqual(['部门', '部门编码'])
+    let named = 0
+    for (let r = 2; r <= sheet.rowCount; r++) {
+      const code = sheet.getRow(r).getCell(last).value
+      if (code === null || code === undefined || code === '') continue
+      expect(sheet.getRow(r).getCell(3).value).toBe(zh[String(code)])
+      named += 1
+    }
+    expect(named).toBeGreaterThan(0)
+    // the grids' export names the published unified grid too; the layer catalog names each department's layer
+    const grids = await app.inject({ url: `/api/regions/${street.code}/grids.csv`, headers: english })
+    const gridRows = parseCsvRows(grids.rawPayload.toString('utf8').replace(/^\uFEFF/, '')).filter((r) => r.length > 1)
+    expect(gridRows.find((r) => r.at(-1) === 'unified')?.[0]).toBe('Unified grid')
+    const catalog = (await app.inject('/api/layers')).json().layers as {
+      department?: string
+      title: { 'zh-CN': string; en: string }
+    }[]
+    for (const layer of catalog.filter((l) => l.department)) {
+      expect(layer.title['zh-CN']).toBe(`${zh[layer.department!]}网格`)
+      expect(layer.title.en).toBe(`${en[layer.department!]} grids`)
+    }
+  })
+
   it('shows a street official their own street only', async () => {
     const username = `place-${driver}`
     const created = await app.inject({

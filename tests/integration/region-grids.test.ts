@@ -100,6 +100,33 @@ describe.each(testDrivers())('the grids of a place on %s', (driver) => {
     expect(audit.entries.some((e) => e.action === 'export' && e.entity === 'region-grids')).toBe(true)
   })
 
+  it('names each grid’s layer in the export (zh-CN, English by Accept-Language), its code in a column of its own', async () => {
+    const exported = async (language: string) => {
+      const response = await app.inject({
+        url: `/api/regions/${streets[0].code}/grids.csv?list=all`,
+        headers: { 'accept-language': language },
+      })
+      expect(response.statusCode, response.body).toBe(200)
+      const [headers, ...rows] = parseCsvRows(response.rawPayload.toString('utf8').replace(/^\uFEFF/, ''))
+      const data = rows.filter((r) => r.length > 1)
+      return { headers, layers: data.map((r) => [r[0], r[headers.length - 1]]) }
+    }
+    const chinese = await exported('zh-CN')
+    const english = await exported('en-US,en;q=0.9,zh;q=0.5')
+    expect(chinese.headers.at(-1)).toBe('图层编码')
+    const layers = new Map(chinese.layers.map(([name, code]) => [code, name]))
+    expect(layers.get('urban')).toBe('城管')
+    expect(layers.get('governance')).toBe('综治')
+    expect(layers.get('party')).toBe('党建')
+    const inEnglish = new Map(english.layers.map(([name, code]) => [code, name]))
+    expect(inEnglish.get('urban')).toBe('Urban management')
+    expect(inEnglish.get('governance')).toBe('Comprehensive governance')
+    expect(inEnglish.get('party')).toBe('Party building')
+    // no cell a user reads as the layer is a code
+    for (const [name, code] of [...chinese.layers, ...english.layers]) expect(name).not.toBe(code)
+    expect(english.layers.map(([, code]) => code)).toEqual(chinese.layers.map(([, code]) => code))
+  })
+
   it('exports the grids outside the norm as XLSX with Chinese headers, read back', async () => {
     const list = await listOf(streets[0].code, 'list=outside_norm')
     const response = await app.inject({ url: `/api/regions/${streets[0].code}/grids.xlsx?list=outside_norm` })

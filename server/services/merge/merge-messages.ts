@@ -1,6 +1,6 @@
 // What the merge tells a person, in zh-CN first and English on Accept-Language (see plugins/language.ts).
 import type { LocalizedText } from '../../errors.ts'
-import { mergeWordsOf } from './merge-vocabulary.ts'
+import { departmentName, mergeWordsOf } from './merge-vocabulary.ts'
 
 /** Department names as the workspace shows them (the codes stay in English). */
 export const departmentNames = mergeWordsOf('departments')
@@ -13,8 +13,13 @@ const statusNames: Record<string, LocalizedText> = {
 }
 
 const zhDepartment = (code: string) => (departmentNames[code] ? `${departmentNames[code]}（${code}）` : `“${code}”`)
+/** in English too a department reads by its name, the code the request gave beside it */
+const enDepartment = (code: string) => {
+  const name = departmentName(code, 'en')
+  return name === code ? `"${code}"` : `${name} ("${code}")`
+}
 const list = (codes: string[], zh: boolean) =>
-  codes.map((c) => (zh ? zhDepartment(c) : `"${c}"`)).join(zh ? '、' : ', ')
+  codes.map((c) => (zh ? zhDepartment(c) : enDepartment(c))).join(zh ? '、' : ', ')
 
 export const mergeMessages = {
   notFound: (runId: number): LocalizedText => ({
@@ -43,7 +48,7 @@ export const mergeMessages = {
   }),
   baseDepartmentMissing: (department: string, available: string[]): LocalizedText => ({
     'zh-CN': `基准部门 ${zhDepartment(department)} 不在本次合并的图层中（字段 baseDepartment）；可选：${list(available, true)}`,
-    en: `The base department "${department}" has no layer among those merged (field baseDepartment); choose one of ${list(available, false)}`,
+    en: `The base department ${enDepartment(department)} has no layer among those merged (field baseDepartment); choose one of ${list(available, false)}`,
   }),
   noHouseholds: (departments: string[]): LocalizedText => ({
     'zh-CN': `按户数均衡合并需要户数：所选图层（${list(departments, true)}）都没有户数字段，辖区也没有人口点数据。请导入带户数的网格图层或人口点后再试（字段 strategy）`,

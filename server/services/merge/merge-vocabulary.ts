@@ -2,6 +2,7 @@
 // and the kinds of issue a merge finds. The merge's messages (merge-messages.ts), the place lists, the
 // merge-issues layer's legend and the web (GET /api/merge-runs/vocabulary) all read them from here.
 import type { LocalizedText } from '../../errors.ts'
+import { wordsIn } from '../../plugins/language.ts'
 import type { MergeIssueKind } from '../../schemas/merge.schema.ts'
 
 export const mergeVocabulary = {
@@ -35,8 +36,15 @@ export function mergeWordsOf(
   table: MergeVocabularyTable,
   language: keyof LocalizedText = 'zh-CN',
 ): Record<string, string> {
-  const labels: Record<string, LocalizedText> = mergeVocabulary[table]
-  return Object.fromEntries(Object.entries(labels).map(([code, label]) => [code, label[language]]))
+  return wordsIn(mergeVocabulary[table], language)
+}
+
+/**
+ * A department's name in `language` (what users read wherever a department is shown: the place lists,
+ * the grid exports, the layer titles); a code the vocabulary does not know reads as `otherwise`, else as itself.
+ */
+export function departmentName(code: string, language: keyof LocalizedText, otherwise?: string | null): string {
+  return mergeVocabulary.departments[code]?.[language] ?? otherwise ?? code
 }
 
 /** Every table in one language: what GET /api/merge-runs/vocabulary answers. */

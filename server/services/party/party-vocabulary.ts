@@ -2,6 +2,7 @@
 // domains, establishment and coverage modes, the units layer's categories, unit kinds, regions'
 // levels and the rules' names. The exports (party-columns.ts), the register import's word lookup
 // (party-registers-checks.ts) and the web (GET /api/party/vocabulary) all read them from here.
+import { wordsIn } from '../../plugins/language.ts'
 import type { PartyRule } from '../../schemas/party.schema.ts'
 import { ruleTexts } from './party-rule-texts.ts'
 
@@ -89,5 +90,5 @@ export type PartyVocabularyTable = keyof typeof partyVocabulary
 
 /** One table's words in one language (code → label). */
 export function wordsOf(table: PartyVocabularyTable, language: keyof Label = 'zh-CN'): Record<string, string> {
-  return Object.fromEntries(Object.entries(partyVocabulary[table]).map(([code, label]) => [code, label[language]]))
+  return wordsIn(partyVocabulary[table], language)
 }

@@ -16,7 +16,7 @@ import { type Principal, maySeePersonalData, regionPrefixOf } from '../auth/role
 import type { PartyService } from '../party/party.service.ts'
 import type { Coverage } from '../siting/siting.service.ts'
 import { centreFiguresOf, partyFiguresOf, summarizeMatches } from './place-figures.ts'
-import { PLACE_LIST_LIMIT, departmentList, issueTable, partyList, round, titles } from './place-lists.ts'
+import { type Language, PLACE_LIST_LIMIT, departmentList, issueTable, partyList, round, titles } from './place-lists.ts'
 
 /** The lists a unified grid has (the others are of regions: cells of uncovered residents, 应建未建 by region). */
 const gridLists: readonly PlaceListName[] = ['department_grids', 'merge_issues', 'party_orgs', 'units']
@@ -57,7 +57,7 @@ export class GridPlaceService {
    * and centre coverage inside it, the party organizations and units in it (as the coverage figures
    * assign them), the department grids whose best match it is (IoU), and the merge issues touching it.
    */
-  async grid(code: string, principal: Principal | undefined): Promise<GridPlace> {
+  async grid(code: string, principal: Principal | undefined, language: Language): Promise<GridPlace> {
     const grid = await this.gridOf(code, principal)
     const held = principal ? regionPrefixOf(principal.scope) : null
     const scope: RegionScope = { regionPrefix: held ?? undefined }
@@ -105,7 +105,13 @@ export class GridPlaceService {
       partyCoverage: partyFiguresOf(
         partyCoverage.rows.find((r) => r.level === 'grid' && r.code === grid.code && !r.remainder),
       ),
-      departments: { published: true, layers: summarizeMatches(matches.filter((m) => m.unifiedCode === grid.code)) },
+      departments: {
+        published: true,
+        layers: summarizeMatches(
+          matches.filter((m) => m.unifiedCode === grid.code),
+          language,
+        ),
+      },
       mergeIssues: run ? { runId: run.id, total: issues.length, byKind } : null,
     }
   }
@@ -116,6 +122,7 @@ export class GridPlaceService {
     list: PlaceListName,
     query: PlaceListQuery,
     principal: Principal | undefined,
+    language: Language,
   ): Promise<PlaceList> {
     if (!gridLists.includes(list))
       throw new InvalidInputError(
@@ -131,7 +138,7 @@ export class GridPlaceService {
       const rows = (await this.sources.departmentMatches(grid.communityCode)).filter(
         (r) => r.unifiedCode === grid.code && (query.department === undefined || r.department === query.department),
       )
-      return departmentList(this.db, base, rows, scope)
+      return departmentList(this.db, base, rows, scope, language)
     }
     const run = await this.sources.issueRun()
     const issues = (run ? await findGridIssues(this.db, run.id, grid.id) : []).filter(
@@ -139,7 +146,10 @@ export class GridPlaceService {
     )
     return {
       ...base,
-      ...issueTable(issues.slice(0, PLACE_LIST_LIMIT).map((issue) => ({ ...issue, community: grid.communityName }))),
+      ...issueTable(
+        issues.slice(0, PLACE_LIST_LIMIT).map((issue) => ({ ...issue, community: grid.communityName })),
+        language,
+      ),
       total: issues.length,
       truncated: issues.length > PLACE_LIST_LIMIT,
     }

@@ -4,7 +4,8 @@ import type { DepartmentMatchRow } from '../../db/repositories/place.repository.
 import type { PartyCoverage } from '../../schemas/party.schema.ts'
 import type { CentreCoverage, PlaceFigures } from '../../schemas/place.schema.ts'
 import type { CoverageFigures } from '../siting/siting.service.ts'
-import { round } from './place-lists.ts'
+import { departmentName } from '../merge/merge-vocabulary.ts'
+import { type Language, round } from './place-lists.ts'
 
 /** A department grid is well matched when this share of its area lies in one unified grid. */
 const WELL_MATCHED = 0.9
@@ -34,8 +35,11 @@ export function centreFiguresOf(figures: CoverageFigures | undefined): CentreCov
   }
 }
 
-/** Per department: grids, area, the area share matching one unified grid, mean IoU, well matched. */
-export function summarizeMatches(rows: readonly DepartmentMatchRow[]): PlaceFigures['departments']['layers'] {
+/** Per department (named in `language`): grids, area, the area share matching one unified grid, mean IoU, well matched. */
+export function summarizeMatches(
+  rows: readonly DepartmentMatchRow[],
+  language: Language,
+): PlaceFigures['departments']['layers'] {
   const byDepartment = new Map<string, DepartmentMatchRow[]>()
   for (const row of rows) {
     const own = byDepartment.get(row.department)
@@ -47,7 +51,7 @@ export function summarizeMatches(rows: readonly DepartmentMatchRow[]): PlaceFigu
     const matched = own.reduce((sum, r) => sum + r.areaM2 * r.share, 0)
     return {
       department,
-      name: own[0].departmentName,
+      name: departmentName(department, language, own[0].departmentName),
       grids: own.length,
       areaKm2: round(area / 1e6, 3),
       matchedShare: area > 0 ? Math.min(1, round(matched / area, 4)) : 0,

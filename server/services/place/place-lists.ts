@@ -7,8 +7,9 @@ import { type DepartmentMatchRow, findPlaceOrgs, findPlaceUnits } from '../../db
 import { findRegions } from '../../db/repositories/regions.repository.ts'
 import type { RegionScope } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
+import type { LocalizedText } from '../../errors.ts'
 import type { PlaceList, PlaceListName, PlaceListQuery } from '../../schemas/place.schema.ts'
-import { mergeWordsOf } from '../merge/merge-vocabulary.ts'
+import { departmentName, mergeWordsOf } from '../merge/merge-vocabulary.ts'
 import { wordsOf } from '../party/party-vocabulary.ts'
 
 /** Uncovered residents are added up in cells of this many metres, at most this many cells listed. */
@@ -19,6 +20,9 @@ export const PLACE_LIST_LIMIT = 1000
 
 const coverageModes = wordsOf('coverageModes')
 const issueKindNames = mergeWordsOf('issueKinds')
+
+/** The language a list's department names are in (the request's: zh-CN, or English by Accept-Language). */
+export type Language = keyof LocalizedText
 
 export const titles: Record<PlaceListName, string> = {
   merge_issues: '多网合一问题',
@@ -90,8 +94,8 @@ export interface IssueListRow {
   note: string | null
   bbox: Bbox
 }
-/** Merge issues: the same columns for a region's and a grid's. */
-export const issueTable = (issues: IssueListRow[]): Pick<PlaceList, 'columns' | 'rows'> => ({
+/** Merge issues: the same columns for a region's and a grid's (the department by name, its code last). */
+export const issueTable = (issues: IssueListRow[], language: Language): Pick<PlaceList, 'columns' | 'rows'> => ({
   columns: [
     text('kind', '问题类型'),
     text('community', '社区'),
@@ -99,15 +103,17 @@ export const issueTable = (issues: IssueListRow[]): Pick<PlaceList, 'columns' | 
     number('areaM2', '面积（平方米）'),
     number('grids', '涉及网格数'),
     text('note', '说明'),
+    text('departmentCode', '部门编码'),
   ],
   rows: issues.map((issue) => ({
     cells: [
       issueKindNames[issue.kind] ?? issue.kind,
       issue.community,
-      issue.department,
+      issue.department === null ? null : departmentName(issue.department, language),
       Math.round(issue.areaM2),
       issue.grids,
       issue.note,
+      issue.department,
     ],
     bbox: issue.bbox,
   })),
@@ -136,12 +142,16 @@ export async function communityNames(db: Kysely<Tables>, scope: RegionScope): Pr
   return new Map(regions.map((r) => [r.code, r.name]))
 }
 
-/** Department grids against their best-matching unified grid, each with its community's name. */
+/**
+ * Department grids against their best-matching unified grid, each with its community's name and its
+ * department's (in `language`; the department's code in a column of its own, last).
+ */
 export async function departmentList(
   db: Kysely<Tables>,
   base: ListBase,
   rows: DepartmentMatchRow[],
   scope: RegionScope,
+  language: Language,
 ): Promise<PlaceList> {
   const names = await communityNames(db, scope)
   return {
@@ -155,10 +165,11 @@ export async function departmentList(
       text('unifiedCode', '最匹配的全科网格'),
       share('share', '落在该全科网格内的面积占比'),
       share('iou', '交并比（IoU）'),
+      text('departmentCode', '部门编码'),
     ],
     rows: rows.slice(0, PLACE_LIST_LIMIT).map((row) => ({
       cells: [
-        row.departmentName,
+        departmentName(row.department, language, row.departmentName),
         row.code,
         row.name,
         row.communityCode ? (names.get(row.communityCode) ?? row.communityCode) : null,
@@ -166,6 +177,7 @@ export async function departmentList(
         row.unifiedCode,
         round(row.share, 4),
         round(row.iou, 4),
+        row.department,
       ],
       bbox: row.bbox,
     })),

@@ -23,6 +23,7 @@ import type { Coverage, SitingService } from '../siting/siting.service.ts'
 import { GridPlaceService } from './grid-place.service.ts'
 import { centreFiguresOf, partyFiguresOf, summarizeMatches } from './place-figures.ts'
 import {
+  type Language,
   PLACE_LIST_LIMIT,
   UNCOVERED_CELL_LIMIT,
   UNCOVERED_CELL_M,
@@ -132,7 +133,8 @@ export class PlaceService {
     this.matches.clear()
   }
 
-  async figures(code: string, principal: Principal | undefined): Promise<PlaceFigures> {
+  /** A region's figures, its departments named in `language`. */
+  async figures(code: string, principal: Principal | undefined, language: Language = 'zh-CN'): Promise<PlaceFigures> {
     const place = await this.placeOf(code, principal)
     const { party, merge } = this.capabilities
     const [centres, partyCoverage, matches, run] = await Promise.all([
@@ -148,14 +150,14 @@ export class PlaceService {
       code: place.code,
       centreCoverage: centreFiguresOf(centres.totals),
       partyCoverage: partyFiguresOf(own),
-      departments: { published, layers: summarizeMatches(matches) },
+      departments: { published, layers: summarizeMatches(matches, language) },
       mergeIssues: run && issues ? { runId: run.id, total: issues.total, byKind: issues.byKind } : null,
     }
   }
 
   /** A published unified grid as a place (grid-place.service.ts). */
-  grid(code: string, principal: Principal | undefined): Promise<GridPlace> {
-    return this.grids.grid(code, principal)
+  grid(code: string, principal: Principal | undefined, language: Language = 'zh-CN'): Promise<GridPlace> {
+    return this.grids.grid(code, principal, language)
   }
 
   async list(
@@ -163,8 +165,9 @@ export class PlaceService {
     list: PlaceListName,
     query: PlaceListQuery,
     principal: Principal | undefined,
+    language: Language = 'zh-CN',
   ): Promise<PlaceList> {
-    if (code.length === 15) return this.grids.list(code, list, query, principal)
+    if (code.length === 15) return this.grids.list(code, list, query, principal, language)
     const place = await this.placeOf(code, principal)
     const base = { list, code: place.code, title: titles[list] }
     if (list === 'party_orgs' || list === 'units') return partyList(this.db, base, place.prefix, query)
@@ -172,7 +175,7 @@ export class PlaceService {
       const rows = (await this.departmentMatches(place.prefix)).filter(
         (r) => query.department === undefined || r.department === query.department,
       )
-      return departmentList(this.db, base, rows, place.scope)
+      return departmentList(this.db, base, rows, place.scope, language)
     }
     if (list === 'merge_issues') {
       const run = await this.issueRun()
@@ -189,7 +192,12 @@ export class PlaceService {
         community: issue.communityCode ? (names.get(issue.communityCode) ?? issue.communityCode) : null,
         grids: issue.gridIds.length,
       }))
-      return { ...base, ...issueTable(rows), total: found.total, truncated: found.total > found.issues.length }
+      return {
+        ...base,
+        ...issueTable(rows, language),
+        total: found.total,
+        truncated: found.total > found.issues.length,
+      }
     }
     if (list === 'uncovered_residents') {
       const found = await this.capabilities.siting.uncoveredCells(
@@ -217,14 +225,15 @@ export class PlaceService {
     }
   }
 
-  /** A list as a table with its Chinese headers, for CSV and XLSX. */
+  /** A list as a table with its Chinese headers, for CSV and XLSX (departments named in `language`). */
   async table(
     code: string,
     list: PlaceListName,
     query: PlaceListQuery,
     principal: Principal | undefined,
+    language: Language = 'zh-CN',
   ): Promise<Table & { code: string }> {
-    const found = await this.list(code, list, query, principal)
+    const found = await this.list(code, list, query, principal, language)
     return {
       code: found.code,
       title: found.title,

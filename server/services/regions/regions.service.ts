@@ -23,6 +23,8 @@ import type {
 import { maskPersonal } from '../../db/mask.ts'
 import { type Principal, maySeePersonalData, regionPrefixOf } from '../auth/roles.ts'
 import type { Table } from '../../types/table.ts'
+import type { LocalizedText } from '../../errors.ts'
+import { departmentName } from '../merge/merge-vocabulary.ts'
 
 /** Grids by households in steps of this many, the last bin open-ended. */
 const HISTOGRAM_STEP = 100
@@ -117,9 +119,18 @@ export class RegionService {
     return { grids }
   }
 
-  /** A list as a table with Chinese headers, for CSV and XLSX. */
-  async tableOfGrids(code: string, query: RegionGridsQuery, principal: Principal | undefined): Promise<Table> {
+  /**
+   * A list as a table with Chinese headers, for CSV and XLSX: each grid's layer by name (a department's
+   * in `language`), its code (`unified` or the department's) in a column of its own, last.
+   */
+  async tableOfGrids(
+    code: string,
+    query: RegionGridsQuery,
+    principal: Principal | undefined,
+    language: keyof LocalizedText = 'zh-CN',
+  ): Promise<Table> {
     const { grids } = await this.listGrids(code, query, principal)
+    const unified = language === 'en' ? 'Unified grid' : '全科网格'
     return {
       title: listTitles[query.list ?? 'all'],
       headers: [
@@ -134,9 +145,10 @@ export class RegionService {
         '超出标准',
         '网格长',
         '专职网格员',
+        '图层编码',
       ],
       rows: grids.map((g) => [
-        g.layer === 'unified' ? '全科网格' : g.layer,
+        g.layer === 'unified' ? unified : departmentName(g.layer, language),
         g.code,
         g.name,
         g.streetName,
@@ -147,6 +159,7 @@ export class RegionService {
         g.outsideNorm,
         g.chiefName,
         g.fullTimeWorkers,
+        g.layer,
       ]),
     }
   }

@@ -10,7 +10,7 @@ import {
 } from '../../db/repositories/layers.repository.ts'
 import type { LayerStyle } from '../../schemas/layers.schema.ts'
 import type { MergeIssueKind } from '../../schemas/merge.schema.ts'
-import { mergeVocabulary } from '../merge/merge-vocabulary.ts'
+import { departmentName, mergeVocabulary } from '../merge/merge-vocabulary.ts'
 import { type Layer, type LayerEntry, item, text, tilesOf } from './layer-registry-entry.ts'
 
 const regionFields = {
@@ -192,7 +192,10 @@ export function gridLayer(department: ActiveDepartmentLayer, defaultVisible = tr
   const id = `grids-${department.department}`
   return {
     id,
-    title: text(`${department.name}网格`, `${department.department} grids`),
+    title: text(
+      `${departmentName(department.department, 'zh-CN', department.name)}网格`,
+      `${departmentName(department.department, 'en', department.name)} grids`,
+    ),
     group: 'grid',
     geometryType: 'polygon',
     tiles: tilesOf(id),

@@ -56,6 +56,9 @@ export function gridSource(code: string, query: RegionGridsQuery, title: string)
   }
 }
 
+/** Columns the exports carry for machines (a department's code beside its name): not shown in the panel. */
+const machineColumns = new Set(['departmentCode'])
+
 /** The items behind a place figure: merge issues, uncovered residents, 应建未建 units, department grids. */
 export function placeListSource(code: string, list: PlaceListName, query: PlaceListQuery, title: string): ListSource {
   return {
@@ -63,13 +66,16 @@ export function placeListSource(code: string, list: PlaceListName, query: PlaceL
     title,
     load: async (signal) => {
       const found = await fetchPlaceList(code, list, query, signal)
+      const shown = found.columns.flatMap((c, i) => (machineColumns.has(c.key) ? [] : [i]))
       return {
-        columns: found.columns.map((c) => ({
-          key: c.key,
-          label: t.placeFigures.columns[c.key] ?? c.header,
-          type: c.type,
-        })),
-        rows: found.rows,
+        columns: shown
+          .map((i) => found.columns[i])
+          .map((c) => ({
+            key: c.key,
+            label: t.placeFigures.columns[c.key] ?? c.header,
+            type: c.type,
+          })),
+        rows: found.rows.map((row) => ({ ...row, cells: shown.map((i) => row.cells[i]) })),
         total: found.total,
         truncated: found.truncated,
       }

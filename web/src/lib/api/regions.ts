@@ -1,3 +1,4 @@
+import { locale } from '../i18n/index.ts'
 import { request } from './client.ts'
 import type {
   GridPlace,
@@ -40,9 +41,12 @@ export const gridListQuery = (query: RegionGridsQuery | PlaceListQuery) =>
   new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined) as [string, string][]).toString()
 export const fetchGridList = (code: string, query: RegionGridsQuery, signal?: AbortSignal) =>
   request<RegionGridList>('GET', `/api/regions/${code}/grids?${gridListQuery(query)}`, { signal })
-/** The list as a file (the server audits the export and keeps it inside the caller's scope). */
+/**
+ * The list as a file (the server audits the export and keeps it inside the caller's scope), in the
+ * page's language: a download link cannot send Accept-Language, `lang` says it.
+ */
 export const gridExportUrl = (code: string, query: RegionGridsQuery, format: 'csv' | 'xlsx') =>
-  `/api/regions/${code}/grids.${format}?${gridListQuery(query)}`
+  `/api/regions/${code}/grids.${format}?${gridListQuery({ ...query, lang: locale })}`
 /** A published unified grid as a place (its 15-digit code): where it lies, its figures. */
 export const fetchGridPlace = (code: string, signal?: AbortSignal) =>
   request<GridPlace>('GET', `/api/unified-grids/${code}`, { signal })
@@ -50,6 +54,6 @@ export const fetchPlaceFigures = (code: string, signal?: AbortSignal) =>
   request<PlaceFigures>('GET', `/api/regions/${code}/place-figures`, { signal })
 export const fetchPlaceList = (code: string, list: PlaceListName, query: PlaceListQuery, signal?: AbortSignal) =>
   request<PlaceList>('GET', `/api/regions/${code}/lists/${list}?${gridListQuery(query)}`, { signal })
-/** A place list as a file (audited by the server, inside the caller's scope). */
+/** A place list as a file (audited by the server, inside the caller's scope), in the page's language as above. */
 export const placeExportUrl = (code: string, list: PlaceListName, query: PlaceListQuery, format: 'csv' | 'xlsx') =>
-  `/api/regions/${code}/lists/${list}.${format}?${gridListQuery(query)}`
+  `/api/regions/${code}/lists/${list}.${format}?${gridListQuery({ ...query, lang: locale })}`
