@@ -6,23 +6,24 @@ import { createRandom } from '../../data/district/random.ts'
 const random = (seed: number): (() => number) => createRandom(seed).next
 
 /**
- * A clustered city: `n` demand points (1–20 residents each) in blobs of 150–1,200 m spread whose
- * sizes follow a heavy tail, over a square whose side grows with √n (≈ 8 km at 10,000 points, 40 km
- * at 1,000,000); `m` candidates, 70 % near a random resident, 30 % anywhere.
+ * A clustered city: `n` demand points (1–20 residents each) in blobs whose spread is drawn from
+ * `spread` (default 150–1,200 m) and whose sizes follow a heavy tail, over a square whose side grows
+ * with √n (≈ 8 km at 10,000 points, 40 km at 1,000,000); `m` candidates, 70 % near a random
+ * resident, 30 % anywhere.
  */
-export function generateCity(seed: number, n: number, m: number) {
+export function generateCity(seed: number, n: number, m: number, spread: readonly [number, number] = [150, 1200]) {
   const next = random(seed)
   const side = 8000 * Math.sqrt(n / 10_000) ** 0.7
   const clusters = Math.max(20, Math.round(Math.sqrt(n) / 2))
   const cx = new Float64Array(clusters)
   const cy = new Float64Array(clusters)
-  const spread = new Float64Array(clusters)
+  const blob = new Float64Array(clusters)
   const cumulative = new Float64Array(clusters)
   let total = 0
   for (let c = 0; c < clusters; c++) {
     cx[c] = next() * side
     cy[c] = next() * side
-    spread[c] = 150 + next() * 1050
+    blob[c] = spread[0] + next() * (spread[1] - spread[0])
     total += 1 / (0.05 + next()) ** 1.2
     cumulative[c] = total
   }
@@ -39,8 +40,8 @@ export function generateCity(seed: number, n: number, m: number) {
       if (cumulative[mid] < target) lo = mid + 1
       else hi = mid
     }
-    x[i] = cx[lo] + gaussian() * spread[lo]
-    y[i] = cy[lo] + gaussian() * spread[lo]
+    x[i] = cx[lo] + gaussian() * blob[lo]
+    y[i] = cy[lo] + gaussian() * blob[lo]
     weight[i] = 1 + Math.floor(next() * 20)
   }
   const candidates = { x: new Float64Array(m), y: new Float64Array(m), radius: 500 }

@@ -16,10 +16,15 @@
 //                                exact part did not run; default 20)
 //   BENCH_SITING_BEST_KNOWN=101:51210,102:47374  best values known per seed from elsewhere (a longer
 //                                solve, CBC), used when above what the exact solve of this run found
-//   BENCH_SITING_CBC_SECONDS=300 also solve each 10,000 × 1,000 instance with COIN-OR cbc (when the
+//   BENCH_SITING_EXACT_SEEDS=20  instances of the 10,000 × 1,000 exact sample (seeds 101, 102, …)
+//   BENCH_SITING_SPREAD=150,1200 the sample's blob spread in metres (default: the class of every part;
+//                                80,400 = compact residential blocks)
+//   BENCH_SITING_CBC_SECONDS=30  also solve each 10,000 × 1,000 instance with COIN-OR cbc (when the
 //                                `cbc` program is installed: a development reference, not a product
 //                                dependency) within this many CPU seconds, as the native reference;
 //                                off by default (it takes minutes; tests/bench/siting-cbc.ts alone)
+//   BENCH_SITING_CBC_GAP=0.001   cbc's relative gap (default the target's; 0 proves optima for the
+//                                quality part)
 import { join } from 'node:path'
 import { reduceCoverage } from '../../server/services/siting/coverage-reduction.ts'
 import { type CoverageMatrix, asCoverageMatrix, buildCoverageSets } from '../../server/services/siting/coverage-sets.ts'
@@ -38,7 +43,7 @@ import {
   findCatchmentPairs,
 } from '../../server/services/siting/walking-areas.ts'
 import { buildWalkingGraph, snapPoints } from '../../server/services/siting/walking-graph.ts'
-import { median, percentile, printTable } from './stats.ts'
+import { median, percentile, printRow, printTable } from './stats.ts'
 import { createRandom } from '../../data/district/random.ts'
 import { runCbc, writeMaximalCoveringLp } from './siting-cbc.ts'
 import { generateCity } from './siting-city.ts'
@@ -48,6 +53,9 @@ const capSeconds = Number(process.env.BENCH_SITING_CAP_SECONDS ?? 60)
 const smallCapSeconds = Number(process.env.BENCH_SITING_SMALL_CAP_SECONDS ?? 2)
 const qualityCapSeconds = Number(process.env.BENCH_SITING_QUALITY_CAP_SECONDS ?? 20)
 const cbcSeconds = Number(process.env.BENCH_SITING_CBC_SECONDS ?? 0)
+const cbcGap = Number(process.env.BENCH_SITING_CBC_GAP ?? 0.001)
+const exactSeeds = Number(process.env.BENCH_SITING_EXACT_SEEDS ?? 20)
+const spread = (process.env.BENCH_SITING_SPREAD ?? '150,1200').split(',').map(Number) as [number, number]
 const scale = Number(process.env.BENCH_SITING_SCALE ?? 1)
 const sized = (count: number) => Math.max(50, Math.round(count * scale))
 
@@ -184,7 +192,7 @@ async function benchQuality(rows: (string | number)[][]): Promise<void> {
   const pct = (short: number) => `${(short * 100).toFixed(2)} %`
   const worst = { greedy: 0, fast: 0 }
   for (const seed of [101, 102, 103]) {
-    const { demand, candidates } = generateCity(seed, sized(10_000), sized(1000))
+    const { demand, candidates } = generateCity(seed, sized(10_000), sized(1000), spread)
     const reduced = reduceCoverage(buildCoverageSets(demand, candidates))
     let reference = exactReferences.get(seed)
     if (!reference) {
@@ -238,84 +246,115 @@ async function benchQuality(rows: (string | number)[][]): Promise<void> {
   ])
 }
 
+/** One exact 10,000 × 1,000 solve of the sample, ours and (when run) cbc's. */
+interface SampleSolve {
+  seed: number
+  ms: number
+  proven: boolean
+  gap: number
+  nodes: number | undefined
+  cbc?: { cpuMs: number; proven: boolean; objective: number; nodes: number }
+}
+
+/**
+ * The exact target on a sample of the clustered class (seeds 101, 102, …): how many instances the
+ * exact solver proves within 0.1 % inside the time limit, the gaps it leaves on the others, and, when
+ * `cbc` runs, the native reference on the same instances and the same gap: how many it proves within
+ * 1 s, 2 s and its cap. A sample, not three seeds: how hard an instance is varies across the class
+ * more than any solver's speed (the LP bound alone proves some; on others it lies 0.3–0.9 % above
+ * the optimum and only long branching closes it).
+ */
 async function benchExactTenThousand(rows: (string | number)[][]): Promise<void> {
-  const solve: number[] = []
   const build: number[] = []
   const greedyMs: number[] = []
-  const statuses: string[] = []
-  const gaps: number[] = []
+  const sample: SampleSolve[] = []
   let size = ''
-  const cbc: { ms: number; note: string }[] = []
   let cbcMissing = false
   // Warm the solver's code once (JIT): a one-off per process, not part of a solve.
   {
     const warm = generateCity(999, 2000, 200)
     await solveMaximalCoveringExact(reduceCoverage(buildCoverageSets(warm.demand, warm.candidates)), 5)
   }
-  for (let seed = 1; seed <= repeats; seed++) {
-    const { demand, candidates } = generateCity(100 + seed, sized(10_000), sized(1000))
+  for (let seed = 101; seed < 101 + exactSeeds; seed++) {
+    const { demand, candidates } = generateCity(seed, sized(10_000), sized(1000), spread)
     const prepared = time(() => reduceCoverage(buildCoverageSets(demand, candidates)))
     build.push(prepared.ms)
     const reduced = prepared.value
     size = `${reduced.rowWeight.length.toLocaleString()} rows × ${reduced.candidateCount} candidates after reduction`
-    const greedy = time(() => solveMaximalCoveringGreedy(reduced, 20))
-    greedyMs.push(greedy.ms)
+    greedyMs.push(time(() => solveMaximalCoveringGreedy(reduced, 20)).ms)
     const exact = await timeAsync(() =>
       solveMaximalCoveringExact(reduced, 20, { timeLimitSeconds: smallCapSeconds, relativeGap: 0.001 }),
     )
-    solve.push(exact.ms)
-    statuses.push(
-      `${exact.value.status}/${exact.value.returned}/${exact.value.boundSource}` +
-        (exact.value.search ? ` ${exact.value.search.nodes} nodes` : ''),
-    )
-    gaps.push(exact.value.gap)
-    // The native reference on the same instance (same model: merged rows; gap 0, so an optimum it proves is exact).
-    let cbcOptimum: number | undefined
+    const solve: SampleSolve = {
+      seed,
+      ms: exact.ms,
+      proven: exact.value.status === 'optimal',
+      gap: exact.value.gap,
+      nodes: exact.value.search?.nodes,
+    }
+    // The native reference on the same instance: same model (merged rows), same gap.
+    let reference = {
+      objective: exact.value.objective,
+      bound: exact.value.bestBound,
+      optimal: solve.proven && solve.gap === 0,
+    }
     if (cbcSeconds > 0 && !cbcMissing) {
-      const run = runCbc(writeMaximalCoveringLp(reduced, 20, `seed-${100 + seed}`), 0, cbcSeconds)
+      const run = runCbc(writeMaximalCoveringLp(reduced, 20, `seed-${seed}`), cbcGap, cbcSeconds)
       if (!run) cbcMissing = true
       else {
-        cbc.push({
-          ms: run.cpuSeconds * 1000,
-          note: `seed ${100 + seed}: ${run.status}, ${run.objective} (bound ${run.bound}), ${run.nodes} nodes`,
-        })
-        if (run.status.startsWith('Optimal')) cbcOptimum = run.objective
+        const proven = run.status.startsWith('Optimal')
+        solve.cbc = { cpuMs: run.cpuSeconds * 1000, proven, objective: run.objective, nodes: run.nodes }
+        // the quality part's reference: cbc's optimum when it proved one at gap 0
+        if (proven && cbcGap === 0) reference = { objective: run.objective, bound: run.objective, optimal: true }
+        else if (run.objective > reference.objective) reference = { ...reference, objective: run.objective }
       }
     }
-    // the quality part's reference: cbc's proven optimum when it has one, else this solve's figures
-    exactReferences.set(
-      100 + seed,
-      cbcOptimum !== undefined
-        ? { objective: cbcOptimum, bound: cbcOptimum, optimal: true }
-        : { objective: exact.value.objective, bound: exact.value.bestBound, optimal: exact.value.status === 'optimal' },
-    )
+    exactReferences.set(seed, reference)
+    sample.push(solve)
+    printRow([
+      `  seed ${seed}`,
+      `ours ${solve.ms.toFixed(0)} ms, ${solve.proven ? 'proven' : 'open'}, gap ${(solve.gap * 100).toFixed(3)} %, ${solve.nodes ?? 0} nodes`,
+      solve.cbc
+        ? `cbc ${(solve.cbc.cpuMs / 1000).toFixed(2)} s CPU, ${solve.cbc.proven ? 'proven' : 'stopped'}, ${solve.cbc.objective}, ${solve.cbc.nodes} nodes`
+        : '',
+    ])
   }
-  rows.push(['exact 10,000 × 1,000: coverage sets + reduction', ...stat(build), '—', size])
+  const proven = sample.filter((s) => s.proven)
+  const gaps = sample.map((s) => s.gap * 100)
+  const spreadNote = spread[0] === 150 && spread[1] === 1200 ? '' : `, blobs ${spread[0]}–${spread[1]} m`
+  rows.push([`exact 10,000 × 1,000${spreadNote}: coverage sets + reduction`, ...stat(build), '—', size])
   rows.push([
-    'exact 10,000 × 1,000, k = 20, 500 m: Lagrangian + branch and bound',
-    ...stat(solve),
-    median(solve) / median(greedyMs),
-    `≤ 2,000 ms at gap ≤ 0.1 %; cap ${smallCapSeconds} s; gaps ${gaps.map((g) => (g * 100).toFixed(2)).join(' / ')} %; ${statuses.join(', ')}`,
+    `exact 10,000 × 1,000, k = 20, 500 m${spreadNote}: Lagrangian + branch and bound, ${sample.length} instances`,
+    ...stat(sample.map((s) => s.ms)),
+    median(sample.map((s) => s.ms)) / median(greedyMs),
+    `target: proven within 0.1 % in ≤ ${(smallCapSeconds * 1000).toLocaleString()} ms: ${proven.length} of ${sample.length} (median ${proven.length > 0 ? median(proven.map((s) => s.ms)).toFixed(0) : '—'} ms); gap left median ${median(gaps).toFixed(2)} %, p95 ${percentile(gaps, 95).toFixed(2)} %, max ${Math.max(...gaps).toFixed(2)} %`,
   ])
-  rows.push(['  reference: lazy greedy on the same instance', ...stat(greedyMs), 1, '—'])
-  if (cbcSeconds > 0)
-    rows.push(
-      cbcMissing
-        ? [
-            '  native reference: cbc',
-            0,
-            '—',
-            '—',
-            '—',
-            'skipped: the cbc program is not installed (apt-get install coinor-cbc)',
-          ]
-        : [
-            '  native reference: cbc to optimality (CPU seconds, 1 thread)',
-            ...stat(cbc.map((c) => c.ms)),
-            median(solve) / median(cbc.map((c) => c.ms)),
-            cbc.map((c) => c.note).join('; '),
-          ],
-    )
+  rows.push(['  reference: lazy greedy on the same instances', ...stat(greedyMs), 1, '—'])
+  if (cbcSeconds <= 0) return
+  if (cbcMissing) {
+    rows.push([
+      '  native reference: cbc',
+      0,
+      '—',
+      '—',
+      '—',
+      'skipped: the cbc program is not installed (apt-get install coinor-cbc)',
+    ])
+    return
+  }
+  const cbcMs = sample.map((s) => s.cbc!.cpuMs)
+  const within = (limitMs: number) => sample.filter((s) => s.cbc!.proven && s.cbc!.cpuMs <= limitMs)
+  const cbcWithinCap = within(smallCapSeconds * 1000)
+  // the instances cbc proves within the time limit that ours does not (none: ours matches the reference)
+  const missed = cbcWithinCap.filter((s) => !s.proven).map((s) => s.seed)
+  const both = sample.filter((s) => s.proven && s.cbc!.proven)
+  rows.push([
+    `  native reference: cbc to ${(cbcGap * 100).toFixed(1)} % (CPU, 1 thread, cap ${cbcSeconds} s)`,
+    ...stat(cbcMs),
+    both.length > 0 ? median(both.map((s) => s.ms / s.cbc!.cpuMs)) : '—',
+    `proven within 1 s: ${within(1000).length}, within ${smallCapSeconds} s: ${cbcWithinCap.length}, within its cap: ${within(cbcSeconds * 1000).length} of ${sample.length}; ` +
+      `of those within ${smallCapSeconds} s ours proves ${cbcWithinCap.length - missed.length}${missed.length > 0 ? ` (not seeds ${missed.join(', ')})` : ''}; ratio: median ours ÷ cbc where both prove`,
+  ])
 }
 
 async function benchExactLarge(rows: (string | number)[][]): Promise<void> {
