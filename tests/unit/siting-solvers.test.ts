@@ -3,7 +3,11 @@ import { InvalidInputError } from '../../server/errors.ts'
 import { reduceCoverage } from '../../server/services/siting/coverage-reduction.ts'
 import { buildCoverageSets, coverageSetsFromPairs } from '../../server/services/siting/coverage-sets.ts'
 import { solveMaximalCoveringExact, solveSetCoveringExact } from '../../server/services/siting/exact.ts'
-import { coverageValue, solveMaximalCoveringLagrangian } from '../../server/services/siting/lagrangian.ts'
+import {
+  coverageValue,
+  rootIterations,
+  solveMaximalCoveringLagrangian,
+} from '../../server/services/siting/lagrangian.ts'
 import { interchangeSearch } from '../../server/services/siting/interchange.ts'
 import {
   solveMaximalCoveringGreedy,
@@ -239,6 +243,43 @@ describe('maximal covering by Lagrangian bound and branch and bound', () => {
       expect(exact.objective).toBeGreaterThanOrEqual(exact.greedy.newlyCoveredWeight)
     }
     expect(branched).toBe(true)
+  })
+
+  it('gives the root a fixed number of subgradient steps however long the limit, the nodes going on from there', () => {
+    const next = random(7)
+    const n = 5000
+    const demand = {
+      x: Float64Array.from({ length: n }, () => next() * 5000),
+      y: Float64Array.from({ length: n }, () => next() * 5000),
+      weight: Float64Array.from({ length: n }, () => 1 + Math.floor(next() * 20)),
+    }
+    const m = 300
+    const candidates = {
+      x: Float64Array.from({ length: m }, () => next() * 5000),
+      y: Float64Array.from({ length: m }, () => next() * 5000),
+      radius: 600,
+    }
+    const reduced = reduceCoverage(buildCoverageSets(demand, candidates))
+    // no deadline and a zero gap: only the step count ends the root here
+    const root = solveMaximalCoveringLagrangian(reduced, 10, {
+      relativeGap: 0,
+      deadline: Infinity,
+      start: [],
+      maxNodes: 1,
+    })
+    expect(root.nodes).toBe(1)
+    expect(root.iterations).toBe(rootIterations)
+    expect(root.rootBound).toBeGreaterThanOrEqual(root.value)
+    // and the search past the root lowers the bound further
+    const deeper = solveMaximalCoveringLagrangian(reduced, 10, {
+      relativeGap: 0,
+      deadline: Infinity,
+      start: [],
+      maxNodes: 30,
+    })
+    expect(deeper.iterations).toBeGreaterThan(rootIterations)
+    expect(deeper.bound).toBeLessThanOrEqual(root.rootBound)
+    expect(deeper.bound).toBeGreaterThanOrEqual(deeper.value)
   })
 
   it('stops at its deadline with a valid bound and an answer no worse than its start', () => {

@@ -87,7 +87,7 @@ const localSearchCapMs = 200
  * the proofs off 1.5–2.5× against 1,000 (the search proves them at 0.6–3.7 s instead of 1–4.8 s);
  * within a 2 s limit the root stops near 1,000 steps on its time share anyway.
  */
-const rootIterations = 1000
+export const rootIterations = 1000
 
 /** Solves maximal covering on the reduced instance by Lagrangian bound + branch and bound. */
 export function solveMaximalCoveringLagrangian(
