@@ -295,6 +295,10 @@ export async function failInterruptedImports(db: Db): Promise<number> {
     .deleteFrom('import_staging')
     .where('import_run_id', 'not in', db.selectFrom('import_runs').select('id').where('status', '=', 'running'))
     .execute()
+  await db
+    .deleteFrom('import_staging_parts')
+    .where('import_run_id', 'not in', db.selectFrom('import_runs').select('id').where('status', '=', 'running'))
+    .execute()
   return rows.length
 }
 
