@@ -303,4 +303,22 @@ describe.each(testDrivers())('a huge grid checked on an engine thread on %s', (d
     expect(sent.length).toBe(2)
     expect(Math.max(...sent)).toBeLessThan(4096)
   })
+
+  it('stores a huge grid read from CSV (WKT, read in steps) as the same grid read from GeoJSON', async () => {
+    const [big] = grids
+    const wkt = `POLYGON((${big.ring.map(([x, y]) => `${x} ${y}`).join(', ')}))`
+    const csv = {
+      name: 'huge.csv',
+      data: new TextEncoder().encode(`code,households,wkt\n${big.code},${big.households},"${wkt}"\n`),
+    }
+    const fromCsv = await offThread.importGridLayer({ file: csv, department: 'urban', dryRun: false })
+    const fromGeoJson = await offThread.importGridLayer({
+      file: fileOf('huge-one.geojson', [big]),
+      department: 'urban',
+      dryRun: false,
+    })
+    const stored = await storedGrids('urban', fromCsv.layer!.version)
+    expect(stored).toEqual(await storedGrids('urban', fromGeoJson.layer!.version))
+    expect(stored.map((g) => [g.code, g.community_code, g.households])).toEqual([['H0', communityB, 300]])
+  })
 })
