@@ -321,4 +321,73 @@ describe.each(testDrivers())('a huge grid checked on an engine thread on %s', (d
     expect(stored).toEqual(await storedGrids('urban', fromGeoJson.layer!.version))
     expect(stored.map((g) => [g.code, g.community_code, g.households])).toEqual([['H0', communityB, 300]])
   })
+
+  it('checks a region tree holding a huge region as the app connection does, and stores the same regions', async () => {
+    const regionFile = (name: string) => ({
+      name,
+      data: new TextEncoder().encode(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features: [
+            // community B redrawn with 2,000 points on a side, a quarter of it outside the street
+            {
+              code: communityB,
+              name: '乙社区',
+              ring: denseRing(
+                [
+                  [250, 20],
+                  [450, 20],
+                  [450, 120],
+                  [250, 120],
+                ],
+                2_000,
+              ),
+            },
+            // a new community inside it: an overlap between siblings
+            {
+              code: '410199001003',
+              name: '丙社区',
+              ring: denseRing(
+                [
+                  [260, 30],
+                  [300, 30],
+                  [300, 70],
+                  [260, 70],
+                ],
+                4,
+              ),
+            },
+          ].map(({ ring, ...properties }) => ({
+            type: 'Feature',
+            properties: { ...properties, parent_code: '410199001000', is_urban: true },
+            geometry: { type: 'Polygon', coordinates: [ring] },
+          })),
+        }),
+      ),
+    })
+    const request = { file: regionFile('regions.geojson'), dryRun: true, replaceDemo: false }
+    const a = await here.importRegionTree(request)
+    const b = await offThread.importRegionTree(request)
+    expect(comparable(b)).toEqual(comparable(a))
+    // what the checks found, so that the comparison compares something
+    expect(a.counts).toMatchObject({ features: 2, accepted: 2 })
+    const texts = a.report.map((r) => `${r.feature}: ${r.message}`)
+    expect(texts.some((t) => /^0: 乙社区 \(410199001002\)：该区划有 \d+\.\d % 的面积位于上级/.test(t))).toBe(true)
+    expect(texts.some((t) => /与同级区划 .*重叠/.test(t))).toBe(true)
+    expect(await partsLeft()).toBe(0)
+
+    const storedRegions = async () =>
+      (
+        await sql<Record<string, unknown>>`
+          SELECT code, name, level, parent_code, is_urban, encode(ST_AsEWKB(boundary), 'hex') AS boundary
+          FROM regions WHERE code IN (${communityB}, '410199001003') ORDER BY code`.execute(database.db)
+      ).rows
+    const storedHere = await here.importRegionTree({ ...request, dryRun: false })
+    expect(storedHere.status).toBe('succeeded')
+    const afterHere = await storedRegions()
+    const storedOffThread = await offThread.importRegionTree({ ...request, dryRun: false })
+    expect(comparable(storedOffThread)).toEqual(comparable(storedHere))
+    expect(await storedRegions()).toEqual(afterHere)
+    expect(afterHere).toHaveLength(2)
+  })
 })

@@ -90,7 +90,15 @@ export async function findRegionsAround(
   )
 }
 
-/** Puts these regions (rows of findRegionsAround) in place of an engine thread's own, for checkStagedGrids there. */
+/**
+ * The regions the shape checks of regions with these parents read (checkRegionShapes): the parents
+ * and every region under one of them; rows as engine threads load them.
+ */
+export async function findRegionFamilies(db: Db, parents: string[]): Promise<JsonRows> {
+  return rowsAsJson(db, 'regions', sql`code = ANY(${parents}::text[]) OR parent_code = ANY(${parents}::text[])`)
+}
+
+/** Puts these regions (rows of findRegionsAround or findRegionFamilies) in place of an engine thread's own, for checkStagedGrids there. */
 export async function replaceEngineRegions(engine: Db, regions: JsonRows): Promise<void> {
   await sql`TRUNCATE regions CASCADE`.execute(engine)
   await insertJsonRows(engine, 'regions', regions)

@@ -1,4 +1,4 @@
-// A huge grid's checks, engine side (see import-engine.ts): run in an engine thread, on its database,
+// A huge grid's (or region's) checks, engine side (see import-engine.ts): run in an engine thread, on its database,
 // asked for by name (merge-engine-operations.ts).
 import type { Kysely } from 'kysely'
 import * as engineRows from '../../db/repositories/import-engine.repository.ts'
@@ -38,4 +38,27 @@ export async function checkHeavyGrid(
   const copy = keep ? await engineRows.readStagedCopy(engine, runId, index) : null
   await imports.deleteStaged(engine, runId)
   return { check, copy }
+}
+
+/** Engine side: a region's row staged, measured and checked as stageHeavyGrid does, then let go. */
+export async function stageHeavyRegion(
+  engine: Kysely<Tables>,
+  runId: number,
+  row: imports.StagedRow,
+): Promise<imports.GeometryCheck> {
+  const staged = await stageHeavyGrid(engine, runId, row)
+  await imports.deleteStaged(engine, runId)
+  return staged
+}
+
+/** Engine side: checkRegionShapes against these stored regions (parents and their children, findRegionFamilies). */
+export async function checkRegionShapesHere(
+  engine: Kysely<Tables>,
+  regions: JsonRows,
+  rows: imports.RegionShapeRow[],
+  leavingOut: string[],
+  tolerance: number,
+): Promise<imports.RegionShapeFinding[]> {
+  await engineRows.replaceEngineRegions(engine, regions)
+  return imports.checkRegionShapes(engine, rows, leavingOut, tolerance)
 }

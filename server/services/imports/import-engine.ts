@@ -8,7 +8,7 @@
 // stored, writes the staged row as the engine made it. Same SQL, same PostGIS build: the same
 // results as staging and checking it on the app's connection.
 import type { Kysely } from 'kysely'
-import { findRegionsAround } from '../../db/repositories/import-engine.repository.ts'
+import { findRegionFamilies, findRegionsAround } from '../../db/repositories/import-engine.repository.ts'
 import * as imports from '../../db/repositories/imports.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import { withEngine } from '../merge/merge-engine.ts'
@@ -44,4 +44,29 @@ export async function checkGridsOffThread(
     }
   })
   return checked
+}
+
+/** Stages, measures and checks these regions' rows on an engine thread, one after another (as stageGeometries, measureStagedAreas and checkStagedGeometries here). */
+export async function stageRegionsOffThread(
+  runId: number,
+  rows: imports.StagedRow[],
+): Promise<Map<number, imports.GeometryCheck>> {
+  const checked = new Map<number, imports.GeometryCheck>()
+  if (rows.length === 0) return checked
+  await withEngine(async (call) => {
+    for (const row of rows) checked.set(row.index, await call('stageHeavyRegion', runId, row))
+  })
+  return checked
+}
+
+/** checkRegionShapes on an engine thread, after the stored parents of these rows and their children are copied there. */
+export async function checkRegionShapesOffThread(
+  db: Kysely<Tables>,
+  rows: imports.RegionShapeRow[],
+  leavingOut: string[],
+  tolerance: number,
+): Promise<imports.RegionShapeFinding[]> {
+  const parents = [...new Set(rows.map((r) => r.parentCode).filter((p): p is string => p !== null))]
+  const regions = await findRegionFamilies(db, parents)
+  return withEngine((call) => call('checkRegionShapesHere', regions, rows, leavingOut, tolerance))
 }

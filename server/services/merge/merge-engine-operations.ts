@@ -1,9 +1,14 @@
 // What other services may ask an engine thread to do (withEngine's `call`), by name: a fixed table,
 // so that no message names a module for the thread to import. Each operation is called with the
 // engine's database and the arguments the message carries.
-import { checkHeavyGrid, stageHeavyGrid } from '../imports/import-engine-operations.ts'
+import {
+  checkHeavyGrid,
+  checkRegionShapesHere,
+  stageHeavyGrid,
+  stageHeavyRegion,
+} from '../imports/import-engine-operations.ts'
 
-export const engineOperations = { stageHeavyGrid, checkHeavyGrid }
+export const engineOperations = { stageHeavyGrid, checkHeavyGrid, stageHeavyRegion, checkRegionShapesHere }
 
 export type EngineOperations = typeof engineOperations
 export type EngineOperation = keyof EngineOperations
