@@ -3,9 +3,9 @@
 -- * its shape, checked on an engine thread, arrives in parts of a statement each (one statement
 --   carrying its 30 MB of hex held the thread 1.2 s), kept here until it is staged whole. Unlogged,
 --   uncompressed: nothing in it outlives its import run.
--- * grid shapes are kept uncompressed: compressing the 16 MB shape cost ~0.5 s of the statement that
---   stores it, and every read of it would decompress it again. Rows stored before keep their form;
---   the shapes (their EWKB) are the same either way.
+-- * grid and region shapes are kept uncompressed: compressing the 16 MB shape cost ~0.5 s of the
+--   statement that stores it, and every read of it would decompress it again. Rows stored before keep
+--   their form; the shapes (their EWKB) are the same either way.
 CREATE UNLOGGED TABLE import_staging_parts (
   import_run_id bigint NOT NULL,
   index int NOT NULL,
@@ -15,3 +15,4 @@ CREATE UNLOGGED TABLE import_staging_parts (
 );
 ALTER TABLE import_staging_parts ALTER COLUMN bytes SET STORAGE EXTERNAL;
 ALTER TABLE grids ALTER COLUMN boundary SET STORAGE EXTERNAL;
+ALTER TABLE regions ALTER COLUMN boundary SET STORAGE EXTERNAL;

@@ -322,7 +322,7 @@ describe.each(testDrivers())('a huge grid checked on an engine thread on %s', (d
     expect(stored.map((g) => [g.code, g.community_code, g.households])).toEqual([['H0', communityB, 300]])
   })
 
-  it('checks a region tree holding a huge region as the app connection does, and stores the same regions', async () => {
+  it('checks a region tree holding a huge region as the app connection does, and stores the same regions (its shape made there, sent in parts)', async () => {
     const regionFile = (name: string) => ({
       name,
       data: new TextEncoder().encode(
@@ -389,5 +389,7 @@ describe.each(testDrivers())('a huge grid checked on an engine thread on %s', (d
     expect(comparable(storedOffThread)).toEqual(comparable(storedHere))
     expect(await storedRegions()).toEqual(afterHere)
     expect(afterHere).toHaveLength(2)
+    // the huge region's shape came in parts, none kept
+    expect(await partsLeft()).toBe(0)
   })
 })

@@ -6,7 +6,7 @@ SELECT json_agg(t)::text AS json, count(*)::int AS count
 
 -- insertStagedCopy
 INSERT INTO import_staging_parts (import_run_id, index, part, bytes)
-        VALUES ($1, $2, $3, decode($4, 'hex'));
+      VALUES ($1, $2, $3, decode($4, 'hex'));
 
 INSERT INTO import_staging (import_run_id, index, community_code, valid, reason, empty, west, south, east, north, area_m2, boundary)
       VALUES ($1, $2, $3, $4, $5, $6,

@@ -47,14 +47,8 @@ export async function insertStagedCopy(
   row: StagedCopy,
   partChars = stagedPartChars,
 ): Promise<void> {
-  // whole bytes a part: an even count of hex characters
-  const step = Math.max(2, partChars - (partChars % 2))
-  const hex = row.boundary ?? ''
   try {
-    for (let at = 0, part = 0; at < hex.length; at += step, part++)
-      await sql`
-        INSERT INTO import_staging_parts (import_run_id, index, part, bytes)
-        VALUES (${runId}, ${row.index}, ${part}, decode(${hex.slice(at, at + step)}, 'hex'))`.execute(db)
+    await writeStagedParts(db, runId, row.index, row.boundary ?? '', partChars)
     await sql`
       INSERT INTO import_staging (import_run_id, index, community_code, valid, reason, empty, west, south, east, north, area_m2, boundary)
       VALUES (${runId}, ${row.index}, ${row.communityCode}, ${row.valid}, ${row.reason}, ${row.empty},
@@ -66,8 +60,24 @@ export async function insertStagedCopy(
   }
 }
 
-/** The parts of a staged row's shape (insertStagedCopy), once it is staged or has failed to be. */
-async function deleteStagedParts(db: Db, runId: number, index: number): Promise<void> {
+/** A shape's hex EWKB written in parts of `partChars` hex characters, a statement each (import_staging_parts). */
+export async function writeStagedParts(
+  db: Db,
+  runId: number,
+  index: number,
+  hex: string,
+  partChars = stagedPartChars,
+): Promise<void> {
+  // whole bytes a part: an even count of hex characters
+  const step = Math.max(2, partChars - (partChars % 2))
+  for (let at = 0, part = 0; at < hex.length; at += step, part++)
+    await sql`
+      INSERT INTO import_staging_parts (import_run_id, index, part, bytes)
+      VALUES (${runId}, ${index}, ${part}, decode(${hex.slice(at, at + step)}, 'hex'))`.execute(db)
+}
+
+/** The parts of a staged row's shape (insertStagedCopy, a region's store), once they are used or have failed to be. */
+export async function deleteStagedParts(db: Db, runId: number, index: number): Promise<void> {
   await db.deleteFrom('import_staging_parts').where('import_run_id', '=', runId).where('index', '=', index).execute()
 }
 

@@ -62,3 +62,11 @@ export async function checkRegionShapesHere(
   await engineRows.replaceEngineRegions(engine, regions)
   return imports.checkRegionShapes(engine, rows, leavingOut, tolerance)
 }
+
+/** Engine side: the shapes of these regions as upsertRegions stores them (hex EWKB). */
+export async function readRegionShapesHere(
+  engine: Kysely<Tables>,
+  rows: imports.GeometryRow[],
+): Promise<{ index: number; boundary: string }[]> {
+  return imports.readRegionShapes(engine, rows)
+}

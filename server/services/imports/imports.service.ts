@@ -50,7 +50,10 @@ export class ImportService {
   }
 
   async importRegionTree(request: Parameters<typeof importRegionTree>[1]): Promise<ImportResult> {
-    const result = await importRegionTree(this.db, request, { offThreadFrom: this.gridOptions.offThreadFrom })
+    const result = await importRegionTree(this.db, request, {
+      offThreadFrom: this.gridOptions.offThreadFrom,
+      stagedPartChars: this.gridOptions.stagedPartChars,
+    })
     if (result.regions && this.events)
       // the region tree underlies every layer: a district-wide change
       await this.events.recordChange({

@@ -12,7 +12,13 @@ import { say } from './messages.ts'
 import type { ImportFile, ParsedFeature } from './import-formats.ts'
 import { inBatches, measureHeavyAreas, refuseFailed, runImport, stagedWeight } from './import-run.ts'
 import { Pace } from './pace.ts'
-import { checkRegionShapesOffThread, positionsOfWkb, stageRegionsOffThread } from './import-engine.ts'
+import {
+  checkRegionShapesOffThread,
+  positionsOfWkb,
+  prepareRegionShapesOffThread,
+  stageRegionsOffThread,
+} from './import-engine.ts'
+import { deleteStagedParts } from '../../db/repositories/import-engine.repository.ts'
 import type { ParseLimits } from './parse-limits.ts'
 import {
   decideUrban,
@@ -53,6 +59,8 @@ export interface RegionImportOptions {
    * a file holding one run there too (import-engine.ts); null: never
    */
   offThreadFrom: number | null
+  /** hex characters of such a region's shape written in one statement (writeStagedParts's default if absent) */
+  stagedPartChars?: number
 }
 
 /**
@@ -331,11 +339,26 @@ export async function importRegionTree(
         repaired,
         // all or nothing: the demo goes and the tree comes in one transaction
         store: async () => {
-          const removed = await db.transaction().execute(async (trx) => {
-            const gone = request.replaceDemo ? await demo.deleteDemoDistrict(trx) : {}
-            await imports.upsertRegions(trx, accepted)
-            return gone
-          })
+          // the huge regions' shapes made on an engine thread, here in parts
+          const fromParts = accepted.filter((r) => hugeIndexes.has(r.index))
+          await prepareRegionShapesOffThread(
+            db,
+            runId,
+            fromParts.map(({ index, geometry, srid }) => ({ index, geometry, srid })),
+            options.stagedPartChars,
+          )
+          const removed = await db
+            .transaction()
+            .execute(async (trx) => {
+              const gone = request.replaceDemo ? await demo.deleteDemoDistrict(trx) : {}
+              await imports.upsertRegions(
+                trx,
+                accepted.map((r) => (hugeIndexes.has(r.index) ? { ...r, geometry: '' } : r)),
+                { runId, indexes: fromParts.map((r) => r.index) },
+              )
+              return gone
+            })
+            .finally(() => Promise.all(fromParts.map((r) => deleteStagedParts(db, runId, r.index))))
           await refreshStatistics(db, request.replaceDemo ? demo.districtTables : ['regions'])
           return {
             layer: null,

@@ -4,11 +4,18 @@
 import {
   checkHeavyGrid,
   checkRegionShapesHere,
+  readRegionShapesHere,
   stageHeavyGrid,
   stageHeavyRegion,
 } from '../imports/import-engine-operations.ts'
 
-export const engineOperations = { stageHeavyGrid, checkHeavyGrid, stageHeavyRegion, checkRegionShapesHere }
+export const engineOperations = {
+  stageHeavyGrid,
+  checkHeavyGrid,
+  stageHeavyRegion,
+  checkRegionShapesHere,
+  readRegionShapesHere,
+}
 
 export type EngineOperations = typeof engineOperations
 export type EngineOperation = keyof EngineOperations
