@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { threadId } from 'node:worker_threads'
 
 /** The path of a cached file: `name` with the hash of `sources` (file contents or strings) in it. */
 export async function cachePath(
@@ -35,10 +36,10 @@ export async function readCached(file: string): Promise<Uint8Array<ArrayBuffer> 
   }
 }
 
-/** Written under a name of its own, then renamed: processes making one at once never read half a file. */
+/** Written under a name of its own, then renamed: processes (or threads) making one at once never read half a file. */
 export async function writeCached(file: string, bytes: Uint8Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true })
-  const partial = `${file}.${process.pid}.${Date.now()}`
+  const partial = `${file}.${process.pid}.${threadId}.${Date.now()}`
   await writeFile(partial, bytes)
   await rename(partial, file)
 }

@@ -141,6 +141,14 @@ export interface ImportStagingTable {
   area_m2: number | null
 }
 
+/** A part of a huge staged shape on its way from an engine thread (import-engine.repository insertStagedCopy). */
+export interface ImportStagingPartsTable {
+  import_run_id: number
+  index: number
+  part: number
+  bytes: Uint8Array
+}
+
 export interface MergeRunsTable {
   id: Generated<number>
   status: Generated<MergeRunStatus>
@@ -391,6 +399,7 @@ export interface Tables {
   departments: DepartmentsTable
   import_runs: ImportRunsTable
   import_staging: ImportStagingTable
+  import_staging_parts: ImportStagingPartsTable
   grid_layers: GridLayersTable
   grids: GridsTable
   merge_runs: MergeRunsTable

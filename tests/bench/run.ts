@@ -27,8 +27,8 @@
 //                            unified grid, cold and warm; its own PLACE_BENCH_* switches); BENCH_ONLY=place for only them
 //   BENCH_MERGE_ONLY=1       the 多网合一 timings and tiling figures only (the same as BENCH_ONLY=merge)
 //   BENCH_ONLY=import-reads  only when named: /api/summary polled from another process during a 200,000-polygon
-//                            dry run on PGlite, then one polygon of 1,000,000 vertices (tests/bench/import-reads.ts;
-//                            IMPORT_READS_COUNT, IMPORT_READS_VERTICES)
+//                            dry run on PGlite, then one polygon of 1,000,000 vertices, checked then really imported
+//                            (tests/bench/import-reads.ts; IMPORT_READS_COUNT, 0 to skip the dry run; IMPORT_READS_VERTICES)
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { type TestApp, credentialHeaders, serveTestApp } from '../helpers/app.ts'

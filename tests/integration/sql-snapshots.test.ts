@@ -101,6 +101,12 @@ const notRun: Record<string, string> = {
   'imports.measureStagedAreas': 'features of more than ~4,000 vertices only (import-statements.test.ts)',
   'import-engine.readStagedCopy': 'engine thread (import-off-thread.test.ts)',
   'import-engine.replaceEngineRegions': 'engine thread (import-off-thread.test.ts)',
+  'import-engine.findRegionFamilies': 'region import holding a huge region (import-off-thread.test.ts)',
+  'import-engine.writeStagedParts':
+    'sends its SQL for insertStagedCopy, recorded under it; region import holding a huge region',
+  'import-engine.deleteStagedParts':
+    'sends its SQL for insertStagedCopy, recorded under it; region import holding a huge region',
+  'imports.readRegionShapes': 'engine thread (region import holding a huge region, import-off-thread.test.ts)',
   'merge-engine.rowsAsJson': 'sends its SQL for readRunInputs and import-engine.findRegionsAround, recorded under them',
   'merge-engine.insertJsonRows': 'engine thread',
 }

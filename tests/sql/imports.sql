@@ -39,6 +39,8 @@ select "id" from "import_runs" where "status" = $1;
 
 delete from "import_staging" where "import_run_id" not in (select "id" from "import_runs" where "status" = $1);
 
+delete from "import_staging_parts" where "import_run_id" not in (select "id" from "import_runs" where "status" = $1);
+
 -- findImportRun
 select "id", "kind", "department", "file_name" as "fileName", "format", "source_crs" as "sourceCrs", "dry_run" as "dryRun", "status", "counts", "report", "error", "started_at" as "startedAt", "finished_at" as "finishedAt", "timings" from "import_runs" where "id" = $1;
 

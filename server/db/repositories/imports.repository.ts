@@ -295,6 +295,10 @@ export async function failInterruptedImports(db: Db): Promise<number> {
     .deleteFrom('import_staging')
     .where('import_run_id', 'not in', db.selectFrom('import_runs').select('id').where('status', '=', 'running'))
     .execute()
+  await db
+    .deleteFrom('import_staging_parts')
+    .where('import_run_id', 'not in', db.selectFrom('import_runs').select('id').where('status', '=', 'running'))
+    .execute()
   return rows.length
 }
 
@@ -397,17 +401,41 @@ export interface RegionUpsert extends GeometryRow {
   householdsMax: number | null
 }
 
-/** Inserts or updates each region by its code, level by level from the top, so parents come before children. */
-export async function upsertRegions(trx: Transaction<Tables>, regions: RegionUpsert[]): Promise<void> {
+/**
+ * Each row's shape as upsertRegions stores it (the repaired polygon made multi), as hex EWKB: made on
+ * an engine thread for a huge region, whose shape then comes back in parts (import_staging_parts).
+ */
+export async function readRegionShapes(db: Db, rows: GeometryRow[]): Promise<{ index: number; boundary: string }[]> {
+  const { rows: shapes } = await sql<{ index: number; boundary: string }>`
+    SELECT r.index, encode(ST_AsEWKB(ST_Multi(${repairedPolygon})), 'hex') AS boundary
+    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(index int, geometry text, srid int)
+    ORDER BY r.index`.execute(db)
+  return shapes
+}
+
+/**
+ * Inserts or updates each region by its code, level by level from the top, so parents come before
+ * children. The regions with an index in `fromParts.indexes` take their shape as readRegionShapes
+ * made it, from the run's import_staging_parts (their geometry is not read).
+ */
+export async function upsertRegions(
+  trx: Transaction<Tables>,
+  regions: RegionUpsert[],
+  fromParts: { runId: number; indexes: number[] } = { runId: 0, indexes: [] },
+): Promise<void> {
   for (const level of ['city', 'district', 'street', 'community'] as const) {
     const batch = regions.filter((r) => r.level === level)
     if (batch.length === 0) continue
     await sql`
       INSERT INTO regions (code, name, level, parent_code, is_urban, boundary, households_min, households_max)
       SELECT r.code, r.name, r.level, r."parentCode", r."isUrban",
-             ST_Multi(${repairedPolygon}), r."householdsMin", r."householdsMax"
+             CASE WHEN r.index = ANY(${fromParts.indexes}::int[])
+                  THEN (SELECT ST_GeomFromEWKB(string_agg(p.bytes, ''::bytea ORDER BY p.part)) FROM import_staging_parts p
+                        WHERE p.import_run_id = ${fromParts.runId}::bigint AND p.index = r.index)
+                  ELSE ST_Multi(${repairedPolygon}) END,
+             r."householdsMin", r."householdsMax"
       FROM json_to_recordset(${JSON.stringify(batch)}::json)
-        AS r(code text, name text, level text, "parentCode" text, "isUrban" boolean, geometry text, srid int, "householdsMin" int, "householdsMax" int)
+        AS r(index int, code text, name text, level text, "parentCode" text, "isUrban" boolean, geometry text, srid int, "householdsMin" int, "householdsMax" int)
       ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code,
         is_urban = excluded.is_urban, boundary = excluded.boundary,
         -- a file that sets no norm leaves the stored one as it is

@@ -53,6 +53,8 @@ const gridCodeRule = {
 export interface GridImportOptions {
   /** positions from which a grid is staged and checked on an engine thread (import-engine.ts); null: never */
   offThreadFrom: number | null
+  /** hex characters of such a grid's shape written in one statement (insertStagedCopy's default if absent) */
+  stagedPartChars?: number
 }
 
 export async function importGridLayer(
@@ -161,7 +163,8 @@ export async function importGridLayer(
       )
       const checks = candidates.map((c) => checkedHere.get(c.index) ?? offThread.get(c.index)!.check)
       // the huge grids' staged rows, as the engine made them, for the store
-      for (const { copy } of offThread.values()) if (copy) await insertStagedCopy(db, runId, copy)
+      for (const { copy } of offThread.values())
+        if (copy) await insertStagedCopy(db, runId, copy, options.stagedPartChars)
       const communityOf = (i: number) => candidates[i].communityCode ?? checks[i].containingCommunity
       const norms = await findHouseholdNorms(db, [
         ...new Set(checks.map((_, i) => communityOf(i)).filter((c): c is string => c !== null)),

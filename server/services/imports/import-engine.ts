@@ -8,54 +8,23 @@
 // stored, writes the staged row as the engine made it. Same SQL, same PostGIS build: the same
 // results as staging and checking it on the app's connection.
 import type { Kysely } from 'kysely'
-import * as engineRows from '../../db/repositories/import-engine.repository.ts'
+import {
+  findRegionFamilies,
+  findRegionsAround,
+  writeStagedParts,
+} from '../../db/repositories/import-engine.repository.ts'
 import * as imports from '../../db/repositories/imports.repository.ts'
-import type { JsonRows } from '../../db/repositories/merge-engine.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import { withEngine } from '../merge/merge-engine.ts'
+import type { HeavyGridChecked } from './import-engine-operations.ts'
 
-/** This module, as the engine thread imports it. */
-const self = import.meta.url
+export type { HeavyGridChecked }
 
 /** Positions from which a grid's geometry is checked on an engine thread, on PGlite (~0.2 s of statements on the app's thread). */
 export const offThreadFrom = 50_000
 
 /** The positions of a staged row's polygon, from its WKB hex (16 bytes a position). */
 export const positionsOfWkb = (hex: string) => Math.floor(hex.length / 32)
-
-/** What a grid checked on an engine thread comes back with: its checks, and its staged row when it may be stored. */
-export interface HeavyGridChecked {
-  check: imports.GeometryCheck & imports.GridPlacement
-  copy: engineRows.StagedCopy | null
-}
-
-/** Engine side: stages the row and measures its area, as the app's connection would; answers its extent. */
-export async function stageHeavyGrid(
-  engine: Kysely<Tables>,
-  runId: number,
-  row: imports.StagedRow,
-): Promise<imports.GeometryCheck> {
-  await imports.deleteStaged(engine, runId)
-  await imports.stageGeometries(engine, runId, [row])
-  await imports.measureStagedAreas(engine, runId, [row.index])
-  const [staged] = await imports.checkStagedGeometries(engine, runId, row.index, row.index + 1)
-  return staged
-}
-
-/** Engine side: checks the staged row against these regions; its staged row too when `keep`. */
-export async function checkHeavyGrid(
-  engine: Kysely<Tables>,
-  runId: number,
-  index: number,
-  regions: JsonRows,
-  keep: boolean,
-): Promise<HeavyGridChecked> {
-  await engineRows.replaceEngineRegions(engine, regions)
-  const [check] = await imports.checkStagedGrids(engine, runId, index, index + 1)
-  const copy = keep ? await engineRows.readStagedCopy(engine, runId, index) : null
-  await imports.deleteStaged(engine, runId)
-  return { check, copy }
-}
 
 /**
  * Checks these grids on an engine thread, one after another: each staged and measured there, the
@@ -71,12 +40,53 @@ export async function checkGridsOffThread(
   if (rows.length === 0) return checked
   await withEngine(async (call) => {
     for (const row of rows) {
-      const staged = (await call(self, 'stageHeavyGrid', runId, row)) as imports.GeometryCheck
+      const staged = await call('stageHeavyGrid', runId, row)
       // an empty geometry has no extent: only the community its file names is read
       const box = Number.isFinite(staged.west) ? staged : { west: 0, south: 0, east: 0, north: 0 }
-      const regions = await engineRows.findRegionsAround(db, box, row.communityCode ?? null)
-      checked.set(row.index, (await call(self, 'checkHeavyGrid', runId, row.index, regions, keep)) as HeavyGridChecked)
+      const regions = await findRegionsAround(db, box, row.communityCode ?? null)
+      checked.set(row.index, await call('checkHeavyGrid', runId, row.index, regions, keep))
     }
   })
   return checked
+}
+
+/** Stages, measures and checks these regions' rows on an engine thread, one after another (as stageGeometries, measureStagedAreas and checkStagedGeometries here). */
+export async function stageRegionsOffThread(
+  runId: number,
+  rows: imports.StagedRow[],
+): Promise<Map<number, imports.GeometryCheck>> {
+  const checked = new Map<number, imports.GeometryCheck>()
+  if (rows.length === 0) return checked
+  await withEngine(async (call) => {
+    for (const row of rows) checked.set(row.index, await call('stageHeavyRegion', runId, row))
+  })
+  return checked
+}
+
+/** checkRegionShapes on an engine thread, after the stored parents of these rows and their children are copied there. */
+export async function checkRegionShapesOffThread(
+  db: Kysely<Tables>,
+  rows: imports.RegionShapeRow[],
+  leavingOut: string[],
+  tolerance: number,
+): Promise<imports.RegionShapeFinding[]> {
+  const parents = [...new Set(rows.map((r) => r.parentCode).filter((p): p is string => p !== null))]
+  const regions = await findRegionFamilies(db, parents)
+  return withEngine((call) => call('checkRegionShapesHere', regions, rows, leavingOut, tolerance))
+}
+
+/**
+ * Makes these regions' shapes as upsertRegions stores them on an engine thread and writes them here
+ * in parts (import_staging_parts), for upsertRegions to take whole: made here, the shape of a region
+ * of a million vertices was seconds of the store's statement.
+ */
+export async function prepareRegionShapesOffThread(
+  db: Kysely<Tables>,
+  runId: number,
+  rows: imports.GeometryRow[],
+  partChars?: number,
+): Promise<void> {
+  if (rows.length === 0) return
+  const shapes = await withEngine((call) => call('readRegionShapesHere', rows))
+  for (const shape of shapes) await writeStagedParts(db, runId, shape.index, shape.boundary, partChars)
 }

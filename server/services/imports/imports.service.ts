@@ -31,7 +31,7 @@ export class ImportService {
     private readonly db: Kysely<Tables>,
     /** told of every stored import (the data version, caches, open pages) */
     private readonly events?: ChangeRecorder,
-    /** how grid imports run: on PGlite, huge grids are checked on an engine thread (import-engine.ts) */
+    /** how grid (and region) imports run: on PGlite, huge grids and regions are checked on an engine thread (import-engine.ts) */
     private readonly gridOptions: GridImportOptions = { offThreadFrom: null },
   ) {}
 
@@ -50,7 +50,10 @@ export class ImportService {
   }
 
   async importRegionTree(request: Parameters<typeof importRegionTree>[1]): Promise<ImportResult> {
-    const result = await importRegionTree(this.db, request)
+    const result = await importRegionTree(this.db, request, {
+      offThreadFrom: this.gridOptions.offThreadFrom,
+      stagedPartChars: this.gridOptions.stagedPartChars,
+    })
     if (result.regions && this.events)
       // the region tree underlies every layer: a district-wide change
       await this.events.recordChange({

@@ -12,6 +12,13 @@ import { say } from './messages.ts'
 import type { ImportFile, ParsedFeature } from './import-formats.ts'
 import { inBatches, measureHeavyAreas, refuseFailed, runImport, stagedWeight } from './import-run.ts'
 import { Pace } from './pace.ts'
+import {
+  checkRegionShapesOffThread,
+  positionsOfWkb,
+  prepareRegionShapesOffThread,
+  stageRegionsOffThread,
+} from './import-engine.ts'
+import { deleteStagedParts } from '../../db/repositories/import-engine.repository.ts'
 import type { ParseLimits } from './parse-limits.ts'
 import {
   decideUrban,
@@ -45,6 +52,17 @@ const regionCodeRule = {
     isRegionCode(code) ? undefined : say('不是 12 位数字（统计用区划代码）', 'is not 12 digits (统计用区划代码)'),
 }
 
+/** How region imports run here. */
+export interface RegionImportOptions {
+  /**
+   * positions from which a region is staged and checked on an engine thread, and the shape checks of
+   * a file holding one run there too (import-engine.ts); null: never
+   */
+  offThreadFrom: number | null
+  /** hex characters of such a region's shape written in one statement (writeStagedParts's default if absent) */
+  stagedPartChars?: number
+}
+
 /**
  * Imports a region tree (街道/乡镇, 社区/村 and above): upserted by code, parents first. With
  * `replaceDemo` the generated demo district and every row that refers to it are deleted in the same
@@ -53,6 +71,7 @@ const regionCodeRule = {
 export async function importRegionTree(
   db: Kysely<Tables>,
   request: { file: ImportFile; crs?: string; dryRun: boolean; replaceDemo: boolean; limits?: ParseLimits },
+  options: RegionImportOptions = { offThreadFrom: null },
 ): Promise<ImportResult> {
   const result = await runImport(
     db,
@@ -230,10 +249,19 @@ export async function importRegionTree(
         placed.push(candidate)
       }
 
+      // a huge region is staged and checked on an engine thread (on PGlite), the others here
+      const from = options.offThreadFrom
+      const huge = from === null ? [] : placed.filter((c) => positionsOfWkb(c.geometry) >= from)
+      const hugeIndexes = new Set(huge.map((c) => c.index))
+      const here = huge.length === 0 ? placed : placed.filter((c) => !hugeIndexes.has(c.index))
+      const checkedOffThread = await stageRegionsOffThread(
+        runId,
+        huge.map(({ index, geometry, srid }) => ({ index, geometry, srid })),
+      )
       // staged and checked in time-bounded batches, weighed by their WKB
       const weight = (row: (typeof placed)[number]) => stagedWeight(row.geometry)
       await inBatches(
-        placed,
+        here,
         (batch) =>
           imports.stageGeometries(
             db,
@@ -245,16 +273,18 @@ export async function importRegionTree(
       await measureHeavyAreas(
         db,
         runId,
-        placed.map((row) => ({ index: row.index, weight: weight(row) })),
+        here.map((row) => ({ index: row.index, weight: weight(row) })),
       )
-      const checks: imports.GeometryCheck[] = []
+      const checkedHere = new Map<number, imports.GeometryCheck>()
       await inBatches(
-        placed,
+        here,
         async (batch) => {
-          checks.push(...(await imports.checkStagedGeometries(db, runId, batch[0].index, batch.at(-1)!.index + 1)))
+          const found = await imports.checkStagedGeometries(db, runId, batch[0].index, batch.at(-1)!.index + 1)
+          for (const check of found) checkedHere.set(check.index, check)
         },
         { weight },
       )
+      const checks = placed.map((row) => checkedHere.get(row.index) ?? checkedOffThread.get(row.index)!)
       const accepted: imports.RegionUpsert[] = []
       let repaired = 0
       for (const [i, check] of checks.entries()) {
@@ -263,21 +293,20 @@ export async function importRegionTree(
         const { parentField: _parentField, parentGiven: _parentGiven, ...row } = placed[i]
         accepted.push(row)
       }
+      const shapeRows = accepted.map(({ index, code, parentCode, geometry, srid }) => ({
+        index,
+        code,
+        parentCode,
+        geometry,
+        srid,
+      }))
+      // with a huge region among them, on an engine thread (the same statement, on a copy of the stored regions it reads)
       const findings =
-        accepted.length > 0
-          ? await imports.checkRegionShapes(
-              db,
-              accepted.map(({ index, code, parentCode, geometry, srid }) => ({
-                index,
-                code,
-                parentCode,
-                geometry,
-                srid,
-              })),
-              leavingOut,
-              regionShapeTolerance,
-            )
-          : []
+        accepted.length === 0
+          ? []
+          : accepted.some((r) => hugeIndexes.has(r.index))
+            ? await checkRegionShapesOffThread(db, shapeRows, leavingOut, regionShapeTolerance)
+            : await imports.checkRegionShapes(db, shapeRows, leavingOut, regionShapeTolerance)
       const regionAt = new Map(accepted.map((r) => [r.index, r]))
       // parents and siblings named too: from the file, else as stored
       const otherCodes = [...new Set(findings.map((f) => f.other))]
@@ -310,11 +339,26 @@ export async function importRegionTree(
         repaired,
         // all or nothing: the demo goes and the tree comes in one transaction
         store: async () => {
-          const removed = await db.transaction().execute(async (trx) => {
-            const gone = request.replaceDemo ? await demo.deleteDemoDistrict(trx) : {}
-            await imports.upsertRegions(trx, accepted)
-            return gone
-          })
+          // the huge regions' shapes made on an engine thread, here in parts
+          const fromParts = accepted.filter((r) => hugeIndexes.has(r.index))
+          await prepareRegionShapesOffThread(
+            db,
+            runId,
+            fromParts.map(({ index, geometry, srid }) => ({ index, geometry, srid })),
+            options.stagedPartChars,
+          )
+          const removed = await db
+            .transaction()
+            .execute(async (trx) => {
+              const gone = request.replaceDemo ? await demo.deleteDemoDistrict(trx) : {}
+              await imports.upsertRegions(
+                trx,
+                accepted.map((r) => (hugeIndexes.has(r.index) ? { ...r, geometry: '' } : r)),
+                { runId, indexes: fromParts.map((r) => r.index) },
+              )
+              return gone
+            })
+            .finally(() => Promise.all(fromParts.map((r) => deleteStagedParts(db, runId, r.index))))
           await refreshStatistics(db, request.replaceDemo ? demo.districtTables : ['regions'])
           return {
             layer: null,

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Kysely } from 'kysely'
 import { projectRoot } from '../../config.ts'
-import { cachePath, isCached, readCached, writeCached } from '../../db/cache-files.ts'
+import { cachePath, isCached } from '../../db/cache-files.ts'
 import { listMigrations } from '../../db/migrate.ts'
 import {
   type JsonRows,
@@ -23,18 +23,21 @@ import {
 import type { CommunityTiling } from '../../db/repositories/merge-tiling.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import type { MergeEngineFactory, MergeEngines, StepContext, StepReport } from './merge-step.ts'
+import type { EngineOperation, EngineOperationArgs, EngineOperations } from './merge-engine-operations.ts'
 
 /** A request to an engine thread and its answer (see merge-engine.worker.ts). */
 export type EngineRequest =
-  | { type: 'open'; template: Uint8Array<ArrayBuffer> | null }
+  /** the template's file, read by the thread (made and, when `keep`, written there when missing) */
+  | { type: 'open'; templateFile: string; keep: boolean }
   | { type: 'run'; context: StepContext; inputs: RunInputs }
   | { type: 'step'; communities: string[]; inputs: StepInputs }
-  /** another service's work: `name`, exported by `module`, called with the engine's database and `args` */
-  | { type: 'call'; module: string; name: string; args: unknown[] }
+  /** another service's work: the operation `name` of the table (merge-engine-operations.ts), called with the engine's database and `args` */
+  | { type: 'call'; name: string; args: unknown[] }
   | { type: 'tiling'; communities: string[]; grids: JsonRows }
 
 export interface EngineAnswers {
-  open: { template: Uint8Array<ArrayBuffer> | null }
+  /** made: the template was missing and the thread made it; notKept: why it could not be written */
+  open: { made: boolean; notKept: string | null }
   run: null
   step: { report: StepReport; results: StepResults }
   call: unknown
@@ -117,19 +120,21 @@ async function templatePath(): Promise<string> {
   })
 }
 
-/** Starts `count` engine threads, from the template (made by the first of them when there is none). */
+/**
+ * Starts `count` engine threads, from the template (made by them when there is none, and kept by
+ * the first). Each thread reads the template itself: read and copied here (67 MB, to each thread),
+ * it held the server's thread 0.4–1 s under load.
+ */
 async function startThreads(count: number): Promise<EngineThread[]> {
-  const file = await templatePath()
-  const template = await readCached(file)
+  const templateFile = await templatePath()
   const threads = Array.from({ length: count }, () => new EngineThread())
   try {
-    const opened = await Promise.all(threads.map((thread) => thread.ask({ type: 'open', template })))
-    const made = opened.find((o) => o.template !== null)?.template
+    const opened = await Promise.all(
+      threads.map((thread, i) => thread.ask({ type: 'open', templateFile, keep: i === 0 })),
+    )
     // a template that cannot be kept (an unwritable temp directory) only costs the next start time
-    if (made)
-      await writeCached(file, made).catch((error: Error) =>
-        process.emitWarning(`merge engine template not kept: ${error.message}`),
-      )
+    for (const { notKept } of opened)
+      if (notKept !== null) process.emitWarning(`merge engine template not kept: ${notKept}`)
     return threads
   } catch (error) {
     await Promise.all(threads.map((thread) => thread.close()))
@@ -216,8 +221,11 @@ export async function stopIdleEngines(): Promise<void> {
   await Promise.all(idle.splice(0).map((thread) => thread.close()))
 }
 
-/** Calls `name`, exported by the module at `module` (a URL), in an engine's thread: name(db, ...args). */
-export type EngineCall = (module: string, name: string, ...args: unknown[]) => Promise<unknown>
+/** Calls the operation `name` (merge-engine-operations.ts) in an engine's thread: name(db, ...args). */
+export type EngineCall = <K extends EngineOperation>(
+  name: K,
+  ...args: EngineOperationArgs<K>
+) => Promise<Awaited<ReturnType<EngineOperations[K]>>>
 
 /**
  * Lends one engine (an idle one, or a new one) to other work than a merge, such as an import's huge
@@ -227,7 +235,8 @@ export type EngineCall = (module: string, name: string, ...args: unknown[]) => P
  */
 export async function withEngine<T>(use: (call: EngineCall) => Promise<T>): Promise<T> {
   const threads = await takeThreads(1)
-  const call: EngineCall = (module, name, ...args) => threads[0].ask({ type: 'call', module, name, args })
+  const call: EngineCall = (name, ...args) =>
+    threads[0].ask({ type: 'call', name, args }) as Promise<Awaited<ReturnType<EngineOperations[typeof name]>>>
   try {
     const result = await use(call)
     await release(threads, true)

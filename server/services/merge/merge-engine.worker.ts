@@ -1,8 +1,9 @@
 // A merge engine (see merge-engine.ts): an in-memory PGlite + PostGIS with the app's schema, in a
-// worker thread. It answers one request at a time: open (from the template, or made from scratch and
-// then dumped as the template), run (the run's inputs), step (a step's inputs in, its results out) and
-// call (another service's function on the engine's database, see withEngine).
+// worker thread. It answers one request at a time: open (from the template, read here, or made from
+// scratch and then dumped as the template), run (the run's inputs), step (a step's inputs in, its results out) and
+// call (an operation of merge-engine-operations.ts's table on the engine's database, see withEngine).
 import { parentPort } from 'node:worker_threads'
+import { readCached, writeCached } from '../../db/cache-files.ts'
 import { type Database, createPgliteDatabase } from '../../db/database.ts'
 import { migrate } from '../../db/migrate.ts'
 import {
@@ -13,31 +14,40 @@ import {
   readStepResults,
 } from '../../db/repositories/merge-engine.repository.ts'
 import type { EngineAnswers, EngineRequest } from './merge-engine.ts'
+import { findEngineOperation } from './merge-engine-operations.ts'
 import { type StepContext, runMergeStep } from './merge-step.ts'
 import { measureTiling } from './merge-tiling.ts'
 
 let database: Database | undefined
 let context: StepContext | undefined
 
-/** Opens the engine from the template, or makes it and answers with the template. */
-async function open(template: Uint8Array<ArrayBuffer> | null): Promise<EngineAnswers['open']> {
+/**
+ * Opens the engine from the template, read here (not on the server's thread); or makes the engine
+ * and, when `keep`, writes its dump as the template.
+ */
+async function open(templateFile: string, keep: boolean): Promise<EngineAnswers['open']> {
+  const template = await readCached(templateFile)
   database = await createPgliteDatabase('memory://', template ? new Blob([template]) : undefined)
-  let made: Uint8Array<ArrayBuffer> | null = null
+  let notKept: string | null = null
   if (!template) {
     await migrate(database.db)
-    made = new Uint8Array(await (await database.pglite!.dumpDataDir('none')).arrayBuffer())
+    if (keep) {
+      const made = new Uint8Array(await (await database.pglite!.dumpDataDir('none')).arrayBuffer())
+      await writeCached(templateFile, made).catch((error: Error) => (notKept = error.message))
+    }
   }
   await prepareEngine(database.db)
-  return { template: made }
+  return { made: !template, notKept }
 }
 
 async function answer(request: EngineRequest): Promise<EngineAnswers[EngineRequest['type']]> {
-  if (request.type === 'open') return open(request.template)
+  if (request.type === 'open') return open(request.templateFile, request.keep)
   if (!database) throw new Error('not open')
   const { db } = database
   if (request.type === 'call') {
-    const module = (await import(request.module)) as Record<string, (...args: unknown[]) => Promise<unknown>>
-    return module[request.name](db, ...request.args)
+    const operation = findEngineOperation(request.name)
+    if (!operation) throw new Error(`no engine operation is named ${JSON.stringify(request.name)}`)
+    return operation(db, ...request.args)
   }
   if (request.type === 'run') {
     context = request.context
