@@ -1,6 +1,6 @@
 // The overview as a street official and a community worker open it, in a real browser at 1366×768:
 // the regions above their scope are hidden from them (404), so the breadcrumb starts at their own
-// region, the map fits it, and the page raises no error.
+// region, the map fits it, and the page raises no error; the party page names their region.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
@@ -74,6 +74,25 @@ describe('the overview of an account scoped to a street or a community', () => {
       expect(watched.serverErrors).toEqual([])
       expect(watched.outsideRequests).toEqual([])
       await page.close()
+    },
+  )
+
+  it(
+    'a street account’s party page heads its figures with its street’s name, not a code',
+    { timeout: 180_000 },
+    async () => {
+      const credentials = await createAccount(app, {
+        username: 'scoped-party',
+        role: 'street',
+        regionCode: street.code,
+      })
+      const watched = await openWatchedPage(browser, { origin, credentials }, { width: 1366, height: 768 })
+      await watched.page.goto(`${origin}/#/party`)
+      const heading = watched.page.getByTestId('party-figures').locator('h2')
+      await expect.poll(() => heading.innerText(), { timeout: 60_000 }).toContain(street.name)
+      expect(await heading.innerText()).not.toMatch(/\d{12}/)
+      expect(watched.pageErrors).toEqual([])
+      await watched.page.close()
     },
   )
 })
