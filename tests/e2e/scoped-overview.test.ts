@@ -1,6 +1,7 @@
 // The overview as a street official and a community worker open it, in a real browser at 1366×768:
 // the regions above their scope are hidden from them (404), so the breadcrumb starts at their own
-// region, the map fits it, and the page raises no error; the party page names their region.
+// region, the map fits it, and the page raises no error; the party page names their region; the
+// merge page asks nothing of them that only an administrator may do.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../server/db/database.ts'
@@ -91,6 +92,29 @@ describe('the overview of an account scoped to a street or a community', () => {
       const heading = watched.page.getByTestId('party-figures').locator('h2')
       await expect.poll(() => heading.innerText(), { timeout: 60_000 }).toContain(street.name)
       expect(await heading.innerText()).not.toMatch(/\d{12}/)
+      expect(watched.pageErrors).toEqual([])
+      await watched.page.close()
+    },
+  )
+
+  it(
+    'a street account’s merge page does not ask to start the merge engines (administrators only)',
+    { timeout: 180_000 },
+    async () => {
+      const credentials = await createAccount(app, {
+        username: 'scoped-merge',
+        role: 'street',
+        regionCode: street.code,
+      })
+      const watched = await openWatchedPage(browser, { origin, credentials }, { width: 1366, height: 768 })
+      const refused: string[] = []
+      watched.page.on('response', (r) => {
+        if (r.status() >= 400) refused.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`)
+      })
+      await watched.page.goto(`${origin}/#/merge`)
+      await watched.page.getByTestId('merge-workspace').waitFor({ timeout: 60_000 })
+      await watched.page.waitForLoadState('networkidle')
+      expect(refused).toEqual([])
       expect(watched.pageErrors).toEqual([])
       await watched.page.close()
     },
