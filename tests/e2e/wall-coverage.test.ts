@@ -47,6 +47,12 @@ describe('the wall’s coverage panel in a real browser', () => {
     const text = await panel.innerText()
     for (const street of coverage.streets) expect(text).toContain(street.name)
     expect(text).toContain(first.coveredShare.toLocaleString('zh-CN', { style: 'percent', maximumFractionDigits: 1 }))
+    // the least covered streets first, the first row inside the panel (the panel clips what does not fit)
+    const ascending = [...coverage.streets].sort((a, b) => a.coveredShare - b.coveredShare).map((s) => s.name)
+    const rows = panel.locator('li')
+    expect(await rows.locator('.label').allInnerTexts()).toEqual(ascending)
+    const [box, row] = [await panel.boundingBox(), await rows.first().boundingBox()]
+    expect(row!.y + row!.height).toBeLessThanOrEqual(box!.y + box!.height)
     expect(refused).toEqual([])
     expect(watched.pageErrors).toEqual([])
     expect(watched.outsideRequests).toEqual([])
