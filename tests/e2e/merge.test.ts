@@ -380,6 +380,10 @@ describe('the merge workspace in a real browser', () => {
     expect(run.isPublished).toBe(true)
     expect(run.stats.unifiedGrids).toBeGreaterThan(500)
     expect((await app.inject('/api/summary')).json().unifiedGrids).toBe(run.stats.unifiedGrids)
+    // the header's tile follows without a reload of the page
+    await expect
+      .poll(() => page.getByTestId('kpi-unified-grids').innerText(), { timeout: 30_000 })
+      .toContain(run.stats.unifiedGrids.toLocaleString('zh-CN'))
     await mkdir(path.join(import.meta.dirname, 'screenshots'), { recursive: true })
     await page.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'merge-workspace.png') })
   })

@@ -174,4 +174,14 @@ describe.each(testDrivers())('the grids of a place on %s', (driver) => {
     expect(bad.body).toMatch(/list/)
     expect((await app.inject({ url: '/api/regions/999999999999/grid-figures' })).statusCode).toBe(404)
   })
+
+  it('says a region is not found in the language asked for (zh-CN by default)', async () => {
+    for (const url of ['/api/regions/999999999999', '/api/regions/999999999999/grids']) {
+      const zh = await app.inject({ url, headers: { 'accept-language': 'zh-CN' } })
+      expect(zh.statusCode).toBe(404)
+      expect(zh.json().message).toBe('没有编码为 999999999999 的区划')
+      const en = await app.inject({ url, headers: { 'accept-language': 'en' } })
+      expect(en.json().message).toBe('No region has the code 999999999999')
+    }
+  })
 })

@@ -59,12 +59,13 @@ export class RegionService {
    */
   private async gridsOf(code: string, principal: Principal | undefined): Promise<RegionGrid[]> {
     const region = await findRegion(this.db, code)
-    if (!region) throw new NotFoundError(`No region has the code ${code}`)
+    if (!region) throw new NotFoundError({ 'zh-CN': `没有编码为 ${code} 的区划`, en: `No region has the code ${code}` })
     const own = regionCodePrefix(code, region.level)
     const scope = principal ? regionPrefixOf(principal.scope) : null
     let prefix = own
     if (scope && scope.startsWith(own)) prefix = scope
-    else if (scope && !own.startsWith(scope)) throw new NotFoundError(`No region ${code} in your scope`)
+    else if (scope && !own.startsWith(scope))
+      throw new NotFoundError({ 'zh-CN': `区划 ${code} 不在可查看范围内`, en: `No region ${code} in your scope` })
     const rows = await findRegionGrids(this.db, prefix)
     const norms = await findHouseholdNorms(this.db, [
       ...new Set(rows.flatMap((r) => (r.communityCode ? [r.communityCode] : []))),
@@ -167,7 +168,7 @@ export class RegionService {
   /** A region outside the scope is not found (404, as if it did not exist). Its figures are its own rows: in the scope. */
   async describeRegion(code: string, scope: RegionScope = {}): Promise<RegionDetail> {
     const region = await findRegion(this.db, code, scope)
-    if (!region) throw new NotFoundError(`No region has the code ${code}`)
+    if (!region) throw new NotFoundError({ 'zh-CN': `没有编码为 ${code} 的区划`, en: `No region has the code ${code}` })
     const { children, areaKm2, grids, ...figures } = await findRegionFigures(this.db, code, region.level)
     return { ...region, children, areaKm2, figures: { ...figures, grids } }
   }

@@ -3,8 +3,9 @@
 // reads again only what the touched layers feed; a figure that cannot be read keeps its last value.
 import { request } from '../../lib/api/client.ts'
 import { fetchLayers } from '../../lib/api/layers.ts'
+import { fetchHomeRegion } from '../../lib/api/regions.ts'
 import { fetchSummary } from '../../lib/api/summary.ts'
-import type { MergeIssueList, Summary } from '../../lib/api/types.ts'
+import type { MergeIssueList, Region, Summary } from '../../lib/api/types.ts'
 import type { LayerStore } from '../../lib/stores/layers.svelte.ts'
 import type { Coverage, PartyCoverage } from './types.ts'
 
@@ -31,6 +32,8 @@ export class WallFigures {
   coverage = $state<Coverage>()
   party = $state<PartyCoverage>()
   issues = $state<MergeIssueList>()
+  /** the region the coverage figures are for, read once */
+  private home: Region | undefined
   /** figures that could not be read the last time (shown as before, or as missing) */
   failed = $state<Part[]>([])
   /** how many reads have completed (tests wait on it) */
@@ -60,7 +63,10 @@ export class WallFigures {
     await Promise.all([
       read('catalog', async () => this.layers.setCatalog((await fetchLayers(signal())).layers)),
       read('coverage', async () => {
-        this.coverage = await request<Coverage>('GET', '/api/coverage', { signal: signal() })
+        // the coverage of the widest region the wall may see (the district, or its token's own)
+        this.home ??= await fetchHomeRegion(signal())
+        if (!this.home) throw new Error('no region in scope')
+        this.coverage = await request<Coverage>('GET', `/api/coverage?region=${this.home.code}`, { signal: signal() })
       }),
       read('party', async () => {
         this.party = await request<PartyCoverage>('GET', '/api/party/coverage', { signal: signal() })

@@ -3,6 +3,13 @@
 // community. Entering a place cancels the loading of the one before.
 import { fetchChildren, fetchGridList, fetchGridPlace, fetchRegion } from '../api/regions.ts'
 import type { GridPlace, Region, RegionDetail } from '../api/types.ts'
+import { ApiError } from '../api/client.ts'
+
+/** A region above the account's scope is not found for it: the trail stops below it. */
+function outsideScope(failure: unknown): undefined {
+  if (failure instanceof ApiError && failure.status === 404) return undefined
+  throw failure
+}
 
 export const isGridCode = (code: string) => /^\d{15}$/.test(code)
 
@@ -29,13 +36,14 @@ export class PlaceStore {
       const children = region.level === 'community' ? { regions: [] } : await fetchChildren(region.code, signal)
       const grids =
         region.level === 'community' ? (await fetchGridList(region.code, { layer: 'unified' }, signal)).grids : []
-      // ancestors: reuse those already on the trail, fetch the rest
+      // ancestors: reuse those already on the trail, fetch the rest; the trail of an account scoped
+      // to a street or community starts at its own region (the server hides the ones above: 404)
       const trail: RegionDetail[] = [region]
       let parent = region.parentCode
       while (parent) {
         const known = this.trail.find((r) => r.code === parent)
-        const ancestor = known ?? (await fetchRegion(parent, signal))
-        if (ancestor.level === 'city') break
+        const ancestor = known ?? (await fetchRegion(parent, signal).catch(outsideScope))
+        if (!ancestor || ancestor.level === 'city') break
         trail.unshift(ancestor)
         parent = ancestor.parentCode
       }
