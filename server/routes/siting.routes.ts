@@ -151,7 +151,9 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         case 'xlsx':
           return attachment(reply, `${file}.xlsx`, 'xlsx').send(await scenarioXlsx(scenario))
         case 'html':
-          return reply.header('content-type', 'text/html; charset=utf-8').send(scenarioHtml(scenario))
+          return reply
+            .header('content-type', 'text/html; charset=utf-8')
+            .send(scenarioHtml(scenario, (await siting.scenarioDocument(scenario.id, scopeOf(request))).regionName))
         default:
           throw new InvalidInputError('导出格式必须是 geojson、csv、xlsx 或 html（字段 format）', [{ field: 'format' }])
       }

@@ -116,6 +116,11 @@ describe('the overview of an account scoped to a street or a community', () => {
       await watched.page.waitForLoadState('networkidle')
       expect(refused).toEqual([])
       expect(watched.pageErrors).toEqual([])
+      // nor offers what only an administrator may do: running, publishing and importing, said so
+      expect(await watched.page.getByTestId('merge-run').count()).toBe(0)
+      expect(await watched.page.getByTestId('merge-publish').count()).toBe(0)
+      expect(await watched.page.locator('input[type="file"]').count()).toBe(0)
+      expect(await watched.page.getByTestId('merge-read-only').textContent()).toContain('由管理员操作')
       await watched.page.close()
     },
   )

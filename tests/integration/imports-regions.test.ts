@@ -565,13 +565,30 @@ describe.each(testDrivers())('household norms per region on %s', (driver) => {
       expect.objectContaining({
         level: 'warning',
         feature: 0,
-        message: '250 households: outside the 100–200 norm set by street 东村镇 (410188002000)',
+        message: '250 households: above the 100–200 norm set by street 东村镇 (410188002000)',
       }),
       expect.objectContaining({
         level: 'warning',
         feature: 1,
-        message: '150 households: outside the 300–500 norm of an urban community (the default)',
+        message: '150 households: below the 300–500 norm of an urban community (the default)',
       }),
+    ])
+    // and in zh-CN, below as 低于 and above as 高于 (it said 超出, "exceeds", of both)
+    const zh = (
+      await uploadFile(
+        app,
+        { name: 'grids.geojson', data: grids },
+        { kind: 'grids', department: 'party', dryRun: 'true' },
+        'zh-CN',
+      )
+    ).json()
+    expect(
+      zh.report
+        .filter((item: { field?: string }) => item.field === 'households')
+        .map((item: { message: string }) => item.message),
+    ).toEqual([
+      '250 户：高于街道/乡镇东村镇（410188002000）设定的户数标准 100–200',
+      '150 户：低于城市社区默认户数标准 300–500',
     ])
   })
 

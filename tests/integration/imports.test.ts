@@ -572,9 +572,18 @@ describe.each(testDrivers())('imports on %s', (driver) => {
       { code: 'R-1', ring: bowtie },
       { code: 'R-2', ring: lonLatRing(square(110, 10, 80)) },
     ])
-    expect(
-      (await uploadFile(app, { name: 'repairs.geojson', data: body }, { department: 'market' })).json().status,
-    ).toBe('succeeded')
+    const run = (
+      await uploadFile(app, { name: 'repairs.geojson', data: body }, { department: 'market' }, 'zh-CN')
+    ).json()
+    expect(run.status).toBe('succeeded')
+    // the office reads why in zh-CN, where it crosses itself
+    expect(run.report).toContainEqual(
+      expect.objectContaining({
+        feature: 0,
+        field: 'geometry',
+        message: expect.stringMatching(/^几何无效（自相交，位于 [\d.]+, [\d.]+），已用 ST_MakeValid 修复$/),
+      }),
+    )
     const grids = await database.db
       .selectFrom('grids')
       .select(['code', 'repair_note'])

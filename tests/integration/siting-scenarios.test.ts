@@ -308,6 +308,13 @@ describe.each(testDrivers())('siting scenarios on the demo district on %s', (dri
     expect(html.headers['content-type']).toMatch(/text\/html/)
     expect(html.body).toContain('导出')
     expect(html.body).toContain('<tr><th>快速求解方法</th><td>贪心 + 交换优化</td></tr>')
+    // a document a person reads: the region by name, the solver in words, counts grouped, Beijing time
+    expect(html.body).toMatch(new RegExp(`<tr><th>区划</th><td>[^<（]+（${street}）</td></tr>`))
+    expect(html.body).toContain('<tr><th>求解器</th><td>快速（贪心，最大覆盖另加交换优化）</td></tr>')
+    expect(s.totalResidents).toBeGreaterThan(999)
+    expect(html.body).toContain(`<tr><th>常住人口</th><td>${s.totalResidents.toLocaleString('zh-CN')}</td></tr>`)
+    expect(s.totalResidents.toLocaleString('zh-CN')).toContain(',')
+    expect(html.body).toMatch(/生成时间 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间）/)
     expect((await app.inject(`/api/siting-scenarios/999999`)).statusCode).toBe(404)
   })
 })

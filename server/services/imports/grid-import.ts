@@ -209,12 +209,13 @@ export async function importGridLayer(
           candidate.households !== null &&
           (candidate.households < norm.min || candidate.households > norm.max)
         ) {
+          const below = candidate.households < norm.min
           report.warn(
             check.index,
             'households',
             say(
-              `${candidate.households.toLocaleString('zh-CN')} 户：超出${describeNorm(norm, community!)['zh-CN']}`,
-              `${candidate.households.toLocaleString('en-US')} households: outside the ${describeNorm(norm, community!).en}`,
+              `${candidate.households.toLocaleString('zh-CN')} 户：${below ? '低于' : '高于'}${describeNorm(norm, community!)['zh-CN']}`,
+              `${candidate.households.toLocaleString('en-US')} households: ${below ? 'below' : 'above'} the ${describeNorm(norm, community!).en}`,
             ),
           )
         }

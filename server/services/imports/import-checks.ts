@@ -8,7 +8,7 @@ import type { ImportReportItem } from '../../schemas/imports.schema.ts'
 import { writeWkb } from '../../db/wkb.ts'
 import { type SourceCrs, acceptedFrames, bd09ToWgs84, gcj02ToWgs84, isBoxInChina, isInChina, parseCrs } from './crs.ts'
 import type { ParsedFeature } from './import-formats.ts'
-import { featureNo, say } from './messages.ts'
+import { featureNo, geometryReasonZh, say } from './messages.ts'
 import type { Pace } from './pace.ts'
 
 /** The first property whose name (trimmed, case-insensitive) is one of the aliases. */
@@ -344,7 +344,7 @@ export function judgeGeometry(
       check.index,
       'geometry',
       say(
-        `几何无效（${check.reason}），已用 ST_MakeValid 修复`,
+        `几何无效（${geometryReasonZh(check.reason)}），已用 ST_MakeValid 修复`,
         `invalid geometry (${check.reason}): repaired with ST_MakeValid`,
       ),
     )

@@ -7,3 +7,29 @@ export const say = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en
 /** A feature as people count: the first in the file is 第 1 个要素 / feature 1. */
 export const featureNo = (index: number): LocalizedText =>
   say(`第 ${(index + 1).toLocaleString('zh-CN')} 个要素`, `feature ${(index + 1).toLocaleString('en-US')}`)
+
+/** GEOS's validity reasons (`ST_IsValidReason`) in zh-CN, longest first so a ring's wins over the plain one. */
+const geometryReasonsZh: [string, string][] = [
+  ['Ring Self-intersection', '环自相交'],
+  ['Self-intersection', '自相交'],
+  ['Too few points in geometry component', '几何部件的点太少'],
+  ['Hole lies outside shell', '内环在外环之外'],
+  ['Nested holes', '内环相互嵌套'],
+  ['Interior is disconnected', '内部不连通'],
+  ['Nested shells', '外环相互嵌套'],
+  ['Duplicate Rings', '环重复'],
+  ['Invalid Coordinate', '坐标无效'],
+  ['Ring is not closed', '环未闭合'],
+]
+
+/**
+ * Why a shape is invalid, as the office reads it: "Self-intersection[113.577 34.652]" becomes
+ * "自相交，位于 113.577, 34.652". A reason GEOS words otherwise is kept as it came.
+ */
+export function geometryReasonZh(reason: string): string {
+  const match = /^(.*?)\s*\[(-?[\d.e+-]+) (-?[\d.e+-]+)\]$/.exec(reason)
+  const words = match ? match[1] : reason
+  const known = geometryReasonsZh.find(([en]) => words === en)
+  if (!known) return reason
+  return match ? `${known[1]}，位于 ${match[2]}, ${match[3]}` : known[1]
+}

@@ -5,7 +5,17 @@ import type { Scenario } from '../../schemas/siting.schema.ts'
 
 const objectiveNames: Record<string, string> = { max_covering: '最大覆盖', set_covering: '集合覆盖' }
 const methodNames: Record<string, string> = { radius: '服务半径', network: '步行路网' }
+const solverNames: Record<string, string> = {
+  greedy: '快速（贪心，最大覆盖另加交换优化）',
+  exact: '精确（混合整数规划）',
+  both: '快速与精确',
+}
 const pct = (part: number, whole: number) => (whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : '—')
+/** A count as a person reads it: grouped by thousands (zh-CN). */
+const grouped = (value: string | number) => (typeof value === 'number' ? value.toLocaleString('zh-CN') : value)
+/** When, as a person in the district reads it: Beijing time, zh-CN. */
+const localTime = (at: string | Date) =>
+  `${new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'long', timeStyle: 'short' }).format(new Date(at))}（北京时间）`
 
 export function scenarioGeoJson(s: Scenario) {
   return {
@@ -41,13 +51,13 @@ function fastRows(s: Scenario): [string, string | number][] {
   ]
 }
 
-function summaryRows(s: Scenario): [string, string | number][] {
+function summaryRows(s: Scenario, regionName?: string): [string, string | number][] {
   return [
     ['方案', s.name],
-    ['区划', s.regionCode ?? ''],
+    ['区划', regionName && s.regionCode ? `${regionName}（${s.regionCode}）` : (s.regionCode ?? '')],
     ['目标', objectiveNames[s.objective] ?? s.objective],
     ['服务范围', methodNames[s.method] ?? s.method],
-    ['求解器', s.solver],
+    ['求解器', solverNames[s.solver] ?? s.solver],
     ...fastRows(s),
     ['新建数量', s.chosen.length],
     ['常住人口', s.totalResidents],
@@ -82,14 +92,15 @@ export async function scenarioXlsx(s: Scenario): Promise<Buffer> {
 const escapeHtml = (text: string | number) =>
   String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
-export function scenarioHtml(s: Scenario): string {
-  const summary = summaryRows(s)
-    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
+/** The printable one-page summary; `regionName` names the scenario's region beside its code. */
+export function scenarioHtml(s: Scenario, regionName?: string): string {
+  const summary = summaryRows(s, regionName)
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(grouped(v))}</td></tr>`)
     .join('')
   const sites = s.chosen
     .map(
       (site, n) =>
-        `<tr><td>${n + 1}</td><td>${site.lon.toFixed(6)}</td><td>${site.lat.toFixed(6)}</td><td>${escapeHtml(site.gain)}</td></tr>`,
+        `<tr><td>${n + 1}</td><td>${site.lon.toFixed(6)}</td><td>${site.lat.toFixed(6)}</td><td>${escapeHtml(grouped(site.gain))}</td></tr>`,
     )
     .join('')
   return `<!doctype html>
@@ -107,7 +118,7 @@ th { background: #eee; width: 30% }
 <table>${summary}</table>
 <h2 style="font-size:13pt">建议新建点位</h2>
 <table><tr><th>序号</th><th>经度</th><th>纬度</th><th>新增覆盖人口</th></tr>${sites}</table>
-<p>生成时间 ${escapeHtml(new Date(s.createdAt).toISOString())} · 覆盖人口按常住人口点计，${s.method === 'network' ? '步行时间沿路网计算' : '服务半径按真实距离计算'}。</p>
+<p>生成时间 ${escapeHtml(localTime(s.createdAt))} · 覆盖人口按常住人口点计，${s.method === 'network' ? '步行时间沿路网计算' : '服务半径按真实距离计算'}。</p>
 </body></html>
 `
 }

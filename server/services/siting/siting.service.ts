@@ -14,6 +14,7 @@ import { ExactRunner } from './exact-runner.ts'
 import { Scenarios } from './scenarios.ts'
 import { type CatchmentMethod, SitingData, type SitingScope, type SitingSettings } from './siting-data.ts'
 import { WhatIf } from './what-if.ts'
+import { findRegion } from '../../db/repositories/siting.repository.ts'
 
 export type { CentreLoad, Coverage, CoverageFigures, UncoveredCells } from './coverage.ts'
 export type { ProposedSite } from './scenarios.ts'
@@ -74,6 +75,13 @@ export class SitingService {
 
   scenario(id: number, scope: SitingScope = {}) {
     return this.scenarios.scenario(id, scope)
+  }
+
+  /** A scenario with its region's name, for the documents a person reads (the printable summary). */
+  async scenarioDocument(id: number, scope: SitingScope = {}) {
+    const scenario = await this.scenarios.scenario(id, scope)
+    const region = scenario.regionCode ? await findRegion(this.data.db, scenario.regionCode) : undefined
+    return { scenario, regionName: region?.name }
   }
 
   compareScenarios(ids: number[], scope: SitingScope = {}) {

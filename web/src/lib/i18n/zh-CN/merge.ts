@@ -28,6 +28,7 @@ export const merge = {
   } as Record<string, string>,
   run: '运行合并',
   running: '合并中…',
+  readOnly: '合并、发布与导入由管理员操作；这里可查看合并结果及其问题。',
   publish: '发布为现行全科网格',
   published: '已发布',
   failed: '合并失败',
