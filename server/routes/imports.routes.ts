@@ -1,15 +1,69 @@
 import multipart from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { LocalizedInputError, type LocalizedText } from '../errors.ts'
 import { localizeItems } from '../plugins/language.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { ImportParams, ImportRecord, ImportResult } from '../schemas/imports.schema.ts'
+import { RoadNetworkImportResult } from '../schemas/siting.schema.ts'
 import type { ParseLimits } from '../services/imports/parse-limits.ts'
 
 export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits }> = async (app, options) => {
   await app.register(multipart, {
     limits: { fileSize: app.initialConfig.bodyLimit, files: 1, fields: 10, fieldSize: 1024 },
   })
+
+  /** The one file of a multipart upload and its fields; 400 naming the file when too large or missing. */
+  async function readUpload(request: FastifyRequest) {
+    const say = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en })
+    const fields: Record<string, string> = {}
+    let file: { name: string; data: Uint8Array } | undefined
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer()
+        if (part.file.truncated)
+          throw new LocalizedInputError(
+            say(
+              `${part.filename}：超过上传上限 ${(app.initialConfig.bodyLimit ?? 0).toLocaleString('zh-CN')} 字节`,
+              `${part.filename}: larger than the upload limit of ${(app.initialConfig.bodyLimit ?? 0).toLocaleString('en-US')} bytes`,
+            ),
+            [{ file: part.filename }],
+          )
+        file = { name: part.filename, data: new Uint8Array(data) }
+      } else fields[part.fieldname] = String(part.value)
+    }
+    if (!file)
+      throw new LocalizedInputError(
+        say(
+          '没有文件：请在名为 file 的表单字段中上传图层',
+          'No file: send the layer in a multipart field named "file"',
+        ),
+        [{ field: 'file' }],
+      )
+    return { file, fields }
+  }
+
+  app.post(
+    '/api/road-networks',
+    {
+      schema: {
+        tags: ['siting'],
+        consumes: ['multipart/form-data'],
+        summary:
+          'Upload a road and path network (OSM .osm / .osm.pbf, or GeoJSON lines in WGS84) for the walking service areas',
+        description: 'Multipart fields: file, name?, dryRun?',
+        response: { 200: RoadNetworkImportResult, 413: errorResponses[400], ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { file, fields } = await readUpload(request)
+      return app.services.siting.importRoadNetwork({
+        file,
+        dryRun: /^(1|true|yes|on)$/i.test(fields.dryRun ?? ''),
+        name: fields.name,
+      })
+    },
+  )
 
   app.post(
     '/api/imports',
@@ -28,30 +82,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
       const lang = request.headers['accept-language']
       const say = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en })
       const localized = (result: ImportResult) => ({ ...result, report: localizeItems(result.report, lang) })
-      const fields: Record<string, string> = {}
-      let file: { name: string; data: Uint8Array } | undefined
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          const data = await part.toBuffer()
-          if (part.file.truncated)
-            throw new LocalizedInputError(
-              say(
-                `${part.filename}：超过上传上限 ${(app.initialConfig.bodyLimit ?? 0).toLocaleString('zh-CN')} 字节`,
-                `${part.filename}: larger than the upload limit of ${(app.initialConfig.bodyLimit ?? 0).toLocaleString('en-US')} bytes`,
-              ),
-              [{ file: part.filename }],
-            )
-          file = { name: part.filename, data: new Uint8Array(data) }
-        } else fields[part.fieldname] = String(part.value)
-      }
-      if (!file)
-        throw new LocalizedInputError(
-          say(
-            '没有文件：请在名为 file 的表单字段中上传图层',
-            'No file: send the layer in a multipart field named "file"',
-          ),
-          [{ field: 'file' }],
-        )
+      const { file, fields } = await readUpload(request)
       const kind = fields.kind ?? 'grids'
       const yes = (value: string | undefined) => /^(1|true|yes|on)$/i.test(value ?? '')
       const common = { file, crs: fields.crs || undefined, dryRun: yes(fields.dryRun), limits: options.parseLimits }

@@ -221,3 +221,12 @@ export const ExportParams = Type.Object({
   id: Id,
   format: Type.Union([Type.Literal('geojson'), Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('html')]),
 })
+
+export const RoadNetworkImportResult = Type.Object({
+  networkId: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'the stored (now active) network; null on a dry run',
+  }),
+  dryRun: Type.Boolean(),
+  lines: Type.Integer({ description: 'road and path lines read (and stored unless a dry run)' }),
+  closedToWalkers: Type.Integer({ description: 'lines tagged closed to walkers (foot=no, access=private…), left out' }),
+})

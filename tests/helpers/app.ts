@@ -138,14 +138,16 @@ export function tileAt(lon: number, lat: number, z: number): { z: number; x: num
 }
 
 /**
- * POST /api/imports with a file and form fields, as the web page's form sends them. The answer's
- * messages in English unless `language` asks for another (zh-CN is the server's default).
+ * POST /api/imports (or another upload `url`) with a file and form fields, as the web page's form
+ * sends them. The answer's messages in English unless `language` asks for another (zh-CN is the
+ * server's default).
  */
 export async function uploadFile(
   app: FastifyInstance,
   file: { name: string; data: Uint8Array | string },
   fields: Record<string, string>,
   language = 'en',
+  url = '/api/imports',
 ) {
   const form = new FormData()
   for (const [k, v] of Object.entries(fields)) form.append(k, v)
@@ -154,10 +156,10 @@ export async function uploadFile(
     new Blob([typeof file.data === 'string' ? new TextEncoder().encode(file.data) : new Uint8Array(file.data)]),
     file.name,
   )
-  const request = new Request('http://localhost/api/imports', { method: 'POST', body: form })
+  const request = new Request(`http://localhost${url}`, { method: 'POST', body: form })
   return app.inject({
     method: 'POST',
-    url: '/api/imports',
+    url,
     headers: { 'content-type': request.headers.get('content-type')!, 'accept-language': language },
     payload: Buffer.from(await request.arrayBuffer()),
   })

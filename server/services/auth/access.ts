@@ -71,6 +71,7 @@ export const accessTable: Record<string, AccessEntry> = {
   },
 
   'POST /api/imports': { access: 'admin', audit: { action: 'import', entity: 'import' } },
+  'POST /api/road-networks': { access: 'admin', audit: { action: 'import', entity: 'road-network' } },
   'GET /api/imports/:id': { access: 'admin' },
 
   'POST /api/merge-runs': { access: 'admin', audit: { action: 'start', entity: 'merge-run' } },

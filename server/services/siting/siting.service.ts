@@ -14,7 +14,8 @@ import { ExactRunner } from './exact-runner.ts'
 import { Scenarios } from './scenarios.ts'
 import { type CatchmentMethod, SitingData, type SitingScope, type SitingSettings } from './siting-data.ts'
 import { WhatIf } from './what-if.ts'
-import { findRegion } from '../../db/repositories/siting.repository.ts'
+import { findRegion, insertRoadNetwork } from '../../db/repositories/siting.repository.ts'
+import { readRoadFile } from './road-import.ts'
 
 export type { CentreLoad, Coverage, CoverageFigures, UncoveredCells } from './coverage.ts'
 export type { ProposedSite } from './scenarios.ts'
@@ -75,6 +76,22 @@ export class SitingService {
 
   scenario(id: number, scope: SitingScope = {}) {
     return this.scenarios.scenario(id, scope)
+  }
+
+  /**
+   * A road and path network from a file (road-import.ts), stored as the active network unless a dry
+   * run; the previous network stays, inactive. Refused whole, nothing stored, on any bad line.
+   */
+  async importRoadNetwork(input: { file: { name: string; data: Uint8Array }; dryRun: boolean; name?: string }) {
+    const reading = await readRoadFile(input.file)
+    const networkId = input.dryRun
+      ? null
+      : await this.data.db
+          .transaction()
+          .execute((trx) =>
+            insertRoadNetwork(trx, { name: input.name || input.file.name, source: input.file.name }, reading.roads),
+          )
+    return { networkId, dryRun: input.dryRun, lines: reading.roads.length, closedToWalkers: reading.closedToWalkers }
   }
 
   /** A scenario with its region's name, for the documents a person reads (the printable summary). */
