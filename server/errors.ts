@@ -62,6 +62,11 @@ export interface LocalizedText {
   en: string
 }
 
+/** A table of words (code → its label in both languages) in one language: code → label. */
+export function wordsIn(words: Record<string, LocalizedText>, language: keyof LocalizedText): Record<string, string> {
+  return Object.fromEntries(Object.entries(words).map(([code, label]) => [code, label[language]]))
+}
+
 /**
  * Bad input described in zh-CN and English. The message (kept in reports and logs) is the zh-CN
  * text; the errors plugin answers in English when the request's Accept-Language prefers it.

@@ -29,11 +29,6 @@ export function localize(text: LocalizedText, acceptLanguage: string | undefined
   return text[preferredLanguage(acceptLanguage)]
 }
 
-/** A table of words (code → its label in both languages) in one language: code → label. */
-export function wordsIn(words: Record<string, LocalizedText>, language: keyof LocalizedText): Record<string, string> {
-  return Object.fromEntries(Object.entries(words).map(([code, label]) => [code, label[language]]))
-}
-
 /** Report items (imports) carry their text in both languages: the message in the request's, `text` dropped. */
 export function localizeItems<T extends { message: string; text?: LocalizedText }>(
   items: T[],

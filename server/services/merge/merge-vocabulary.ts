@@ -2,7 +2,7 @@
 // and the kinds of issue a merge finds. The merge's messages (merge-messages.ts), the place lists, the
 // merge-issues layer's legend and the web (GET /api/merge-runs/vocabulary) all read them from here.
 import type { LocalizedText } from '../../errors.ts'
-import { wordsIn } from '../../plugins/language.ts'
+import { wordsIn } from '../../errors.ts'
 import type { MergeIssueKind } from '../../schemas/merge.schema.ts'
 
 export const mergeVocabulary = {

@@ -2,7 +2,7 @@
 // domains, establishment and coverage modes, the units layer's categories, unit kinds, regions'
 // levels and the rules' names. The exports (party-columns.ts), the register import's word lookup
 // (party-registers-checks.ts) and the web (GET /api/party/vocabulary) all read them from here.
-import { wordsIn } from '../../plugins/language.ts'
+import { wordsIn } from '../../errors.ts'
 import type { PartyRule } from '../../schemas/party.schema.ts'
 import { ruleTexts } from './party-rule-texts.ts'
 
