@@ -153,7 +153,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         case 'html':
           return reply
             .header('content-type', 'text/html; charset=utf-8')
-            .send(scenarioHtml(scenario, (await siting.scenarioDocument(scenario.id, scopeOf(request))).regionName))
+            .send(scenarioHtml(scenario, await siting.regionName(scenario.regionCode)))
         default:
           throw new InvalidInputError('导出格式必须是 geojson、csv、xlsx 或 html（字段 format）', [{ field: 'format' }])
       }

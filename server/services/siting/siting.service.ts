@@ -94,11 +94,9 @@ export class SitingService {
     return { networkId, dryRun: input.dryRun, lines: reading.roads.length, closedToWalkers: reading.closedToWalkers }
   }
 
-  /** A scenario with its region's name, for the documents a person reads (the printable summary). */
-  async scenarioDocument(id: number, scope: SitingScope = {}) {
-    const scenario = await this.scenarios.scenario(id, scope)
-    const region = scenario.regionCode ? await findRegion(this.data.db, scenario.regionCode) : undefined
-    return { scenario, regionName: region?.name }
+  /** A region's name by its code (for the documents a person reads: the printable summary), if it is stored. */
+  async regionName(code: string | null): Promise<string | undefined> {
+    return code ? (await findRegion(this.data.db, code))?.name : undefined
   }
 
   compareScenarios(ids: number[], scope: SitingScope = {}) {
