@@ -1,12 +1,22 @@
 import multipart from '@fastify/multipart'
+import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { LocalizedInputError, type LocalizedText } from '../errors.ts'
 import { localizeItems } from '../plugins/language.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import { ImportParams, ImportRecord, ImportResult } from '../schemas/imports.schema.ts'
-import { RoadNetworkImportResult } from '../schemas/siting.schema.ts'
+import { RoadNetworkImportResult, SitingInputsImportResult } from '../schemas/siting.schema.ts'
+import { RegisterImportResult } from '../schemas/party.schema.ts'
+import type { SitingInputKind } from '../services/siting/siting-inputs-import.ts'
 import type { ParseLimits } from '../services/imports/parse-limits.ts'
+
+/** The kinds of `POST /api/imports` the siting capability takes, by the names the API accepts. */
+const sitingKinds: Record<string, SitingInputKind | undefined> = {
+  centers: 'service_centers',
+  service_centers: 'service_centers',
+  population: 'population',
+}
 
 export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits }> = async (app, options) => {
   await app.register(multipart, {
@@ -71,11 +81,17 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
       schema: {
         tags: ['imports'],
         consumes: ['multipart/form-data'],
-        summary:
-          'Upload a department grid layer or a region tree (GeoJSON, CSV with WKT, zipped Shapefile, GeoPackage)',
+        summary: 'Upload grids, regions, party organizations, units, 党群服务中心, population points or a road network',
         description:
-          'Multipart fields: kind=grids|regions, department (grids), crs?, dryRun?, replaceDemo? (regions: delete the generated demo district first), file',
-        response: { 200: ImportResult, 413: errorResponses[400], ...errorResponses },
+          'Multipart fields: kind=grids|regions|organizations|units|centers|population|roads, department (grids), crs?, dryRun?, ' +
+          'replaceDemo? (regions: delete the generated demo district first), replace? (centers: remove centres not in the file), file. ' +
+          'Grids and regions: GeoJSON, CSV with WKT, zipped Shapefile, GeoPackage. Organizations, units: CSV or XLSX registers. ' +
+          'Centers, population: CSV or XLSX with 经度/纬度 columns, or GeoJSON points. Roads: as POST /api/road-networks.',
+        response: {
+          200: Type.Union([ImportResult, SitingInputsImportResult, RegisterImportResult, RoadNetworkImportResult]),
+          413: errorResponses[400],
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
@@ -90,11 +106,24 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
         return localized(
           await app.services.imports.importRegionTree({ ...common, replaceDemo: yes(fields.replaceDemo) }),
         )
+      const sitingKind = sitingKinds[kind]
+      if (sitingKind) {
+        const result = await app.services.siting.importInputs({
+          ...common,
+          kind: sitingKind,
+          replace: yes(fields.replace),
+        })
+        return { ...result, faults: localizeItems(result.faults, lang) }
+      }
+      if (kind === 'organizations' || kind === 'party_orgs' || kind === 'units')
+        return app.services.party.importRegister({ ...common, kind: kind === 'units' ? 'units' : 'party_orgs' })
+      if (kind === 'roads')
+        return app.services.siting.importRoadNetwork({ file, dryRun: common.dryRun, name: fields.name })
       if (kind !== 'grids')
         throw new LocalizedInputError(
           say(
-            `暂不支持导入“${kind}”：kind 须为 grids（网格）或 regions（区划）`,
-            `Importing "${kind}" is not supported yet: kind must be grids or regions`,
+            `不能导入“${kind}”：kind 须为 grids（网格）、regions（区划）、organizations（党组织）、units（单位）、centers（党群服务中心）、population（人口）或 roads（路网）`,
+            `Cannot import "${kind}": kind must be grids, regions, organizations, units, centers, population or roads`,
           ),
           [{ field: 'kind' }],
         )

@@ -230,3 +230,28 @@ export const RoadNetworkImportResult = Type.Object({
   lines: Type.Integer({ description: 'road and path lines read (and stored unless a dry run)' }),
   closedToWalkers: Type.Integer({ description: 'lines tagged closed to walkers (foot=no, access=private…), left out' }),
 })
+
+export const SitingInputsImportResult = Type.Object({
+  id: Type.Integer({ description: 'the import run (GET /api/imports/{id})' }),
+  kind: Type.Union([Type.Literal('service_centers'), Type.Literal('population')]),
+  fileName: Type.String(),
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('geojson')]),
+  sourceCrs: Type.String({ description: 'the frame the coordinates were read in' }),
+  dryRun: Type.Boolean(),
+  counts: Type.Object({
+    rows: Type.Integer(),
+    stored: Type.Integer(),
+    added: Type.Integer({ description: 'centres: codes not stored before' }),
+    updated: Type.Integer({ description: 'centres: codes stored before, now updated' }),
+    removed: Type.Integer({ description: 'centres: removed because not in the file (replace=true)' }),
+    outside: Type.Integer({ description: 'population: points in no community of the district, left out' }),
+    residents: Type.Integer(),
+    households: Type.Integer(),
+    catchmentsRebuilt: Type.Integer({
+      description: 'centres: stored radius and walking areas rebuilt after the import',
+    }),
+  }),
+  faults: Type.Array(
+    Type.Object({ sheet: Type.String(), row: Type.Integer(), column: Type.String(), message: Type.String() }),
+  ),
+})

@@ -30,6 +30,7 @@ import {
   readPlaceCoverageVersion,
 } from '../../server/db/repositories/place.repository.ts'
 import * as siting from '../../server/db/repositories/siting.repository.ts'
+import * as sitingImports from '../../server/db/repositories/siting-imports.repository.ts'
 import { findTileFeatures, postgisTileQuery } from '../../server/db/repositories/tiles.repository.ts'
 import type { Tables } from '../../server/db/tables.ts'
 import { ImportService } from '../../server/services/imports/imports.service.ts'
@@ -328,6 +329,34 @@ describe.each(testDrivers())('the SQL each repository sends, on %s', (driver) =>
     await siting.findScenario(db, scenario)
     await siting.findScenario(db, scenario, street)
     await siting.listScenarios(db, { regionPrefix: communityA.slice(0, 6) })
+    // centres and population points in (siting-imports.test.ts runs the whole import)
+    await sitingImports.findRegionCodes(db, [communityA])
+    await sitingImports.findRegionsAt(db, [[lon, lat]], ['community'])
+    const centreCodes = await sitingImports.findCentreCodes(db)
+    await db.transaction().execute(async (trx) => {
+      await sitingImports.upsertCentres(trx, [
+        {
+          code: 'SNAP-1',
+          name: '快照中心',
+          level: 'community',
+          status: 'new',
+          floorAreaM2: 300,
+          radiusM: null,
+          regionCode: communityA,
+          lon,
+          lat,
+        },
+      ])
+      await sitingImports.deleteCentresExcept(trx, [...centreCodes, 'SNAP-1'])
+      const { rows } = await sql<{ residents: number; households: number; region: string; lon: number; lat: number }>`
+        SELECT residents, households, region_code AS region, ST_X(location) AS lon, ST_Y(location) AS lat FROM population_points`.execute(
+        trx,
+      )
+      await sitingImports.replacePopulation(
+        trx,
+        rows.map((r) => ({ ...r, regionCode: r.region })),
+      )
+    })
 
     const layers = new LayerService(db)
     const catalog = await layers.list()

@@ -152,9 +152,9 @@ export async function upsertUnits(trx: Transaction<Tables>, units: StoredUnit[])
 export async function recordRegisterImport(
   db: Db,
   run: {
-    kind: 'party_orgs' | 'units'
+    kind: 'party_orgs' | 'units' | 'service_centers' | 'population'
     fileName: string
-    format: 'csv' | 'xlsx'
+    format: 'csv' | 'xlsx' | 'geojson'
     sourceCrs: string | null
     dryRun: boolean
     status: 'succeeded' | 'failed'

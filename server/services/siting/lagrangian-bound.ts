@@ -101,6 +101,14 @@ export function lagrangianBound(
   const bestLambda = new Float64Array(rows)
   const direction = new Float64Array(rows) // the deflected step direction
   const deflection = 0.7
+  // A diagonal scaling of the steps: row r moves by w_r / |N(r)| times the step, and Polyak's rule
+  // measures the subgradient in the same metric. λ_r lives in [0, w_r] and its best value is near
+  // w_r shared among the sites covering it, so plain steps move heavy rows too little and light,
+  // widely covered rows too much. On a dense clustered instance (10,000 × 1,000, about 48 sites
+  // per row) the root then closes to 0.1 % of the optimum in about 400 steps, against more than
+  // 3,200 unscaled (tests/unit/siting-solvers.test.ts).
+  const scale = new Float64Array(rows)
+  for (let r = 0; r < rows; r++) scale[r] = rowWeight[r] / Math.max(1, rowStarts[r + 1] - rowStarts[r])
 
   /**
    * Runs the subgradient search at a node (state fixed), starting from `lambda` (updated in place
@@ -240,7 +248,7 @@ export function lagrangianBound(
         const r = activeRows[a]
         if (hits[r] > 0) value += rowWeight[r]
         const g = (rowWeight[r] > lambda[r] ? 1 : 0) - hits[r]
-        norm += g * g
+        norm += g * g * scale[r]
       }
       if (value > shared.value) {
         shared.value = value
@@ -257,7 +265,7 @@ export function lagrangianBound(
         const g = (rowWeight[r] > lambda[r] ? 1 : 0) - hits[r] + deflection * direction[r]
         direction[r] = g
         if (g === 0) continue
-        const updated = lambda[r] + step * g
+        const updated = lambda[r] + step * scale[r] * g
         lambda[r] = updated < 0 ? 0 : updated > rowWeight[r] ? rowWeight[r] : updated
       }
     }

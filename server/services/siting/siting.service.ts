@@ -14,8 +14,9 @@ import { ExactRunner } from './exact-runner.ts'
 import { Scenarios } from './scenarios.ts'
 import { type CatchmentMethod, SitingData, type SitingScope, type SitingSettings } from './siting-data.ts'
 import { WhatIf } from './what-if.ts'
-import { findRegion, insertRoadNetwork } from '../../db/repositories/siting.repository.ts'
+import { findActiveNetwork, findRegion, insertRoadNetwork } from '../../db/repositories/siting.repository.ts'
 import { readRoadFile } from './road-import.ts'
+import { type SitingInputKind, importSitingInputs } from './siting-inputs-import.ts'
 
 export type { CentreLoad, Coverage, CoverageFigures, UncoveredCells } from './coverage.ts'
 export type { ProposedSite } from './scenarios.ts'
@@ -92,6 +93,36 @@ export class SitingService {
             insertRoadNetwork(trx, { name: input.name || input.file.name, source: input.file.name }, reading.roads),
           )
     return { networkId, dryRun: input.dryRun, lines: reading.roads.length, closedToWalkers: reading.closedToWalkers }
+  }
+
+  /**
+   * 党群服务中心 or population points from a file (siting-inputs-import.ts): checked whole, then
+   * stored unless a dry run. After centres, their stored catchments are rebuilt (radius, and walking
+   * areas when a road network is active), so the map and the figures follow.
+   */
+  async importInputs(request: {
+    kind: SitingInputKind
+    file: { name: string; data: Uint8Array }
+    crs?: string
+    dryRun?: boolean
+    replace?: boolean
+  }) {
+    const result = await importSitingInputs(this.data.db, request, async () => {
+      let rebuilt = (await this.rebuildCatchments('radius')).catchments
+      if (await findActiveNetwork(this.data.db)) rebuilt += (await this.rebuildCatchments('network')).catchments
+      return rebuilt
+    })
+    if (!result.dryRun)
+      await this.data.events?.recordChange({
+        kind: 'import',
+        layers:
+          request.kind === 'service_centers'
+            ? ['service-centers', 'catchments', 'uncovered-cells', 'uncovered-residents']
+            : ['population', 'uncovered-cells', 'uncovered-residents'],
+        regions: [],
+        details: { importId: result.id, kind: request.kind, stored: result.counts.stored },
+      })
+    return result
   }
 
   /** A region's name by its code (for the documents a person reads: the printable summary), if it is stored. */
