@@ -50,8 +50,9 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
         tags: ['siting'],
         consumes: ['multipart/form-data'],
         summary:
-          'Upload a road and path network (OSM .osm / .osm.pbf, or GeoJSON lines in WGS84) for the walking service areas',
-        description: 'Multipart fields: file, name?, dryRun?',
+          'Upload a road and path network (OSM .osm / .osm.pbf, or GeoJSON / zipped Shapefile lines) for the walking service areas',
+        description:
+          'Multipart fields: file, name?, crs? (the frame of GeoJSON / Shapefile lines without a .prj or crs member: EPSG:4326, EPSG:4490, EPSG:4491–4554, EPSG:3857, gcj02, bd09), dryRun?',
         response: { 200: RoadNetworkImportResult, 413: errorResponses[400], ...errorResponses },
       },
     },
@@ -61,6 +62,8 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
         file,
         dryRun: /^(1|true|yes|on)$/i.test(fields.dryRun ?? ''),
         name: fields.name,
+        crs: fields.crs || undefined,
+        limits: options.parseLimits,
       })
     },
   )
