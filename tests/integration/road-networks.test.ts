@@ -58,7 +58,7 @@ const frameLines: { fclass: string; name: string; coordinates: [number, number][
       [113.6215, 34.7113],
     ],
   },
-  // left out: a motorway and a trunk without a sidewalk
+  // left out: a motorway, a trunk without a sidewalk, and a river (Geofabrik's waterways layer)
   {
     fclass: 'motorway',
     name: '绕城高速',
@@ -73,6 +73,14 @@ const frameLines: { fclass: string; name: string; coordinates: [number, number][
     coordinates: [
       [113.6, 34.72],
       [113.63, 34.72],
+    ],
+  },
+  {
+    fclass: 'river',
+    name: '金水河',
+    coordinates: [
+      [113.6, 34.715],
+      [113.63, 34.716],
     ],
   },
 ]
@@ -287,8 +295,8 @@ describe.each(testDrivers())('road network import on %s', (driver) => {
       collection(...frameLines.map((l) => line(l.coordinates, { fclass: l.fclass, name: l.name || null }))),
     )
     expect(original.statusCode, original.body).toBe(200)
-    // the motorway and the trunk without a sidewalk are left out and counted
-    expect(original.json()).toMatchObject({ lines: 4, notWalkable: 2, closedToWalkers: 0, sourceCrs: 'EPSG:4326' })
+    // the motorway, the trunk without a sidewalk and the river are left out and counted
+    expect(original.json()).toMatchObject({ lines: 4, notWalkable: 3, closedToWalkers: 0, sourceCrs: 'EPSG:4326' })
     const wgs84 = await edges(original.json().networkId)
     expect(wgs84.map((e) => [e.class, e.name])).toEqual([
       ['residential', '纬一路'],
@@ -306,7 +314,7 @@ describe.each(testDrivers())('road network import on %s', (driver) => {
     expect(dry.json()).toMatchObject({ networkId: null, format: 'shapefile', sourceCrs: 'EPSG:4547', lines: 4 })
     const shp = await upload('roads.zip', new Uint8Array(zip) as never, { name: '高斯路网' })
     expect(shp.statusCode, shp.body).toBe(200)
-    expect(shp.json()).toMatchObject({ lines: 4, notWalkable: 2, format: 'shapefile' })
+    expect(shp.json()).toMatchObject({ lines: 4, notWalkable: 3, format: 'shapefile' })
     const gk = await edges(shp.json().networkId)
     expect(gk.map((e) => [e.class, e.name])).toEqual(wgs84.map((e) => [e.class, e.name]))
 
@@ -323,7 +331,7 @@ describe.each(testDrivers())('road network import on %s', (driver) => {
       { crs: 'gcj02' },
     )
     expect(gcj.statusCode, gcj.body).toBe(200)
-    expect(gcj.json()).toMatchObject({ lines: 4, notWalkable: 2, sourceCrs: 'GCJ-02', format: 'geojson' })
+    expect(gcj.json()).toMatchObject({ lines: 4, notWalkable: 3, sourceCrs: 'GCJ-02', format: 'geojson' })
     const mars = await edges(gcj.json().networkId)
     // tolerance: 5 cm a line (PostGIS's Gauss-Krüger round trip and the GCJ-02 inverse are good to
     // millimetres; CGCS2000 is taken as WGS84, as the grid import does)

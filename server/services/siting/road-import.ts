@@ -46,6 +46,13 @@ export interface RoadReading {
 
 const tagsClosed = new Set(['foot=no', 'access closed'])
 
+/**
+ * A `class` / `fclass` naming a waterway or a railway (Geofabrik's waterways and railways layers,
+ * the demo network's barriers): not a path, left out as the walking graph leaves them out.
+ */
+const waterways = new Set(['river', 'stream', 'canal', 'drain', 'ditch', 'riverbank', 'waterway'])
+const railways = new Set(['rail', 'railway', 'light_rail', 'subway', 'tram', 'narrow_gauge', 'monorail', 'funicular'])
+
 /** Positions transformed by PostGIS in one statement at most. */
 const transformBatch = 100_000
 
@@ -187,7 +194,13 @@ async function readLines(
     delete tags.class
     delete tags.fclass
     if (highway === undefined) delete tags.highway
-    else tags.highway = String(highway)
+    else if (waterways.has(String(highway).toLowerCase())) {
+      delete tags.highway
+      tags.waterway = String(highway)
+    } else if (railways.has(String(highway).toLowerCase())) {
+      delete tags.highway
+      tags.railway = String(highway)
+    } else tags.highway = String(highway)
     const why = leftOut(tags)
     if (why === 'closed') closedToWalkers += 1
     if (why === 'class') notWalkable += 1
