@@ -356,7 +356,13 @@ describe.each(testDrivers())('road network import on %s', (driver) => {
         /第 1 个要素 \[geometry\] 须为 LineString 或 MultiLineString，得到 Point（文件 points\.zip\/p\.shp）/,
         { file: 'points.zip/p.shp', feature: 1, field: 'geometry' },
       ],
-      ['noprj.zip', lineZip(lines), {}, /noprj\.zip.*缺少 \.prj（或在 crs 字段中注明坐标系/, { file: 'noprj.zip' }],
+      [
+        'noprj.zip',
+        lineZip(lines),
+        {},
+        /noprj\.zip：Shapefile 没有 \.prj，无法知道线的坐标系：请附上 \.prj，或在 crs 字段中注明/,
+        { file: 'noprj.zip', field: 'crs' },
+      ],
       [
         'nodbf.zip',
         lineZip(lines, { prj: gk114Prj, leaveOut: '.dbf' }),

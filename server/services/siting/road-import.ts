@@ -11,6 +11,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { unzipSync } from 'fflate'
 import type { Kysely } from 'kysely'
 import type { Geometry } from 'geojson'
 import type { Tables } from '../../db/tables.ts'
@@ -158,6 +159,7 @@ async function readLines(
   requestedCrs: string | undefined,
   limits: ParseLimits,
 ): Promise<RoadReading> {
+  if (!requestedCrs) refuseShapefileWithoutFrame(file)
   const parsed = await parseUpload(file, limits, { crsGiven: !!requestedCrs })
   const crs = settleCrs(requestedCrs, parsed.crs, parsed.features, parsed.file)
   if (!requestedCrs && !parsed.crs) refuseUnnamedProjection(parsed.features, parsed.file)
@@ -238,6 +240,36 @@ async function readLines(
     format: parsed.format === 'shapefile' ? 'shapefile' : 'geojson',
     lengthKm: lengthKm(roads),
   }
+}
+
+/**
+ * A zipped Shapefile with no .prj, and no crs field: its numbers could be in any frame. Refused
+ * naming the crs field before anything is inflated (the archive's listing only); a Shapefile
+ * missing other parts is left to the imports' reader, which names every missing part.
+ */
+function refuseShapefileWithoutFrame(file: { name: string; data: Uint8Array }): void {
+  if (!file.name.toLowerCase().endsWith('.zip')) return
+  const names: string[] = []
+  try {
+    unzipSync(file.data, {
+      filter: (entry) => {
+        names.push(entry.name.toLowerCase())
+        return false
+      },
+    })
+  } catch {
+    return // not a readable archive: the reader says so
+  }
+  const parts = names.filter((name) => !name.startsWith('__macosx'))
+  const missing = ['.shp', '.shx', '.dbf', '.prj'].filter((ext) => !parts.some((name) => name.endsWith(ext)))
+  if (missing.length === 1 && missing[0] === '.prj')
+    refuse(
+      say(
+        `${file.name}：Shapefile 没有 .prj，无法知道线的坐标系：请附上 .prj，或在 crs 字段中注明（如 crs=EPSG:4547、crs=gcj02）`,
+        `${file.name}: the Shapefile has no .prj, so the lines' frame is unknown: include the .prj or name the frame in the crs field (e.g. crs=EPSG:4547, crs=gcj02)`,
+      ),
+      { file: file.name, field: 'crs' },
+    )
 }
 
 /**
