@@ -60,8 +60,9 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
         tags: ['siting'],
         consumes: ['multipart/form-data'],
         summary:
-          'Upload a road and path network (OSM .osm / .osm.pbf, or GeoJSON lines in WGS84) for the walking service areas',
-        description: 'Multipart fields: file, name?, dryRun?',
+          'Upload a road and path network (OSM .osm / .osm.pbf, or GeoJSON / zipped Shapefile lines) for the walking service areas',
+        description:
+          'Multipart fields: file, name?, crs? (the frame of GeoJSON / Shapefile lines without a .prj or crs member: EPSG:4326, EPSG:4490, EPSG:4491–4554, EPSG:3857, gcj02, bd09), dryRun?',
         response: { 200: RoadNetworkImportResult, 413: errorResponses[400], ...errorResponses },
       },
     },
@@ -71,6 +72,8 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
         file,
         dryRun: /^(1|true|yes|on)$/i.test(fields.dryRun ?? ''),
         name: fields.name,
+        crs: fields.crs || undefined,
+        limits: options.parseLimits,
       })
     },
   )
@@ -117,8 +120,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
       }
       if (kind === 'organizations' || kind === 'party_orgs' || kind === 'units')
         return app.services.party.importRegister({ ...common, kind: kind === 'units' ? 'units' : 'party_orgs' })
-      if (kind === 'roads')
-        return app.services.siting.importRoadNetwork({ file, dryRun: common.dryRun, name: fields.name })
+      if (kind === 'roads') return app.services.siting.importRoadNetwork({ ...common, name: fields.name })
       if (kind !== 'grids')
         throw new LocalizedInputError(
           say(

@@ -229,6 +229,24 @@ export const RoadNetworkImportResult = Type.Object({
   dryRun: Type.Boolean(),
   lines: Type.Integer({ description: 'road and path lines read (and stored unless a dry run)' }),
   closedToWalkers: Type.Integer({ description: 'lines tagged closed to walkers (foot=no, access=private…), left out' }),
+  format: Type.Union([Type.Literal('osm'), Type.Literal('geojson'), Type.Literal('shapefile')]),
+  sourceCrs: Type.String({ description: 'the frame the lines were read in (EPSG:4549, GCJ-02…); OSM is EPSG:4326' }),
+  lengthKm: Type.Number({ description: 'length of the lines read, on the WGS84 ellipsoid, km' }),
+  notWalkable: Type.Integer({
+    description: 'lines of a class nobody walks along (motorway, trunk without sidewalk, railway…), left out',
+  }),
+  serviceAreas: Type.Union(
+    [
+      Type.Object({
+        rebuilt: Type.Integer({ description: 'walking service areas (centre × band) stored on the new network' }),
+        unsnappedCentres: Type.Array(Type.String(), {
+          description: 'codes of centres with no walkable line within the snap distance (no area)',
+        }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'the stored walking service areas, rebuilt on the new network; null on a dry run' },
+  ),
 })
 
 export const SitingInputsImportResult = Type.Object({

@@ -179,6 +179,36 @@ describe.each(testDrivers())('siting inputs import on %s', (driver) => {
     expect(coverage.json().totals.residents).toBe(195)
   })
 
+  it('takes the other kinds DESIGN lists at the same path: a road network and a party register (dry runs)', async () => {
+    const [a] = places
+    const roads = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { highway: 'footway', name: '测试步道' },
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [a.lon, a.lat],
+              [a.lon + 0.001, a.lat],
+            ],
+          },
+        },
+      ],
+    })
+    const road = await upload('paths.geojson', roads, { kind: 'roads', dryRun: 'true' })
+    expect(road.statusCode, road.body).toBe(200)
+    expect(road.json()).toMatchObject({ networkId: null, dryRun: true, lines: 1 })
+    const orgs = csv([
+      ['组织编码', '组织名称', '组织类别', '所属领域', '党员数', '区划代码'],
+      ['T-O1', '测试党支部', '党支部', '社区', 5, a.code],
+    ])
+    const register = await upload('orgs.csv', orgs, { kind: 'organizations', dryRun: 'true' })
+    expect(register.statusCode, register.body).toBe(200)
+    expect(register.json()).toMatchObject({ kind: 'party_orgs', dryRun: true, counts: { rows: 1, stored: 0 } })
+  })
+
   it.each([
     {
       what: 'a missing 纬度 column',

@@ -17,6 +17,7 @@ import { WhatIf } from './what-if.ts'
 import { findActiveNetwork, findRegion, insertRoadNetwork } from '../../db/repositories/siting.repository.ts'
 import { readRoadFile } from './road-import.ts'
 import { type SitingInputKind, importSitingInputs } from './siting-inputs-import.ts'
+import type { ParseLimits } from '../imports/parse-limits.ts'
 
 export type { CentreLoad, Coverage, CoverageFigures, UncoveredCells } from './coverage.ts'
 export type { ProposedSite } from './scenarios.ts'
@@ -81,10 +82,18 @@ export class SitingService {
 
   /**
    * A road and path network from a file (road-import.ts), stored as the active network unless a dry
-   * run; the previous network stays, inactive. Refused whole, nothing stored, on any bad line.
+   * run; the previous network stays, inactive. Refused whole, nothing stored, on any bad line. The
+   * stored walking service areas were computed on the previous network: they are rebuilt on the new
+   * one at once (coverage by network reads the active network itself, by data version).
    */
-  async importRoadNetwork(input: { file: { name: string; data: Uint8Array }; dryRun: boolean; name?: string }) {
-    const reading = await readRoadFile(input.file)
+  async importRoadNetwork(input: {
+    file: { name: string; data: Uint8Array }
+    dryRun: boolean
+    name?: string
+    crs?: string
+    limits?: ParseLimits
+  }) {
+    const reading = await readRoadFile(this.data.db, input.file, { crs: input.crs, limits: input.limits })
     const networkId = input.dryRun
       ? null
       : await this.data.db
@@ -92,7 +101,18 @@ export class SitingService {
           .execute((trx) =>
             insertRoadNetwork(trx, { name: input.name || input.file.name, source: input.file.name }, reading.roads),
           )
-    return { networkId, dryRun: input.dryRun, lines: reading.roads.length, closedToWalkers: reading.closedToWalkers }
+    const rebuilt = networkId === null ? null : await this.catchments.rebuildCatchments('network')
+    return {
+      networkId,
+      dryRun: input.dryRun,
+      format: reading.format,
+      sourceCrs: reading.sourceCrs,
+      lines: reading.roads.length,
+      lengthKm: reading.lengthKm,
+      closedToWalkers: reading.closedToWalkers,
+      notWalkable: reading.notWalkable,
+      serviceAreas: rebuilt && { rebuilt: rebuilt.catchments, unsnappedCentres: rebuilt.unsnapped },
+    }
   }
 
   /**

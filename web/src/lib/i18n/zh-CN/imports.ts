@@ -1,7 +1,10 @@
 // zh-CN texts. Importing files: what is checked and refused.
 export const imports = {
-  title: '导入网格或区划',
-  kinds: { grids: '部门网格', regions: '区划边界（街道/社区）' } as Record<string, string>,
+  title: '导入网格、区划或路网',
+  kinds: { grids: '部门网格', regions: '区划边界（街道/社区）', roads: '路网（道路与步行路径）' } as Record<
+    string,
+    string
+  >,
   replaceDemo: '替换演示区',
   replaceDemoHint: '导入前删除生成的演示区（青禾区）及其网格、党组织、单位、服务中心和人口数据',
   regionsDone: (stored: number, replacedDemo: boolean) =>
@@ -27,4 +30,21 @@ export const imports = {
   /** a feature of the file, counted from 1 as people count */
   feature: (index: number) => `第 ${(index + 1).toLocaleString('zh-CN')} 个要素`,
   assigned: (count: number) => `${count.toLocaleString('zh-CN')} 个网格无编码，已按所在社区编码 + 序号赋码`,
+  /** road and path networks (kind roads): what was read, stored and left out */
+  roadsChecked: '校验通过，未入库',
+  roadsDone: (networkId: number) => `已导入为路网 ${networkId.toLocaleString('zh-CN')}，现为在用路网`,
+  roadLines: (lines: number, dryRun: boolean) =>
+    `${dryRun ? '可导入' : '已存入'} ${lines.toLocaleString('zh-CN')} 条道路线`,
+  roadLength: (km: number) =>
+    `总长 ${km.toLocaleString('zh-CN', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} 公里`,
+  roadLeftOut: (closed: number, notWalkable: number) =>
+    `不可步行的线未导入：禁止步行 ${closed.toLocaleString('zh-CN')} 条，不可步行的道路类别（高速公路等）${notWalkable.toLocaleString('zh-CN')} 条`,
+  roadFrame: (crs: string) => `坐标系 ${crs}`,
+  roadAreas: (rebuilt: number) => `已按新路网重算 ${rebuilt.toLocaleString('zh-CN')} 个步行服务圈（中心 × 时段）`,
+  roadUnsnapped: (codes: string[]) =>
+    `${codes.length.toLocaleString('zh-CN')} 个服务中心附近没有可步行的道路，无步行服务圈：${codes.join('、')}`,
+  roadRefused: '文件被拒收，未入库',
+  /** where a refused file is wrong; feature counted from 1 */
+  roadWhere: (file: string, feature?: number, field?: string) =>
+    `文件 ${file}${feature !== undefined ? ` · 第 ${feature.toLocaleString('zh-CN')} 个要素` : ''}${field ? ` · 字段 ${field}` : ''}`,
 }
