@@ -26,8 +26,9 @@
 //   BENCH_SKIP_PLACE=1       skip the place panel's figures on PGlite (tests/bench/place.ts: district, street and
 //                            unified grid, cold and warm; its own PLACE_BENCH_* switches); BENCH_ONLY=place for only them
 //   BENCH_MERGE_ONLY=1       the 多网合一 timings and tiling figures only (the same as BENCH_ONLY=merge)
-//   BENCH_ONLY=road-import   only when named: the road network import on each driver, the demo's network as GeoJSON
-//                            WGS84 / GCJ-02 and a Shapefile in EPSG:4547, dry run and store (tests/bench/road-import.ts)
+//   BENCH_ONLY=siting-imports  only when named: the road network, centre and population imports on each driver,
+//                            the demo's own rows written out (GeoJSON WGS84 / GCJ-02 and a Shapefile in EPSG:4547 for
+//                            the roads, CSV for centres and population), dry run and store (tests/bench/siting-imports.ts)
 //   BENCH_ONLY=import-reads  only when named: /api/summary polled from another process during a 200,000-polygon
 //                            dry run on PGlite, then one polygon of 1,000,000 vertices, checked then really imported
 //                            (tests/bench/import-reads.ts; IMPORT_READS_COUNT, 0 to skip the dry run; IMPORT_READS_VERTICES)
@@ -392,9 +393,9 @@ async function benchImports(adminUrl: string, rows: (string | number)[][]) {
 }
 
 async function main() {
-  // the road network import opens its own databases; only when named (BENCH_ONLY=road-import)
-  if (only?.includes('road-import')) await import('./road-import.ts')
-  if (only?.every((part) => part === 'road-import')) return
+  // the siting inputs' imports open their own databases; only when named (BENCH_ONLY=siting-imports)
+  if (only?.includes('siting-imports')) await import('./siting-imports.ts')
+  if (only?.every((part) => part === 'siting-imports')) return
   // the siting and party parts open their own databases
   if (only?.every((part) => part === 'siting' || part === 'party')) {
     if (runs('siting')) await benchSiting()

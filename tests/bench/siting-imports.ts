@@ -1,9 +1,13 @@
-// The road and path network import over the demo district, through the API on each driver (npx tsx
-// tests/bench/road-import.ts, or BENCH_ONLY=road-import npm run bench): the demo's own network
-// written out as GeoJSON in WGS84, as GeoJSON in GCJ-02 (crs=gcj02) and as a zipped Shapefile in
-// CGCS2000 Gauss-Krüger CM 114°E (EPSG:4547, with a .prj), each checked (dry run: read, converted,
-// nothing stored) and stored (the lines inserted, then every centre's 5/10/15-minute walking service
-// areas rebuilt on the new network). Prints medians; asserts nothing.
+// The siting inputs' imports over the demo district, through the API on each driver (npx tsx
+// tests/bench/siting-imports.ts, or BENCH_ONLY=siting-imports npm run bench):
+// - the road and path network: the demo's own network written out as GeoJSON in WGS84, as GeoJSON in
+//   GCJ-02 (crs=gcj02) and as a zipped Shapefile in CGCS2000 Gauss-Krüger CM 114°E (EPSG:4547, with a
+//   .prj), each checked (dry run: read, converted, nothing stored) and stored (the lines inserted, then
+//   every centre's 5/10/15-minute walking service areas rebuilt on the new network);
+// - the 党群服务中心 register and the population points: the demo's own written out as CSV with Chinese
+//   headers (POST /api/imports kind=centers / kind=population), checked and stored (centres upserted by
+//   code and their catchments rebuilt; every population point replaced, its community found by PostGIS).
+// Prints medians; asserts nothing.
 //
 //   ROAD_IMPORT_BENCH_RUNS=3                     timed runs per measure (default 3)
 //   BENCH_SKIP_PGLITE=1 / BENCH_SKIP_SERVER=1   skip a driver
@@ -97,12 +101,55 @@ async function bench(label: string, database: Database, rows: (string | number)[
   await app.close()
 }
 
+/** The demo's centres and population points written out as CSV and imported back, dry run and store. */
+async function benchPoints(label: string, database: Database, rows: (string | number)[][]) {
+  const app = await buildTestApp(database)
+  const { rows: centres } = await sql<{ line: string }>`
+    SELECT concat_ws(',', code, name, CASE level WHEN 'district' THEN '区级' WHEN 'street' THEN '街道级'
+             WHEN 'community' THEN '社区级' ELSE '站点' END, coalesce(floor_area_m2::text, ''),
+             ST_X(location), ST_Y(location)) AS line
+    FROM service_centers ORDER BY code`.execute(database.db)
+  const { rows: points } = await sql<{ line: string }>`
+    SELECT concat_ws(',', residents, households, ST_X(location), ST_Y(location)) AS line
+    FROM population_points ORDER BY id`.execute(database.db)
+  const files: [string, string, string][] = [
+    ['centres', 'centers', ['中心编码,中心名称,级别,建筑面积,经度,纬度', ...centres.map((r) => r.line)].join('\n')],
+    ['population', 'population', ['常住人口,户数,经度,纬度', ...points.map((r) => r.line)].join('\n')],
+  ]
+  for (const [what, kind, data] of files) {
+    const upload = async (dryRun: boolean) => {
+      const response = await uploadFile(app, { name: `${what}.csv`, data }, { kind, dryRun: String(dryRun) }, 'zh-CN')
+      if (response.statusCode !== 200) throw new Error(`${what}: ${response.statusCode} ${response.body}`)
+      return response.json()
+    }
+    const dry: number[] = []
+    const store: number[] = []
+    let answer: { counts: { rows: number; stored: number; catchmentsRebuilt: number } } | undefined
+    for (let i = 0; i < runs; i++) {
+      dry.push((await timeIt(() => upload(true))).ms)
+      const stored = await timeIt(() => upload(false))
+      store.push(stored.ms)
+      answer = stored.value
+    }
+    rows.push([
+      `${label} ${what} (CSV, ${(data.length / 1024).toFixed(0)} KB)`,
+      answer!.counts.rows,
+      median(dry).toFixed(0),
+      median(store).toFixed(0),
+      answer!.counts.catchmentsRebuilt,
+    ])
+  }
+  await app.close()
+}
+
 const rows: (string | number)[][] = []
+const pointRows: (string | number)[][] = []
 if (!process.env.BENCH_SKIP_PGLITE) {
   const database = await createPgliteDatabase('memory://')
   await migrate(database.db)
   await loadDemoDistrict(database.db, { seed, scale: 1 })
   await bench('pglite', database, rows)
+  await benchPoints('pglite', database, pointRows)
   await database.close()
 }
 if (!process.env.BENCH_SKIP_SERVER) {
@@ -118,6 +165,7 @@ if (!process.env.BENCH_SKIP_SERVER) {
     await migrate(database.db)
     await loadDemoDistrict(database.db, { seed, scale: 1 })
     await bench('server', database, rows)
+    await benchPoints('server', database, pointRows)
     await database.close()
   } finally {
     await cluster.stop()
@@ -127,4 +175,9 @@ printTable(
   `Road network import (demo district ×1, the demo's own network; medians of ${runs})`,
   ['file', 'lines', 'km', 'dry run ms', 'store + areas ms', 'areas rebuilt'],
   rows,
+)
+printTable(
+  `党群服务中心 and population import (demo district ×1, the demo's own rows as CSV; medians of ${runs})`,
+  ['file', 'rows', 'dry run ms', 'store ms', 'catchments rebuilt'],
+  pointRows,
 )
