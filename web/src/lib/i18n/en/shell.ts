@@ -33,8 +33,7 @@ export const kpi = {
   partyOrgs: 'Party organizations',
   weak: 'Weak and lax',
   shouldEstablish: 'Required but not set up',
-  shouldEstablishNote:
-    '3 or more formal members, no organization of its own; "uncovered" on the map means units with fewer than 3 members and no coverage',
+  shouldEstablishNote: '3+ formal members, no own organization; the map\'s "uncovered": under 3 members, no coverage',
   residents: 'Residents',
 }
 
