@@ -89,7 +89,7 @@ describe('the party-coverage page in a real browser', () => {
     const findings = await api<PartyFindings>(`/api/party/findings?rule=tier_mismatch&street=${street}`)
     await expect.poll(() => page.getByTestId('findings-total').getAttribute('data-total')).toBe(String(findings.total))
     const href = await page.getByTestId('export-csv').getAttribute('href')
-    expect(href).toBe(`/api/party/findings.csv?rule=tier_mismatch&street=${street}`)
+    expect(href).toBe(`/api/party/findings.csv?rule=tier_mismatch&street=${street}&lang=zh-CN`)
     const response = await page.request.get(`${origin}${href}`)
     expect(response.status()).toBe(200)
     const body = await response.body()

@@ -37,14 +37,17 @@ export interface WatchedPage {
 
 /**
  * A page that watches what it requests; with a session, signed in as that account (its session
- * cookie set for the app's origin, as the login route would have set it).
+ * cookie set for the app's origin, as the login route would have set it). The browser speaks
+ * `locale` (navigator.languages): zh-CN as the users' browsers do, not the headless default en-US,
+ * which the client would take for a wish to read English.
  */
 export async function openWatchedPage(
   browser: Browser,
   session?: { origin: string; credentials: Credentials },
   viewport = { width: 1600, height: 1000 },
+  locale = 'zh-CN',
 ): Promise<WatchedPage> {
-  const page = await browser.newPage({ viewport })
+  const page = await browser.newPage({ viewport, locale })
   if (session) {
     const [name, value] = session.credentials.cookie.split(/=(.*)/s)
     await page.context().addCookies([{ name, value, url: session.origin, httpOnly: true, sameSite: 'Strict' }])

@@ -2,6 +2,7 @@
 // Pure: the value of a figure on a coverage row (null: no data, e.g. a rate of no units).
 import type { PartyCoverage } from '../../lib/api/types.ts'
 import type { ClassMethod } from './class-breaks.ts'
+import { locale } from '../../lib/i18n/locale.ts'
 
 export type CoverageRow = PartyCoverage['rows'][number]
 
@@ -51,8 +52,8 @@ export function figureValue(row: CoverageRow, figure: FigureName): number | null
 /** A figure as people read it: rates in %, counts with thousands separators, others to 2 decimals. */
 export function formatFigure(value: number | null, figure: FigureName): string {
   if (value === null) return '—'
-  if (isRate(figure)) return `${(value * 100).toLocaleString('zh-CN', { maximumFractionDigits: 1 })}%`
-  return value.toLocaleString('zh-CN', { maximumFractionDigits: 2 })
+  if (isRate(figure)) return `${(value * 100).toLocaleString(locale, { maximumFractionDigits: 1 })}%`
+  return value.toLocaleString(locale, { maximumFractionDigits: 2 })
 }
 
 /** What the choropleth shows: a figure ('' = none) per street, community or grid, classed so. */

@@ -1,6 +1,7 @@
 // Shapes the siting page draws itself: a centre's circle (true distance, on the sphere) and the
 // GeoJSON of proposed sites and a hypothetical centre.
 import type { Feature, FeatureCollection } from 'geojson'
+import { t } from '../../lib/i18n/index.ts'
 
 const EARTH_RADIUS = 6_371_008.8
 const RAD = Math.PI / 180
@@ -42,7 +43,6 @@ export function sitesCollection(
   return { type: 'FeatureCollection', features }
 }
 
-export const numberZh = (value: number) => value.toLocaleString('zh-CN')
 export const percent = (share: number) => `${(share * 100).toFixed(1)}%`
 
 /** An exclusion mask: the polygons of a GeoJSON file, as one MultiPolygon. */
@@ -56,12 +56,12 @@ export interface ExclusionMask {
  * FeatureCollection of them). Anything else is an error naming the file and the feature.
  */
 export function exclusionMaskOf(text: string, fileName: string): ExclusionMask {
-  const fail = (where: string) => new Error(`排除区文件 ${fileName}${where}不是面（Polygon/MultiPolygon）`)
+  const fail = (where: string) => new Error(t.siting.exclusionNotPolygon(fileName, where))
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch {
-    throw new Error(`排除区文件 ${fileName} 不是有效的 GeoJSON`)
+    throw new Error(t.siting.exclusionNotGeoJson(fileName))
   }
   const polygons: number[][][][] = []
   const add = (geometry: unknown, where: string) => {
@@ -73,8 +73,8 @@ export function exclusionMaskOf(text: string, fileName: string): ExclusionMask {
   }
   const root = parsed as { type?: string; features?: { geometry?: unknown }[]; geometry?: unknown }
   if (root?.type === 'FeatureCollection' && Array.isArray(root.features))
-    root.features.forEach((feature, n) => add(feature?.geometry, ` 第 ${n + 1} 个要素`))
-  else if (root?.type === 'Feature') add(root.geometry, ' 的要素')
+    root.features.forEach((feature, n) => add(feature?.geometry, t.siting.exclusionFeature(n + 1)))
+  else if (root?.type === 'Feature') add(root.geometry, t.siting.exclusionTheFeature)
   else add(root, ' ')
   if (polygons.length === 0) throw fail(' ')
   return { type: 'MultiPolygon', coordinates: polygons }

@@ -1,3 +1,4 @@
+import { locale } from '../i18n/index.ts'
 import { request } from './client.ts'
 import type { PartyCoverage, PartyFindings, PartyOrgProfile, PartyRule, PartyVocabulary, UnitProfile } from './types.ts'
 
@@ -26,9 +27,12 @@ export const fetchPartyCoverage = (signal?: AbortSignal) =>
 export const fetchFindings = (filter: FindingsFilter, page: { limit: number; offset: number }, signal?: AbortSignal) =>
   request<PartyFindings>('GET', `/api/party/findings?${findingsQuery(filter, page)}`, { signal })
 
-/** The export of every row of a list (audited by the server), as a link the browser downloads. */
+/**
+ * The export of every row of a list (audited by the server), as a link the browser downloads, with
+ * the page's language as `lang` (a download link cannot send Accept-Language).
+ */
 export const findingsExportUrl = (filter: FindingsFilter, format: 'csv' | 'xlsx') =>
-  `/api/party/findings.${format}?${findingsQuery(filter)}`
+  `/api/party/findings.${format}?${findingsQuery(filter)}&lang=${locale}`
 
 export const fetchOrgProfile = (code: string, signal?: AbortSignal) =>
   request<PartyOrgProfile>('GET', `/api/party/orgs/${encodeURIComponent(code)}`, { signal })

@@ -9,6 +9,7 @@ import type {
   WhatIfResult as WhatIfResultSchema,
 } from '../../../../server/schemas/siting.schema.ts'
 import type { Scenario, ScenarioRequest } from '../../../../server/schemas/siting.schema.ts'
+import { locale } from '../i18n/index.ts'
 import { request } from './client.ts'
 
 export type { Scenario, ScenarioRequest }
@@ -49,4 +50,4 @@ export const compareScenarios = (ids: number[], signal?: AbortSignal) =>
   request<ScenarioComparison>('GET', `/api/siting-scenarios/compare?ids=${ids.join(',')}`, { signal })
 
 export const scenarioExportUrl = (id: number, format: 'geojson' | 'csv' | 'xlsx' | 'html') =>
-  `/api/siting-scenarios/${id}/export/${format}`
+  `/api/siting-scenarios/${id}/export/${format}?lang=${locale}`

@@ -1,10 +1,40 @@
 // The active language and the helpers that turn feature properties into readable text.
 import type { LocalizedText } from '../api/types.ts'
-import { zhCN } from './zh-CN.ts'
+import { type Locale, savedLocaleKey } from './choose.ts'
+import { locale, readSaved } from './locale.ts'
+import { en } from './en.ts'
+import { type Messages, zhCN } from './zh-CN.ts'
 import { propertyTable, wordsOf } from './vocabulary.svelte.ts'
 
-export const locale = 'zh-CN' as const
-export const t = zhCN
+export type { Locale } from './choose.ts'
+export { locale } from './locale.ts'
+
+export const t: Messages = locale === 'en' ? en : zhCN
+
+if (typeof document !== 'undefined') {
+  document.documentElement.lang = locale
+  document.title = t.app.title
+}
+
+/** The header's switch: saves the choice, drops a `?lang=` that would override it, reloads. */
+export function switchLocale(next: Locale): void {
+  try {
+    localStorage.setItem(savedLocaleKey, next)
+  } catch {
+    // not saved: the address carries it for this page instead
+  }
+  const url = new URL(window.location.href)
+  if (readSaved() === next) url.searchParams.delete('lang')
+  else url.searchParams.set('lang', next)
+  history.replaceState(history.state, '', url)
+  window.location.reload()
+}
+
+/** Numbers in the page's language, with thousands separators. */
+export const formatNumber = (value: number, options?: Intl.NumberFormatOptions) => value.toLocaleString(locale, options)
+
+/** Strings sorted as the page's language sorts them. */
+export const compareText = (a: string, b: string) => a.localeCompare(b, locale)
 
 export const localized = (text: LocalizedText) => text[locale]
 

@@ -1,6 +1,6 @@
-// Every text the user reads, in zh-CN, composed from one file a feature (zh-CN/*.ts). An English
-// file with the same shape can sit beside it.
-import { app, groups, panel, nav, kpi, print } from './zh-CN/shell.ts'
+// Every text the user reads, in zh-CN, composed from one file a feature (zh-CN/*.ts). English
+// (en.ts, en/*.ts) has the same shape: Messages is the type it must satisfy.
+import { app, groups, panel, nav, kpi, print, marks, mapControls } from './zh-CN/shell.ts'
 import { place, figures, placeFigures } from './zh-CN/place.ts'
 import { gridPlace } from './zh-CN/grid-place.ts'
 import { search } from './zh-CN/search.ts'
@@ -28,6 +28,8 @@ export const zhCN = {
   values,
   print,
   placeFigures,
+  marks,
+  mapControls,
 }
 
 export type Messages = typeof zhCN

@@ -42,3 +42,21 @@ export const print = {
   community: '打印本社区网格服务示意图',
   hint: '全科网格服务示意图（A3 PDF）',
 }
+
+/** The punctuation that joins texts: a count or an aside in brackets, a label before its value, a list. */
+export const marks = {
+  counted: (label: string, count: string) => `${label}（${count}）`,
+  aside: (text: string) => `（${text}）`,
+  colon: '：',
+  list: '、',
+}
+
+/** MapLibre's own controls (their tooltips and the scale's units), by MapLibre's string ids. */
+export const mapControls = {
+  'NavigationControl.ZoomIn': '放大',
+  'NavigationControl.ZoomOut': '缩小',
+  'NavigationControl.ResetBearing': '恢复正北朝向',
+  'AttributionControl.ToggleAttribution': '显示或隐藏版权信息',
+  'ScaleControl.Meters': '米',
+  'ScaleControl.Kilometers': '公里',
+} as Record<string, string>

@@ -74,6 +74,11 @@ export const siting = {
   walkingAreas: '步行服务范围：5 / 10 / 15 分钟',
   exclusion: '排除区（GeoJSON 面：水域、公园、工业用地）',
   exclusionClear: '清除排除区',
+  /** an exclusion file that cannot be read: where (a feature of it, or the file itself) */
+  exclusionNotGeoJson: (file: string) => `排除区文件 ${file} 不是有效的 GeoJSON`,
+  exclusionNotPolygon: (file: string, where: string) => `排除区文件 ${file}${where}不是面（Polygon/MultiPolygon）`,
+  exclusionFeature: (n: number) => ` 第 ${n.toLocaleString('zh-CN')} 个要素`,
+  exclusionTheFeature: ' 的要素',
   exclusionLoaded: (name: string, polygons: number) => `${name}：${polygons.toLocaleString('zh-CN')} 个面`,
   excludedCandidates: (count: number) => `排除区内候选点 ${count.toLocaleString('zh-CN')} 个已剔除`,
   boundMethods: {

@@ -1,0 +1,97 @@
+// English texts, the same shape as zh-CN/siting.ts. Centre siting: coverage, catchments and siting scenarios.
+const n = (value: number) => value.toLocaleString('en')
+
+export const siting = {
+  title: 'Party–masses service centre coverage and siting',
+  method: 'Service area',
+  methods: { radius: 'By service radius', network: 'By walking time' } as Record<string, string>,
+  minutes: 'Walking time (min)',
+  levels: 'Centre levels',
+  catchments: 'Show service areas',
+  uncovered: 'Show uncovered population',
+  rebuild: 'Build service areas',
+  rebuilt: (count: number) => `Built ${n(count)} service areas`,
+  coverage: 'Coverage',
+  basis: (method: string, minutes: number | null) =>
+    method === 'network' ? `By a ${minutes ?? 15}-minute walk` : 'By service radius',
+  region: 'Region',
+  residents: 'Residents',
+  covered: 'Covered',
+  uncoveredResidents: 'Uncovered',
+  twice: 'Covered more than once',
+  share: 'Coverage',
+  total: 'Total',
+  back: 'Back to the streets',
+  drillHint: 'Click a street to see its communities',
+  overCapacity: (count: number) => `${n(count)} centres over capacity (30 m² per 100 households)`,
+  unsnapped: (points: number, residents: number) =>
+    `${n(points)} population points (${n(residents)} residents) are too far from a walkable road and count as uncovered`,
+  scenario: 'Siting scenario',
+  objective: 'Objective',
+  objectives: {
+    max_covering: 'Maximum coverage (build k sites)',
+    set_covering: 'Set covering (reach a target coverage)',
+  } as Record<string, string>,
+  k: 'New sites k',
+  targetShare: 'Target coverage (%)',
+  radiusM: 'Service radius of new centres (m)',
+  solver: 'Solver',
+  solvers: {
+    greedy: 'Fast (greedy, with swap improvement for maximum coverage)',
+    exact: 'Exact (mixed-integer programming)',
+    both: 'Both',
+  } as Record<string, string>,
+  timeLimit: 'Time limit (s)',
+  candidates: 'Candidates',
+  generate: {
+    cells: 'Cells with uncovered population (500 m)',
+    unified_grids: 'Unified grids with uncovered population',
+  } as Record<string, string>,
+  run: 'Compute sites',
+  running: 'Computing…',
+  elapsed: (seconds: number, limit: number | null) =>
+    limit ? `${seconds.toFixed(1)} s elapsed (limit ${limit} s)` : `${seconds.toFixed(1)} s elapsed`,
+  proposed: 'Proposed sites',
+  site: (k: number) => `Site ${k}`,
+  adds: (residents: number) => `Adds ${n(residents)} residents covered`,
+  before: 'Now',
+  after: 'After building',
+  coveredOf: (covered: number, total: number) =>
+    `${n(covered)} / ${n(total)} residents covered (${total > 0 ? ((covered / total) * 100).toFixed(1) : '0.0'}%)`,
+  compareMaps: 'Now and after building',
+  solverLine: (solver: string, ms: number, gap: number | null, boundMethod: string | null = null) =>
+    `${solver === 'exact' ? 'Exact' : 'Fast'}: ${(ms / 1000).toFixed(2)} s${gap === null ? '' : `, optimality gap ${(gap * 100).toFixed(2)}%`}${boundMethod ? ` (bound: ${boundMethod})` : ''}`,
+  heuristicLine: (label: string, newly: number, greedy: number | null) =>
+    `Fast method: ${label}, adds ${n(newly)} residents covered${greedy === null ? '' : ` (plain greedy ${n(greedy)})`}`,
+  exports: 'Export',
+  saved: 'Saved scenarios',
+  none: 'No scenarios',
+  compare: 'Compare the chosen scenarios',
+  compareHint: 'Tick two or more scenarios to compare them',
+  newSites: 'New sites',
+  addedResidents: 'Newly covered',
+  coveredAfter: 'Covered after building',
+  costProxy: 'Floor area needed (m²)',
+  whatIf: 'What-if centre',
+  whatIfHint: 'Click the map to place a what-if centre',
+  whatIfOff: 'Stop placing',
+  whatIfResult: (added: number, within: number, radius: number) =>
+    `${n(within)} residents within ${n(radius)} m, ${n(added)} of them newly covered`,
+  walkingAreas: 'Walking service areas: 5 / 10 / 15 minutes',
+  exclusion: 'Exclusion zones (GeoJSON polygons: water, parks, industrial land)',
+  exclusionClear: 'Clear exclusion zones',
+  /** an exclusion file that cannot be read: where (a feature of it, or the file itself) */
+  exclusionNotGeoJson: (file: string) => `Exclusion file ${file} is not valid GeoJSON`,
+  exclusionNotPolygon: (file: string, where: string) =>
+    `${where.trim() ? `${where.trim()} of exclusion file` : 'Exclusion file'} ${file} is not a polygon (Polygon/MultiPolygon)`,
+  exclusionFeature: (k: number) => `Feature ${n(k)}`,
+  exclusionTheFeature: 'The feature',
+  exclusionLoaded: (name: string, polygons: number) => `${name}: ${n(polygons)} polygons`,
+  excludedCandidates: (count: number) => `${n(count)} candidates inside exclusion zones removed`,
+  boundMethods: {
+    lagrangian: 'Lagrangian relaxation bound',
+    'branch-and-bound': 'Branch and bound',
+    highs: 'HiGHS dual bound',
+    'greedy-bound': 'Greedy upper bound',
+  } as Record<string, string>,
+}
