@@ -15,14 +15,16 @@ const zhFiles = import.meta.glob<Record<string, unknown>>('../../web/src/lib/i18
 const allowedChinese = ['青禾区']
 const chinese = /[\u3000-\u303f\u3300-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/u
 
-/** A text function called with sample arguments: numbers, or strings where it reads strings. */
+/** A text function called with sample arguments: numbers, or strings, or lists of strings, as it reads them. */
 function sample(text: (...args: unknown[]) => unknown): string {
   const args = (value: unknown) => Array.from({ length: Math.max(text.length, 1) }, () => value)
-  try {
-    return String(text(...args(1234)))
-  } catch {
-    return String(text(...args('sample')))
-  }
+  for (const value of [1234, 'sample', ['sample', 'other']])
+    try {
+      return String(text(...args(value)))
+    } catch {
+      // not this kind of argument: try the next
+    }
+  throw new Error(`no sample arguments fit ${text.toString().slice(0, 80)}`)
 }
 
 /** Every leaf of a table: its path, and its text (a function's with sample arguments). */

@@ -1,10 +1,13 @@
 // zh-CN texts. Importing files: what is checked and refused.
 export const imports = {
-  title: '导入网格、区划或路网',
-  kinds: { grids: '部门网格', regions: '区划边界（街道/社区）', roads: '路网（道路与步行路径）' } as Record<
-    string,
-    string
-  >,
+  title: '导入网格、区划、路网、服务中心或人口',
+  kinds: {
+    grids: '部门网格',
+    regions: '区划边界（街道/社区）',
+    roads: '路网（道路与步行路径）',
+    centers: '党群服务中心台账',
+    population: '人口点（常住人口）',
+  } as Record<string, string>,
   replaceDemo: '替换演示区',
   replaceDemoHint: '导入前删除生成的演示区（青禾区）及其网格、党组织、单位、服务中心和人口数据',
   regionsDone: (stored: number, replacedDemo: boolean) =>
@@ -47,4 +50,16 @@ export const imports = {
   /** where a refused file is wrong; feature counted from 1 */
   roadWhere: (file: string, feature?: number, field?: string) =>
     `文件 ${file}${feature !== undefined ? ` · 第 ${feature.toLocaleString('zh-CN')} 个要素` : ''}${field ? ` · 字段 ${field}` : ''}`,
+  /** 党群服务中心 registers and population points (kinds centers, population) */
+  replaceCentres: '删除台账外的中心',
+  replaceCentresHint: '导入时删除已存而文件中没有的服务中心（其服务圈一并删除）',
+  inputsDone: '已导入',
+  centreCounts: (added: number, updated: number, removed: number, dryRun: boolean) =>
+    `${dryRun ? '将' : '已'}新增 ${added.toLocaleString('zh-CN')} 个、更新 ${updated.toLocaleString('zh-CN')} 个、删除 ${removed.toLocaleString('zh-CN')} 个服务中心`,
+  catchmentsRebuilt: (count: number) => `已重算 ${count.toLocaleString('zh-CN')} 个服务圈`,
+  populationCounts: (points: number, residents: number, dryRun: boolean) =>
+    `${dryRun ? '可导入' : '已替换为'} ${points.toLocaleString('zh-CN')} 个人口点，常住人口 ${residents.toLocaleString('zh-CN')} 人`,
+  populationOutside: (count: number) => `${count.toLocaleString('zh-CN')} 个点不在本区任何社区内，未导入`,
+  inputWhere: (sheet: string, row: number, column: string) =>
+    `${sheet} 第 ${row.toLocaleString('zh-CN')} 行${column ? `“${column}”` : ''}`,
 }

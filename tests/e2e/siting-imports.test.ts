@@ -1,8 +1,11 @@
-// Importing a road and path network through the import panel in a real browser, as an
-// administrator, on the demo district: a file of points is refused naming file, feature and field;
-// a small road GeoJSON around a service centre is checked (dry run: nothing stored), then stored, and
-// the panel reads, in zh-CN, the lines stored, their total length, the lines left out as not
-// walkable and the walking service areas rebuilt on the new network, each equal to what is stored.
+// Importing the siting inputs through the import panel in a real browser, as an administrator, on
+// the demo district:
+// - a road and path network: a file of points is refused naming file, feature and field; a small road
+//   GeoJSON around a service centre is checked (dry run: nothing stored), then stored, and the panel
+//   reads, in zh-CN, the lines stored, their total length, the lines left out as not walkable and the
+//   walking service areas rebuilt on the new network, each equal to what is stored;
+// - a 党群服务中心 register (CSV): a bad one lists its faults by row and column, nothing stored; a good
+//   one is checked, then stored, the panel's counts equal to what is stored.
 import { sql } from 'kysely'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,7 +15,7 @@ import { type TestApp, serveTestApp } from '../helpers/app.ts'
 import { openTestDatabase } from '../helpers/databases.ts'
 import { type WatchedPage, launchChromium, openWatchedPage } from '../helpers/browser.ts'
 
-describe('the road network import panel in a real browser', () => {
+describe('the import panel for roads, centres and population in a real browser', () => {
   let database: Database
   let app: TestApp
   let browser: Browser
@@ -128,6 +131,42 @@ describe('the road network import panel in a real browser', () => {
     expect(await page.getByTestId('road-import-areas').innerText()).toBe(
       `已按新路网重算 ${areas.toLocaleString('zh-CN')} 个步行服务圈（中心 × 时段）`,
     )
+  })
+
+  it('imports a centre register: a bad one lists its faults by row and column, a good one is counted as stored', async () => {
+    const centres = async () =>
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM service_centers`.execute(database.db)).rows[0].n
+    const { rows } = await sql<{ lon: number; lat: number }>`
+      SELECT ST_X(p) AS lon, ST_Y(p) AS lat
+      FROM (SELECT ST_PointOnSurface(boundary) AS p FROM regions WHERE level = 'community' ORDER BY code LIMIT 1) r`.execute(
+      database.db,
+    )
+    const { lon, lat } = rows[0]
+    const csv = (lines: string[]) =>
+      page
+        .getByTestId('import-file')
+        .setInputFiles({ name: '服务中心台账.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) })
+    const before = await centres()
+    await page.getByTestId('import-kind').selectOption('centers')
+    await csv(['中心编码,中心名称,级别,经度,纬度', `E2E-1,浏览器测试中心,省级,${lon},${lat}`])
+    await page.getByTestId('import-check').click()
+    const faults = page.getByTestId('input-import-faults')
+    await expect.poll(() => faults.innerText()).toContain('服务中心台账.csv 第 2 行“级别”：无法识别“省级”')
+    expect(await centres()).toBe(before)
+
+    await csv([
+      '中心编码,中心名称,级别,建筑面积,经度,纬度',
+      `E2E-1,浏览器测试中心,社区级,600,${lon},${lat}`,
+      `E2E-2,浏览器测试站,站点,,${lon + 0.002},${lat}`,
+    ])
+    await page.getByTestId('import-check').click()
+    const counts = page.getByTestId('input-import-counts')
+    await expect.poll(() => counts.innerText()).toBe('将新增 2 个、更新 0 个、删除 0 个服务中心')
+    expect(await centres()).toBe(before)
+    await page.getByTestId('import-run').click()
+    await expect.poll(() => counts.innerText(), { timeout: 60_000 }).toBe('已新增 2 个、更新 0 个、删除 0 个服务中心')
+    expect(await centres()).toBe(before + 2)
+    expect(await page.getByTestId('input-import-result').innerText()).toMatch(/已重算 [\d,]+ 个服务圈/)
   })
 
   it('fetches nothing from outside the machine and meets no page or server errors', () => {
