@@ -92,6 +92,11 @@ describe('layout and navigation in a real browser', () => {
         const page = await open(screen)
         await page.goto(origin)
         await waitForMap(page, 'overview')
+        // the figures are in the header (they come with the district, whose place panel shows)
+        const [district] = (await app.inject({ url: '/api/regions?level=district' })).json().regions
+        await expect.poll(() => page.getByTestId('current-place').innerText(), { timeout: 60_000 }).toBe(district.name)
+        const residents = (await app.inject({ url: '/api/summary' })).json().population.residents as number
+        await expect.poll(() => page.getByTestId('kpi-tiles').innerText()).toContain(residents.toLocaleString('zh-CN'))
         const header = await page.evaluate(() => {
           const element = document.querySelector('header')!
           const buttons = Array.from(document.querySelectorAll('[data-testid^="nav-"]')).map((button) => {
