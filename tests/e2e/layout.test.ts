@@ -142,7 +142,7 @@ describe('layout and navigation in a real browser', () => {
         const [district] = (await app.inject({ url: '/api/regions?level=district' })).json().regions
         await expect.poll(() => page.getByTestId('current-place').innerText(), { timeout: 60_000 }).toBe(district.name)
         for (const [name, panels] of [
-          ['overview', '[data-testid="overview-left"], [data-testid="overview-right"]'],
+          ['overview', 'main .left, main .right'],
           ['party', 'main .left, main .right'],
         ] as const) {
           if (name === 'party') {
