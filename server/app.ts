@@ -51,6 +51,8 @@ export interface BuildAppOptions {
   database: Database
   /** Close the database when the app closes (main.ts: yes; tests sharing one database: no). */
   ownsDatabase?: boolean
+  /** The built web client's folder when serveWeb (web/dist unless a test serves another). */
+  webRoot?: string
 }
 
 /** Fastify's trustProxy: a hop count becomes "the nearest n hops" (as Fastify does with a number). */
@@ -60,7 +62,12 @@ function trustProxyOption(
   return typeof trust === 'number' ? (_address, hop) => hop < trust : trust
 }
 
-export async function buildApp({ config, database, ownsDatabase = false }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  database,
+  ownsDatabase = false,
+  webRoot,
+}: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: config.uploadLimitBytes,
@@ -109,6 +116,6 @@ export async function buildApp({ config, database, ownsDatabase = false }: Build
   await app.register(sitingRoutes)
   await app.register(searchRoutes)
 
-  if (config.serveWeb) await app.register(webPlugin)
+  if (config.serveWeb) await app.register(webPlugin, { root: webRoot })
   return app
 }

@@ -44,6 +44,23 @@ describe('style hints to MapLibre layers', () => {
     })
   })
 
+  it('scales only the labels by the wall’s factor: text size and halo, nothing else', () => {
+    const plain = partsById(layer('region-labels'))
+    const wall = Object.fromEntries(styleParts(layer('region-labels'), 2.5).map((p) => [p.id, p]))
+    expect(wall['region-labels-label-street']).toMatchObject({
+      layout: { 'text-size': 37.5 },
+      paint: { 'text-halo-width': 3.75 },
+    })
+    expect(wall['region-labels-label-community']).toMatchObject({ layout: { 'text-size': 30 } })
+    expect({ ...wall['region-labels-label-street'], layout: {}, paint: {} }).toEqual({
+      ...plain['region-labels-label-street'],
+      layout: {},
+      paint: {},
+    })
+    const grids = layer('regions-community')
+    expect(styleParts(grids, 2.5)).toEqual(styleParts(grids))
+  })
+
   it('gives the district and street lines their own widths, without a dash, and the district its label', () => {
     const district = partsById(layer('regions-district'))
     const street = partsById(layer('regions-street'))

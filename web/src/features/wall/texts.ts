@@ -27,6 +27,8 @@ const texts = {
     norm: { below: '低于标准', within: '符合标准', above: '超出标准', noNorm: '无标准' } as Record<string, string>,
     notPublished: '尚未发布全科网格',
     noCatchments: '尚未生成服务范围',
+    /** under the coverage bars when not every street fits: those left out are the better covered */
+    moreStreets: (n: string, least: string) => `另有 ${n} 个街道未显示（覆盖率均不低于 ${least}）`,
     tour: {
       playing: '巡游中',
       paused: '已暂停，稍后继续',
@@ -72,6 +74,7 @@ const texts = {
     norm: { below: 'Below', within: 'Within', above: 'Above', noNorm: 'No norm' } as Record<string, string>,
     notPublished: 'No unified grid published yet',
     noCatchments: 'No catchments built yet',
+    moreStreets: (n: string, least: string) => `${n} more streets not shown (each at least ${least} covered)`,
     tour: {
       playing: 'Touring',
       paused: 'Paused, resuming shortly',

@@ -71,8 +71,11 @@ export function circleRadius(radius: NonNullable<LayerStyle['circle']>['radius']
   ] as unknown as ExpressionSpecification
 }
 
-/** Every MapLibre layer that draws one catalog layer, from its style hints, bottom to top. */
-export function styleParts(layer: LayerInfo): StylePart[] {
+/**
+ * Every MapLibre layer that draws one catalog layer, from its style hints, bottom to top; `labelScale`
+ * multiplies its labels' text size and halo (the wall's map is read from across a room).
+ */
+export function styleParts(layer: LayerInfo, labelScale = 1): StylePart[] {
   const { fill, line, circle, label } = layer.style
   const color = colorOf(layer)
   const base = { minzoom: layer.minzoom }
@@ -114,7 +117,7 @@ export function styleParts(layer: LayerInfo): StylePart[] {
         'circle-stroke-width': whenSelected(2.5, circle.strokeWidth),
       },
     })
-  if (label) parts.push(...labelParts(layer, label))
+  if (label) parts.push(...labelParts(layer, label, labelScale))
   return parts
 }
 
@@ -140,7 +143,7 @@ function lineWidth(line: NonNullable<LayerStyle['line']>): DataDrivenPropertyVal
  * The label layers of a catalog layer: one, or one per value of `byProperty` (streets and
  * communities differ in size and zoom range); the field gives way to `detail.field` from its zoom.
  */
-function labelParts(layer: LayerInfo, label: NonNullable<LayerStyle['label']>): StylePart[] {
+function labelParts(layer: LayerInfo, label: NonNullable<LayerStyle['label']>, scale: number): StylePart[] {
   const field: ExpressionSpecification = label.detail
     ? ['step', ['zoom'], ['get', label.field], label.detail.minzoom, ['get', label.detail.field]]
     : ['get', label.field]
@@ -153,8 +156,8 @@ function labelParts(layer: LayerInfo, label: NonNullable<LayerStyle['label']>): 
       minzoom,
       maxzoom,
       filter,
-      layout: { 'text-field': field, 'text-size': size, 'text-font': labelFont },
-      paint: { 'text-color': '#263238', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+      layout: { 'text-field': field, 'text-size': size * scale, 'text-font': labelFont },
+      paint: { 'text-color': '#263238', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 * scale },
     }) satisfies StylePart
   const by = label.byProperty
   if (!by) return [part(`${layer.id}-label`, label.size, label.minzoom, label.maxzoom)]
