@@ -13,13 +13,10 @@
 //   BENCH_SKIP_PGLITE=1 / BENCH_SKIP_SERVER=1   skip a driver
 import { zipSync } from 'fflate'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { buildTestApp, uploadFile } from '../helpers/app.ts'
-import { type Database, createPgliteDatabase, createPostgresDatabase } from '../../server/db/database.ts'
-import { migrate } from '../../server/db/migrate.ts'
-import { loadDemoDistrict } from '../../server/services/demo/demo.service.ts'
+import type { Database } from '../../server/db/database.ts'
 import { wgs84ToGcj02 } from '../../server/services/imports/crs.ts'
-import { startThrowawayCluster } from '../helpers/postgres-cluster.ts'
+import { onDemoDrivers } from './demo-drivers.ts'
 import { writeLineShapefile } from '../helpers/shapefile-shapes.ts'
 import { median, printTable, timeIt } from './stats.ts'
 
@@ -144,33 +141,10 @@ async function benchPoints(label: string, database: Database, rows: (string | nu
 
 const rows: (string | number)[][] = []
 const pointRows: (string | number)[][] = []
-if (!process.env.BENCH_SKIP_PGLITE) {
-  const database = await createPgliteDatabase('memory://')
-  await migrate(database.db)
-  await loadDemoDistrict(database.db, { seed, scale: 1 })
-  await bench('pglite', database, rows)
-  await benchPoints('pglite', database, pointRows)
-  await database.close()
-}
-if (!process.env.BENCH_SKIP_SERVER) {
-  const cluster = await startThrowawayCluster()
-  try {
-    const admin = new pg.Client({ connectionString: cluster.url })
-    await admin.connect()
-    await admin.query('CREATE DATABASE bench_road_import')
-    await admin.end()
-    const url = new URL(cluster.url)
-    url.pathname = '/bench_road_import'
-    const database = await createPostgresDatabase(url.href)
-    await migrate(database.db)
-    await loadDemoDistrict(database.db, { seed, scale: 1 })
-    await bench('server', database, rows)
-    await benchPoints('server', database, pointRows)
-    await database.close()
-  } finally {
-    await cluster.stop()
-  }
-}
+await onDemoDrivers('bench_road_import', seed, async (label, database) => {
+  await bench(label, database, rows)
+  await benchPoints(label, database, pointRows)
+})
 printTable(
   `Road network import (demo district ×1, the demo's own network; medians of ${runs})`,
   ['file', 'lines', 'km', 'dry run ms', 'store + areas ms', 'areas rebuilt'],

@@ -5,12 +5,9 @@
 //
 //   BENCH_SKIP_PGLITE=1 / BENCH_SKIP_SERVER=1   skip a driver
 import { sql } from 'kysely'
-import pg from 'pg'
 import { buildTestApp } from '../helpers/app.ts'
-import { type Database, createPgliteDatabase, createPostgresDatabase } from '../../server/db/database.ts'
-import { migrate } from '../../server/db/migrate.ts'
-import { loadDemoDistrict } from '../../server/services/demo/demo.service.ts'
-import { startThrowawayCluster } from '../helpers/postgres-cluster.ts'
+import type { Database } from '../../server/db/database.ts'
+import { onDemoDrivers } from './demo-drivers.ts'
 import { median, percentile, printTable, timeIt } from './stats.ts'
 
 const seed = 20241
@@ -119,29 +116,7 @@ async function bench(label: string, database: Database, rows: (string | number)[
 }
 
 const rows: (string | number)[][] = []
-if (!process.env.BENCH_SKIP_PGLITE) {
-  const database = await createPgliteDatabase('memory://')
-  await migrate(database.db)
-  await loadDemoDistrict(database.db, { seed, scale: 1 })
-  await bench('pglite', database, rows)
-  await database.close()
-}
-if (!process.env.BENCH_SKIP_SERVER) {
-  const cluster = await startThrowawayCluster()
-  try {
-    const admin = new pg.Client({ connectionString: cluster.url })
-    await admin.connect()
-    await admin.query('CREATE DATABASE bench_siting')
-    await admin.end()
-    const url = new URL(cluster.url)
-    url.pathname = '/bench_siting'
-    const database = await createPostgresDatabase(url.href)
-    await migrate(database.db)
-    await loadDemoDistrict(database.db, { seed, scale: 1 })
-    await bench('server', database, rows)
-    await database.close()
-  } finally {
-    await cluster.stop()
-  }
-}
+await onDemoDrivers('bench_siting', seed, async (label, database) => {
+  await bench(label, database, rows)
+})
 printTable('Catchments and siting (demo district ×1)', ['measure', 'n', 'p50 ms', 'p95 ms', 'target'], rows)
