@@ -318,3 +318,18 @@ export const bd09ToWgs84 = (lon: number, lat: number) => gcj02ToWgs84(...bd09ToG
 /** The frames an import accepts, as a person reads them in a message. */
 export const acceptedFrames =
   'EPSG:4326, EPSG:4490, a CGCS2000 Gauss-Krüger zone (EPSG:4491–4554), EPSG:3857, GCJ-02 or BD-09'
+
+/**
+ * A position in `crs` to WGS84 where no database is needed: GCJ-02 and BD-09 converted here, EPSG
+ * positions passed as they are (geographic ones are WGS84 or CGCS2000, centimetres apart; projected
+ * ones go to PostGIS: positionsToWgs84 in positions.ts).
+ */
+export function toWgs84(crs: SourceCrs, x: number, y: number): [number, number] {
+  if (crs.kind === 'gcj02') return gcj02ToWgs84(x, y)
+  if (crs.kind === 'bd09') return bd09ToWgs84(x, y)
+  return [x, y]
+}
+
+/** Whether positions in `crs` need PostGIS to reach WGS84 (a projected EPSG frame). */
+export const isProjected = (crs: SourceCrs): crs is { kind: 'epsg'; srid: number } =>
+  crs.kind === 'epsg' && crs.srid !== 4326 && crs.srid !== 4490

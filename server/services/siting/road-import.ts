@@ -15,9 +15,9 @@ import { unzipSync } from 'fflate'
 import type { Kysely } from 'kysely'
 import type { Geometry } from 'geojson'
 import type { Tables } from '../../db/tables.ts'
-import { transformPoints } from '../../db/repositories/party-imports.repository.ts'
+import { positionsToWgs84 } from '../imports/positions.ts'
 import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
-import { type SourceCrs, bd09ToWgs84, describeCrs, gcj02ToWgs84, isInChina } from '../imports/crs.ts'
+import { describeCrs, isInChina, toWgs84 } from '../imports/crs.ts'
 import { settleCrs } from '../imports/import-checks.ts'
 import { parseUpload } from '../imports/import-formats.ts'
 import { say } from '../imports/messages.ts'
@@ -53,9 +53,6 @@ const tagsClosed = new Set(['foot=no', 'access closed'])
  */
 const waterways = new Set(['river', 'stream', 'canal', 'drain', 'ditch', 'riverbank', 'waterway'])
 const railways = new Set(['rail', 'railway', 'light_rail', 'subway', 'tram', 'narrow_gauge', 'monorail', 'funicular'])
-
-/** Positions transformed by PostGIS in one statement at most. */
-const transformBatch = 100_000
 
 const refuse = (text: LocalizedText, location: { file: string; feature?: number; field?: string }): never => {
   throw new LocalizedInputError(text, [location])
@@ -297,13 +294,6 @@ function refuseUnnamedProjection(features: readonly { geometry: Geometry | null 
   }
 }
 
-/** GCJ-02 and BD-09 converted here; EPSG positions pass as they are (projected ones go to PostGIS). */
-function toWgs84(crs: SourceCrs, x: number, y: number): [number, number] {
-  if (crs.kind === 'gcj02') return gcj02ToWgs84(x, y)
-  if (crs.kind === 'bd09') return bd09ToWgs84(x, y)
-  return [x, y]
-}
-
 /** Projected positions to WGS84 by PostGIS (ST_Transform), in place; a line landing outside China is refused. */
 async function transformLines(
   db: Kysely<Tables>,
@@ -312,19 +302,16 @@ async function transformLines(
   file: string,
 ): Promise<void> {
   const all = lines.flatMap((line) => line.coordinates)
-  for (let start = 0; start < all.length; start += transformBatch) {
-    const batch = all.slice(start, start + transformBatch)
-    const moved = await transformPoints(
-      db,
-      srid,
-      batch.map((p) => p[0]),
-      batch.map((p) => p[1]),
-    )
-    batch.forEach((position, k) => {
-      position[0] = moved[k][0]
-      position[1] = moved[k][1]
-    })
-  }
+  const moved = await positionsToWgs84(
+    db,
+    { kind: 'epsg', srid },
+    all.map((p) => p[0]),
+    all.map((p) => p[1]),
+  )
+  all.forEach((position, k) => {
+    position[0] = moved[k][0]
+    position[1] = moved[k][1]
+  })
   const abroad = lines.find((line) => line.coordinates.some(([lon, lat]) => !isInChina(lon, lat)))
   if (abroad) {
     const [lon, lat] = abroad.coordinates.find(([x, y]) => !isInChina(x, y))!

@@ -8,10 +8,10 @@ import type { Kysely } from 'kysely'
 import type { Tables } from '../../db/tables.ts'
 import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import * as repo from '../../db/repositories/siting-imports.repository.ts'
-import { recordRegisterImport, transformPoints } from '../../db/repositories/party-imports.repository.ts'
+import { recordRegisterImport } from '../../db/repositories/party-imports.repository.ts'
 import { type SourceCrs, describeCrs, isInChina, parseCrs } from '../imports/crs.ts'
 import type { SheetRow } from '../party/party-registers.ts'
-import { toWgs84 } from '../party/party-registers-checks.ts'
+import { positionsToWgs84 } from '../imports/positions.ts'
 import {
   type CentreRow,
   type PopulationRow,
@@ -124,15 +124,12 @@ export async function importSitingInputs(
   }
 
   // coordinates to WGS84, in China and not swapped
-  const converted =
-    crs.kind === 'epsg' && crs.srid !== 4326 && crs.srid !== 4490
-      ? await transformPoints(
-          db,
-          crs.srid,
-          rows.map((r) => r.x),
-          rows.map((r) => r.y),
-        )
-      : rows.map((r) => toWgs84(crs, r.x, r.y))
+  const converted = await positionsToWgs84(
+    db,
+    crs,
+    rows.map((r) => r.x),
+    rows.map((r) => r.y),
+  )
   const points: [number, number][] = []
   rows.forEach((row, i) => {
     const [lon, lat] = converted[i]
