@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { projectRoot } from '../config.ts'
+import { noRoute } from './errors.plugin.ts'
 
 export const webDist = path.join(projectRoot, 'web', 'dist')
 
@@ -28,7 +29,7 @@ export default fp(async function webPlugin(app: FastifyInstance) {
   app.get('/*', { schema: { hide: true } }, (request, reply) => {
     const url = request.url.split('?')[0]
     if (url.startsWith('/api/') || url.startsWith('/tiles/') || path.extname(url) !== '') {
-      return reply.status(404).send({ error: 'not_found', message: `No route for ${request.method} ${url}` })
+      return reply.status(404).send(noRoute(request))
     }
     return reply.header('Cache-Control', 'no-cache').sendFile('index.html')
   })
