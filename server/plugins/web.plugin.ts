@@ -10,6 +10,7 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { projectRoot } from '../config.ts'
+import { noRoute } from './errors.plugin.ts'
 
 export const webDist = path.join(projectRoot, 'web', 'dist')
 
@@ -61,7 +62,7 @@ export default fp(async function webPlugin(app: FastifyInstance, options: { root
     return reply.header('Cache-Control', 'no-cache').sendFile('index.html')
 
     function notFound() {
-      return reply.status(404).send({ error: 'not_found', message: `No route for ${request.method} ${url}` })
+      return reply.status(404).send(noRoute(request))
     }
   })
 })

@@ -10,6 +10,7 @@ import { RoadNetworkImportResult, SitingInputsImportResult } from '../schemas/si
 import { RegisterImportResult } from '../schemas/party.schema.ts'
 import type { SitingInputKind } from '../services/siting/siting-inputs-import.ts'
 import type { ParseLimits } from '../services/imports/parse-limits.ts'
+import { readUpload as readMultipart } from './uploads.ts'
 
 /** The kinds of `POST /api/imports` the siting capability takes, by the names the API accepts. */
 const sitingKinds: Record<string, SitingInputKind | undefined> = {
@@ -23,35 +24,18 @@ export const importsRoutes: FastifyPluginAsyncTypebox<{ parseLimits: ParseLimits
     limits: { fileSize: app.initialConfig.bodyLimit, files: 1, fields: 10, fieldSize: 1024 },
   })
 
-  /** The one file of a multipart upload and its fields; 400 naming the file when too large or missing. */
-  async function readUpload(request: FastifyRequest) {
-    const say = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en })
-    const fields: Record<string, string> = {}
-    let file: { name: string; data: Uint8Array } | undefined
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer()
-        if (part.file.truncated)
-          throw new LocalizedInputError(
-            say(
-              `${part.filename}：超过上传上限 ${(app.initialConfig.bodyLimit ?? 0).toLocaleString('zh-CN')} 字节`,
-              `${part.filename}: larger than the upload limit of ${(app.initialConfig.bodyLimit ?? 0).toLocaleString('en-US')} bytes`,
-            ),
-            [{ file: part.filename }],
-          )
-        file = { name: part.filename, data: new Uint8Array(data) }
-      } else fields[part.fieldname] = String(part.value)
-    }
-    if (!file)
-      throw new LocalizedInputError(
-        say(
-          '没有文件：请在名为 file 的表单字段中上传图层',
-          'No file: send the layer in a multipart field named "file"',
-        ),
-        [{ field: 'file' }],
-      )
-    return { file, fields }
-  }
+  /** An upload's file and fields, refused in the words of a layer import. */
+  const readUpload = (request: FastifyRequest) =>
+    readMultipart(request, app.initialConfig.bodyLimit ?? 0, {
+      tooLarge: (file, limit) => ({
+        'zh-CN': `${file}：超过上传上限 ${limit.toLocaleString('zh-CN')} 字节`,
+        en: `${file}: larger than the upload limit of ${limit.toLocaleString('en-US')} bytes`,
+      }),
+      noFile: {
+        'zh-CN': '没有文件：请在名为 file 的表单字段中上传图层',
+        en: 'No file: send the layer in a multipart field named "file"',
+      },
+    })
 
   app.post(
     '/api/road-networks',

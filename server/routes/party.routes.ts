@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { InvalidInputError } from '../errors.ts'
+import { LocalizedInputError } from '../errors.ts'
 import { Type } from 'typebox'
 import { errorResponses } from '../schemas/common.schema.ts'
 import {
@@ -18,6 +18,7 @@ import {
 import { maySeePersonalData } from '../services/auth/roles.ts'
 import { scopeOf } from './scope.ts'
 import { sendTable } from './downloads.ts'
+import { readUpload } from './uploads.ts'
 import { partyVocabulary } from '../services/party/party-vocabulary.ts'
 
 const FileResponse = Type.Unknown({ description: 'the file' })
@@ -114,23 +115,18 @@ export const partyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const fields: Record<string, string> = {}
-      let file: { name: string; data: Uint8Array } | undefined
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          const data = await part.toBuffer()
-          if (part.file.truncated)
-            throw new InvalidInputError(`${part.filename}：超过上传大小限制 / larger than the upload limit`, [
-              { file: part.filename },
-            ])
-          file = { name: part.filename, data: new Uint8Array(data) }
-        } else fields[part.fieldname] = String(part.value)
-      }
-      if (!file) throw new InvalidInputError('没有上传文件 / no file uploaded', [{ field: 'file' }])
+      const { file, fields } = await readUpload(request, app.initialConfig.bodyLimit ?? 0, {
+        tooLarge: (name, limit) => ({
+          'zh-CN': `${name}：超过上传大小限制 ${limit.toLocaleString('zh-CN')} 字节`,
+          en: `${name}: larger than the upload limit of ${limit.toLocaleString('en-US')} bytes`,
+        }),
+        noFile: { 'zh-CN': '没有上传文件', en: 'No file uploaded' },
+      })
       if (fields.kind !== 'party_orgs' && fields.kind !== 'units')
-        throw new InvalidInputError('kind 须为 party_orgs 或 units / kind must be party_orgs or units', [
-          { field: 'kind' },
-        ])
+        throw new LocalizedInputError(
+          { 'zh-CN': 'kind 须为 party_orgs（党组织）或 units（单位）', en: 'kind must be party_orgs or units' },
+          [{ field: 'kind' }],
+        )
       return party.importRegister(
         { kind: fields.kind, file, crs: fields.crs || undefined, dryRun: fields.dryRun === 'true' },
         scopeOf(request),

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { InvalidInputError } from '../errors.ts'
+import { LocalizedInputError } from '../errors.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import {
   CatchmentRebuild,
@@ -155,7 +155,13 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
             .header('content-type', 'text/html; charset=utf-8')
             .send(scenarioHtml(scenario, await siting.regionName(scenario.regionCode)))
         default:
-          throw new InvalidInputError('导出格式必须是 geojson、csv、xlsx 或 html（字段 format）', [{ field: 'format' }])
+          throw new LocalizedInputError(
+            {
+              'zh-CN': '导出格式必须是 geojson、csv、xlsx 或 html（字段 format）',
+              en: 'The export format must be geojson, csv, xlsx or html (field format)',
+            },
+            [{ field: 'format' }],
+          )
       }
     },
   )

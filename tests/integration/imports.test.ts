@@ -1321,7 +1321,7 @@ describe.each(testDrivers())('imports on %s', (driver) => {
   it('answers 404 for an import id that does not exist and 400 for one that is not a number', async () => {
     const missing = await app.inject('/api/imports/987654321')
     expect(missing.statusCode).toBe(404)
-    expect(missing.json().message).toMatch(/No import has the id 987654321/)
+    expect(missing.json().message).toBe('没有编号为 987654321 的导入')
     expect((await app.inject('/api/imports/abc')).statusCode).toBe(400)
   })
 

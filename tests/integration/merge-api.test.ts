@@ -337,10 +337,10 @@ describe.each(testDrivers())('merge API on %s', (driver) => {
   }, 300_000)
 
   it.each([
-    ['an unknown strategy', { strategy: 'magic' }, /^Invalid body: .*strategy/],
+    ['an unknown strategy', { strategy: 'magic' }, /^请求有误：请求体字段“strategy”须为 /],
     ['a layer that does not exist', { layerIds: [9999] }, /^没有编号为 9999 的网格图层（字段 layerIds）$/],
-    ['a negative tolerance', { snapToleranceM: -1 }, /^Invalid body: .*snapToleranceM.*>= 0/],
-    ['an unknown field', { colour: 'red' }, /^Invalid body: .*additional properties/],
+    ['a negative tolerance', { snapToleranceM: -1 }, /^请求有误：请求体字段“snapToleranceM”须不小于 0$/],
+    ['an unknown field', { colour: 'red' }, /^请求有误：请求体字段“colour”不是可接受的字段$/],
     [
       'a base department with no layer',
       { baseDepartment: 'health' },

@@ -605,7 +605,7 @@ describe.each(testDrivers())('hostile and unlucky input on %s', (driver) => {
     const response = await uploadFile(app, { name: 'bomb.zip', data }, { department: 'party' })
     const ms = performance.now() - started
     expect(response.statusCode).toBe(413)
-    expect(response.json().message).toMatch(/bomb\.zip\/a\.shp：共 150000 个要素，超过上限 100000/)
+    expect(response.json().message).toMatch(/bomb\.zip\/a\.shp：共 150,000 个要素，超过上限 100,000/)
     expect(ms).toBeLessThan(5000)
     expect(await storedCounts()).toEqual(before)
   })

@@ -318,6 +318,14 @@ describe.each(testDrivers())('siting inputs import on %s', (driver) => {
       en: ['unknown coordinate reference system'],
     },
     {
+      what: 'a file type it cannot read',
+      name: 'pop.txt',
+      fields: <Record<string, string>>{ kind: 'population' },
+      data: () => 'x',
+      zh: ['pop.txt', '请上传 .csv、.xlsx 或 .geojson 文件'],
+      en: ['upload a .csv, .xlsx or .geojson file'],
+    },
+    {
       what: 'a kind the API does not know',
       name: 'pop.csv',
       fields: <Record<string, string>>{ kind: 'buildings' },

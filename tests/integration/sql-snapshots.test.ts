@@ -93,10 +93,10 @@ const notRun: Record<string, string> = {
   'party-imports.findStoredOrgCodes': 'register import naming a stored parent organization',
   'party-imports.transformPoints': 'register import with coordinates in another frame',
   // region imports: covered by the grid import's shared statements and its own test file
-  'imports.findRegionLevels': 'region import',
-  'imports.findRegionNames': 'region import whose regions lie outside their parents (warnings name them)',
-  'imports.checkRegionShapes': 'region import',
-  'imports.upsertRegions': 'region import',
+  'region-imports.findRegionLevels': 'region import',
+  'region-imports.findRegionNames': 'region import whose regions lie outside their parents (warnings name them)',
+  'region-imports.checkRegionShapes': 'region import',
+  'region-imports.upsertRegions': 'region import',
   'imports.checkStagedGeometries': 'region import',
   'imports.findActiveGridCodes': 'grid import of a file without codes (imports.test.ts)',
   'imports.measureStagedAreas': 'features of more than ~4,000 vertices only (import-statements.test.ts)',
@@ -107,7 +107,7 @@ const notRun: Record<string, string> = {
     'sends its SQL for insertStagedCopy, recorded under it; region import holding a huge region',
   'import-engine.deleteStagedParts':
     'sends its SQL for insertStagedCopy, recorded under it; region import holding a huge region',
-  'imports.readRegionShapes': 'engine thread (region import holding a huge region, import-off-thread.test.ts)',
+  'region-imports.readRegionShapes': 'engine thread (region import holding a huge region, import-off-thread.test.ts)',
   'merge-engine.rowsAsJson': 'sends its SQL for readRunInputs and import-engine.findRegionsAround, recorded under them',
   'merge-engine.insertJsonRows': 'engine thread',
 }

@@ -91,8 +91,13 @@ describe('parseCrs and crsFromPrj', () => {
     ['CGCS2000_GK_CM_114E', /114°E is not the central meridian of a CGCS2000 6-degree/],
   ])('says why the Gauss-Krüger frame "%s" cannot be right instead of reading another frame', (name, problem) => {
     const reading = crsFromPrj(gaussKrugerPrj(name))
-    expect(reading).toEqual({ problem: expect.stringMatching(problem) })
-    expect((reading as { problem: string }).problem).toContain(name)
+    expect(reading).toEqual({ problem: { en: expect.stringMatching(problem), 'zh-CN': expect.any(String) } })
+    const text = (reading as { problem: { 'zh-CN': string; en: string } }).problem
+    expect(text.en).toContain(name)
+    // the office reads it in Chinese: the frame's name, and no English words
+    expect(text['zh-CN']).toContain(name)
+    expect(text['zh-CN']).toMatch(/高斯-克吕格/)
+    expect(text['zh-CN'].replace(name, '')).not.toMatch(/does not|zone|meridian|degree/i)
   })
 
   it('takes the EPSG authority at the end of a .prj over its name', () => {

@@ -28,4 +28,9 @@ describe('zh-CN texts split by feature', () => {
     walk(zhCN, 'zhCN')
     expect(empty).toEqual([])
   })
+
+  it('names a refused import file in its headline, its error count grouped by thousands', () => {
+    expect(zhCN.imports.refused('grids.geojson', 1)).toBe('文件 grids.geojson 被拒收：1 处错误，见下')
+    expect(zhCN.imports.refused('grids.geojson', 12_345)).toBe('文件 grids.geojson 被拒收：12,345 处错误，见下')
+  })
 })

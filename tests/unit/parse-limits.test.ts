@@ -89,6 +89,30 @@ describe('ParseBudget', () => {
     expect(() => budget.addFeature(3, { type: 'Polygon', coordinates: [square] })).toThrow(TooLargeError)
   })
 
+  it('writes the counts and caps with thousands separators in both languages', () => {
+    const big = { maxFeatures: 1_000_000, maxVertices: 5_000_000, maxFeatureVertices: 1_000_000, parseMs: 60_000 }
+    const refusal = (act: () => void) => {
+      try {
+        act()
+      } catch (error) {
+        return (error as TooLargeError).text
+      }
+      throw new Error('not refused')
+    }
+    expect(refusal(() => new ParseBudget('grids.geojson', big).countVertices(1_233, 1_000_001))).toEqual({
+      'zh-CN':
+        'grids.geojson 第 1,234 个要素：1,000,001 个顶点，超过单个要素的上限 1,000,000（IMPORT_MAX_FEATURE_VERTICES），未导入任何数据',
+      en: 'grids.geojson feature 1,234: 1,000,001 vertices, over the limit of 1,000,000 per feature (IMPORT_MAX_FEATURE_VERTICES): nothing was stored',
+    })
+    expect(refusal(() => new ParseBudget('grids.geojson', big).refuseFeatureCount(1_000_001))).toEqual({
+      'zh-CN': 'grids.geojson：共 1,000,001 个要素，超过上限 1,000,000（IMPORT_MAX_FEATURES），未解析也未导入任何数据',
+      en: 'grids.geojson: 1,000,001 features, over the limit of 1,000,000 (IMPORT_MAX_FEATURES): nothing was parsed or stored',
+    })
+    const budget = new ParseBudget('grids.geojson', big)
+    for (let i = 0; i < 5; i++) budget.countVertices(i, 1_000_000)
+    expect(refusal(() => budget.countVertices(5, 1))['zh-CN']).toContain('整个文件的上限 5,000,000（')
+  })
+
   it('carries English text beside the zh-CN message', () => {
     try {
       new ParseBudget('a.csv', limits).refuseFeatureCount(9)

@@ -7,6 +7,7 @@
 // easting), 4502–4512 6-degree by central meridian 75°E–135°E, 4513–4533 3-degree zones 25–45
 // (zone number in the false easting), 4534–4554 3-degree by central meridian 75°E–135°E.
 import { pointInRing } from '../../../data/district/geometry.ts'
+import type { LocalizedText } from '../../errors.ts'
 
 export type SourceCrs = { kind: 'epsg'; srid: number } | { kind: 'gcj02' } | { kind: 'bd09' }
 
@@ -33,7 +34,7 @@ export function parseCrs(raw: string): SourceCrs | undefined {
 }
 
 /** What a .prj names: a frame, or why the frame it names cannot be right. */
-export type PrjReading = SourceCrs | { problem: string }
+export type PrjReading = SourceCrs | { problem: LocalizedText }
 
 /**
  * The CGCS2000 Gauss-Krüger frame a name gives by zone number or central meridian, in the ESRI
@@ -58,14 +59,20 @@ export function gaussKrugerFromName(name: string): PrjReading | undefined {
   if (match[2].toLowerCase() === 'zone') {
     if (value < zones.first || value > zones.last) {
       return {
-        problem: `"${name}": ${frame} zone ${value} does not cover China (zones ${zones.first}–${zones.last}, EPSG:${zones.zoneSrid}–${zones.zoneSrid + zones.last - zones.first})`,
+        problem: {
+          'zh-CN': `“${name}”：${width} 度带高斯-克吕格投影第 ${value} 带不在中国境内（中国为第 ${zones.first}–${zones.last} 带，EPSG:${zones.zoneSrid}–${zones.zoneSrid + zones.last - zones.first}）`,
+          en: `"${name}": ${frame} zone ${value} does not cover China (zones ${zones.first}–${zones.last}, EPSG:${zones.zoneSrid}–${zones.zoneSrid + zones.last - zones.first})`,
+        },
       }
     }
     return { kind: 'epsg', srid: zones.zoneSrid + value - zones.first }
   }
   if (value < 75 || value > 135 || (value - 75) % width !== 0) {
     return {
-      problem: `"${name}": ${value}°E is not the central meridian of a ${frame} zone of China (75°E–135°E in steps of ${width}°)`,
+      problem: {
+        'zh-CN': `“${name}”：东经 ${value}° 不是中国境内 ${width} 度带高斯-克吕格投影的中央经线（东经 75°–135°，每 ${width}° 一带）`,
+        en: `"${name}": ${value}°E is not the central meridian of a ${frame} zone of China (75°E–135°E in steps of ${width}°)`,
+      },
     }
   }
   return { kind: 'epsg', srid: zones.meridianSrid + (value - 75) / width }

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely'
 import * as engineRows from '../../db/repositories/import-engine.repository.ts'
 import * as imports from '../../db/repositories/imports.repository.ts'
+import * as regionImports from '../../db/repositories/region-imports.repository.ts'
 import type { JsonRows } from '../../db/repositories/merge-engine.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 
@@ -55,12 +56,12 @@ export async function stageHeavyRegion(
 export async function checkRegionShapesHere(
   engine: Kysely<Tables>,
   regions: JsonRows,
-  rows: imports.RegionShapeRow[],
+  rows: regionImports.RegionShapeRow[],
   leavingOut: string[],
   tolerance: number,
-): Promise<imports.RegionShapeFinding[]> {
+): Promise<regionImports.RegionShapeFinding[]> {
   await engineRows.replaceEngineRegions(engine, regions)
-  return imports.checkRegionShapes(engine, rows, leavingOut, tolerance)
+  return regionImports.checkRegionShapes(engine, rows, leavingOut, tolerance)
 }
 
 /** Engine side: the shapes of these regions as upsertRegions stores them (hex EWKB). */
@@ -68,5 +69,5 @@ export async function readRegionShapesHere(
   engine: Kysely<Tables>,
   rows: imports.GeometryRow[],
 ): Promise<{ index: number; boundary: string }[]> {
-  return imports.readRegionShapes(engine, rows)
+  return regionImports.readRegionShapes(engine, rows)
 }

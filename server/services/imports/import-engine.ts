@@ -14,6 +14,7 @@ import {
   writeStagedParts,
 } from '../../db/repositories/import-engine.repository.ts'
 import * as imports from '../../db/repositories/imports.repository.ts'
+import * as regionImports from '../../db/repositories/region-imports.repository.ts'
 import type { Tables } from '../../db/tables.ts'
 import { withEngine } from '../merge/merge-engine.ts'
 import type { HeavyGridChecked } from './import-engine-operations.ts'
@@ -66,10 +67,10 @@ export async function stageRegionsOffThread(
 /** checkRegionShapes on an engine thread, after the stored parents of these rows and their children are copied there. */
 export async function checkRegionShapesOffThread(
   db: Kysely<Tables>,
-  rows: imports.RegionShapeRow[],
+  rows: regionImports.RegionShapeRow[],
   leavingOut: string[],
   tolerance: number,
-): Promise<imports.RegionShapeFinding[]> {
+): Promise<regionImports.RegionShapeFinding[]> {
   const parents = [...new Set(rows.map((r) => r.parentCode).filter((p): p is string => p !== null))]
   const regions = await findRegionFamilies(db, parents)
   return withEngine((call) => call('checkRegionShapesHere', regions, rows, leavingOut, tolerance))

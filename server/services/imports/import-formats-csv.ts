@@ -1,5 +1,6 @@
 // CSV with a WKT column (UTF-8 or GBK): RFC 4180 rows, and POLYGON / MULTIPOLYGON WKT as GeoJSON.
 import type { Geometry } from 'geojson'
+import type { LocalizedText } from '../../errors.ts'
 import { say } from './messages.ts'
 import { type ParseLimits, ParseBudget } from './parse-limits.ts'
 import { Pace } from './pace.ts'
@@ -87,12 +88,20 @@ export async function parseCsv(file: ImportFile, limits: ParseLimits): Promise<P
       // an empty cell is a feature without geometry, reported as such by the checks
       if ((cells[wktColumn] ?? '').trim() !== '') geometry = await parseWktPaced(cells[wktColumn], pace)
     } catch (error) {
-      fail(file.name, (error as Error).message, header[wktColumn], index)
+      fail(file.name, error instanceof WktError ? error.text : (error as Error).message, header[wktColumn], index)
     }
     budget.addFeature(index, geometry)
     features.push({ index, geometry, properties })
   }
   return { file: file.name, format: 'csv', features, encoding }
+}
+
+/** WKT that cannot be read: the message in English (logs), `text` in both languages for the office. */
+export class WktError extends Error {
+  constructor(readonly text: LocalizedText) {
+    super(text.en)
+    this.name = 'WktError'
+  }
 }
 
 /** Positions read between two looks at the clock (parseWktPaced). */
@@ -107,7 +116,13 @@ function* readingWkt(wkt: string): Generator<void, Geometry> {
   const empty = /^(MULTIPOLYGON|POLYGON)\s*(Z|M|ZM)?\s*EMPTY$/i.exec(text)
   if (empty) return { type: empty[1].toUpperCase() === 'POLYGON' ? 'Polygon' : 'MultiPolygon', coordinates: [] }
   const match = /^(MULTIPOLYGON|POLYGON)\s*(Z|M|ZM)?\s*(\(.*\))$/is.exec(text)
-  if (!match) throw new Error(`not a POLYGON or MULTIPOLYGON in WKT: "${text.slice(0, 40)}"`)
+  if (!match)
+    throw new WktError(
+      say(
+        `WKT 不是 POLYGON 或 MULTIPOLYGON：“${text.slice(0, 40)}”`,
+        `not a POLYGON or MULTIPOLYGON in WKT: "${text.slice(0, 40)}"`,
+      ),
+    )
   let position = 0
   let positions = 0
   const body = match[3]
@@ -123,13 +138,24 @@ function* readingWkt(wkt: string): Generator<void, Geometry> {
       .map(Number)
     position += end
     if (numbers.length < 2 || numbers.some((n) => !Number.isFinite(n)))
-      throw new Error(`malformed WKT coordinate "${body.slice(position - end, position)}"`)
+      throw new WktError(
+        say(
+          `WKT 坐标格式错误：“${body.slice(position - end, position)}”`,
+          `malformed WKT coordinate "${body.slice(position - end, position)}"`,
+        ),
+      )
     return numbers.slice(0, 2)
   }
   // nesting beyond a MULTIPOLYGON's three levels is refused before it can exhaust the stack
   function* parse(depth: number): Generator<void, unknown> {
     if (body[position] !== '(') return readPosition()
-    if (depth >= 3) throw new Error(`malformed WKT: parentheses nested deeper than a ${match![1].toUpperCase()} has`)
+    if (depth >= 3)
+      throw new WktError(
+        say(
+          `WKT 格式错误：括号嵌套层数超过 ${match![1].toUpperCase()} 所允许的`,
+          `malformed WKT: parentheses nested deeper than a ${match![1].toUpperCase()} has`,
+        ),
+      )
     position++
     const items: unknown[] = []
     for (;;) {
@@ -148,7 +174,12 @@ function* readingWkt(wkt: string): Generator<void, Geometry> {
         position++
         return items
       }
-      throw new Error(`malformed WKT near "${body.slice(position, position + 20)}"`)
+      throw new WktError(
+        say(
+          `WKT 格式错误，位于“${body.slice(position, position + 20)}”附近`,
+          `malformed WKT near "${body.slice(position, position + 20)}"`,
+        ),
+      )
     }
   }
   const coordinates = yield* parse(0)

@@ -46,8 +46,8 @@ export async function parseShapefileZip(
         if (unpacked > zipLimits.maxBytes || (entry.size > 0 && entry.originalSize / entry.size > zipLimits.maxRatio)) {
           throw new LocalizedInputError(
             say(
-              `${file.name}：已拒收：该压缩包解压后将超过 ${zipLimits.maxBytes / 1024 / 1024} MiB，或压缩率异常地高（疑似 zip 炸弹）`,
-              `${file.name}: refused: the archive would unpack to more than ${zipLimits.maxBytes / 1024 / 1024} MiB or compresses suspiciously well (a zip bomb?)`,
+              `${file.name}：已拒收：该压缩包解压后将超过 ${(zipLimits.maxBytes / 1024 / 1024).toLocaleString('zh-CN')} MiB，或压缩率异常地高（疑似 zip 炸弹）`,
+              `${file.name}: refused: the archive would unpack to more than ${(zipLimits.maxBytes / 1024 / 1024).toLocaleString('en-US')} MiB or compresses suspiciously well (a zip bomb?)`,
             ),
             [{ file: file.name }],
           )
@@ -97,7 +97,10 @@ export async function parseShapefileZip(
     if ('problem' in reading)
       return fail(
         prjFile,
-        say(`不可能的坐标系：${reading.problem}`, `impossible coordinate reference system: ${reading.problem}`),
+        say(
+          `不可能的坐标系：${reading.problem['zh-CN']}`,
+          `impossible coordinate reference system: ${reading.problem.en}`,
+        ),
         'prj',
       )
     crs = reading

@@ -21,7 +21,7 @@ export { regionShapeTolerance } from './region-import.ts'
 
 async function getImport(db: Kysely<Tables>, id: number) {
   const run = await imports.findImportRun(db, id)
-  if (!run) throw new NotFoundError(`No import has the id ${id}`)
+  if (!run) throw new NotFoundError({ 'zh-CN': `没有编号为 ${id} 的导入`, en: `No import has the id ${id}` })
   return run
 }
 

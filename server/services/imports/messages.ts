@@ -4,9 +4,13 @@ import type { LocalizedText } from '../../errors.ts'
 /** A message in zh-CN (what the office reads) and English. */
 export const say = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en })
 
+/** A number as each language writes it, grouped by thousands: 1,000,001 (zh-CN and English alike). */
+export const numberZh = (n: number): string => n.toLocaleString('zh-CN')
+export const numberEn = (n: number): string => n.toLocaleString('en-US')
+
 /** A feature as people count: the first in the file is 第 1 个要素 / feature 1. */
 export const featureNo = (index: number): LocalizedText =>
-  say(`第 ${(index + 1).toLocaleString('zh-CN')} 个要素`, `feature ${(index + 1).toLocaleString('en-US')}`)
+  say(`第 ${numberZh(index + 1)} 个要素`, `feature ${numberEn(index + 1)}`)
 
 /** GEOS's validity reasons (`ST_IsValidReason`) in zh-CN, longest first so a ring's wins over the plain one. */
 const geometryReasonsZh: [string, string][] = [

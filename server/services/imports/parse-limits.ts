@@ -7,7 +7,7 @@
 import type { Geometry } from 'geojson'
 import { type Config, settings } from '../../config.ts'
 import { LocalizedInputError, TooLargeError } from '../../errors.ts'
-import { featureNo } from './messages.ts'
+import { featureNo, numberEn, numberZh } from './messages.ts'
 
 export interface ParseLimits {
   maxFeatures: number
@@ -173,8 +173,8 @@ export class ParseBudget {
     if (count <= this.limits.maxFeatures) return
     throw new TooLargeError(
       {
-        'zh-CN': `${file}：共 ${count} 个要素，超过上限 ${this.limits.maxFeatures}（${settingName.maxFeatures}），未解析也未导入任何数据`,
-        en: `${file}: ${count} features, over the limit of ${this.limits.maxFeatures} (${settingName.maxFeatures}): nothing was parsed or stored`,
+        'zh-CN': `${file}：共 ${numberZh(count)} 个要素，超过上限 ${numberZh(this.limits.maxFeatures)}（${settingName.maxFeatures}），未解析也未导入任何数据`,
+        en: `${file}: ${numberEn(count)} features, over the limit of ${numberEn(this.limits.maxFeatures)} (${settingName.maxFeatures}): nothing was parsed or stored`,
       },
       [{ file, field: 'features' }],
     )
@@ -188,8 +188,8 @@ export class ParseBudget {
     if (count > this.limits.maxFeatureVertices)
       throw new TooLargeError(
         {
-          'zh-CN': `${file} ${at()['zh-CN']}：${count} 个顶点，超过单个要素的上限 ${this.limits.maxFeatureVertices}（${settingName.maxFeatureVertices}），未导入任何数据`,
-          en: `${file} ${at().en}: ${count} vertices, over the limit of ${this.limits.maxFeatureVertices} per feature (${settingName.maxFeatureVertices}): nothing was stored`,
+          'zh-CN': `${file} ${at()['zh-CN']}：${numberZh(count)} 个顶点，超过单个要素的上限 ${numberZh(this.limits.maxFeatureVertices)}（${settingName.maxFeatureVertices}），未导入任何数据`,
+          en: `${file} ${at().en}: ${numberEn(count)} vertices, over the limit of ${numberEn(this.limits.maxFeatureVertices)} per feature (${settingName.maxFeatureVertices}): nothing was stored`,
         },
         [{ file, feature: index, field: 'geometry' }],
       )
@@ -197,8 +197,8 @@ export class ParseBudget {
     if (this.vertices > this.limits.maxVertices)
       throw new TooLargeError(
         {
-          'zh-CN': `${file}：到${at()['zh-CN']}为止顶点总数已超过整个文件的上限 ${this.limits.maxVertices}（${settingName.maxVertices}），未导入任何数据`,
-          en: `${file}: the vertices up to ${at().en} pass the limit of ${this.limits.maxVertices} per file (${settingName.maxVertices}): nothing was stored`,
+          'zh-CN': `${file}：到${at()['zh-CN']}为止顶点总数已超过整个文件的上限 ${numberZh(this.limits.maxVertices)}（${settingName.maxVertices}），未导入任何数据`,
+          en: `${file}: the vertices up to ${at().en} pass the limit of ${numberEn(this.limits.maxVertices)} per file (${settingName.maxVertices}): nothing was stored`,
         },
         [{ file, feature: index, field: 'geometry' }],
       )

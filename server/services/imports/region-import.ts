@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely'
 import * as demo from '../../db/repositories/demo.repository.ts'
 import * as imports from '../../db/repositories/imports.repository.ts'
+import * as regionImports from '../../db/repositories/region-imports.repository.ts'
 import type { RegionLevel, Tables } from '../../db/tables.ts'
 import { regionCodePrefix } from '../../db/scope.ts'
 import { refreshStatistics } from '../../db/statistics.ts'
@@ -85,7 +86,7 @@ export async function importRegionTree(
           'replaceDemo',
           say('未加载示例辖区：没有可替换的内容', 'no demo district is loaded: nothing to replace'),
         )
-      const candidates: (imports.RegionUpsert & { parentField: string; parentGiven: boolean })[] = []
+      const candidates: (regionImports.RegionUpsert & { parentField: string; parentGiven: boolean })[] = []
       const levels = new Map<string, RegionLevel>()
       const seenCodes = new Map<string, number>()
       // a turn for queued reads every ~20 ms of checking
@@ -192,7 +193,7 @@ export async function importRegionTree(
       const parentCodes = [
         ...new Set(candidates.map((c) => c.parentCode).filter((p): p is string => !!p && !levels.has(p))),
       ]
-      const stored = await imports.findRegionLevels(db, parentCodes, leavingOut)
+      const stored = await regionImports.findRegionLevels(db, parentCodes, leavingOut)
       const placed: typeof candidates = []
       for (const candidate of candidates) {
         await pace.step()
@@ -285,7 +286,7 @@ export async function importRegionTree(
         { weight },
       )
       const checks = placed.map((row) => checkedHere.get(row.index) ?? checkedOffThread.get(row.index)!)
-      const accepted: imports.RegionUpsert[] = []
+      const accepted: regionImports.RegionUpsert[] = []
       let repaired = 0
       for (const [i, check] of checks.entries()) {
         if (!judgeGeometry(check, report, sourceCrs, 'region')) continue
@@ -306,12 +307,12 @@ export async function importRegionTree(
           ? []
           : accepted.some((r) => hugeIndexes.has(r.index))
             ? await checkRegionShapesOffThread(db, shapeRows, leavingOut, regionShapeTolerance)
-            : await imports.checkRegionShapes(db, shapeRows, leavingOut, regionShapeTolerance)
+            : await regionImports.checkRegionShapes(db, shapeRows, leavingOut, regionShapeTolerance)
       const regionAt = new Map(accepted.map((r) => [r.index, r]))
       // parents and siblings named too: from the file, else as stored
       const otherCodes = [...new Set(findings.map((f) => f.other))]
       const nameOf = new Map<string, string>([
-        ...(await imports.findRegionNames(db, otherCodes)),
+        ...(await regionImports.findRegionNames(db, otherCodes)),
         ...accepted.map((r): [string, string] => [r.code, r.name]),
       ])
       for (const finding of findings) {
@@ -351,7 +352,7 @@ export async function importRegionTree(
             .transaction()
             .execute(async (trx) => {
               const gone = request.replaceDemo ? await demo.deleteDemoDistrict(trx) : {}
-              await imports.upsertRegions(
+              await regionImports.upsertRegions(
                 trx,
                 accepted.map((r) => (hugeIndexes.has(r.index) ? { ...r, geometry: '' } : r)),
                 { runId, indexes: fromParts.map((r) => r.index) },

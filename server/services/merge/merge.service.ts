@@ -157,7 +157,11 @@ export class MergeService {
     await this.getRun(runId)
     const { kind, department, region, limit = 100, offset = 0 } = query
     const narrowed = narrowScope(scope, region)
-    if (!narrowed) throw new NotFoundError(`区划 ${region} 不在可查看范围内 / region ${region} is outside your scope`)
+    if (!narrowed)
+      throw new NotFoundError({
+        'zh-CN': `区划 ${region} 不在可查看范围内`,
+        en: `Region ${region} is outside your scope`,
+      })
     return issues.findIssues(this.db, runId, { kind, department, regionPrefix: narrowed.regionPrefix, limit, offset })
   }
 

@@ -25,7 +25,7 @@ export async function getOrgProfile(
   personalData: (regionCode: string | null) => boolean = () => false,
 ): Promise<PartyOrgProfile> {
   const row = await findOrgProfile(db, code, scope)
-  if (!row) throw new NotFoundError(`没有党组织 ${code} / no organization ${code}`)
+  if (!row) throw new NotFoundError({ 'zh-CN': `没有党组织 ${code}`, en: `No organization ${code}` })
   const { lon, lat, secretaryName, secretaryPhone, parentCode, parentName, ...rest } = row
   const point = pointOf(lon, lat)
   return {
@@ -53,7 +53,7 @@ export async function getUnitProfile(
   personalData: (regionCode: string | null) => boolean = () => false,
 ): Promise<UnitProfile> {
   const row = await findUnitProfile(db, code, scope)
-  if (!row) throw new NotFoundError(`没有单位 ${code} / no unit ${code}`)
+  if (!row) throw new NotFoundError({ 'zh-CN': `没有单位 ${code}`, en: `No unit ${code}` })
   const {
     lon,
     lat,

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely'
 import type { ChangeRecorder } from '../events/events.service.ts'
 import type { Tables } from '../../db/tables.ts'
-import { InvalidInputError } from '../../errors.ts'
+import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import type { PartyScope } from '../../db/repositories/party.repository.ts'
 import { describeCrs, parseCrs } from '../imports/crs.ts'
 import {
@@ -16,7 +16,13 @@ import {
   upsertStarRatings,
   upsertUnits,
 } from '../../db/repositories/party-imports.repository.ts'
-import { type RegisterFault, type RegisterKind, RegisterFileError, readRegister } from './party-registers.ts'
+import {
+  type RegisterFault,
+  type RegisterKind,
+  RegisterFileError,
+  readRegister,
+  registerFault,
+} from './party-registers.ts'
 import {
   type OrgRecord,
   checkHeaders,
@@ -56,12 +62,15 @@ export async function importRegister(
 ): Promise<RegisterImportResult> {
   const crs = request.crs ? parseCrs(request.crs) : { kind: 'epsg' as const, srid: 4326 }
   if (!crs)
-    throw new InvalidInputError(`未知坐标系“${request.crs}” / unknown coordinate reference system`, [{ field: 'crs' }])
+    throw new LocalizedInputError(
+      { 'zh-CN': `未知坐标系“${request.crs}”`, en: `Unknown coordinate reference system "${request.crs}" (field crs)` },
+      [{ field: 'crs' }],
+    )
   let read: Awaited<ReturnType<typeof readRegister>>
   try {
     read = await readRegister(request.file)
   } catch (error) {
-    if (error instanceof RegisterFileError) throw new InvalidInputError(error.message, [{ file: request.file.name }])
+    if (error instanceof RegisterFileError) throw new LocalizedInputError(error.text, [{ file: request.file.name }])
     throw error
   }
   const faults = checkHeaders(request.kind, read.headers)
@@ -78,22 +87,26 @@ export async function importRegister(
       ? readStarRecords(read.rows, read.headers, records as OrgRecord[], faults)
       : []
   if (faults.length === 0 && records.length === 0 && stars.length === 0)
-    faults.push({ sheet: request.file.name, row: 2, column: '', message: '没有数据行 / no records' })
-  const fault = (r: { sheet: string; row: number }, column: string, message: string) =>
-    faults.push({ sheet: r.sheet, row: r.row, column, message })
+    faults.push(
+      registerFault({ sheet: request.file.name, row: 2, column: '' }, { 'zh-CN': '没有数据行', en: 'No records' }),
+    )
+  const fault = (r: { sheet: string; row: number }, column: string, text: LocalizedText) =>
+    faults.push(registerFault({ sheet: r.sheet, row: r.row, column }, text))
 
   // regions exist and lie in the caller's scope
   const regionCodes = [...new Set(records.map((r) => r.regionCode).filter((c): c is string => !!c))]
   const storedRegions = await findStoredRegionCodes(db, regionCodes)
   for (const r of records) {
     if (!r.regionCode) continue
-    if (!storedRegions.has(r.regionCode)) fault(r, '区划代码', `没有区划 ${r.regionCode} / no such region`)
+    if (!storedRegions.has(r.regionCode))
+      fault(r, '区划代码', { 'zh-CN': `没有区划 ${r.regionCode}`, en: `No region ${r.regionCode}` })
     else if (scope.regionPrefix && !r.regionCode.startsWith(scope.regionPrefix))
-      fault(r, '区划代码', `${r.regionCode} 不在可管理范围内 / outside your scope`)
+      fault(r, '区划代码', { 'zh-CN': `${r.regionCode} 不在可管理范围内`, en: `${r.regionCode} is outside your scope` })
   }
   if (scope.regionPrefix)
     for (const r of records)
-      if (!r.regionCode) fault(r, '区划代码', '须填写区划代码 / a region code is required in a scoped account')
+      if (!r.regionCode)
+        fault(r, '区划代码', { 'zh-CN': '须填写区划代码', en: 'A region code is required in a scoped account' })
 
   // references: parents (organizations) or covering organizations (units), in the file or stored
   const referenced =
@@ -105,11 +118,10 @@ export async function importRegister(
   records.forEach((r, i) => {
     const code = referenced[i]
     if (code && !inFile.has(code) && !storedOrgs.has(code))
-      fault(
-        r,
-        request.kind === 'party_orgs' ? '上级组织编码' : '覆盖组织编码',
-        `没有党组织 ${code} / no such organization`,
-      )
+      fault(r, request.kind === 'party_orgs' ? '上级组织编码' : '覆盖组织编码', {
+        'zh-CN': `没有党组织 ${code}`,
+        en: `No party organization ${code}`,
+      })
   })
 
   // star-history rows: their organization in the file, or stored and in the caller's scope
@@ -119,16 +131,17 @@ export async function importRegister(
   for (const s of stars) {
     if (inFile.has(s.code)) continue
     const region = storedStarOrgs.get(s.code)
-    if (region === undefined) fault(s, '组织编码', `没有党组织 ${s.code} / no such organization`)
+    if (region === undefined)
+      fault(s, '组织编码', { 'zh-CN': `没有党组织 ${s.code}`, en: `No party organization ${s.code}` })
     else if (scope.regionPrefix && !region?.startsWith(scope.regionPrefix))
-      fault(s, '组织编码', `${s.code} 不在可管理范围内 / outside your scope`)
+      fault(s, '组织编码', { 'zh-CN': `${s.code} 不在可管理范围内`, en: `${s.code} is outside your scope` })
   }
 
   // coordinates: converted to WGS84, checked; else the community's point
   const withXy = records.filter((r) => r.x !== null || r.y !== null)
   for (const r of withXy)
     if (r.x === null || r.y === null)
-      fault(r, r.x === null ? '经度' : '纬度', '经纬度须成对填写 / give both coordinates')
+      fault(r, r.x === null ? '经度' : '纬度', { 'zh-CN': '经纬度须成对填写', en: 'Give both coordinates' })
   const complete = withXy.filter((r) => r.x !== null && r.y !== null)
   const converted =
     crs.kind === 'epsg' && crs.srid !== 4326 && crs.srid !== 4490
@@ -152,7 +165,8 @@ export async function importRegister(
     if (r.x !== null || r.y !== null) continue
     const p = r.regionCode ? fallbacks.get(r.regionCode) : undefined
     if (p) points.set(r, p)
-    else if (!r.regionCode) fault(r, '经度', '没有坐标也没有区划代码 / neither coordinates nor a region code')
+    else if (!r.regionCode)
+      fault(r, '经度', { 'zh-CN': '没有坐标也没有区划代码', en: 'Neither coordinates nor a region code' })
   }
 
   faults.sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row || a.column.localeCompare(b.column))
@@ -176,8 +190,12 @@ export async function importRegister(
       report: faults,
       error: `${faults.length} faults`,
     })
-    throw new InvalidInputError(
-      `${request.file.name}：${faults.length} 处错误，未导入任何数据（首个：${faults[0].sheet} 第 ${faults[0].row} 行 ${faults[0].column}：${faults[0].message}）`,
+    const [first] = faults
+    throw new LocalizedInputError(
+      {
+        'zh-CN': `${request.file.name}：${faults.length.toLocaleString('zh-CN')} 处错误，未导入任何数据（首个：${first.sheet} 第 ${first.row.toLocaleString('zh-CN')} 行 ${first.column}：${first.message}）`,
+        en: `${request.file.name}: ${faults.length.toLocaleString('en-US')} fault(s), nothing was imported (first: ${first.sheet} row ${first.row.toLocaleString('en-US')} ${first.column}: ${first.text?.en ?? first.message})`,
+      },
       { importId: id, errors: faults },
     )
   }

@@ -5,7 +5,14 @@ import type { StoredOrg, StoredUnit } from '../../db/repositories/party-imports.
 import { type SourceCrs, bd09ToWgs84, gcj02ToWgs84, isInChina } from '../imports/crs.ts'
 import { isRegionCode } from '../../db/region-codes.ts'
 import { coverageWords, domainWords, kindWords, statusWords, tierWords } from './party-columns.ts'
-import { type RegisterFault, type RegisterKind, type SheetRow, registerColumns } from './party-registers.ts'
+import type { LocalizedText } from '../../errors.ts'
+import {
+  type RegisterFault,
+  type RegisterKind,
+  type SheetRow,
+  registerColumns,
+  registerFault,
+} from './party-registers.ts'
 
 const reverse = (words: Record<string, string>) =>
   Object.fromEntries(Object.entries(words).flatMap(([key, word]) => [[word, key] as const, [key, key] as const]))
@@ -54,8 +61,10 @@ class RowReader {
     private readonly faults: RegisterFault[],
   ) {}
 
-  fault(field: string, message: string) {
-    this.faults.push({ sheet: this.row.sheet, row: this.row.row, column: this.headerOf[field] ?? field, message })
+  fault(field: string, text: LocalizedText) {
+    this.faults.push(
+      registerFault({ sheet: this.row.sheet, row: this.row.row, column: this.headerOf[field] ?? field }, text),
+    )
   }
 
   has(field: string): boolean {
@@ -69,7 +78,7 @@ class RowReader {
 
   required(field: string): string {
     const value = this.text(field)
-    if (!value) this.fault(field, '必填 / required')
+    if (!value) this.fault(field, { 'zh-CN': '必填', en: 'Required' })
     return value
   }
 
@@ -77,7 +86,7 @@ class RowReader {
     const raw = this.text(field)
     if (!raw && fallback) return fallback
     if (!raw) {
-      this.fault(field, '必填 / required')
+      this.fault(field, { 'zh-CN': '必填', en: 'Required' })
       return ''
     }
     const value = words[raw]
@@ -85,7 +94,10 @@ class RowReader {
       const allowed = [...new Set(Object.keys(words).filter((k) => [...k].some((ch) => ch.charCodeAt(0) > 127)))].join(
         '、',
       )
-      this.fault(field, `无法识别“${raw}”，应为 ${allowed} / unknown value "${raw}"`)
+      this.fault(field, {
+        'zh-CN': `无法识别“${raw}”，应为 ${allowed}`,
+        en: `Unknown value "${raw}"; expected ${allowed}`,
+      })
     }
     return value ?? ''
   }
@@ -96,16 +108,19 @@ class RowReader {
   ): number | null {
     const raw = this.text(field)
     if (!raw) {
-      if (options.required) this.fault(field, '必填 / required')
+      if (options.required) this.fault(field, { 'zh-CN': '必填', en: 'Required' })
       return options.fallback ?? null
     }
     const value = Number(raw)
     if (!Number.isInteger(value)) {
-      this.fault(field, `“${raw}”不是整数 / not a whole number`)
+      this.fault(field, { 'zh-CN': `“${raw}”不是整数`, en: `"${raw}" is not a whole number` })
       return null
     }
     if ((options.min !== undefined && value < options.min) || (options.max !== undefined && value > options.max)) {
-      this.fault(field, `${value} 超出范围 ${options.min ?? ''}–${options.max ?? ''} / out of range`)
+      this.fault(field, {
+        'zh-CN': `${value} 超出范围 ${options.min ?? ''}–${options.max ?? ''}`,
+        en: `${value} is out of the range ${options.min ?? ''}–${options.max ?? ''}`,
+      })
       return null
     }
     return value
@@ -116,7 +131,7 @@ class RowReader {
     if (!raw) return null
     const value = Number(raw)
     if (!Number.isFinite(value)) {
-      this.fault(field, `“${raw}”不是数字 / not a number`)
+      this.fault(field, { 'zh-CN': `“${raw}”不是数字`, en: `"${raw}" is not a number` })
       return null
     }
     return value
@@ -126,7 +141,7 @@ class RowReader {
     const raw = this.text('region_code')
     if (!raw) return null
     if (!isRegionCode(raw)) {
-      this.fault('region_code', `“${raw}”不是12位区划代码 / not a 12-digit region code`)
+      this.fault('region_code', { 'zh-CN': `“${raw}”不是12位区划代码`, en: `"${raw}" is not a 12-digit region code` })
       return null
     }
     return raw
@@ -145,18 +160,19 @@ function headerMap(kind: RegisterKind, headers: string[]): Record<string, string
 /** Checks the file's headers: every required column present. */
 export function checkHeaders(kind: RegisterKind, headers: Map<string, string[]>): RegisterFault[] {
   const faults: RegisterFault[] = []
-  if (headers.size === 0) faults.push({ sheet: '', row: 1, column: '', message: '文件为空 / the file is empty' })
+  if (headers.size === 0)
+    faults.push(registerFault({ sheet: '', row: 1, column: '' }, { 'zh-CN': '文件为空', en: 'The file is empty' }))
   for (const [sheet, names] of headers) {
     if (kind === 'party_orgs' && isStarSheet(names)) continue
     const map = headerMap(kind, names)
     for (const column of registerColumns[kind])
       if (column.required && !map[column.field])
-        faults.push({
-          sheet,
-          row: 1,
-          column: column.headers[0],
-          message: `缺少列“${column.headers[0]}” / missing column`,
-        })
+        faults.push(
+          registerFault(
+            { sheet, row: 1, column: column.headers[0] },
+            { 'zh-CN': `缺少列“${column.headers[0]}”`, en: `Missing column "${column.headers[0]}"` },
+          ),
+        )
   }
   return faults
 }
@@ -172,22 +188,30 @@ export function readOrgRecords(rows: SheetRow[], headers: Map<string, string[]>,
       const r = new RowReader(row, maps.get(row.sheet)!, faults)
       const code = r.required('code')
       const first = seen.get(code)
-      if (code && first) r.fault('code', `编码重复（第 ${first.row} 行已有）/ duplicate code (row ${first.row})`)
+      if (code && first)
+        r.fault('code', { 'zh-CN': `编码重复（第 ${first.row} 行已有）`, en: `Duplicate code (row ${first.row})` })
       else seen.set(code, row)
       const memberCount = r.integer('member_count', { required: true, min: 0, max: 1_000_000 }) ?? 0
       const formalMembers = r.integer('formal_members', { min: 0, fallback: memberCount }) ?? memberCount
       if (formalMembers > memberCount)
-        r.fault('formal_members', '正式党员数大于党员数 / more formal members than members')
+        r.fault('formal_members', { 'zh-CN': '正式党员数大于党员数', en: 'More formal members than members' })
       const committee = r.text('has_branch_committee')
       let hasBranchCommittee: boolean | null = null
       if (committee) {
         if (/^(是|有|true|1|yes)$/i.test(committee)) hasBranchCommittee = true
         else if (/^(否|无|false|0|no)$/i.test(committee)) hasBranchCommittee = false
-        else r.fault('has_branch_committee', `“${committee}”应为 是 或 否 / expected yes or no`)
+        else
+          r.fault('has_branch_committee', {
+            'zh-CN': `“${committee}”应为 是 或 否`,
+            en: `"${committee}" should be 是 (yes) or 否 (no)`,
+          })
       }
       const activity = r.text('last_activity_on')
       if (activity && !/^\d{4}-\d{2}-\d{2}$/.test(activity))
-        r.fault('last_activity_on', `“${activity}”不是日期（YYYY-MM-DD）/ not a date`)
+        r.fault('last_activity_on', {
+          'zh-CN': `“${activity}”不是日期（YYYY-MM-DD）`,
+          en: `"${activity}" is not a date (YYYY-MM-DD)`,
+        })
       return {
         sheet: row.sheet,
         row: row.row,
@@ -213,12 +237,12 @@ export function readOrgRecords(rows: SheetRow[], headers: Map<string, string[]>,
           if (!raw) return []
           const value = Number(raw)
           if (!Number.isInteger(value) || value < 1 || value > 5) {
-            faults.push({
-              sheet: row.sheet,
-              row: row.row,
-              column: header,
-              message: `“${raw}”应为 1–5 星 / a rating of 1–5`,
-            })
+            faults.push(
+              registerFault(
+                { sheet: row.sheet, row: row.row, column: header },
+                { 'zh-CN': `“${raw}”应为 1–5 星`, en: `"${raw}" should be a rating of 1–5 stars` },
+              ),
+            )
             return []
           }
           return [{ year, starRating: value }]
@@ -254,7 +278,7 @@ function phoneOf(r: RowReader): string | null {
   if (!raw) return null
   const digits = raw.replace(/[\s-]/g, '')
   if (/^1[3-9]\d{9}$/.test(digits) || /^0\d{9,11}$/.test(digits) || /^\d{7,8}$/.test(digits)) return raw
-  r.fault('secretary_phone', `“${raw}”不是电话号码 / not a phone number`)
+  r.fault('secretary_phone', { 'zh-CN': `“${raw}”不是电话号码`, en: `"${raw}" is not a phone number` })
   return null
 }
 
@@ -287,7 +311,11 @@ export function readStarRecords(
     if (!code || year === null || starRating === null) continue
     const key = `${code}|${year}`
     const first = seen.get(key)
-    if (first) r.fault('year', `${code} ${year} 年的星级重复（${first}已有）/ the same year twice`)
+    if (first)
+      r.fault('year', {
+        'zh-CN': `${code} ${year} 年的星级重复（${first}已有）`,
+        en: `${code} has two star ratings for ${year} (${first} has one)`,
+      })
     else seen.set(key, `${row.sheet} 第 ${row.row} 行`)
     records.push({ sheet: row.sheet, row: row.row, code, year, starRating })
   }
@@ -306,14 +334,21 @@ export function readUnitRecords(
     const r = new RowReader(row, maps.get(row.sheet)!, faults)
     const code = r.required('code')
     const first = seen.get(code)
-    if (code && first) r.fault('code', `编码重复（第 ${first.row} 行已有）/ duplicate code (row ${first.row})`)
+    if (code && first)
+      r.fault('code', { 'zh-CN': `编码重复（第 ${first.row} 行已有）`, en: `Duplicate code (row ${first.row})` })
     else seen.set(code, row)
     const coverage = r.word('coverage', coverageOf, 'none')
     const orgCode = r.text('org_code') || null
     if (['own', 'joint', 'affiliated'].includes(coverage) && !orgCode)
-      r.fault('org_code', '组织覆盖须填写覆盖组织编码 / organization coverage needs the organization code')
+      r.fault('org_code', {
+        'zh-CN': '组织覆盖须填写覆盖组织编码',
+        en: 'Organization coverage needs the organization code',
+      })
     if ((coverage === 'work' || coverage === 'none') && orgCode)
-      r.fault('org_code', '工作覆盖或未覆盖的单位不应填写覆盖组织 / work-only or uncovered units have no organization')
+      r.fault('org_code', {
+        'zh-CN': '工作覆盖或未覆盖的单位不应填写覆盖组织',
+        en: 'Work-only or uncovered units have no organization',
+      })
     return {
       sheet: row.sheet,
       row: row.row,
@@ -340,8 +375,8 @@ export function toWgs84(crs: SourceCrs, x: number, y: number): [number, number] 
 }
 
 /** Faults for a converted point: outside China, or lon/lat swapped. */
-export function checkPoint(lon: number, lat: number): string | undefined {
+export function checkPoint(lon: number, lat: number): LocalizedText | undefined {
   if (isInChina(lon, lat)) return undefined
-  if (isInChina(lat, lon)) return '经纬度可能颠倒 / longitude and latitude look swapped'
-  return `(${lon}, ${lat}) 不在中国境内 / outside China`
+  if (isInChina(lat, lon)) return { 'zh-CN': '经纬度可能颠倒', en: 'Longitude and latitude look swapped' }
+  return { 'zh-CN': `(${lon}, ${lat}) 不在中国境内`, en: `(${lon}, ${lat}) lies outside China` }
 }

@@ -4,6 +4,7 @@
 // the sheet, the row as the spreadsheet numbers it (the header is row 1) and the column.
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
+import type { LocalizedText } from '../../errors.ts'
 import { parseCsvRows } from '../imports/import-formats-csv.ts'
 
 export type RegisterKind = 'party_orgs' | 'units'
@@ -13,8 +14,17 @@ export interface RegisterFault {
   /** the spreadsheet's row number: the header is row 1, the first record row 2 */
   row: number
   column: string
+  /** what is wrong, in zh-CN (as stored); `text` has it in both languages for the response */
   message: string
+  text?: LocalizedText
 }
+
+/** A fault at a place in the file, said in both languages. */
+export const registerFault = (where: Omit<RegisterFault, 'message' | 'text'>, text: LocalizedText): RegisterFault => ({
+  ...where,
+  message: text['zh-CN'],
+  text,
+})
 
 export interface SheetRow {
   sheet: string
@@ -95,9 +105,10 @@ export async function readRegister(file: {
     try {
       await workbook.xlsx.load(Buffer.from(file.data) as unknown as ArrayBuffer)
     } catch (error) {
-      throw new RegisterFileError(
-        `${file.name}：不是可读的 XLSX 工作簿 / not a readable XLSX workbook (${(error as Error).message})`,
-      )
+      throw new RegisterFileError({
+        'zh-CN': `${file.name}：不是可读的 XLSX 工作簿`,
+        en: `${file.name}: not a readable XLSX workbook (${(error as Error).message})`,
+      })
     }
     for (const sheet of workbook.worksheets) {
       const table: string[][] = []
@@ -111,10 +122,18 @@ export async function readRegister(file: {
     }
     return { format: 'xlsx', encoding: null, rows, headers }
   }
-  throw new RegisterFileError(`${file.name}：请上传 .csv 或 .xlsx 文件 / upload a .csv or .xlsx file`)
+  throw new RegisterFileError({
+    'zh-CN': `${file.name}：请上传 .csv 或 .xlsx 文件`,
+    en: `${file.name}: upload a .csv or .xlsx file`,
+  })
 }
 
-export class RegisterFileError extends Error {}
+/** A file that cannot be read as a register at all (its format). */
+export class RegisterFileError extends Error {
+  constructor(readonly text: LocalizedText) {
+    super(text['zh-CN'])
+  }
+}
 
 function csvRowsKeepingBlankLines(text: string): string[][] {
   // parseCsvRows skips empty lines; mark them so row numbers stay those a spreadsheet shows

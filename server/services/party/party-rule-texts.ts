@@ -1,6 +1,6 @@
 // The rules' titles and descriptions (zh-CN and en) and the filters each rule understands.
 import type { PartyFindingsQuery, PartyRule } from '../../schemas/party.schema.ts'
-import { InvalidInputError } from '../../errors.ts'
+import { LocalizedInputError } from '../../errors.ts'
 import { levelOfCode } from '../../db/region-codes.ts'
 type Text = { 'zh-CN': string; en: string }
 
@@ -71,24 +71,29 @@ export function checkFindingsFilters(query: PartyFindingsQuery) {
   const allowed = filtersOf[query.rule]
   for (const key of ['street', 'community', 'domain', 'status'] as const) {
     if (query[key] !== undefined && !allowed.includes(key))
-      throw new InvalidInputError(
-        `规则 ${query.rule} 不支持按 ${key} 筛选 / rule ${query.rule} cannot be filtered by ${key}`,
+      throw new LocalizedInputError(
+        { 'zh-CN': `规则 ${query.rule} 不支持按 ${key} 筛选`, en: `Rule ${query.rule} cannot be filtered by ${key}` },
         [{ field: key }],
       )
   }
   if (query.street && levelOfCode(query.street) !== 'street')
-    throw new InvalidInputError(`${query.street} 不是街道编码 / ${query.street} is not a street code`, [
-      { field: 'street' },
-    ])
+    throw new LocalizedInputError(
+      { 'zh-CN': `${query.street} 不是街道编码`, en: `${query.street} is not a street code` },
+      [{ field: 'street' }],
+    )
   if (query.community && levelOfCode(query.community) !== 'community')
-    throw new InvalidInputError(`${query.community} 不是社区编码 / ${query.community} is not a community code`, [
-      { field: 'community' },
-    ])
+    throw new LocalizedInputError(
+      { 'zh-CN': `${query.community} 不是社区编码`, en: `${query.community} is not a community code` },
+      [{ field: 'community' }],
+    )
   if (query.status) {
     const valid = query.rule === 'should_establish' ? unitStatuses : orgStatuses
     if (!valid.includes(query.status))
-      throw new InvalidInputError(
-        `规则 ${query.rule} 的状态须为 ${valid.join('、')} / status for ${query.rule} must be one of ${valid.join(', ')}`,
+      throw new LocalizedInputError(
+        {
+          'zh-CN': `规则 ${query.rule} 的状态须为 ${valid.join('、')}`,
+          en: `Status for ${query.rule} must be one of ${valid.join(', ')}`,
+        },
         [{ field: 'status' }],
       )
   }

@@ -88,14 +88,18 @@ export class PartyService {
   async getCoverage(query: { region?: string }, scope: PartyScope = {}): Promise<PartyCoverage> {
     const narrowed = narrowScope(scope, query.region)
     if (!narrowed)
-      throw new NotFoundError(`区划 ${query.region} 不在可查看范围内 / region ${query.region} is outside your scope`)
+      throw new NotFoundError({
+        'zh-CN': `区划 ${query.region} 不在可查看范围内`,
+        en: `Region ${query.region} is outside your scope`,
+      })
     const [cells, regions, grids] = await Promise.all([
       this.gridAssignment(narrowed).then((assignment) => countCoverageCells(this.db, narrowed, assignment)),
       findCoverageRegions(this.db, narrowed),
       findPublishedGrids(this.db, narrowed),
     ])
     const region = query.region ? regions.find((r) => r.code === query.region) : undefined
-    if (query.region && !region) throw new NotFoundError(`没有区划 ${query.region} / no region ${query.region}`)
+    if (query.region && !region)
+      throw new NotFoundError({ 'zh-CN': `没有区划 ${query.region}`, en: `No region ${query.region}` })
     const regionByCode = new Map(regions.map((r) => [r.code, r]))
     const gridByCode = new Map(grids.map((g) => [g.code, g]))
     const rows = rollUpCoverage(cells)

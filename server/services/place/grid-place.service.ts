@@ -10,7 +10,7 @@ import { findGridStaff } from '../../db/repositories/service-maps.repository.ts'
 import { maskPersonal } from '../../db/mask.ts'
 import type { RegionScope } from '../../db/scope.ts'
 import type { Tables } from '../../db/tables.ts'
-import { InvalidInputError, NotFoundError } from '../../errors.ts'
+import { LocalizedInputError, NotFoundError } from '../../errors.ts'
 import type { GridPlace, PlaceList, PlaceListName, PlaceListQuery } from '../../schemas/place.schema.ts'
 import { type Principal, maySeePersonalData, regionPrefixOf } from '../auth/roles.ts'
 import type { PartyService } from '../party/party.service.ts'
@@ -45,9 +45,10 @@ export class GridPlaceService {
     const held = principal ? regionPrefixOf(principal.scope) : null
     const grid = await findUnifiedGridPlace(this.db, code, held)
     if (!grid)
-      throw new NotFoundError(
-        `没有已发布的全科网格 ${code}，或不在可查看范围内 / no published unified grid ${code} in your scope`,
-      )
+      throw new NotFoundError({
+        'zh-CN': `没有已发布的全科网格 ${code}，或不在可查看范围内`,
+        en: `No published unified grid ${code} in your scope`,
+      })
     return grid
   }
 
@@ -125,8 +126,11 @@ export class GridPlaceService {
     language: Language,
   ): Promise<PlaceList> {
     if (!gridLists.includes(list))
-      throw new InvalidInputError(
-        `全科网格没有列表 ${list}（字段 list，可选 ${gridLists.join('、')}） / a unified grid has no list ${list} (field list: one of ${gridLists.join(', ')})`,
+      throw new LocalizedInputError(
+        {
+          'zh-CN': `全科网格没有列表 ${list}（字段 list，可选 ${gridLists.join('、')}）`,
+          en: `A unified grid has no list ${list} (field list: one of ${gridLists.join(', ')})`,
+        },
         [{ field: 'list' }],
       )
     const grid = await this.gridOf(code, principal)

@@ -75,12 +75,12 @@ export class PlaceService {
    */
   private async placeOf(code: string, principal: Principal | undefined) {
     const region = await findRegion(this.db, code)
-    if (!region) throw new NotFoundError(`没有区划 ${code} / no region ${code}`)
+    if (!region) throw new NotFoundError({ 'zh-CN': `没有区划 ${code}`, en: `No region ${code}` })
     const own = regionCodePrefix(code, region.level)
     const held = principal ? regionPrefixOf(principal.scope) : null
     if (!held || own.startsWith(held)) return { code, prefix: own, scope: { regionPrefix: held ?? undefined } }
     if (!held.startsWith(own))
-      throw new NotFoundError(`区划 ${code} 不在可查看范围内 / region ${code} is outside your scope`)
+      throw new NotFoundError({ 'zh-CN': `区划 ${code} 不在可查看范围内`, en: `Region ${code} is outside your scope` })
     return { code: held.padEnd(12, '0'), prefix: held, scope: { regionPrefix: held } as RegionScope }
   }
 

@@ -71,7 +71,10 @@ export class ServiceMapService {
   async gridPdf(code: string, prefix: string | null, options: ServiceMapOptions): Promise<Buffer> {
     const grids = await repo.findPublishedGrids(this.db, { code }, prefix)
     if (grids.length === 0)
-      throw new NotFoundError(`没有已发布的全科网格 ${code} / no published unified grid has the code ${code}`)
+      throw new NotFoundError({
+        'zh-CN': `没有已发布的全科网格 ${code}`,
+        en: `No published unified grid has the code ${code}`,
+      })
     return this.render(grids, options)
   }
 
@@ -79,9 +82,10 @@ export class ServiceMapService {
   async communityPdf(community: string, prefix: string | null, options: ServiceMapOptions): Promise<Buffer> {
     const grids = await repo.findPublishedGrids(this.db, { community }, prefix)
     if (grids.length === 0)
-      throw new NotFoundError(
-        `社区 ${community} 没有已发布的全科网格 / community ${community} has no published unified grid`,
-      )
+      throw new NotFoundError({
+        'zh-CN': `社区 ${community} 没有已发布的全科网格`,
+        en: `Community ${community} has no published unified grid`,
+      })
     return this.render(grids, options)
   }
 

@@ -18,7 +18,7 @@ export class Catchments {
 
   async centreProfile(id: number, scope: SitingScope = {}) {
     const centre = await repo.findCentre(this.data.db, id, scope)
-    if (!centre) throw new NotFoundError(`服务中心 ${id} 不存在; service center ${id} not found`)
+    if (!centre) throw new NotFoundError({ 'zh-CN': `服务中心 ${id} 不存在`, en: `Service center ${id} not found` })
     const { radiusM, source } = this.data.radiusOf(centre)
     const catchments = await repo.findCatchmentAreas(this.data.db, id)
     return {

@@ -4,7 +4,7 @@
 // Euclidean test. Candidate→demand lists are found through a uniform grid over the demand points,
 // never by testing every pair (1,000,000 × 5,000 pairs would take minutes).
 
-import { InvalidInputError } from '../../errors.ts'
+import { InvalidInputError, LocalizedInputError } from '../../errors.ts'
 import { IntList, PointGrid } from './point-grid.ts'
 
 /** Demand points (residents) in a metric frame. `weight` is the number of residents at the point. */
@@ -55,8 +55,11 @@ export const radiusBounds = { min: 1, max: 50_000 } as const
 
 export function validateRadius(radius: number, field = 'radius'): void {
   if (!Number.isFinite(radius) || radius < radiusBounds.min || radius > radiusBounds.max)
-    throw new InvalidInputError(
-      `服务半径必须在 ${radiusBounds.min} 到 ${radiusBounds.max} 米之间（字段 ${field}）; radius must be between ${radiusBounds.min} and ${radiusBounds.max} m`,
+    throw new LocalizedInputError(
+      {
+        'zh-CN': `服务半径必须在 ${radiusBounds.min} 到 ${radiusBounds.max} 米之间（字段 ${field}）`,
+        en: `The service radius must be between ${radiusBounds.min} and ${radiusBounds.max} m (field ${field})`,
+      },
       [{ field }],
     )
 }

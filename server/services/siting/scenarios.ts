@@ -2,7 +2,7 @@
 // exclusion mask), greedy and exact, saved with parameters and results; read, listed and compared
 // within the caller's scope.
 import * as repo from '../../db/repositories/siting.repository.ts'
-import { InvalidInputError, NotFoundError } from '../../errors.ts'
+import { InvalidInputError, LocalizedInputError, NotFoundError } from '../../errors.ts'
 import type { Scenario, ScenarioRequest } from '../../schemas/siting.schema.ts'
 import { reduceCoverage } from './coverage-reduction.ts'
 import { buildCoverageSets, coverageSetsFromPairs, validateRadius } from './coverage-sets.ts'
@@ -45,8 +45,11 @@ function maskPolygons(mask: ScenarioRequest['exclusion']): number[][][][] | unde
       polygon.every((ring) => Array.isArray(ring) && ring.length >= 4 && ring.every(isPosition)),
   )
   if (!ok)
-    throw new InvalidInputError(
-      '排除区不是有效的 Polygon/MultiPolygon 坐标（字段 exclusion）; invalid exclusion mask',
+    throw new LocalizedInputError(
+      {
+        'zh-CN': '排除区不是有效的 Polygon/MultiPolygon 坐标（字段 exclusion）',
+        en: 'Invalid exclusion mask (field exclusion)',
+      },
       [{ field: 'exclusion' }],
     )
   return polygons as number[][][][]
@@ -106,23 +109,38 @@ export class Scenarios {
     this.data.validateMinutes(minutes)
     const mask = maskPolygons(input.exclusion)
     if (!Number.isFinite(timeLimitSeconds) || timeLimitSeconds < 0.1 || timeLimitSeconds > 120)
-      throw new InvalidInputError('求解时限必须在 0.1 到 120 秒之间（字段 timeLimitSeconds）', [
-        { field: 'timeLimitSeconds' },
-      ])
+      throw new LocalizedInputError(
+        {
+          'zh-CN': '求解时限必须在 0.1 到 120 秒之间（字段 timeLimitSeconds）',
+          en: 'The time limit must be between 0.1 and 120 seconds (field timeLimitSeconds)',
+        },
+        [{ field: 'timeLimitSeconds' }],
+      )
     if (objective === 'max_covering' && input.k === undefined)
-      throw new InvalidInputError('最大覆盖需要新建数量 k（字段 k）; k is required', [{ field: 'k' }])
+      throw new LocalizedInputError(
+        { 'zh-CN': '最大覆盖需要新建数量 k（字段 k）', en: 'Maximal covering needs the number k to build (field k)' },
+        [{ field: 'k' }],
+      )
     if (objective === 'set_covering' && input.targetShare === undefined)
-      throw new InvalidInputError('集合覆盖需要目标覆盖率（字段 targetShare）; targetShare is required', [
-        { field: 'targetShare' },
-      ])
+      throw new LocalizedInputError(
+        {
+          'zh-CN': '集合覆盖需要目标覆盖率（字段 targetShare）',
+          en: 'Set covering needs a target share (field targetShare)',
+        },
+        [{ field: 'targetShare' }],
+      )
     const { region, prefix } = await this.data.region(input.region, scope)
     this.data.events?.progress({ type: 'siting-progress', task: 'scenario', stage: 'started', region: region.code })
     const demand = await this.data.demand(prefix)
     const total = demand.rows.residents.reduce((a, b) => a + b, 0)
     if (demand.x.length === 0 || total === 0)
-      throw new InvalidInputError(`区划 ${region.code} 内没有常住人口（字段 region）; the region has no residents`, [
-        { field: 'region' },
-      ])
+      throw new LocalizedInputError(
+        {
+          'zh-CN': `区划 ${region.code} 内没有常住人口（字段 region）`,
+          en: `The region has no residents (field region)`,
+        },
+        [{ field: 'region' }],
+      )
     const centres = await repo.findCentres(this.data.db)
     const { frame } = demand
     const { times } = await this.data.coverCounts(demand, centres, method, minutes, speed)
@@ -139,15 +157,25 @@ export class Scenarios {
     if (input.candidates && input.candidates.length > 0) {
       input.candidates.forEach((c, j) => {
         if (!Number.isFinite(c.lon) || !Number.isFinite(c.lat) || Math.abs(c.lat) > 90 || Math.abs(c.lon) > 180)
-          throw new InvalidInputError(`第 ${j} 个候选点坐标无效（字段 candidates）`, [
-            { field: 'candidates', feature: j },
-          ])
+          throw new LocalizedInputError(
+            {
+              'zh-CN': `第 ${j} 个候选点坐标无效（字段 candidates）`,
+              en: `Candidate ${j} has invalid coordinates (field candidates)`,
+            },
+            [{ field: 'candidates', feature: j }],
+          )
       })
       offered = input.candidates.map((c) => ({ lon: c.lon, lat: c.lat, source: 'supplied' }))
     } else if ((input.generate ?? 'cells') === 'cells') {
       const cellM = input.cellM ?? 500
       if (!Number.isFinite(cellM) || cellM < 50 || cellM > 5000)
-        throw new InvalidInputError('候选网格边长必须在 50 到 5000 米之间（字段 cellM）', [{ field: 'cellM' }])
+        throw new LocalizedInputError(
+          {
+            'zh-CN': '候选网格边长必须在 50 到 5000 米之间（字段 cellM）',
+            en: 'The candidate cell size must be between 50 and 5000 m (field cellM)',
+          },
+          [{ field: 'cellM' }],
+        )
       const cells = new Map<string, { sx: number; sy: number; w: number }>()
       for (let i = 0; i < times.length; i++) {
         if (coveredByFixed[i]) continue
@@ -180,8 +208,11 @@ export class Scenarios {
     const excluded = offered.filter((c) => inMask(c.lon, c.lat, mask)).length
     const candidates = offered.filter((c) => !inMask(c.lon, c.lat, mask))
     if (candidates.length === 0)
-      throw new InvalidInputError(
-        `没有候选点${excluded > 0 ? `（${excluded} 个在排除区内）` : ''}（字段 candidates）; no candidates`,
+      throw new LocalizedInputError(
+        {
+          'zh-CN': `没有候选点${excluded > 0 ? `（${excluded} 个在排除区内）` : ''}（字段 candidates）`,
+          en: `No candidates${excluded > 0 ? ` (${excluded} lie in the exclusion area)` : ''} (field candidates)`,
+        },
         [{ field: 'candidates' }],
       )
     if (objective === 'max_covering') validateK(input.k!, candidates.length)
@@ -205,15 +236,21 @@ export class Scenarios {
       const demandSnap = snapPoints(graph, demand.x, demand.y, this.data.settings.snapDistanceM)
       unsnappedDemand = demandSnap.unsnapped.length
       if (demandSnap.unsnapped.length === demand.x.length)
-        throw new InvalidInputError(
-          `路网中没有距离需求点 ${this.data.settings.snapDistanceM} 米以内的可步行道路（字段 method）; no walkable edge near the demand`,
+        throw new LocalizedInputError(
+          {
+            'zh-CN': `路网中没有距离需求点 ${this.data.settings.snapDistanceM} 米以内的可步行道路（字段 method）`,
+            en: `No walkable road lies within ${this.data.settings.snapDistanceM} m of the demand points (field method)`,
+          },
           [{ field: 'method' }],
         )
       const candSnap = snapPoints(graph, cxy.x, cxy.y, this.data.settings.snapDistanceM)
       unsnappedCandidates = candSnap.unsnapped
       if (candSnap.unsnapped.length === candidates.length)
-        throw new InvalidInputError(
-          `没有候选点在可步行道路 ${this.data.settings.snapDistanceM} 米以内（字段 candidates）; no candidate near a walkable edge`,
+        throw new LocalizedInputError(
+          {
+            'zh-CN': `没有候选点在可步行道路 ${this.data.settings.snapDistanceM} 米以内（字段 candidates）`,
+            en: `No candidate lies within ${this.data.settings.snapDistanceM} m of a walkable road (field candidates)`,
+          },
           [{ field: 'candidates' }],
         )
       const pairs = findCatchmentPairs(graph, candSnap, demandSnap, metresInMinutes(minutes, speed))
@@ -348,7 +385,7 @@ export class Scenarios {
   /** A saved scenario; one for a region outside the caller's scope is not found. */
   async scenario(id: number, scope: SitingScope = {}) {
     const row = await repo.findScenario(this.data.db, id, scope)
-    if (!row) throw new NotFoundError(`选址方案 ${id} 不存在; siting scenario ${id} not found`)
+    if (!row) throw new NotFoundError({ 'zh-CN': `选址方案 ${id} 不存在`, en: `Siting scenario ${id} not found` })
     return scenarioOut(row)
   }
 

@@ -8,7 +8,7 @@ import * as repo from '../../db/repositories/siting.repository.ts'
 import { type RegionScope, regionCodePrefix } from '../../db/scope.ts'
 import type { ChangeRecorder } from '../events/events.service.ts'
 import type { Tables } from '../../db/tables.ts'
-import { InvalidInputError, NotFoundError } from '../../errors.ts'
+import { LocalizedInputError, NotFoundError } from '../../errors.ts'
 import { isRegionCode } from '../../db/region-codes.ts'
 import { PointGrid } from './point-grid.ts'
 import { metresInMinutes, validateSpeed } from './walkability.ts'
@@ -161,19 +161,24 @@ export class SitingData {
     // a scoped caller who names no region gets their own
     code ??= scope.regionPrefix?.padEnd(12, '0')
     if (!code || !isRegionCode(code))
-      throw new InvalidInputError(`区划编码必须是 12 位数字（字段 region）; region must be a 12-digit code`, [
-        { field: 'region' },
-      ])
+      throw new LocalizedInputError(
+        { 'zh-CN': `区划编码必须是 12 位数字（字段 region）`, en: `Region must be a 12-digit code (field region)` },
+        [{ field: 'region' }],
+      )
     const region = await repo.findRegion(this.db, code)
     if (!region)
-      throw new InvalidInputError(`区划 ${code} 不存在（字段 region）; unknown region ${code}`, [{ field: 'region' }])
+      throw new LocalizedInputError(
+        { 'zh-CN': `区划 ${code} 不存在（字段 region）`, en: `Unknown region ${code} (field region)` },
+        [{ field: 'region' }],
+      )
     const prefix = regionCodePrefix(code, region.level)
     const held = scope.regionPrefix
     if (!held || prefix.startsWith(held)) return { region, prefix }
     if (!held.startsWith(prefix))
-      throw new NotFoundError(`区划 ${code} 不在可查看范围内; region ${code} is outside your scope`)
+      throw new NotFoundError({ 'zh-CN': `区划 ${code} 不在可查看范围内`, en: `Region ${code} is outside your scope` })
     const own = await repo.findRegion(this.db, held.padEnd(12, '0'))
-    if (!own) throw new NotFoundError(`区划 ${code} 不在可查看范围内; region ${code} is outside your scope`)
+    if (!own)
+      throw new NotFoundError({ 'zh-CN': `区划 ${code} 不在可查看范围内`, en: `Region ${code} is outside your scope` })
     return { region: own, prefix: held }
   }
 
@@ -197,9 +202,10 @@ export class SitingData {
   async walkingGraph(frame: LocalFrame): Promise<{ networkId: number; graph: WalkingGraph }> {
     const network = await this.graph()
     if (!network)
-      throw new InvalidInputError('没有路网：请先导入路网（字段 method）; no road network is loaded', [
-        { field: 'method' },
-      ])
+      throw new LocalizedInputError(
+        { 'zh-CN': '没有路网：请先导入路网（字段 method）', en: 'No road network is loaded (field method)' },
+        [{ field: 'method' }],
+      )
     const lines = network.lines.map((line) => ({
       coordinates: line.coordinates.map(([lon, lat]) => [frame.x(lon), frame.y(lat)]),
       properties:
@@ -214,9 +220,10 @@ export class SitingData {
 
   validateMinutes(minutes: number) {
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60)
-      throw new InvalidInputError('步行时间必须是 1 到 60 分钟的整数（字段 minutes）; minutes must be 1–60', [
-        { field: 'minutes' },
-      ])
+      throw new LocalizedInputError(
+        { 'zh-CN': '步行时间必须是 1 到 60 分钟的整数（字段 minutes）', en: 'Minutes must be 1–60 (field minutes)' },
+        [{ field: 'minutes' }],
+      )
   }
 
   /** What a coverage of the prefix by the method needs (see `coverageCache`), read once per data version. */

@@ -91,18 +91,18 @@ export const say = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en
 /** The rows of a table or the points of a GeoJSON file, with the file's format. */
 export async function readRows(file: { name: string; data: Uint8Array }) {
   if (/\.(geo)?json$/i.test(file.name)) return { format: 'geojson' as const, ...readPointFeatures(file) }
+  if (!/\.(csv|xlsx)$/i.test(file.name))
+    throw new LocalizedInputError(
+      say(`${file.name}：请上传 .csv、.xlsx 或 .geojson 文件`, `${file.name}: upload a .csv, .xlsx or .geojson file`),
+      [{ file: file.name }],
+    )
   try {
     const read = await readRegister(file)
     return { format: read.format, rows: read.rows, headers: read.headers }
   } catch (error) {
-    if (!(error instanceof RegisterFileError)) throw error
-    throw new LocalizedInputError(
-      say(
-        `${file.name}：请上传 .csv、.xlsx 或 .geojson 文件（${error.message}）`,
-        `${file.name}: upload a .csv, .xlsx or .geojson file (${error.message})`,
-      ),
-      [{ file: file.name }],
-    )
+    // a workbook that cannot be read, in the register reader's words
+    if (error instanceof RegisterFileError) throw new LocalizedInputError(error.text, [{ file: file.name }])
+    throw error
   }
 }
 

@@ -2,7 +2,7 @@
 // sidewalk tags), the walking defaults (speed, snapping distance, time bands) and their bounds.
 // Pure and database-free; split out of walking-graph.ts unchanged.
 
-import { InvalidInputError } from '../../errors.ts'
+import { LocalizedInputError } from '../../errors.ts'
 
 export type LineProperties = Record<string, string | number | boolean | null | undefined>
 
@@ -79,8 +79,11 @@ export const walkingBounds = {
 export function validateSpeed(speed: number): void {
   const { min, max } = walkingBounds.speed
   if (!Number.isFinite(speed) || speed < min || speed > max)
-    throw new InvalidInputError(
-      `步行速度必须在 ${min} 到 ${max} 米/秒之间（字段 speed）; walking speed must be between ${min} and ${max} m/s`,
+    throw new LocalizedInputError(
+      {
+        'zh-CN': `步行速度必须在 ${min} 到 ${max} 米/秒之间（字段 speed）`,
+        en: `Walking speed must be between ${min} and ${max} m/s (field speed)`,
+      },
       [{ field: 'speed' }],
     )
 }
@@ -88,8 +91,11 @@ export function validateSpeed(speed: number): void {
 export function validateSnapDistance(distance: number): void {
   const { min, max } = walkingBounds.snapDistance
   if (!Number.isFinite(distance) || distance < min || distance > max)
-    throw new InvalidInputError(
-      `吸附距离必须在 ${min} 到 ${max} 米之间（字段 snapDistance）; snap distance must be between ${min} and ${max} m`,
+    throw new LocalizedInputError(
+      {
+        'zh-CN': `吸附距离必须在 ${min} 到 ${max} 米之间（字段 snapDistance）`,
+        en: `Snap distance must be between ${min} and ${max} m (field snapDistance)`,
+      },
       [{ field: 'snapDistance' }],
     )
 }
@@ -97,7 +103,13 @@ export function validateSnapDistance(distance: number): void {
 export function validateBands(bandsMinutes: readonly number[]): void {
   const { min, max } = walkingBounds.minutes
   if (bandsMinutes.length === 0 || bandsMinutes.some((b) => !Number.isFinite(b) || b < min || b > max))
-    throw new InvalidInputError(`步行时间圈必须在 ${min} 到 ${max} 分钟之间（字段 bands）`, [{ field: 'bands' }])
+    throw new LocalizedInputError(
+      {
+        'zh-CN': `步行时间圈必须在 ${min} 到 ${max} 分钟之间（字段 bands）`,
+        en: `Walking time bands must be between ${min} and ${max} minutes (field bands)`,
+      },
+      [{ field: 'bands' }],
+    )
 }
 
 /** Minutes of walking at `speed` m/s, in metres. */

@@ -1,7 +1,7 @@
 // The hypothetical centre: residents a centre dropped at a point would add (within its radius and
 // covered by no existing centre), within the caller's scope.
 import * as repo from '../../db/repositories/siting.repository.ts'
-import { InvalidInputError } from '../../errors.ts'
+import { LocalizedInputError } from '../../errors.ts'
 import { validateRadius } from './coverage-sets.ts'
 import { LocalFrame, type SitingData, type SitingScope } from './siting-data.ts'
 
@@ -19,7 +19,10 @@ export class WhatIf {
       Math.abs(input.lat) > 90 ||
       Math.abs(input.lon) > 180
     )
-      throw new InvalidInputError('坐标无效（字段 lon/lat）; invalid coordinates', [{ field: 'lon' }])
+      throw new LocalizedInputError(
+        { 'zh-CN': '坐标无效（字段 lon/lat）', en: 'Invalid coordinates (field lon/lat)' },
+        [{ field: 'lon' }],
+      )
     const maxRadius = Math.max(...Object.values(this.data.settings.serviceRadii))
     const [points, centres] = await Promise.all([
       repo.findDemandNear(this.data.db, input.lon, input.lat, radiusM, scope),

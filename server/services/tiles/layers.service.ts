@@ -45,7 +45,11 @@ export class LayerService {
 
   async find(id: string): Promise<Layer> {
     const layer = (await this.list()).find((l) => l.id === id)
-    if (!layer) throw new NotFoundError(`Unknown layer "${id}"; GET /api/layers lists the layers`)
+    if (!layer)
+      throw new NotFoundError({
+        'zh-CN': `没有图层“${id}”（GET /api/layers 列出全部图层）`,
+        en: `Unknown layer "${id}"; GET /api/layers lists the layers`,
+      })
     return layer
   }
 

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely'
 import * as repo from '../../db/repositories/wall-tours.repository.ts'
 import type { Tables } from '../../db/tables.ts'
-import { InvalidInputError, NotFoundError } from '../../errors.ts'
+import { LocalizedInputError, NotFoundError } from '../../errors.ts'
 import type { RegionScope } from '../../db/scope.ts'
 import type { Tour, TourInput } from '../../schemas/wall.schema.ts'
 
@@ -33,7 +33,7 @@ export class WallTourService {
 
   async get(id: number, scope: RegionScope = {}): Promise<Tour> {
     const tour = await repo.findTour(this.db, id)
-    if (!tour) throw new NotFoundError(`没有编号为 ${id} 的巡游 / no wall tour has the id ${id}`)
+    if (!tour) throw new NotFoundError({ 'zh-CN': `没有编号为 ${id} 的巡游`, en: `No wall tour has the id ${id}` })
     return stepsInScope(tour, scope)
   }
 
@@ -45,32 +45,38 @@ export class WallTourService {
   async update(id: number, input: TourInput): Promise<Tour> {
     await this.check(input)
     if (!(await repo.updateTour(this.db, id, { name: input.name.trim(), steps: input.steps })))
-      throw new NotFoundError(`没有编号为 ${id} 的巡游 / no wall tour has the id ${id}`)
+      throw new NotFoundError({ 'zh-CN': `没有编号为 ${id} 的巡游`, en: `No wall tour has the id ${id}` })
     return this.get(id)
   }
 
   async remove(id: number): Promise<void> {
     if (!(await repo.deleteTour(this.db, id)))
-      throw new NotFoundError(`没有编号为 ${id} 的巡游 / no wall tour has the id ${id}`)
+      throw new NotFoundError({ 'zh-CN': `没有编号为 ${id} 的巡游`, en: `No wall tour has the id ${id}` })
   }
 
   private async check(input: TourInput): Promise<void> {
     if (input.name.trim() === '')
-      throw new InvalidInputError('巡游名称不能为空 / the tour needs a name', [{ field: 'name' }])
+      throw new LocalizedInputError({ 'zh-CN': '巡游名称不能为空', en: 'The tour needs a name' }, [{ field: 'name' }])
     const regions = new Set(
       await repo.findExistingRegions(this.db, [...new Set(input.steps.flatMap((s) => (s.region ? [s.region] : [])))]),
     )
     const layers = new Set(await this.layerIds())
     input.steps.forEach((step, i) => {
       if (step.region && !regions.has(step.region))
-        throw new InvalidInputError(
-          `第 ${i + 1} 站：区划 ${step.region} 不存在 / step ${i + 1}: no region has the code ${step.region}`,
+        throw new LocalizedInputError(
+          {
+            'zh-CN': `第 ${i + 1} 站：区划 ${step.region} 不存在`,
+            en: `Step ${i + 1}: no region has the code ${step.region}`,
+          },
           [{ field: `steps/${i}/region` }],
         )
       const unknown = step.layers.find((id) => !layers.has(id))
       if (unknown)
-        throw new InvalidInputError(
-          `第 ${i + 1} 站：图层 ${unknown} 不存在 / step ${i + 1}: no layer has the id ${unknown} (GET /api/layers)`,
+        throw new LocalizedInputError(
+          {
+            'zh-CN': `第 ${i + 1} 站：图层 ${unknown} 不存在`,
+            en: `Step ${i + 1}: no layer has the id ${unknown} (GET /api/layers)`,
+          },
           [{ field: `steps/${i}/layers` }],
         )
     })

@@ -29,9 +29,9 @@ export const imports = {
   done: (version: number) => `Imported as version ${version}`,
   counts: (accepted: number, total: number, kind = 'grids') =>
     `${accepted.toLocaleString('en')}/${total.toLocaleString('en')} ${kind === 'regions' ? 'regions' : 'grids'} usable`,
-  /** a refused file: what is wrong with it, not "0/0 usable" */
-  refused: (errors: number) =>
-    `File refused: ${errors.toLocaleString('en')} ${errors === 1 ? 'error' : 'errors'}, see below`,
+  /** a refused file, named: what is wrong with it, not "0/0 usable" */
+  refused: (file: string, errors: number) =>
+    `File ${file} refused: ${errors.toLocaleString('en')} ${errors === 1 ? 'error' : 'errors'}, see below`,
   /** a feature of the file, counted from 1 as people count */
   feature: (index: number) => `Feature ${(index + 1).toLocaleString('en')}`,
   assigned: (count: number) =>

@@ -28,8 +28,8 @@ export const imports = {
   done: (version: number) => `已导入为第 ${version} 版`,
   counts: (accepted: number, total: number, kind = 'grids') =>
     `${accepted.toLocaleString('zh-CN')}/${total.toLocaleString('zh-CN')} 个${kind === 'regions' ? '区划' : '网格'}可用`,
-  /** a refused file: what is wrong with it, not "0/0 usable" */
-  refused: (errors: number) => `文件被拒收：${errors.toLocaleString('zh-CN')} 处错误，见下`,
+  /** a refused file, named: what is wrong with it, not "0/0 usable" */
+  refused: (file: string, errors: number) => `文件 ${file} 被拒收：${errors.toLocaleString('zh-CN')} 处错误，见下`,
   /** a feature of the file, counted from 1 as people count */
   feature: (index: number) => `第 ${(index + 1).toLocaleString('zh-CN')} 个要素`,
   assigned: (count: number) => `${count.toLocaleString('zh-CN')} 个网格无编码，已按所在社区编码 + 序号赋码`,
