@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { LocalizedInputError } from '../errors.ts'
+import { LocalizedInputError, type LocalizedText } from '../errors.ts'
+import { requestLanguage } from '../plugins/language.ts'
 import { errorResponses } from '../schemas/common.schema.ts'
 import {
   CatchmentRebuild,
@@ -22,6 +23,19 @@ import {
 import { scenarioCsv, scenarioGeoJson, scenarioHtml, scenarioXlsx } from '../services/siting/scenario-export.ts'
 import { attachment } from './downloads.ts'
 import { scopeOf } from './scope.ts'
+
+/** A scenario whose solvers' messages (stored in both languages; older rows in one) read in the request's language. */
+function inLanguage<T extends { result: { solvers: { message: LocalizedText | string | null }[] } }>(
+  scenario: T,
+  request: Parameters<typeof requestLanguage>[0],
+) {
+  const language = requestLanguage(request)
+  const solvers = scenario.result.solvers.map((s) => ({
+    ...s,
+    message: s.message === null || typeof s.message === 'string' ? s.message : s.message[language],
+  }))
+  return { ...scenario, result: { ...scenario.result, solvers } }
+}
 
 export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const siting = app.services.siting
@@ -89,7 +103,8 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Scenario, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(await siting.createScenario(request.body, scopeOf(request))),
+    async (request, reply) =>
+      reply.status(201).send(inLanguage(await siting.createScenario(request.body, scopeOf(request)), request)),
   )
 
   app.get(
@@ -128,7 +143,7 @@ export const sitingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Scenario, ...errorResponses },
       },
     },
-    async (request) => siting.scenario(request.params.id, scopeOf(request)),
+    async (request) => inLanguage(await siting.scenario(request.params.id, scopeOf(request)), request),
   )
 
   app.get(

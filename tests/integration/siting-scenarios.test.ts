@@ -257,6 +257,17 @@ describe.each(testDrivers())('siting scenarios on the demo district on %s', (dri
     const exact = response.json().result.solvers[0]
     expect(exact.status).toBe('time_limit')
     expect(exact.gap).toBeGreaterThan(0)
+    // said in the request's language, the stored scenario read again in the other one
+    // stopped by the limit: either its own answer, or the fast solver's when that is better
+    expect(exact.message).toMatch(/^(求解达到时限|精确求解的最好解不如快速求解)/)
+    expect(exact.message).not.toMatch(/time limit|exact search/)
+    const english = await app.inject({
+      url: `/api/siting-scenarios/${response.json().id}`,
+      headers: { 'accept-language': 'en' },
+    })
+    expect(english.json().result.solvers[0].message).toMatch(
+      /^(time limit reached before optimality was proven|the exact search ended below the fast solver's answer)/,
+    )
   })
 
   it('serves uncovered residents as points from zoom 13 and 500 m cells below, no tile over 500 KB', async () => {

@@ -183,7 +183,8 @@ describe('maximal covering', () => {
     const reduced = reduceCoverage(buildCoverageSets(demand, candidates))
     const exact = await solveMaximalCoveringExact(reduced, 25, { timeLimitSeconds: 0.01 })
     expect(exact.status).toBe('time_limit')
-    expect(exact.message).toMatch(/求解达到时限.*字段 timeLimitSeconds/)
+    expect(exact.message?.['zh-CN']).toMatch(/求解达到时限.*字段 timeLimitSeconds/)
+    expect(exact.message?.en).toMatch(/^time limit reached .*field timeLimitSeconds/)
     expect(exact.newlyCoveredWeight).toBeGreaterThanOrEqual(exact.greedy.newlyCoveredWeight)
     expect(exact.bestBound).toBeGreaterThanOrEqual(exact.newlyCoveredWeight)
     // HiGHS stops inside its root LP and proves nothing (its bound is +∞): the bound comes from
@@ -373,7 +374,8 @@ describe('set covering', () => {
     expect(exact.status).toBe('unreachable')
     if (exact.status !== 'unreachable') return
     expect(exact.bestShare).toBe(0.75)
-    expect(exact.message).toMatch(/目标覆盖率 80\.00% 无法达到.*75\.00%.*字段 targetShare/)
+    expect(exact.message['zh-CN']).toMatch(/目标覆盖率 80\.00% 无法达到.*75\.00%.*字段 targetShare/)
+    expect(exact.message.en).toMatch(/80\.00% is out of reach.*75\.00%.*field targetShare/)
   })
 })
 

@@ -1,5 +1,6 @@
 // An exact solve as a scenario reports it: its status, gap, bound and message, and the rule that keeps
 // maximal covering's exact answer never below the fast solver's.
+import type { LocalizedText } from '../../errors.ts'
 import type { SitingSolution } from './greedy.ts'
 
 /** An exact solve as the scenarios read it (exact.ts's answer). */
@@ -8,7 +9,7 @@ export interface ExactAnswer extends SitingSolution {
   gap: number
   bestBound: number
   boundSource: string
-  message?: string
+  message?: LocalizedText
 }
 
 /** What a scenario's solver summary says of an exact solve. */
@@ -18,7 +19,7 @@ export interface ExactReport {
   bestBound: number | null
   /** where the bound comes from (lagrangian, branch-and-bound, highs, greedy-bound) */
   boundMethod: string | null
-  message: string | null
+  message: LocalizedText | null
 }
 
 export function exactReport(exact: ExactAnswer): ExactReport {
@@ -48,6 +49,9 @@ export function exactAtLeastFast(exact: ExactAnswer, fast: SitingSolution): Exac
     gap,
     bestBound: bound,
     boundMethod: exact.boundSource,
-    message: `精确求解的最好解不如快速求解，返回快速求解的结果，相对间隙 ${gapText}; the exact search ended below the fast solver's answer, which is returned, gap ${gapText}`,
+    message: {
+      'zh-CN': `精确求解的最好解不如快速求解，返回快速求解的结果，相对间隙 ${gapText}`,
+      en: `the exact search ended below the fast solver's answer, which is returned, relative gap ${gapText}`,
+    },
   }
 }

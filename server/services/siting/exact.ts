@@ -13,7 +13,7 @@
 // bound is reported with where it comes from (and, when a solve stops before proving a useful one,
 // a bound computed from greedy's picks, said so).
 
-import { InvalidInputError } from '../../errors.ts'
+import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import { type ReducedCoverage, dropDominatedCandidates } from './coverage-reduction.ts'
 import {
   type ExactOptions,
@@ -73,7 +73,7 @@ export interface ExactSolution extends SitingSolution {
   /** seconds the solver ran (HiGHS's report, or the search's wall time) */
   solverSeconds: number
   /** zh-CN first; present when the answer is not proven optimal */
-  message?: string
+  message?: LocalizedText
 }
 
 function validateOptions(options: ExactOptions): Required<ExactOptions> {
@@ -81,14 +81,30 @@ function validateOptions(options: ExactOptions): Required<ExactOptions> {
   const relativeGap = options.relativeGap ?? exactDefaults.relativeGap
   const t = exactBounds.timeLimitSeconds
   if (!Number.isFinite(timeLimitSeconds) || timeLimitSeconds < t.min || timeLimitSeconds > t.max)
-    throw new InvalidInputError(`求解时限必须在 ${t.min} 到 ${t.max} 秒之间（字段 timeLimitSeconds）`, [
-      { field: 'timeLimitSeconds' },
-    ])
+    throw new LocalizedInputError(
+      {
+        'zh-CN': `求解时限必须在 ${t.min} 到 ${t.max} 秒之间（字段 timeLimitSeconds）`,
+        en: `the time limit must be from ${t.min} to ${t.max} seconds (field timeLimitSeconds)`,
+      },
+      [{ field: 'timeLimitSeconds' }],
+    )
   if (!Number.isFinite(relativeGap) || relativeGap < 0 || relativeGap > 1)
-    throw new InvalidInputError('相对间隙必须在 0 到 1 之间（字段 relativeGap）', [{ field: 'relativeGap' }])
+    throw new LocalizedInputError(
+      {
+        'zh-CN': '相对间隙必须在 0 到 1 之间（字段 relativeGap）',
+        en: 'the relative gap must be from 0 to 1 (field relativeGap)',
+      },
+      [{ field: 'relativeGap' }],
+    )
   const lpSolver = options.lpSolver ?? exactDefaults.lpSolver
   if (!['choose', 'simplex', 'ipm'].includes(lpSolver))
-    throw new InvalidInputError('LP 求解方法必须是 choose、simplex 或 ipm（字段 lpSolver）', [{ field: 'lpSolver' }])
+    throw new LocalizedInputError(
+      {
+        'zh-CN': 'LP 求解方法必须是 choose、simplex 或 ipm（字段 lpSolver）',
+        en: 'the LP method must be choose, simplex or ipm (field lpSolver)',
+      },
+      [{ field: 'lpSolver' }],
+    )
   return { timeLimitSeconds, relativeGap, lpSolver }
 }
 
@@ -122,11 +138,19 @@ function gainsInOrder(reduced: ReducedCoverage, sites: number[]): number[] {
   })
 }
 
-function statusMessage(status: ExactStatus, gap: number, returned: ExactSolution['returned']): string | undefined {
-  const gapText = Number.isFinite(gap) ? `${(gap * 100).toFixed(3)}%` : '未知 (unknown)'
+function statusMessage(
+  status: ExactStatus,
+  gap: number,
+  returned: ExactSolution['returned'],
+): LocalizedText | undefined {
+  const gapText = (unknown: string) => (Number.isFinite(gap) ? `${(gap * 100).toFixed(3)}%` : unknown)
   if (status === 'time_limit')
-    return `求解达到时限，结果未证明最优，相对间隙 ${gapText}${returned === 'greedy' ? '，返回贪心解' : ''}（字段 timeLimitSeconds）; time limit reached, gap ${gapText}`
-  if (status === 'infeasible') return '模型无可行解（字段 targetShare）; the model is infeasible'
+    return {
+      'zh-CN': `求解达到时限，结果未证明最优，相对间隙 ${gapText('未知')}${returned === 'greedy' ? '，返回贪心解' : ''}（字段 timeLimitSeconds）`,
+      en: `time limit reached before optimality was proven, relative gap ${gapText('unknown')}${returned === 'greedy' ? "; greedy's answer is returned" : ''} (field timeLimitSeconds)`,
+    }
+  if (status === 'infeasible')
+    return { 'zh-CN': '模型无可行解（字段 targetShare）', en: 'the model has no feasible solution (field targetShare)' }
   return undefined
 }
 
@@ -268,7 +292,7 @@ export type ExactSetCoveringResult =
       status: 'unreachable'
       targetShare: number
       bestShare: number
-      message: string
+      message: LocalizedText
       totalWeight: number
     }
 

@@ -10,7 +10,7 @@
 // The polish stops when it has gone `patience` moves without improving or at its deadline; only the
 // deadline makes a result depend on the machine's speed, and the solution says which heuristic ran.
 
-import { InvalidInputError } from '../../errors.ts'
+import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import type { ReducedCoverage } from './coverage-reduction.ts'
 import type { CoverageMatrix } from './coverage-sets.ts'
 import { type IndexedCoverage, interchangeSearch, withRowIndex } from './interchange.ts'
@@ -148,20 +148,33 @@ function runLazyGreedy(
 
 /** k must be a whole number from 1 to the number of candidates offered (before any reduction). */
 export function validateK(k: number, candidateCount: number): void {
-  if (candidateCount === 0)
-    throw new InvalidInputError('没有候选点（字段 candidates）; no candidates', [{ field: 'candidates' }])
+  if (candidateCount === 0) throw noCandidates()
   if (!Number.isInteger(k) || k < 1 || k > candidateCount)
-    throw new InvalidInputError(
-      `k 必须在 1 到 候选点数（${candidateCount}）之间（字段 k）; k must be between 1 and the candidate count`,
+    throw new LocalizedInputError(
+      {
+        'zh-CN': `k 必须在 1 到 候选点数（${candidateCount.toLocaleString('zh-CN')}）之间（字段 k）`,
+        en: `k must be between 1 and the candidate count (${candidateCount.toLocaleString('en')}) (field k)`,
+      },
       [{ field: 'k' }],
     )
+}
+
+/** No candidate sites to choose from. */
+export function noCandidates(): LocalizedInputError {
+  return new LocalizedInputError(
+    { 'zh-CN': '没有候选点（字段 candidates）', en: 'no candidate sites (field candidates)' },
+    [{ field: 'candidates' }],
+  )
 }
 
 /** The target covered share is a fraction of all residents, in (0, 1]. */
 export function validateTargetShare(share: number): void {
   if (!Number.isFinite(share) || share <= 0 || share > 1)
-    throw new InvalidInputError(
-      '目标覆盖率必须在 0（不含）到 1 之间（字段 targetShare）; target share must be in (0, 1]',
+    throw new LocalizedInputError(
+      {
+        'zh-CN': '目标覆盖率必须在 0（不含）到 1 之间（字段 targetShare）',
+        en: 'the target share must be in (0, 1] (field targetShare)',
+      },
       [{ field: 'targetShare' }],
     )
 }
@@ -332,7 +345,7 @@ export type SetCoveringResult =
       targetShare: number
       /** the highest covered share any choice of candidates reaches (every coverable resident) */
       bestShare: number
-      message: string
+      message: LocalizedText
       totalWeight: number
     }
 
@@ -347,9 +360,12 @@ export function requiredNewWeight(reduced: ReducedCoverage, targetShare: number)
   return Math.max(0, targetShare * reduced.totalWeight - reduced.fixedCoveredWeight - tolerance)
 }
 
-export function unreachableMessage(targetShare: number, bestShare: number): string {
+export function unreachableMessage(targetShare: number, bestShare: number): LocalizedText {
   const pct = (s: number) => `${(s * 100).toFixed(2)}%`
-  return `目标覆盖率 ${pct(targetShare)} 无法达到：全部候选点建成后最多覆盖 ${pct(bestShare)}（字段 targetShare）; the target share is unreachable, at most ${pct(bestShare)}`
+  return {
+    'zh-CN': `目标覆盖率 ${pct(targetShare)} 无法达到：全部候选点建成后最多覆盖 ${pct(bestShare)}（字段 targetShare）`,
+    en: `the target share ${pct(targetShare)} is out of reach: every candidate built covers at most ${pct(bestShare)} (field targetShare)`,
+  }
 }
 
 /**
@@ -358,8 +374,7 @@ export function unreachableMessage(targetShare: number, bestShare: number): stri
  */
 export function solveSetCoveringGreedy(reduced: ReducedCoverage, targetShare: number): SetCoveringResult {
   validateTargetShare(targetShare)
-  if (reduced.originalCandidateCount === 0)
-    throw new InvalidInputError('没有候选点（字段 candidates）; no candidates', [{ field: 'candidates' }])
+  if (reduced.originalCandidateCount === 0) throw noCandidates()
   const best = bestReachableShare(reduced)
   const needed = requiredNewWeight(reduced, targetShare)
   if (needed > reduced.coverableWeight)

@@ -2,7 +2,7 @@
 // exclusion mask), greedy and exact, saved with parameters and results; read, listed and compared
 // within the caller's scope.
 import * as repo from '../../db/repositories/siting.repository.ts'
-import { InvalidInputError, LocalizedInputError, NotFoundError } from '../../errors.ts'
+import { LocalizedInputError, type LocalizedText, NotFoundError } from '../../errors.ts'
 import type { Scenario, ScenarioRequest } from '../../schemas/siting.schema.ts'
 import { reduceCoverage } from './coverage-reduction.ts'
 import { buildCoverageSets, coverageSetsFromPairs, validateRadius } from './coverage-sets.ts'
@@ -85,7 +85,8 @@ interface SolverSummary {
   bestBound: number | null
   /** where the exact solver's bound comes from (lagrangian, branch-and-bound, highs, greedy-bound) */
   boundMethod: string | null
-  message: string | null
+  /** both languages, stored so; the API answers in the request's (older rows hold one string) */
+  message: LocalizedText | string | null
 }
 
 export class Scenarios {
@@ -295,7 +296,7 @@ export class Scenarios {
         ? solveMaximalCoveringFast(reduced, input.k!)
         : solveSetCoveringGreedy(reduced, input.targetShare!)
     if ('status' in greedy && greedy.status === 'unreachable')
-      throw new InvalidInputError(greedy.message, [{ field: 'targetShare' }])
+      throw new LocalizedInputError(greedy.message, [{ field: 'targetShare' }])
     const greedySolution = greedy as SitingSolution
     if (solver !== 'exact') summaries.push(summarize(greedySolution))
     if (solver !== 'greedy') {
@@ -313,11 +314,14 @@ export class Scenarios {
             },
             {
               status: 'stopped',
-              message: `精确求解超过时限 ${timeLimitSeconds} 秒仍未结束，已终止，返回快速求解的结果; the exact solve overran its time limit and was stopped: the fast solver's answer is returned`,
+              message: {
+                'zh-CN': `精确求解超过时限 ${timeLimitSeconds} 秒仍未结束，已终止，返回快速求解的结果`,
+                en: `the exact solve overran its time limit of ${timeLimitSeconds} s and was stopped: the fast solver's answer is returned`,
+              },
             },
           ),
         )
-      else if (exact.status === 'unreachable') throw new InvalidInputError(exact.message, [{ field: 'targetShare' }])
+      else if (exact.status === 'unreachable') throw new LocalizedInputError(exact.message, [{ field: 'targetShare' }])
       else {
         const { solution, ...reported } =
           objective === 'max_covering'
