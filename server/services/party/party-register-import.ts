@@ -5,13 +5,13 @@ import type { Tables } from '../../db/tables.ts'
 import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import type { PartyScope } from '../../db/repositories/party.repository.ts'
 import { describeCrs, parseCrs } from '../imports/crs.ts'
+import { positionsToWgs84 } from '../imports/positions.ts'
 import {
   findRegionPoints,
   findStoredOrgCodes,
   findStoredOrgRegions,
   findStoredRegionCodes,
   recordRegisterImport,
-  transformPoints,
   upsertOrgs,
   upsertStarRatings,
   upsertUnits,
@@ -30,7 +30,6 @@ import {
   readOrgRecords,
   readStarRecords,
   readUnitRecords,
-  toWgs84,
 } from './party-registers-checks.ts'
 
 export interface RegisterImportResult {
@@ -143,15 +142,12 @@ export async function importRegister(
     if (r.x === null || r.y === null)
       fault(r, r.x === null ? '经度' : '纬度', { 'zh-CN': '经纬度须成对填写', en: 'Give both coordinates' })
   const complete = withXy.filter((r) => r.x !== null && r.y !== null)
-  const converted =
-    crs.kind === 'epsg' && crs.srid !== 4326 && crs.srid !== 4490
-      ? await transformPoints(
-          db,
-          crs.srid,
-          complete.map((r) => r.x!),
-          complete.map((r) => r.y!),
-        )
-      : complete.map((r) => toWgs84(crs, r.x!, r.y!))
+  const converted = await positionsToWgs84(
+    db,
+    crs,
+    complete.map((r) => r.x!),
+    complete.map((r) => r.y!),
+  )
   const points = new Map<(typeof records)[number], [number, number]>()
   complete.forEach((r, i) => {
     const problem = checkPoint(...converted[i])

@@ -2,7 +2,7 @@
 // unit records, every bad cell a fault naming sheet, row and column; the words as offices write them,
 // whole numbers, duplicate codes, region codes, phones, and points in China.
 import type { StoredOrg, StoredUnit } from '../../db/repositories/party-imports.repository.ts'
-import { type SourceCrs, bd09ToWgs84, gcj02ToWgs84, isInChina } from '../imports/crs.ts'
+import { isInChina } from '../imports/crs.ts'
 import { isRegionCode } from '../../db/region-codes.ts'
 import { coverageWords, domainWords, kindWords, statusWords, tierWords } from './party-columns.ts'
 import type { LocalizedText } from '../../errors.ts'
@@ -365,13 +365,6 @@ export function readUnitRecords(
       instructorName: r.text('instructor_name') || null,
     }
   })
-}
-
-/** A record's coordinates in WGS84, converted in TypeScript for GCJ-02/BD-09 (EPSG frames go through the database). */
-export function toWgs84(crs: SourceCrs, x: number, y: number): [number, number] {
-  if (crs.kind === 'gcj02') return gcj02ToWgs84(x, y)
-  if (crs.kind === 'bd09') return bd09ToWgs84(x, y)
-  return [x, y]
 }
 
 /** Faults for a converted point: outside China, or lon/lat swapped. */
