@@ -27,16 +27,18 @@ import {
 import { solveMaximalCoveringLagrangian } from './lagrangian.ts'
 import {
   type SitingSolution,
-  bestReachableShare,
   pickMaximalCoveringGreedy,
-  requiredNewWeight,
   siteCountLowerBound,
   solveSetCoveringGreedy,
   submodularUpperBound,
+} from './greedy.ts'
+import {
+  bestReachableShare,
+  requiredNewWeight,
   unreachableMessage,
   validateK,
   validateTargetShare,
-} from './greedy.ts'
+} from './solve-inputs.ts'
 
 export type { ExactOptions, ExactStatus } from './exact-highs.ts'
 

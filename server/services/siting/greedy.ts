@@ -10,10 +10,19 @@
 // The polish stops when it has gone `patience` moves without improving or at its deadline; only the
 // deadline makes a result depend on the machine's speed, and the solution says which heuristic ran.
 
-import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
+import type { LocalizedText } from '../../errors.ts'
 import type { ReducedCoverage } from './coverage-reduction.ts'
 import type { CoverageMatrix } from './coverage-sets.ts'
 import { type IndexedCoverage, interchangeSearch, withRowIndex } from './interchange.ts'
+import {
+  bestReachableShare,
+  noCandidates,
+  requiredNewWeight,
+  shareOf,
+  unreachableMessage,
+  validateK,
+  validateTargetShare,
+} from './solve-inputs.ts'
 
 /** A max-heap of candidates keyed by gain bound; equal bounds order by lower index first. */
 class GainHeap {
@@ -146,39 +155,6 @@ function runLazyGreedy(
   return { sites, gains, coveredWeight, evaluations }
 }
 
-/** k must be a whole number from 1 to the number of candidates offered (before any reduction). */
-export function validateK(k: number, candidateCount: number): void {
-  if (candidateCount === 0) throw noCandidates()
-  if (!Number.isInteger(k) || k < 1 || k > candidateCount)
-    throw new LocalizedInputError(
-      {
-        'zh-CN': `k 必须在 1 到 候选点数（${candidateCount.toLocaleString('zh-CN')}）之间（字段 k）`,
-        en: `k must be between 1 and the candidate count (${candidateCount.toLocaleString('en')}) (field k)`,
-      },
-      [{ field: 'k' }],
-    )
-}
-
-/** No candidate sites to choose from. */
-export function noCandidates(): LocalizedInputError {
-  return new LocalizedInputError(
-    { 'zh-CN': '没有候选点（字段 candidates）', en: 'no candidate sites (field candidates)' },
-    [{ field: 'candidates' }],
-  )
-}
-
-/** The target covered share is a fraction of all residents, in (0, 1]. */
-export function validateTargetShare(share: number): void {
-  if (!Number.isFinite(share) || share <= 0 || share > 1)
-    throw new LocalizedInputError(
-      {
-        'zh-CN': '目标覆盖率必须在 0（不含）到 1 之间（字段 targetShare）',
-        en: 'the target share must be in (0, 1] (field targetShare)',
-      },
-      [{ field: 'targetShare' }],
-    )
-}
-
 /** Greedy k picks on any coverage matrix, returning matrix indexes (for benches and the exact solver). */
 export function pickMaximalCoveringGreedy(matrix: CoverageMatrix, k: number): GreedyPicks {
   return runLazyGreedy(matrix, (_, picks) => picks >= k)
@@ -210,10 +186,6 @@ export interface SitingSolution {
   totalWeight: number
   coveredShare: number
   runtimeMs: number
-}
-
-function shareOf(covered: number, total: number): number {
-  return total > 0 ? covered / total : 0
 }
 
 function toSolution(reduced: ReducedCoverage, picks: GreedyPicks, startedAt: number): SitingSolution {
@@ -348,25 +320,6 @@ export type SetCoveringResult =
       message: LocalizedText
       totalWeight: number
     }
-
-/** The share reachable with every candidate built: fixed coverage plus all coverable residents. */
-export function bestReachableShare(reduced: ReducedCoverage): number {
-  return shareOf(reduced.fixedCoveredWeight + reduced.coverableWeight, reduced.totalWeight)
-}
-
-/** Residents the new sites must add to reach `targetShare`, with a tolerance for rounding. */
-export function requiredNewWeight(reduced: ReducedCoverage, targetShare: number): number {
-  const tolerance = 1e-9 * Math.max(1, reduced.totalWeight)
-  return Math.max(0, targetShare * reduced.totalWeight - reduced.fixedCoveredWeight - tolerance)
-}
-
-export function unreachableMessage(targetShare: number, bestShare: number): LocalizedText {
-  const pct = (s: number) => `${(s * 100).toFixed(2)}%`
-  return {
-    'zh-CN': `目标覆盖率 ${pct(targetShare)} 无法达到：全部候选点建成后最多覆盖 ${pct(bestShare)}（字段 targetShare）`,
-    en: `the target share ${pct(targetShare)} is out of reach: every candidate built covers at most ${pct(bestShare)} (field targetShare)`,
-  }
-}
 
 /**
  * Set covering by lazy greedy: the fewest new sites (greedily) whose coverage, with the fixed

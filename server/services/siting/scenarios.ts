@@ -14,8 +14,8 @@ import {
   heuristicLabels,
   solveMaximalCoveringFast,
   solveSetCoveringGreedy,
-  validateK,
 } from './greedy.ts'
+import { validateK } from './solve-inputs.ts'
 import { type SitingData, type SitingScope, project } from './siting-data.ts'
 import { metresInMinutes, validateSpeed } from './walkability.ts'
 import { findCatchmentPairs } from './walking-areas.ts'

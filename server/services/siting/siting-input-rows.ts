@@ -2,6 +2,7 @@
 // may be written under, Chinese first), the words a centre's level and status are written in, and
 // one row's cells read with faults named by sheet, row and column. Files come in as CSV or XLSX
 // sheets (the party registers' reader) or GeoJSON points (point-features.ts).
+import type { CentreInput } from '../../db/repositories/siting-imports.repository.ts'
 import type { ServiceCenterLevel, ServiceCenterStatus } from '../../db/tables.ts'
 import { LocalizedInputError, type LocalizedText } from '../../errors.ts'
 import { RegisterFileError, type SheetRow, readRegister } from '../party/party-registers.ts'
@@ -184,15 +185,9 @@ export function headerOf(kind: SitingInputKind, names: string[]): Record<string,
   )
 }
 
-export interface CentreRow {
+/** A centre as a row gives it: the stored centre's fields, its position still in the file's frame. */
+export interface CentreRow extends Omit<CentreInput, 'lon' | 'lat'> {
   source: SheetRow
-  code: string
-  name: string
-  level: ServiceCenterLevel
-  status: ServiceCenterStatus
-  floorAreaM2: number | null
-  radiusM: number | null
-  regionCode: string | null
   x: number
   y: number
 }

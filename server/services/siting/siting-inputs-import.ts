@@ -196,13 +196,8 @@ export async function importSitingInputs(
   }
 
   if (kind === 'service_centers') {
-    const centres = (rows as CentreRow[]).map((row, i) => ({
-      code: row.code,
-      name: row.name,
-      level: row.level,
-      status: row.status,
-      floorAreaM2: row.floorAreaM2,
-      radiusM: row.radiusM,
+    const centres: repo.CentreInput[] = (rows as CentreRow[]).map(({ source: _source, x: _x, y: _y, ...row }, i) => ({
+      ...row,
       regionCode: row.regionCode ?? located[i],
       lon: points[i][0],
       lat: points[i][1],
@@ -220,21 +215,13 @@ export async function importSitingInputs(
       counts.catchmentsRebuilt = await rebuildCatchments()
     }
   } else {
-    const population = (rows as PopulationRow[])
-      .map((row, i) => ({
-        residents: row.residents,
-        households: row.households,
-        regionCode: row.regionCode ?? located[i],
-        lon: points[i][0],
-        lat: points[i][1],
-      }))
-      .filter((p) => p.regionCode !== null) as {
-      residents: number
-      households: number
-      regionCode: string
-      lon: number
-      lat: number
-    }[]
+    const population = (rows as PopulationRow[]).flatMap((row, i): repo.PopulationInput[] => {
+      const regionCode = row.regionCode ?? located[i]
+      if (regionCode === null) return []
+      return [
+        { residents: row.residents, households: row.households, regionCode, lon: points[i][0], lat: points[i][1] },
+      ]
+    })
     counts.outside = rows.length - population.length
     counts.residents = population.reduce((sum, p) => sum + p.residents, 0)
     counts.households = population.reduce((sum, p) => sum + p.households, 0)
